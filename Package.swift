@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+// Saldo: the income toolkit for freelancers paid across platforms and currencies.
+import PackageDescription
+
+let package = Package(
+    name: "Saldo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "saldo", targets: ["saldo"]),
+        .library(name: "SaldoCore", targets: ["SaldoCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
+        .target(name: "SaldoCore"),
+        // CSV engine, platform profiles, dedup. Returns drafts plus problems; never writes the database.
+        .target(name: "SaldoImport", dependencies: ["SaldoCore"]),
+        // The only door to libxml2.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
+        // E-invoice readers (UBL, CII, Facturae, CFDI) on top of SaldoXML.
+        .target(name: "SaldoInvoices", dependencies: ["SaldoXML", "SaldoCore"]),
+        // Exchange rates: ECB readers, rate tables, conversion at a date.
+        .target(name: "SaldoFX", dependencies: ["SaldoXML", "SaldoCore"]),
+        // Tax rule files and the engine that applies them.
+        .target(name: "SaldoTax", dependencies: ["SaldoCore"], resources: [.copy("Rules")]),
+        // Forecasting on plain number series; knows nothing of ledgers.
+        .target(name: "SaldoForecast"),
+        // The only GRDB user: the ledger file, append-only migrations.
+        .target(name: "SaldoStore", dependencies: [
+            "SaldoCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Report values, then renderers (table, CSV, JSON, Markdown, HTML).
+        .target(name: "SaldoReports", dependencies: ["SaldoCore", "SaldoFX", "SaldoForecast", "SaldoTax"]),
+        // Commands, testable in-process.
+        .target(name: "SaldoCLI", dependencies: [
+            "SaldoCore", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
+            "SaldoStore", "SaldoReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
+        // Finds fixtures/ from #filePath; shared by the test targets.
+        .target(name: "SaldoTestSupport", dependencies: ["SaldoCore"]),
+
+        .testTarget(name: "SaldoCoreTests", dependencies: [
+            "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "SaldoImportTests", dependencies: [
+            "SaldoImport", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoTaxTests", dependencies: ["SaldoTax", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoForecastTests", dependencies: ["SaldoForecast", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoStoreTests", dependencies: [
+            "SaldoStore", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "SaldoReportsTests", dependencies: ["SaldoReports", "SaldoCore", "SaldoFX", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoStore", "SaldoCore", "SaldoTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

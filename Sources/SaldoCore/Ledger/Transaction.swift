@@ -1,0 +1,76 @@
+/// One leg of a transaction: an amount on an account, and for a currency conversion the
+/// total it cost in the other currency (hledger's and beancount's `@@`).
+public struct Posting: Hashable, Sendable {
+    public var account: Account
+    public var amount: Money
+    /// For conversions: what this whole posting is worth in another currency.
+    /// `assets:wise:usd  -100.00 USD @@ 92.15 EUR`.
+    public var cost: Money?
+
+    public init(_ account: Account, _ amount: Money, cost: Money? = nil) {
+        self.account = account; self.amount = amount; self.cost = cost
+    }
+
+    /// The amount that counts when balancing: the cost if there is one, else the amount.
+    public var balancingAmount: Money {
+        guard let c = cost else { return amount }
+        // The cost carries the sign of the amount.
+        return amount.isNegative == c.isNegative || c.isZero ? c : -c
+    }
+}
+
+/// What a transaction is, for reports and filters.
+public enum TransactionKind: String, Sendable, Codable, CaseIterable {
+    case earning, fee, payout, transfer, conversion, refund, chargeback, withholding
+    case invoice, payment, expense, tax, adjustment, opening, other
+}
+
+/// A balanced double-entry transaction with where it came from.
+public struct Transaction: Hashable, Sendable {
+    /// Booking date in the statement's own calendar.
+    public var date: Day
+    /// The original timestamp text and time zone as the source wrote them, if any.
+    public var timestamp: String?
+    public var timeZone: String?
+    public var payee: String?
+    /// The platform the money came through or from (PayPal, Upwork, Prolific…).
+    public var platform: String?
+    /// The client who paid, when known (an invoice's buyer, a PayPal payer).
+    public var client: String?
+    public var description: String
+    public var kind: TransactionKind
+    public var postings: [Posting]
+    /// The platform's own transaction id.
+    public var externalID: String?
+    /// The key that makes a re-import add nothing twice: platform id, or fingerprint plus occurrence.
+    public var dedupKey: String?
+    public var source: SourceLocation?
+
+    public init(date: Day, description: String, kind: TransactionKind, postings: [Posting],
+                payee: String? = nil, platform: String? = nil, client: String? = nil,
+                timestamp: String? = nil, timeZone: String? = nil,
+                externalID: String? = nil, dedupKey: String? = nil, source: SourceLocation? = nil) {
+        self.date = date; self.description = description; self.kind = kind; self.postings = postings
+        self.payee = payee; self.platform = platform; self.client = client
+        self.timestamp = timestamp; self.timeZone = timeZone
+        self.externalID = externalID; self.dedupKey = dedupKey; self.source = source
+    }
+
+    /// What is left per currency after adding every posting (costs replacing amounts).
+    public var residual: MoneyBag { MoneyBag(postings.map(\.balancingAmount)) }
+
+    /// Checks that the transaction balances in each currency, or through its conversion prices.
+    public func validate() throws(LedgerError) {
+        guard postings.count >= 2 else { throw .tooFewPostings(date: date.description, description: description) }
+        for p in postings where p.cost?.currency == p.amount.currency {
+            throw .mixedCostCurrency(date: date.description, description: description)
+        }
+        let r = residual
+        if !r.isZero {
+            throw .unbalanced(date: date.description, description: description, residual: r.description)
+        }
+    }
+
+    /// Returns the transaction after checking it balances.
+    public func validated() throws(LedgerError) -> Transaction { try validate(); return self }
+}

@@ -1,0 +1,2 @@
+/// Namespace for SaldoFX; see the files beside this one.
+public enum SaldoFXModule {}

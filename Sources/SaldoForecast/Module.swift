@@ -1,0 +1,2 @@
+/// Namespace for SaldoForecast; see the files beside this one.
+public enum SaldoForecastModule {}

@@ -1,0 +1,2 @@
+/// Namespace for SaldoImport; see the files beside this one.
+public enum SaldoImportModule {}

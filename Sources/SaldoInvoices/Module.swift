@@ -1,0 +1,2 @@
+/// Namespace for SaldoInvoices; see the files beside this one.
+public enum SaldoInvoicesModule {}

@@ -1,0 +1,2 @@
+/// Namespace for SaldoReports; see the files beside this one.
+public enum SaldoReportsModule {}

@@ -1,0 +1,2 @@
+/// Namespace for SaldoTax; see the files beside this one.
+public enum SaldoTaxModule {}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Finds files under the repository's `fixtures/` folder (located from this source file's path),
+/// and `../shared` when it is present.
+public enum Fixtures {
+    /// The repository root.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func url(_ relative: String) -> URL { root.appendingPathComponent("fixtures").appendingPathComponent(relative) }
+    public static func data(_ relative: String) throws -> Data { try Data(contentsOf: url(relative)) }
+    public static func text(_ relative: String) throws -> String { try String(decoding: data(relative), as: UTF8.self) }
+
+    /// Compares `actual` with the golden file; with `SALDO_UPDATE_GOLDENS=1` rewrites it instead.
+    /// Returns nil when equal, else a readable difference.
+    public static func compareGolden(_ actual: String, _ relative: String) -> String? {
+        let u = url(relative)
+        if ProcessInfo.processInfo.environment["SALDO_UPDATE_GOLDENS"] == "1" {
+            try? FileManager.default.createDirectory(at: u.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? actual.write(to: u, atomically: true, encoding: .utf8)
+            return nil
+        }
+        guard let expected = try? String(contentsOf: u, encoding: .utf8) else {
+            return "golden \(relative) is missing; run with SALDO_UPDATE_GOLDENS=1 to create it"
+        }
+        if expected == actual { return nil }
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(e.count, a.count) {
+            let el = i < e.count ? String(e[i]) : "<end>"
+            let al = i < a.count ? String(a[i]) : "<end>"
+            if el != al { return "golden \(relative) differs at line \(i + 1):\n  expected: \(el)\n  actual:   \(al)" }
+        }
+        return "golden \(relative) differs"
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory() -> URL {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+}

@@ -1,0 +1,2 @@
+/// Namespace for SaldoXML; see the files beside this one.
+public enum SaldoXMLModule {}

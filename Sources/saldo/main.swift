@@ -1,0 +1,2 @@
+import SaldoCLI
+SaldoCommand.main()
