@@ -1,0 +1,34 @@
+/// One posting with the facts of its transaction, flattened: what the store hands to reports.
+/// A fact may also stand for several postings of one day summed (same account, currency,
+/// kind, platform and client), when a report asks the store to aggregate.
+public struct PostingFact: Hashable, Sendable {
+    public var transactionID: Int64
+    public var date: Day
+    public var account: Account
+    public var amount: Money
+    public var cost: Money?
+    public var kind: TransactionKind
+    public var platform: String?
+    public var client: String?
+    public var description: String?
+
+    public init(transactionID: Int64, date: Day, account: Account, amount: Money, cost: Money? = nil,
+                kind: TransactionKind, platform: String? = nil, client: String? = nil, description: String? = nil) {
+        self.transactionID = transactionID; self.date = date; self.account = account; self.amount = amount
+        self.cost = cost; self.kind = kind; self.platform = platform; self.client = client; self.description = description
+    }
+}
+
+/// A running balance stated by a statement, compared with the balance Saldo computes from the
+/// rows before it (in booking order, per account and currency).
+public struct BalanceCheck: Hashable, Sendable {
+    public var account: Account
+    public var date: Day
+    public var stated: Money
+    public var computed: Money
+    public var location: SourceLocation?
+    public init(account: Account, date: Day, stated: Money, computed: Money, location: SourceLocation? = nil) {
+        self.account = account; self.date = date; self.stated = stated; self.computed = computed; self.location = location
+    }
+    public var holds: Bool { stated == computed }
+}
