@@ -1,5 +1,135 @@
 import ArgumentParser
+import Foundation
+import SaldoCore
+import SaldoStore
+
+/// `saldo`: the root command.
 public struct SaldoCommand: ParsableCommand {
     public init() {}
-    public static let configuration = CommandConfiguration(commandName: "saldo")
+
+    public static let configuration = CommandConfiguration(
+        commandName: "saldo",
+        abstract: "Income toolkit for freelancers paid across platforms and currencies.",
+        discussion: """
+        Saldo imports platform statements and e-invoices into a double-entry ledger (one SQLite file),
+        converts every amount at its own date with ECB reference rates, and reports what you earned,
+        what fees and conversions cost, what next quarter probably brings and what to set aside for tax.
+
+        Start with `saldo demo`, then `saldo import ~/Downloads/*.csv` and `saldo report monthly`.
+        The ledger lives at --ledger PATH, else $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite
+        (~/.local/share/saldo/ledger.sqlite).
+
+        Exit status: 0 ok, 1 bad input or missing data, 2 wrong usage, 3 problems found (e.g. a failed check).
+        """,
+        version: "0.1.0",
+        subcommands: [
+            ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,
+            TaxCommand.self, ExportCommand.self, AccountsCommand.self, ProfilesCommand.self, ConfigCommand.self,
+            DemoCommand.self, BenchCommand.self,
+        ]
+    )
+}
+
+/// Runs `saldo` with arguments and returns the exit status; what it prints goes to `Console.current`.
+public enum SaldoCLI {
+    public static func main() -> Never {
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    public static func run(_ arguments: [String]) -> Int32 {
+        let console = Console.current
+        do {
+            var command = try SaldoCommand.parseAsRoot(arguments)
+            try command.run()
+            return ExitStatus.ok
+        } catch let e as ExitCode {
+            return e.rawValue
+        } catch let e as UserError {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as NotAvailable {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as StoreError {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as DiagnosticsError {
+            console.err(e.description)
+            return ExitStatus.userError
+        } catch let e as Diagnostic {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as MoneyError {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as LedgerError {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch let e as PeriodError {
+            console.err(console.styled("error: ", .red) + e.description)
+            return ExitStatus.userError
+        } catch {
+            let code = SaldoCommand.exitCode(for: error)
+            let message = SaldoCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { console.out(message) }
+                return ExitStatus.ok
+            }
+            if !message.isEmpty { console.err(message) }
+            if code == .validationFailure { return ExitStatus.usage }
+            // Errors the commands did not anticipate (I/O and the like) are the user's environment's.
+            return code.rawValue == 1 ? ExitStatus.userError : code.rawValue
+        }
+    }
+
+    /// Runs in-process with captured output: for tests.
+    public static func capture(_ arguments: [String], environment: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
+        let console = Console(capturingWith: environment)
+        let status = Console.$current.withValue(console) { run(arguments) }
+        return (status, console.capturedOut, console.capturedErr)
+    }
+}
+
+/// `--ledger PATH`: which ledger file a command works on.
+struct LedgerOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The ledger file.", discussion: "Default: $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite (~/.local/share/saldo/ledger.sqlite).", valueName: "path"))
+    var ledger: String?
+
+    var resolvedPath: String {
+        let env = Console.current.environment
+        if let l = ledger { return (l as NSString).expandingTildeInPath }
+        if let l = env["SALDO_LEDGER"], !l.isEmpty { return (l as NSString).expandingTildeInPath }
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        return data + "/saldo/ledger.sqlite"
+    }
+
+    func open() throws -> LedgerStore { try LedgerStore(path: resolvedPath) }
+}
+
+/// `--period`, `--from`, `--to`.
+struct PeriodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A year (2026), quarter (2026-Q3), month (2026-07) or range (2026-01..2026-06).", valueName: "period"))
+    var period: String?
+    @Option(help: ArgumentHelp("First day included (yyyy-mm-dd).", valueName: "date"))
+    var from: String?
+    @Option(help: ArgumentHelp("Last day included (yyyy-mm-dd).", valueName: "date"))
+    var to: String?
+
+    func resolve() throws -> Period? {
+        var p: Period? = try period.map { try Period.parse($0) }
+        if from != nil || to != nil {
+            let start = try from.map { s -> Day in
+                guard let d = Day(iso: s), s.count == 10 else { throw UserError("--from \(s) is not a date", hint: "write it as yyyy-mm-dd, e.g. 2026-01-01") }
+                return d
+            } ?? p?.start ?? Day(year: 1900, month: 1, day: 1)!
+            let end = try to.map { s -> Day in
+                guard let d = Day(iso: s), s.count == 10 else { throw UserError("--to \(s) is not a date", hint: "write it as yyyy-mm-dd, e.g. 2026-12-31") }
+                return d.adding(days: 1)
+            } ?? p?.end ?? Day(year: 9999, month: 12, day: 31)!
+            guard start < end else { throw UserError("--from is after --to") }
+            p = Period(start: start, end: end)
+        }
+        return p
+    }
 }

@@ -1,2 +1,2 @@
 import SaldoCLI
-SaldoCommand.main()
+SaldoCLI.main()

@@ -13,7 +13,7 @@ public struct Account: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public init(_ text: String) throws(LedgerError) {
         let norm = text.trimmingCharactersWhitespace().lowercased()
-        let parts = norm.split(separator: ":", omittingEmptySubsequences: false).map { Account.normalizeComponent(String($0)) }
+        let parts = norm.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let root = parts.first, Root(rawValue: root) != nil else {
             throw .invalidAccount(text, reason: "it must start with assets, liabilities, income, expenses or equity")
         }

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import SaldoCore
+import Crypto
+
+/// The ledger: one SQLite file. Every write is one database transaction, so a failed or killed
+/// command leaves the file as it was.
+public final class LedgerStore: Sendable {
+    let db: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating the folder and file on first use) and migrates the ledger at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+            try Migrations.migrator.migrate(db)
+        } catch {
+            throw .cannotOpen(path, reason: Self.describe(error))
+        }
+    }
+
+    /// A ledger in memory, for tests and the benchmark floor.
+    public init(inMemory: Void = ()) throws(StoreError) {
+        path = ":memory:"
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        do {
+            db = try DatabaseQueue(configuration: config)
+            try Migrations.migrator.migrate(db)
+        } catch {
+            throw .cannotOpen(":memory:", reason: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB: return "the file is not a Saldo ledger (not an SQLite database)"
+            case .SQLITE_CANTOPEN: return "the file cannot be opened (check the path and permissions)"
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return "another saldo command is writing to it; try again when it has finished"
+            case .SQLITE_READONLY: return "the file is read-only"
+            case .SQLITE_FULL: return "the disk is full"
+            default: return e.message ?? "\(e.resultCode)"
+            }
+        }
+        return "\(error)"
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try db.write(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error)) }
+    }
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try db.read(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error)) }
+    }
+
+    /// The schema as SQL, sorted, for the golden in fixtures/schema.
+    public func schemaSQL() throws(StoreError) -> String {
+        try read { db in
+            let rows = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY type DESC, name")
+            let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            return "-- migrations: \(migrations.joined(separator: ", "))\n" + rows.map { $0 + ";" }.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// SHA-256 of a file's bytes, lower-case hex: the provenance of an import batch.
+    public static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Problems with the ledger file itself.
+public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    case cannotOpen(String, reason: String)
+    case database(String)
+    case invalid(String)
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let r): return "cannot open the ledger \(p): \(r)"
+        case .database(let m): return "the ledger could not be updated: \(m); nothing was changed"
+        case .invalid(let m): return m
+        case .notFound(let m): return m
+        }
+    }
+}

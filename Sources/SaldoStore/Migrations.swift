@@ -1,0 +1,118 @@
+import GRDB
+
+/// The ledger schema. Migrations are append-only: never edit a shipped one, add a new one.
+/// The golden of the resulting schema is `fixtures/schema/current.sql`.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("2026-11-28-v1-ledger") { db in
+            try db.execute(sql: """
+            CREATE TABLE import_batch (
+                id INTEGER PRIMARY KEY,
+                file_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                format TEXT NOT NULL,
+                imported_at TEXT NOT NULL,
+                new_count INTEGER NOT NULL DEFAULT 0,
+                duplicate_count INTEGER NOT NULL DEFAULT 0,
+                filtered_count INTEGER NOT NULL DEFAULT 0,
+                problem_count INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE txn (
+                id INTEGER PRIMARY KEY,
+                day INTEGER NOT NULL,              -- days since 1970-01-01 (SaldoCore.Day.ordinal)
+                timestamp TEXT,
+                time_zone TEXT,
+                payee TEXT,
+                platform TEXT,
+                client TEXT,
+                description TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                external_id TEXT,
+                dedup_key TEXT UNIQUE,
+                source_file TEXT,
+                source_line INTEGER,
+                source_record INTEGER,
+                batch_id INTEGER REFERENCES import_batch(id)
+            );
+            CREATE INDEX txn_day ON txn(day);
+            CREATE TABLE posting (
+                id INTEGER PRIMARY KEY,
+                txn_id INTEGER NOT NULL REFERENCES txn(id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL,
+                account TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                amount INTEGER NOT NULL,           -- minor units of currency
+                cost_currency TEXT,
+                cost_amount INTEGER                -- minor units of cost_currency (total price, hledger @@)
+            );
+            CREATE INDEX posting_txn ON posting(txn_id);
+            CREATE INDEX posting_account ON posting(account);
+            CREATE TABLE balance_check (
+                id INTEGER PRIMARY KEY,
+                batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+                account TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                stated INTEGER NOT NULL,
+                computed INTEGER NOT NULL,
+                source_file TEXT,
+                source_line INTEGER
+            );
+            CREATE TABLE invoice (
+                id INTEGER PRIMARY KEY,
+                dedup_key TEXT NOT NULL UNIQUE,
+                number TEXT NOT NULL,
+                type_code TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                issue_day INTEGER NOT NULL,
+                due_day INTEGER,
+                seller_name TEXT NOT NULL,
+                seller_tax_id TEXT,
+                seller_country TEXT,
+                buyer_name TEXT NOT NULL,
+                buyer_tax_id TEXT,
+                buyer_country TEXT,
+                currency TEXT NOT NULL,
+                net INTEGER NOT NULL,
+                tax INTEGER NOT NULL,
+                withholding INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                prepaid INTEGER NOT NULL,
+                payable INTEGER NOT NULL,
+                tax_accounting_currency TEXT,
+                tax_accounting_amount INTEGER,
+                corrects_number TEXT,
+                status TEXT NOT NULL,
+                format TEXT NOT NULL,
+                source_file TEXT,
+                problems TEXT NOT NULL DEFAULT '',
+                txn_id INTEGER REFERENCES txn(id),
+                batch_id INTEGER REFERENCES import_batch(id)
+            );
+            CREATE TABLE invoice_payment (
+                invoice_id INTEGER NOT NULL REFERENCES invoice(id) ON DELETE CASCADE,
+                txn_id INTEGER NOT NULL REFERENCES txn(id) ON DELETE CASCADE,
+                amount INTEGER NOT NULL,           -- minor units of the invoice currency
+                method TEXT NOT NULL,              -- auto | manual
+                explanation TEXT NOT NULL,
+                PRIMARY KEY (invoice_id, txn_id)
+            );
+            CREATE TABLE rate (
+                day INTEGER NOT NULL,
+                base TEXT NOT NULL,
+                quote TEXT NOT NULL,
+                rate TEXT NOT NULL,                -- exact decimal text: quote units per one base unit
+                source TEXT NOT NULL,
+                PRIMARY KEY (day, base, quote, source)
+            ) WITHOUT ROWID;
+            CREATE TABLE setting (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """)
+        }
+        return m
+    }
+}

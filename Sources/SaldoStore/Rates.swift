@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import SaldoCore
+
+/// A stored exchange rate: `rate` units of `quote` per one `base`, published for `date` by `source`.
+public struct StoredRate: Sendable, Hashable {
+    public var date: Day
+    public var base: CurrencyCode
+    public var quote: CurrencyCode
+    public var rate: ExactDecimal
+    public var source: String
+    public init(date: Day, base: CurrencyCode, quote: CurrencyCode, rate: ExactDecimal, source: String) {
+        self.date = date; self.base = base; self.quote = quote; self.rate = rate; self.source = source
+    }
+}
+
+extension LedgerStore {
+    /// Adds rates in one transaction; a rate already stored for the same day, pair and source is kept.
+    public func addRates(_ rates: [StoredRate]) throws(StoreError) -> (new: Int, existing: Int) {
+        try write { db in
+            let stmt = try db.makeStatement(sql: "INSERT INTO rate (day, base, quote, rate, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            var new = 0
+            for r in rates {
+                stmt.setUncheckedArguments([r.date.ordinal, r.base.code, r.quote.code, r.rate.description, r.source])
+                try stmt.execute()
+                new += db.changesCount
+            }
+            return (new, rates.count - new)
+        }
+    }
+
+    /// Rates, optionally for one quote currency and from a day on, in date order.
+    public func rates(quote: CurrencyCode? = nil, from: Day? = nil, to: Day? = nil) throws(StoreError) -> [StoredRate] {
+        try read { db in
+            var conds: [String] = []
+            var args: [any DatabaseValueConvertible] = []
+            if let q = quote { conds.append("(quote = ? OR base = ?)"); args += [q.code, q.code] }
+            if let f = from { conds.append("day >= ?"); args.append(f.ordinal) }
+            if let t = to { conds.append("day <= ?"); args.append(t.ordinal) }
+            let sql = "SELECT day, base, quote, rate, source FROM rate" + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")) + " ORDER BY day, base, quote"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+                let text: String = row[3]
+                guard let rate = try? ExactDecimal(text) else { throw StoreError.invalid("the ledger holds a malformed rate \"\(text)\"") }
+                return StoredRate(date: Day(ordinal: row[0]), base: try CurrencyCode(row[1]), quote: try CurrencyCode(row[2]), rate: rate, source: row[4])
+            }
+        }
+    }
+
+    public func rateCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rate") ?? 0 }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import PropertyBased
+@testable import SaldoStore
+import SaldoCore
+import SaldoTestSupport
+
+func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: String? = nil, desc: String = "Payment") -> Transaction {
+    var postings = [
+        Posting(try! Account("assets:paypal"), Money(minorUnits: cents - fee, currency: .USD)),
+        Posting(try! Account("income:prolific"), Money(minorUnits: -cents, currency: .USD)),
+    ]
+    if fee != 0 { postings.append(Posting(try! Account("expenses:fees:paypal"), Money(minorUnits: fee, currency: .USD))) }
+    return Transaction(date: Day(iso: day)!, description: desc, kind: .earning, postings: postings, platform: "Prolific",
+                       externalID: id, dedupKey: key ?? id.map { "paypal:\($0)" }, source: SourceLocation(file: "t.csv", line: 2))
+}
+
+@Suite struct StoreTests {
+    func tempLedger() throws -> LedgerStore {
+        try LedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("sub/dir/ledger.sqlite").path)
+    }
+
+    @Test func schemaMatchesGolden() throws {
+        let sql = try LedgerStore().schemaSQL()
+        #expect(Fixtures.compareGolden(sql, "schema/current.sql") == nil)
+    }
+
+    @Test func createsFolderAndRecordsProvenance() throws {
+        let store = try tempLedger()
+        #expect(FileManager.default.fileExists(atPath: store.path))
+        let data = Data("hello".utf8)
+        let sha = LedgerStore.sha256(data)
+        #expect(sha == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        let out = try store.record(ImportRecord(fileName: "a.csv", sha256: sha, format: "paypal-activity",
+                                                transactions: [payment("2026-01-02", 1000, id: "A")], filteredCount: 2, problemCount: 1))
+        #expect(out.newTransactions == 1)
+        let b = try store.batches()
+        #expect(b.count == 1 && b[0].fileName == "a.csv" && b[0].sha256 == sha && b[0].format == "paypal-activity" && b[0].newCount == 1 && b[0].filteredCount == 2)
+    }
+
+    @Test func reimportAddsNothingTwice() throws {
+        let store = try tempLedger()
+        let txns = [payment("2026-01-02", 1000, fee: 50, id: "A"), payment("2026-01-03", 2000, id: "B")]
+        let first = try store.record(ImportRecord(fileName: "a.csv", sha256: "x", format: "t", transactions: txns))
+        #expect(first.newTransactions == 2 && first.duplicateTransactions == 0)
+        let again = try store.record(ImportRecord(fileName: "a.csv", sha256: "x", format: "t", transactions: txns + [payment("2026-01-04", 5, id: "C")]))
+        #expect(again.newTransactions == 1 && again.duplicateTransactions == 2)
+        #expect(try store.transactionCount() == 3)
+        let stored = try store.transactions()
+        #expect(stored.map(\.transaction) == txns + [payment("2026-01-04", 5, id: "C")])
+    }
+
+    @Test func identicalRowsWithDistinctKeysBothSurvive() throws {
+        let store = try tempLedger()
+        let a = payment("2026-01-02", 150, id: nil, key: "paypal:fp:2026-01-02|1.50|USD|fee#1")
+        let b = payment("2026-01-02", 150, id: nil, key: "paypal:fp:2026-01-02|1.50|USD|fee#2")
+        let out = try store.record(ImportRecord(fileName: "a.csv", sha256: "x", format: "t", transactions: [a, b]))
+        #expect(out.newTransactions == 2)
+    }
+
+    @Test func failedWriteHalfWayCommitsNothing() throws {
+        let store = try tempLedger()
+        _ = try store.record(ImportRecord(fileName: "first.csv", sha256: "1", format: "t", transactions: [payment("2026-01-01", 100, id: "Z")]))
+        let before = try store.transactions()
+        let batch = (0..<50).map { payment("2026-02-01", Int64($0 + 1), id: "N\($0)") }
+        #expect(throws: StoreError.self) {
+            try store.record(ImportRecord(fileName: "second.csv", sha256: "2", format: "t", transactions: batch), dryRun: false, now: Date(), failAfter: 25)
+        }
+        #expect(try store.transactions() == before)
+        #expect(try store.batches().count == 1)
+        // An unbalanced transaction anywhere in the batch refuses the whole file before writing.
+        var bad = batch
+        bad[40].postings.removeLast()
+        #expect(throws: StoreError.self) { try store.record(ImportRecord(fileName: "third.csv", sha256: "3", format: "t", transactions: bad)) }
+        #expect(try store.transactions() == before)
+    }
+
+    @Test func dryRunCountsExactlyAndKeepsNothing() throws {
+        let store = try tempLedger()
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "1", format: "t", transactions: [payment("2026-01-01", 100, id: "A")]))
+        let out = try store.record(ImportRecord(fileName: "b.csv", sha256: "2", format: "t",
+                                                transactions: [payment("2026-01-01", 100, id: "A"), payment("2026-01-05", 7, id: "B")]), dryRun: true)
+        #expect(out.newTransactions == 1 && out.duplicateTransactions == 1 && out.batchID == nil)
+        #expect(try store.transactionCount() == 1)
+        #expect(try store.batches().count == 1)
+    }
+
+    @Test func balancesAndFacts() throws {
+        let store = try tempLedger()
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "1", format: "t", transactions: [
+            payment("2026-01-02", 1000, fee: 50, id: "A"), payment("2026-01-02", 2000, fee: 70, id: "B"), payment("2026-02-03", 300, id: "C"),
+        ]))
+        let bal = try store.balances()
+        let paypal = bal.first { $0.account.path == "assets:paypal" }!
+        #expect(paypal.balance == Money(minorUnits: 1000 - 50 + 2000 - 70 + 300, currency: .USD) && paypal.postings == 3)
+        let facts = try store.facts(roots: [.income], aggregateByDay: true)
+        #expect(facts.count == 2)
+        #expect(facts[0].amount.minorUnits == -3000 && facts[0].date.description == "2026-01-02")
+        let raw = try store.facts(in: try Period.parse("2026-01"))
+        #expect(raw.count == 6)
+    }
+
+    @Test func ratesAreExactAndKeepTheirSource() throws {
+        let store = try tempLedger()
+        let r = StoredRate(date: Day(iso: "2026-01-02")!, base: .EUR, quote: .USD, rate: try ExactDecimal("1.0856"), source: "ECB")
+        #expect(try store.addRates([r, r]) == (new: 1, existing: 1))
+        #expect(try store.rates(quote: .USD) == [r])
+    }
+
+    @Test func openingGarbageSaysWhatItIs() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let path = dir.appendingPathComponent("not-a-ledger.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.cannotOpen(path, reason: "the file is not a Saldo ledger (not an SQLite database)")) { try LedgerStore(path: path) }
+    }
+
+    /// Random overlapping re-imports never add a keyed transaction twice and never lose one.
+    @Test func overlappingImportsProperty() async throws {
+        await propertyCheck(count: 40, input: Gen.int(in: 1...40), Gen.int(in: 0...39), Gen.int(in: 0...39)) { n, a, b in
+            guard let store = try? LedgerStore() else { Issue.record("no store"); return }
+            let all = (0..<n).map { payment("2026-03-01", Int64($0 % 3 + 1), id: "T\($0)") }
+            let s1 = all[min(a, n - 1)...], s2 = all[..<max(1, min(b, n))]
+            _ = try? store.record(ImportRecord(fileName: "1", sha256: "1", format: "t", transactions: Array(s1)))
+            _ = try? store.record(ImportRecord(fileName: "2", sha256: "2", format: "t", transactions: Array(s2)))
+            _ = try? store.record(ImportRecord(fileName: "3", sha256: "3", format: "t", transactions: all))
+            #expect((try? store.transactionCount()) == n)
+        }
+    }
+}
