@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "SaldoStore", dependencies: [
             "SaldoCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Report values, then renderers (table, CSV, JSON, Markdown, HTML).

@@ -68,29 +68,36 @@ extension LedgerStore {
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at, filtered_count, problem_count) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [r.fileName, r.sha256, r.format, stamp, r.filteredCount, r.problemCount])
         let batch = db.lastInsertedRowID
-        let txnStmt = try db.makeStatement(sql: """
+        let txnStmt = RawStatement(try db.makeStatement(sql: """
             INSERT INTO txn (day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
-                             source_file, source_line, source_record, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
-            """)
-        let postStmt = try db.makeStatement(sql: """
-            INSERT INTO posting (txn_id, seq, account, currency, amount, cost_currency, cost_amount) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+                             source_file, source_line, source_record, batch_id, postings, has_cost)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
+            """), db)
+        var accounts = AccountIDs(db: db)
+        var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
+        var names = NameIDs()
+        var postingsText = ""
+        postingsText.reserveCapacity(256)
         var new = 0, dup = 0
         func add(_ t: Transaction) throws -> Int64? {
-            txnStmt.setUncheckedArguments([
-                t.date.ordinal, t.timestamp, t.timeZone, t.payee, t.platform, t.client, t.description, t.kind.rawValue,
-                t.externalID, t.dedupKey, t.source?.file, t.source?.line, t.source?.record, batch,
-            ])
-            try txnStmt.execute()
-            guard db.changesCount == 1 else { return nil }
-            let id = db.lastInsertedRowID
-            for (i, p) in t.postings.enumerated() {
-                postStmt.setUncheckedArguments([
-                    id, i, p.account.path, p.amount.currency.code, p.amount.minorUnits, p.cost?.currency.code, p.cost?.minorUnits,
-                ])
-                try postStmt.execute()
+            PostingsColumn.encode(t.postings, into: &postingsText)
+            let hasCost = t.postings.contains { $0.cost != nil }
+            txnStmt.bind(1, t.date.ordinal)
+            txnStmt.bind(2, t.timestamp); txnStmt.bind(3, t.timeZone); txnStmt.bind(4, t.payee)
+            txnStmt.bind(5, t.platform); txnStmt.bind(6, t.client); txnStmt.bind(7, t.description)
+            txnStmt.bind(8, t.kind.rawValue); txnStmt.bind(9, t.externalID); txnStmt.bind(10, t.dedupKey)
+            txnStmt.bind(11, t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
+            txnStmt.bind(14, batch); txnStmt.bind(15, postingsText); txnStmt.bind(16, hasCost ? 1 : 0)
+            guard try txnStmt.run() == 1 else { return nil }
+            let id = txnStmt.lastInsertedRowID
+            let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
+            for p in t.postings where p.cost == nil {
+                let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(try accounts.id(p.account)), currency: names.id(p.amount.currency.code),
+                                   kind: kind, platform: platform, client: client)
+                totals[key, default: (0, 0)].amount += p.amount.minorUnits
+                totals[key, default: (0, 0)].postings += 1
             }
+            for p in t.postings where p.cost != nil { _ = try accounts.id(p.account) }
             return id
         }
         for (i, t) in r.transactions.enumerated() {
@@ -119,6 +126,16 @@ extension LedgerStore {
                 ] as [(any DatabaseValueConvertible)?]))
             newInv += 1
         }
+        let totalStmt = RawStatement(try db.makeStatement(sql: """
+            INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings
+            """), db)
+        for (k, v) in totals {
+            totalStmt.bind(1, Int(k.day)); totalStmt.bind(2, Int(k.account)); totalStmt.bind(3, names.name(k.currency))
+            totalStmt.bind(4, names.name(k.kind)); totalStmt.bind(5, names.name(k.platform)); totalStmt.bind(6, names.name(k.client))
+            totalStmt.bind(7, v.amount); totalStmt.bind(8, v.postings)
+            _ = try totalStmt.run()
+        }
         for c in r.balanceChecks {
             try db.execute(sql: "INSERT INTO balance_check (batch_id, account, day, currency, stated, computed, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [batch, c.account.path, c.date.ordinal, c.stated.currency.code, c.stated.minorUnits, c.computed.minorUnits,
@@ -126,5 +143,42 @@ extension LedgerStore {
         }
         try db.execute(sql: "UPDATE import_batch SET new_count = ?, duplicate_count = ? WHERE id = ?", arguments: [new + newInv, dup + dupInv, batch])
         return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv)
+    }
+}
+
+/// The key of a `daily_total` row, as small integers (names interned in ``NameIDs``) so that
+/// summing millions of postings hashes integers, not strings.
+struct DailyKey: Hashable {
+    var day: Int32
+    var account: Int32
+    var currency: Int32
+    var kind: Int32
+    var platform: Int32
+    var client: Int32
+}
+
+struct NameIDs {
+    private var ids: [String: Int32] = [:]
+    private var names: [String] = []
+    mutating func id(_ s: String) -> Int32 {
+        if let v = ids[s] { return v }
+        let v = Int32(names.count); names.append(s); ids[s] = v; return v
+    }
+    func name(_ id: Int32) -> String { names[Int(id)] }
+}
+
+/// Account ids, created on first use, cached for the write.
+struct AccountIDs {
+    let db: Database
+    var cache: [String: Int64] = [:]
+    init(db: Database) { self.db = db }
+    mutating func id(_ a: Account) throws -> Int64 {
+        if let v = cache[a.path] { return v }
+        try db.execute(sql: "INSERT INTO account (path) VALUES (?) ON CONFLICT(path) DO NOTHING", arguments: [a.path])
+        guard let v = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE path = ?", arguments: [a.path]) else {
+            throw StoreError.database("account \(a.path) could not be created")
+        }
+        cache[a.path] = v
+        return v
     }
 }

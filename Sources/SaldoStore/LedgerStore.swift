@@ -21,7 +21,10 @@ public final class LedgerStore: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            // Rollback journal, not WAL: an import appends mostly new pages, which a rollback journal
+            // need not copy, while WAL would write every page twice. Commits stay atomic and durable.
+            // A large page cache keeps the indexes of a million-row import in memory.
+            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)

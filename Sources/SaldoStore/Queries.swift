@@ -39,37 +39,24 @@ extension LedgerStore {
     public func transactions(in period: Period? = nil) throws(StoreError) -> [StoredTransaction] {
         try read { db in
             var sql = """
-                SELECT t.id, t.day, t.timestamp, t.time_zone, t.payee, t.platform, t.client, t.description, t.kind, t.external_id,
-                       t.dedup_key, t.source_file, t.source_line, t.source_record,
-                       p.account, p.currency, p.amount, p.cost_currency, p.cost_amount
-                FROM txn t JOIN posting p ON p.txn_id = t.id
+                SELECT id, day, timestamp, time_zone, payee, platform, client, description, kind, external_id,
+                       dedup_key, source_file, source_line, source_record, postings FROM txn
                 """
             var args: StatementArguments = []
-            if let p = period { sql += " WHERE t.day >= ? AND t.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
-            sql += " ORDER BY t.day, t.id, p.seq"
+            if let p = period { sql += " WHERE day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
+            sql += " ORDER BY day, id"
             var out: [StoredTransaction] = []
-            var accounts: [String: Account] = [:]
+            var cache = Interner()
             let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
             while let row = try rows.next() {
-                let id: Int64 = row[0]
-                let accText: String = row[14]
-                let account: Account
-                if let a = accounts[accText] { account = a } else { account = try Account(accText); accounts[accText] = account }
-                let amount = try Self.money(row[16], row[15])
-                var cost: Money?
-                if let cc: String = row[17], let ca: Int64 = row[18] { cost = try Self.money(ca, cc) }
-                let posting = Posting(account, amount, cost: cost)
-                if let last = out.last, last.id == id {
-                    out[out.count - 1].transaction.postings.append(posting)
-                    continue
-                }
                 var source: SourceLocation?
                 if let f: String = row[11] { source = SourceLocation(file: f, line: row[12], record: row[13]) }
+                let postings = try PostingsColumn.decode(row[14], interner: &cache)
                 let t = Transaction(
                     date: Day(ordinal: row[1]), description: row[7], kind: TransactionKind(rawValue: row[8]) ?? .other,
-                    postings: [posting], payee: row[4], platform: row[5], client: row[6], timestamp: row[2], timeZone: row[3],
+                    postings: postings, payee: row[4], platform: row[5], client: row[6], timestamp: row[2], timeZone: row[3],
                     externalID: row[9], dedupKey: row[10], source: source)
-                out.append(StoredTransaction(id: id, transaction: t))
+                out.append(StoredTransaction(id: row[0], transaction: t))
             }
             return out
         }
@@ -77,70 +64,92 @@ extension LedgerStore {
 
     /// Postings with their transaction's facts, for reports. With `roots`, only postings on accounts
     /// under those roots. With `aggregateByDay`, postings of one day with the same account, currency,
-    /// kind, platform and client are summed into one fact (conversions, which carry costs, never are).
+    /// kind, platform and client come summed as one fact (from `daily_total`, transaction id 0),
+    /// except postings that carry a conversion cost, which always come one by one.
     public func facts(in period: Period? = nil, roots: [Account.Root]? = nil, aggregateByDay: Bool = false) throws(StoreError) -> [PostingFact] {
         try read { db in
-            var conds: [String] = []
-            var args: [any DatabaseValueConvertible] = []
-            if let p = period { conds.append("t.day >= ? AND t.day < ?"); args += [p.start.ordinal, p.end.ordinal] }
-            if let r = roots, !r.isEmpty {
-                conds.append("(" + r.map { _ in "p.account = ? OR p.account LIKE ?" }.joined(separator: " OR ") + ")")
-                for root in r { args += [root.rawValue, root.rawValue + ":%"] }
-            }
-            let whereSQL = conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")
-            let sql: String
-            if aggregateByDay {
-                sql = """
-                    SELECT MIN(t.id), t.day, p.account, p.currency, SUM(p.amount), NULL, NULL, t.kind, t.platform, t.client, NULL
-                    FROM txn t JOIN posting p ON p.txn_id = t.id\(whereSQL)\(conds.isEmpty ? " WHERE" : " AND") p.cost_currency IS NULL
-                    GROUP BY t.day, p.account, p.currency, t.kind, t.platform, t.client
-                    UNION ALL
-                    SELECT t.id, t.day, p.account, p.currency, p.amount, p.cost_currency, p.cost_amount, t.kind, t.platform, t.client, t.description
-                    FROM txn t JOIN posting p ON p.txn_id = t.id\(whereSQL)\(conds.isEmpty ? " WHERE" : " AND") p.cost_currency IS NOT NULL
-                    ORDER BY 2, 1
-                    """
-                args += args
-            } else {
-                sql = """
-                    SELECT t.id, t.day, p.account, p.currency, p.amount, p.cost_currency, p.cost_amount, t.kind, t.platform, t.client, t.description
-                    FROM txn t JOIN posting p ON p.txn_id = t.id\(whereSQL) ORDER BY t.day, t.id, p.seq
-                    """
-            }
+            var cache = Interner()
+            func keep(_ a: Account) -> Bool { roots.map { $0.isEmpty || $0.contains(a.root) } ?? true }
+            var args: StatementArguments = []
+            var range = ""
+            if let p = period { range = "day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
             var out: [PostingFact] = []
-            var accounts: [String: Account] = [:]
-            var currencies: [String: CurrencyCode] = [:]
-            func currency(_ c: String) throws -> CurrencyCode {
-                if let v = currencies[c] { return v }
-                let v = try CurrencyCode(c); currencies[c] = v; return v
+            func appendPostings(costedOnly: Bool) throws {
+                var conds = range.isEmpty ? [] : [range]
+                if costedOnly { conds.append("has_cost = 1") }
+                let sql = "SELECT id, day, kind, platform, client, description, postings FROM txn"
+                    + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")) + " ORDER BY day, id"
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
+                while let row = try rows.next() {
+                    let kind = TransactionKind(rawValue: row[2]) ?? .other
+                    let date = Day(ordinal: row[1])
+                    let id: Int64 = row[0]
+                    let platform: String? = row[3], client: String? = row[4], description: String? = row[5]
+                    for p in try PostingsColumn.decode(row[6], interner: &cache)
+                    where keep(p.account) && (!costedOnly || p.cost != nil) {
+                        out.append(PostingFact(transactionID: id, date: date, account: p.account, amount: p.amount, cost: p.cost,
+                                               kind: kind, platform: platform, client: client, description: description))
+                    }
+                }
             }
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            guard aggregateByDay else {
+                try appendPostings(costedOnly: false)
+                return out
+            }
+            let sums = """
+                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
+                FROM daily_total d JOIN account a ON a.id = d.account_id\(range.isEmpty ? "" : " WHERE d." + range.replacingOccurrences(of: "AND day", with: "AND d.day"))
+                ORDER BY d.day, a.path, d.currency, d.kind, d.platform, d.client
+                """
+            let rows = try Row.fetchCursor(db, sql: sums, arguments: args)
             while let row = try rows.next() {
-                let accText: String = row[2]
-                let account: Account
-                if let a = accounts[accText] { account = a } else { account = try Account(accText); accounts[accText] = account }
-                var cost: Money?
-                if let cc: String = row[5], let ca: Int64 = row[6] { cost = Money(minorUnits: ca, currency: try currency(cc)) }
-                out.append(PostingFact(
-                    transactionID: row[0], date: Day(ordinal: row[1]), account: account,
-                    amount: Money(minorUnits: row[4], currency: try currency(row[3])), cost: cost,
-                    kind: TransactionKind(rawValue: row[7]) ?? .other, platform: row[8], client: row[9], description: row[10]))
+                let amount: Int64 = row[3]
+                if amount == 0 { continue }
+                let account = try cache.account(row[1])
+                guard keep(account) else { continue }
+                let platform: String = row[5], client: String = row[6]
+                out.append(PostingFact(transactionID: 0, date: Day(ordinal: row[0]), account: account,
+                                       amount: Money(minorUnits: amount, currency: try cache.currency(row[2])),
+                                       kind: TransactionKind(rawValue: row[4]) ?? .other,
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client))
             }
+            try appendPostings(costedOnly: true)
+            out.sort { $0.date < $1.date }
             return out
         }
     }
 
     /// Per account and currency: balance, number of postings, first and last day.
     public func balances(in period: Period? = nil) throws(StoreError) -> [AccountBalance] {
-        try read { db in
-            var sql = "SELECT p.account, p.currency, SUM(p.amount), COUNT(*), MIN(t.day), MAX(t.day) FROM posting p JOIN txn t ON t.id = p.txn_id"
-            var args: StatementArguments = []
-            if let p = period { sql += " WHERE t.day >= ? AND t.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
-            sql += " GROUP BY p.account, p.currency ORDER BY p.account, p.currency"
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
-                AccountBalance(account: try Account(row[0]), balance: try Self.money(row[2], row[1]), postings: row[3],
-                               firstDay: Day(ordinal: row[4]), lastDay: Day(ordinal: row[5]))
-            }
+        struct Sum { var amount: Int64 = 0; var postings = 0; var first = Int.max; var last = Int.min }
+        var sums: [String: Sum] = [:]       // "account|CUR"
+        var args: StatementArguments = []
+        var range = ""
+        if let p = period { range = " WHERE d.day >= ? AND d.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
+        let rows: [Row] = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.path || '|' || d.currency, SUM(d.amount), SUM(d.postings), MIN(d.day), MAX(d.day)
+                FROM daily_total d JOIN account a ON a.id = d.account_id\(range) GROUP BY 1
+                """, arguments: args)
         }
+        for r in rows { sums[r[0]] = Sum(amount: r[1], postings: r[2], first: r[3], last: r[4]) }
+        for f in try facts(in: period, aggregateByDay: true) where f.cost != nil {
+            var s = sums["\(f.account.path)|\(f.amount.currency.code)", default: Sum()]
+            s.amount += f.amount.minorUnits; s.postings += 1
+            s.first = min(s.first, f.date.ordinal); s.last = max(s.last, f.date.ordinal)
+            sums["\(f.account.path)|\(f.amount.currency.code)"] = s
+        }
+        var cache = Interner()
+        var out: [AccountBalance] = []
+        for (key, s) in sums.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|")
+            do {
+                out.append(AccountBalance(account: try cache.account(String(parts[0])),
+                                          balance: Money(minorUnits: s.amount, currency: try cache.currency(String(parts[1]))),
+                                          postings: s.postings, firstDay: Day(ordinal: s.first), lastDay: Day(ordinal: s.last)))
+            } catch { throw StoreError.invalid("the ledger holds a malformed account or currency in \(key)") }
+        }
+        return out
     }
 
     public func transactionCount() throws(StoreError) -> Int {
@@ -185,5 +194,19 @@ extension LedgerStore {
     }
     public func settings() throws(StoreError) -> [(key: String, value: String)] {
         try read { db in try Row.fetchAll(db, sql: "SELECT key, value FROM setting ORDER BY key").map { ($0[0], $0[1]) } }
+    }
+}
+
+/// Accounts and currencies parsed once per query.
+struct Interner {
+    var accounts: [String: Account] = [:]
+    var currencies: [String: CurrencyCode] = [:]
+    mutating func account(_ path: String) throws -> Account {
+        if let a = accounts[path] { return a }
+        let a = try Account(path); accounts[path] = a; return a
+    }
+    mutating func currency(_ code: String) throws -> CurrencyCode {
+        if let c = currencies[code] { return c }
+        let c = try CurrencyCode(code); currencies[code] = c; return c
     }
 }

@@ -43,8 +43,3 @@ struct DemoCommand: ParsableCommand {
         discussion: "Example: saldo demo")
     func run() throws { throw NotAvailable(what: "saldo demo") }
 }
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure speed and forecast accuracy.",
-        discussion: "Example: saldo bench forecast --dataset m3-monthly --data m3_data.json")
-    func run() throws { throw NotAvailable(what: "saldo bench") }
-}

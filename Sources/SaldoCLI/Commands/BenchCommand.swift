@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import SaldoCore
+import SaldoStore
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed and forecast accuracy (see scripts/bench.sh for the full run).",
+        discussion: """
+        Examples:
+          saldo bench ledger --transactions 1000000
+          saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
+        """,
+        subcommands: [BenchLedger.self]
+    )
+}
+
+/// Synthetic freelancer transactions, deterministic: payments with fees from several platforms
+/// in several currencies, conversions and payouts.
+enum SyntheticLedger {
+    static func transactions(count: Int, seed: UInt64 = 42, start: Day = Day(year: 2018, month: 1, day: 1)!) -> [Transaction] {
+        var rng = SplitMix64(seed: seed)
+        let platforms = ["Prolific", "Upwork", "Outlier", "Appen", "Fiverr", "Client A", "Client B"]
+        let inst = ["paypal", "wise", "payoneer", "stripe"]
+        let currencies: [CurrencyCode] = [.USD, .EUR, .GBP, .USD, .USD]
+        let assetAccounts = inst.map { Account(.assets, $0) }
+        let feeAccounts = inst.map { Account(.expenses, "fees", $0) }
+        let incomeAccounts = platforms.map { Account(.income, $0) }
+        let bank = Account(.assets, "bank", "ing")
+        var out: [Transaction] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            let day = start.adding(days: i * 3000 / max(count, 1) )
+            let c = currencies[Int(rng.next() % UInt64(currencies.count))]
+            let w = Int(rng.next() % UInt64(inst.count))
+            let where_ = inst[w]
+            let r = rng.next() % 20
+            let asset = assetAccounts[w]
+            if r < 15 {
+                let pi = Int(rng.next() % UInt64(platforms.count))
+                let p = platforms[pi]
+                let gross = Int64(500 + rng.next() % 300_000)
+                let fee = gross * 3 / 100 + 30
+                out.append(Transaction(date: day, description: "Payment from \(p)", kind: .earning, postings: [
+                    Posting(asset, Money(minorUnits: gross - fee, currency: c)),
+                    Posting(feeAccounts[w], Money(minorUnits: fee, currency: c)),
+                    Posting(incomeAccounts[pi], Money(minorUnits: -gross, currency: c)),
+                ], payee: p, platform: p, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            } else if r < 18 && c != .EUR {
+                let amount = Int64(1000 + rng.next() % 100_000)
+                let eur = amount * 91 / 100
+                out.append(Transaction(date: day, description: "Conversion", kind: .conversion, postings: [
+                    Posting(asset, Money(minorUnits: -amount, currency: c), cost: Money(minorUnits: eur, currency: .EUR)),
+                    Posting(asset, Money(minorUnits: eur, currency: .EUR)),
+                ], platform: where_, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            } else {
+                let amount = Int64(1000 + rng.next() % 100_000)
+                out.append(Transaction(date: day, description: "Withdrawal to bank", kind: .payout, postings: [
+                    Posting(asset, Money(minorUnits: -amount, currency: c)),
+                    Posting(bank, Money(minorUnits: amount, currency: c)),
+                ], platform: where_, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            }
+        }
+        return out
+    }
+}
+
+/// A small, fast, seeded generator (public domain algorithm by Sebastiano Vigna).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct BenchLedger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Write N synthetic transactions into a ledger and time it (the ledger part of import).",
+        discussion: "Example: saldo bench ledger --transactions 100000 --keep /tmp/bench.sqlite"
+    )
+    @Option(help: "How many transactions.") var transactions: Int = 100_000
+    @Option(help: ArgumentHelp("Keep the ledger at this path (for report benchmarks).", valueName: "path")) var keep: String?
+
+    func run() throws {
+        let console = Console.current
+        let t0 = Date()
+        let txns = SyntheticLedger.transactions(count: transactions)
+        let t1 = Date()
+        let path = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
+        if keep != nil { try? FileManager.default.removeItem(atPath: path) }
+        let store = try LedgerStore(path: path)
+        let out = try store.record(ImportRecord(fileName: "synthetic", sha256: "-", format: "synthetic", transactions: txns))
+        let t2 = Date()
+        if keep == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let w = t2.timeIntervalSince(t1)
+        console.out("generated \(transactions) transactions in \(String(format: "%.2f", t1.timeIntervalSince(t0))) s")
+        console.out("recorded \(out.newTransactions) new in \(String(format: "%.2f", w)) s (\(Int(Double(transactions) / max(w, 1e-9))) transactions/s)")
+    }
+}

@@ -1,0 +1,43 @@
+import GRDB
+import GRDBSQLite
+
+/// Binds and steps a prepared statement through SQLite's C API: the import hot path writes
+/// millions of rows, and GRDB's argument arrays (one existential per value) cost more than the
+/// insert itself. Used only inside a GRDB write transaction, on GRDB's own statements.
+struct RawStatement {
+    let handle: OpaquePointer
+    let db: Database
+    /// Keeps GRDB's statement (and so the SQLite statement) alive.
+    let statement: Statement
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: Statement, _ db: Database) {
+        handle = statement.sqliteStatement
+        self.statement = statement
+        self.db = db
+    }
+
+    func reset() { sqlite3_reset(handle) }
+    func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
+    func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
+    func bind(_ i: Int32, _ v: Int64?) { if let v { sqlite3_bind_int64(handle, i, v) } else { sqlite3_bind_null(handle, i) } }
+    func bind(_ i: Int32, _ v: Int?) { if let v { sqlite3_bind_int64(handle, i, Int64(v)) } else { sqlite3_bind_null(handle, i) } }
+    func bind(_ i: Int32, _ v: String?) {
+        guard var s = v else { sqlite3_bind_null(handle, i); return }
+        s.withUTF8 { buf in
+            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), Self.transient)
+        }
+    }
+
+    /// Steps once; returns the number of rows the statement changed.
+    func run() throws -> Int {
+        let rc = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return Int(sqlite3_changes(db.sqliteConnection))
+    }
+
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(db.sqliteConnection) }
+}
