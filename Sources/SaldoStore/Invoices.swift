@@ -7,11 +7,11 @@ public struct StoredInvoice: Sendable, Hashable {
     public var id: Int64
     public var invoice: Invoice
     public var transactionID: Int64?
-    public var payments: [InvoicePayment]
+    public var payments: [LinkedPayment]
 }
 
 /// A payment (a statement transaction) linked to an invoice, automatically or by the user.
-public struct InvoicePayment: Sendable, Hashable {
+public struct LinkedPayment: Sendable, Hashable {
     public var transactionID: Int64
     public var amount: Money
     public var method: String
@@ -24,9 +24,9 @@ public struct InvoicePayment: Sendable, Hashable {
 extension LedgerStore {
     public func invoices() throws(StoreError) -> [StoredInvoice] {
         try read { db in
-            var payments: [Int64: [InvoicePayment]] = [:]
+            var payments: [Int64: [LinkedPayment]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT ip.invoice_id, ip.txn_id, ip.amount, i.currency, ip.method, ip.explanation FROM invoice_payment ip JOIN invoice i ON i.id = ip.invoice_id ORDER BY ip.invoice_id, ip.txn_id") {
-                payments[row[0], default: []].append(InvoicePayment(transactionID: row[1], amount: try Self.money(row[2], row[3]), method: row[4], explanation: row[5]))
+                payments[row[0], default: []].append(LinkedPayment(transactionID: row[1], amount: try Self.money(row[2], row[3]), method: row[4], explanation: row[5]))
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY issue_day, id").map { row in
                 let cur = try CurrencyCode(row["currency"] as String)
