@@ -6,10 +6,13 @@ import Foundation
 public struct Combination: Forecaster {
     public var name: String
     public var members: [any Forecaster]
+    /// How the combination's intervals are calibrated.
+    public var calibration: IntervalCalibration
 
-    public init(name: String = "Combination", members: [any Forecaster]) {
+    public init(name: String = "Combination", members: [any Forecaster], calibration: IntervalCalibration = .default) {
         self.name = name
         self.members = members
+        self.calibration = calibration
     }
 
     /// Saldo's default: the mean of ETS (chosen by AICc), Theta and the dynamic optimised Theta.
@@ -32,7 +35,7 @@ public struct Combination: Forecaster {
             }
         }
         if fitted.isEmpty { throw lastError ?? .tooShort(model: name, needed: 1, found: series.count) }
-        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: fitted))
+        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: fitted), calibration: calibration)
     }
 
     /// Fits each member and the combination in one pass (the benchmark uses this to avoid refits).
@@ -40,7 +43,7 @@ public struct Combination: Forecaster {
         var fits: [FittedForecast?] = []
         for member in members { fits.append(try? member.fit(series, seasonLength: seasonLength)) }
         let cores = fits.compactMap { $0?.core }
-        let combined = cores.isEmpty ? nil : FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: cores))
+        let combined = cores.isEmpty ? nil : FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: cores), calibration: calibration)
         return (combined, fits)
     }
 }

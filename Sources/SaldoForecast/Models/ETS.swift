@@ -53,7 +53,7 @@ public struct AutoETS: Forecaster {
     public var name: String { "ETS" }
     /// Consider seasonal members only when the 90% autocorrelation test finds seasonality.
     public var seasonalOnlyWhenDetected: Bool
-    public init(seasonalOnlyWhenDetected: Bool = true) { self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected }
+    public init(seasonalOnlyWhenDetected: Bool = false) { self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected }
 
     public func minimumObservations(seasonLength: Int) -> Int { 2 }
 
