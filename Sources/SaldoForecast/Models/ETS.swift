@@ -1,0 +1,293 @@
+import Foundation
+
+/// One member of the exponential smoothing (ETS) family: error, trend and season components.
+public struct ETSSpec: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Trend: String, Sendable, Codable { case none = "N", additive = "A", damped = "Ad" }
+    public enum Season: String, Sendable, Codable { case none = "N", additive = "A", multiplicative = "M" }
+
+    public var multiplicativeError: Bool
+    public var trend: Trend
+    public var season: Season
+
+    public init(multiplicativeError: Bool = false, trend: Trend = .none, season: Season = .none) {
+        self.multiplicativeError = multiplicativeError
+        self.trend = trend
+        self.season = season
+    }
+
+    /// "ETS(M,Ad,M)" style.
+    public var description: String { "ETS(\(multiplicativeError ? "M" : "A"),\(trend.rawValue),\(season.rawValue))" }
+
+    var needsPositive: Bool { multiplicativeError || season == .multiplicative }
+}
+
+/// ETS with a fixed specification. Smoothing parameters and the initial level (and trend) are
+/// estimated by maximum likelihood with Nelder–Mead; initial seasonal states come from a classical
+/// decomposition.
+public struct ETSModel: Forecaster {
+    public var spec: ETSSpec
+    public var name: String { spec.description }
+    public init(_ spec: ETSSpec) { self.spec = spec }
+
+    public func minimumObservations(seasonLength: Int) -> Int {
+        spec.season == .none || seasonLength <= 1 ? (spec.trend == .none ? 2 : 4) : 2 * seasonLength + 2
+    }
+
+    public func fit(_ series: [Double], seasonLength: Int) throws(ForecastError) -> FittedForecast {
+        try checkLength(series, seasonLength: seasonLength)
+        if spec.needsPositive, series.contains(where: { !($0 > 0) }) {
+            throw .invalidInput("\(name) needs strictly positive values; found zero or negative values, use an additive model")
+        }
+        let m = spec.season == .none ? 1 : seasonLength
+        guard let fit = ETSFit.estimate(series, spec: spec, seasonLength: m) else {
+            throw .invalidInput("\(name) could not be estimated on this series; use an additive or simpler model")
+        }
+        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: fit)
+    }
+}
+
+/// ETS with the specification chosen by AICc among the admissible members: additive and
+/// multiplicative error; no, additive and damped trend; no, additive and multiplicative season
+/// (multiplicative parts only for positive data, seasonal ones only with at least three seasons).
+public struct AutoETS: Forecaster {
+    public var name: String { "ETS" }
+    /// Consider seasonal members only when the 90% autocorrelation test finds seasonality.
+    public var seasonalOnlyWhenDetected: Bool
+    public init(seasonalOnlyWhenDetected: Bool = false) { self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected }
+
+    public func minimumObservations(seasonLength: Int) -> Int { 2 }
+
+    func candidates(_ y: [Double], seasonLength m: Int) -> [ETSSpec] {
+        let positive = !y.contains(where: { !($0 > 0) })
+        var seasons: [ETSSpec.Season] = [.none]
+        if m > 1 && y.count >= 3 * m {
+            if !seasonalOnlyWhenDetected || Seasonality.isSeasonal(y, seasonLength: m) {
+                seasons.append(.additive)
+                if positive { seasons.append(.multiplicative) }
+            }
+        }
+        let trends: [ETSSpec.Trend] = y.count >= 6 ? [.none, .additive, .damped] : [.none]
+        var out: [ETSSpec] = []
+        for e in positive ? [false, true] : [false] {
+            for t in trends {
+                for s in seasons {
+                    if !e && s == .multiplicative { continue }  // unstable (Hyndman's restricted set)
+                    out.append(ETSSpec(multiplicativeError: e, trend: t, season: s))
+                }
+            }
+        }
+        return out
+    }
+
+    public func fit(_ series: [Double], seasonLength: Int) throws(ForecastError) -> FittedForecast {
+        try checkLength(series, seasonLength: seasonLength)
+        var best: ETSFit?
+        for spec in candidates(series, seasonLength: seasonLength) {
+            let m = spec.season == .none ? 1 : seasonLength
+            guard let f = ETSFit.estimate(series, spec: spec, seasonLength: m) else { continue }
+            if best == nil || f.aicc < best!.aicc { best = f }
+        }
+        guard let chosen = best else {
+            throw .invalidInput("no ETS model could be estimated on this series of \(series.count) values")
+        }
+        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: chosen)
+    }
+}
+
+/// A fitted ETS model: parameters, initial states and the information criterion.
+struct ETSFit: PointPath {
+    let spec: ETSSpec
+    let m: Int
+    let y: [Double]
+    let alpha: Double, beta: Double, gamma: Double, phi: Double
+    let l0: Double, b0: Double
+    let s0: [Double]
+    let aicc: Double
+
+    var chosenSpec: ETSSpec { spec }
+
+    /// Runs the filter; returns the log-likelihood term (lower is better) or +inf when inadmissible.
+    /// When `record` is non-nil, stores `h`-step forecasts from every origin t >= 1.
+    static func filter(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
+                       alpha: Double, beta: Double, gamma: Double, phi: Double,
+                       l0: Double, b0: Double, s: UnsafeMutableBufferPointer<Double>,
+                       record: UnsafeMutableBufferPointer<Double>?, horizon: Int,
+                       final: UnsafeMutablePointer<(Double, Double)>?) -> Double {
+        var l = l0, b = spec.trend == .none ? 0 : b0
+        let damp = spec.trend == .damped ? phi : 1
+        let mult = spec.multiplicativeError
+        let seas = spec.season
+        var sse = 0.0, logSum = 0.0
+        let n = y.count
+        var si = 0
+        for t in 0..<n {
+            if let rec = record, t >= 1 {
+                var base = (t - 1) * horizon
+                var phiSum = 0.0, phiPow = 1.0
+                for k in 1...horizon {
+                    phiPow *= damp
+                    phiSum += phiPow
+                    let tr: Double
+                    switch spec.trend {
+                    case .none: tr = l
+                    case .additive: tr = l + Double(k) * b
+                    case .damped: tr = l + phiSum * b
+                    }
+                    let sv = s[(t + k - 1) % m]
+                    rec[base] = seas == .none ? tr : (seas == .additive ? tr + sv : tr * sv)
+                    base += 1
+                }
+            }
+            let T = l + damp * b
+            let sv = s[si]
+            let yhat: Double
+            switch seas {
+            case .none: yhat = T
+            case .additive: yhat = T + sv
+            case .multiplicative: yhat = T * sv
+            }
+            let q = y[t] - yhat
+            if mult {
+                if !(yhat > 0) { return .infinity }
+                let e = q / yhat
+                sse += e * e
+                logSum += log(yhat)
+            } else {
+                sse += q * q
+            }
+            switch seas {
+            case .none:
+                l = T + alpha * q
+                b = damp * b + beta * q
+            case .additive:
+                l = T + alpha * q
+                b = damp * b + beta * q
+                s[si] = sv + gamma * q
+            case .multiplicative:
+                if !(T > 0) || !(sv > 0) { return .infinity }
+                l = T + alpha * q / sv
+                b = damp * b + beta * q / sv
+                s[si] = sv + gamma * q / T
+            }
+            si += 1
+            if si == m { si = 0 }
+        }
+        final?.pointee = (l, b)
+        if !(sse.isFinite) { return .infinity }
+        let nd = Double(n)
+        return nd * log(max(sse, 1e-300)) + 2 * logSum
+    }
+
+    static func estimate(_ y: [Double], spec: ETSSpec, seasonLength m: Int) -> ETSFit? {
+        let n = y.count
+        // Initial seasonal states from a classical decomposition.
+        var s0 = [Double](repeating: spec.season == .multiplicative ? 1 : 0, count: m)
+        if spec.season != .none {
+            guard n >= 2 * m else { return nil }
+            s0 = Seasonality.indices(y, seasonLength: m, multiplicative: spec.season == .multiplicative)
+        }
+        var deseason = [Double](repeating: 0, count: min(n, max(10, m)))
+        for t in 0..<deseason.count {
+            switch spec.season {
+            case .none: deseason[t] = y[t]
+            case .additive: deseason[t] = y[t] - s0[t % m]
+            case .multiplicative: deseason[t] = y[t] / s0[t % m]
+            }
+        }
+        let lf = Stats.linearFit(deseason[...])
+        let hasTrend = spec.trend != .none
+        let l0Start = hasTrend ? lf.intercept - lf.slope : deseason[0]
+        let b0Start = hasTrend ? lf.slope : 0
+        let seasonal = spec.season != .none
+        let damped = spec.trend == .damped
+        // Parameter vector: alpha, [beta], [gamma], [phi], l0, [b0]
+        var start: [Double] = [seasonal ? 0.1 : 0.3]
+        var step: [Double] = [0.1]
+        if hasTrend { start.append(0.02); step.append(0.02) }
+        if seasonal { start.append(0.05); step.append(0.05) }
+        if damped { start.append(0.95); step.append(0.02) }
+        let lIndex = start.count
+        start.append(l0Start); step.append(max(abs(l0Start) * 0.1, 1e-3))
+        if hasTrend { start.append(b0Start); step.append(max(abs(b0Start) * 0.5, abs(l0Start) * 0.01, 1e-4)) }
+
+        var scratch = [Double](repeating: 0, count: m)
+        let objective: ([Double]) -> Double = { p in
+            var i = 0
+            let alpha = p[i]; i += 1
+            let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
+            let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
+            let phi = damped ? p[i] : 1; if damped { i += 1 }
+            if !(alpha >= 1e-4 && alpha <= 0.9999) { return .infinity }
+            if hasTrend && !(beta >= 1e-4 && beta <= alpha) { return .infinity }
+            if seasonal && !(gamma >= 1e-4 && gamma <= 1 - alpha) { return .infinity }
+            if damped && !(phi >= 0.8 && phi <= 0.98) { return .infinity }
+            let l0 = p[lIndex]
+            let b0 = hasTrend ? p[lIndex + 1] : 0
+            return y.withUnsafeBufferPointer { yb in
+                scratch.withUnsafeMutableBufferPointer { sb in
+                    for j in 0..<m { sb[j] = s0[j] }
+                    return filter(yb, spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                                  l0: l0, b0: b0, s: sb, record: nil, horizon: 1, final: nil)
+                }
+            }
+        }
+        let nm = NelderMead(maxEvaluations: 120 + 60 * start.count, tolerance: 1e-8)
+        let r = nm.minimize(start: start, step: step, objective)
+        guard r.value.isFinite else { return nil }
+        let p = r.x
+        var i = 0
+        let alpha = p[i]; i += 1
+        let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
+        let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
+        let phi = damped ? p[i] : 1
+        let k = Double(start.count + (seasonal ? m - 1 : 0) + 1)
+        let nd = Double(n)
+        let aic = r.value + 2 * k
+        let aicc = nd - k - 1 > 0 ? aic + 2 * k * (k + 1) / (nd - k - 1) : .infinity
+        return ETSFit(spec: spec, m: m, y: y, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                      l0: p[lIndex], b0: hasTrend ? p[lIndex + 1] : 0, s0: s0, aicc: aicc)
+    }
+
+    private func run(horizon: Int, record: Bool) -> (final: (Double, Double), seasons: [Double], rec: [Double]) {
+        var s = s0
+        var fin = (l0, b0)
+        var rec = [Double](repeating: 0, count: record ? max(0, y.count - 1) * horizon : 0)
+        y.withUnsafeBufferPointer { yb in
+            s.withUnsafeMutableBufferPointer { sb in
+                rec.withUnsafeMutableBufferPointer { rb in
+                    _ = ETSFit.filter(yb, spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                                      l0: l0, b0: b0, s: sb, record: record ? rb : nil, horizon: horizon, final: &fin)
+                }
+            }
+        }
+        return (fin, s, rec)
+    }
+
+    func forecast(horizon: Int) -> [Double] {
+        let r = run(horizon: 1, record: false)
+        let (l, b) = r.final
+        let n = y.count
+        let damp = spec.trend == .damped ? phi : 1
+        var out = [Double](repeating: 0, count: horizon)
+        var phiSum = 0.0, phiPow = 1.0
+        for k in 1...horizon {
+            phiPow *= damp
+            phiSum += phiPow
+            let tr: Double
+            switch spec.trend {
+            case .none: tr = l
+            case .additive: tr = l + Double(k) * b
+            case .damped: tr = l + phiSum * b
+            }
+            let sv = r.seasons[(n + k - 1) % m]
+            out[k - 1] = spec.season == .none ? tr : (spec.season == .additive ? tr + sv : tr * sv)
+        }
+        return out
+    }
+
+    func originForecasts(horizon: Int) -> OriginForecasts {
+        guard y.count >= 2 else { return .empty(count: y.count, horizon: horizon) }
+        let r = run(horizon: horizon, record: true)
+        return OriginForecasts(first: 1, count: y.count, horizon: horizon, values: r.rec)
+    }
+}

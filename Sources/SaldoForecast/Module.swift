@@ -1,2 +1,0 @@
-/// Namespace for SaldoForecast; see the files beside this one.
-public enum SaldoForecastModule {}

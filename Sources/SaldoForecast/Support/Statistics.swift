@@ -1,0 +1,113 @@
+import Foundation
+
+/// Small numeric helpers shared by the models. All are allocation-free on their hot paths.
+enum Stats {
+    static func mean(_ x: [Double]) -> Double {
+        if x.isEmpty { return 0 }
+        var s = 0.0
+        for v in x { s += v }
+        return s / Double(x.count)
+    }
+
+    static func mean(_ x: ArraySlice<Double>) -> Double {
+        if x.isEmpty { return 0 }
+        var s = 0.0
+        for v in x { s += v }
+        return s / Double(x.count)
+    }
+
+    static func variance(_ x: [Double]) -> Double {
+        if x.count < 2 { return 0 }
+        let m = mean(x)
+        var s = 0.0
+        for v in x { s += (v - m) * (v - m) }
+        return s / Double(x.count - 1)
+    }
+
+    /// Quantile of already sorted values, linear interpolation between order statistics
+    /// (Hyndman & Fan type 7).
+    static func quantile(sorted x: [Double], _ p: Double) -> Double {
+        if x.isEmpty { return .nan }
+        if x.count == 1 { return x[0] }
+        let pos = min(max(p, 0), 1) * Double(x.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = min(lo + 1, x.count - 1)
+        let w = pos - Double(lo)
+        return x[lo] * (1 - w) + x[hi] * w
+    }
+
+    static func quantile(_ x: [Double], _ p: Double) -> Double {
+        quantile(sorted: x.sorted(), p)
+    }
+
+    /// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+    static func normalQuantile(_ p: Double) -> Double {
+        if p <= 0 { return -.infinity }
+        if p >= 1 { return .infinity }
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                 6.680131188771972e+01, -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let pLow = 0.02425
+        if p < pLow {
+            let q = (-2 * log(p)).squareRoot()
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if p <= 1 - pLow {
+            let q = p - 0.5
+            let r = q * q
+            return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+                (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+        }
+        let q = (-2 * log(1 - p)).squareRoot()
+        return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    }
+
+    /// Autocorrelation at lags 1...maxLag.
+    static func acf(_ x: [Double], maxLag: Int) -> [Double] {
+        let n = x.count
+        let m = mean(x)
+        var denom = 0.0
+        for v in x { denom += (v - m) * (v - m) }
+        var r = [Double](repeating: 0, count: maxLag + 1)
+        if denom <= 0 { return r }
+        for lag in 1...max(1, maxLag) where lag < n {
+            var s = 0.0
+            for t in lag..<n { s += (x[t] - m) * (x[t - lag] - m) }
+            r[lag] = s / denom
+        }
+        return r
+    }
+
+    /// Least-squares intercept and slope of `y` on 0, 1, 2, ….
+    static func linearFit(_ y: ArraySlice<Double>) -> (intercept: Double, slope: Double) {
+        let n = Double(y.count)
+        if y.count < 2 { return (y.first ?? 0, 0) }
+        var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+        var i = 0.0
+        for v in y {
+            sx += i; sy += v; sxx += i * i; sxy += i * v
+            i += 1
+        }
+        let den = n * sxx - sx * sx
+        let slope = den == 0 ? 0 : (n * sxy - sx * sy) / den
+        return ((sy - slope * sx) / n, slope)
+    }
+
+    /// Mean absolute seasonal difference (the MASE scale); falls back to lag 1 and then to 1.
+    static func maseScale(_ y: [Double], seasonLength m: Int) -> Double {
+        func scale(_ lag: Int) -> Double? {
+            guard y.count > lag, lag >= 1 else { return nil }
+            var s = 0.0
+            for t in lag..<y.count { s += abs(y[t] - y[t - lag]) }
+            let v = s / Double(y.count - lag)
+            return v > 0 ? v : nil
+        }
+        return scale(m) ?? scale(1) ?? 1
+    }
+}
