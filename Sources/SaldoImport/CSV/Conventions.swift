@@ -36,6 +36,8 @@ struct DateParts: Equatable {
     var monthNameAt: Int
     /// Seconds since midnight when a time follows the date, else nil.
     var seconds: Int?
+    /// The first separator between components (`.`, `/`, `-`, space).
+    var separator: UInt8 = 0
 }
 
 enum DateText {
@@ -50,6 +52,7 @@ enum DateText {
         var i = start
         while i < end && p[i] == 0x20 { i += 1 }
         var nums: [Int] = [], lens: [Int] = [], nameAt = 0
+        var sep: UInt8 = 0
         while i < end && nums.count < 3 {
             let c = p[i]
             if c >= 0x30 && c <= 0x39 {
@@ -63,13 +66,14 @@ enum DateText {
                 guard nameAt == 0, let m = months[String(word.prefix(3))], nums.count < 2 else { return nil }
                 nums.append(m); lens.append(2); nameAt = nums.count
             } else if c == 0x2D || c == 0x2F || c == 0x2E || c == 0x20 || c == 0x2C {
+                if sep == 0 && nums.count == 1 { sep = c }
                 i += 1
             } else {
                 return nil
             }
         }
         guard nums.count == 3 else { return nil }
-        var parts = DateParts(first: nums[0], second: nums[1], third: nums[2], firstLen: lens[0], thirdLen: lens[2], monthNameAt: nameAt, seconds: nil)
+        var parts = DateParts(first: nums[0], second: nums[1], third: nums[2], firstLen: lens[0], thirdLen: lens[2], monthNameAt: nameAt, seconds: nil, separator: sep)
         // Optional time: `T13:43:54`, ` 13:43`, ` 13:43:54.496`.
         while i < end && (p[i] == 0x20 || p[i] == 0x54 || p[i] == 0x2C) { i += 1 }
         if i < end { parts.seconds = timeSeconds(p, i, end) }
@@ -117,6 +121,7 @@ struct DateEvidence {
         guard let d = parts else { unreadable += 1; return }
         if d.monthNameAt != 0 { named += 1; return }
         if d.firstLen == 4 { iso += 1; return }
+        if d.separator == 0x2E { dotted += 1 }
         if d.first > 12 && d.second <= 12 { dmy += 1; if firstDMY == nil { firstDMY = text() } }
         else if d.second > 12 && d.first <= 12 { mdy += 1; if firstMDY == nil { firstMDY = text() } }
         else if d.first != d.second { ambiguous += 1; if firstAmbiguous == nil { firstAmbiguous = text() } }

@@ -255,7 +255,9 @@ struct Booker {
         let attr = attribute(m, payer: payer)
         let incomePlatform = attr.platform
         let client = attr.client ?? (incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
-        let incomeAccount = attr.account ?? (incomePlatform.map { Account(.income, $0) } ?? client.map { Account(.income, $0) } ?? Account(.income, profile.institution))
+        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
+        let fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        let incomeAccount = attr.account ?? (incomePlatform.map { Account(.income, $0) } ?? client.map { Account(.income, $0) } ?? fallbackIncome)
         let expenseAccount = attr.account ?? Booker.uncategorized
         let counter: Account
         let kind: TransactionKind

@@ -189,6 +189,8 @@ struct CSVStatementReader {
         if ev.dmy > 0 { return .dmy }
         if ev.mdy > 0 { return .mdy }
         if let o = profile.dateOrder { return o }
+        // Dotted dates are day-first wherever they are written (de, fr-CH, it, es).
+        if ev.ambiguous > 0 && ev.dotted > 0 && ev.dotted + ev.iso + ev.named >= ev.total - ev.unreadable { return .dmy }
         if ev.ambiguous > 0, let o = monotonicOrder() { return o }
         if ev.ambiguous > 0 {
             sink.add(.error("csv.date-format", "cannot tell the date order: \"\(ev.firstAmbiguous ?? "")\" could be day-first or month-first, and no date in the file settles it",

@@ -21,14 +21,17 @@ public enum Norma43Reader {
         "578": "NOK", "208": "DKK", "985": "PLN", "986": "BRL", "032": "ARS", "152": "CLP", "170": "COP", "604": "PEN", "949": "TRY",
     ]
 
-    static func lines(_ bytes: [UInt8]) -> [(line: Int, text: [UInt8])] {
-        var out: [(Int, [UInt8])] = []
-        var cur: [UInt8] = []
+    /// The lines as arrays of Unicode scalars: Norma 43 columns count characters, and a Latin-1
+    /// file decoded to UTF-8 has more bytes than characters.
+    static func lines(_ bytes: [UInt8]) -> [(line: Int, text: [UInt32])] {
+        var out: [(Int, [UInt32])] = []
         var n = 1
-        for b in bytes {
-            if b == 0x0A { out.append((n, cur)); cur = []; n += 1; continue }
-            if b == 0x0D { continue }
-            cur.append(b)
+        let text = String(decoding: bytes, as: UTF8.self)
+        var cur: [UInt32] = []
+        for u in text.unicodeScalars {
+            if u == "\n" { out.append((n, cur)); cur = []; n += 1; continue }
+            if u == "\r" { continue }
+            cur.append(u.value)
         }
         if !cur.isEmpty { out.append((n, cur)) }
         return out.filter { !$0.1.allSatisfy { $0 == 0x20 } }
@@ -41,7 +44,7 @@ public enum Norma43Reader {
         guard let first = ls.first, first.text.count >= 2, first.text[0] == 0x31, first.text[1] == 0x31 else { return false }
         for l in ls.prefix(20) {
             guard l.text.count >= 2, l.text.count <= 80 || (l.line == ls.prefix(20).last?.line) else { return false }
-            let code = String(decoding: l.text.prefix(2), as: UTF8.self)
+            let code = String(String.UnicodeScalarView(l.text.prefix(2).compactMap(Unicode.Scalar.init)))
             if !["11", "22", "23", "24", "33", "88"].contains(code) { return false }
         }
         return first.text.count >= 70
@@ -65,16 +68,16 @@ public enum Norma43Reader {
         var sawEnd = false
         var index = 0
 
-        func field(_ t: [UInt8], _ a: Int, _ b: Int) -> String {
+        func field(_ t: [UInt32], _ a: Int, _ b: Int) -> String {
             guard a < t.count else { return "" }
-            return String(decoding: t[a..<min(b, t.count)], as: UTF8.self)
+            return String(String.UnicodeScalarView(t[a..<min(b, t.count)].compactMap(Unicode.Scalar.init)))
         }
-        func number(_ t: [UInt8], _ a: Int, _ b: Int) -> Int64? {
+        func number(_ t: [UInt32], _ a: Int, _ b: Int) -> Int64? {
             let s = field(t, a, b)
             guard s.count == b - a, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             return Int64(s)
         }
-        func date(_ t: [UInt8], _ a: Int) -> Day? {
+        func date(_ t: [UInt32], _ a: Int) -> Day? {
             guard let y = number(t, a, a + 2), let m = number(t, a + 2, a + 4), let d = number(t, a + 4, a + 6) else { return nil }
             return Day(year: 2000 + Int(y), month: Int(m), day: Int(d))
         }

@@ -39,7 +39,7 @@ public enum BuiltinProfiles {
         ClassRule(.type, .prefix, ["bank deposit to pp account", "bankgutschrift auf paypal-konto", "virement bancaire sur le compte paypal"], .fundingDeposit),
         ClassRule(.type, .contains, ["gutschrift auf kreditkarte", "credit to credit card", "crédit sur la carte"], .cardFunded),
         ClassRule(.type, .contains, ["withdrawal", "abbuchung", "retirada", "retrait", "prelievo", "transfer to bank"], .payout),
-        ClassRule(.type, .contains, ["add funds", "funds added", "überweisung als zahlungsquelle", "approvisionnement", "charge from debit card", "débit sur carte", "deposit", "ricarica", "transfer from bank"], .deposit),
+        ClassRule(.type, .contains, ["add funds", "funds added", "überweisung als zahlungsquelle", "approvisionnement", "charge from debit card", "débit sur carte", "transferencia bancaria a cuenta paypal", "bank transfer to paypal", "deposit", "ricarica", "transfer from bank"], .deposit),
         ClassRule(.type, .contains, ["chargeback", "rückbuchung", "contracargo", "rétrofacturation", "payment reversal"], .chargeback),
         ClassRule(.type, .contains, ["refund", "rückzahlung", "erstattung", "reembolso", "remboursement", "rimborso"], .refund),
         ClassRule(.type, .contains, [" fee", "gebühr"], .fee),

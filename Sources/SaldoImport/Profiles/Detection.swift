@@ -23,8 +23,9 @@ enum HeaderMatcher {
         var missing: [String] = []
         var found = 0
         for spec in p.columns {
-            let names = Set(spec.names.map(HeaderText.normalize))
-            if let i = header.firstIndex(where: { names.contains($0) }) {
+            let names = spec.names.map(HeaderText.normalize)
+            // The first alias found wins, so a profile can prefer one column over another.
+            if let i = names.lazy.compactMap({ n in header.firstIndex(of: n) }).first {
                 if columns[spec.role] == nil { columns[spec.role] = i; found += 1 }
             } else if spec.required && columns[spec.role] == nil {
                 if !p.columns.contains(where: { $0.role == spec.role && $0 != spec && header.contains(where: Set($0.names.map(HeaderText.normalize)).contains) }) {
