@@ -11,7 +11,7 @@ enum StatementFixtures {
         let e = FileManager.default.enumerator(atPath: base.path)
         var out: [String] = []
         while let f = e?.nextObject() as? String {
-            if f.hasSuffix(".golden") || f.hasSuffix(".md") || f.hasSuffix(".json") { continue }
+            if f.hasSuffix(".golden") || f.hasSuffix(".md") || f.hasSuffix(".json") || f.hasSuffix(".py") { continue }
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: base.appendingPathComponent(f).path, isDirectory: &isDir), !isDir.boolValue { out.append(f) }
         }
