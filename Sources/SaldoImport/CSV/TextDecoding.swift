@@ -1,0 +1,127 @@
+import Foundation
+import SaldoCore
+
+/// The text encoding a statement file was written in, as detected from its bytes.
+public enum TextEncoding: String, Sendable, Equatable {
+    case utf8 = "UTF-8"
+    case utf8BOM = "UTF-8 with BOM"
+    case utf16LE = "UTF-16 LE"
+    case utf16BE = "UTF-16 BE"
+    case windows1252 = "Windows-1252"
+}
+
+/// Turns the bytes of a file into UTF-8 bytes, detecting the encoding.
+///
+/// Order: a UTF-8 BOM, a UTF-16 BOM (LE or BE), valid UTF-8 without BOM, and finally
+/// Windows-1252 (a superset of Latin-1 for printable text). Files that hold NUL bytes or many
+/// control characters are refused as binary; UTF-32 and BOM-less UTF-16 are refused by name.
+public enum TextDecoding {
+    public struct Decoded: Sendable {
+        public var bytes: [UInt8]
+        public var encoding: TextEncoding
+    }
+
+    public static func decode(_ data: Data, file: String) -> Result<Decoded, Diagnostic> {
+        let b = [UInt8](data)
+        let loc = SourceLocation(file: file)
+        if b.count >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0) || (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)) {
+            return .failure(.error("csv.encoding", "unsupported text encoding: the file starts with a UTF-32 byte-order mark",
+                                   at: loc, hint: "save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it again"))
+        }
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+            let rest = Array(b[3...])
+            if let bad = firstInvalidUTF8(rest) {
+                return .failure(.error("csv.encoding", "the file declares UTF-8 (byte-order mark) but byte \(bad + 4) is not valid UTF-8",
+                                       at: loc, hint: "re-export the file, or convert it to UTF-8"))
+            }
+            return .success(Decoded(bytes: rest, encoding: .utf8BOM))
+        }
+        if b.count >= 2 && b[0] == 0xFF && b[1] == 0xFE { return utf16(b, littleEndian: true, file: file) }
+        if b.count >= 2 && b[0] == 0xFE && b[1] == 0xFF { return utf16(b, littleEndian: false, file: file) }
+
+        // NUL bytes: BOM-less UTF-16, or binary data.
+        let sample = b.prefix(4096)
+        let nuls = sample.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        if nuls > 0 {
+            var evenNul = 0, oddNul = 0
+            for (i, x) in sample.enumerated() where x == 0 { if i % 2 == 0 { evenNul += 1 } else { oddNul += 1 } }
+            if sample.count >= 8 && (oddNul * 10 >= sample.count * 4 || evenNul * 10 >= sample.count * 4) && min(evenNul, oddNul) * 10 < max(evenNul, oddNul) {
+                return .failure(.error("csv.encoding", "unknown text encoding: the file looks like UTF-16 without a byte-order mark",
+                                       at: loc, hint: "save the file as UTF-8, or as UTF-16 with a byte-order mark"))
+            }
+            return .failure(.error("csv.binary", "the file is not text: it contains \(nuls) NUL byte(s) in its first \(sample.count) bytes",
+                                   at: loc, hint: "import the CSV or Norma 43 export itself, not a spreadsheet, PDF or archive"))
+        }
+        var controls = 0
+        for x in sample where x < 0x20 && x != 0x09 && x != 0x0A && x != 0x0D && x != 0x0C { controls += 1 }
+        if controls > 0 && controls * 20 > sample.count {
+            return .failure(.error("csv.binary", "the file is not text: \(controls) of its first \(sample.count) bytes are control characters",
+                                   at: loc, hint: "import the CSV or Norma 43 export itself, not a spreadsheet, PDF or archive"))
+        }
+        if firstInvalidUTF8(b) == nil { return .success(Decoded(bytes: b, encoding: .utf8)) }
+        return .success(Decoded(bytes: windows1252ToUTF8(b), encoding: .windows1252))
+    }
+
+    /// Index of the first byte that breaks UTF-8, or nil when the whole buffer is valid.
+    static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
+        b.withUnsafeBufferPointer { p -> Int? in
+            let n = p.count
+            var i = 0
+            while i < n {
+                let c = p[i]
+                if c < 0x80 { i += 1; continue }
+                var need = 0
+                var minCode: UInt32 = 0
+                var code: UInt32 = 0
+                if c & 0xE0 == 0xC0 { need = 1; code = UInt32(c & 0x1F); minCode = 0x80 }
+                else if c & 0xF0 == 0xE0 { need = 2; code = UInt32(c & 0x0F); minCode = 0x800 }
+                else if c & 0xF8 == 0xF0 { need = 3; code = UInt32(c & 0x07); minCode = 0x10000 }
+                else { return i }
+                if i + need >= n { return i }
+                for k in 1...need {
+                    let d = p[i + k]
+                    if d & 0xC0 != 0x80 { return i }
+                    code = code << 6 | UInt32(d & 0x3F)
+                }
+                if code < minCode || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) { return i }
+                i += need + 1
+            }
+            return nil
+        }
+    }
+
+    static func utf16(_ b: [UInt8], littleEndian: Bool, file: String) -> Result<Decoded, Diagnostic> {
+        var units: [UInt16] = []
+        units.reserveCapacity(b.count / 2)
+        var i = 2
+        while i + 1 < b.count {
+            units.append(littleEndian ? UInt16(b[i]) | UInt16(b[i + 1]) << 8 : UInt16(b[i]) << 8 | UInt16(b[i + 1]))
+            i += 2
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(units.count)
+        let hadError = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: true) { out.append($0) }
+        if hadError || b.count % 2 != 0 {
+            return .failure(.error("csv.encoding", "the file declares UTF-16 (byte-order mark) but holds invalid UTF-16 data",
+                                   at: SourceLocation(file: file), hint: "re-export the file, or convert it to UTF-8"))
+        }
+        return .success(Decoded(bytes: out, encoding: littleEndian ? .utf16LE : .utf16BE))
+    }
+
+    /// Windows-1252 code points for bytes 0x80…0x9F (undefined ones map to the C1 control of the same value).
+    static let cp1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    static func windows1252ToUTF8(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + b.count / 8)
+        for x in b {
+            if x < 0x80 { out.append(x); continue }
+            let scalar = (x >= 0x80 && x <= 0x9F) ? cp1252High[Int(x) - 0x80] : UInt32(x)
+            if let u = Unicode.Scalar(scalar) { out.append(contentsOf: Array(String(Character(u)).utf8)) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,380 @@
+import SaldoCore
+
+/// Turns movements into balanced transactions: booking order, conversion pairing, accounts,
+/// attribution, dedup keys and running-balance checks.
+struct Booker {
+    let file: String
+    let profile: StatementProfile
+    let userRules: [CategoryRule]
+    let balanceField: String?
+    var sink: DiagnosticSink
+
+    var inst: String { Account.normalizeComponent(profile.institution) }
+    var assets: Account { Account(.assets, profile.institution) }
+    var fees: Account { Account(.expenses, "fees", profile.institution) }
+    static let pending = Account(.assets, "transfers", "pending")
+    static let uncategorized = Account(.expenses, "uncategorized")
+
+    /// Platforms whose name in a payer field means the money came from that platform.
+    static let knownPlatforms = ["Prolific", "Upwork", "Fiverr", "Toloka", "Appen", "TELUS", "Outlier", "Remotasks", "DataAnnotation",
+                                 "Amazon Mechanical Turk", "MTurk", "Deel", "Payoneer", "Etsy", "Gumroad", "Patreon", "Stripe", "Freelancer.com",
+                                 "Contra", "Malt", "Toptal", "Lionbridge", "TransPerfect", "Respondent", "UserTesting"]
+
+    struct Output {
+        var transactions: [Transaction] = []
+        var filtered: [FilteredRow] = []
+        var checks: [BalanceCheck] = []
+    }
+
+    /// Booking order: oldest first. A file listed newest first is reversed, then rows are sorted
+    /// stably by date and time, so rows of the same instant keep their relative booking order.
+    static func bookingOrder(_ ms: [Movement]) -> [Int] {
+        guard let first = ms.first, let last = ms.last else { return [] }
+        var idx = Array(ms.indices)
+        // Direction: the running balances say it best (they chain forward in an oldest-first
+        // file and backward in a newest-first one); the dates decide when they cannot.
+        var forward = 0, backward = 0
+        var previous: [CurrencyCode: Int] = [:]
+        for i in ms.indices where ms[i].filtered == nil || ms[i].affectsBalance {
+            guard let b = ms[i].balance else { continue }
+            if let p = previous[ms[i].currency], let pb = ms[p].balance {
+                if b == pb + ms[i].net { forward += 1 }
+                if pb == b + ms[p].net { backward += 1 }
+            }
+            previous[ms[i].currency] = i
+        }
+        if backward > forward || (backward == forward && first.sortKey > last.sortKey) { idx.reverse() }
+        // Stable sort by key.
+        let keyed = idx.enumerated().map { (pos: $0.offset, i: $0.element, k: ms[$0.element].sortKey) }
+        return keyed.sorted { ($0.k.0, $0.k.1, $0.pos) < ($1.k.0, $1.k.1, $1.pos) }.map(\.i)
+    }
+
+    mutating func book(_ ms: inout [Movement]) -> Output {
+        var out = Output()
+        let order = Booker.bookingOrder(ms)
+        var position = [Int](repeating: 0, count: ms.count)
+        for (p, i) in order.enumerated() { position[i] = p }
+
+        // Pair conversion legs.
+        var partner = [Int](repeating: -1, count: ms.count)
+        pairConversions(ms, order: order, partner: &partner)
+        for i in order where ms[i].cls == .conversion && ms[i].filtered == nil && partner[i] < 0 && ms[i].counter == nil {
+            ms[i].filtered = "currency conversion leg whose other leg is not in this file"
+            sink.add(.warning("import.conversion", "conversion of \(ms[i].money) has no matching leg in the other currency in this file; it is not imported",
+                              at: SourceLocation(file: file, line: ms[i].line, record: ms[i].index + 1),
+                              hint: "export a period that contains both legs of the conversion"))
+        }
+
+        var keyCounts: [String: Int] = [:]
+        out.transactions.reserveCapacity(ms.count)
+        for i in order {
+            let m = ms[i]
+            let location = SourceLocation(file: file, line: m.line, record: m.index + 1)
+            if let reason = m.filtered {
+                out.filtered.append(FilteredRow(location: location, reason: reason, summary: summary(m)))
+                continue
+            }
+            let p = partner[i]
+            if p >= 0 && position[p] < position[i] { continue }   // booked with its partner
+            var t: Transaction
+            var baseKey: String
+            var fingerprint = false
+            if m.cls == .conversion {
+                if p >= 0 {
+                    t = conversion(m, ms[p])
+                    let ids = [m.id, ms[p].id].compactMap { $0 }.sorted()
+                    if ids.count == 2 && profile.uniqueIDs {
+                        baseKey = "\(inst):conversion:\(ids[0])+\(ids[1])"
+                    } else if let id = m.id, id == ms[p].id {
+                        baseKey = "\(inst):conversion:\(id)"
+                    } else {
+                        let legs = [m, ms[p]].map { "\($0.money.decimalString) \($0.currency.code)" }.sorted().joined(separator: "+")
+                        baseKey = "\(inst):fp:\(m.day)|conversion|\(legs)"
+                        fingerprint = true
+                    }
+                } else {
+                    t = singleConversion(m)
+                    if let id = m.id { baseKey = "\(inst):\(id):conversion" }
+                    else { baseKey = "\(inst):fp:\(m.day)|conversion|\(m.money.decimalString) \(m.currency.code)"; fingerprint = true }
+                }
+            } else {
+                t = ordinary(m)
+                if let id = m.id, !id.isEmpty {
+                    baseKey = profile.uniqueIDs ? "\(inst):\(id)" : "\(inst):\(id)|\(m.day)|\(m.money.decimalString) \(m.currency.code)"
+                } else {
+                    baseKey = "\(inst):fp:\(m.day)|\(m.money.decimalString) \(m.currency.code)|\(Booker.normalizeForKey(m.description))|\(m.balance.map { String($0) } ?? "-")\(m.extra.map { "|" + $0 } ?? "")"
+                    fingerprint = true
+                }
+            }
+            let n = keyCounts[baseKey, default: 0] + 1
+            keyCounts[baseKey] = n
+            t.dedupKey = fingerprint ? "\(baseKey)#\(n)" : (n == 1 ? baseKey : "\(baseKey)#\(n)")
+            t.source = location
+            t.timestamp = m.timestamp
+            t.timeZone = m.timeZone
+            do {
+                try t.validate()
+                out.transactions.append(t)
+            } catch {
+                sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
+            }
+        }
+        out.checks = balanceChecks(ms, order: order)
+        return out
+    }
+
+    func summary(_ m: Movement) -> String {
+        "\(m.day) \(m.money.decimalString) \(m.currency.code) \(m.description)".trimmingCharacters(in: .whitespaces)
+    }
+
+    static func normalizeForKey(_ s: String) -> String {
+        var out = ""
+        var space = false
+        for ch in s.lowercased() {
+            if ch.isWhitespace || ch == "|" { space = !out.isEmpty; continue }
+            if space { out.append(" "); space = false }
+            out.append(ch)
+        }
+        return out
+    }
+
+    // MARK: conversions
+
+    /// Pairs conversion legs: legs that share a parent (`Reference Txn ID`), that reference each
+    /// other, that share an id (Revolut Business), or failing those that share a timestamp.
+    func pairConversions(_ ms: [Movement], order: [Int], partner: inout [Int]) {
+        let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil }
+        if legs.isEmpty { return }
+        let ids = Set(legs.compactMap { ms[$0].id })
+        var idCount: [String: Int] = [:]
+        for i in legs { if let id = ms[i].id { idCount[id, default: 0] += 1 } }
+        var groups: [String: [Int]] = [:]
+        var groupOrder: [String] = []
+        for i in legs {
+            let m = ms[i]
+            var key: String
+            if let r = m.ref, !r.isEmpty {
+                if ids.contains(r), let id = m.id { key = "r:" + min(id, r) } else { key = "r:" + r }
+            } else if let id = m.id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
+                key = "i:" + id
+            } else {
+                key = "t:\(m.day.ordinal):\(m.seconds)"
+            }
+            if groups[key] == nil { groupOrder.append(key) }
+            groups[key, default: []].append(i)
+        }
+        for key in groupOrder {
+            let g = groups[key]!
+            var neg = g.filter { ms[$0].net < 0 }
+            var pos = g.filter { ms[$0].net > 0 }
+            while let a = neg.first {
+                guard let j = pos.firstIndex(where: { ms[$0].currency != ms[a].currency }) else { break }
+                let b = pos.remove(at: j)
+                neg.removeFirst()
+                partner[a] = b; partner[b] = a
+            }
+        }
+    }
+
+    /// `assets:X  -100.00 USD @@ 92.15 EUR` and `assets:X  92.15 EUR`, plus any fee on the legs.
+    func conversion(_ a: Movement, _ b: Movement) -> Transaction {
+        let (from, to) = a.net < 0 ? (a, b) : (b, a)
+        var postings = [
+            Posting(assets, Money(minorUnits: from.gross, currency: from.currency), cost: Money(minorUnits: to.gross, currency: to.currency).magnitude),
+            Posting(assets, Money(minorUnits: to.gross, currency: to.currency)),
+        ]
+        for leg in [from, to] where leg.fee != 0 {
+            postings.append(Posting(assets, Money(minorUnits: leg.fee, currency: leg.currency)))
+            postings.append(Posting(fees, Money(minorUnits: -leg.fee, currency: leg.currency)))
+        }
+        let desc = "Conversion \(from.currency.code) → \(to.currency.code)"
+        return Transaction(date: min(a.day, b.day), description: desc, kind: .conversion, postings: postings,
+                           platform: profile.institution, externalID: from.id ?? to.id)
+    }
+
+    /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
+    func singleConversion(_ m: Movement) -> Transaction {
+        let c = m.counter!
+        var postings: [Posting]
+        if m.net < 0 {
+            let converted = Money(minorUnits: m.net + m.conversionFee, currency: m.currency)
+            postings = [Posting(assets, converted, cost: c.magnitude), Posting(assets, c.magnitude)]
+            if m.conversionFee != 0 {
+                postings.append(Posting(assets, Money(minorUnits: -m.conversionFee, currency: m.currency)))
+                postings.append(Posting(fees, Money(minorUnits: m.conversionFee, currency: m.currency)))
+            }
+        } else {
+            postings = [Posting(assets, -c.magnitude, cost: m.money.magnitude), Posting(assets, m.money)]
+        }
+        let (f, t) = m.net < 0 ? (m.currency, c.currency) : (c.currency, m.currency)
+        return Transaction(date: m.day, description: m.description.isEmpty ? "Conversion \(f.code) → \(t.code)" : m.description,
+                           kind: .conversion, postings: postings, platform: profile.institution, externalID: m.id)
+    }
+
+    // MARK: ordinary rows
+
+    struct Attribution { var platform: String?; var client: String?; var account: Account? }
+
+    func attribute(_ m: Movement, payer: String?) -> Attribution {
+        let hay = [payer, m.name, m.description].compactMap { $0 }
+        for rule in userRules + profile.categoryRules {
+            let fields: [String]
+            switch rule.field?.lowercased() {
+            case "payee", "name": fields = [payer, m.name].compactMap { $0 }
+            case "description": fields = [m.description]
+            default: fields = hay
+            }
+            if fields.contains(where: { $0.range(of: rule.pattern, options: [.caseInsensitive, .diacriticInsensitive]) != nil }) {
+                return Attribution(platform: rule.platform, client: rule.client, account: rule.account.flatMap { try? Account($0) })
+            }
+        }
+        for p in Booker.knownPlatforms where hay.contains(where: { $0.range(of: p, options: .caseInsensitive) != nil }) {
+            if HeaderText.normalize(p) == HeaderText.normalize(profile.institution) { continue }
+            return Attribution(platform: p, client: nil, account: nil)
+        }
+        return Attribution(platform: nil, client: nil, account: nil)
+    }
+
+    /// The payer named in a description when the row has no name column: `Payment from ACME`,
+    /// `Received money from ACME with reference …`.
+    static func payerFromDescription(_ d: String) -> String? {
+        for prefix in ["Received money from ", "Payment from ", "Received from ", "Pago de ", "Zahlung von "] {
+            if d.lowercased().hasPrefix(prefix.lowercased()) {
+                var rest = String(d.dropFirst(prefix.count))
+                if let r = rest.range(of: " with reference") { rest = String(rest[..<r.lowerBound]) }
+                if let r = rest.range(of: " — ") { rest = String(rest[..<r.lowerBound]) }
+                let t = rest.trimmingCharacters(in: .whitespaces)
+                return t.isEmpty ? nil : t
+            }
+        }
+        return nil
+    }
+
+    func ordinary(_ m: Movement) -> Transaction {
+        let payer = (m.name?.isEmpty == false ? m.name : nil) ?? Booker.payerFromDescription(m.description)
+        let attr = attribute(m, payer: payer)
+        let incomePlatform = attr.platform
+        let client = attr.client ?? (incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
+        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
+        let fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        let incomeAccount = attr.account ?? (incomePlatform.map { Account(.income, $0) } ?? client.map { Account(.income, $0) } ?? fallbackIncome)
+        let expenseAccount = attr.account ?? Booker.uncategorized
+        let counter: Account
+        let kind: TransactionKind
+        switch m.cls {
+        case .earning: counter = incomeAccount; kind = .earning
+        case .expense: counter = expenseAccount; kind = .expense
+        case .fee: counter = fees; kind = .fee
+        case .refund: counter = m.net < 0 ? incomeAccount : expenseAccount; kind = .refund
+        case .chargeback: counter = incomeAccount; kind = .chargeback
+        case .payout: counter = attr.account ?? Booker.pending; kind = .payout
+        case .deposit, .fundingDeposit: counter = attr.account ?? Booker.pending; kind = .transfer
+        case .transfer: counter = Account(.assets, profile.institution, "reserved"); kind = .transfer
+        case .adjustment:
+            counter = m.net >= 0 ? Account(.income, "adjustments", profile.institution) : Account(.expenses, "adjustments", profile.institution)
+            kind = .adjustment
+        default: counter = expenseAccount; kind = .other
+        }
+        var postings = [Posting(assets, Money(minorUnits: m.net, currency: m.currency))]
+        if m.fee != 0 && counter != fees {
+            postings.append(Posting(fees, Money(minorUnits: -m.fee, currency: m.currency)))
+            postings.append(Posting(counter, Money(minorUnits: -m.gross, currency: m.currency)))
+        } else {
+            postings.append(Posting(counter, Money(minorUnits: -m.net, currency: m.currency)))
+        }
+        let platform = incomePlatform ?? profile.institution
+        return Transaction(date: m.day, description: m.description, kind: kind, postings: postings,
+                           payee: payer, platform: platform, client: client, externalID: m.id)
+    }
+
+    // MARK: running balances
+
+    /// Checks the stated running balance per currency in booking order, and returns every break
+    /// plus the last check that held per currency (the closing balance). Rows of the same instant
+    /// may be listed in any order, so such a group passes when one of its stated balances equals
+    /// the balance after the whole group.
+    mutating func balanceChecks(_ ms: [Movement], order: [Int]) -> [BalanceCheck] {
+        var checks: [BalanceCheck] = []
+        var running: [CurrencyCode: Int64] = [:]
+        var lastRows: [CurrencyCode: [Int]] = [:]
+        var byCurrency: [CurrencyCode: [Int]] = [:]
+        var currencies: [CurrencyCode] = []
+        var closing: [CurrencyCode: BalanceCheck] = [:]
+        for i in order where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
+            if byCurrency[ms[i].currency] == nil { currencies.append(ms[i].currency) }
+            byCurrency[ms[i].currency, default: []].append(i)
+        }
+        for cur in currencies {
+            let rows = byCurrency[cur]!
+            var k = 0
+            while k < rows.count {
+                var e = k + 1
+                let key = ms[rows[k]].sortKey
+                let exact = ms[rows[k]].seconds >= 0
+                while exact && e < rows.count && ms[rows[e]].sortKey == key { e += 1 }
+                let group = Array(rows[k..<e])
+                k = e
+                guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
+                    if let r = running[cur] { running[cur] = r + group.reduce(0) { $0 + ms[$1].net } }
+                    continue
+                }
+                if running[cur] == nil {
+                    // Opening balance: derived from the first row that states one.
+                    var before: Int64 = ms[firstStated].balance! - ms[firstStated].net
+                    for j in group { if j == firstStated { break }; before -= ms[j].net }
+                    running[cur] = before
+                }
+                let start = running[cur]!
+                // Row by row first.
+                var r = start
+                var rowOK = true
+                var rowChecks: [BalanceCheck] = []
+                for j in group {
+                    r += ms[j].net
+                    if let b = ms[j].balance {
+                        rowChecks.append(check(ms[j], stated: b, computed: r))
+                        if b != r { rowOK = false }
+                    }
+                }
+                let end = r
+                if rowOK {
+                    if let lastCheck = rowChecks.last { closing[cur] = lastCheck }
+                    running[cur] = end; lastRows[cur] = group; continue
+                }
+                if group.count > 1, let j = group.first(where: { ms[$0].balance == end }) {
+                    closing[cur] = check(ms[j], stated: end, computed: end)
+                    running[cur] = end; lastRows[cur] = group
+                    continue
+                }
+                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start + prefixSum(ms, group, upTo: $0) } ?? group.last!
+                let stated = ms[bad].balance ?? end
+                let computed = start + prefixSum(ms, group, upTo: bad)
+                checks.append(check(ms[bad], stated: stated, computed: computed))
+                let around = (lastRows[cur] ?? []).suffix(2) + group.prefix(3)
+                let context = around.map { "line \(ms[$0].line) (\(ms[$0].day) \(ms[$0].money.decimalString) balance \(ms[$0].balance.map { Money(minorUnits: $0, currency: cur).decimalString } ?? "-"))" }.joined(separator: "; ")
+                let diff = Money(minorUnits: stated - computed, currency: cur)
+                sink.add(.warning("import.balance", "running balance breaks: the file states \(Money(minorUnits: stated, currency: cur)) after this row, but the rows before it add up to \(Money(minorUnits: computed, currency: cur)) (difference \(diff.decimalString))",
+                                  at: SourceLocation(file: file, line: ms[bad].line, record: ms[bad].index + 1, field: balanceField),
+                                  hint: "a row may be missing or altered near here; rows around it: \(context)"))
+                running[cur] = ms[group.last!].balance ?? end
+                lastRows[cur] = group
+            }
+            if let c = closing[cur] { checks.append(c) }
+        }
+        return checks
+    }
+
+    func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {
+        var s: Int64 = 0
+        for g in group { s += ms[g].net; if g == j { break } }
+        return s
+    }
+
+    func check(_ m: Movement, stated: Int64, computed: Int64) -> BalanceCheck {
+        BalanceCheck(account: assets, date: m.day, stated: Money(minorUnits: stated, currency: m.currency),
+                     computed: Money(minorUnits: computed, currency: m.currency),
+                     location: SourceLocation(file: file, line: m.line, record: m.index + 1, field: balanceField))
+    }
+}
+
+import Foundation

@@ -1,0 +1,204 @@
+import SaldoCore
+
+/// Collects diagnostics, keeping at most `limit` per code and counting the rest.
+struct DiagnosticSink {
+    var items: [Diagnostic] = []
+    var counts: [String: Int] = [:]
+    let limit = 20
+
+    mutating func add(_ d: Diagnostic) {
+        let n = counts[d.code, default: 0]
+        counts[d.code] = n + 1
+        if n < limit { items.append(d) }
+    }
+
+    mutating func finish(file: String) -> [Diagnostic] {
+        for (code, n) in counts.sorted(by: { $0.key < $1.key }) where n > limit {
+            let sev = items.first { $0.code == code }?.severity ?? .error
+            items.append(Diagnostic(sev, code: code, "\(n - limit) more problem(s) of this kind (\(code)) not shown", at: SourceLocation(file: file)))
+        }
+        return items
+    }
+}
+
+/// Reads a delimited statement with a profile: finds the header, decides the number and date
+/// conventions once for the whole file, and turns each data row into a ``Movement``.
+struct CSVStatementReader {
+    let file: String
+    let tokenizer: CSVTokenizer
+    let profile: StatementProfile
+    let fit: HeaderFit
+    let options: ImportOptions
+    var sink = DiagnosticSink()
+
+    /// Field spans of the columns the profile uses, per data record.
+    struct Row { var line: Int; var record: Int; var start: Int }
+    var rows: [Row] = []
+    var spans: [Int32] = []         // per row: for each used role, start and end (end < 0: escaped quotes)
+    var fieldLines: [Int32] = []    // per row and role: physical line of the field
+    var usedRoles: [ColumnRole] = []
+    var slot: [ColumnRole: Int] = [:]
+    var headerNames: [ColumnRole: String] = [:]
+    var notation: NumberNotation = .point
+    var fast = FastAmount(notation: .point)
+    var currencyCache: [String: CurrencyCode] = [:]
+    var fixedCurrency: CurrencyCode?
+    /// Day/month/year components of every readable date, in file order (for the order tie-break).
+    var datePartsSeen: [(Int32, Int32, Int32, Bool)] = []
+
+    init(file: String, tokenizer: CSVTokenizer, profile: StatementProfile, fit: HeaderFit, headerTexts: [String], options: ImportOptions) {
+        self.file = file; self.tokenizer = tokenizer; self.profile = profile; self.fit = fit; self.options = options
+        self.fixedCurrency = profile.currency.flatMap { try? CurrencyCode($0) }
+        for (role, i) in fit.columns.sorted(by: { $0.value < $1.value }) {
+            slot[role] = usedRoles.count
+            usedRoles.append(role)
+            headerNames[role] = i < headerTexts.count ? headerTexts[i].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") : role.rawValue
+        }
+    }
+
+    static let amountRoles: [ColumnRole] = [.gross, .fee, .net, .amount, .credit, .debit, .balance, .totalFees, .sourceFee, .targetFee, .sourceAmount, .targetAmount, .exchangeToAmount]
+
+    func loc(_ row: Int, _ role: ColumnRole) -> SourceLocation {
+        let s = slot[role]!
+        let line = Int(fieldLines[row * usedRoles.count + s])
+        return SourceLocation(file: file, line: line, column: (fit.columns[role] ?? 0) + 1, record: rows[row].record, field: headerNames[role])
+    }
+
+    func span(_ row: Int, _ role: ColumnRole) -> (Int, Int, Bool)? {
+        guard let s = slot[role] else { return nil }
+        let k = (row * usedRoles.count + s) * 2
+        let a = Int(spans[k]), b = Int(spans[k + 1])
+        if a < 0 { return nil }     // the record is shorter than the header
+        return b < 0 ? (a, -b - 1, true) : (a, b, false)
+    }
+
+    func text(_ row: Int, _ role: ColumnRole) -> String? {
+        guard let (a, b, esc) = span(row, role) else { return nil }
+        let t = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: esc, escapedQuotes: esc))
+        return t.isEmpty ? nil : t
+    }
+
+    /// Pass 1: store the spans of used columns and gather convention evidence.
+    mutating func scan() throws(CSVSyntaxError) -> (NumberEvidence, DateEvidence) {
+        var t = tokenizer
+        var rec = CSVRecord()
+        var numbers = NumberEvidence()
+        var dates = DateEvidence()
+        let amountSlots = CSVStatementReader.amountRoles.compactMap { slot[$0] }
+        let dateSlot = slot[.date]
+        let nUsed = usedRoles.count
+        let colIndex = usedRoles.map { fit.columns[$0]! }
+        let bytes = tokenizer.bytes
+        while try t.next(into: &rec) {
+            if rec.number <= fit.headerRecord { continue }
+            if rec.fields.allSatisfy({ $0.isEmpty }) { continue }
+            if rec.fields.count == 1 && !profile.columns.isEmpty && fit.columns.count > 1 { continue }
+            rows.append(Row(line: rec.line, record: rec.number - fit.headerRecord, start: spans.count))
+            for s in 0..<nUsed {
+                let ci = colIndex[s]
+                if ci < rec.fields.count {
+                    let f = rec.fields[ci]
+                    spans.append(Int32(f.start))
+                    spans.append(f.escapedQuotes ? Int32(-f.end - 1) : Int32(f.end))
+                    fieldLines.append(Int32(f.line))
+                } else {
+                    spans.append(-1); spans.append(-1); fieldLines.append(Int32(rec.line))
+                }
+            }
+            let base = spans.count - nUsed * 2
+            bytes.withUnsafeBufferPointer { p in
+                for s in amountSlots {
+                    let a = Int(spans[base + s * 2]), b = Int(spans[base + s * 2 + 1])
+                    if a >= 0 { numbers.add(p, a, b < 0 ? -b - 1 : b) }
+                }
+                if let ds = dateSlot {
+                    let a = Int(spans[base + ds * 2]), b = Int(spans[base + ds * 2 + 1])
+                    if a >= 0 {
+                        let e = b < 0 ? -b - 1 : b
+                        if e > a {
+                            let parts = DateText.split(p, a, e)
+                            dates.add(parts, text: String(decoding: UnsafeBufferPointer(rebasing: p[a..<e]), as: UTF8.self))
+                            if let d = parts, d.monthNameAt == 0, d.firstLen != 4 {
+                                datePartsSeen.append((Int32(d.first), Int32(d.second), Int32(d.third), d.thirdLen <= 2))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (numbers, dates)
+    }
+
+    /// Decides the decimal mark, or explains why it cannot.
+    mutating func decideNotation(_ ev: NumberEvidence) -> NumberNotation? {
+        if let m = options.decimalMark {
+            if m == "," || m.lowercased() == "comma" { return .comma }
+            if m == "." || m.lowercased() == "point" || m.lowercased() == "dot" { return .point }
+            sink.add(.error("import.option", "--decimal-mark must be \".\" or \",\", found \"\(m)\"", at: SourceLocation(file: file)))
+            return nil
+        }
+        if let m = profile.decimalMark { return m == "," ? .comma : .point }
+        if ev.point > 0 && ev.comma > 0 {
+            sink.add(.error("csv.decimal-mark", "amounts in this file mix a decimal point (\"\(ev.firstPoint ?? "")\") and a decimal comma (\"\(ev.firstComma ?? "")\")",
+                            at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
+            return nil
+        }
+        if ev.comma > 0 { return .comma }
+        if ev.point > 0 { return .point }
+        if ev.ambiguous > 0 {
+            sink.add(.error("csv.decimal-mark", "cannot tell the decimal mark: \"\(ev.firstAmbiguous ?? "")\" could be read with a decimal point or a decimal comma, and no amount in the file settles it",
+                            at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
+            return nil
+        }
+        return .point
+    }
+
+    /// When every date fits both orders, statements still list rows in date order (oldest or
+    /// newest first): the order under which the dates are sorted, if only one, settles it.
+    func monotonicOrder() -> DateOrder? {
+        func keys(_ o: DateOrder) -> [Int] {
+            datePartsSeen.map { (a, b, c, short) in
+                let y = Int(c) + (short ? 2000 : 0)
+                return o == .dmy ? y * 400 + Int(b) * 32 + Int(a) : y * 400 + Int(a) * 32 + Int(b)
+            }
+        }
+        func sorted(_ k: [Int]) -> Bool {
+            var up = true, down = true
+            for i in k.indices.dropFirst() { if k[i] < k[i - 1] { up = false }; if k[i] > k[i - 1] { down = false } }
+            return up || down
+        }
+        let d = sorted(keys(.dmy)), m = sorted(keys(.mdy))
+        if d && !m { return .dmy }
+        if m && !d { return .mdy }
+        return nil
+    }
+
+    mutating func decideDates(_ ev: DateEvidence) -> DateOrder? {
+        if let f = options.dateFormat {
+            guard let c = DateConvention.parseOption(f) else {
+                sink.add(.error("import.option", "--date-format \"\(f)\" is not a date format: expected dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd", at: SourceLocation(file: file)))
+                return nil
+            }
+            return c.order
+        }
+        if ev.dmy > 0 && ev.mdy > 0 {
+            sink.add(.error("csv.date-format", "dates in this file are written both day-first (\"\(ev.firstDMY ?? "")\") and month-first (\"\(ev.firstMDY ?? "")\")",
+                            at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
+            return nil
+        }
+        if ev.dmy > 0 { return .dmy }
+        if ev.mdy > 0 { return .mdy }
+        if let o = profile.dateOrder { return o }
+        // Dotted dates are day-first wherever they are written (de, fr-CH, it, es).
+        if ev.ambiguous > 0 && ev.dotted > 0 && ev.dotted + ev.iso + ev.named >= ev.total - ev.unreadable { return .dmy }
+        if ev.ambiguous > 0, let o = monotonicOrder() { return o }
+        if ev.ambiguous > 0 {
+            sink.add(.error("csv.date-format", "cannot tell the date order: \"\(ev.firstAmbiguous ?? "")\" could be day-first or month-first, and no date in the file settles it",
+                            at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
+            return nil
+        }
+        return .dmy
+    }
+}
+
+import Foundation

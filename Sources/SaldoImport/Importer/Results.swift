@@ -1,0 +1,53 @@
+import SaldoCore
+
+/// Choices the user can make on the command line (`saldo import --date-format … --decimal-mark …`).
+public struct ImportOptions: Sendable, Equatable {
+    /// `dd/mm/yyyy`, `mm/dd/yyyy`, `yyyy-mm-dd`, `dd.mm.yyyy`, or `dmy`/`mdy`/`ymd`: settles ambiguous dates.
+    public var dateFormat: String?
+    /// `.` or `,`: settles an ambiguous decimal mark.
+    public var decimalMark: String?
+    /// Forces a profile by name instead of detecting it.
+    public var profile: String?
+
+    public init(dateFormat: String? = nil, decimalMark: String? = nil, profile: String? = nil) {
+        self.dateFormat = dateFormat; self.decimalMark = decimalMark; self.profile = profile
+    }
+}
+
+/// A row of the file that was read but deliberately not imported, with the reason.
+public struct FilteredRow: Sendable, Hashable {
+    public var location: SourceLocation
+    public var reason: String
+    /// A short human summary of the row (`2025-07-14 -13.21 EUR Einbehaltung für offene Autorisierung`).
+    public var summary: String
+    public init(location: SourceLocation, reason: String, summary: String) {
+        self.location = location; self.reason = reason; self.summary = summary
+    }
+}
+
+/// Everything read from one statement file. Nothing here has touched a database.
+public struct StatementReadResult: Sendable {
+    public var file: String
+    /// The profile that claimed the file (`paypal-activity`, `norma43`, a user profile's name), or nil.
+    public var profile: String?
+    /// The encoding detected (`UTF-8 with BOM`…), when the file could be decoded.
+    public var encoding: String?
+    /// Balanced transactions in booking order, each with `dedupKey`, `source` and `kind`.
+    public var transactions: [Transaction]
+    public var filtered: [FilteredRow]
+    public var problems: [Diagnostic]
+    public var balanceChecks: [BalanceCheck]
+    /// Data rows read (after the header).
+    public var rowCount: Int
+
+    public init(file: String, profile: String? = nil, encoding: String? = nil, transactions: [Transaction] = [],
+                filtered: [FilteredRow] = [], problems: [Diagnostic] = [], balanceChecks: [BalanceCheck] = [], rowCount: Int = 0) {
+        self.file = file; self.profile = profile; self.encoding = encoding; self.transactions = transactions
+        self.filtered = filtered; self.problems = problems; self.balanceChecks = balanceChecks; self.rowCount = rowCount
+    }
+
+    /// A fatal problem (any error) means nothing of this file may be imported.
+    public var isFatal: Bool { problems.contains { $0.severity == .error } }
+    public var errors: [Diagnostic] { problems.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { problems.filter { $0.severity == .warning } }
+}

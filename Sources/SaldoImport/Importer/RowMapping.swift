@@ -1,0 +1,277 @@
+import SaldoCore
+
+extension CSVStatementReader {
+    /// Pass 2: every stored row becomes a movement (or a diagnostic).
+    mutating func movements(notation: NumberNotation, order: DateOrder) -> [Movement] {
+        var out: [Movement] = []
+        out.reserveCapacity(rows.count)
+        self.notation = notation
+        self.fast = FastAmount(notation: notation)
+        let rules = profile.classRules
+        let completed = Set(profile.completedStatuses)
+        let hasStatus = slot[.status] != nil && !completed.isEmpty
+        let bytes = tokenizer.bytes
+
+        for r in 0..<rows.count {
+            // Date.
+            guard let (da, db, _) = span(r, .date), db > da else {
+                sink.add(.error("csv.date", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))
+                continue
+            }
+            var parts: DateParts?
+            var day: Day?
+            bytes.withUnsafeBufferPointer { p in
+                parts = DateText.split(p, da, db)
+                if let pp = parts { day = DateText.day(pp, order: order) }
+            }
+            guard let d = day, let pp = parts else {
+                let raw = text(r, .date) ?? ""
+                sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
+                                hint: "fix the cell, or say the file's date order with --date-format"))
+                continue
+            }
+            var seconds = pp.seconds ?? -1
+            var timeText: String?
+            if let (ta, tb, _) = span(r, .time), tb > ta {
+                bytes.withUnsafeBufferPointer { p in if let s = DateText.timeSeconds(p, ta, tb) { seconds = s } }
+                timeText = text(r, .time)
+            }
+
+            // Classification inputs.
+            func norm(_ role: ColumnRole) -> String? { text(r, role).map(HeaderText.normalizeValue) }
+
+            var m: Movement
+            if profile.amountModel == .transferDirection {
+                guard let mv = transferMovement(r, day: d, seconds: seconds) else { continue }
+                m = mv
+            } else {
+                guard let cur = slot[.currency] != nil ? currency(r, .currency) : fixedCurrency else {
+                    if slot[.currency] == nil {
+                        sink.add(.error("profile.currency", "the profile \(profile.name) has no currency column and no fixed currency", at: SourceLocation(file: file)))
+                    }
+                    continue
+                }
+                var gross: Int64 = 0, fee: Int64 = 0, net: Int64 = 0
+                var ok = true
+                // Rows that text rules already filter (memos, holds…) may carry placeholders
+                // instead of amounts: their amounts are read leniently.
+                var preClass: RowClass?
+                for rule in rules where rule.sign == nil {
+                    if let v = norm(rule.field), rule.matches(v) { preClass = rule.kind; break }
+                }
+                let sev: Diagnostic.Severity = (preClass?.isFiltered ?? false) ? .warning : .error
+                let lenient = sev == .warning
+                switch profile.amountModel {
+                case .grossFeeNet:
+                    guard let g = amount(r, .gross, cur, sev) else { ok = lenient; break }
+                    guard let f = amount(r, .fee, cur, sev) else { ok = lenient; break }
+                    guard let n = amount(r, .net, cur, sev) else { ok = lenient; break }
+                    gross = g ?? 0
+                    let fv = f ?? 0
+                    fee = profile.feeSign == .negative ? fv : -fv
+                    if let nv = n {
+                        net = nv
+                        if gross &+ fee != nv {
+                            sink.add(.warning("csv.net", "gross \(Money(minorUnits: gross, currency: cur).decimalString) plus fee \(Money(minorUnits: fee, currency: cur).decimalString) is not the net \(Money(minorUnits: nv, currency: cur).decimalString); the net is kept and the fee taken as net minus gross",
+                                              at: loc(r, .net), hint: "the file may be altered; check this row against the platform"))
+                            fee = nv &- gross
+                        }
+                    } else {
+                        net = gross &+ fee
+                    }
+                case .amountIncludingFee:
+                    guard let a = amount(r, .amount, cur, sev) else { ok = lenient; break }
+                    guard let t = amount(r, .totalFees, cur, sev) else { ok = lenient; break }
+                    net = a ?? 0
+                    let tf = abs(t ?? 0)
+                    fee = -tf
+                    gross = net &+ tf
+                case .amountPlusFee:
+                    guard let a = amount(r, .amount, cur, sev) else { ok = lenient; break }
+                    guard let f = amount(r, .fee, cur, sev) else { ok = lenient; break }
+                    gross = a ?? 0
+                    let fv = f ?? 0
+                    fee = profile.feeSign == .negative ? fv : -fv
+                    net = gross &+ fee
+                case .creditDebit:
+                    guard let c = amount(r, .credit, cur, sev) else { ok = lenient; break }
+                    guard let db = amount(r, .debit, cur, sev) else { ok = lenient; break }
+                    net = abs(c ?? 0) &- abs(db ?? 0)
+                    gross = net
+                case .transferDirection:
+                    ok = false
+                }
+                if !ok { continue }
+                if profile.invertSign { gross = -gross; fee = -fee; net = -net }
+                if profile.amountModel != .creditDebit && (slot[.amount] ?? slot[.gross]) != nil {
+                    let role: ColumnRole = slot[.amount] != nil ? .amount : .gross
+                    if !lenient, case .some(.none) = amount(r, role, cur) {
+                        sink.add(.error("csv.amount", "expected an amount, found an empty field", at: loc(r, role), hint: "every row needs its amount"))
+                        continue
+                    }
+                }
+                var balance: Int64?
+                var balanceEmpty = true
+                if slot[.balance] != nil {
+                    if let b = amount(r, .balance, cur, .warning) { balance = b; balanceEmpty = (b == nil) }
+                }
+                let desc = describe(r)
+                m = Movement(index: r, line: rows[r].line, day: d, seconds: seconds, timestamp: nil, timeZone: text(r, .timeZone),
+                             currency: cur, gross: gross, fee: fee, net: net, balance: balance, cls: .earning,
+                             id: text(r, .id), ref: text(r, .referenceID), name: text(r, .name), description: desc,
+                             filtered: nil, affectsBalance: true)
+                // Classification.
+                var cls: RowClass? = nil
+                for rule in rules {
+                    if let s = rule.sign {
+                        if s == "positive" && net <= 0 { continue }
+                        if s == "negative" && net >= 0 { continue }
+                    }
+                    if let v = norm(rule.field), rule.matches(v) { cls = rule.kind; break }
+                }
+                m.cls = cls ?? (net >= 0 && gross >= 0 ? .earning : .expense)
+                if m.cls.isFiltered {
+                    m.filtered = m.cls.filterReason
+                    m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
+                } else if hasStatus, m.cls != .fundingDeposit, let st = norm(.status), !completed.contains(st) {
+                    m.filtered = "status \"\(text(r, .status) ?? st)\" is not completed"
+                    m.affectsBalance = false
+                } else if profile.emptyBalanceMeansPending && slot[.balance] != nil && balanceEmpty {
+                    m.filtered = "pending: the row has no running balance yet"
+                    m.affectsBalance = false
+                }
+                if m.cls == .conversion && slot[.exchangeTo] != nil {
+                    singleRowConversion(&m, r, cur: cur, notation: notation)
+                } else if m.cls == .conversion && slot[.targetCurrency] != nil && slot[.targetAmount] != nil,
+                          let oc = text(r, .targetCurrency).flatMap({ try? CurrencyCode($0) }), oc != cur,
+                          let oa = amount(r, .targetAmount, oc, .warning), let v = oa, v != 0 {
+                    // Revolut Business: the other side of an exchange is in `Orig currency`/`Orig amount`.
+                    m.counter = Money(minorUnits: m.net < 0 ? abs(v) : -abs(v), currency: oc)
+                    if m.net < 0 { m.conversionFee = -m.fee }
+                }
+            }
+            var stamp = text(r, .date) ?? ""
+            if let t = timeText { stamp += " " + t }
+            m.timestamp = stamp
+            out.append(m)
+        }
+        return out
+    }
+
+
+    mutating func currency(_ row: Int, _ role: ColumnRole) -> CurrencyCode? {
+        guard let t = text(row, role) else {
+            if let f = fixedCurrency { return f }
+            sink.add(.error("csv.currency", "expected a currency code, found an empty field", at: loc(row, role),
+                            hint: "every row needs its ISO 4217 currency (EUR, USD…)"))
+            return nil
+        }
+        if let c = currencyCache[t] { return c }
+        if let c = try? CurrencyCode(t) { currencyCache[t] = c; return c }
+        if let sym = CurrencyTable.symbols[t], let c = try? CurrencyCode(sym) { currencyCache[t] = c; return c }
+        sink.add(.error("csv.currency", "unknown currency code \"\(t)\": expected an ISO 4217 code such as EUR, USD or GBP", at: loc(row, role),
+                        hint: "check that this is the platform's original export; anonymised or scrambled files may carry made-up codes"))
+        return nil
+    }
+
+    /// Parses an amount cell; nil with a diagnostic when it is not an amount; `.some(nil)` for an empty cell.
+    mutating func amount(_ row: Int, _ role: ColumnRole, _ cur: CurrencyCode, _ severity: Diagnostic.Severity = .error) -> Int64?? {
+        guard let (a, b, _) = span(row, role) else { return .some(nil) }
+        let fast = self.fast
+        let r = tokenizer.bytes.withUnsafeBufferPointer { fast.parse($0, a, b, exponent: cur.exponent) }
+        switch r {
+        case .value(let v): return .some(v)
+        case .empty: return .some(nil)
+        case .fallback, .tooManyDecimals, .overflow:
+            let raw = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false))
+            do {
+                let m = try Money(parsing: raw, currency: cur, notation: notation)
+                return .some(m.minorUnits)
+            } catch {
+                let what: String
+                switch error {
+                case .tooManyDecimals: what = "expected an amount with at most \(cur.exponent) decimals for \(cur.code), found \"\(raw)\""
+                case .overflow: what = "amount \"\(raw)\" is too large"
+                case .currencyMismatch(let a, let b): what = "expected an amount in \(b), found \"\(raw)\" (\(a))"
+                default: what = "expected an amount, found \"\(raw)\""
+                }
+                sink.add(Diagnostic(severity, code: "csv.amount", what, at: loc(row, role),
+                                    hint: "amounts in this file are read with a \(notation) (e.g. \(notation.decimalMark == "," ? "1.234,56" : "1,234.56")); fix the cell or re-export the file"))
+                return nil
+            }
+        }
+    }
+
+    /// Description: the description column, else the type, with a note (item title, merchant) added.
+    func describe(_ r: Int) -> String {
+        var parts: [String] = []
+        if let d = text(r, .description) { parts.append(d) } else if let t = text(r, .type) { parts.append(t) }
+        if let n = text(r, .note), !parts.contains(n) { parts.append(n) }
+        if let ref = text(r, .reference), !parts.contains(where: { $0.contains(ref) }) { parts.append(ref) }
+        return parts.isEmpty ? "" : parts.joined(separator: " — ")
+    }
+
+    /// Wise statements tell a conversion in one row with `Exchange From/To/Rate` and, since 2023,
+    /// `Exchange To Amount`. The other side is computed here.
+    mutating func singleRowConversion(_ m: inout Movement, _ r: Int, cur: CurrencyCode, notation: NumberNotation) {
+        guard let fromText = text(r, .exchangeFrom), let toText = text(r, .exchangeTo),
+              let from = try? CurrencyCode(fromText), let to = try? CurrencyCode(toText), from != to else { return }
+        let rate: ExactDecimal? = text(r, .exchangeRate).flatMap { try? AmountText.parse($0, notation: .point) }
+        if m.net < 0 && cur == from {
+            let fee = -m.fee
+            let converted = -m.net - fee
+            var target: Money?
+            if let t = text(r, .exchangeToAmount), let v = try? Money(parsing: t, currency: to, notation: .point) { target = v }
+            else if let rt = rate, !rt.isZero { target = Money(minorUnits: converted, currency: from).converted(by: rt, to: to) }
+            guard let tg = target else { return }
+            m.counter = tg.magnitude
+            m.conversionFee = fee
+        } else if m.net > 0 && cur == to, let rt = rate, !rt.isZero {
+            m.counter = -Money(minorUnits: m.net, currency: to).converted(dividingBy: rt, to: from)
+        }
+    }
+
+    /// Wise transfer history: positive amounts, the sign from `Direction`.
+    mutating func transferMovement(_ r: Int, day: Day, seconds: Int) -> Movement? {
+        let dir = (text(r, .direction) ?? "").uppercased()
+        guard let sc = currency(r, .sourceCurrency), let tc = currency(r, .targetCurrency) else { return nil }
+        guard let sa = amount(r, .sourceAmount, sc, .error), let ta = amount(r, .targetAmount, tc, .error) else { return nil }
+        let sfc = text(r, .sourceFeeCurrency).flatMap { try? CurrencyCode($0) } ?? sc
+        let sf = (sfc == sc ? amount(r, .sourceFee, sc, .error) : .some(nil)) ?? nil
+        let status = HeaderText.normalizeValue(text(r, .status) ?? "")
+        var m = Movement(index: r, line: rows[r].line, day: day, seconds: seconds, timestamp: nil, timeZone: nil, currency: sc,
+                         gross: 0, fee: 0, net: 0, balance: nil, cls: .expense, id: text(r, .id), ref: nil,
+                         name: nil, description: "", filtered: nil, affectsBalance: false)
+        let srcFee = abs(sf ?? 0)
+        switch dir {
+        case "OUT":
+            m.currency = sc
+            m.gross = -abs(sa ?? 0); m.fee = -srcFee; m.net = m.gross + m.fee
+            m.name = text(r, .targetName)
+            m.cls = .expense
+            m.description = "Sent to \(text(r, .targetName) ?? "?")" + (text(r, .reference).map { " — \($0)" } ?? "")
+        case "IN":
+            m.currency = tc
+            m.net = abs(ta ?? 0)
+            m.fee = sc == tc ? -srcFee : 0
+            m.gross = m.net - m.fee
+            m.name = text(r, .sourceName)
+            m.cls = .earning
+            m.description = "Received from \(text(r, .sourceName) ?? "?")" + (text(r, .reference).map { " — \($0)" } ?? "")
+        case "NEUTRAL":
+            m.currency = sc
+            m.gross = -abs(sa ?? 0); m.fee = -srcFee; m.net = m.gross + m.fee
+            m.cls = sc == tc ? .transfer : .conversion
+            if sc != tc { m.counter = Money(minorUnits: abs(ta ?? 0), currency: tc); m.conversionFee = srcFee }
+            m.description = sc == tc ? "Moved between own balances" : "Converted \(sc.code) to \(tc.code)"
+        default:
+            sink.add(.error("csv.direction", "expected IN, OUT or NEUTRAL, found \"\(dir)\"", at: loc(r, .direction),
+                            hint: "this column says whether money came in or went out"))
+            return nil
+        }
+        if !profile.completedStatuses.isEmpty && !profile.completedStatuses.contains(status) {
+            m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
+        }
+        return m
+    }
+}

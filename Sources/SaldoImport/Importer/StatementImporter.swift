@@ -1,0 +1,137 @@
+import Foundation
+import SaldoCore
+
+/// The front door: bytes of one statement file in, transactions and problems out.
+/// Never touches a database and never prints.
+public enum StatementImporter {
+    /// Reads one file. The profile is detected from the content (header signature, or the
+    /// Norma 43 record structure), never from `fileName`, which is used only in locations.
+    public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
+                            userProfiles: [UserProfile] = []) -> StatementReadResult {
+        var result = StatementReadResult(file: fileName)
+        let decoded: TextDecoding.Decoded
+        switch TextDecoding.decode(data, file: fileName) {
+        case .failure(let d): result.problems = [d]; return result
+        case .success(let d): decoded = d
+        }
+        result.encoding = decoded.encoding.rawValue
+        if decoded.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            result.problems = [.error("csv.empty", "the file is empty: expected a header row and at least one transaction",
+                                      at: SourceLocation(file: fileName), hint: "export the statement again; make sure the period holds transactions")]
+            return result
+        }
+        if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes) {
+            return Norma43Reader.read(decoded.bytes, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
+        }
+        let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
+        let tokenizer = CSVTokenizer(bytes: decoded.bytes, delimiter: delimiter)
+        let candidates: [HeaderCandidate]
+        do { candidates = try headerCandidates(tokenizer) } catch {
+            result.problems = [syntax(error, fileName)]
+            return result
+        }
+        let profiles = ProfileRegistry.candidates(userProfiles: userProfiles, forced: options.profile)
+        guard let (profile, fit, texts) = detect(profiles, candidates, userCount: userProfiles.count, result: &result) else { return result }
+        result.profile = profile.name
+        var reader = CSVStatementReader(file: fileName, tokenizer: tokenizer, profile: profile, fit: fit, headerTexts: texts, options: options)
+        let evidence: (NumberEvidence, DateEvidence)
+        do { evidence = try reader.scan() } catch {
+            result.problems = [syntax(error, fileName)]
+            return result
+        }
+        result.rowCount = reader.rows.count
+        if reader.rows.isEmpty {
+            result.problems = [.error("csv.empty", "the file has a \(profile.title) header but no transaction rows",
+                                      at: SourceLocation(file: fileName, line: fit.headerLine), hint: "export a period that holds transactions")]
+            return result
+        }
+        let notation = reader.decideNotation(evidence.0)
+        let order = reader.decideDates(evidence.1)
+        guard let n = notation, let o = order else {
+            result.problems = reader.sink.finish(file: fileName)
+            return result
+        }
+        var movements = reader.movements(notation: n, order: o)
+        if separateFeeRows(profile) { markSeparateFees(&movements) }
+        var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
+                            balanceField: reader.headerNames[.balance], sink: reader.sink)
+        let out = booker.book(&movements)
+        result.transactions = out.transactions
+        result.filtered = out.filtered
+        result.balanceChecks = out.checks
+        result.problems = booker.sink.finish(file: fileName)
+        return result
+    }
+
+    struct HeaderCandidate { var record: Int; var line: Int; var texts: [String]; var normalized: [String] }
+
+    static func headerCandidates(_ tokenizer: CSVTokenizer) throws(CSVSyntaxError) -> [HeaderCandidate] {
+        var t = tokenizer
+        var rec = CSVRecord()
+        var out: [HeaderCandidate] = []
+        while out.count < 40, try t.next(into: &rec) {
+            if rec.fields.allSatisfy({ $0.isEmpty }) { continue }
+            let texts = rec.fields.map { t.text($0) }
+            out.append(HeaderCandidate(record: rec.number, line: rec.line, texts: texts, normalized: texts.map(HeaderText.normalize)))
+        }
+        return out
+    }
+
+    static func syntax(_ e: CSVSyntaxError, _ file: String) -> Diagnostic {
+        .error("csv.syntax", e.message, at: SourceLocation(file: file, line: e.line, column: e.column), hint: e.hint)
+    }
+
+    /// Exactly one built-in profile must claim the file; a claiming user profile wins over built-ins.
+    static func detect(_ profiles: [StatementProfile], _ candidates: [HeaderCandidate], userCount: Int,
+                       result: inout StatementReadResult) -> (StatementProfile, HeaderFit, [String])? {
+        let cands = candidates.map { (record: $0.record, line: $0.line, header: $0.normalized) }
+        var claims: [(StatementProfile, HeaderFit)] = []
+        var misses: [HeaderFit] = []
+        for (i, p) in profiles.enumerated() {
+            guard let f = HeaderMatcher.best(p, candidates: cands) else { continue }
+            if f.claims {
+                claims.append((p, f))
+                if i < userCount { break }
+            } else { misses.append(f) }
+        }
+        if let first = claims.first, claims.count == 1 || profiles.firstIndex(where: { $0.name == first.0.name })! < userCount {
+            let texts = candidates.first { $0.record == first.1.headerRecord }?.texts ?? []
+            return (first.0, first.1, texts)
+        }
+        if claims.count > 1 {
+            result.problems = [.error("csv.profile", "several profiles claim this file: \(claims.map(\.0.name).joined(separator: ", "))",
+                                      at: SourceLocation(file: result.file), hint: "choose one with --profile NAME")]
+            return nil
+        }
+        let best = misses.sorted { ($0.found - $0.missing.count) > ($1.found - $1.missing.count) }.first
+        var hint = "run `saldo profiles check FILE` for details, or describe the layout in a user profile (see docs/profiles.md)"
+        if let b = best {
+            hint = "closest profile: \(b.profile), which misses the column(s) \(b.missing.map { "\"\($0)\"" }.joined(separator: ", "))"
+                + (b.forbidden.isEmpty ? "" : " and must not have \(b.forbidden.map { "\"\($0)\"" }.joined(separator: ", "))")
+                + "; " + hint
+        }
+        let first = candidates.first.map { $0.texts.prefix(8).joined(separator: ",") } ?? ""
+        result.problems = [.error("csv.profile", "no profile recognises this file (first row: \"\(first)\")",
+                                  at: SourceLocation(file: result.file, line: candidates.first?.line ?? 1), hint: hint)]
+        return nil
+    }
+
+    static func separateFeeRows(_ p: StatementProfile) -> Bool { p.amountModel == .amountIncludingFee && !p.uniqueIDs }
+
+    /// Wise "fees as separate transactions": a fee row reuses the parent's id and names it in its
+    /// description. The parent's `Total fees` is then metadata only, or the fee would count twice.
+    static func markSeparateFees(_ ms: inout [Movement]) {
+        var feeIDs: Set<String> = []
+        for i in ms.indices {
+            guard let id = ms[i].id, ms[i].description.contains(id) else { continue }
+            ms[i].cls = .fee; ms[i].gross = ms[i].net; ms[i].fee = 0; ms[i].counter = nil
+            feeIDs.insert(id)
+        }
+        for i in ms.indices {
+            guard let id = ms[i].id, feeIDs.contains(id), !ms[i].description.contains(id) else { continue }
+            ms[i].gross = ms[i].net
+            ms[i].fee = 0
+            ms[i].conversionFee = 0
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import SaldoCore
+
+/// A profile as `saldo profiles list` shows it.
+public struct ProfileSummary: Sendable, Equatable {
+    public var name: String
+    public var title: String
+    public var institution: String
+    /// `built-in` or the user profile's file name.
+    public var origin: String
+}
+
+/// The profiles known to Saldo (built-in and the user's), for `saldo profiles list|show|check`.
+public enum ProfileRegistry {
+    /// Detection order: user layouts first (a claiming user profile wins), then the built-ins.
+    static func candidates(userProfiles: [UserProfile], forced: String?) -> [StatementProfile] {
+        let all = userProfiles.compactMap(\.profile) + BuiltinProfiles.all
+        if let f = forced { return all.filter { $0.name == f } }
+        return all
+    }
+
+    public static func list(userProfiles: [UserProfile] = []) -> [ProfileSummary] {
+        userProfiles.compactMap { u in u.profile.map { ProfileSummary(name: $0.name, title: $0.title, institution: $0.institution, origin: u.source) } }
+            + BuiltinProfiles.all.map { ProfileSummary(name: $0.name, title: $0.title, institution: $0.institution, origin: "built-in") }
+            + [ProfileSummary(name: Norma43Reader.profileName, title: Norma43Reader.title, institution: "the bank named in the file", origin: "built-in")]
+    }
+
+    public static func profile(named name: String, userProfiles: [UserProfile] = []) -> StatementProfile? {
+        (userProfiles.compactMap(\.profile) + BuiltinProfiles.all).first { $0.name == name }
+    }
+
+    /// A readable description of a profile: columns (required ones marked), conventions, rules.
+    public static func show(_ name: String, userProfiles: [UserProfile] = []) -> String? {
+        if name == Norma43Reader.profileName {
+            return """
+            norma43: \(Norma43Reader.title)
+              detected by: first record "11", fixed-width records 11/22/23/24/33/88 of 80 characters
+              accounts: assets:<bank> <last 4 digits of the account>; amounts: 14 digits, 2 implied decimals, key 1 = debit, 2 = credit
+              dates: YYMMDD; checks: opening balance (11) + movements = closing balance (33), counts and sums of debits and credits
+              dedup: fingerprint of date, amount, concept text, document number and references, plus occurrence
+            """
+        }
+        guard let p = profile(named: name, userProfiles: userProfiles) else { return nil }
+        var s = "\(p.name): \(p.title)\n"
+        s += "  institution: \(p.institution) (assets:\(Account.normalizeComponent(p.institution)), expenses:fees:\(Account.normalizeComponent(p.institution)))\n"
+        s += "  columns:\n"
+        for c in p.columns {
+            s += "    \(c.required ? "*" : " ") \(c.role.rawValue): \(c.names.map { "\"\($0)\"" }.joined(separator: ", "))\n"
+        }
+        if !p.forbiddenHeaders.isEmpty { s += "  not claimed when the header has: \(p.forbiddenHeaders.joined(separator: ", "))\n" }
+        s += "  amounts: \(p.amountModel.rawValue), fee sign: \(p.feeSign.rawValue)\(p.invertSign ? ", signs inverted" : "")\n"
+        s += "  decimal mark: \(p.decimalMark ?? "inferred per file"); date order: \(p.dateOrder?.rawValue ?? "inferred per file")\(p.currency.map { "; currency: \($0)" } ?? "")\n"
+        if !p.completedStatuses.isEmpty { s += "  imported statuses: \(p.completedStatuses.joined(separator: ", "))\n" }
+        for r in p.classRules {
+            s += "  rule: \(r.field.rawValue) \(r.match.rawValue) \(r.values.map { "\"\($0)\"" }.joined(separator: " | "))\(r.sign.map { " (\($0) amounts)" } ?? "") → \(r.kind.rawValue)\n"
+        }
+        for r in p.categoryRules {
+            s += "  category: \"\(r.pattern)\" → \([r.platform.map { "platform \($0)" }, r.client.map { "client \($0)" }, r.account.map { "account \($0)" }].compactMap { $0 }.joined(separator: ", "))\n"
+        }
+        s += "  ids: \(p.uniqueIDs ? "unique per row" : "reused across rows (dedup adds date, amount and currency)")\n"
+        if !p.evidence.isEmpty { s += "  evidence: \(p.evidence)\n" }
+        s += "  (* = required to claim a file)"
+        return s
+    }
+
+    /// Which profile claims the file and why, or why none does.
+    public static func check(data: Data, fileName: String, userProfiles: [UserProfile] = []) -> ProfileCheckReport {
+        var report = ProfileCheckReport(file: fileName, matched: nil, claimants: [], explanation: [])
+        let decoded: TextDecoding.Decoded
+        switch TextDecoding.decode(data, file: fileName) {
+        case .failure(let d): report.explanation = [d.description]; return report
+        case .success(let d): decoded = d
+        }
+        report.explanation.append("encoding: \(decoded.encoding.rawValue)")
+        if Norma43Reader.looksLikeNorma43(decoded.bytes) {
+            report.matched = Norma43Reader.profileName
+            report.claimants = [Norma43Reader.profileName]
+            report.explanation.append("norma43 claims it: the first record is an account header (11) and the lines are Norma 43 records of 80 characters")
+            return report
+        }
+        let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
+        let name = [0x2C: "comma", 0x3B: "semicolon", 0x09: "tab", 0x7C: "pipe"][delimiter] ?? "?"
+        report.explanation.append("delimiter: \(name)")
+        let tokenizer = CSVTokenizer(bytes: decoded.bytes, delimiter: delimiter)
+        let headerCands: [StatementImporter.HeaderCandidate]
+        do { headerCands = try StatementImporter.headerCandidates(tokenizer) } catch {
+            report.explanation.append(StatementImporter.syntax(error, fileName).description)
+            return report
+        }
+        let cands = headerCands.map { (record: $0.record, line: $0.line, header: $0.normalized) }
+        let profiles = ProfileRegistry.candidates(userProfiles: userProfiles, forced: nil)
+        let userCount = userProfiles.compactMap(\.profile).count
+        for (i, p) in profiles.enumerated() {
+            guard let f = HeaderMatcher.best(p, candidates: cands) else { continue }
+            if f.claims {
+                report.claimants.append(p.name)
+                let roles = f.columns.keys.map(\.rawValue).sorted().joined(separator: ", ")
+                report.explanation.append("\(p.name) claims it: header on line \(f.headerLine)\(f.headerRecord > 1 ? " (after \(f.headerRecord - 1) preamble line(s))" : ""), every required column found; columns used: \(roles)")
+                if i < userCount && report.matched == nil { report.matched = p.name }
+            } else {
+                var why: [String] = []
+                if !f.missing.isEmpty { why.append("missing required column(s) \(f.missing.map { "\"\($0)\"" }.joined(separator: ", "))") }
+                if !f.forbidden.isEmpty { why.append("has \(f.forbidden.map { "\"\($0)\"" }.joined(separator: ", ")), which rules this layout out") }
+                report.explanation.append("\(p.name) does not: \(why.joined(separator: "; ")) (best header candidate: line \(f.headerLine))")
+            }
+        }
+        if report.matched == nil && report.claimants.count == 1 { report.matched = report.claimants.first }
+        if report.claimants.isEmpty {
+            report.explanation.append("no profile claims this file; write a user profile (docs/profiles.md) or force one with --profile NAME")
+        } else if report.claimants.count > 1 && report.matched == nil {
+            report.explanation.append("several profiles claim this file; choose one with --profile NAME")
+        }
+        return report
+    }
+}
