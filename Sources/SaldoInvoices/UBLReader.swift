@@ -28,7 +28,7 @@ enum UBLReader {
         let taxCurrency = ctx.currency(ctx.text(taxCurEl, "cbc:TaxCurrencyCode"), taxCurEl, "cbc:TaxCurrencyCode")
 
         let lmt = cac(root, "LegalMonetaryTotal")
-        if lmt == nil && !ctx.hasErrors {
+        if lmt == nil {
             ctx.error("invoice.missing", "missing cac:LegalMonetaryTotal (the document totals)", root, "cac:LegalMonetaryTotal",
                       hint: "a UBL invoice must state its totals in cac:LegalMonetaryTotal (UBL namespace)")
         }

@@ -234,7 +234,10 @@ private final class TreeBuilder {
                                 at: SourceLocation(file: file, line: line, field: an), hint: "no invoice field needs such a long attribute"))
                     return
                 }
-                let value = String(decoding: UnsafeBufferPointer(start: vs, count: max(0, len)), as: UTF8.self)
+                var value = String(decoding: UnsafeBufferPointer(start: vs, count: max(0, len)), as: UTF8.self)
+                // Without entity substitution libxml2 hands a decoded `&` over as `&#38;` (a literal `&`
+                // cannot occur in an attribute value, and DOCTYPEs are refused, so this is the only escape).
+                if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
                 attributes.append(XAttribute(name: intern(attrs[b]), namespace: intern(attrs[b + 2]), value: value))
             }
         }
