@@ -22,9 +22,14 @@ public enum ECBXMLReader {
     public static let limits = XMLLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 16, maxAttributeBytes: 1024, maxTextBytes: 1024 * 1024, maxElements: 2_000_000)
 
     public static func read(contentsOf url: URL, file: String? = nil) throws(DiagnosticsError) -> [ECBRate] {
+        try readSkipping(contentsOf: url, file: file).rates
+    }
+
+    /// Reads a file and also names the withdrawn currencies that were skipped.
+    public static func readSkipping(contentsOf url: URL, file: String? = nil) throws(DiagnosticsError) -> (rates: [ECBRate], skipped: [String]) {
         do {
             let doc = try SafeXML.parse(contentsOf: url, file: file, limits: limits)
-            return try read(doc)
+            return try readSkipping(doc)
         } catch let e as XMLParseError {
             throw DiagnosticsError(e.diagnostics)
         } catch let e as DiagnosticsError {
