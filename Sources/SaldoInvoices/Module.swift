@@ -1,2 +1,0 @@
-/// Namespace for SaldoInvoices; see the files beside this one.
-public enum SaldoInvoicesModule {}

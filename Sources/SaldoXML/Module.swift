@@ -1,2 +1,0 @@
-/// Namespace for SaldoXML; see the files beside this one.
-public enum SaldoXMLModule {}

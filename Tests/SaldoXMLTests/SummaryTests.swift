@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import SaldoCore
+import SaldoTestSupport
+import SaldoInvoices
+
+func eur(_ s: String) -> Money { (try? Money(ExactDecimal(s), currency: .EUR)) ?? .zero(.EUR) }
+func day(_ s: String) -> Day { Day(iso: s) ?? Day(year: 2000, month: 1, day: 1)! }
+
+func sale(_ number: String, buyer: String, issue: String, due: String?, payable: String, currency: CurrencyCode = .EUR,
+          kind: InvoiceKind = .invoice, prepaid: String = "0") -> Invoice {
+    let m = { (s: String) in (try? Money(ExactDecimal(s), currency: currency)) ?? .zero(currency) }
+    return Invoice(number: number, typeCode: kind == .creditNote ? "381" : "380", kind: kind, issueDate: day(issue), dueDate: due.map(day),
+                   seller: Party(name: "Me", taxID: "ES12345678Z"), buyer: Party(name: buyer), currency: currency,
+                   net: m(payable), tax: .zero(currency), withholding: .zero(currency), total: m(payable) + m(prepaid),
+                   prepaid: m(prepaid), payable: m(payable), format: "ubl")
+}
+
+@Suite("Invoice summary, payment matching, JSON rows")
+struct SummaryTests {
+    let today = day("2026-06-30")
+
+    @Test func agingOutstandingOverdueAndDSO() {
+        let a = sale("A1", buyer: "Acme", issue: "2026-06-20", due: "2026-07-20", payable: "100.00")      // current
+        let b = sale("A2", buyer: "Acme", issue: "2026-05-01", due: "2026-06-10", payable: "200.00")      // 20 days late
+        let c = sale("A3", buyer: "Acme", issue: "2026-03-01", due: "2026-03-31", payable: "300.00")      // 91 days late
+        let d = sale("A4", buyer: "Acme", issue: "2026-04-01", due: "2026-05-01", payable: "400.00")      // paid
+        let cn = sale("C1", buyer: "Acme", issue: "2026-06-25", due: nil, payable: "-50.00", kind: .creditNote)
+        let other = sale("B1", buyer: "Beta", issue: "2026-06-01", due: "2026-07-01", payable: "80.00", currency: .USD)
+        let pays = [InvoicePayment(invoiceKey: d.dedupKey, date: day("2026-05-02"), amount: eur("400.00")),
+                    InvoicePayment(invoiceKey: b.dedupKey, date: day("2026-06-15"), amount: eur("50.00")),
+                    InvoicePayment(invoiceKey: a.dedupKey, date: day("2026-07-15"), amount: eur("100.00"))]  // after today: ignored
+        let s = InvoiceSummary.compute(invoices: [a, b, c, d, cn, other], payments: pays, today: today)
+        #expect(s.clients.map { "\($0.client) \($0.currency)" } == ["Acme EUR", "Beta USD"])
+        let acme = s.clients[0]
+        #expect(acme.invoiceCount == 5)
+        #expect(acme.issued == eur("950.00"))
+        #expect(acme.paid == eur("450.00"))
+        #expect(acme.outstanding == eur("500.00"))
+        #expect(acme.overdue == eur("450.00"))
+        #expect(acme.aging.current == eur("50.00"))        // 100 - 50 credit note (due 2026-07-25 by default terms)
+        #expect(acme.aging.days1to30 == eur("150.00"))
+        #expect(acme.aging.over90 == eur("300.00"))
+        #expect(acme.aging.days31to60.isZero && acme.aging.days61to90.isZero)
+        #expect(acme.nextDueDates == [day("2026-07-20")])
+        // DSO = 500 outstanding / 950 sales in the last 365 days × 365 = 192.1 → 192.
+        #expect(acme.daysSalesOutstanding == 192)
+        #expect(s.totals.map(\.currency) == [.EUR, .USD])
+        #expect(s.totals[1].outstanding.description == "80.00 USD")
+        #expect(InvoiceSummary.position(of: b, payments: pays, today: today).status == .partiallyPaid)
+        #expect(InvoiceSummary.position(of: d, payments: pays, today: today).status == .paid)
+        #expect(InvoiceSummary.position(of: a, payments: pays, today: today).status == .open)
+    }
+
+    @Test func matcherProposesExplainedMatches() {
+        let inv = sale("F-2026-052", buyer: "Liffey Games Ltd", issue: "2026-05-04", due: "2026-06-03", payable: "1452.00", currency: .USD)
+        let inv2 = sale("F-2026-053", buyer: "Tulip Apps B.V.", issue: "2026-05-10", due: "2026-06-09", payable: "363.00")
+        let usd = { (s: String) in (try? Money(ExactDecimal(s), currency: .USD)) ?? .zero(.USD) }
+        let candidates = [
+            PaymentCandidate(id: "wise-1", date: day("2026-05-28"), amount: usd("1437.00"), counterparty: "LIFFEY GAMES LIMITED", reference: "INV F-2026-052"),
+            PaymentCandidate(id: "wise-2", date: day("2026-05-29"), amount: usd("1452.00"), counterparty: "Someone Else", reference: "refund"),
+            PaymentCandidate(id: "bank-1", date: day("2026-06-09"), amount: eur("363.00"), counterparty: "TULIP APPS", reference: "payment"),
+            PaymentCandidate(id: "bank-2", date: day("2026-06-09"), amount: eur("500.00"), counterparty: "TULIP APPS", reference: "too much"),
+            PaymentCandidate(id: "bank-3", date: day("2026-12-30"), amount: eur("363.00"), counterparty: "TULIP APPS", reference: "too late"),
+        ]
+        let m = PaymentMatcher().propose(openInvoices: [inv, inv2], candidates: candidates)
+        #expect(m.map(\.paymentID) == ["wise-1", "bank-1"])
+        #expect(m[0].shortfall.description == "15.00 USD")
+        #expect(m[0].explanation.contains("invoice number in the payment reference"))
+        #expect(m[0].explanation.contains("15.00 USD less, taken as fees"))
+        #expect(m[1].explanation.contains("exact amount") && m[1].explanation.contains("paid on the due date"))
+        #expect(m.allSatisfy { $0.score >= 0.5 && $0.score <= 1 })
+        #expect(NameSimilarity.score("LIFFEY GAMES LIMITED", "Liffey Games Ltd") == 1)
+        #expect(NameSimilarity.score("Foo", "Bar") == 0)
+    }
+
+    @Test func candidatesComeFromIncomingAssetPostings() throws {
+        let t = Transaction(date: day("2026-06-01"), description: "Transfer from TULIP APPS", kind: .payment, postings: [
+            Posting(Account(.assets, "bank"), eur("363.00")), Posting(Account(.assets, "receivable", "tulip"), eur("-363.00")),
+        ], payee: "TULIP APPS", dedupKey: "bank:42")
+        let c = PaymentCandidate.from(t)
+        #expect(c.count == 1 && c[0].amount == eur("363.00") && c[0].id == "bank:42" && c[0].counterparty == "TULIP APPS")
+    }
+
+    @Test func jsonRowHasEveryFieldWithCurrencyDecimals() throws {
+        let r = InvoiceReader.read(contentsOf: Fixtures.url("invoices/ubl/saldo-ubl-usd-taxcurrency-eur.xml"))
+        let inv = try #require(r.invoices.first).invoice
+        let row = InvoiceRow(inv, today: day("2026-05-10"))
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let json = try #require(String(data: try enc.encode(row), encoding: .utf8))
+        for key in ["number", "type_code", "issue_date", "due_date", "currency", "net", "vat", "gross", "prepaid", "payable",
+                    "withholding", "seller", "buyer", "status", "source"] {
+            #expect(json.contains("\"\(key)\":"), "missing \(key)")
+        }
+        #expect(json.contains("\"net\":\"1200.00\"") && json.contains("\"vat_in_accounting_currency\":\"223.96\""))
+        #expect(json.contains("\"status\":\"open\"") && json.contains("\"withholding\":\"0.00\""))
+        let jpy = Invoice(number: "J1", typeCode: "380", kind: .invoice, issueDate: day("2026-01-01"), seller: Party(name: "a"), buyer: Party(name: "b"),
+                          currency: .JPY, net: Money(minorUnits: 1500, currency: .JPY), tax: .zero(.JPY), withholding: .zero(.JPY),
+                          total: Money(minorUnits: 1500, currency: .JPY), prepaid: .zero(.JPY), payable: Money(minorUnits: 1500, currency: .JPY), format: "ubl")
+        let j = try #require(String(data: try enc.encode(InvoiceRow(jpy, today: day("2026-01-02"))), encoding: .utf8))
+        #expect(j.contains("\"gross\":\"1500\"") && j.contains("\"due_date\":null"))
+    }
+
+    @Test func directionFollowsOwnTaxIDs() throws {
+        let url = Fixtures.url("invoices/ubl/saldo-ubl-usd-taxcurrency-eur.xml")
+        let asSeller = InvoiceReader.read(contentsOf: url, options: InvoiceReadOptions(ownTaxIDs: ["12345678Z"])).invoices[0]
+        #expect(asSeller.invoice.direction == .issued)
+        let asBuyer = InvoiceReader.read(contentsOf: url, options: InvoiceReadOptions(ownTaxIDs: ["IE 6388047V"])).invoices[0]
+        #expect(asBuyer.invoice.direction == .received)
+        let t = try #require(asBuyer.transaction)
+        #expect(t.postings.map(\.account.path) == ["liabilities:payable:lucia-freelance-design", "assets:tax:vat-input", "expenses:lucia-freelance-design"])
+        #expect(throws: Never.self) { try t.validate() }
+        let neither = InvoiceReader.read(contentsOf: url, options: InvoiceReadOptions(ownTaxIDs: ["B00000000"])).invoices[0]
+        #expect(neither.invoice.direction == .issued && neither.invoice.problems.contains { $0.code == "invoice.direction" })
+    }
+
+    @Test func reimportGivesTheSameDedupKey() {
+        let url = Fixtures.url("invoices/cii/mustang-ZF2PushCreditNote-381.xml")
+        let a = InvoiceReader.read(contentsOf: url).invoices.map(\.invoice.dedupKey)
+        let b = InvoiceReader.read(contentsOf: url).invoices.map(\.invoice.dedupKey)
+        #expect(a == b && a.count == 1)
+        #expect(a[0].contains("|123|381|2020-12-22"))
+    }
+}
