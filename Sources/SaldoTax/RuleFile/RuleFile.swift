@@ -284,6 +284,11 @@ public struct PaymentsOnAccountRule: Sendable {
     public var firstDue: Day
     public var secondDue: Day
     public var balancingDue: Day
+
+    public init(share: ExactDecimal, minimumLiability: ExactDecimal, atSourceShare: ExactDecimal, firstDue: Day, secondDue: Day, balancingDue: Day) {
+        self.share = share; self.minimumLiability = minimumLiability; self.atSourceShare = atSourceShare
+        self.firstDue = firstDue; self.secondDue = secondDue; self.balancingDue = balancingDue
+    }
 }
 
 public struct FlatWeeklyRule: Sendable {
