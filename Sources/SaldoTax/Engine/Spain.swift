@@ -187,7 +187,7 @@ public enum SpainTax {
             let b05 = prevPositive07, b06 = ret
             let b07 = b04 - b05 - b06
             let b12 = b07.max0()
-            let b13 = minor
+            let b13 = p.reductionLimitedToBox12 ? Money.min(minor, b12) : minor
             let b14 = b12 - b13
             let b15 = b14.isPositive ? Money.min(b14, pendingNegative) : zero
             let b16 = zero

@@ -175,6 +175,8 @@ public struct CumulativePrepaymentRule: Sendable {
     public var rate: ExactDecimal
     /// The step table (by prior-year net income) of the per-quarter reduction.
     public var reductionRule: String?
+    /// Box 13 limited to box 12 (one reading of the AEAT form, unconfirmed); default false.
+    public var reductionLimitedToBox12: Bool = false
     /// How box 04 is rounded to cents.
     public var box04Rounding: RoundingRule
     /// How other computed boxes are rounded to cents.

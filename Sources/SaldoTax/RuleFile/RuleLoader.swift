@@ -242,11 +242,12 @@ public enum TaxRules {
             }
             return (.allowance(a), ["amount", "taper", "modes"])
         case .cumulativePrepayment:
-            let r = CumulativePrepaymentRule(rate: try c.field("rate").rate(), reductionRule: try c.optional("reduction_rule")?.string(),
+            var r = CumulativePrepaymentRule(rate: try c.field("rate").rate(), reductionRule: try c.optional("reduction_rule")?.string(),
                                              box04Rounding: try rounding(c.optional("box04_rounding")), rounding: try rounding(c.optional("rounding")),
                                              deadlines: try deadlines(try c.field("deadlines")))
+            r.reductionLimitedToBox12 = try c.optional("reduction_limited_to_box12")?.bool() ?? false
             if r.deadlines.count != 4 { throw (try c.field("deadlines")).fail("expected four deadlines (Q1 to Q4), found \(r.deadlines.count)") }
-            return (.cumulativePrepayment(r), ["rate", "reduction_rule", "box04_rounding", "rounding", "deadlines", "accumulation", "boxes", "deadline_roll"])
+            return (.cumulativePrepayment(r), ["rate", "reduction_rule", "reduction_limited_to_box12", "box04_rounding", "rounding", "deadlines", "accumulation", "boxes", "deadline_roll"])
         case .withholding:
             return (.withholding(WithholdingRule(rate: try c.field("rate").rate(), reducedRate: try c.field("reduced_rate").rate(),
                                                  reducedYearsAfterStart: try c.field("reduced_years_after_start").int())),
