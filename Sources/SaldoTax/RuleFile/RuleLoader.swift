@@ -138,11 +138,33 @@ public enum TaxRules {
         let sources = try c.optional("sources")?.strings() ?? []
         let notes = try c.optional("notes")?.string()
         let unconfirmed = try c.optional("unconfirmed")?.strings() ?? []
-        let (body, keys) = try decodeBody(kind, c, currency: currency)
-        try c.onlyKeys(commonKeys.union(keys))
+        try c.onlyKeys(commonKeys.union(kindKeys[kind] ?? []))
+        let body = try decodeBody(kind, c, currency: currency)
         return Rule(id: id, title: title, body: body, verification: verification, status: status,
                     sources: sources, notes: notes, unconfirmed: unconfirmed, path: c.path)
     }
+
+    /// The keys each kind accepts besides the common ones (a misspelt key is an error, not ignored).
+    static let kindKeys: [RuleKind: Set<String>] = [
+        .brackets: ["by", "brackets", "rounding", "minimum_rule", "base"],
+        .cappedRate: ["rate", "cap", "cap_per", "base", "rounding"],
+        .rate: ["rate", "base"],
+        .amount: ["by", "amount"],
+        .stepTable: ["rows", "interval", "per", "input"],
+        .allowance: ["amount", "taper", "modes"],
+        .cumulativePrepayment: ["rate", "reduction_rule", "reduction_limited_to_box12", "box04_rounding", "rounding", "deadlines", "accumulation", "boxes", "deadline_roll"],
+        .withholding: ["rate", "reduced_rate", "reduced_years_after_start", "base", "applies_to", "reduced_applies_to"],
+        .placeOfSupply: ["rows", "inputs"],
+        .periodicReturn: ["deadlines", "boxes", "annual_summary_form", "negative_result", "deadline_roll"],
+        .contributionBands: ["generic_expense_rate", "generic_expense_rate_societario", "rows", "interval", "contribution_rate", "contribution_parts", "computable_income", "base_choice", "flat_rate_new_per_month", "flat_rate_new_months"],
+        .seTax: ["net_earnings_factor", "minimum_net_earnings", "social_security_rate", "social_security_wage_base", "medicare_rate", "additional_medicare_rate", "additional_medicare_threshold", "deduction_share", "base"],
+        .qbi: ["rate", "threshold", "phase_in_range", "minimum_deduction", "qbi_definition"],
+        .safeHarbour: ["current_year_share", "prior_year_share", "high_income_prior_year_share", "high_income_prior_year_agi", "min_balance_due", "installments", "deadline_roll"],
+        .paymentsOnAccount: ["share", "minimum_liability", "at_source_share", "first_due", "second_due", "balancing_due", "basis"],
+        .flatWeekly: ["small_profits_threshold", "weekly_rate", "weeks", "compulsory"],
+        .reportingThreshold: ["items"],
+        .reportingObligation: ["phase_in", "quarterly_updates", "final_declaration_due", "qualifying_income"],
+    ]
 
     static let filingStatusKeys = ["SINGLE", "JOINT", "SEPARATE", "HEAD_OF_HOUSEHOLD"]
 
@@ -205,23 +227,21 @@ public enum TaxRules {
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    static func decodeBody(_ kind: RuleKind, _ c: Cursor, currency: CurrencyCode) throws(RuleFileError) -> (RuleBody, Set<String>) {
+    static func decodeBody(_ kind: RuleKind, _ c: Cursor, currency: CurrencyCode) throws(RuleFileError) -> RuleBody {
         switch kind {
         case .brackets:
             let by = try c.optional("by")?.string()
             let br = try keyed(try c.field("brackets"), by: by, brackets)
             let r = try c.optional("rounding")?.oneOf(BracketRounding.self) ?? .exact
-            return (.brackets(BracketsRule(brackets: br, rounding: r, minimumRule: try c.optional("minimum_rule")?.string())),
-                    ["by", "brackets", "rounding", "minimum_rule", "base"])
+            return .brackets(BracketsRule(brackets: br, rounding: r, minimumRule: try c.optional("minimum_rule")?.string()))
         case .cappedRate:
-            return (.cappedRate(CappedRateRule(rate: try c.field("rate").rate(), cap: try c.field("cap").decimal(),
-                                               rounding: try rounding(c.optional("rounding")))),
-                    ["rate", "cap", "cap_per", "base", "rounding"])
+            return .cappedRate(CappedRateRule(rate: try c.field("rate").rate(), cap: try c.field("cap").decimal(),
+                                               rounding: try rounding(c.optional("rounding"))))
         case .rate:
-            return (.rate(try c.field("rate").rate()), ["rate", "base"])
+            return .rate(try c.field("rate").rate())
         case .amount:
             let by = try c.optional("by")?.string()
-            return (.amount(try keyed(try c.field("amount"), by: by) { (x: Cursor) throws(RuleFileError) in try x.decimal() }), ["by", "amount"])
+            return .amount(try keyed(try c.field("amount"), by: by) { (x: Cursor) throws(RuleFileError) in try x.decimal() })
         case .stepTable:
             var rows: [StepRow] = []
             for r in try c.field("rows").nonEmptyItems() {
@@ -232,7 +252,7 @@ public enum TaxRules {
             guard try iv.string() == "from_exclusive_to_inclusive" else {
                 throw iv.fail("expected \"from_exclusive_to_inclusive\", found \(iv.value.foundDescription)")
             }
-            return (.stepTable(StepTableRule(rows: rows)), ["rows", "interval", "per", "input"])
+            return .stepTable(StepTableRule(rows: rows))
         case .allowance:
             var a = AllowanceRule(amount: try c.field("amount").decimal())
             if let t = try c.optional("taper") {
@@ -240,18 +260,17 @@ public enum TaxRules {
                 a.taperThreshold = try t.field("threshold").decimal()
                 a.taperReductionPerUnit = try t.field("reduction_per_unit_over").rate()
             }
-            return (.allowance(a), ["amount", "taper", "modes"])
+            return .allowance(a)
         case .cumulativePrepayment:
             var r = CumulativePrepaymentRule(rate: try c.field("rate").rate(), reductionRule: try c.optional("reduction_rule")?.string(),
                                              box04Rounding: try rounding(c.optional("box04_rounding")), rounding: try rounding(c.optional("rounding")),
                                              deadlines: try deadlines(try c.field("deadlines")))
             r.reductionLimitedToBox12 = try c.optional("reduction_limited_to_box12")?.bool() ?? false
             if r.deadlines.count != 4 { throw (try c.field("deadlines")).fail("expected four deadlines (Q1 to Q4), found \(r.deadlines.count)") }
-            return (.cumulativePrepayment(r), ["rate", "reduction_rule", "reduction_limited_to_box12", "box04_rounding", "rounding", "deadlines", "accumulation", "boxes", "deadline_roll"])
+            return .cumulativePrepayment(r)
         case .withholding:
-            return (.withholding(WithholdingRule(rate: try c.field("rate").rate(), reducedRate: try c.field("reduced_rate").rate(),
-                                                 reducedYearsAfterStart: try c.field("reduced_years_after_start").int())),
-                    ["rate", "reduced_rate", "reduced_years_after_start", "base", "applies_to", "reduced_applies_to"])
+            return .withholding(WithholdingRule(rate: try c.field("rate").rate(), reducedRate: try c.field("reduced_rate").rate(),
+                                                 reducedYearsAfterStart: try c.field("reduced_years_after_start").int()))
         case .placeOfSupply:
             var rows: [PlaceOfSupplyRow] = []
             for r in try c.field("rows").nonEmptyItems() {
@@ -266,11 +285,10 @@ public enum TaxRules {
                     throw r.fail("expected \"rate_rule\" for a row whose treatment is \"subject\", found nothing")
                 }
             }
-            return (.placeOfSupply(PlaceOfSupplyRule(rows: rows)), ["rows", "inputs"])
+            return .placeOfSupply(PlaceOfSupplyRule(rows: rows))
         case .periodicReturn:
             let d = try deadlines(try c.field("deadlines"))
-            return (.periodicReturn(PeriodicReturnRule(deadlines: d, annualSummaryForm: try c.optional("annual_summary_form")?.string())),
-                    ["deadlines", "boxes", "annual_summary_form", "negative_result", "deadline_roll"])
+            return .periodicReturn(PeriodicReturnRule(deadlines: d, annualSummaryForm: try c.optional("annual_summary_form")?.string()))
         case .contributionBands:
             var rows: [ContributionBand] = []
             for r in try c.field("rows").nonEmptyItems() {
@@ -283,22 +301,18 @@ public enum TaxRules {
                 }
                 rows.append(b)
             }
-            return (.contributionBands(ContributionBandsRule(
+            return .contributionBands(ContributionBandsRule(
                 genericExpenseRate: try c.field("generic_expense_rate").rate(),
                 genericExpenseRateSocietario: try c.field("generic_expense_rate_societario").rate(),
                 rows: rows, contributionRate: try c.field("contribution_rate").rate(),
-                flatRateNewPerMonth: try c.optional("flat_rate_new_per_month")?.decimal())),
-                    ["generic_expense_rate", "generic_expense_rate_societario", "rows", "interval", "contribution_rate", "contribution_parts",
-                     "computable_income", "base_choice", "flat_rate_new_per_month", "flat_rate_new_months"])
+                flatRateNewPerMonth: try c.optional("flat_rate_new_per_month")?.decimal()))
         case .seTax:
-            return (.seTax(SETaxRule(
+            return .seTax(SETaxRule(
                 netEarningsFactor: try c.field("net_earnings_factor").rate(), minimumNetEarnings: try c.field("minimum_net_earnings").decimal(),
                 socialSecurityRate: try c.field("social_security_rate").rate(), wageBase: try c.field("social_security_wage_base").decimal(),
                 medicareRate: try c.field("medicare_rate").rate(), additionalMedicareRate: try c.field("additional_medicare_rate").rate(),
                 additionalMedicareThreshold: try keyed(try c.field("additional_medicare_threshold"), by: "filing_status") { (x: Cursor) throws(RuleFileError) in try x.decimal() },
-                deductionShare: try c.field("deduction_share").rate())),
-                    ["net_earnings_factor", "minimum_net_earnings", "social_security_rate", "social_security_wage_base", "medicare_rate",
-                     "additional_medicare_rate", "additional_medicare_threshold", "deduction_share", "base"])
+                deductionShare: try c.field("deduction_share").rate()))
         case .qbi:
             let dec = { (x: Cursor) throws(RuleFileError) -> ExactDecimal in try x.decimal() }
             var q = QBIRule(rate: try c.field("rate").rate(), threshold: try keyed(try c.field("threshold"), by: "filing_status", dec),
@@ -308,7 +322,7 @@ public enum TaxRules {
                 q.minimumQBI = try m.field("min_qbi").decimal()
                 q.minimumDeduction = try m.field("amount").decimal()
             }
-            return (.qbi(q), ["rate", "threshold", "phase_in_range", "minimum_deduction", "qbi_definition"])
+            return .qbi(q)
         case .safeHarbour:
             var inst: [Installment] = []
             for i in try c.field("installments").nonEmptyItems() {
@@ -316,22 +330,19 @@ public enum TaxRules {
                 inst.append(Installment(period: try i.field("period").string(), nominalDue: try i.field("nominal_due").day(),
                                         due: try i.field("due").day(), share: try i.field("share").rate()))
             }
-            return (.safeHarbour(SafeHarbourRule(
+            return .safeHarbour(SafeHarbourRule(
                 currentYearShare: try c.field("current_year_share").rate(), priorYearShare: try c.field("prior_year_share").decimal(),
                 highIncomePriorYearShare: try c.field("high_income_prior_year_share").decimal(),
                 highIncomeAGI: try keyed(try c.field("high_income_prior_year_agi"), by: "filing_status") { (x: Cursor) throws(RuleFileError) in try x.decimal() },
-                minBalanceDue: try c.field("min_balance_due").decimal(), installments: inst)),
-                    ["current_year_share", "prior_year_share", "high_income_prior_year_share", "high_income_prior_year_agi", "min_balance_due", "installments", "deadline_roll"])
+                minBalanceDue: try c.field("min_balance_due").decimal(), installments: inst))
         case .paymentsOnAccount:
-            return (.paymentsOnAccount(PaymentsOnAccountRule(
+            return .paymentsOnAccount(PaymentsOnAccountRule(
                 share: try c.field("share").rate(), minimumLiability: try c.field("minimum_liability").decimal(),
                 atSourceShare: try c.field("at_source_share").rate(), firstDue: try c.field("first_due").day(),
-                secondDue: try c.field("second_due").day(), balancingDue: try c.field("balancing_due").day())),
-                    ["share", "minimum_liability", "at_source_share", "first_due", "second_due", "balancing_due", "basis"])
+                secondDue: try c.field("second_due").day(), balancingDue: try c.field("balancing_due").day()))
         case .flatWeekly:
-            return (.flatWeekly(FlatWeeklyRule(smallProfitsThreshold: try c.field("small_profits_threshold").decimal(),
-                                               weeklyRate: try c.field("weekly_rate").decimal(), weeks: try c.field("weeks").int())),
-                    ["small_profits_threshold", "weekly_rate", "weeks", "compulsory"])
+            return .flatWeekly(FlatWeeklyRule(smallProfitsThreshold: try c.field("small_profits_threshold").decimal(),
+                                               weeklyRate: try c.field("weekly_rate").decimal(), weeks: try c.field("weeks").int()))
         case .reportingThreshold:
             var items: [ThresholdItem] = []
             for i in try c.field("items").nonEmptyItems() {
@@ -341,7 +352,7 @@ public enum TaxRules {
                 items.append(ThresholdItem(form: try i.field("form").string(), amount: try i.field("amount").decimal(), comparison: cmp,
                                            transactionsOver: try i.optional("transactions_over")?.int(), scope: try i.optional("scope")?.string()))
             }
-            return (.reportingThreshold(ReportingThresholdRule(items: items)), ["items"])
+            return .reportingThreshold(ReportingThresholdRule(items: items))
         case .reportingObligation:
             var phase: [PhaseIn] = []
             for p in try c.field("phase_in").nonEmptyItems() {
@@ -353,9 +364,8 @@ public enum TaxRules {
                 try u.onlyKeys(["period", "to", "due"])
                 updates.append(QuarterlyUpdate(period: try u.field("period").string(), to: try u.field("to").day(), due: try u.field("due").day()))
             }
-            return (.reportingObligation(ReportingObligationRule(phaseIn: phase, quarterlyUpdates: updates,
-                                                                 finalDeclarationDue: try c.optional("final_declaration_due")?.day())),
-                    ["phase_in", "quarterly_updates", "final_declaration_due", "qualifying_income"])
+            return .reportingObligation(ReportingObligationRule(phaseIn: phase, quarterlyUpdates: updates,
+                                                                 finalDeclarationDue: try c.optional("final_declaration_due")?.day()))
         }
     }
 
