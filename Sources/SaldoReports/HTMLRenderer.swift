@@ -89,7 +89,7 @@ struct HTMLRenderer {
     tr.total td { background: #eef2f6; font-weight: 700; border-top: 2px solid #8c959f; }
     figure { margin: 16px 0 24px; background: #fff; border: 1px solid #eaeef2; border-radius: 6px; padding: 8px 12px; }
     figcaption { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
-    svg { display: block; max-width: 100%; height: auto; font-family: inherit; }
+    svg { display: block; width: 100%; max-width: 1000px; height: auto; font-family: inherit; }
     svg text { font-size: 11px; fill: #444d56; }
     footer { margin-top: 32px; font-size: 12px; color: #8c959f; }
     @media print { body { background: #fff; } figure { break-inside: avoid; } }
@@ -126,14 +126,16 @@ enum SVGCharts {
         while p * 10 <= raw { p *= 10 }
         while p > raw { p /= 10 }
         let step = [1.0, 2.0, 5.0, 10.0].map { $0 * p }.first { $0 >= raw } ?? p * 10
-        var t = (lo / step).rounded(.down) * step
+        // From the first multiple of the step at or above `lo` to the first at or above `hi`.
+        var t = (lo / step).rounded(.up) * step
+        let end = (hi / step).rounded(.up) * step
         var out: [Double] = []
-        while t <= hi + step * 1e-9 { out.append(t == 0 ? 0 : t); t += step }
+        while t <= end + step * 1e-9 { out.append(t == 0 ? 0 : t); t += step }
         return out
     }
 
     static func stackedBars(_ s: StackedBarChart, id: Int) -> String {
-        let W = 860.0, H = 360.0, left = 72.0, right = 16.0, top = 16.0
+        let W = 860.0, H = 360.0, left = 72.0, right = 16.0, top = 26.0
         let n = s.categories.count
         let rotate = n > 14
         let legendRows = Double((s.series.count + 5) / 6)
@@ -154,9 +156,9 @@ enum SVGCharts {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(t)))\" y2=\"\(c(y(t)))\" stroke=\"\(t == 0 ? "#8c959f" : "#eaeef2")\"/>"
             out += "<text x=\"\(c(left - 6))\" y=\"\(c(y(t) + 4))\" text-anchor=\"end\">\(esc(ChartNumber.format(t)))</text>\n"
         }
-        out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 4))\" text-anchor=\"end\">\(esc(s.unit))</text>\n"
+        out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 12))\" text-anchor=\"end\">\(esc(s.unit))</text>\n"
         let band = n > 0 ? plotW / Double(n) : plotW
-        let bw = band * 0.68
+        let bw = min(band * 0.68, 120)
         for i in 0..<n {
             let x = left + band * Double(i) + (band - bw) / 2
             var pos = 0.0, neg = 0.0
@@ -207,7 +209,7 @@ enum SVGCharts {
     }
 
     static func fan(_ f: FanChart, id: Int) -> String {
-        let W = 860.0, H = 340.0, left = 72.0, right = 16.0, top = 16.0, bottom = 56.0
+        let W = 860.0, H = 340.0, left = 72.0, right = 40.0, top = 26.0, bottom = 56.0
         let labels = f.history.map(\.label) + f.forecast.map(\.label)
         let n = labels.count
         var values = f.history.map(\.value) + f.forecast.flatMap { [$0.p10, $0.p50, $0.p90] }
@@ -222,7 +224,7 @@ enum SVGCharts {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(t)))\" y2=\"\(c(y(t)))\" stroke=\"\(t == 0 ? "#8c959f" : "#eaeef2")\"/>"
             out += "<text x=\"\(c(left - 6))\" y=\"\(c(y(t) + 4))\" text-anchor=\"end\">\(esc(ChartNumber.format(t)))</text>\n"
         }
-        out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 4))\" text-anchor=\"end\">\(esc(f.unit))</text>\n"
+        out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 12))\" text-anchor=\"end\">\(esc(f.unit))</text>\n"
         let h = f.history.count
         // Band P10–P90, joined to the last actual value.
         if !f.forecast.isEmpty {

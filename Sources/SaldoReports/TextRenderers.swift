@@ -45,8 +45,10 @@ struct TerminalRenderer {
         }
         out += line(t.columns.map(\.title), bold: true, negatives: []) + "\n"
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        var previous = RowStyle.normal
         for (r, row) in zip(texts, t.rows) {
-            if row.style == .total { out += widths.map { String(repeating: "=", count: $0) }.joined(separator: "  ") + "\n" }
+            defer { previous = row.style }
+            if row.style == .total && previous != .total { out += widths.map { String(repeating: "=", count: $0) }.joined(separator: "  ") + "\n" }
             out += line(r, bold: row.style != .normal, negatives: row.cells.map(\.isNegative)) + "\n"
         }
         return out
