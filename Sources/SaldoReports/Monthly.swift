@@ -97,6 +97,8 @@ public struct MonthlyReport: Sendable {
     public var fallbackAmounts: Int
     /// Largest number of days a fallback rate was older than its amount's day; 0 without fallbacks.
     public var fallbackLimit: Int
+    /// Show the sums in the original currencies in tables and CSV (`--show-original`). JSON always has them.
+    public var showOriginal: Bool = false
 }
 
 /// Builds the monthly report from posting facts.
@@ -292,6 +294,7 @@ extension MonthlyReport: ReportConvertible {
         }
 
         // Original currencies.
+        if showOriginal {
         var orows: [ReportRow] = []
         for (m, r) in months {
             for o in r.original { orows.append(ReportRow([.text(m.description), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
@@ -301,6 +304,7 @@ extension MonthlyReport: ReportConvertible {
                                          columns: [ReportColumn("period", "Period"), ReportColumn("currency", "Currency"),
                                                    ReportColumn("gross", "Gross", .money(nil)), ReportColumn("fees", "Fees", .money(nil)), ReportColumn("net", "Net", .money(nil))],
                                          rows: orows, audience: .people)))
+        }
 
         // Chart: monthly net stacked by group.
         if !groups.isEmpty {
@@ -325,6 +329,7 @@ extension MonthlyReport: ReportConvertible {
             ReportColumn("level"), ReportColumn("period"), ReportColumn(grouping.rawValue), ReportColumn("currency"),
             ReportColumn("gross", "gross", cur), ReportColumn("fees", "fees", cur), ReportColumn("net", "net", cur),
         ], rows: long, audience: .machines)))
+        if showOriginal {
         var olong: [ReportRow] = []
         for (m, r) in months {
             for o in r.original { olong.append(ReportRow([.text("month"), .text(m.description), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
@@ -333,6 +338,7 @@ extension MonthlyReport: ReportConvertible {
             ReportColumn("level"), ReportColumn("period"), ReportColumn("currency"),
             ReportColumn("gross", "gross", .money(nil)), ReportColumn("fees", "fees", .money(nil)), ReportColumn("net", "net", .money(nil)),
         ], rows: olong, audience: .machines)))
+        }
 
         var subtitle = "By \(grouping.rawValue), in \(c)"
         if let p = period { subtitle += ", period \(p.label)" }

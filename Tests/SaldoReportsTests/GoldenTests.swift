@@ -23,8 +23,9 @@ import Testing
     }
 
     @Test func monthlyByClientForAQuarter() throws {
-        let r = try monthlyReport(ReportFixtures.demoFacts(), rates: ReportFixtures.rates(), currency: .EUR, by: .client,
+        var r = try monthlyReport(ReportFixtures.demoFacts(), rates: ReportFixtures.rates(), currency: .EUR, by: .client,
                                   filter: ReportFilter(period: try Period.parse("2026-Q2")))
+        r.showOriginal = true
         check(r, "monthly-by-client-q2")
     }
 
