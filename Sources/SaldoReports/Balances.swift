@@ -1,0 +1,140 @@
+import SaldoCore
+import SaldoFX
+
+/// `saldo report balances`: per account and currency the balance at a day, the value of what is
+/// held (assets and liabilities) in the base currency, and the running-balance checks from imports.
+public struct BalancesReport: Sendable {
+    public struct Row: Sendable, Hashable {
+        public var account: Account
+        public var balance: Money
+        /// For assets and liabilities: the balance at the ECB rate of ``BalancesReport/asOf``.
+        public var baseValue: Money?
+        /// Balance checks for this account and currency, and how many of them failed.
+        public var checks: Int
+        public var failedChecks: Int
+    }
+
+    public struct Check: Sendable, Hashable {
+        public var account: Account
+        public var date: Day
+        public var stated: Money
+        public var computed: Money
+        public var difference: Money { stated - computed }
+        public var holds: Bool { stated == computed }
+        public var location: SourceLocation?
+    }
+
+    public var currency: CurrencyCode
+    /// Balances include every fact up to and including this day.
+    public var asOf: Day?
+    public var rows: [Row]
+    public var checks: [Check]
+    /// Assets and liabilities in the base currency, and their sum.
+    public var assets: Money
+    public var liabilities: Money
+    public var netWorth: Money { assets + liabilities }
+    public var convertedAmounts: Int
+    public var fallbackAmounts: Int
+}
+
+/// Builds the balances report at `asOf` (default: the period's last day if a period is given,
+/// else the day of the last fact). Zero balances are left out.
+public func balancesReport(_ facts: [PostingFact], checks: [BalanceCheck] = [], rates: RateTable, currency: CurrencyCode,
+                           filter: ReportFilter = ReportFilter(), asOf: Day? = nil) throws(RateError) -> BalancesReport {
+    var f2 = filter
+    f2.period = nil
+    let selected = f2.apply(facts)
+    var day = asOf ?? filter.period?.lastDay
+    if day == nil { day = selected.map(\.date).max() }
+    struct Key: Hashable { var account: Account; var currency: CurrencyCode }
+    var sums: [Key: Int64] = [:]
+    for f in selected {
+        if let d = day, f.date > d { continue }
+        sums[Key(account: f.account, currency: f.amount.currency), default: 0] += f.amount.minorUnits
+    }
+    let keptChecks = checks.filter { c in
+        (day.map { c.date <= $0 } ?? true) && (filter.accounts.isEmpty || filter.accounts.contains { c.account.isUnder($0) })
+    }.sorted { ($0.account, $0.date, $0.stated.currency) < ($1.account, $1.date, $1.stated.currency) }
+    var checkCount: [Key: (Int, Int)] = [:]
+    for c in keptChecks {
+        let k = Key(account: c.account, currency: c.stated.currency)
+        checkCount[k, default: (0, 0)].0 += 1
+        if !c.holds { checkCount[k, default: (0, 0)].1 += 1 }
+        if sums[k] == nil { sums[k] = 0 }
+    }
+    var converter = Converter(table: rates, target: currency)
+    var rows: [BalancesReport.Row] = []
+    var assets: Int64 = 0, liabilities: Int64 = 0
+    for k in sums.keys.sorted(by: { ($0.account, $0.currency) < ($1.account, $1.currency) }) {
+        let v = sums[k] ?? 0
+        let cc = checkCount[k] ?? (0, 0)
+        if v == 0 && cc.0 == 0 { continue }
+        let m = Money(minorUnits: v, currency: k.currency)
+        var base: Money?
+        if k.account.root == .assets || k.account.root == .liabilities, let d = day {
+            let b = v == 0 ? Money.zero(currency) : try converter.convert(m, on: d)
+            base = b
+            if k.account.root == .assets { assets += b.minorUnits } else { liabilities += b.minorUnits }
+        }
+        rows.append(BalancesReport.Row(account: k.account, balance: m, baseValue: base, checks: cc.0, failedChecks: cc.1))
+    }
+    return BalancesReport(currency: currency, asOf: day, rows: rows,
+                          checks: keptChecks.map { BalancesReport.Check(account: $0.account, date: $0.date, stated: $0.stated, computed: $0.computed, location: $0.location) },
+                          assets: Money(minorUnits: assets, currency: currency), liabilities: Money(minorUnits: liabilities, currency: currency),
+                          convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount)
+}
+
+extension BalancesReport: ReportConvertible {
+    public func document() -> ReportDocument {
+        let c = currency
+        var blocks: [ReportBlock] = []
+        var rs = rows.map { r in
+            ReportRow([.text(r.account.path), .text(r.balance.currency.code), .money(r.balance), r.baseValue.map { .money($0) } ?? .empty,
+                       r.checks == 0 ? .text("") : .text(r.failedChecks == 0 ? "\(r.checks) ok" : "\(r.failedChecks) of \(r.checks) failed")])
+        }
+        rs.append(ReportRow([.text("assets"), .text(c.code), .empty, .money(assets), .empty], style: .subtotal))
+        rs.append(ReportRow([.text("liabilities"), .text(c.code), .empty, .money(liabilities), .empty], style: .subtotal))
+        rs.append(ReportRow([.text("net worth"), .text(c.code), .empty, .money(netWorth), .empty], style: .total))
+        blocks.append(.table(ReportTable(id: "balances", title: asOf.map { "Balances on \($0)" } ?? "Balances",
+            columns: [ReportColumn("account", "Account"), ReportColumn("currency", "Currency"), ReportColumn("balance", "Balance", .money(nil)),
+                      ReportColumn("value_base", "Value \(c)", .money(c)), ReportColumn("checks", "Checks")],
+            rows: rs)))
+        if !checks.isEmpty {
+            blocks.append(.table(ReportTable(id: "checks", title: "Balance checks from statements",
+                columns: [ReportColumn("account", "Account"), ReportColumn("date", "Date", .date), ReportColumn("stated", "Stated", .money(nil)),
+                          ReportColumn("computed", "Computed", .money(nil)), ReportColumn("difference", "Difference", .money(nil)),
+                          ReportColumn("holds", "Holds", .flag), ReportColumn("source", "Source")],
+                rows: checks.map { k in ReportRow([.text(k.account.path), .date(k.date), .money(k.stated), .money(k.computed), .money(k.difference),
+                                                   .flag(k.holds), .text(k.location?.description ?? "")]) })))
+        }
+        let failed = checks.filter { !$0.holds }.count
+        var notes: [String] = []
+        if !checks.isEmpty {
+            notes.append(failed == 0 ? "All \(checks.count) balance checks from statements hold."
+                                     : "\(failed) of \(checks.count) balance checks from statements do not hold: rows may be missing or imported twice.")
+        }
+        notes.append("Assets and liabilities valued in \(c) at the ECB reference rate of \(asOf?.description ?? "the last day") (\(fallbackAmounts) of \(convertedAmounts) with the last earlier rate).")
+        return ReportDocument(title: "Balances", subtitle: asOf.map { "On \($0), in \(c)" }, notes: notes, blocks: blocks, json: json())
+    }
+
+    /// Schema `saldo.report.balances` version 1 (docs/reports.md).
+    public func json() -> JSONValue {
+        .obj([
+            ("report", .string("balances")),
+            ("schema", .int(1)),
+            ("currency", .string(currency.code)),
+            ("as_of", asOf.map { .string($0.description) } ?? .null),
+            ("accounts", .array(rows.map { r in .obj([
+                ("account", .string(r.account.path)), ("currency", .string(r.balance.currency.code)), ("balance", .money(r.balance)),
+                ("value_base", r.baseValue.map { .money($0) } ?? .null), ("checks", .int(r.checks)), ("failed_checks", .int(r.failedChecks)),
+            ]) })),
+            ("checks", .array(checks.map { k in .obj([
+                ("account", .string(k.account.path)), ("date", .string(k.date.description)), ("currency", .string(k.stated.currency.code)),
+                ("stated", .money(k.stated)), ("computed", .money(k.computed)), ("difference", .money(k.difference)), ("holds", .bool(k.holds)),
+                ("source", k.location.map { .string($0.description) } ?? .null),
+            ]) })),
+            ("totals", .obj([("assets", .money(assets)), ("liabilities", .money(liabilities)), ("net_worth", .money(netWorth))])),
+            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))])),
+        ])
+    }
+}

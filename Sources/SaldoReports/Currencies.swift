@@ -1,0 +1,250 @@
+import SaldoCore
+import SaldoFX
+
+/// `saldo report currencies`: per currency what was earned, converted and is still held; per
+/// conversion the platform's implied rate against the ECB reference of that day and what the
+/// difference cost in the base currency; totals by platform.
+public struct CurrenciesReport: Sendable {
+    public struct CurrencyRow: Sendable, Hashable {
+        public var currency: CurrencyCode
+        /// Income postings in this currency, sign flipped (earnings positive).
+        public var earned: Money
+        /// `earned` converted at each amount's day.
+        public var earnedBase: Money
+        /// Fee postings in this currency.
+        public var fees: Money
+        /// Sold in conversions (positive).
+        public var convertedOut: Money
+        /// Bought in conversions (positive).
+        public var convertedIn: Money
+        /// Balance of `assets:*` in this currency at ``CurrenciesReport/asOf`` (all history up to that day).
+        public var held: Money
+        /// `held` at the ECB rate of ``CurrenciesReport/asOf``.
+        public var heldBase: Money
+    }
+
+    public struct Conversion: Sendable, Hashable {
+        public var date: Day
+        public var transactionID: Int64
+        public var platform: String
+        public var sold: Money
+        public var bought: Money
+        /// Units of `bought` per unit of `sold` that the platform gave (6 decimals).
+        public var impliedRate: ExactDecimal
+        /// The ECB reference for the same pair that day (through the euro; 6 decimals).
+        public var referenceRate: ExactDecimal
+        /// How much worse the platform's rate was than the reference, in percent (2 decimals; negative if better).
+        public var spreadPercent: ExactDecimal
+        /// `sold` at the ECB rate of the day, in the base currency.
+        public var soldBase: Money
+        /// `sold` at the ECB rate minus `bought` at the ECB rate, both in the base currency: what the rate cost.
+        public var hiddenCost: Money
+        /// Fee postings in the same transaction, in the base currency.
+        public var fees: Money
+        /// The ECB rate came from an earlier day (none published on this one).
+        public var usedFallback: Bool
+        public var totalCost: Money { hiddenCost + fees }
+    }
+
+    public struct PlatformTotals: Sendable, Hashable {
+        public var platform: String
+        public var conversions: Int
+        /// Sold amounts at the ECB rate, in the base currency.
+        public var soldBase: Money
+        public var hiddenCost: Money
+        public var fees: Money
+        public var totalCost: Money { hiddenCost + fees }
+        /// Total cost as a percentage of the amount sold (2 decimals).
+        public var costPercent: ExactDecimal
+    }
+
+    public var currency: CurrencyCode
+    public var period: Period?
+    /// The day holdings are counted and valued.
+    public var asOf: Day?
+    public var currencies: [CurrencyRow]
+    public var conversions: [Conversion]
+    public var platforms: [PlatformTotals]
+    public var totalHiddenCost: Money
+    public var totalFees: Money
+    public var convertedAmounts: Int
+    public var fallbackAmounts: Int
+}
+
+/// Builds the currencies report. Conversions are the postings with a `cost` (`@@`) in
+/// transactions of kind `.conversion`: a negative posting with a cost sold its amount for the
+/// cost; a positive one bought its amount for the cost.
+public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency: CurrencyCode,
+                             filter: ReportFilter = ReportFilter()) throws(RateError) -> CurrenciesReport {
+    var periodless = filter
+    periodless.period = nil
+    let all = periodless.apply(facts)
+    let selected = filter.period.map { p in all.filter { p.contains($0.date) } } ?? all
+    var converter = Converter(table: rates, target: currency)
+    let zero = Money.zero(currency)
+
+    struct Acc { var earned: Int64 = 0; var earnedBase: Int64 = 0; var fees: Int64 = 0; var out: Int64 = 0; var inn: Int64 = 0; var held: Int64 = 0 }
+    var acc: [CurrencyCode: Acc] = [:]
+
+    // Holdings: every asset posting up to the end of the period (or all).
+    let end = filter.period?.end
+    var asOf: Day?
+    for f in all where f.account.root == .assets {
+        if let e = end, f.date >= e { continue }
+        acc[f.amount.currency, default: Acc()].held += f.amount.minorUnits
+        if asOf == nil || f.date > asOf! { asOf = f.date }
+    }
+
+    var feesByTx: [Int64: Int64] = [:]
+    var conversionTx = Set<Int64>()
+    for f in selected where f.kind == .conversion { conversionTx.insert(f.transactionID) }
+
+    for f in selected {
+        if isIncome(f.account) {
+            let b = try converter.convert(f.amount, on: f.date).minorUnits
+            acc[f.amount.currency, default: Acc()].earned -= f.amount.minorUnits
+            acc[f.amount.currency, default: Acc()].earnedBase -= b
+        } else if isFee(f.account) {
+            acc[f.amount.currency, default: Acc()].fees += f.amount.minorUnits
+            if conversionTx.contains(f.transactionID) {
+                feesByTx[f.transactionID, default: 0] += try converter.convert(f.amount, on: f.date).minorUnits
+            }
+        }
+        if asOf.map({ f.date > $0 }) ?? true { asOf = f.date }
+    }
+
+    var conversions: [CurrenciesReport.Conversion] = []
+    var feesCounted = Set<Int64>()
+    for f in selected where f.kind == .conversion {
+        guard let cost = f.cost, cost.currency != f.amount.currency, !f.amount.isZero, !cost.isZero else { continue }
+        let sold = f.amount.isNegative ? f.amount.magnitude : cost.magnitude
+        let bought = f.amount.isNegative ? cost.magnitude : f.amount.magnitude
+        acc[sold.currency, default: Acc()].out += sold.minorUnits
+        acc[bought.currency, default: Acc()].inn += bought.minorUnits
+        let q = try rates.quote(from: sold.currency, to: bought.currency, on: f.date)
+        let soldBase = try converter.convert(sold, on: f.date)
+        let boughtBase = try converter.convert(bought, on: f.date)
+        let implied = bought.decimal.divided(by: sold.decimal, places: 6)
+        // spread = 1 − (bought/sold) / (num/den) = 1 − bought·den / (sold·num)
+        let ratio = (bought.decimal * q.denominator).divided(by: sold.decimal * q.numerator, places: 10)
+        let spread = ((ExactDecimal(1) - ratio) * ExactDecimal(100)).rounded(to: 2)
+        var fee = zero
+        if !feesCounted.contains(f.transactionID) {
+            feesCounted.insert(f.transactionID)
+            fee = Money(minorUnits: feesByTx[f.transactionID] ?? 0, currency: currency)
+        }
+        conversions.append(CurrenciesReport.Conversion(
+            date: f.date, transactionID: f.transactionID, platform: platformName(f), sold: sold, bought: bought,
+            impliedRate: implied, referenceRate: q.value(places: 6), spreadPercent: spread, soldBase: soldBase,
+            hiddenCost: soldBase - boughtBase, fees: fee, usedFallback: q.usedFallback))
+    }
+    conversions.sort { ($0.date, $0.transactionID) < ($1.date, $1.transactionID) }
+
+    var platformNames: [String] = []
+    var pt: [String: (Int, Int64, Int64, Int64)] = [:]
+    for c in conversions {
+        if pt[c.platform] == nil { platformNames.append(c.platform); pt[c.platform] = (0, 0, 0, 0) }
+        pt[c.platform]!.0 += 1
+        pt[c.platform]!.1 += c.soldBase.minorUnits
+        pt[c.platform]!.2 += c.hiddenCost.minorUnits
+        pt[c.platform]!.3 += c.fees.minorUnits
+    }
+    let platforms = platformNames.sorted().map { p -> CurrenciesReport.PlatformTotals in
+        let (n, sold, hidden, fees) = pt[p] ?? (0, 0, 0, 0)
+        let pct = sold == 0 ? ExactDecimal(0) : ExactDecimal(significand: Int128(hidden + fees) * 100, scale: 0).divided(by: ExactDecimal(significand: Int128(sold), scale: 0), places: 2)
+        return CurrenciesReport.PlatformTotals(platform: p, conversions: n, soldBase: Money(minorUnits: sold, currency: currency),
+                                               hiddenCost: Money(minorUnits: hidden, currency: currency), fees: Money(minorUnits: fees, currency: currency), costPercent: pct)
+    }
+
+    var rows: [CurrenciesReport.CurrencyRow] = []
+    for c in acc.keys.sorted() {
+        let a = acc[c]!
+        let held = Money(minorUnits: a.held, currency: c)
+        var heldBase = Money(minorUnits: a.held, currency: currency)
+        if c != currency {
+            heldBase = a.held == 0 || asOf == nil ? zero : try converter.convert(held, on: asOf!)
+        }
+        rows.append(CurrenciesReport.CurrencyRow(
+            currency: c, earned: Money(minorUnits: a.earned, currency: c), earnedBase: Money(minorUnits: a.earnedBase, currency: currency),
+            fees: Money(minorUnits: a.fees, currency: c), convertedOut: Money(minorUnits: a.out, currency: c),
+            convertedIn: Money(minorUnits: a.inn, currency: c), held: held, heldBase: heldBase))
+    }
+    return CurrenciesReport(currency: currency, period: filter.period, asOf: asOf, currencies: rows, conversions: conversions, platforms: platforms,
+                            totalHiddenCost: Money(minorUnits: platforms.reduce(0) { $0 + $1.hiddenCost.minorUnits }, currency: currency),
+                            totalFees: Money(minorUnits: platforms.reduce(0) { $0 + $1.fees.minorUnits }, currency: currency),
+                            convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount)
+}
+
+extension CurrenciesReport: ReportConvertible {
+    public func document() -> ReportDocument {
+        let c = currency
+        let cur = ColumnKind.money(c)
+        var blocks: [ReportBlock] = []
+        blocks.append(.table(ReportTable(id: "currencies", title: "Per currency",
+            columns: [ReportColumn("currency", "Currency"), ReportColumn("earned", "Earned", .money(nil)), ReportColumn("earned_base", "Earned \(c)", cur),
+                      ReportColumn("fees", "Fees", .money(nil)), ReportColumn("converted_out", "Converted out", .money(nil)),
+                      ReportColumn("converted_in", "Converted in", .money(nil)), ReportColumn("held", "Held", .money(nil)), ReportColumn("held_base", "Held \(c)", cur)],
+            rows: currencies.map { r in ReportRow([.text(r.currency.code), .money(r.earned), .money(r.earnedBase), .money(r.fees), .money(r.convertedOut),
+                                                  .money(r.convertedIn), .money(r.held), .money(r.heldBase)]) })))
+        let earnedTotal = currencies.filter { !$0.earnedBase.isZero }
+        if !earnedTotal.isEmpty {
+            blocks.append(.chart(.bars(BarChart(title: "Currency mix: earned, in \(c)", unit: c.code, labels: earnedTotal.map(\.currency.code),
+                                                values: earnedTotal.map { $0.earnedBase.decimal.approximateDouble }))))
+        }
+        blocks.append(.table(ReportTable(id: "conversions", title: "Conversions: platform rate against the ECB reference",
+            columns: [ReportColumn("date", "Date", .date), ReportColumn("platform", "Platform"), ReportColumn("sold", "Sold", .money(nil)),
+                      ReportColumn("bought", "Bought", .money(nil)), ReportColumn("implied_rate", "Rate given", .number),
+                      ReportColumn("ecb_rate", "ECB rate", .number), ReportColumn("spread_percent", "Spread", .percent),
+                      ReportColumn("hidden_cost", "Hidden cost \(c)", cur), ReportColumn("fees", "Fees \(c)", cur), ReportColumn("earlier_rate", "Earlier rate", .flag)],
+            rows: conversions.map { v in ReportRow([.date(v.date), .text(v.platform), .money(v.sold), .money(v.bought), .number(v.impliedRate),
+                                                   .number(v.referenceRate), .percent(v.spreadPercent), .money(v.hiddenCost), .money(v.fees), .flag(v.usedFallback)]) })))
+        var prow = platforms.map { p in ReportRow([.text(p.platform), .integer(p.conversions), .money(p.soldBase), .money(p.hiddenCost), .money(p.fees), .money(p.totalCost), .percent(p.costPercent)]) }
+        let soldAll = Money(minorUnits: platforms.reduce(0) { $0 + $1.soldBase.minorUnits }, currency: c)
+        let totalCost = totalHiddenCost + totalFees
+        let pctAll = soldAll.isZero ? ExactDecimal(0) : ExactDecimal(significand: Int128(totalCost.minorUnits) * 100, scale: 0).divided(by: ExactDecimal(significand: Int128(soldAll.minorUnits), scale: 0), places: 2)
+        prow.append(ReportRow([.text("total"), .integer(conversions.count), .money(soldAll), .money(totalHiddenCost), .money(totalFees), .money(totalCost), .percent(pctAll)], style: .total))
+        blocks.append(.table(ReportTable(id: "conversion_cost", title: "Cost of conversions by platform, in \(c)",
+            columns: [ReportColumn("platform", "Platform"), ReportColumn("conversions", "Conversions", .number), ReportColumn("sold_base", "Sold \(c)", cur),
+                      ReportColumn("hidden_cost", "Hidden cost", cur), ReportColumn("fees", "Fees", cur), ReportColumn("total_cost", "Total cost", cur),
+                      ReportColumn("cost_percent", "Cost", .percent)],
+            rows: prow)))
+        if !platforms.isEmpty {
+            blocks.append(.chart(.stackedBars(StackedBarChart(title: "Conversion cost by platform (\(c))", unit: c.code, categories: platforms.map(\.platform),
+                series: [ChartSeries("hidden in the rate", platforms.map { $0.hiddenCost.decimal.approximateDouble }),
+                         ChartSeries("explicit fees", platforms.map { $0.fees.decimal.approximateDouble })]))))
+        }
+        var notes = ["Hidden cost: the amount sold valued at the ECB reference rate of the day, minus what was received valued the same way, both in \(c). It is what the platform's rate cost beyond its stated fees."]
+        notes.append("\(convertedAmounts) amounts converted to \(c) at ECB reference rates, \(fallbackAmounts) with the last earlier rate (weekend or holiday)." + (asOf.map { " Holdings as of \($0)." } ?? ""))
+        var subtitle = "In \(c)"
+        if let p = period { subtitle += ", period \(p.label)" }
+        return ReportDocument(title: "Currencies and the cost of conversions", subtitle: subtitle, notes: notes, blocks: blocks, json: json())
+    }
+
+    /// Schema `saldo.report.currencies` version 1 (docs/reports.md).
+    public func json() -> JSONValue {
+        func amount(_ m: Money) -> JSONValue { .obj([("amount", .money(m)), ("currency", .string(m.currency.code))]) }
+        return .obj([
+            ("report", .string("currencies")),
+            ("schema", .int(1)),
+            ("currency", .string(currency.code)),
+            ("period", period.map { .obj([("label", .string($0.label)), ("from", .string($0.start.description)), ("to", .string($0.lastDay.description))]) } ?? .null),
+            ("as_of", asOf.map { .string($0.description) } ?? .null),
+            ("currencies", .array(currencies.map { r in .obj([
+                ("currency", .string(r.currency.code)), ("earned", .money(r.earned)), ("earned_base", .money(r.earnedBase)), ("fees", .money(r.fees)),
+                ("converted_out", .money(r.convertedOut)), ("converted_in", .money(r.convertedIn)), ("held", .money(r.held)), ("held_base", .money(r.heldBase)),
+            ]) })),
+            ("conversions", .array(conversions.map { v in .obj([
+                ("date", .string(v.date.description)), ("transaction", .number(String(v.transactionID))), ("platform", .string(v.platform)),
+                ("sold", amount(v.sold)), ("bought", amount(v.bought)), ("implied_rate", .decimal(v.impliedRate)), ("ecb_rate", .decimal(v.referenceRate)),
+                ("spread_percent", .decimal(v.spreadPercent)), ("hidden_cost", .money(v.hiddenCost)), ("fees", .money(v.fees)),
+                ("total_cost", .money(v.totalCost)), ("earlier_rate", .bool(v.usedFallback)),
+            ]) })),
+            ("platforms", .array(platforms.map { p in .obj([
+                ("platform", .string(p.platform)), ("conversions", .int(p.conversions)), ("sold_base", .money(p.soldBase)),
+                ("hidden_cost", .money(p.hiddenCost)), ("fees", .money(p.fees)), ("total_cost", .money(p.totalCost)), ("cost_percent", .decimal(p.costPercent)),
+            ]) })),
+            ("totals", .obj([("hidden_cost", .money(totalHiddenCost)), ("fees", .money(totalFees)), ("total_cost", .money(totalHiddenCost + totalFees))])),
+            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))])),
+        ])
+    }
+}

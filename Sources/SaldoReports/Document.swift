@@ -1,0 +1,257 @@
+import SaldoCore
+
+/// The output formats every report renders to.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// Aligned plain-text table for a terminal (ANSI colour only when ``RenderOptions/color``).
+    case table
+    /// Comma-separated values, formula-injection safe.
+    case csv
+    /// The report's documented, stable JSON schema (see docs/reports.md).
+    case json
+    /// GitHub-flavoured Markdown tables.
+    case markdown
+    /// One self-contained HTML file with inline CSS and SVG charts.
+    case html
+}
+
+/// Choices the caller makes about presentation, not content.
+public struct RenderOptions: Sendable {
+    /// ANSI colour in the terminal table. The CLI sets it from isatty(stdout) and `NO_COLOR`.
+    public var color: Bool
+    /// Width available for terminal charts.
+    public var width: Int
+    public init(color: Bool = false, width: Int = 100) { self.color = color; self.width = width }
+}
+
+/// A report as a document: what every renderer understands. Reports (monthly, currencies,
+/// balances) and the forecast, tax and invoice outputs build one of these and hand it to
+/// ``render(_:format:options:)``.
+public struct ReportDocument: Sendable {
+    public var title: String
+    public var subtitle: String?
+    /// Short remarks shown under the title: the conversion basis, how many rates fell back, "estimate, not advice".
+    public var notes: [String]
+    public var blocks: [ReportBlock]
+    /// The report's own stable JSON. When nil the JSON renderer writes the generic form
+    /// (`{"title", "notes", "tables": [{"id", "rows": [{column: value}]}]}`).
+    public var json: JSONValue?
+
+    public init(title: String, subtitle: String? = nil, notes: [String] = [], blocks: [ReportBlock] = [], json: JSONValue? = nil) {
+        self.title = title; self.subtitle = subtitle; self.notes = notes; self.blocks = blocks; self.json = json
+    }
+
+    public var tables: [ReportTable] { blocks.compactMap { if case .table(let t) = $0 { return t } else { return nil } } }
+    public var charts: [ReportChart] { blocks.compactMap { if case .chart(let c) = $0 { return c } else { return nil } } }
+}
+
+public enum ReportBlock: Sendable {
+    case heading(String)
+    case paragraph(String)
+    case table(ReportTable)
+    case chart(ReportChart)
+}
+
+/// What a column holds; decides alignment and formatting in every renderer.
+public enum ColumnKind: Sendable, Hashable {
+    case text
+    /// Money; `nil` currency means each cell may differ and its code is shown.
+    case money(CurrencyCode?)
+    /// A percentage written as its value: 1.25 means 1.25 %.
+    case percent
+    case date
+    case month
+    /// A plain decimal or integer (counts, rates).
+    case number
+    case flag
+
+    public var isNumeric: Bool {
+        switch self {
+        case .money, .percent, .number: return true
+        default: return false
+        }
+    }
+}
+
+public struct ReportColumn: Sendable, Hashable {
+    /// Machine name: the CSV header and the generic JSON key (`gross_eur`).
+    public var id: String
+    /// Header shown in tables (`Gross EUR`).
+    public var title: String
+    public var kind: ColumnKind
+    public init(_ id: String, _ title: String, _ kind: ColumnKind = .text) { self.id = id; self.title = title; self.kind = kind }
+    /// A text column whose title is its id.
+    public init(_ id: String) { self.init(id, id, .text) }
+}
+
+public enum ReportCell: Sendable, Hashable {
+    case empty
+    case text(String)
+    case money(Money)
+    /// 1.25 means 1.25 %.
+    case percent(ExactDecimal)
+    case date(Day)
+    case month(YearMonth)
+    case number(ExactDecimal)
+    case integer(Int)
+    case flag(Bool)
+
+    /// True for a negative amount, percentage or number (shown in red on a colour terminal and in HTML).
+    public var isNegative: Bool {
+        switch self {
+        case .money(let m): return m.isNegative
+        case .percent(let d), .number(let d): return d.isNegative
+        case .integer(let i): return i < 0
+        default: return false
+        }
+    }
+
+    /// The plain machine form: decimal strings with a point, ISO dates. Used by CSV and JSON.
+    public var plain: String {
+        switch self {
+        case .empty: return ""
+        case .text(let s): return s
+        case .money(let m): return m.decimalString
+        case .percent(let d), .number(let d): return d.description
+        case .date(let d): return d.description
+        case .month(let m): return m.description
+        case .integer(let i): return String(i)
+        case .flag(let b): return b ? "true" : "false"
+        }
+    }
+
+    /// The human form for tables: grouped amounts, `1.25%`.
+    public func display(in kind: ColumnKind) -> String {
+        switch self {
+        case .money(let m):
+            if case .money(let c) = kind, c == m.currency { return m.formatted() }
+            return m.formatted(withCode: true)
+        case .percent(let d): return d.description + "%"
+        case .flag(let b): return b ? "yes" : "no"
+        default: return plain
+        }
+    }
+}
+
+public enum RowStyle: Sendable, Hashable {
+    case normal
+    /// A quarter subtotal.
+    case subtotal
+    /// A year or grand total.
+    case total
+}
+
+public struct ReportRow: Sendable, Hashable {
+    public var cells: [ReportCell]
+    public var style: RowStyle
+    public init(_ cells: [ReportCell], style: RowStyle = .normal) { self.cells = cells; self.style = style }
+}
+
+public struct ReportTable: Sendable {
+    /// Stable name (`months`, `conversions`); the key in generic JSON and the section in CSV.
+    public var id: String
+    public var title: String?
+    public var columns: [ReportColumn]
+    public var rows: [ReportRow]
+    /// Where the table appears. A report can give CSV a tidy long table and people a wide one.
+    public var audience: Audience
+
+    public enum Audience: Sendable, Hashable {
+        case everywhere
+        /// Only in CSV (and generic JSON): machine-friendly long form.
+        case machines
+        /// Only in table, Markdown and HTML.
+        case people
+    }
+
+    public init(id: String, title: String? = nil, columns: [ReportColumn], rows: [ReportRow], audience: Audience = .everywhere) {
+        self.id = id; self.title = title; self.columns = columns; self.rows = rows; self.audience = audience
+    }
+}
+
+// MARK: Charts
+
+public struct ChartSeries: Sendable, Hashable {
+    public var name: String
+    public var values: [Double]
+    public init(_ name: String, _ values: [Double]) { self.name = name; self.values = values }
+}
+
+/// Vertical bars per category, with one stacked segment per series (negative values stack downward).
+public struct StackedBarChart: Sendable, Hashable {
+    public var title: String
+    public var unit: String
+    public var categories: [String]
+    public var series: [ChartSeries]
+    public init(title: String, unit: String, categories: [String], series: [ChartSeries]) {
+        self.title = title; self.unit = unit; self.categories = categories; self.series = series
+    }
+}
+
+/// Horizontal bars, one per label.
+public struct BarChart: Sendable, Hashable {
+    public var title: String
+    public var unit: String
+    public var labels: [String]
+    public var values: [Double]
+    public init(title: String, unit: String, labels: [String], values: [Double]) {
+        self.title = title; self.unit = unit; self.labels = labels; self.values = values
+    }
+}
+
+/// A forecast fan: past values as a line, then per future period the P10–P90 band and the P50.
+public struct FanChart: Sendable, Hashable {
+    public struct Point: Sendable, Hashable {
+        public var label: String
+        public var p10: Double, p50: Double, p90: Double
+        public init(label: String, p10: Double, p50: Double, p90: Double) { self.label = label; self.p10 = p10; self.p50 = p50; self.p90 = p90 }
+    }
+    public var title: String
+    public var unit: String
+    public var history: [(label: String, value: Double)]
+    public var forecast: [Point]
+    /// A threshold to draw (the user's `--floor`).
+    public var floor: Double?
+    public init(title: String, unit: String, history: [(label: String, value: Double)], forecast: [Point], floor: Double? = nil) {
+        self.title = title; self.unit = unit; self.history = history; self.forecast = forecast; self.floor = floor
+    }
+    public static func == (a: FanChart, b: FanChart) -> Bool {
+        a.title == b.title && a.unit == b.unit && a.forecast == b.forecast && a.floor == b.floor
+            && a.history.map(\.label) == b.history.map(\.label) && a.history.map(\.value) == b.history.map(\.value)
+    }
+    public func hash(into h: inout Hasher) { h.combine(title); h.combine(forecast) }
+}
+
+public enum ReportChart: Sendable {
+    case stackedBars(StackedBarChart)
+    case bars(BarChart)
+    case fan(FanChart)
+
+    public var title: String {
+        switch self {
+        case .stackedBars(let c): return c.title
+        case .bars(let c): return c.title
+        case .fan(let c): return c.title
+        }
+    }
+}
+
+/// Anything that can be shown as a ``ReportDocument``.
+public protocol ReportConvertible {
+    func document() -> ReportDocument
+}
+
+extension ReportDocument: ReportConvertible {
+    public func document() -> ReportDocument { self }
+}
+
+/// Renders a report or document in `format`. The one entry point for every output.
+public func render(_ report: some ReportConvertible, format: OutputFormat, options: RenderOptions = RenderOptions()) -> String {
+    let doc = report.document()
+    switch format {
+    case .table: return TerminalRenderer(options: options).render(doc)
+    case .csv: return CSVRenderer().render(doc)
+    case .json: return JSONRenderer().render(doc)
+    case .markdown: return MarkdownRenderer().render(doc)
+    case .html: return HTMLRenderer().render(doc)
+    }
+}

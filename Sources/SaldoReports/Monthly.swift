@@ -1,0 +1,386 @@
+import SaldoCore
+import SaldoFX
+
+/// What to keep of the ledger for a report. Empty sets mean "everything".
+public struct ReportFilter: Sendable {
+    /// Only facts dated inside the period.
+    public var period: Period?
+    /// Platform names, compared without regard to case or spacing (`PayPal` = `paypal`).
+    public var platforms: Set<String>
+    /// Client names, compared the same way.
+    public var clients: Set<String>
+    /// Only transactions that touch one of these accounts or accounts under them.
+    public var accounts: [Account]
+
+    public init(period: Period? = nil, platforms: Set<String> = [], clients: Set<String> = [], accounts: [Account] = []) {
+        self.period = period
+        self.platforms = Set(platforms.map(Account.normalizeComponent))
+        self.clients = Set(clients.map(Account.normalizeComponent))
+        self.accounts = accounts
+    }
+
+    /// Applies every filter; account filters keep whole transactions.
+    func apply(_ facts: [PostingFact]) -> [PostingFact] {
+        if period == nil && platforms.isEmpty && clients.isEmpty && accounts.isEmpty { return facts }
+        var keepTx: Set<Int64>?
+        if !accounts.isEmpty {
+            var s = Set<Int64>()
+            for f in facts where accounts.contains(where: { f.account.isUnder($0) }) { s.insert(f.transactionID) }
+            keepTx = s
+        }
+        return facts.filter { f in
+            if let p = period, !p.contains(f.date) { return false }
+            if !platforms.isEmpty && !platforms.contains(Account.normalizeComponent(platformName(f))) { return false }
+            if !clients.isEmpty && !clients.contains(Account.normalizeComponent(f.client ?? "")) { return false }
+            if let k = keepTx, !k.contains(f.transactionID) { return false }
+            return true
+        }
+    }
+
+    var isEmpty: Bool { period == nil && platforms.isEmpty && clients.isEmpty && accounts.isEmpty }
+}
+
+/// The platform a fact belongs to: its own `platform`, else the institution in its account
+/// (`income:upwork` → `upwork`, `expenses:fees:paypal` → `paypal`), else `other`.
+func platformName(_ f: PostingFact) -> String {
+    if let p = f.platform, !p.isEmpty { return p }
+    let c = f.account.components
+    if c.count >= 3 && c[0] == "expenses" && c[1] == "fees" { return c[2] }
+    if c.count >= 2 { return c[1] }
+    return "other"
+}
+
+/// Gross earnings, fees and net in one currency.
+public struct EarningsFigures: Hashable, Sendable {
+    /// Income postings with the sign flipped: earnings positive, refunds and chargebacks negative.
+    public var gross: Money
+    /// Postings on `expenses:fees:*` (a refunded fee is negative).
+    public var fees: Money
+    public var net: Money { gross - fees }
+
+    public init(gross: Money, fees: Money) { self.gross = gross; self.fees = fees }
+    public static func zero(_ c: CurrencyCode) -> EarningsFigures { EarningsFigures(gross: .zero(c), fees: .zero(c)) }
+    public var isZero: Bool { gross.isZero && fees.isZero }
+    static func + (a: EarningsFigures, b: EarningsFigures) -> EarningsFigures { EarningsFigures(gross: a.gross + b.gross, fees: a.fees + b.fees) }
+}
+
+/// How the monthly report splits each month.
+public enum MonthlyGrouping: String, CaseIterable, Sendable {
+    case platform, client, currency, account
+}
+
+/// `saldo report monthly`: per month, gross, fees and net in the base currency, split by
+/// platform (or client, currency, account), with quarter and year totals and the sums in the
+/// original currencies.
+public struct MonthlyReport: Sendable {
+    public struct Row: Sendable {
+        /// `2026-01`, `2026-Q1`, `2026` or `total`.
+        public var label: String
+        public var total: EarningsFigures
+        /// Per group, in ``MonthlyReport/groups`` order; a group without activity is zero.
+        public var byGroup: [EarningsFigures]
+        /// Sums in each original currency, sorted by currency code (non-zero only).
+        public var original: [EarningsFigures]
+    }
+
+    public var currency: CurrencyCode
+    public var grouping: MonthlyGrouping
+    public var period: Period?
+    /// Group names (platforms, clients…), sorted by name.
+    public var groups: [String]
+    public var months: [(month: YearMonth, row: Row)]
+    public var quarters: [Row]
+    public var years: [Row]
+    public var total: Row
+    /// Amounts in another currency that were converted, and how many of them used an earlier day's rate.
+    public var convertedAmounts: Int
+    public var fallbackAmounts: Int
+    /// Largest number of days a fallback rate was older than its amount's day; 0 without fallbacks.
+    public var fallbackLimit: Int
+    /// Show the sums in the original currencies in tables and CSV (`--show-original`). JSON always has them.
+    public var showOriginal: Bool = false
+}
+
+/// Builds the monthly report from posting facts.
+///
+/// Each fact in another currency is converted on its own day (the last earlier published
+/// rate when none was published that day) and rounded once; month, quarter and year figures are
+/// sums of those converted amounts, so they add up exactly.
+public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: CurrencyCode,
+                          by grouping: MonthlyGrouping = .platform, filter: ReportFilter = ReportFilter()) throws(RateError) -> MonthlyReport {
+    let selected = filter.apply(facts)
+    var converter = Converter(table: rates, target: currency)
+
+    // Month range: the period clipped to the months that have activity.
+    var minIndex = Int.max, maxIndex = Int.min
+    for f in selected where isIncome(f.account) || isFee(f.account) {
+        let m = f.date.year * 12 + f.date.month - 1
+        if m < minIndex { minIndex = m }
+        if m > maxIndex { maxIndex = m }
+    }
+    let monthCount = minIndex <= maxIndex ? maxIndex - minIndex + 1 : 0
+
+    var groupIndex: [String: Int] = [:]
+    var groupNames: [String] = []
+    // Accumulators: [group][month] gross and fees in base minor units.
+    var gross: [[Int64]] = [], fees: [[Int64]] = []
+    var currencies: [CurrencyCode] = []
+    var oGross: [[Int64]] = [], oFees: [[Int64]] = []   // [currency][month]
+
+    for f in selected {
+        let income = isIncome(f.account)
+        guard income || isFee(f.account) else { continue }
+        let m = f.date.year * 12 + f.date.month - 1 - minIndex
+        let key: String
+        switch grouping {
+        case .platform: key = platformName(f)
+        case .client: key = f.client ?? "(no client)"
+        case .currency: key = f.amount.currency.code
+        case .account: key = f.account.path
+        }
+        let g: Int
+        if let i = groupIndex[key] { g = i } else {
+            g = groupNames.count; groupIndex[key] = g; groupNames.append(key)
+            gross.append([Int64](repeating: 0, count: monthCount)); fees.append([Int64](repeating: 0, count: monthCount))
+        }
+        var ci = -1
+        for (i, c) in currencies.enumerated() where c == f.amount.currency { ci = i; break }
+        if ci < 0 {
+            ci = currencies.count; currencies.append(f.amount.currency)
+            oGross.append([Int64](repeating: 0, count: monthCount)); oFees.append([Int64](repeating: 0, count: monthCount))
+        }
+        let base = try converter.convert(f.amount, on: f.date).minorUnits
+        if income {
+            gross[g][m] -= base
+            oGross[ci][m] -= f.amount.minorUnits
+        } else {
+            fees[g][m] += base
+            oFees[ci][m] += f.amount.minorUnits
+        }
+    }
+
+    // Order groups and currencies by name.
+    let order = groupNames.indices.sorted { groupNames[$0] < groupNames[$1] }
+    let corder = currencies.indices.sorted { currencies[$0] < currencies[$1] }
+
+    func row(_ label: String, _ months: Range<Int>) -> MonthlyReport.Row {
+        var byGroup: [EarningsFigures] = []
+        var tg: Int64 = 0, tf: Int64 = 0
+        for g in order {
+            var a: Int64 = 0, b: Int64 = 0
+            for m in months { a += gross[g][m]; b += fees[g][m] }
+            tg += a; tf += b
+            byGroup.append(EarningsFigures(gross: Money(minorUnits: a, currency: currency), fees: Money(minorUnits: b, currency: currency)))
+        }
+        var original: [EarningsFigures] = []
+        for c in corder {
+            var a: Int64 = 0, b: Int64 = 0
+            for m in months { a += oGross[c][m]; b += oFees[c][m] }
+            if a != 0 || b != 0 {
+                original.append(EarningsFigures(gross: Money(minorUnits: a, currency: currencies[c]), fees: Money(minorUnits: b, currency: currencies[c])))
+            }
+        }
+        return MonthlyReport.Row(label: label, total: EarningsFigures(gross: Money(minorUnits: tg, currency: currency), fees: Money(minorUnits: tf, currency: currency)),
+                                 byGroup: byGroup, original: original)
+    }
+
+    var months: [(YearMonth, MonthlyReport.Row)] = []
+    var quarters: [MonthlyReport.Row] = []
+    var years: [MonthlyReport.Row] = []
+    if monthCount > 0 {
+        for i in 0..<monthCount {
+            let ym = YearMonth(year: (minIndex + i) / 12, month: (minIndex + i) % 12 + 1)
+            months.append((ym, row(ym.description, i..<(i + 1))))
+        }
+        // Quarters and years over the months present.
+        var i = 0
+        while i < monthCount {
+            let ym = months[i].0
+            var j = i
+            while j < monthCount && months[j].0.year == ym.year && months[j].0.quarter == ym.quarter { j += 1 }
+            quarters.append(row("\(ym.year)-Q\(ym.quarter)", i..<j))
+            i = j
+        }
+        i = 0
+        while i < monthCount {
+            let y = months[i].0.year
+            var j = i
+            while j < monthCount && months[j].0.year == y { j += 1 }
+            years.append(row(String(y), i..<j))
+            i = j
+        }
+    }
+    return MonthlyReport(currency: currency, grouping: grouping, period: filter.period,
+                         groups: order.map { groupNames[$0] },
+                         months: months.map { (month: $0.0, row: $0.1) }, quarters: quarters, years: years,
+                         total: row("total", 0..<monthCount),
+                         convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount,
+                         fallbackLimit: rates.fallbackLimit)
+}
+
+@inline(__always) func isIncome(_ a: Account) -> Bool {
+    let u = a.path.utf8
+    return u.starts(with: "income:".utf8) || a.path == "income"
+}
+
+@inline(__always) func isFee(_ a: Account) -> Bool {
+    let u = a.path.utf8
+    return u.starts(with: "expenses:fees".utf8) && (u.count == 13 || u.dropFirst(13).first == UInt8(ascii: ":"))
+}
+
+// MARK: Document
+
+extension MonthlyReport: ReportConvertible {
+    var groupTitle: String {
+        switch grouping {
+        case .platform: return "Platform"
+        case .client: return "Client"
+        case .currency: return "Currency"
+        case .account: return "Account"
+        }
+    }
+
+    func conversionNote() -> String {
+        "Amounts in other currencies converted to \(currency) at the ECB reference rate of each transaction's day, rounded once per amount: \(convertedAmounts) amount\(convertedAmounts == 1 ? "" : "s") converted, \(fallbackAmounts) with the last earlier rate (weekend or holiday, at most \(fallbackLimit) days back)."
+    }
+
+    public func document() -> ReportDocument {
+        let c = currency
+        let cur = ColumnKind.money(c)
+        var blocks: [ReportBlock] = []
+
+        // Summary: months with quarter and year subtotals.
+        var summary: [ReportRow] = []
+        for (qi, q) in quarters.enumerated() {
+            for (m, r) in months where "\(m.year)-Q\(m.quarter)" == q.label {
+                summary.append(ReportRow([.text(m.description), .money(r.total.gross), .money(r.total.fees), .money(r.total.net)]))
+            }
+            summary.append(ReportRow([.text(q.label), .money(q.total.gross), .money(q.total.fees), .money(q.total.net)], style: .subtotal))
+            let y = q.label.prefix(4)
+            let nextYear = qi + 1 < quarters.count ? quarters[qi + 1].label.prefix(4) : nil
+            if nextYear != y, let yr = years.first(where: { $0.label == String(y) }) {
+                summary.append(ReportRow([.text(yr.label), .money(yr.total.gross), .money(yr.total.fees), .money(yr.total.net)], style: .total))
+            }
+        }
+        if years.count > 1 {
+            summary.append(ReportRow([.text("total"), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
+        }
+        blocks.append(.table(ReportTable(id: "summary", title: "Per month, in \(c)",
+                                         columns: [ReportColumn("period", "Period", .text), ReportColumn("gross", "Gross \(c)", cur),
+                                                   ReportColumn("fees", "Fees \(c)", cur), ReportColumn("net", "Net \(c)", cur)],
+                                         rows: summary, audience: .people)))
+
+        // Net per group and month (wide).
+        if !groups.isEmpty {
+            var rows: [ReportRow] = []
+            for (m, r) in months { rows.append(ReportRow([.text(m.description)] + r.byGroup.map { .money($0.net) } + [.money(r.total.net)])) }
+            for q in quarters { rows.append(ReportRow([.text(q.label)] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
+            for y in years { rows.append(ReportRow([.text(y.label)] + y.byGroup.map { .money($0.net) } + [.money(y.total.net)], style: .total)) }
+            blocks.append(.table(ReportTable(id: "net_by_\(grouping.rawValue)", title: "Net by \(grouping.rawValue), in \(c)",
+                                             columns: [ReportColumn("period", "Period")] + groups.map { ReportColumn($0, $0, cur) } + [ReportColumn("total", "Total", cur)],
+                                             rows: rows, audience: .people)))
+
+            // Per group over the whole report: gross, fees, net.
+            var grows: [ReportRow] = []
+            for (i, g) in groups.enumerated() {
+                let f = total.byGroup[i]
+                grows.append(ReportRow([.text(g), .money(f.gross), .money(f.fees), .money(f.net)]))
+            }
+            grows.append(ReportRow([.text("total"), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
+            blocks.append(.table(ReportTable(id: "by_\(grouping.rawValue)", title: "By \(grouping.rawValue), whole period, in \(c)",
+                                             columns: [ReportColumn(grouping.rawValue, groupTitle), ReportColumn("gross", "Gross \(c)", cur),
+                                                       ReportColumn("fees", "Fees \(c)", cur), ReportColumn("net", "Net \(c)", cur)],
+                                             rows: grows, audience: .people)))
+        }
+
+        // Original currencies.
+        if showOriginal {
+        var orows: [ReportRow] = []
+        for (m, r) in months {
+            for o in r.original { orows.append(ReportRow([.text(m.description), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
+        }
+        for o in total.original { orows.append(ReportRow([.text("total"), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)], style: .total)) }
+        blocks.append(.table(ReportTable(id: "original", title: "In the original currencies",
+                                         columns: [ReportColumn("period", "Period"), ReportColumn("currency", "Currency"),
+                                                   ReportColumn("gross", "Gross", .money(nil)), ReportColumn("fees", "Fees", .money(nil)), ReportColumn("net", "Net", .money(nil))],
+                                         rows: orows, audience: .people)))
+        }
+
+        // Chart: monthly net stacked by group.
+        if !groups.isEmpty {
+            let series = groups.enumerated().map { i, g in ChartSeries(g, months.map { $0.row.byGroup[i].net.decimal.approximateDouble }) }
+            blocks.insert(.chart(.stackedBars(StackedBarChart(title: "Net per month by \(grouping.rawValue) (\(c))", unit: c.code,
+                                                              categories: months.map { $0.month.description }, series: series))), at: 1)
+        }
+
+        // The machine table: one row per period and group, plus the group "total".
+        var long: [ReportRow] = []
+        func add(_ kind: String, _ r: Row) {
+            for (i, g) in groups.enumerated() where !r.byGroup[i].isZero {
+                let f = r.byGroup[i]
+                long.append(ReportRow([.text(kind), .text(r.label), .text(g), .text(c.code), .money(f.gross), .money(f.fees), .money(f.net)]))
+            }
+            long.append(ReportRow([.text(kind), .text(r.label), .text("total"), .text(c.code), .money(r.total.gross), .money(r.total.fees), .money(r.total.net)]))
+        }
+        for (_, r) in months { add("month", r) }
+        for q in quarters { add("quarter", q) }
+        for y in years { add("year", y) }
+        blocks.append(.table(ReportTable(id: "monthly", columns: [
+            ReportColumn("level"), ReportColumn("period"), ReportColumn(grouping.rawValue), ReportColumn("currency"),
+            ReportColumn("gross", "gross", cur), ReportColumn("fees", "fees", cur), ReportColumn("net", "net", cur),
+        ], rows: long, audience: .machines)))
+        if showOriginal {
+        var olong: [ReportRow] = []
+        for (m, r) in months {
+            for o in r.original { olong.append(ReportRow([.text("month"), .text(m.description), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
+        }
+        blocks.append(.table(ReportTable(id: "original_currencies", columns: [
+            ReportColumn("level"), ReportColumn("period"), ReportColumn("currency"),
+            ReportColumn("gross", "gross", .money(nil)), ReportColumn("fees", "fees", .money(nil)), ReportColumn("net", "net", .money(nil)),
+        ], rows: olong, audience: .machines)))
+        }
+
+        var subtitle = "By \(grouping.rawValue), in \(c)"
+        if let p = period { subtitle += ", period \(p.label)" }
+        return ReportDocument(title: "Monthly earnings", subtitle: subtitle, notes: [conversionNote()], blocks: blocks, json: json())
+    }
+
+    func figuresJSON(_ f: EarningsFigures) -> [(String, JSONValue)] {
+        [("gross", .money(f.gross)), ("fees", .money(f.fees)), ("net", .money(f.net))]
+    }
+
+    func rowJSON(_ key: String, _ label: String, _ r: Row) -> JSONValue {
+        var by: [(String, JSONValue)] = []
+        for (i, g) in groups.enumerated() where !r.byGroup[i].isZero { by.append((g, .obj(figuresJSON(r.byGroup[i])))) }
+        let original: [(String, JSONValue)] = r.original.map { ($0.gross.currency.code, .obj(figuresJSON($0))) }
+        return .obj([(key, .string(label))] + figuresJSON(r.total) + [("by", .obj(by)), ("original", .obj(original))])
+    }
+
+    /// Schema `saldo.report.monthly` version 1 (docs/reports.md).
+    public func json() -> JSONValue {
+        var periodJSON: JSONValue = .null
+        if let p = period { periodJSON = .obj([("label", .string(p.label)), ("from", .string(p.start.description)), ("to", .string(p.lastDay.description))]) }
+        return .obj([
+            ("report", .string("monthly")),
+            ("schema", .int(1)),
+            ("currency", .string(currency.code)),
+            ("by", .string(grouping.rawValue)),
+            ("period", periodJSON),
+            ("months", .array(months.map { rowJSON("month", $0.month.description, $0.row) })),
+            ("quarters", .array(quarters.map { rowJSON("quarter", $0.label, $0) })),
+            ("years", .array(years.map { rowJSON("year", $0.label, $0) })),
+            ("total", .obj(figuresJSON(total.total) + [("by", rowJSON("label", "total", total).byMember), ("original", rowJSON("label", "total", total).originalMember)])),
+            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)),
+                                 ("amounts_with_earlier_rate", .int(fallbackAmounts)), ("fallback_limit_days", .int(fallbackLimit))])),
+        ])
+    }
+}
+
+extension JSONValue {
+    var byMember: JSONValue { member("by") ?? .null }
+    var originalMember: JSONValue { member("original") ?? .null }
+    func member(_ k: String) -> JSONValue? {
+        if case .object(let ms) = self { return ms.first { $0.key == k }?.value }
+        return nil
+    }
+}
