@@ -180,8 +180,9 @@ for (y, m) in months:
     net = q(D(rng.randint(600, 1400)))
     vat = q(net * D("0.21"))
     irpf = q(net * D("0.15"))
-    total = net + vat
-    payable = total - irpf
+    # Facturae: InvoiceTotal = gross before taxes + taxes output - taxes withheld.
+    total = net + vat - irpf
+    payable = total
     number = f"LMS-{y}-{m:03d}"
     due = issue + dt.timedelta(days=30)
     invoices.append((number, issue, due, net, vat, irpf, total, payable))

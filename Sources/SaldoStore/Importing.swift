@@ -10,13 +10,13 @@ public struct ImportRecord: Sendable {
     public var format: String
     public var transactions: [Transaction]
     /// Invoices with their ledger transaction.
-    public var invoices: [(invoice: Invoice, transaction: Transaction)]
+    public var invoices: [(invoice: Invoice, transaction: Transaction?)]
     public var balanceChecks: [BalanceCheck]
     public var filteredCount: Int
     public var problemCount: Int
 
     public init(fileName: String, sha256: String, format: String, transactions: [Transaction] = [],
-                invoices: [(invoice: Invoice, transaction: Transaction)] = [], balanceChecks: [BalanceCheck] = [],
+                invoices: [(invoice: Invoice, transaction: Transaction?)] = [], balanceChecks: [BalanceCheck] = [],
                 filteredCount: Int = 0, problemCount: Int = 0) {
         self.fileName = fileName; self.sha256 = sha256; self.format = format; self.transactions = transactions
         self.invoices = invoices; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
@@ -43,7 +43,7 @@ extension LedgerStore {
 
     /// `failAfter`: tests make the write fail after that many transactions, to prove nothing is kept.
     func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
-        for t in r.transactions + r.invoices.map(\.transaction) {
+        for t in r.transactions + r.invoices.compactMap(\.transaction) {
             do { try t.validate() } catch { throw .invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
         }
         do {
@@ -108,9 +108,11 @@ extension LedgerStore {
         for (inv, t) in r.invoices {
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE dedup_key = ?", arguments: [inv.dedupKey]) ?? false
             if exists { dupInv += 1; continue }
-            var tx = t
-            if tx.dedupKey == nil { tx.dedupKey = inv.dedupKey }
-            let txnID = try add(tx)
+            var txnID: Int64?
+            if var tx = t {
+                if tx.dedupKey == nil { tx.dedupKey = inv.dedupKey }
+                txnID = try add(tx)
+            }
             try db.execute(sql: """
                 INSERT INTO invoice (dedup_key, number, type_code, kind, direction, issue_day, due_day, seller_name, seller_tax_id, seller_country,
                   buyer_name, buyer_tax_id, buyer_country, currency, net, tax, withholding, total, prepaid, payable,

@@ -13,11 +13,15 @@ public struct StoredInvoice: Sendable, Hashable {
 /// A payment (a statement transaction) linked to an invoice, automatically or by the user.
 public struct LinkedPayment: Sendable, Hashable {
     public var transactionID: Int64
+    /// The payment transaction's booking date.
+    public var date: Day
+    public var description: String
     public var amount: Money
     public var method: String
     public var explanation: String
-    public init(transactionID: Int64, amount: Money, method: String, explanation: String) {
-        self.transactionID = transactionID; self.amount = amount; self.method = method; self.explanation = explanation
+    public init(transactionID: Int64, date: Day, description: String, amount: Money, method: String, explanation: String) {
+        self.transactionID = transactionID; self.date = date; self.description = description
+        self.amount = amount; self.method = method; self.explanation = explanation
     }
 }
 
@@ -25,8 +29,9 @@ extension LedgerStore {
     public func invoices() throws(StoreError) -> [StoredInvoice] {
         try read { db in
             var payments: [Int64: [LinkedPayment]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT ip.invoice_id, ip.txn_id, ip.amount, i.currency, ip.method, ip.explanation FROM invoice_payment ip JOIN invoice i ON i.id = ip.invoice_id ORDER BY ip.invoice_id, ip.txn_id") {
-                payments[row[0], default: []].append(LinkedPayment(transactionID: row[1], amount: try Self.money(row[2], row[3]), method: row[4], explanation: row[5]))
+            for row in try Row.fetchAll(db, sql: "SELECT ip.invoice_id, ip.txn_id, ip.amount, i.currency, ip.method, ip.explanation, t.day, t.description FROM invoice_payment ip JOIN invoice i ON i.id = ip.invoice_id JOIN txn t ON t.id = ip.txn_id ORDER BY ip.invoice_id, t.day, ip.txn_id") {
+                payments[row[0], default: []].append(LinkedPayment(transactionID: row[1], date: Day(ordinal: row[6]), description: row[7],
+                                                                   amount: try Self.money(row[2], row[3]), method: row[4], explanation: row[5]))
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY issue_day, id").map { row in
                 let cur = try CurrencyCode(row["currency"] as String)
@@ -93,7 +98,7 @@ extension LedgerStore {
     /// Status follows the links: paid when payments reach the payable amount.
     static func refreshStatus(_ db: Database, invoiceID: Int64) throws {
         let payable = try Int64.fetchOne(db, sql: "SELECT payable FROM invoice WHERE id = ?", arguments: [invoiceID]) ?? 0
-        let paid = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM invoice_payment WHERE invoice_id = ?", arguments: [invoiceID]) ?? 0
+        let paid = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM invoice_payment WHERE invoice_id = ? AND method != 'rejected'", arguments: [invoiceID]) ?? 0
         let status: InvoiceStatus = paid == 0 ? .open : (abs(paid) >= abs(payable) ? .paid : .partiallyPaid)
         try db.execute(sql: "UPDATE invoice SET status = ? WHERE id = ? AND status != 'cancelled'", arguments: [status.rawValue, invoiceID])
     }

@@ -114,7 +114,7 @@ enum Migrations {
                 invoice_id INTEGER NOT NULL REFERENCES invoice(id) ON DELETE CASCADE,
                 txn_id INTEGER NOT NULL REFERENCES txn(id) ON DELETE CASCADE,
                 amount INTEGER NOT NULL,           -- minor units of the invoice currency
-                method TEXT NOT NULL,              -- auto | manual
+                method TEXT NOT NULL,              -- auto | manual | rejected (the user unlinked an automatic match)
                 explanation TEXT NOT NULL,
                 PRIMARY KEY (invoice_id, txn_id)
             );

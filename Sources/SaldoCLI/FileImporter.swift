@@ -1,0 +1,179 @@
+import Foundation
+import SaldoCore
+import SaldoImport
+import SaldoInvoices
+import SaldoStore
+
+/// Reads one input file (statement or e-invoice), records it in the ledger as one batch, and
+/// says what happened.
+struct FileImporter {
+    let store: LedgerStore
+    let options: ImportOptions
+    let userProfiles: [UserProfile]
+    let invoiceOptions: InvoiceReadOptions
+    let dryRun: Bool
+
+    func importFile(_ url: URL) -> FileImportSummary {
+        let console = Console.current
+        let name = url.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+            ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path
+        var summary = FileImportSummary(file: name, dryRun: dryRun)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            summary.problems = [.error("file.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: name),
+                                       hint: "check that it exists and that you may read it")]
+            summary.failed = true
+            return summary
+        }
+        let large = data.count > 5_000_000
+        if large { console.progress("reading \(name) (\(data.count / 1_000_000) MB)…") }
+        defer { if large { console.endProgress() } }
+        let record: ImportRecord
+        if Self.looksLikeXML(data) {
+            let r = InvoiceReader.read(data, file: name, options: invoiceOptions)
+            summary.format = r.format?.rawValue
+            summary.problems = r.diagnostics
+            if r.format == nil && !r.hasErrors {
+                summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads",
+                                               at: SourceLocation(file: name),
+                                               hint: Self.isECBRates(data) ? "it holds ECB exchange rates: use `saldo rates import \(name)`"
+                                                   : "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+            }
+            if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
+            summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
+            record = ImportRecord(fileName: name, sha256: LedgerStore.sha256(data), format: summary.format ?? "xml",
+                                  invoices: r.invoices.map { imported in
+                                      // A direct client is its own platform in reports (income is attributed to who paid).
+                                      var t = imported.transaction
+                                      if t?.platform == nil { t?.platform = imported.invoice.direction == .issued ? imported.invoice.buyer.name : imported.invoice.seller.name }
+                                      return (imported.invoice, t)
+                                  },
+                                  problemCount: summary.problems.count)
+            summary.invoiceNumbers = r.invoices.map(\.invoice.number)
+        } else {
+            let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles)
+            summary.profile = r.profile
+            summary.format = r.profile
+            summary.problems = r.problems
+            summary.filtered = r.filtered
+            summary.rows = r.rowCount
+            summary.balanceChecks = r.balanceChecks.count
+            summary.brokenBalances = r.balanceChecks.filter { !$0.holds }.count
+            if r.isFatal { summary.failed = true; return summary }
+            record = ImportRecord(fileName: name, sha256: LedgerStore.sha256(data), format: r.profile ?? "csv",
+                                  transactions: r.transactions, balanceChecks: r.balanceChecks,
+                                  filteredCount: r.filtered.count, problemCount: r.problems.count)
+        }
+        if large { console.progress("writing \(record.transactions.count) transactions from \(name)…") }
+        do {
+            let out = try store.record(record, dryRun: dryRun)
+            summary.new = out.newTransactions + out.newInvoices
+            summary.duplicates = out.duplicateTransactions + out.duplicateInvoices
+            summary.newInvoices = out.newInvoices
+        } catch {
+            summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
+            summary.failed = true
+        }
+        return summary
+    }
+
+    /// XML starts with `<` after an optional BOM and white space (UTF-8 or UTF-16).
+    static func looksLikeXML(_ data: Data) -> Bool {
+        var bytes = data.prefix(512)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let utf16 = bytes.dropFirst(2).enumerated().filter { ($0.offset % 2 == 0) == bytes.starts(with: [0xFF, 0xFE]) }.map(\.element)
+            return utf16.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "<")
+        }
+        return bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "<")
+    }
+
+    static func isECBRates(_ data: Data) -> Bool {
+        String(decoding: data.prefix(2048), as: UTF8.self).contains("www.ecb.int/vocabulary/2002-08-01/eurofxref")
+    }
+}
+
+/// What one file contributed.
+struct FileImportSummary {
+    var file: String
+    var dryRun: Bool
+    var profile: String?
+    var format: String?
+    var rows = 0
+    var new = 0
+    var duplicates = 0
+    var newInvoices = 0
+    var invoiceNumbers: [String] = []
+    var filtered: [FilteredRow] = []
+    var problems: [Diagnostic] = []
+    var balanceChecks = 0
+    var brokenBalances = 0
+    var failed = false
+
+    struct Totals {
+        var new = 0, duplicates = 0, filtered = 0
+        mutating func add(_ s: FileImportSummary) { new += s.new; duplicates += s.duplicates; filtered += s.filtered.count }
+    }
+
+    func text(verbose: Bool, console: Console) -> String {
+        var lines: [String] = []
+        let what = profile.map { " (\($0))" } ?? ""
+        if failed {
+            lines.append(console.styled("✗ \(file)\(what): not imported", .red))
+            for p in problems.filter({ $0.severity == .error }).prefix(verbose ? 1000 : 10) { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            let more = problems.filter { $0.severity == .error }.count - 10
+            if !verbose && more > 0 { lines.append("  … and \(more) more (use --verbose)") }
+            return lines.joined(separator: "\n")
+        }
+        var parts = ["\(new) new", "\(duplicates) already in the ledger"]
+        if !filtered.isEmpty { parts.append("\(filtered.count) filtered") }
+        let warnings = problems.filter { $0.severity != .error }
+        if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
+        if balanceChecks > 0 { parts.append(brokenBalances == 0 ? "running balances check out" : "\(brokenBalances) running-balance break\(brokenBalances == 1 ? "" : "s")") }
+        let mark = brokenBalances > 0 ? console.styled("!", .yellow) : console.styled("✓", .green)
+        lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (dry run: nothing written)" : ""))
+        if !filtered.isEmpty {
+            if verbose {
+                for f in filtered { lines.append("  filtered \(f.location): \(f.reason) — \(f.summary)") }
+            } else {
+                var byReason: [String: Int] = [:]
+                for f in filtered { byReason[f.reason, default: 0] += 1 }
+                for (r, n) in byReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+                    lines.append("  filtered \(n) × \(r)")
+                }
+            }
+        }
+        for w in warnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+        if !verbose && warnings.count > 5 { lines.append("  … and \(warnings.count - 5) more warnings (use --verbose)") }
+        return lines.joined(separator: "\n")
+    }
+
+    func json() -> String {
+        func s(_ v: String?) -> String { v.map(jsonString) ?? "null" }
+        func loc(_ l: SourceLocation?) -> String { s(l?.description) }
+        let filteredJSON = filtered.map { "{\"location\":\(loc($0.location)),\"reason\":\(jsonString($0.reason)),\"row\":\(jsonString($0.summary))}" }
+        let problemsJSON = problems.map {
+            "{\"severity\":\(jsonString($0.severity.rawValue)),\"code\":\(jsonString($0.code)),\"message\":\(jsonString($0.message)),\"location\":\(loc($0.location)),\"hint\":\(s($0.hint))}"
+        }
+        return "{\"file\":\(jsonString(file)),\"profile\":\(s(profile)),\"imported\":\(!failed),\"dry_run\":\(dryRun),\"rows\":\(rows),\"new\":\(new),\"duplicates\":\(duplicates),"
+            + "\"invoices\":\(invoiceNumbers.count),\"filtered\":[\(filteredJSON.joined(separator: ","))],\"problems\":[\(problemsJSON.joined(separator: ","))],"
+            + "\"balance_checks\":{\"checked\":\(balanceChecks),\"broken\":\(brokenBalances)}}"
+    }
+}
+
+/// JSON string literal with the escapes RFC 8259 requires.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import SaldoCore
+import SaldoFX
+import SaldoReports
+import SaldoStore
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--currency` and `--format`, shared by every report.
+struct ReportOutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+
+    func baseCurrency(_ store: LedgerStore) throws -> CurrencyCode {
+        if let c = currency { do { return try CurrencyCode(c) } catch { throw UserError("--currency: \(error)") } }
+        if let c = try store.setting(Setting.baseCurrency.rawValue) { return try CurrencyCode(c) }
+        return .EUR
+    }
+
+    func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: output) }
+}
+
+/// Renders and writes to standard output or a file; colour only on a terminal (and never with NO_COLOR).
+func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: String?) throws {
+        let console = Console.current
+        let text = render(report, format: format, options: RenderOptions(color: output == nil && format == .table && console.useColor,
+                                                                            width: Int(console.environment["COLUMNS"] ?? "") ?? 100))
+        if let o = output {
+            do { try text.write(toFile: (o as NSString).expandingTildeInPath, atomically: true, encoding: .utf8) } catch {
+                throw UserError("cannot write \(o): \(error.localizedDescription)")
+            }
+            console.err("wrote \(o)")
+        } else {
+            console.out(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+}
+
+/// `--platform`, `--client`, `--account` filters.
+struct ReportFilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only this platform (repeat for several).", valueName: "name")) var platform: [String] = []
+    @Option(help: ArgumentHelp("Only this client (repeat for several).", valueName: "name")) var client: [String] = []
+    @Option(help: ArgumentHelp("Only transactions touching this account or one under it (repeat for several).", valueName: "account")) var account: [String] = []
+
+    func filter(period: Period?) throws -> ReportFilter {
+        let accounts = try account.map { a -> Account in
+            do { return try Account(a) } catch { throw UserError("--account: \(error)") }
+        }
+        return ReportFilter(period: period, platforms: Set(platform), clients: Set(client), accounts: accounts)
+    }
+}
+
+extension LedgerStore {
+    /// Every stored rate as a table for conversion.
+    func rateTable() throws -> RateTable {
+        RateTable(try rates().map { ExchangeRate(date: $0.date, base: $0.base, quote: $0.quote, rate: $0.rate, source: $0.source) })
+    }
+}
+
+/// Turns a missing rate into a message that says how to get one.
+func reportError(_ e: RateError) -> UserError {
+    UserError("\(e)", hint: "import ECB reference rates: `saldo rates import eurofxref-hist.csv` (https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip)")
+}
