@@ -24,7 +24,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     public var inflation: Double
     /// Origins skipped at the start, as a multiple of the season length (at least 3 values).
     public var warmupSeasons: Double
-    /// The widening grows with the horizon: step k is widened by `inflation · (1 + inflationGrowth · ln k)`.
+    /// The widening grows with the horizon: step k is widened by `inflation · (1 + inflationGrowth · ln(months ahead))`.
     public var inflationGrowth: Double
 
     public init(minimumSamples: Int = 6, relative: Bool = true, inflation: Double = 1.0, warmupSeasons: Double = 1.0, inflationGrowth: Double = 0.12) {
