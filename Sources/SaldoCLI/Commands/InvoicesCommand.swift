@@ -8,14 +8,17 @@ import SaldoStore
 /// `--today`: the day outstanding and overdue amounts are computed for.
 struct TodayOption: ParsableArguments {
     @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-    func resolve() throws -> Day {
+    func resolve() throws -> Day { try resolveToday(today) }
+}
+
+/// The day given as yyyy-mm-dd, else today's date in the local time zone.
+func resolveToday(_ today: String?) throws -> Day {
         if let t = today {
             guard let d = Day(iso: t), t.count == 10 else { throw UserError("--today \(t) is not a date", hint: "write it as yyyy-mm-dd") }
             return d
         }
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
         return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
 }
 
 struct InvoicesCommand: ParsableCommand {

@@ -2,11 +2,6 @@ import ArgumentParser
 
 // Commands whose capability is being wired in; each says so plainly and exits 1.
 
-struct ForecastCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "forecast", abstract: "Next quarter's income as P10/P50/P90.",
-        discussion: "Example: saldo forecast --floor 1500")
-    func run() throws { throw NotAvailable(what: "saldo forecast") }
-}
 struct TaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tax", abstract: "Quarterly tax estimates, deadlines and a monthly set-aside.",
         discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3")
