@@ -57,6 +57,8 @@ public struct TaxSummary: Codable, Sendable {
     public var united_kingdom: UKYear?
     /// The next payment after `today`, with its estimate.
     public var next_due: TaxDue?
+    /// Every deadline of the tax year with its estimate (later quarters on the projected year).
+    public var deadlines: [TaxDue] = []
     public var notes: [String]
     public var unconfirmed: [FigureFlag]
     public var problems: [String]
@@ -154,7 +156,7 @@ public enum TaxEngine {
             let m130 = try SpainTax.modelo130(quarters: Array(SpainTax.quarterFigures(actual, year: file.start.year).prefix(q)),
                                               profile: inputs.profile, rules: &reader, notes: &notes)
             let m303 = try SpainTax.modelo303(facts: actual, through: q, profile: inputs.profile, rules: &reader, notes: &notes)
-            let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader, convert: inputs.convert)
+            let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader)
             if checks.contains(where: { !$0.matches }) {
                 notes.append("Some invoices state a withholding that differs from the expected rate: see withholding_on_invoices.")
             }
@@ -171,7 +173,11 @@ public enum TaxEngine {
                 notes.append("The profile says you are exempt from Modelo 130 (70% of last year's professional income had withholding): the boxes are shown for information.")
             }
             s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta)
-            dues = DueDates.spainDues(m130: m130, m303: m303, currency: file.currency)
+            // Deadlines of the whole year, on the projected year (the same as the ledger for past quarters).
+            var quiet: [String] = []
+            let p130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(projected, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &quiet)
+            let p303 = try SpainTax.modelo303(facts: projected, through: 4, profile: inputs.profile, rules: &reader, notes: &quiet)
+            dues = DueDates.spainDues(m130: p130, m303: p303, currency: file.currency)
         case .us:
             let y = try USTax.year(netProfit: projected.net(), withheld: actual.withheld(), profile: inputs.profile, rules: &reader, notes: &notes)
             s.united_states = y
@@ -182,6 +188,7 @@ public enum TaxEngine {
             dues = DueDates.ukDues(y, currency: file.currency)
         }
         notes += projNotes
+        s.deadlines = dues
         s.next_due = dues.filter { $0.date >= inputs.today && ($0.amount.map { $0.money.isPositive } ?? false) }.min { $0.date < $1.date }
         s.notes = notes
         s.unconfirmed = reader.flags()
@@ -196,19 +203,14 @@ public enum TaxEngine {
         var notes: [String] = []
         var flags: [FigureFlag] = []
         for y in [thisYear - 1, thisYear] {
-            let file: RuleFile
-            do { file = try rules(j, year: y, inputs: inputs) } catch {
+            do { _ = try rules(j, year: y, inputs: inputs) } catch {
                 if y == thisYear { throw error }
                 continue   // no rules for last year: its trailing deadlines are not listed
             }
             let s = try summary(inputs, year: y, quarter: j == .es ? 4 : nil)
-            var dues: [TaxDue] = []
-            if let es = s.spain { dues = DueDates.spainDues(m130: es.modelo_130, m303: es.modelo_303, currency: file.currency) }
-            if let us = s.united_states {
-                dues = us.estimated_payments.map { TaxDue(date: $0.due, jurisdiction: "us", form: "Form 1040-ES", period: $0.period, what: "estimated tax payment", amount: $0.amount, currency: file.currency.code) }
-            }
-            if let uk = s.united_kingdom { dues = DueDates.ukDues(uk, currency: file.currency) }
-            items += dues.filter { $0.date >= inputs.today }
+            let upcoming = s.deadlines.filter { $0.date >= inputs.today }
+            guard !upcoming.isEmpty else { continue }
+            items += upcoming
             for n in s.notes where !notes.contains(n) { notes.append(n) }
             for f in s.unconfirmed where !flags.contains(f) { flags.append(f) }
         }
@@ -245,11 +247,7 @@ public enum TaxEngine {
         var paidBefore = Money.zero(cur)
         // Payments of this tax year due before today are assumed made from the set-aside.
         let s = try summary(inputs, year: y, quarter: j == .es ? 4 : nil)
-        var all: [TaxDue] = []
-        if let es = s.spain { all = DueDates.spainDues(m130: es.modelo_130, m303: es.modelo_303, currency: cur) }
-        if let us = s.united_states { all = us.estimated_payments.map { TaxDue(date: $0.due, jurisdiction: "us", form: "Form 1040-ES", period: $0.period, what: "estimated tax payment", amount: $0.amount, currency: cur.code) } }
-        if let uk = s.united_kingdom { all = DueDates.ukDues(uk, currency: cur) }
-        for d in all.sorted(by: { $0.date < $1.date }) where d.date < inputs.today { paidBefore += d.amount?.money ?? .zero(cur) }
+        for d in s.deadlines where d.date < inputs.today { paidBefore += d.amount?.money ?? .zero(cur) }
         for d in cal.items where d.currency == cur.code {
             guard let a = d.amount, a.money.isPositive else { continue }
             let by = months.filter { $0.month.first <= d.date }.last?.cumulative.money ?? .zero(cur)
@@ -293,33 +291,45 @@ struct SummaryOnFacts {
 
 /// Months after `today` are filled from the forecast, else from the average month so far.
 enum Projection {
-    static func futureMonths(_ period: Period, today: Day) -> [YearMonth] {
-        period.months.filter { $0.first > today && period.contains(Day(year: $0.year, month: $0.month, day: 15) ?? $0.first) }
+    /// Months to project: those after today's month, and today's month when the ledger has no income in it yet.
+    static func futureMonths(_ facts: TaxFacts, today: Day) -> [YearMonth] {
+        let period = facts.period
+        let withIncome = Set(facts.facts.filter { $0.category == .income }.map(\.date.yearMonth))
+        return period.months.filter { m in
+            guard period.contains(Day(year: m.year, month: m.month, day: 15) ?? m.first) else { return false }
+            if m.first > today { return true }
+            return m == today.yearMonth && !withIncome.contains(m)
+        }
     }
 
     static func sources(_ facts: TaxFacts, today: Day, forecast: [YearMonth: Money], period: Period) -> [YearMonth: String] {
         var out: [YearMonth: String] = [:]
-        for m in futureMonths(period, today: today) { out[m] = forecast[m] != nil ? "forecast" : "average" }
+        for m in futureMonths(facts, today: today) { out[m] = forecast[m] != nil ? "forecast" : "average" }
         return out
     }
 
     static func project(_ facts: TaxFacts, today: Day, forecast: [YearMonth: Money]) -> (TaxFacts, [String]) {
-        let future = futureMonths(facts.period, today: today)
+        let future = futureMonths(facts, today: today)
         guard !future.isEmpty else { return (facts, []) }
         var out = facts
         let cur = facts.currency
-        let elapsed = facts.period.months.filter { $0.last <= today || $0.first <= today }
-        let incomeSoFar = facts.income(), expensesSoFar = facts.expenses()
-        let avg = elapsed.isEmpty ? Money.zero(cur) : incomeSoFar.allocated(into: elapsed.count).first ?? .zero(cur)
+        // The average over complete months so far (or over the months begun, early in the year).
+        let complete = facts.period.months.filter { $0.last < today && !future.contains($0) }
+        let elapsed = complete.isEmpty ? facts.period.months.filter { $0.first <= today && !future.contains($0) } : complete
+        let elapsedSet = Set(elapsed)
+        let incomeSoFar = facts.sum(.income) { elapsedSet.contains($0.date.yearMonth) }
+        let expensesSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) }
+        let avg = elapsed.isEmpty ? Money.zero(cur)
+            : incomeSoFar.decimal.divided(by: ExactDecimal(elapsed.count), places: cur.exponent, rule: .halfUp).money(cur, .halfUp)
         // The main VAT treatment so far, for projected income.
         var byTreatment: [SupplyTreatment?: Money] = [:]
         for f in facts.facts where f.category == .income { byTreatment[f.treatment, default: .zero(cur)] += f.amount }
         let main = byTreatment.max { $0.value < $1.value }?.key ?? nil
-        var usedForecast = false, usedAverage = false
+        var forecastMonths: [YearMonth] = [], averageMonths: [YearMonth] = []
         for m in future {
             let day = Day(year: m.year, month: m.month, day: 15) ?? m.first
             let inc: Money
-            if let f = forecast[m], f.currency == cur { inc = f; usedForecast = true } else { inc = avg; usedAverage = true }
+            if let f = forecast[m], f.currency == cur { inc = f; forecastMonths.append(m) } else { inc = avg; averageMonths.append(m) }
             guard !inc.isZero else { continue }
             out.facts.append(TaxFact(date: day, category: .income, amount: inc, treatment: main, description: "projected income \(m)"))
             if incomeSoFar.isPositive && expensesSoFar.isPositive {
@@ -328,8 +338,11 @@ enum Projection {
             }
         }
         var notes: [String] = []
-        if usedForecast { notes.append("Months after \(today) use the income forecast supplied.") }
-        if usedAverage { notes.append("Months after \(today) without a forecast assume the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion).") }
+        func list(_ ms: [YearMonth]) -> String { ms.map(\.description).joined(separator: ", ") }
+        if !forecastMonths.isEmpty { notes.append("Projected with the income forecast supplied: \(list(forecastMonths)).") }
+        if !averageMonths.isEmpty {
+            notes.append("Projected as the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion): \(list(averageMonths)).")
+        }
         return (out, notes)
     }
 }
