@@ -109,6 +109,31 @@ import Testing
         #expect(c.items.contains { $0.what.contains("first payment on account") && $0.date.description == "2027-01-31" && $0.amount?.s == "3000.00" })
     }
 
+    @Test func calendarEarlyInAYearWithoutRulesListsLastYearsDeadlines() throws {
+        var inputs = try demoInputs(today: "2027-01-10")
+        inputs.transactions = inputs.transactions.filter { $0.date.year == 2026 }
+        let c = try TaxEngine.calendar(inputs)
+        #expect(c.items.map(\.date.description) == ["2027-02-01", "2027-02-01"])
+        #expect(c.notes.contains { $0.contains("No rules for tax year 2027") })
+        // With no rules at all for the year asked, the error says which years exist.
+        do {
+            _ = try TaxEngine.summary(inputs, year: 2030)
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("available: 2025, 2026"))
+        }
+    }
+
+    @Test func resultsRoundTripThroughJSON() throws {
+        let s = try TaxEngine.summary(demoInputs(today: "2026-10-05"), year: 2026, quarter: 3)
+        let data = try JSONEncoder().encode(s)
+        let d = JSONDecoder()
+        d.userInfo[Amount.currencyKey] = CurrencyCode.EUR
+        let back = try d.decode(TaxSummary.self, from: data)
+        #expect(back.spain == s.spain && back.next_due == s.next_due && back.deadlines == s.deadlines)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TaxSummary.self, from: data) }
+    }
+
     @Test func taxYearFollowsTheJurisdiction() throws {
         #expect(TaxEngine.taxYear(containing: try L.day("2026-04-05"), .gb) == 2025)
         #expect(TaxEngine.taxYear(containing: try L.day("2026-04-06"), .gb) == 2026)

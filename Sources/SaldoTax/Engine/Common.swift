@@ -10,9 +10,19 @@ public struct Amount: Codable, Hashable, Sendable, CustomStringConvertible {
         var c = encoder.singleValueContainer()
         try c.encode(money.decimalString)
     }
+    /// Decoding needs the currency, which the bare string does not carry: pass it in
+    /// `decoder.userInfo[Amount.currencyKey]` as a `CurrencyCode` (results state it in their `currency` field).
+    public static let currencyKey = CodingUserInfoKey(rawValue: "saldo.tax.currency")!
     public init(from decoder: any Decoder) throws {
-        // Results are written, not read; decoding needs the currency, which a bare string lacks.
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "tax result amounts are output only"))
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let cur = decoder.userInfo[Amount.currencyKey] as? CurrencyCode else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "decoding an amount needs the currency in userInfo[Amount.currencyKey]"))
+        }
+        guard let d = try? ExactDecimal(text), let m = try? Money(d, currency: cur) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an amount in \(cur.code) such as \"1520.00\", found \"\(text)\""))
+        }
+        money = m
     }
 }
 

@@ -29,6 +29,8 @@ public struct SpainSummary: Codable, Hashable, Sendable {
     /// On the projected year (ledger so far plus forecast).
     public var irpf_annual: IRPFAnnual
     public var reta: RETABand
+    /// Share of this year's income so far that had IRPF withheld (the 70% test of RIRPF art. 109 uses last year's).
+    public var share_of_income_with_withholding: String
 }
 
 /// One payment or filing deadline.
@@ -172,7 +174,16 @@ public enum TaxEngine {
             if inputs.profile.exemptFromModelo130 {
                 notes.append("The profile says you are exempt from Modelo 130 (70% of last year's professional income had withholding): the boxes are shown for information.")
             }
-            s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta)
+            let income = actual.income(), withheldIncome = actual.sum(.income) { $0.withheldAtSource }
+            let share = income.isPositive ? withheldIncome.decimal.divided(by: income.decimal, places: 4, rule: .halfUp) : ExactDecimal(0)
+            if inputs.profile.activityClass == .profesional && income.isPositive {
+                let pct = (share * ExactDecimal(100)).rounded(to: 1, rule: .halfUp)
+                notes.append(share >= (try? ExactDecimal("0.70")) ?? ExactDecimal(1)
+                    ? "\(pct)% of this year's income had IRPF withheld: if that holds for the whole year, a professional activity is exempt from Modelo 130 next year (RIRPF art. 109, secondary source)."
+                    : "Only \(pct)% of this year's income had IRPF withheld (under 70%): Modelo 130 is required.")
+            }
+            s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta,
+                                   share_of_income_with_withholding: share.description)
             // Deadlines of the whole year, on the projected year (the same as the ledger for past quarters).
             var quiet: [String] = []
             let p130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(projected, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &quiet)
@@ -202,10 +213,12 @@ public enum TaxEngine {
         var items: [TaxDue] = []
         var notes: [String] = []
         var flags: [FigureFlag] = []
+        var missing: RuleFileError?
         for y in [thisYear - 1, thisYear] {
             do { _ = try rules(j, year: y, inputs: inputs) } catch {
-                if y == thisYear { throw error }
-                continue   // no rules for last year: its trailing deadlines are not listed
+                // No rules for a year: its deadlines cannot be listed (said in a note, or an error if no year has rules).
+                if y == thisYear { missing = error }
+                continue
             }
             let s = try summary(inputs, year: y, quarter: j == .es ? 4 : nil)
             let upcoming = s.deadlines.filter { $0.date >= inputs.today }
@@ -213,6 +226,10 @@ public enum TaxEngine {
             items += upcoming
             for n in s.notes where !notes.contains(n) { notes.append(n) }
             for f in s.unconfirmed where !flags.contains(f) { flags.append(f) }
+        }
+        if let missing {
+            if items.isEmpty { throw missing }
+            notes.append("No rules for tax year \(thisYear) yet (\(missing.message)): only the remaining deadlines of \(thisYear - 1) are listed.")
         }
         items.sort { ($0.date, $0.form) < ($1.date, $1.form) }
         return TaxCalendar(today: inputs.today, items: items, notes: notes, unconfirmed: flags, disclaimer: estimateDisclaimer)
