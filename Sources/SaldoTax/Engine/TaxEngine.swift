@@ -335,9 +335,13 @@ enum Projection {
         let elapsed = complete.isEmpty ? facts.period.months.filter { $0.first <= today && !future.contains($0) } : complete
         let elapsedSet = Set(elapsed)
         let incomeSoFar = facts.sum(.income) { elapsedSet.contains($0.date.yearMonth) }
-        let expensesSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) }
-        let avg = elapsed.isEmpty ? Money.zero(cur)
-            : incomeSoFar.decimal.divided(by: ExactDecimal(elapsed.count), places: cur.exponent, rule: .halfUp).money(cur, .halfUp)
+        // Social security contributions are a fixed monthly amount; other expenses follow income.
+        let contributionsSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) && $0.socialSecurity }
+        let expensesSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) && !$0.socialSecurity }
+        func perMonth(_ m: Money) -> Money {
+            elapsed.isEmpty ? .zero(cur) : m.decimal.divided(by: ExactDecimal(elapsed.count), places: cur.exponent, rule: .halfUp).money(cur, .halfUp)
+        }
+        let avg = perMonth(incomeSoFar), contributions = perMonth(contributionsSoFar)
         // The main VAT treatment so far, for projected income.
         var byTreatment: [SupplyTreatment?: Money] = [:]
         for f in facts.facts where f.category == .income { byTreatment[f.treatment, default: .zero(cur)] += f.amount }
@@ -347,6 +351,9 @@ enum Projection {
             let day = Day(year: m.year, month: m.month, day: 15) ?? m.first
             let inc: Money
             if let f = forecast[m], f.currency == cur { inc = f; forecastMonths.append(m) } else { inc = avg; averageMonths.append(m) }
+            if !contributions.isZero {
+                out.facts.append(TaxFact(date: day, category: .expense, amount: contributions, socialSecurity: true, description: "projected contributions \(m)"))
+            }
             guard !inc.isZero else { continue }
             out.facts.append(TaxFact(date: day, category: .income, amount: inc, treatment: main, description: "projected income \(m)"))
             if incomeSoFar.isPositive && expensesSoFar.isPositive {
@@ -359,6 +366,9 @@ enum Projection {
         if !forecastMonths.isEmpty { notes.append("Projected with the income forecast supplied: \(list(forecastMonths)).") }
         if !averageMonths.isEmpty {
             notes.append("Projected as the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion): \(list(averageMonths)).")
+        }
+        if !contributions.isZero {
+            notes.append("Social security contributions projected at the monthly average so far (\(contributions.decimalString) \(cur.code)).")
         }
         return (out, notes)
     }
