@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// An amount in a result: JSON writes it as a decimal string (`"1520.00"`), the currency is
@@ -68,11 +69,12 @@ public struct TaxTable: Codable, Hashable, Sendable {
 
     /// Plain text, also valid Markdown: a heading, one table per section, then notes.
     public var markdown: String {
+        func cell(_ t: String) -> String { t.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var out = "# \(title)\n"
         for s in sections {
             out += "\n## \(s.title)\n\n| | Box | Amount (\(currency)) |\n|---|---|---:|\n"
             for r in s.rows {
-                out += "| \(r.label) | \(r.box ?? "") | \(r.amount ?? r.text ?? "") |\n"
+                out += "| \(cell(r.label)) | \(cell(r.box ?? "")) | \(cell(r.amount ?? r.text ?? "")) |\n"
             }
         }
         if !unconfirmed.isEmpty {

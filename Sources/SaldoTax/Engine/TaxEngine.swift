@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// Everything a tax command needs from the ledger and the user.
