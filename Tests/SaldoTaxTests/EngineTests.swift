@@ -141,6 +141,18 @@ import Testing
         #expect(Jurisdiction(parsing: "UK") == .gb)
     }
 
+    @Test func profileFromTheDocsDecodes() throws {
+        let docs = try String(contentsOf: Fixtures.root.appendingPathComponent("docs/tax.md"), encoding: .utf8)
+        let start = try #require(docs.range(of: "```json\n{\n  \"jurisdiction\""))
+        let rest = docs[start.upperBound...]
+        let end = try #require(rest.range(of: "```"))
+        let json = "{\n  \"jurisdiction\"" + rest[..<end.lowerBound]
+        let p = try JSONDecoder().decode(TaxProfile.self, from: Data(json.utf8))
+        #expect(p.jurisdiction == .es && p.region == "ES-MD" && p.newFreelancer)
+        #expect(p.priorYear.netActivityIncome == (try L.money("6000.00")))
+        #expect(p.client(named: "prolific")?.country == "GB")
+    }
+
     @Test func profileRoundTripsThroughJSON() throws {
         let p = try demoInputs(today: "2026-10-05").profile
         var withMoney = p
