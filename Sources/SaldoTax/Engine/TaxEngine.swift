@@ -129,7 +129,8 @@ public enum TaxEngine {
     /// The tax year that contains `day` (UK: 6 April to 5 April).
     public static func taxYear(containing day: Day, _ j: Jurisdiction) -> Int {
         guard j == .gb else { return day.year }
-        return day < Day(year: day.year, month: 4, day: 6)! ? day.year - 1 : day.year
+        guard let start = Day(year: day.year, month: 4, day: 6) else { return day.year }
+        return day < start ? day.year - 1 : day.year
     }
 
     /// Facts for a rule file's period from the inputs.

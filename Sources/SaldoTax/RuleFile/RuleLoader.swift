@@ -216,7 +216,7 @@ public enum TaxRules {
             if to == nil && n != items.count - 1 { throw (try b.field("to")).fail("expected a number for every bracket but the last, found null") }
             out.append(Bracket(from: from, to: to, rate: rate))
         }
-        if out.last?.to != nil { throw items[items.count - 1].fail("expected the last bracket to have \"to\": null (no top), found \"\(out.last!.to!)\"") }
+        if let top = out.last?.to { throw items[items.count - 1].fail("expected the last bracket to have \"to\": null (no top), found \"\(top)\"") }
         return out
     }
 
