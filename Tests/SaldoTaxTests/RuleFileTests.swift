@@ -62,6 +62,17 @@ import Testing
         #expect(r25.flags().isEmpty)
     }
 
+    @Test func enactedRulesAreNeverUnconfirmed() throws {
+        // A rule whose figures are unconfirmed must not present itself as enacted law.
+        for f in try TaxRules.builtIn() {
+            for id in f.ruleOrder {
+                guard let r = f.rules[id] else { continue }
+                let status = r.status ?? f.status
+                #expect(!(status == .enacted && r.verification == .unconfirmed), "\(f.fileName) \(id) is enacted but unconfirmed")
+            }
+        }
+    }
+
     @Test func malformedFilesGiveTheExactError() throws {
         let dir = Fixtures.url("tax")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("bad-") && $0.hasSuffix(".json") }.sorted()

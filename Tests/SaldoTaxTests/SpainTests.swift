@@ -116,6 +116,10 @@ import Testing
         // 7% withholding on the Spanish invoices: 4,000 + 840 − 280 = 4,560 received.
         let c = try #require(es.withholding_on_invoices.first { $0.invoice == "2025-001" })
         #expect(c.expected_rate == "0.07" && c.expected_withholding.s == "280.00" && c.matches && c.expected_payable.s == "4560.00")
+
+        // Half the income had withholding (8,000 of 18,500 so far): under 70%, so Modelo 130 is required.
+        #expect(es.share_of_income_with_withholding == "0.4324")
+        #expect(s.notes.contains { $0.contains("43.2%") && $0.contains("Modelo 130 is required") })
     }
 
     @Test func es3AlternativeReadingOfBox13() throws {

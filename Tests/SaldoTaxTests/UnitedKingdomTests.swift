@@ -35,6 +35,12 @@ import Testing
                                         currency: .GBP, notes: &notes)
         #expect(p.map(\.due.description) == ["2023-01-31", "2023-07-31"])
         #expect(p.map(\.amount.s) == ["2700.00", "1500.00"])
+        // If the 2022-23 bill is 3,500, the balancing payment of 500 is due on 31 Jan 2024.
+        let next = PaymentsOnAccountRule(share: rule.share, minimumLiability: rule.minimumLiability, atSourceShare: rule.atSourceShare,
+                                         firstDue: try L.day("2023-01-31"), secondDue: try L.day("2023-07-31"), balancingDue: try L.day("2024-01-31"))
+        let q = UKTax.paymentsOnAccount(next, liability: try gbp("3500.00"), priorYear: PriorYearFigures(paymentsOnAccountMade: try gbp("3000.00")),
+                                        currency: .GBP, notes: &notes)
+        #expect(q[0].due.description == "2024-01-31" && q[0].amount.s == "2250.00")   // 500 balancing + 1,750 first payment on account
     }
 
     @Test func uk2England40k() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// An amount in a result: JSON writes it as a decimal string (`"1520.00"`), the currency is
@@ -10,9 +11,19 @@ public struct Amount: Codable, Hashable, Sendable, CustomStringConvertible {
         var c = encoder.singleValueContainer()
         try c.encode(money.decimalString)
     }
+    /// Decoding needs the currency, which the bare string does not carry: pass it in
+    /// `decoder.userInfo[Amount.currencyKey]` as a `CurrencyCode` (results state it in their `currency` field).
+    public static let currencyKey = CodingUserInfoKey(rawValue: "saldo.tax.currency")!
     public init(from decoder: any Decoder) throws {
-        // Results are written, not read; decoding needs the currency, which a bare string lacks.
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "tax result amounts are output only"))
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let cur = decoder.userInfo[Amount.currencyKey] as? CurrencyCode else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "decoding an amount needs the currency in userInfo[Amount.currencyKey]"))
+        }
+        guard let d = try? ExactDecimal(text), let m = try? Money(d, currency: cur) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an amount in \(cur.code) such as \"1520.00\", found \"\(text)\""))
+        }
+        money = m
     }
 }
 
@@ -58,11 +69,12 @@ public struct TaxTable: Codable, Hashable, Sendable {
 
     /// Plain text, also valid Markdown: a heading, one table per section, then notes.
     public var markdown: String {
+        func cell(_ t: String) -> String { t.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var out = "# \(title)\n"
         for s in sections {
             out += "\n## \(s.title)\n\n| | Box | Amount (\(currency)) |\n|---|---|---:|\n"
             for r in s.rows {
-                out += "| \(r.label) | \(r.box ?? "") | \(r.amount ?? r.text ?? "") |\n"
+                out += "| \(cell(r.label)) | \(cell(r.box ?? "")) | \(cell(r.amount ?? r.text ?? "")) |\n"
             }
         }
         if !unconfirmed.isEmpty {

@@ -284,8 +284,7 @@ public enum SpainTax {
     }
 
     /// The IRPF withholding each issued invoice should carry.
-    static func withholdingChecks(invoices: [Invoice], facts: TaxFacts, profile: TaxProfile, rules: inout RuleReader,
-                                  convert: @Sendable (Money, Day) throws -> Money) throws(RuleFileError) -> [WithholdingCheck] {
+    static func withholdingChecks(invoices: [Invoice], facts: TaxFacts, profile: TaxProfile, rules: inout RuleReader) throws(RuleFileError) -> [WithholdingCheck] {
         let w = try rules.body("irpf.withholding", .withholding) { if case .withholding(let v) = $0 { return v } else { return nil } }
         var out: [WithholdingCheck] = []
         for inv in invoices where inv.direction == .issued && facts.period.contains(inv.issueDate) && inv.status != .cancelled && inv.kind != .paymentReceipt {

@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// Everything a tax command needs from the ledger and the user.
@@ -29,6 +30,8 @@ public struct SpainSummary: Codable, Hashable, Sendable {
     /// On the projected year (ledger so far plus forecast).
     public var irpf_annual: IRPFAnnual
     public var reta: RETABand
+    /// Share of this year's income so far that had IRPF withheld (the 70% test of RIRPF art. 109 uses last year's).
+    public var share_of_income_with_withholding: String
 }
 
 /// One payment or filing deadline.
@@ -57,6 +60,8 @@ public struct TaxSummary: Codable, Sendable {
     public var united_kingdom: UKYear?
     /// The next payment after `today`, with its estimate.
     public var next_due: TaxDue?
+    /// Every deadline of the tax year with its estimate (later quarters on the projected year).
+    public var deadlines: [TaxDue] = []
     public var notes: [String]
     public var unconfirmed: [FigureFlag]
     public var problems: [String]
@@ -124,7 +129,8 @@ public enum TaxEngine {
     /// The tax year that contains `day` (UK: 6 April to 5 April).
     public static func taxYear(containing day: Day, _ j: Jurisdiction) -> Int {
         guard j == .gb else { return day.year }
-        return day < Day(year: day.year, month: 4, day: 6)! ? day.year - 1 : day.year
+        guard let start = Day(year: day.year, month: 4, day: 6) else { return day.year }
+        return day < start ? day.year - 1 : day.year
     }
 
     /// Facts for a rule file's period from the inputs.
@@ -154,7 +160,7 @@ public enum TaxEngine {
             let m130 = try SpainTax.modelo130(quarters: Array(SpainTax.quarterFigures(actual, year: file.start.year).prefix(q)),
                                               profile: inputs.profile, rules: &reader, notes: &notes)
             let m303 = try SpainTax.modelo303(facts: actual, through: q, profile: inputs.profile, rules: &reader, notes: &notes)
-            let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader, convert: inputs.convert)
+            let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader)
             if checks.contains(where: { !$0.matches }) {
                 notes.append("Some invoices state a withholding that differs from the expected rate: see withholding_on_invoices.")
             }
@@ -170,8 +176,21 @@ public enum TaxEngine {
             if inputs.profile.exemptFromModelo130 {
                 notes.append("The profile says you are exempt from Modelo 130 (70% of last year's professional income had withholding): the boxes are shown for information.")
             }
-            s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta)
-            dues = DueDates.spainDues(m130: m130, m303: m303, currency: file.currency)
+            let income = actual.income(), withheldIncome = actual.sum(.income) { $0.withheldAtSource }
+            let share = income.isPositive ? withheldIncome.decimal.divided(by: income.decimal, places: 4, rule: .halfUp) : ExactDecimal(0)
+            if inputs.profile.activityClass == .profesional && income.isPositive {
+                let pct = (share * ExactDecimal(100)).rounded(to: 1, rule: .halfUp)
+                notes.append(share >= (try? ExactDecimal("0.70")) ?? ExactDecimal(1)
+                    ? "\(pct)% of this year's income had IRPF withheld: if that holds for the whole year, a professional activity is exempt from Modelo 130 next year (RIRPF art. 109, secondary source)."
+                    : "Only \(pct)% of this year's income had IRPF withheld (under 70%): Modelo 130 is required.")
+            }
+            s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta,
+                                   share_of_income_with_withholding: share.description)
+            // Deadlines of the whole year, on the projected year (the same as the ledger for past quarters).
+            var quiet: [String] = []
+            let p130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(projected, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &quiet)
+            let p303 = try SpainTax.modelo303(facts: projected, through: 4, profile: inputs.profile, rules: &reader, notes: &quiet)
+            dues = DueDates.spainDues(m130: p130, m303: p303, currency: file.currency)
         case .us:
             let y = try USTax.year(netProfit: projected.net(), withheld: actual.withheld(), profile: inputs.profile, rules: &reader, notes: &notes)
             s.united_states = y
@@ -182,6 +201,7 @@ public enum TaxEngine {
             dues = DueDates.ukDues(y, currency: file.currency)
         }
         notes += projNotes
+        s.deadlines = dues
         s.next_due = dues.filter { $0.date >= inputs.today && ($0.amount.map { $0.money.isPositive } ?? false) }.min { $0.date < $1.date }
         s.notes = notes
         s.unconfirmed = reader.flags()
@@ -195,22 +215,23 @@ public enum TaxEngine {
         var items: [TaxDue] = []
         var notes: [String] = []
         var flags: [FigureFlag] = []
+        var missing: RuleFileError?
         for y in [thisYear - 1, thisYear] {
-            let file: RuleFile
-            do { file = try rules(j, year: y, inputs: inputs) } catch {
-                if y == thisYear { throw error }
-                continue   // no rules for last year: its trailing deadlines are not listed
+            do { _ = try rules(j, year: y, inputs: inputs) } catch {
+                // No rules for a year: its deadlines cannot be listed (said in a note, or an error if no year has rules).
+                if y == thisYear { missing = error }
+                continue
             }
             let s = try summary(inputs, year: y, quarter: j == .es ? 4 : nil)
-            var dues: [TaxDue] = []
-            if let es = s.spain { dues = DueDates.spainDues(m130: es.modelo_130, m303: es.modelo_303, currency: file.currency) }
-            if let us = s.united_states {
-                dues = us.estimated_payments.map { TaxDue(date: $0.due, jurisdiction: "us", form: "Form 1040-ES", period: $0.period, what: "estimated tax payment", amount: $0.amount, currency: file.currency.code) }
-            }
-            if let uk = s.united_kingdom { dues = DueDates.ukDues(uk, currency: file.currency) }
-            items += dues.filter { $0.date >= inputs.today }
+            let upcoming = s.deadlines.filter { $0.date >= inputs.today }
+            guard !upcoming.isEmpty else { continue }
+            items += upcoming
             for n in s.notes where !notes.contains(n) { notes.append(n) }
             for f in s.unconfirmed where !flags.contains(f) { flags.append(f) }
+        }
+        if let missing {
+            if items.isEmpty { throw missing }
+            notes.append("No rules for tax year \(thisYear) yet (\(missing.message)): only the remaining deadlines of \(thisYear - 1) are listed.")
         }
         items.sort { ($0.date, $0.form) < ($1.date, $1.form) }
         return TaxCalendar(today: inputs.today, items: items, notes: notes, unconfirmed: flags, disclaimer: estimateDisclaimer)
@@ -245,11 +266,7 @@ public enum TaxEngine {
         var paidBefore = Money.zero(cur)
         // Payments of this tax year due before today are assumed made from the set-aside.
         let s = try summary(inputs, year: y, quarter: j == .es ? 4 : nil)
-        var all: [TaxDue] = []
-        if let es = s.spain { all = DueDates.spainDues(m130: es.modelo_130, m303: es.modelo_303, currency: cur) }
-        if let us = s.united_states { all = us.estimated_payments.map { TaxDue(date: $0.due, jurisdiction: "us", form: "Form 1040-ES", period: $0.period, what: "estimated tax payment", amount: $0.amount, currency: cur.code) } }
-        if let uk = s.united_kingdom { all = DueDates.ukDues(uk, currency: cur) }
-        for d in all.sorted(by: { $0.date < $1.date }) where d.date < inputs.today { paidBefore += d.amount?.money ?? .zero(cur) }
+        for d in s.deadlines where d.date < inputs.today { paidBefore += d.amount?.money ?? .zero(cur) }
         for d in cal.items where d.currency == cur.code {
             guard let a = d.amount, a.money.isPositive else { continue }
             let by = months.filter { $0.month.first <= d.date }.last?.cumulative.money ?? .zero(cur)
@@ -293,33 +310,52 @@ struct SummaryOnFacts {
 
 /// Months after `today` are filled from the forecast, else from the average month so far.
 enum Projection {
-    static func futureMonths(_ period: Period, today: Day) -> [YearMonth] {
-        period.months.filter { $0.first > today && period.contains(Day(year: $0.year, month: $0.month, day: 15) ?? $0.first) }
+    /// Months to project: those after today's month, and today's month when the ledger has no income in it yet.
+    static func futureMonths(_ facts: TaxFacts, today: Day) -> [YearMonth] {
+        let period = facts.period
+        let withIncome = Set(facts.facts.filter { $0.category == .income }.map(\.date.yearMonth))
+        return period.months.filter { m in
+            guard period.contains(Day(year: m.year, month: m.month, day: 15) ?? m.first) else { return false }
+            if m.first > today { return true }
+            return m == today.yearMonth && !withIncome.contains(m)
+        }
     }
 
     static func sources(_ facts: TaxFacts, today: Day, forecast: [YearMonth: Money], period: Period) -> [YearMonth: String] {
         var out: [YearMonth: String] = [:]
-        for m in futureMonths(period, today: today) { out[m] = forecast[m] != nil ? "forecast" : "average" }
+        for m in futureMonths(facts, today: today) { out[m] = forecast[m] != nil ? "forecast" : "average" }
         return out
     }
 
     static func project(_ facts: TaxFacts, today: Day, forecast: [YearMonth: Money]) -> (TaxFacts, [String]) {
-        let future = futureMonths(facts.period, today: today)
+        let future = futureMonths(facts, today: today)
         guard !future.isEmpty else { return (facts, []) }
         var out = facts
         let cur = facts.currency
-        let elapsed = facts.period.months.filter { $0.last <= today || $0.first <= today }
-        let incomeSoFar = facts.income(), expensesSoFar = facts.expenses()
-        let avg = elapsed.isEmpty ? Money.zero(cur) : incomeSoFar.allocated(into: elapsed.count).first ?? .zero(cur)
+        // The average over complete months so far (or over the months begun, early in the year).
+        let complete = facts.period.months.filter { $0.last < today && !future.contains($0) }
+        let elapsed = complete.isEmpty ? facts.period.months.filter { $0.first <= today && !future.contains($0) } : complete
+        let elapsedSet = Set(elapsed)
+        let incomeSoFar = facts.sum(.income) { elapsedSet.contains($0.date.yearMonth) }
+        // Social security contributions are a fixed monthly amount; other expenses follow income.
+        let contributionsSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) && $0.socialSecurity }
+        let expensesSoFar = facts.sum(.expense) { elapsedSet.contains($0.date.yearMonth) && !$0.socialSecurity }
+        func perMonth(_ m: Money) -> Money {
+            elapsed.isEmpty ? .zero(cur) : m.decimal.divided(by: ExactDecimal(elapsed.count), places: cur.exponent, rule: .halfUp).money(cur, .halfUp)
+        }
+        let avg = perMonth(incomeSoFar), contributions = perMonth(contributionsSoFar)
         // The main VAT treatment so far, for projected income.
         var byTreatment: [SupplyTreatment?: Money] = [:]
         for f in facts.facts where f.category == .income { byTreatment[f.treatment, default: .zero(cur)] += f.amount }
         let main = byTreatment.max { $0.value < $1.value }?.key ?? nil
-        var usedForecast = false, usedAverage = false
+        var forecastMonths: [YearMonth] = [], averageMonths: [YearMonth] = []
         for m in future {
             let day = Day(year: m.year, month: m.month, day: 15) ?? m.first
             let inc: Money
-            if let f = forecast[m], f.currency == cur { inc = f; usedForecast = true } else { inc = avg; usedAverage = true }
+            if let f = forecast[m], f.currency == cur { inc = f; forecastMonths.append(m) } else { inc = avg; averageMonths.append(m) }
+            if !contributions.isZero {
+                out.facts.append(TaxFact(date: day, category: .expense, amount: contributions, socialSecurity: true, description: "projected contributions \(m)"))
+            }
             guard !inc.isZero else { continue }
             out.facts.append(TaxFact(date: day, category: .income, amount: inc, treatment: main, description: "projected income \(m)"))
             if incomeSoFar.isPositive && expensesSoFar.isPositive {
@@ -328,8 +364,14 @@ enum Projection {
             }
         }
         var notes: [String] = []
-        if usedForecast { notes.append("Months after \(today) use the income forecast supplied.") }
-        if usedAverage { notes.append("Months after \(today) without a forecast assume the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion).") }
+        func list(_ ms: [YearMonth]) -> String { ms.map(\.description).joined(separator: ", ") }
+        if !forecastMonths.isEmpty { notes.append("Projected with the income forecast supplied: \(list(forecastMonths)).") }
+        if !averageMonths.isEmpty {
+            notes.append("Projected as the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion): \(list(averageMonths)).")
+        }
+        if !contributions.isZero {
+            notes.append("Social security contributions projected at the monthly average so far (\(contributions.decimalString) \(cur.code)).")
+        }
         return (out, notes)
     }
 }

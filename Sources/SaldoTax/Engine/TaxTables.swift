@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// Turns results into label / box / amount rows for the renderers.

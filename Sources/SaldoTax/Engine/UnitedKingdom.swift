@@ -114,6 +114,7 @@ public enum UKTax {
         let poa = try rules.body("sa.payments_on_account", .paymentsOnAccount) { if case .paymentsOnAccount(let v) = $0 { return v } else { return nil } }
         let payments = paymentsOnAccount(poa, liability: total, priorYear: profile.priorYear, currency: cur, notes: &notes)
         let mtd = mtdStatus(profile: profile, currentTurnover: turnover, rules: &rules)
+        if let m = mtd, m.mandatory_from != nil { notes.append(m.note) }
         return UKYear(tax_year: file.periodLabel, currency: cur.code, residence: residence == "GB-SCT" ? "GB-SCT" : "rUK",
                       sa103s: SA103S(box_9: Amount(turnover), box_10_1: Amount(box10_1), box_20: Amount(box20), box_21: Amount(profit)),
                       trading_allowance: mode, trading_profit: Amount(profit), personal_allowance: Amount(personal), taxable_income: Amount(taxable),

@@ -30,15 +30,18 @@ public struct TaxFact: Sendable, Hashable {
     public var withInputVAT: Bool
     /// For expenses: a social security contribution (Spain: cuota de autónomos).
     public var socialSecurity: Bool
+    /// For income: income tax was withheld on it (Spain: the 70% test for Modelo 130).
+    public var withheldAtSource: Bool
     public var invoiceNumber: String?
     public var description: String
 
     public init(date: Day, category: FactCategory, amount: Money, original: Money? = nil, treatment: SupplyTreatment? = nil,
                 client: String? = nil, clientCountry: String? = nil, withInputVAT: Bool = false, socialSecurity: Bool = false,
-                invoiceNumber: String? = nil, description: String = "") {
+                withheldAtSource: Bool = false, invoiceNumber: String? = nil, description: String = "") {
         self.date = date; self.category = category; self.amount = amount; self.original = original ?? amount
         self.treatment = treatment; self.client = client; self.clientCountry = clientCountry; self.withInputVAT = withInputVAT
-        self.socialSecurity = socialSecurity; self.invoiceNumber = invoiceNumber; self.description = description
+        self.socialSecurity = socialSecurity; self.withheldAtSource = withheldAtSource
+        self.invoiceNumber = invoiceNumber; self.description = description
     }
 }
 
@@ -166,13 +169,15 @@ public struct TaxFactsBuilder: Sendable {
             let invoice = tx.dedupKey.flatMap { invoiceByKey[$0] } ?? tx.externalID.flatMap { invoiceByNumber[$0] }
             let (client, clientName) = clientInfo(tx: tx, invoice: invoice)
             let hasInputVAT = tx.postings.contains { Self.isUnder($0.account, Self.vatInputAccount) }
+            let withheldHere = tx.postings.contains { Self.isUnder($0.account, Self.withheldAccount) } || invoice?.withholding.isZero == false
             var hasWithheld = false
             for p in tx.postings {
                 let a = p.account
                 if a.root == .income {
                     guard let v = toTax(p.amount, tx.date, "income \"\(tx.description)\"", tx.source) else { continue }
                     out.facts.append(TaxFact(date: tx.date, category: .income, amount: -v, original: -p.amount, treatment: treatment(client, name: clientName),
-                                             client: clientName, clientCountry: client?.country, invoiceNumber: invoice?.number, description: tx.description))
+                                             client: clientName, clientCountry: client?.country, withheldAtSource: withheldHere,
+                                             invoiceNumber: invoice?.number, description: tx.description))
                 } else if a.root == .expenses {
                     if profile.nonDeductibleAccounts.contains(where: { Self.isUnder(a, $0) }) { continue }
                     guard let v = toTax(p.amount, tx.date, "expense \"\(tx.description)\"", tx.source) else { continue }
@@ -211,7 +216,8 @@ public struct TaxFactsBuilder: Sendable {
                 let (client, name) = clientInfo(tx: nil, invoice: inv)
                 if let v = toTax(inv.net, d, desc, inv.source) {
                     out.facts.append(TaxFact(date: d, category: .income, amount: v, original: inv.net, treatment: treatment(client, name: name),
-                                             client: name, clientCountry: client?.country, invoiceNumber: inv.number, description: desc))
+                                             client: name, clientCountry: client?.country, withheldAtSource: !inv.withholding.isZero,
+                                             invoiceNumber: inv.number, description: desc))
                 }
                 if !inv.tax.isZero, let v = toTax(inv.tax, d, desc, inv.source) {
                     out.facts.append(TaxFact(date: d, category: .vatCharged, amount: v, original: inv.tax, client: name, invoiceNumber: inv.number, description: desc))

@@ -24,6 +24,10 @@ public struct ClientTaxInfo: Sendable, Codable, Hashable {
     /// A Spanish payer that must withhold IRPF on professional invoices.
     public var withholdsIncomeTax: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case country, isBusiness = "is_business", hasValidVATID = "has_valid_vat_id", withholdsIncomeTax = "withholds_income_tax"
+    }
+
     public init(country: String, isBusiness: Bool = true, hasValidVATID: Bool = false, withholdsIncomeTax: Bool = false) {
         self.country = country.uppercased(); self.isBusiness = isBusiness
         self.hasValidVATID = hasValidVATID; self.withholdsIncomeTax = withholdsIncomeTax
@@ -145,6 +149,14 @@ public struct TaxProfile: Sendable, Codable, Hashable {
         self.activityClass = activityClass; self.societario = societario; self.specifiedServiceBusiness = specifiedServiceBusiness
         self.exemptFromModelo130 = exemptFromModelo130; self.clients = clients; self.defaultClient = defaultClient
         self.nonDeductibleAccounts = nonDeductibleAccounts; self.socialSecurityAccounts = socialSecurityAccounts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jurisdiction, region, activityStart = "activity_start", filingStatus = "filing_status", priorYear = "prior_year"
+        case newFreelancer = "new_freelancer", activityClass = "activity_class", societario
+        case specifiedServiceBusiness = "specified_service_business", exemptFromModelo130 = "exempt_from_modelo130"
+        case clients, defaultClient = "default_client", nonDeductibleAccounts = "non_deductible_accounts"
+        case socialSecurityAccounts = "social_security_accounts"
     }
 
     /// Income tax paid, VAT settled and private spending are not business expenses.

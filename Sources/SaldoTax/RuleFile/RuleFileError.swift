@@ -123,6 +123,9 @@ struct Cursor {
               let d = try? ExactDecimal(s) else {
             throw fail("expected a decimal string such as \"0.21\" or \"12450.00\", found \"\(s)\"")
         }
+        // Bounds that keep every product of rule figures and amounts exact in Int128.
+        if d.scale > 8 { throw fail("expected at most 8 decimals, found \"\(s)\"") }
+        if d.significand.magnitude >= UInt128(pow10(12 + d.scale)) { throw fail("expected a value under 1000000000000, found \"\(s)\"") }
         return d
     }
 

@@ -41,8 +41,14 @@ public enum TaxRules {
         return try? Data(contentsOf: dir.appendingPathComponent(name))
     }
 
-    /// Every shipped rule file, parsed.
+    /// Every shipped rule file, parsed (once per process).
     public static func builtIn() throws(RuleFileError) -> [RuleFile] {
+        try shipped.get()
+    }
+
+    private static let shipped = Result<[RuleFile], RuleFileError> { () throws(RuleFileError) in try loadShipped() }
+
+    private static func loadShipped() throws(RuleFileError) -> [RuleFile] {
         var out: [RuleFile] = []
         for name in builtInFileNames {
             guard let d = builtInData(name) else { throw RuleFileError(file: name, path: "$", message: "expected a shipped rule file, found nothing") }
@@ -88,6 +94,12 @@ public enum TaxRules {
         let endC = try p.field("end")
         let end = try endC.day()
         if end < start { throw endC.fail("expected a date on or after the start \(start), found \"\(end)\"") }
+        if kind == .ukTaxYear && !(start.month == 4 && start.day == 6 && end == Day(year: start.year + 1, month: 4, day: 5)) {
+            throw p.fail("expected a UK tax year from 6 April to 5 April, found \(start) to \(end)")
+        }
+        if kind == .calendarYear && !(start.month == 1 && start.day == 1 && end == Day(year: start.year, month: 12, day: 31)) {
+            throw p.fail("expected a calendar year from 1 January to 31 December, found \(start) to \(end)")
+        }
         let prefix = "\(jurisdiction.rawValue)-\(label)"
         if id != prefix { throw idC.fail("expected \"\(prefix)\" (country and period label), found \"\(id)\"") }
         let curC = try c.field("currency")
@@ -119,7 +131,7 @@ public enum TaxRules {
             guard case .object = child.value.kind else {
                 throw child.expected("a rule (an object with \"kind\") or a group of rules")
             }
-            if try child.optional("kind") != nil || child.value["kind"] != nil {
+            if child.value["kind"] != nil {
                 rules[id] = try decodeRule(child, id: id, currency: currency)
                 order.append(id)
             } else {
@@ -204,7 +216,7 @@ public enum TaxRules {
             if to == nil && n != items.count - 1 { throw (try b.field("to")).fail("expected a number for every bracket but the last, found null") }
             out.append(Bracket(from: from, to: to, rate: rate))
         }
-        if out.last?.to != nil { throw items[items.count - 1].fail("expected the last bracket to have \"to\": null (no top), found \"\(out.last!.to!)\"") }
+        if let top = out.last?.to { throw items[items.count - 1].fail("expected the last bracket to have \"to\": null (no top), found \"\(top)\"") }
         return out
     }
 
