@@ -45,7 +45,7 @@ let package = Package(
             "SaldoCore", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
             "SaldoStore", "SaldoReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], resources: [.copy("Demo")]),
         .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
         // Finds fixtures/ from #filePath; shared by the test targets.
         .target(name: "SaldoTestSupport", dependencies: ["SaldoCore"]),

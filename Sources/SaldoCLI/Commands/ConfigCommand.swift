@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SaldoCore
 import SaldoStore
+import SaldoTax
 
 /// Settings kept in the ledger, so they travel with it.
 enum Setting: String, CaseIterable, ExpressibleByArgument {
@@ -14,6 +15,7 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
     case newFreelancer = "new-freelancer"
     case lastYearTax = "last-year-tax"
     case lastYearIncome = "last-year-income"
+    case taxProfile = "tax-profile"
 
     var help: String {
         switch self {
@@ -25,7 +27,8 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
         case .myTaxIDs: return "your own tax ids, comma-separated (decides whether an invoice is issued or received)"
         case .newFreelancer: return "yes if you qualify for Spain's reduced 7% IRPF withholding"
         case .lastYearTax: return "last year's total tax (for the US safe harbour and UK payments on account)"
-        case .lastYearIncome: return "last year's adjusted gross income (US safe harbour)"
+        case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US safe harbour)"
+        case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
         }
     }
 
@@ -53,6 +56,11 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
             return v
         case .region, .myTaxIDs:
             return v
+        case .taxProfile:
+            let path = (v as NSString).expandingTildeInPath
+            guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read the tax profile \(v)") }
+            _ = try TaxProfileLoader.decode(data, file: v)
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }
