@@ -52,7 +52,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         var sumSq = [Double](repeating: 0, count: h)
         var count = [Int](repeating: 0, count: h)
         if origins.count == n && origins.first < n && origins.horizon >= h {
-            for t in max(warm, origins.first)..<n {
+            for t in min(max(warm, origins.first), n)..<n {
                 let kMax = min(h, n - t)
                 for k in 1...max(1, kMax) where k <= kMax {
                     let f = origins.value(origin: t, step: k)
@@ -88,7 +88,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         for k in 1..<h { scale[k] = max(scale[k], scale[k - 1]) }
         var pooled: [Double] = []
         pooled.reserveCapacity(count.reduce(0, +))
-        for t in max(warm, origins.first)..<n {
+        for t in min(max(warm, origins.first), n)..<n {
             let kMax = min(h, n - t)
             if kMax < 1 { continue }
             for k in 1...kMax where scale[k - 1] > 0 {

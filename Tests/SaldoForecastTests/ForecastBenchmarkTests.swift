@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import SaldoTestSupport
+@testable import SaldoForecast
+
+@Suite struct ForecastBenchmarkTests {
+    /// Regression bounds on the 60-series M3 monthly fixture, measured with this code
+    /// (sMAPE 15.25, MASE 0.799, coverage 0.824 / 0.939, MSIS 7.04 at h = 18).
+    @Test func m3MonthlyFixtureStaysWithinMeasuredBounds() throws {
+        let data = try Fixtures.data("forecasting/m3-monthly-60.json")
+        let r = try ForecastBenchmark.run(dataset: .m3Monthly, data: data)
+        #expect(r.series == 60)
+        #expect(r.horizon == 18)
+        #expect(r.smape <= 15.35, "sMAPE \(r.smape)")
+        #expect(r.mase <= 0.805, "MASE \(r.mase)")
+        #expect(r.coverage80 >= 0.79 && r.coverage80 <= 0.86, "coverage80 \(r.coverage80)")
+        #expect(r.coverage95 >= 0.92 && r.coverage95 <= 0.97, "coverage95 \(r.coverage95)")
+        #expect(r.msis <= 7.15, "MSIS \(r.msis)")
+        #expect(r.members.map(\.name) == ["ETS", "Theta", "OptimizedTheta"])
+        // The combination beats each member on sMAPE here, as on the full set.
+        for m in r.members { #expect(r.smape <= m.smape) }
+
+        var zeroed = r
+        zeroed.seconds = 0
+        for i in zeroed.members.indices { zeroed.members[i].seconds = 0 }
+        let table = ForecastBenchmark.renderTable(zeroed)
+        #expect(Fixtures.compareGolden(table, "forecasting/m3-monthly-60.table.txt") == nil)
+    }
+
+    @Test func horizonOverrideScoresTheFirstMonths() throws {
+        let data = try Fixtures.data("forecasting/m3-monthly-60.json")
+        let series = try ForecastBenchmark.load(.m3Monthly, from: data, horizon: 3)
+        #expect(series.count == 60)
+        #expect(series.allSatisfy { $0.test.count == 3 && $0.seasonLength == 12 })
+        #expect(throws: ForecastError.self) { try ForecastBenchmark.load(.m3Monthly, from: data, horizon: 19) }
+    }
+
+    @Test func jsonHasTheDefaultAtTheTopLevel() throws {
+        let data = try Fixtures.data("forecasting/m3-monthly-60.json")
+        let series = Array(try ForecastBenchmark.load(.m3Monthly, from: data, horizon: 3).prefix(5))
+        let r = ForecastBenchmark.evaluate(series, dataset: "m3-monthly")
+        let json = try JSONEncoder().encode(r)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        for key in ["smape", "mase", "coverage80", "coverage95", "msis", "seconds", "series", "members"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["series"] as? Int == 5)
+        #expect(try JSONDecoder().decode(BenchmarkReport.self, from: json) == r)
+    }
+
+    @Test func wrongFilesGiveClearErrors() {
+        do {
+            _ = try ForecastBenchmark.load(.m3Monthly, from: Data("[1, 2]".utf8))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("expected a JSON object of series"))
+        }
+        let quarterlyOnly = Data(#"{"N1": {"x": [1, 2, 3, 4, 5, 6, 7, 8], "xx": [1], "period": ["QUARTERLY"]}}"#.utf8)
+        #expect(throws: ForecastError.self) { try ForecastBenchmark.load(.m3Monthly, from: quarterlyOnly) }
+        #expect((try? ForecastBenchmark.load(.m3Quarterly, from: quarterlyOnly))?.count == 1)
+        #expect(throws: ForecastError.self) {
+            try ForecastBenchmark.run(dataset: .tourismMonthly, file: URL(fileURLWithPath: "/nonexistent/tcomp_data.json"))
+        }
+    }
+
+    @Test func datasetNamesMatchTheCommandLine() {
+        #expect(BenchmarkDataset(rawValue: "m3-monthly") == .m3Monthly)
+        #expect(BenchmarkDataset(rawValue: "tourism-quarterly")?.fileName == "tcomp_data.json")
+        #expect(BenchmarkDataset.tourismMonthly.seasonLength == 12)
+        #expect(BenchmarkDataset.m3Quarterly.seasonLength == 4)
+    }
+}
