@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SaldoCore
 import SaldoStore
+import SaldoForecast
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct BenchCommand: ParsableCommand {
           saldo bench ledger --transactions 1000000
           saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
         """,
-        subcommands: [BenchLedger.self]
+        subcommands: [BenchForecast.self, BenchLedger.self]
     )
 }
 
@@ -102,5 +103,46 @@ struct BenchLedger: ParsableCommand {
         let w = t2.timeIntervalSince(t1)
         console.out("generated \(transactions) transactions in \(String(format: "%.2f", t1.timeIntervalSince(t0))) s")
         console.out("recorded \(out.newTransactions) new in \(String(format: "%.2f", w)) s (\(Int(Double(transactions) / max(w, 1e-9))) transactions/s)")
+    }
+}
+
+extension BenchmarkDataset: ExpressibleByArgument {}
+
+struct BenchForecast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Score the default forecaster and each member on the M3 or Tourism competition data.",
+        discussion: """
+        Prints sMAPE (M3 definition), MASE, 80% and 95% interval coverage, MSIS at 95% and seconds for
+        the default combination and each member. Data: m3_data.json or tcomp_data.json (per series
+        x, xx, h, period). Build with -c release for the timings.
+
+        Examples:
+          saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
+          saldo bench forecast --dataset m3-monthly --data m3_data.json --horizon 3 --format json
+          saldo bench forecast --dataset tourism-quarterly --data ../shared/data/forecasting/tcomp_data.json
+        """
+    )
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    @Option(help: "m3-monthly, m3-quarterly, tourism-monthly or tourism-quarterly.") var dataset: BenchmarkDataset
+    @Option(help: ArgumentHelp("The competition data file (JSON).", valueName: "file")) var data: String
+    @Option(help: "Score only the first N held-out periods (3: the next quarter of a monthly series).") var horizon: Int?
+    @Option(help: "table or json.") var format: Format = .table
+
+    func run() throws {
+        let url = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw UserError("\(data): no such file", hint: "the M3 data is at ../shared/data/forecasting/m3_data.json in the project's shared folder")
+        }
+        Console.current.progress("scoring \(dataset.rawValue)…")
+        let report: BenchmarkReport
+        do { report = try ForecastBenchmark.run(dataset: dataset, file: url, horizon: horizon) } catch { throw UserError("\(error)") }
+        Console.current.endProgress()
+        switch format {
+        case .table: Console.current.out(ForecastBenchmark.renderTable(report))
+        case .json:
+            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Console.current.out(String(decoding: try enc.encode(report), as: UTF8.self))
+        }
     }
 }

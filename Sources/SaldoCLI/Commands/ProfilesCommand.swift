@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import SaldoCore
+import SaldoImport
+
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles",
+        abstract: "List statement profiles, show one, and check which one reads a file and why.",
+        discussion: """
+        A profile describes one platform's export layout. Saldo ships profiles for PayPal, Wise,
+        Stripe, Revolut, Upwork, Payoneer and Norma 43; your own (JSON, see docs/profiles.md) live in
+        $XDG_CONFIG_HOME/saldo/profiles or are named with --profiles.
+
+        Examples:
+          saldo profiles list
+          saldo profiles show wise-statement
+          saldo profiles check ~/Downloads/statement.csv
+          saldo profiles check bank.csv --profiles my-bank.json
+        """,
+        subcommands: [List.self, Show.self, Check.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every built-in and user profile.", discussion: "Example: saldo profiles list")
+        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        func run() throws {
+            let user = try InputFiles.userProfiles(profiles)
+            let all = ProfileRegistry.list(userProfiles: user)
+            let w = all.map(\.name.count).max() ?? 10
+            for p in all { Console.current.out(pad(p.name, w) + "  " + p.title + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A profile's columns, formats and rules.", discussion: "Example: saldo profiles show paypal-activity")
+        @Argument(help: "Profile name (see `saldo profiles list`).") var name: String
+        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        func run() throws {
+            let user = try InputFiles.userProfiles(profiles)
+            guard let text = ProfileRegistry.show(name, userProfiles: user) else {
+                throw UserError("no profile named \"\(name)\"", hint: "`saldo profiles list` shows them all")
+            }
+            Console.current.out(text)
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Which profile matches a file and why, or why none does.", discussion: "Example: saldo profiles check statement.csv")
+        @Argument(help: "The statement file.") var file: String
+        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        func run() throws {
+            let user = try InputFiles.userProfiles(profiles)
+            guard let data = FileManager.default.contents(atPath: (file as NSString).expandingTildeInPath) else {
+                throw UserError("\(file): cannot read the file", hint: "check the path")
+            }
+            let r = ProfileRegistry.check(data: data, fileName: file, userProfiles: user)
+            let console = Console.current
+            console.out(console.styled(r.matched.map { "\(file): read by \($0)" } ?? "\(file): no profile reads it", r.matched == nil ? .red : .green))
+            for line in r.explanation { console.out("  " + line) }
+            if r.matched == nil { throw ExitCode(ExitStatus.userError) }
+        }
+    }
+}
