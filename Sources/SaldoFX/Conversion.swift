@@ -197,22 +197,35 @@ public struct Converter: Sendable {
     /// Of those, how many used the last earlier rate because none was published on their day.
     public private(set) var fallbackCount = 0
     var routes: [RateTable.Route] = []
+    /// The last quote per route (same index as `routes`): facts come in date order, so most
+    /// lookups repeat the previous day.
+    var lastQuotes: [(ordinal: Int, quote: RateQuote)?] = []
 
     public init(table: RateTable, target: CurrencyCode, rule: RoundingRule = .halfEven) {
         self.table = table; self.target = target; self.rule = rule
     }
 
-    @inline(__always) mutating func route(_ c: CurrencyCode) -> RateTable.Route {
-        for r in routes where r.from == c { return r }
-        let r = table.route(from: c, to: target)
-        routes.append(r)
-        return r
+    @inline(__always) mutating func routeIndex(_ c: CurrencyCode) -> Int {
+        for (i, r) in routes.enumerated() where r.from == c { return i }
+        routes.append(table.route(from: c, to: target))
+        lastQuotes.append(nil)
+        return routes.count - 1
     }
+
+    @inline(__always) mutating func route(_ c: CurrencyCode) -> RateTable.Route { routes[routeIndex(c)] }
 
     /// `amount` in the target currency at `day`.
     public mutating func convert(_ amount: Money, on day: Day) throws(RateError) -> Money {
         if amount.currency == target { return amount }
-        let q = try table.quote(route(amount.currency), day)
+        let i = routeIndex(amount.currency)
+        let o = day.ordinal
+        let q: RateQuote
+        if let last = lastQuotes[i], last.ordinal == o {
+            q = last.quote
+        } else {
+            q = try table.quote(routes[i], day)
+            lastQuotes[i] = (o, q)
+        }
         convertedCount += 1
         if q.usedFallback { fallbackCount += 1 }
         return try RateTable.apply(q, to: amount, rule: rule)
