@@ -62,8 +62,34 @@ public struct RateQuote: Hashable, Sendable {
 
     /// The rate as a decimal with `places` decimals (for display; conversions use the fraction).
     public func value(places: Int = 6) -> ExactDecimal {
-        numerator.divided(by: denominator, places: places)
+        ratio(numerator, denominator, places: places)
     }
+}
+
+/// `n / d` to `places` decimals, rounded half-even, without trapping: when the exact
+/// computation would overflow `Int128`, low digits of the operands are dropped (rounded)
+/// until it fits, which only happens for absurdly long rates. `d` zero gives zero.
+public func ratio(_ n: ExactDecimal, _ d: ExactDecimal, places: Int) -> ExactDecimal {
+    let p = min(max(places, 0), 18)
+    var a = n.normalized, b = d.normalized
+    for _ in 0..<120 {
+        if b.significand == 0 { break }
+        if b.scale + p <= 37 && a.scale <= 37 {
+            let (x, o1) = a.significand.multipliedReportingOverflow(by: pow10(b.scale + p))
+            let (y, o2) = b.significand.multipliedReportingOverflow(by: pow10(a.scale))
+            if !o1 && !o2 && y != 0 { return ExactDecimal(significand: RoundingRule.halfEven.divide(x, by: y), scale: p) }
+        }
+        if a.significand.magnitude >= b.significand.magnitude {
+            if a.scale > 0 { a = a.rounded(to: a.scale - 1) }
+            else if b.scale < 30 { a = ExactDecimal(significand: RoundingRule.halfEven.divide(a.significand, by: 10), scale: 0); b = ExactDecimal(significand: b.significand, scale: b.scale + 1) }
+            else { break }
+        } else {
+            if b.scale > 0 { b = b.rounded(to: b.scale - 1) }
+            else if a.scale < 30 { b = ExactDecimal(significand: RoundingRule.halfEven.divide(b.significand, by: 10), scale: 0); a = ExactDecimal(significand: a.significand, scale: a.scale + 1) }
+            else { break }
+        }
+    }
+    return ExactDecimal(significand: 0, scale: p)
 }
 
 /// A converted amount and whether its rate came from an earlier day.

@@ -194,6 +194,15 @@ func sliceTable() throws -> RateTable {
         #expect(try t.convert(m("112.23", .USD), to: .EUR, on: d("2025-05-09")).amount == m("100.00", .EUR))
     }
 
+    @Test func ratioNeverTraps() {
+        #expect(ratio(dec("1.1172"), dec("0.8338"), places: 6) == dec("1.339890"))
+        #expect(ratio(dec("1"), dec("0"), places: 4) == dec("0"))
+        // 18-digit rates with 12 decimals on both legs: still a number, close to the exact one.
+        let big = ExactDecimal(significand: 999_999_999_999_999_999, scale: 12) * ExactDecimal(significand: 999_999_999_999_999_999, scale: 12)
+        let r = ratio(big, ExactDecimal(significand: 3, scale: 12), places: 6)
+        #expect(r == dec("333333333333333332666666.666667"))
+    }
+
     @Test func overflowIsAnErrorNotATrap() {
         let day = d("2026-01-05")
         let t = RateTable([ExchangeRate(date: day, base: .EUR, quote: .JPY, rate: dec("999999999"), source: "t")])
