@@ -252,3 +252,27 @@ func sliceTable() throws -> RateTable {
         #expect(r.contents.errors.first?.hint == "unzip the archive and import the CSV inside it")
     }
 }
+
+@Suite struct ReaderRobustness {
+    /// Deterministic pseudo-random bytes and mutations of real files: readers return
+    /// diagnostics, never trap.
+    @Test func garbageNeverCrashes() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        let alphabet = Array("0123456789.,-N/A\n\r\"Date,USD,base,quote,rate éß".utf8)
+        let slice = try Fixtures.data("ecb/eurofxref-hist-slice.csv").prefix(3000)
+        for round in 0..<300 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = (0..<Int(next() % 400)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            } else {
+                bytes = Array(slice)
+                for _ in 0..<8 { bytes[Int(next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: next()) }
+            }
+            let data = Data(bytes)
+            _ = ECBCSVReader.read(data, file: "f.csv")
+            _ = PlainRateCSVReader.read(data, file: "f.csv")
+            _ = RateFileReader.read(Data([0x50, 0x4B, 0x03, 0x04]) + data, file: "f.zip")
+        }
+    }
+}
