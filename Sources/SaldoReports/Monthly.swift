@@ -134,6 +134,7 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
     var currencies: [CurrencyCode] = []
     var oGross: [Int64] = [], oFees: [Int64] = []
     var lastKey = "", lastGroup = -1
+    var accountPlatform: [String: String] = [:]   // for facts without a platform
 
     for i in selected.indices where kinds[i] != 0 {
         let income = kinds[i] == 1
@@ -142,7 +143,10 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
         let m = date.year * 12 + date.month - 1 - minIndex
         let key: String
         switch grouping {
-        case .platform: key = selected[i].platform.flatMap { $0.isEmpty ? nil : $0 } ?? platformName(selected[i])
+        case .platform:
+            if let p = selected[i].platform, !p.isEmpty { key = p }
+            else if let k = accountPlatform[selected[i].account.path] { key = k }
+            else { key = platformName(selected[i]); accountPlatform[selected[i].account.path] = key }
         case .client: key = selected[i].client ?? "(no client)"
         case .currency: key = amount.currency.code
         case .account: key = selected[i].account.path
