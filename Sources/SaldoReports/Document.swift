@@ -21,6 +21,14 @@ public struct RenderOptions: Sendable {
     /// Width available for terminal charts.
     public var width: Int
     public init(color: Bool = false, width: Int = 100) { self.color = color; self.width = width }
+
+    /// The usual terminal rule: colour when standard output is a terminal, unless `NO_COLOR` is
+    /// set to anything non-empty (https://no-color.org) or `TERM` is `dumb`; `COLUMNS` sets the width.
+    public static func terminal(isTTY: Bool, environment: [String: String]) -> RenderOptions {
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
+        let width = Int(environment["COLUMNS"] ?? "").flatMap { $0 >= 40 ? min($0, 400) : nil } ?? 100
+        return RenderOptions(color: isTTY && !noColor, width: width)
+    }
 }
 
 /// A report as a document: what every renderer understands. Reports (monthly, currencies,

@@ -60,6 +60,15 @@ import Testing
         check(SampleDocuments.forecast(), "forecast-document")
     }
 
+    @Test func terminalOptionsFollowNoColor() {
+        #expect(RenderOptions.terminal(isTTY: true, environment: [:]).color)
+        #expect(!RenderOptions.terminal(isTTY: false, environment: [:]).color)
+        #expect(!RenderOptions.terminal(isTTY: true, environment: ["NO_COLOR": "1"]).color)
+        #expect(RenderOptions.terminal(isTTY: true, environment: ["NO_COLOR": ""]).color)
+        #expect(!RenderOptions.terminal(isTTY: true, environment: ["TERM": "dumb"]).color)
+        #expect(RenderOptions.terminal(isTTY: true, environment: ["COLUMNS": "132"]).width == 132)
+    }
+
     @Test func colourOnlyWhenAsked() throws {
         let r = try monthlyReport(ReportFixtures.demoFacts(), rates: ReportFixtures.rates(), currency: .EUR)
         #expect(!render(r, format: .table).contains("\u{1B}["))
