@@ -95,7 +95,7 @@ public struct MonthlyReport: Sendable {
     /// Amounts in another currency that were converted, and how many of them used an earlier day's rate.
     public var convertedAmounts: Int
     public var fallbackAmounts: Int
-    /// Largest number of days a fallback rate was older than its amount's day; 0 without fallbacks.
+    /// The rate table's fallback limit in days (how far back an earlier rate may be used).
     public var fallbackLimit: Int
     /// Show the sums in the original currencies in tables and CSV (`--show-original`). JSON always has them.
     public var showOriginal: Bool = false
