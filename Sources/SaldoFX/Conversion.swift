@@ -62,8 +62,34 @@ public struct RateQuote: Hashable, Sendable {
 
     /// The rate as a decimal with `places` decimals (for display; conversions use the fraction).
     public func value(places: Int = 6) -> ExactDecimal {
-        numerator.divided(by: denominator, places: places)
+        ratio(numerator, denominator, places: places)
     }
+}
+
+/// `n / d` to `places` decimals, rounded half-even, without trapping: when the exact
+/// computation would overflow `Int128`, low digits of the operands are dropped (rounded)
+/// until it fits, which only happens for absurdly long rates. `d` zero gives zero.
+public func ratio(_ n: ExactDecimal, _ d: ExactDecimal, places: Int) -> ExactDecimal {
+    let p = min(max(places, 0), 18)
+    var a = n.normalized, b = d.normalized
+    for _ in 0..<120 {
+        if b.significand == 0 { break }
+        if b.scale + p <= 37 && a.scale <= 37 {
+            let (x, o1) = a.significand.multipliedReportingOverflow(by: pow10(b.scale + p))
+            let (y, o2) = b.significand.multipliedReportingOverflow(by: pow10(a.scale))
+            if !o1 && !o2 && y != 0 { return ExactDecimal(significand: RoundingRule.halfEven.divide(x, by: y), scale: p) }
+        }
+        if a.significand.magnitude >= b.significand.magnitude {
+            if a.scale > 0 { a = a.rounded(to: a.scale - 1) }
+            else if b.scale < 30 { a = ExactDecimal(significand: RoundingRule.halfEven.divide(a.significand, by: 10), scale: 0); b = ExactDecimal(significand: b.significand, scale: b.scale + 1) }
+            else { break }
+        } else {
+            if b.scale > 0 { b = b.rounded(to: b.scale - 1) }
+            else if a.scale < 30 { b = ExactDecimal(significand: RoundingRule.halfEven.divide(b.significand, by: 10), scale: 0); a = ExactDecimal(significand: a.significand, scale: a.scale + 1) }
+            else { break }
+        }
+    }
+    return ExactDecimal(significand: 0, scale: p)
 }
 
 /// A converted amount and whether its rate came from an earlier day.
@@ -197,22 +223,35 @@ public struct Converter: Sendable {
     /// Of those, how many used the last earlier rate because none was published on their day.
     public private(set) var fallbackCount = 0
     var routes: [RateTable.Route] = []
+    /// The last quote per route (same index as `routes`): facts come in date order, so most
+    /// lookups repeat the previous day.
+    var lastQuotes: [(ordinal: Int, quote: RateQuote)?] = []
 
     public init(table: RateTable, target: CurrencyCode, rule: RoundingRule = .halfEven) {
         self.table = table; self.target = target; self.rule = rule
     }
 
-    @inline(__always) mutating func route(_ c: CurrencyCode) -> RateTable.Route {
-        for r in routes where r.from == c { return r }
-        let r = table.route(from: c, to: target)
-        routes.append(r)
-        return r
+    @inline(__always) mutating func routeIndex(_ c: CurrencyCode) -> Int {
+        for (i, r) in routes.enumerated() where r.from == c { return i }
+        routes.append(table.route(from: c, to: target))
+        lastQuotes.append(nil)
+        return routes.count - 1
     }
+
+    @inline(__always) mutating func route(_ c: CurrencyCode) -> RateTable.Route { routes[routeIndex(c)] }
 
     /// `amount` in the target currency at `day`.
     public mutating func convert(_ amount: Money, on day: Day) throws(RateError) -> Money {
         if amount.currency == target { return amount }
-        let q = try table.quote(route(amount.currency), day)
+        let i = routeIndex(amount.currency)
+        let o = day.ordinal
+        let q: RateQuote
+        if let last = lastQuotes[i], last.ordinal == o {
+            q = last.quote
+        } else {
+            q = try table.quote(routes[i], day)
+            lastQuotes[i] = (o, q)
+        }
         convertedCount += 1
         if q.usedFallback { fallbackCount += 1 }
         return try RateTable.apply(q, to: amount, rule: rule)

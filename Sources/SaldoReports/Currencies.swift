@@ -124,10 +124,10 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
         let q = try rates.quote(from: sold.currency, to: bought.currency, on: f.date)
         let soldBase = try converter.convert(sold, on: f.date)
         let boughtBase = try converter.convert(bought, on: f.date)
-        let implied = bought.decimal.divided(by: sold.decimal, places: 6)
-        // spread = 1 − (bought/sold) / (num/den) = 1 − bought·den / (sold·num)
-        let ratio = (bought.decimal * q.denominator).divided(by: sold.decimal * q.numerator, places: 10)
-        let spread = ((ExactDecimal(1) - ratio) * ExactDecimal(100)).rounded(to: 2)
+        let implied = ratio(bought.decimal, sold.decimal, places: 6)
+        // spread = 1 − (bought/sold) / (reference); computed on 12-decimal values, shown with 2.
+        let given = ratio(ratio(bought.decimal, sold.decimal, places: 12), q.value(places: 12), places: 12)
+        let spread = ((ExactDecimal(1) - given) * ExactDecimal(100)).rounded(to: 2)
         var fee = zero
         if !feesCounted.contains(f.transactionID) {
             feesCounted.insert(f.transactionID)
@@ -151,7 +151,7 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
     }
     let platforms = platformNames.sorted().map { p -> CurrenciesReport.PlatformTotals in
         let (n, sold, hidden, fees) = pt[p] ?? (0, 0, 0, 0)
-        let pct = sold == 0 ? ExactDecimal(0) : ExactDecimal(significand: Int128(hidden + fees) * 100, scale: 0).divided(by: ExactDecimal(significand: Int128(sold), scale: 0), places: 2)
+        let pct = ratio(ExactDecimal(significand: Int128(hidden + fees) * 100, scale: 0), ExactDecimal(significand: Int128(sold), scale: 0), places: 2)
         return CurrenciesReport.PlatformTotals(platform: p, conversions: n, soldBase: Money(minorUnits: sold, currency: currency),
                                                hiddenCost: Money(minorUnits: hidden, currency: currency), fees: Money(minorUnits: fees, currency: currency), costPercent: pct)
     }
@@ -201,7 +201,7 @@ extension CurrenciesReport: ReportConvertible {
         var prow = platforms.map { p in ReportRow([.text(p.platform), .integer(p.conversions), .money(p.soldBase), .money(p.hiddenCost), .money(p.fees), .money(p.totalCost), .percent(p.costPercent)]) }
         let soldAll = Money(minorUnits: platforms.reduce(0) { $0 + $1.soldBase.minorUnits }, currency: c)
         let totalCost = totalHiddenCost + totalFees
-        let pctAll = soldAll.isZero ? ExactDecimal(0) : ExactDecimal(significand: Int128(totalCost.minorUnits) * 100, scale: 0).divided(by: ExactDecimal(significand: Int128(soldAll.minorUnits), scale: 0), places: 2)
+        let pctAll = ratio(ExactDecimal(significand: Int128(totalCost.minorUnits) * 100, scale: 0), ExactDecimal(significand: Int128(soldAll.minorUnits), scale: 0), places: 2)
         prow.append(ReportRow([.text("total"), .integer(conversions.count), .money(soldAll), .money(totalHiddenCost), .money(totalFees), .money(totalCost), .percent(pctAll)], style: .total))
         blocks.append(.table(ReportTable(id: "conversion_cost", title: "Cost of conversions by platform, in \(c)",
             columns: [ReportColumn("platform", "Platform"), ReportColumn("conversions", "Conversions", .number), ReportColumn("sold_base", "Sold \(c)", cur),

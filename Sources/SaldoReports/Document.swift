@@ -21,6 +21,14 @@ public struct RenderOptions: Sendable {
     /// Width available for terminal charts.
     public var width: Int
     public init(color: Bool = false, width: Int = 100) { self.color = color; self.width = width }
+
+    /// The usual terminal rule: colour when standard output is a terminal, unless `NO_COLOR` is
+    /// set to anything non-empty (https://no-color.org) or `TERM` is `dumb`; `COLUMNS` sets the width.
+    public static func terminal(isTTY: Bool, environment: [String: String]) -> RenderOptions {
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
+        let width = Int(environment["COLUMNS"] ?? "").flatMap { $0 >= 40 ? min($0, 400) : nil } ?? 100
+        return RenderOptions(color: isTTY && !noColor, width: width)
+    }
 }
 
 /// A report as a document: what every renderer understands. Reports (monthly, currencies,
@@ -211,11 +219,13 @@ public struct FanChart: Sendable, Hashable {
     public var forecast: [Point]
     /// A threshold to draw (the user's `--floor`).
     public var floor: Double?
-    public init(title: String, unit: String, history: [(label: String, value: Double)], forecast: [Point], floor: Double? = nil) {
-        self.title = title; self.unit = unit; self.history = history; self.forecast = forecast; self.floor = floor
+    /// Whether the value axis starts at zero (amounts) or hugs the data (exchange rates).
+    public var includesZero: Bool
+    public init(title: String, unit: String, history: [(label: String, value: Double)], forecast: [Point], floor: Double? = nil, includesZero: Bool = true) {
+        self.title = title; self.unit = unit; self.history = history; self.forecast = forecast; self.floor = floor; self.includesZero = includesZero
     }
     public static func == (a: FanChart, b: FanChart) -> Bool {
-        a.title == b.title && a.unit == b.unit && a.forecast == b.forecast && a.floor == b.floor
+        a.title == b.title && a.unit == b.unit && a.forecast == b.forecast && a.floor == b.floor && a.includesZero == b.includesZero
             && a.history.map(\.label) == b.history.map(\.label) && a.history.map(\.value) == b.history.map(\.value)
     }
     public func hash(into h: inout Hasher) { h.combine(title); h.combine(forecast) }

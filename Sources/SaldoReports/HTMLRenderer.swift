@@ -214,15 +214,25 @@ enum SVGCharts {
         let n = labels.count
         var values = f.history.map(\.value) + f.forecast.flatMap { [$0.p10, $0.p50, $0.p90] }
         if let fl = f.floor { values.append(fl) }
-        let tk = ticks(min(0, values.min() ?? 0), max(1, values.max() ?? 1))
-        let lo = tk.first ?? 0, hi = max(tk.last ?? 1, values.max() ?? 1)
+        let vmin = values.min() ?? 0, vmax = values.max() ?? 1
+        let tk: [Double]
+        let lo: Double, hi: Double
+        if f.includesZero {
+            tk = ticks(min(0, vmin), max(1, vmax))
+            lo = min(tk.first ?? 0, vmin); hi = max(tk.last ?? 1, vmax)
+        } else {
+            let pad = vmax > vmin ? (vmax - vmin) * 0.08 : max(abs(vmax) * 0.01, 1e-6)
+            lo = vmin - pad; hi = vmax + pad
+            tk = ticks(lo, hi).filter { $0 >= lo && $0 <= hi }
+        }
+        let decimals = f.includesZero ? 0 : ChartNumber.decimals(forSpan: hi - lo)
         let plotH = H - top - bottom, plotW = W - left - right
         func y(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * plotH }
         func x(_ i: Int) -> Double { n <= 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(n - 1) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(W)) \(c(H))\" width=\"\(c(W))\" height=\"\(c(H))\" role=\"img\" aria-label=\"\(esc(f.title))\">\n"
         for t in tk {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(t)))\" y2=\"\(c(y(t)))\" stroke=\"\(t == 0 ? "#8c959f" : "#eaeef2")\"/>"
-            out += "<text x=\"\(c(left - 6))\" y=\"\(c(y(t) + 4))\" text-anchor=\"end\">\(esc(ChartNumber.format(t)))</text>\n"
+            out += "<text x=\"\(c(left - 6))\" y=\"\(c(y(t) + 4))\" text-anchor=\"end\">\(esc(decimals == 0 ? ChartNumber.format(t) : ChartNumber.format(t, decimals: decimals)))</text>\n"
         }
         out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 12))\" text-anchor=\"end\">\(esc(f.unit))</text>\n"
         let h = f.history.count
@@ -252,13 +262,17 @@ enum SVGCharts {
             out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" style=\"fill:#e15759\">floor \(esc(ChartNumber.format(fl)))</text>\n"
         }
         let every = max(1, Int((Double(n) * 60 / plotW).rounded(.up)))
-        for (i, l) in labels.enumerated() where i % every == 0 || i == n - 1 {
+        let lastLabelled = ((n - 1) / every) * every
+        for (i, l) in labels.enumerated() where i % every == 0 || (i == n - 1 && i - lastLabelled >= max(1, every / 2 + 1)) {
             out += "<text x=\"\(c(x(i)))\" y=\"\(c(H - bottom + 18))\" text-anchor=\"middle\">\(esc(l))</text>\n"
         }
         let ly = H - 14
         out += "<line x1=\"\(c(left))\" x2=\"\(c(left + 24))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#1d232a\" stroke-width=\"2\"/><text x=\"\(c(left + 30))\" y=\"\(c(ly))\">actual</text>"
+        if !f.forecast.isEmpty {
         out += "<line x1=\"\(c(left + 100))\" x2=\"\(c(left + 124))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#4e79a7\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"\(c(left + 130))\" y=\"\(c(ly))\">P50</text>"
         out += "<rect x=\"\(c(left + 180))\" y=\"\(c(ly - 10))\" width=\"24\" height=\"12\" fill=\"#4e79a7\" fill-opacity=\"0.22\"/><text x=\"\(c(left + 210))\" y=\"\(c(ly))\">P10–P90</text>\n"
+        }
+        out += "\n"
         out += "</svg>\n"
         return out
     }

@@ -95,7 +95,7 @@ public struct MonthlyReport: Sendable {
     /// Amounts in another currency that were converted, and how many of them used an earlier day's rate.
     public var convertedAmounts: Int
     public var fallbackAmounts: Int
-    /// Largest number of days a fallback rate was older than its amount's day; 0 without fallbacks.
+    /// The rate table's fallback limit in days (how far back an earlier rate may be used).
     public var fallbackLimit: Int
     /// Show the sums in the original currencies in tables and CSV (`--show-original`). JSON always has them.
     public var showOriginal: Bool = false
@@ -111,10 +111,16 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
     let selected = filter.apply(facts)
     var converter = Converter(table: rates, target: currency)
 
-    // Month range: the period clipped to the months that have activity.
+    // Classify each fact once (income, fee, other) and find the months with activity.
+    var kinds = [UInt8](repeating: 0, count: selected.count)
     var minIndex = Int.max, maxIndex = Int.min
-    for f in selected where isIncome(f.account) || isFee(f.account) {
-        let m = f.date.year * 12 + f.date.month - 1
+    for i in selected.indices {
+        let a = selected[i].account
+        let k: UInt8 = isIncome(a) ? 1 : isFee(a) ? 2 : 0
+        guard k != 0 else { continue }
+        kinds[i] = k
+        let d = selected[i].date
+        let m = d.year * 12 + d.month - 1
         if m < minIndex { minIndex = m }
         if m > maxIndex { maxIndex = m }
     }
@@ -122,40 +128,49 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
 
     var groupIndex: [String: Int] = [:]
     var groupNames: [String] = []
-    // Accumulators: [group][month] gross and fees in base minor units.
-    var gross: [[Int64]] = [], fees: [[Int64]] = []
+    // Accumulators, flat: [group × month] gross and fees in base minor units,
+    // [currency × month] in original minor units.
+    var gross: [Int64] = [], fees: [Int64] = []
     var currencies: [CurrencyCode] = []
-    var oGross: [[Int64]] = [], oFees: [[Int64]] = []   // [currency][month]
+    var oGross: [Int64] = [], oFees: [Int64] = []
+    var lastKey = "", lastGroup = -1
+    var accountPlatform: [String: String] = [:]   // for facts without a platform
 
-    for f in selected {
-        let income = isIncome(f.account)
-        guard income || isFee(f.account) else { continue }
-        let m = f.date.year * 12 + f.date.month - 1 - minIndex
+    for i in selected.indices where kinds[i] != 0 {
+        let income = kinds[i] == 1
+        let date = selected[i].date
+        let amount = selected[i].amount
+        let m = date.year * 12 + date.month - 1 - minIndex
         let key: String
         switch grouping {
-        case .platform: key = platformName(f)
-        case .client: key = f.client ?? "(no client)"
-        case .currency: key = f.amount.currency.code
-        case .account: key = f.account.path
+        case .platform:
+            if let p = selected[i].platform, !p.isEmpty { key = p }
+            else if let k = accountPlatform[selected[i].account.path] { key = k }
+            else { key = platformName(selected[i]); accountPlatform[selected[i].account.path] = key }
+        case .client: key = selected[i].client ?? "(no client)"
+        case .currency: key = amount.currency.code
+        case .account: key = selected[i].account.path
         }
         let g: Int
-        if let i = groupIndex[key] { g = i } else {
+        if lastGroup >= 0 && key == lastKey { g = lastGroup }
+        else if let i = groupIndex[key] { g = i } else {
             g = groupNames.count; groupIndex[key] = g; groupNames.append(key)
-            gross.append([Int64](repeating: 0, count: monthCount)); fees.append([Int64](repeating: 0, count: monthCount))
+            gross += [Int64](repeating: 0, count: monthCount); fees += [Int64](repeating: 0, count: monthCount)
         }
+        lastKey = key; lastGroup = g
         var ci = -1
-        for (i, c) in currencies.enumerated() where c == f.amount.currency { ci = i; break }
+        for (i, c) in currencies.enumerated() where c == amount.currency { ci = i; break }
         if ci < 0 {
-            ci = currencies.count; currencies.append(f.amount.currency)
-            oGross.append([Int64](repeating: 0, count: monthCount)); oFees.append([Int64](repeating: 0, count: monthCount))
+            ci = currencies.count; currencies.append(amount.currency)
+            oGross += [Int64](repeating: 0, count: monthCount); oFees += [Int64](repeating: 0, count: monthCount)
         }
-        let base = try converter.convert(f.amount, on: f.date).minorUnits
+        let base = try converter.convert(amount, on: date).minorUnits
         if income {
-            gross[g][m] -= base
-            oGross[ci][m] -= f.amount.minorUnits
+            gross[g * monthCount + m] -= base
+            oGross[ci * monthCount + m] -= amount.minorUnits
         } else {
-            fees[g][m] += base
-            oFees[ci][m] += f.amount.minorUnits
+            fees[g * monthCount + m] += base
+            oFees[ci * monthCount + m] += amount.minorUnits
         }
     }
 
@@ -168,14 +183,14 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
         var tg: Int64 = 0, tf: Int64 = 0
         for g in order {
             var a: Int64 = 0, b: Int64 = 0
-            for m in months { a += gross[g][m]; b += fees[g][m] }
+            for m in months { a += gross[g * monthCount + m]; b += fees[g * monthCount + m] }
             tg += a; tf += b
             byGroup.append(EarningsFigures(gross: Money(minorUnits: a, currency: currency), fees: Money(minorUnits: b, currency: currency)))
         }
         var original: [EarningsFigures] = []
         for c in corder {
             var a: Int64 = 0, b: Int64 = 0
-            for m in months { a += oGross[c][m]; b += oFees[c][m] }
+            for m in months { a += oGross[c * monthCount + m]; b += oFees[c * monthCount + m] }
             if a != 0 || b != 0 {
                 original.append(EarningsFigures(gross: Money(minorUnits: a, currency: currencies[c]), fees: Money(minorUnits: b, currency: currencies[c])))
             }
@@ -218,14 +233,20 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
                          fallbackLimit: rates.fallbackLimit)
 }
 
-@inline(__always) func isIncome(_ a: Account) -> Bool {
-    let u = a.path.utf8
-    return u.starts(with: "income:".utf8) || a.path == "income"
-}
+@inline(__always) func isIncome(_ a: Account) -> Bool { rootIs(a.path, "income") }
 
-@inline(__always) func isFee(_ a: Account) -> Bool {
-    let u = a.path.utf8
-    return u.starts(with: "expenses:fees".utf8) && (u.count == 13 || u.dropFirst(13).first == UInt8(ascii: ":"))
+@inline(__always) func isFee(_ a: Account) -> Bool { rootIs(a.path, "expenses:fees") }
+
+/// True if `path` is `prefix` or starts with `prefix:` (byte comparison, no allocation).
+@inline(__always) func rootIs(_ path: String, _ prefix: StaticString) -> Bool {
+    var s = path
+    return s.withUTF8 { b in
+        let n = prefix.utf8CodeUnitCount
+        guard b.count >= n else { return false }
+        let p = prefix.utf8Start
+        for i in 0..<n where b[i] != p[i] { return false }
+        return b.count == n || b[n] == UInt8(ascii: ":")
+    }
 }
 
 // MARK: Document

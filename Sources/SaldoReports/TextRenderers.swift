@@ -122,16 +122,25 @@ public struct AsciiFanChart: Sendable {
 
     public func render(color: Bool = false) -> String {
         func style(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        // Too many past points for the width: keep an even sample, always with the latest.
+        var chart = self.chart
+        let room = max(4, (width - 12) / 2 - chart.forecast.count)
+        if chart.history.count > room {
+            let h = chart.history
+            let step = Double(h.count - 1) / Double(room - 1)
+            chart.history = (0..<room).map { h[min(h.count - 1, Int((Double($0) * step).rounded()))] }
+        }
         let labels = chart.history.map(\.label) + chart.forecast.map(\.label)
         let n = labels.count
         guard n > 0 else { return chart.title + "\n(no data)\n" }
         var values = chart.history.map(\.value) + chart.forecast.flatMap { [$0.p10, $0.p50, $0.p90] }
         if let f = chart.floor { values.append(f) }
-        var lo = min(0, values.min() ?? 0), hi = values.max() ?? 1
+        var lo = chart.includesZero ? min(0, values.min() ?? 0) : (values.min() ?? 0), hi = values.max() ?? 1
         if hi <= lo { hi = lo + 1 }
         let pad = (hi - lo) * 0.05
-        hi += pad; if lo < 0 { lo -= pad }
-        let axisWidth = max(ChartNumber.format(hi).count, ChartNumber.format(lo).count) + 1
+        hi += pad; if lo < 0 || !chart.includesZero { lo -= pad }
+        let decimals = ChartNumber.decimals(forSpan: hi - lo)
+        let axisWidth = max(ChartNumber.format(hi, decimals: decimals).count, ChartNumber.format(lo, decimals: decimals).count) + 1
         let col = max(2, min(8, (width - axisWidth - 2) / n))
         func row(_ v: Double) -> Int { min(height - 1, max(0, Int(((hi - v) / (hi - lo) * Double(height - 1)).rounded()))) }
         var grid = [[Character]](repeating: [Character](repeating: " ", count: n * col), count: height)
@@ -157,7 +166,7 @@ public struct AsciiFanChart: Sendable {
         var out = style(chart.title, "1") + "\n"
         for r in 0..<height {
             let v = hi - (hi - lo) * Double(r) / Double(height - 1)
-            let label = (r == 0 || r == height - 1 || r == height / 2) ? ChartNumber.format(v) : ""
+            let label = (r == 0 || r == height - 1 || r == height / 2) ? ChartNumber.format(v, decimals: decimals) : ""
             var line = String(repeating: " ", count: axisWidth - label.count) + label + " |"
             for x in 0..<(n * col) {
                 let ch = String(grid[r][x])
@@ -182,7 +191,7 @@ public struct AsciiFanChart: Sendable {
             nextFree = start + l.count + 1
         }
         out += String(labelLine).replacingTrailingSpaces() + "\n"
-        var legend = "(\(chart.unit)) · actual  ● P50  ░ P10–P90"
+        var legend = "(\(chart.unit)) · actual" + (chart.forecast.isEmpty ? "" : "  ● P50  ░ P10–P90")
         if chart.floor != nil { legend += "  - floor" }
         out += legend + "\n"
         return out
@@ -213,6 +222,24 @@ enum ChartNumber {
         }
         if neg && s != "0" { s = "-" + s }
         return s
+    }
+
+    /// Decimals that make axis labels distinct over a value span.
+    static func decimals(forSpan span: Double) -> Int {
+        span < 0.1 ? 4 : span < 1 ? 3 : span < 10 ? 2 : span < 100 ? 1 : 0
+    }
+
+    /// `v` with exactly `decimals` decimals (0 → grouped integer).
+    static func format(_ v: Double, decimals: Int) -> String {
+        guard decimals > 0 else { return format(v.rounded()) }
+        guard v.isFinite else { return "–" }
+        var f = 1.0
+        for _ in 0..<decimals { f *= 10 }
+        let scaled = Int64((abs(v) * f).rounded())
+        let ip = scaled / Int64(f), fp = scaled % Int64(f)
+        var frac = String(fp)
+        frac = String(repeating: "0", count: decimals - frac.count) + frac
+        return (v < 0 && scaled != 0 ? "-" : "") + grouped(ip) + "." + frac
     }
 
     static func grouped(_ v: Int64) -> String {

@@ -194,6 +194,15 @@ func sliceTable() throws -> RateTable {
         #expect(try t.convert(m("112.23", .USD), to: .EUR, on: d("2025-05-09")).amount == m("100.00", .EUR))
     }
 
+    @Test func ratioNeverTraps() {
+        #expect(ratio(dec("1.1172"), dec("0.8338"), places: 6) == dec("1.339890"))
+        #expect(ratio(dec("1"), dec("0"), places: 4) == dec("0"))
+        // 18-digit rates with 12 decimals on both legs: still a number, close to the exact one.
+        let big = ExactDecimal(significand: 999_999_999_999_999_999, scale: 12) * ExactDecimal(significand: 999_999_999_999_999_999, scale: 12)
+        let r = ratio(big, ExactDecimal(significand: 3, scale: 12), places: 6)
+        #expect(r == dec("333333333333333332666666.666667"))
+    }
+
     @Test func overflowIsAnErrorNotATrap() {
         let day = d("2026-01-05")
         let t = RateTable([ExchangeRate(date: day, base: .EUR, quote: .JPY, rate: dec("999999999"), source: "t")])
@@ -241,5 +250,29 @@ func sliceTable() throws -> RateTable {
         let r = RateFileReader.read(data.prefix(200), file: "cut.zip")
         #expect(r.contents.errors.first?.code == "fx.zip")
         #expect(r.contents.errors.first?.hint == "unzip the archive and import the CSV inside it")
+    }
+}
+
+@Suite struct ReaderRobustness {
+    /// Deterministic pseudo-random bytes and mutations of real files: readers return
+    /// diagnostics, never trap.
+    @Test func garbageNeverCrashes() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        let alphabet = Array("0123456789.,-N/A\n\r\"Date,USD,base,quote,rate éß".utf8)
+        let slice = try Fixtures.data("ecb/eurofxref-hist-slice.csv").prefix(3000)
+        for round in 0..<300 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = (0..<Int(next() % 400)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            } else {
+                bytes = Array(slice)
+                for _ in 0..<8 { bytes[Int(next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: next()) }
+            }
+            let data = Data(bytes)
+            _ = ECBCSVReader.read(data, file: "f.csv")
+            _ = PlainRateCSVReader.read(data, file: "f.csv")
+            _ = RateFileReader.read(Data([0x50, 0x4B, 0x03, 0x04]) + data, file: "f.zip")
+        }
     }
 }

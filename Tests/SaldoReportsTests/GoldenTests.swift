@@ -39,9 +39,34 @@ import Testing
         check(r, "balances")
     }
 
+    @Test func ratesListing() throws {
+        let t = try ReportFixtures.rates()
+        let usd = SaldoReports.ratesListing(t, currency: .USD, from: Day(year: 2026, month: 10, day: 1), to: Day(year: 2026, month: 10, day: 30))
+        #expect(usd.rows.count == 22)
+        #expect(usd.rows.last?.rate == (try ExactDecimal("1.1172")))
+        check(usd, "rates-usd")
+        // A pair the ECB does not publish is computed through the euro: 1 USD = 0.8338 / 1.1172 GBP.
+        let cross = SaldoReports.ratesListing(t, currency: .GBP, base: .USD, from: Day(year: 2026, month: 10, day: 30))
+        #expect(cross.rows.map(\.rate) == [try ExactDecimal("0.746330")])
+        #expect(SaldoReports.ratesListing(t, currency: .USD, from: Day(year: 2027, month: 1, day: 1)).rows.isEmpty)
+        // A long history still fits a terminal.
+        let long = render(SaldoReports.ratesListing(t, currency: .USD), format: .table, options: RenderOptions(width: 100))
+        let lines = long.components(separatedBy: "\n")
+        #expect(lines.prefix(20).allSatisfy { $0.count <= 110 })
+    }
+
     /// The generic document model as the forecast output will use it: a fan chart and a table.
     @Test func forecastShapedDocument() {
         check(SampleDocuments.forecast(), "forecast-document")
+    }
+
+    @Test func terminalOptionsFollowNoColor() {
+        #expect(RenderOptions.terminal(isTTY: true, environment: [:]).color)
+        #expect(!RenderOptions.terminal(isTTY: false, environment: [:]).color)
+        #expect(!RenderOptions.terminal(isTTY: true, environment: ["NO_COLOR": "1"]).color)
+        #expect(RenderOptions.terminal(isTTY: true, environment: ["NO_COLOR": ""]).color)
+        #expect(!RenderOptions.terminal(isTTY: true, environment: ["TERM": "dumb"]).color)
+        #expect(RenderOptions.terminal(isTTY: true, environment: ["COLUMNS": "132"]).width == 132)
     }
 
     @Test func colourOnlyWhenAsked() throws {
