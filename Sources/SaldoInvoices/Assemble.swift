@@ -60,6 +60,7 @@ enum Assembler {
     }
 
     static func finish(_ d: Draft, _ ctx: ReadContext, options: InvoiceReadOptions) -> ImportedInvoice? {
+        let errorsBefore = ctx.diagnostics.filter { $0.severity == .error }.count
         let cur = d.currency
         let sign = ExactDecimal(d.typeSign)
         func signed(_ x: ExactDecimal, _ field: String) -> Money? {
@@ -89,6 +90,7 @@ enum Assembler {
               let grossM = signed(grossD, "gross"), let prepaidM = signed(prepaidD, "prepaid"), let payableM = signed(payableD, "payable"),
               let receivableM = signed(receivableD, "receivable"), let roundingM = signed(s.rounding ?? Dec.zero, "rounding") else { return nil }
 
+        if ctx.diagnostics.filter({ $0.severity == .error }).count > errorsBefore { return nil }
         var kind = d.kind
         if [.invoice, .corrective, .selfBilled, .prepayment].contains(kind), grossM.isNegative || (grossM.isZero && payableM.isNegative) {
             kind = .creditNote
@@ -221,6 +223,14 @@ public enum Ledger {
         case .selfBilled: what = "Self-billed invoice"
         case .prepayment: what = "Prepayment invoice"
         default: what = "Invoice"
+        }
+        // MoneyBag sums in Int64 while validating: refuse postings whose running sum would overflow.
+        var running: Int128 = 0
+        for p in postings {
+            running += Int128(p.amount.minorUnits)
+            if Int64(exactly: running) == nil {
+                return .failure(.unbalanced(date: invoice.issueDate.description, description: invoice.number, residual: "amounts too large"))
+            }
         }
         let t = Transaction(date: invoice.issueDate,
                             description: "\(what) \(invoice.number) \(issued ? "to" : "from") \(party.name)",

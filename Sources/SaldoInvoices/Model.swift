@@ -87,10 +87,7 @@ public struct TotalsCheck: Hashable, Sendable {
     public var recomputed: ExactDecimal
     /// The largest difference the standard tolerates.
     public var tolerance: ExactDecimal
-    public var holds: Bool {
-        let d = stated - recomputed
-        return (d.isNegative ? -d : d) <= tolerance
-    }
+    public var holds: Bool { Dec.within(stated, recomputed, tolerance) }
     public init(rule: String, stated: ExactDecimal, recomputed: ExactDecimal, tolerance: ExactDecimal) {
         self.rule = rule; self.stated = stated; self.recomputed = recomputed; self.tolerance = tolerance
     }

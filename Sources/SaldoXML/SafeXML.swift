@@ -77,7 +77,7 @@ public enum SafeXML {
     /// Parses bytes (UTF-8, or UTF-16 with a BOM) into an element tree, or refuses them.
     public static func parse(_ bytes: some Collection<UInt8>, file: String, limits: XMLLimits = .standard) throws(XMLParseError) -> XDocument {
         _ = libxml2Ready
-        if bytes.count > limits.maxBytes { throw XMLParseError([tooLarge(file: file, limit: limits.maxBytes)]) }
+        if bytes.count > limits.maxBytes || bytes.count > Int(Int32.max) { throw XMLParseError([tooLarge(file: file, limit: limits.maxBytes)]) }
         if bytes.isEmpty {
             throw XMLParseError([.error("xml.empty", "the document is empty", at: SourceLocation(file: file), hint: "expected an XML e-invoice")])
         }
