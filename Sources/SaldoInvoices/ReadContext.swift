@@ -198,6 +198,6 @@ enum Dec {
     /// Whether |a − b| ≤ tolerance, without overflow (an incomparable pair is "not within").
     static func within(_ a: ExactDecimal, _ b: ExactDecimal, _ tolerance: ExactDecimal) -> Bool {
         guard let d = sub(a, b), let r = sub(abs(d), tolerance) else { return false }
-        return !r.isNegative || r.isZero
+        return r.isNegative || r.isZero
     }
 }
