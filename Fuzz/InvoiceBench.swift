@@ -20,7 +20,13 @@ struct InvoiceBench {
         let totalBytes = files.reduce(0) { $0 + $1.1.count }
         // Warm up and check every file reads.
         for (name, b) in files where InvoiceReader.read(b, file: name).invoices.isEmpty { print("warning: \(name) gave no invoice") }
+        func cpuSeconds() -> Double {
+            var u = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &u)
+            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+        }
         let clock = ContinuousClock()
+        let cpuStart = cpuSeconds()
         var count = 0, bytes = 0, booked = 0
         let start = clock.now
         while clock.now - start < .seconds(5) {
@@ -32,9 +38,11 @@ struct InvoiceBench {
             }
         }
         let elapsed = clock.now - start
+        let cpu = cpuSeconds() - cpuStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("files: \(files.count) (\(totalBytes / files.count) bytes on average, 5-20 KB)")
         print(String(format: "documents: %d in %.2f s = %.0f invoices/s, %.1f MB/s (one core)", count, seconds, Double(count) / seconds, Double(bytes) / seconds / 1e6))
+        print(String(format: "CPU time: %.2f s = %.0f invoices per CPU-second (the one-core rate when the machine is shared)", cpu, Double(count) / cpu))
         print("invoices produced: \(booked)")
     }
 }

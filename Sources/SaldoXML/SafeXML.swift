@@ -253,7 +253,7 @@ private final class TreeBuilder {
         if !ownErrors.isEmpty { return }
         guard let o = stack.popLast() else { return }
         let e = XElement(name: o.name, namespace: o.namespace, attributes: o.attributes,
-                         text: o.text.isEmpty ? "" : String(decoding: o.text, as: UTF8.self), children: o.children, line: o.line)
+                         text: o.text.allSatisfy(isXMLSpace) ? "" : String(decoding: o.text, as: UTF8.self), children: o.children, line: o.line)
         if stack.isEmpty { root = e } else { stack[stack.count - 1].children.append(e) }
     }
 
@@ -302,6 +302,9 @@ private final class TreeBuilder {
         libErrors.append(Diagnostic(err.level == XML_ERR_WARNING ? .warning : .error, code: code, msg, at: loc, hint: hint))
     }
 }
+
+/// Indentation between elements is the bulk of all text; it is dropped without building a String.
+@inline(__always) private func isXMLSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 }
 
 private extension UInt32 { var toInt32: Int32 { Int32(truncatingIfNeeded: self) } }
 
