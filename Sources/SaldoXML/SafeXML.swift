@@ -94,8 +94,16 @@ public enum SafeXML {
 private let libxml2Ready: Bool = {
     xmlInitParser()
     xmlSetExternalEntityLoader(refuseExternalEntity)
+    // Errors raised without a parser context (encoding conversion, I/O) would otherwise be printed
+    // to stderr by libxml2's generic handler. Parser errors go to each context's own handler
+    // (`sax->serror`) first; this silent handler catches the rest, for this thread and (through
+    // the thread default) every thread that starts using libxml2 later.
+    xmlThrDefSetStructuredErrorFunc(nil, silentLibxml2Error)
+    xmlSetStructuredErrorFunc(nil, silentLibxml2Error)
     return true
 }()
+
+private func silentLibxml2Error(_ ctx: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {}
 
 /// Refuses every external resource: DTDs, entities, XInclude, schema imports, `file://` and `http://` alike.
 private func refuseExternalEntity(_ url: UnsafePointer<CChar>?, _ id: UnsafePointer<CChar>?, _ ctxt: xmlParserCtxtPtr?) -> xmlParserInputPtr? {
