@@ -28,6 +28,7 @@ struct Draft {
     var profile: String
     var uuid: String?
     var payments: [CFDIPaymentApplied] = []
+    var paymentMethod: String?
     /// VAT in the accounting currency computed from a stated rate (CFDI TipoCambio) or stated per tax (Facturae euros).
     var taxInAccountingCurrency: Money?
     /// What the buyer owes over the life of the invoice, when the syntax states it differently from payable + prepaid.
@@ -173,7 +174,7 @@ enum Assembler {
         invoice.problems = problems
         return ImportedInvoice(invoice: invoice, transaction: transaction, stated: s, checks: d.checks, vat: vatLines,
                                withholdings: withholdings, dueDates: d.dueDates, taxCurrency: d.taxCurrency, exchangeRate: d.exchangeRate,
-                               profile: d.profile, uuid: d.uuid, paymentsApplied: d.payments)
+                               profile: d.profile, uuid: d.uuid, paymentsApplied: d.payments, paymentMethod: d.paymentMethod)
     }
 }
 

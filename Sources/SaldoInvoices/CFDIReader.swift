@@ -118,6 +118,7 @@ enum CFDIReader {
                       issueDate: issueDate, seller: seller, buyer: buyer, currency: currency,
                       taxCurrency: nil, exchangeRate: tipoCambio, stated: st, vat: vat, withheld: withheld,
                       correctsNumber: corrects, profile: "CFDI 4.0", uuid: uuid, payments: payments, books: books)
+        d.paymentMethod = attr(root, "MetodoPago")
         // VAT in pesos at the stated TipoCambio, rounded once to the centavo.
         if let tipoCambio, currency != .MXN, let v = st.vat, let mxn = Dec.mul(v, tipoCambio).flatMap({ Dec.mul($0, ExactDecimal(sign)) }),
            let r = Dec.round(mxn, CurrencyCode.MXN.exponent), let m = try? Money(r, currency: .MXN) {
