@@ -252,7 +252,7 @@ struct SafeXMLTests {
     @Test func encodingConversionErrorsAreNotPrinted() throws {
         let bytes = Array("<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>".utf8) + [0x8E, 0xFF, 0xFF] + Array("</a>".utf8)
         let capture = Fixtures.temporaryDirectory().appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: capture.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: capture.path, contents: nil)
         let saved = dup(2)
         let fd = open(capture.path, O_WRONLY)
         dup2(fd, 2)
