@@ -28,6 +28,7 @@ struct Draft {
     var profile: String
     var uuid: String?
     var payments: [CFDIPaymentApplied] = []
+    var paymentMethod: String?
     /// VAT in the accounting currency computed from a stated rate (CFDI TipoCambio) or stated per tax (Facturae euros).
     var taxInAccountingCurrency: Money?
     /// What the buyer owes over the life of the invoice, when the syntax states it differently from payable + prepaid.
@@ -60,6 +61,7 @@ enum Assembler {
     }
 
     static func finish(_ d: Draft, _ ctx: ReadContext, options: InvoiceReadOptions) -> ImportedInvoice? {
+        let errorsBefore = ctx.diagnostics.filter { $0.severity == .error }.count
         let cur = d.currency
         let sign = ExactDecimal(d.typeSign)
         func signed(_ x: ExactDecimal, _ field: String) -> Money? {
@@ -89,6 +91,7 @@ enum Assembler {
               let grossM = signed(grossD, "gross"), let prepaidM = signed(prepaidD, "prepaid"), let payableM = signed(payableD, "payable"),
               let receivableM = signed(receivableD, "receivable"), let roundingM = signed(s.rounding ?? Dec.zero, "rounding") else { return nil }
 
+        if ctx.diagnostics.filter({ $0.severity == .error }).count > errorsBefore { return nil }
         var kind = d.kind
         if [.invoice, .corrective, .selfBilled, .prepayment].contains(kind), grossM.isNegative || (grossM.isZero && payableM.isNegative) {
             kind = .creditNote
@@ -171,7 +174,7 @@ enum Assembler {
         invoice.problems = problems
         return ImportedInvoice(invoice: invoice, transaction: transaction, stated: s, checks: d.checks, vat: vatLines,
                                withholdings: withholdings, dueDates: d.dueDates, taxCurrency: d.taxCurrency, exchangeRate: d.exchangeRate,
-                               profile: d.profile, uuid: d.uuid, paymentsApplied: d.payments)
+                               profile: d.profile, uuid: d.uuid, paymentsApplied: d.payments, paymentMethod: d.paymentMethod)
     }
 }
 
@@ -221,6 +224,14 @@ public enum Ledger {
         case .selfBilled: what = "Self-billed invoice"
         case .prepayment: what = "Prepayment invoice"
         default: what = "Invoice"
+        }
+        // MoneyBag sums in Int64 while validating: refuse postings whose running sum would overflow.
+        var running: Int128 = 0
+        for p in postings {
+            running += Int128(p.amount.minorUnits)
+            if Int64(exactly: running) == nil {
+                return .failure(.unbalanced(date: invoice.issueDate.description, description: invoice.number, residual: "amounts too large"))
+            }
         }
         let t = Transaction(date: invoice.issueDate,
                             description: "\(what) \(invoice.number) \(issued ? "to" : "from") \(party.name)",

@@ -118,8 +118,11 @@ enum CFDIReader {
                       issueDate: issueDate, seller: seller, buyer: buyer, currency: currency,
                       taxCurrency: nil, exchangeRate: tipoCambio, stated: st, vat: vat, withheld: withheld,
                       correctsNumber: corrects, profile: "CFDI 4.0", uuid: uuid, payments: payments, books: books)
-        if let tipoCambio, currency != .MXN, let v = st.vat, let sv = Dec.mul(v, ExactDecimal(sign)), let m = try? Money(sv.rounded(to: 6), currency: currency) {
-            if !tipoCambio.isZero { d.taxInAccountingCurrency = m.converted(by: tipoCambio, to: .MXN) }
+        d.paymentMethod = attr(root, "MetodoPago")
+        // VAT in pesos at the stated TipoCambio, rounded once to the centavo.
+        if let tipoCambio, currency != .MXN, let v = st.vat, let mxn = Dec.mul(v, tipoCambio).flatMap({ Dec.mul($0, ExactDecimal(sign)) }),
+           let r = Dec.round(mxn, CurrencyCode.MXN.exponent), let m = try? Money(r, currency: .MXN) {
+            d.taxInAccountingCurrency = m
         }
         // CfdiUtils SumasConceptos: SubTotal = Σ Importe, Descuento = Σ Descuento, Total = SubTotal − Descuento + trasladados − retenidos.
         let tol = ExactDecimal(significand: Int128(max(1, conceptos.count)), scale: currency.exponent)
@@ -136,8 +139,8 @@ enum CFDIReader {
             d.check("CFDI Total = SubTotal - Descuento + trasladados - retenidos", st.invoiceTotal, expected, tolerance: ExactDecimal(significand: 1, scale: currency.exponent))
         }
         for v in vat {
-            guard let t = v.taxable, let r = v.rate, let p = Dec.mul(t, r) else { continue }
-            d.check("CFDI Traslado \(v.category) \(r)% of \(t)", v.amount, p.divided(by: ExactDecimal(100), places: currency.exponent), tolerance: ExactDecimal(1))
+            guard let t = v.taxable, let r = v.rate, let expected = Dec.percent(t, r, places: currency.exponent) else { continue }
+            d.check("CFDI Traslado \(v.category) \(r)% of \(t)", v.amount, expected, tolerance: ExactDecimal(1))
         }
         return d
     }

@@ -16,6 +16,7 @@ public enum CanonicalText {
         line("direction", i.direction.rawValue)
         line("issue date", i.issueDate.description)
         line("due dates", doc.dueDates.map(\.description).joined(separator: ", "))
+        line("payment method", doc.paymentMethod)
         line("seller", party(i.seller))
         line("buyer", party(i.buyer))
         line("currency", i.currency.code)

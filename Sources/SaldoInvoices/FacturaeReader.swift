@@ -166,8 +166,8 @@ enum FacturaeReader {
         }
         // BR-CO-17-like: each tax within ±1 of base × rate.
         for v in d.vat {
-            guard let t = v.taxable, let r = v.rate, let p = Dec.mul(t, r) else { continue }
-            d.check("Facturae tax \(v.category) \(r)% of \(t)", v.amount, p.divided(by: ExactDecimal(100), places: 2), tolerance: ExactDecimal(1))
+            guard let t = v.taxable, let r = v.rate, let expected = Dec.percent(t, r, places: 2) else { continue }
+            d.check("Facturae tax \(v.category) \(r)% of \(t)", v.amount, expected, tolerance: ExactDecimal(1))
         }
     }
 

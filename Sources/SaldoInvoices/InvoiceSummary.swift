@@ -153,7 +153,7 @@ public struct InvoiceSummary: Hashable, Sendable {
         }
         var dso: Int?
         if windowSales > 0 {
-            dso = Int(RoundingRule.halfEven.divide(Int128(max(0, outstanding)) * Int128(window), by: Int128(windowSales)))
+            dso = Int(clamping: RoundingRule.halfEven.divide(Int128(max(0, outstanding)) * Int128(window), by: Int128(windowSales)))
         }
         return ClientSummary(client: client, clientKey: key, currency: currency, invoiceCount: ps.count,
                              issued: Money(minorUnits: issued, currency: currency), paid: Money(minorUnits: paid, currency: currency),

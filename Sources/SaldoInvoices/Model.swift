@@ -87,10 +87,7 @@ public struct TotalsCheck: Hashable, Sendable {
     public var recomputed: ExactDecimal
     /// The largest difference the standard tolerates.
     public var tolerance: ExactDecimal
-    public var holds: Bool {
-        let d = stated - recomputed
-        return (d.isNegative ? -d : d) <= tolerance
-    }
+    public var holds: Bool { Dec.within(stated, recomputed, tolerance) }
     public init(rule: String, stated: ExactDecimal, recomputed: ExactDecimal, tolerance: ExactDecimal) {
         self.rule = rule; self.stated = stated; self.recomputed = recomputed; self.tolerance = tolerance
     }
@@ -130,13 +127,16 @@ public struct ImportedInvoice: Hashable, Sendable {
     public var uuid: String?
     /// Payments recorded by a CFDI payment complement (type P).
     public var paymentsApplied: [CFDIPaymentApplied]
+    /// How payment is due when the syntax says so instead of a date: CFDI `MetodoPago`
+    /// (`PUE` paid in one go at issue, `PPD` deferred and settled by payment CFDIs).
+    public var paymentMethod: String?
 
     public init(invoice: Invoice, transaction: Transaction?, stated: StatedTotals, checks: [TotalsCheck], vat: [VATLine],
                 withholdings: [Withholding], dueDates: [Day], taxCurrency: CurrencyCode?, exchangeRate: ExactDecimal?,
-                profile: String, uuid: String?, paymentsApplied: [CFDIPaymentApplied]) {
+                profile: String, uuid: String?, paymentsApplied: [CFDIPaymentApplied], paymentMethod: String? = nil) {
         self.invoice = invoice; self.transaction = transaction; self.stated = stated; self.checks = checks; self.vat = vat
         self.withholdings = withholdings; self.dueDates = dueDates; self.taxCurrency = taxCurrency; self.exchangeRate = exchangeRate
-        self.profile = profile; self.uuid = uuid; self.paymentsApplied = paymentsApplied
+        self.profile = profile; self.uuid = uuid; self.paymentsApplied = paymentsApplied; self.paymentMethod = paymentMethod
     }
 }
 

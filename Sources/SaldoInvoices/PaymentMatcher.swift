@@ -75,8 +75,8 @@ public struct PaymentMatcher: Sendable {
             let feeMinor = fee(on: due)
             let last = (inv.dueDate ?? inv.issueDate).adding(days: daysAfter)
             for c in candidates where c.amount.currency == inv.currency {
-                let shortfall = due.minorUnits - c.amount.minorUnits
-                guard shortfall >= 0, shortfall <= feeMinor, c.date >= inv.issueDate.adding(days: -daysBefore), c.date <= last else { continue }
+                let (shortfall, overflow) = due.minorUnits.subtractingReportingOverflow(c.amount.minorUnits)
+                guard !overflow, shortfall >= 0, shortfall <= feeMinor, c.date >= inv.issueDate.adding(days: -daysBefore), c.date <= last else { continue }
                 let amountScore = feeMinor == 0 ? 1.0 : 1.0 - 0.5 * Double(shortfall) / Double(feeMinor)
                 let nameScore = c.counterparty.map { NameSimilarity.score($0, inv.buyer.name) } ?? 0
                 let ref = (c.reference ?? "").lowercased()
@@ -113,7 +113,7 @@ public struct PaymentMatcher: Sendable {
     func fee(on due: Money) -> Int64 {
         let pct = due.converted(by: feePercent.divided(by: ExactDecimal(100), places: 6), to: due.currency)
         let fixed = (try? Money(feeFixed, currency: due.currency))?.minorUnits ?? 0
-        return pct.minorUnits + fixed
+        return pct.minorUnits.addingReportingOverflow(fixed).overflow ? Int64.max : pct.minorUnits + fixed
     }
 }
 

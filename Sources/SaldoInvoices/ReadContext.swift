@@ -143,9 +143,11 @@ final class ReadContext {
     /// value is then rounded half-even (never silently: a warning is recorded).
     func money(_ d: ExactDecimal, _ currency: CurrencyCode, _ e: XElement?, _ field: String) -> Money {
         if let m = try? Money(d, currency: currency) { return m }
-        let r = d.rounded(to: currency.exponent)
+        guard let r = Dec.round(d, currency.exponent), let m = try? Money(r, currency: currency) else {
+            error("invoice.amount", "\(field) \(d) is too large for \(currency.code)", e, field); return .zero(currency)
+        }
         warning("invoice.decimals", "\(field) \(d) has more decimals than \(currency.code) allows; rounded to \(r)", e, field)
-        return (try? Money(r, currency: currency)) ?? .zero(currency)
+        return m
     }
 }
 
@@ -176,4 +178,26 @@ enum Dec {
         return o ? nil : v
     }
     static func abs(_ a: ExactDecimal) -> ExactDecimal { a.isNegative ? -a : a }
+    /// `a / b` rounded half-even to `places`, or nil when an intermediate value would overflow.
+    static func div(_ a: ExactDecimal, _ b: ExactDecimal, places: Int) -> ExactDecimal? {
+        guard !b.isZero, places <= 30, b.scale + places <= 37 else { return nil }
+        let (num, o1) = a.significand.multipliedReportingOverflow(by: pow10(b.scale + places))
+        let (den, o2) = b.significand.multipliedReportingOverflow(by: pow10(a.scale))
+        guard !o1, !o2 else { return nil }
+        return ExactDecimal(significand: RoundingRule.halfEven.divide(num, by: den), scale: places)
+    }
+    /// `base × rate / 100` to `places` decimals (a tax amount from a percentage), or nil on overflow.
+    static func percent(_ base: ExactDecimal, _ rate: ExactDecimal, places: Int) -> ExactDecimal? {
+        mul(base, rate).flatMap { div($0, ExactDecimal(100), places: places) }
+    }
+    /// `x` rounded half-even to `places` decimals, or nil when it would overflow.
+    static func round(_ x: ExactDecimal, _ places: Int) -> ExactDecimal? {
+        if x.scale >= places { return x.rounded(to: places) }
+        return scaled(x, places).map { ExactDecimal(significand: $0, scale: places) }
+    }
+    /// Whether |a − b| ≤ tolerance, without overflow (an incomparable pair is "not within").
+    static func within(_ a: ExactDecimal, _ b: ExactDecimal, _ tolerance: ExactDecimal) -> Bool {
+        guard let d = sub(a, b), let r = sub(abs(d), tolerance) else { return false }
+        return r.isNegative || r.isZero
+    }
 }

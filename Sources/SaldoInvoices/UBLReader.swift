@@ -173,8 +173,7 @@ enum EN16931 {
         }
         // BR-CO-17: each category amount within ±1 unit of taxable × rate / 100.
         for v in d.vat {
-            guard let t = v.taxable, let r = v.rate, let p = Dec.mul(t, r) else { continue }
-            let expected = p.divided(by: ExactDecimal(100), places: 2)
+            guard let t = v.taxable, let r = v.rate, let expected = Dec.percent(t, r, places: 2) else { continue }
             d.check("BR-CO-17 VAT \(v.category) \(r)% of \(t)", v.amount, expected, tolerance: ExactDecimal(1))
         }
         if let n = s.net {

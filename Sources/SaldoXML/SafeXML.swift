@@ -77,7 +77,7 @@ public enum SafeXML {
     /// Parses bytes (UTF-8, or UTF-16 with a BOM) into an element tree, or refuses them.
     public static func parse(_ bytes: some Collection<UInt8>, file: String, limits: XMLLimits = .standard) throws(XMLParseError) -> XDocument {
         _ = libxml2Ready
-        if bytes.count > limits.maxBytes { throw XMLParseError([tooLarge(file: file, limit: limits.maxBytes)]) }
+        if bytes.count > limits.maxBytes || bytes.count > Int(Int32.max) { throw XMLParseError([tooLarge(file: file, limit: limits.maxBytes)]) }
         if bytes.isEmpty {
             throw XMLParseError([.error("xml.empty", "the document is empty", at: SourceLocation(file: file), hint: "expected an XML e-invoice")])
         }
@@ -94,8 +94,16 @@ public enum SafeXML {
 private let libxml2Ready: Bool = {
     xmlInitParser()
     xmlSetExternalEntityLoader(refuseExternalEntity)
+    // Errors raised without a parser context (encoding conversion, I/O) would otherwise be printed
+    // to stderr by libxml2's generic handler. Parser errors go to each context's own handler
+    // (`sax->serror`) first; this silent handler catches the rest, for this thread and (through
+    // the thread default) every thread that starts using libxml2 later.
+    xmlThrDefSetStructuredErrorFunc(nil, silentLibxml2Error)
+    xmlSetStructuredErrorFunc(nil, silentLibxml2Error)
     return true
 }()
+
+private func silentLibxml2Error(_ ctx: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {}
 
 /// Refuses every external resource: DTDs, entities, XInclude, schema imports, `file://` and `http://` alike.
 private func refuseExternalEntity(_ url: UnsafePointer<CChar>?, _ id: UnsafePointer<CChar>?, _ ctxt: xmlParserCtxtPtr?) -> xmlParserInputPtr? {
@@ -253,7 +261,7 @@ private final class TreeBuilder {
         if !ownErrors.isEmpty { return }
         guard let o = stack.popLast() else { return }
         let e = XElement(name: o.name, namespace: o.namespace, attributes: o.attributes,
-                         text: o.text.isEmpty ? "" : String(decoding: o.text, as: UTF8.self), children: o.children, line: o.line)
+                         text: o.text.allSatisfy(isXMLSpace) ? "" : String(decoding: o.text, as: UTF8.self), children: o.children, line: o.line)
         if stack.isEmpty { root = e } else { stack[stack.count - 1].children.append(e) }
     }
 
@@ -302,6 +310,9 @@ private final class TreeBuilder {
         libErrors.append(Diagnostic(err.level == XML_ERR_WARNING ? .warning : .error, code: code, msg, at: loc, hint: hint))
     }
 }
+
+/// Indentation between elements is the bulk of all text; it is dropped without building a String.
+@inline(__always) private func isXMLSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 }
 
 private extension UInt32 { var toInt32: Int32 { Int32(truncatingIfNeeded: self) } }
 

@@ -14,7 +14,7 @@ public struct XAttribute: Hashable, Sendable {
 ///
 /// `text` is the concatenation of the element's own text and CDATA children (comments and
 /// processing instructions are dropped, so `1<!--x-->21.00` reads `121.00`); the text of
-/// child elements is not included. Names are local names; `namespace` is the namespace URI
+/// child elements is not included, and text made only of XML white space is reported as "". Names are local names; `namespace` is the namespace URI
 /// ("" when the element is in no namespace). Prefixes are not kept on purpose: readers match
 /// on namespace URI and local name only.
 public struct XElement: Hashable, Sendable {

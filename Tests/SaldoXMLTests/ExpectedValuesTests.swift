@@ -108,6 +108,10 @@ struct ExpectedValuesTests {
         // Due dates, in document order; CFDI states a payment method instead.
         if row.due.hasPrefix("(") || row.due.isEmpty {
             #expect(doc.dueDates.isEmpty)
+            if row.due.hasPrefix("(") {
+                let method = String(row.due.dropFirst().dropLast())
+                #expect(doc.paymentMethod == (method.isEmpty ? nil : method))
+            }
         } else {
             let expected = row.due.split(separator: ",").map { d in d.count == 8 ? "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2))" : String(d) }
             #expect(doc.dueDates.map(\.description) == expected)

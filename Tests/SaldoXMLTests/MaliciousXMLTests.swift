@@ -248,6 +248,23 @@ struct SafeXMLTests {
         do { _ = try SafeXML.parse(Array("<a>&nope;</a>".utf8), file: "e.xml") } catch { #expect(error.code == "xml.entity") }
     }
 
+    /// libxml2 reports encoding-conversion errors without a parser context; they must not reach stderr.
+    @Test func encodingConversionErrorsAreNotPrinted() throws {
+        let bytes = Array("<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>".utf8) + [0x8E, 0xFF, 0xFF] + Array("</a>".utf8)
+        let capture = Fixtures.temporaryDirectory().appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: capture.path, contents: nil)
+        let saved = dup(2)
+        let fd = open(capture.path, O_WRONLY)
+        dup2(fd, 2)
+        let err = refusal(bytes, "euc.xml")
+        fflush(nil)
+        dup2(saved, 2)
+        close(fd); close(saved)
+        #expect(err != nil)
+        #expect(err?.code == "xml.encoding" || err?.code == "xml.malformed")
+        #expect(try String(contentsOf: capture, encoding: .utf8).isEmpty, "libxml2 printed to stderr")
+    }
+
     @Test func parsesConcurrently() async throws {
         let bytes = try Array(Fixtures.data("invoices/ubl/en16931-ubl-tc434-example5-DKK-taxcur-EUR-prepaid.xml"))
         try await withThrowingTaskGroup(of: String.self) { g in

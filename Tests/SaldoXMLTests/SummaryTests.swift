@@ -123,3 +123,46 @@ struct SummaryTests {
         #expect(a[0].contains("|123|381|2020-12-22"))
     }
 }
+
+@Suite("The four invoices of the issue's acceptance list")
+struct AcceptanceInvoicesTests {
+    func one(_ path: String) throws -> ImportedInvoice {
+        try #require(InvoiceReader.read(contentsOf: Fixtures.url("invoices/\(path)"), file: path).invoices.first)
+    }
+
+    @Test func summaryAndLedgerOfTheFour() throws {
+        let irpf = try one("facturae/gobl-3.2.2-invoice-vat-irpf.xml")           // Facturae with IRPF
+        let credit = try one("cii/mustang-ZF2PushCreditNote-381.xml")           // CII credit note
+        let foreign = try one("ubl/saldo-ubl-usd-taxcurrency-eur.xml")          // UBL USD, VAT accounting currency EUR
+        let cfdi = try one("cfdi/saldo-cfdi40-usd-isr-iva-retenciones.xml")     // CFDI with ISR and IVA withheld
+
+        // Ledger: each balances in its own currency, with the expected accounts.
+        func lines(_ d: ImportedInvoice) -> [String] { d.transaction?.postings.map { "\($0.account) \($0.amount)" } ?? [] }
+        #expect(lines(irpf) == ["assets:receivable:moniward-sl 4480.62 EUR", "liabilities:tax:vat-output -843.92 EUR",
+                                "assets:tax:withheld 600.30 EUR", "income:moniward-sl -4237.00 EUR"])
+        #expect(lines(credit).contains("liabilities:tax:vat-output 0.57 EUR"))
+        #expect(credit.invoice.kind == .creditNote && credit.invoice.payable.description == "-3.57 EUR")
+        #expect(lines(foreign) == ["assets:receivable:liffey-games-ltd 1452.00 USD", "liabilities:tax:vat-output -252.00 USD",
+                                   "income:liffey-games-ltd -1200.00 USD"])
+        #expect(foreign.invoice.taxInAccountingCurrency?.description == "223.96 EUR")
+        #expect(lines(cfdi) == ["assets:receivable:software-del-pacifico 1906.67 USD", "liabilities:tax:vat-output -320.00 USD",
+                                "assets:tax:withheld 200.00 USD", "assets:tax:vat-withheld 213.33 USD", "income:software-del-pacifico -2000.00 USD"])
+        #expect(cfdi.invoice.taxInAccountingCurrency?.description == "5488.74 MXN")
+        for d in [irpf, credit, foreign, cfdi] { #expect(throws: Never.self) { try d.transaction?.validate() } }
+
+        // Summary on 2026-07-01 with the USD invoice paid less a 15.00 fee.
+        let invoices = [irpf, credit, foreign, cfdi].map(\.invoice)
+        let paid = InvoicePayment(invoiceKey: foreign.invoice.dedupKey, date: Day(year: 2026, month: 5, day: 28)!,
+                                  amount: try Money(ExactDecimal("1437.00"), currency: .USD))
+        let s = InvoiceSummary.compute(invoices: invoices, payments: [paid], today: Day(year: 2026, month: 7, day: 1)!)
+        let byClient = Dictionary(uniqueKeysWithValues: s.clients.map { ("\($0.client)|\($0.currency)", $0) })
+        let moniward = try #require(byClient["Moniward Sl|EUR"])
+        #expect(moniward.outstanding.description == "4480.62 EUR" && moniward.aging.over90.description == "4480.62 EUR")
+        let liffey = try #require(byClient["Liffey Games Ltd|USD"])
+        #expect(liffey.paid.description == "1437.00 USD" && liffey.outstanding.description == "15.00 USD" && liffey.overdue.description == "15.00 USD")
+        let pacifico = try #require(byClient["SOFTWARE DEL PACIFICO|USD"])
+        #expect(pacifico.outstanding.description == "1906.67 USD" && pacifico.aging.over90.description == "1906.67 USD")
+        #expect(s.clients.contains { $0.outstanding.description == "-3.57 EUR" })
+        #expect(s.totals.first { $0.currency == .USD }?.outstanding.description == "1921.67 USD")
+    }
+}
