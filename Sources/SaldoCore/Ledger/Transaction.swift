@@ -59,15 +59,25 @@ public struct Transaction: Hashable, Sendable {
     /// What is left per currency after adding every posting (costs replacing amounts).
     public var residual: MoneyBag { MoneyBag(postings.map(\.balancingAmount)) }
 
+    /// The residual summed without overflow (amounts near Int64's limits from hostile input).
+    private var wideResidual: [CurrencyCode: Int128] {
+        var sums: [CurrencyCode: Int128] = [:]
+        for p in postings { let b = p.balancingAmount; sums[b.currency, default: 0] += Int128(b.minorUnits) }
+        return sums
+    }
+
     /// Checks that the transaction balances in each currency, or through its conversion prices.
     public func validate() throws(LedgerError) {
         guard postings.count >= 2 else { throw .tooFewPostings(date: date.description, description: description) }
         for p in postings where p.cost?.currency == p.amount.currency {
             throw .mixedCostCurrency(date: date.description, description: description)
         }
-        let r = residual
-        if !r.isZero {
-            throw .unbalanced(date: date.description, description: description, residual: r.description)
+        let r = wideResidual.filter { $0.value != 0 }
+        if !r.isEmpty {
+            let text = r.sorted { $0.key < $1.key }.map { c, v in
+                Int64(exactly: v).map { Money(minorUnits: $0, currency: c).description } ?? "an amount too large to hold in \(c.code)"
+            }.joined(separator: ", ")
+            throw .unbalanced(date: date.description, description: description, residual: text)
         }
     }
 

@@ -147,8 +147,10 @@ public struct MoneyBag: Hashable, Sendable, CustomStringConvertible {
     public init() {}
     public init(_ items: some Sequence<Money>) { for m in items { add(m) } }
 
+    /// Adds; a sum beyond Int64 saturates at the limit rather than trapping (no real ledger gets there).
     public mutating func add(_ m: Money) {
-        amounts[m.currency, default: 0] += m.minorUnits
+        let (v, o) = amounts[m.currency, default: 0].addingReportingOverflow(m.minorUnits)
+        amounts[m.currency] = o ? (m.minorUnits > 0 ? Int64.max : Int64.min) : v
     }
     public subscript(_ c: CurrencyCode) -> Money { Money(minorUnits: amounts[c] ?? 0, currency: c) }
     /// Non-zero amounts, by currency code.
