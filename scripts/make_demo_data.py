@@ -21,10 +21,21 @@ rng = random.Random(20261128)
 D = Decimal
 def q(x): return D(x).quantize(D("0.01"), rounding=ROUND_HALF_EVEN)
 
-# ECB-like reference rates used to make the platforms' conversion prices realistic (the demo
-# ledger is converted with the real ECB slice bundled beside these files).
-def usd_per_eur(d): return D("1.04") + D(d.toordinal() - dt.date(2025, 1, 1).toordinal()) * D("0.00018")
-def gbp_per_eur(d): return D("0.835") + D(d.toordinal() - dt.date(2025, 1, 1).toordinal()) * D("0.00005")
+# The platforms' conversion prices are the ECB reference rate of the day (from the ECB slice
+# bundled beside these files) plus each platform's typical spread.
+ECB = {}
+with open(os.path.join(OUT, "ecb-eurofxref-2024-2026.csv")) as f:
+    head = f.readline().strip().split(",")
+    for line in f:
+        cells = line.strip().split(",")
+        day = dt.date.fromisoformat(cells[0])
+        ECB[day] = {c: D(v) for c, v in zip(head[1:], cells[1:]) if c and v and v != "N/A"}
+def ecb(cur, d):
+    while d not in ECB or cur not in ECB[d]:
+        d -= dt.timedelta(days=1)
+    return ECB[d][cur]
+def usd_per_eur(d): return ecb("USD", d)
+def gbp_per_eur(d): return ecb("GBP", d)
 
 months = [(y, m) for y in (2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 10)]
 
@@ -79,7 +90,7 @@ for (y, m) in months:
     usd = q(bal["USD"] * D("0.9"))
     if usd > 50:
         when = dt.datetime(end.year, end.month, end.day, 21, 0)
-        rate = usd_per_eur(end) * D("1.035")            # PayPal's retail rate: about 3.5% worse than the reference
+        rate = usd_per_eur(end) * D("1.035")            # PayPal's retail rate: about 3.5% worse than the ECB reference
         eur = q(usd / rate)
         a, b = pid(), pid()
         add((when, "", "General Currency Conversion", "Completed", "USD", -usd, D("0.00"), a, b, ""))
@@ -124,44 +135,64 @@ for (y, m) in months:
     if ub > 100:
         w = q(ub - D("0.99"))
         ub -= w
-        up.append((d, "Withdrawal", "Withdrawal", "Direct to Local Bank (EUR): xxxx-4471", uref(), -w, ub, "Direct to Local Bank"))
+        up.append((d, "Withdrawal", "Withdrawal", "Direct to U.S. Bank (USD) - Wise: xxxx-8842", uref(), -w, ub, "Direct to U.S. Bank"))
         ub -= D("0.99")
-        up.append((d, "Withdrawal Fee", "Withdrawal Fee", "Withdrawal Fee - Direct to Local Bank xxxx-4471", uref(), D("-0.99"), ub, ""))
+        up.append((d, "Withdrawal Fee", "Withdrawal Fee", "Withdrawal Fee - Direct to U.S. Bank xxxx-8842", uref(), D("-0.99"), ub, ""))
 with open(os.path.join(OUT, "upwork-transactions.csv"), "w", newline="") as f:
     f.write("Date,Transaction type,Transaction summary,Transaction summary details,Ref ID,Amount $,Current balance $,Payment method\n")
     for r in reversed(up):
         d, t, s, det, rid, amt, b, pm = r
         f.write(f'{d.isoformat()},{t},{s},"{det}",{rid},{amt:.2f},{b:.2f},{pm}\n')
 
-# ---------------------------------------------------------------- Wise balance statements (GBP and EUR, 20 columns)
-gbp, eur_w = [], []
-gb, eb = D("0"), D("0")
+# ---------------------------------------------------------------- Wise balance statements (USD, GBP and EUR, 20 columns)
+# Events per balance: (date, order, id, amount, currency, description, reference, exchange from, to, rate, payer, payee, fee, to-amount)
+events = {"USD": [], "GBP": [], "EUR": []}
 wid = [910000000]
 def wiseid(prefix):
     wid[0] += 13
     return f"{prefix}-{wid[0]}"
-for (y, m) in months:
-    if (y, m) < (2025, 4):
-        continue
-    d = dt.date(y, m, 12)
-    amount = q(D(rng.randint(450, 950)))
-    gb += amount
-    gbp.append((d, wiseid("TRANSFER"), amount, "GBP", f"Received money from THAMES LOCALISATION LTD with reference INV-TL-{y}{m:02d}",
-                f"INV-TL-{y}{m:02d}", gb, "", "", "", "THAMES LOCALISATION LTD", "", D("0.00"), ""))
-    c = dt.date(y, m, 15)
-    fee = q(amount * D("0.0045") + D("0.30"))
-    conv = amount
-    rate = (gbp_per_eur(c) * D("1.004")).quantize(D("0.00001"))
-    to_eur = q((conv - fee) / rate)
+def convert(d, src, amount, rate_per_eur, spread, fixed):
+    """Wise converts `amount` of src to EUR: fee first, then the mid rate less its spread."""
+    fee = q(amount * D("0.0045") + fixed)
+    rate = (1 / rate_per_eur * (1 - spread)).quantize(D("0.00001"))   # EUR per unit of src
+    to_eur = q((amount - fee) * rate)
     cid = wiseid("BALANCE")
-    gb -= conv
-    gbp.append((c, cid, -conv, "GBP", f"Converted {conv:.2f} GBP to {to_eur:.2f} EUR", "", gb, "GBP", "EUR", (1 / rate).quantize(D("0.00001")), "", "", fee, to_eur))
-    eb += to_eur
-    eur_w.append((c, cid, to_eur, "EUR", f"Converted {conv:.2f} GBP to {to_eur:.2f} EUR", "", eb, "GBP", "EUR", (1 / rate).quantize(D("0.00001")), "", "", D("0.00"), to_eur))
-    t = dt.date(y, m, 16)
-    out = eb
-    eb -= out
-    eur_w.append((t, wiseid("TRANSFER"), -out, "EUR", "Sent money to Lucia Martin Soler", "Ahorro", eb, "", "", "", "", "Lucia Martin Soler", D("0.00"), ""))
+    desc = f"Converted {amount:.2f} {src} to {to_eur:.2f} EUR"
+    events[src].append((d, 1, cid, -amount, src, desc, "", src, "EUR", rate, "", "", fee, to_eur))
+    events["EUR"].append((d, 1, cid, to_eur, "EUR", desc, "", src, "EUR", rate, "", "", D("0.00"), to_eur))
+for (y, m) in months:
+    if (y, m) >= (2025, 4):
+        d = dt.date(y, m, 12)
+        amount = q(D(rng.randint(450, 950)))
+        events["GBP"].append((d, 0, wiseid("TRANSFER"), amount, "GBP", f"Received money from THAMES LOCALISATION LTD with reference INV-TL-{y}{m:02d}",
+                              f"INV-TL-{y}{m:02d}", "", "", "", "THAMES LOCALISATION LTD", "", D("0.00"), ""))
+        convert(dt.date(y, m, 15), "GBP", amount, gbp_per_eur(dt.date(y, m, 15)), D("0.0015"), D("0.30"))
+for r in up:
+    d, t, s_, det, rid, amt, b, pm = r
+    if t == "Withdrawal":
+        arrive = d + dt.timedelta(days=2)
+        events["USD"].append((arrive, 0, wiseid("TRANSFER"), -amt, "USD", f"Received money from UPWORK GLOBAL INC with reference {rid}", rid,
+                              "", "", "", "UPWORK GLOBAL INC", "", D("0.00"), ""))
+        c = arrive + dt.timedelta(days=1)
+        convert(c, "USD", -amt, usd_per_eur(c), D("0.0015"), D("0.50"))
+# Once a month, everything on the EUR balance goes to the bank.
+for (y, m) in months:
+    if (y, m) >= (2025, 4):
+        events["EUR"].append((dt.date(y, m, 16), 2, None, None, "EUR", "Sent money to Lucia Martin Soler", "Ahorro", "", "", "", "", "Lucia Martin Soler", D("0.00"), ""))
+wise_rows = {}
+for cur, evs in events.items():
+    bal = D("0")
+    rows_ = []
+    for e in sorted(evs, key=lambda e: (e[0], e[1])):
+        d, _, tid, amt, c, desc, ref_, ef, et, er, payer, payee, fee, eta = e
+        if amt is None:                                  # the monthly transfer to the bank
+            if bal <= 0:
+                continue
+            amt, tid = -bal, wiseid("TRANSFER")
+        bal += amt
+        rows_.append((d, tid, amt, c, desc, ref_, bal, ef, et, er, payer, payee, fee, eta))
+    wise_rows[cur] = rows_
+gbp, eur_w, usd_w = wise_rows["GBP"], wise_rows["EUR"], wise_rows["USD"]
 def write_wise(name, rows):
     with open(os.path.join(OUT, name), "w", newline="") as f:
         f.write('"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference","Running Balance","Exchange From","Exchange To","Exchange Rate","Payer Name","Payee Name","Payee Account Number",Merchant,"Card Last Four Digits","Card Holder Full Name",Attachment,Note,"Total fees","Exchange To Amount"\n')
@@ -170,6 +201,7 @@ def write_wise(name, rows):
             f.write(f'{tid},{d:%d-%m-%Y},{amt:.2f},{cur},"{desc}",{ref_},{b:.2f},{ef},{et},{er},"{payer}","{payee}",,,,,,,{fee:.2f},{eta if eta == "" else format(eta, ".2f")}\n')
 write_wise("wise-statement-gbp.csv", gbp)
 write_wise("wise-statement-eur.csv", eur_w)
+write_wise("wise-statement-usd.csv", usd_w)
 
 # ---------------------------------------------------------------- Facturae invoices to Editorial Levante SL
 invoices = []
@@ -325,12 +357,6 @@ for r in rows:
     if typ == "General Withdrawal":
         d = when.date() + dt.timedelta(days=1)
         bank.append((d, "02", "100", 1, -gross, "PAYPAL EUROPE S.A.R.L. ET CIE S.C.A", tid))
-for r in up:
-    d, t, s, det, rid, amt, b, pm = r
-    if t == "Withdrawal":
-        usd = -amt
-        eur = q(usd / (usd_per_eur(d) * D("1.02")))
-        bank.append((d + dt.timedelta(days=3), "02", "100", 1, eur, "UPWORK GLOBAL INC", rid))
 for r in eur_w:
     d, tid, amt, cur, desc, ref_, b, *_ = r
     if amt < 0:
@@ -364,4 +390,4 @@ lines.append(("88" + "9" * 18 + "%06d" % (len(lines) + 1)).ljust(80))
 with open(os.path.join(OUT, "bank-ing-2025-2026.n43"), "w", encoding="latin-1", newline="") as f:
     f.write("\r\n".join(lines) + "\r\n")
 
-print(f"paypal rows {len(rows)}, upwork rows {len(up)}, wise {len(gbp)}+{len(eur_w)}, invoices {len(invoices)}, bank {len(bank)}")
+print(f"paypal rows {len(rows)}, upwork rows {len(up)}, wise {len(gbp)}+{len(eur_w)}+{len(usd_w)}, invoices {len(invoices)}, bank {len(bank)}")

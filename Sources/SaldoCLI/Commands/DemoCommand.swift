@@ -5,8 +5,9 @@ import SaldoReports
 import SaldoStore
 import SaldoTax
 
-struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct DemoCommand: ParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run Saldo end to end on bundled sample data, in a temporary ledger (never yours).",
         discussion: """
@@ -27,7 +28,30 @@ struct DemoCommand: ParsableCommand {
 
     static var demoFolder: URL? { Bundle.module.url(forResource: "Demo", withExtension: nil) }
 
-    func run() throws {
+    /// The commands that build the demo ledger, run from the demo folder (and whether to show their output).
+    static let setupSteps: [([String], Bool)] = [
+        (["config", "set", "base-currency", "EUR"], false),
+        (["config", "set", "tax-profile", "tax-profile.json"], false),
+        (["rates", "import", "ecb-eurofxref-2024-2026.csv"], false),
+        (["import", "paypal-activity-2025-2026.csv", "upwork-transactions.csv", "wise-statement-gbp.csv", "wise-statement-usd.csv",
+          "wise-statement-eur.csv", "bank-ing-2025-2026.n43", "invoices", "--profiles", "lucia-rules.json"], true),
+    ]
+
+    /// Builds the demo ledger at `path` (for tests and benchmarks); returns the import output.
+    public static func buildLedger(at path: String) throws -> String {
+        guard let folder = demoFolder else { throw UserError("the bundled demo data is missing from this build") }
+        var out = ""
+        for (args, _) in setupSteps {
+            // Absolute paths: tests run in parallel and must not depend on the working directory.
+            let absolute = args.map { a in FileManager.default.fileExists(atPath: folder.appendingPathComponent(a).path) ? folder.appendingPathComponent(a).path : a }
+            let r = SaldoCLI.capture(absolute + ["--ledger", path])
+            out += r.out
+            if r.status != 0 { throw UserError("demo step `saldo \(args.joined(separator: " "))` failed: \(r.err)") }
+        }
+        return out
+    }
+
+    public func run() throws {
         let console = Console.current
         guard let folder = Self.demoFolder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-demo-\(UUID().uuidString.prefix(8))")
@@ -54,11 +78,7 @@ struct DemoCommand: ParsableCommand {
         console.out("Everything goes into a temporary ledger; your own is not touched. Figures as of \(today).")
 
         heading("1. Import her statements and e-invoices (detected by content, deduplicated)")
-        try saldo(["config", "set", "base-currency", "EUR"], show: false)
-        try saldo(["config", "set", "tax-profile", f("tax-profile.json")], show: false)
-        try saldo(["rates", "import", f("ecb-eurofxref-2024-2026.csv")], show: false)
-        try saldo(["import", f("paypal-activity-2025-2026.csv"), f("upwork-transactions.csv"), f("wise-statement-gbp.csv"),
-                   f("wise-statement-eur.csv"), f("bank-ing-2025-2026.n43"), f("invoices"), "--profiles", f("lucia-rules.json")])
+        for (args, show) in Self.setupSteps { try saldo(args, show: show) }
 
         heading("2. What she earned in 2026, in EUR at each day's ECB rate")
         try saldo(["report", "monthly", "--period", "2026"])

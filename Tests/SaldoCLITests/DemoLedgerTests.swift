@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import SaldoCore
+import SaldoStore
+import SaldoCLI
+import SaldoTestSupport
+
+/// The demo ledger, built once for the suite from the bundled sample files.
+let demoLedger: String = {
+    let path = Fixtures.temporaryDirectory().appendingPathComponent("demo.sqlite").path
+    do { _ = try DemoCommand.buildLedger(at: path) } catch { Issue.record("demo ledger: \(error)") }
+    return path
+}()
+
+let asOf = "2026-11-15"
+
+@Suite struct DemoLedgerTests {
+    @Test func demoImportsEverythingWithoutProblems() throws {
+        let store = try LedgerStore(path: demoLedger)
+        #expect(try store.transactionCount() == 678)   // 668 statement transactions + 10 invoices
+        #expect(try store.invoices().count == 10)
+        #expect(try store.balanceChecks().allSatisfy(\.holds))
+        #expect(try store.rateCount() == 7240)
+    }
+
+    @Test func reimportingTheDemoFilesAddsNothing() throws {
+        let copy = Fixtures.temporaryDirectory().appendingPathComponent("again.sqlite").path
+        _ = try DemoCommand.buildLedger(at: copy)
+        let before = try LedgerStore(path: copy).transactionCount()
+        let out = try DemoCommand.buildLedger(at: copy)
+        #expect(try LedgerStore(path: copy).transactionCount() == before)
+        #expect(out.contains("16 files: 0 new, 717 already in the ledger"))
+    }
+
+    @Test func exportLoadsInHledgerWithTheSameBalances() throws {
+        let r = SaldoCLI.capture(["export", "--format", "hledger", "--ledger", demoLedger])
+        #expect(r.status == 0)
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("demo.journal").path
+        try r.out.write(toFile: file, atomically: true, encoding: .utf8)
+        guard let h = hledgerBalances(file) else { return }
+        #expect(h == (try saldoBalances(try LedgerStore(path: demoLedger))))
+    }
+
+    @Test func exportPassesBeanCheckWithTheSameBalances() throws {
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("demo.beancount").path
+        #expect(SaldoCLI.capture(["export", "--format", "beancount", "--ledger", demoLedger, "-o", file]).status == 0)
+        guard let b = beancountBalances(file) else { return }
+        var expected: [String: String] = [:]
+        for (k, v) in try saldoBalances(try LedgerStore(path: demoLedger)) {
+            let parts = k.split(separator: "|")
+            expected["\(JournalWriter.beancountAccount(try Account(String(parts[0]))))|\(parts[1])"] = v
+        }
+        #expect(b == expected)
+    }
+
+    /// The per-month, per-currency sums of `report monthly` (its `original` figures) equal what
+    /// hledger computes from the exported journal.
+    @Test func monthlyOriginalSumsAgreeWithHledger() throws {
+        let r = SaldoCLI.capture(["report", "monthly", "--format", "json", "--show-original", "--ledger", demoLedger])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        var saldo: [String: String] = [:]     // "2026-03|USD|gross" → decimal
+        for m in json["months"] as! [[String: Any]] {
+            let month = m["month"] as! String
+            for (cur, figs) in m["original"] as! [String: [String: String]] {
+                for k in ["gross", "fees"] { saldo["\(month)|\(cur)|\(k)"] = try ExactDecimal(figs[k]!).normalized.description }
+            }
+        }
+        let exported = SaldoCLI.capture(["export", "--format", "hledger", "--ledger", demoLedger])
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("m.journal").path
+        try exported.out.write(toFile: file, atomically: true, encoding: .utf8)
+        var hledger: [String: String] = [:]
+        for (query, key, flip) in [("^income", "gross", true), ("^expenses:fees", "fees", false)] {
+            guard let out = requireTool("hledger", ["-f", file, "bal", query, "-M", "--depth", query == "^income" ? "1" : "2", "--layout=bare", "-O", "csv", "--no-total"],
+                                        install: "apt-get install -y hledger") else { return }
+            let lines = out.out.split(separator: "\n").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\r")) } }
+            let header = lines[0]
+            for row in lines.dropFirst() {
+                for (i, cell) in row.enumerated() where i >= 2 {
+                    guard let v = try? ExactDecimal(cell), !v.isZero else { continue }
+                    // hledger's monthly columns are headed 2025-01 (or 2025-01-01..); take the month.
+                    let month = String(header[i].prefix(7))
+                    let k = "\(month)|\(row[1])|\(key)"
+                    let value = flip ? -v : v
+                    hledger[k] = ((hledger[k].flatMap { try? ExactDecimal($0) } ?? ExactDecimal(0)) + value).normalized.description
+                }
+            }
+        }
+        let nonZero = saldo.filter { (try? ExactDecimal($0.value))?.isZero == false }
+        #expect(!nonZero.isEmpty)
+        #expect(nonZero == hledger)
+    }
+}
