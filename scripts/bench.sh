@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Saldo's benchmark: speed floors from the issues, measured with release builds on this machine.
+# Prints each measurement and the ratio it is judged by. Not part of `swift test`.
+#
+#   scripts/bench.sh            # everything (about 5 minutes on 2 cores)
+#   scripts/bench.sh import     # only the import benchmark (also: report, invoices, forecast)
+#
+# Needs: python3, sqlite3 (the import floor), GNU time (peak memory); ledger-cli is measured when installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+OUT="${BENCH_OUT:-bench-out}"
+mkdir -p "$OUT"
+swift build -c release --product saldo 2>&1 | tail -1
+SALDO=.build/release/saldo
+TIME=/usr/bin/time
+
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
+# Runs a command N times, prints the best wall time in seconds.
+best_of() {
+  local n=$1; shift
+  python3 - "$n" "$@" <<'PY'
+import subprocess, sys, time
+n = int(sys.argv[1]); cmd = sys.argv[2:]
+best = None
+for _ in range(n):
+    t = time.perf_counter(); subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True); d = time.perf_counter() - t
+    best = d if best is None or d < best else best
+print(f"{best:.3f}")
+PY
+}
+
+if [ "$what" = all ] || [ "$what" = import ]; then
+  echo "== import: 1,000,000-row PayPal-style CSV"
+  [ -f "$OUT/paypal-1m.csv" ] || python3 scripts/gen_paypal_csv.py --rows 1000000 --out "$OUT/paypal-1m.csv"
+  [ -f "$OUT/paypal-10k.csv" ] || python3 scripts/gen_paypal_csv.py --rows 10000 --out "$OUT/paypal-10k.csv"
+  rm -f "$OUT/floor.sqlite"
+  floor=$(best_of 1 sqlite3 "$OUT/floor.sqlite" ".mode csv" ".import $OUT/paypal-1m.csv paypal")
+  rm -f "$OUT/import-1m.sqlite"*
+  $TIME -f "%e %M" -o "$OUT/time.txt" $SALDO import "$OUT/paypal-1m.csv" --ledger "$OUT/import-1m.sqlite" > "$OUT/import-1m.log" || true
+  read -r wall kib < "$OUT/time.txt"
+  tail -1 "$OUT/import-1m.log"
+  echo "sqlite3 .import:      ${floor} s"
+  echo "saldo import:         ${wall} s, peak memory $((kib / 1024)) MiB"
+  python3 -c "import sys; r=float(sys.argv[1])/float(sys.argv[2]); print(f'ratio saldo/sqlite3:  {r:.2f} (floor: at most 1.5); memory floor: under 1024 MiB')" "$wall" "$floor"
+  rm -f "$OUT/import-10k.sqlite"*
+  small=$(best_of 3 sh -c "rm -f $OUT/import-10k.sqlite*; $SALDO import $OUT/paypal-10k.csv --ledger $OUT/import-10k.sqlite")
+  echo "10,000 rows, process start included: ${small} s (floor: under 0.5 s)"
+fi
+
+if [ "$what" = all ] || [ "$what" = report ]; then
+  for n in 100000 1000000; do
+    echo "== report monthly on $n transactions"
+    L="$OUT/report-$n.sqlite"
+    [ -f "$L" ] || $SALDO bench ledger --transactions "$n" --keep "$L" > /dev/null
+    $SALDO rates import --ledger "$L" fixtures/ecb/eurofxref-hist-slice.csv > /dev/null 2>&1 || true
+    # The synthetic ledger spans 2018-2026; rates for the years before the slice come from the full history when present.
+    [ -f ../shared/data/ecb/eurofxref-hist.csv ] && $SALDO rates import --ledger "$L" ../shared/data/ecb/eurofxref-hist.csv > /dev/null 2>&1 || true
+    t=$(best_of 3 $SALDO report monthly --ledger "$L" --currency EUR)
+    echo "saldo report monthly: ${t} s (floor: $([ $n = 100000 ] && echo 0.3 || echo 2) s)"
+    if command -v ledger > /dev/null; then
+      J="$OUT/report-$n.journal"
+      [ -f "$J" ] || $SALDO export --ledger "$L" --format hledger -o "$J" 2> /dev/null
+      lt=$(best_of 1 ledger -f "$J" balance)
+      python3 -c "import sys; print(f'ledger-cli balance:   {float(sys.argv[1]):.3f} s (ratio ledger/saldo {float(sys.argv[1])/float(sys.argv[2]):.1f})')" "$lt" "$t"
+    fi
+  done
+fi
+
+if [ "$what" = all ] || [ "$what" = invoices ]; then
+  echo "== invoice parsing (typical 5-20 KB e-invoices, one core)"
+  bash scripts/fuzz-invoices.sh bench | tail -3
+fi
+
+if [ "$what" = all ] || [ "$what" = forecast ]; then
+  M3=../shared/data/forecasting/m3_data.json
+  if [ -f "$M3" ]; then
+    echo "== forecast accuracy: M3 monthly (h = 18), M3 monthly first 3 months, M3 quarterly"
+    $SALDO bench forecast --dataset m3-monthly --data "$M3"
+    $SALDO bench forecast --dataset m3-monthly --data "$M3" --horizon 3
+    $SALDO bench forecast --dataset m3-quarterly --data "$M3"
+  else
+    echo "== forecast: $M3 not found (the shared data folder); skipped"
+  fi
+fi
