@@ -8,10 +8,27 @@ struct Booker {
     let userRules: [CategoryRule]
     let balanceField: String?
     var sink: DiagnosticSink
+    let inst: String
+    let assets: Account
+    let fees: Account
+    let reserved: Account
+    let fallbackIncome: Account
+    /// Attribution and accounts per payer/description, computed once per distinct value.
+    var attributionCache: [String: Attribution] = [:]
+    var incomeCache: [String: Account] = [:]
+    let rulesSeeDescription: Bool
+    static let knownPlatformsLower = knownPlatforms.map { $0.lowercased() }
 
-    var inst: String { Account.normalizeComponent(profile.institution) }
-    var assets: Account { Account(.assets, profile.institution) }
-    var fees: Account { Account(.expenses, "fees", profile.institution) }
+    init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink) {
+        self.file = file; self.profile = profile; self.userRules = userRules; self.balanceField = balanceField; self.sink = sink
+        inst = Account.normalizeComponent(profile.institution)
+        assets = Account(.assets, profile.institution)
+        fees = Account(.expenses, "fees", profile.institution)
+        reserved = Account(.assets, profile.institution, "reserved")
+        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
+        fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        rulesSeeDescription = (userRules + profile.categoryRules).contains { $0.field?.lowercased() != "payee" && $0.field?.lowercased() != "name" }
+    }
     static let pending = Account(.assets, "transfers", "pending")
     static let uncategorized = Account(.expenses, "uncategorized")
 
@@ -66,6 +83,7 @@ struct Booker {
         }
 
         var keyCounts: [String: Int] = [:]
+        keyCounts.reserveCapacity(ms.count)
         out.transactions.reserveCapacity(ms.count)
         for i in order {
             let m = ms[i]
@@ -215,29 +233,45 @@ struct Booker {
 
     struct Attribution { var platform: String?; var client: String?; var account: Account? }
 
-    func attribute(_ m: Movement, payer: String?) -> Attribution {
-        let hay = [payer, m.name, m.description].compactMap { $0 }
-        for rule in userRules + profile.categoryRules {
+    mutating func attribute(_ m: Movement, payer: String?) -> Attribution {
+        let cacheKey = (payer ?? "") + "\u{1}" + (m.name ?? "") + (rulesSeeDescription || (payer == nil && m.name == nil) ? "\u{1}" + m.description : "")
+        if let a = attributionCache[cacheKey] { return a }
+        let hay = [payer, m.name].compactMap { $0 } + (payer == nil && m.name == nil ? [m.description] : [])
+        var result = Attribution(platform: nil, client: nil, account: nil)
+        ruleLoop: for rule in userRules + profile.categoryRules {
             let fields: [String]
             switch rule.field?.lowercased() {
             case "payee", "name": fields = [payer, m.name].compactMap { $0 }
             case "description": fields = [m.description]
-            default: fields = hay
+            default: fields = [payer, m.name, m.description].compactMap { $0 }
             }
             if fields.contains(where: { $0.range(of: rule.pattern, options: [.caseInsensitive, .diacriticInsensitive]) != nil }) {
-                return Attribution(platform: rule.platform, client: rule.client, account: rule.account.flatMap { try? Account($0) })
+                result = Attribution(platform: rule.platform, client: rule.client, account: rule.account.flatMap { try? Account($0) })
+                attributionCache[cacheKey] = result
+                return result
             }
         }
-        for p in Booker.knownPlatforms where hay.contains(where: { $0.range(of: p, options: .caseInsensitive) != nil }) {
-            if HeaderText.normalize(p) == HeaderText.normalize(profile.institution) { continue }
-            return Attribution(platform: p, client: nil, account: nil)
+        let lowered = hay.map { $0.lowercased() }
+        let own = profile.institution.lowercased()
+        for (i, p) in Booker.knownPlatformsLower.enumerated() where p != own && lowered.contains(where: { $0.contains(p) }) {
+            result = Attribution(platform: Booker.knownPlatforms[i], client: nil, account: nil)
+            break
         }
-        return Attribution(platform: nil, client: nil, account: nil)
+        attributionCache[cacheKey] = result
+        return result
+    }
+
+    mutating func income(_ name: String) -> Account {
+        if let a = incomeCache[name] { return a }
+        let a = Account(.income, name)
+        incomeCache[name] = a
+        return a
     }
 
     /// The payer named in a description when the row has no name column: `Payment from ACME`,
     /// `Received money from ACME with reference …`.
     static func payerFromDescription(_ d: String) -> String? {
+        guard let f = d.utf8.first, f == 0x52 || f == 0x72 || f == 0x50 || f == 0x70 || f == 0x5A || f == 0x7A else { return nil }
         for prefix in ["Received money from ", "Payment from ", "Received from ", "Pago de ", "Zahlung von "] {
             if d.lowercased().hasPrefix(prefix.lowercased()) {
                 var rest = String(d.dropFirst(prefix.count))
@@ -250,14 +284,12 @@ struct Booker {
         return nil
     }
 
-    func ordinary(_ m: Movement) -> Transaction {
+    mutating func ordinary(_ m: Movement) -> Transaction {
         let payer = (m.name?.isEmpty == false ? m.name : nil) ?? Booker.payerFromDescription(m.description)
         let attr = attribute(m, payer: payer)
         let incomePlatform = attr.platform
         let client = attr.client ?? (incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
-        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
-        let fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
-        let incomeAccount = attr.account ?? (incomePlatform.map { Account(.income, $0) } ?? client.map { Account(.income, $0) } ?? fallbackIncome)
+        let incomeAccount = attr.account ?? (incomePlatform.map { income($0) } ?? client.map { income($0) } ?? fallbackIncome)
         let expenseAccount = attr.account ?? Booker.uncategorized
         let counter: Account
         let kind: TransactionKind
@@ -269,7 +301,7 @@ struct Booker {
         case .chargeback: counter = incomeAccount; kind = .chargeback
         case .payout: counter = attr.account ?? Booker.pending; kind = .payout
         case .deposit, .fundingDeposit: counter = attr.account ?? Booker.pending; kind = .transfer
-        case .transfer: counter = Account(.assets, profile.institution, "reserved"); kind = .transfer
+        case .transfer: counter = reserved; kind = .transfer
         case .adjustment:
             counter = m.net >= 0 ? Account(.income, "adjustments", profile.institution) : Account(.expenses, "adjustments", profile.institution)
             kind = .adjustment
@@ -300,10 +332,14 @@ struct Booker {
         var byCurrency: [CurrencyCode: [Int]] = [:]
         var currencies: [CurrencyCode] = []
         var closing: [CurrencyCode: BalanceCheck] = [:]
+        var lists: [[Int]] = []
         for i in order where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
-            if byCurrency[ms[i].currency] == nil { currencies.append(ms[i].currency) }
-            byCurrency[ms[i].currency, default: []].append(i)
+            // A file holds a handful of currencies: a linear search beats hashing here.
+            let c = ms[i].currency
+            if let k = currencies.firstIndex(of: c) { lists[k].append(i) } else { currencies.append(c); lists.append([i]) }
         }
+        for (k, c) in currencies.enumerated() { byCurrency[c] = lists[k] }
+        lists = []
         for cur in currencies {
             let rows = byCurrency[cur]!
             var k = 0
