@@ -43,6 +43,8 @@ struct CSVStatementReader {
     var fast = FastAmount(notation: .point)
     var currencyCache: [String: CurrencyCode] = [:]
     var fixedCurrency: CurrencyCode?
+    /// Lines read but not transactions (footers, totals).
+    var skipped: [FilteredRow] = []
     /// Day/month/year components of every readable date, in file order (for the order tie-break).
     var datePartsSeen: [(Int32, Int32, Int32, Bool)] = []
 

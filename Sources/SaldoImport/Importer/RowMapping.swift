@@ -29,6 +29,12 @@ extension CSVStatementReader {
             }
             guard let d = day, let pp = parts else {
                 let raw = text(r, .date) ?? ""
+                // A summary or footer line ("Total;;;;") has no date and no amount: not a transaction.
+                if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) {
+                    skipped.append(FilteredRow(location: SourceLocation(file: file, line: Int(rows[r].line), record: Int(rows[r].record)),
+                                               reason: "not a transaction: no date and no amount", summary: raw))
+                    continue
+                }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
                                 hint: "fix the cell, or say the file's date order with --date-format"))
                 continue

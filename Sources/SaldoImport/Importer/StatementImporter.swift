@@ -57,7 +57,7 @@ public enum StatementImporter {
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
         let out = booker.book(&movements)
         result.transactions = out.transactions
-        result.filtered = out.filtered
+        result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
         result.problems = booker.sink.finish(file: fileName)
         return result
