@@ -49,7 +49,7 @@ import SaldoCore
         let text = "Währung,Betrag\nEUR,\"1,00\"\n"
         func decode(_ d: Data) throws -> (String, TextEncoding) {
             let r = try TextDecoding.decode(d, file: "f").get()
-            return (String(decoding: r.bytes, as: UTF8.self), r.encoding)
+            return (String(decoding: r.bytes.array, as: UTF8.self), r.encoding)
         }
         #expect(try decode(Data(text.utf8)) == (text, .utf8))
         #expect(try decode(Data([0xEF, 0xBB, 0xBF] + Array(text.utf8))) == (text, .utf8BOM))

@@ -327,11 +327,8 @@ struct Booker {
     /// the balance after the whole group.
     mutating func balanceChecks(_ ms: [Movement], order: [Int]) -> [BalanceCheck] {
         var checks: [BalanceCheck] = []
-        var running: [CurrencyCode: Int64] = [:]
-        var lastRows: [CurrencyCode: [Int]] = [:]
         var byCurrency: [CurrencyCode: [Int]] = [:]
         var currencies: [CurrencyCode] = []
-        var closing: [CurrencyCode: BalanceCheck] = [:]
         var lists: [[Int]] = []
         for i in order where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
             // A file holds a handful of currencies: a linear search beats hashing here.
@@ -342,6 +339,9 @@ struct Booker {
         lists = []
         for cur in currencies {
             let rows = byCurrency[cur]!
+            var runningC: Int64? = nil
+            var lastRowsC: [Int] = []
+            var closingC: Int? = nil
             var k = 0
             while k < rows.count {
                 var e = k + 1
@@ -351,51 +351,51 @@ struct Booker {
                 let group = Array(rows[k..<e])
                 k = e
                 guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
-                    if let r = running[cur] { running[cur] = r + group.reduce(0) { $0 + ms[$1].net } }
+                    if let r = runningC { runningC = r + group.reduce(0) { $0 + ms[$1].net } }
                     continue
                 }
-                if running[cur] == nil {
+                if runningC == nil {
                     // Opening balance: derived from the first row that states one.
                     var before: Int64 = ms[firstStated].balance! - ms[firstStated].net
                     for j in group { if j == firstStated { break }; before -= ms[j].net }
-                    running[cur] = before
+                    runningC = before
                 }
-                let start = running[cur]!
+                let start = runningC!
                 // Row by row first.
                 var r = start
                 var rowOK = true
-                var rowChecks: [BalanceCheck] = []
+                var lastChecked = -1
                 for j in group {
                     r += ms[j].net
                     if let b = ms[j].balance {
-                        rowChecks.append(check(ms[j], stated: b, computed: r))
+                        lastChecked = j
                         if b != r { rowOK = false }
                     }
                 }
                 let end = r
                 if rowOK {
-                    if let lastCheck = rowChecks.last { closing[cur] = lastCheck }
-                    running[cur] = end; lastRows[cur] = group; continue
+                    if lastChecked >= 0 { closingC = lastChecked }
+                    runningC = end; lastRowsC = group; continue
                 }
                 if group.count > 1, let j = group.first(where: { ms[$0].balance == end }) {
-                    closing[cur] = check(ms[j], stated: end, computed: end)
-                    running[cur] = end; lastRows[cur] = group
+                    closingC = j
+                    runningC = end; lastRowsC = group
                     continue
                 }
                 let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start + prefixSum(ms, group, upTo: $0) } ?? group.last!
                 let stated = ms[bad].balance ?? end
                 let computed = start + prefixSum(ms, group, upTo: bad)
                 checks.append(check(ms[bad], stated: stated, computed: computed))
-                let around = (lastRows[cur] ?? []).suffix(2) + group.prefix(3)
+                let around = lastRowsC.suffix(2) + group.prefix(3)
                 let context = around.map { "line \(ms[$0].line) (\(ms[$0].day) \(ms[$0].money.decimalString) balance \(ms[$0].balance.map { Money(minorUnits: $0, currency: cur).decimalString } ?? "-"))" }.joined(separator: "; ")
                 let diff = Money(minorUnits: stated - computed, currency: cur)
                 sink.add(.warning("import.balance", "running balance breaks: the file states \(Money(minorUnits: stated, currency: cur)) after this row, but the rows before it add up to \(Money(minorUnits: computed, currency: cur)) (difference \(diff.decimalString))",
                                   at: SourceLocation(file: file, line: ms[bad].line, record: ms[bad].index + 1, field: balanceField),
                                   hint: "a row may be missing or altered near here; rows around it: \(context)"))
-                running[cur] = ms[group.last!].balance ?? end
-                lastRows[cur] = group
+                runningC = ms[group.last!].balance ?? end
+                lastRowsC = group
             }
-            if let c = closing[cur] { checks.append(c) }
+            if let j = closingC, let b = ms[j].balance { checks.append(check(ms[j], stated: b, computed: b)) }
         }
         return checks
     }

@@ -64,7 +64,7 @@ struct CSVStatementReader {
         // The field's own line: the record's, plus the newlines inside earlier quoted fields.
         var line = Int(rows[row].line)
         if rows[row].multiline, let (a, _, _) = span(row, role), let first = firstSpanStart(row) {
-            line += tokenizer.bytes[first..<a].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            line += tokenizer.bytes.withUnsafeBufferPointer { p in p[first..<a].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         }
         return SourceLocation(file: file, line: line, column: (fit.columns[role] ?? 0) + 1, record: Int(rows[row].record), field: headerNames[role])
     }

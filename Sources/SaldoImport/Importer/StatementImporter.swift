@@ -15,16 +15,16 @@ public enum StatementImporter {
         case .success(let d): decoded = d
         }
         result.encoding = decoded.encoding.rawValue
-        if decoded.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if decoded.bytes.withUnsafeBufferPointer({ $0.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } }) {
             result.problems = [.error("csv.empty", "the file is empty: expected a header row and at least one transaction",
                                       at: SourceLocation(file: fileName), hint: "export the statement again; make sure the period holds transactions")]
             return result
         }
-        if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes) {
-            return Norma43Reader.read(decoded.bytes, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
+        if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
+            return Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
         }
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
-        let tokenizer = CSVTokenizer(bytes: decoded.bytes, delimiter: delimiter)
+        let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
         let candidates: [HeaderCandidate]
         do { candidates = try headerCandidates(tokenizer) } catch {
             result.problems = [syntax(error, fileName)]
@@ -52,6 +52,9 @@ public enum StatementImporter {
             return result
         }
         var movements = reader.movements(notation: n, order: o)
+        // The column spans are no longer needed: free them before booking (large files).
+        reader.spans = []
+        reader.datePartsSeen = []
         if separateFeeRows(profile) { markSeparateFees(&movements) }
         var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
