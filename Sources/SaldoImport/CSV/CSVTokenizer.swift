@@ -151,12 +151,14 @@ public struct CSVTokenizer: Sendable {
 
     /// The text of a field, trimmed of spaces and tabs at both ends.
     public func trimmedText(_ f: CSVField) -> String {
-        var a = f.start, b = f.end
-        bytes.withUnsafeBufferPointer { p in
+        let s = bytes.withUnsafeBufferPointer { p -> String in
+            var a = f.start, b = f.end
             while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
             while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
+            if a >= b { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: p[a..<b]), as: UTF8.self)
         }
-        return text(CSVField(start: a, end: b, line: f.line, quoted: f.quoted, escapedQuotes: f.escapedQuotes))
+        return f.escapedQuotes ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
     }
 
     /// Guesses the delimiter among `,` `;` tab `|` from the first records: the candidate that gives

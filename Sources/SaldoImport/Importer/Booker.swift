@@ -163,26 +163,27 @@ struct Booker {
     func pairConversions(_ ms: [Movement], order: [Int], partner: inout [Int]) {
         let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil }
         if legs.isEmpty { return }
-        let ids = Set(legs.compactMap { ms[$0].id })
         var idCount: [String: Int] = [:]
+        idCount.reserveCapacity(legs.count)
         for i in legs { if let id = ms[i].id { idCount[id, default: 0] += 1 } }
-        var groups: [String: [Int]] = [:]
-        var groupOrder: [String] = []
+        // Three kinds of group key, kept apart without building strings.
+        var byRef: [String: Int] = [:], byID: [String: Int] = [:], byTime: [Int: Int] = [:]
+        var groups: [[Int]] = []
         for i in legs {
             let m = ms[i]
-            var key: String
+            let g: Int
             if let r = m.ref, !r.isEmpty {
-                if ids.contains(r), let id = m.id { key = "r:" + min(id, r) } else { key = "r:" + r }
+                let key = idCount[r] != nil ? (m.id.map { min($0, r) } ?? r) : r
+                if let k = byRef[key] { g = k } else { g = groups.count; byRef[key] = g; groups.append([]) }
             } else if let id = m.id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
-                key = "i:" + id
+                if let k = byID[id] { g = k } else { g = groups.count; byID[id] = g; groups.append([]) }
             } else {
-                key = "t:\(m.day.ordinal):\(m.seconds)"
+                let key = m.day.ordinal &* 100_000 &+ m.seconds
+                if let k = byTime[key] { g = k } else { g = groups.count; byTime[key] = g; groups.append([]) }
             }
-            if groups[key] == nil { groupOrder.append(key) }
-            groups[key, default: []].append(i)
+            groups[g].append(i)
         }
-        for key in groupOrder {
-            let g = groups[key]!
+        for g in groups {
             var neg = g.filter { ms[$0].net < 0 }
             var pos = g.filter { ms[$0].net > 0 }
             while let a = neg.first {
