@@ -289,7 +289,9 @@ struct Booker {
         let payer = (m.name?.isEmpty == false ? m.name : nil) ?? Booker.payerFromDescription(m.description)
         let attr = attribute(m, payer: payer)
         let incomePlatform = attr.platform
-        let client = attr.client ?? (incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
+        // Only money that came from someone has a client; a shop paid by the user is just the payee.
+        let fromCounterparty = m.cls == .earning || m.cls == .chargeback || (m.cls == .refund && m.net < 0)
+        let client = attr.client ?? (fromCounterparty && incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
         let incomeAccount = attr.account ?? (incomePlatform.map { income($0) } ?? client.map { income($0) } ?? fallbackIncome)
         let expenseAccount = attr.account ?? Booker.uncategorized
         let counter: Account

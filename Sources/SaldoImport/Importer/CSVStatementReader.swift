@@ -43,6 +43,8 @@ struct CSVStatementReader {
     var fast = FastAmount(notation: .point)
     var currencyCache: [String: CurrencyCode] = [:]
     var fixedCurrency: CurrencyCode?
+    /// Reports the share of the work done (0…1) on large files.
+    var progress: (@Sendable (Double) -> Void)?
     /// Lines read but not transactions (footers, totals).
     var skipped: [FilteredRow] = []
     /// Day/month/year components of every readable date, in file order (for the order tie-break).
@@ -102,7 +104,9 @@ struct CSVStatementReader {
         let nUsed = usedRoles.count
         let colIndex = usedRoles.map { fit.columns[$0]! }
         let bytes = tokenizer.bytes
+        let total = max(1, bytes.count)
         while try t.next(into: &rec) {
+            if let p = progress, rec.number & 0xFFFF == 0 { p(0.4 * Double(t.position) / Double(total)) }
             if rec.number <= fit.headerRecord { continue }
             if rec.fields.allSatisfy({ $0.isEmpty }) { continue }
             if rec.fields.count == 1 && !profile.columns.isEmpty && fit.columns.count > 1 { continue }

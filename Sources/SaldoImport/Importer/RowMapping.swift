@@ -16,6 +16,7 @@ extension CSVStatementReader {
         let bytes = tokenizer.bytes
 
         for r in 0..<rows.count {
+            if let p = progress, r & 0xFFFF == 0 { p(0.4 + 0.4 * Double(r) / Double(max(1, rows.count))) }
             // Date.
             guard let (da, db, _) = span(r, .date), db > da else {
                 sink.add(.error("csv.date", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))

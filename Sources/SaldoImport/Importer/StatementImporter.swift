@@ -6,8 +6,11 @@ import SaldoCore
 public enum StatementImporter {
     /// Reads one file. The profile is detected from the content (header signature, or the
     /// Norma 43 record structure), never from `fileName`, which is used only in locations.
+    ///
+    /// `progress`, when given, is called from time to time with the share of the work done (0…1),
+    /// so that a terminal can show progress for large files; it is called on the caller's thread.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
-                            userProfiles: [UserProfile] = []) -> StatementReadResult {
+                            userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
@@ -34,6 +37,7 @@ public enum StatementImporter {
         guard let (profile, fit, texts) = detect(profiles, candidates, userCount: userProfiles.count, result: &result) else { return result }
         result.profile = profile.name
         var reader = CSVStatementReader(file: fileName, tokenizer: tokenizer, profile: profile, fit: fit, headerTexts: texts, options: options)
+        reader.progress = progress
         let evidence: (NumberEvidence, DateEvidence)
         do { evidence = try reader.scan() } catch {
             result.problems = [syntax(error, fileName)]
@@ -63,6 +67,7 @@ public enum StatementImporter {
         result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
         result.problems = booker.sink.finish(file: fileName)
+        progress?(1.0)
         return result
     }
 
