@@ -213,7 +213,8 @@ struct Booker {
 
     /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
     func singleConversion(_ m: Movement) -> Transaction {
-        let c = m.counter!
+        // Callers only book single-row conversions that carry their other side.
+        let c = m.counter ?? .zero(m.currency)
         var postings: [Posting]
         if m.net < 0 {
             let converted = Money(minorUnits: m.net + m.conversionFee, currency: m.currency)
@@ -354,13 +355,13 @@ struct Booker {
                 let group = Array(rows[k..<e])
                 k = e
                 guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
-                    if let r = runningC { runningC = r + group.reduce(0) { $0 + ms[$1].net } }
+                    if let r = runningC { runningC = r &+ group.reduce(Int64(0)) { $0 &+ ms[$1].net } }
                     continue
                 }
                 if runningC == nil {
                     // Opening balance: derived from the first row that states one.
-                    var before: Int64 = ms[firstStated].balance! - ms[firstStated].net
-                    for j in group { if j == firstStated { break }; before -= ms[j].net }
+                    var before: Int64 = ms[firstStated].balance! &- ms[firstStated].net
+                    for j in group { if j == firstStated { break }; before = before &- ms[j].net }
                     runningC = before
                 }
                 let start = runningC!
@@ -369,7 +370,7 @@ struct Booker {
                 var rowOK = true
                 var lastChecked = -1
                 for j in group {
-                    r += ms[j].net
+                    r = r &+ ms[j].net
                     if let b = ms[j].balance {
                         lastChecked = j
                         if b != r { rowOK = false }
@@ -385,13 +386,13 @@ struct Booker {
                     runningC = end; lastRowsC = group
                     continue
                 }
-                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start + prefixSum(ms, group, upTo: $0) } ?? group.last!
+                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start &+ prefixSum(ms, group, upTo: $0) } ?? group.last!
                 let stated = ms[bad].balance ?? end
-                let computed = start + prefixSum(ms, group, upTo: bad)
+                let computed = start &+ prefixSum(ms, group, upTo: bad)
                 checks.append(check(ms[bad], stated: stated, computed: computed))
                 let around = lastRowsC.suffix(2) + group.prefix(3)
                 let context = around.map { "line \(ms[$0].line) (\(ms[$0].day) \(ms[$0].money.decimalString) balance \(ms[$0].balance.map { Money(minorUnits: $0, currency: cur).decimalString } ?? "-"))" }.joined(separator: "; ")
-                let diff = Money(minorUnits: stated - computed, currency: cur)
+                let diff = Money(minorUnits: stated &- computed, currency: cur)
                 sink.add(.warning("import.balance", "running balance breaks: the file states \(Money(minorUnits: stated, currency: cur)) after this row, but the rows before it add up to \(Money(minorUnits: computed, currency: cur)) (difference \(diff.decimalString))",
                                   at: SourceLocation(file: file, line: ms[bad].line, record: ms[bad].index + 1, field: balanceField),
                                   hint: "a row may be missing or altered near here; rows around it: \(context)"))
@@ -405,7 +406,7 @@ struct Booker {
 
     func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {
         var s: Int64 = 0
-        for g in group { s += ms[g].net; if g == j { break } }
+        for g in group { s = s &+ ms[g].net; if g == j { break } }
         return s
     }
 

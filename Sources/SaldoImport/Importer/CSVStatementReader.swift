@@ -60,6 +60,10 @@ struct CSVStatementReader {
         }
     }
 
+    /// Amounts above 10^13 units (10^15 minor units) are refused, so that sums of a million rows
+    /// cannot overflow.
+    static let maxMinorUnits: UInt64 = 1_000_000_000_000_000
+
     static let amountRoles: [ColumnRole] = [.gross, .fee, .net, .amount, .credit, .debit, .balance, .totalFees, .sourceFee, .targetFee, .sourceAmount, .targetAmount, .exchangeToAmount]
 
     func loc(_ row: Int, _ role: ColumnRole) -> SourceLocation {

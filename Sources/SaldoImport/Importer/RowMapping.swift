@@ -197,12 +197,18 @@ extension CSVStatementReader {
         let fast = self.fast
         let r = tokenizer.bytes.withUnsafeBufferPointer { fast.parse($0, a, b, exponent: cur.exponent) }
         switch r {
-        case .value(let v): return .some(v)
+        case .value(let v) where v.magnitude <= CSVStatementReader.maxMinorUnits: return .some(v)
+        case .value:
+            let raw = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false))
+            sink.add(Diagnostic(severity, code: "csv.amount", "amount \"\(raw)\" is too large (more than 10 trillion)", at: loc(row, role),
+                                hint: "check the cell; amounts this large are not statement amounts"))
+            return nil
         case .empty: return .some(nil)
         case .fallback, .tooManyDecimals, .overflow:
             let raw = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false))
-            do {
+            do throws(MoneyError) {
                 let m = try Money(parsing: raw, currency: cur, notation: notation)
+                if m.minorUnits.magnitude > CSVStatementReader.maxMinorUnits { throw MoneyError.overflow(raw) }
                 return .some(m.minorUnits)
             } catch {
                 let what: String
