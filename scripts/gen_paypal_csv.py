@@ -55,7 +55,7 @@ def main():
     balance = {c: 0 for c in CURRENCIES}
     rows = []
     counter = 0
-    t = 1577836800  # 2020-01-01 00:00:00 UTC
+    t = 1578873600  # 2020-01-13 00:00:00 UTC: the first day already says day-first
 
     def new_id():
         nonlocal counter

@@ -131,7 +131,7 @@ struct Booker {
             t.timestamp = m.timestamp
             t.timeZone = m.timeZone
             do {
-                try t.validate()
+                try Booker.check(t)
                 out.transactions.append(t)
             } catch {
                 sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
@@ -139,6 +139,20 @@ struct Booker {
         }
         out.checks = balanceChecks(ms, order: order)
         return out
+    }
+
+    /// `Transaction.validate()`, with a shortcut for the common single-currency case without
+    /// costs (same verdict, no dictionary).
+    static func check(_ t: Transaction) throws(LedgerError) {
+        guard t.postings.count >= 2, let c = t.postings.first?.amount.currency,
+              t.postings.allSatisfy({ $0.cost == nil && $0.amount.currency == c }) else { return try t.validate() }
+        var sum: Int64 = 0
+        for p in t.postings {
+            let (v, o) = sum.addingReportingOverflow(p.amount.minorUnits)
+            if o { return try t.validate() }
+            sum = v
+        }
+        if sum != 0 { try t.validate() }
     }
 
     func summary(_ m: Movement) -> String {
@@ -236,7 +250,11 @@ struct Booker {
     struct Attribution { var platform: String?; var client: String?; var account: Account? }
 
     mutating func attribute(_ m: Movement, payer: String?) -> Attribution {
-        let cacheKey = (payer ?? "") + "\u{1}" + (m.name ?? "") + (rulesSeeDescription || (payer == nil && m.name == nil) ? "\u{1}" + m.description : "")
+        // The usual case (no rule reads descriptions, the row names its payer) keys the cache by
+        // the name itself, without building a string.
+        let cacheKey: String
+        if !rulesSeeDescription, let who = payer ?? m.name, payer == nil || m.name == nil || payer == m.name { cacheKey = who }
+        else { cacheKey = (payer ?? "") + "\u{1}" + (m.name ?? "") + "\u{1}" + m.description }
         if let a = attributionCache[cacheKey] { return a }
         let hay = [payer, m.name].compactMap { $0 } + (payer == nil && m.name == nil ? [m.description] : [])
         var result = Attribution(platform: nil, client: nil, account: nil)

@@ -109,6 +109,18 @@ struct CSVStatementReader {
         let colIndex = usedRoles.map { fit.columns[$0]! }
         let bytes = tokenizer.bytes
         let total = max(1, bytes.count)
+        // Reserve once from the size of the first records, so that large arrays are not
+        // copied while they grow.
+        var estimate = 1024
+        do {
+            var probe = tokenizer
+            var r2 = CSVRecord()
+            var n = 0
+            while n < 200, try probe.next(into: &r2) { n += 1 }
+            if n > 0 && probe.position > 0 { estimate = Int(Double(total) / (Double(probe.position) / Double(n)) * 1.05) + 16 }
+        }
+        rows.reserveCapacity(estimate)
+        spans.reserveCapacity(estimate * usedRoles.count * 2)
         while try t.next(into: &rec) {
             if let p = progress, rec.number & 0xFFFF == 0 { p(0.4 * Double(t.position) / Double(total)) }
             if rec.number <= fit.headerRecord { continue }
