@@ -38,13 +38,17 @@ public struct CSVSyntaxError: Error, Sendable {
 /// delimiters, doubled quotes and newlines, spaces between a closing quote and the delimiter,
 /// a space before an opening quote, and quotes inside unquoted fields (kept as text).
 public struct CSVTokenizer: Sendable {
-    public let bytes: [UInt8]
+    public let bytes: ByteBuffer
     public let delimiter: UInt8
     public private(set) var position = 0
     public private(set) var line = 1
     public private(set) var recordNumber = 0
 
     public init(bytes: [UInt8], delimiter: UInt8) {
+        self.init(buffer: ByteBuffer(bytes), delimiter: delimiter)
+    }
+
+    public init(buffer bytes: ByteBuffer, delimiter: UInt8) {
         self.bytes = bytes
         self.delimiter = delimiter
     }
@@ -147,19 +151,25 @@ public struct CSVTokenizer: Sendable {
 
     /// The text of a field, trimmed of spaces and tabs at both ends.
     public func trimmedText(_ f: CSVField) -> String {
-        var a = f.start, b = f.end
-        while a < b && (bytes[a] == 0x20 || bytes[a] == 0x09) { a += 1 }
-        while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09) { b -= 1 }
-        return text(CSVField(start: a, end: b, line: f.line, quoted: f.quoted, escapedQuotes: f.escapedQuotes))
+        let s = bytes.withUnsafeBufferPointer { p -> String in
+            var a = f.start, b = f.end
+            while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
+            while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
+            if a >= b { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: p[a..<b]), as: UTF8.self)
+        }
+        return f.escapedQuotes ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
     }
 
     /// Guesses the delimiter among `,` `;` tab `|` from the first records: the candidate that gives
     /// the most records sharing the same (largest) field count wins.
-    public static func sniffDelimiter(_ bytes: [UInt8]) -> UInt8 {
-        let sample = Array(bytes.prefix(64 * 1024))
+    public static func sniffDelimiter(_ bytes: [UInt8]) -> UInt8 { sniffDelimiter(ByteBuffer(bytes)) }
+
+    public static func sniffDelimiter(_ bytes: ByteBuffer) -> UInt8 {
+        let sample = bytes.prefix(64 * 1024)
         var best: (delim: UInt8, score: Int, width: Int) = (0x2C, -1, 0)
         for cand: UInt8 in [0x2C, 0x3B, 0x09, 0x7C] {
-            var t = CSVTokenizer(bytes: sample, delimiter: cand)
+            var t = CSVTokenizer(buffer: sample, delimiter: cand)
             var rec = CSVRecord()
             var counts: [Int: Int] = [:]
             var read = 0

@@ -17,27 +17,29 @@ public enum TextEncoding: String, Sendable, Equatable {
 /// control characters are refused as binary; UTF-32 and BOM-less UTF-16 are refused by name.
 public enum TextDecoding {
     public struct Decoded: Sendable {
-        public var bytes: [UInt8]
+        public var bytes: ByteBuffer
         public var encoding: TextEncoding
     }
 
-    public static func decode(_ data: Data, file: String) -> Result<Decoded, Diagnostic> {
-        let b = [UInt8](data)
+    public static func decode(_ input: Data, file: String) -> Result<Decoded, Diagnostic> {
+        let data = input.startIndex == 0 ? input : Data(input)
+        // Only the first bytes are copied for sniffing; the text itself is used in place.
+        let b = [UInt8](data.prefix(4096))
         let loc = SourceLocation(file: file)
         if b.count >= 4 && ((b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0) || (b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF)) {
             return .failure(.error("csv.encoding", "unsupported text encoding: the file starts with a UTF-32 byte-order mark",
                                    at: loc, hint: "save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it again"))
         }
         if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
-            let rest = Array(b[3...])
-            if let bad = firstInvalidUTF8(rest) {
+            let rest = Data(data.dropFirst(3))
+            if let bad = rest.withUnsafeBytes({ firstInvalidUTF8($0.bindMemory(to: UInt8.self)) }) {
                 return .failure(.error("csv.encoding", "the file declares UTF-8 (byte-order mark) but byte \(bad + 4) is not valid UTF-8",
                                        at: loc, hint: "re-export the file, or convert it to UTF-8"))
             }
-            return .success(Decoded(bytes: rest, encoding: .utf8BOM))
+            return .success(Decoded(bytes: ByteBuffer(rest), encoding: .utf8BOM))
         }
-        if b.count >= 2 && b[0] == 0xFF && b[1] == 0xFE { return utf16(b, littleEndian: true, file: file) }
-        if b.count >= 2 && b[0] == 0xFE && b[1] == 0xFF { return utf16(b, littleEndian: false, file: file) }
+        if b.count >= 2 && b[0] == 0xFF && b[1] == 0xFE { return utf16([UInt8](data), littleEndian: true, file: file) }
+        if b.count >= 2 && b[0] == 0xFE && b[1] == 0xFF { return utf16([UInt8](data), littleEndian: false, file: file) }
 
         // NUL bytes: BOM-less UTF-16, or binary data.
         let sample = b.prefix(4096)
@@ -58,36 +60,36 @@ public enum TextDecoding {
             return .failure(.error("csv.binary", "the file is not text: \(controls) of its first \(sample.count) bytes are control characters",
                                    at: loc, hint: "import the CSV or Norma 43 export itself, not a spreadsheet, PDF or archive"))
         }
-        if firstInvalidUTF8(b) == nil { return .success(Decoded(bytes: b, encoding: .utf8)) }
-        return .success(Decoded(bytes: windows1252ToUTF8(b), encoding: .windows1252))
+        if data.withUnsafeBytes({ firstInvalidUTF8($0.bindMemory(to: UInt8.self)) }) == nil {
+            return .success(Decoded(bytes: ByteBuffer(data), encoding: .utf8))
+        }
+        return .success(Decoded(bytes: ByteBuffer(windows1252ToUTF8([UInt8](data))), encoding: .windows1252))
     }
 
     /// Index of the first byte that breaks UTF-8, or nil when the whole buffer is valid.
-    static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
-        b.withUnsafeBufferPointer { p -> Int? in
-            let n = p.count
-            var i = 0
-            while i < n {
-                let c = p[i]
-                if c < 0x80 { i += 1; continue }
-                var need = 0
-                var minCode: UInt32 = 0
-                var code: UInt32 = 0
-                if c & 0xE0 == 0xC0 { need = 1; code = UInt32(c & 0x1F); minCode = 0x80 }
-                else if c & 0xF0 == 0xE0 { need = 2; code = UInt32(c & 0x0F); minCode = 0x800 }
-                else if c & 0xF8 == 0xF0 { need = 3; code = UInt32(c & 0x07); minCode = 0x10000 }
-                else { return i }
-                if i + need >= n { return i }
-                for k in 1...need {
-                    let d = p[i + k]
-                    if d & 0xC0 != 0x80 { return i }
-                    code = code << 6 | UInt32(d & 0x3F)
-                }
-                if code < minCode || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) { return i }
-                i += need + 1
+    static func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = p.count
+        var i = 0
+        while i < n {
+            let c = p[i]
+            if c < 0x80 { i += 1; continue }
+            var need = 0
+            var minCode: UInt32 = 0
+            var code: UInt32 = 0
+            if c & 0xE0 == 0xC0 { need = 1; code = UInt32(c & 0x1F); minCode = 0x80 }
+            else if c & 0xF0 == 0xE0 { need = 2; code = UInt32(c & 0x0F); minCode = 0x800 }
+            else if c & 0xF8 == 0xF0 { need = 3; code = UInt32(c & 0x07); minCode = 0x10000 }
+            else { return i }
+            if i + need >= n { return i }
+            for k in 1...need {
+                let d = p[i + k]
+                if d & 0xC0 != 0x80 { return i }
+                code = code << 6 | UInt32(d & 0x3F)
             }
-            return nil
+            if code < minCode || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) { return i }
+            i += need + 1
         }
+        return nil
     }
 
     static func utf16(_ b: [UInt8], littleEndian: Bool, file: String) -> Result<Decoded, Diagnostic> {
@@ -105,7 +107,7 @@ public enum TextDecoding {
             return .failure(.error("csv.encoding", "the file declares UTF-16 (byte-order mark) but holds invalid UTF-16 data",
                                    at: SourceLocation(file: file), hint: "re-export the file, or convert it to UTF-8"))
         }
-        return .success(Decoded(bytes: out, encoding: littleEndian ? .utf16LE : .utf16BE))
+        return .success(Decoded(bytes: ByteBuffer(out), encoding: littleEndian ? .utf16LE : .utf16BE))
     }
 
     /// Windows-1252 code points for bytes 0x80…0x9F (undefined ones map to the C1 control of the same value).
@@ -124,4 +126,20 @@ public enum TextDecoding {
         }
         return out
     }
+}
+
+/// The decoded text as UTF-8 bytes, held in a `Data` so that a UTF-8 file is read in place
+/// (no copy of a large file).
+public struct ByteBuffer: Sendable {
+    public let data: Data
+    public init(_ d: Data) { data = d.startIndex == 0 ? d : Data(d) }
+    public init(_ a: [UInt8]) { data = Data(a) }
+    public var count: Int { data.count }
+    @inline(__always)
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
+    }
+    public subscript(i: Int) -> UInt8 { data[i] }
+    public var array: [UInt8] { [UInt8](data) }
+    func prefix(_ n: Int) -> ByteBuffer { ByteBuffer(Data(data.prefix(n))) }
 }

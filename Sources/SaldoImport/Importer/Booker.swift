@@ -8,10 +8,27 @@ struct Booker {
     let userRules: [CategoryRule]
     let balanceField: String?
     var sink: DiagnosticSink
+    let inst: String
+    let assets: Account
+    let fees: Account
+    let reserved: Account
+    let fallbackIncome: Account
+    /// Attribution and accounts per payer/description, computed once per distinct value.
+    var attributionCache: [String: Attribution] = [:]
+    var incomeCache: [String: Account] = [:]
+    let rulesSeeDescription: Bool
+    static let knownPlatformsLower = knownPlatforms.map { $0.lowercased() }
 
-    var inst: String { Account.normalizeComponent(profile.institution) }
-    var assets: Account { Account(.assets, profile.institution) }
-    var fees: Account { Account(.expenses, "fees", profile.institution) }
+    init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink) {
+        self.file = file; self.profile = profile; self.userRules = userRules; self.balanceField = balanceField; self.sink = sink
+        inst = Account.normalizeComponent(profile.institution)
+        assets = Account(.assets, profile.institution)
+        fees = Account(.expenses, "fees", profile.institution)
+        reserved = Account(.assets, profile.institution, "reserved")
+        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
+        fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        rulesSeeDescription = (userRules + profile.categoryRules).contains { $0.field?.lowercased() != "payee" && $0.field?.lowercased() != "name" }
+    }
     static let pending = Account(.assets, "transfers", "pending")
     static let uncategorized = Account(.expenses, "uncategorized")
 
@@ -66,6 +83,7 @@ struct Booker {
         }
 
         var keyCounts: [String: Int] = [:]
+        keyCounts.reserveCapacity(ms.count)
         out.transactions.reserveCapacity(ms.count)
         for i in order {
             let m = ms[i]
@@ -113,7 +131,7 @@ struct Booker {
             t.timestamp = m.timestamp
             t.timeZone = m.timeZone
             do {
-                try t.validate()
+                try Booker.check(t)
                 out.transactions.append(t)
             } catch {
                 sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
@@ -121,6 +139,20 @@ struct Booker {
         }
         out.checks = balanceChecks(ms, order: order)
         return out
+    }
+
+    /// `Transaction.validate()`, with a shortcut for the common single-currency case without
+    /// costs (same verdict, no dictionary).
+    static func check(_ t: Transaction) throws(LedgerError) {
+        guard t.postings.count >= 2, let c = t.postings.first?.amount.currency,
+              t.postings.allSatisfy({ $0.cost == nil && $0.amount.currency == c }) else { return try t.validate() }
+        var sum: Int64 = 0
+        for p in t.postings {
+            let (v, o) = sum.addingReportingOverflow(p.amount.minorUnits)
+            if o { return try t.validate() }
+            sum = v
+        }
+        if sum != 0 { try t.validate() }
     }
 
     func summary(_ m: Movement) -> String {
@@ -145,26 +177,27 @@ struct Booker {
     func pairConversions(_ ms: [Movement], order: [Int], partner: inout [Int]) {
         let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil }
         if legs.isEmpty { return }
-        let ids = Set(legs.compactMap { ms[$0].id })
         var idCount: [String: Int] = [:]
+        idCount.reserveCapacity(legs.count)
         for i in legs { if let id = ms[i].id { idCount[id, default: 0] += 1 } }
-        var groups: [String: [Int]] = [:]
-        var groupOrder: [String] = []
+        // Three kinds of group key, kept apart without building strings.
+        var byRef: [String: Int] = [:], byID: [String: Int] = [:], byTime: [Int: Int] = [:]
+        var groups: [[Int]] = []
         for i in legs {
             let m = ms[i]
-            var key: String
+            let g: Int
             if let r = m.ref, !r.isEmpty {
-                if ids.contains(r), let id = m.id { key = "r:" + min(id, r) } else { key = "r:" + r }
+                let key = idCount[r] != nil ? (m.id.map { min($0, r) } ?? r) : r
+                if let k = byRef[key] { g = k } else { g = groups.count; byRef[key] = g; groups.append([]) }
             } else if let id = m.id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
-                key = "i:" + id
+                if let k = byID[id] { g = k } else { g = groups.count; byID[id] = g; groups.append([]) }
             } else {
-                key = "t:\(m.day.ordinal):\(m.seconds)"
+                let key = m.day.ordinal &* 100_000 &+ m.seconds
+                if let k = byTime[key] { g = k } else { g = groups.count; byTime[key] = g; groups.append([]) }
             }
-            if groups[key] == nil { groupOrder.append(key) }
-            groups[key, default: []].append(i)
+            groups[g].append(i)
         }
-        for key in groupOrder {
-            let g = groups[key]!
+        for g in groups {
             var neg = g.filter { ms[$0].net < 0 }
             var pos = g.filter { ms[$0].net > 0 }
             while let a = neg.first {
@@ -194,7 +227,8 @@ struct Booker {
 
     /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
     func singleConversion(_ m: Movement) -> Transaction {
-        let c = m.counter!
+        // Callers only book single-row conversions that carry their other side.
+        let c = m.counter ?? .zero(m.currency)
         var postings: [Posting]
         if m.net < 0 {
             let converted = Money(minorUnits: m.net + m.conversionFee, currency: m.currency)
@@ -215,29 +249,49 @@ struct Booker {
 
     struct Attribution { var platform: String?; var client: String?; var account: Account? }
 
-    func attribute(_ m: Movement, payer: String?) -> Attribution {
-        let hay = [payer, m.name, m.description].compactMap { $0 }
-        for rule in userRules + profile.categoryRules {
+    mutating func attribute(_ m: Movement, payer: String?) -> Attribution {
+        // The usual case (no rule reads descriptions, the row names its payer) keys the cache by
+        // the name itself, without building a string.
+        let cacheKey: String
+        if !rulesSeeDescription, let who = payer ?? m.name, payer == nil || m.name == nil || payer == m.name { cacheKey = who }
+        else { cacheKey = (payer ?? "") + "\u{1}" + (m.name ?? "") + "\u{1}" + m.description }
+        if let a = attributionCache[cacheKey] { return a }
+        let hay = [payer, m.name].compactMap { $0 } + (payer == nil && m.name == nil ? [m.description] : [])
+        var result = Attribution(platform: nil, client: nil, account: nil)
+        ruleLoop: for rule in userRules + profile.categoryRules {
             let fields: [String]
             switch rule.field?.lowercased() {
             case "payee", "name": fields = [payer, m.name].compactMap { $0 }
             case "description": fields = [m.description]
-            default: fields = hay
+            default: fields = [payer, m.name, m.description].compactMap { $0 }
             }
             if fields.contains(where: { $0.range(of: rule.pattern, options: [.caseInsensitive, .diacriticInsensitive]) != nil }) {
-                return Attribution(platform: rule.platform, client: rule.client, account: rule.account.flatMap { try? Account($0) })
+                result = Attribution(platform: rule.platform, client: rule.client, account: rule.account.flatMap { try? Account($0) })
+                attributionCache[cacheKey] = result
+                return result
             }
         }
-        for p in Booker.knownPlatforms where hay.contains(where: { $0.range(of: p, options: .caseInsensitive) != nil }) {
-            if HeaderText.normalize(p) == HeaderText.normalize(profile.institution) { continue }
-            return Attribution(platform: p, client: nil, account: nil)
+        let lowered = hay.map { $0.lowercased() }
+        let own = profile.institution.lowercased()
+        for (i, p) in Booker.knownPlatformsLower.enumerated() where p != own && lowered.contains(where: { $0.contains(p) }) {
+            result = Attribution(platform: Booker.knownPlatforms[i], client: nil, account: nil)
+            break
         }
-        return Attribution(platform: nil, client: nil, account: nil)
+        attributionCache[cacheKey] = result
+        return result
+    }
+
+    mutating func income(_ name: String) -> Account {
+        if let a = incomeCache[name] { return a }
+        let a = Account(.income, name)
+        incomeCache[name] = a
+        return a
     }
 
     /// The payer named in a description when the row has no name column: `Payment from ACME`,
     /// `Received money from ACME with reference …`.
     static func payerFromDescription(_ d: String) -> String? {
+        guard let f = d.utf8.first, f == 0x52 || f == 0x72 || f == 0x50 || f == 0x70 || f == 0x5A || f == 0x7A else { return nil }
         for prefix in ["Received money from ", "Payment from ", "Received from ", "Pago de ", "Zahlung von "] {
             if d.lowercased().hasPrefix(prefix.lowercased()) {
                 var rest = String(d.dropFirst(prefix.count))
@@ -250,14 +304,14 @@ struct Booker {
         return nil
     }
 
-    func ordinary(_ m: Movement) -> Transaction {
+    mutating func ordinary(_ m: Movement) -> Transaction {
         let payer = (m.name?.isEmpty == false ? m.name : nil) ?? Booker.payerFromDescription(m.description)
         let attr = attribute(m, payer: payer)
         let incomePlatform = attr.platform
-        let client = attr.client ?? (incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
-        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
-        let fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
-        let incomeAccount = attr.account ?? (incomePlatform.map { Account(.income, $0) } ?? client.map { Account(.income, $0) } ?? fallbackIncome)
+        // Only money that came from someone has a client; a shop paid by the user is just the payee.
+        let fromCounterparty = m.cls == .earning || m.cls == .chargeback || (m.cls == .refund && m.net < 0)
+        let client = attr.client ?? (fromCounterparty && incomePlatform == nil && profile.incomeFromCounterparty ? payer : nil)
+        let incomeAccount = attr.account ?? (incomePlatform.map { income($0) } ?? client.map { income($0) } ?? fallbackIncome)
         let expenseAccount = attr.account ?? Booker.uncategorized
         let counter: Account
         let kind: TransactionKind
@@ -269,7 +323,7 @@ struct Booker {
         case .chargeback: counter = incomeAccount; kind = .chargeback
         case .payout: counter = attr.account ?? Booker.pending; kind = .payout
         case .deposit, .fundingDeposit: counter = attr.account ?? Booker.pending; kind = .transfer
-        case .transfer: counter = Account(.assets, profile.institution, "reserved"); kind = .transfer
+        case .transfer: counter = reserved; kind = .transfer
         case .adjustment:
             counter = m.net >= 0 ? Account(.income, "adjustments", profile.institution) : Account(.expenses, "adjustments", profile.institution)
             kind = .adjustment
@@ -295,17 +349,21 @@ struct Booker {
     /// the balance after the whole group.
     mutating func balanceChecks(_ ms: [Movement], order: [Int]) -> [BalanceCheck] {
         var checks: [BalanceCheck] = []
-        var running: [CurrencyCode: Int64] = [:]
-        var lastRows: [CurrencyCode: [Int]] = [:]
         var byCurrency: [CurrencyCode: [Int]] = [:]
         var currencies: [CurrencyCode] = []
-        var closing: [CurrencyCode: BalanceCheck] = [:]
+        var lists: [[Int]] = []
         for i in order where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
-            if byCurrency[ms[i].currency] == nil { currencies.append(ms[i].currency) }
-            byCurrency[ms[i].currency, default: []].append(i)
+            // A file holds a handful of currencies: a linear search beats hashing here.
+            let c = ms[i].currency
+            if let k = currencies.firstIndex(of: c) { lists[k].append(i) } else { currencies.append(c); lists.append([i]) }
         }
+        for (k, c) in currencies.enumerated() { byCurrency[c] = lists[k] }
+        lists = []
         for cur in currencies {
             let rows = byCurrency[cur]!
+            var runningC: Int64? = nil
+            var lastRowsC: [Int] = []
+            var closingC: Int? = nil
             var k = 0
             while k < rows.count {
                 var e = k + 1
@@ -315,58 +373,58 @@ struct Booker {
                 let group = Array(rows[k..<e])
                 k = e
                 guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
-                    if let r = running[cur] { running[cur] = r + group.reduce(0) { $0 + ms[$1].net } }
+                    if let r = runningC { runningC = r &+ group.reduce(Int64(0)) { $0 &+ ms[$1].net } }
                     continue
                 }
-                if running[cur] == nil {
+                if runningC == nil {
                     // Opening balance: derived from the first row that states one.
-                    var before: Int64 = ms[firstStated].balance! - ms[firstStated].net
-                    for j in group { if j == firstStated { break }; before -= ms[j].net }
-                    running[cur] = before
+                    var before: Int64 = ms[firstStated].balance! &- ms[firstStated].net
+                    for j in group { if j == firstStated { break }; before = before &- ms[j].net }
+                    runningC = before
                 }
-                let start = running[cur]!
+                let start = runningC!
                 // Row by row first.
                 var r = start
                 var rowOK = true
-                var rowChecks: [BalanceCheck] = []
+                var lastChecked = -1
                 for j in group {
-                    r += ms[j].net
+                    r = r &+ ms[j].net
                     if let b = ms[j].balance {
-                        rowChecks.append(check(ms[j], stated: b, computed: r))
+                        lastChecked = j
                         if b != r { rowOK = false }
                     }
                 }
                 let end = r
                 if rowOK {
-                    if let lastCheck = rowChecks.last { closing[cur] = lastCheck }
-                    running[cur] = end; lastRows[cur] = group; continue
+                    if lastChecked >= 0 { closingC = lastChecked }
+                    runningC = end; lastRowsC = group; continue
                 }
                 if group.count > 1, let j = group.first(where: { ms[$0].balance == end }) {
-                    closing[cur] = check(ms[j], stated: end, computed: end)
-                    running[cur] = end; lastRows[cur] = group
+                    closingC = j
+                    runningC = end; lastRowsC = group
                     continue
                 }
-                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start + prefixSum(ms, group, upTo: $0) } ?? group.last!
+                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start &+ prefixSum(ms, group, upTo: $0) } ?? group.last!
                 let stated = ms[bad].balance ?? end
-                let computed = start + prefixSum(ms, group, upTo: bad)
+                let computed = start &+ prefixSum(ms, group, upTo: bad)
                 checks.append(check(ms[bad], stated: stated, computed: computed))
-                let around = (lastRows[cur] ?? []).suffix(2) + group.prefix(3)
+                let around = lastRowsC.suffix(2) + group.prefix(3)
                 let context = around.map { "line \(ms[$0].line) (\(ms[$0].day) \(ms[$0].money.decimalString) balance \(ms[$0].balance.map { Money(minorUnits: $0, currency: cur).decimalString } ?? "-"))" }.joined(separator: "; ")
-                let diff = Money(minorUnits: stated - computed, currency: cur)
+                let diff = Money(minorUnits: stated &- computed, currency: cur)
                 sink.add(.warning("import.balance", "running balance breaks: the file states \(Money(minorUnits: stated, currency: cur)) after this row, but the rows before it add up to \(Money(minorUnits: computed, currency: cur)) (difference \(diff.decimalString))",
                                   at: SourceLocation(file: file, line: ms[bad].line, record: ms[bad].index + 1, field: balanceField),
                                   hint: "a row may be missing or altered near here; rows around it: \(context)"))
-                running[cur] = ms[group.last!].balance ?? end
-                lastRows[cur] = group
+                runningC = ms[group.last!].balance ?? end
+                lastRowsC = group
             }
-            if let c = closing[cur] { checks.append(c) }
+            if let j = closingC, let b = ms[j].balance { checks.append(check(ms[j], stated: b, computed: b)) }
         }
         return checks
     }
 
     func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {
         var s: Int64 = 0
-        for g in group { s += ms[g].net; if g == j { break } }
+        for g in group { s = s &+ ms[g].net; if g == j { break } }
         return s
     }
 

@@ -32,17 +32,21 @@ struct CSVStatementReader {
     var sink = DiagnosticSink()
 
     /// Field spans of the columns the profile uses, per data record.
-    struct Row { var line: Int; var record: Int; var start: Int }
+    struct Row { var line: Int32; var record: Int32; var multiline: Bool }
     var rows: [Row] = []
     var spans: [Int32] = []         // per row: for each used role, start and end (end < 0: escaped quotes)
-    var fieldLines: [Int32] = []    // per row and role: physical line of the field
     var usedRoles: [ColumnRole] = []
-    var slot: [ColumnRole: Int] = [:]
+    /// Role ordinal → index among the used roles, -1 when the file has no such column.
+    var slots = [Int](repeating: -1, count: ColumnRole.count)
     var headerNames: [ColumnRole: String] = [:]
     var notation: NumberNotation = .point
     var fast = FastAmount(notation: .point)
     var currencyCache: [String: CurrencyCode] = [:]
     var fixedCurrency: CurrencyCode?
+    /// Reports the share of the work done (0…1) on large files.
+    var progress: (@Sendable (Double) -> Void)?
+    /// Lines read but not transactions (footers, totals).
+    var skipped: [FilteredRow] = []
     /// Day/month/year components of every readable date, in file order (for the order tie-break).
     var datePartsSeen: [(Int32, Int32, Int32, Bool)] = []
 
@@ -50,22 +54,37 @@ struct CSVStatementReader {
         self.file = file; self.tokenizer = tokenizer; self.profile = profile; self.fit = fit; self.options = options
         self.fixedCurrency = profile.currency.flatMap { try? CurrencyCode($0) }
         for (role, i) in fit.columns.sorted(by: { $0.value < $1.value }) {
-            slot[role] = usedRoles.count
+            slots[role.ordinal] = usedRoles.count
             usedRoles.append(role)
             headerNames[role] = i < headerTexts.count ? headerTexts[i].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") : role.rawValue
         }
     }
 
+    /// Amounts above 10^13 units (10^15 minor units) are refused, so that sums of a million rows
+    /// cannot overflow.
+    static let maxMinorUnits: UInt64 = 1_000_000_000_000_000
+
     static let amountRoles: [ColumnRole] = [.gross, .fee, .net, .amount, .credit, .debit, .balance, .totalFees, .sourceFee, .targetFee, .sourceAmount, .targetAmount, .exchangeToAmount]
 
     func loc(_ row: Int, _ role: ColumnRole) -> SourceLocation {
-        let s = slot[role]!
-        let line = Int(fieldLines[row * usedRoles.count + s])
-        return SourceLocation(file: file, line: line, column: (fit.columns[role] ?? 0) + 1, record: rows[row].record, field: headerNames[role])
+        // The field's own line: the record's, plus the newlines inside earlier quoted fields.
+        var line = Int(rows[row].line)
+        if rows[row].multiline, let (a, _, _) = span(row, role), let first = firstSpanStart(row) {
+            line += tokenizer.bytes.withUnsafeBufferPointer { p in p[first..<a].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        }
+        return SourceLocation(file: file, line: line, column: (fit.columns[role] ?? 0) + 1, record: Int(rows[row].record), field: headerNames[role])
     }
 
+    func firstSpanStart(_ row: Int) -> Int? {
+        (0..<usedRoles.count).compactMap { s -> Int? in let v = Int(spans[(row * usedRoles.count + s) * 2]); return v >= 0 ? v : nil }.min()
+    }
+
+    func slot(_ role: ColumnRole) -> Int? { let s = slots[role.ordinal]; return s < 0 ? nil : s }
+
+    @inline(__always)
     func span(_ row: Int, _ role: ColumnRole) -> (Int, Int, Bool)? {
-        guard let s = slot[role] else { return nil }
+        let s = slots[role.ordinal]
+        if s < 0 { return nil }
         let k = (row * usedRoles.count + s) * 2
         let a = Int(spans[k]), b = Int(spans[k + 1])
         if a < 0 { return nil }     // the record is shorter than the header
@@ -84,25 +103,38 @@ struct CSVStatementReader {
         var rec = CSVRecord()
         var numbers = NumberEvidence()
         var dates = DateEvidence()
-        let amountSlots = CSVStatementReader.amountRoles.compactMap { slot[$0] }
-        let dateSlot = slot[.date]
+        let amountSlots = CSVStatementReader.amountRoles.compactMap { slot($0) }
+        let dateSlot = slot(.date)
         let nUsed = usedRoles.count
         let colIndex = usedRoles.map { fit.columns[$0]! }
         let bytes = tokenizer.bytes
+        let total = max(1, bytes.count)
+        // Reserve once from the size of the first records, so that large arrays are not
+        // copied while they grow.
+        var estimate = 1024
+        do {
+            var probe = tokenizer
+            var r2 = CSVRecord()
+            var n = 0
+            while n < 200, try probe.next(into: &r2) { n += 1 }
+            if n > 0 && probe.position > 0 { estimate = Int(Double(total) / (Double(probe.position) / Double(n)) * 1.05) + 16 }
+        }
+        rows.reserveCapacity(estimate)
+        spans.reserveCapacity(estimate * usedRoles.count * 2)
         while try t.next(into: &rec) {
+            if let p = progress, rec.number & 0xFFFF == 0 { p(0.4 * Double(t.position) / Double(total)) }
             if rec.number <= fit.headerRecord { continue }
             if rec.fields.allSatisfy({ $0.isEmpty }) { continue }
             if rec.fields.count == 1 && !profile.columns.isEmpty && fit.columns.count > 1 { continue }
-            rows.append(Row(line: rec.line, record: rec.number - fit.headerRecord, start: spans.count))
+            rows.append(Row(line: Int32(rec.line), record: Int32(rec.number - fit.headerRecord), multiline: rec.fields.last.map { $0.line != rec.line } ?? false))
             for s in 0..<nUsed {
                 let ci = colIndex[s]
                 if ci < rec.fields.count {
                     let f = rec.fields[ci]
                     spans.append(Int32(f.start))
                     spans.append(f.escapedQuotes ? Int32(-f.end - 1) : Int32(f.end))
-                    fieldLines.append(Int32(f.line))
                 } else {
-                    spans.append(-1); spans.append(-1); fieldLines.append(Int32(rec.line))
+                    spans.append(-1); spans.append(-1)
                 }
             }
             let base = spans.count - nUsed * 2

@@ -9,10 +9,14 @@ extension CSVStatementReader {
         self.fast = FastAmount(notation: notation)
         let rules = profile.classRules
         let completed = Set(profile.completedStatuses)
-        let hasStatus = slot[.status] != nil && !completed.isEmpty
+        let hasStatus = slot(.status) != nil && !completed.isEmpty
+        let ruleFields = Array(Set(rules.map(\.field))).sorted { $0.rawValue < $1.rawValue }
+        var classCache: [String: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)] = [:]
+        var statusCache: [String: Bool] = [:]
         let bytes = tokenizer.bytes
 
         for r in 0..<rows.count {
+            if let p = progress, r & 0xFFFF == 0 { p(0.4 + 0.4 * Double(r) / Double(max(1, rows.count))) }
             // Date.
             guard let (da, db, _) = span(r, .date), db > da else {
                 sink.add(.error("csv.date", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))
@@ -26,6 +30,12 @@ extension CSVStatementReader {
             }
             guard let d = day, let pp = parts else {
                 let raw = text(r, .date) ?? ""
+                // A summary or footer line ("Total;;;;") has no date and no amount: not a transaction.
+                if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) {
+                    skipped.append(FilteredRow(location: SourceLocation(file: file, line: Int(rows[r].line), record: Int(rows[r].record)),
+                                               reason: "not a transaction: no date and no amount", summary: raw))
+                    continue
+                }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
                                 hint: "fix the cell, or say the file's date order with --date-format"))
                 continue
@@ -38,15 +48,14 @@ extension CSVStatementReader {
             }
 
             // Classification inputs.
-            func norm(_ role: ColumnRole) -> String? { text(r, role).map(HeaderText.normalizeValue) }
 
             var m: Movement
             if profile.amountModel == .transferDirection {
                 guard let mv = transferMovement(r, day: d, seconds: seconds) else { continue }
                 m = mv
             } else {
-                guard let cur = slot[.currency] != nil ? currency(r, .currency) : fixedCurrency else {
-                    if slot[.currency] == nil {
+                guard let cur = slot(.currency) != nil ? currency(r, .currency) : fixedCurrency else {
+                    if slot(.currency) == nil {
                         sink.add(.error("profile.currency", "the profile \(profile.name) has no currency column and no fixed currency", at: SourceLocation(file: file)))
                     }
                     continue
@@ -55,10 +64,24 @@ extension CSVStatementReader {
                 var ok = true
                 // Rows that text rules already filter (memos, holds…) may carry placeholders
                 // instead of amounts: their amounts are read leniently.
-                var preClass: RowClass?
-                for rule in rules where rule.sign == nil {
-                    if let v = norm(rule.field), rule.matches(v) { preClass = rule.kind; break }
+                // Classification depends only on the texts of the rule fields: computed once per
+                // distinct combination (a file has few types), for each possible sign.
+                let classKey = ruleFields.map { text(r, $0) ?? "" }.joined(separator: "\u{1}")
+                let classes: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)
+                if let c = classCache[classKey] { classes = c } else {
+                    var values: [ColumnRole: String] = [:]
+                    for f in ruleFields { if let t = text(r, f) { values[f] = HeaderText.normalizeValue(t) } }
+                    func classify(_ sign: String?) -> RowClass? {
+                        for rule in rules {
+                            if let s = rule.sign, sign == nil || s != sign! { continue }
+                            if let v = values[rule.field], rule.matches(v) { return rule.kind }
+                        }
+                        return nil
+                    }
+                    classes = (classify(nil), classify("positive"), classify("negative"), classify("zero"))
+                    classCache[classKey] = classes
                 }
+                let preClass = classes.pre
                 let sev: Diagnostic.Severity = (preClass?.isFiltered ?? false) ? .warning : .error
                 let lenient = sev == .warning
                 switch profile.amountModel {
@@ -103,8 +126,8 @@ extension CSVStatementReader {
                 }
                 if !ok { continue }
                 if profile.invertSign { gross = -gross; fee = -fee; net = -net }
-                if profile.amountModel != .creditDebit && (slot[.amount] ?? slot[.gross]) != nil {
-                    let role: ColumnRole = slot[.amount] != nil ? .amount : .gross
+                if profile.amountModel != .creditDebit && (slot(.amount) ?? slot(.gross)) != nil {
+                    let role: ColumnRole = slot(.amount) != nil ? .amount : .gross
                     if !lenient, case .some(.none) = amount(r, role, cur) {
                         sink.add(.error("csv.amount", "expected an amount, found an empty field", at: loc(r, role), hint: "every row needs its amount"))
                         continue
@@ -112,37 +135,31 @@ extension CSVStatementReader {
                 }
                 var balance: Int64?
                 var balanceEmpty = true
-                if slot[.balance] != nil {
+                if slot(.balance) != nil {
                     if let b = amount(r, .balance, cur, .warning) { balance = b; balanceEmpty = (b == nil) }
                 }
                 let desc = describe(r)
-                m = Movement(index: r, line: rows[r].line, day: d, seconds: seconds, timestamp: nil, timeZone: text(r, .timeZone),
+                m = Movement(index: r, line: Int(rows[r].line), day: d, seconds: seconds, timestamp: nil, timeZone: text(r, .timeZone),
                              currency: cur, gross: gross, fee: fee, net: net, balance: balance, cls: .earning,
                              id: text(r, .id), ref: text(r, .referenceID), name: text(r, .name), description: desc,
                              filtered: nil, affectsBalance: true)
                 // Classification.
-                var cls: RowClass? = nil
-                for rule in rules {
-                    if let s = rule.sign {
-                        if s == "positive" && net <= 0 { continue }
-                        if s == "negative" && net >= 0 { continue }
-                    }
-                    if let v = norm(rule.field), rule.matches(v) { cls = rule.kind; break }
-                }
+                let cls: RowClass? = net > 0 ? classes.byPositive : net < 0 ? classes.byNegative : classes.byZero
                 m.cls = cls ?? (net >= 0 && gross >= 0 ? .earning : .expense)
                 if m.cls.isFiltered {
                     m.filtered = m.cls.filterReason
                     m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
-                } else if hasStatus, m.cls != .fundingDeposit, let st = norm(.status), !completed.contains(st) {
-                    m.filtered = "status \"\(text(r, .status) ?? st)\" is not completed"
+                } else if hasStatus, m.cls != .fundingDeposit, let raw = text(r, .status), !(statusCache[raw] ?? {
+                    let ok = completed.contains(HeaderText.normalizeValue(raw)); statusCache[raw] = ok; return ok }()) {
+                    m.filtered = "status \"\(raw)\" is not completed"
                     m.affectsBalance = false
-                } else if profile.emptyBalanceMeansPending && slot[.balance] != nil && balanceEmpty {
+                } else if profile.emptyBalanceMeansPending && slot(.balance) != nil && balanceEmpty {
                     m.filtered = "pending: the row has no running balance yet"
                     m.affectsBalance = false
                 }
-                if m.cls == .conversion && slot[.exchangeTo] != nil {
+                if m.cls == .conversion && slot(.exchangeTo) != nil {
                     singleRowConversion(&m, r, cur: cur, notation: notation)
-                } else if m.cls == .conversion && slot[.targetCurrency] != nil && slot[.targetAmount] != nil,
+                } else if m.cls == .conversion && slot(.targetCurrency) != nil && slot(.targetAmount) != nil,
                           let oc = text(r, .targetCurrency).flatMap({ try? CurrencyCode($0) }), oc != cur,
                           let oa = amount(r, .targetAmount, oc, .warning), let v = oa, v != 0 {
                     // Revolut Business: the other side of an exchange is in `Orig currency`/`Orig amount`.
@@ -180,12 +197,18 @@ extension CSVStatementReader {
         let fast = self.fast
         let r = tokenizer.bytes.withUnsafeBufferPointer { fast.parse($0, a, b, exponent: cur.exponent) }
         switch r {
-        case .value(let v): return .some(v)
+        case .value(let v) where v.magnitude <= CSVStatementReader.maxMinorUnits: return .some(v)
+        case .value:
+            let raw = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false))
+            sink.add(Diagnostic(severity, code: "csv.amount", "amount \"\(raw)\" is too large (more than 10 trillion)", at: loc(row, role),
+                                hint: "check the cell; amounts this large are not statement amounts"))
+            return nil
         case .empty: return .some(nil)
         case .fallback, .tooManyDecimals, .overflow:
             let raw = tokenizer.trimmedText(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false))
-            do {
+            do throws(MoneyError) {
                 let m = try Money(parsing: raw, currency: cur, notation: notation)
+                if m.minorUnits.magnitude > CSVStatementReader.maxMinorUnits { throw MoneyError.overflow(raw) }
                 return .some(m.minorUnits)
             } catch {
                 let what: String
@@ -239,7 +262,7 @@ extension CSVStatementReader {
         let sfc = text(r, .sourceFeeCurrency).flatMap { try? CurrencyCode($0) } ?? sc
         let sf = (sfc == sc ? amount(r, .sourceFee, sc, .error) : .some(nil)) ?? nil
         let status = HeaderText.normalizeValue(text(r, .status) ?? "")
-        var m = Movement(index: r, line: rows[r].line, day: day, seconds: seconds, timestamp: nil, timeZone: nil, currency: sc,
+        var m = Movement(index: r, line: Int(rows[r].line), day: day, seconds: seconds, timestamp: nil, timeZone: nil, currency: sc,
                          gross: 0, fee: 0, net: 0, balance: nil, cls: .expense, id: text(r, .id), ref: nil,
                          name: nil, description: "", filtered: nil, affectsBalance: false)
         let srcFee = abs(sf ?? 0)

@@ -6,8 +6,11 @@ import SaldoCore
 public enum StatementImporter {
     /// Reads one file. The profile is detected from the content (header signature, or the
     /// Norma 43 record structure), never from `fileName`, which is used only in locations.
+    ///
+    /// `progress`, when given, is called from time to time with the share of the work done (0…1),
+    /// so that a terminal can show progress for large files; it is called on the caller's thread.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
-                            userProfiles: [UserProfile] = []) -> StatementReadResult {
+                            userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
@@ -15,16 +18,16 @@ public enum StatementImporter {
         case .success(let d): decoded = d
         }
         result.encoding = decoded.encoding.rawValue
-        if decoded.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if decoded.bytes.withUnsafeBufferPointer({ $0.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } }) {
             result.problems = [.error("csv.empty", "the file is empty: expected a header row and at least one transaction",
                                       at: SourceLocation(file: fileName), hint: "export the statement again; make sure the period holds transactions")]
             return result
         }
-        if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes) {
-            return Norma43Reader.read(decoded.bytes, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
+        if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
+            return Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
         }
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
-        let tokenizer = CSVTokenizer(bytes: decoded.bytes, delimiter: delimiter)
+        let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
         let candidates: [HeaderCandidate]
         do { candidates = try headerCandidates(tokenizer) } catch {
             result.problems = [syntax(error, fileName)]
@@ -34,6 +37,7 @@ public enum StatementImporter {
         guard let (profile, fit, texts) = detect(profiles, candidates, userCount: userProfiles.count, result: &result) else { return result }
         result.profile = profile.name
         var reader = CSVStatementReader(file: fileName, tokenizer: tokenizer, profile: profile, fit: fit, headerTexts: texts, options: options)
+        reader.progress = progress
         let evidence: (NumberEvidence, DateEvidence)
         do { evidence = try reader.scan() } catch {
             result.problems = [syntax(error, fileName)]
@@ -52,14 +56,18 @@ public enum StatementImporter {
             return result
         }
         var movements = reader.movements(notation: n, order: o)
+        // The column spans are no longer needed: free them before booking (large files).
+        reader.spans = []
+        reader.datePartsSeen = []
         if separateFeeRows(profile) { markSeparateFees(&movements) }
         var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
         let out = booker.book(&movements)
         result.transactions = out.transactions
-        result.filtered = out.filtered
+        result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
         result.problems = booker.sink.finish(file: fileName)
+        progress?(1.0)
         return result
     }
 

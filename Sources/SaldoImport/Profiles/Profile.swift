@@ -12,6 +12,58 @@ public enum ColumnRole: String, Sendable, Codable, CaseIterable {
     case sourceName, sourceAmount, sourceCurrency, targetName, targetAmount, targetCurrency
 }
 
+extension ColumnRole {
+    /// A dense number for array-indexed lookups in the hot loop (no hashing).
+    var ordinal: Int {
+        switch self {
+        case .date: return 0
+        case .time: return 1
+        case .timeZone: return 2
+        case .completedDate: return 3
+        case .name: return 4
+        case .type: return 5
+        case .status: return 6
+        case .description: return 7
+        case .note: return 8
+        case .reference: return 9
+        case .category: return 10
+        case .product: return 11
+        case .account: return 12
+        case .currency: return 13
+        case .gross: return 14
+        case .fee: return 15
+        case .net: return 16
+        case .amount: return 17
+        case .credit: return 18
+        case .debit: return 19
+        case .balance: return 20
+        case .totalFees: return 21
+        case .feeCurrency: return 22
+        case .id: return 23
+        case .referenceID: return 24
+        case .payoutID: return 25
+        case .balanceImpact: return 26
+        case .bankName: return 27
+        case .exchangeFrom: return 28
+        case .exchangeTo: return 29
+        case .exchangeRate: return 30
+        case .exchangeToAmount: return 31
+        case .direction: return 32
+        case .sourceFee: return 33
+        case .sourceFeeCurrency: return 34
+        case .targetFee: return 35
+        case .targetFeeCurrency: return 36
+        case .sourceName: return 37
+        case .sourceAmount: return 38
+        case .sourceCurrency: return 39
+        case .targetName: return 40
+        case .targetAmount: return 41
+        case .targetCurrency: return 42
+        }
+    }
+    static let count = 43
+}
+
 /// How a layout states the money of a row.
 public enum AmountModel: String, Sendable, Codable {
     /// `Gross`, `Fee`, `Net` columns (PayPal, Stripe). `Net` may be absent and is then computed.
@@ -109,8 +161,8 @@ public struct ClassRule: Sendable, Codable, Equatable {
     func matches(_ normalizedValue: String) -> Bool {
         switch match {
         case .equals: return values.contains(normalizedValue)
-        case .prefix: return values.contains { normalizedValue.hasPrefix($0) }
-        case .contains: return values.contains { normalizedValue.contains($0) }
+        case .prefix: return values.contains { normalizedValue.utf8.starts(with: $0.utf8) }
+        case .contains: return values.contains { HeaderText.contains(normalizedValue, $0) }
         }
     }
 }
@@ -221,14 +273,45 @@ public enum HeaderText {
     }
     /// Values (types, statuses) are compared trimmed and lower-cased, with inner spaces collapsed.
     public static func normalizeValue(_ s: String) -> String {
-        var out = ""
+        // ASCII fast path, byte by byte.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
         var space = false
+        var ascii = true
+        for b in s.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { space = !bytes.isEmpty; continue }
+            if space { bytes.append(0x20); space = false }
+            bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        var out = ""
+        space = false
         for ch in s.lowercased() {
             if ch.isWhitespace { space = !out.isEmpty; continue }
             if space { out.append(" "); space = false }
             out.append(ch)
         }
         return out
+    }
+
+    /// Substring search on UTF-8 bytes (both sides already normalised).
+    static func contains(_ hay: String, _ needle: String) -> Bool {
+        let h = Array(hay.utf8), n = Array(needle.utf8)
+        if n.isEmpty { return true }
+        if n.count > h.count { return false }
+        let first = n[0]
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if h[i] == first {
+                var k = 1
+                while k < n.count && h[i + k] == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }
 

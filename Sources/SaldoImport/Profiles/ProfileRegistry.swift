@@ -72,7 +72,7 @@ public enum ProfileRegistry {
         case .success(let d): decoded = d
         }
         report.explanation.append("encoding: \(decoded.encoding.rawValue)")
-        if Norma43Reader.looksLikeNorma43(decoded.bytes) {
+        if Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
             report.matched = Norma43Reader.profileName
             report.claimants = [Norma43Reader.profileName]
             report.explanation.append("norma43 claims it: the first record is an account header (11) and the lines are Norma 43 records of 80 characters")
@@ -81,7 +81,7 @@ public enum ProfileRegistry {
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let name = [0x2C: "comma", 0x3B: "semicolon", 0x09: "tab", 0x7C: "pipe"][delimiter] ?? "?"
         report.explanation.append("delimiter: \(name)")
-        let tokenizer = CSVTokenizer(bytes: decoded.bytes, delimiter: delimiter)
+        let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
         let headerCands: [StatementImporter.HeaderCandidate]
         do { headerCands = try StatementImporter.headerCandidates(tokenizer) } catch {
             report.explanation.append(StatementImporter.syntax(error, fileName).description)
