@@ -99,3 +99,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 }
+
+extension LedgerStore {
+    /// SQLite's own consistency check of the file: `ok`, or what is wrong.
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}

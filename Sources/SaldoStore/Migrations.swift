@@ -118,12 +118,14 @@ enum Migrations {
                 explanation TEXT NOT NULL,
                 PRIMARY KEY (invoice_id, txn_id)
             );
+            -- Key columns first: SQLite 3.40's integrity_check misreads NOT NULL columns declared
+            -- between the key columns of a WITHOUT ROWID table (found by the killed-write test).
             CREATE TABLE rate (
                 day INTEGER NOT NULL,
                 base TEXT NOT NULL,
                 quote TEXT NOT NULL,
-                rate TEXT NOT NULL,                -- exact decimal text: quote units per one base unit
                 source TEXT NOT NULL,
+                rate TEXT NOT NULL,                -- exact decimal text: quote units per one base unit
                 PRIMARY KEY (day, base, quote, source)
             ) WITHOUT ROWID;
             CREATE TABLE setting (
