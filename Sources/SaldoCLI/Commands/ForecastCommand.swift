@@ -163,11 +163,13 @@ struct ForecastDocument: ReportConvertible {
     func document() -> ReportDocument {
         let b = forecast.baseline
         let cur = currency.code
-        func q(_ x: IncomeQuantiles) -> [ReportCell] { [.number(estimate(x.p10)), .number(estimate(x.p50)), .number(estimate(x.p90))] }
+        // Estimates shown as amounts (rounded to cents) so tables group thousands like every other report.
+        func m(_ v: Double) -> ReportCell { .money(Money(minorUnits: Int64(clamping: Int(((v.isFinite ? v : 0) * 100).rounded())), currency: currency)) }
+        func q(_ x: IncomeQuantiles) -> [ReportCell] { [m(x.p10), m(x.p50), m(x.p90)] }
         var monthRows = zip(future, b.months).map { ReportRow([.month($0)] + q($1)) }
         monthRows.append(ReportRow([.text("next \(future.count) months")] + q(b.quarter), style: .total))
         var blocks: [ReportBlock] = [.table(ReportTable(id: "months", title: "Total net income, \(cur)", columns: [
-            ReportColumn("month", "Month"), ReportColumn("p10", "P10 (bad case)", .number), ReportColumn("p50", "P50", .number), ReportColumn("p90", "P90 (good case)", .number),
+            ReportColumn("month", "Month"), ReportColumn("p10", "P10 (bad case)", .money(currency)), ReportColumn("p50", "P50", .money(currency)), ReportColumn("p90", "P90 (good case)", .money(currency)),
         ], rows: monthRows))]
         let totals = history.indices.map { i in streams.values.reduce(0) { $0 + $1[i] } }
         blocks.append(.chart(.fan(FanChart(title: "Net income per month and the forecast fan (\(cur))", unit: cur,
@@ -175,7 +177,7 @@ struct ForecastDocument: ReportConvertible {
                                             forecast: zip(future, b.months).map { FanChart.Point(label: $0.description, p10: $1.p10, p50: $1.p50, p90: $1.p90) },
                                             floor: forecast.floor))))
         blocks.append(.table(ReportTable(id: "streams", title: "By platform, next \(future.count) months together", columns: [
-            ReportColumn("stream", "Platform"), ReportColumn("p10", "P10", .number), ReportColumn("p50", "P50", .number), ReportColumn("p90", "P90", .number),
+            ReportColumn("stream", "Platform"), ReportColumn("p10", "P10", .money(currency)), ReportColumn("p50", "P50", .money(currency)), ReportColumn("p90", "P90", .money(currency)),
             ReportColumn("active_next_month", "Chance it pays next month", .percent), ReportColumn("dry_months", "Months without pay now", .number),
         ], rows: b.streams.map { s in
             ReportRow([.text(s.name)] + q(s.quarter) + [.percent(estimate(s.chanceActiveNextMonth * 100)), .integer(s.dryMonths)])
@@ -186,10 +188,10 @@ struct ForecastDocument: ReportConvertible {
         }
         for s in forecast.scenarios {
             blocks.append(.table(ReportTable(id: "scenario", title: "Scenario: \(s.name) (baseline beside it)", columns: [
-                ReportColumn("month", "Month"), ReportColumn("p10", "P10", .number), ReportColumn("p50", "P50", .number), ReportColumn("p90", "P90", .number),
-                ReportColumn("baseline_p50", "Baseline P50", .number),
-            ], rows: zip(future, zip(s.months, b.months)).map { ReportRow([.month($0)] + q($1.0) + [.number(estimate($1.1.p50))]) }
-                + [ReportRow([.text("next \(future.count) months")] + q(s.quarter) + [.number(estimate(b.quarter.p50))], style: .total)])))
+                ReportColumn("month", "Month"), ReportColumn("p10", "P10", .money(currency)), ReportColumn("p50", "P50", .money(currency)), ReportColumn("p90", "P90", .money(currency)),
+                ReportColumn("baseline_p50", "Baseline P50", .money(currency)),
+            ], rows: zip(future, zip(s.months, b.months)).map { ReportRow([.month($0)] + q($1.0) + [m($1.1.p50)]) }
+                + [ReportRow([.text("next \(future.count) months")] + q(s.quarter) + [m(b.quarter.p50)], style: .total)])))
             if let p = s.pBelowFloor { blocks.append(.paragraph("Scenario \(s.name): chance below the floor \(estimate(p * 100))%.")) }
         }
         var notes = forecast.notes
