@@ -150,7 +150,7 @@ struct ForecastCommand: ParsableCommand {
 /// An estimate in currency units, rounded to cents for display (forecasts are estimates, not money movements).
 func estimate(_ v: Double) -> ExactDecimal {
     guard v.isFinite else { return ExactDecimal(0) }
-    return ExactDecimal(significand: Int128((v * 100).rounded()), scale: 2)
+    return ExactDecimal(significand: Int128((max(-1e30, min(1e30, v)) * 100).rounded()), scale: 2)
 }
 
 struct ForecastDocument: ReportConvertible {
@@ -164,7 +164,7 @@ struct ForecastDocument: ReportConvertible {
         let b = forecast.baseline
         let cur = currency.code
         // Estimates shown as amounts (rounded to cents) so tables group thousands like every other report.
-        func m(_ v: Double) -> ReportCell { .money(Money(minorUnits: Int64(clamping: Int(((v.isFinite ? v : 0) * 100).rounded())), currency: currency)) }
+        func m(_ v: Double) -> ReportCell { .money(Money(minorUnits: Int64((max(-9e15, min(9e15, v.isFinite ? v : 0)) * 100).rounded()), currency: currency)) }
         func q(_ x: IncomeQuantiles) -> [ReportCell] { [m(x.p10), m(x.p50), m(x.p90)] }
         var monthRows = zip(future, b.months).map { ReportRow([.month($0)] + q($1)) }
         monthRows.append(ReportRow([.text("next \(future.count) months")] + q(b.quarter), style: .total))

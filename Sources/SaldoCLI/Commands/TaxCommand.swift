@@ -89,7 +89,7 @@ struct TaxOptions: ParsableArguments {
         let f = try IncomeForecaster(paths: 2_000, horizon: horizon).forecast(streams: streams)
         var out: [YearMonth: Money] = [:]
         for (i, q) in f.baseline.months.enumerated() {
-            out[history.last!.adding(i + 1)] = Money(minorUnits: Int64((max(0, q.p50) * 100).rounded()), currency: currency)
+            out[history.last!.adding(i + 1)] = Money(minorUnits: Int64((min(9e15, max(0, q.p50.isFinite ? q.p50 : 0)) * 100).rounded()), currency: currency)
         }
         return out
     }
