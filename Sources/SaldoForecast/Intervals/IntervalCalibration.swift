@@ -49,6 +49,9 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         var positive = relative
         if positive { for v in y where !(v > 0) { positive = false; break } }
         let warm = max(origins.first, 3, Int((Double(m) * warmupSeasons).rounded()))
+        // Relative errors are taken against the forecast, but never against less than a quarter
+        // of the series' mean: a forecast that crosses zero must not blow the scale up.
+        let guardLevel = positive ? max(0.25 * Stats.mean(y), 1e-12) : 1
         var sumSq = [Double](repeating: 0, count: h)
         var count = [Int](repeating: 0, count: h)
         if origins.count == n && origins.first < n && origins.horizon >= h {
@@ -57,7 +60,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
                 for k in 1...max(1, kMax) where k <= kMax {
                     let f = origins.value(origin: t, step: k)
                     var e = y[t + k - 1] - f
-                    if positive { e /= max(abs(f), 1e-12) }
+                    if positive { e /= max(abs(f), guardLevel) }
                     if e.isFinite {
                         sumSq[k - 1] += e * e
                         count[k - 1] += 1
@@ -83,7 +86,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             let s1 = IntervalSpread.fallbackScale(y, relative: positive)
             for k in 0..<h { scale[k] = s1 * Double(k + 1).squareRoot() }
             for k in 0..<h { scale[k] *= widening(step: k + 1, seasonLength: m) }
-            return IntervalSpread(scale: scale, pooled: [], relative: positive)
+            return IntervalSpread(scale: scale, pooled: [], relative: positive, guardLevel: guardLevel)
         }
         for k in 1..<h { scale[k] = max(scale[k], scale[k - 1]) }
         var pooled: [Double] = []
@@ -94,14 +97,14 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             for k in 1...kMax where scale[k - 1] > 0 {
                 let f = origins.value(origin: t, step: k)
                 var e = y[t + k - 1] - f
-                if positive { e /= max(abs(f), 1e-12) }
+                if positive { e /= max(abs(f), guardLevel) }
                 let z = e / scale[k - 1]
                 if z.isFinite { pooled.append(z) }
             }
         }
         pooled.sort()
         for k in 0..<h { scale[k] *= widening(step: k + 1, seasonLength: m) }
-        return IntervalSpread(scale: scale, pooled: pooled, relative: positive)
+        return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel)
     }
 }
 
@@ -110,6 +113,8 @@ struct IntervalSpread: Sendable {
     var scale: [Double]
     var pooled: [Double]
     var relative: Bool
+    /// The least level a relative scale is applied to.
+    var guardLevel: Double
 
     static func fallbackScale(_ y: [Double], relative: Bool) -> Double {
         if y.count >= 3 {
@@ -143,7 +148,7 @@ struct IntervalSpread: Sendable {
         var lo = [Double](repeating: 0, count: mean.count)
         var hi = lo
         for k in 0..<mean.count {
-            let s = relative ? scale[k] * abs(mean[k]) : scale[k]
+            let s = relative ? scale[k] * max(abs(mean[k]), guardLevel) : scale[k]
             let a = mean[k] + min(q.lo, 0) * s
             let b = mean[k] + max(q.hi, 0) * s
             lo[k] = min(a, mean[k])

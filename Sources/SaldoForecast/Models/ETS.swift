@@ -49,11 +49,18 @@ public struct ETSModel: Forecaster {
 /// ETS with the specification chosen by AICc among the admissible members: additive and
 /// multiplicative error; no, additive and damped trend; no, additive and multiplicative season
 /// (multiplicative parts only for positive data, seasonal ones only with at least three seasons).
+/// With `akaikeWeights`, the candidates are averaged with weights exp(−ΔAICc/2) instead
+/// (Kolassa 2011), which is steadier than picking one ("ETS-AW").
 public struct AutoETS: Forecaster {
-    public var name: String { "ETS" }
+    public var name: String { akaikeWeights ? "ETS-AW" : "ETS" }
     /// Consider seasonal members only when the 90% autocorrelation test finds seasonality.
     public var seasonalOnlyWhenDetected: Bool
-    public init(seasonalOnlyWhenDetected: Bool = false) { self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected }
+    /// Average the candidates with Akaike weights (exp(−ΔAICc/2)) instead of keeping only the best.
+    public var akaikeWeights: Bool
+    public init(seasonalOnlyWhenDetected: Bool = false, akaikeWeights: Bool = false) {
+        self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected
+        self.akaikeWeights = akaikeWeights
+    }
 
     public func minimumObservations(seasonLength: Int) -> Int { 2 }
 
@@ -81,16 +88,24 @@ public struct AutoETS: Forecaster {
 
     public func fit(_ series: [Double], seasonLength: Int) throws(ForecastError) -> FittedForecast {
         try checkLength(series, seasonLength: seasonLength)
-        var best: ETSFit?
+        var fits: [ETSFit] = []
         for spec in candidates(series, seasonLength: seasonLength) {
             let m = spec.season == .none ? 1 : seasonLength
-            guard let f = ETSFit.estimate(series, spec: spec, seasonLength: m) else { continue }
-            if best == nil || f.aicc < best!.aicc { best = f }
+            if let f = ETSFit.estimate(series, spec: spec, seasonLength: m) { fits.append(f) }
         }
-        guard let chosen = best else {
+        guard let best = fits.min(by: { $0.aicc < $1.aicc }) else {
             throw .invalidInput("no ETS model could be estimated on this series of \(series.count) values")
         }
-        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: chosen)
+        if akaikeWeights && best.aicc.isFinite {
+            var members: [any PointPath] = []
+            var weights: [Double] = []
+            for f in fits where f.aicc.isFinite {
+                let w = exp(-0.5 * (f.aicc - best.aicc))
+                if w > 1e-3 { members.append(f); weights.append(w) }
+            }
+            return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: members, weights: weights))
+        }
+        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: best)
     }
 }
 
