@@ -15,7 +15,9 @@ import Foundation
 ///    months), the one-step variance is shrunk towards a prior of 35% a month (worth 4 months),
 ///    split into level drift and month noise (Student t with few paid months), plus the
 ///    uncertainty of the level itself. With 24 months or more, calendar-month effects are
-///    estimated and shrunk towards none.
+///    estimated and shrunk towards none. A stream paid every month for the last 24 months or more
+///    takes the centre of its paths from the default model (`Combination.standard`) fitted to the
+///    log amounts instead, so trend and season come from the zoo; the spread stays as above.
 /// 4. Streams share a common monthly shock whose weight is their average error correlation,
 ///    shrunk towards zero.
 /// 5. `paths` seeded paths give P10/P50/P90 per month and for the sum of the months, per stream
@@ -74,7 +76,7 @@ public struct IncomeForecaster: Sendable {
         }
 
         var notes: [String] = []
-        let models = names.map { StreamModel(name: $0, series: streams[$0] ?? []) }
+        let models = names.map { StreamModel(name: $0, series: streams[$0] ?? [], horizon: horizon) }
         let rho = StreamModel.commonCorrelation(models)
         if n < 3 {
             notes.append("only \(n) month\(n == 1 ? "" : "s") of history: this is a rough guess built mostly from general assumptions; expect very wide intervals")
@@ -175,6 +177,9 @@ struct StreamModel: Sendable {
     let seasonal: [Double]?
     /// One-step log errors by absolute month index (nil where none), for the common shock.
     let errors: [Double?]
+    /// For a stream paid every month for two years or more: the default model's forecast of the
+    /// log amounts, used as the centre of the paths instead of level and calendar effects.
+    let zooCentres: [Double]?
 
     static let stopPrior = (a: 1.0, b: 9.0)
     static let returnPrior = (a: 1.0, b: 2.0)
@@ -184,7 +189,7 @@ struct StreamModel: Sendable {
     var stopMean: Double { (StreamModel.stopPrior.a + nAD) / (StreamModel.stopPrior.a + StreamModel.stopPrior.b + nAD + nAA) }
     var chanceActiveNextMonth: Double { allZero ? 0 : (activeNow ? 1 - stopMean : returnMean) }
 
-    init(name: String, series y: [Double]) {
+    init(name: String, series y: [Double], horizon: Int) {
         self.name = name
         let n = y.count
         negativeMonths = y.filter { $0 < 0 }.count
@@ -193,6 +198,7 @@ struct StreamModel: Sendable {
             nAA = 0; nAD = 0; nDA = 0; nDD = 0
             level = 0; levelSD = 0; noiseSD = 0; driftSD = 0; degreesOfFreedom = 3; seasonal = nil
             errors = [Double?](repeating: nil, count: n)
+            zooCentres = nil
             return
         }
         allZero = false
@@ -270,6 +276,15 @@ struct StreamModel: Sendable {
         var errs = [Double?](repeating: nil, count: n)
         for (i, e) in r.errors.enumerated() { errs[idx[i + 1]] = e }
         errors = errs
+        // Two years or more paid every month: let the model zoo find trend and season.
+        var run = 0
+        for v in y.reversed() { if v > 0 { run += 1 } else { break } }
+        if run >= 24, let fit = try? Combination.standard.fit(y.suffix(run).map { log($0) }, seasonLength: 12),
+           let centres = try? fit.pointForecast(horizon: horizon), centres.allSatisfy(\.isFinite) {
+            zooCentres = centres
+        } else {
+            zooCentres = nil
+        }
     }
 
     /// Average pairwise correlation of the streams' one-step errors, shrunk towards zero by the
@@ -310,8 +325,9 @@ struct StreamModel: Sendable {
             active = active ? u >= pStop : u < pReturn
             lev += driftSD * rng.normal()
             let eps = noiseSD * (shared * common[k] + own * rng.studentT(degreesOfFreedom))
-            let s = seasonal?[(n + k) % 12] ?? 0
-            emit(k, active ? exp(lev + s + eps) : 0)
+            let centre: Double
+            if let zoo = zooCentres { centre = zoo[k] + (lev - level) } else { centre = lev + (seasonal?[(n + k) % 12] ?? 0) }
+            emit(k, active ? exp(centre + eps) : 0)
         }
     }
 }
