@@ -7,7 +7,7 @@ import Foundation
 /// 1. Leading zeros (before the stream started) are dropped. A month is *active* when it paid
 ///    more than zero.
 /// 2. Activity is a two-state Markov chain. The chance an active stream goes dry next month has a
-///    Beta(1, 9) prior (10% a month), the chance a dry stream returns a Beta(1, 2) prior (1 in 3);
+///    Beta(1, 9) prior (10% a month), the chance a dry stream returns a Beta(1, 3) prior (1 in 4);
 ///    the observed transitions update both. Each simulated path draws its own probabilities from
 ///    the posteriors, so a short history gives wide, honest spreads.
 /// 3. Amounts in active months follow a local-level model on the log scale: the level is an

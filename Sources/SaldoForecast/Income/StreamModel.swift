@@ -22,7 +22,7 @@ struct StreamModel: Sendable {
     let zooCentres: [Double]?
 
     static let stopPrior = (a: 1.0, b: 9.0)
-    static let returnPrior = (a: 1.0, b: 2.0)
+    static let returnPrior = (a: 1.0, b: 3.0)
     static let variancePrior = (value: 0.35 * 0.35, weight: 4.0)
 
     var returnMean: Double { (StreamModel.returnPrior.a + nDA) / (StreamModel.returnPrior.a + StreamModel.returnPrior.b + nDA + nDD) }
