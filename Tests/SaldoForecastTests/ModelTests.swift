@@ -208,8 +208,8 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
     @Test func windowLengthAndWidening() {
         let c = IntervalCalibration.default
         #expect(abs(c.widening(step: 1, seasonLength: 12) - 1) < 1e-12)
-        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.12 * log(18))) < 1e-12)
+        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.08 * log(18))) < 1e-12)
         // A quarter is three months ahead.
-        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.12 * log(3))) < 1e-12)
+        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.08 * log(3))) < 1e-12)
     }
 }
