@@ -62,6 +62,14 @@ import Testing
         #expect(ql.p90 - ql.p10 < q4.p90 - q4.p10)
     }
 
+    @Test func longSteadyStreamsFollowTheirTrend() throws {
+        // 36 months growing 3% a month: the zoo's trend puts next month's median above the last value.
+        let y = (0..<36).map { 1000 * pow(1.03, Double($0)) }
+        let f = try quick.forecast(streams: ["Retainer": y])
+        #expect(f.baseline.months[0].p50 > y[35] * 1.01)
+        #expect(f.baseline.months[2].p50 > f.baseline.months[0].p50)
+    }
+
     @Test func fewerThanThreeMonthsStillAnswersWithAWarning() throws {
         let f = try quick.forecast(streams: ["Client": [1500, 1700]])
         #expect(f.notes.first?.hasPrefix("only 2 months of history") == true)

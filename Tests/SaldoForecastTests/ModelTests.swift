@@ -6,7 +6,7 @@ import Testing
 let allForecasters: [any Forecaster] = [
     Naive(), SeasonalNaive(), SimpleExponentialSmoothing(), HoltDamped(),
     ETSModel(ETSSpec(trend: .none)), ETSModel(ETSSpec(multiplicativeError: true, trend: .damped, season: .multiplicative)),
-    AutoETS(), Theta(.standard), Theta(.optimized), Croston(), TSB(), Combination.standard,
+    AutoETS(), AutoETS(akaikeWeights: true), Theta(.standard), Theta(.optimized), Croston(), TSB(), Combination.standard,
 ]
 
 /// A positive monthly series with trend, season and seeded noise.
@@ -56,6 +56,14 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
         #expect(chosen.spec.season != .none)
     }
 
+    @Test func akaikeWeightedETSAlsoFitsTheSeasonalSeries() throws {
+        let y = seasonalSeries(count: 72, noise: 0)
+        let f = try AutoETS(akaikeWeights: true).forecast(y, seasonLength: 12, horizon: 12, levels: [0.8])
+        let truth = seasonalSeries(count: 84, noise: 0).suffix(12)
+        for (a, b) in zip(f.mean, truth) { #expect(abs(a - b) / b < 0.02) }
+        #expect(AutoETS(akaikeWeights: true).name == "ETS-AW")
+    }
+
     @Test func etsSpecDescriptionUsesTheTaxonomy() {
         #expect(ETSSpec(multiplicativeError: true, trend: .damped, season: .multiplicative).description == "ETS(M,Ad,M)")
         #expect(ETSSpec().description == "ETS(A,N,N)")
@@ -101,6 +109,14 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
         let a = try Naive().forecast(y, seasonLength: 12, horizon: 3, levels: [0.8]).mean
         let b = try SeasonalNaive().forecast(y, seasonLength: 12, horizon: 3, levels: [0.8]).mean
         for k in 0..<3 { #expect(abs(f.mean[k] - (a[k] + b[k]) / 2) < 1e-9) }
+    }
+
+    @Test func weightedCombinationUsesNormalisedWeights() throws {
+        let y = seasonalSeries(count: 60)
+        let f = try Combination(members: [Naive(), SeasonalNaive()], weights: [3, 1]).forecast(y, seasonLength: 12, horizon: 2, levels: [0.8])
+        let a = y[59], b = y[48...49]
+        #expect(abs(f.mean[0] - (0.75 * a + 0.25 * b[48])) < 1e-9)
+        #expect(abs(f.mean[1] - (0.75 * a + 0.25 * b[49])) < 1e-9)
     }
 
     @Test func combinationSkipsMembersThatCannotFit() throws {
@@ -192,8 +208,8 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
     @Test func windowLengthAndWidening() {
         let c = IntervalCalibration.default
         #expect(abs(c.widening(step: 1, seasonLength: 12) - 1) < 1e-12)
-        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.12 * log(18))) < 1e-12)
+        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.08 * log(18))) < 1e-12)
         // A quarter is three months ahead.
-        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.12 * log(3))) < 1e-12)
+        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.08 * log(3))) < 1e-12)
     }
 }

@@ -176,6 +176,7 @@ public enum ForecastBenchmark {
             let h = s.test.count
             horizon = max(horizon, h)
             var cores: [any PointPath] = []
+            var weights: [Double] = []
             for (i, member) in model.members.enumerated() {
                 let start = ThreadClock.now()
                 let fit = (try? member.fit(s.train, seasonLength: s.seasonLength))
@@ -184,6 +185,7 @@ public enum ForecastBenchmark {
                 let fitTime = ThreadClock.now() - start
                 guard let fit else { continue }
                 cores.append(fit.core)
+                weights.append(model.weight(i))
                 let p0 = ThreadClock.now()
                 guard let f = try? fit.predict(horizon: h, levels: levels) else { continue }
                 let predictTime = ThreadClock.now() - p0
@@ -193,7 +195,7 @@ public enum ForecastBenchmark {
             }
             guard !cores.isEmpty else { continue }
             let c0 = ThreadClock.now()
-            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: MeanPath(members: cores), calibration: model.calibration)
+            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: MeanPath(members: cores, weights: weights), calibration: model.calibration)
             guard let f = try? fit.predict(horizon: h, levels: levels) else { continue }
             combined.seconds += ThreadClock.now() - c0
             combined.add(s, f)

@@ -46,54 +46,6 @@ public struct ETSModel: Forecaster {
     }
 }
 
-/// ETS with the specification chosen by AICc among the admissible members: additive and
-/// multiplicative error; no, additive and damped trend; no, additive and multiplicative season
-/// (multiplicative parts only for positive data, seasonal ones only with at least three seasons).
-public struct AutoETS: Forecaster {
-    public var name: String { "ETS" }
-    /// Consider seasonal members only when the 90% autocorrelation test finds seasonality.
-    public var seasonalOnlyWhenDetected: Bool
-    public init(seasonalOnlyWhenDetected: Bool = false) { self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected }
-
-    public func minimumObservations(seasonLength: Int) -> Int { 2 }
-
-    func candidates(_ y: [Double], seasonLength m: Int) -> [ETSSpec] {
-        let positive = !y.contains(where: { !($0 > 0) })
-        var seasons: [ETSSpec.Season] = [.none]
-        if m > 1 && y.count >= 3 * m {
-            if !seasonalOnlyWhenDetected || Seasonality.isSeasonal(y, seasonLength: m) {
-                seasons.append(.additive)
-                if positive { seasons.append(.multiplicative) }
-            }
-        }
-        let trends: [ETSSpec.Trend] = y.count >= 6 ? [.none, .additive, .damped] : [.none]
-        var out: [ETSSpec] = []
-        for e in positive ? [false, true] : [false] {
-            for t in trends {
-                for s in seasons {
-                    if !e && s == .multiplicative { continue }  // unstable (Hyndman's restricted set)
-                    out.append(ETSSpec(multiplicativeError: e, trend: t, season: s))
-                }
-            }
-        }
-        return out
-    }
-
-    public func fit(_ series: [Double], seasonLength: Int) throws(ForecastError) -> FittedForecast {
-        try checkLength(series, seasonLength: seasonLength)
-        var best: ETSFit?
-        for spec in candidates(series, seasonLength: seasonLength) {
-            let m = spec.season == .none ? 1 : seasonLength
-            guard let f = ETSFit.estimate(series, spec: spec, seasonLength: m) else { continue }
-            if best == nil || f.aicc < best!.aicc { best = f }
-        }
-        guard let chosen = best else {
-            throw .invalidInput("no ETS model could be estimated on this series of \(series.count) values")
-        }
-        return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: chosen)
-    }
-}
-
 /// A fitted ETS model: parameters, initial states and the information criterion.
 struct ETSFit: PointPath {
     let spec: ETSSpec

@@ -75,3 +75,26 @@ struct SeasonalAdjustment: Sendable {
         return s[t % seasonLength]
     }
 }
+
+/// Runs an inner path on the seasonally adjusted series and puts the seasonality back.
+struct AdjustedPath: PointPath {
+    let inner: any PointPath
+    let adjustment: SeasonalAdjustment
+    let count: Int
+
+    func forecast(horizon: Int) -> [Double] {
+        var f = inner.forecast(horizon: horizon)
+        for k in 0..<horizon { f[k] *= adjustment.factor(count + k) }
+        return f
+    }
+
+    func originForecasts(horizon: Int) -> OriginForecasts {
+        var o = inner.originForecasts(horizon: horizon)
+        guard adjustment.indices != nil, o.first < o.count else { return o }
+        var i = 0
+        for t in o.first..<o.count {
+            for k in 0..<horizon { o.values[i] *= adjustment.factor(t + k); i += 1 }
+        }
+        return o
+    }
+}
