@@ -3,6 +3,7 @@ import SaldoCore
 import SaldoImport
 import SaldoInvoices
 import SaldoStore
+import SaldoReports
 
 /// Reads one input file (statement or e-invoice), records it in the ledger as one batch, and
 /// says what happened.
@@ -161,19 +162,5 @@ struct FileImportSummary {
     }
 }
 
-/// JSON string literal with the escapes RFC 8259 requires.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
-}
+/// JSON string literal (escaped by SaldoReports' JSON writer).
+func jsonString(_ s: String) -> String { JSONValue.string(s).serialized() }

@@ -54,7 +54,7 @@ struct ReportFilterOptions: ParsableArguments {
 extension LedgerStore {
     /// Every stored rate as a table for conversion.
     func rateTable() throws -> RateTable {
-        RateTable(try rates().map { ExchangeRate(date: $0.date, base: $0.base, quote: $0.quote, rate: $0.rate, source: $0.source) })
+        RateTable(try rates())
     }
 }
 

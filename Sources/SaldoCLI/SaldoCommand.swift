@@ -44,29 +44,12 @@ public enum SaldoCLI {
             return ExitStatus.ok
         } catch let e as ExitCode {
             return e.rawValue
-        } catch let e as UserError {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
-        } catch let e as NotAvailable {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
-        } catch let e as StoreError {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
         } catch let e as DiagnosticsError {
             console.err(e.description)
             return ExitStatus.userError
-        } catch let e as Diagnostic {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
-        } catch let e as MoneyError {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
-        } catch let e as LedgerError {
-            console.err(console.styled("error: ", .red) + e.description)
-            return ExitStatus.userError
-        } catch let e as PeriodError {
-            console.err(console.styled("error: ", .red) + e.description)
+        } catch let e where e is UserError || e is NotAvailable || e is StoreError || e is Diagnostic
+                            || e is MoneyError || e is LedgerError || e is PeriodError {
+            console.err(console.styled("error: ", .red) + "\(e)")
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)

@@ -2,21 +2,9 @@ import Foundation
 import GRDB
 import SaldoCore
 
-/// A stored exchange rate: `rate` units of `quote` per one `base`, published for `date` by `source`.
-public struct StoredRate: Sendable, Hashable {
-    public var date: Day
-    public var base: CurrencyCode
-    public var quote: CurrencyCode
-    public var rate: ExactDecimal
-    public var source: String
-    public init(date: Day, base: CurrencyCode, quote: CurrencyCode, rate: ExactDecimal, source: String) {
-        self.date = date; self.base = base; self.quote = quote; self.rate = rate; self.source = source
-    }
-}
-
 extension LedgerStore {
     /// Adds rates in one transaction; a rate already stored for the same day, pair and source is kept.
-    public func addRates(_ rates: [StoredRate]) throws(StoreError) -> (new: Int, existing: Int) {
+    public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) {
         try write { db in
             let stmt = try db.makeStatement(sql: "INSERT INTO rate (day, base, quote, rate, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             var new = 0
@@ -30,7 +18,7 @@ extension LedgerStore {
     }
 
     /// Rates, optionally for one quote currency and from a day on, in date order.
-    public func rates(quote: CurrencyCode? = nil, from: Day? = nil, to: Day? = nil) throws(StoreError) -> [StoredRate] {
+    public func rates(quote: CurrencyCode? = nil, from: Day? = nil, to: Day? = nil) throws(StoreError) -> [ExchangeRate] {
         try read { db in
             var conds: [String] = []
             var args: [any DatabaseValueConvertible] = []
@@ -41,7 +29,7 @@ extension LedgerStore {
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
                 let text: String = row[3]
                 guard let rate = try? ExactDecimal(text) else { throw StoreError.invalid("the ledger holds a malformed rate \"\(text)\"") }
-                return StoredRate(date: Day(ordinal: row[0]), base: try CurrencyCode(row[1]), quote: try CurrencyCode(row[2]), rate: rate, source: row[4])
+                return ExchangeRate(date: Day(ordinal: row[0]), base: try CurrencyCode(row[1]), quote: try CurrencyCode(row[2]), rate: rate, source: row[4])
             }
         }
     }

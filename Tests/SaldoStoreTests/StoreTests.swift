@@ -102,7 +102,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
 
     @Test func ratesAreExactAndKeepTheirSource() throws {
         let store = try tempLedger()
-        let r = StoredRate(date: Day(iso: "2026-01-02")!, base: .EUR, quote: .USD, rate: try ExactDecimal("1.0856"), source: "ECB")
+        let r = ExchangeRate(date: Day(iso: "2026-01-02")!, base: .EUR, quote: .USD, rate: try ExactDecimal("1.0856"), source: "ECB")
         #expect(try store.addRates([r, r]) == (new: 1, existing: 1))
         #expect(try store.rates(quote: .USD) == [r])
         // Pinned: SQLite 3.40 reported false NULLs here when rate was declared between key columns.

@@ -31,7 +31,7 @@ struct RatesCommand: ParsableCommand {
 
         func run() throws {
             let console = Console.current
-            var all: [StoredRate] = []
+            var all: [ExchangeRate] = []
             var failed = false
             for f in files {
                 let path = (f as NSString).expandingTildeInPath
@@ -41,7 +41,7 @@ struct RatesCommand: ParsableCommand {
                 let (rates, problems) = Self.read(data, file: f)
                 for p in problems where p.severity != .note { console.err(p.description) }
                 if problems.contains(where: { $0.severity == .error }) { failed = true; continue }
-                all += rates.map { StoredRate(date: $0.date, base: $0.base, quote: $0.quote, rate: $0.rate, source: $0.source) }
+                all += rates
                 let days = Set(rates.map(\.date))
                 console.out("\(f): \(rates.count) rates for \(Set(rates.map(\.quote)).count) currencies on \(days.count) days"
                             + (days.isEmpty ? "" : " (\(days.min()!) to \(days.max()!))"))
