@@ -91,3 +91,23 @@ import SaldoTestSupport
         #expect(box.values == box.values.sorted())
     }
 }
+
+@Suite struct PayoutAndFileTests {
+    @Test func stripeRowsMustAddUpToTheirPayout() throws {
+        let full = try Fixtures.text("statements/stripe/saldo-stripe-itemized-payout.csv")
+        #expect(!StatementImporter.read(data: Data(full.utf8), fileName: "s.csv").warnings.contains { $0.code == "import.payout" })
+        let missing = full.split(separator: "\n").filter { !$0.contains("txn_saldo0003") }.joined(separator: "\n") + "\n"
+        let r = StatementImporter.read(data: Data(missing.utf8), fileName: "s.csv")
+        let w = try #require(r.warnings.first { $0.code == "import.payout" })
+        #expect(w.message == "payout po_saldo1 of 44.85 EUR does not match its 3 row(s) in this file, which add up to 74.85 EUR")
+    }
+
+    @Test func readsFromDiskMapped() throws {
+        let r = StatementImporter.read(contentsOf: Fixtures.url("statements/upwork/saldo-upwork-2025.csv"))
+        #expect(r.file == "saldo-upwork-2025.csv")
+        #expect(r.transactions.count == 2)
+        let missing = StatementImporter.read(contentsOf: URL(fileURLWithPath: "/nonexistent/statement.csv"))
+        #expect(missing.isFatal)
+        #expect(missing.errors.first?.code == "import.read")
+    }
+}

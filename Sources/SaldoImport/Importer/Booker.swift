@@ -138,6 +138,7 @@ struct Booker {
             }
         }
         out.checks = balanceChecks(ms, order: order)
+        payoutChecks(ms, order: order)
         return out
     }
 
@@ -420,6 +421,29 @@ struct Booker {
             if let j = closingC, let b = ms[j].balance { checks.append(check(ms[j], stated: b, computed: b)) }
         }
         return checks
+    }
+
+    /// Stripe files have no running balance, but every row names the payout that swept it: the
+    /// rows of a payout must add up to the payout itself, or a row is missing.
+    mutating func payoutChecks(_ ms: [Movement], order: [Int]) {
+        var groups: [String: (payout: Int?, sum: Int64, rows: Int)] = [:]
+        var keys: [String] = []
+        for i in order where ms[i].filtered == nil {
+            guard let p = ms[i].payout, !p.isEmpty else { continue }
+            if groups[p] == nil { keys.append(p); groups[p] = (nil, 0, 0) }
+            if ms[i].cls == .payout && ms[i].net < 0 && groups[p]!.payout == nil { groups[p]!.payout = i }
+            else { groups[p]!.sum = groups[p]!.sum &+ ms[i].net; groups[p]!.rows += 1 }
+        }
+        for k in keys {
+            guard let g = groups[k], let pi = g.payout, g.rows > 0 else { continue }
+            let paid = -ms[pi].net
+            if paid != g.sum {
+                let cur = ms[pi].currency
+                sink.add(.warning("import.payout", "payout \(k) of \(Money(minorUnits: paid, currency: cur)) does not match its \(g.rows) row(s) in this file, which add up to \(Money(minorUnits: g.sum, currency: cur))",
+                                  at: SourceLocation(file: file, line: ms[pi].line, record: ms[pi].index + 1, field: balanceField),
+                                  hint: "the export may not cover the whole payout period; export the payout's full period to check it"))
+            }
+        }
     }
 
     func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {

@@ -157,6 +157,7 @@ extension CSVStatementReader {
                     m.filtered = "pending: the row has no running balance yet"
                     m.affectsBalance = false
                 }
+                if slot(.payoutID) != nil { m.payout = text(r, .payoutID) }
                 if m.cls == .conversion && slot(.exchangeTo) != nil {
                     singleRowConversion(&m, r, cur: cur, notation: notation)
                 } else if m.cls == .conversion && slot(.targetCurrency) != nil && slot(.targetAmount) != nil,

@@ -71,6 +71,18 @@ public enum StatementImporter {
         return result
     }
 
+    /// Reads a file from disk, mapping it into memory rather than copying it onto the heap.
+    public static func read(contentsOf url: URL, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
+                            progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            return StatementReadResult(file: url.lastPathComponent, problems: [
+                .error("import.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: url.path),
+                       hint: "check that the path exists and is readable")])
+        }
+        return read(data: data, fileName: url.lastPathComponent, options: options, userProfiles: userProfiles, progress: progress)
+    }
+
     struct HeaderCandidate { var record: Int; var line: Int; var texts: [String]; var normalized: [String] }
 
     static func headerCandidates(_ tokenizer: CSVTokenizer) throws(CSVSyntaxError) -> [HeaderCandidate] {
