@@ -111,3 +111,24 @@ import SaldoTestSupport
         #expect(missing.errors.first?.code == "import.read")
     }
 }
+
+@Suite struct StreamingTests {
+    @Test func streamingGivesTheSameTransactions() throws {
+        for f in ["paypal/saldo-paypal-activity-en-us.csv", "norma43/saldo-norma43-two-accounts.n43", "wise/saldo-wise-statement-eur.csv"] {
+            let data = try Fixtures.data("statements/" + f)
+            let whole = StatementImporter.read(data: data, fileName: "f")
+            var streamed: [Transaction] = []
+            let r = StatementImporter.read(data: data, fileName: "f") { streamed.append($0) }
+            #expect(r.transactions.isEmpty)
+            #expect(streamed == whole.transactions, "\(f)")
+            #expect(r.filtered == whole.filtered && r.problems == whole.problems)
+        }
+    }
+
+    @Test func streamingHandsNothingOverFromAFailedFile() throws {
+        var count = 0
+        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv") { _ in count += 1 }
+        #expect(r.isFatal)
+        #expect(count == 0)
+    }
+}

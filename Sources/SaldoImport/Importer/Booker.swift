@@ -67,6 +67,15 @@ struct Booker {
     }
 
     mutating func book(_ ms: inout [Movement]) -> Output {
+        var kept: [Transaction] = []
+        kept.reserveCapacity(ms.count)
+        var out = book(&ms) { kept.append($0) }
+        out.transactions = kept
+        return out
+    }
+
+    /// Books every row and hands each transaction, in booking order, to `emit`.
+    mutating func book(_ ms: inout [Movement], emit: (Transaction) -> Void) -> Output {
         var out = Output()
         let order = Booker.bookingOrder(ms)
         var position = [Int](repeating: 0, count: ms.count)
@@ -84,7 +93,6 @@ struct Booker {
 
         var keyCounts: [String: Int] = [:]
         keyCounts.reserveCapacity(ms.count)
-        out.transactions.reserveCapacity(ms.count)
         for i in order {
             let m = ms[i]
             let location = SourceLocation(file: file, line: m.line, record: m.index + 1)
@@ -132,7 +140,7 @@ struct Booker {
             t.timeZone = m.timeZone
             do {
                 try Booker.check(t)
-                out.transactions.append(t)
+                emit(t)
             } catch {
                 sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
             }
