@@ -132,8 +132,8 @@ struct Booker {
                     fingerprint = true
                 }
             }
-            let n = keyCounts[baseKey, default: 0] + 1
-            keyCounts[baseKey] = n
+            // One hash lookup: count through the dictionary's in-place accessor.
+            let n = Booker.bump(&keyCounts[baseKey, default: 0])
             t.dedupKey = fingerprint ? "\(baseKey)#\(n)" : (n == 1 ? baseKey : "\(baseKey)#\(n)")
             t.source = location
             t.timestamp = m.timestamp
@@ -163,6 +163,8 @@ struct Booker {
         }
         if sum != 0 { try t.validate() }
     }
+
+    @inline(__always) static func bump(_ v: inout Int) -> Int { v += 1; return v }
 
     func summary(_ m: Movement) -> String {
         "\(m.day) \(m.money.decimalString) \(m.currency.code) \(m.description)".trimmingCharacters(in: .whitespaces)
