@@ -91,3 +91,44 @@ import SaldoTestSupport
         #expect(box.values == box.values.sorted())
     }
 }
+
+@Suite struct PayoutAndFileTests {
+    @Test func stripeRowsMustAddUpToTheirPayout() throws {
+        let full = try Fixtures.text("statements/stripe/saldo-stripe-itemized-payout.csv")
+        #expect(!StatementImporter.read(data: Data(full.utf8), fileName: "s.csv").warnings.contains { $0.code == "import.payout" })
+        let missing = full.split(separator: "\n").filter { !$0.contains("txn_saldo0003") }.joined(separator: "\n") + "\n"
+        let r = StatementImporter.read(data: Data(missing.utf8), fileName: "s.csv")
+        let w = try #require(r.warnings.first { $0.code == "import.payout" })
+        #expect(w.message == "payout po_saldo1 of 44.85 EUR does not match its 3 row(s) in this file, which add up to 74.85 EUR")
+    }
+
+    @Test func readsFromDiskMapped() throws {
+        let r = StatementImporter.read(contentsOf: Fixtures.url("statements/upwork/saldo-upwork-2025.csv"))
+        #expect(r.file == "saldo-upwork-2025.csv")
+        #expect(r.transactions.count == 2)
+        let missing = StatementImporter.read(contentsOf: URL(fileURLWithPath: "/nonexistent/statement.csv"))
+        #expect(missing.isFatal)
+        #expect(missing.errors.first?.code == "import.read")
+    }
+}
+
+@Suite struct StreamingTests {
+    @Test func streamingGivesTheSameTransactions() throws {
+        for f in ["paypal/saldo-paypal-activity-en-us.csv", "norma43/saldo-norma43-two-accounts.n43", "wise/saldo-wise-statement-eur.csv"] {
+            let data = try Fixtures.data("statements/" + f)
+            let whole = StatementImporter.read(data: data, fileName: "f")
+            var streamed: [Transaction] = []
+            let r = StatementImporter.read(data: data, fileName: "f") { streamed.append($0) }
+            #expect(r.transactions.isEmpty)
+            #expect(streamed == whole.transactions, "\(f)")
+            #expect(r.filtered == whole.filtered && r.problems == whole.problems)
+        }
+    }
+
+    @Test func streamingHandsNothingOverFromAFailedFile() throws {
+        var count = 0
+        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv") { _ in count += 1 }
+        #expect(r.isFatal)
+        #expect(count == 0)
+    }
+}

@@ -51,29 +51,34 @@ enum DateText {
     static func split(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> DateParts? {
         var i = start
         while i < end && p[i] == 0x20 { i += 1 }
-        var nums: [Int] = [], lens: [Int] = [], nameAt = 0
+        // Three components without allocating: values and lengths in fixed slots.
+        var v0 = 0, v1 = 0, v2 = 0, l0 = 0, l2 = 0
+        var count = 0, nameAt = 0
         var sep: UInt8 = 0
-        while i < end && nums.count < 3 {
+        while i < end && count < 3 {
             let c = p[i]
             if c >= 0x30 && c <= 0x39 {
                 var v = 0, l = 0
                 while i < end && p[i] >= 0x30 && p[i] <= 0x39 && l < 9 { v = v * 10 + Int(p[i] - 0x30); i += 1; l += 1 }
-                nums.append(v); lens.append(l)
+                if count == 0 { v0 = v; l0 = l } else if count == 1 { v1 = v } else { v2 = v; l2 = l }
+                count += 1
             } else if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0xC0 {
                 let s = i
                 while i < end && ((p[i] | 0x20) >= 0x61 && (p[i] | 0x20) <= 0x7A || p[i] >= 0x80) { i += 1 }
                 let word = String(decoding: UnsafeBufferPointer(rebasing: p[s..<i]), as: UTF8.self).lowercased()
-                guard nameAt == 0, let m = months[String(word.prefix(3))], nums.count < 2 else { return nil }
-                nums.append(m); lens.append(2); nameAt = nums.count
+                guard nameAt == 0, let m = months[String(word.prefix(3))], count < 2 else { return nil }
+                if count == 0 { v0 = m; l0 = 2 } else { v1 = m }
+                count += 1
+                nameAt = count
             } else if c == 0x2D || c == 0x2F || c == 0x2E || c == 0x20 || c == 0x2C {
-                if sep == 0 && nums.count == 1 { sep = c }
+                if sep == 0 && count == 1 { sep = c }
                 i += 1
             } else {
                 return nil
             }
         }
-        guard nums.count == 3 else { return nil }
-        var parts = DateParts(first: nums[0], second: nums[1], third: nums[2], firstLen: lens[0], thirdLen: lens[2], monthNameAt: nameAt, seconds: nil, separator: sep)
+        guard count == 3 else { return nil }
+        var parts = DateParts(first: v0, second: v1, third: v2, firstLen: l0, thirdLen: l2, monthNameAt: nameAt, seconds: nil, separator: sep)
         // Optional time: `T13:43:54`, ` 13:43`, ` 13:43:54.496`.
         while i < end && (p[i] == 0x20 || p[i] == 0x54 || p[i] == 0x2C) { i += 1 }
         if i < end { parts.seconds = timeSeconds(p, i, end) }
@@ -154,7 +159,7 @@ struct FastAmount {
         var intPart: Int64 = 0
         var digits = 0
         var intDigits = 0
-        var groups: [Int] = []
+        var lastGroup = -1          // integer digits seen at the last group separator
         var i = a
         while i < b {
             let c = p[i]
@@ -162,7 +167,10 @@ struct FastAmount {
                 intPart = intPart &* 10 &+ Int64(c - 0x30); digits += 1; intDigits += 1
                 if digits > 18 { return .overflow }
             } else if c == group || c == 0x27 {
-                groups.append(intDigits)
+                // Groups of three: the first after 1-3 digits, each next exactly three later.
+                if lastGroup < 0 { if intDigits < 1 || intDigits > 3 { return .fallback } }
+                else if intDigits - lastGroup != 3 { return .fallback }
+                lastGroup = intDigits
             } else if c == decimalMark {
                 break
             } else {
@@ -170,12 +178,7 @@ struct FastAmount {
             }
             i += 1
         }
-        if !groups.isEmpty {
-            var prev = groups[0]
-            if prev < 1 || prev > 3 { return .fallback }
-            for g in groups.dropFirst() { if g - prev != 3 { return .fallback }; prev = g }
-            if intDigits - prev != 3 { return .fallback }
-        }
+        if lastGroup >= 0 && intDigits - lastGroup != 3 { return .fallback }
         var value = intPart
         var frac = 0
         if i < b && p[i] == decimalMark {

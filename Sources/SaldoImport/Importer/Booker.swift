@@ -67,6 +67,15 @@ struct Booker {
     }
 
     mutating func book(_ ms: inout [Movement]) -> Output {
+        var kept: [Transaction] = []
+        kept.reserveCapacity(ms.count)
+        var out = book(&ms) { kept.append($0) }
+        out.transactions = kept
+        return out
+    }
+
+    /// Books every row and hands each transaction, in booking order, to `emit`.
+    mutating func book(_ ms: inout [Movement], emit: (Transaction) -> Void) -> Output {
         var out = Output()
         let order = Booker.bookingOrder(ms)
         var position = [Int](repeating: 0, count: ms.count)
@@ -84,7 +93,6 @@ struct Booker {
 
         var keyCounts: [String: Int] = [:]
         keyCounts.reserveCapacity(ms.count)
-        out.transactions.reserveCapacity(ms.count)
         for i in order {
             let m = ms[i]
             let location = SourceLocation(file: file, line: m.line, record: m.index + 1)
@@ -124,20 +132,21 @@ struct Booker {
                     fingerprint = true
                 }
             }
-            let n = keyCounts[baseKey, default: 0] + 1
-            keyCounts[baseKey] = n
+            // One hash lookup: count through the dictionary's in-place accessor.
+            let n = Booker.bump(&keyCounts[baseKey, default: 0])
             t.dedupKey = fingerprint ? "\(baseKey)#\(n)" : (n == 1 ? baseKey : "\(baseKey)#\(n)")
             t.source = location
             t.timestamp = m.timestamp
             t.timeZone = m.timeZone
             do {
                 try Booker.check(t)
-                out.transactions.append(t)
+                emit(t)
             } catch {
                 sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
             }
         }
         out.checks = balanceChecks(ms, order: order)
+        payoutChecks(ms, order: order)
         return out
     }
 
@@ -154,6 +163,8 @@ struct Booker {
         }
         if sum != 0 { try t.validate() }
     }
+
+    @inline(__always) static func bump(_ v: inout Int) -> Int { v += 1; return v }
 
     func summary(_ m: Movement) -> String {
         "\(m.day) \(m.money.decimalString) \(m.currency.code) \(m.description)".trimmingCharacters(in: .whitespaces)
@@ -420,6 +431,29 @@ struct Booker {
             if let j = closingC, let b = ms[j].balance { checks.append(check(ms[j], stated: b, computed: b)) }
         }
         return checks
+    }
+
+    /// Stripe files have no running balance, but every row names the payout that swept it: the
+    /// rows of a payout must add up to the payout itself, or a row is missing.
+    mutating func payoutChecks(_ ms: [Movement], order: [Int]) {
+        var groups: [String: (payout: Int?, sum: Int64, rows: Int)] = [:]
+        var keys: [String] = []
+        for i in order where ms[i].filtered == nil {
+            guard let p = ms[i].payout, !p.isEmpty else { continue }
+            if groups[p] == nil { keys.append(p); groups[p] = (nil, 0, 0) }
+            if ms[i].cls == .payout && ms[i].net < 0 && groups[p]!.payout == nil { groups[p]!.payout = i }
+            else { groups[p]!.sum = groups[p]!.sum &+ ms[i].net; groups[p]!.rows += 1 }
+        }
+        for k in keys {
+            guard let g = groups[k], let pi = g.payout, g.rows > 0 else { continue }
+            let paid = -ms[pi].net
+            if paid != g.sum {
+                let cur = ms[pi].currency
+                sink.add(.warning("import.payout", "payout \(k) of \(Money(minorUnits: paid, currency: cur)) does not match its \(g.rows) row(s) in this file, which add up to \(Money(minorUnits: g.sum, currency: cur))",
+                                  at: SourceLocation(file: file, line: ms[pi].line, record: ms[pi].index + 1, field: balanceField),
+                                  hint: "the export may not cover the whole payout period; export the payout's full period to check it"))
+            }
+        }
     }
 
     func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {

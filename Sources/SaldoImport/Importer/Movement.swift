@@ -31,6 +31,8 @@ struct Movement {
     var conversionFee: Int64 = 0
     /// More text that tells identical-looking rows apart in a fingerprint (Norma 43 references).
     var extra: String? = nil
+    /// The payout that swept this row (Stripe `automatic_payout_id` / `Transfer`).
+    var payout: String? = nil
 
     var money: Money { Money(minorUnits: net, currency: currency) }
     var sortKey: (Int, Int) { (day.ordinal, seconds < 0 ? 0 : seconds) }

@@ -66,7 +66,8 @@ extension CSVStatementReader {
                 // instead of amounts: their amounts are read leniently.
                 // Classification depends only on the texts of the rule fields: computed once per
                 // distinct combination (a file has few types), for each possible sign.
-                let classKey = ruleFields.map { text(r, $0) ?? "" }.joined(separator: "\u{1}")
+                var classKey = ""
+                for (k, f) in ruleFields.enumerated() { if k > 0 { classKey += "\u{1}" }; if let t = text(r, f) { classKey += t } }
                 let classes: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)
                 if let c = classCache[classKey] { classes = c } else {
                     var values: [ColumnRole: String] = [:]
@@ -157,6 +158,7 @@ extension CSVStatementReader {
                     m.filtered = "pending: the row has no running balance yet"
                     m.affectsBalance = false
                 }
+                if slot(.payoutID) != nil { m.payout = text(r, .payoutID) }
                 if m.cls == .conversion && slot(.exchangeTo) != nil {
                     singleRowConversion(&m, r, cur: cur, notation: notation)
                 } else if m.cls == .conversion && slot(.targetCurrency) != nil && slot(.targetAmount) != nil,
@@ -227,11 +229,10 @@ extension CSVStatementReader {
 
     /// Description: the description column, else the type, with a note (item title, merchant) added.
     func describe(_ r: Int) -> String {
-        var parts: [String] = []
-        if let d = text(r, .description) { parts.append(d) } else if let t = text(r, .type) { parts.append(t) }
-        if let n = text(r, .note), !parts.contains(n) { parts.append(n) }
-        if let ref = text(r, .reference), !parts.contains(where: { $0.contains(ref) }) { parts.append(ref) }
-        return parts.isEmpty ? "" : parts.joined(separator: " — ")
+        var out = text(r, .description) ?? text(r, .type) ?? ""
+        if let n = text(r, .note), n != out { out = out.isEmpty ? n : out + " — " + n }
+        if let ref = text(r, .reference), !HeaderText.contains(out, ref) { out = out.isEmpty ? ref : out + " — " + ref }
+        return out
     }
 
     /// Wise statements tell a conversion in one row with `Exchange From/To/Rate` and, since 2023,

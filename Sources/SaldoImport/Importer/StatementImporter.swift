@@ -11,6 +11,27 @@ public enum StatementImporter {
     /// so that a terminal can show progress for large files; it is called on the caller's thread.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
                             userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
+        var kept: [Transaction] = []
+        var result = read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
+                          emitWhenRowsFailed: true) { kept.append($0) }
+        result.transactions = kept
+        return result
+    }
+
+    /// The same as ``read(data:fileName:options:userProfiles:progress:)``, but hands each
+    /// transaction to `each` in booking order instead of collecting them (`transactions` stays
+    /// empty), so that a caller can insert them as they come and a million-row file never holds
+    /// all its transactions in memory. Nothing is handed over when reading the rows found an
+    /// error; still check `isFatal` at the end and roll back when it is true.
+    public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
+                            userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil,
+                            each: (Transaction) -> Void) -> StatementReadResult {
+        read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
+             emitWhenRowsFailed: false, emit: each)
+    }
+
+    static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
+                     progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, emit: (Transaction) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
@@ -24,7 +45,10 @@ public enum StatementImporter {
             return result
         }
         if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
-            return Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
+            var r = Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
+            if emitWhenRowsFailed || !r.isFatal { r.transactions.forEach(emit) }
+            r.transactions = []
+            return r
         }
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
@@ -62,13 +86,26 @@ public enum StatementImporter {
         if separateFeeRows(profile) { markSeparateFees(&movements) }
         var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
-        let out = booker.book(&movements)
-        result.transactions = out.transactions
+        // A streaming caller gets nothing from a file whose rows already failed.
+        let rowsFailed = reader.sink.items.contains { $0.severity == .error }
+        let out = booker.book(&movements) { t in if emitWhenRowsFailed || !rowsFailed { emit(t) } }
         result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
         result.problems = booker.sink.finish(file: fileName)
         progress?(1.0)
         return result
+    }
+
+    /// Reads a file from disk, mapping it into memory rather than copying it onto the heap.
+    public static func read(contentsOf url: URL, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
+                            progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            return StatementReadResult(file: url.lastPathComponent, problems: [
+                .error("import.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: url.path),
+                       hint: "check that the path exists and is readable")])
+        }
+        return read(data: data, fileName: url.lastPathComponent, options: options, userProfiles: userProfiles, progress: progress)
     }
 
     struct HeaderCandidate { var record: Int; var line: Int; var texts: [String]; var normalized: [String] }
