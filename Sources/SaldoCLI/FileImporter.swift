@@ -20,29 +20,78 @@ struct FileImporter {
             ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path
         var summary = FileImportSummary(file: name, dryRun: dryRun)
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        // Mapped, not copied: a statement of a million rows stays out of the heap.
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             summary.problems = [.error("file.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: name),
                                        hint: "check that it exists and that you may read it")]
             summary.failed = true
             return summary
         }
-        let large = data.count > 5_000_000
+        let large = data.count > 5_000_000 && console.isTerminal
         if large { console.progress("reading \(name) (\(data.count / 1_000_000) MB)…") }
         defer { if large { console.endProgress() } }
-        let record: ImportRecord
-        if Self.looksLikeXML(data) {
-            let r = InvoiceReader.read(data, file: name, options: invoiceOptions)
-            summary.format = r.format?.rawValue
-            summary.problems = r.diagnostics
-            if r.format == nil && !r.hasErrors {
-                summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads",
-                                               at: SourceLocation(file: name),
-                                               hint: Self.isECBRates(data) ? "it holds ECB exchange rates: use `saldo rates import \(name)`"
-                                                   : "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+        let sha = LedgerStore.sha256(data)
+        if Self.looksLikeXML(data) { return importInvoices(data, name: name, sha: sha, summary: summary) }
+
+        // Statements stream: each transaction goes into the open database transaction as it is read.
+        var result: StatementReadResult?
+        do {
+            var progress: (@Sendable (Double) -> Void)?
+            if large {
+                let shown = name
+                progress = { f in Console.current.progress("importing \(shown): \(Int(f * 100))%") }
             }
-            if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
-            summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
-            record = ImportRecord(fileName: name, sha256: LedgerStore.sha256(data), format: summary.format ?? "xml",
+            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { add in
+                var failure: (any Error)?
+                let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles, progress: progress) { t in
+                    guard failure == nil else { return }
+                    do { try add(t) } catch { failure = error }
+                }
+                result = r
+                if let failure { throw failure }
+                return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
+                                             filteredCount: r.filtered.count, problemCount: r.problems.count)
+            }
+            if let o = outcome {
+                summary.new = o.newTransactions
+                summary.duplicates = o.duplicateTransactions
+            }
+        } catch {
+            summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
+            summary.failed = true
+        }
+        if let r = result {
+            summary.profile = r.profile
+            summary.format = r.profile
+            summary.problems = r.problems + summary.problems
+            summary.filtered = r.filtered
+            summary.rows = r.rowCount
+            summary.balanceChecks = r.balanceChecks.count
+            summary.brokenBalances = r.balanceChecks.filter { !$0.holds }.count
+            if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }
+        }
+        if summary.failed, summary.profile == nil, Self.isECBRatesCSV(data) {
+            summary.problems.append(Diagnostic(.note, code: "import.rates", "this file holds ECB exchange rates, not a statement",
+                                               at: SourceLocation(file: name), hint: "use `saldo rates import \(name)`"))
+        }
+        return summary
+    }
+
+    private func importInvoices(_ data: Data, name: String, sha: String, summary s: FileImportSummary) -> FileImportSummary {
+        var summary = s
+        let r = InvoiceReader.read(data, file: name, options: invoiceOptions)
+        summary.format = r.format?.rawValue
+        summary.problems = r.diagnostics
+        if r.format == nil && !r.hasErrors {
+            summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads",
+                                           at: SourceLocation(file: name),
+                                           hint: Self.isECBRates(data) ? "it holds ECB exchange rates: use `saldo rates import \(name)`"
+                                               : "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+        }
+        if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
+        summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
+        summary.invoiceNumbers = r.invoices.map(\.invoice.number)
+        let record = ImportRecord(fileName: name, sha256: sha, format: summary.format ?? "xml",
                                   invoices: r.invoices.map { imported in
                                       // A direct client is its own platform in reports (income is attributed to who paid).
                                       var t = imported.transaction
@@ -50,22 +99,6 @@ struct FileImporter {
                                       return (imported.invoice, t)
                                   },
                                   problemCount: summary.problems.count)
-            summary.invoiceNumbers = r.invoices.map(\.invoice.number)
-        } else {
-            let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles)
-            summary.profile = r.profile
-            summary.format = r.profile
-            summary.problems = r.problems
-            summary.filtered = r.filtered
-            summary.rows = r.rowCount
-            summary.balanceChecks = r.balanceChecks.count
-            summary.brokenBalances = r.balanceChecks.filter { !$0.holds }.count
-            if r.isFatal { summary.failed = true; return summary }
-            record = ImportRecord(fileName: name, sha256: LedgerStore.sha256(data), format: r.profile ?? "csv",
-                                  transactions: r.transactions, balanceChecks: r.balanceChecks,
-                                  filteredCount: r.filtered.count, problemCount: r.problems.count)
-        }
-        if large { console.progress("writing \(record.transactions.count) transactions from \(name)…") }
         do {
             let out = try store.record(record, dryRun: dryRun)
             summary.new = out.newTransactions + out.newInvoices
@@ -76,6 +109,12 @@ struct FileImporter {
             summary.failed = true
         }
         return summary
+    }
+
+    /// An ECB rates CSV (`Date,USD,JPY,…`) given to `import` by mistake.
+    static func isECBRatesCSV(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        return head.hasPrefix("Date,USD") || head.hasPrefix("Date, USD")
     }
 
     /// XML starts with `<` after an optional BOM and white space (UTF-8 or UTF-16).
@@ -121,7 +160,7 @@ struct FileImportSummary {
         let what = profile.map { " (\($0))" } ?? ""
         if failed {
             lines.append(console.styled("✗ \(file)\(what): not imported", .red))
-            for p in problems.filter({ $0.severity == .error }).prefix(verbose ? 1000 : 10) { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            for p in problems.filter({ $0.severity != .warning }).prefix(verbose ? 1000 : 10) { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
             let more = problems.filter { $0.severity == .error }.count - 10
             if !verbose && more > 0 { lines.append("  … and \(more) more (use --verbose)") }
             return lines.joined(separator: "\n")

@@ -64,70 +64,164 @@ extension LedgerStore {
     }
 
     private func insert(_ r: ImportRecord, db: Database, now: Date, failAfter: Int?) throws -> ImportOutcome {
-        let stamp = ISO8601DateFormatter().string(from: now)
-        try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at, filtered_count, problem_count) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [r.fileName, r.sha256, r.format, stamp, r.filteredCount, r.problemCount])
-        let batch = db.lastInsertedRowID
-        let txnStmt = RawStatement(try db.makeStatement(sql: """
-            INSERT INTO txn (day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
-                             source_file, source_line, source_record, batch_id, postings, has_cost)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
-            """), db)
-        var accounts = AccountIDs(db: db)
-        var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
-        var names = NameIDs()
-        var postingsText = ""
-        postingsText.reserveCapacity(256)
-        var new = 0, dup = 0
-        func add(_ t: Transaction) throws -> Int64? {
-            PostingsColumn.encode(t.postings, into: &postingsText)
-            let hasCost = t.postings.contains { $0.cost != nil }
-            txnStmt.bind(1, t.date.ordinal)
-            txnStmt.bind(2, t.timestamp); txnStmt.bind(3, t.timeZone); txnStmt.bind(4, t.payee)
-            txnStmt.bind(5, t.platform); txnStmt.bind(6, t.client); txnStmt.bind(7, t.description)
-            txnStmt.bind(8, t.kind.rawValue); txnStmt.bind(9, t.externalID); txnStmt.bind(10, t.dedupKey)
-            txnStmt.bind(11, t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
-            txnStmt.bind(14, batch); txnStmt.bind(15, postingsText); txnStmt.bind(16, hasCost ? 1 : 0)
-            guard try txnStmt.run() == 1 else { return nil }
-            let id = txnStmt.lastInsertedRowID
-            let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
-            for p in t.postings where p.cost == nil {
-                let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(try accounts.id(p.account)), currency: names.id(p.amount.currency.code),
-                                   kind: kind, platform: platform, client: client)
-                totals[key, default: (0, 0)].amount += p.amount.minorUnits
-                totals[key, default: (0, 0)].postings += 1
-            }
-            for p in t.postings where p.cost != nil { _ = try accounts.id(p.account) }
-            return id
-        }
+        let w = try BatchWriter(db: db, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
         for (i, t) in r.transactions.enumerated() {
             if let f = failAfter, i == f { throw StoreError.database("injected failure after \(f) transactions") }
-            if try add(t) != nil { new += 1 } else { dup += 1 }
+            try w.add(t)
         }
-        var newInv = 0, dupInv = 0
-        for (inv, t) in r.invoices {
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE dedup_key = ?", arguments: [inv.dedupKey]) ?? false
-            if exists { dupInv += 1; continue }
-            var txnID: Int64?
-            if var tx = t {
-                if tx.dedupKey == nil { tx.dedupKey = inv.dedupKey }
-                txnID = try add(tx)
+        for (inv, t) in r.invoices { try w.add(inv, t) }
+        return try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount)
+    }
+
+    /// How a streamed import ended: whether to keep it, and the facts known only at the end.
+    public struct StreamEnd: Sendable {
+        public var keep: Bool
+        public var format: String?
+        public var balanceChecks: [BalanceCheck]
+        public var filteredCount: Int
+        public var problemCount: Int
+        public init(keep: Bool, format: String?, balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) {
+            self.keep = keep; self.format = format; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
+        }
+    }
+
+    /// Records a file whose transactions arrive one by one (a reader streaming a large statement),
+    /// still as one database transaction: `body` gets a function to hand each transaction to, and
+    /// returns how the read ended. If it says not to keep the file (a fatal problem found late), or
+    /// throws, nothing is kept. Returns nil when nothing was kept for that reason.
+    public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
+                             body: (_ add: (Transaction) throws -> Void) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
+        do {
+            var outcome: ImportOutcome?
+            try db.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now)
+                    let end = try body { t in
+                        do { try t.validate() } catch { throw StoreError.invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
+                        try w.add(t)
+                    }
+                    guard end.keep else { return .rollback }
+                    if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
+                    outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount)
+                    return dryRun ? .rollback : .commit
+                }
             }
-            try db.execute(sql: """
-                INSERT INTO invoice (dedup_key, number, type_code, kind, direction, issue_day, due_day, seller_name, seller_tax_id, seller_country,
-                  buyer_name, buyer_tax_id, buyer_country, currency, net, tax, withholding, total, prepaid, payable,
-                  tax_accounting_currency, tax_accounting_amount, corrects_number, status, format, source_file, problems, txn_id, batch_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments([
-                    inv.dedupKey, inv.number, inv.typeCode, inv.kind.rawValue, inv.direction.rawValue, inv.issueDate.ordinal, inv.dueDate?.ordinal,
-                    inv.seller.name, inv.seller.taxID, inv.seller.country, inv.buyer.name, inv.buyer.taxID, inv.buyer.country,
-                    inv.currency.code, inv.net.minorUnits, inv.tax.minorUnits, inv.withholding.minorUnits, inv.total.minorUnits,
-                    inv.prepaid.minorUnits, inv.payable.minorUnits, inv.taxInAccountingCurrency?.currency.code,
-                    inv.taxInAccountingCurrency?.minorUnits, inv.correctsNumber, inv.status.rawValue, inv.format,
-                    inv.source?.file, inv.problems.map(\.description).joined(separator: "\n"), txnID, batch,
-                ] as [(any DatabaseValueConvertible)?]))
-            newInv += 1
+            if dryRun { outcome?.batchID = nil }
+            return outcome
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(Self.describe(error))
         }
+    }
+}
+
+/// Writes one import batch inside an open database transaction: prepared statements bound
+/// through SQLite's C API, day sums kept in memory and flushed at the end.
+final class BatchWriter {
+    let db: Database
+    let batch: Int64
+    private let txnStmt: RawStatement
+    private var accounts: AccountIDs
+    private var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
+    private var names = NameIDs()
+    private var postingsText = ""
+    private var new = 0, dup = 0, newInv = 0, dupInv = 0
+
+    init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
+        self.db = db
+        let stamp = ISO8601DateFormatter().string(from: now)
+        try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
+                       arguments: [fileName, sha256, format, stamp])
+        batch = db.lastInsertedRowID
+        txnStmt = RawStatement(try db.makeStatement(sql: """
+            INSERT INTO txn (day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
+                             source_file, source_line, source_record, batch_id, postings, has_cost, derived)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
+            """), db)
+        accounts = AccountIDs(db: db)
+        postingsText.reserveCapacity(256)
+    }
+
+    /// Adds a transaction unless its dedup key is already in the ledger; returns its id, or nil for a duplicate.
+    @discardableResult
+    func add(_ t: Transaction) throws -> Int64? {
+        guard let id = try insert(t) else { dup += 1; return nil }
+        new += 1
+        return id
+    }
+
+    private func insert(_ t: Transaction) throws -> Int64? {
+        PostingsColumn.encode(t.postings, into: &postingsText)
+        let hasCost = t.postings.contains { $0.cost != nil }
+        txnStmt.bind(1, t.date.ordinal)
+        txnStmt.bind(2, t.timestamp); txnStmt.bind(3, t.timeZone); txnStmt.bind(4, t.payee)
+        txnStmt.bind(5, t.platform); txnStmt.bind(6, t.client); txnStmt.bind(7, t.description)
+        txnStmt.bind(8, t.kind.rawValue); txnStmt.bind(9, t.externalID); txnStmt.bind(10, t.dedupKey)
+        txnStmt.bind(11, t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
+        txnStmt.bind(14, batch); txnStmt.bind(15, postingsText); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
+        guard try txnStmt.run() == 1 else {
+            if !t.isDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
+            return nil
+        }
+        let id = txnStmt.lastInsertedRowID
+        try addToTotals(t, sign: 1)
+        return id
+    }
+
+    /// A transaction already in the ledger under this key, booked from derived amounts, gives way
+    /// to the same transaction as stated by its source (same key, exact amounts).
+    private func replaceDerived(key: String, with t: Transaction) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, day, kind, platform, client, postings FROM txn WHERE dedup_key = ? AND derived = 1", arguments: [key]) else { return }
+        var interner = Interner()
+        let old = Transaction(date: Day(ordinal: row[1]), description: "", kind: TransactionKind(rawValue: row[2]) ?? .other,
+                              postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
+        try addToTotals(old, sign: -1)
+        PostingsColumn.encode(t.postings, into: &postingsText)
+        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ? WHERE id = ?",
+                       arguments: [postingsText, t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
+        try addToTotals(t, sign: 1)
+    }
+
+    private func addToTotals(_ t: Transaction, sign: Int64) throws {
+        let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
+        for p in t.postings {
+            let account = Int32(try accounts.id(p.account))
+            if p.cost != nil { continue }
+            let key = DailyKey(day: Int32(t.date.ordinal), account: account, currency: names.id(p.amount.currency.code),
+                               kind: kind, platform: platform, client: client)
+            totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
+            totals[key, default: (0, 0)].postings += Int(sign)
+        }
+    }
+
+    /// Adds an invoice (once per seller, number, type and date) with its ledger transaction.
+    func add(_ inv: Invoice, _ t: Transaction?) throws {
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE dedup_key = ?", arguments: [inv.dedupKey]) ?? false
+        if exists { dupInv += 1; return }
+        var txnID: Int64?
+        if var tx = t {
+            if tx.dedupKey == nil { tx.dedupKey = inv.dedupKey }
+            txnID = try insert(tx)
+        }
+        try db.execute(sql: """
+            INSERT INTO invoice (dedup_key, number, type_code, kind, direction, issue_day, due_day, seller_name, seller_tax_id, seller_country,
+              buyer_name, buyer_tax_id, buyer_country, currency, net, tax, withholding, total, prepaid, payable,
+              tax_accounting_currency, tax_accounting_amount, corrects_number, status, format, source_file, problems, txn_id, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments([
+                inv.dedupKey, inv.number, inv.typeCode, inv.kind.rawValue, inv.direction.rawValue, inv.issueDate.ordinal, inv.dueDate?.ordinal,
+                inv.seller.name, inv.seller.taxID, inv.seller.country, inv.buyer.name, inv.buyer.taxID, inv.buyer.country,
+                inv.currency.code, inv.net.minorUnits, inv.tax.minorUnits, inv.withholding.minorUnits, inv.total.minorUnits,
+                inv.prepaid.minorUnits, inv.payable.minorUnits, inv.taxInAccountingCurrency?.currency.code,
+                inv.taxInAccountingCurrency?.minorUnits, inv.correctsNumber, inv.status.rawValue, inv.format,
+                inv.source?.file, inv.problems.map(\.description).joined(separator: "\n"), txnID, batch,
+            ] as [(any DatabaseValueConvertible)?]))
+        newInv += 1
+    }
+
+    /// Flushes the day sums, records the balance checks and the batch's counts.
+    func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) throws -> ImportOutcome {
         let totalStmt = RawStatement(try db.makeStatement(sql: """
             INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings
@@ -138,12 +232,13 @@ extension LedgerStore {
             totalStmt.bind(7, v.amount); totalStmt.bind(8, v.postings)
             _ = try totalStmt.run()
         }
-        for c in r.balanceChecks {
+        for c in balanceChecks {
             try db.execute(sql: "INSERT INTO balance_check (batch_id, account, day, currency, stated, computed, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [batch, c.account.path, c.date.ordinal, c.stated.currency.code, c.stated.minorUnits, c.computed.minorUnits,
                                        c.location?.file, c.location?.line])
         }
-        try db.execute(sql: "UPDATE import_batch SET new_count = ?, duplicate_count = ? WHERE id = ?", arguments: [new + newInv, dup + dupInv, batch])
+        try db.execute(sql: "UPDATE import_batch SET new_count = ?, duplicate_count = ?, filtered_count = ?, problem_count = ? WHERE id = ?",
+                       arguments: [new + newInv, dup + dupInv, filteredCount, problemCount, batch])
         return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv)
     }
 }

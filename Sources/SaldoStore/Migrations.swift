@@ -39,7 +39,8 @@ enum Migrations {
                 -- (the last two only for a conversion leg). Kept inline: an import of a million
                 -- rows then writes a million rows, not four. The posting view below unpacks them.
                 postings TEXT NOT NULL,
-                has_cost INTEGER NOT NULL DEFAULT 0
+                has_cost INTEGER NOT NULL DEFAULT 0,
+                derived INTEGER NOT NULL DEFAULT 0   -- 1: some amounts were computed from a rate (Transaction.isDerived)
             );
             CREATE INDEX txn_day ON txn(day);
             CREATE INDEX txn_with_cost ON txn(day) WHERE has_cost = 1;

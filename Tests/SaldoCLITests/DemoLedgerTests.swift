@@ -17,7 +17,7 @@ let asOf = "2026-11-15"
 @Suite struct DemoLedgerTests {
     @Test func demoImportsEverythingWithoutProblems() throws {
         let store = try LedgerStore(path: demoLedger)
-        #expect(try store.transactionCount() == 678)   // 668 statement transactions + 10 invoices
+        #expect(try store.transactionCount() == 717)   // 707 statement transactions + 10 invoices
         #expect(try store.invoices().count == 10)
         #expect(try store.balanceChecks().allSatisfy(\.holds))
         #expect(try store.rateCount() == 7240)
@@ -29,7 +29,7 @@ let asOf = "2026-11-15"
         let before = try LedgerStore(path: copy).transactionCount()
         let out = try DemoCommand.buildLedger(at: copy)
         #expect(try LedgerStore(path: copy).transactionCount() == before)
-        #expect(out.contains("16 files: 0 new, 717 already in the ledger"))
+        #expect(out.contains("16 files: 0 new, 756 already in the ledger"))
     }
 
     @Test func exportLoadsInHledgerWithTheSameBalances() throws {
@@ -89,5 +89,43 @@ let asOf = "2026-11-15"
         let nonZero = saldo.filter { (try? ExactDecimal($0.value))?.isZero == false }
         #expect(!nonZero.isEmpty)
         #expect(nonZero == hledger)
+    }
+}
+
+@Suite struct ImportOrderTests {
+    /// Wise lists a conversion in both balances' statements; only the source side knows the fee.
+    /// Whichever file comes first, the ledger ends the same (pinned: the fee was lost when the
+    /// target side was imported first).
+    @Test func wiseStatementsGiveTheSameLedgerInAnyOrder() throws {
+        guard let folder = DemoCommand.demoFolder else { Issue.record("no demo folder"); return }
+        let files = ["wise-statement-gbp.csv", "wise-statement-usd.csv", "wise-statement-eur.csv"].map { folder.appendingPathComponent($0).path }
+        var results: [[String: String]] = []
+        for order in [files, files.reversed()] {
+            let path = Fixtures.temporaryDirectory().appendingPathComponent("w.sqlite").path
+            for f in order { #expect(SaldoCLI.capture(["import", f, "--ledger", path]).status == 0) }
+            results.append(try saldoBalances(try LedgerStore(path: path)))
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0]["expenses:fees:wise|GBP"] == "69.65")
+    }
+
+    @Test func importJSONLinesCarryTheDocumentedFields() throws {
+        guard let folder = DemoCommand.demoFolder else { Issue.record("no demo folder"); return }
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("j.sqlite").path
+        let r = SaldoCLI.capture(["import", folder.appendingPathComponent("paypal-activity-2025-2026.csv").path, "--format", "json", "--dry-run", "--ledger", path])
+        #expect(r.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        for k in ["file", "profile", "new", "duplicates", "filtered", "problems"] { #expect(obj.keys.contains(k), "missing \(k)") }
+        #expect(obj["new"] as? Int == 296)
+        #expect((obj["filtered"] as? [Any])?.count == 4)
+        #expect(try LedgerStore(path: path).transactionCount() == 0)   // dry run
+    }
+
+    @Test func anECBFileGivenToImportSaysWhatToDo() throws {
+        guard let folder = DemoCommand.demoFolder else { Issue.record("no demo folder"); return }
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("e.sqlite").path
+        let r = SaldoCLI.capture(["import", folder.appendingPathComponent("ecb-eurofxref-2024-2026.csv").path, "--ledger", path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("saldo rates import"))
     }
 }

@@ -26,7 +26,7 @@ public struct DemoCommand: ParsableCommand {
     @Flag(help: "Keep the demo ledger and print its path.") var keep = false
     @Option(help: ArgumentHelp("The day the demo is computed for.", valueName: "date")) var today: String = "2026-11-15"
 
-    static var demoFolder: URL? { Bundle.module.url(forResource: "Demo", withExtension: nil) }
+    public static var demoFolder: URL? { Bundle.module.url(forResource: "Demo", withExtension: nil) }
 
     /// The commands that build the demo ledger, run from the demo folder (and whether to show their output).
     static let setupSteps: [([String], Bool)] = [

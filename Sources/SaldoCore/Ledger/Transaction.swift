@@ -45,6 +45,11 @@ public struct Transaction: Hashable, Sendable {
     /// The key that makes a re-import add nothing twice: platform id, or fingerprint plus occurrence.
     public var dedupKey: String?
     public var source: SourceLocation?
+    /// Some amounts were computed (from a rate) rather than stated by the source: the target side
+    /// of a Wise conversion knows the amount received but only derives the amount sold. When the
+    /// same transaction (same dedup key) arrives later from a source that states everything, the
+    /// ledger replaces the derived one.
+    public var isDerived: Bool = false
 
     public init(date: Day, description: String, kind: TransactionKind, postings: [Posting],
                 payee: String? = nil, platform: String? = nil, client: String? = nil,

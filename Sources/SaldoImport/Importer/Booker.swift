@@ -103,6 +103,7 @@ struct Booker {
             let p = partner[i]
             if p >= 0 && position[p] < position[i] { continue }   // booked with its partner
             var t: Transaction
+            var conversionFee: Transaction?
             var baseKey: String
             var fingerprint = false
             if m.cls == .conversion {
@@ -119,7 +120,7 @@ struct Booker {
                         fingerprint = true
                     }
                 } else {
-                    t = singleConversion(m)
+                    (t, conversionFee) = singleConversion(m)
                     if let id = m.id { baseKey = "\(inst):\(id):conversion" }
                     else { baseKey = "\(inst):fp:\(m.day)|conversion|\(m.money.decimalString) \(m.currency.code)"; fingerprint = true }
                 }
@@ -141,6 +142,12 @@ struct Booker {
             do {
                 try Booker.check(t)
                 emit(t)
+                if var fee = conversionFee {
+                    fee.dedupKey = (t.dedupKey ?? baseKey) + ":fee"
+                    fee.source = location; fee.timestamp = m.timestamp; fee.timeZone = m.timeZone
+                    try Booker.check(fee)
+                    emit(fee)
+                }
             } catch {
                 sink.add(.error("ledger.unbalanced", error.description, at: location, hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
             }
@@ -237,23 +244,35 @@ struct Booker {
     }
 
     /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
-    func singleConversion(_ m: Movement) -> Transaction {
+    ///
+    /// Both balances' statements list the same conversion under the same id, but only the source
+    /// side knows the fee. So the conversion itself is booked identically from either side (one key,
+    /// added once whichever file comes first) and the source side's fee is its own transaction
+    /// (key `…:fee`): importing the files in any order keeps the fee exactly once.
+    func singleConversion(_ m: Movement) -> (conversion: Transaction, fee: Transaction?) {
         // Callers only book single-row conversions that carry their other side.
         let c = m.counter ?? .zero(m.currency)
         var postings: [Posting]
+        var fee: Transaction?
+        let (f, t) = m.net < 0 ? (m.currency, c.currency) : (c.currency, m.currency)
+        let description = m.description.isEmpty ? "Conversion \(f.code) → \(t.code)" : m.description
         if m.net < 0 {
             let converted = Money(minorUnits: m.net + m.conversionFee, currency: m.currency)
             postings = [Posting(assets, converted, cost: c.magnitude), Posting(assets, c.magnitude)]
             if m.conversionFee != 0 {
-                postings.append(Posting(assets, Money(minorUnits: -m.conversionFee, currency: m.currency)))
-                postings.append(Posting(fees, Money(minorUnits: m.conversionFee, currency: m.currency)))
+                fee = Transaction(date: m.day, description: "Fee: " + description, kind: .fee, postings: [
+                    Posting(fees, Money(minorUnits: m.conversionFee, currency: m.currency)),
+                    Posting(assets, Money(minorUnits: -m.conversionFee, currency: m.currency)),
+                ], platform: profile.institution, externalID: m.id)
             }
         } else {
             postings = [Posting(assets, -c.magnitude, cost: m.money.magnitude), Posting(assets, m.money)]
         }
-        let (f, t) = m.net < 0 ? (m.currency, c.currency) : (c.currency, m.currency)
-        return Transaction(date: m.day, description: m.description.isEmpty ? "Conversion \(f.code) → \(t.code)" : m.description,
-                           kind: .conversion, postings: postings, platform: profile.institution, externalID: m.id)
+        var conversion = Transaction(date: m.day, description: description, kind: .conversion, postings: postings,
+                                     platform: profile.institution, externalID: m.id)
+        // The receiving side derives the amount sold from the rate; the selling side states it.
+        conversion.isDerived = m.net >= 0
+        return (conversion, fee)
     }
 
     // MARK: ordinary rows
@@ -325,7 +344,7 @@ struct Booker {
         let incomeAccount = attr.account ?? (incomePlatform.map { income($0) } ?? client.map { income($0) } ?? fallbackIncome)
         let expenseAccount = attr.account ?? Booker.uncategorized
         let counter: Account
-        let kind: TransactionKind
+        var kind: TransactionKind
         switch m.cls {
         case .earning: counter = incomeAccount; kind = .earning
         case .expense: counter = expenseAccount; kind = .expense
@@ -339,6 +358,13 @@ struct Booker {
             counter = m.net >= 0 ? Account(.income, "adjustments", profile.institution) : Account(.expenses, "adjustments", profile.institution)
             kind = .adjustment
         default: counter = expenseAccount; kind = .other
+        }
+        // A user rule that sends the other side to an asset or a liability makes the row a movement of
+        // the user's own money, not income or spending: settling an invoice (a receivable) is a payment,
+        // money arriving from another platform of theirs is a transfer.
+        if let a = attr.account, kind == .earning || kind == .expense || kind == .other {
+            if a.isUnder(Account(.assets, "receivable")) || a.isUnder(Account(.liabilities, "payable")) { kind = .payment }
+            else if a.root == .assets || a.root == .liabilities || a.root == .equity { kind = .transfer }
         }
         var postings = [Posting(assets, Money(minorUnits: m.net, currency: m.currency))]
         if m.fee != 0 && counter != fees {
