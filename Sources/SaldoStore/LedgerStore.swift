@@ -23,8 +23,8 @@ public final class LedgerStore: Sendable {
         config.prepareDatabase { db in
             // Rollback journal, not WAL: an import appends mostly new pages, which a rollback journal
             // need not copy, while WAL would write every page twice. Commits stay atomic and durable.
-            // A large page cache keeps the indexes of a million-row import in memory.
-            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
+            // A 64 MiB page cache keeps the indexes of a large import in memory within the 1 GiB budget.
+            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
