@@ -144,13 +144,15 @@ extension CSVStatementReader {
                              currency: cur, gross: gross, fee: fee, net: net, balance: balance, cls: .earning,
                              id: text(r, .id), ref: text(r, .referenceID), name: text(r, .name), description: desc,
                              filtered: nil, affectsBalance: true)
-                // Classification.
+                // Classification. A withdrawal to a bank leaves the balance when it is requested, even
+                // while PayPal shows it "Pending" (its running balance already excludes it, OCA sample):
+                // it is kept when the row states a balance.
                 let cls: RowClass? = net > 0 ? classes.byPositive : net < 0 ? classes.byNegative : classes.byZero
                 m.cls = cls ?? (net >= 0 && gross >= 0 ? .earning : .expense)
                 if m.cls.isFiltered {
                     m.filtered = m.cls.filterReason
                     m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
-                } else if hasStatus, m.cls != .fundingDeposit, let raw = text(r, .status), !(statusCache[raw] ?? {
+                } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, let raw = text(r, .status), !(statusCache[raw] ?? {
                     let ok = completed.contains(HeaderText.normalizeValue(raw)); statusCache[raw] = ok; return ok }()) {
                     m.filtered = "status \"\(raw)\" is not completed"
                     m.affectsBalance = false
