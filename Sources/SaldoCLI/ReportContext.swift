@@ -56,6 +56,16 @@ extension LedgerStore {
     func rateTable() throws -> RateTable {
         RateTable(try rates())
     }
+
+    /// The rates converting `facts` to `base` need: their currencies, their days (and the week before
+    /// the first, for fallbacks). Loading a full ECB history would cost more than the report.
+    func rateTable(for facts: [PostingFact], base: CurrencyCode) throws -> RateTable {
+        guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
+        var currencies: Set<CurrencyCode> = [base]
+        for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
+        if currencies == [base] { return RateTable() }
+        return RateTable(try rates(currencies: currencies, from: first.adding(days: -10), to: last))
+    }
 }
 
 /// Turns a missing rate into a message that says how to get one.

@@ -34,6 +34,25 @@ extension LedgerStore {
         }
     }
 
+    /// Rates touching any of `currencies` between two days: what converting a given set of amounts needs.
+    public func rates(currencies: Set<CurrencyCode>, from: Day, to: Day) throws(StoreError) -> [ExchangeRate] {
+        let codes = currencies.map(\.code).sorted()
+        guard !codes.isEmpty else { return [] }
+        return try read { db in
+            let list = codes.map { _ in "?" }.joined(separator: ",")
+            let sql = "SELECT day, base, quote, rate, source FROM rate WHERE day >= ? AND day <= ? AND (quote IN (\(list)) OR base IN (\(list))) ORDER BY day, base, quote"
+            var args: StatementArguments = [from.ordinal, to.ordinal]
+            args += StatementArguments(codes)
+            args += StatementArguments(codes)
+            var cache = Interner()
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                let text: String = row[3]
+                guard let rate = try? ExactDecimal(text) else { throw StoreError.invalid("the ledger holds a malformed rate \"\(text)\"") }
+                return ExchangeRate(date: Day(ordinal: row[0]), base: try cache.currency(row[1]), quote: try cache.currency(row[2]), rate: rate, source: row[4])
+            }
+        }
+    }
+
     public func rateCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rate") ?? 0 }
     }

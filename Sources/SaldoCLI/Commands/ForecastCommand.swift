@@ -42,7 +42,7 @@ struct ForecastCommand: ParsableCommand {
             let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: day.yearMonth.first)
             let facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
             let report: MonthlyReport
-            let rates = try store.rateTable()
+            let rates = try store.rateTable(for: facts, base: base)
             do { report = try monthlyReport(facts, rates: rates, currency: base, by: by) } catch { throw reportError(error) }
             guard let first = report.months.first?.month, let last = report.months.last?.month else {
                 throw UserError("no earnings in the ledger before \(day.yearMonth)", hint: "import statements first: saldo import FILE")

@@ -45,7 +45,8 @@ struct ReportCommand: ParsableCommand {
             let facts = try store.facts(in: period, roots: filter.accounts.isEmpty ? [.income, .expenses] : nil, aggregateByDay: filter.accounts.isEmpty)
             if facts.isEmpty { throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE") }
             do {
-                var report = try monthlyReport(facts, rates: try store.rateTable(), currency: try out.baseCurrency(store), by: by, filter: filter)
+                let base = try out.baseCurrency(store)
+                var report = try monthlyReport(facts, rates: try store.rateTable(for: facts, base: base), currency: base, by: by, filter: filter)
                 report.showOriginal = showOriginal
                 try out.emit(report)
             } catch let e as RateError { throw reportError(e) }
@@ -67,7 +68,8 @@ struct ReportCommand: ParsableCommand {
             let filter = try filters.filter(period: period)
             let facts = try store.facts(aggregateByDay: filter.accounts.isEmpty)
             do {
-                let report = try currenciesReport(facts, rates: try store.rateTable(), currency: try out.baseCurrency(store), filter: filter)
+                let base = try out.baseCurrency(store)
+                let report = try currenciesReport(facts, rates: try store.rateTable(for: facts, base: base), currency: base, filter: filter)
                 try out.emit(report)
             } catch let e as RateError { throw reportError(e) }
         }
@@ -88,8 +90,9 @@ struct ReportCommand: ParsableCommand {
             let filter = try filters.filter(period: period)
             let facts = try store.facts(aggregateByDay: filter.accounts.isEmpty)
             do {
-                let report = try balancesReport(facts, checks: try store.balanceChecks(), rates: try store.rateTable(),
-                                                currency: try out.baseCurrency(store), filter: filter)
+                let base = try out.baseCurrency(store)
+                let report = try balancesReport(facts, checks: try store.balanceChecks(), rates: try store.rateTable(for: facts, base: base),
+                                                currency: base, filter: filter)
                 try out.emit(report)
             } catch let e as RateError { throw reportError(e) }
         }

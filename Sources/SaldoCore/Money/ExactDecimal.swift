@@ -14,8 +14,27 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// Parses plain decimal text such as `1.0856`, `-0.5`, `12`, `1e-3` is not accepted.
     public init(_ text: String) throws(MoneyError) {
-        let parsed = try AmountText.parse(text, notation: .point)
-        self = parsed
+        // Fast path for the canonical form Saldo itself stores (`-1234.5678`): digits, one point, a sign.
+        var utf8 = text.utf8[...]
+        var negative = false
+        if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() }
+        var value: Int128 = 0, scale = -1, digits = 0
+        var plain = !utf8.isEmpty && utf8.count <= 30
+        if plain {
+            for b in utf8 {
+                if b >= 48 && b <= 57 {
+                    value = value * 10 + Int128(b - 48); digits += 1
+                    if scale >= 0 { scale += 1 }
+                } else if b == UInt8(ascii: ".") && scale < 0 {
+                    scale = 0
+                } else { plain = false; break }
+            }
+        }
+        if plain && digits > 0 && scale != 0 {
+            self.init(significand: negative ? -value : value, scale: max(scale, 0))
+            return
+        }
+        self = try AmountText.parse(text, notation: .point)
     }
 
     public var isZero: Bool { significand == 0 }
