@@ -61,9 +61,9 @@ extension LedgerStore {
     /// the first, for fallbacks). Loading a full ECB history would cost more than the report.
     func rateTable(for facts: [PostingFact], base: CurrencyCode) throws -> RateTable {
         guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
-        var currencies: Set<CurrencyCode> = [base]
+        var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
-        if currencies == [base] { return RateTable() }
+        if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
         return RateTable(try rates(currencies: currencies, from: first.adding(days: -10), to: last))
     }
 }

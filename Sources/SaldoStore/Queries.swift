@@ -96,12 +96,20 @@ extension LedgerStore {
                 try appendPostings(costedOnly: false)
                 return out
             }
+            // Roots are filtered in SQL too (on account ids), so a report on income reads no asset rows.
+            var conds = range.isEmpty ? [] : ["d." + range.replacingOccurrences(of: "AND day", with: "AND d.day")]
+            let sumArgs = args
+            if let r = roots, !r.isEmpty {
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE " + r.map { _ in "(path = ? OR path LIKE ?)" }.joined(separator: " OR "),
+                                             arguments: StatementArguments(r.flatMap { [$0.rawValue, $0.rawValue + ":%"] }))
+                conds.append(ids.isEmpty ? "0" : "d.account_id IN (" + ids.map(String.init).joined(separator: ",") + ")")
+            }
             let sums = """
                 SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
-                FROM daily_total d JOIN account a ON a.id = d.account_id\(range.isEmpty ? "" : " WHERE d." + range.replacingOccurrences(of: "AND day", with: "AND d.day"))
-                ORDER BY d.day, a.path, d.currency, d.kind, d.platform, d.client
+                FROM daily_total d JOIN account a ON a.id = d.account_id\(conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
+                ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client
                 """
-            let rows = try Row.fetchCursor(db, sql: sums, arguments: args)
+            let rows = try Row.fetchCursor(db, sql: sums, arguments: sumArgs)
             while let row = try rows.next() {
                 let amount: Int64 = row[3]
                 if amount == 0 { continue }

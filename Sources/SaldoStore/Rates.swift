@@ -34,13 +34,14 @@ extension LedgerStore {
         }
     }
 
-    /// Rates touching any of `currencies` between two days: what converting a given set of amounts needs.
+    /// Rates between two of `currencies` (both sides in the set) between two days: what converting a
+    /// given set of amounts needs. Include EUR: cross rates go through it.
     public func rates(currencies: Set<CurrencyCode>, from: Day, to: Day) throws(StoreError) -> [ExchangeRate] {
         let codes = currencies.map(\.code).sorted()
         guard !codes.isEmpty else { return [] }
         return try read { db in
             let list = codes.map { _ in "?" }.joined(separator: ",")
-            let sql = "SELECT day, base, quote, rate, source FROM rate WHERE day >= ? AND day <= ? AND (quote IN (\(list)) OR base IN (\(list))) ORDER BY day, base, quote"
+            let sql = "SELECT day, base, quote, rate, source FROM rate WHERE day >= ? AND day <= ? AND quote IN (\(list)) AND base IN (\(list)) ORDER BY day, base, quote"
             var args: StatementArguments = [from.ordinal, to.ordinal]
             args += StatementArguments(codes)
             args += StatementArguments(codes)
