@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import SaldoCore
+import SaldoStore
+import SaldoCLI
+import SaldoTestSupport
+
+/// The four invoices issue 4 names, through the CLI: import, the invoice summary, and the hledger
+/// export (hledger loads it with the same balances).
+@Suite struct InvoiceAcceptanceTests {
+    let files = [
+        "facturae/gobl-3.2.2-invoice-vat-irpf.xml",                 // Facturae with IRPF withheld
+        "cii/mustang-ZF2PushCreditNote-381.xml",                    // CII credit note
+        "ubl/en16931-ubl-tc434-example5-DKK-taxcur-EUR-prepaid.xml", // UBL in DKK with EUR as VAT currency
+        "cfdi/saldo-cfdi40-usd-isr-iva-retenciones.xml",            // CFDI with ISR and IVA withheld
+    ]
+
+    @Test func importSummariseAndExport() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("inv.sqlite").path
+        let imported = SaldoCLI.capture(["import"] + files.map { Fixtures.url("invoices/\($0)").path } + ["--ledger", path, "--format", "json"])
+        #expect(imported.status == 0, "\(imported.out)\(imported.err)")
+        let store = try LedgerStore(path: path)
+        let invoices = try store.invoices().map(\.invoice)
+        #expect(invoices.count == 4)
+        // Credit note negative, withholding kept, VAT-accounting currency kept.
+        #expect(invoices.contains { $0.kind == .creditNote && $0.total.isNegative })
+        #expect(invoices.contains { $0.format == "facturae" && $0.withholding.isPositive })
+        #expect(invoices.contains { $0.currency.code == "DKK" && $0.taxInAccountingCurrency?.currency == .EUR })
+        #expect(invoices.contains { $0.format == "cfdi" && $0.withholding.isPositive })
+
+        let summary = SaldoCLI.capture(["invoices", "summary", "--today", "2026-11-15", "--format", "json", "--ledger", path])
+        #expect(summary.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as! [String: Any]
+        let rows = json["clients"] as! [[String: Any]]
+        let currencies = Set(rows.compactMap { $0["currency"] as? String })
+        #expect(currencies.isSuperset(of: ["EUR", "DKK", "USD"]))
+
+        let exported = SaldoCLI.capture(["export", "--format", "hledger", "--ledger", path])
+        let journal = Fixtures.temporaryDirectory().appendingPathComponent("inv.journal").path
+        try exported.out.write(toFile: journal, atomically: true, encoding: .utf8)
+        guard let h = hledgerBalances(journal) else { return }
+        #expect(h == (try saldoBalances(store)))
+        #expect(h["assets:tax:withheld|EUR"] != nil)
+    }
+}
