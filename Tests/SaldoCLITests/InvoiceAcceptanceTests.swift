@@ -43,3 +43,32 @@ import SaldoTestSupport
         #expect(h["assets:tax:withheld|EUR"] != nil)
     }
 }
+
+@Suite struct InvoiceLinkTests {
+    /// On the demo ledger: LMS-2026-009 is unpaid; linking a payment pays it, unlinking reopens it,
+    /// and an automatic match the user unlinked is not proposed again.
+    @Test func linkUnlinkAndRejectedMatches() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("link.sqlite").path
+        _ = try DemoCommand.buildLedger(at: path)
+        func status(_ number: String) throws -> String? {
+            let r = SaldoCLI.capture(["invoices", "list", "--today", "2026-11-15", "--format", "json", "--ledger", path])
+            let rows = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
+            return rows.first { $0["number"] as? String == number }?["status"] as? String
+        }
+        #expect(try status("LMS-2026-009") == "open")
+        let store = try LedgerStore(path: path)
+        let someBankReceipt = try store.transactions().first { $0.transaction.description.contains("PAYPAL") }!.id
+        #expect(SaldoCLI.capture(["invoices", "link", "LMS-2026-009", String(someBankReceipt), "--ledger", path]).status == 0)
+        #expect(try status("LMS-2026-009") == "paid")
+        #expect(SaldoCLI.capture(["invoices", "unlink", "LMS-2026-009", "--ledger", path]).status == 0)
+        #expect(try status("LMS-2026-009") == "open")
+
+        // An automatic match, unlinked, stays unlinked when matching runs again.
+        let auto = try store.invoices().first { $0.invoice.number == "LMS-2026-001" }!
+        let txn = auto.payments.first { $0.method == "auto" }!.transactionID
+        #expect(SaldoCLI.capture(["invoices", "unlink", "LMS-2026-001", String(txn), "--ledger", path]).status == 0)
+        #expect(SaldoCLI.capture(["invoices", "match", "--ledger", path]).status == 0)
+        #expect(try status("LMS-2026-001") == "open")
+        #expect(SaldoCLI.capture(["invoices", "link", "NOPE-1", "1", "--ledger", path]).status == 1)
+    }
+}
