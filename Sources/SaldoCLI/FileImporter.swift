@@ -160,9 +160,26 @@ struct FileImportSummary {
         let what = profile.map { " (\($0))" } ?? ""
         if failed {
             lines.append(console.styled("✗ \(file)\(what): not imported", .red))
-            for p in problems.filter({ $0.severity != .warning }).prefix(verbose ? 1000 : 10) { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
-            let more = problems.filter { $0.severity == .error }.count - 10
-            if !verbose && more > 0 { lines.append("  … and \(more) more (use --verbose)") }
+            let shown = problems.filter { $0.severity != .warning }
+            if verbose {
+                for p in shown { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            } else {
+                // The same problem on many rows (a made-up currency code in every row) is said once, with where else.
+                var groups: [(first: Diagnostic, lines: [Int])] = []
+                for p in shown {
+                    if let i = groups.firstIndex(where: { $0.first.message == p.message && $0.first.hint == p.hint && $0.first.location?.field == p.location?.field }) {
+                        if let l = p.location?.line { groups[i].lines.append(l) }
+                    } else { groups.append((p, [])) }
+                }
+                for g in groups.prefix(10) {
+                    lines.append("  " + g.first.description.replacingOccurrences(of: "\n", with: "\n  "))
+                    if !g.lines.isEmpty {
+                        let list = g.lines.prefix(8).map(String.init).joined(separator: ", ")
+                        lines.append("    the same on line\(g.lines.count == 1 ? "" : "s") \(list)\(g.lines.count > 8 ? " and \(g.lines.count - 8) more" : "")")
+                    }
+                }
+                if groups.count > 10 { lines.append("  … and \(groups.count - 10) more kinds of problem (use --verbose)") }
+            }
             return lines.joined(separator: "\n")
         }
         var parts = ["\(new) new", "\(duplicates) already in the ledger"]
