@@ -43,7 +43,8 @@ struct RatesCommand: ParsableCommand {
                 if problems.contains(where: { $0.severity == .error }) { failed = true; continue }
                 all += rates
                 let days = Set(rates.map(\.date))
-                console.out("\(f): \(rates.count) rates for \(Set(rates.map(\.quote)).count) currencies on \(days.count) days"
+                let n = Set(rates.map(\.quote)).count
+                console.out("\(f): \(rates.count) rate\(rates.count == 1 ? "" : "s") for \(n) currenc\(n == 1 ? "y" : "ies") on \(days.count) day\(days.count == 1 ? "" : "s")"
                             + (days.isEmpty ? "" : " (\(days.min()!) to \(days.max()!))"))
             }
             if failed { throw UserError("nothing was imported: fix the files above and run the command again") }
@@ -105,7 +106,7 @@ struct RatesCommand: ParsableCommand {
             case .json:
                 console.out("{\"rates\":[" + rows.map { "{\"date\":\"\($0.date)\",\"base\":\"\($0.base)\",\"quote\":\"\($0.quote)\",\"rate\":\"\($0.rate)\",\"source\":\(jsonString($0.source))}" }.joined(separator: ",") + "]}")
             case .table:
-                console.out(console.styled("date        1 \(rows[0].base) =  \(pad("", 0))source", .bold))
+                console.out(console.styled("date        " + padLeft("1 \(rows[0].base) =", 10) + "      source", .bold))
                 for r in rows { console.out("\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)") }
                 console.out(console.styled("\(rows.count) rates", .dim))
             }
