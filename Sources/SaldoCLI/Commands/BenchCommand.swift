@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import SaldoCore
 import SaldoStore
+import SaldoInvoices
 import SaldoForecast
+import SaldoImport
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +15,7 @@ struct BenchCommand: ParsableCommand {
           saldo bench ledger --transactions 1000000
           saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
         """,
-        subcommands: [BenchForecast.self, BenchLedger.self]
+        subcommands: [BenchForecast.self, BenchLedger.self, BenchImport.self]
     )
 }
 
@@ -144,5 +146,34 @@ struct BenchForecast: ParsableCommand {
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             Console.current.out(String(decoding: try enc.encode(report), as: UTF8.self))
         }
+    }
+}
+
+struct BenchImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Time reading a statement alone, then importing it into a fresh ledger: where the import's time goes.",
+        discussion: "Example: saldo bench import bench-out/paypal-1m.csv"
+    )
+    @Argument(help: "A statement file.") var file: String
+
+    func run() throws {
+        let console = Console.current
+        let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
+        let data = try Data(contentsOf: url, options: .alwaysMapped)
+        let t0 = Date()
+        var count = 0
+        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent) { _ in count += 1 }
+        let read = Date().timeIntervalSince(t0)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
+        defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore(path: path)
+        let t1 = Date()
+        let importer = FileImporter(store: store, options: ImportOptions(), userProfiles: [], invoiceOptions: InvoiceReadOptions(), dryRun: false)
+        let summary = importer.importFile(url)
+        let full = Date().timeIntervalSince(t1)
+        console.out("\(r.rowCount) rows, \(count) transactions (\(r.profile ?? "no profile"))")
+        console.out(String(format: "read and book only:        %.2f s", read))
+        console.out(String(format: "import into a new ledger:  %.2f s (%d new; the ledger writes take about %.2f s)", full, summary.new, max(0, full - read)))
     }
 }
