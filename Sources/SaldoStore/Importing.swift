@@ -121,6 +121,8 @@ extension LedgerStore {
 final class BatchWriter {
     let db: Database
     let batch: Int64
+    /// Rows from this file store no file name of their own (the batch has it).
+    private let fileName: String
     private let txnStmt: RawStatement
     private var accounts: AccountIDs
     private var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
@@ -130,6 +132,7 @@ final class BatchWriter {
 
     init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
         self.db = db
+        self.fileName = fileName
         let stamp = ISO8601DateFormatter().string(from: now)
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
                        arguments: [fileName, sha256, format, stamp])
@@ -152,13 +155,13 @@ final class BatchWriter {
     }
 
     private func insert(_ t: Transaction) throws -> Int64? {
-        PostingsColumn.encode(t.postings, into: &postingsText)
+        try PostingsColumn.encode(t.postings, accountID: { try accounts.id($0) }, into: &postingsText)
         let hasCost = t.postings.contains { $0.cost != nil }
         txnStmt.bind(1, t.date.ordinal)
         txnStmt.bind(2, t.timestamp); txnStmt.bind(3, t.timeZone); txnStmt.bind(4, t.payee)
         txnStmt.bind(5, t.platform); txnStmt.bind(6, t.client); txnStmt.bind(7, t.description)
         txnStmt.bind(8, t.kind.rawValue); txnStmt.bind(9, t.externalID); txnStmt.bind(10, t.dedupKey)
-        txnStmt.bind(11, t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
+        txnStmt.bind(11, t.source?.file == fileName ? nil : t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
         txnStmt.bind(14, batch); txnStmt.bind(15, postingsText); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
         guard try txnStmt.run() == 1 else {
             if !t.isDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
@@ -173,11 +176,11 @@ final class BatchWriter {
     /// to the same transaction as stated by its source (same key, exact amounts).
     private func replaceDerived(key: String, with t: Transaction) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, day, kind, platform, client, postings FROM txn WHERE dedup_key = ? AND derived = 1", arguments: [key]) else { return }
-        var interner = Interner()
+        var interner = try Interner(db: db)
         let old = Transaction(date: Day(ordinal: row[1]), description: "", kind: TransactionKind(rawValue: row[2]) ?? .other,
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
         try addToTotals(old, sign: -1)
-        PostingsColumn.encode(t.postings, into: &postingsText)
+        try PostingsColumn.encode(t.postings, accountID: { try accounts.id($0) }, into: &postingsText)
         try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ? WHERE id = ?",
                        arguments: [postingsText, t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
         try addToTotals(t, sign: 1)

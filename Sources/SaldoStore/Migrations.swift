@@ -30,12 +30,12 @@ enum Migrations {
                 kind TEXT NOT NULL,
                 external_id TEXT,
                 dedup_key TEXT UNIQUE,
-                source_file TEXT,
+                source_file TEXT,                  -- NULL: the batch's file
                 source_line INTEGER,
                 source_record INTEGER,
                 batch_id INTEGER REFERENCES import_batch(id),
                 -- The postings, in order, as a JSON array of
-                -- [account, currency, amount in minor units, cost currency, cost in minor units]
+                -- [account id, currency, amount in minor units, cost currency, cost in minor units]
                 -- (the last two only for a conversion leg). Kept inline: an import of a million
                 -- rows then writes a million rows, not four. The posting view below unpacks them.
                 postings TEXT NOT NULL,
@@ -46,10 +46,10 @@ enum Migrations {
             CREATE INDEX txn_with_cost ON txn(day) WHERE has_cost = 1;
             CREATE VIEW posting AS
                 SELECT t.id AS txn_id, CAST(j.key AS INTEGER) AS seq,
-                       json_extract(j.value, '$[0]') AS account, json_extract(j.value, '$[1]') AS currency,
+                       a.path AS account, json_extract(j.value, '$[1]') AS currency,
                        json_extract(j.value, '$[2]') AS amount, json_extract(j.value, '$[3]') AS cost_currency,
                        json_extract(j.value, '$[4]') AS cost_amount
-                FROM txn t, json_each(t.postings) j;
+                FROM txn t, json_each(t.postings) j JOIN account a ON a.id = json_extract(j.value, '$[0]');
             CREATE TABLE account (
                 id INTEGER PRIMARY KEY,
                 path TEXT NOT NULL UNIQUE

@@ -38,15 +38,17 @@ extension LedgerStore {
     /// Transactions in booking order (date, then insertion), optionally within a period.
     public func transactions(in period: Period? = nil) throws(StoreError) -> [StoredTransaction] {
         try read { db in
+            // A row's source file is its batch's, unless it says otherwise.
             var sql = """
-                SELECT id, day, timestamp, time_zone, payee, platform, client, description, kind, external_id,
-                       dedup_key, source_file, source_line, source_record, postings FROM txn
+                SELECT t.id, t.day, t.timestamp, t.time_zone, t.payee, t.platform, t.client, t.description, t.kind, t.external_id,
+                       t.dedup_key, COALESCE(t.source_file, b.file_name), t.source_line, t.source_record, t.postings
+                FROM txn t LEFT JOIN import_batch b ON b.id = t.batch_id
                 """
             var args: StatementArguments = []
-            if let p = period { sql += " WHERE day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
-            sql += " ORDER BY day, id"
+            if let p = period { sql += " WHERE t.day >= ? AND t.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
+            sql += " ORDER BY t.day, t.id"
             var out: [StoredTransaction] = []
-            var cache = Interner()
+            var cache = try Interner(db: db)
             let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
             while let row = try rows.next() {
                 var source: SourceLocation?
@@ -68,7 +70,7 @@ extension LedgerStore {
     /// except postings that carry a conversion cost, which always come one by one.
     public func facts(in period: Period? = nil, roots: [Account.Root]? = nil, aggregateByDay: Bool = false) throws(StoreError) -> [PostingFact] {
         try read { db in
-            var cache = Interner()
+            var cache = try Interner(db: db)
             func keep(_ a: Account) -> Bool { roots.map { $0.isEmpty || $0.contains(a.root) } ?? true }
             var args: StatementArguments = []
             var range = ""
@@ -208,7 +210,17 @@ extension LedgerStore {
 /// Accounts and currencies parsed once per query.
 struct Interner {
     var accounts: [String: Account] = [:]
+    var accountsByID: [Int64: Account] = [:]
     var currencies: [String: CurrencyCode] = [:]
+
+    /// An interner that knows every account id of the ledger (for decoding postings columns).
+    init(db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT id, path FROM account") {
+            let a = try account(row[1])
+            accountsByID[row[0]] = a
+        }
+    }
+    init() {}
     mutating func account(_ path: String) throws -> Account {
         if let a = accounts[path] { return a }
         let a = try Account(path); accounts[path] = a; return a

@@ -77,8 +77,8 @@ func awkwardLedger() throws -> (LedgerStore, String) {
         let lines = csv.out.split(separator: "\n")
         #expect(lines.first == "id,date,kind,platform,client,payee,description,account,amount,currency,cost,cost_currency,external_id,source")
         #expect(lines.count == 1 + 3 + 2 + 2 + 2 + 2)
-        #expect(lines.contains("1,2026-01-05,earning,Prolific,,Prolific Académic | Ltd,\"Study \"\"A\"\"; batch 3\",income:prolific,-84.00,USD,,,X1,"))
-        #expect(lines.contains("2,2026-01-06,conversion,PayPal,,,Convert USD to EUR,assets:paypal,-50.00,USD,44.90,EUR,,"))
+        #expect(lines.contains("1,2026-01-05,earning,Prolific,,Prolific Académic | Ltd,\"Study \"\"A\"\"; batch 3\",income:prolific,-84.00,USD,,,X1,t"))   // source: the batch's file
+        #expect(lines.contains("2,2026-01-06,conversion,PayPal,,,Convert USD to EUR,assets:paypal,-50.00,USD,44.90,EUR,,t"))
         let json = SaldoCLI.capture(["export", "--format", "json", "--ledger", path])
         let obj = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
         let txns = obj?["transactions"] as? [[String: Any]]
