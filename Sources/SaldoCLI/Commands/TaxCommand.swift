@@ -201,7 +201,7 @@ func emitTax(_ table: TaxTable, json: some Encodable, format: OutputFormat, outp
                                          columns: [ReportColumn("label", "What"), ReportColumn("box", "Box/line"), ReportColumn("amount", "Amount \(cur.code)", .money(cur))],
                                          rows: rows)))
     }
-    var notes = table.notes
-    if !table.unconfirmed.isEmpty { notes.append("Unconfirmed figures: " + table.unconfirmed.joined(separator: "; ")) }
+    // Each figure not confirmed from an official source is its own note, not one wall of text.
+    let notes = table.notes + table.unconfirmed.map { "unconfirmed: " + $0 }
     try emitReport(ReportDocument(title: table.title, notes: notes, blocks: blocks), format: format, output: output)
 }
