@@ -10,8 +10,7 @@ extension OutputFormat: ExpressibleByArgument {}
 /// `--currency` and `--format`, shared by every report.
 struct ReportOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
-    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @OptionGroup var output: DocumentOutput
 
     func baseCurrency(_ store: LedgerStore) throws -> CurrencyCode {
         if let c = currency { do { return try CurrencyCode(c) } catch { throw UserError("--currency: \(error)") } }
@@ -19,7 +18,15 @@ struct ReportOutputOptions: ParsableArguments {
         return .EUR
     }
 
-    func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: output) }
+    func emit(_ report: some ReportConvertible) throws { try output.emit(report) }
+}
+
+/// `--format` and `-o/--output`, for every command whose output is a document.
+struct DocumentOutput: ParsableArguments {
+    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var file: String?
+
+    func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: file) }
 }
 
 /// Renders and writes to standard output or a file; colour only on a terminal (and never with NO_COLOR).

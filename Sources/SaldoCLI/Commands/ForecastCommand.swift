@@ -78,8 +78,7 @@ struct ForecastCommand: ParsableCommand {
         @Option(help: "Months ahead.") var months: Int = 3
         @Option(help: "Simulated paths.") var paths: Int = 10_000
         @Option(help: "Random seed (same seed, same answer).") var seed: UInt64 = 42
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
@@ -116,7 +115,7 @@ struct ForecastCommand: ParsableCommand {
                 result = try IncomeForecaster(seed: seed, paths: paths, horizon: months).forecast(streams: streams, floor: floorValue, scenarios: scenarios)
             } catch { throw UserError("\(error)") }
             let next = (1...months).map { history.last!.adding($0) }
-            try emitReport(ForecastDocument(forecast: result, history: history, streams: streams, future: next, currency: currency), format: format, output: output)
+            try output.emit(ForecastDocument(forecast: result, history: history, streams: streams, future: next, currency: currency))
         }
 
         /// Finds a stream by name, ignoring case and spacing.
@@ -134,15 +133,14 @@ struct ForecastCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: "Months of history before the first origin.") var minimumHistory: Int = 6
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
             let (streams, history, currency) = try seriesOptions.series(store)
             let report: IncomeBacktestReport
             do { report = try IncomeBacktest.run(streams: streams, minimumHistory: minimumHistory) } catch { throw UserError("\(error)") }
-            try emitReport(BacktestDocument(report: report, history: history, currency: currency), format: format, output: output)
+            try output.emit(BacktestDocument(report: report, history: history, currency: currency))
         }
     }
 }

@@ -57,8 +57,7 @@ struct InvoicesCommand: ParsableCommand {
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
         @Option(help: "all, open (anything outstanding), overdue or paid.") var status: StatusFilter = .all
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
@@ -75,7 +74,7 @@ struct InvoicesCommand: ParsableCommand {
                 case .paid: return p.status == .paid
                 }
             }
-            if format == .json {
+            if output.format == .json {
                 let rows = positions.map { InvoiceRow($0.0.invoice, payments: payments, today: today) }
                 let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 Console.current.out(String(decoding: try enc.encode(rows), as: UTF8.self))
@@ -103,7 +102,7 @@ struct InvoicesCommand: ParsableCommand {
             for s in problems { for d in s.invoice.problems { notes.append("\(s.invoice.number): \(d.message)") } }
             if stored.isEmpty { notes.append("No invoices in the ledger yet: `saldo import invoice.xml` reads UBL, CII, Facturae and CFDI.") }
             let doc = ReportDocument(title: "Invoices", subtitle: "\(positions.count) of \(stored.count) invoices, as of \(today)", notes: notes, blocks: [.table(table)])
-            try emitReport(doc, format: format, output: output)
+            try output.emit(doc)
         }
     }
 
@@ -113,15 +112,14 @@ struct InvoicesCommand: ParsableCommand {
             discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown")
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var todayOption: TodayOption
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
             let today = try todayOption.resolve()
             let stored = try store.invoices()
             let summary = InvoiceSummary.compute(invoices: stored.map(\.invoice), payments: InvoicesCommand.payments(stored), today: today)
-            try emitReport(InvoiceSummaryDocument(summary: summary, count: stored.count), format: format, output: output)
+            try output.emit(InvoiceSummaryDocument(summary: summary, count: stored.count))
         }
     }
 

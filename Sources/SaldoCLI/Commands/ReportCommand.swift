@@ -26,30 +26,53 @@ struct ReportCommand: ParsableCommand {
         defaultSubcommand: Monthly.self
     )
 
-    struct Monthly: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "monthly", abstract: "Gross earnings, fees and net per month, by platform, client, currency or account.",
-            discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown")
+    /// What every report reads: the ledger, the period, the filters, the currency and output.
+    struct Selection: ParsableArguments {
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var filters: ReportFilterOptions
         @OptionGroup var out: ReportOutputOptions
+
+        struct Inputs {
+            var store: LedgerStore
+            var facts: [PostingFact]
+            var rates: RateTable
+            var base: CurrencyCode
+            var filter: ReportFilter
+        }
+
+        /// Loads the facts (day sums, unless an account filter needs whole transactions, and only under
+        /// `roots` when given), the rates they need, builds the report and writes it.
+        func emit(roots: [Account.Root]? = nil, periodOnly: Bool = false, _ build: (Inputs) throws -> some ReportConvertible) throws {
+            let store = try ledger.open()
+            let period = try periodOptions.resolve()
+            let filter = try filters.filter(period: period)
+            let wholeTransactions = !filter.accounts.isEmpty
+            let facts = try store.facts(in: periodOnly ? period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
+            if periodOnly && facts.isEmpty {
+                throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE")
+            }
+            let base = try out.baseCurrency(store)
+            do {
+                try out.emit(try build(Inputs(store: store, facts: facts, rates: try store.rateTable(for: facts, base: base), base: base, filter: filter)))
+            } catch let e as RateError { throw reportError(e) }
+        }
+    }
+
+    struct Monthly: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "monthly", abstract: "Gross earnings, fees and net per month, by platform, client, currency or account.",
+            discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown")
+        @OptionGroup var selection: Selection
         @Option(help: "Group by platform, client, currency or account.") var by: MonthlyGrouping = .platform
         @Flag(help: "Also show the sums in their original currencies.") var showOriginal = false
 
         func run() throws {
-            let store = try ledger.open()
-            let period = try periodOptions.resolve()
-            let filter = try filters.filter(period: period)
-            // Day sums are enough unless an account filter needs whole transactions.
-            let facts = try store.facts(in: period, roots: filter.accounts.isEmpty ? [.income, .expenses] : nil, aggregateByDay: filter.accounts.isEmpty)
-            if facts.isEmpty { throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE") }
-            do {
-                let base = try out.baseCurrency(store)
-                var report = try monthlyReport(facts, rates: try store.rateTable(for: facts, base: base), currency: base, by: by, filter: filter)
+            try selection.emit(roots: [.income, .expenses], periodOnly: true) { i in
+                var report = try monthlyReport(i.facts, rates: i.rates, currency: i.base, by: by, filter: i.filter)
                 report.showOriginal = showOriginal
-                try out.emit(report)
-            } catch let e as RateError { throw reportError(e) }
+                return report
+            }
         }
     }
 
@@ -57,21 +80,11 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "currencies", abstract: "Per currency: earned, converted, held; and what each platform's conversions cost against the ECB rate.",
             discussion: "Example: saldo report currencies --period 2026 --currency EUR")
-        @OptionGroup var ledger: LedgerOption
-        @OptionGroup var periodOptions: PeriodOptions
-        @OptionGroup var filters: ReportFilterOptions
-        @OptionGroup var out: ReportOutputOptions
+        @OptionGroup var selection: Selection
 
         func run() throws {
-            let store = try ledger.open()
-            let period = try periodOptions.resolve()
-            let filter = try filters.filter(period: period)
-            let facts = try store.facts(aggregateByDay: filter.accounts.isEmpty)
-            do {
-                let base = try out.baseCurrency(store)
-                let report = try currenciesReport(facts, rates: try store.rateTable(for: facts, base: base), currency: base, filter: filter)
-                try out.emit(report)
-            } catch let e as RateError { throw reportError(e) }
+            // Holdings need the whole history: the period filters inside the report.
+            try selection.emit { i in try currenciesReport(i.facts, rates: i.rates, currency: i.base, filter: i.filter) }
         }
     }
 
@@ -79,22 +92,12 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "balances", abstract: "Balance per account and currency, with the running-balance checks from imports.",
             discussion: "Example: saldo report balances --period 2026 --format csv")
-        @OptionGroup var ledger: LedgerOption
-        @OptionGroup var periodOptions: PeriodOptions
-        @OptionGroup var filters: ReportFilterOptions
-        @OptionGroup var out: ReportOutputOptions
+        @OptionGroup var selection: Selection
 
         func run() throws {
-            let store = try ledger.open()
-            let period = try periodOptions.resolve()
-            let filter = try filters.filter(period: period)
-            let facts = try store.facts(aggregateByDay: filter.accounts.isEmpty)
-            do {
-                let base = try out.baseCurrency(store)
-                let report = try balancesReport(facts, checks: try store.balanceChecks(), rates: try store.rateTable(for: facts, base: base),
-                                                currency: base, filter: filter)
-                try out.emit(report)
-            } catch let e as RateError { throw reportError(e) }
+            try selection.emit { i in
+                try balancesReport(i.facts, checks: try i.store.balanceChecks(), rates: i.rates, currency: i.base, filter: i.filter)
+            }
         }
     }
 }

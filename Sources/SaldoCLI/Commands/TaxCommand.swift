@@ -128,8 +128,7 @@ struct TaxCommand: ParsableCommand {
         @OptionGroup var tax: TaxOptions
         @Option(help: "Tax year (the UK's 2026 is 6 April 2026 to 5 April 2027; default: the current one).") var year: Int?
         @Option(help: "Quarter 1-4 (default: the whole year so far).") var quarter: Int?
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func validate() throws {
             if let q = quarter, !(1...4).contains(q) { throw ValidationError("--quarter must be 1, 2, 3 or 4") }
@@ -141,7 +140,7 @@ struct TaxCommand: ParsableCommand {
             let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
             let result: TaxSummary
             do { result = try TaxEngine.summary(inputs, year: y, quarter: quarter) } catch { throw UserError("\(error)") }
-            try emitTax(result.table, json: result, format: format, output: output)
+            try emitTax(result.table, json: result, to: output)
         }
     }
 
@@ -151,14 +150,13 @@ struct TaxCommand: ParsableCommand {
             discussion: "Example: saldo tax calendar --format csv")
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
             let result: TaxCalendar
             do { result = try TaxEngine.calendar(try tax.inputs(store)) } catch let e as RuleFileError { throw UserError("\(e)") }
-            try emitTax(result.table, json: result, format: format, output: output)
+            try emitTax(result.table, json: result, to: output)
         }
     }
 
@@ -169,25 +167,24 @@ struct TaxCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: "Tax year (default: the current one).") var year: Int?
-        @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file.", valueName: "file")) var output: String?
+        @OptionGroup var output: DocumentOutput
 
         func run() throws {
             let store = try ledger.open()
             let result: SetAsidePlan
             do { result = try TaxEngine.setAside(try tax.inputs(store), year: year) } catch let e as RuleFileError { throw UserError("\(e)") }
-            try emitTax(result.table, json: result, format: format, output: output)
+            try emitTax(result.table, json: result, to: output)
         }
     }
 }
 
 /// Tax results: the JSON is the result itself (boxes named as on the forms); the other formats render its table.
-func emitTax(_ table: TaxTable, json: some Encodable, format: OutputFormat, output: String?) throws {
-    if format == .json {
+func emitTax(_ table: TaxTable, json: some Encodable, to output: DocumentOutput) throws {
+    if output.format == .json {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try enc.encode(json), as: UTF8.self)
-        if let o = output { try text.write(toFile: o, atomically: true, encoding: .utf8) } else { Console.current.out(text) }
+        if let o = output.file { try text.write(toFile: o, atomically: true, encoding: .utf8) } else { Console.current.out(text) }
         return
     }
     let cur = (try? CurrencyCode(table.currency)) ?? .EUR
@@ -203,5 +200,5 @@ func emitTax(_ table: TaxTable, json: some Encodable, format: OutputFormat, outp
     }
     // Each figure not confirmed from an official source is its own note, not one wall of text.
     let notes = table.notes + table.unconfirmed.map { "unconfirmed: " + $0 }
-    try emitReport(ReportDocument(title: table.title, notes: notes, blocks: blocks), format: format, output: output)
+    try output.emit(ReportDocument(title: table.title, notes: notes, blocks: blocks))
 }
