@@ -129,6 +129,12 @@ final class BatchWriter {
     private var names = NameIDs()
     private var postingsText = ""
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
+    /// The texts of the row being inserted, one after the other, bound where they lie.
+    private var row = RowText()
+    /// Account ids of the current transaction's postings, in order.
+    private var postingAccounts: [Int64] = []
+    private var kindIDs: [TransactionKind: Int32] = [:]
+    private var lastPlatform = NameCache(), lastClient = NameCache(), lastCurrency = NameCache()
 
     init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
         self.db = db
@@ -154,21 +160,29 @@ final class BatchWriter {
         return id
     }
 
+    /// The parameters of the txn insert that are text, by position.
+    private static let textParameters: [Int32] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15]
+
     private func insert(_ t: Transaction) throws -> Int64? {
-        try PostingsColumn.encode(t.postings, accountID: { try accounts.id($0) }, into: &postingsText)
+        postingAccounts.removeAll(keepingCapacity: true)
+        for p in t.postings { postingAccounts.append(try accounts.id(p.account)) }
+        row.reset()
+        row.put(2, t.timestamp); row.put(3, t.timeZone); row.put(4, t.payee)
+        row.put(5, t.platform); row.put(6, t.client); row.put(7, t.description)
+        row.put(8, t.kind.rawValue); row.put(9, t.externalID); row.put(10, t.dedupKey)
+        row.put(11, t.source?.file == fileName ? nil : t.source?.file)
+        row.putPostings(15, t.postings, accountIDs: postingAccounts)
         let hasCost = t.postings.contains { $0.cost != nil }
         txnStmt.bind(1, t.date.ordinal)
-        txnStmt.bind(2, t.timestamp); txnStmt.bind(3, t.timeZone); txnStmt.bind(4, t.payee)
-        txnStmt.bind(5, t.platform); txnStmt.bind(6, t.client); txnStmt.bind(7, t.description)
-        txnStmt.bind(8, t.kind.rawValue); txnStmt.bind(9, t.externalID); txnStmt.bind(10, t.dedupKey)
-        txnStmt.bind(11, t.source?.file == fileName ? nil : t.source?.file); txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
-        txnStmt.bind(14, batch); txnStmt.bind(15, postingsText); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
-        guard try txnStmt.run() == 1 else {
+        txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
+        txnStmt.bind(14, batch); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
+        let changed = try row.withBound(Self.textParameters, to: txnStmt) { try txnStmt.run() }
+        guard changed == 1 else {
             if !t.isDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
             return nil
         }
         let id = txnStmt.lastInsertedRowID
-        try addToTotals(t, sign: 1)
+        addToTotals(t, accountIDs: postingAccounts, sign: 1)
         return id
     }
 
@@ -187,11 +201,16 @@ final class BatchWriter {
     }
 
     private func addToTotals(_ t: Transaction, sign: Int64) throws {
-        let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
-        for p in t.postings {
-            let account = Int32(try accounts.id(p.account))
-            if p.cost != nil { continue }
-            let key = DailyKey(day: Int32(t.date.ordinal), account: account, currency: names.id(p.amount.currency.code),
+        let ids = try t.postings.map { try accounts.id($0.account) }
+        addToTotals(t, accountIDs: ids, sign: sign)
+    }
+
+    private func addToTotals(_ t: Transaction, accountIDs: [Int64], sign: Int64) {
+        let kind: Int32
+        if let k = kindIDs[t.kind] { kind = k } else { kind = names.id(t.kind.rawValue); kindIDs[t.kind] = kind }
+        let platform = lastPlatform.id(t.platform ?? "", &names), client = lastClient.id(t.client ?? "", &names)
+        for (i, p) in t.postings.enumerated() where p.cost == nil {
+            let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: lastCurrency.id(p.amount.currency.code, &names),
                                kind: kind, platform: platform, client: client)
             totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
             totals[key, default: (0, 0)].postings += Int(sign)
@@ -255,6 +274,88 @@ struct DailyKey: Hashable {
     var kind: Int32
     var platform: Int32
     var client: Int32
+}
+
+/// The last name looked up and its id: consecutive transactions mostly share their platform,
+/// client and currency, so most lookups compare one string instead of hashing it.
+struct NameCache {
+    private var last: String?
+    private var lastID: Int32 = 0
+    mutating func id(_ s: String, _ names: inout NameIDs) -> Int32 {
+        if let l = last, l == s { return lastID }
+        lastID = names.id(s)
+        last = s
+        return lastID
+    }
+}
+
+/// One row's text values gathered in one reusable buffer, then bound to a statement in place
+/// (no copy by SQLite, no allocation per value).
+struct RowText {
+    private var bytes: [UInt8] = []
+    /// Per parameter index: start and length in `bytes`, or start -1 for NULL.
+    private var spans = [(start: Int, count: Int)](repeating: (-1, 0), count: 32)
+
+    init() { bytes.reserveCapacity(1024) }
+
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func put(_ i: Int32, _ s: String?) {
+        guard let s else { spans[Int(i)] = (-1, 0); return }
+        let start = bytes.count
+        bytes.append(contentsOf: s.utf8)
+        spans[Int(i)] = (start, bytes.count - start)
+    }
+
+    /// The `txn.postings` column (see ``PostingsColumn``), written straight into the buffer.
+    mutating func putPostings(_ i: Int32, _ postings: [Posting], accountIDs: [Int64]) {
+        let start = bytes.count
+        bytes.append(UInt8(ascii: "["))
+        for (k, p) in postings.enumerated() {
+            if k > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            appendInt(accountIDs[k])
+            bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: p.amount.currency.code.utf8)
+            bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ","))
+            appendInt(p.amount.minorUnits)
+            if let c = p.cost {
+                bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: c.currency.code.utf8)
+                bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ","))
+                appendInt(c.minorUnits)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        spans[Int(i)] = (start, bytes.count - start)
+    }
+
+    private mutating func appendInt(_ v: Int64) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        if m < 10 { bytes.append(UInt8(truncatingIfNeeded: 48 + m)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while m > 0 { d[19 - n] = UInt8(truncatingIfNeeded: 48 + m % 10); m /= 10; n += 1 }
+            bytes.append(contentsOf: d[(20 - n)...])
+        }
+    }
+
+    /// Binds the given parameters to their text (or NULL) and runs `body` while the text stays put.
+    func withBound<R>(_ parameters: [Int32], to statement: RawStatement, _ body: () throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { buf in
+            for i in parameters {
+                let s = spans[Int(i)]
+                if s.start < 0 { statement.bindNull(i) }
+                else if s.count == 0 { statement.bind(i, "") }
+                else { statement.bindStatic(i, buf.baseAddress! + s.start, s.count) }
+            }
+            return try body()
+        }
+    }
 }
 
 struct NameIDs {

@@ -22,11 +22,19 @@ struct RawStatement {
     func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
     func bind(_ i: Int32, _ v: Int64?) { if let v { sqlite3_bind_int64(handle, i, v) } else { sqlite3_bind_null(handle, i) } }
     func bind(_ i: Int32, _ v: Int?) { if let v { sqlite3_bind_int64(handle, i, Int64(v)) } else { sqlite3_bind_null(handle, i) } }
+    func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
     func bind(_ i: Int32, _ v: String?) {
         guard var s = v else { sqlite3_bind_null(handle, i); return }
         s.withUTF8 { buf in
             _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), Self.transient)
         }
+    }
+
+    private static let isStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
+    /// Binds text that stays where it is until the statement has run (SQLite does not copy it).
+    func bindStatic(_ i: Int32, _ p: UnsafePointer<UInt8>, _ count: Int) {
+        _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), Int32(count), Self.isStatic)
     }
 
     /// Steps once; returns the number of rows the statement changed.

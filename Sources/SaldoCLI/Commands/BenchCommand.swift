@@ -173,7 +173,10 @@ struct BenchImport: ParsableCommand {
         let summary = importer.importFile(url)
         let full = Date().timeIntervalSince(t1)
         console.out("\(r.rowCount) rows, \(count) transactions (\(r.profile ?? "no profile"))")
-        console.out(String(format: "read and book only:        %.2f s", read))
-        console.out(String(format: "import into a new ledger:  %.2f s (%d new; the ledger writes take about %.2f s)", full, summary.new, max(0, full - read)))
+        console.out(String(format: "read and book only:        %.2f s (", read) + r.phases.map { $0.name + String(format: " %.2f", $0.seconds) }.joined(separator: ", ") + ")")
+        console.out(String(format: "import into a new ledger:  %.2f s (%d new)", full, summary.new))
+        let w = summary.pipelineWaits
+        console.out(String(format: "  reading and booking thread: %.2f s CPU, waited %.2f s for the writer", w.readerCPU, w.readerWaited))
+        console.out(String(format: "  ledger writing thread:      %.2f s CPU, waited %.2f s for rows (reading before the first row is booked included)", w.writerCPU, w.writerWaited))
     }
 }

@@ -74,6 +74,17 @@ public struct Transaction: Hashable, Sendable {
     /// Checks that the transaction balances in each currency, or through its conversion prices.
     public func validate() throws(LedgerError) {
         guard postings.count >= 2 else { throw .tooFewPostings(date: date.description, description: description) }
+        // The common case, one currency and no costs, sums without a dictionary (same verdict).
+        if let c = postings.first?.amount.currency, postings.allSatisfy({ $0.cost == nil && $0.amount.currency == c }) {
+            var sum: Int64 = 0
+            var overflow = false
+            for p in postings {
+                let (v, o) = sum.addingReportingOverflow(p.amount.minorUnits)
+                if o { overflow = true; break }
+                sum = v
+            }
+            if !overflow && sum == 0 { return }
+        }
         for p in postings where p.cost?.currency == p.amount.currency {
             throw .mixedCostCurrency(date: date.description, description: description)
         }

@@ -61,7 +61,10 @@ struct Booker {
             previous[ms[i].currency] = i
         }
         if backward > forward || (backward == forward && first.sortKey > last.sortKey) { idx.reverse() }
-        // Stable sort by key.
+        // Stable sort by key; statements are nearly always already in order.
+        var sorted = true
+        for k in idx.indices.dropFirst() where ms[idx[k]].sortKey < ms[idx[k - 1]].sortKey { sorted = false; break }
+        if sorted { return idx }
         let keyed = idx.enumerated().map { (pos: $0.offset, i: $0.element, k: ms[$0.element].sortKey) }
         return keyed.sorted { ($0.k.0, $0.k.1, $0.pos) < ($1.k.0, $1.k.1, $1.pos) }.map(\.i)
     }
@@ -94,6 +97,7 @@ struct Booker {
         var keyCounts: [String: Int] = [:]
         keyCounts.reserveCapacity(ms.count)
         for i in order {
+            defer { ms[i].releaseTexts() }
             let m = ms[i]
             let location = SourceLocation(file: file, line: m.line, record: m.index + 1)
             if let reason = m.filtered {
@@ -140,12 +144,12 @@ struct Booker {
             t.timestamp = m.timestamp
             t.timeZone = m.timeZone
             do {
-                try Booker.check(t)
+                try t.validate()
                 emit(t)
                 if var fee = conversionFee {
                     fee.dedupKey = (t.dedupKey ?? baseKey) + ":fee"
                     fee.source = location; fee.timestamp = m.timestamp; fee.timeZone = m.timeZone
-                    try Booker.check(fee)
+                    try fee.validate()
                     emit(fee)
                 }
             } catch {
@@ -155,20 +159,6 @@ struct Booker {
         out.checks = balanceChecks(ms, order: order)
         payoutChecks(ms, order: order)
         return out
-    }
-
-    /// `Transaction.validate()`, with a shortcut for the common single-currency case without
-    /// costs (same verdict, no dictionary).
-    static func check(_ t: Transaction) throws(LedgerError) {
-        guard t.postings.count >= 2, let c = t.postings.first?.amount.currency,
-              t.postings.allSatisfy({ $0.cost == nil && $0.amount.currency == c }) else { return try t.validate() }
-        var sum: Int64 = 0
-        for p in t.postings {
-            let (v, o) = sum.addingReportingOverflow(p.amount.minorUnits)
-            if o { return try t.validate() }
-            sum = v
-        }
-        if sum != 0 { try t.validate() }
     }
 
     @inline(__always) static func bump(_ v: inout Int) -> Int { v += 1; return v }

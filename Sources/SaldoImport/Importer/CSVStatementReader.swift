@@ -12,6 +12,17 @@ struct DiagnosticSink {
         if n < limit { items.append(d) }
     }
 
+    /// Adds what another sink collected after this one's items, as if added here in that order.
+    mutating func merge(_ other: DiagnosticSink) {
+        var taken: [String: Int] = [:]
+        for d in other.items {
+            let before = counts[d.code, default: 0]
+            if before + taken[d.code, default: 0] < limit { items.append(d) }
+            taken[d.code, default: 0] += 1
+        }
+        for (code, n) in other.counts { counts[code, default: 0] += n }
+    }
+
     mutating func finish(file: String) -> [Diagnostic] {
         for (code, n) in counts.sorted(by: { $0.key < $1.key }) where n > limit {
             let sev = items.first { $0.code == code }?.severity ?? .error

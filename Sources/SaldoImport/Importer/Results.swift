@@ -8,6 +8,8 @@ public struct ImportOptions: Sendable, Equatable {
     public var decimalMark: String?
     /// Forces a profile by name instead of detecting it.
     public var profile: String?
+    /// Files with at least this many rows have them mapped on two threads (tests lower or raise it).
+    var parallelRows = CSVStatementReader.parallelRows
 
     public init(dateFormat: String? = nil, decimalMark: String? = nil, profile: String? = nil) {
         self.dateFormat = dateFormat; self.decimalMark = decimalMark; self.profile = profile
@@ -39,6 +41,8 @@ public struct StatementReadResult: Sendable {
     public var balanceChecks: [BalanceCheck]
     /// Data rows read (after the header).
     public var rowCount: Int
+    /// Seconds spent in each phase of reading (decode, scan, map, order, book), for benchmarks.
+    public var phases: [(name: String, seconds: Double)] = []
 
     public init(file: String, profile: String? = nil, encoding: String? = nil, transactions: [Transaction] = [],
                 filtered: [FilteredRow] = [], problems: [Diagnostic] = [], balanceChecks: [BalanceCheck] = [], rowCount: Int = 0) {

@@ -1,12 +1,64 @@
+import Foundation
 import SaldoCore
 
 extension CSVStatementReader {
-    /// Pass 2: every stored row becomes a movement (or a diagnostic).
+    /// Pass 2: every stored row becomes a movement (or a diagnostic). Rows are independent here,
+    /// so a large file is mapped in two halves on two threads; the result, the diagnostics and
+    /// their order are the same as from one pass.
     mutating func movements(notation: NumberNotation, order: DateOrder) -> [Movement] {
-        var out: [Movement] = []
-        out.reserveCapacity(rows.count)
         self.notation = notation
         self.fast = FastAmount(notation: notation)
+        let n = rows.count
+        guard n >= options.parallelRows else {
+            var out: [Movement] = []
+            out.reserveCapacity(n)
+            mapRows(0..<n, order: order) { out.append($0) }
+            return out
+        }
+        // Each half writes straight into the result: the first from index 0, the second from
+        // index `mid` (a half yields at most one movement per row); the second is then moved down
+        // to follow the first. No half is ever copied, so memory stays at one array.
+        let mid = n / 2
+        var other = self
+        other.progress = nil
+        other.sink = DiagnosticSink()
+        other.skipped = []
+        let second = SecondHalf(reader: other)
+        var firstCount = 0
+        let out = [Movement](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let base = buffer.baseAddress!
+            let target = UnsafeSendablePointer(base: base + mid)
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done) {
+                var k = 0
+                second.reader.mapRows(mid..<n, order: order) { m in (target.base + k).initialize(to: m); k += 1 }
+                second.count = k
+            }
+            mapRows(0..<mid, order: order) { m in (base + firstCount).initialize(to: m); firstCount += 1 }
+            done.wait()
+            if firstCount < mid { (base + firstCount).moveInitialize(from: base + mid, count: second.count) }
+            initialized = firstCount + second.count
+        }
+        sink.merge(second.reader.sink)
+        skipped += second.reader.skipped
+        return out
+    }
+
+    /// The second half's reader and count, handed between two threads that never touch it at once.
+    final class SecondHalf: @unchecked Sendable {
+        var reader: CSVStatementReader
+        var count = 0
+        init(reader: CSVStatementReader) { self.reader = reader }
+    }
+
+    /// Where the second half writes; only that thread writes there until it is done.
+    struct UnsafeSendablePointer: @unchecked Sendable { let base: UnsafeMutablePointer<Movement> }
+
+    /// Files with at least this many rows are mapped on two threads.
+    static let parallelRows = 20_000
+
+    mutating func mapRows(_ range: Range<Int>, order: DateOrder, _ emit: (Movement) -> Void) {
+        let rows = self.rows
         let rules = profile.classRules
         let completed = Set(profile.completedStatuses)
         let hasStatus = slot(.status) != nil && !completed.isEmpty
@@ -15,8 +67,8 @@ extension CSVStatementReader {
         var statusCache: [String: Bool] = [:]
         let bytes = tokenizer.bytes
 
-        for r in 0..<rows.count {
-            if let p = progress, r & 0xFFFF == 0 { p(0.4 + 0.4 * Double(r) / Double(max(1, rows.count))) }
+        for r in range {
+            if let p = progress, r & 0xFFFF == 0 { p(0.4 + 0.4 * Double(r - range.lowerBound) / Double(max(1, range.count))) }
             // Date.
             guard let (da, db, _) = span(r, .date), db > da else {
                 sink.add(.error("csv.date", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))
@@ -174,9 +226,8 @@ extension CSVStatementReader {
             var stamp = text(r, .date) ?? ""
             if let t = timeText { stamp += " " + t }
             m.timestamp = stamp
-            out.append(m)
+            emit(m)
         }
-        return out
     }
 
 

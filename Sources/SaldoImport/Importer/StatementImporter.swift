@@ -33,6 +33,7 @@ public enum StatementImporter {
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
                      progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, emit: (Transaction) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
+        var clock = PhaseClock()
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
         case .failure(let d): result.problems = [d]; return result
@@ -50,6 +51,7 @@ public enum StatementImporter {
             r.transactions = []
             return r
         }
+        clock.lap("decode", &result)
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
         let candidates: [HeaderCandidate]
@@ -68,6 +70,7 @@ public enum StatementImporter {
             return result
         }
         result.rowCount = reader.rows.count
+        clock.lap("scan", &result)
         if reader.rows.isEmpty {
             result.problems = [.error("csv.empty", "the file has a \(profile.title) header but no transaction rows",
                                       at: SourceLocation(file: fileName, line: fit.headerLine), hint: "export a period that holds transactions")]
@@ -84,11 +87,17 @@ public enum StatementImporter {
         reader.spans = []
         reader.datePartsSeen = []
         if separateFeeRows(profile) { markSeparateFees(&movements) }
+        clock.lap("map", &result)
         var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
         // A streaming caller gets nothing from a file whose rows already failed.
         let rowsFailed = reader.sink.items.contains { $0.severity == .error }
-        let out = booker.book(&movements) { t in if emitWhenRowsFailed || !rowsFailed { emit(t) } }
+        var firstEmitted = false
+        let out = booker.book(&movements) { t in
+            if !firstEmitted { firstEmitted = true; clock.lap("order", &result) }
+            if emitWhenRowsFailed || !rowsFailed { emit(t) }
+        }
+        clock.lap("book", &result)
         result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
         result.problems = booker.sink.finish(file: fileName)
@@ -106,6 +115,16 @@ public enum StatementImporter {
                        hint: "check that the path exists and is readable")])
         }
         return read(data: data, fileName: url.lastPathComponent, options: options, userProfiles: userProfiles, progress: progress)
+    }
+
+    /// Wall time per phase, kept in the result.
+    struct PhaseClock {
+        var last = DispatchTime.now().uptimeNanoseconds
+        mutating func lap(_ name: String, _ r: inout StatementReadResult) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            r.phases.append((name, Double(now - last) / 1e9))
+            last = now
+        }
     }
 
     struct HeaderCandidate { var record: Int; var line: Int; var texts: [String]; var normalized: [String] }
