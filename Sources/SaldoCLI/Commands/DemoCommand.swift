@@ -70,9 +70,8 @@ public struct DemoCommand: ParsableCommand {
         func heading(_ s: String) { console.out("\n" + console.styled("━━ " + s + " " + String(repeating: "━", count: max(0, 76 - s.count)), .bold)) }
         // Work from the demo folder so that file names print short.
         let previousDirectory = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(folder.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
-        let f = { (name: String) in name }
+        _ = FileManager.default.changeCurrentDirectoryPath(folder.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
 
         console.out(console.styled("Saldo demo", .bold) + ": Lucía, freelance translator and AI trainer in Valencia, January 2025 to October 2026.")
         console.out("Everything goes into a temporary ledger; your own is not touched. Figures as of \(today).")

@@ -92,9 +92,12 @@ public enum StatementImporter {
                             balanceField: reader.headerNames[.balance], sink: reader.sink)
         // A streaming caller gets nothing from a file whose rows already failed.
         let rowsFailed = reader.sink.items.contains { $0.severity == .error }
-        var firstEmitted = false
+        var emitted = 0
+        let total = Double(max(1, movements.count))
         let out = booker.book(&movements) { t in
-            if !firstEmitted { firstEmitted = true; clock.lap("order", &result) }
+            if emitted == 0 { clock.lap("order", &result) }
+            emitted += 1
+            if let p = progress, emitted & 0xFFFF == 0 { p(0.8 + 0.2 * Double(emitted) / total) }
             if emitWhenRowsFailed || !rowsFailed { emit(t) }
         }
         clock.lap("book", &result)
