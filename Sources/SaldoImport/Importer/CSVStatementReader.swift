@@ -53,6 +53,8 @@ struct CSVStatementReader {
     var notation: NumberNotation = .point
     var fast = FastAmount(notation: .point)
     var currencyCache: [String: CurrencyCode] = [:]
+    /// Currencies by the packed bytes of their cell (see `currency(_:_:)`).
+    var recentCurrencies: [(UInt64, CurrencyCode)] = []
     var fixedCurrency: CurrencyCode?
     /// Reports the share of the work done (0…1) on large files.
     var progress: (@Sendable (Double) -> Void)?

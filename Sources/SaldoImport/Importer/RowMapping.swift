@@ -63,8 +63,12 @@ extension CSVStatementReader {
         let completed = Set(profile.completedStatuses)
         let hasStatus = slot(.status) != nil && !completed.isEmpty
         let ruleFields = Array(Set(rules.map(\.field))).sorted { $0.rawValue < $1.rawValue }
-        var classCache: [String: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)] = [:]
-        var statusCache: [String: Bool] = [:]
+        // Caches keyed by the cells' raw bytes: a file has few distinct types and statuses, and
+        // looking them up this way builds no string per row.
+        var classCache = ByteKeyedCache<(pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)>()
+        var statusCache = ByteKeyedCache<Bool>()
+        var key: [UInt8] = []
+        key.reserveCapacity(128)
         let bytes = tokenizer.bytes
 
         for r in range {
@@ -93,10 +97,10 @@ extension CSVStatementReader {
                 continue
             }
             var seconds = pp.seconds ?? -1
-            var timeText: String?
-            if let (ta, tb, _) = span(r, .time), tb > ta {
+            var timeSpan: (Int, Int, Bool)?
+            if let (ta, tb, esc) = span(r, .time), tb > ta {
                 bytes.withUnsafeBufferPointer { p in if let s = DateText.timeSeconds(p, ta, tb) { seconds = s } }
-                timeText = text(r, .time)
+                timeSpan = (ta, tb, esc)
             }
 
             // Classification inputs.
@@ -118,10 +122,15 @@ extension CSVStatementReader {
                 // instead of amounts: their amounts are read leniently.
                 // Classification depends only on the texts of the rule fields: computed once per
                 // distinct combination (a file has few types), for each possible sign.
-                var classKey = ""
-                for (k, f) in ruleFields.enumerated() { if k > 0 { classKey += "\u{1}" }; if let t = text(r, f) { classKey += t } }
+                key.removeAll(keepingCapacity: true)
+                bytes.withUnsafeBufferPointer { p in
+                    for (k, f) in ruleFields.enumerated() {
+                        if k > 0 { key.append(1) }
+                        if let (a, b, _) = span(r, f) { key.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<b])) }
+                    }
+                }
                 let classes: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)
-                if let c = classCache[classKey] { classes = c } else {
+                if let c = classCache[key] { classes = c } else {
                     var values: [ColumnRole: String] = [:]
                     for f in ruleFields { if let t = text(r, f) { values[f] = HeaderText.normalizeValue(t) } }
                     func classify(_ sign: String?) -> RowClass? {
@@ -132,7 +141,7 @@ extension CSVStatementReader {
                         return nil
                     }
                     classes = (classify(nil), classify("positive"), classify("negative"), classify("zero"))
-                    classCache[classKey] = classes
+                    classCache[key] = classes
                 }
                 let preClass = classes.pre
                 let sev: Diagnostic.Severity = (preClass?.isFiltered ?? false) ? .warning : .error
@@ -204,9 +213,9 @@ extension CSVStatementReader {
                 if m.cls.isFiltered {
                     m.filtered = m.cls.filterReason
                     m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
-                } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, let raw = text(r, .status), !(statusCache[raw] ?? {
-                    let ok = completed.contains(HeaderText.normalizeValue(raw)); statusCache[raw] = ok; return ok }()) {
-                    m.filtered = "status \"\(raw)\" is not completed"
+                } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, let (sa, sb, _) = span(r, .status), sb > sa,
+                          !isCompleted(r, sa, sb, &key, &statusCache, completed) {
+                    m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
                     m.affectsBalance = false
                 } else if profile.emptyBalanceMeansPending && slot(.balance) != nil && balanceEmpty {
                     m.filtered = "pending: the row has no running balance yet"
@@ -223,15 +232,70 @@ extension CSVStatementReader {
                     if m.net < 0 { m.conversionFee = -m.fee }
                 }
             }
-            var stamp = text(r, .date) ?? ""
-            if let t = timeText { stamp += " " + t }
-            m.timestamp = stamp
+            m.timestamp = timestamp(r, date: (da, db), time: timeSpan)
             emit(m)
         }
     }
 
 
+    /// The date cell, a space and the time cell, as the file wrote them (trimmed), built at once.
+    func timestamp(_ r: Int, date: (Int, Int), time: (Int, Int, Bool)?) -> String {
+        let dateEscaped = span(r, .date)?.2 ?? false
+        if dateEscaped || time?.2 == true {
+            var stamp = text(r, .date) ?? ""
+            if let t = text(r, .time) { stamp += " " + t }
+            return stamp
+        }
+        return tokenizer.bytes.withUnsafeBufferPointer { p -> String in
+            func trimmed(_ a: Int, _ b: Int) -> (Int, Int) {
+                var a = a, b = b
+                while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
+                while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
+                return (a, b)
+            }
+            let (da, db) = trimmed(date.0, date.1)
+            var (ta, tb) = (0, 0)
+            if let t = time { (ta, tb) = trimmed(t.0, t.1) }
+            let n = (db - da) + (tb > ta ? 1 + tb - ta : 0)
+            return String(unsafeUninitializedCapacity: n) { out in
+                var k = 0
+                for i in da..<db { out[k] = p[i]; k += 1 }
+                if tb > ta {
+                    out[k] = 0x20; k += 1
+                    for i in ta..<tb { out[k] = p[i]; k += 1 }
+                }
+                return k
+            }
+        }
+    }
+
+    /// Whether the status cell says the row is completed, cached by the cell's bytes.
+    func isCompleted(_ r: Int, _ a: Int, _ b: Int, _ key: inout [UInt8], _ cache: inout ByteKeyedCache<Bool>, _ completed: Set<String>) -> Bool {
+        key.removeAll(keepingCapacity: true)
+        tokenizer.bytes.withUnsafeBufferPointer { p in key.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<b])) }
+        if let v = cache[key] { return v }
+        let v = completed.contains(HeaderText.normalizeValue(text(r, .status) ?? ""))
+        cache[key] = v
+        return v
+    }
+
     mutating func currency(_ row: Int, _ role: ColumnRole) -> CurrencyCode? {
+        // The codes seen so far, by their cell's bytes: no string for the usual three letters.
+        if let (a, b, esc) = span(row, role), !esc, b > a, b - a <= 7 {
+            var packed: UInt64 = 0
+            tokenizer.bytes.withUnsafeBufferPointer { p in for i in a..<b { packed = packed << 8 | UInt64(p[i]) } }
+            packed |= UInt64(b - a) << 60
+            for (k, c) in recentCurrencies where k == packed { return c }
+            if let c = currencyByText(row, role) {
+                if recentCurrencies.count < 16 { recentCurrencies.append((packed, c)) }
+                return c
+            }
+            return nil
+        }
+        return currencyByText(row, role)
+    }
+
+    private mutating func currencyByText(_ row: Int, _ role: ColumnRole) -> CurrencyCode? {
         guard let t = text(row, role) else {
             if let f = fixedCurrency { return f }
             sink.add(.error("csv.currency", "expected a currency code, found an empty field", at: loc(row, role),
@@ -350,5 +414,26 @@ extension CSVStatementReader {
             m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
         }
         return m
+    }
+}
+
+/// A small cache keyed by byte strings (cell contents), without building a `String` per lookup.
+struct ByteKeyedCache<Value> {
+    private var buckets: [UInt64: [(key: [UInt8], value: Value)]] = [:]
+
+    private static func hash(_ key: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+
+    subscript(key: [UInt8]) -> Value? {
+        get { buckets[Self.hash(key)]?.first { $0.key == key }?.value }
+        set {
+            guard let v = newValue else { return }
+            let h = Self.hash(key)
+            if let i = buckets[h]?.firstIndex(where: { $0.key == key }) { buckets[h]![i].value = v }
+            else { buckets[h, default: []].append((key, v)) }
+        }
     }
 }
