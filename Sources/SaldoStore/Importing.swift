@@ -127,7 +127,6 @@ final class BatchWriter {
     private var accounts: AccountIDs
     private var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
     private var names = NameIDs()
-    private var postingsText = ""
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
     /// The texts of the row being inserted, one after the other, bound where they lie.
     private var row = RowText()
@@ -149,7 +148,6 @@ final class BatchWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
             """), db)
         accounts = AccountIDs(db: db)
-        postingsText.reserveCapacity(256)
     }
 
     /// Adds a transaction unless its dedup key is already in the ledger; returns its id, or nil for a duplicate.
@@ -194,9 +192,9 @@ final class BatchWriter {
         let old = Transaction(date: Day(ordinal: row[1]), description: "", kind: TransactionKind(rawValue: row[2]) ?? .other,
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
         try addToTotals(old, sign: -1)
-        try PostingsColumn.encode(t.postings, accountID: { try accounts.id($0) }, into: &postingsText)
+        let ids = try t.postings.map { try accounts.id($0.account) }
         try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ? WHERE id = ?",
-                       arguments: [postingsText, t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
+                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
         try addToTotals(t, sign: 1)
     }
 
@@ -310,38 +308,8 @@ struct RowText {
     /// The `txn.postings` column (see ``PostingsColumn``), written straight into the buffer.
     mutating func putPostings(_ i: Int32, _ postings: [Posting], accountIDs: [Int64]) {
         let start = bytes.count
-        bytes.append(UInt8(ascii: "["))
-        for (k, p) in postings.enumerated() {
-            if k > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "["))
-            appendInt(accountIDs[k])
-            bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: p.amount.currency.code.utf8)
-            bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ","))
-            appendInt(p.amount.minorUnits)
-            if let c = p.cost {
-                bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: "\""))
-                bytes.append(contentsOf: c.currency.code.utf8)
-                bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ","))
-                appendInt(c.minorUnits)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        }
-        bytes.append(UInt8(ascii: "]"))
+        PostingsColumn.encode(postings, accountIDs: accountIDs, into: &bytes)
         spans[Int(i)] = (start, bytes.count - start)
-    }
-
-    private mutating func appendInt(_ v: Int64) {
-        if v < 0 { bytes.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        if m < 10 { bytes.append(UInt8(truncatingIfNeeded: 48 + m)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while m > 0 { d[19 - n] = UInt8(truncatingIfNeeded: 48 + m % 10); m /= 10; n += 1 }
-            bytes.append(contentsOf: d[(20 - n)...])
-        }
     }
 
     /// Binds the given parameters to their text (or NULL) and runs `body` while the text stays put.

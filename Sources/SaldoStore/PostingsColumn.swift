@@ -6,26 +6,48 @@ import SaldoCore
 /// the import hot path; the format is plain JSON so that SQLite's json functions (the `posting`
 /// view, which joins the account names back) read it too.
 enum PostingsColumn {
-    static func encode(_ postings: [Posting], accountID: (Account) throws -> Int64, into out: inout String) rethrows {
-        out.removeAll(keepingCapacity: true)
-        out.append("[")
-        for (i, p) in postings.enumerated() {
-            if i > 0 { out.append(",") }
-            out.append("[")
-            out.append(String(try accountID(p.account)))
-            out.append(",\"")
-            out.append(p.amount.currency.code)
-            out.append("\",")
-            out.append(String(p.amount.minorUnits))
+    /// Appends the column's text for `postings` (with their accounts' ids, in order) to `out`.
+    static func encode(_ postings: [Posting], accountIDs: [Int64], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (k, p) in postings.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendInt(accountIDs[k], to: &out)
+            appendCurrency(p.amount.currency, to: &out)
+            appendInt(p.amount.minorUnits, to: &out)
             if let c = p.cost {
-                out.append(",\"")
-                out.append(c.currency.code)
-                out.append("\",")
-                out.append(String(c.minorUnits))
+                appendCurrency(c.currency, to: &out)
+                appendInt(c.minorUnits, to: &out)
             }
-            out.append("]")
+            out.append(UInt8(ascii: "]"))
         }
-        out.append("]")
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// The column's text as a string.
+    static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
+        var bytes: [UInt8] = []
+        encode(postings, accountIDs: accountIDs, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `,"EUR",`
+    private static func appendCurrency(_ c: CurrencyCode, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: c.code.utf8)
+        out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: ","))
+    }
+
+    private static func appendInt(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        if m < 10 { out.append(UInt8(truncatingIfNeeded: 48 + m)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: room for UInt64's 20 digits
+        withUnsafeMutableBytes(of: &digits) { d in
+            var n = 0
+            while m > 0 { d[23 - n] = UInt8(truncatingIfNeeded: 48 + m % 10); m /= 10; n += 1 }
+            out.append(contentsOf: d[(24 - n)...])
+        }
     }
 
     enum DecodeError: Error { case malformed(String) }
@@ -53,13 +75,24 @@ enum PostingsColumn {
             try skip(UInt8(ascii: "\""))
             return String(decoding: bytes, as: UTF8.self)
         }
+        // Any Int64 reads back (Int64.min included); a number out of range is malformed, not a trap.
         func int() throws -> Int64 {
             var neg = false
             if u.first == UInt8(ascii: "-") { neg = true; u = u.dropFirst() }
-            var v: Int64 = 0, n = 0
-            while let c = u.first, c >= 48, c <= 57 { v = v * 10 + Int64(c - 48); u = u.dropFirst(); n += 1 }
+            var v: UInt64 = 0, n = 0
+            while let c = u.first, c >= 48, c <= 57 {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(UInt64(c - 48))
+                guard !o1 && !o2 else { throw fail() }
+                v = a; u = u.dropFirst(); n += 1
+            }
             guard n > 0 else { throw fail() }
-            return neg ? -v : v
+            if neg {
+                guard v <= UInt64(Int64.max) + 1 else { throw fail() }
+                return v == UInt64(Int64.max) + 1 ? .min : -Int64(v)
+            }
+            guard v <= UInt64(Int64.max) else { throw fail() }
+            return Int64(v)
         }
         func currency(_ s: String) throws -> CurrencyCode { try interner.currency(s) }
         try skip(UInt8(ascii: "["))
