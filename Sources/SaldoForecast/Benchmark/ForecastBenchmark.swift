@@ -195,10 +195,15 @@ public enum ForecastBenchmark {
             }
             guard !cores.isEmpty else { continue }
             let c0 = ThreadClock.now()
-            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: MeanPath(members: cores, weights: weights), calibration: model.calibration)
+            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: model.combinedPath(cores, priors: weights, series: s.train, seasonLength: s.seasonLength), calibration: model.calibration)
             guard let f = try? fit.predict(horizon: h, levels: levels) else { continue }
             combined.seconds += ThreadClock.now() - c0
             combined.add(s, f)
+            if let path = ProcessInfo.processInfo.environment["SALDO_DUMP"] {
+                var line = s.id + "\t" + String(AccuracyMetrics.mase(actual: s.test, forecast: f.mean, insample: s.train, seasonLength: s.seasonLength))
+                line += "\t" + f.mean.map { String($0) }.joined(separator: ",") + "\n"
+                if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(line.data(using: .utf8)!); h.closeFile() }
+            }
         }
         let top = combined.score(model.name)
         return BenchmarkReport(dataset: dataset, horizon: horizon, model: model.name, smape: top.smape, mase: top.mase,

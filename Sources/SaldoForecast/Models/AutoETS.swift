@@ -57,6 +57,12 @@ public struct AutoETS: Forecaster {
                 let w = exp(-0.5 * (f.aicc - best.aicc))
                 if w > 1e-3 { members.append(f); weights.append(w) }
             }
+            let lam = Double(ProcessInfo.processInfo.environment["SALDO_AW_LAMBDA"] ?? "") ?? 2
+            if lam > 0 && members.count > 1 {
+                return FittedForecast(name: name, series: series, seasonLength: seasonLength,
+                                      core: PerformancePath(members: members, priors: weights, series: series, seasonLength: seasonLength, lambda: lam,
+                                                            squared: false, shrink: 0, warmSeasons: 1, recent: 0))
+            }
             return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: members, weights: weights))
         }
         return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: best)
