@@ -199,11 +199,6 @@ public enum ForecastBenchmark {
             guard let f = try? fit.predict(horizon: h, levels: levels) else { continue }
             combined.seconds += ThreadClock.now() - c0
             combined.add(s, f)
-            if let path = ProcessInfo.processInfo.environment["SALDO_DUMP"] {
-                var line = s.id + "\t" + String(AccuracyMetrics.mase(actual: s.test, forecast: f.mean, insample: s.train, seasonLength: s.seasonLength))
-                line += "\t" + f.mean.map { String($0) }.joined(separator: ",") + "\n"
-                if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(line.data(using: .utf8)!); h.closeFile() }
-            }
         }
         let top = combined.score(model.name)
         return BenchmarkReport(dataset: dataset, horizon: horizon, model: model.name, smape: top.smape, mase: top.mase,

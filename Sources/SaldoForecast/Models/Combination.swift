@@ -1,20 +1,32 @@
 import Foundation
 
-/// The mean (equal-weight unless `weights` are given) of several models' point forecasts. Intervals are calibrated on the
+/// The weighted mean of several models' point forecasts. Intervals are calibrated on the
 /// combination's own past errors, not averaged from the members'. Members that cannot fit a
 /// series (too short, not positive) are left out for that series.
+///
+/// With `performanceExponent` above 0 the weights are also per series and per step: member j's
+/// weight at step k is `weights[j] · (MAE_j / mean MAE)^(-performanceExponent)`, where MAE_j is
+/// its mean absolute error at steps 1...k from every past origin of the series (with the fitted
+/// parameters; the first season is skipped). The forecast at step k therefore does not depend on
+/// the horizon asked for. The past forecasts the intervals are calibrated on use, at each
+/// origin, only the errors known there, so the calibration sees the weighting's own misses.
 public struct Combination: Forecaster {
     public var name: String
     public var members: [any Forecaster]
     /// One weight per member (normalised over the members that fit); nil for equal weights.
     public var weights: [Double]?
+    /// 0 for fixed weights; above 0, the weights are multiplied per series by each member's
+    /// relative past error to the power of minus this (see above).
+    public var performanceExponent: Double
     /// How the combination's intervals are calibrated.
     public var calibration: IntervalCalibration
 
-    public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil, calibration: IntervalCalibration = .default) {
+    public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil,
+                performanceExponent: Double = 0, calibration: IntervalCalibration = .default) {
         self.name = name
         self.members = members
         self.weights = weights
+        self.performanceExponent = performanceExponent
         self.calibration = calibration
     }
 
@@ -23,37 +35,14 @@ public struct Combination: Forecaster {
         return weights[i]
     }
 
-    /// Saldo's default: ETS with Akaike weights (weight 1/2), Theta (1/4) and the dynamic
-    /// optimised Theta (1/4). Chosen from the M3 benchmark (see docs/forecasting.md).
-    public static let standard: Combination = {
-        let env = ProcessInfo.processInfo.environment
-        guard let spec = env["SALDO_MEMBERS"] else {
-            return Combination(name: "Default", members: [AutoETS(akaikeWeights: true), Theta(.standard), Theta(.optimized), AutoARIMA()],
-                               weights: [4, 2, 1, 1])
-        }
-        var ms: [any Forecaster] = []
-        var ws: [Double] = []
-        for item in spec.split(separator: ",") {
-            let parts = item.split(separator: ":")
-            let w = parts.count > 1 ? Double(parts[1]) ?? 1 : 1
-            switch parts[0] {
-            case "etsaw": ms.append(AutoETS(akaikeWeights: true))
-            case "ets": ms.append(AutoETS())
-            case "theta": ms.append(Theta(.standard))
-            case "otheta": ms.append(Theta(.optimized))
-            case "holt": ms.append(HoltDamped())
-            case "ses": ms.append(SimpleExponentialSmoothing())
-            case "snaive": ms.append(SeasonalNaive())
-            case "naive": ms.append(Naive())
-            case "arima": ms.append(AutoARIMA())
-            case "arima1": ms.append(AutoARIMA(maxOrder: 1))
-            case "arima3": ms.append(AutoARIMA(maxOrder: 3))
-            default: continue
-            }
-            ws.append(w)
-        }
-        return Combination(name: "Default", members: ms, weights: ws)
-    }()
+    /// Saldo's default: ETS with Akaike and performance weights (prior weight 1/2), Theta (1/4),
+    /// the dynamic optimised Theta (1/8) and auto-ARIMA (1/8), the priors multiplied per series
+    /// and step by the members' relative past errors to the power −2. Chosen from the M3
+    /// benchmark (see docs/forecasting.md).
+    public static let standard = Combination(
+        name: "Default",
+        members: [AutoETS(akaikeWeights: true, performanceExponent: 2), Theta(.standard), Theta(.optimized), AutoARIMA()],
+        weights: [4, 2, 1, 1], performanceExponent: 2)
 
     public func minimumObservations(seasonLength: Int) -> Int {
         members.map { $0.minimumObservations(seasonLength: seasonLength) }.min() ?? 1
@@ -79,77 +68,83 @@ public struct Combination: Forecaster {
 
     /// The combination of fitted members (with their prior weights) on `series`.
     func combinedPath(_ members: [any PointPath], priors: [Double], series: [Double], seasonLength: Int) -> any PointPath {
-        let env = ProcessInfo.processInfo.environment
-        let lambda = Double(env["SALDO_PW_LAMBDA"] ?? "") ?? 2
-        if lambda == 0 || members.count < 2 { return MeanPath(members: members, weights: priors) }
-        return PerformancePath(members: members, priors: priors, series: series, seasonLength: seasonLength, lambda: lambda,
-                               squared: env["SALDO_PW_MSE"] == "1", shrink: Double(env["SALDO_PW_SHRINK"] ?? "") ?? 0,
-                               warmSeasons: Double(env["SALDO_PW_WARM"] ?? "") ?? 1, recent: Double(env["SALDO_PW_RECENT"] ?? "") ?? 0)
+        if !(performanceExponent > 0) || members.count < 2 { return MeanPath(members: members, weights: priors) }
+        return PerformancePath(members: members, priors: priors, series: series, seasonLength: seasonLength, exponent: performanceExponent)
     }
 }
 
-/// Members weighted per series by prior × (in-sample multi-step error)^-lambda, the error measured
-/// from every past origin at steps 1...h of the requested horizon.
+/// Members weighted per series and step by prior × (relative past error at steps 1...k)^-exponent.
 struct PerformancePath: PointPath {
     let members: [any PointPath]
     let priors: [Double]
     let series: [Double]
     let seasonLength: Int
-    let lambda: Double
-    let squared: Bool
-    let shrink: Double
-    let warmSeasons: Double
-    let recent: Double
+    let exponent: Double
+    /// Fewest past errors (at steps 1...k, per member) before the errors change the weights.
+    static let minimumErrors = 6.0
 
-    func weights(horizon h: Int, origins all: [OriginForecasts]) -> [Double] {
-        let n = series.count
-        let warm = max(3, Int((Double(seasonLength) * warmSeasons).rounded()))
-        var errs = [Double](repeating: 0, count: members.count)
-        for (j, o) in all.enumerated() {
-            guard o.count == n, o.horizon >= h else { return normalized(priors) }
-            var s = 0.0, c = 0.0
-            for t in max(warm, o.first)..<n {
-                let kMax = min(h, n - t)
-                if kMax < 1 { continue }
-                let wt = recent > 0 ? exp(-recent * Double(n - t) / Double(max(1, seasonLength))) : 1
-                for k in 1...kMax {
-                    let e = series[t + k - 1] - o.value(origin: t, step: k)
-                    if e.isFinite { s += wt * (squared ? e * e : abs(e)); c += wt }
-                }
-            }
-            guard c > 0 else { return normalized(priors) }
-            errs[j] = s / c
-        }
-        let mean = errs.reduce(0, +) / Double(errs.count)
-        guard mean > 0 else { return normalized(priors) }
-        var w = [Double](repeating: 0, count: members.count)
-        for j in 0..<members.count {
-            let r = max(errs[j], 1e-9 * mean) / mean
-            w[j] = priors[j] * pow(r, -lambda)
-        }
-        let nw = normalized(w), np = normalized(priors)
-        return zip(nw, np).map { (1 - shrink) * $0 + shrink * $1 }
-    }
+    /// Origins before this are skipped (one season, at least 3 values).
+    var warm: Int { max(3, seasonLength) }
 
     func normalized(_ w: [Double]) -> [Double] {
         let t = w.reduce(0, +)
         return t > 0 && t.isFinite ? w.map { $0 / t } : [Double](repeating: 1 / Double(max(1, w.count)), count: w.count)
     }
 
-    var perStep: Bool { ProcessInfo.processInfo.environment["SALDO_PW_STEP"] != "0" }
+    /// prior · (err / mean err)^-exponent, normalised; the priors when the errors are unusable.
+    func weights(errors: [Double]) -> [Double] {
+        let mean = errors.reduce(0, +) / Double(max(1, errors.count))
+        guard mean > 0, mean.isFinite else { return normalized(priors) }
+        var w = [Double](repeating: 0, count: errors.count)
+        for j in errors.indices { w[j] = priors[j] * pow(max(errors[j], 1e-9 * mean) / mean, -exponent) }
+        return normalized(w)
+    }
 
-    /// Weights per step: row k-1 holds the weights of step k (from errors at steps 1...k when per step).
-    func stepWeights(horizon: Int, origins all: [OriginForecasts]) -> [[Double]] {
-        if !perStep {
-            let w = weights(horizon: horizon, origins: all)
-            return [[Double]](repeating: w, count: horizon)
+    /// Walks the origins in time. At origin t (t >= first), `emit(t, k, weights)` gets the weights
+    /// from the errors whose targets are before t; with `upTo` set, only the final weights (all
+    /// errors) are returned, per step.
+    private func accumulate(horizon h: Int, origins all: [OriginForecasts],
+                            emit: ((Int, Int, [Double]) -> Void)?) -> [[Double]] {
+        let n = series.count
+        let J = members.count
+        var sums = [Double](repeating: 0, count: J * h)
+        var cnt = [Double](repeating: 0, count: h)
+        let usable = all.allSatisfy { $0.count == n && $0.horizon >= h }
+        let first = all.map(\.first).max() ?? n
+        func stepWeights() -> [[Double]] {
+            var out: [[Double]] = []
+            var cum = [Double](repeating: 0, count: J)
+            var cumC = 0.0
+            for k in 1...h {
+                cumC += cnt[k - 1]
+                for j in 0..<J { cum[j] += sums[j * h + k - 1] }
+                out.append(cumC >= PerformancePath.minimumErrors ? weights(errors: cum.map { $0 / cumC }) : normalized(priors))
+            }
+            return out
         }
-        return (1...horizon).map { weights(horizon: $0, origins: all) }
+        guard usable else { return [[Double]](repeating: normalized(priors), count: h) }
+        for t in 0..<n {
+            if let emit, t >= first {
+                let w = stepWeights()
+                for k in 1...h { emit(t, k, w[k - 1]) }
+            }
+            // The errors whose target is t: from origins o = t - k + 1.
+            for k in 1...h {
+                let o = t - k + 1
+                if o < max(warm, first) { continue }
+                var finite = true
+                for j in 0..<J where !(series[t] - all[j].value(origin: o, step: k)).isFinite { finite = false }
+                if !finite { continue }
+                for j in 0..<J { sums[j * h + k - 1] += abs(series[t] - all[j].value(origin: o, step: k)) }
+                cnt[k - 1] += 1
+            }
+        }
+        return stepWeights()
     }
 
     func forecast(horizon: Int) -> [Double] {
         let all = members.map { $0.originForecasts(horizon: horizon) }
-        let w = stepWeights(horizon: horizon, origins: all)
+        let w = accumulate(horizon: horizon, origins: all, emit: nil)
         var out = [Double](repeating: 0, count: horizon)
         for (j, m) in members.enumerated() {
             let f = m.forecast(horizon: horizon)
@@ -158,21 +153,20 @@ struct PerformancePath: PointPath {
         return out
     }
 
-    func originForecasts(horizon: Int) -> OriginForecasts {
-        let all = members.map { $0.originForecasts(horizon: horizon) }
-        let w = stepWeights(horizon: horizon, origins: all)
-        let count = all[0].count
-        let first = all.map(\.first).max() ?? count
-        guard first < count else { return .empty(count: count, horizon: horizon) }
-        var v = [Double](repeating: 0, count: (count - first) * horizon)
-        for (j, o) in all.enumerated() {
-            var i = 0
-            for t in first..<count {
-                let base = (t - o.first) * horizon
-                for k in 0..<horizon { v[i] += w[k][j] * o.values[base + k]; i += 1 }
-            }
+    func originForecasts(horizon h: Int) -> OriginForecasts {
+        let all = members.map { $0.originForecasts(horizon: h) }
+        let n = series.count
+        let first = all.map(\.first).max() ?? n
+        guard first < n, all.allSatisfy({ $0.count == n && $0.horizon >= h }) else {
+            return MeanPath(members: members, weights: priors).originForecasts(horizon: h)
         }
-        return OriginForecasts(first: first, count: count, horizon: horizon, values: v)
+        var v = [Double](repeating: 0, count: (n - first) * h)
+        _ = accumulate(horizon: h, origins: all) { t, k, w in
+            var f = 0.0
+            for j in 0..<all.count { f += w[j] * all[j].value(origin: t, step: k) }
+            v[(t - first) * h + k - 1] = f
+        }
+        return OriginForecasts(first: first, count: n, horizon: h, values: v)
     }
 }
 

