@@ -6,7 +6,7 @@ import Testing
 let allForecasters: [any Forecaster] = [
     Naive(), SeasonalNaive(), SimpleExponentialSmoothing(), HoltDamped(),
     ETSModel(ETSSpec(trend: .none)), ETSModel(ETSSpec(multiplicativeError: true, trend: .damped, season: .multiplicative)),
-    AutoETS(), AutoETS(akaikeWeights: true), Theta(.standard), Theta(.optimized), Croston(), TSB(), Combination.standard,
+    AutoETS(), AutoETS(akaikeWeights: true), Theta(.standard), Theta(.optimized), AutoARIMA(), Croston(), TSB(), Combination.standard,
 ]
 
 /// A positive monthly series with trend, season and seeded noise.
@@ -117,6 +117,44 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
         let a = y[59], b = y[48...49]
         #expect(abs(f.mean[0] - (0.75 * a + 0.25 * b[48])) < 1e-9)
         #expect(abs(f.mean[1] - (0.75 * a + 0.25 * b[49])) < 1e-9)
+    }
+
+    @Test func performanceWeightsFavourTheMemberThatForecastThePastBetter() throws {
+        // On a seasonal series seasonal naive forecasts the past far better than naive, so it gets
+        // most of the weight, and the step-k forecast does not depend on the horizon asked.
+        var rng = SeededGenerator(seed: 3)
+        let y = (0..<72).map { t in 100 + 15 * sin(2 * Double.pi * Double(t) / 12) + rng.normal() }
+        let c = Combination(members: [Naive(), SeasonalNaive()], performanceExponent: 2)
+        let f6 = try c.forecast(y, seasonLength: 12, horizon: 6, levels: [0.8])
+        let f2 = try c.forecast(y, seasonLength: 12, horizon: 2, levels: [0.8])
+        let sn = Array(y[60..<66]), naive = y[71]
+        for k in 0..<6 { #expect(abs(f6.mean[k] - sn[k]) < 0.25 * abs(naive - sn[k]) + 1e-9) }
+        for k in 0..<2 { #expect(abs(f6.mean[k] - f2.mean[k]) < 1e-9) }
+        // Without the exponent the weights stay equal.
+        let plain = try Combination(members: [Naive(), SeasonalNaive()]).forecast(y, seasonLength: 12, horizon: 2, levels: [0.8])
+        #expect(abs(plain.mean[0] - 0.5 * (naive + sn[0])) < 1e-9)
+    }
+
+    @Test func arimaDifferencesATrendAndFollowsIt() throws {
+        // A random walk with drift: KPSS asks for one difference and the forecast keeps the drift.
+        var rng = SeededGenerator(seed: 11)
+        var y: [Double] = [100]
+        for _ in 1..<80 { y.append(y.last! + 2 + rng.normal()) }
+        let fit = try AutoARIMA().fit(y, seasonLength: 1)
+        let core = try #require((fit.core as? AdjustedPath)?.inner as? ARIMAFit)
+        #expect(core.d == 1)
+        let f = try fit.predict(horizon: 10, levels: [0.8])
+        #expect(abs((f.mean[9] - f.mean[0]) / 9 - 2) < 0.5)
+        #expect(abs(f.mean[0] - (y[79] + 2)) < 3)
+        // A stationary series around 50 needs no difference and reverts to its mean.
+        var z: [Double] = []
+        var prev = 0.0
+        for _ in 0..<120 { prev = 0.5 * prev + rng.normal(); z.append(50 + prev) }
+        let zf = try AutoARIMA().fit(z, seasonLength: 1)
+        let zc = try #require((zf.core as? AdjustedPath)?.inner as? ARIMAFit)
+        #expect(zc.d == 0)
+        let zp = try zf.predict(horizon: 24, levels: [0.8])
+        #expect(abs(zp.mean[23] - 50) < 1)
     }
 
     @Test func combinationSkipsMembersThatCannotFit() throws {

@@ -195,7 +195,7 @@ public enum ForecastBenchmark {
             }
             guard !cores.isEmpty else { continue }
             let c0 = ThreadClock.now()
-            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: MeanPath(members: cores, weights: weights), calibration: model.calibration)
+            let fit = FittedForecast(name: model.name, series: s.train, seasonLength: s.seasonLength, core: model.combinedPath(cores, priors: weights, series: s.train, seasonLength: s.seasonLength), calibration: model.calibration)
             guard let f = try? fit.predict(horizon: h, levels: levels) else { continue }
             combined.seconds += ThreadClock.now() - c0
             combined.add(s, f)

@@ -11,9 +11,14 @@ public struct AutoETS: Forecaster {
     public var seasonalOnlyWhenDetected: Bool
     /// Average the candidates with Akaike weights (exp(−ΔAICc/2)) instead of keeping only the best.
     public var akaikeWeights: Bool
-    public init(seasonalOnlyWhenDetected: Bool = false, akaikeWeights: Bool = false) {
+    /// With `akaikeWeights`: 0 for Akaike weights alone; above 0, each candidate's Akaike weight is
+    /// also multiplied, per step, by its relative past multi-step error to the power of minus this
+    /// (as in `Combination.performanceExponent`).
+    public var performanceExponent: Double
+    public init(seasonalOnlyWhenDetected: Bool = false, akaikeWeights: Bool = false, performanceExponent: Double = 0) {
         self.seasonalOnlyWhenDetected = seasonalOnlyWhenDetected
         self.akaikeWeights = akaikeWeights
+        self.performanceExponent = performanceExponent
     }
 
     public func minimumObservations(seasonLength: Int) -> Int { 2 }
@@ -56,6 +61,11 @@ public struct AutoETS: Forecaster {
             for f in fits where f.aicc.isFinite {
                 let w = exp(-0.5 * (f.aicc - best.aicc))
                 if w > 1e-3 { members.append(f); weights.append(w) }
+            }
+            if performanceExponent > 0 && members.count > 1 {
+                return FittedForecast(name: name, series: series, seasonLength: seasonLength,
+                                      core: PerformancePath(members: members, priors: weights, series: series,
+                                                            seasonLength: seasonLength, exponent: performanceExponent))
             }
             return FittedForecast(name: name, series: series, seasonLength: seasonLength, core: MeanPath(members: members, weights: weights))
         }

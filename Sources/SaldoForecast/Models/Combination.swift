@@ -1,20 +1,32 @@
 import Foundation
 
-/// The mean (equal-weight unless `weights` are given) of several models' point forecasts. Intervals are calibrated on the
+/// The weighted mean of several models' point forecasts. Intervals are calibrated on the
 /// combination's own past errors, not averaged from the members'. Members that cannot fit a
 /// series (too short, not positive) are left out for that series.
+///
+/// With `performanceExponent` above 0 the weights are also per series and per step: member j's
+/// weight at step k is `weights[j] · (MAE_j / mean MAE)^(-performanceExponent)`, where MAE_j is
+/// its mean absolute error at steps 1...k from every past origin of the series (with the fitted
+/// parameters; the first season is skipped). The forecast at step k therefore does not depend on
+/// the horizon asked for. The past forecasts the intervals are calibrated on use, at each
+/// origin, only the errors known there, so the calibration sees the weighting's own misses.
 public struct Combination: Forecaster {
     public var name: String
     public var members: [any Forecaster]
     /// One weight per member (normalised over the members that fit); nil for equal weights.
     public var weights: [Double]?
+    /// 0 for fixed weights; above 0, the weights are multiplied per series by each member's
+    /// relative past error to the power of minus this (see above).
+    public var performanceExponent: Double
     /// How the combination's intervals are calibrated.
     public var calibration: IntervalCalibration
 
-    public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil, calibration: IntervalCalibration = .default) {
+    public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil,
+                performanceExponent: Double = 0, calibration: IntervalCalibration = .default) {
         self.name = name
         self.members = members
         self.weights = weights
+        self.performanceExponent = performanceExponent
         self.calibration = calibration
     }
 
@@ -23,10 +35,15 @@ public struct Combination: Forecaster {
         return weights[i]
     }
 
-    /// Saldo's default: ETS with Akaike weights (weight 1/2), Theta (1/4) and the dynamic
-    /// optimised Theta (1/4). Chosen from the M3 benchmark (see docs/forecasting.md).
-    public static let standard = Combination(name: "Default", members: [AutoETS(akaikeWeights: true), Theta(.standard), Theta(.optimized)],
-                                             weights: [2, 1, 1])
+    /// Saldo's default: ETS (prior weight 1/2), Theta (1/4), the dynamic optimised Theta (1/8) and
+    /// auto-ARIMA (1/8), the priors multiplied per series and step by the members' relative past
+    /// errors to the power −2. Inside ETS the candidates' Akaike weights are multiplied the same
+    /// way, to the power −8 (close to picking the candidate that forecast the past best at that
+    /// step). Chosen from the M3 benchmark (see docs/forecasting.md).
+    public static let standard = Combination(
+        name: "Default",
+        members: [AutoETS(akaikeWeights: true, performanceExponent: 8), Theta(.standard), Theta(.optimized), AutoARIMA()],
+        weights: [4, 2, 1, 1], performanceExponent: 2)
 
     public func minimumObservations(seasonLength: Int) -> Int {
         members.map { $0.minimumObservations(seasonLength: seasonLength) }.min() ?? 1
@@ -47,7 +64,110 @@ public struct Combination: Forecaster {
         }
         if fitted.isEmpty { throw lastError ?? .tooShort(model: name, needed: 1, found: series.count) }
         return FittedForecast(name: name, series: series, seasonLength: seasonLength,
-                              core: MeanPath(members: fitted, weights: used), calibration: calibration)
+                              core: combinedPath(fitted, priors: used, series: series, seasonLength: seasonLength), calibration: calibration)
+    }
+
+    /// The combination of fitted members (with their prior weights) on `series`.
+    func combinedPath(_ members: [any PointPath], priors: [Double], series: [Double], seasonLength: Int) -> any PointPath {
+        if !(performanceExponent > 0) || members.count < 2 { return MeanPath(members: members, weights: priors) }
+        return PerformancePath(members: members, priors: priors, series: series, seasonLength: seasonLength, exponent: performanceExponent)
+    }
+}
+
+/// Members weighted per series and step by prior × (relative past error at steps 1...k)^-exponent.
+struct PerformancePath: PointPath {
+    let members: [any PointPath]
+    let priors: [Double]
+    let series: [Double]
+    let seasonLength: Int
+    let exponent: Double
+    /// Fewest past errors (at steps 1...k, per member) before the errors change the weights.
+    static let minimumErrors = 6.0
+
+    /// Origins before this are skipped (one season, at least 3 values).
+    var warm: Int { max(3, seasonLength) }
+
+    func normalized(_ w: [Double]) -> [Double] {
+        let t = w.reduce(0, +)
+        return t > 0 && t.isFinite ? w.map { $0 / t } : [Double](repeating: 1 / Double(max(1, w.count)), count: w.count)
+    }
+
+    /// prior · (err / mean err)^-exponent, normalised; the priors when the errors are unusable.
+    func weights(errors: [Double]) -> [Double] {
+        let mean = errors.reduce(0, +) / Double(max(1, errors.count))
+        guard mean > 0, mean.isFinite else { return normalized(priors) }
+        var w = [Double](repeating: 0, count: errors.count)
+        for j in errors.indices { w[j] = priors[j] * pow(max(errors[j], 1e-9 * mean) / mean, -exponent) }
+        return normalized(w)
+    }
+
+    /// Walks the origins in time. At origin t (t >= first), `emit(t, k, weights)` gets the weights
+    /// from the errors whose targets are before t; with `upTo` set, only the final weights (all
+    /// errors) are returned, per step.
+    private func accumulate(horizon h: Int, origins all: [OriginForecasts],
+                            emit: ((Int, Int, [Double]) -> Void)?) -> [[Double]] {
+        let n = series.count
+        let J = members.count
+        var sums = [Double](repeating: 0, count: J * h)
+        var cnt = [Double](repeating: 0, count: h)
+        let usable = all.allSatisfy { $0.count == n && $0.horizon >= h }
+        let first = all.map(\.first).max() ?? n
+        func stepWeights() -> [[Double]] {
+            var out: [[Double]] = []
+            var cum = [Double](repeating: 0, count: J)
+            var cumC = 0.0
+            for k in 1...h {
+                cumC += cnt[k - 1]
+                for j in 0..<J { cum[j] += sums[j * h + k - 1] }
+                out.append(cumC >= PerformancePath.minimumErrors ? weights(errors: cum.map { $0 / cumC }) : normalized(priors))
+            }
+            return out
+        }
+        guard usable else { return [[Double]](repeating: normalized(priors), count: h) }
+        for t in 0..<n {
+            if let emit, t >= first {
+                let w = stepWeights()
+                for k in 1...h { emit(t, k, w[k - 1]) }
+            }
+            // The errors whose target is t: from origins o = t - k + 1.
+            for k in 1...h {
+                let o = t - k + 1
+                if o < max(warm, first) { continue }
+                var finite = true
+                for j in 0..<J where !(series[t] - all[j].value(origin: o, step: k)).isFinite { finite = false }
+                if !finite { continue }
+                for j in 0..<J { sums[j * h + k - 1] += abs(series[t] - all[j].value(origin: o, step: k)) }
+                cnt[k - 1] += 1
+            }
+        }
+        return stepWeights()
+    }
+
+    func forecast(horizon: Int) -> [Double] {
+        let all = members.map { $0.originForecasts(horizon: horizon) }
+        let w = accumulate(horizon: horizon, origins: all, emit: nil)
+        var out = [Double](repeating: 0, count: horizon)
+        for (j, m) in members.enumerated() {
+            let f = m.forecast(horizon: horizon)
+            for k in 0..<horizon { out[k] += w[k][j] * f[k] }
+        }
+        return out
+    }
+
+    func originForecasts(horizon h: Int) -> OriginForecasts {
+        let all = members.map { $0.originForecasts(horizon: h) }
+        let n = series.count
+        let first = all.map(\.first).max() ?? n
+        guard first < n, all.allSatisfy({ $0.count == n && $0.horizon >= h }) else {
+            return MeanPath(members: members, weights: priors).originForecasts(horizon: h)
+        }
+        var v = [Double](repeating: 0, count: (n - first) * h)
+        _ = accumulate(horizon: h, origins: all) { t, k, w in
+            var f = 0.0
+            for j in 0..<all.count { f += w[j] * all[j].value(origin: t, step: k) }
+            v[(t - first) * h + k - 1] = f
+        }
+        return OriginForecasts(first: first, count: n, horizon: h, values: v)
     }
 }
 
