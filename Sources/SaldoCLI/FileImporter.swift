@@ -237,8 +237,8 @@ struct FileImportSummary {
     }
 }
 
-/// JSON string literal (escaped by SaldoReports' JSON writer).
-func jsonString(_ s: String) -> String { JSONValue.string(s).serialized() }
+/// JSON string literal (escaped by SaldoReports' JSON writer), on one line.
+func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 
 /// Seconds the ledger writer waited for rows and the reader for the writer, and the CPU time of
 /// each thread (the writer's excludes the final commit).

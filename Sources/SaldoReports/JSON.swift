@@ -27,6 +27,13 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// A JSON string literal for `s`, escaped, with no line break (for one-line JSON).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
     func write(_ out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent)
         let pad1 = String(repeating: "  ", count: indent + 1)

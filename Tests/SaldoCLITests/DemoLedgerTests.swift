@@ -114,7 +114,10 @@ let asOf = "2026-11-15"
         let path = Fixtures.temporaryDirectory().appendingPathComponent("j.sqlite").path
         let r = SaldoCLI.capture(["import", folder.appendingPathComponent("paypal-activity-2025-2026.csv").path, "--format", "json", "--dry-run", "--ledger", path])
         #expect(r.status == 0)
-        let obj = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        // JSON lines: the whole object on one line (scripts read it line by line).
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 1, "\(r.out)")
+        let obj = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
         for k in ["file", "profile", "new", "duplicates", "filtered", "problems"] { #expect(obj.keys.contains(k), "missing \(k)") }
         #expect(obj["new"] as? Int == 296)
         #expect((obj["filtered"] as? [Any])?.count == 4)

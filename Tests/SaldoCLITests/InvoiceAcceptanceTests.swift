@@ -19,6 +19,10 @@ import SaldoTestSupport
         let path = Fixtures.temporaryDirectory().appendingPathComponent("inv.sqlite").path
         let imported = SaldoCLI.capture(["import"] + files.map { Fixtures.url("invoices/\($0)").path } + ["--ledger", path, "--format", "json"])
         #expect(imported.status == 0, "\(imported.out)\(imported.err)")
+        // One JSON object per file, one per line.
+        let lines = imported.out.split(separator: "\n")
+        #expect(lines.count == files.count, "\(imported.out)")
+        for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }
         let store = try LedgerStore(path: path)
         let invoices = try store.invoices().map(\.invoice)
         #expect(invoices.count == 4)
