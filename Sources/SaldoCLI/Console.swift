@@ -60,3 +60,22 @@ public final class Console: @unchecked Sendable {
         useColor ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s
     }
 }
+
+/// Help text written with line breaks for the source file, reflowed for the terminal: the lines of
+/// a paragraph are joined so that the argument parser wraps them to the screen; indented lines
+/// (examples) and blank lines stay as written.
+func prose(_ text: String) -> String {
+    var out: [String] = []
+    var paragraph: [String] = []
+    func flush() { if !paragraph.isEmpty { out.append(paragraph.joined(separator: " ")); paragraph = [] } }
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        if line.isEmpty || line.first == " " || line.hasPrefix("- ") {
+            flush()
+            if line.hasPrefix("- ") { paragraph = [line] } else { out.append(line) }
+        } else {
+            paragraph.append(line)
+        }
+    }
+    flush()
+    return out.joined(separator: "\n")
+}

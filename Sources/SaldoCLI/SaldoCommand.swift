@@ -10,7 +10,7 @@ public struct SaldoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "saldo",
         abstract: "Income toolkit for freelancers paid across platforms and currencies.",
-        discussion: """
+        discussion: prose("""
         Saldo imports platform statements and e-invoices into a double-entry ledger (one SQLite file),
         converts every amount at its own date with ECB reference rates, and reports what you earned,
         what fees and conversions cost, what next quarter probably brings and what to set aside for tax.
@@ -20,7 +20,7 @@ public struct SaldoCommand: ParsableCommand {
         (~/.local/share/saldo/ledger.sqlite).
 
         Exit status: 0 ok, 1 bad input or missing data, 2 wrong usage, 3 problems found (e.g. a failed check).
-        """,
+        """),
         version: "0.1.0",
         subcommands: [
             ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,

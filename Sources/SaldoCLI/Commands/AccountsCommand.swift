@@ -7,12 +7,12 @@ struct AccountsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts",
         abstract: "List the ledger's accounts with their balance per currency.",
-        discussion: """
+        discussion: prose("""
         Examples:
           saldo accounts
           saldo accounts --under assets
           saldo accounts --format json
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }

@@ -10,11 +10,11 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and forecast accuracy (see scripts/bench.sh for the full run).",
-        discussion: """
+        discussion: prose("""
         Examples:
           saldo bench ledger --transactions 1000000
-          saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
-        """,
+          saldo bench forecast --dataset m3-monthly --data m3_data.json
+        """),
         subcommands: [BenchForecast.self, BenchLedger.self, BenchImport.self]
     )
 }
@@ -114,16 +114,16 @@ struct BenchForecast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Score the default forecaster and each member on the M3 or Tourism competition data.",
-        discussion: """
+        discussion: prose("""
         Prints sMAPE (M3 definition), MASE, 80% and 95% interval coverage, MSIS at 95% and seconds for
         the default combination and each member. Data: m3_data.json or tcomp_data.json (per series
         x, xx, h, period). Build with -c release for the timings.
 
         Examples:
-          saldo bench forecast --dataset m3-monthly --data ../shared/data/forecasting/m3_data.json
-          saldo bench forecast --dataset m3-monthly --data m3_data.json --horizon 3 --format json
-          saldo bench forecast --dataset tourism-quarterly --data ../shared/data/forecasting/tcomp_data.json
-        """
+          saldo bench forecast --dataset m3-monthly --data m3_data.json
+          saldo bench forecast --dataset m3-monthly --data m3_data.json --horizon 3
+          saldo bench forecast --dataset tourism-quarterly --data tcomp_data.json
+        """)
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
     @Option(help: "m3-monthly, m3-quarterly, tourism-monthly or tourism-quarterly.") var dataset: BenchmarkDataset

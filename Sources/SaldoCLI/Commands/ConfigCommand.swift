@@ -69,7 +69,7 @@ struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Set once what reports and tax need: base currency, jurisdiction, region…",
-        discussion: """
+        discussion: prose("""
         Settings are stored in the ledger. Keys: \(Setting.allCases.map(\.rawValue).joined(separator: ", ")).
 
         Examples:
@@ -77,7 +77,7 @@ struct ConfigCommand: ParsableCommand {
           saldo config set jurisdiction es
           saldo config get base-currency
           saldo config list
-        """,
+        """),
         subcommands: [Set_.self, Get.self, List.self, Unset.self]
     )
 

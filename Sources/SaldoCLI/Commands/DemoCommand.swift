@@ -10,7 +10,7 @@ public struct DemoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run Saldo end to end on bundled sample data, in a temporary ledger (never yours).",
-        discussion: """
+        discussion: prose("""
         The demo freelancer, Lucía, translates and trains AI models from Valencia: Prolific and Outlier
         pay her in USD through PayPal, Upwork in USD, a UK agency in GBP through Wise, and a Spanish
         publisher by bank transfer against Facturae e-invoices with IRPF withheld. The demo imports her
@@ -19,8 +19,8 @@ public struct DemoCommand: ParsableCommand {
 
         Examples:
           saldo demo
-          saldo demo --keep            # keep the demo ledger and print its path, to try other commands on it
-        """
+          saldo demo --keep     # keep the demo ledger to try other commands on it
+        """)
     )
 
     @Flag(help: "Keep the demo ledger and print its path.") var keep = false

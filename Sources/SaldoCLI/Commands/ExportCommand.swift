@@ -7,14 +7,16 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the ledger (or a period) as an hledger or beancount journal, CSV or JSON.",
-        discussion: """
+        discussion: prose("""
         The journals load in hledger and pass bean-check with the same balances Saldo reports.
 
         Examples:
-          saldo export --format hledger > saldo.journal && hledger -f saldo.journal balance
-          saldo export --format beancount --period 2026 -o 2026.beancount && bean-check 2026.beancount
+          saldo export --format hledger > saldo.journal
+          hledger -f saldo.journal balance
+          saldo export --format beancount --period 2026 -o 2026.beancount
+          bean-check 2026.beancount
           saldo export --format csv --period 2026-Q3
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case hledger, beancount, csv, json }

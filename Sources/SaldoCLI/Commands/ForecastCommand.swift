@@ -9,7 +9,7 @@ struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Next quarter's income as P10/P50/P90, with platform droughts, a floor and what-if scenarios.",
-        discussion: """
+        discussion: prose("""
         Monthly net income per platform (or client), in the report currency at each transaction's
         date, is simulated forward 10,000 times (seeded): each platform can go dry and come back,
         amounts drift, and the platforms move together. P10 is the bad case (9 in 10 outcomes are
@@ -20,8 +20,8 @@ struct ForecastCommand: ParsableCommand {
           saldo forecast --floor 1500
           saldo forecast --without Outlier --change Upwork=-30% --add 800/month
           saldo forecast --format html -o forecast.html
-          saldo forecast backtest            # how well would it have predicted your past quarters?
-        """,
+          saldo forecast backtest    # how well it would have predicted
+        """),
         subcommands: [Next.self, Backtest.self],
         defaultSubcommand: Next.self
     )

@@ -9,7 +9,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import statements (CSV, Norma 43) and e-invoices (UBL, CII, Facturae, CFDI) into the ledger.",
-        discussion: """
+        discussion: prose("""
         Saldo recognises each file from its content (never its name): PayPal, Wise, Stripe, Revolut,
         Upwork, Payoneer, Norma 43 bank files, your own profiles, and XML e-invoices. Each file is one
         database transaction: a file with an error imports nothing. Importing the same or an
@@ -17,13 +17,13 @@ struct ImportCommand: ParsableCommand {
 
         Examples:
           saldo import ~/Downloads/paypal-2026.csv
-          saldo import ~/Statements/                  # every file in the folder, recursively
+          saldo import ~/Statements/          # every file in the folder and below
           saldo import wise.csv --dry-run             # show what would be imported
           saldo import bank.csv --profiles my-bank.json --decimal-mark comma
-          saldo import invoices/*.xml --format json   # one JSON object per file, one per line
+          saldo import invoices/*.xml --format json   # one JSON line per file
 
         Exit status: 0 imported, 1 a file could not be imported, 3 imported but a running balance did not match.
-        """
+        """)
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }

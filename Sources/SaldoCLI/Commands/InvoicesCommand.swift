@@ -25,7 +25,7 @@ struct InvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoices",
         abstract: "List invoices and summarise what is paid, outstanding and overdue.",
-        discussion: """
+        discussion: prose("""
         Payments found in imported statements are matched to open invoices automatically (same
         currency, amount within fees, counterparty, dates); `link` and `unlink` fix what matching cannot know.
 
@@ -33,9 +33,9 @@ struct InvoicesCommand: ParsableCommand {
           saldo invoices list
           saldo invoices list --status open --format json
           saldo invoices summary
-          saldo invoices link LMS-2026-009 412        # payment transaction 412 pays invoice LMS-2026-009
+          saldo invoices link LMS-2026-009 412   # transaction 412 pays it
           saldo invoices unlink LMS-2026-009 412
-        """,
+        """),
         subcommands: [List.self, Summary.self, Link.self, Unlink.self, Match.self],
         defaultSubcommand: Summary.self
     )

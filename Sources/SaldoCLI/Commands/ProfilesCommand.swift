@@ -7,7 +7,7 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "List statement profiles, show one, and check which one reads a file and why.",
-        discussion: """
+        discussion: prose("""
         A profile describes one platform's export layout. Saldo ships profiles for PayPal, Wise,
         Stripe, Revolut, Upwork, Payoneer and Norma 43; your own (JSON, see docs/profiles.md) live in
         $XDG_CONFIG_HOME/saldo/profiles or are named with --profiles.
@@ -17,7 +17,7 @@ struct ProfilesCommand: ParsableCommand {
           saldo profiles show wise-statement
           saldo profiles check ~/Downloads/statement.csv
           saldo profiles check bank.csv --profiles my-bank.json
-        """,
+        """),
         subcommands: [List.self, Show.self, Check.self],
         defaultSubcommand: List.self
     )

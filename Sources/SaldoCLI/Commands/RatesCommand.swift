@@ -9,7 +9,7 @@ struct RatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rates",
         abstract: "Import and show exchange rates (ECB reference rates, or any date,base,quote,rate CSV).",
-        discussion: """
+        discussion: prose("""
         Every amount converts at its own date; on days without a published rate (weekends, TARGET
         holidays) the last earlier rate is used and reports say how many amounts needed it.
 
@@ -18,7 +18,7 @@ struct RatesCommand: ParsableCommand {
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
           saldo rates show USD --from 2026-01-01
-        """,
+        """),
         subcommands: [Import.self, Show.self]
     )
 

@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Monthly earnings, what currency conversions cost, and balances.",
-        discussion: """
+        discussion: prose("""
         Amounts convert to the report currency at each transaction's own date with the stored ECB
         reference rates (`saldo rates import`); each converted amount is rounded once, half to even.
 
@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
           saldo report monthly --format html -o earnings.html
           saldo report currencies --period 2026
           saldo report balances --format json
-        """,
+        """),
         subcommands: [Monthly.self, Currencies.self, Balances.self],
         defaultSubcommand: Monthly.self
     )

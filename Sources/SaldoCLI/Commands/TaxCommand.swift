@@ -103,19 +103,19 @@ struct TaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tax",
         abstract: "Quarterly tax estimates (ES Modelo 130/303, US SE and estimated tax, UK Self Assessment), deadlines and a monthly set-aside.",
-        discussion: """
+        discussion: prose("""
         Figures come from your ledger, converted to the tax currency at each transaction's date with
         the ECB rate, and from Saldo's rule files (Sources/SaldoTax/Rules). Every output is an
         estimate, not tax advice, and names the figures not confirmed from an official source.
 
         Examples:
           saldo config set jurisdiction es
-          saldo config set tax-profile ~/tax-profile.json     # clients' countries, last year's figures
+          saldo config set tax-profile ~/tax-profile.json   # clients, last year
           saldo tax summary --year 2026 --quarter 3
           saldo tax summary --jurisdiction us --year 2026 --format json
           saldo tax calendar
           saldo tax set-aside --format markdown
-        """,
+        """),
         subcommands: [Summary.self, Calendar.self, SetAside.self],
         defaultSubcommand: Summary.self
     )
