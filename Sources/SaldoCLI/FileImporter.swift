@@ -75,6 +75,12 @@ struct FileImporter {
         } catch {
             summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
             summary.failed = true
+            // What the reader found still belongs in the summary (profile, problems in the file).
+            if !readerDone {
+                handoff.cancel()
+                result = reader.wait().0
+                readerDone = true
+            }
         }
         summary.pipelineWaits = waits
         if let r = result {

@@ -52,7 +52,7 @@ public final class LedgerStore: Sendable {
             switch e.resultCode {
             case .SQLITE_NOTADB: return "the file is not a Saldo ledger (not an SQLite database)"
             case .SQLITE_CANTOPEN: return "the file cannot be opened (check the path and permissions)"
-            case .SQLITE_BUSY, .SQLITE_LOCKED: return "another saldo command is writing to it; try again when it has finished"
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return "another program (perhaps another saldo command) is using it; try again when it has finished"
             case .SQLITE_READONLY: return "the file is read-only"
             case .SQLITE_FULL: return "the disk is full"
             default: return e.message ?? "\(e.resultCode)"
