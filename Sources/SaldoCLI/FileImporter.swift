@@ -230,21 +230,21 @@ struct FileImportSummary {
         return lines.joined(separator: "\n")
     }
 
+    /// One line of `saldo import --format json`.
     func json() -> String {
-        func s(_ v: String?) -> String { v.map(jsonString) ?? "null" }
-        func loc(_ l: SourceLocation?) -> String { s(l?.description) }
-        let filteredJSON = filtered.map { "{\"location\":\(loc($0.location)),\"reason\":\(jsonString($0.reason)),\"row\":\(jsonString($0.summary))}" }
-        let problemsJSON = problems.map {
-            "{\"severity\":\(jsonString($0.severity.rawValue)),\"code\":\(jsonString($0.code)),\"message\":\(jsonString($0.message)),\"location\":\(loc($0.location)),\"hint\":\(s($0.hint))}"
-        }
-        return "{\"file\":\(jsonString(file)),\"profile\":\(s(profile)),\"imported\":\(!failed),\"dry_run\":\(dryRun),\"rows\":\(rows),\"new\":\(new),\"duplicates\":\(duplicates),"
-            + "\"invoices\":\(invoiceNumbers.count),\"filtered\":[\(filteredJSON.joined(separator: ","))],\"problems\":[\(problemsJSON.joined(separator: ","))],"
-            + "\"balance_checks\":{\"checked\":\(balanceChecks),\"broken\":\(brokenBalances)}}"
+        func text(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+        return JSONValue.obj([
+            ("file", .string(file)), ("profile", text(profile)), ("imported", .bool(!failed)), ("dry_run", .bool(dryRun)),
+            ("rows", .int(rows)), ("new", .int(new)), ("duplicates", .int(duplicates)), ("invoices", .int(invoiceNumbers.count)),
+            ("filtered", .array(filtered.map { .obj([("location", .string($0.location.description)), ("reason", .string($0.reason)),
+                                                     ("row", .string($0.summary))]) })),
+            ("problems", .array(problems.map { .obj([("severity", .string($0.severity.rawValue)), ("code", .string($0.code)),
+                                                     ("message", .string($0.message)), ("location", text($0.location?.description)),
+                                                     ("hint", text($0.hint))]) })),
+            ("balance_checks", .obj([("checked", .int(balanceChecks)), ("broken", .int(brokenBalances))])),
+        ]).line()
     }
 }
-
-/// JSON string literal (escaped by SaldoReports' JSON writer), on one line.
-func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 
 /// Seconds the ledger writer waited for rows and the reader for the writer, and the CPU time of
 /// each thread (the writer's excludes the final commit).

@@ -27,11 +27,30 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    /// A JSON string literal for `s`, escaped, with no line break (for one-line JSON).
-    public static func quoted(_ s: String) -> String {
+    /// The whole value on one line, no spaces, no final newline: one record of a JSON-lines stream.
+    public func line() -> String {
         var out = ""
-        quote(s, into: &out)
+        writeLine(&out)
         return out
+    }
+
+    func writeLine(_ out: inout String) {
+        switch self {
+        case .null, .bool, .number, .string: write(&out, indent: 0)
+        case .array(let a):
+            out += "["
+            for (i, v) in a.enumerated() { if i > 0 { out += "," }; v.writeLine(&out) }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, m) in members.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.quote(m.key, into: &out)
+                out += ":"
+                m.value.writeLine(&out)
+            }
+            out += "}"
+        }
     }
 
     func write(_ out: inout String, indent: Int) {

@@ -104,7 +104,10 @@ struct RatesCommand: ParsableCommand {
                 console.out("date,base,quote,rate,source")
                 for r in rows { console.out("\(r.date),\(r.base),\(r.quote),\(r.rate),\(r.source)") }
             case .json:
-                console.out("{\"rates\":[" + rows.map { "{\"date\":\"\($0.date)\",\"base\":\"\($0.base)\",\"quote\":\"\($0.quote)\",\"rate\":\"\($0.rate)\",\"source\":\(jsonString($0.source))}" }.joined(separator: ",") + "]}")
+                console.out(JSONValue.obj([("rates", .array(rows.map {
+                    .obj([("date", .string($0.date.description)), ("base", .string($0.base.description)), ("quote", .string($0.quote.description)),
+                          ("rate", .string($0.rate.description)), ("source", .string($0.source))])
+                }))]).line())
             case .table:
                 console.out(console.styled("date        " + padLeft("1 \(rows[0].base) =", 10) + "      source", .bold))
                 for r in rows { console.out("\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)") }
