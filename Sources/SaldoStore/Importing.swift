@@ -132,8 +132,7 @@ final class BatchWriter {
     private var row = RowText()
     /// Account ids of the current transaction's postings, in order.
     private var postingAccounts: [Int64] = []
-    private var kindIDs: [TransactionKind: Int32] = [:]
-    private var lastPlatform = NameCache(), lastClient = NameCache(), lastCurrency = NameCache()
+    private var lastKind = NameCache(), lastPlatform = NameCache(), lastClient = NameCache(), lastCurrency = NameCache()
 
     init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
         self.db = db
@@ -204,8 +203,7 @@ final class BatchWriter {
     }
 
     private func addToTotals(_ t: Transaction, accountIDs: [Int64], sign: Int64) {
-        let kind: Int32
-        if let k = kindIDs[t.kind] { kind = k } else { kind = names.id(t.kind.rawValue); kindIDs[t.kind] = kind }
+        let kind = lastKind.id(t.kind.rawValue, &names)
         let platform = lastPlatform.id(t.platform ?? "", &names), client = lastClient.id(t.client ?? "", &names)
         for (i, p) in t.postings.enumerated() where p.cost == nil {
             let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: lastCurrency.id(p.amount.currency.code, &names),
@@ -274,8 +272,8 @@ struct DailyKey: Hashable {
     var client: Int32
 }
 
-/// The last name looked up and its id: consecutive transactions mostly share their platform,
-/// client and currency, so most lookups compare one string instead of hashing it.
+/// The last name looked up and its id: consecutive transactions mostly share their kind,
+/// platform, client and currency, so most lookups compare one string instead of hashing it.
 struct NameCache {
     private var last: String?
     private var lastID: Int32 = 0

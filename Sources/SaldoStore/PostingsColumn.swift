@@ -39,15 +39,7 @@ enum PostingsColumn {
     }
 
     private static func appendInt(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 { out.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        if m < 10 { out.append(UInt8(truncatingIfNeeded: 48 + m)); return }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: room for UInt64's 20 digits
-        withUnsafeMutableBytes(of: &digits) { d in
-            var n = 0
-            while m > 0 { d[23 - n] = UInt8(truncatingIfNeeded: 48 + m % 10); m /= 10; n += 1 }
-            out.append(contentsOf: d[(24 - n)...])
-        }
+        out.append(contentsOf: String(v).utf8)
     }
 
     enum DecodeError: Error { case malformed(String) }

@@ -151,14 +151,20 @@ public struct CSVTokenizer: Sendable {
 
     /// The text of a field, trimmed of spaces and tabs at both ends.
     public func trimmedText(_ f: CSVField) -> String {
-        let s = bytes.withUnsafeBufferPointer { p -> String in
+        let r = trimmedRange(f)
+        if r.isEmpty { return "" }
+        let s = bytes.withUnsafeBufferPointer { p in String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self) }
+        return f.escapedQuotes ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+
+    /// The bytes of a field without the spaces and tabs at both ends.
+    public func trimmedRange(_ f: CSVField) -> Range<Int> {
+        bytes.withUnsafeBufferPointer { p in
             var a = f.start, b = f.end
             while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
             while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
-            if a >= b { return "" }
-            return String(decoding: UnsafeBufferPointer(rebasing: p[a..<b]), as: UTF8.self)
+            return a..<max(a, b)
         }
-        return f.escapedQuotes ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
     }
 
     /// Guesses the delimiter among `,` `;` tab `|` from the first records: the candidate that gives

@@ -52,9 +52,10 @@ struct CSVStatementReader {
     var headerNames: [ColumnRole: String] = [:]
     var notation: NumberNotation = .point
     var fast = FastAmount(notation: .point)
-    var currencyCache: [String: CurrencyCode] = [:]
-    /// Currencies by the packed bytes of their cell (see `currency(_:_:)`).
-    var recentCurrencies: [(UInt64, CurrencyCode)] = []
+    /// Currencies by their cell's bytes (a file has a handful).
+    var currencyCache = ByteKeyedCache<CurrencyCode>()
+    /// The bytes of the cells being looked up in a cache (reused, see `loadCellKey`).
+    var cellKey: [UInt8] = []
     var fixedCurrency: CurrencyCode?
     /// Reports the share of the work done (0…1) on large files.
     var progress: (@Sendable (Double) -> Void)?

@@ -67,8 +67,6 @@ extension CSVStatementReader {
         // looking them up this way builds no string per row.
         var classCache = ByteKeyedCache<(pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)>()
         var statusCache = ByteKeyedCache<Bool>()
-        var key: [UInt8] = []
-        key.reserveCapacity(128)
         let bytes = tokenizer.bytes
 
         for r in range {
@@ -97,10 +95,8 @@ extension CSVStatementReader {
                 continue
             }
             var seconds = pp.seconds ?? -1
-            var timeSpan: (Int, Int, Bool)?
-            if let (ta, tb, esc) = span(r, .time), tb > ta {
+            if let (ta, tb, _) = span(r, .time), tb > ta {
                 bytes.withUnsafeBufferPointer { p in if let s = DateText.timeSeconds(p, ta, tb) { seconds = s } }
-                timeSpan = (ta, tb, esc)
             }
 
             // Classification inputs.
@@ -122,15 +118,9 @@ extension CSVStatementReader {
                 // instead of amounts: their amounts are read leniently.
                 // Classification depends only on the texts of the rule fields: computed once per
                 // distinct combination (a file has few types), for each possible sign.
-                key.removeAll(keepingCapacity: true)
-                bytes.withUnsafeBufferPointer { p in
-                    for (k, f) in ruleFields.enumerated() {
-                        if k > 0 { key.append(1) }
-                        if let (a, b, _) = span(r, f) { key.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<b])) }
-                    }
-                }
+                loadCellKey(r, ruleFields)
                 let classes: (pre: RowClass?, byPositive: RowClass?, byNegative: RowClass?, byZero: RowClass?)
-                if let c = classCache[key] { classes = c } else {
+                if let c = classCache[cellKey] { classes = c } else {
                     var values: [ColumnRole: String] = [:]
                     for f in ruleFields { if let t = text(r, f) { values[f] = HeaderText.normalizeValue(t) } }
                     func classify(_ sign: String?) -> RowClass? {
@@ -141,7 +131,7 @@ extension CSVStatementReader {
                         return nil
                     }
                     classes = (classify(nil), classify("positive"), classify("negative"), classify("zero"))
-                    classCache[key] = classes
+                    classCache[cellKey] = classes
                 }
                 let preClass = classes.pre
                 let sev: Diagnostic.Severity = (preClass?.isFiltered ?? false) ? .warning : .error
@@ -213,8 +203,8 @@ extension CSVStatementReader {
                 if m.cls.isFiltered {
                     m.filtered = m.cls.filterReason
                     m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
-                } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, let (sa, sb, _) = span(r, .status), sb > sa,
-                          !isCompleted(r, sa, sb, &key, &statusCache, completed) {
+                } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, hasText(r, .status),
+                          !isCompleted(r, &statusCache, completed) {
                     m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
                     m.affectsBalance = false
                 } else if profile.emptyBalanceMeansPending && slot(.balance) != nil && balanceEmpty {
@@ -232,67 +222,71 @@ extension CSVStatementReader {
                     if m.net < 0 { m.conversionFee = -m.fee }
                 }
             }
-            m.timestamp = timestamp(r, date: (da, db), time: timeSpan)
+            m.timestamp = timestamp(r)
             emit(m)
         }
     }
 
 
-    /// The date cell, a space and the time cell, as the file wrote them (trimmed), built at once.
-    func timestamp(_ r: Int, date: (Int, Int), time: (Int, Int, Bool)?) -> String {
-        let dateEscaped = span(r, .date)?.2 ?? false
+    /// The date cell, a space and the time cell, as the file wrote them (trimmed), in one string.
+    func timestamp(_ r: Int) -> String {
+        guard let (da, db, dateEscaped) = span(r, .date) else { return "" }
+        let time = span(r, .time)
         if dateEscaped || time?.2 == true {
             var stamp = text(r, .date) ?? ""
             if let t = text(r, .time) { stamp += " " + t }
             return stamp
         }
-        return tokenizer.bytes.withUnsafeBufferPointer { p -> String in
-            func trimmed(_ a: Int, _ b: Int) -> (Int, Int) {
-                var a = a, b = b
-                while a < b && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
-                while b > a && (p[b - 1] == 0x20 || p[b - 1] == 0x09) { b -= 1 }
-                return (a, b)
-            }
-            let (da, db) = trimmed(date.0, date.1)
-            var (ta, tb) = (0, 0)
-            if let t = time { (ta, tb) = trimmed(t.0, t.1) }
-            let n = (db - da) + (tb > ta ? 1 + tb - ta : 0)
-            return String(unsafeUninitializedCapacity: n) { out in
+        let d = tokenizer.trimmedRange(CSVField(start: da, end: db, line: 0, quoted: false, escapedQuotes: false))
+        let t = time.map { tokenizer.trimmedRange(CSVField(start: $0.0, end: $0.1, line: 0, quoted: false, escapedQuotes: false)) } ?? 0..<0
+        return tokenizer.bytes.withUnsafeBufferPointer { p in
+            String(unsafeUninitializedCapacity: d.count + (t.isEmpty ? 0 : 1 + t.count)) { out in
                 var k = 0
-                for i in da..<db { out[k] = p[i]; k += 1 }
-                if tb > ta {
+                for i in d { out[k] = p[i]; k += 1 }
+                if !t.isEmpty {
                     out[k] = 0x20; k += 1
-                    for i in ta..<tb { out[k] = p[i]; k += 1 }
+                    for i in t { out[k] = p[i]; k += 1 }
                 }
                 return k
             }
         }
     }
 
+    /// Whether the cell holds more than spaces (as `text` would not be nil), without building it.
+    func hasText(_ r: Int, _ role: ColumnRole) -> Bool {
+        guard let (a, b, _) = span(r, role) else { return false }
+        return !tokenizer.trimmedRange(CSVField(start: a, end: b, line: 0, quoted: false, escapedQuotes: false)).isEmpty
+    }
+
+    /// Puts the raw bytes of the row's cells in `roles` (separated) into `cellKey`, to look a
+    /// cache up without building strings.
+    mutating func loadCellKey(_ r: Int, _ roles: [ColumnRole]) {
+        cellKey.removeAll(keepingCapacity: true)
+        let bytes = tokenizer.bytes
+        bytes.withUnsafeBufferPointer { p in
+            for (k, role) in roles.enumerated() {
+                if k > 0 { cellKey.append(1) }
+                if let (a, b, _) = span(r, role) { cellKey.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<b])) }
+            }
+        }
+    }
+
     /// Whether the status cell says the row is completed, cached by the cell's bytes.
-    func isCompleted(_ r: Int, _ a: Int, _ b: Int, _ key: inout [UInt8], _ cache: inout ByteKeyedCache<Bool>, _ completed: Set<String>) -> Bool {
-        key.removeAll(keepingCapacity: true)
-        tokenizer.bytes.withUnsafeBufferPointer { p in key.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<b])) }
-        if let v = cache[key] { return v }
+    mutating func isCompleted(_ r: Int, _ cache: inout ByteKeyedCache<Bool>, _ completed: Set<String>) -> Bool {
+        loadCellKey(r, [.status])
+        if let v = cache[cellKey] { return v }
         let v = completed.contains(HeaderText.normalizeValue(text(r, .status) ?? ""))
-        cache[key] = v
+        cache[cellKey] = v
         return v
     }
 
+    /// The currency of a cell, cached by the cell's bytes.
     mutating func currency(_ row: Int, _ role: ColumnRole) -> CurrencyCode? {
-        // The codes seen so far, by their cell's bytes: no string for the usual three letters.
-        if let (a, b, esc) = span(row, role), !esc, b > a, b - a <= 7 {
-            var packed: UInt64 = 0
-            tokenizer.bytes.withUnsafeBufferPointer { p in for i in a..<b { packed = packed << 8 | UInt64(p[i]) } }
-            packed |= UInt64(b - a) << 60
-            for (k, c) in recentCurrencies where k == packed { return c }
-            if let c = currencyByText(row, role) {
-                if recentCurrencies.count < 16 { recentCurrencies.append((packed, c)) }
-                return c
-            }
-            return nil
-        }
-        return currencyByText(row, role)
+        loadCellKey(row, [role])
+        if let c = currencyCache[cellKey] { return c }
+        guard let c = currencyByText(row, role) else { return nil }
+        currencyCache[cellKey] = c
+        return c
     }
 
     private mutating func currencyByText(_ row: Int, _ role: ColumnRole) -> CurrencyCode? {
@@ -302,9 +296,8 @@ extension CSVStatementReader {
                             hint: "every row needs its ISO 4217 currency (EUR, USD…)"))
             return nil
         }
-        if let c = currencyCache[t] { return c }
-        if let c = try? CurrencyCode(t) { currencyCache[t] = c; return c }
-        if let sym = CurrencyTable.symbols[t], let c = try? CurrencyCode(sym) { currencyCache[t] = c; return c }
+        if let c = try? CurrencyCode(t) { return c }
+        if let sym = CurrencyTable.symbols[t], let c = try? CurrencyCode(sym) { return c }
         sink.add(.error("csv.currency", "unknown currency code \"\(t)\": expected an ISO 4217 code such as EUR, USD or GBP", at: loc(row, role),
                         hint: "check that this is the platform's original export; anonymised or scrambled files may carry made-up codes"))
         return nil
