@@ -43,7 +43,7 @@ struct FileImporter {
             progress = { f in console.progress("importing \(shown): \(Int(f * 100))%") }
         }
         let options = self.options, userProfiles = self.userProfiles, reportProgress = progress
-        let handoff = Handoff<Transaction>()
+        let handoff = Handoff<TransactionBatch>(chunkSize: 1, maxChunks: 8)
         let reader = BackgroundWork { () -> (StatementReadResult, Double) in
             let cpu0 = threadCPUSeconds()
             let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles,
@@ -59,7 +59,7 @@ struct FileImporter {
         do {
             let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { add in
                 while let chunk = handoff.receive() {
-                    for t in chunk { try add(t) }
+                    for batch in chunk { try add(batch) }
                 }
                 let (r, readerCPU) = reader.wait()
                 readerDone = true

@@ -85,21 +85,18 @@ extension LedgerStore {
         }
     }
 
-    /// Records a file whose transactions arrive one by one (a reader streaming a large statement),
-    /// still as one database transaction: `body` gets a function to hand each transaction to, and
-    /// returns how the read ended. If it says not to keep the file (a fatal problem found late), or
+    /// Records a file whose transactions arrive a batch at a time (a reader streaming a large
+    /// statement), still as one database transaction: `body` gets a function to hand each batch to,
+    /// and returns how the read ended. If it says not to keep the file (a fatal problem found late), or
     /// throws, nothing is kept. Returns nil when nothing was kept for that reason.
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
-                             body: (_ add: (Transaction) throws -> Void) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
+                             body: (_ add: (TransactionBatch) throws -> Void) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
         do {
             var outcome: ImportOutcome?
             try db.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now)
-                    let end = try body { t in
-                        do { try t.validate() } catch { throw StoreError.invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
-                        try w.add(t)
-                    }
+                    let end = try body { batch in try w.add(batch) }
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
                     outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount)
@@ -155,6 +152,100 @@ final class BatchWriter {
         guard let id = try insert(t) else { dup += 1; return nil }
         new += 1
         return id
+    }
+
+    // MARK: batches (the statement import's hot path)
+
+    /// Per index of the batches' tables (which only grow within a file): account ids (0 until
+    /// first used, so ids are given in order of first use), names' ids for the day sums, and
+    /// names' text for binding.
+    private var batchAccountIDs: [Int64] = []
+    private var batchNameIDs: [Int32] = []
+    private var batchNameText: [UInt8] = []
+    private var batchNameSpans: [(start: Int, count: Int)] = []
+    private var batchCurrencyIDs: [Int32] = []
+    private var batchCurrencyText: [[UInt8]] = []
+    private lazy var kindIDs: [Int32] = TransactionKind.allCases.map { names.id($0.rawValue) }
+    private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
+    private static let kindOrdinal: [TransactionKind: Int] = Dictionary(uniqueKeysWithValues: TransactionKind.allCases.enumerated().map { ($1, $0) })
+    private var postingsText: [UInt8] = []
+
+    /// Adds every entry of a batch (validated first), skipping those whose dedup key is already in the ledger.
+    func add(_ b: TransactionBatch) throws {
+        for i in b.entries.indices {
+            do { try b.validate(at: i) } catch {
+                let e = b.entries[i]
+                let at = b.sourceFile.map { "\(SourceLocation(file: $0, line: e.line < 0 ? nil : Int(e.line), record: e.record < 0 ? nil : Int(e.record))): " } ?? ""
+                throw StoreError.invalid("\(at)\(error)")
+            }
+        }
+        let empty = names.id("")
+        while batchNameIDs.count < b.names.count {
+            let n = b.names[batchNameIDs.count]
+            batchNameIDs.append(names.id(n))
+            let start = batchNameText.count
+            batchNameText.append(contentsOf: n.utf8)
+            batchNameSpans.append((start, batchNameText.count - start))
+        }
+        while batchCurrencyIDs.count < b.currencies.count {
+            let c = b.currencies[batchCurrencyIDs.count].code
+            batchCurrencyIDs.append(names.id(c))
+            batchCurrencyText.append(Array(c.utf8))
+        }
+        while batchAccountIDs.count < b.accounts.count { batchAccountIDs.append(0) }
+        let kinds = kindIDs
+        let ownFile = b.sourceFile == nil || b.sourceFile == fileName
+        if !ownFile { txnStmt.bind(11, b.sourceFile) } else { txnStmt.bindNull(11) }
+        txnStmt.bind(14, batch)
+        try b.text.withUnsafeBufferPointer { text in
+            try batchNameText.withUnsafeBufferPointer { nameText in
+                func bindText(_ i: Int32, _ r: TransactionBatch.TextRef) {
+                    if r.isNone { txnStmt.bindNull(i) }
+                    else if r.count == 0 { txnStmt.bind(i, "") }
+                    else { txnStmt.bindStatic(i, text.baseAddress! + Int(r.start), Int(r.count)) }
+                }
+                func bindName(_ i: Int32, _ n: Int32) {
+                    if n < 0 { txnStmt.bindNull(i); return }
+                    let s = batchNameSpans[Int(n)]
+                    if s.count == 0 { txnStmt.bind(i, "") } else { txnStmt.bindStatic(i, nameText.baseAddress! + s.start, s.count) }
+                }
+                for (i, e) in b.entries.enumerated() {
+                    let legs = Int(e.firstLeg)..<Int(e.firstLeg + e.legCount)
+                    for k in legs where batchAccountIDs[Int(b.legs[k].account)] == 0 {
+                        batchAccountIDs[Int(b.legs[k].account)] = try accounts.id(b.accounts[Int(b.legs[k].account)])
+                    }
+                    postingsText.removeAll(keepingCapacity: true)
+                    PostingsColumn.encode(b.legs[legs], accountIDs: batchAccountIDs, currencies: batchCurrencyText, into: &postingsText)
+                    let kind = Self.kindOrdinal[e.kind]!
+                    txnStmt.bind(1, Int64(e.day))
+                    bindText(2, e.timestamp); bindName(3, e.timeZone); bindName(4, e.payee); bindName(5, e.platform); bindName(6, e.client)
+                    if e.description.isNone { txnStmt.bind(7, "") } else { bindText(7, e.description) }
+                    Self.kindText[kind].withUnsafeBufferPointer { txnStmt.bindStatic(8, $0.baseAddress!, $0.count) }
+                    bindText(9, e.externalID); bindText(10, e.dedupKey)
+                    txnStmt.bind(12, e.line < 0 ? nil : Int64(e.line)); txnStmt.bind(13, e.record < 0 ? nil : Int64(e.record))
+                    txnStmt.bind(16, e.hasCost ? 1 : 0); txnStmt.bind(17, e.isDerived ? 1 : 0)
+                    let changed = try postingsText.withUnsafeBufferPointer { p in
+                        txnStmt.bindStatic(15, p.baseAddress!, p.count)
+                        return try txnStmt.run()
+                    }
+                    guard changed == 1 else {
+                        dup += 1
+                        if !e.isDerived, let key = b.string(e.dedupKey) { try replaceDerived(key: key, with: b.transaction(at: i)) }
+                        continue
+                    }
+                    new += 1
+                    let platform = e.platform < 0 ? empty : batchNameIDs[Int(e.platform)]
+                    let client = e.client < 0 ? empty : batchNameIDs[Int(e.client)]
+                    for k in legs where b.legs[k].costCurrency < 0 {
+                        let l = b.legs[k]
+                        let key = DailyKey(day: e.day, account: Int32(batchAccountIDs[Int(l.account)]), currency: batchCurrencyIDs[Int(l.currency)],
+                                           kind: kinds[kind], platform: platform, client: client)
+                        totals[key, default: (0, 0)].amount += l.amount
+                        totals[key, default: (0, 0)].postings += 1
+                    }
+                }
+            }
+        }
     }
 
     /// The parameters of the txn insert that are text, by position.

@@ -105,4 +105,10 @@ extension LedgerStore {
     public func integrityCheck() throws(StoreError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
+
+    /// Every row of a query as text (tests compare ledgers with it).
+    func rowTexts(_ sql: String) throws(StoreError) -> [String] {
+        try read { db in try Row.fetchAll(db, sql: sql).map(\.description) }
+    }
 }
+

@@ -24,6 +24,33 @@ enum PostingsColumn {
         out.append(UInt8(ascii: "]"))
     }
 
+    /// The same text for a batch's legs: account ids by the batch's account index, currency codes
+    /// by its currency index.
+    static func encode(_ legs: ArraySlice<TransactionBatch.Leg>, accountIDs: [Int64], currencies: [[UInt8]], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for l in legs {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "["))
+            appendInt(accountIDs[Int(l.account)], to: &out)
+            appendCurrency(currencies[Int(l.currency)], to: &out)
+            appendInt(l.amount, to: &out)
+            if l.costCurrency >= 0 {
+                appendCurrency(currencies[Int(l.costCurrency)], to: &out)
+                appendInt(l.cost, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendCurrency(_ code: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: code)
+        out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: ","))
+    }
+
     /// The column's text as a string.
     static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
         var bytes: [UInt8] = []

@@ -88,3 +88,22 @@ import SaldoTestSupport
         }
     }
 }
+
+/// The occurrence counter behind dedup keys counts exactly as a dictionary of strings would.
+@Suite struct OccurrenceCounterTests {
+    @Test func countsLikeADictionary() async {
+        await propertyCheck(count: 100, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...3000)) { seed, n in
+            var g = SplitMix(state: UInt64(seed))
+            // Short keys over a small alphabet: many repeats, prefixes of each other, and the empty key.
+            var counter = OccurrenceCounter(expected: 1)
+            var reference: [String: Int] = [:]
+            for _ in 0..<n {
+                let key = String((0..<Int.random(in: 0...12, using: &g)).map { _ in "ab:#é".randomElement(using: &g)! })
+                var k = key
+                let got = k.withUTF8 { counter.bump($0) }
+                reference[key, default: 0] += 1
+                #expect(got == reference[key]!, "\(key)")
+            }
+        }
+    }
+}

@@ -118,7 +118,7 @@ import SaldoTestSupport
             let data = try Fixtures.data("statements/" + f)
             let whole = StatementImporter.read(data: data, fileName: "f")
             var streamed: [Transaction] = []
-            let r = StatementImporter.read(data: data, fileName: "f") { streamed.append($0) }
+            let r = StatementImporter.read(data: data, fileName: "f") { streamed.append(contentsOf: $0.transactions) }
             #expect(r.transactions.isEmpty)
             #expect(streamed == whole.transactions, "\(f)")
             #expect(r.filtered == whole.filtered && r.problems == whole.problems)
@@ -127,7 +127,7 @@ import SaldoTestSupport
 
     @Test func streamingHandsNothingOverFromAFailedFile() throws {
         var count = 0
-        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv") { _ in count += 1 }
+        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv") { count += $0.count }
         #expect(r.isFatal)
         #expect(count == 0)
     }

@@ -163,7 +163,7 @@ struct BenchImport: ParsableCommand {
         let data = try Data(contentsOf: url, options: .alwaysMapped)
         let t0 = Date()
         var count = 0
-        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent) { _ in count += 1 }
+        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent) { count += $0.count }
         let read = Date().timeIntervalSince(t0)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }

@@ -13,25 +13,25 @@ public enum StatementImporter {
                             userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil) -> StatementReadResult {
         var kept: [Transaction] = []
         var result = read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
-                          emitWhenRowsFailed: true) { kept.append($0) }
+                          emitWhenRowsFailed: true) { kept.append(contentsOf: $0.transactions) }
         result.transactions = kept
         return result
     }
 
-    /// The same as ``read(data:fileName:options:userProfiles:progress:)``, but hands each
-    /// transaction to `each` in booking order instead of collecting them (`transactions` stays
-    /// empty), so that a caller can insert them as they come and a million-row file never holds
-    /// all its transactions in memory. Nothing is handed over when reading the rows found an
-    /// error; still check `isFatal` at the end and roll back when it is true.
+    /// The same as ``read(data:fileName:options:userProfiles:progress:)``, but hands the
+    /// transactions to `each` in booking order, a batch at a time, instead of collecting them
+    /// (`transactions` stays empty), so that a caller can insert them as they come and a
+    /// million-row file never holds all its transactions in memory. Nothing is handed over when
+    /// reading the rows found an error; still check `isFatal` at the end and roll back when it is true.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
                             userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil,
-                            each: (Transaction) -> Void) -> StatementReadResult {
+                            each: (TransactionBatch) -> Void) -> StatementReadResult {
         read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
              emitWhenRowsFailed: false, emit: each)
     }
 
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
-                     progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, emit: (Transaction) -> Void) -> StatementReadResult {
+                     progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, emit: (TransactionBatch) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
         var clock = PhaseClock()
         let decoded: TextDecoding.Decoded
@@ -47,7 +47,11 @@ public enum StatementImporter {
         }
         if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
             var r = Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
-            if emitWhenRowsFailed || !r.isFatal { r.transactions.forEach(emit) }
+            if emitWhenRowsFailed || !r.isFatal {
+                var b = TransactionBatchBuilder(sourceFile: fileName)
+                for t in r.transactions { b.append(t) }
+                if b.count > 0 { emit(b.take()) }
+            }
             r.transactions = []
             return r
         }
@@ -94,11 +98,11 @@ public enum StatementImporter {
         let rowsFailed = reader.sink.items.contains { $0.severity == .error }
         var emitted = 0
         let total = Double(max(1, movements.count))
-        let out = booker.book(&movements) { t in
+        let out = booker.book(&movements) { batch in
             if emitted == 0 { clock.lap("order", &result) }
-            emitted += 1
-            if let p = progress, emitted & 0xFFFF == 0 { p(0.8 + 0.2 * Double(emitted) / total) }
-            if emitWhenRowsFailed || !rowsFailed { emit(t) }
+            emitted += batch.count
+            if let p = progress { p(0.8 + 0.2 * Double(emitted) / total) }
+            if emitWhenRowsFailed || !rowsFailed { emit(batch) }
         }
         clock.lap("book", &result)
         result.filtered = out.filtered + reader.skipped

@@ -1,0 +1,251 @@
+/// Booked transactions stored by column: how a statement import hands runs of them to the ledger
+/// without building a ``Transaction`` (an array of postings and a handful of strings) per row.
+///
+/// Texts that differ per row (timestamp, description, external id, dedup key) lie one after the
+/// other in one byte buffer; names that repeat (accounts, platforms, clients, payees, time zones,
+/// currencies) are indices into tables that only grow while a file is read, so that index 3 means
+/// the same account in every batch of one file. ``transaction(at:)`` gives the row back as a
+/// ``Transaction``; the two forms hold the same facts (a property test round-trips them).
+public struct TransactionBatch: Sendable {
+    /// A span of ``text``; `start < 0` is nil.
+    public struct TextRef: Sendable, Equatable {
+        public var start: Int32
+        public var count: Int32
+        public static let none = TextRef(start: -1, count: 0)
+        public init(start: Int32, count: Int32) { self.start = start; self.count = count }
+        public var isNone: Bool { start < 0 }
+    }
+
+    /// One transaction. Indices of -1 are nil.
+    public struct Entry: Sendable {
+        public var day: Int32
+        public var kind: TransactionKind
+        public var isDerived: Bool
+        public var hasCost: Bool
+        public var line: Int32
+        public var record: Int32
+        public var timestamp: TextRef
+        public var description: TextRef
+        public var externalID: TextRef
+        public var dedupKey: TextRef
+        /// Into ``names``.
+        public var timeZone: Int32
+        public var payee: Int32
+        public var platform: Int32
+        public var client: Int32
+        /// This entry's legs are `legs[firstLeg ..< firstLeg + legCount]`.
+        public var firstLeg: Int32
+        public var legCount: Int32
+
+        public init(day: Int32, kind: TransactionKind, isDerived: Bool, hasCost: Bool, line: Int32, record: Int32,
+                    timestamp: TextRef, description: TextRef, externalID: TextRef, dedupKey: TextRef,
+                    timeZone: Int32, payee: Int32, platform: Int32, client: Int32, firstLeg: Int32, legCount: Int32) {
+            self.day = day; self.kind = kind; self.isDerived = isDerived; self.hasCost = hasCost; self.line = line; self.record = record
+            self.timestamp = timestamp; self.description = description; self.externalID = externalID; self.dedupKey = dedupKey
+            self.timeZone = timeZone; self.payee = payee; self.platform = platform; self.client = client
+            self.firstLeg = firstLeg; self.legCount = legCount
+        }
+    }
+
+    /// One posting: an amount on an account, and for a conversion leg what it cost.
+    public struct Leg: Sendable, Equatable {
+        /// Into ``accounts``.
+        public var account: Int32
+        /// Into ``currencies``.
+        public var currency: Int32
+        public var amount: Int64
+        /// Into ``currencies``; -1 when the leg has no cost.
+        public var costCurrency: Int32
+        public var cost: Int64
+
+        public init(account: Int32, currency: Int32, amount: Int64, costCurrency: Int32 = -1, cost: Int64 = 0) {
+            self.account = account; self.currency = currency; self.amount = amount; self.costCurrency = costCurrency; self.cost = cost
+        }
+    }
+
+    public var entries: [Entry] = []
+    public var legs: [Leg] = []
+    public var text: [UInt8] = []
+    public var names: [String] = []
+    public var accounts: [Account] = []
+    public var currencies: [CurrencyCode] = []
+    /// The file every entry came from (a ``Transaction``'s `source.file`), nil when entries name none.
+    public var sourceFile: String?
+
+    public init() {}
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    public func string(_ r: TextRef) -> String? {
+        guard !r.isNone else { return nil }
+        return text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self) }
+    }
+
+    public func name(_ i: Int32) -> String? { i < 0 ? nil : names[Int(i)] }
+
+    /// The entry as a ``Transaction``.
+    public func transaction(at i: Int) -> Transaction {
+        let e = entries[i]
+        var postings: [Posting] = []
+        postings.reserveCapacity(Int(e.legCount))
+        for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) {
+            let l = legs[k]
+            postings.append(Posting(accounts[Int(l.account)], Money(minorUnits: l.amount, currency: currencies[Int(l.currency)]),
+                                    cost: l.costCurrency < 0 ? nil : Money(minorUnits: l.cost, currency: currencies[Int(l.costCurrency)])))
+        }
+        var t = Transaction(date: Day(ordinal: Int(e.day)), description: string(e.description) ?? "", kind: e.kind, postings: postings,
+                            payee: name(e.payee), platform: name(e.platform), client: name(e.client),
+                            timestamp: string(e.timestamp), timeZone: name(e.timeZone),
+                            externalID: string(e.externalID), dedupKey: string(e.dedupKey))
+        if let f = sourceFile {
+            t.source = SourceLocation(file: f, line: e.line < 0 ? nil : Int(e.line), record: e.record < 0 ? nil : Int(e.record))
+        }
+        t.isDerived = e.isDerived
+        return t
+    }
+
+    public var transactions: [Transaction] { entries.indices.map(transaction(at:)) }
+
+    /// Checks that entry `i` balances, as ``Transaction/validate()`` does: one currency without
+    /// costs is summed here; anything else is checked on the ``Transaction``.
+    public func validate(at i: Int) throws(LedgerError) {
+        let e = entries[i]
+        if e.legCount >= 2 && !e.hasCost {
+            let first = legs[Int(e.firstLeg)].currency
+            var sum: Int64 = 0
+            var simple = true
+            for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) {
+                let l = legs[k]
+                let (v, o) = sum.addingReportingOverflow(l.amount)
+                if l.currency != first || o { simple = false; break }
+                sum = v
+            }
+            if simple && sum == 0 { return }
+        }
+        try transaction(at: i).validate()
+    }
+}
+
+
+/// Builds ``TransactionBatch``es for one file: keeps the name tables (which every batch of the
+/// file shares) and the batch being filled.
+public struct TransactionBatchBuilder: Sendable {
+    @usableFromInline var batch = TransactionBatch()
+    private var nameIndex: [String: Int32] = [:]
+    private var accountIndex: [String: Int32] = [:]
+
+    public init(sourceFile: String?) {
+        batch.sourceFile = sourceFile
+    }
+
+    @inlinable public var count: Int { batch.entries.count }
+
+    /// The index of a name (platform, client, payee, time zone), added on first use; -1 for nil.
+    public mutating func name(_ s: String?) -> Int32 {
+        guard let s else { return -1 }
+        if let i = nameIndex[s] { return i }
+        let i = Int32(batch.names.count)
+        batch.names.append(s)
+        nameIndex[s] = i
+        return i
+    }
+
+    public mutating func account(_ a: Account) -> Int32 {
+        if let i = accountIndex[a.path] { return i }
+        let i = Int32(batch.accounts.count)
+        batch.accounts.append(a)
+        accountIndex[a.path] = i
+        return i
+    }
+
+    /// A file holds a handful of currencies: a linear search beats hashing.
+    public mutating func currency(_ c: CurrencyCode) -> Int32 {
+        for (i, x) in batch.currencies.enumerated() where x.code == c.code { return Int32(i) }
+        batch.currencies.append(c)
+        return Int32(batch.currencies.count - 1)
+    }
+
+    /// Appends text to the batch's buffer.
+    @inlinable public mutating func text(_ s: String?) -> TransactionBatch.TextRef {
+        guard let s else { return .none }
+        let start = batch.text.count
+        batch.text.append(contentsOf: s.utf8)
+        return TransactionBatch.TextRef(start: Int32(start), count: Int32(batch.text.count - start))
+    }
+
+    /// Appends raw bytes to the batch's buffer.
+    @inlinable public mutating func text(bytes: UnsafeBufferPointer<UInt8>) -> TransactionBatch.TextRef {
+        let start = batch.text.count
+        batch.text.append(contentsOf: bytes)
+        return TransactionBatch.TextRef(start: Int32(start), count: Int32(bytes.count))
+    }
+
+    /// Appends bytes to the buffer and returns where they start, for a text assembled in pieces
+    /// (finish it with ``textSince(_:)``).
+    @inlinable public var textEnd: Int { batch.text.count }
+    @inlinable public mutating func appendText(_ s: String) { batch.text.append(contentsOf: s.utf8) }
+    @inlinable public mutating func appendText(_ b: UInt8) { batch.text.append(b) }
+    @inlinable public func textSince(_ start: Int) -> TransactionBatch.TextRef {
+        TransactionBatch.TextRef(start: Int32(start), count: Int32(batch.text.count - start))
+    }
+    /// The buffer's bytes in `r`, for hashing a key just written.
+    @inlinable public func withText<R>(_ r: TransactionBatch.TextRef, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        batch.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)])) }
+    }
+
+    @inlinable public mutating func addLeg(account: Int32, currency: Int32, amount: Int64, costCurrency: Int32 = -1, cost: Int64 = 0) {
+        batch.legs.append(TransactionBatch.Leg(account: account, currency: currency, amount: amount, costCurrency: costCurrency, cost: cost))
+    }
+
+    /// Appends an entry whose legs were just added with ``addLeg(account:currency:amount:costCurrency:cost:)``
+    /// since `firstLeg` (``legCount`` before adding them).
+    @inlinable public mutating func addEntry(_ e: TransactionBatch.Entry) { batch.entries.append(e) }
+
+    @inlinable public var legCount: Int32 { Int32(batch.legs.count) }
+
+    /// Checks that the entry just added balances (see ``TransactionBatch/validate(at:)``).
+    public func validateLast() throws(LedgerError) { try batch.validate(at: batch.entries.count - 1) }
+
+    /// Appends a transaction given whole (the rare rows: conversions, bank records).
+    public mutating func append(_ t: Transaction) {
+        let first = legCount
+        var hasCost = false
+        for p in t.postings {
+            let a = account(p.account), c = currency(p.amount.currency)
+            if let cost = p.cost {
+                hasCost = true
+                addLeg(account: a, currency: c, amount: p.amount.minorUnits, costCurrency: currency(cost.currency), cost: cost.minorUnits)
+            } else {
+                addLeg(account: a, currency: c, amount: p.amount.minorUnits)
+            }
+        }
+        if batch.sourceFile == nil, let f = t.source?.file { batch.sourceFile = f }
+        let e = TransactionBatch.Entry(
+            day: Int32(t.date.ordinal), kind: t.kind, isDerived: t.isDerived, hasCost: hasCost,
+            line: Int32(t.source?.line ?? -1), record: Int32(t.source?.record ?? -1),
+            timestamp: text(t.timestamp), description: text(t.description), externalID: text(t.externalID), dedupKey: text(t.dedupKey),
+            timeZone: name(t.timeZone), payee: name(t.payee), platform: name(t.platform), client: name(t.client),
+            firstLeg: first, legCount: legCount - first)
+        addEntry(e)
+    }
+
+    /// Drops the last entry and its legs and text (one that did not balance).
+    public mutating func removeLast() {
+        guard let e = batch.entries.popLast() else { return }
+        batch.legs.removeLast(batch.legs.count - Int(e.firstLeg))
+        let starts = [e.timestamp, e.description, e.externalID, e.dedupKey].filter { !$0.isNone }.map { Int($0.start) }
+        if let s = starts.min() { batch.text.removeLast(batch.text.count - s) }
+    }
+
+    /// Hands the filled batch over and starts an empty one with the same tables.
+    @inlinable public mutating func take() -> TransactionBatch {
+        var out = TransactionBatch()
+        out.names = batch.names; out.accounts = batch.accounts; out.currencies = batch.currencies; out.sourceFile = batch.sourceFile
+        swap(&out, &batch)
+        batch.entries.reserveCapacity(out.entries.count)
+        batch.legs.reserveCapacity(out.legs.count)
+        batch.text.reserveCapacity(out.text.count)
+        return out
+    }
+}
