@@ -138,11 +138,15 @@ final class BatchWriter {
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
                        arguments: [fileName, sha256, format, stamp])
         batch = db.lastInsertedRowID
-        txnStmt = RawStatement(try db.makeStatement(sql: """
+        let insert = """
             INSERT INTO txn (day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
-                             source_file, source_line, source_record, batch_id, postings, has_cost, derived)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedup_key) DO NOTHING
-            """), db)
+                             source_file, source_line, source_record, batch_id, postings, has_cost, derived) VALUES
+            """
+        let row = "(" + Array(repeating: "?", count: Self.columns).joined(separator: ", ") + ")"
+        txnStmt = RawStatement(try db.makeStatement(sql: insert + row + " ON CONFLICT(dedup_key) DO NOTHING"), db)
+        groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", ")
+                                                      + " ON CONFLICT(dedup_key) DO NOTHING"), db)
+        maxRowID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM txn") ?? 0
         accounts = AccountIDs(db: db)
     }
 
@@ -169,8 +173,19 @@ final class BatchWriter {
     private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
     private static let kindOrdinal: [TransactionKind: Int] = Dictionary(uniqueKeysWithValues: TransactionKind.allCases.enumerated().map { ($1, $0) })
     private var postingsText: [UInt8] = []
+    /// Rows per multi-row insert, and the txn insert's parameters per row.
+    static let rowsPerInsert = 32
+    static let columns = 17
+    private let groupStmt: RawStatement
+    /// The largest txn id so far: rows inserted next get larger ones.
+    private var maxRowID: Int64
 
     /// Adds every entry of a batch (validated first), skipping those whose dedup key is already in the ledger.
+    ///
+    /// Rows go in ``rowsPerInsert`` at a time through one multi-row `INSERT`: SQLite's cost per
+    /// statement run is larger than its cost per row. When a run inserts fewer rows than it was
+    /// given, the rows it inserted are read back by id (new rows get ids above the largest) to tell
+    /// which were already in the ledger.
     func add(_ b: TransactionBatch) throws {
         for i in b.entries.indices {
             do { try b.validate(at: i) } catch {
@@ -179,7 +194,6 @@ final class BatchWriter {
                 throw StoreError.invalid("\(at)\(error)")
             }
         }
-        let empty = names.id("")
         while batchNameIDs.count < b.names.count {
             let n = b.names[batchNameIDs.count]
             batchNameIDs.append(names.id(n))
@@ -193,58 +207,86 @@ final class BatchWriter {
             batchCurrencyText.append(Array(c.utf8))
         }
         while batchAccountIDs.count < b.accounts.count { batchAccountIDs.append(0) }
-        let kinds = kindIDs
-        let ownFile = b.sourceFile == nil || b.sourceFile == fileName
-        if !ownFile { txnStmt.bind(11, b.sourceFile) } else { txnStmt.bindNull(11) }
-        txnStmt.bind(14, batch)
+        let sourceFile = b.sourceFile == nil || b.sourceFile == fileName ? nil : b.sourceFile
+        let count = b.entries.count
+        var i = 0
+        var spans = [(start: Int, count: Int)](repeating: (0, 0), count: Self.rowsPerInsert)
         try b.text.withUnsafeBufferPointer { text in
             try batchNameText.withUnsafeBufferPointer { nameText in
-                func bindText(_ i: Int32, _ r: TransactionBatch.TextRef) {
-                    if r.isNone { txnStmt.bindNull(i) }
-                    else if r.count == 0 { txnStmt.bind(i, "") }
-                    else { txnStmt.bindStatic(i, text.baseAddress! + Int(r.start), Int(r.count)) }
-                }
-                func bindName(_ i: Int32, _ n: Int32) {
-                    if n < 0 { txnStmt.bindNull(i); return }
-                    let s = batchNameSpans[Int(n)]
-                    if s.count == 0 { txnStmt.bind(i, "") } else { txnStmt.bindStatic(i, nameText.baseAddress! + s.start, s.count) }
-                }
-                for (i, e) in b.entries.enumerated() {
-                    let legs = Int(e.firstLeg)..<Int(e.firstLeg + e.legCount)
-                    for k in legs where batchAccountIDs[Int(b.legs[k].account)] == 0 {
-                        batchAccountIDs[Int(b.legs[k].account)] = try accounts.id(b.accounts[Int(b.legs[k].account)])
+                func bindRow(_ st: RawStatement, _ base: Int32, _ e: TransactionBatch.Entry, _ postings: UnsafePointer<UInt8>, _ postingsCount: Int) {
+                    func bindText(_ i: Int32, _ r: TransactionBatch.TextRef) {
+                        if r.isNone { st.bindNull(base + i) }
+                        else if r.count == 0 { st.bind(base + i, "") }
+                        else { st.bindStatic(base + i, text.baseAddress! + Int(r.start), Int(r.count)) }
                     }
-                    postingsText.removeAll(keepingCapacity: true)
-                    PostingsColumn.encode(b.legs[legs], accountIDs: batchAccountIDs, currencies: batchCurrencyText, into: &postingsText)
-                    let kind = Self.kindOrdinal[e.kind]!
-                    txnStmt.bind(1, Int64(e.day))
+                    func bindName(_ i: Int32, _ n: Int32) {
+                        if n < 0 { st.bindNull(base + i); return }
+                        let s = batchNameSpans[Int(n)]
+                        if s.count == 0 { st.bind(base + i, "") } else { st.bindStatic(base + i, nameText.baseAddress! + s.start, s.count) }
+                    }
+                    st.bind(base + 1, Int64(e.day))
                     bindText(2, e.timestamp); bindName(3, e.timeZone); bindName(4, e.payee); bindName(5, e.platform); bindName(6, e.client)
-                    if e.description.isNone { txnStmt.bind(7, "") } else { bindText(7, e.description) }
-                    Self.kindText[kind].withUnsafeBufferPointer { txnStmt.bindStatic(8, $0.baseAddress!, $0.count) }
+                    if e.description.isNone { st.bind(base + 7, "") } else { bindText(7, e.description) }
+                    Self.kindText[Self.kindOrdinal[e.kind]!].withUnsafeBufferPointer { st.bindStatic(base + 8, $0.baseAddress!, $0.count) }
                     bindText(9, e.externalID); bindText(10, e.dedupKey)
-                    txnStmt.bind(12, e.line < 0 ? nil : Int64(e.line)); txnStmt.bind(13, e.record < 0 ? nil : Int64(e.record))
-                    txnStmt.bind(16, e.hasCost ? 1 : 0); txnStmt.bind(17, e.isDerived ? 1 : 0)
+                    st.bind(base + 11, sourceFile)
+                    st.bind(base + 12, e.line < 0 ? nil : Int64(e.line)); st.bind(base + 13, e.record < 0 ? nil : Int64(e.record))
+                    st.bind(base + 14, batch)
+                    st.bindStatic(base + 15, postings, postingsCount)
+                    st.bind(base + 16, e.hasCost ? 1 : 0); st.bind(base + 17, e.isDerived ? 1 : 0)
+                }
+                while i < count {
+                    let rows = count - i >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                    let st = rows == 1 ? txnStmt : groupStmt
+                    postingsText.removeAll(keepingCapacity: true)
+                    for k in 0..<rows {
+                        let e = b.entries[i + k]
+                        let legs = b.legs[Int(e.firstLeg)..<Int(e.firstLeg + e.legCount)]
+                        for l in legs where batchAccountIDs[Int(l.account)] == 0 {
+                            batchAccountIDs[Int(l.account)] = try accounts.id(b.accounts[Int(l.account)])
+                        }
+                        let start = postingsText.count
+                        PostingsColumn.encode(legs, accountIDs: batchAccountIDs, currencies: batchCurrencyText, into: &postingsText)
+                        spans[k] = (start, postingsText.count - start)
+                    }
+                    let before = maxRowID
                     let changed = try postingsText.withUnsafeBufferPointer { p in
-                        txnStmt.bindStatic(15, p.baseAddress!, p.count)
-                        return try txnStmt.run()
+                        for k in 0..<rows { bindRow(st, Int32(k * Self.columns), b.entries[i + k], p.baseAddress! + spans[k].start, spans[k].count) }
+                        return try st.run()
                     }
-                    guard changed == 1 else {
-                        dup += 1
-                        if !e.isDerived, let key = b.string(e.dedupKey) { try replaceDerived(key: key, with: b.transaction(at: i)) }
-                        continue
+                    if changed > 0 { maxRowID = st.lastInsertedRowID }
+                    if changed == rows {
+                        for k in 0..<rows { addToTotals(b, i + k) }
+                        new += rows
+                    } else {
+                        // Which rows went in: their keys are among the rows with larger ids (each key once).
+                        var inserted = Set(try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE id > ? AND dedup_key IS NOT NULL", arguments: [before]))
+                        for k in 0..<rows {
+                            let e = b.entries[i + k]
+                            guard let key = b.string(e.dedupKey) else { addToTotals(b, i + k); new += 1; continue }
+                            if inserted.remove(key) != nil { addToTotals(b, i + k); new += 1; continue }
+                            dup += 1
+                            if !e.isDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
+                        }
                     }
-                    new += 1
-                    let platform = e.platform < 0 ? empty : batchNameIDs[Int(e.platform)]
-                    let client = e.client < 0 ? empty : batchNameIDs[Int(e.client)]
-                    for k in legs where b.legs[k].costCurrency < 0 {
-                        let l = b.legs[k]
-                        let key = DailyKey(day: e.day, account: Int32(batchAccountIDs[Int(l.account)]), currency: batchCurrencyIDs[Int(l.currency)],
-                                           kind: kinds[kind], platform: platform, client: client)
-                        totals[key, default: (0, 0)].amount += l.amount
-                        totals[key, default: (0, 0)].postings += 1
-                    }
+                    i += rows
                 }
             }
+        }
+    }
+
+    private func addToTotals(_ b: TransactionBatch, _ i: Int) {
+        let e = b.entries[i]
+        let empty = names.id("")
+        let kind = kindIDs[Self.kindOrdinal[e.kind]!]
+        let platform = e.platform < 0 ? empty : batchNameIDs[Int(e.platform)]
+        let client = e.client < 0 ? empty : batchNameIDs[Int(e.client)]
+        for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
+            let l = b.legs[k]
+            let key = DailyKey(day: e.day, account: Int32(batchAccountIDs[Int(l.account)]), currency: batchCurrencyIDs[Int(l.currency)],
+                               kind: kind, platform: platform, client: client)
+            totals[key, default: (0, 0)].amount += l.amount
+            totals[key, default: (0, 0)].postings += 1
         }
     }
 
@@ -270,6 +312,7 @@ final class BatchWriter {
             return nil
         }
         let id = txnStmt.lastInsertedRowID
+        maxRowID = id
         addToTotals(t, accountIDs: postingAccounts, sign: 1)
         return id
     }

@@ -144,7 +144,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
     }
 
     @Test func batchesWriteWhatTransactionsWrite() async throws {
-        await propertyCheck(count: 30, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...60), Gen.int(in: 1...9)) { seed, n, per in
+        await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...160), Gen.int(in: 1...80)) { seed, n, per in
             var ts = randomTransactions(seed: seed, count: n)
             for i in ts.indices {
                 ts[i].dedupKey = ts[i].dedupKey.map { "k:\($0):\(i % 7)" }
