@@ -44,11 +44,14 @@ struct FileImporter {
         }
         let options = self.options, userProfiles = self.userProfiles, reportProgress = progress
         let handoff = Handoff<TransactionBatch>(chunkSize: 1, maxChunks: 8)
+        let T0 = DispatchTime.now().uptimeNanoseconds
+        @Sendable func trace(_ s: String) { if ProcessInfo.processInfo.environment["SALDO_TRACE"] != nil { FileHandle.standardError.write("\(Double(DispatchTime.now().uptimeNanoseconds - T0) / 1e9) \(s)\n".data(using: .utf8)!) } }
         let reader = BackgroundWork { () -> (StatementReadResult, Double) in
             let cpu0 = threadCPUSeconds()
             let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles,
-                                           progress: reportProgress) { t in handoff.send(t) }
+                                           progress: reportProgress, handedOver: { handoff.finish(); trace("booked") }) { t in handoff.send(t) }
             handoff.finish()
+            trace("reader finished")
             return (r, threadCPUSeconds() - cpu0)
         }
         // Whatever happens below, the reader is stopped and waited for before returning.
@@ -58,9 +61,12 @@ struct FileImporter {
         let sha = LedgerStore.sha256(data)
         do {
             let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { add in
+                var first = true
                 while let chunk = handoff.receive() {
+                    if first { trace("first batch"); first = false }
                     for batch in chunk { try add(batch) }
                 }
+                trace("last batch written")
                 let (r, readerCPU) = reader.wait()
                 readerDone = true
                 result = r
@@ -68,6 +74,7 @@ struct FileImporter {
                 return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
                                              filteredCount: r.filtered.count, problemCount: r.problems.count)
             }
+            trace("committed")
             if let o = outcome {
                 summary.new = o.newTransactions
                 summary.duplicates = o.duplicateTransactions
@@ -82,6 +89,7 @@ struct FileImporter {
                 readerDone = true
             }
         }
+        trace("summary")
         summary.pipelineWaits = waits
         if let r = result {
             summary.profile = r.profile

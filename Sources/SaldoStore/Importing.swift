@@ -171,7 +171,6 @@ final class BatchWriter {
     private var batchCurrencyText: [[UInt8]] = []
     private lazy var kindIDs: [Int32] = TransactionKind.allCases.map { names.id($0.rawValue) }
     private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
-    private static let kindOrdinal: [TransactionKind: Int] = Dictionary(uniqueKeysWithValues: TransactionKind.allCases.enumerated().map { ($1, $0) })
     private var postingsText: [UInt8] = []
     /// Rows per multi-row insert, and the txn insert's parameters per row.
     static let rowsPerInsert = 32
@@ -227,7 +226,7 @@ final class BatchWriter {
                     st.bind(base + 1, Int64(e.day))
                     bindText(2, e.timestamp); bindName(3, e.timeZone); bindName(4, e.payee); bindName(5, e.platform); bindName(6, e.client)
                     if e.description.isNone { st.bind(base + 7, "") } else { bindText(7, e.description) }
-                    Self.kindText[Self.kindOrdinal[e.kind]!].withUnsafeBufferPointer { st.bindStatic(base + 8, $0.baseAddress!, $0.count) }
+                    Self.kindText[e.kind.index].withUnsafeBufferPointer { st.bindStatic(base + 8, $0.baseAddress!, $0.count) }
                     bindText(9, e.externalID); bindText(10, e.dedupKey)
                     st.bind(base + 11, sourceFile)
                     st.bind(base + 12, e.line < 0 ? nil : Int64(e.line)); st.bind(base + 13, e.record < 0 ? nil : Int64(e.record))
@@ -256,15 +255,16 @@ final class BatchWriter {
                     }
                     if changed > 0 { maxRowID = st.lastInsertedRowID }
                     if changed == rows {
-                        for k in 0..<rows { addToTotals(b, i + k) }
                         new += rows
                     } else {
                         // Which rows went in: their keys are among the rows with larger ids (each key once).
                         var inserted = Set(try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE id > ? AND dedup_key IS NOT NULL", arguments: [before]))
                         for k in 0..<rows {
                             let e = b.entries[i + k]
-                            guard let key = b.string(e.dedupKey) else { addToTotals(b, i + k); new += 1; continue }
-                            if inserted.remove(key) != nil { addToTotals(b, i + k); new += 1; continue }
+                            guard let key = b.string(e.dedupKey) else { new += 1; continue }
+                            if inserted.remove(key) != nil { new += 1; continue }
+                            // The batch's totals count every entry: take this one's out.
+                            subtractFromTotals(b, i + k)
                             dup += 1
                             if !e.isDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
                         }
@@ -273,20 +273,27 @@ final class BatchWriter {
                 }
             }
         }
+        for (k, t) in b.totals {
+            let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: k.kind, platform: k.platform, client: k.client)
+            totals[key, default: (0, 0)].amount += t.amount
+            totals[key, default: (0, 0)].postings += t.postings
+        }
     }
 
-    private func addToTotals(_ b: TransactionBatch, _ i: Int) {
-        let e = b.entries[i]
+    private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: TransactionKind, platform: Int32, client: Int32) -> DailyKey {
         let empty = names.id("")
-        let kind = kindIDs[Self.kindOrdinal[e.kind]!]
-        let platform = e.platform < 0 ? empty : batchNameIDs[Int(e.platform)]
-        let client = e.client < 0 ? empty : batchNameIDs[Int(e.client)]
+        return DailyKey(day: day, account: Int32(batchAccountIDs[Int(account)]), currency: batchCurrencyIDs[Int(currency)],
+                        kind: kindIDs[kind.index], platform: platform < 0 ? empty : batchNameIDs[Int(platform)],
+                        client: client < 0 ? empty : batchNameIDs[Int(client)])
+    }
+
+    private func subtractFromTotals(_ b: TransactionBatch, _ i: Int) {
+        let e = b.entries[i]
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
             let l = b.legs[k]
-            let key = DailyKey(day: e.day, account: Int32(batchAccountIDs[Int(l.account)]), currency: batchCurrencyIDs[Int(l.currency)],
-                               kind: kind, platform: platform, client: client)
-            totals[key, default: (0, 0)].amount += l.amount
-            totals[key, default: (0, 0)].postings += 1
+            let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client)
+            totals[key, default: (0, 0)].amount -= l.amount
+            totals[key, default: (0, 0)].postings -= 1
         }
     }
 
@@ -378,7 +385,8 @@ final class BatchWriter {
             INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings
             """), db)
-        for (k, v) in totals {
+        // A sum that nets to nothing (a row added, then found to be a duplicate or replaced) changes nothing.
+        for (k, v) in totals where v.amount != 0 || v.postings != 0 {
             totalStmt.bind(1, Int(k.day)); totalStmt.bind(2, Int(k.account)); totalStmt.bind(3, names.name(k.currency))
             totalStmt.bind(4, names.name(k.kind)); totalStmt.bind(5, names.name(k.platform)); totalStmt.bind(6, names.name(k.client))
             totalStmt.bind(7, v.amount); totalStmt.bind(8, v.postings)

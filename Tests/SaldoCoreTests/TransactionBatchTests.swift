@@ -46,6 +46,12 @@ import SaldoTestSupport
         c.append(ts[0]); c.append(ts[1]); c.append(ts[2]); c.removeLast()
         let after = c.take()
         #expect(after.transactions == before.transactions)
-        #expect(after.text == before.text && after.legs == before.legs)
+        #expect(after.text == before.text && after.legs == before.legs && after.totals == before.totals)
+    }
+}
+
+@Suite struct TransactionKindIndexTests {
+    @Test func indexIsThePositionInAllCases() {
+        for (i, k) in TransactionKind.allCases.enumerated() { #expect(k.index == i, "\(k)") }
     }
 }

@@ -23,6 +23,27 @@ public struct Posting: Hashable, Sendable {
 public enum TransactionKind: String, Sendable, Codable, CaseIterable {
     case earning, fee, payout, transfer, conversion, refund, chargeback, withholding
     case invoice, payment, expense, tax, adjustment, opening, other
+
+    /// The case's position in `allCases`, without a lookup (tables indexed by kind use it).
+    public var index: Int {
+        switch self {
+        case .earning: 0
+        case .fee: 1
+        case .payout: 2
+        case .transfer: 3
+        case .conversion: 4
+        case .refund: 5
+        case .chargeback: 6
+        case .withholding: 7
+        case .invoice: 8
+        case .payment: 9
+        case .expense: 10
+        case .tax: 11
+        case .adjustment: 12
+        case .opening: 13
+        case .other: 14
+        }
+    }
 }
 
 /// A balanced double-entry transaction with where it came from.

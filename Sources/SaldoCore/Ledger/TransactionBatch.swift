@@ -63,8 +63,25 @@ public struct TransactionBatch: Sendable {
         }
     }
 
+    /// What the legs without a cost add up to per day, account, currency, kind, platform and client
+    /// (indices as in the entries): a batch's contribution to the ledger's day totals, summed
+    /// while booking so that the ledger writer does not sum row by row.
+    public struct TotalKey: Hashable, Sendable {
+        public var day: Int32
+        public var account: Int32
+        public var currency: Int32
+        public var kind: TransactionKind
+        public var platform: Int32
+        public var client: Int32
+    }
+    public struct Total: Sendable, Equatable {
+        public var amount: Int64
+        public var postings: Int
+    }
+
     public var entries: [Entry] = []
     public var legs: [Leg] = []
+    public var totals: [TotalKey: Total] = [:]
     public var text: [UInt8] = []
     public var names: [String] = []
     public var accounts: [Account] = []
@@ -200,7 +217,20 @@ public struct TransactionBatchBuilder: Sendable {
 
     /// Appends an entry whose legs were just added with ``addLeg(account:currency:amount:costCurrency:cost:)``
     /// since `firstLeg` (``legCount`` before adding them).
-    @inlinable public mutating func addEntry(_ e: TransactionBatch.Entry) { batch.entries.append(e) }
+    public mutating func addEntry(_ e: TransactionBatch.Entry) {
+        batch.entries.append(e)
+        addToTotals(e, sign: 1)
+    }
+
+    private mutating func addToTotals(_ e: TransactionBatch.Entry, sign: Int64) {
+        for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where batch.legs[k].costCurrency < 0 {
+            let l = batch.legs[k]
+            let key = TransactionBatch.TotalKey(day: e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client)
+            let t = batch.totals[key, default: TransactionBatch.Total(amount: 0, postings: 0)]
+            let n = TransactionBatch.Total(amount: t.amount + sign * l.amount, postings: t.postings + Int(sign))
+            if n.postings == 0 && n.amount == 0 { batch.totals[key] = nil } else { batch.totals[key] = n }
+        }
+    }
 
     @inlinable public var legCount: Int32 { Int32(batch.legs.count) }
 
@@ -233,6 +263,7 @@ public struct TransactionBatchBuilder: Sendable {
     /// Drops the last entry and its legs and text (one that did not balance).
     public mutating func removeLast() {
         guard let e = batch.entries.popLast() else { return }
+        addToTotals(e, sign: -1)
         batch.legs.removeLast(batch.legs.count - Int(e.firstLeg))
         let starts = [e.timestamp, e.description, e.externalID, e.dedupKey].filter { !$0.isNone }.map { Int($0.start) }
         if let s = starts.min() { batch.text.removeLast(batch.text.count - s) }

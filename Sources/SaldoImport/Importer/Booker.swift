@@ -96,7 +96,7 @@ struct Booker {
     /// Ordinary rows (nearly all of a statement) go straight into the batch's columns: no
     /// `Transaction`, postings array or key string is built for them. Conversions and their
     /// fees are rare and are built as transactions first.
-    mutating func book(_ ms: inout [Movement], batchSize: Int = 4096, emit: (TransactionBatch) -> Void) -> Output {
+    mutating func book(_ ms: inout [Movement], batchSize: Int = 4096, handedOver: () -> Void = {}, emit: (TransactionBatch) -> Void) -> Output {
         var out = Output()
         let order = Booker.bookingOrder(ms)
         var position = [Int](repeating: 0, count: ms.count)
@@ -130,6 +130,7 @@ struct Booker {
             if batch.count >= batchSize { emit(batch.take()) }
         }
         if batch.count > 0 { emit(batch.take()) }
+        handedOver()
         out.checks = balanceChecks(ms, order: order)
         payoutChecks(ms, order: order)
         return out

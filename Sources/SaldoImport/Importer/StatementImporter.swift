@@ -25,13 +25,14 @@ public enum StatementImporter {
     /// reading the rows found an error; still check `isFatal` at the end and roll back when it is true.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
                             userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil,
-                            each: (TransactionBatch) -> Void) -> StatementReadResult {
+                            handedOver: () -> Void = {}, each: (TransactionBatch) -> Void) -> StatementReadResult {
         read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
-             emitWhenRowsFailed: false, emit: each)
+             emitWhenRowsFailed: false, handedOver: handedOver, emit: each)
     }
 
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
-                     progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, emit: (TransactionBatch) -> Void) -> StatementReadResult {
+                     progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, handedOver: () -> Void = {},
+                     emit: (TransactionBatch) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
         var clock = PhaseClock()
         let decoded: TextDecoding.Decoded
@@ -98,7 +99,7 @@ public enum StatementImporter {
         let rowsFailed = reader.sink.items.contains { $0.severity == .error }
         var emitted = 0
         let total = Double(max(1, movements.count))
-        let out = booker.book(&movements) { batch in
+        let out = booker.book(&movements, handedOver: handedOver) { batch in
             if emitted == 0 { clock.lap("order", &result) }
             emitted += batch.count
             if let p = progress { p(0.8 + 0.2 * Double(emitted) / total) }
