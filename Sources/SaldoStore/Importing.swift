@@ -412,6 +412,12 @@ struct DailyKey: Hashable {
     var kind: Int32
     var platform: Int32
     var client: Int32
+
+    func hash(into h: inout Hasher) {
+        h.combine(UInt64(UInt32(bitPattern: day)) << 32 | UInt64(UInt32(bitPattern: account)))
+        h.combine(UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(UInt32(bitPattern: kind)))
+        h.combine(UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client)))
+    }
 }
 
 /// The last name looked up and its id: consecutive transactions mostly share their kind,

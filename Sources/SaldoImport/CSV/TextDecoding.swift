@@ -135,14 +135,43 @@ public enum TextDecoding {
 
 /// The decoded text as UTF-8 bytes, held in a `Data` so that a UTF-8 file is read in place
 /// (no copy of a large file).
+///
+/// The bytes' address is taken once: the reader looks at cells millions of times, and each
+/// `Data.withUnsafeBytes` costs a call through Foundation with an exclusivity check. This is sound
+/// because `data` is a `let` that is never mutated, so its heap storage (a file mapping, or an
+/// allocation) never moves while this buffer holds it; data small enough to be stored inline in
+/// the `Data` value itself (whose address is not stable) is copied into storage of our own.
 public struct ByteBuffer: Sendable {
     public let data: Data
-    public init(_ d: Data) { data = d.startIndex == 0 ? d : Data(d) }
-    public init(_ a: [UInt8]) { data = Data(a) }
+    private let pinned: Pinned
+
+    /// Keeps the address of the bytes valid for as long as any copy of the buffer lives.
+    private final class Pinned: @unchecked Sendable {
+        let base: UnsafePointer<UInt8>?
+        let owned: UnsafeMutablePointer<UInt8>?
+        init(_ data: Data) {
+            if data.count <= 64 {
+                let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, data.count))
+                data.copyBytes(to: p, count: data.count)
+                owned = p
+                base = UnsafePointer(p)
+            } else {
+                owned = nil
+                base = data.withUnsafeBytes { $0.bindMemory(to: UInt8.self).baseAddress }
+            }
+        }
+        deinit { owned?.deallocate() }
+    }
+
+    public init(_ d: Data) {
+        data = d.startIndex == 0 ? d : Data(d)
+        pinned = Pinned(data)
+    }
+    public init(_ a: [UInt8]) { self.init(Data(a)) }
     public var count: Int { data.count }
     @inline(__always)
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
+        try body(UnsafeBufferPointer(start: pinned.base, count: data.count))
     }
     public subscript(i: Int) -> UInt8 { data[i] }
     public var array: [UInt8] { [UInt8](data) }

@@ -143,7 +143,8 @@ struct Booker {
     }
 
     /// A conversion (two legs, or one row that tells both sides) and the fee booked apart from it.
-    mutating func bookConversion(_ m: Movement, partner: Movement?, counter: inout OccurrenceCounter) {
+    mutating func bookConversion(_ leg: borrowing Movement, partner: Movement?, counter: inout OccurrenceCounter) {
+        let m = copy leg
         var t: Transaction
         var conversionFee: Transaction?
         var baseKey: String
@@ -210,31 +211,48 @@ struct Booker {
     /// Pairs conversion legs: legs that share a parent (`Reference Txn ID`), that reference each
     /// other, that share an id (Revolut Business), or failing those that share a timestamp.
     func pairConversions(_ ms: [Movement], order: [Int], partner: inout [Int]) {
-        let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil }
+        var legs: [Int] = []
+        for i in order where ms[i].cls == .conversion && ms[i].filtered == nil && ms[i].counter == nil { legs.append(i) }
         if legs.isEmpty { return }
         var idCount: [String: Int] = [:]
         idCount.reserveCapacity(legs.count)
         for i in legs { if let id = ms[i].id { idCount[id, default: 0] += 1 } }
         // Three kinds of group key, kept apart without building strings.
-        var byRef: [String: Int] = [:], byID: [String: Int] = [:], byTime: [Int: Int] = [:]
-        var groups: [[Int]] = []
-        for i in legs {
-            let m = ms[i]
-            let g: Int
-            if let r = m.ref, !r.isEmpty {
-                let key = idCount[r] != nil ? (m.id.map { min($0, r) } ?? r) : r
-                if let k = byRef[key] { g = k } else { g = groups.count; byRef[key] = g; groups.append([]) }
-            } else if let id = m.id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
-                if let k = byID[id] { g = k } else { g = groups.count; byID[id] = g; groups.append([]) }
-            } else {
-                let key = m.day.ordinal &* 100_000 &+ m.seconds
-                if let k = byTime[key] { g = k } else { g = groups.count; byTime[key] = g; groups.append([]) }
-            }
-            groups[g].append(i)
+        var byRef: [String: Int32] = [:], byID: [String: Int32] = [:], byTime: [Int: Int32] = [:]
+        byRef.reserveCapacity(legs.count)
+        var groupOf = [Int32](repeating: 0, count: legs.count)
+        var groups: Int32 = 0
+        func group<K: Hashable>(_ key: K, _ table: inout [K: Int32]) -> Int32 {
+            if let g = table[key] { return g }
+            table[key] = groups; groups += 1
+            return groups - 1
         }
-        for g in groups {
-            var neg = g.filter { ms[$0].net < 0 }
-            var pos = g.filter { ms[$0].net > 0 }
+        for (k, i) in legs.enumerated() {
+            if let r = ms[i].ref, !r.isEmpty {
+                let key = idCount[r] != nil ? (ms[i].id.map { min($0, r) } ?? r) : r
+                groupOf[k] = group(key, &byRef)
+            } else if let id = ms[i].id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
+                groupOf[k] = group(id, &byID)
+            } else {
+                groupOf[k] = group(ms[i].day.ordinal &* 100_000 &+ ms[i].seconds, &byTime)
+            }
+        }
+        // Members of each group, in booking order, laid out group after group (a counting sort).
+        var start = [Int](repeating: 0, count: Int(groups) + 1)
+        for g in groupOf { start[Int(g) + 1] += 1 }
+        for g in 0..<Int(groups) { start[g + 1] += start[g] }
+        var fill = start
+        var members = [Int](repeating: 0, count: legs.count)
+        for (k, i) in legs.enumerated() { let g = Int(groupOf[k]); members[fill[g]] = i; fill[g] += 1 }
+        for g in 0..<Int(groups) {
+            let m = members[start[g]..<start[g + 1]]
+            // The usual group: one leg out, one leg in, in two currencies.
+            if m.count == 2, let a = m.first, let b = m.last {
+                if ms[a].net < 0 && ms[b].net > 0 && ms[a].currency != ms[b].currency { partner[a] = b; partner[b] = a; continue }
+                if ms[b].net < 0 && ms[a].net > 0 && ms[a].currency != ms[b].currency { partner[a] = b; partner[b] = a; continue }
+            }
+            var neg = m.filter { ms[$0].net < 0 }
+            var pos = m.filter { ms[$0].net > 0 }
             while let a = neg.first {
                 guard let j = pos.firstIndex(where: { ms[$0].currency != ms[a].currency }) else { break }
                 let b = pos.remove(at: j)
@@ -366,7 +384,7 @@ struct Booker {
         var ownMoneyKind: TransactionKind?
     }
 
-    mutating func party(_ m: Movement) -> Party {
+    mutating func party(_ m: borrowing Movement) -> Party {
         let payer = (m.name?.isEmpty == false ? m.name : nil) ?? Booker.payerFromDescription(m.description)
         // The usual case (no rule reads descriptions, the row names its payer) keys the cache by
         // the name itself, without building a string. The key determines the payer.
@@ -397,7 +415,7 @@ struct Booker {
     }
 
     /// Books an ordinary row (earning, fee, payout, refund…) straight into the batch.
-    mutating func bookOrdinary(_ m: Movement, counter: inout OccurrenceCounter) {
+    mutating func bookOrdinary(_ m: borrowing Movement, counter: inout OccurrenceCounter) {
         let party = party(m)
         // Only money that came from someone has a client; a shop paid by the user is just the payee.
         let fromCounterparty = m.cls == .earning || m.cls == .chargeback || (m.cls == .refund && m.net < 0)
