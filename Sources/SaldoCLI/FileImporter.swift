@@ -60,12 +60,13 @@ struct FileImporter {
         let cpu0 = threadCPUSeconds()
         let sha = LedgerStore.sha256(data)
         do {
-            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { add in
+            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { sink in
                 var first = true
                 while let chunk = handoff.receive() {
                     if first { trace("first batch"); first = false }
-                    for batch in chunk { try add(batch) }
+                    for batch in chunk { try sink.add(batch) }
                 }
+                try sink.noMoreBatches()
                 trace("last batch written")
                 let (r, readerCPU) = reader.wait()
                 readerDone = true

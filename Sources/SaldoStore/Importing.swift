@@ -90,13 +90,13 @@ extension LedgerStore {
     /// and returns how the read ended. If it says not to keep the file (a fatal problem found late), or
     /// throws, nothing is kept. Returns nil when nothing was kept for that reason.
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
-                             body: (_ add: (TransactionBatch) throws -> Void) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
+                             body: (_ sink: StreamSink) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
         do {
             var outcome: ImportOutcome?
             try db.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now)
-                    let end = try body { batch in try w.add(batch) }
+                    let end = try body(StreamSink(writer: w))
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
                     outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount)
@@ -111,6 +111,16 @@ extension LedgerStore {
             throw .database(Self.describe(error))
         }
     }
+}
+
+/// Where a streamed import's batches go (see ``LedgerStore/recordStream(fileName:sha256:format:dryRun:now:body:)``).
+public struct StreamSink {
+    let writer: BatchWriter
+    /// Adds a batch's transactions (those already in the ledger are skipped and counted).
+    public func add(_ batch: TransactionBatch) throws { try writer.add(batch) }
+    /// Says that no more batches will come, so that the day totals are written while the caller
+    /// still waits for the rest of its reading (the checks that follow the last batch).
+    public func noMoreBatches() throws { try writer.flushTotals() }
 }
 
 /// Writes one import batch inside an open database transaction: prepared statements bound
@@ -379,8 +389,8 @@ final class BatchWriter {
         newInv += 1
     }
 
-    /// Flushes the day sums, records the balance checks and the batch's counts.
-    func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) throws -> ImportOutcome {
+    /// Writes the day sums gathered so far (added to those in the ledger) and starts afresh.
+    func flushTotals() throws {
         let totalStmt = RawStatement(try db.makeStatement(sql: """
             INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings
@@ -392,6 +402,12 @@ final class BatchWriter {
             totalStmt.bind(7, v.amount); totalStmt.bind(8, v.postings)
             _ = try totalStmt.run()
         }
+        totals = [:]
+    }
+
+    /// Flushes the day sums, records the balance checks and the batch's counts.
+    func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) throws -> ImportOutcome {
+        try flushTotals()
         for c in balanceChecks {
             try db.execute(sql: "INSERT INTO balance_check (batch_id, account, day, currency, stated, computed, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [batch, c.account.path, c.date.ordinal, c.stated.currency.code, c.stated.minorUnits, c.computed.minorUnits,

@@ -158,13 +158,14 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
             do {
                 for s in [one, two] { _ = try s.record(ImportRecord(fileName: "e.csv", sha256: "e", format: "t", transactions: earlier), now: now) }
                 _ = try one.record(ImportRecord(fileName: "s.csv", sha256: "s", format: "t", transactions: ts), now: now)
-                _ = try two.recordStream(fileName: "s.csv", sha256: "s", format: "t", now: now) { add in
+                _ = try two.recordStream(fileName: "s.csv", sha256: "s", format: "t", now: now) { sink in
                     var b = TransactionBatchBuilder(sourceFile: "s.csv")
                     for t in ts {
                         b.append(t)
-                        if b.count >= per { try add(b.take()) }
+                        if b.count >= per { try sink.add(b.take()) }
                     }
-                    if b.count > 0 { try add(b.take()) }
+                    if b.count > 0 { try sink.add(b.take()) }
+                    try sink.noMoreBatches()
                     return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
                 }
                 let a = try Self.dump(one), b = try Self.dump(two)

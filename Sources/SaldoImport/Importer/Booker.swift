@@ -517,7 +517,7 @@ struct Booker {
         for cur in currencies {
             let rows = byCurrency[cur]!
             var runningC: Int64? = nil
-            var lastRowsC: [Int] = []
+            var lastRowsC: ArraySlice<Int> = []
             var closingC: Int? = nil
             var k = 0
             while k < rows.count {
@@ -525,7 +525,7 @@ struct Booker {
                 let key = ms[rows[k]].sortKey
                 let exact = ms[rows[k]].seconds >= 0
                 while exact && e < rows.count && ms[rows[e]].sortKey == key { e += 1 }
-                let group = Array(rows[k..<e])
+                let group = rows[k..<e]
                 k = e
                 guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
                     if let r = runningC { runningC = r &+ group.reduce(Int64(0)) { $0 &+ ms[$1].net } }
@@ -600,7 +600,7 @@ struct Booker {
         }
     }
 
-    func prefixSum(_ ms: [Movement], _ group: [Int], upTo j: Int) -> Int64 {
+    func prefixSum(_ ms: [Movement], _ group: ArraySlice<Int>, upTo j: Int) -> Int64 {
         var s: Int64 = 0
         for g in group { s = s &+ ms[g].net; if g == j { break } }
         return s
