@@ -64,14 +64,19 @@ struct Booker {
         // Direction: the running balances say it best (they chain forward in an oldest-first
         // file and backward in a newest-first one); the dates decide when they cannot.
         var forward = 0, backward = 0
-        var previous: [CurrencyCode: Int] = [:]
+        // The previous row per currency; a file holds a handful of currencies, so a linear search
+        // beats hashing a million times.
+        var currencies: [CurrencyCode] = [], previous: [Int] = []
         for i in ms.indices where ms[i].filtered == nil || ms[i].affectsBalance {
             guard let b = ms[i].balance else { continue }
-            if let p = previous[ms[i].currency], let pb = ms[p].balance {
-                if b == pb + ms[i].net { forward += 1 }
-                if pb == b + ms[p].net { backward += 1 }
+            let c = ms[i].currency
+            guard let k = currencies.firstIndex(where: { $0.code == c.code }) else { currencies.append(c); previous.append(i); continue }
+            let p = previous[k]
+            if let pb = ms[p].balance {
+                if b == pb &+ ms[i].net { forward += 1 }
+                if pb == b &+ ms[p].net { backward += 1 }
             }
-            previous[ms[i].currency] = i
+            previous[k] = i
         }
         if backward > forward || (backward == forward && first.sortKey > last.sortKey) { idx.reverse() }
         // Stable sort by key; statements are nearly always already in order.
