@@ -154,7 +154,9 @@ final class BatchWriter {
             """
         let row = "(" + Array(repeating: "?", count: Self.columns).joined(separator: ", ") + ")"
         txnStmt = RawStatement(try db.makeStatement(sql: insert + row + " ON CONFLICT(dedup_key) DO NOTHING"), db)
-        groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", ")
+        // Rows of this file: no file name of their own and this batch, written into the statement.
+        let ownRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, \(batch), ?, ?, ?)"
+        groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: ownRow, count: Self.rowsPerInsert).joined(separator: ", ")
                                                       + " ON CONFLICT(dedup_key) DO NOTHING"), db)
         maxRowID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM txn") ?? 0
         accounts = AccountIDs(db: db)
@@ -182,9 +184,11 @@ final class BatchWriter {
     private lazy var kindIDs: [Int32] = TransactionKind.allCases.map { names.id($0.rawValue) }
     private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
     private var postingsText: [UInt8] = []
-    /// Rows per multi-row insert, and the txn insert's parameters per row.
+    /// Rows per multi-row insert, and the txn insert's parameters per row (in the multi-row
+    /// insert, `source_file` and `batch_id` are written into the statement).
     static let rowsPerInsert = 32
     static let columns = 17
+    static let groupColumns = 15
     private let groupStmt: RawStatement
     /// The largest txn id so far: rows inserted next get larger ones.
     private var maxRowID: Int64
@@ -222,30 +226,33 @@ final class BatchWriter {
         var spans = [(start: Int, count: Int)](repeating: (0, 0), count: Self.rowsPerInsert)
         try b.text.withUnsafeBufferPointer { text in
             try batchNameText.withUnsafeBufferPointer { nameText in
-                func bindRow(_ st: RawStatement, _ base: Int32, _ e: TransactionBatch.Entry, _ postings: UnsafePointer<UInt8>, _ postingsCount: Int) {
-                    func bindText(_ i: Int32, _ r: TransactionBatch.TextRef) {
-                        if r.isNone { st.bindNull(base + i) }
-                        else if r.count == 0 { st.bind(base + i, "") }
-                        else { st.bindStatic(base + i, text.baseAddress! + Int(r.start), Int(r.count)) }
+                /// Binds one row's values; `grouped`: the multi-row insert's layout (see ``groupColumns``).
+                func bindRow(_ st: RawStatement, _ base: Int32, grouped: Bool, _ e: TransactionBatch.Entry, _ postings: UnsafePointer<UInt8>, _ postingsCount: Int) {
+                    // Columns 1-10 keep their place; after them the grouped layout skips source_file and batch_id.
+                    func at(_ column: Int32) -> Int32 { base + (!grouped || column <= 10 ? column : column <= 13 ? column - 1 : column - 2) }
+                    func bindText(_ column: Int32, _ r: TransactionBatch.TextRef) {
+                        if r.isNone { st.bindNull(at(column)) }
+                        else if r.count == 0 { st.bind(at(column), "") }
+                        else { st.bindStatic(at(column), text.baseAddress! + Int(r.start), Int(r.count)) }
                     }
-                    func bindName(_ i: Int32, _ n: Int32) {
-                        if n < 0 { st.bindNull(base + i); return }
+                    func bindName(_ column: Int32, _ n: Int32) {
+                        if n < 0 { st.bindNull(at(column)); return }
                         let s = batchNameSpans[Int(n)]
-                        if s.count == 0 { st.bind(base + i, "") } else { st.bindStatic(base + i, nameText.baseAddress! + s.start, s.count) }
+                        if s.count == 0 { st.bind(at(column), "") } else { st.bindStatic(at(column), nameText.baseAddress! + s.start, s.count) }
                     }
-                    st.bind(base + 1, Int64(e.day))
+                    st.bind(at(1), Int64(e.day))
                     bindText(2, e.timestamp); bindName(3, e.timeZone); bindName(4, e.payee); bindName(5, e.platform); bindName(6, e.client)
-                    if e.description.isNone { st.bind(base + 7, "") } else { bindText(7, e.description) }
-                    Self.kindText[e.kind.index].withUnsafeBufferPointer { st.bindStatic(base + 8, $0.baseAddress!, $0.count) }
+                    if e.description.isNone { st.bind(at(7), "") } else { bindText(7, e.description) }
+                    Self.kindText[e.kind.index].withUnsafeBufferPointer { st.bindStatic(at(8), $0.baseAddress!, $0.count) }
                     bindText(9, e.externalID); bindText(10, e.dedupKey)
-                    st.bind(base + 11, sourceFile)
-                    st.bind(base + 12, e.line < 0 ? nil : Int64(e.line)); st.bind(base + 13, e.record < 0 ? nil : Int64(e.record))
-                    st.bind(base + 14, batch)
-                    st.bindStatic(base + 15, postings, postingsCount)
-                    st.bind(base + 16, e.hasCost ? 1 : 0); st.bind(base + 17, e.isDerived ? 1 : 0)
+                    if !grouped { st.bind(at(11), sourceFile) }
+                    st.bind(at(12), e.line < 0 ? nil : Int64(e.line)); st.bind(at(13), e.record < 0 ? nil : Int64(e.record))
+                    if !grouped { st.bind(at(14), batch) }
+                    st.bindStatic(at(15), postings, postingsCount)
+                    st.bind(at(16), e.hasCost ? 1 : 0); st.bind(at(17), e.isDerived ? 1 : 0)
                 }
                 while i < count {
-                    let rows = count - i >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                    let rows = count - i >= Self.rowsPerInsert && sourceFile == nil ? Self.rowsPerInsert : 1
                     let st = rows == 1 ? txnStmt : groupStmt
                     postingsText.removeAll(keepingCapacity: true)
                     for k in 0..<rows {
@@ -255,12 +262,15 @@ final class BatchWriter {
                             batchAccountIDs[Int(l.account)] = try accounts.id(b.accounts[Int(l.account)])
                         }
                         let start = postingsText.count
-                        PostingsColumn.encode(legs, accountIDs: batchAccountIDs, currencies: batchCurrencyText, into: &postingsText)
+                        encodePostings(legs)
                         spans[k] = (start, postingsText.count - start)
                     }
                     let before = maxRowID
                     let changed = try postingsText.withUnsafeBufferPointer { p in
-                        for k in 0..<rows { bindRow(st, Int32(k * Self.columns), b.entries[i + k], p.baseAddress! + spans[k].start, spans[k].count) }
+                        for k in 0..<rows {
+                            bindRow(st, Int32(k * (rows == 1 ? Self.columns : Self.groupColumns)), grouped: rows > 1, b.entries[i + k],
+                                    p.baseAddress! + spans[k].start, spans[k].count)
+                        }
                         return try st.run()
                     }
                     if changed > 0 { maxRowID = st.lastInsertedRowID }
@@ -288,6 +298,47 @@ final class BatchWriter {
             totals[key, default: (0, 0)].amount += t.amount
             totals[key, default: (0, 0)].postings += t.postings
         }
+    }
+
+    /// `[account id,"CUR",` per account and currency index of the batches, in one buffer: most
+    /// legs then cost one copy and one number.
+    private var legPrefixes: [UInt8] = []
+    private var legPrefixSpans: [Int: (start: Int, count: Int)] = [:]
+    private var lastPrefix: (key: Int, start: Int, count: Int) = (-1, 0, 0)
+
+    /// Appends the `txn.postings` text of a batch's legs (see ``PostingsColumn``) to `postingsText`.
+    private func encodePostings(_ legs: ArraySlice<TransactionBatch.Leg>) {
+        postingsText.append(UInt8(ascii: "["))
+        var first = true
+        for l in legs {
+            if !first { postingsText.append(UInt8(ascii: ",")) }
+            first = false
+            let key = Int(l.account) << 20 | Int(l.currency)
+            var span = (start: 0, count: 0)
+            if lastPrefix.key == key { span = (lastPrefix.start, lastPrefix.count) }
+            else if let s = legPrefixSpans[key] { span = s }
+            else {
+                let start = legPrefixes.count
+                legPrefixes.append(UInt8(ascii: "["))
+                legPrefixes.append(contentsOf: String(batchAccountIDs[Int(l.account)]).utf8)
+                legPrefixes.append(contentsOf: ",\"".utf8)
+                legPrefixes.append(contentsOf: batchCurrencyText[Int(l.currency)])
+                legPrefixes.append(contentsOf: "\",".utf8)
+                span = (start, legPrefixes.count - start)
+                legPrefixSpans[key] = span
+            }
+            lastPrefix = (key, span.start, span.count)
+            legPrefixes.withUnsafeBufferPointer { postingsText.append(contentsOf: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
+            PostingsColumn.appendDecimal(l.amount, to: &postingsText)
+            if l.costCurrency >= 0 {
+                postingsText.append(contentsOf: ",\"".utf8)
+                postingsText.append(contentsOf: batchCurrencyText[Int(l.costCurrency)])
+                postingsText.append(contentsOf: "\",".utf8)
+                PostingsColumn.appendDecimal(l.cost, to: &postingsText)
+            }
+            postingsText.append(UInt8(ascii: "]"))
+        }
+        postingsText.append(UInt8(ascii: "]"))
     }
 
     private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: TransactionKind, platform: Int32, client: Int32) -> DailyKey {

@@ -65,8 +65,18 @@ enum PostingsColumn {
         out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: ","))
     }
 
-    private static func appendInt(_ v: Int64, to out: inout [UInt8]) {
-        out.append(contentsOf: String(v).utf8)
+    private static func appendInt(_ v: Int64, to out: inout [UInt8]) { appendDecimal(v, to: &out) }
+
+    /// Appends `v` in decimal (`-1234`), digit by digit without building a string.
+    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        if m < 10 { out.append(0x30 + UInt8(m)); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            while m > 0 { i -= 1; digits[i] = 0x30 + UInt8(m % 10); m /= 10 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+        }
     }
 
     enum DecodeError: Error { case malformed(String) }
