@@ -175,15 +175,13 @@ final class BatchWriter {
     /// Per index of the batches' tables (which only grow within a file): account ids (0 until
     /// first used, so ids are given in order of first use), names' ids for the day sums, and
     /// names' text for binding.
-    private var batchAccountIDs: [Int64] = []
     private var batchNameIDs: [Int32] = []
     private var batchNameText: [UInt8] = []
     private var batchNameSpans: [(start: Int, count: Int)] = []
     private var batchCurrencyIDs: [Int32] = []
-    private var batchCurrencyText: [[UInt8]] = []
     private lazy var kindIDs: [Int32] = TransactionKind.allCases.map { names.id($0.rawValue) }
     private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
-    private var postingsText: [UInt8] = []
+    private var encoder = PostingsEncoder()
     /// Rows per multi-row insert, and the txn insert's parameters per row (in the multi-row
     /// insert, `source_file` and `batch_id` are written into the statement).
     static let rowsPerInsert = 32
@@ -198,7 +196,8 @@ final class BatchWriter {
     /// Rows go in ``rowsPerInsert`` at a time through one multi-row `INSERT`: SQLite's cost per
     /// statement run is larger than its cost per row. When a run inserts fewer rows than it was
     /// given, the rows it inserted are read back by id (new rows get ids above the largest) to tell
-    /// which were already in the ledger.
+    /// which were already in the ledger. The per-row state lives in locals for the loop (a class's
+    /// stored properties are checked for exclusive access at run time on every use).
     func add(_ b: TransactionBatch) throws {
         for i in b.entries.indices {
             do { try b.validate(at: i) } catch {
@@ -217,15 +216,23 @@ final class BatchWriter {
         while batchCurrencyIDs.count < b.currencies.count {
             let c = b.currencies[batchCurrencyIDs.count].code
             batchCurrencyIDs.append(names.id(c))
-            batchCurrencyText.append(Array(c.utf8))
+            encoder.currencyText.append(Array(c.utf8))
         }
-        while batchAccountIDs.count < b.accounts.count { batchAccountIDs.append(0) }
+        while encoder.accountIDs.count < b.accounts.count { encoder.accountIDs.append(0) }
+        var enc = PostingsEncoder()
+        swap(&enc, &encoder)
+        defer { swap(&enc, &encoder) }
+        let nameSpans = batchNameSpans, nameText = batchNameText, batch = self.batch
+        let group = groupStmt, single = txnStmt
         let sourceFile = b.sourceFile == nil || b.sourceFile == fileName ? nil : b.sourceFile
         let count = b.entries.count
+        var added = 0, skipped = 0
+        var rowID = maxRowID
+        defer { new += added; dup += skipped; maxRowID = rowID }
         var i = 0
         var spans = [(start: Int, count: Int)](repeating: (0, 0), count: Self.rowsPerInsert)
         try b.text.withUnsafeBufferPointer { text in
-            try batchNameText.withUnsafeBufferPointer { nameText in
+            try nameText.withUnsafeBufferPointer { nameText in
                 /// Binds one row's values; `grouped`: the multi-row insert's layout (see ``groupColumns``).
                 func bindRow(_ st: RawStatement, _ base: Int32, grouped: Bool, _ e: TransactionBatch.Entry, _ postings: UnsafePointer<UInt8>, _ postingsCount: Int) {
                     // Columns 1-10 keep their place; after them the grouped layout skips source_file and batch_id.
@@ -237,7 +244,7 @@ final class BatchWriter {
                     }
                     func bindName(_ column: Int32, _ n: Int32) {
                         if n < 0 { st.bindNull(at(column)); return }
-                        let s = batchNameSpans[Int(n)]
+                        let s = nameSpans[Int(n)]
                         if s.count == 0 { st.bind(at(column), "") } else { st.bindStatic(at(column), nameText.baseAddress! + s.start, s.count) }
                     }
                     st.bind(at(1), Int64(e.day))
@@ -253,39 +260,39 @@ final class BatchWriter {
                 }
                 while i < count {
                     let rows = count - i >= Self.rowsPerInsert && sourceFile == nil ? Self.rowsPerInsert : 1
-                    let st = rows == 1 ? txnStmt : groupStmt
-                    postingsText.removeAll(keepingCapacity: true)
+                    let st = rows == 1 ? single : group
+                    enc.text.removeAll(keepingCapacity: true)
                     for k in 0..<rows {
                         let e = b.entries[i + k]
                         let legs = b.legs[Int(e.firstLeg)..<Int(e.firstLeg + e.legCount)]
-                        for l in legs where batchAccountIDs[Int(l.account)] == 0 {
-                            batchAccountIDs[Int(l.account)] = try accounts.id(b.accounts[Int(l.account)])
+                        for l in legs where enc.accountIDs[Int(l.account)] == 0 {
+                            enc.accountIDs[Int(l.account)] = try accounts.id(b.accounts[Int(l.account)])
                         }
-                        let start = postingsText.count
-                        encodePostings(legs)
-                        spans[k] = (start, postingsText.count - start)
+                        let start = enc.text.count
+                        enc.encode(legs)
+                        spans[k] = (start, enc.text.count - start)
                     }
-                    let before = maxRowID
-                    let changed = try postingsText.withUnsafeBufferPointer { p in
+                    let before = rowID
+                    let changed = try enc.text.withUnsafeBufferPointer { p in
                         for k in 0..<rows {
                             bindRow(st, Int32(k * (rows == 1 ? Self.columns : Self.groupColumns)), grouped: rows > 1, b.entries[i + k],
                                     p.baseAddress! + spans[k].start, spans[k].count)
                         }
                         return try st.run()
                     }
-                    if changed > 0 { maxRowID = st.lastInsertedRowID }
+                    if changed > 0 { rowID = st.lastInsertedRowID }
                     if changed == rows {
-                        new += rows
+                        added += rows
                     } else {
                         // Which rows went in: their keys are among the rows with larger ids (each key once).
                         var inserted = Set(try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE id > ? AND dedup_key IS NOT NULL", arguments: [before]))
                         for k in 0..<rows {
                             let e = b.entries[i + k]
-                            guard let key = b.string(e.dedupKey) else { new += 1; continue }
-                            if inserted.remove(key) != nil { new += 1; continue }
+                            guard let key = b.string(e.dedupKey) else { added += 1; continue }
+                            if inserted.remove(key) != nil { added += 1; continue }
                             // The batch's totals count every entry: take this one's out.
-                            subtractFromTotals(b, i + k)
-                            dup += 1
+                            subtractFromTotals(b, i + k, accountIDs: enc.accountIDs)
+                            skipped += 1
                             if !e.isDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
                         }
                     }
@@ -294,65 +301,24 @@ final class BatchWriter {
             }
         }
         for (k, t) in b.totals {
-            let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: k.kind, platform: k.platform, client: k.client)
+            let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: k.kind, platform: k.platform, client: k.client, accountIDs: enc.accountIDs)
             totals[key, default: (0, 0)].amount += t.amount
             totals[key, default: (0, 0)].postings += t.postings
         }
     }
 
-    /// `[account id,"CUR",` per account and currency index of the batches, in one buffer: most
-    /// legs then cost one copy and one number.
-    private var legPrefixes: [UInt8] = []
-    private var legPrefixSpans: [Int: (start: Int, count: Int)] = [:]
-    private var lastPrefix: (key: Int, start: Int, count: Int) = (-1, 0, 0)
-
-    /// Appends the `txn.postings` text of a batch's legs (see ``PostingsColumn``) to `postingsText`.
-    private func encodePostings(_ legs: ArraySlice<TransactionBatch.Leg>) {
-        postingsText.append(UInt8(ascii: "["))
-        var first = true
-        for l in legs {
-            if !first { postingsText.append(UInt8(ascii: ",")) }
-            first = false
-            let key = Int(l.account) << 20 | Int(l.currency)
-            var span = (start: 0, count: 0)
-            if lastPrefix.key == key { span = (lastPrefix.start, lastPrefix.count) }
-            else if let s = legPrefixSpans[key] { span = s }
-            else {
-                let start = legPrefixes.count
-                legPrefixes.append(UInt8(ascii: "["))
-                legPrefixes.append(contentsOf: String(batchAccountIDs[Int(l.account)]).utf8)
-                legPrefixes.append(contentsOf: ",\"".utf8)
-                legPrefixes.append(contentsOf: batchCurrencyText[Int(l.currency)])
-                legPrefixes.append(contentsOf: "\",".utf8)
-                span = (start, legPrefixes.count - start)
-                legPrefixSpans[key] = span
-            }
-            lastPrefix = (key, span.start, span.count)
-            legPrefixes.withUnsafeBufferPointer { postingsText.append(contentsOf: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
-            PostingsColumn.appendDecimal(l.amount, to: &postingsText)
-            if l.costCurrency >= 0 {
-                postingsText.append(contentsOf: ",\"".utf8)
-                postingsText.append(contentsOf: batchCurrencyText[Int(l.costCurrency)])
-                postingsText.append(contentsOf: "\",".utf8)
-                PostingsColumn.appendDecimal(l.cost, to: &postingsText)
-            }
-            postingsText.append(UInt8(ascii: "]"))
-        }
-        postingsText.append(UInt8(ascii: "]"))
-    }
-
-    private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: TransactionKind, platform: Int32, client: Int32) -> DailyKey {
+    private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: TransactionKind, platform: Int32, client: Int32, accountIDs: [Int64]) -> DailyKey {
         let empty = names.id("")
-        return DailyKey(day: day, account: Int32(batchAccountIDs[Int(account)]), currency: batchCurrencyIDs[Int(currency)],
+        return DailyKey(day: day, account: Int32(accountIDs[Int(account)]), currency: batchCurrencyIDs[Int(currency)],
                         kind: kindIDs[kind.index], platform: platform < 0 ? empty : batchNameIDs[Int(platform)],
                         client: client < 0 ? empty : batchNameIDs[Int(client)])
     }
 
-    private func subtractFromTotals(_ b: TransactionBatch, _ i: Int) {
+    private func subtractFromTotals(_ b: TransactionBatch, _ i: Int, accountIDs: [Int64]) {
         let e = b.entries[i]
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
             let l = b.legs[k]
-            let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client)
+            let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client, accountIDs: accountIDs)
             totals[key, default: (0, 0)].amount -= l.amount
             totals[key, default: (0, 0)].postings -= 1
         }

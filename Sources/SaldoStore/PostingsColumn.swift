@@ -150,3 +150,60 @@ enum PostingsColumn {
 }
 
 import Foundation
+
+/// Writes the `txn.postings` text of a batch's legs (see ``PostingsColumn``) into `text`, with
+/// each account's ledger id and each currency's code looked up by the batches' indices. The
+/// `[account id,"CUR",` that starts a leg is kept per account and currency, so that most legs
+/// cost one copy and one number.
+struct PostingsEncoder {
+    var text: [UInt8] = []
+    /// Ledger account id per batch account index (0: not yet created).
+    var accountIDs: [Int64] = []
+    /// Currency code bytes per batch currency index.
+    var currencyText: [[UInt8]] = []
+    private var prefixes: [UInt8] = []
+    /// Per `account * currencySlots + currency`: where the leg prefix lies in `prefixes` (count 0: not yet made).
+    private var prefixSpans: [(start: Int32, count: Int32)] = []
+    private static let currencySlots = 64
+
+    init() { text.reserveCapacity(8192) }
+
+    mutating func encode(_ legs: ArraySlice<TransactionBatch.Leg>) {
+        text.append(UInt8(ascii: "["))
+        var first = true
+        for l in legs {
+            if !first { text.append(UInt8(ascii: ",")) }
+            first = false
+            if Int(l.currency) < Self.currencySlots {
+                let slot = Int(l.account) * Self.currencySlots + Int(l.currency)
+                if slot >= prefixSpans.count { prefixSpans.append(contentsOf: repeatElement((start: Int32(0), count: Int32(0)), count: slot + 1 - prefixSpans.count)) }
+                if prefixSpans[slot].count == 0 {
+                    let start = prefixes.count
+                    appendPrefix(l, to: &prefixes)
+                    prefixSpans[slot] = (Int32(start), Int32(prefixes.count - start))
+                }
+                let span = prefixSpans[slot]
+                prefixes.withUnsafeBufferPointer { text.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.start + span.count)])) }
+            } else {
+                appendPrefix(l, to: &text)
+            }
+            PostingsColumn.appendDecimal(l.amount, to: &text)
+            if l.costCurrency >= 0 {
+                text.append(contentsOf: ",\"".utf8)
+                text.append(contentsOf: currencyText[Int(l.costCurrency)])
+                text.append(contentsOf: "\",".utf8)
+                PostingsColumn.appendDecimal(l.cost, to: &text)
+            }
+            text.append(UInt8(ascii: "]"))
+        }
+        text.append(UInt8(ascii: "]"))
+    }
+
+    private func appendPrefix(_ l: TransactionBatch.Leg, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        PostingsColumn.appendDecimal(accountIDs[Int(l.account)], to: &out)
+        out.append(contentsOf: ",\"".utf8)
+        out.append(contentsOf: currencyText[Int(l.currency)])
+        out.append(contentsOf: "\",".utf8)
+    }
+}
