@@ -53,3 +53,71 @@ import SaldoCore
         }
     }
 }
+
+/// A large file is scanned in two halves on two threads. Whatever the split, the rows, their line
+/// and record numbers, the evidence and every error must be what one pass gives.
+@Suite struct ParallelScanTests {
+    func read(_ data: Data, parallelScanBytes: Int) -> StatementReadResult {
+        var options = ImportOptions()
+        options.parallelScanBytes = parallelScanBytes
+        options.parallelRows = .max
+        return StatementImporter.read(data: data, fileName: "big.csv", options: options)
+    }
+
+    func same(_ data: Data, _ note: String) {
+        let one = read(data, parallelScanBytes: .max)
+        let two = read(data, parallelScanBytes: 1)
+        #expect(two.rowCount == one.rowCount, "\(note)")
+        #expect(two.transactions == one.transactions, "\(note)")
+        #expect(two.problems == one.problems, "\(note): \(two.problems.prefix(2)) vs \(one.problems.prefix(2))")
+        #expect(two.filtered == one.filtered, "\(note)")
+        #expect(two.balanceChecks == one.balanceChecks, "\(note)")
+    }
+
+    @Test func twoHalvesGiveWhatOnePassGives() {
+        // Errors in both halves: their line numbers must match.
+        same(ParallelMappingTests.awkwardFile(rows: 3_000), "awkward")
+        for rows in [1, 2, 3, 50] { same(Data(BenchmarkTests.paypalCSV(rows: rows, seed: UInt64(rows)).utf8), "rows: \(rows)") }
+    }
+
+    @Test func aQuotedFieldAcrossTheMiddle() {
+        // Names with line breaks inside quotes, one of them spanning the file's middle:
+        // the second half starts on a line that is not a record's first.
+        var lines = BenchmarkTests.paypalCSV(rows: 2_000, seed: 3).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for i in 1..<(lines.count - 1) where i % 2 == 1 {
+            var fields = lines[i].components(separatedBy: "\",\"")
+            guard fields.count > 3 else { continue }
+            fields[3] = "Client\nwith a\nbreak \(i)"
+            lines[i] = fields.joined(separator: "\",\"")
+        }
+        let text = lines.joined(separator: "\n")
+        #expect(text.contains("Client\nwith a\nbreak"))
+        same(Data(text.utf8), "multiline")
+        // Pad the start so that the middle moves through a multi-line field: both the joining
+        // and the reading-on branch are taken.
+        var joined = 0, readOn = 0
+        for pad in stride(from: 0, to: 1200, by: 40) {
+            let padded = String(repeating: "\n", count: pad) + text
+            let bytes = Array(padded.utf8)
+            var m = bytes.count / 2
+            while bytes[m] != 0x0A { m += 1 }
+            var t = CSVTokenizer(bytes: bytes, delimiter: 0x2C)
+            var rec = CSVRecord()
+            var starts: Set<Int> = []
+            while (try? t.next(into: &rec)) == true { starts.insert(t.position) }
+            if starts.contains(m + 1) { joined += 1 } else { readOn += 1 }
+            same(Data(padded.utf8), "pad \(pad)")
+        }
+        #expect(joined > 0 && readOn > 0, "joined \(joined), read on \(readOn)")
+    }
+
+    @Test func aSyntaxErrorInTheSecondHalfNamesItsLine() {
+        var lines = BenchmarkTests.paypalCSV(rows: 1_000, seed: 5).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[800] = lines[800].replacingOccurrences(of: "\",\"Completed", with: "\"x,\"Completed")
+        let data = Data(lines.joined(separator: "\n").utf8)
+        let one = read(data, parallelScanBytes: .max), two = read(data, parallelScanBytes: 1)
+        #expect(one.isFatal)
+        #expect(two.problems == one.problems, "\(two.problems) vs \(one.problems)")
+        #expect(one.problems.first?.location?.line == 801)
+    }
+}

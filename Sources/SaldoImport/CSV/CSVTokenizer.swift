@@ -53,6 +53,15 @@ public struct CSVTokenizer: Sendable {
         self.delimiter = delimiter
     }
 
+    /// A tokenizer that starts at byte `position` (the start of a line) and counts lines and
+    /// records from there, as if the text began at it (used to read the second half of a large
+    /// file on another thread; the caller shifts the numbers afterwards).
+    init(buffer bytes: ByteBuffer, delimiter: UInt8, startingAt position: Int) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        self.position = position
+    }
+
     public var isAtEnd: Bool { position >= bytes.count }
 
     /// Reads the next record into `record`; returns false at the end of the text.

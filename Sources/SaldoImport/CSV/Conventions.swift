@@ -121,6 +121,13 @@ struct DateEvidence {
     var dmy = 0, mdy = 0, iso = 0, named = 0, ambiguous = 0, unreadable = 0, dotted = 0, total = 0
     var firstDMY: String?, firstMDY: String?, firstAmbiguous: String?
 
+    /// Adds the evidence of the rows after these (their first examples count only where these have none).
+    mutating func merge(_ o: DateEvidence) {
+        dmy += o.dmy; mdy += o.mdy; iso += o.iso; named += o.named; ambiguous += o.ambiguous
+        unreadable += o.unreadable; dotted += o.dotted; total += o.total
+        firstDMY = firstDMY ?? o.firstDMY; firstMDY = firstMDY ?? o.firstMDY; firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
+    }
+
     mutating func add(_ parts: DateParts?, text: @autoclosure () -> String) {
         total += 1
         guard let d = parts else { unreadable += 1; return }
@@ -209,6 +216,12 @@ struct FastAmount {
 struct NumberEvidence {
     var point = 0, comma = 0, ambiguous = 0
     var firstPoint: String?, firstComma: String?, firstAmbiguous: String?
+
+    /// Adds the evidence of the rows after these (their first examples count only where these have none).
+    mutating func merge(_ o: NumberEvidence) {
+        point += o.point; comma += o.comma; ambiguous += o.ambiguous
+        firstPoint = firstPoint ?? o.firstPoint; firstComma = firstComma ?? o.firstComma; firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
+    }
 
     mutating func add(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         var lastDot = -1, lastComma = -1, dots = 0, commas = 0, digitsAfter = 0

@@ -111,16 +111,34 @@ struct CSVStatementReader {
         return t.isEmpty ? nil : t
     }
 
-    /// Pass 1: store the spans of used columns and gather convention evidence.
-    mutating func scan() throws(CSVSyntaxError) -> (NumberEvidence, DateEvidence) {
-        var t = tokenizer
-        var rec = CSVRecord()
+    /// What scanning a run of records found.
+    struct ScanPart {
+        var rows: [Row] = []
+        var spans: [Int32] = []
         var numbers = NumberEvidence()
         var dates = DateEvidence()
-        let amountSlots = CSVStatementReader.amountRoles.compactMap { slot($0) }
-        let dateSlot = slot(.date)
-        let nUsed = usedRoles.count
-        let colIndex = usedRoles.map { fit.columns[$0]! }
+        var dateParts: [(Int32, Int32, Int32, Bool)] = []
+    }
+
+    /// Files at least this large are scanned in two halves on two threads.
+    static let parallelScanBytes = 4 << 20
+
+    /// The second half's scan, handed between two threads that never touch it at once.
+    final class SecondScan: @unchecked Sendable {
+        let reader: CSVStatementReader
+        var part = ScanPart()
+        var error: CSVSyntaxError?
+        var tokenizer: CSVTokenizer
+        init(reader: CSVStatementReader, tokenizer: CSVTokenizer) { self.reader = reader; self.tokenizer = tokenizer }
+    }
+
+    /// Pass 1: store the spans of used columns and gather convention evidence.
+    ///
+    /// A large file is scanned in two halves on two threads: the second from the first line that
+    /// starts after the middle. When the first half's last record ends exactly there, the halves
+    /// join (the second's line and record numbers shifted); when it does not (the middle fell
+    /// inside a quoted field that spans lines), the first half reads on to the end alone.
+    mutating func scan() throws(CSVSyntaxError) -> (NumberEvidence, DateEvidence) {
         let bytes = tokenizer.bytes
         let total = max(1, bytes.count)
         // Reserve once from the size of the first records, so that large arrays are not
@@ -133,46 +151,103 @@ struct CSVStatementReader {
             while n < 200, try probe.next(into: &r2) { n += 1 }
             if n > 0 && probe.position > 0 { estimate = Int(Double(total) / (Double(probe.position) / Double(n)) * 1.05) + 16 }
         }
-        rows.reserveCapacity(estimate)
-        spans.reserveCapacity(estimate * usedRoles.count * 2)
-        while try t.next(into: &rec) {
+        var first = ScanPart()
+        first.rows.reserveCapacity(estimate)
+        first.spans.reserveCapacity(estimate * usedRoles.count * 2)
+        var t = tokenizer
+        var middle: Int?
+        if bytes.count >= options.parallelScanBytes {
+            middle = bytes.withUnsafeBufferPointer { p in
+                var m = bytes.count / 2
+                while m < p.count && p[m] != 0x0A { m += 1 }
+                return m + 1 < p.count ? m + 1 : nil
+            }
+        }
+        if let m = middle {
+            var other = self
+            other.progress = nil
+            let second = SecondScan(reader: other, tokenizer: CSVTokenizer(buffer: bytes, delimiter: tokenizer.delimiter, startingAt: m))
+            second.part.rows.reserveCapacity(estimate / 2 + 16)
+            second.part.spans.reserveCapacity((estimate / 2 + 16) * usedRoles.count * 2)
+            let done = DispatchGroup()
+            DispatchQueue.global().async(group: done) {
+                do throws(CSVSyntaxError) { try second.reader.scanRecords(&second.tokenizer, until: nil, relative: true, into: &second.part) } catch { second.error = error }
+            }
+            var failure: CSVSyntaxError?
+            do { try scanRecords(&t, until: m, relative: false, into: &first) } catch { failure = error }
+            done.wait()
+            if let f = failure { throw f }
+            if t.position == m && t.recordNumber >= fit.headerRecord {
+                let lineShift = Int32(t.line - 1), recordShift = Int32(t.recordNumber - fit.headerRecord)
+                if var e = second.error { e.line += Int(lineShift); throw e }
+                first.rows.append(contentsOf: second.part.rows.lazy.map { Row(line: $0.line + lineShift, record: $0.record + recordShift, multiline: $0.multiline) })
+                first.spans.append(contentsOf: second.part.spans)
+                first.numbers.merge(second.part.numbers)
+                first.dates.merge(second.part.dates)
+                first.dateParts.append(contentsOf: second.part.dateParts)
+                second.part = ScanPart()
+            } else {
+                try scanRecords(&t, until: nil, relative: false, into: &first)
+            }
+        } else {
+            try scanRecords(&t, until: nil, relative: false, into: &first)
+        }
+        rows = first.rows
+        spans = first.spans
+        datePartsSeen = first.dateParts
+        return (first.numbers, first.dates)
+    }
+
+    /// Scans records from `t` until its position reaches `until` (or the end). `relative`: `t`
+    /// started in the middle of the file, so record numbers count from there and every record
+    /// is a data record (the caller shifts the numbers).
+    func scanRecords(_ t: inout CSVTokenizer, until: Int?, relative: Bool, into part: inout ScanPart) throws(CSVSyntaxError) {
+        var rec = CSVRecord()
+        let amountSlots = CSVStatementReader.amountRoles.compactMap { slot($0) }
+        let dateSlot = slot(.date)
+        let nUsed = usedRoles.count
+        let colIndex = usedRoles.map { fit.columns[$0]! }
+        let bytes = tokenizer.bytes
+        let total = max(1, bytes.count)
+        let stop = until ?? Int.max
+        let header = relative ? 0 : fit.headerRecord
+        while t.position < stop, try t.next(into: &rec) {
             if let p = progress, rec.number & 0xFFFF == 0 { p(0.4 * Double(t.position) / Double(total)) }
-            if rec.number <= fit.headerRecord { continue }
+            if rec.number <= header { continue }
             if rec.fields.allSatisfy({ $0.isEmpty }) { continue }
             if rec.fields.count == 1 && !profile.columns.isEmpty && fit.columns.count > 1 { continue }
-            rows.append(Row(line: Int32(rec.line), record: Int32(rec.number - fit.headerRecord), multiline: rec.fields.last.map { $0.line != rec.line } ?? false))
+            part.rows.append(Row(line: Int32(rec.line), record: Int32(rec.number - header), multiline: rec.fields.last.map { $0.line != rec.line } ?? false))
             for s in 0..<nUsed {
                 let ci = colIndex[s]
                 if ci < rec.fields.count {
                     let f = rec.fields[ci]
-                    spans.append(Int32(f.start))
-                    spans.append(f.escapedQuotes ? Int32(-f.end - 1) : Int32(f.end))
+                    part.spans.append(Int32(f.start))
+                    part.spans.append(f.escapedQuotes ? Int32(-f.end - 1) : Int32(f.end))
                 } else {
-                    spans.append(-1); spans.append(-1)
+                    part.spans.append(-1); part.spans.append(-1)
                 }
             }
-            let base = spans.count - nUsed * 2
+            let base = part.spans.count - nUsed * 2
             bytes.withUnsafeBufferPointer { p in
                 for s in amountSlots {
-                    let a = Int(spans[base + s * 2]), b = Int(spans[base + s * 2 + 1])
-                    if a >= 0 { numbers.add(p, a, b < 0 ? -b - 1 : b) }
+                    let a = Int(part.spans[base + s * 2]), b = Int(part.spans[base + s * 2 + 1])
+                    if a >= 0 { part.numbers.add(p, a, b < 0 ? -b - 1 : b) }
                 }
                 if let ds = dateSlot {
-                    let a = Int(spans[base + ds * 2]), b = Int(spans[base + ds * 2 + 1])
+                    let a = Int(part.spans[base + ds * 2]), b = Int(part.spans[base + ds * 2 + 1])
                     if a >= 0 {
                         let e = b < 0 ? -b - 1 : b
                         if e > a {
                             let parts = DateText.split(p, a, e)
-                            dates.add(parts, text: String(decoding: UnsafeBufferPointer(rebasing: p[a..<e]), as: UTF8.self))
+                            part.dates.add(parts, text: String(decoding: UnsafeBufferPointer(rebasing: p[a..<e]), as: UTF8.self))
                             if let d = parts, d.monthNameAt == 0, d.firstLen != 4 {
-                                datePartsSeen.append((Int32(d.first), Int32(d.second), Int32(d.third), d.thirdLen <= 2))
+                                part.dateParts.append((Int32(d.first), Int32(d.second), Int32(d.third), d.thirdLen <= 2))
                             }
                         }
                     }
                 }
             }
         }
-        return (numbers, dates)
     }
 
     /// Decides the decimal mark, or explains why it cannot.

@@ -10,6 +10,8 @@ public struct ImportOptions: Sendable, Equatable {
     public var profile: String?
     /// Files with at least this many rows have them mapped on two threads (tests lower or raise it).
     var parallelRows = CSVStatementReader.parallelRows
+    /// Files of at least this many bytes are scanned on two threads (tests lower or raise it).
+    var parallelScanBytes = CSVStatementReader.parallelScanBytes
 
     public init(dateFormat: String? = nil, decimalMark: String? = nil, profile: String? = nil) {
         self.dateFormat = dateFormat; self.decimalMark = decimalMark; self.profile = profile
