@@ -24,11 +24,15 @@ public func randomTransactions(seed: Int, count: Int, balanced: Bool = true) -> 
     return (0..<count).map { _ in
         let c = currencies.randomElement(using: &g)!
         var postings: [Posting] = []
-        if Bool.random(using: &g) && balanced {
-            let other = currencies.filter { $0 != c }.randomElement(using: &g)!
+        if Bool.random(using: &g) {
+            // A conversion; unbalanced ones get a received amount off by a little, or a cost in
+            // the leg's own currency, now and then.
+            let same = !balanced && Int.random(in: 0..<4, using: &g) == 0
+            let other = same ? c : currencies.filter { $0 != c }.randomElement(using: &g)!
             let a = Int64.random(in: 1...1_000_000, using: &g), b = Int64.random(in: 1...1_000_000, using: &g)
+            let off: Int64 = balanced ? 0 : Int64.random(in: -2...2, using: &g)
             postings = [Posting(accounts[0], Money(minorUnits: -a, currency: c), cost: Money(minorUnits: b, currency: other)),
-                        Posting(accounts[0], Money(minorUnits: b, currency: other))]
+                        Posting(accounts[0], Money(minorUnits: b + off, currency: other))]
         } else {
             let n = Int.random(in: 2...4, using: &g)
             var sum: Int64 = 0

@@ -131,26 +131,49 @@ public struct TransactionBatch: Sendable {
 
     public var transactions: [Transaction] { entries.indices.map(transaction(at:)) }
 
-    /// Checks that entry `i` balances, as ``Transaction/validate()`` does: one currency without
-    /// costs is summed here; anything else is checked on the ``Transaction``.
+    /// Checks that entry `i` balances, as ``Transaction/validate()`` does: the sums per currency
+    /// (a conversion leg counting at its cost) are taken here; anything unusual (an unbalanced
+    /// entry, many currencies, sums near Int64's limits) is decided on the ``Transaction``, which
+    /// also words the error.
     public func validate(at i: Int) throws(LedgerError) {
         let e = entries[i]
-        if e.legCount >= 2 && !e.hasCost {
-            let first = legs[Int(e.firstLeg)].currency
-            var sum: Int64 = 0
-            var simple = true
-            for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) {
-                let l = legs[k]
-                let (v, o) = sum.addingReportingOverflow(l.amount)
-                if l.currency != first || o { simple = false; break }
-                sum = v
-            }
-            if simple && sum == 0 { return }
-        }
+        if e.legCount >= 2 && quickBalance(e) { return }
         try transaction(at: i).validate()
     }
-}
 
+    private func quickBalance(_ e: Entry) -> Bool {
+        // Up to four currencies, summed in place.
+        var currency: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+        var sum: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+        var used = 0
+        for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) {
+            let l = legs[k]
+            var c = l.currency, v = l.amount
+            if l.costCurrency >= 0 {
+                if l.costCurrency == l.currency { return false }
+                c = l.costCurrency
+                v = (l.amount < 0) == (l.cost < 0) || l.cost == 0 ? l.cost : -l.cost
+            }
+            let slot: Int
+            if c == currency.0 { slot = 0 } else if used > 1 && c == currency.1 { slot = 1 }
+            else if used > 2 && c == currency.2 { slot = 2 } else if used > 3 && c == currency.3 { slot = 3 }
+            else if used == 0 { currency.0 = c; slot = 0; used = 1 }
+            else if used == 1 { currency.1 = c; slot = 1; used = 2 }
+            else if used == 2 { currency.2 = c; slot = 2; used = 3 }
+            else if used == 3 { currency.3 = c; slot = 3; used = 4 }
+            else { return false }
+            let o: Bool
+            switch slot {
+            case 0: (sum.0, o) = sum.0.addingReportingOverflow(v)
+            case 1: (sum.1, o) = sum.1.addingReportingOverflow(v)
+            case 2: (sum.2, o) = sum.2.addingReportingOverflow(v)
+            default: (sum.3, o) = sum.3.addingReportingOverflow(v)
+            }
+            if o { return false }
+        }
+        return sum == (0, 0, 0, 0)
+    }
+}
 
 /// Builds ``TransactionBatch``es for one file: keeps the name tables (which every batch of the
 /// file shares) and the batch being filled.

@@ -25,6 +25,8 @@ struct Booker {
     let ids: FixedAccounts
     var lastCurrency: (code: CurrencyCode, index: Int32)?
     var lastTimeZone: (name: String, index: Int32)?
+    /// The batch name index of the institution (the platform of its conversions), once used.
+    var institutionName: Int32 = -1
     static let knownPlatformsLower = knownPlatforms.map { $0.lowercased() }
 
     init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink) {
@@ -127,8 +129,10 @@ struct Booker {
             }
             let p = partner[i]
             if p >= 0 && position[p] < position[i] { continue }   // booked with its partner
-            if ms[i].cls == .conversion {
-                bookConversion(ms[i], partner: p >= 0 ? ms[p] : nil, counter: &counter)
+            if ms[i].cls == .conversion && p >= 0 {
+                bookConversionPair(ms[i], ms[p], counter: &counter)
+            } else if ms[i].cls == .conversion {
+                bookConversion(ms[i], partner: nil, counter: &counter)
             } else {
                 bookOrdinary(ms[i], counter: &counter)
             }
@@ -145,6 +149,56 @@ struct Booker {
     static func occurrence(_ key: String, _ counter: inout OccurrenceCounter) -> Int {
         var k = key
         return k.withUTF8 { counter.bump($0) }
+    }
+
+    /// A conversion told in two rows, straight into the batch: the same transaction as
+    /// ``conversion(_:_:)`` gives, keyed as ``bookConversion(_:partner:counter:)`` keys it.
+    mutating func bookConversionPair(_ m: borrowing Movement, _ other: borrowing Movement, counter: inout OccurrenceCounter) {
+        let mIsFrom = m.net < 0
+        let fromCur = mIsFrom ? m.currency : other.currency, toCur = mIsFrom ? other.currency : m.currency
+        let fromGross = mIsFrom ? m.gross : other.gross, toGross = mIsFrom ? other.gross : m.gross
+        let fromFee = mIsFrom ? m.fee : other.fee, toFee = mIsFrom ? other.fee : m.fee
+        let from = currencyIndex(fromCur), to = currencyIndex(toCur)
+        let firstLeg = batch.legCount
+        batch.addLeg(account: ids.assets, currency: from, amount: fromGross, costCurrency: to, cost: abs(toGross))
+        batch.addLeg(account: ids.assets, currency: to, amount: toGross)
+        if fromFee != 0 { batch.addLeg(account: ids.assets, currency: from, amount: fromFee); batch.addLeg(account: ids.fees, currency: from, amount: -fromFee) }
+        if toFee != 0 { batch.addLeg(account: ids.assets, currency: to, amount: toFee); batch.addLeg(account: ids.fees, currency: to, amount: -toFee) }
+        let timestamp = batch.text(m.timestamp)
+        let start = batch.textEnd
+        batch.appendText("Conversion "); batch.appendText(fromCur.code); batch.appendText(" → "); batch.appendText(toCur.code)
+        let description = batch.textSince(start)
+        let externalID = batch.text(mIsFrom ? (m.id ?? other.id) : (other.id ?? m.id))
+        var key: TransactionBatch.TextRef
+        var fingerprint = false
+        let keyStart = batch.textEnd
+        if let a = m.id, let b = other.id, profile.uniqueIDs {
+            batch.appendText(inst); batch.appendText(":conversion:")
+            batch.appendText(min(a, b)); batch.appendText("+"); batch.appendText(max(a, b))
+        } else if let id = m.id, id == other.id {
+            batch.appendText(inst); batch.appendText(":conversion:"); batch.appendText(id)
+        } else {
+            let legs = ["\(m.money.decimalString) \(m.currency.code)", "\(other.money.decimalString) \(other.currency.code)"].sorted().joined(separator: "+")
+            batch.appendText("\(inst):fp:\(m.day)|conversion|\(legs)")
+            fingerprint = true
+        }
+        key = batch.textSince(keyStart)
+        let n = batch.withText(key) { counter.bump($0) }
+        if fingerprint || n > 1 {
+            batch.appendText(UInt8(ascii: "#")); batch.appendText(String(n))
+            key = batch.textSince(keyStart)
+        }
+        if institutionName < 0 { institutionName = batch.name(profile.institution) }
+        batch.addEntry(TransactionBatch.Entry(
+            day: Int32(min(m.day, other.day).ordinal), kind: .conversion, isDerived: false, hasCost: true, line: Int32(m.line), record: Int32(m.index + 1),
+            timestamp: timestamp, description: description, externalID: externalID, dedupKey: key,
+            timeZone: timeZoneIndex(m.timeZone), payee: -1, platform: institutionName, client: -1,
+            firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
+        do { try batch.validateLast() } catch {
+            batch.removeLast()
+            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: m.line, record: m.index + 1),
+                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
+        }
     }
 
     /// A conversion (two legs, or one row that tells both sides) and the fee booked apart from it.
