@@ -159,6 +159,7 @@ final class BatchWriter {
         groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: ownRow, count: Self.rowsPerInsert).joined(separator: ", ")
                                                       + " ON CONFLICT(dedup_key) DO NOTHING"), db)
         maxRowID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM txn") ?? 0
+        mayHoldDerived = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn WHERE derived = 1)") ?? true
         accounts = AccountIDs(db: db)
     }
 
@@ -190,6 +191,10 @@ final class BatchWriter {
     private let groupStmt: RawStatement
     /// The largest txn id so far: rows inserted next get larger ones.
     private var maxRowID: Int64
+    /// Whether the ledger may hold a derived transaction (see ``Transaction/isDerived``): only then
+    /// is a duplicate looked up to see whether it replaces one. Re-importing a large statement
+    /// into a ledger without any (most) then costs no query per row.
+    private var mayHoldDerived: Bool
 
     /// Adds every entry of a batch (validated first), skipping those whose dedup key is already in the ledger.
     ///
@@ -281,6 +286,8 @@ final class BatchWriter {
                         return try st.run()
                     }
                     if changed > 0 { rowID = st.lastInsertedRowID }
+                    // A derived row just written may be replaced by a later row of this import.
+                    if changed > 0 && !mayHoldDerived { for k in 0..<rows where b.entries[i + k].isDerived { mayHoldDerived = true; break } }
                     if changed == rows {
                         added += rows
                     } else {
@@ -293,7 +300,7 @@ final class BatchWriter {
                             // The batch's totals count every entry: take this one's out.
                             subtractFromTotals(b, i + k, accountIDs: enc.accountIDs)
                             skipped += 1
-                            if !e.isDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
+                            if !e.isDerived && mayHoldDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
                         }
                     }
                     i += rows
@@ -342,11 +349,12 @@ final class BatchWriter {
         txnStmt.bind(14, batch); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
         let changed = try row.withBound(Self.textParameters, to: txnStmt) { try txnStmt.run() }
         guard changed == 1 else {
-            if !t.isDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
+            if !t.isDerived && mayHoldDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
             return nil
         }
         let id = txnStmt.lastInsertedRowID
         maxRowID = id
+        if t.isDerived { mayHoldDerived = true }
         addToTotals(t, accountIDs: postingAccounts, sign: 1)
         return id
     }
@@ -354,7 +362,8 @@ final class BatchWriter {
     /// A transaction already in the ledger under this key, booked from derived amounts, gives way
     /// to the same transaction as stated by its source (same key, exact amounts).
     private func replaceDerived(key: String, with t: Transaction) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, day, kind, platform, client, postings FROM txn WHERE dedup_key = ? AND derived = 1", arguments: [key]) else { return }
+        let find = try db.cachedStatement(sql: "SELECT id, day, kind, platform, client, postings FROM txn WHERE dedup_key = ? AND derived = 1")
+        guard let row = try Row.fetchOne(find, arguments: [key]) else { return }
         var interner = try Interner(db: db)
         let old = Transaction(date: Day(ordinal: row[1]), description: "", kind: TransactionKind(rawValue: row[2]) ?? .other,
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])

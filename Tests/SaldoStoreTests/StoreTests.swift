@@ -176,3 +176,50 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         }
     }
 }
+
+/// A derived transaction (amounts computed from a rate) gives way to the same transaction as
+/// stated by its source, whether the stated one comes in the same import or a later one, and
+/// whichever way the import is written (one by one, or in batches). Pinned because duplicates are
+/// only looked up for replacement while the ledger may hold a derived row.
+@Suite struct DerivedReplacementTests {
+    static func conversion(_ received: Int64, derived: Bool) -> Transaction {
+        var t = Transaction(date: Day(iso: "2026-02-03")!, description: "Conversion EUR → USD", kind: .conversion, postings: [
+            Posting(try! Account("assets:wise"), Money(minorUnits: -10000, currency: .EUR), cost: Money(minorUnits: received, currency: .USD)),
+            Posting(try! Account("assets:wise"), Money(minorUnits: received, currency: .USD)),
+        ], platform: "Wise", externalID: "CONV-1", dedupKey: "wise:CONV-1:conversion", source: SourceLocation(file: "w.csv", line: 2))
+        t.isDerived = derived
+        return t
+    }
+
+    static func stored(_ store: LedgerStore) throws -> [String] {
+        try store.rowTexts("SELECT derived, postings FROM txn ORDER BY id") + store.rowTexts("SELECT currency, amount, postings FROM daily_total WHERE amount != 0 ORDER BY currency")
+    }
+
+    @Test func theStatedTransactionReplacesTheDerivedOne() throws {
+        let derived = Self.conversion(10_871, derived: true), stated = Self.conversion(10_873, derived: false)
+        var results: [[String]] = []
+        for batches in [false, true] {
+            for sameImport in [true, false] {
+                let store = try LedgerStore()
+                let imports = sameImport ? [[derived, stated]] : [[derived], [stated]]
+                for (n, ts) in imports.enumerated() {
+                    if batches {
+                        _ = try store.recordStream(fileName: "w\(n).csv", sha256: "\(n)", format: "t") { sink in
+                            var b = TransactionBatchBuilder(sourceFile: "w.csv")
+                            for t in ts { b.append(t) }
+                            try sink.add(b.take())
+                            return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+                        }
+                    } else {
+                        _ = try store.record(ImportRecord(fileName: "w\(n).csv", sha256: "\(n)", format: "t", transactions: ts))
+                    }
+                }
+                let rows = try Self.stored(store)
+                #expect(rows.first?.contains("derived:0") == true, "batches \(batches), same import \(sameImport): \(rows)")
+                #expect(rows.contains { $0.contains("10873") } && !rows.contains { $0.contains("10871") }, "\(rows)")
+                results.append(rows)
+            }
+        }
+        #expect(Set(results.map { $0.description }).count == 1, "\(results)")
+    }
+}
