@@ -44,16 +44,15 @@ struct FileImporter {
         }
         let options = self.options, userProfiles = self.userProfiles, reportProgress = progress
         let handoff = Handoff<TransactionBatch>(chunkSize: 1, maxChunks: 8)
-        let T0 = DispatchTime.now().uptimeNanoseconds
-        @Sendable func trace(_ s: String) { if ProcessInfo.processInfo.environment["SALDO_TRACE"] != nil { FileHandle.standardError.write("\(Double(DispatchTime.now().uptimeNanoseconds - T0) / 1e9) \(s)\n".data(using: .utf8)!) } }
+        let timeline = Timeline()
         let reader = BackgroundWork { () -> (StatementReadResult, Double) in
             // Named so that profilers tell the reader from the ledger writer.
             Thread.current.name = "saldo-reader"
             let cpu0 = threadCPUSeconds()
             let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles,
-                                           progress: reportProgress, handedOver: { handoff.finish(); trace("booked") }) { t in handoff.send(t) }
+                                           progress: reportProgress, handedOver: { handoff.finish(); timeline.mark("booked") }) { t in handoff.send(t) }
             handoff.finish()
-            trace("reader finished")
+            timeline.mark("reader done")
             return (r, threadCPUSeconds() - cpu0)
         }
         // Whatever happens below, the reader is stopped and waited for before returning.
@@ -65,11 +64,11 @@ struct FileImporter {
             let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { sink in
                 var first = true
                 while let chunk = handoff.receive() {
-                    if first { trace("first batch"); first = false }
+                    if first { timeline.mark("first batch"); first = false }
                     for batch in chunk { try sink.add(batch) }
                 }
                 try sink.noMoreBatches()
-                trace("last batch written")
+                timeline.mark("written")
                 let (r, readerCPU) = reader.wait()
                 readerDone = true
                 result = r
@@ -77,7 +76,7 @@ struct FileImporter {
                 return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
                                              filteredCount: r.filtered.count, problemCount: r.problems.count)
             }
-            trace("committed")
+            timeline.mark("committed")
             if let o = outcome {
                 summary.new = o.newTransactions
                 summary.duplicates = o.duplicateTransactions
@@ -92,8 +91,8 @@ struct FileImporter {
                 readerDone = true
             }
         }
-        trace("summary")
         summary.pipelineWaits = waits
+        summary.timeline = timeline.marks
         if let r = result {
             summary.profile = r.profile
             summary.format = r.profile
@@ -183,6 +182,8 @@ struct FileImportSummary {
     var balanceChecks = 0
     /// Where a statement import's time went (for `saldo bench import`).
     var pipelineWaits: PipelineTimes = (0, 0, 0, 0)
+    /// Seconds from the start of the pipeline to each of its steps.
+    var timeline: [(step: String, seconds: Double)] = []
     var brokenBalances = 0
     var failed = false
 
@@ -260,6 +261,20 @@ struct FileImportSummary {
 /// Seconds the ledger writer waited for rows and the reader for the writer, and the CPU time of
 /// each thread (the writer's excludes the final commit).
 typealias PipelineTimes = (writerWaited: Double, readerWaited: Double, readerCPU: Double, writerCPU: Double)
+
+/// When each step of an import pipeline happened, marked from either thread.
+final class Timeline: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var list: [(step: String, seconds: Double)] = []
+
+    func mark(_ step: String) {
+        let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        lock.lock(); list.append((step, t)); lock.unlock()
+    }
+
+    var marks: [(step: String, seconds: Double)] { lock.lock(); defer { lock.unlock() }; return list }
+}
 
 /// CPU time of the calling thread.
 func threadCPUSeconds() -> Double {

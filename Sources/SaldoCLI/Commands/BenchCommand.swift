@@ -178,5 +178,6 @@ struct BenchImport: ParsableCommand {
         let w = summary.pipelineWaits
         console.out(String(format: "  reading and booking thread: %.2f s CPU, waited %.2f s for the writer", w.readerCPU, w.readerWaited))
         console.out(String(format: "  ledger writing thread:      %.2f s CPU, waited %.2f s for rows (reading before the first row is booked included)", w.writerCPU, w.writerWaited))
+        console.out("  timeline: " + summary.timeline.map { $0.step + String(format: " %.2f s", $0.seconds) }.joined(separator: ", "))
     }
 }
