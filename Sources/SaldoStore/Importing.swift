@@ -204,7 +204,8 @@ final class BatchWriter {
     /// which were already in the ledger. The per-row state lives in locals for the loop (a class's
     /// stored properties are checked for exclusive access at run time on every use).
     func add(_ b: TransactionBatch) throws {
-        for i in b.entries.indices {
+        // Entries the builder checked when they were added need no second look.
+        for i in b.checkedCount..<b.entries.count {
             do { try b.validate(at: i) } catch {
                 let e = b.entries[i]
                 let at = b.sourceFile.map { "\(SourceLocation(file: $0, line: e.line < 0 ? nil : Int(e.line), record: e.record < 0 ? nil : Int(e.record))): " } ?? ""

@@ -55,3 +55,19 @@ import SaldoTestSupport
         for (i, k) in TransactionKind.allCases.enumerated() { #expect(k.index == i, "\(k)") }
     }
 }
+
+@Suite struct CheckedEntriesTests {
+    /// Only entries checked as they were added count as checked, from the first one on.
+    @Test func checkedCountFollowsValidation() throws {
+        let ts = randomTransactions(seed: 11, count: 3)
+        var b = TransactionBatchBuilder(sourceFile: nil)
+        b.append(ts[0]); try b.validateLast()
+        b.append(ts[1]); try b.validateLast()
+        #expect(b.take().checkedCount == 2)
+        b.append(ts[0])                       // not checked
+        b.append(ts[1]); try b.validateLast() // checked, but after an unchecked one
+        #expect(b.take().checkedCount == 0)
+        b.append(ts[0]); try b.validateLast(); b.append(ts[1]); try b.validateLast(); b.removeLast()
+        #expect(b.take().checkedCount == 1)
+    }
+}

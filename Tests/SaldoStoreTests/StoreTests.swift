@@ -223,3 +223,23 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         #expect(Set(results.map { $0.description }).count == 1, "\(results)")
     }
 }
+
+@Suite struct UncheckedBatchTests {
+    /// An entry that was not checked when it was added is checked by the ledger writer.
+    @Test func theWriterRefusesAnUnbalancedEntry() throws {
+        var t = payment("2026-01-02", 1000, id: "U1")
+        t.postings[0].amount = Money(minorUnits: 999, currency: .USD)
+        let store = try LedgerStore()
+        var b = TransactionBatchBuilder(sourceFile: "u.csv")
+        b.append(t)
+        let batch = b.take()
+        #expect(batch.checkedCount == 0)
+        #expect(throws: StoreError.self) {
+            _ = try store.recordStream(fileName: "u.csv", sha256: "u", format: "t") { sink in
+                try sink.add(batch)
+                return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+            }
+        }
+        #expect(try store.transactionCount() == 0)
+    }
+}

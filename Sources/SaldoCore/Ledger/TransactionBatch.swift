@@ -86,15 +86,21 @@ public struct TransactionBatch: Sendable {
         public var postings: Int
     }
 
-    public var entries: [Entry] = []
-    public var legs: [Leg] = []
-    public var totals: [TotalKey: Total] = [:]
-    public var text: [UInt8] = []
-    public var names: [String] = []
-    public var accounts: [Account] = []
-    public var currencies: [CurrencyCode] = []
+    // Only SaldoCore (the builder) changes a batch, so that `checkedCount` stays true.
+    public internal(set) var entries: [Entry] = []
+    @usableFromInline var _legs: [Leg] = []
+    @inlinable public var legs: [Leg] { _legs }
+    public internal(set) var totals: [TotalKey: Total] = [:]
+    @usableFromInline var _text: [UInt8] = []
+    @inlinable public var text: [UInt8] { _text }
+    public internal(set) var names: [String] = []
+    public internal(set) var accounts: [Account] = []
+    public internal(set) var currencies: [CurrencyCode] = []
     /// The file every entry came from (a ``Transaction``'s `source.file`), nil when entries name none.
-    public var sourceFile: String?
+    public internal(set) var sourceFile: String?
+    /// How many entries, from the first, were checked to balance when they were added (the ledger
+    /// writer checks only the rest).
+    public internal(set) var checkedCount = 0
 
     public init() {}
 
@@ -216,33 +222,33 @@ public struct TransactionBatchBuilder: Sendable {
     /// Appends text to the batch's buffer.
     @inlinable public mutating func text(_ s: String?) -> TransactionBatch.TextRef {
         guard let s else { return .none }
-        let start = batch.text.count
-        batch.text.append(contentsOf: s.utf8)
-        return TransactionBatch.TextRef(start: Int32(start), count: Int32(batch.text.count - start))
+        let start = batch._text.count
+        batch._text.append(contentsOf: s.utf8)
+        return TransactionBatch.TextRef(start: Int32(start), count: Int32(batch._text.count - start))
     }
 
     /// Appends raw bytes to the batch's buffer.
     @inlinable public mutating func text(bytes: UnsafeBufferPointer<UInt8>) -> TransactionBatch.TextRef {
-        let start = batch.text.count
-        batch.text.append(contentsOf: bytes)
+        let start = batch._text.count
+        batch._text.append(contentsOf: bytes)
         return TransactionBatch.TextRef(start: Int32(start), count: Int32(bytes.count))
     }
 
     /// Appends bytes to the buffer and returns where they start, for a text assembled in pieces
     /// (finish it with ``textSince(_:)``).
-    @inlinable public var textEnd: Int { batch.text.count }
-    @inlinable public mutating func appendText(_ s: String) { batch.text.append(contentsOf: s.utf8) }
-    @inlinable public mutating func appendText(_ b: UInt8) { batch.text.append(b) }
+    @inlinable public var textEnd: Int { batch._text.count }
+    @inlinable public mutating func appendText(_ s: String) { batch._text.append(contentsOf: s.utf8) }
+    @inlinable public mutating func appendText(_ b: UInt8) { batch._text.append(b) }
     @inlinable public func textSince(_ start: Int) -> TransactionBatch.TextRef {
-        TransactionBatch.TextRef(start: Int32(start), count: Int32(batch.text.count - start))
+        TransactionBatch.TextRef(start: Int32(start), count: Int32(batch._text.count - start))
     }
     /// The buffer's bytes in `r`, for hashing a key just written.
     @inlinable public func withText<R>(_ r: TransactionBatch.TextRef, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        batch.text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)])) }
+        batch._text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)])) }
     }
 
     @inlinable public mutating func addLeg(account: Int32, currency: Int32, amount: Int64, costCurrency: Int32 = -1, cost: Int64 = 0) {
-        batch.legs.append(TransactionBatch.Leg(account: account, currency: currency, amount: amount, costCurrency: costCurrency, cost: cost))
+        batch._legs.append(TransactionBatch.Leg(account: account, currency: currency, amount: amount, costCurrency: costCurrency, cost: cost))
     }
 
     /// Appends an entry whose legs were just added with ``addLeg(account:currency:amount:costCurrency:cost:)``
@@ -262,10 +268,14 @@ public struct TransactionBatchBuilder: Sendable {
         }
     }
 
-    @inlinable public var legCount: Int32 { Int32(batch.legs.count) }
+    @inlinable public var legCount: Int32 { Int32(batch._legs.count) }
 
-    /// Checks that the entry just added balances (see ``TransactionBatch/validate(at:)``).
-    public func validateLast() throws(LedgerError) { try batch.validate(at: batch.entries.count - 1) }
+    /// Checks that the entry just added balances (see ``TransactionBatch/validate(at:)``), and
+    /// counts it as checked.
+    public mutating func validateLast() throws(LedgerError) {
+        try batch.validate(at: batch.entries.count - 1)
+        if batch.checkedCount == batch.entries.count - 1 { batch.checkedCount += 1 }
+    }
 
     /// Appends a transaction given whole (the rare rows: conversions, bank records).
     public mutating func append(_ t: Transaction) {
@@ -293,20 +303,21 @@ public struct TransactionBatchBuilder: Sendable {
     /// Drops the last entry and its legs and text (one that did not balance).
     public mutating func removeLast() {
         guard let e = batch.entries.popLast() else { return }
+        batch.checkedCount = min(batch.checkedCount, batch.entries.count)
         addToTotals(e, sign: -1)
-        batch.legs.removeLast(batch.legs.count - Int(e.firstLeg))
+        batch._legs.removeLast(batch._legs.count - Int(e.firstLeg))
         let starts = [e.timestamp, e.description, e.externalID, e.dedupKey].filter { !$0.isNone }.map { Int($0.start) }
-        if let s = starts.min() { batch.text.removeLast(batch.text.count - s) }
+        if let s = starts.min() { batch._text.removeLast(batch._text.count - s) }
     }
 
     /// Hands the filled batch over and starts an empty one with the same tables.
-    @inlinable public mutating func take() -> TransactionBatch {
+    public mutating func take() -> TransactionBatch {
         var out = TransactionBatch()
         out.names = batch.names; out.accounts = batch.accounts; out.currencies = batch.currencies; out.sourceFile = batch.sourceFile
         swap(&out, &batch)
         batch.entries.reserveCapacity(out.entries.count)
-        batch.legs.reserveCapacity(out.legs.count)
-        batch.text.reserveCapacity(out.text.count)
+        batch._legs.reserveCapacity(out.legs.count)
+        batch._text.reserveCapacity(out.text.count)
         return out
     }
 }
