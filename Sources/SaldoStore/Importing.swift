@@ -65,10 +65,7 @@ extension LedgerStore {
 
     private func insert(_ r: ImportRecord, db: Database, now: Date, failAfter: Int?) throws -> ImportOutcome {
         let w = try BatchWriter(db: db, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
-        for (i, t) in r.transactions.enumerated() {
-            if let f = failAfter, i == f { throw StoreError.database("injected failure after \(f) transactions") }
-            try w.add(t)
-        }
+        try w.add(r.transactions, failAfter: failAfter)
         for (inv, t) in r.invoices { try w.add(inv, t) }
         return try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount)
     }
@@ -135,11 +132,6 @@ final class BatchWriter {
     private var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
     private var names = NameIDs()
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
-    /// The texts of the row being inserted, one after the other, bound where they lie.
-    private var row = RowText()
-    /// Account ids of the current transaction's postings, in order.
-    private var postingAccounts: [Int64] = []
-    private var lastKind = NameCache(), lastPlatform = NameCache(), lastClient = NameCache(), lastCurrency = NameCache()
 
     init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
         self.db = db
@@ -163,12 +155,33 @@ final class BatchWriter {
         accounts = AccountIDs(db: db)
     }
 
-    /// Adds a transaction unless its dedup key is already in the ledger; returns its id, or nil for a duplicate.
-    @discardableResult
-    func add(_ t: Transaction) throws -> Int64? {
-        guard let id = try insert(t) else { dup += 1; return nil }
-        new += 1
-        return id
+    /// Adds transactions given whole (a collected read, an invoice's), through the same path as a
+    /// stream's batches: one batch per run of transactions from the same source file.
+    /// `failAfter`: tests make the write fail after that many transactions.
+    func add(_ ts: [Transaction], failAfter: Int? = nil) throws {
+        var b = TransactionBatchBuilder(sourceFile: ts.first?.source?.file)
+        for (i, t) in ts.enumerated() {
+            if let f = failAfter, i == f {
+                try add(b.take())
+                throw StoreError.database("injected failure after \(f) transactions")
+            }
+            if t.source?.file != b.sourceFile {
+                if b.count > 0 { try add(b.take()) }
+                b.setSourceFile(t.source?.file)
+            }
+            b.append(t)
+            if b.count >= 4096 { try add(b.take()) }
+        }
+        if b.count > 0 { try add(b.take()) }
+    }
+
+    /// Inserts an invoice's transaction unless its dedup key is already in the ledger; returns its id,
+    /// or nil for a duplicate. It is not counted: the invoice is.
+    private func insert(_ t: Transaction) throws -> Int64? {
+        let counted = (new, dup)
+        defer { (new, dup) = counted }
+        try add([t])
+        return new > counted.0 ? maxRowID : nil
     }
 
     // MARK: batches (the statement import's hot path)
@@ -180,6 +193,8 @@ final class BatchWriter {
     private var batchNameText: [UInt8] = []
     private var batchNameSpans: [(start: Int, count: Int)] = []
     private var batchCurrencyIDs: [Int32] = []
+    /// The builder tables the per-index state above belongs to (see ``TransactionBatch/tables``).
+    private var tables: UInt64 = 0
     private lazy var kindIDs: [Int32] = TransactionKind.allCases.map { names.id($0.rawValue) }
     private static let kindText: [[UInt8]] = TransactionKind.allCases.map { Array($0.rawValue.utf8) }
     private var encoder = PostingsEncoder()
@@ -211,6 +226,11 @@ final class BatchWriter {
                 let at = b.sourceFile.map { "\(SourceLocation(file: $0, line: e.line < 0 ? nil : Int(e.line), record: e.record < 0 ? nil : Int(e.record))): " } ?? ""
                 throw StoreError.invalid("\(at)\(error)")
             }
+        }
+        if b.tables != tables {
+            // Another builder's batches: their indices mean other names.
+            tables = b.tables
+            batchNameIDs = []; batchNameText = []; batchNameSpans = []; batchCurrencyIDs = []; encoder = PostingsEncoder()
         }
         while batchNameIDs.count < b.names.count {
             let n = b.names[batchNameIDs.count]
@@ -332,34 +352,6 @@ final class BatchWriter {
         }
     }
 
-    /// The parameters of the txn insert that are text, by position.
-    private static let textParameters: [Int32] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15]
-
-    private func insert(_ t: Transaction) throws -> Int64? {
-        postingAccounts.removeAll(keepingCapacity: true)
-        for p in t.postings { postingAccounts.append(try accounts.id(p.account)) }
-        row.reset()
-        row.put(2, t.timestamp); row.put(3, t.timeZone); row.put(4, t.payee)
-        row.put(5, t.platform); row.put(6, t.client); row.put(7, t.description)
-        row.put(8, t.kind.rawValue); row.put(9, t.externalID); row.put(10, t.dedupKey)
-        row.put(11, t.source?.file == fileName ? nil : t.source?.file)
-        row.putPostings(15, t.postings, accountIDs: postingAccounts)
-        let hasCost = t.postings.contains { $0.cost != nil }
-        txnStmt.bind(1, t.date.ordinal)
-        txnStmt.bind(12, t.source?.line); txnStmt.bind(13, t.source?.record)
-        txnStmt.bind(14, batch); txnStmt.bind(16, hasCost ? 1 : 0); txnStmt.bind(17, t.isDerived ? 1 : 0)
-        let changed = try row.withBound(Self.textParameters, to: txnStmt) { try txnStmt.run() }
-        guard changed == 1 else {
-            if !t.isDerived && mayHoldDerived, let key = t.dedupKey { try replaceDerived(key: key, with: t) }
-            return nil
-        }
-        let id = txnStmt.lastInsertedRowID
-        maxRowID = id
-        if t.isDerived { mayHoldDerived = true }
-        addToTotals(t, accountIDs: postingAccounts, sign: 1)
-        return id
-    }
-
     /// A transaction already in the ledger under this key, booked from derived amounts, gives way
     /// to the same transaction as stated by its source (same key, exact amounts).
     private func replaceDerived(key: String, with t: Transaction) throws {
@@ -381,10 +373,9 @@ final class BatchWriter {
     }
 
     private func addToTotals(_ t: Transaction, accountIDs: [Int64], sign: Int64) {
-        let kind = lastKind.id(t.kind.rawValue, &names)
-        let platform = lastPlatform.id(t.platform ?? "", &names), client = lastClient.id(t.client ?? "", &names)
+        let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
         for (i, p) in t.postings.enumerated() where p.cost == nil {
-            let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: lastCurrency.id(p.amount.currency.code, &names),
+            let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: names.id(p.amount.currency.code),
                                kind: kind, platform: platform, client: client)
             totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
             totals[key, default: (0, 0)].postings += Int(sign)
@@ -460,58 +451,6 @@ struct DailyKey: Hashable {
         h.combine(UInt64(UInt32(bitPattern: day)) << 32 | UInt64(UInt32(bitPattern: account)))
         h.combine(UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(UInt32(bitPattern: kind)))
         h.combine(UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client)))
-    }
-}
-
-/// The last name looked up and its id: consecutive transactions mostly share their kind,
-/// platform, client and currency, so most lookups compare one string instead of hashing it.
-struct NameCache {
-    private var last: String?
-    private var lastID: Int32 = 0
-    mutating func id(_ s: String, _ names: inout NameIDs) -> Int32 {
-        if let l = last, l == s { return lastID }
-        lastID = names.id(s)
-        last = s
-        return lastID
-    }
-}
-
-/// One row's text values gathered in one reusable buffer, then bound to a statement in place
-/// (no copy by SQLite, no allocation per value).
-struct RowText {
-    private var bytes: [UInt8] = []
-    /// Per parameter index: start and length in `bytes`, or start -1 for NULL.
-    private var spans = [(start: Int, count: Int)](repeating: (-1, 0), count: 32)
-
-    init() { bytes.reserveCapacity(1024) }
-
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
-
-    mutating func put(_ i: Int32, _ s: String?) {
-        guard let s else { spans[Int(i)] = (-1, 0); return }
-        let start = bytes.count
-        bytes.append(contentsOf: s.utf8)
-        spans[Int(i)] = (start, bytes.count - start)
-    }
-
-    /// The `txn.postings` column (see ``PostingsColumn``), written straight into the buffer.
-    mutating func putPostings(_ i: Int32, _ postings: [Posting], accountIDs: [Int64]) {
-        let start = bytes.count
-        PostingsColumn.encode(postings, accountIDs: accountIDs, into: &bytes)
-        spans[Int(i)] = (start, bytes.count - start)
-    }
-
-    /// Binds the given parameters to their text (or NULL) and runs `body` while the text stays put.
-    func withBound<R>(_ parameters: [Int32], to statement: RawStatement, _ body: () throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { buf in
-            for i in parameters {
-                let s = spans[Int(i)]
-                if s.start < 0 { statement.bindNull(i) }
-                else if s.count == 0 { statement.bind(i, "") }
-                else { statement.bindStatic(i, buf.baseAddress! + s.start, s.count) }
-            }
-            return try body()
-        }
     }
 }
 

@@ -6,66 +6,26 @@ import SaldoCore
 /// the import hot path; the format is plain JSON so that SQLite's json functions (the `posting`
 /// view, which joins the account names back) read it too.
 enum PostingsColumn {
-    /// Appends the column's text for `postings` (with their accounts' ids, in order) to `out`.
-    static func encode(_ postings: [Posting], accountIDs: [Int64], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (k, p) in postings.enumerated() {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            appendInt(accountIDs[k], to: &out)
-            appendCurrency(p.amount.currency, to: &out)
-            appendInt(p.amount.minorUnits, to: &out)
-            if let c = p.cost {
-                appendCurrency(c.currency, to: &out)
-                appendInt(c.minorUnits, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    /// The same text for a batch's legs: account ids by the batch's account index, currency codes
-    /// by its currency index.
-    static func encode(_ legs: ArraySlice<TransactionBatch.Leg>, accountIDs: [Int64], currencies: [[UInt8]], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        var first = true
-        for l in legs {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "["))
-            appendInt(accountIDs[Int(l.account)], to: &out)
-            appendCurrency(currencies[Int(l.currency)], to: &out)
-            appendInt(l.amount, to: &out)
-            if l.costCurrency >= 0 {
-                appendCurrency(currencies[Int(l.costCurrency)], to: &out)
-                appendInt(l.cost, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    private static func appendCurrency(_ code: [UInt8], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: code)
-        out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: ","))
-    }
-
-    /// The column's text as a string.
+    /// The column's text for `postings`, with their accounts' ids in order (written by ``PostingsEncoder``,
+    /// as the import writes it).
     static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
-        var bytes: [UInt8] = []
-        encode(postings, accountIDs: accountIDs, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var e = PostingsEncoder()
+        e.accountIDs = accountIDs
+        func currency(_ c: CurrencyCode) -> Int32 {
+            let code = Array(c.code.utf8)
+            if let i = e.currencyText.firstIndex(of: code) { return Int32(i) }
+            e.currencyText.append(code)
+            return Int32(e.currencyText.count - 1)
+        }
+        var legs: [TransactionBatch.Leg] = []
+        for (k, p) in postings.enumerated() {
+            let c = currency(p.amount.currency)
+            legs.append(TransactionBatch.Leg(account: Int32(k), currency: c, amount: p.amount.minorUnits,
+                                             costCurrency: p.cost.map { currency($0.currency) } ?? -1, cost: p.cost?.minorUnits ?? 0))
+        }
+        e.encode(legs[...])
+        return String(decoding: e.text, as: UTF8.self)
     }
-
-    /// `,"EUR",`
-    private static func appendCurrency(_ c: CurrencyCode, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: c.code.utf8)
-        out.append(UInt8(ascii: "\"")); out.append(UInt8(ascii: ","))
-    }
-
-    private static func appendInt(_ v: Int64, to out: inout [UInt8]) { appendDecimal(v, to: &out) }
 
     /// Appends `v` in decimal (`-1234`), digit by digit without building a string.
     static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {

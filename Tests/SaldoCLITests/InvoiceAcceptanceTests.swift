@@ -23,6 +23,16 @@ import SaldoTestSupport
         let lines = imported.out.split(separator: "\n")
         #expect(lines.count == files.count, "\(imported.out)")
         for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "\(line)") }
+        // An invoice counts once, not once more for its ledger transaction (pinned: it counted twice).
+        func counts(_ out: String) -> [[Int]] {
+            out.split(separator: "\n").map { line in
+                let o = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                return [o["new"] as! Int, o["duplicates"] as! Int]
+            }
+        }
+        #expect(counts(imported.out) == Array(repeating: [1, 0], count: files.count), "\(imported.out)")
+        let again = SaldoCLI.capture(["import"] + files.map { Fixtures.url("invoices/\($0)").path } + ["--ledger", path, "--format", "json"])
+        #expect(counts(again.out) == Array(repeating: [0, 1], count: files.count), "\(again.out)")
         let store = try LedgerStore(path: path)
         let invoices = try store.invoices().map(\.invoice)
         #expect(invoices.count == 4)

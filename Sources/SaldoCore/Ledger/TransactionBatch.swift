@@ -101,6 +101,9 @@ public struct TransactionBatch: Sendable {
     /// How many entries, from the first, were checked to balance when they were added (the ledger
     /// writer checks only the rest).
     public internal(set) var checkedCount = 0
+    /// Which builder's tables the indices refer to: the batches of one builder share them, and a
+    /// reader of batches that keeps per-index state starts afresh when this changes.
+    public internal(set) var tables: UInt64 = 0
 
     public init() {}
 
@@ -190,6 +193,17 @@ public struct TransactionBatchBuilder: Sendable {
 
     public init(sourceFile: String?) {
         batch.sourceFile = sourceFile
+        batch.tables = UInt64.random(in: 1...UInt64.max)
+    }
+
+    /// The file the entries of the batch being filled come from.
+    public var sourceFile: String? { batch.sourceFile }
+
+    /// The file the next entries come from (their `source.file`), set between batches: a batch
+    /// names one file for all its entries.
+    public mutating func setSourceFile(_ file: String?) {
+        precondition(batch.entries.isEmpty, "a batch names one source file; take() it before starting another file")
+        batch.sourceFile = file
     }
 
     @inlinable public var count: Int { batch.entries.count }
@@ -277,7 +291,8 @@ public struct TransactionBatchBuilder: Sendable {
         if batch.checkedCount == batch.entries.count - 1 { batch.checkedCount += 1 }
     }
 
-    /// Appends a transaction given whole (the rare rows: conversions, bank records).
+    /// Appends a transaction given whole (the rare rows: conversions, bank records). Its source
+    /// line and record are kept; its source file is the batch's (see ``setSourceFile(_:)``).
     public mutating func append(_ t: Transaction) {
         let first = legCount
         var hasCost = false
@@ -290,7 +305,6 @@ public struct TransactionBatchBuilder: Sendable {
                 addLeg(account: a, currency: c, amount: p.amount.minorUnits)
             }
         }
-        if batch.sourceFile == nil, let f = t.source?.file { batch.sourceFile = f }
         let e = TransactionBatch.Entry(
             day: Int32(t.date.ordinal), kind: t.kind, isDerived: t.isDerived, hasCost: hasCost,
             line: Int32(t.source?.line ?? -1), record: Int32(t.source?.record ?? -1),
@@ -314,6 +328,7 @@ public struct TransactionBatchBuilder: Sendable {
     public mutating func take() -> TransactionBatch {
         var out = TransactionBatch()
         out.names = batch.names; out.accounts = batch.accounts; out.currencies = batch.currencies; out.sourceFile = batch.sourceFile
+        out.tables = batch.tables
         swap(&out, &batch)
         batch.entries.reserveCapacity(out.entries.count)
         batch._legs.reserveCapacity(out.legs.count)

@@ -132,7 +132,7 @@ struct Booker {
             if ms[i].cls == .conversion && p >= 0 {
                 bookConversionPair(ms[i], ms[p], counter: &counter)
             } else if ms[i].cls == .conversion {
-                bookConversion(ms[i], partner: nil, counter: &counter)
+                bookConversion(ms[i], counter: &counter)
             } else {
                 bookOrdinary(ms[i], counter: &counter)
             }
@@ -151,8 +151,9 @@ struct Booker {
         return k.withUTF8 { counter.bump($0) }
     }
 
-    /// A conversion told in two rows, straight into the batch: the same transaction as
-    /// ``conversion(_:_:)`` gives, keyed as ``bookConversion(_:partner:counter:)`` keys it.
+    /// A conversion told in two rows (PayPal, Revolut), straight into the batch:
+    /// `assets:X  -100.00 USD @@ 92.15 EUR` and `assets:X  92.15 EUR`, plus any fee on the legs,
+    /// dated the earlier leg's day. Keyed by both legs' ids (or the shared id, or a fingerprint).
     mutating func bookConversionPair(_ m: borrowing Movement, _ other: borrowing Movement, counter: inout OccurrenceCounter) {
         let mIsFrom = m.net < 0
         let fromCur = mIsFrom ? m.currency : other.currency, toCur = mIsFrom ? other.currency : m.currency
@@ -201,30 +202,15 @@ struct Booker {
         }
     }
 
-    /// A conversion (two legs, or one row that tells both sides) and the fee booked apart from it.
-    mutating func bookConversion(_ leg: borrowing Movement, partner: Movement?, counter: inout OccurrenceCounter) {
+    /// A conversion told in one row (see ``singleConversion(_:)``) and the fee booked apart from it.
+    mutating func bookConversion(_ leg: borrowing Movement, counter: inout OccurrenceCounter) {
         let m = copy leg
-        var t: Transaction
-        var conversionFee: Transaction?
-        var baseKey: String
+        let (t0, conversionFee) = singleConversion(m)
+        var t = t0
+        let baseKey: String
         var fingerprint = false
-        if let other = partner {
-            t = conversion(m, other)
-            let ids = [m.id, other.id].compactMap { $0 }.sorted()
-            if ids.count == 2 && profile.uniqueIDs {
-                baseKey = "\(inst):conversion:\(ids[0])+\(ids[1])"
-            } else if let id = m.id, id == other.id {
-                baseKey = "\(inst):conversion:\(id)"
-            } else {
-                let legs = [m, other].map { "\($0.money.decimalString) \($0.currency.code)" }.sorted().joined(separator: "+")
-                baseKey = "\(inst):fp:\(m.day)|conversion|\(legs)"
-                fingerprint = true
-            }
-        } else {
-            (t, conversionFee) = singleConversion(m)
-            if let id = m.id { baseKey = "\(inst):\(id):conversion" }
-            else { baseKey = "\(inst):fp:\(m.day)|conversion|\(m.money.decimalString) \(m.currency.code)"; fingerprint = true }
-        }
+        if let id = m.id { baseKey = "\(inst):\(id):conversion" }
+        else { baseKey = "\(inst):fp:\(m.day)|conversion|\(m.money.decimalString) \(m.currency.code)"; fingerprint = true }
         let n = Booker.occurrence(baseKey, &counter)
         let location = SourceLocation(file: file, line: m.line, record: m.index + 1)
         t.dedupKey = fingerprint ? "\(baseKey)#\(n)" : (n == 1 ? baseKey : "\(baseKey)#\(n)")
@@ -319,22 +305,6 @@ struct Booker {
                 partner[a] = b; partner[b] = a
             }
         }
-    }
-
-    /// `assets:X  -100.00 USD @@ 92.15 EUR` and `assets:X  92.15 EUR`, plus any fee on the legs.
-    func conversion(_ a: Movement, _ b: Movement) -> Transaction {
-        let (from, to) = a.net < 0 ? (a, b) : (b, a)
-        var postings = [
-            Posting(assets, Money(minorUnits: from.gross, currency: from.currency), cost: Money(minorUnits: to.gross, currency: to.currency).magnitude),
-            Posting(assets, Money(minorUnits: to.gross, currency: to.currency)),
-        ]
-        for leg in [from, to] where leg.fee != 0 {
-            postings.append(Posting(assets, Money(minorUnits: leg.fee, currency: leg.currency)))
-            postings.append(Posting(fees, Money(minorUnits: -leg.fee, currency: leg.currency)))
-        }
-        let desc = "Conversion \(from.currency.code) → \(to.currency.code)"
-        return Transaction(date: min(a.day, b.day), description: desc, kind: .conversion, postings: postings,
-                           platform: profile.institution, externalID: from.id ?? to.id)
     }
 
     /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
