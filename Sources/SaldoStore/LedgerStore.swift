@@ -9,14 +9,30 @@ public final class LedgerStore: Sendable {
     let db: DatabaseQueue
     public let path: String
 
-    /// Opens (creating the folder and file on first use) and migrates the ledger at `path`.
-    public init(path: String) throws(StoreError) {
+    /// Whether opening may create the ledger.
+    public enum OpenMode: Sendable {
+        /// The ledger must already exist (commands that read it, or change what is in it): a missing
+        /// file is `StoreError.noLedger`, and nothing is created.
+        case existing
+        /// A missing ledger is created: its folder (and any above it) 0700, the file 0600 before SQLite
+        /// opens it, so that the journal SQLite creates next to it gets the same private mode.
+        case create
+    }
+
+    /// Opens and migrates the ledger at `path`; with `.create`, creates it first when it does not exist.
+    public init(path: String, mode: OpenMode = .create) throws(StoreError) {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw .cannotOpen(path, reason: "cannot create its folder: \(error.localizedDescription)")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw .cannotOpen(path, reason: "it is a folder, not a ledger file") }
+        } else {
+            guard mode == .create else { throw .noLedger(path) }
+            do {
+                try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+                try PrivateFiles.createEmptyFile(path)
+            } catch {
+                throw .cannotOpen(path, reason: "cannot create it (\(error.description))")
+            }
         }
         var config = Configuration()
         config.foreignKeysEnabled = true
@@ -89,6 +105,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case database(String)
     case invalid(String)
     case notFound(String)
+    /// No ledger file at this path: nothing has been recorded there yet.
+    case noLedger(String)
 
     public var description: String {
         switch self {
@@ -96,6 +114,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case .database(let m): return "the ledger could not be updated: \(m); nothing was changed"
         case .invalid(let m): return m
         case .notFound(let m): return m
+        case .noLedger(let p): return "there is no ledger at \(p): nothing has been recorded there yet"
         }
     }
 }
@@ -104,6 +123,17 @@ extension LedgerStore {
     /// SQLite's own consistency check of the file: `ok`, or what is wrong.
     public func integrityCheck() throws(StoreError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Runs `sql` outside any transaction (tests switch the journal mode with it).
+    func executeOutsideTransaction(_ sql: String) throws(StoreError) {
+        do { try db.writeWithoutTransaction { try $0.execute(sql: sql) } } catch { throw .database(Self.describe(error)) }
+    }
+
+    /// Runs `sql` in a write transaction and calls `beforeCommit` while it is still open (tests look at
+    /// the files SQLite keeps next to the ledger then).
+    func execute(_ sql: String, beforeCommit: () -> Void) throws(StoreError) {
+        try write { db in try db.execute(sql: sql); beforeCommit() }
     }
 
     /// Every row of a query as text (tests compare ledgers with it).

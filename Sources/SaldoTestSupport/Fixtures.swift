@@ -34,6 +34,24 @@ public enum Fixtures {
         return "golden \(relative) differs"
     }
 
+    private static let umaskLock = NSLock()
+
+    /// Runs `body` with the process umask set to `mask` (the umask is the whole process's: one test at
+    /// a time changes it), then restores it. File modes are checked under the common 022, where
+    /// files created without an explicit mode come out 0644.
+    public static func withUmask<T>(_ mask: mode_t = 0o022, _ body: () throws -> T) rethrows -> T {
+        umaskLock.lock(); defer { umaskLock.unlock() }
+        let previous = umask(mask)
+        defer { umask(previous) }
+        return try body()
+    }
+
+    /// The permission bits of a file or folder (following symbolic links), e.g. 0o600; nil when it does not exist.
+    public static func mode(_ path: String) -> mode_t? {
+        var st = stat()
+        return stat(path, &st) == 0 ? st.st_mode & 0o7777 : nil
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-test-\(UUID().uuidString)")
