@@ -35,13 +35,19 @@ func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: 
         let text = render(report, format: format, options: RenderOptions(color: output == nil && format == .table && console.useColor,
                                                                             width: Int(console.environment["COLUMNS"] ?? "") ?? 100))
         if let o = output {
-            do { try text.write(toFile: (o as NSString).expandingTildeInPath, atomically: true, encoding: .utf8) } catch {
-                throw UserError("cannot write \(o): \(error.localizedDescription)")
-            }
+            try writeOutput(text, to: o)
             console.err("wrote \(o)")
         } else {
             console.out(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
+}
+
+/// Writes what `-o/--output FILE` names, for every command: atomically, and private (0600) unless
+/// the file already exists, which keeps its mode.
+func writeOutput(_ text: String, to file: String) throws {
+    do { try PrivateFiles.write(Data(text.utf8), to: (file as NSString).expandingTildeInPath) } catch {
+        throw UserError("cannot write \(file): \(error.reason)", hint: "check that its folder exists and that you may write there")
+    }
 }
 
 /// `--platform`, `--client`, `--account` filters.

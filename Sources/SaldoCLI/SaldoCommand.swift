@@ -78,16 +78,36 @@ struct LedgerOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file.", discussion: "Default: $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite (~/.local/share/saldo/ledger.sqlite).", valueName: "path"))
     var ledger: String?
 
-    var resolvedPath: String {
+    var resolvedPath: String { resolved.path }
+
+    /// The path, and where it came from (for messages).
+    var resolved: (path: String, from: String) {
         let env = Console.current.environment
-        if let l = ledger { return (l as NSString).expandingTildeInPath }
-        if let l = env["SALDO_LEDGER"], !l.isEmpty { return (l as NSString).expandingTildeInPath }
+        if let l = ledger { return ((l as NSString).expandingTildeInPath, "--ledger") }
+        if let l = env["SALDO_LEDGER"], !l.isEmpty { return ((l as NSString).expandingTildeInPath, "$SALDO_LEDGER") }
         let home = env["HOME"] ?? NSHomeDirectory()
         let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
-        return data + "/saldo/ledger.sqlite"
+        return (data + "/saldo/ledger.sqlite", "the default location")
     }
 
-    func open() throws -> LedgerStore { try LedgerStore(path: resolvedPath) }
+    /// Opens the ledger. Commands that add to a ledger which may not exist yet (import, rates import,
+    /// config set) pass `.create`; every other command passes `.existing`, so that a mistyped path
+    /// creates nothing and says how to start a ledger.
+    func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
+        let (path, from) = resolved
+        do {
+            return try LedgerStore(path: path, mode: mode)
+        } catch .noLedger {
+            throw UserError(StoreError.noLedger(path).description + " (the path comes from \(from))",
+                            hint: "`saldo import FILE` creates a ledger from a statement or e-invoice; `saldo demo --keep` builds a demo ledger to try")
+        }
+    }
+
+    /// The ledger as it is, or an empty one in memory when there is none: a dry run changes nothing,
+    /// not even by creating the ledger.
+    func openForDryRun() throws -> LedgerStore {
+        FileManager.default.fileExists(atPath: resolvedPath) ? try open(.existing) : try LedgerStore()
+    }
 }
 
 /// `--period`, `--from`, `--to`.
@@ -114,5 +134,18 @@ struct PeriodOptions: ParsableArguments {
             p = Period(start: start, end: end)
         }
         return p
+    }
+}
+
+extension SaldoCommand {
+    /// Every command that runs (not the groups holding them), as the words that name it
+    /// (`["report", "monthly"]`): tests go through all of them.
+    static var runnableCommands: [[String]] {
+        func walk(_ command: any ParsableCommand.Type, _ words: [String]) -> [[String]] {
+            let subcommands = command.configuration.subcommands
+            if subcommands.isEmpty { return [words] }
+            return subcommands.flatMap { walk($0, words + [$0.configuration.commandName ?? "\($0)".lowercased()]) }
+        }
+        return walk(SaldoCommand.self, [])
     }
 }

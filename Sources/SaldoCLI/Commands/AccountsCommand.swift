@@ -23,7 +23,7 @@ struct AccountsCommand: ParsableCommand {
     @Option(help: "table, csv or json.") var format: Format = .table
 
     func run() throws {
-        let store = try ledger.open()
+        let store = try ledger.open(.existing)
         var rows = try store.balances(in: try periodOptions.resolve())
         if let u = under {
             let root = try Account(u)

@@ -98,7 +98,7 @@ struct BenchLedger: ParsableCommand {
         let t1 = Date()
         let path = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         if keep != nil { try? FileManager.default.removeItem(atPath: path) }
-        let store = try LedgerStore(path: path)
+        let store = try LedgerStore(path: path, mode: .create)
         let out = try store.record(ImportRecord(fileName: "synthetic", sha256: "-", format: "synthetic", transactions: txns))
         let t2 = Date()
         if keep == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
@@ -167,7 +167,7 @@ struct BenchImport: ParsableCommand {
         let read = Date().timeIntervalSince(t0)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path)
+        let store = try LedgerStore(path: path, mode: .create)
         let t1 = Date()
         let importer = FileImporter(store: store, options: ImportOptions(), userProfiles: [], invoiceOptions: InvoiceReadOptions(), dryRun: false)
         let summary = importer.importFile(url)

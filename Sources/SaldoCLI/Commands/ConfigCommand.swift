@@ -88,7 +88,7 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: "The value.") var value: String
         func run() throws {
             let v = try key.validate(value)
-            try ledger.open().setSetting(key.rawValue, v)
+            try ledger.open(.create).setSetting(key.rawValue, v)
             Console.current.out("\(key.rawValue) = \(v)")
         }
     }
@@ -97,7 +97,7 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "The key.") var key: Setting
         func run() throws {
-            guard let v = try ledger.open().setting(key.rawValue) else {
+            guard let v = try ledger.open(.existing).setting(key.rawValue) else {
                 throw UserError("\(key.rawValue) is not set", hint: "saldo config set \(key.rawValue) VALUE (\(key.help))")
             }
             Console.current.out(v)
@@ -107,13 +107,13 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a key.", discussion: "Example: saldo config unset region")
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "The key.") var key: Setting
-        func run() throws { try ledger.open().setSetting(key.rawValue, nil) }
+        func run() throws { try ledger.open(.existing).setSetting(key.rawValue, nil) }
     }
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every key with its value.", discussion: "Example: saldo config list")
         @OptionGroup var ledger: LedgerOption
         func run() throws {
-            let set = Dictionary(uniqueKeysWithValues: try ledger.open().settings().map { ($0.key, $0.value) })
+            let set = Dictionary(uniqueKeysWithValues: try ledger.open(.existing).settings().map { ($0.key, $0.value) })
             for k in Setting.allCases {
                 Console.current.out(pad(k.rawValue, 16) + "  " + pad(set[k.rawValue] ?? "(not set)", 12) + "  " + Console.current.styled(k.help, .dim))
             }

@@ -55,7 +55,8 @@ public struct DemoCommand: ParsableCommand {
         let console = Console.current
         guard let folder = Self.demoFolder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-demo-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // 0700: with --keep the ledger stays in a shared temporary folder.
+        do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError("cannot create \(error)") }
         let ledgerPath = dir.appendingPathComponent("ledger.sqlite").path
         defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
         func saldo(_ args: [String], show: Bool = true) throws {

@@ -27,13 +27,11 @@ struct ExportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
 
     func run() throws {
-        let store = try ledger.open()
+        let store = try ledger.open(.existing)
         let stored = try store.transactions(in: try periodOptions.resolve())
         let text = LedgerExport.render(stored, format: format)
         if let o = output {
-            do { try text.write(toFile: o, atomically: true, encoding: .utf8) } catch {
-                throw UserError("cannot write \(o): \(error.localizedDescription)")
-            }
+            try writeOutput(text, to: o)
             Console.current.err("wrote \(stored.count) transactions to \(o)")
         } else {
             Console.current.out(text, terminator: "")

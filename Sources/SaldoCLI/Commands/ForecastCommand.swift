@@ -81,7 +81,7 @@ struct ForecastCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let (streams, history, currency) = try seriesOptions.series(store)
             let floorValue = try floor.map { f -> Double in
                 guard let d = try? ExactDecimal(f), !d.isNegative else { throw UserError("--floor \(f) is not an amount", hint: "write it like 1500 or 1500.50") }
@@ -136,7 +136,7 @@ struct ForecastCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let (streams, history, currency) = try seriesOptions.series(store)
             let report: IncomeBacktestReport
             do { report = try IncomeBacktest.run(streams: streams, minimumHistory: minimumHistory) } catch { throw UserError("\(error)") }

@@ -43,7 +43,7 @@ struct ImportCommand: ParsableCommand {
         let console = Console.current
         let files = try InputFiles.expand(paths)
         let userProfiles = try InputFiles.userProfiles(profiles)
-        let store = try ledger.open()
+        let store = try dryRun ? ledger.openForDryRun() : ledger.open(.create)
         let own = Set((try store.setting(Setting.myTaxIDs.rawValue) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         let importer = FileImporter(store: store, options: ImportOptions(dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," }, profile: profile),
                                     userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: own), dryRun: dryRun)

@@ -60,7 +60,7 @@ struct InvoicesCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let today = try todayOption.resolve()
             let period = try periodOptions.resolve()
             var stored = try store.invoices()
@@ -77,7 +77,8 @@ struct InvoicesCommand: ParsableCommand {
             if output.format == .json {
                 let rows = positions.map { InvoiceRow($0.0.invoice, payments: payments, today: today) }
                 let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Console.current.out(String(decoding: try enc.encode(rows), as: UTF8.self))
+                let text = String(decoding: try enc.encode(rows), as: UTF8.self)
+                if let o = output.file { try writeOutput(text + "\n", to: o); Console.current.err("wrote \(o)") } else { Console.current.out(text) }
                 return
             }
             var rows: [ReportRow] = []
@@ -115,7 +116,7 @@ struct InvoicesCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let today = try todayOption.resolve()
             let stored = try store.invoices()
             let summary = InvoiceSummary.compute(invoices: stored.map(\.invoice), payments: InvoicesCommand.payments(stored), today: today)
@@ -134,7 +135,7 @@ struct InvoicesCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let id = try store.invoiceID(number: number, seller: seller)
             guard let s = try store.invoices().first(where: { $0.id == id }) else { throw UserError("invoice \(number) disappeared") }
             let paid = s.payments.filter { $0.method != "rejected" && $0.transactionID != transaction }.reduce(Money.zero(s.invoice.currency)) { $0 + $1.amount }
@@ -157,7 +158,7 @@ struct InvoicesCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let id = try store.invoiceID(number: number, seller: seller)
             let links = try store.invoices().first { $0.id == id }?.payments.filter { transaction == nil || $0.transactionID == transaction } ?? []
             guard !links.isEmpty else { throw UserError("invoice \(number) has no such payment link", hint: "`saldo invoices list` shows the links") }
@@ -177,7 +178,7 @@ struct InvoicesCommand: ParsableCommand {
             discussion: "Example: saldo invoices match")
         @OptionGroup var ledger: LedgerOption
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let n = try InvoiceMatching.matchOpenInvoices(store)
             Console.current.out("matched \(n) payment\(n == 1 ? "" : "s")")
             for s in try store.invoices() {

@@ -48,7 +48,7 @@ struct RatesCommand: ParsableCommand {
                             + (days.isEmpty ? "" : " (\(days.min()!) to \(days.max()!))"))
             }
             if failed { throw UserError("nothing was imported: fix the files above and run the command again") }
-            let (new, existing) = try ledger.open().addRates(all)
+            let (new, existing) = try ledger.open(.create).addRates(all)
             console.out("added \(new) rates (\(existing) were already in the ledger)")
         }
 
@@ -93,7 +93,7 @@ struct RatesCommand: ParsableCommand {
                 guard let d = Day(iso: s), s.count == 10 else { throw UserError("\(flag) \(s) is not a date", hint: "write it as yyyy-mm-dd") }
                 return d
             }
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let rows = try store.rates(quote: code, from: try day(from, "--from"), to: try day(to, "--to"))
             let console = Console.current
             if rows.isEmpty {

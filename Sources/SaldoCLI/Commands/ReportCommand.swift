@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
         /// Loads the facts (day sums, unless an account filter needs whole transactions, and only under
         /// `roots` when given), the rates they need, builds the report and writes it.
         func emit(roots: [Account.Root]? = nil, periodOnly: Bool = false, _ build: (Inputs) throws -> some ReportConvertible) throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let period = try periodOptions.resolve()
             let filter = try filters.filter(period: period)
             let wholeTransactions = !filter.accounts.isEmpty

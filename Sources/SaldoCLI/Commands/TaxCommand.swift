@@ -135,7 +135,7 @@ struct TaxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let inputs = try tax.inputs(store)
             let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
             let result: TaxSummary
@@ -153,7 +153,7 @@ struct TaxCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let result: TaxCalendar
             do { result = try TaxEngine.calendar(try tax.inputs(store)) } catch let e as RuleFileError { throw UserError("\(e)") }
             try emitTax(result.table, json: result, to: output)
@@ -170,7 +170,7 @@ struct TaxCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let store = try ledger.open()
+            let store = try ledger.open(.existing)
             let result: SetAsidePlan
             do { result = try TaxEngine.setAside(try tax.inputs(store), year: year) } catch let e as RuleFileError { throw UserError("\(e)") }
             try emitTax(result.table, json: result, to: output)
@@ -184,7 +184,7 @@ func emitTax(_ table: TaxTable, json: some Encodable, to output: DocumentOutput)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try enc.encode(json), as: UTF8.self)
-        if let o = output.file { try text.write(toFile: o, atomically: true, encoding: .utf8) } else { Console.current.out(text) }
+        if let o = output.file { try writeOutput(text + "\n", to: o); Console.current.err("wrote \(o)") } else { Console.current.out(text) }
         return
     }
     let cur = (try? CurrencyCode(table.currency)) ?? .EUR
