@@ -42,7 +42,14 @@ struct FileImporter {
             let shown = name
             progress = { f in console.progress("importing \(shown): \(Int(f * 100))%") }
         }
-        let options = self.options, userProfiles = self.userProfiles, reportProgress = progress
+        // Conversion legs earlier imports booked on their own: a leg of this file may complete one.
+        var withLegs = self.options
+        do { withLegs.conversionLegs = try store.conversionLegs() } catch {
+            summary.problems = [.error("ledger.read", "\(error)", at: SourceLocation(file: name))]
+            summary.failed = true
+            return summary
+        }
+        let options = withLegs, userProfiles = self.userProfiles, reportProgress = progress
         let handoff = Handoff<TransactionBatch>(chunkSize: 1, maxChunks: 8)
         let timeline = Timeline()
         let reader = BackgroundWork { () -> (StatementReadResult, Double) in
@@ -74,7 +81,8 @@ struct FileImporter {
                 result = r
                 waits = (handoff.consumerWaited, handoff.producerWaited, readerCPU, threadCPUSeconds() - cpu0)
                 return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
-                                             filteredCount: r.filtered.count, problemCount: r.problems.count)
+                                             filteredCount: r.filtered.count, problemCount: r.problems.count,
+                                             conversionLegs: r.conversionLegs)
             }
             timeline.mark("committed")
             if let o = outcome {
@@ -99,8 +107,11 @@ struct FileImporter {
             summary.problems = r.problems + summary.problems
             summary.filtered = r.filtered
             summary.rows = r.rowCount
-            summary.balanceChecks = r.balanceChecks.count
-            summary.brokenBalances = r.balanceChecks.filter { !$0.holds }.count
+            summary.balances = r.balances
+            summary.balanceChecks = r.balances.checked
+            summary.brokenBalances = r.balances.broken + r.balances.currencies.filter { !$0.agrees }.count
+            summary.unmatchedLegs = r.conversionLegs.filter { $0.pairedBy == nil }.compactMap { $0.source?.line }
+            summary.pairedLegs = r.conversionsCompleted
             if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }
         }
         if summary.failed, summary.profile == nil, Self.isECBRatesCSV(data) {
@@ -185,6 +196,12 @@ struct FileImportSummary {
     /// Seconds from the start of the pipeline to each of its steps.
     var timeline: [(step: String, seconds: Double)] = []
     var brokenBalances = 0
+    /// The ledger against the statement's balances.
+    var balances = BalanceSummary()
+    /// Lines of conversion legs booked against equity:conversions:unmatched, waiting for their other leg.
+    var unmatchedLegs: [Int] = []
+    /// Legs of earlier imports that this file completed.
+    var pairedLegs = 0
     var failed = false
 
     struct Totals {
@@ -221,9 +238,18 @@ struct FileImportSummary {
         }
         var parts = ["\(new) new", "\(duplicates) already in the ledger"]
         if !filtered.isEmpty { parts.append("\(filtered.count) filtered") }
-        let warnings = problems.filter { $0.severity != .error }
+        let warnings = problems.filter { $0.severity == .warning }
         if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
-        if balanceChecks > 0 { parts.append(brokenBalances == 0 ? "running balances check out" : "\(brokenBalances) running-balance break\(brokenBalances == 1 ? "" : "s")") }
+        if balanceChecks > 0 {
+            // Said only when the ledger reproduces every stated balance, not when the file agrees with itself.
+            if balances.ledgerAgrees { parts.append("running balances check out") }
+            else {
+                if balances.gaps > 0 { parts.append("\(balances.gaps) gap\(balances.gaps == 1 ? "" : "s") in the running balance") }
+                if balances.unbooked > 0 { parts.append("\(balances.unbooked) row\(balances.unbooked == 1 ? "" : "s") not booked as stated") }
+                if balances.broken == 0 { parts.append("the ledger does not reach the closing balance") }
+            }
+        }
+        let notes = problems.filter { $0.severity == .note }
         let mark = brokenBalances > 0 ? console.styled("!", .yellow) : console.styled("✓", .green)
         lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (dry run: nothing written)" : ""))
         if !filtered.isEmpty {
@@ -237,8 +263,17 @@ struct FileImportSummary {
                 }
             }
         }
-        for w in warnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
-        if !verbose && warnings.count > 5 { lines.append("  … and \(warnings.count - 5) more warnings (use --verbose)") }
+        if !unmatchedLegs.isEmpty {
+            let list = unmatchedLegs.prefix(8).map(String.init).joined(separator: ", ") + (unmatchedLegs.count > 8 ? " and \(unmatchedLegs.count - 8) more" : "")
+            lines.append("  \(unmatchedLegs.count) conversion leg\(unmatchedLegs.count == 1 ? "" : "s") without the other leg in this file (line\(unmatchedLegs.count == 1 ? "" : "s") \(list)): booked against \(ConversionLeg.suspense.path); importing the statement with the other leg completes \(unmatchedLegs.count == 1 ? "it" : "them")")
+        }
+        if pairedLegs > 0 {
+            lines.append("  \(pairedLegs) conversion\(pairedLegs == 1 ? "" : "s") completed with a leg imported earlier")
+        }
+        if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
+        let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
+        for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+        if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (use --verbose)") }
         return lines.joined(separator: "\n")
     }
 
@@ -253,7 +288,13 @@ struct FileImportSummary {
             ("problems", .array(problems.map { .obj([("severity", .string($0.severity.rawValue)), ("code", .string($0.code)),
                                                      ("message", .string($0.message)), ("location", text($0.location?.description)),
                                                      ("hint", text($0.hint))]) })),
-            ("balance_checks", .obj([("checked", .int(balanceChecks)), ("broken", .int(brokenBalances))])),
+            ("balance_checks", .obj([("checked", .int(balanceChecks)), ("broken", .int(brokenBalances)),
+                                     ("ledger_agrees", balanceChecks > 0 ? .bool(balances.ledgerAgrees) : .null),
+                                     ("currencies", .array(balances.currencies.map { c in
+                                         .obj([("currency", .string(c.closing.currency.code)), ("opening", .string(c.opening.decimalString)),
+                                               ("closing", .string(c.closing.decimalString)), ("ledger_change", .string(c.ledgerChange.decimalString)),
+                                               ("agrees", .bool(c.agrees))]) }))])),
+            ("conversion_legs", .obj([("unmatched", .int(unmatchedLegs.count)), ("completed", .int(pairedLegs))])),
         ]).line()
     }
 }

@@ -14,12 +14,15 @@ public struct ImportRecord: Sendable {
     public var balanceChecks: [BalanceCheck]
     public var filteredCount: Int
     public var problemCount: Int
+    /// Conversion legs booked on their own, and the ledger's legs this file paired (see ``ConversionLeg``).
+    public var conversionLegs: [ConversionLeg]
 
     public init(fileName: String, sha256: String, format: String, transactions: [Transaction] = [],
                 invoices: [(invoice: Invoice, transaction: Transaction?)] = [], balanceChecks: [BalanceCheck] = [],
-                filteredCount: Int = 0, problemCount: Int = 0) {
+                filteredCount: Int = 0, problemCount: Int = 0, conversionLegs: [ConversionLeg] = []) {
         self.fileName = fileName; self.sha256 = sha256; self.format = format; self.transactions = transactions
         self.invoices = invoices; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
+        self.conversionLegs = conversionLegs
     }
 }
 
@@ -67,7 +70,7 @@ extension LedgerStore {
         let w = try BatchWriter(db: db, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
         try w.add(r.transactions, failAfter: failAfter)
         for (inv, t) in r.invoices { try w.add(inv, t) }
-        return try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount)
+        return try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount, conversionLegs: r.conversionLegs)
     }
 
     /// How a streamed import ended: whether to keep it, and the facts known only at the end.
@@ -77,8 +80,11 @@ extension LedgerStore {
         public var balanceChecks: [BalanceCheck]
         public var filteredCount: Int
         public var problemCount: Int
-        public init(keep: Bool, format: String?, balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) {
+        public var conversionLegs: [ConversionLeg]
+        public init(keep: Bool, format: String?, balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int,
+                    conversionLegs: [ConversionLeg] = []) {
             self.keep = keep; self.format = format; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
+            self.conversionLegs = conversionLegs
         }
     }
 
@@ -96,7 +102,8 @@ extension LedgerStore {
                     let end = try body(StreamSink(writer: w))
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
-                    outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount)
+                    outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount,
+                                           conversionLegs: end.conversionLegs)
                     return dryRun ? .rollback : .commit
                 }
             }
@@ -367,6 +374,19 @@ final class BatchWriter {
         try addToTotals(t, sign: 1)
     }
 
+    /// Takes a transaction this import wrote out again (a lone conversion leg the ledger already
+    /// holds inside a whole conversion), with its day sums; it counts as a duplicate.
+    func removeTransaction(_ id: Int64) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT day, kind, platform, client, postings FROM txn WHERE id = ?", arguments: [id]) else { return }
+        var interner = try Interner(db: db)
+        let t = Transaction(date: Day(ordinal: row[0]), description: "", kind: TransactionKind(rawValue: row[1]) ?? .other,
+                            postings: try PostingsColumn.decode(row[4], interner: &interner), platform: row[2], client: row[3])
+        try addToTotals(t, sign: -1)
+        try db.execute(sql: "DELETE FROM txn WHERE id = ?", arguments: [id])
+        new -= 1
+        dup += 1
+    }
+
     private func addToTotals(_ t: Transaction, sign: Int64) throws {
         let ids = try t.postings.map { try accounts.id($0.account) }
         addToTotals(t, accountIDs: ids, sign: sign)
@@ -424,7 +444,8 @@ final class BatchWriter {
     }
 
     /// Flushes the day sums, records the balance checks and the batch's counts.
-    func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int) throws -> ImportOutcome {
+    func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int, conversionLegs: [ConversionLeg] = []) throws -> ImportOutcome {
+        _ = try recordConversionLegs(conversionLegs)
         try flushTotals()
         for c in balanceChecks {
             try db.execute(sql: "INSERT INTO balance_check (batch_id, account, day, currency, stated, computed, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -135,6 +135,28 @@ enum Migrations {
             );
             """)
         }
+        // Conversion legs whose other leg was not in the same file: booked on their own against
+        // equity:conversions:unmatched, kept here with what links them to their other leg, until a
+        // later import pairs them (`paired_key`: the pairing transaction's dedup key).
+        m.registerMigration("2026-12-05-v2-conversion-legs") { db in
+            try db.execute(sql: """
+            CREATE TABLE conversion_leg (
+                txn_key TEXT PRIMARY KEY,          -- the leg's own transaction (txn.dedup_key)
+                institution TEXT NOT NULL,
+                leg_id TEXT,
+                reference TEXT,
+                day INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,          -- -1 when the row had no time
+                currency TEXT NOT NULL,
+                gross INTEGER NOT NULL,
+                net INTEGER NOT NULL,
+                source_file TEXT,
+                source_line INTEGER,
+                paired_key TEXT
+            ) WITHOUT ROWID;
+            CREATE INDEX conversion_leg_open ON conversion_leg (institution) WHERE paired_key IS NULL;
+            """)
+        }
         return m
     }
 }

@@ -284,6 +284,16 @@ public struct TransactionBatchBuilder: Sendable {
 
     @inlinable public var legCount: Int32 { Int32(batch._legs.count) }
 
+    /// The sum of the legs on `account` in `currency` from leg `first` on: what the entries added
+    /// since then move that account by (the import's balance check reads what was booked).
+    public func legSum(from first: Int32, account: Int32, currency: Int32) -> Int64 {
+        var s: Int64 = 0
+        for k in Int(first)..<batch._legs.count where batch._legs[k].account == account && batch._legs[k].currency == currency {
+            s &+= batch._legs[k].amount
+        }
+        return s
+    }
+
     /// Checks that the entry just added balances (see ``TransactionBatch/validate(at:)``), and
     /// counts it as checked.
     public mutating func validateLast() throws(LedgerError) {

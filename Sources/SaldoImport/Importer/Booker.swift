@@ -29,7 +29,8 @@ struct Booker {
     var institutionName: Int32 = -1
     static let knownPlatformsLower = knownPlatforms.map { $0.lowercased() }
 
-    init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink) {
+    init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink,
+         ledgerLegs: [ConversionLeg] = []) {
         self.file = file; self.profile = profile; self.userRules = userRules; self.balanceField = balanceField; self.sink = sink
         inst = Account.normalizeComponent(profile.institution)
         assets = Account(.assets, profile.institution)
@@ -43,7 +44,16 @@ struct Booker {
                             adjustmentsIncome: b.account(Account(.income, "adjustments", profile.institution)),
                             adjustmentsExpense: b.account(Account(.expenses, "adjustments", profile.institution)))
         batch = b
+        let institution = inst
+        openLegs = ledgerLegs.filter { $0.institution == institution && $0.pairedBy == nil }
+        pairedLegKeys = Set(ledgerLegs.filter { $0.institution == institution && $0.pairedBy != nil }.map(\.key))
     }
+    /// Keys of the ledger's legs that were booked on their own and have been paired since.
+    let pairedLegKeys: Set<String>
+    /// The ledger's conversion legs of this institution that still wait for their other leg.
+    let openLegs: [ConversionLeg]
+    /// Batch index of ``ConversionLeg/suspense``, once used.
+    var suspenseIndex: Int32 = -1
     static let pending = Account(.assets, "transfers", "pending")
     static let uncategorized = Account(.expenses, "uncategorized")
 
@@ -56,6 +66,14 @@ struct Booker {
         var transactions: [Transaction] = []
         var filtered: [FilteredRow] = []
         var checks: [BalanceCheck] = []
+        var balances = BalanceSummary()
+        /// Conversion legs booked on their own (see ``ConversionLeg``), and the ledger's lone legs
+        /// this file paired.
+        var legs: [ConversionLeg] = []
+        /// Conversions completed with a leg an earlier import booked on its own.
+        var completed = 0
+        /// What the booked rows moved `assets:<institution>` by, per currency.
+        var bookedChange: [CurrencyCode: Int64] = [:]
     }
 
     /// Booking order: oldest first. A file listed newest first is reversed, then rows are sorted
@@ -109,38 +127,68 @@ struct Booker {
         var position = [Int](repeating: 0, count: ms.count)
         for (p, i) in order.enumerated() { position[i] = p }
 
-        // Pair conversion legs.
+        // Pair conversion legs: within the file first, then with the ledger's lone legs.
         var partner = [Int](repeating: -1, count: ms.count)
         pairConversions(ms, order: order, partner: &partner)
-        for i in order where ms[i].cls == .conversion && ms[i].filtered == nil && partner[i] < 0 && ms[i].counter == nil {
-            ms[i].filtered = "currency conversion leg whose other leg is not in this file"
-            sink.add(.warning("import.conversion", "conversion of \(ms[i].money) has no matching leg in the other currency in this file; it is not imported",
-                              at: SourceLocation(file: file, line: ms[i].line, record: ms[i].index + 1),
-                              hint: "export a period that contains both legs of the conversion"))
-        }
+        var loneForm = [Bool](), ledgerPartner = [Int]()
+        if !openLegs.isEmpty { matchLedgerLegs(ms, order: order, partner: partner, lone: &loneForm, ledgerPartner: &ledgerPartner) }
 
+        // What each row moved `assets:<institution>` by in its currency, read off the legs booked
+        // for it: the balance check compares the ledger, not the file, with the stated balances.
+        var booked = [Int64](repeating: 0, count: ms.count)
         var counter = OccurrenceCounter(expected: ms.count)
         for i in order {
             defer { ms[i].releaseTexts() }
-            if let reason = ms[i].filtered {
+            if let reason = ms[i].filtered, !(ms[i].cls.filteredButAffectsBalance && ms[i].affectsBalance) {
                 let m = ms[i]
                 out.filtered.append(FilteredRow(location: SourceLocation(file: file, line: m.line, record: m.index + 1), reason: reason, summary: summary(m)))
                 continue
             }
             let p = partner[i]
             if p >= 0 && position[p] < position[i] { continue }   // booked with its partner
+            let first = batch.legCount
             if ms[i].cls == .conversion && p >= 0 {
-                bookConversionPair(ms[i], ms[p], counter: &counter)
+                if !loneForm.isEmpty && (loneForm[i] || loneForm[p]) {
+                    // One of the legs is already in the ledger on its own: both are booked on
+                    // their own (that one as a duplicate) and paired by a third transaction.
+                    let a = bookLoneLeg(ms[i], counter: &counter), b = bookLoneLeg(ms[p], counter: &counter)
+                    let key = bookPairing(a, b, line: ms[i].line, record: ms[i].index + 1, counter: &counter)
+                    out.completed += 1
+                    out.legs.append(contentsOf: [a, b].map { var l = $0; l.pairedBy = key; return l })
+                } else {
+                    bookConversionPair(ms[i], ms[p], counter: &counter)
+                }
+                booked[p] = batch.legSum(from: first, account: ids.assets, currency: currencyIndex(ms[p].currency))
+            } else if ms[i].cls == .conversion && ms[i].counter == nil {
+                var leg = bookLoneLeg(ms[i], counter: &counter)
+                if !ledgerPartner.isEmpty, ledgerPartner[i] >= 0 {
+                    var other = openLegs[ledgerPartner[i]]
+                    let key = bookPairing(leg, other, line: ms[i].line, record: ms[i].index + 1, counter: &counter)
+                    out.completed += 1
+                    leg.pairedBy = key; other.pairedBy = key
+                    out.legs.append(contentsOf: [leg, other])
+                    sink.add(Diagnostic(.note, code: "import.conversion-paired", "conversion leg of \(ms[i].money) pairs with the leg of \(other.gross) imported earlier\(other.source.map { " from \($0)" } ?? ""); the conversion is complete",
+                                        at: SourceLocation(file: file, line: ms[i].line, record: ms[i].index + 1)))
+                } else if pairedLegKeys.contains(leg.key) {
+                    // Seen again (a re-exported period): the ledger has it, paired already.
+                } else {
+                    out.legs.append(leg)
+                    sink.add(.warning("import.conversion", "conversion leg of \(ms[i].money) has no other leg in this file: booked against \(ConversionLeg.suspense.path) until the leg in the other currency is imported",
+                                      at: SourceLocation(file: file, line: ms[i].line, record: ms[i].index + 1),
+                                      hint: "import the statement that holds the other leg (an export of the next or previous period); Saldo pairs the two automatically"))
+                }
             } else if ms[i].cls == .conversion {
                 bookConversion(ms[i], counter: &counter)
             } else {
                 bookOrdinary(ms[i], counter: &counter)
             }
+            booked[i] = batch.legSum(from: first, account: ids.assets, currency: currencyIndex(ms[i].currency))
             if batch.count >= batchSize { emit(batch.take()) }
         }
         if batch.count > 0 { emit(batch.take()) }
         handedOver()
-        out.checks = balanceChecks(ms, order: order)
+        for i in ms.indices where booked[i] != 0 { out.bookedChange[ms[i].currency, default: 0] &+= booked[i] }
+        (out.checks, out.balances) = balanceChecks(ms, booked: booked, order: order)
         payoutChecks(ms, order: order)
         return out
     }
@@ -253,58 +301,168 @@ struct Booker {
 
     // MARK: conversions
 
-    /// Pairs conversion legs: legs that share a parent (`Reference Txn ID`), that reference each
-    /// other, that share an id (Revolut Business), or failing those that share a timestamp.
+    /// Pairs conversion legs on every link the platforms use: one leg names the other in its
+    /// reference (one-way or both ways), both name the same parent, both carry the same id; legs
+    /// with no such link pair by the same instant. Linked legs form groups (union-find), and in
+    /// each group a leg sold is paired with a leg bought in another currency, direct references first.
     func pairConversions(_ ms: [Movement], order: [Int], partner: inout [Int]) {
         var legs: [Int] = []
-        for i in order where ms[i].cls == .conversion && ms[i].filtered == nil && ms[i].counter == nil { legs.append(i) }
+        for i in order where ms[i].cls == .conversion && ms[i].filtered == nil && ms[i].counter == nil && ms[i].net != 0 { legs.append(i) }
         if legs.isEmpty { return }
-        var idCount: [String: Int] = [:]
-        idCount.reserveCapacity(legs.count)
-        for i in legs { if let id = ms[i].id { idCount[id, default: 0] += 1 } }
-        // Three kinds of group key, kept apart without building strings.
-        var byRef: [String: Int32] = [:], byID: [String: Int32] = [:], byTime: [Int: Int32] = [:]
-        byRef.reserveCapacity(legs.count)
-        var groupOf = [Int32](repeating: 0, count: legs.count)
-        var groups: Int32 = 0
-        func group<K: Hashable>(_ key: K, _ table: inout [K: Int32]) -> Int32 {
-            if let g = table[key] { return g }
-            table[key] = groups; groups += 1
-            return groups - 1
+        var parent = Array(0..<legs.count)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
         }
+        func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
+        var byID: [String: Int] = [:], byRef: [String: Int] = [:]
+        byID.reserveCapacity(legs.count)
         for (k, i) in legs.enumerated() {
-            if let r = ms[i].ref, !r.isEmpty {
-                let key = idCount[r] != nil ? (ms[i].id.map { min($0, r) } ?? r) : r
-                groupOf[k] = group(key, &byRef)
-            } else if let id = ms[i].id, !profile.uniqueIDs || idCount[id, default: 0] > 1 {
-                groupOf[k] = group(id, &byID)
-            } else {
-                groupOf[k] = group(ms[i].day.ordinal &* 100_000 &+ ms[i].seconds, &byTime)
+            guard let id = ms[i].id, !id.isEmpty else { continue }
+            if let o = byID[id] { union(k, o) } else { byID[id] = k }
+        }
+        var linked = [Bool](repeating: false, count: legs.count)
+        for (k, i) in legs.enumerated() {
+            guard let r = ms[i].ref, !r.isEmpty else { continue }
+            linked[k] = true
+            if let o = byID[r] { union(k, o); linked[o] = true }
+            if let o = byRef[r] { union(k, o) } else { byRef[r] = k }
+        }
+        if !profile.uniqueIDs {
+            for (k, i) in legs.enumerated() where ms[i].id.map({ !$0.isEmpty }) ?? false { linked[k] = true }
+        }
+        // Legs that no id or reference links: the same instant is their link.
+        var byTime: [Int: Int] = [:]
+        for (k, i) in legs.enumerated() where !linked[k] && find(k) == k {
+            let t = ms[i].day.ordinal &* 100_000 &+ ms[i].seconds
+            if let o = byTime[t] { union(k, o) } else { byTime[t] = k }
+        }
+        // Members of each group, in booking order.
+        var members: [Int: [Int]] = [:]
+        for k in legs.indices { let r = find(k); if r != k { members[r, default: [r]].append(k) } }
+        func pair(_ a: Int, _ b: Int) { partner[a] = b; partner[b] = a }
+        func fits(_ a: Int, _ b: Int) -> Bool {
+            partner[a] < 0 && partner[b] < 0 && (ms[a].net < 0) != (ms[b].net < 0) && ms[a].currency != ms[b].currency
+        }
+        for (_, group) in members {
+            let ks = group.sorted()
+            let m = ks.map { legs[$0] }
+            if m.count == 2 { if fits(m[0], m[1]) { pair(m[0], m[1]) }; continue }
+            // Direct references first, then a leg sold with the next leg bought in another currency.
+            for a in m {
+                guard let r = ms[a].ref, !r.isEmpty, let k = byID[r] else { continue }
+                let b = legs[k]
+                if b != a && fits(a, b) { pair(a, b) }
+            }
+            for a in m where partner[a] < 0 && ms[a].net < 0 {
+                if let b = m.first(where: { fits(a, $0) }) { pair(a, b) }
             }
         }
-        // Members of each group, in booking order, laid out group after group (a counting sort).
-        var start = [Int](repeating: 0, count: Int(groups) + 1)
-        for g in groupOf { start[Int(g) + 1] += 1 }
-        for g in 0..<Int(groups) { start[g + 1] += start[g] }
-        var fill = start
-        var members = [Int](repeating: 0, count: legs.count)
-        for (k, i) in legs.enumerated() { let g = Int(groupOf[k]); members[fill[g]] = i; fill[g] += 1 }
-        for g in 0..<Int(groups) {
-            let m = members[start[g]..<start[g + 1]]
-            // The usual group: one leg out, one leg in, in two currencies.
-            if m.count == 2, let a = m.first, let b = m.last {
-                if ms[a].net < 0 && ms[b].net > 0 && ms[a].currency != ms[b].currency { partner[a] = b; partner[b] = a; continue }
-                if ms[b].net < 0 && ms[a].net > 0 && ms[a].currency != ms[b].currency { partner[a] = b; partner[b] = a; continue }
-            }
-            var neg = m.filter { ms[$0].net < 0 }
-            var pos = m.filter { ms[$0].net > 0 }
-            while let a = neg.first {
-                guard let j = pos.firstIndex(where: { ms[$0].currency != ms[a].currency }) else { break }
-                let b = pos.remove(at: j)
-                neg.removeFirst()
-                partner[a] = b; partner[b] = a
+    }
+
+    /// Links the file's conversion legs with the legs the ledger holds on their own: a file leg
+    /// that is such a ledger leg again (a re-exported period) is booked on its own, and so is its
+    /// partner; a lone file leg pairs with the ledger leg it links to.
+    func matchLedgerLegs(_ ms: [Movement], order: [Int], partner: [Int], lone: inout [Bool], ledgerPartner: inout [Int]) {
+        lone = [Bool](repeating: false, count: ms.count)
+        ledgerPartner = [Int](repeating: -1, count: ms.count)
+        var byKey: [String: Int] = [:]
+        for (k, o) in openLegs.enumerated() { byKey[o.key] = k; if let h = o.key.firstIndex(of: "#") { byKey[String(o.key[..<h]), default: k] = k } }
+        var used = [Bool](repeating: false, count: openLegs.count)
+        let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil && ms[$0].net != 0 }
+        for i in legs {
+            if let k = byKey[loneKeyBase(ms[i])] {
+                used[k] = true
+                lone[i] = true
+                if partner[i] >= 0 { lone[partner[i]] = true }
             }
         }
+        for i in legs where partner[i] < 0 && !lone[i] {
+            let leg = legInfo(ms[i], key: "")
+            if let k = openLegs.indices.first(where: { !used[$0] && leg.pairs(with: openLegs[$0], idsAreUnique: profile.uniqueIDs) }) {
+                used[k] = true
+                ledgerPartner[i] = k
+            }
+        }
+    }
+
+    /// The key of a leg booked on its own, before its occurrence number.
+    func loneKeyBase(_ m: borrowing Movement) -> String {
+        if let id = m.id, !id.isEmpty { return "\(inst):conversion-leg:\(id)" }
+        return "\(inst):fp:\(m.day)|conversion-leg|\(m.money.decimalString) \(m.currency.code)"
+    }
+
+    func legInfo(_ m: borrowing Movement, key: String) -> ConversionLeg {
+        ConversionLeg(institution: inst, key: key, id: m.id.flatMap { $0.isEmpty ? nil : $0 }, reference: m.ref.flatMap { $0.isEmpty ? nil : $0 },
+                      day: m.day, seconds: m.seconds, gross: Money(minorUnits: m.gross, currency: m.currency), net: m.money,
+                      source: SourceLocation(file: file, line: m.line))
+    }
+
+    /// One conversion leg on its own: `assets:X` by the leg (with its fee), the other side in
+    /// ``ConversionLeg/suspense`` until the leg in the other currency is imported.
+    mutating func bookLoneLeg(_ m: borrowing Movement, counter: inout OccurrenceCounter) -> ConversionLeg {
+        if suspenseIndex < 0 { suspenseIndex = batch.account(ConversionLeg.suspense) }
+        let cur = currencyIndex(m.currency)
+        let firstLeg = batch.legCount
+        batch.addLeg(account: ids.assets, currency: cur, amount: m.gross)
+        if m.fee != 0 { batch.addLeg(account: ids.assets, currency: cur, amount: m.fee); batch.addLeg(account: ids.fees, currency: cur, amount: -m.fee) }
+        batch.addLeg(account: suspenseIndex, currency: cur, amount: -m.gross)
+        let base = loneKeyBase(m)
+        let fingerprint = m.id == nil || m.id!.isEmpty
+        let n = Booker.occurrence(base, &counter)
+        let key = fingerprint || n > 1 ? "\(base)#\(n)" : base
+        if institutionName < 0 { institutionName = batch.name(profile.institution) }
+        let description = m.description.isEmpty ? "Conversion leg \(m.currency.code) (other leg not yet imported)" : m.description
+        batch.addEntry(TransactionBatch.Entry(
+            day: Int32(m.day.ordinal), kind: .conversion, isDerived: false, hasCost: false, line: Int32(m.line), record: Int32(m.index + 1),
+            timestamp: batch.text(m.timestamp), description: batch.text(description), externalID: batch.text(m.id), dedupKey: batch.text(key),
+            timeZone: timeZoneIndex(m.timeZone), payee: -1, platform: institutionName, client: -1,
+            firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
+        do { try batch.validateLast() } catch {
+            batch.removeLast()
+            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: m.line, record: m.index + 1),
+                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
+        }
+        return legInfo(m, key: key)
+    }
+
+    /// Pairs two legs booked on their own: moves both out of the suspense account at the
+    /// conversion's price (`-100.00 USD @@ 92.15 EUR`, `92.15 EUR`). Its key is the key the two legs
+    /// would have had booked together, so a later file holding both legs adds nothing twice.
+    mutating func bookPairing(_ a: ConversionLeg, _ b: ConversionLeg, line: Int, record: Int, counter: inout OccurrenceCounter) -> String {
+        if suspenseIndex < 0 { suspenseIndex = batch.account(ConversionLeg.suspense) }
+        let (from, to) = a.gross.minorUnits < 0 ? (a, b) : (b, a)
+        let fc = currencyIndex(from.gross.currency), tc = currencyIndex(to.gross.currency)
+        let firstLeg = batch.legCount
+        batch.addLeg(account: suspenseIndex, currency: fc, amount: from.gross.minorUnits, costCurrency: tc, cost: abs(to.gross.minorUnits))
+        batch.addLeg(account: suspenseIndex, currency: tc, amount: to.gross.minorUnits)
+        // The same key as ``bookConversionPair`` gives, with `a` the leg booked first.
+        let first = a.day <= b.day ? a : b, second = a.day <= b.day ? b : a
+        var key: String
+        var fingerprint = false
+        if let x = first.id, let y = second.id, profile.uniqueIDs { key = "\(inst):conversion:\(min(x, y))+\(max(x, y))" }
+        else if let x = first.id, x == second.id { key = "\(inst):conversion:\(x)" }
+        else {
+            let legs = ["\(first.net.decimalString) \(first.net.currency.code)", "\(second.net.decimalString) \(second.net.currency.code)"].sorted().joined(separator: "+")
+            key = "\(inst):fp:\(first.day)|conversion|\(legs)"
+            fingerprint = true
+        }
+        let n = Booker.occurrence(key, &counter)
+        if fingerprint || n > 1 { key += "#\(n)" }
+        if institutionName < 0 { institutionName = batch.name(profile.institution) }
+        batch.addEntry(TransactionBatch.Entry(
+            day: Int32(min(a.day, b.day).ordinal), kind: .conversion, isDerived: false, hasCost: true, line: Int32(line), record: Int32(record),
+            timestamp: .none, description: batch.text("Conversion \(from.gross.currency.code) → \(to.gross.currency.code) (legs imported apart)"),
+            externalID: batch.text(from.id ?? to.id), dedupKey: batch.text(key),
+            timeZone: -1, payee: -1, platform: institutionName, client: -1,
+            firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
+        do { try batch.validateLast() } catch {
+            batch.removeLast()
+            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: line, record: record),
+                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
+        }
+        return key
     }
 
     /// A conversion told in one row (Wise): this side from the row, the other from the exchange columns.
@@ -460,7 +618,7 @@ struct Booker {
         case .chargeback: counterAccount = incomeAccount; kind = .chargeback
         case .payout: counterAccount = party.ruleAccount ?? ids.pending; kind = .payout
         case .deposit, .fundingDeposit: counterAccount = party.ruleAccount ?? ids.pending; kind = .transfer
-        case .transfer: counterAccount = ids.reserved; kind = .transfer
+        case .transfer, .hold, .authorization: counterAccount = ids.reserved; kind = .transfer
         case .adjustment:
             counterAccount = m.net >= 0 ? ids.adjustmentsIncome : ids.adjustmentsExpense
             kind = .adjustment
@@ -527,83 +685,12 @@ struct Booker {
 
     // MARK: running balances
 
-    /// Checks the stated running balance per currency in booking order, and returns every break
-    /// plus the last check that held per currency (the closing balance). Rows of the same instant
-    /// may be listed in any order, so such a group passes when one of its stated balances equals
-    /// the balance after the whole group.
-    mutating func balanceChecks(_ ms: [Movement], order: [Int]) -> [BalanceCheck] {
-        var checks: [BalanceCheck] = []
-        var byCurrency: [CurrencyCode: [Int]] = [:]
-        var currencies: [CurrencyCode] = []
-        var lists: [[Int]] = []
-        for i in order where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
-            // A file holds a handful of currencies: a linear search beats hashing here.
-            let c = ms[i].currency
-            if let k = currencies.firstIndex(of: c) { lists[k].append(i) } else { currencies.append(c); lists.append([i]) }
-        }
-        for (k, c) in currencies.enumerated() { byCurrency[c] = lists[k] }
-        lists = []
-        for cur in currencies {
-            let rows = byCurrency[cur]!
-            var runningC: Int64? = nil
-            var lastRowsC: ArraySlice<Int> = []
-            var closingC: Int? = nil
-            var k = 0
-            while k < rows.count {
-                var e = k + 1
-                let key = ms[rows[k]].sortKey
-                let exact = ms[rows[k]].seconds >= 0
-                while exact && e < rows.count && ms[rows[e]].sortKey == key { e += 1 }
-                let group = rows[k..<e]
-                k = e
-                guard let firstStated = group.first(where: { ms[$0].balance != nil }) else {
-                    if let r = runningC { runningC = r &+ group.reduce(Int64(0)) { $0 &+ ms[$1].net } }
-                    continue
-                }
-                if runningC == nil {
-                    // Opening balance: derived from the first row that states one.
-                    var before: Int64 = ms[firstStated].balance! &- ms[firstStated].net
-                    for j in group { if j == firstStated { break }; before = before &- ms[j].net }
-                    runningC = before
-                }
-                let start = runningC!
-                // Row by row first.
-                var r = start
-                var rowOK = true
-                var lastChecked = -1
-                for j in group {
-                    r = r &+ ms[j].net
-                    if let b = ms[j].balance {
-                        lastChecked = j
-                        if b != r { rowOK = false }
-                    }
-                }
-                let end = r
-                if rowOK {
-                    if lastChecked >= 0 { closingC = lastChecked }
-                    runningC = end; lastRowsC = group; continue
-                }
-                if group.count > 1, let j = group.first(where: { ms[$0].balance == end }) {
-                    closingC = j
-                    runningC = end; lastRowsC = group
-                    continue
-                }
-                let bad = group.first { ms[$0].balance != nil && ms[$0].balance != start &+ prefixSum(ms, group, upTo: $0) } ?? group.last!
-                let stated = ms[bad].balance ?? end
-                let computed = start &+ prefixSum(ms, group, upTo: bad)
-                checks.append(check(ms[bad], stated: stated, computed: computed))
-                let around = lastRowsC.suffix(2) + group.prefix(3)
-                let context = around.map { "line \(ms[$0].line) (\(ms[$0].day) \(ms[$0].money.decimalString) balance \(ms[$0].balance.map { Money(minorUnits: $0, currency: cur).decimalString } ?? "-"))" }.joined(separator: "; ")
-                let diff = Money(minorUnits: stated &- computed, currency: cur)
-                sink.add(.warning("import.balance", "running balance breaks: the file states \(Money(minorUnits: stated, currency: cur)) after this row, but the rows before it add up to \(Money(minorUnits: computed, currency: cur)) (difference \(diff.decimalString))",
-                                  at: SourceLocation(file: file, line: ms[bad].line, record: ms[bad].index + 1, field: balanceField),
-                                  hint: "a row may be missing or altered near here; rows around it: \(context)"))
-                runningC = ms[group.last!].balance ?? end
-                lastRowsC = group
-            }
-            if let j = closingC, let b = ms[j].balance { checks.append(check(ms[j], stated: b, computed: b)) }
-        }
-        return checks
+    /// Compares what was booked with the balances the file states (see ``BalanceChain``).
+    mutating func balanceChecks(_ ms: [Movement], booked: [Int64], order: [Int]) -> ([BalanceCheck], BalanceSummary) {
+        var chain = BalanceChain(file: file, account: assets, field: balanceField, profile: profile.name)
+        let (checks, summary) = chain.run(ms, booked: booked, chronological: order)
+        for d in chain.diagnostics { sink.add(d) }
+        return (checks, summary)
     }
 
     /// Stripe files have no running balance, but every row names the payout that swept it: the
@@ -629,17 +716,6 @@ struct Booker {
         }
     }
 
-    func prefixSum(_ ms: [Movement], _ group: ArraySlice<Int>, upTo j: Int) -> Int64 {
-        var s: Int64 = 0
-        for g in group { s = s &+ ms[g].net; if g == j { break } }
-        return s
-    }
-
-    func check(_ m: Movement, stated: Int64, computed: Int64) -> BalanceCheck {
-        BalanceCheck(account: assets, date: m.day, stated: Money(minorUnits: stated, currency: m.currency),
-                     computed: Money(minorUnits: computed, currency: m.currency),
-                     location: SourceLocation(file: file, line: m.line, record: m.index + 1, field: balanceField))
-    }
 }
 
 import Foundation

@@ -8,6 +8,9 @@ public struct ImportOptions: Sendable, Equatable {
     public var decimalMark: String?
     /// Forces a profile by name instead of detecting it.
     public var profile: String?
+    /// The conversion legs the ledger holds on their own (from the ledger): a leg of this file
+    /// that links to one still waiting is paired with it; one seen again is known.
+    public var conversionLegs: [ConversionLeg] = []
     /// Files with at least this many rows have them mapped on two threads (tests lower or raise it).
     var parallelRows = CSVStatementReader.parallelRows
     /// Files of at least this many bytes are scanned on two threads (tests lower or raise it).
@@ -41,6 +44,13 @@ public struct StatementReadResult: Sendable {
     public var filtered: [FilteredRow]
     public var problems: [Diagnostic]
     public var balanceChecks: [BalanceCheck]
+    /// What the comparison of the ledger with the stated balances found.
+    public var balances = BalanceSummary()
+    /// Conversion legs booked on their own against ``ConversionLeg/suspense`` (their other leg was
+    /// not in the file), and the ledger's lone legs that this file paired (with `pairedBy` set).
+    public var conversionLegs: [ConversionLeg] = []
+    /// Conversions this file completed with a leg an earlier import booked on its own.
+    public var conversionsCompleted = 0
     /// Data rows read (after the header).
     public var rowCount: Int
     /// Seconds spent in each phase of reading (decode, scan, map, order, book), for benchmarks.

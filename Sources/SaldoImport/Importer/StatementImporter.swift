@@ -94,7 +94,7 @@ public enum StatementImporter {
         if separateFeeRows(profile) { markSeparateFees(&movements) }
         clock.lap("map", &result)
         var booker = Booker(file: fileName, profile: profile, userRules: userProfiles.flatMap(\.rules),
-                            balanceField: reader.headerNames[.balance], sink: reader.sink)
+                            balanceField: reader.headerNames[.balance], sink: reader.sink, ledgerLegs: options.conversionLegs)
         // A streaming caller gets nothing from a file whose rows already failed.
         let rowsFailed = reader.sink.items.contains { $0.severity == .error }
         var emitted = 0
@@ -108,6 +108,9 @@ public enum StatementImporter {
         clock.lap("book", &result)
         result.filtered = out.filtered + reader.skipped
         result.balanceChecks = out.checks
+        result.balances = out.balances
+        result.conversionLegs = out.legs
+        result.conversionsCompleted = out.completed
         result.problems = booker.sink.finish(file: fileName)
         progress?(1.0)
         return result

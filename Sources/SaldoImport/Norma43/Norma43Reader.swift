@@ -56,6 +56,9 @@ public enum Norma43Reader {
         var opening: Int64 = 0
         var movements: [Movement] = []
         var line = 0
+        /// The closing balance the totals record (33) states, and where.
+        var closing: Int64?
+        var closingLine = 0
     }
 
     static func read(_ bytes: [UInt8], file: String, encoding: TextEncoding, userRules: [CategoryRule] = []) -> StatementReadResult {
@@ -146,18 +149,13 @@ public enum Norma43Reader {
                                       at: SourceLocation(file: file, line: ln, column: 40, field: "credits"), hint: "a movement may be missing from the file"))
                 }
                 if let f = fin {
-                    let stated = field(t, 58, 59) == "1" ? -f : f
-                    let computed = b.opening + sumC - sumD
-                    let acct = Account(.assets, institution(b))
-                    let last = b.movements.last?.day ?? Day(year: 2000, month: 1, day: 1)!
-                    result.balanceChecks.append(BalanceCheck(account: acct, date: last, stated: Money(minorUnits: stated, currency: cur),
-                                                             computed: Money(minorUnits: computed, currency: cur),
-                                                             location: SourceLocation(file: file, line: ln, column: 60, field: "final balance")))
-                    if stated != computed {
-                        sink.add(.warning("import.balance", "closing balance breaks: the totals record states \(money(stated)), but the opening balance \(money(b.opening)) plus the movements gives \(money(computed)) (difference \(Money(minorUnits: stated - computed, currency: cur).decimalString))",
-                                          at: SourceLocation(file: file, line: ln, column: 60, field: "final balance"),
-                                          hint: "a movement may be missing or altered; the opening balance is on line \(b.line)"))
-                    }
+                    // Checked against the ledger once the movements are booked (below).
+                    var closed = b
+                    closed.closing = field(t, 58, 59) == "1" ? -f : f
+                    closed.closingLine = ln
+                    blocks.append(closed)
+                    block = nil
+                    continue
                 } else { bad(ln, 60, "final balance", "14 digits", field(t, 59, 73)) }
                 blocks.append(b)
                 block = nil
@@ -182,6 +180,27 @@ public enum Norma43Reader {
             var ms = b.movements
             let out = booker.book(&ms)
             sink = booker.sink
+            if let stated = b.closing {
+                // The ledger side: what was booked on the account, not the file's own movements.
+                let cur = b.currency
+                func money(_ v: Int64) -> String { Money(minorUnits: v, currency: cur).description }
+                let change = out.bookedChange[cur, default: 0]
+                let computed = b.opening &+ change
+                let acct = Account(.assets, institution(b))
+                let last = b.movements.last?.day ?? Day(year: 2000, month: 1, day: 1)!
+                let at = SourceLocation(file: file, line: b.closingLine, column: 60, field: "final balance")
+                result.balanceChecks.append(BalanceCheck(account: acct, date: last, stated: Money(minorUnits: stated, currency: cur),
+                                                         computed: Money(minorUnits: computed, currency: cur), location: at))
+                result.balances.checked += 1
+                result.balances.currencies.append(BalanceSummary.Currency(opening: Money(minorUnits: b.opening, currency: cur),
+                                                                          closing: Money(minorUnits: stated, currency: cur),
+                                                                          ledgerChange: Money(minorUnits: change, currency: cur)))
+                if stated != computed {
+                    result.balances.gaps += 1
+                    sink.add(.warning("import.balance", "closing balance breaks: the totals record states \(money(stated)), but the opening balance \(money(b.opening)) plus what the ledger holds for the account's movements gives \(money(computed)) (difference \(Money(minorUnits: stated - computed, currency: cur).decimalString))",
+                                      at: at, hint: "a movement may be missing or altered; the opening balance is on line \(b.line)"))
+                }
+            }
             result.transactions.append(contentsOf: out.transactions)
             result.filtered.append(contentsOf: out.filtered)
             result.rowCount += ms.count

@@ -1,0 +1,285 @@
+import SaldoCore
+
+/// What the balance check of one statement found: how many stated balances it compared, the
+/// gaps no order of the rows explains, and whether the ledger agrees with the statement.
+public struct BalanceSummary: Sendable, Equatable {
+    /// Stated balances compared with the ledger.
+    public var checked = 0
+    /// Places where the stated balances jump by an amount no row of the file shows.
+    public var gaps = 0
+    /// Rows that move the stated balance by an amount the ledger does not hold for them.
+    public var unbooked = 0
+    /// Per currency with stated balances: the balance before the first row, the last balance
+    /// stated, and what the ledger holds for the rows in between.
+    public var currencies: [Currency] = []
+
+    public struct Currency: Sendable, Equatable {
+        public var opening: Money
+        public var closing: Money
+        public var ledgerChange: Money
+        /// The closing balance the statement states equals the opening plus the ledger's change.
+        public var agrees: Bool { opening.minorUnits &+ ledgerChange.minorUnits == closing.minorUnits }
+    }
+
+    public init() {}
+
+    /// Breaks to report: gaps and rows the ledger does not hold as stated.
+    public var broken: Int { gaps + unbooked }
+    /// True when every stated balance is reproduced by the ledger and every closing balance equals
+    /// the opening balance plus the ledger's change (and there was something to check).
+    public var ledgerAgrees: Bool { checked > 0 && broken == 0 && currencies.allSatisfy(\.agrees) }
+}
+
+/// Finds the order in which a statement's stated running balances chain, then compares the
+/// ledger with them, per currency.
+///
+/// The order comes from the balances themselves: file order or reversed file order (whichever
+/// links more neighbouring rows; the dates decide a tie), and within one day the rows in any
+/// order (a fee listed after its payment but stamped hours earlier; balances that follow the
+/// completion date rather than the start date). What no such order explains is a gap: reported
+/// once, with the amount missing and the stated balances on either side, and the check goes on
+/// from the balance after it. The ledger side is the movement booked for each row (read off the
+/// legs handed to the ledger, not off the file): every row must be booked as it moved the balance,
+/// and the closing balance must equal the opening balance plus the ledger's change.
+struct BalanceChain {
+    let file: String
+    let account: Account
+    let field: String?
+    let profile: String
+    var diagnostics: [Diagnostic] = []
+    /// Same-day groups up to this size are reordered when their listed order breaks; larger ones
+    /// are checked as listed (a reordering search would grow with the square of the group).
+    static let reorderLimit = 512
+
+    init(file: String, account: Account, field: String?, profile: String) {
+        self.file = file; self.account = account; self.field = field; self.profile = profile
+    }
+
+    /// `chronological`: the rows in date and time order (the booking order), a third candidate order.
+    mutating func run(_ ms: [Movement], booked: [Int64], chronological: [Int]) -> ([BalanceCheck], BalanceSummary) {
+        var checks: [BalanceCheck] = []
+        var summary = BalanceSummary()
+        var currencies: [CurrencyCode] = []
+        var lists: [[Int]] = []
+        for i in ms.indices where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance) {
+            // A file holds a handful of currencies: a linear search beats hashing here.
+            let c = ms[i].currency
+            if let k = currencies.firstIndex(of: c) { lists[k].append(i) } else { currencies.append(c); lists.append([i]) }
+        }
+        var chrono: [[Int]] = Array(repeating: [], count: currencies.count)
+        if currencies.count > 0 {
+            var included = [Bool](repeating: false, count: ms.count)
+            for l in lists { for i in l { included[i] = true } }
+            for i in chronological where included[i] {
+                let c = ms[i].currency
+                chrono[currencies.firstIndex(of: c)!].append(i)
+            }
+        }
+        for (k, cur) in currencies.enumerated() {
+            let rows = lists[k]
+            lists[k] = []
+            guard rows.contains(where: { ms[$0].balance != nil }) else { continue }
+            // Candidate orders: as listed, reversed, by date and time. The one with the fewest gaps wins;
+            // a tie goes to the listed direction the neighbouring balances favour.
+            let listed = Walk.listedDirection(rows, ms)
+            var best = listed, bestGaps = Int.max
+            for candidate in [listed, Array(listed.reversed()), chrono[k]] {
+                var w = Walk(currency: cur), c = self, ch: [BalanceCheck] = [], su = BalanceSummary()
+                w.run(candidate, ms, booked, &c, &ch, &su)
+                if su.gaps < bestGaps { best = candidate; bestGaps = su.gaps }
+                if bestGaps == 0 { break }
+            }
+            chrono[k] = []
+            var walk = Walk(currency: cur)
+            walk.run(best, ms, booked, &self, &checks, &summary)
+        }
+        return (checks, summary)
+    }
+
+    /// One currency's chain.
+    struct Walk {
+        let currency: CurrencyCode
+        var running: Int64 = 0
+        var started = false
+        var opening: Int64 = 0
+        var ledger: Int64 = 0
+        var ledgerAtLastStated: Int64 = 0
+        var lastStated = -1
+        var closing: Int64 = 0
+
+        init(currency: CurrencyCode) { self.currency = currency }
+
+        func money(_ v: Int64) -> Money { Money(minorUnits: v, currency: currency) }
+        func text(_ v: Int64) -> String { money(v).formatted() }
+
+        /// File order or reversed file order: consecutive stated balances link forward (oldest
+        /// first) or backward; the dates decide a tie.
+        static func listedDirection(_ rows: [Int], _ ms: [Movement]) -> [Int] {
+            var forward = 0, backward = 0
+            for k in rows.indices.dropFirst() {
+                let p = rows[k - 1], i = rows[k]
+                guard let b = ms[i].balance, let pb = ms[p].balance else { continue }
+                if b == pb &+ ms[i].net { forward += 1 }
+                if pb == b &+ ms[p].net { backward += 1 }
+            }
+            let reversed = backward > forward || (backward == forward && ms[rows.first!].sortKey > ms[rows.last!].sortKey)
+            return reversed ? Array(rows.reversed()) : rows
+        }
+
+        /// Walks the rows in the order `seq`, reordering the rows of a day where that removes gaps.
+        mutating func run(_ seq: [Int], _ ms: [Movement], _ booked: [Int64], _ chain: inout BalanceChain,
+                          _ checks: inout [BalanceCheck], _ summary: inout BalanceSummary) {
+            func before(_ j: Int) -> Int64 { ms[j].balance! &- ms[j].net }
+
+            /// Gaps met walking `order` from `start` (stated balances that do not follow).
+            func gaps(_ order: [Int], from start: Int64) -> Int {
+                var w = self
+                w.running = start
+                var scratchChecks: [BalanceCheck] = [], scratchSummary = BalanceSummary(), scratchChain = chain
+                w.walk(order, ms, booked, &scratchChain, &scratchChecks, &scratchSummary)
+                return scratchSummary.gaps
+            }
+            /// The rows of a day in the order their balances follow each other from `start`: each
+            /// next stated row is one whose balance before it is the running balance; rows without a
+            /// balance go in when no stated row follows; where none follows, the chain resumes at
+            /// the first row that no other row of the day leads to.
+            func reorder(_ group: [Int], from start: Int64) -> [Int] {
+                var byBefore: [Int64: [Int]] = [:]
+                var stated: [Int] = [], unstated: [Int] = []
+                for j in group { if ms[j].balance != nil { stated.append(j) } else { unstated.append(j) } }
+                for j in stated.reversed() { byBefore[before(j), default: []].append(j) }
+                var used = Set<Int>()
+                var order: [Int] = []
+                var r = start
+                while used.count < stated.count {
+                    if var list = byBefore[r] {
+                        while let j = list.last, used.contains(j) { list.removeLast() }
+                        if let j = list.popLast() {
+                            byBefore[r] = list
+                            used.insert(j); order.append(j); r = ms[j].balance!
+                            continue
+                        }
+                        byBefore[r] = nil
+                    }
+                    if !unstated.isEmpty {
+                        for j in unstated { order.append(j); r = r &+ ms[j].net }
+                        unstated = []
+                        continue
+                    }
+                    let left = stated.filter { !used.contains($0) }
+                    let afters = Set(left.map { ms[$0].balance! })
+                    let head = left.first { !afters.contains(before($0)) } ?? left[0]
+                    r = before(head)
+                }
+                return order + unstated
+            }
+            var k = 0
+            while k < seq.count {
+                var e = k + 1
+                while e < seq.count && ms[seq[e]].day == ms[seq[k]].day { e += 1 }
+                var group = Array(seq[k..<e])
+                k = e
+                if !started {
+                    // Rows before the first stated balance lie before the opening balance.
+                    guard let first = group.firstIndex(where: { ms[$0].balance != nil }) else { continue }
+                    group.removeFirst(first)
+                    let stated = group.filter { ms[$0].balance != nil }
+                    let afters = Set(stated.map { ms[$0].balance! })
+                    let head = stated.first { !afters.contains(before($0)) } ?? stated[0]
+                    let listedStart = before(group[0])
+                    var order = group, start = listedStart
+                    if group.count <= BalanceChain.reorderLimit && gaps(group, from: listedStart) > 0 {
+                        let other = reorder(group, from: before(head))
+                        if gaps(other, from: before(head)) < gaps(group, from: listedStart) { order = other; start = before(head) }
+                    }
+                    started = true
+                    opening = start
+                    running = start
+                    walk(order, ms, booked, &chain, &checks, &summary)
+                    continue
+                }
+                // A day's rows as listed; in another order only when that one breaks and the other does not break more.
+                if group.count > 1 && group.count <= BalanceChain.reorderLimit && gaps(group, from: running) > 0 {
+                    let other = reorder(group, from: running)
+                    if gaps(other, from: running) < gaps(group, from: running) { group = other }
+                }
+                walk(group, ms, booked, &chain, &checks, &summary)
+            }
+            guard lastStated >= 0 else { return }
+            let change = money(ledgerAtLastStated)
+            summary.currencies.append(BalanceSummary.Currency(opening: money(opening), closing: money(closing), ledgerChange: change))
+            checks.append(BalanceCheck(account: chain.account, date: ms[lastStated].day, stated: money(closing), computed: money(opening &+ ledgerAtLastStated),
+                                       location: SourceLocation(file: chain.file, line: ms[lastStated].line, record: ms[lastStated].index + 1, field: chain.field)))
+        }
+
+        /// Walks rows in `order` from the running balance: each stated balance must follow from the
+        /// one before. Rows of one instant (same date and time) pass together when one of their
+        /// stated balances is the balance after all of them: platforms state the balances within
+        /// an instant in no fixed order (a payment and the bank deposit that funds it).
+        mutating func walk(_ order: [Int], _ ms: [Movement], _ booked: [Int64], _ chain: inout BalanceChain,
+                           _ checks: inout [BalanceCheck], _ summary: inout BalanceSummary) {
+            var p = 0
+            while p < order.count {
+                let j = order[p]
+                if let b = ms[j].balance, b &- ms[j].net != running, ms[j].seconds >= 0 {
+                    // Does an instant run around here explain it?
+                    var q = p
+                    while q > 0 && ms[order[q - 1]].sortKey == ms[j].sortKey && ms[order[q - 1]].seconds >= 0 { q -= 1 }
+                    var e = p + 1
+                    while e < order.count && ms[order[e]].sortKey == ms[j].sortKey { e += 1 }
+                    if e - q > 1 {
+                        // The balance before the run: undo what its earlier members moved.
+                        var start = running
+                        for x in order[q..<p] { start = start &- ms[x].net }
+                        var end = start
+                        for x in order[q..<e] { end = end &+ ms[x].net }
+                        if order[q..<e].contains(where: { ms[$0].balance == end }) {
+                            for x in order[p..<e] { take(x, ms, booked, &chain, &checks, &summary, stated: nil) }
+                            running = end
+                            closing = end
+                            lastStated = order[q..<e].first { ms[$0].balance == end }!
+                            ledgerAtLastStated = ledger
+                            p = e
+                            continue
+                        }
+                    }
+                }
+                take(j, ms, booked, &chain, &checks, &summary, stated: ms[j].balance)
+                p += 1
+            }
+        }
+
+        /// Books row `j` into the walk: checks its stated balance (when given), adds what the ledger holds for it.
+        mutating func take(_ j: Int, _ ms: [Movement], _ booked: [Int64], _ chain: inout BalanceChain,
+                           _ checks: inout [BalanceCheck], _ summary: inout BalanceSummary, stated: Int64?) {
+            if let b = stated {
+                let before = b &- ms[j].net
+                if before != running {
+                    summary.gaps += 1
+                    let missing = before &- running
+                    let after = lastStated >= 0 ? " (after line \(ms[lastStated].line))" : ""
+                    let at = SourceLocation(file: chain.file, line: ms[j].line, record: ms[j].index + 1, field: chain.field)
+                    checks.append(BalanceCheck(account: chain.account, date: ms[j].day, stated: money(b), computed: money(running &+ ms[j].net), location: at))
+                    chain.diagnostics.append(.warning("import.balance", "\(money(missing).formatted(withCode: true)) is missing between the balance \(text(running))\(after) and \(text(before)) (before line \(ms[j].line)): no row of the file moves the balance by that amount",
+                                                      at: at, hint: "the export leaves out a movement here, or a row was altered; export the whole period again and import it (nothing is added twice)"))
+                }
+                running = b
+            } else {
+                running = running &+ ms[j].net
+            }
+            if ms[j].balance != nil {
+                summary.checked += 1
+                lastStated = j
+                closing = ms[j].balance!
+            }
+            ledger = ledger &+ booked[j]
+            if ms[j].balance != nil { ledgerAtLastStated = ledger }
+            if booked[j] != ms[j].net {
+                summary.unbooked += 1
+                chain.diagnostics.append(.warning("import.unbooked", "this row moves the \(currency.code) balance by \(text(ms[j].net)), but the ledger holds \(text(booked[j])) for it",
+                                                  at: SourceLocation(file: chain.file, line: ms[j].line, record: ms[j].index + 1),
+                                                  hint: "this is a bug in the \(chain.profile) profile; please report it with this row"))
+            }
+        }
+    }
+}
