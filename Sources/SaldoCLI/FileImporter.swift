@@ -99,6 +99,8 @@ struct FileImporter {
                 readerDone = true
             }
         }
+        // How the file's dates and amounts were read, and what said so.
+        if let r = result { summary.dateOrder = r.dateOrder; summary.decimalMark = r.decimalMark }
         summary.pipelineWaits = waits
         summary.timeline = timeline.marks
         if let r = result {
@@ -203,6 +205,9 @@ struct FileImportSummary {
     /// Legs of earlier imports that this file completed.
     var pairedLegs = 0
     var failed = false
+    /// The date order and decimal mark the file was read with, and the evidence for each.
+    var dateOrder: ConventionDecision?
+    var decimalMark: ConventionDecision?
 
     struct Totals {
         var new = 0, duplicates = 0, filtered = 0
@@ -270,11 +275,30 @@ struct FileImportSummary {
         if pairedLegs > 0 {
             lines.append("  \(pairedLegs) conversion\(pairedLegs == 1 ? "" : "s") completed with a leg imported earlier")
         }
+        lines += conventionLines(verbose: verbose)
         if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
         let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
         for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
         if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (use --verbose)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// How dates and amounts were read, when Saldo inferred it from the export's language, its row
+    /// order or its running balances (`--verbose`: always), with how to override it.
+    func conventionLines(verbose: Bool) -> [String] {
+        var out: [String] = []
+        if let d = dateOrder, verbose || d.wasInferred {
+            out.append("  dates read as \(d.value): \(d.evidence)" + (d.basis == .option ? "" : "; --date-format overrides it"))
+        }
+        if let m = decimalMark, verbose || m.wasInferred {
+            out.append("  amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)" + (m.basis == .option ? "" : "; --decimal-mark overrides it"))
+        }
+        return out
+    }
+
+    /// `{"value": "dd/mm/yyyy", "evidence": "…", "basis": "language"}`, or null.
+    static func json(_ d: ConventionDecision?) -> JSONValue {
+        d.map { .obj([("value", .string($0.value)), ("evidence", .string($0.evidence)), ("basis", .string($0.basis.rawValue))]) } ?? .null
     }
 
     /// One line of `saldo import --format json`.
@@ -283,6 +307,7 @@ struct FileImportSummary {
         return JSONValue.obj([
             ("file", .string(file)), ("profile", text(profile)), ("imported", .bool(!failed)), ("dry_run", .bool(dryRun)),
             ("rows", .int(rows)), ("new", .int(new)), ("duplicates", .int(duplicates)), ("invoices", .int(invoiceNumbers.count)),
+            ("date_order", Self.json(dateOrder)), ("decimal_mark", Self.json(decimalMark)),
             ("filtered", .array(filtered.map { .obj([("location", .string($0.location.description)), ("reason", .string($0.reason)),
                                                      ("row", .string($0.summary))]) })),
             ("problems", .array(problems.map { .obj([("severity", .string($0.severity.rawValue)), ("code", .string($0.code)),

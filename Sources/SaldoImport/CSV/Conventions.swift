@@ -120,22 +120,27 @@ enum DateText {
 struct DateEvidence {
     var dmy = 0, mdy = 0, iso = 0, named = 0, ambiguous = 0, unreadable = 0, dotted = 0, total = 0
     var firstDMY: String?, firstMDY: String?, firstAmbiguous: String?
+    /// The lines of the first day-first and month-first examples (0 when none).
+    var firstDMYLine: Int32 = 0, firstMDYLine: Int32 = 0
 
-    /// Adds the evidence of the rows after these (their first examples count only where these have none).
-    mutating func merge(_ o: DateEvidence) {
+    /// Adds the evidence of the rows after these (their first examples count only where these have
+    /// none); `lineShift` turns their line numbers into the file's.
+    mutating func merge(_ o: DateEvidence, lineShift: Int32 = 0) {
         dmy += o.dmy; mdy += o.mdy; iso += o.iso; named += o.named; ambiguous += o.ambiguous
         unreadable += o.unreadable; dotted += o.dotted; total += o.total
-        firstDMY = firstDMY ?? o.firstDMY; firstMDY = firstMDY ?? o.firstMDY; firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
+        if firstDMY == nil, o.firstDMY != nil { firstDMY = o.firstDMY; firstDMYLine = o.firstDMYLine + lineShift }
+        if firstMDY == nil, o.firstMDY != nil { firstMDY = o.firstMDY; firstMDYLine = o.firstMDYLine + lineShift }
+        firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
     }
 
-    mutating func add(_ parts: DateParts?, text: @autoclosure () -> String) {
+    mutating func add(_ parts: DateParts?, line: Int32 = 0, text: @autoclosure () -> String) {
         total += 1
         guard let d = parts else { unreadable += 1; return }
         if d.monthNameAt != 0 { named += 1; return }
         if d.firstLen == 4 { iso += 1; return }
         if d.separator == 0x2E { dotted += 1 }
-        if d.first > 12 && d.second <= 12 { dmy += 1; if firstDMY == nil { firstDMY = text() } }
-        else if d.second > 12 && d.first <= 12 { mdy += 1; if firstMDY == nil { firstMDY = text() } }
+        if d.first > 12 && d.second <= 12 { dmy += 1; if firstDMY == nil { firstDMY = text(); firstDMYLine = line } }
+        else if d.second > 12 && d.first <= 12 { mdy += 1; if firstMDY == nil { firstMDY = text(); firstMDYLine = line } }
         else if d.first != d.second { ambiguous += 1; if firstAmbiguous == nil { firstAmbiguous = text() } }
     }
 }
@@ -216,14 +221,19 @@ struct FastAmount {
 struct NumberEvidence {
     var point = 0, comma = 0, ambiguous = 0
     var firstPoint: String?, firstComma: String?, firstAmbiguous: String?
+    /// The lines of the first examples (0 when none).
+    var firstPointLine: Int32 = 0, firstCommaLine: Int32 = 0
 
-    /// Adds the evidence of the rows after these (their first examples count only where these have none).
-    mutating func merge(_ o: NumberEvidence) {
+    /// Adds the evidence of the rows after these (their first examples count only where these have
+    /// none); `lineShift` turns their line numbers into the file's.
+    mutating func merge(_ o: NumberEvidence, lineShift: Int32 = 0) {
         point += o.point; comma += o.comma; ambiguous += o.ambiguous
-        firstPoint = firstPoint ?? o.firstPoint; firstComma = firstComma ?? o.firstComma; firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
+        if firstPoint == nil, o.firstPoint != nil { firstPoint = o.firstPoint; firstPointLine = o.firstPointLine + lineShift }
+        if firstComma == nil, o.firstComma != nil { firstComma = o.firstComma; firstCommaLine = o.firstCommaLine + lineShift }
+        firstAmbiguous = firstAmbiguous ?? o.firstAmbiguous
     }
 
-    mutating func add(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+    mutating func add(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, line: Int32 = 0) {
         var lastDot = -1, lastComma = -1, dots = 0, commas = 0, digitsAfter = 0
         var i = start
         while i < end {
@@ -238,18 +248,18 @@ struct NumberEvidence {
         for k in start..<end where p[k] >= 0x30 && p[k] <= 0x39 { anyDigit = true; break }
         if !anyDigit { return }
         if dots > 0 && commas > 0 {
-            if lastDot > lastComma { point += 1; if firstPoint == nil { firstPoint = text() } }
-            else { comma += 1; if firstComma == nil { firstComma = text() } }
+            if lastDot > lastComma { point += 1; if firstPoint == nil { firstPoint = text(); firstPointLine = line } }
+            else { comma += 1; if firstComma == nil { firstComma = text(); firstCommaLine = line } }
         } else if dots > 1 {
-            comma += 1; if firstComma == nil { firstComma = text() }
+            comma += 1; if firstComma == nil { firstComma = text(); firstCommaLine = line }
         } else if commas > 1 {
-            point += 1; if firstPoint == nil { firstPoint = text() }
+            point += 1; if firstPoint == nil { firstPoint = text(); firstPointLine = line }
         } else if dots == 1 {
             if digitsAfter == 3 { ambiguous += 1; if firstAmbiguous == nil { firstAmbiguous = text() } }
-            else { point += 1; if firstPoint == nil { firstPoint = text() } }
+            else { point += 1; if firstPoint == nil { firstPoint = text(); firstPointLine = line } }
         } else if commas == 1 {
             if digitsAfter == 3 { ambiguous += 1; if firstAmbiguous == nil { firstAmbiguous = text() } }
-            else { comma += 1; if firstComma == nil { firstComma = text() } }
+            else { comma += 1; if firstComma == nil { firstComma = text(); firstCommaLine = line } }
         }
     }
 }

@@ -63,6 +63,9 @@ struct CSVStatementReader {
     var skipped: [FilteredRow] = []
     /// Day/month/year components of every readable date, in file order (for the order tie-break).
     var datePartsSeen: [(Int32, Int32, Int32, Bool)] = []
+    /// What decided the decimal mark and the date order (set by `decideNotation` and `decideDates`).
+    var notationDecision: ConventionDecision?
+    var dateDecision: ConventionDecision?
 
     init(file: String, tokenizer: CSVTokenizer, profile: StatementProfile, fit: HeaderFit, headerTexts: [String], options: ImportOptions) {
         self.file = file; self.tokenizer = tokenizer; self.profile = profile; self.fit = fit; self.options = options
@@ -182,8 +185,8 @@ struct CSVStatementReader {
                 if var e = second.error { e.line += Int(lineShift); throw e }
                 first.rows.append(contentsOf: second.part.rows.lazy.map { Row(line: $0.line + lineShift, record: $0.record + recordShift, multiline: $0.multiline) })
                 first.spans.append(contentsOf: second.part.spans)
-                first.numbers.merge(second.part.numbers)
-                first.dates.merge(second.part.dates)
+                first.numbers.merge(second.part.numbers, lineShift: lineShift)
+                first.dates.merge(second.part.dates, lineShift: lineShift)
                 first.dateParts.append(contentsOf: second.part.dateParts)
                 second.part = ScanPart()
             } else {
@@ -228,10 +231,11 @@ struct CSVStatementReader {
                 }
             }
             let base = part.spans.count - nUsed * 2
+            let line = Int32(rec.line)
             bytes.withUnsafeBufferPointer { p in
                 for s in amountSlots {
                     let a = Int(part.spans[base + s * 2]), b = Int(part.spans[base + s * 2 + 1])
-                    if a >= 0 { part.numbers.add(p, a, b < 0 ? -b - 1 : b) }
+                    if a >= 0 { part.numbers.add(p, a, b < 0 ? -b - 1 : b, line: line) }
                 }
                 if let ds = dateSlot {
                     let a = Int(part.spans[base + ds * 2]), b = Int(part.spans[base + ds * 2 + 1])
@@ -239,7 +243,7 @@ struct CSVStatementReader {
                         let e = b < 0 ? -b - 1 : b
                         if e > a {
                             let parts = DateText.split(p, a, e)
-                            part.dates.add(parts, text: String(decoding: UnsafeBufferPointer(rebasing: p[a..<e]), as: UTF8.self))
+                            part.dates.add(parts, line: line, text: String(decoding: UnsafeBufferPointer(rebasing: p[a..<e]), as: UTF8.self))
                             if let d = parts, d.monthNameAt == 0, d.firstLen != 4 {
                                 part.dateParts.append((Int32(d.first), Int32(d.second), Int32(d.third), d.thirdLen <= 2))
                             }
@@ -250,28 +254,36 @@ struct CSVStatementReader {
         }
     }
 
-    /// Decides the decimal mark, or explains why it cannot.
+    /// Decides the decimal mark, or explains why it cannot. In this order: `--decimal-mark`, the
+    /// profile, amounts that fit only one reading (`1.234,56`, `20,00`), then the header language
+    /// (Spanish, German or Italian headers write a decimal comma; English PayPal with a US time zone
+    /// a point); otherwise the import stops and asks. `notationDecision` says which one decided.
     mutating func decideNotation(_ ev: NumberEvidence) -> NumberNotation? {
+        func decided(_ n: NumberNotation, _ evidence: String, _ basis: ConventionDecision.Basis) -> NumberNotation {
+            notationDecision = ConventionDecision(value: n == .comma ? "," : ".", evidence: evidence, basis: basis)
+            return n
+        }
         if let m = options.decimalMark {
-            if m == "," || m.lowercased() == "comma" { return .comma }
-            if m == "." || m.lowercased() == "point" || m.lowercased() == "dot" { return .point }
+            if m == "," || m.lowercased() == "comma" { return decided(.comma, "--decimal-mark", .option) }
+            if m == "." || m.lowercased() == "point" || m.lowercased() == "dot" { return decided(.point, "--decimal-mark", .option) }
             sink.add(.error("import.option", "--decimal-mark must be \".\" or \",\", found \"\(m)\"", at: SourceLocation(file: file)))
             return nil
         }
-        if let m = profile.decimalMark { return m == "," ? .comma : .point }
+        if let m = profile.decimalMark { return decided(m == "," ? .comma : .point, "the \(profile.name) profile", .profile) }
         if ev.point > 0 && ev.comma > 0 {
             sink.add(.error("csv.decimal-mark", "amounts in this file mix a decimal point (\"\(ev.firstPoint ?? "")\") and a decimal comma (\"\(ev.firstComma ?? "")\")",
                             at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
             return nil
         }
-        if ev.comma > 0 { return .comma }
-        if ev.point > 0 { return .point }
+        if ev.comma > 0 { return decided(.comma, "an amount written \"\(ev.firstComma ?? "")\" (line \(ev.firstCommaLine))", .values) }
+        if ev.point > 0 { return decided(.point, "an amount written \"\(ev.firstPoint ?? "")\" (line \(ev.firstPointLine))", .values) }
         if ev.ambiguous > 0 {
+            if let (n, why) = languageNotation() { return decided(n, why, .language) }
             sink.add(.error("csv.decimal-mark", "cannot tell the decimal mark: \"\(ev.firstAmbiguous ?? "")\" could be read with a decimal point or a decimal comma, and no amount in the file settles it",
                             at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
             return nil
         }
-        return .point
+        return decided(.point, "no amount has a decimal part", .nothingAmbiguous)
     }
 
     /// When every date fits both orders, statements still list rows in date order (oldest or
@@ -294,31 +306,49 @@ struct CSVStatementReader {
         return nil
     }
 
+    /// Decides the date order, or explains why it cannot. In this order: `--date-format`; dates that
+    /// fit only one reading (a day above 12; both kinds is an error); the profile; dotted dates;
+    /// the export's language and layout; the row order; the running balances; otherwise the import
+    /// stops and asks for `--date-format`. `dateDecision` says which one decided.
     mutating func decideDates(_ ev: DateEvidence) -> DateOrder? {
+        func decided(_ o: DateOrder, _ evidence: String, _ basis: ConventionDecision.Basis, shown: DateOrder? = nil) -> DateOrder {
+            dateDecision = ConventionDecision(value: DateConvention(order: shown ?? o).description, evidence: evidence, basis: basis)
+            return o
+        }
         if let f = options.dateFormat {
             guard let c = DateConvention.parseOption(f) else {
                 sink.add(.error("import.option", "--date-format \"\(f)\" is not a date format: expected dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd", at: SourceLocation(file: file)))
                 return nil
             }
-            return c.order
+            return decided(c.order, "--date-format", .option)
         }
         if ev.dmy > 0 && ev.mdy > 0 {
             sink.add(.error("csv.date-format", "dates in this file are written both day-first (\"\(ev.firstDMY ?? "")\") and month-first (\"\(ev.firstMDY ?? "")\")",
                             at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
             return nil
         }
-        if ev.dmy > 0 { return .dmy }
-        if ev.mdy > 0 { return .mdy }
-        if let o = profile.dateOrder { return o }
-        // Dotted dates are day-first wherever they are written (de, fr-CH, it, es).
-        if ev.ambiguous > 0 && ev.dotted > 0 && ev.dotted + ev.iso + ev.named >= ev.total - ev.unreadable { return .dmy }
-        if ev.ambiguous > 0, let o = monotonicOrder() { return o }
-        if ev.ambiguous > 0 {
-            sink.add(.error("csv.date-format", "cannot tell the date order: \"\(ev.firstAmbiguous ?? "")\" could be day-first or month-first, and no date in the file settles it",
-                            at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
-            return nil
+        if ev.dmy > 0 { return decided(.dmy, "a date with day \(Self.leadingNumber(ev.firstDMY)) first (line \(ev.firstDMYLine): \"\(ev.firstDMY ?? "")\")", .values) }
+        if ev.mdy > 0 { return decided(.mdy, "a date with day \(Self.secondNumber(ev.firstMDY)) second (line \(ev.firstMDYLine): \"\(ev.firstMDY ?? "")\")", .values) }
+        if let o = profile.dateOrder { return decided(o, "the \(profile.name) profile", .profile) }
+        if ev.ambiguous == 0 {
+            // Any order reads these dates alike: ISO, month names, or day equal to month.
+            let yearFirst = ev.iso > 0 && ev.iso + ev.named >= ev.total - ev.unreadable
+            return decided(.dmy, yearFirst ? "dates written year first" : "no date could be read two ways", .nothingAmbiguous, shown: yearFirst ? .ymd : nil)
         }
-        return .dmy
+        // Dotted dates are day-first wherever they are written (de, fr-CH, it, es).
+        if ev.dotted > 0 && ev.dotted + ev.iso + ev.named >= ev.total - ev.unreadable { return decided(.dmy, "dates written with dots (dd.mm.yyyy)", .writing) }
+        if let (o, why) = languageDateOrder() { return decided(o, why, .language) }
+        if let o = monotonicOrder() { return decided(o, "rows are in date order only when read \(o == .dmy ? "day" : "month")-first", .rowOrder) }
+        if let o = balanceChainOrder() { return decided(o, "running balances add up only when read \(o == .dmy ? "day" : "month")-first", .runningBalances) }
+        sink.add(.error("csv.date-format", "cannot tell the date order: \"\(ev.firstAmbiguous ?? "")\" could be day-first or month-first, and no date in the file settles it",
+                        at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
+        return nil
+    }
+
+    static func leadingNumber(_ s: String?) -> String { String((s ?? "").drop { !$0.isNumber }.prefix { $0.isNumber }) }
+    static func secondNumber(_ s: String?) -> String {
+        let rest = (s ?? "").drop { !$0.isNumber }.drop { $0.isNumber }
+        return leadingNumber(String(rest))
     }
 }
 

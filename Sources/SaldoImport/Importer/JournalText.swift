@@ -6,6 +6,9 @@ import SaldoCore
 public enum JournalText {
     public static func render(_ r: StatementReadResult) -> String {
         var s = "; file: \(r.file)\n; profile: \(r.profile ?? "-")\n; encoding: \(r.encoding ?? "-")\n; rows: \(r.rowCount), transactions: \(r.transactions.count), filtered: \(r.filtered.count), fatal: \(r.isFatal)\n"
+        // How the dates and amounts were read, when Saldo inferred it (not when a value, the profile or an option fixed it).
+        if let d = r.dateOrder, d.wasInferred { s += "; dates read as \(d.value): \(d.evidence)\n" }
+        if let m = r.decimalMark, m.wasInferred { s += "; amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)\n" }
         for t in r.transactions { s += "\n" + render(t) }
         if !r.filtered.isEmpty {
             s += "\n; filtered rows\n"

@@ -55,6 +55,11 @@ public struct StatementReadResult: Sendable {
     public var rowCount: Int
     /// Seconds spent in each phase of reading (decode, scan, map, order, book), for benchmarks.
     public var phases: [(name: String, seconds: Double)] = []
+    /// How the file's dates were read (`dd/mm/yyyy`, `mm/dd/yyyy`, `yyyy-mm-dd`) and what said so;
+    /// nil when no date order was decided (the file has no CSV date column, or reading stopped before).
+    public var dateOrder: ConventionDecision?
+    /// The decimal mark amounts were read with (`.` or `,`) and what said so; nil when none was decided.
+    public var decimalMark: ConventionDecision?
 
     public init(file: String, profile: String? = nil, encoding: String? = nil, transactions: [Transaction] = [],
                 filtered: [FilteredRow] = [], problems: [Diagnostic] = [], balanceChecks: [BalanceCheck] = [], rowCount: Int = 0) {
@@ -66,4 +71,41 @@ public struct StatementReadResult: Sendable {
     public var isFatal: Bool { problems.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { problems.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { problems.filter { $0.severity == .warning } }
+}
+
+/// A convention decided once for a whole file (date order, decimal mark), with the evidence that
+/// decided it, so that a user can see why and override it (`--date-format`, `--decimal-mark`).
+public struct ConventionDecision: Sendable, Equatable, Hashable {
+    /// What decided it, strongest first: the order in which the evidence is consulted.
+    public enum Basis: String, Sendable, Hashable {
+        /// `--date-format` or `--decimal-mark`.
+        case option
+        /// A value that fits only one reading: a day above 12, `1.234,56`.
+        case values
+        /// The profile fixes it (`wise-statement` writes DD-MM-YYYY, a user profile's `dateFormat`).
+        case profile
+        /// Nothing in the file is ambiguous (ISO dates, amounts without decimals): any reading gives the same.
+        case nothingAmbiguous
+        /// How the values are written: dotted dates are day-first.
+        case writing
+        /// The export's header language and layout (Spanish headers; English PayPal with a US time zone).
+        case language
+        /// The rows are in date order under only one reading.
+        case rowOrder
+        /// The running balances add up under only one reading.
+        case runningBalances
+    }
+    /// `dd/mm/yyyy`, `mm/dd/yyyy`, `yyyy-mm-dd`; or `.`, `,`.
+    public var value: String
+    /// A short plain-English phrase: `a date with day 29 (line 4)`, `Spanish headers (PayPal ES)`.
+    public var evidence: String
+    public var basis: Basis
+
+    public init(value: String, evidence: String, basis: Basis) {
+        self.value = value; self.evidence = evidence; self.basis = basis
+    }
+
+    /// Whether Saldo inferred it from how the file is written rather than from an option, the
+    /// profile or a value that allows only one reading: worth showing, since the user may disagree.
+    public var wasInferred: Bool { [.writing, .language, .rowOrder, .runningBalances].contains(basis) }
 }

@@ -83,6 +83,8 @@ public enum StatementImporter {
         }
         let notation = reader.decideNotation(evidence.0)
         let order = reader.decideDates(evidence.1)
+        result.decimalMark = reader.notationDecision
+        result.dateOrder = reader.dateDecision
         guard let n = notation, let o = order else {
             result.problems = reader.sink.finish(file: fileName)
             return result
