@@ -43,9 +43,14 @@ import SaldoTestSupport
             #expect(t.source?.file == "saldo-paypal-activity-en-us.csv" && t.source?.line != nil && t.source?.record != nil)
             #expect(t.dedupKey != nil)
         }
-        // Holds, memos and pending rows are filtered with their reason.
+        // Memos and pending rows are filtered with their reason; holds move the stated balance, so
+        // they are booked, as money set aside in assets:paypal:reserved.
         let reasons = Set(r.filtered.map(\.reason))
-        #expect(reasons.contains { $0.hasPrefix("hold") })
+        #expect(!reasons.contains { $0.hasPrefix("hold") })
+        let hold = try #require(r.transactions.first { $0.externalID == "PP000000000000005" })
+        #expect(hold.kind == .transfer)
+        #expect(hold.postings.map(\.account.path) == ["assets:paypal", "assets:paypal:reserved"])
+        #expect(hold.postings.map(\.amount.minorUnits) == [-20000, 20000])
         #expect(reasons.contains { $0.hasPrefix("memo") })
         #expect(reasons.contains("status \"Pending\" is not completed"))
     }
@@ -56,10 +61,13 @@ import SaldoTestSupport
         let r = StatementImporter.read(data: Data(text.utf8), fileName: "es.csv")
         #expect(!r.isFatal)
         let w = try #require(r.warnings.first { $0.code == "import.balance" })
-        #expect(w.message.contains("the file states 190.25 EUR after this row, but the rows before it add up to 193.25 EUR"))
-        #expect(w.location?.field == "Saldo")
-        #expect(w.hint?.contains("rows around it: line") == true)
+        // One gap, said once: the amount missing and the stated balances on either side.
+        #expect(r.warnings.filter { $0.code == "import.balance" }.count == 1)
+        #expect(w.message.hasPrefix("-3.00 EUR is missing between the balance 1,193.25 (after line 5) and 1,190.25 (before line 3)"))
+        #expect(w.location?.field == "Saldo" && w.location?.line == 3)
+        #expect(w.hint?.contains("export the whole period again") == true)
         #expect(r.balanceChecks.contains { !$0.holds })
+        #expect(r.balances.gaps == 1 && !r.balances.ledgerAgrees)
     }
 
     @Test func norma43TotalsAreChecked() throws {
