@@ -68,7 +68,7 @@ struct FileImporter {
         let cpu0 = threadCPUSeconds()
         let sha = LedgerStore.sha256(data)
         do {
-            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun) { sink in
+            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun, keysAreUnique: true) { sink in
                 var first = true
                 while let chunk = handoff.receive() {
                     if first { timeline.mark("first batch"); first = false }

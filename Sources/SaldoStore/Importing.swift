@@ -92,13 +92,19 @@ extension LedgerStore {
     /// statement), still as one database transaction: `body` gets a function to hand each batch to,
     /// and returns how the read ended. If it says not to keep the file (a fatal problem found late), or
     /// throws, nothing is kept. Returns nil when nothing was kept for that reason.
+    ///
+    /// `keysAreUnique`: the caller guarantees that no two of its transactions share a dedup key (a
+    /// statement reader numbers repeated keys). Into a ledger that holds no transaction yet, the
+    /// rows then go in without the key's index, which is built once at the end; a repeated key
+    /// still fails the whole import.
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
+                             keysAreUnique: Bool = false,
                              body: (_ sink: StreamSink) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
         do {
             var outcome: ImportOutcome?
             try db.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now)
+                    let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now, bulk: keysAreUnique)
                     let end = try body(StreamSink(writer: w))
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
@@ -124,7 +130,7 @@ public struct StreamSink {
     public func add(_ batch: TransactionBatch) throws { try writer.add(batch) }
     /// Says that no more batches will come, so that the day totals are written while the caller
     /// still waits for the rest of its reading (the checks that follow the last batch).
-    public func noMoreBatches() throws { try writer.flushTotals() }
+    public func noMoreBatches() throws { try writer.flushTotals(); try writer.endBulkLoad() }
 }
 
 /// Writes one import batch inside an open database transaction: prepared statements bound
@@ -140,9 +146,18 @@ final class BatchWriter {
     private var names = NameIDs()
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
 
-    init(db: Database, fileName: String, sha256: String, format: String, now: Date) throws {
+    /// `bulk`: a statement streamed into a ledger that holds no transaction yet may drop the dedup
+    /// key's index and build it once at the end (see ``bulkLoad``).
+    init(db: Database, fileName: String, sha256: String, format: String, now: Date, bulk: Bool = false) throws {
         self.db = db
         self.fileName = fileName
+        // An empty ledger has no key to collide with, and the file's own keys are unique by
+        // construction (occurrence numbers): rows go in without the index, which is built once,
+        // sorted, when the file is done, instead of a million random keys inserted one by one.
+        // Building it fails loudly (and rolls everything back) if two keys were ever equal.
+        bulkLoad = try bulk && !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn)") ?? true)
+        if bulkLoad { try db.execute(sql: "DROP INDEX txn_dedup_key") }
+        let conflict = bulkLoad ? "" : " ON CONFLICT(dedup_key) DO NOTHING"
         let stamp = ISO8601DateFormatter().string(from: now)
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
                        arguments: [fileName, sha256, format, stamp])
@@ -152,11 +167,11 @@ final class BatchWriter {
                              source_file, source_line, source_record, batch_id, postings, has_cost, derived) VALUES
             """
         let row = "(" + Array(repeating: "?", count: Self.columns).joined(separator: ", ") + ")"
-        txnStmt = RawStatement(try db.makeStatement(sql: insert + row + " ON CONFLICT(dedup_key) DO NOTHING"), db)
+        txnStmt = RawStatement(try db.makeStatement(sql: insert + row + conflict), db)
         // Rows of this file: no file name of their own and this batch, written into the statement.
         let ownRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, \(batch), ?, ?, ?)"
         groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: ownRow, count: Self.rowsPerInsert).joined(separator: ", ")
-                                                      + " ON CONFLICT(dedup_key) DO NOTHING"), db)
+                                                      + conflict), db)
         maxRowID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM txn") ?? 0
         mayHoldDerived = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn WHERE derived = 1)") ?? true
         accounts = AccountIDs(db: db)
@@ -211,6 +226,17 @@ final class BatchWriter {
     static let columns = 17
     static let groupColumns = 15
     private let groupStmt: RawStatement
+    /// Rows go in without the dedup key's index, built at the end (an import into an empty ledger).
+    private(set) var bulkLoad: Bool
+    /// Builds the dedup key's index after a bulk load; a repeated key fails the whole import.
+    func endBulkLoad() throws {
+        guard bulkLoad else { return }
+        bulkLoad = false
+        do { try db.execute(sql: "CREATE UNIQUE INDEX txn_dedup_key ON txn(dedup_key)") } catch {
+            throw StoreError.invalid("two transactions of this file have the same dedup key (\(error)); nothing was imported; this is a bug in the profile, please report it")
+        }
+    }
+
     /// The largest txn id so far: rows inserted next get larger ones.
     private var maxRowID: Int64
     /// Whether the ledger may hold a derived transaction (see ``Transaction/isDerived``): only then
@@ -445,6 +471,7 @@ final class BatchWriter {
 
     /// Flushes the day sums, records the balance checks and the batch's counts.
     func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int, conversionLegs: [ConversionLeg] = []) throws -> ImportOutcome {
+        try endBulkLoad()
         _ = try recordConversionLegs(conversionLegs)
         try flushTotals()
         for c in balanceChecks {

@@ -157,6 +157,51 @@ enum Migrations {
             CREATE INDEX conversion_leg_open ON conversion_leg (institution) WHERE paired_key IS NULL;
             """)
         }
+        // The dedup key's unique index becomes a named index instead of the column's UNIQUE
+        // constraint, so that an import into an empty ledger can build it once at the end (sorted)
+        // instead of inserting a million random keys one by one. The table is rebuilt with its rows;
+        // foreign keys are checked before the migration commits (GRDB's deferred checks).
+        m.registerMigration("2026-12-05-v3-dedup-index") { db in
+            try db.execute(sql: """
+            CREATE TABLE txn_new (
+                id INTEGER PRIMARY KEY,
+                day INTEGER NOT NULL,              -- days since 1970-01-01 (SaldoCore.Day.ordinal)
+                timestamp TEXT,
+                time_zone TEXT,
+                payee TEXT,
+                platform TEXT,
+                client TEXT,
+                description TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                external_id TEXT,
+                dedup_key TEXT,
+                source_file TEXT,                  -- NULL: the batch's file
+                source_line INTEGER,
+                source_record INTEGER,
+                batch_id INTEGER REFERENCES import_batch(id),
+                -- The postings, in order, as a JSON array of
+                -- [account id, currency, amount in minor units, cost currency, cost in minor units]
+                -- (the last two only for a conversion leg). Kept inline: an import of a million
+                -- rows then writes a million rows, not four. The posting view below unpacks them.
+                postings TEXT NOT NULL,
+                has_cost INTEGER NOT NULL DEFAULT 0,
+                derived INTEGER NOT NULL DEFAULT 0   -- 1: some amounts were computed from a rate (Transaction.isDerived)
+            );
+            INSERT INTO txn_new SELECT * FROM txn;
+            DROP VIEW posting;
+            DROP TABLE txn;
+            ALTER TABLE txn_new RENAME TO txn;
+            CREATE UNIQUE INDEX txn_dedup_key ON txn(dedup_key);
+            CREATE INDEX txn_day ON txn(day);
+            CREATE INDEX txn_with_cost ON txn(day) WHERE has_cost = 1;
+            CREATE VIEW posting AS
+                SELECT t.id AS txn_id, CAST(j.key AS INTEGER) AS seq,
+                       a.path AS account, json_extract(j.value, '$[1]') AS currency,
+                       json_extract(j.value, '$[2]') AS amount, json_extract(j.value, '$[3]') AS cost_currency,
+                       json_extract(j.value, '$[4]') AS cost_amount
+                FROM txn t, json_each(t.postings) j JOIN account a ON a.id = json_extract(j.value, '$[0]');
+            """)
+        }
         return m
     }
 }

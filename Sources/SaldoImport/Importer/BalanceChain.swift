@@ -82,16 +82,24 @@ struct BalanceChain {
             // Candidate orders: as listed, reversed, by date and time. The one with the fewest gaps wins;
             // a tie goes to the listed direction the neighbouring balances favour.
             let listed = Walk.listedDirection(rows, ms)
-            var best = listed, bestGaps = Int.max
+            // An order that explains every balance wins (fewest dates running backwards among such);
+            // when none does, the dates decide first: a chain that runs back in time to save a gap
+            // explains nothing.
+            var best: (chain: BalanceChain, checks: [BalanceCheck], summary: BalanceSummary, rank: (Int, Int))?
             for candidate in [listed, Array(listed.reversed()), chrono[k]] {
-                var w = Walk(currency: cur), c = self, ch: [BalanceCheck] = [], su = BalanceSummary()
+                var w = Walk(currency: cur), c = self, ch: [BalanceCheck] = [], su = summary
                 w.run(candidate, ms, booked, &c, &ch, &su)
-                if su.gaps < bestGaps { best = candidate; bestGaps = su.gaps }
-                if bestGaps == 0 { break }
+                var backwards = 0
+                for x in candidate.indices.dropFirst() where ms[candidate[x]].day < ms[candidate[x - 1]].day { backwards += 1 }
+                let gaps = su.gaps - summary.gaps
+                let rank = gaps == 0 ? (0, backwards) : (1 + backwards, gaps)
+                if best == nil || rank < best!.rank { best = (c, ch, su, rank) }
+                if rank == (0, 0) { break }   // chains forward in time: no order can do better
             }
             chrono[k] = []
-            var walk = Walk(currency: cur)
-            walk.run(best, ms, booked, &self, &checks, &summary)
+            self = best!.chain
+            checks += best!.checks
+            summary = best!.summary
         }
         return (checks, summary)
     }
@@ -143,7 +151,12 @@ struct BalanceChain {
             /// next stated row is one whose balance before it is the running balance; rows without a
             /// balance go in when no stated row follows; where none follows, the chain resumes at
             /// the first row that no other row of the day leads to.
-            func reorder(_ group: [Int], from start: Int64) -> [Int] {
+            func reorder(_ group: [Int], from start: Int64?, next: Set<Int64>, nextStart: Int64?) -> [Int] {
+                if !group.contains(where: { ms[$0].balance == nil }) {
+                    let reachable = nextStart.flatMap { t in group.contains { ms[$0].balance == t } ? t : nil }
+                    return trails(group, from: start, to: reachable)
+                }
+                let start = start ?? before(group[0])
                 var byBefore: [Int64: [Int]] = [:]
                 var stated: [Int] = [], unstated: [Int] = []
                 for j in group { if ms[j].balance != nil { stated.append(j) } else { unstated.append(j) } }
@@ -173,24 +186,160 @@ struct BalanceChain {
                 }
                 return order + unstated
             }
+            /// The rows of a day (all with a stated balance) in the order with the fewest gaps.
+            ///
+            /// Each row is an edge from the balance before it to the balance after it; an order
+            /// without gaps is a trail through all edges (Hierholzer's algorithm finds one in linear
+            /// time, whatever the balances that repeat). A virtual node joins the ends of the fewest
+            /// trails that cover every row (the nodes' surplus of outgoing over incoming edges), each
+            /// trail after the first being a gap. `start`: the first trail starts at the running
+            /// balance; `end`: the last one ends where the next day's rows start.
+            func trails(_ group: [Int], from start: Int64?, to end: Int64?) -> [Int] {
+                let virtual = Int64.min
+                var from: [Int64] = [], to: [Int64] = [], row: [Int] = []
+                var adjacency: [Int64: [Int]] = [:]
+                var surplus: [Int64: Int] = [:]
+                func edge(_ a: Int64, _ b: Int64, _ j: Int) {
+                    adjacency[a, default: []].append(from.count)
+                    from.append(a); to.append(b); row.append(j)
+                }
+                // Listed order kept where it is free to: edges are taken from the end of each list.
+                for j in group.reversed() {
+                    edge(before(j), ms[j].balance!, j)
+                    surplus[before(j), default: 0] += 1
+                    surplus[ms[j].balance!, default: 0] -= 1
+                }
+                if let s = start { surplus[s, default: 0] -= 1 }
+                if let t = end { surplus[t, default: 0] += 1 }
+                var endEdge = -1
+                if let t = end { endEdge = from.count; edge(t, virtual, -2); surplus[t, default: 0] -= 1 }
+                for (node, d) in surplus.sorted(by: { $0.key < $1.key }) where d != 0 {
+                    for _ in 0..<abs(d) { if d > 0 { edge(virtual, node, -1) } else { edge(node, virtual, -1) } }
+                }
+                var startEdge = -1
+                if let s = start { startEdge = from.count; edge(virtual, s, -2) }   // the last in its list: taken first
+                var used = [Bool](repeating: false, count: from.count)
+                var pieces: [(rows: [Int], first: Bool, last: Bool)] = []
+                func circuit(from node: Int64) {
+                    var stack: [(node: Int64, edge: Int)] = [(node, -1)]
+                    var edges: [Int] = []
+                    while let top = stack.last {
+                        if var list = adjacency[top.node], let e = list.popLast() {
+                            adjacency[top.node] = list
+                            used[e] = true
+                            stack.append((to[e], e))
+                        } else {
+                            stack.removeLast()
+                            if top.edge >= 0 { edges.append(top.edge) }
+                        }
+                    }
+                    var piece: (rows: [Int], first: Bool, last: Bool) = ([], false, false)
+                    for e in edges.reversed() {
+                        if row[e] >= 0 { piece.rows.append(row[e]); continue }
+                        if e == endEdge { piece.last = true }
+                        if !piece.rows.isEmpty || piece.first || piece.last { pieces.append(piece) }
+                        piece = ([], e == startEdge, false)
+                    }
+                    if !piece.rows.isEmpty { pieces.append(piece) }
+                }
+                if adjacency[virtual] != nil { circuit(from: virtual) }
+                // Rows on closed loops the trails never reached: each loop is one more trail.
+                for e in from.indices where !used[e] && row[e] >= 0 { circuit(from: from[e]) }
+                let firsts = pieces.filter { $0.first }, lasts = pieces.filter { $0.last && !$0.first }
+                let middle = pieces.filter { !$0.first && !$0.last }
+                return (firsts + middle + lasts).flatMap(\.rows)
+            }
+            /// The rows in listed order, each instant's rows (same date and time, all with a stated
+            /// balance) in the order their balances follow from the running balance.
+            func byInstant(_ group: [Int], from start: Int64) -> [Int] {
+                var out: [Int] = []
+                var r = start
+                var i = 0
+                while i < group.count {
+                    var e = i + 1
+                    while e < group.count && ms[group[e]].sortKey == ms[group[i]].sortKey && ms[group[i]].seconds >= 0 { e += 1 }
+                    var run = Array(group[i..<e])
+                    if run.count > 1 && !run.contains(where: { ms[$0].balance == nil }) {
+                        if run.count <= 6 {
+                            // A few rows: every order, the fewest gaps and then the least money missing
+                            // (a payment and the conversion it caused, listed either way round).
+                            var best = (missing(run, from: r), run)
+                            permutations(run) { p in let m = missing(p, from: r); if m < best.0 { best = (m, p) } }
+                            run = best.1
+                        } else {
+                            let other = trails(run, from: r, to: nil)
+                            if gaps(other, from: r) < gaps(run, from: r) { run = other }
+                        }
+                    }
+                    for j in run { r = ms[j].balance ?? r &+ ms[j].net }
+                    out += run
+                    i = e
+                }
+                return out
+            }
+            /// Gaps walking `order` from `start` (all rows stated), and the money they leave out.
+            func missing(_ order: [Int], from start: Int64) -> (Int, Int64) {
+                var r = start, n = 0, amount: Int64 = 0
+                for j in order {
+                    let b = before(j)
+                    if b != r { n += 1; amount = amount &+ (b > r ? b &- r : r &- b) }
+                    r = ms[j].balance!
+                }
+                return (n, amount)
+            }
+            func permutations(_ a: [Int], _ body: ([Int]) -> Void) {
+                var a = a
+                func go(_ k: Int) {
+                    if k == a.count { body(a); return }
+                    for i in k..<a.count { a.swapAt(k, i); go(k + 1); a.swapAt(k, i) }
+                }
+                go(0)
+            }
+            /// Where a day's chain most likely starts: a balance more of its rows leave than reach; on
+            /// a closed loop, the balance before the first listed row.
+            func chainStart(_ group: ArraySlice<Int>) -> Int64? {
+                var surplus: [Int64: Int] = [:]
+                var first: Int64?
+                for j in group where ms[j].balance != nil {
+                    if first == nil { first = before(j) }
+                    surplus[before(j), default: 0] += 1; surplus[ms[j].balance!, default: 0] -= 1
+                }
+                return group.first { ms[$0].balance != nil && surplus[before($0)]! > 0 }.map(before) ?? first
+            }
+            /// How well an order from `start` fits: its gaps, then whether it fails to lead into the next day.
+            func fit(_ order: [Int], from start: Int64, next: Set<Int64>) -> (Int, Int) {
+                var end = start
+                for j in order { end = ms[j].balance ?? end &+ ms[j].net }
+                return (gaps(order, from: start), next.isEmpty || next.contains(end) ? 0 : 1)
+            }
+
             var k = 0
             while k < seq.count {
                 var e = k + 1
                 while e < seq.count && ms[seq[e]].day == ms[seq[k]].day { e += 1 }
                 var group = Array(seq[k..<e])
                 k = e
+                // Where the next day's rows may start: the balances before them.
+                var next = Set<Int64>()
+                var n = e
+                while n < seq.count && ms[seq[n]].day == ms[seq[e]].day { if ms[seq[n]].balance != nil { next.insert(before(seq[n])) }; n += 1 }
+                let nextStart = e < seq.count ? chainStart(seq[e..<n]) : nil
                 if !started {
                     // Rows before the first stated balance lie before the opening balance.
                     guard let first = group.firstIndex(where: { ms[$0].balance != nil }) else { continue }
                     group.removeFirst(first)
+                    // Where the day's chain starts: a balance more rows leave than reach (each row an
+                    // edge from the balance before it to the balance after it); on a closed loop, the first listed.
                     let stated = group.filter { ms[$0].balance != nil }
-                    let afters = Set(stated.map { ms[$0].balance! })
-                    let head = stated.first { !afters.contains(before($0)) } ?? stated[0]
+                    var surplus: [Int64: Int] = [:]
+                    for j in stated { surplus[before(j), default: 0] += 1; surplus[ms[j].balance!, default: 0] -= 1 }
+                    let head = stated.first { surplus[before($0)]! > 0 } ?? stated[0]
                     let listedStart = before(group[0])
                     var order = group, start = listedStart
-                    if group.count <= BalanceChain.reorderLimit && gaps(group, from: listedStart) > 0 {
-                        let other = reorder(group, from: before(head))
-                        if gaps(other, from: before(head)) < gaps(group, from: listedStart) { order = other; start = before(head) }
+                    let listedFit = fit(group, from: listedStart, next: next)
+                    if group.count <= BalanceChain.reorderLimit && listedFit != (0, 0) {
+                        let other = reorder(group, from: stated.count == group.count ? nil : before(head), next: next, nextStart: nextStart)
+                        if let f = other.first, fit(other, from: before(f), next: next) < listedFit { order = other; start = before(f) }
                     }
                     started = true
                     opening = start
@@ -199,9 +348,20 @@ struct BalanceChain {
                     continue
                 }
                 // A day's rows as listed; in another order only when that one breaks and the other does not break more.
-                if group.count > 1 && group.count <= BalanceChain.reorderLimit && gaps(group, from: running) > 0 {
-                    let other = reorder(group, from: running)
-                    if gaps(other, from: running) < gaps(group, from: running) { group = other }
+                if group.count > 1 && group.count <= BalanceChain.reorderLimit {
+                    let listedFit = fit(group, from: running, next: next)
+                    if listedFit != (0, 0) {
+                        // First only the rows of one instant among themselves (the times still hold),
+                        // then the whole day (they do not).
+                        let instants = byInstant(group, from: running)
+                        let instantsFit = fit(instants, from: running, next: next)
+                        var bestFit = listedFit
+                        if instantsFit < bestFit { group = instants; bestFit = instantsFit }
+                        if bestFit != (0, 0) {
+                            let other = reorder(group, from: running, next: next, nextStart: nextStart)
+                            if fit(other, from: running, next: next) < bestFit { group = other }
+                        }
+                    }
                 }
                 walk(group, ms, booked, &chain, &checks, &summary)
             }
