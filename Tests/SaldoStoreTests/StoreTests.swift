@@ -243,3 +243,30 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         #expect(try store.transactionCount() == 0)
     }
 }
+
+/// Migration v3 rebuilds the txn table (its dedup key's UNIQUE constraint becomes a named index):
+/// a ledger written under the older schema keeps every transaction, every invoice payment link
+/// (which cascade on delete, so a careless rebuild would lose them) and its dedup behaviour.
+@Suite struct DedupIndexMigrationTests {
+    @Test func anOlderLedgerKeepsEverything() throws {
+        let store = try LedgerStore(migratingUpTo: "2026-12-05-v2-conversion-legs")
+        let ts = randomTransactions(seed: 11, count: 40).enumerated().map { i, t in var t = t; t.dedupKey = "k:\(i)"; return t }
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
+        try store.execute("""
+            INSERT INTO invoice (dedup_key, number, type_code, kind, direction, issue_day, seller_name, buyer_name, currency, net, tax, withholding, total, prepaid, payable, status, format)
+            VALUES ('inv:1', 'F-1', '380', 'invoice', 'issued', 20000, 'Me', 'Client', 'EUR', 100, 21, 0, 121, 0, 121, 'open', 'ubl');
+            INSERT INTO invoice_payment (invoice_id, txn_id, amount, method, explanation) SELECT 1, id, 121, 'manual', 'test' FROM txn ORDER BY id LIMIT 3;
+            """, beforeCommit: {})
+        let before = try store.rowTexts("SELECT * FROM txn ORDER BY id") + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
+        #expect(try store.rowTexts("SELECT * FROM invoice_payment").count == 3)
+        try store.migrate()
+        let after = try store.rowTexts("SELECT * FROM txn ORDER BY id") + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
+        #expect(after == before)
+        #expect(try store.rowTexts("PRAGMA foreign_key_check").isEmpty)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.rowTexts("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'txn_dedup_key'").count == 1)
+        // Dedup still works: the same file again adds nothing.
+        let again = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
+        #expect(again.newTransactions == 0 && again.duplicateTransactions == ts.count)
+    }
+}
