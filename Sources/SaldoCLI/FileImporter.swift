@@ -111,7 +111,8 @@ struct FileImporter {
             summary.rows = r.rowCount
             summary.balances = r.balances
             summary.balanceChecks = r.balances.checked
-            summary.brokenBalances = r.balances.broken + r.balances.currencies.filter { !$0.agrees }.count
+            // A gap also keeps the closing balance out of reach: it is one problem, counted once.
+            summary.brokenBalances = r.balances.broken > 0 ? r.balances.broken : r.balances.currencies.filter { !$0.agrees }.count
             summary.unmatchedLegs = r.conversionLegs.filter { $0.pairedBy == nil }.compactMap { $0.source?.line }
             summary.pairedLegs = r.conversionsCompleted
             if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }

@@ -75,26 +75,27 @@ struct BalanceChain {
                 chrono[currencies.firstIndex(of: c)!].append(i)
             }
         }
+        let newestFirst = Walk.listedNewestFirst(lists, ms)
         for (k, cur) in currencies.enumerated() {
             let rows = lists[k]
             lists[k] = []
             guard rows.contains(where: { ms[$0].balance != nil }) else { continue }
-            // Candidate orders: as listed, reversed, by date and time. The one with the fewest gaps wins;
-            // a tie goes to the listed direction the neighbouring balances favour.
-            let listed = Walk.listedDirection(rows, ms)
+            // Candidate orders: as listed (oldest first), reversed, by date and time.
+            let listed = newestFirst ? Array(rows.reversed()) : rows
             // An order that explains every balance wins (fewest dates running backwards among such);
-            // when none does, the dates decide first: a chain that runs back in time to save a gap
-            // explains nothing.
-            var best: (chain: BalanceChain, checks: [BalanceCheck], summary: BalanceSummary, rank: (Int, Int))?
+            // when none does, each gap and each step back in time count alike (a fee stamped the
+            // evening before the transfer it follows is one step back; reversing whole days to save
+            // a gap is many), and a tie goes to the order whose dates run forward.
+            var best: (chain: BalanceChain, checks: [BalanceCheck], summary: BalanceSummary, rank: (Int, Int, Int))?
             for candidate in [listed, Array(listed.reversed()), chrono[k]] {
                 var w = Walk(currency: cur), c = self, ch: [BalanceCheck] = [], su = summary
                 w.run(candidate, ms, booked, &c, &ch, &su)
                 var backwards = 0
                 for x in candidate.indices.dropFirst() where ms[candidate[x]].day < ms[candidate[x - 1]].day { backwards += 1 }
                 let gaps = su.gaps - summary.gaps
-                let rank = gaps == 0 ? (0, backwards) : (1 + backwards, gaps)
+                let rank = gaps == 0 ? (0, backwards, 0) : (1, gaps + backwards, backwards)
                 if best == nil || rank < best!.rank { best = (c, ch, su, rank) }
-                if rank == (0, 0) { break }   // chains forward in time: no order can do better
+                if rank == (0, 0, 0) { break }   // chains forward in time: no order can do better
             }
             chrono[k] = []
             self = best!.chain
@@ -120,18 +121,25 @@ struct BalanceChain {
         func money(_ v: Int64) -> Money { Money(minorUnits: v, currency: currency) }
         func text(_ v: Int64) -> String { money(v).formatted() }
 
-        /// File order or reversed file order: consecutive stated balances link forward (oldest
-        /// first) or backward; the dates decide a tie.
-        static func listedDirection(_ rows: [Int], _ ms: [Movement]) -> [Int] {
+        /// Whether the file lists its rows newest first: in each currency, consecutive stated
+        /// balances link forward (oldest first) or backward; all currencies vote, since a file has
+        /// one direction. The dates decide a tie.
+        static func listedNewestFirst(_ lists: [[Int]], _ ms: [Movement]) -> Bool {
             var forward = 0, backward = 0
-            for k in rows.indices.dropFirst() {
-                let p = rows[k - 1], i = rows[k]
-                guard let b = ms[i].balance, let pb = ms[p].balance else { continue }
-                if b == pb &+ ms[i].net { forward += 1 }
-                if pb == b &+ ms[p].net { backward += 1 }
+            for rows in lists {
+                for k in rows.indices.dropFirst() {
+                    let p = rows[k - 1], i = rows[k]
+                    guard let b = ms[i].balance, let pb = ms[p].balance else { continue }
+                    if b == pb &+ ms[i].net { forward += 1 }
+                    if pb == b &+ ms[p].net { backward += 1 }
+                }
             }
-            let reversed = backward > forward || (backward == forward && ms[rows.first!].sortKey > ms[rows.last!].sortKey)
-            return reversed ? Array(rows.reversed()) : rows
+            guard forward == backward else { return backward > forward }
+            var earlier = 0, later = 0
+            for rows in lists where rows.count > 1 {
+                if ms[rows.first!].sortKey > ms[rows.last!].sortKey { earlier += 1 } else if ms[rows.first!].sortKey < ms[rows.last!].sortKey { later += 1 }
+            }
+            return earlier > later
         }
 
         /// Walks the rows in the order `seq`, reordering the rows of a day where that removes gaps.
