@@ -80,14 +80,15 @@ struct BalanceChain {
             let rows = lists[k]
             lists[k] = []
             guard rows.contains(where: { ms[$0].balance != nil }) else { continue }
-            // Candidate orders: as listed (oldest first), reversed, by date and time.
+            // Candidate orders: by date and time (rows of one instant as listed), as listed (oldest
+            // first), reversed.
             let listed = newestFirst ? Array(rows.reversed()) : rows
             // An order that explains every balance wins (fewest dates running backwards among such);
             // when none does, each gap and each step back in time count alike (a fee stamped the
             // evening before the transfer it follows is one step back; reversing whole days to save
             // a gap is many), and a tie goes to the order whose dates run forward.
             var best: (chain: BalanceChain, checks: [BalanceCheck], summary: BalanceSummary, rank: (Int, Int, Int))?
-            for candidate in [listed, Array(listed.reversed()), chrono[k]] {
+            for candidate in [chrono[k], listed, Array(listed.reversed())] {
                 var w = Walk(currency: cur), c = self, ch: [BalanceCheck] = [], su = summary
                 w.run(candidate, ms, booked, &c, &ch, &su)
                 var backwards = 0
@@ -130,8 +131,10 @@ struct BalanceChain {
                 for k in rows.indices.dropFirst() {
                     let p = rows[k - 1], i = rows[k]
                     guard let b = ms[i].balance, let pb = ms[p].balance else { continue }
-                    if b == pb &+ ms[i].net { forward += 1 }
-                    if pb == b &+ ms[p].net { backward += 1 }
+                    // A pair that links both ways (a payment and the conversion that undoes it) says nothing.
+                    let f = b == pb &+ ms[i].net, r = pb == b &+ ms[p].net
+                    if f && !r { forward += 1 }
+                    if r && !f { backward += 1 }
                 }
             }
             guard forward == backward else { return backward > forward }
