@@ -243,11 +243,7 @@ struct Booker {
             timestamp: timestamp, description: description, externalID: externalID, dedupKey: key,
             timeZone: timeZoneIndex(m.timeZone), payee: -1, platform: institutionName, client: -1,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
-        do { try batch.validateLast() } catch {
-            batch.removeLast()
-            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: m.line, record: m.index + 1),
-                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
-        }
+        keepLastIfBalanced(line: m.line, record: m.index + 1)
     }
 
     /// A conversion told in one row (see ``singleConversion(_:)``) and the fee booked apart from it.
@@ -419,11 +415,7 @@ struct Booker {
             timestamp: batch.text(m.timestamp), description: batch.text(description), externalID: batch.text(m.id), dedupKey: batch.text(key),
             timeZone: timeZoneIndex(m.timeZone), payee: -1, platform: institutionName, client: -1,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
-        do { try batch.validateLast() } catch {
-            batch.removeLast()
-            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: m.line, record: m.index + 1),
-                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
-        }
+        keepLastIfBalanced(line: m.line, record: m.index + 1)
         return legInfo(m, key: key)
     }
 
@@ -457,11 +449,7 @@ struct Booker {
             externalID: batch.text(from.id ?? to.id), dedupKey: batch.text(key),
             timeZone: -1, payee: -1, platform: institutionName, client: -1,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
-        do { try batch.validateLast() } catch {
-            batch.removeLast()
-            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: line, record: record),
-                            hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
-        }
+        keepLastIfBalanced(line: line, record: record)
         return key
     }
 
@@ -660,9 +648,15 @@ struct Booker {
             timestamp: timestamp, description: description, externalID: externalID, dedupKey: key,
             timeZone: timeZoneIndex(m.timeZone), payee: party.payee, platform: party.platform, client: client,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
+        keepLastIfBalanced(line: m.line, record: m.index + 1)
+    }
+
+    /// Keeps the entry just added if it balances; otherwise takes it out and reports the row (a
+    /// profile that books a row wrongly is a bug, never a silent loss).
+    mutating func keepLastIfBalanced(line: Int, record: Int) {
         do { try batch.validateLast() } catch {
             batch.removeLast()
-            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: m.line, record: m.index + 1),
+            sink.add(.error("ledger.unbalanced", error.description, at: SourceLocation(file: file, line: line, record: record),
                             hint: "this is a bug in the \(profile.name) profile; please report it with this row"))
         }
     }
