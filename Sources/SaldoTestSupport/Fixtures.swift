@@ -11,17 +11,31 @@ public enum Fixtures {
     public static func data(_ relative: String) throws -> Data { try Data(contentsOf: url(relative)) }
     public static func text(_ relative: String) throws -> String { try String(decoding: data(relative), as: UTF8.self) }
 
-    /// Compares `actual` with the golden file; with `SALDO_UPDATE_GOLDENS=1` rewrites it instead.
-    /// Returns nil when equal, else a readable difference.
+    /// Compares `actual` with the golden file `fixtures/<relative>`. Returns nil when equal, else a readable
+    /// failure: the difference, or that the golden is missing (with its path and how to record it).
+    /// With `SALDO_UPDATE_GOLDENS=1` it records `actual` instead and returns nil, or the reason the write
+    /// failed: a recording that cannot write is a failure, never a silent pass.
     public static func compareGolden(_ actual: String, _ relative: String) -> String? {
-        let u = url(relative)
-        if ProcessInfo.processInfo.environment["SALDO_UPDATE_GOLDENS"] == "1" {
-            try? FileManager.default.createDirectory(at: u.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? actual.write(to: u, atomically: true, encoding: .utf8)
-            return nil
+        compareGolden(actual, at: url(relative), name: relative, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// `compareGolden` on any file, with the environment given (tests of the comparison itself).
+    public static func compareGolden(_ actual: String, at u: URL, name: String, environment: [String: String]) -> String? {
+        if environment["SALDO_UPDATE_GOLDENS"] == "1" {
+            do {
+                try FileManager.default.createDirectory(at: u.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try actual.write(to: u, atomically: true, encoding: .utf8)
+                return nil
+            } catch {
+                return "golden \(name): recording failed, cannot write \(u.path): \(error.localizedDescription)"
+            }
         }
-        guard let expected = try? String(contentsOf: u, encoding: .utf8) else {
-            return "golden \(relative) is missing; run with SALDO_UPDATE_GOLDENS=1 to create it"
+        guard FileManager.default.fileExists(atPath: u.path) else {
+            return "golden \(name) is missing (\(u.path)); record it with `SALDO_UPDATE_GOLDENS=1 swift test --filter <the test>`, then read the new file before committing it"
+        }
+        let expected: String
+        do { expected = try String(contentsOf: u, encoding: .utf8) } catch {
+            return "golden \(name) cannot be read (\(u.path)): \(error.localizedDescription)"
         }
         if expected == actual { return nil }
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
@@ -29,9 +43,9 @@ public enum Fixtures {
         for i in 0..<max(e.count, a.count) {
             let el = i < e.count ? String(e[i]) : "<end>"
             let al = i < a.count ? String(a[i]) : "<end>"
-            if el != al { return "golden \(relative) differs at line \(i + 1):\n  expected: \(el)\n  actual:   \(al)" }
+            if el != al { return "golden \(name) differs at line \(i + 1):\n  expected: \(el)\n  actual:   \(al)" }
         }
-        return "golden \(relative) differs"
+        return "golden \(name) differs"
     }
 
     private static let umaskLock = NSLock()
