@@ -21,13 +21,13 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .baseCurrency: return "currency reports convert to (ISO 4217, e.g. EUR)"
         case .jurisdiction: return "tax jurisdiction: es, us or gb"
-        case .region: return "region within it (e.g. madrid, catalonia; scotland for gb)"
+        case .region: return "region within it, a name or ISO 3166-2 code (e.g. madrid or ES-MD, cataluña; scotland or GB-SCT for gb)"
         case .activityStart: return "date the self-employed activity started (yyyy-mm-dd)"
         case .filingStatus: return "US filing status: single, married-joint, married-separate, head-of-household"
         case .myTaxIDs: return "your own tax ids, comma-separated (decides whether an invoice is issued or received)"
         case .newFreelancer: return "yes if you qualify for Spain's reduced 7% IRPF withholding"
-        case .lastYearTax: return "last year's total tax (for the US safe harbour and UK payments on account)"
-        case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US safe harbour)"
+        case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
+        case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
         case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
         }
     }
@@ -54,7 +54,13 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
         case .lastYearTax, .lastYearIncome:
             guard (try? ExactDecimal(v)) != nil else { throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67") }
             return v
-        case .region, .myTaxIDs:
+        case .region:
+            // Stored as the code the engine knows; a name that is not in the table is refused, never guessed.
+            guard let code = TaxRegion.code(for: v) else {
+                throw UserError("region \"\(v)\" is not one Saldo knows", hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList())")
+            }
+            return code
+        case .myTaxIDs:
             return v
         case .taxProfile:
             let path = (v as NSString).expandingTildeInPath

@@ -33,7 +33,7 @@ func describeDecoding(_ e: any Error) -> String {
 /// What every tax command shares: the taxpayer, the rules, the ledger in the tax currency.
 struct TaxOptions: ParsableArguments {
     @Option(help: "es, us or gb (default: `saldo config get jurisdiction`).") var jurisdiction: Jurisdiction?
-    @Option(help: ArgumentHelp("Region, ISO 3166-2 (ES-MD for Madrid, GB-SCT for Scotland).", valueName: "code")) var region: String?
+    @Option(help: ArgumentHelp("Region: a name or ISO 3166-2 code (madrid or ES-MD, scotland or GB-SCT).", valueName: "region")) var region: String?
     @Option(help: ArgumentHelp("A taxpayer profile JSON file (default: `saldo config set tax-profile FILE`).", valueName: "file")) var profile: String?
     @Option(help: ArgumentHelp("Your own rule file, used before the shipped ones.", valueName: "file")) var rules: [String] = []
     @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
@@ -63,8 +63,11 @@ struct TaxOptions: ParsableArguments {
             }
         }
         if let j = jurisdiction { taxProfile.jurisdiction = j }
+        try Self.applyLastYear(tax: try store.setting(Setting.lastYearTax.rawValue), income: try store.setting(Setting.lastYearIncome.rawValue),
+                               to: &taxProfile)
         if taxProfile.region == nil, let r = try store.setting(Setting.region.rawValue) { taxProfile.region = r }
         if let r = region { taxProfile.region = r }
+        if let r = taxProfile.region { taxProfile.region = try Self.regionCode(r, jurisdiction: taxProfile.jurisdiction) }
         let ruleFiles = try rules.map { r -> RuleFile in
             do { return try TaxRules.load(contentsOf: URL(fileURLWithPath: (r as NSString).expandingTildeInPath)) } catch { throw UserError("\(error)") }
         }
@@ -75,9 +78,52 @@ struct TaxOptions: ParsableArguments {
         let transactions = try store.transactions().map(\.transaction)
         let invoices = try store.invoices().map(\.invoice)
         var forecast: [YearMonth: Money] = [:]
-        if !noForecast { forecast = (try? projectedIncome(store, from: day, currency: taxCurrency(taxProfile.jurisdiction))) ?? [:] }
+        var notes: [String] = []
+        if !noForecast {
+            // A forecast that cannot be made leaves the projection to the average month, and says why.
+            do { forecast = try projectedIncome(store, from: day, currency: target) } catch {
+                notes.append("Estimated without the income forecast (the months ahead use the average month so far): the forecast failed: \(describeForecastFailure(error))")
+            }
+        }
         return TaxInputs(transactions: transactions, invoices: invoices, convert: convert, profile: taxProfile, ruleFiles: ruleFiles,
-                         forecast: forecast, today: day)
+                         forecast: forecast, today: day, notes: notes)
+    }
+
+    /// `last-year-tax` and `last-year-income` (amounts in the tax currency) fill the profile's prior-year
+    /// figures it does not state: US total tax and AGI (the 100%/110% safe harbour), UK Self Assessment
+    /// liability (payments on account), Spain's net activity income (Modelo 130 box 13).
+    static func applyLastYear(tax: String?, income: String?, to profile: inout TaxProfile) throws {
+        let cur = taxCurrency(profile.jurisdiction)
+        func money(_ text: String?, _ key: Setting) throws -> Money? {
+            guard let text else { return nil }
+            do { return try Money(ExactDecimal(text), currency: cur) } catch {
+                throw UserError("the stored \(key.rawValue) \"\(text)\" is not an amount in \(cur.code)", hint: "saldo config set \(key.rawValue) 12345.67")
+            }
+        }
+        let t = try money(tax, .lastYearTax), i = try money(income, .lastYearIncome)
+        switch profile.jurisdiction {
+        case .us:
+            if profile.priorYear.totalTax == nil { profile.priorYear.totalTax = t }
+            if profile.priorYear.adjustedGrossIncome == nil { profile.priorYear.adjustedGrossIncome = i }
+        case .gb:
+            if profile.priorYear.selfAssessmentLiability == nil { profile.priorYear.selfAssessmentLiability = t }
+        case .es:
+            if profile.priorYear.netActivityIncome == nil { profile.priorYear.netActivityIncome = i }
+        }
+    }
+
+    /// The ISO 3166-2 code the engine knows for a region name or code; refuses what it does not know,
+    /// and a region of another country than the jurisdiction's.
+    static func regionCode(_ text: String, jurisdiction: Jurisdiction) throws -> String {
+        guard let code = TaxRegion.code(for: text) else {
+            throw UserError("region \"\(text)\" is not one Saldo knows",
+                            hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList(country: jurisdiction == .us ? nil : jurisdiction.countryCode))")
+        }
+        guard TaxRegion.country(of: code) == jurisdiction.countryCode else {
+            throw UserError("region \"\(text)\" (\(code)) is not in \(jurisdiction.name)",
+                            hint: "set the jurisdiction to \(TaxRegion.country(of: code).lowercased()), or a region of \(jurisdiction.name)")
+        }
+        return code
     }
 
     /// The forecast's median monthly income for the months from `day`'s month to the end of the year.
@@ -93,6 +139,12 @@ struct TaxOptions: ParsableArguments {
         }
         return out
     }
+}
+
+/// A forecast error in one line, without the hint meant for the forecast command.
+func describeForecastFailure(_ error: any Error) -> String {
+    if let u = error as? UserError { return u.message }
+    return "\(error)"
 }
 
 func taxCurrency(_ j: Jurisdiction) -> CurrencyCode {

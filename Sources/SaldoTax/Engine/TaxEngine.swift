@@ -14,11 +14,14 @@ public struct TaxInputs: Sendable {
     public var forecast: [YearMonth: Money]
     /// The day the estimate is made (months after it are projected).
     public var today: Day
+    /// What the caller must say about how it gathered these inputs (a forecast that could not be made,
+    /// say); every result lists them among its notes.
+    public var notes: [String]
 
     public init(transactions: [Transaction], invoices: [Invoice] = [], convert: @escaping @Sendable (Money, Day) throws -> Money,
-                profile: TaxProfile, ruleFiles: [RuleFile] = [], forecast: [YearMonth: Money] = [:], today: Day) {
+                profile: TaxProfile, ruleFiles: [RuleFile] = [], forecast: [YearMonth: Money] = [:], today: Day, notes: [String] = []) {
         self.transactions = transactions; self.invoices = invoices; self.convert = convert; self.profile = profile
-        self.ruleFiles = ruleFiles; self.forecast = forecast; self.today = today
+        self.ruleFiles = ruleFiles; self.forecast = forecast; self.today = today; self.notes = notes
     }
 }
 
@@ -201,6 +204,7 @@ public enum TaxEngine {
             dues = DueDates.ukDues(y, currency: file.currency)
         }
         notes += projNotes
+        notes += inputs.notes
         s.deadlines = dues
         s.next_due = dues.filter { $0.date >= inputs.today && ($0.amount.map { $0.money.isPositive } ?? false) }.min { $0.date < $1.date }
         s.notes = notes
@@ -229,6 +233,7 @@ public enum TaxEngine {
             for n in s.notes where !notes.contains(n) { notes.append(n) }
             for f in s.unconfirmed where !flags.contains(f) { flags.append(f) }
         }
+        for n in inputs.notes where !notes.contains(n) { notes.append(n) }
         if let missing {
             if items.isEmpty { throw missing }
             notes.append("No rules for tax year \(thisYear) yet (\(missing.message)): only the remaining deadlines of \(thisYear - 1) are listed.")
@@ -275,7 +280,7 @@ public enum TaxEngine {
             paidBefore += a.money
         }
         let rateText = income.isPositive ? tax.decimal.divided(by: income.decimal, places: 4, rule: .halfUp).description : "0"
-        var allNotes = notes + projNotes
+        var allNotes = notes + projNotes + inputs.notes
         if j == .gb {
             allNotes.append("UK payments fall due after the tax year (31 January, 31 July): money set aside this year pays the balancing payment and the payments on account.")
         }

@@ -159,6 +159,42 @@ public struct TaxProfile: Sendable, Codable, Hashable {
         case socialSecurityAccounts = "social_security_accounts"
     }
 
+    /// Keys a profile of `jurisdiction` must state, besides `jurisdiction`: only those of its own rules
+    /// where no default is safe (the US filing status picks the brackets; Spain's `new_freelancer` picks
+    /// the expected withholding rate). Every other key has the default of `init`, and keys of other
+    /// jurisdictions are never required.
+    public static func requiredKeys(for jurisdiction: Jurisdiction) -> [String] {
+        switch jurisdiction {
+        case .es: return [CodingKeys.newFreelancer.rawValue]
+        case .us: return [CodingKeys.filingStatus.rawValue]
+        case .gb: return []
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let j = try c.decode(Jurisdiction.self, forKey: .jurisdiction)
+        for k in TaxProfile.requiredKeys(for: j) where !c.contains(CodingKeys(rawValue: k)!) {
+            throw DecodingError.keyNotFound(CodingKeys(rawValue: k)!, .init(codingPath: c.codingPath,
+                debugDescription: "a \(j.rawValue) profile needs \"\(k)\""))
+        }
+        let d = TaxProfile(jurisdiction: j)
+        self.init(jurisdiction: j,
+                  region: try c.decodeIfPresent(String.self, forKey: .region),
+                  activityStart: try c.decodeIfPresent(Day.self, forKey: .activityStart),
+                  filingStatus: try c.decodeIfPresent(FilingStatus.self, forKey: .filingStatus) ?? d.filingStatus,
+                  priorYear: try c.decodeIfPresent(PriorYearFigures.self, forKey: .priorYear) ?? d.priorYear,
+                  newFreelancer: try c.decodeIfPresent(Bool.self, forKey: .newFreelancer) ?? d.newFreelancer,
+                  activityClass: try c.decodeIfPresent(ActivityClass.self, forKey: .activityClass) ?? d.activityClass,
+                  societario: try c.decodeIfPresent(Bool.self, forKey: .societario) ?? d.societario,
+                  specifiedServiceBusiness: try c.decodeIfPresent(Bool.self, forKey: .specifiedServiceBusiness) ?? d.specifiedServiceBusiness,
+                  exemptFromModelo130: try c.decodeIfPresent(Bool.self, forKey: .exemptFromModelo130) ?? d.exemptFromModelo130,
+                  clients: try c.decodeIfPresent([String: ClientTaxInfo].self, forKey: .clients) ?? d.clients,
+                  defaultClient: try c.decodeIfPresent(ClientTaxInfo.self, forKey: .defaultClient),
+                  nonDeductibleAccounts: try c.decodeIfPresent([String].self, forKey: .nonDeductibleAccounts) ?? d.nonDeductibleAccounts,
+                  socialSecurityAccounts: try c.decodeIfPresent([String].self, forKey: .socialSecurityAccounts) ?? d.socialSecurityAccounts)
+    }
+
     /// Income tax paid, VAT settled and private spending are not business expenses.
     public static let defaultNonDeductible = ["expenses:personal", "expenses:tax:income", "expenses:tax:vat"]
 
