@@ -22,7 +22,10 @@ public struct RateFileContents: Sendable {
 /// no longer ISO 4217 codes (CYP, EEK, ROL…) are skipped with a note. The daily file writes its
 /// date as `30 October 2026`; both forms are read.
 public enum ECBCSVReader {
-    public static func read(_ data: Data, file: String, source: String = ecbSourceName) -> RateFileContents {
+    /// Reads every rate, or with `currencies` and `days` only those columns and rows (the rest is not
+    /// parsed: how the bundled history is read for one report).
+    public static func read(_ data: Data, file: String, source: String = ecbSourceName,
+                            currencies: Set<CurrencyCode>? = nil, days: ClosedRange<Day>? = nil) -> RateFileContents {
         var out = RateFileContents()
         var lines = CSVLines(data)
         // Header.
@@ -42,7 +45,9 @@ public enum ECBCSVReader {
         var skipped: [String] = []
         for n in names.dropFirst() {
             if n.isEmpty { columns.append(nil); continue }
-            if let c = try? CurrencyCode(n), c != .EUR { columns.append(c) } else { columns.append(nil); skipped.append(n) }
+            if let c = try? CurrencyCode(n), c != .EUR {
+                columns.append(currencies.map { $0.contains(c) } ?? true ? c : nil)
+            } else { columns.append(nil); skipped.append(n) }
         }
         if !skipped.isEmpty {
             out.diagnostics.append(Diagnostic(.note, code: "fx.ecb-csv.skipped-columns",
@@ -57,6 +62,7 @@ public enum ECBCSVReader {
                                               at: SourceLocation(file: file, line: lineNo, column: 1, field: "Date")))
                 continue
             }
+            if let days, !days.contains(day) { continue }
             for (k, cell) in row.cells.enumerated().dropFirst() {
                 let bytes = cell.bytes
                 if bytes.isEmpty || isNA(bytes) { continue }
