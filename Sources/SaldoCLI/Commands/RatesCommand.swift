@@ -13,15 +13,15 @@ struct RatesCommand: ParsableCommand {
         Every amount converts at its own date; on days without a published rate (weekends, TARGET
         holidays) the last earlier rate is used and reports say how many amounts needed it.
 
+        Without any import, reports use the ECB history bundled with Saldo (1999-01-04 to
+        2026-10-30); imported rates win where both have a day.
+
         Examples:
           saldo rates import eurofxref-hist.zip
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
           saldo rates show USD --from 2026-01-01
-          saldo rates show                           # where rates come from, how old the newest is
-
-        Without any import, reports use the ECB history bundled with Saldo (1999-01-04 to 2026-10-30);
-        imported rates win where both have a day.
+          saldo rates show                   # sources; age of the newest
         """),
         subcommands: [Import.self, Show.self]
     )
@@ -106,15 +106,13 @@ struct RatesCommand: ParsableCommand {
             }
             let fromDay = try day(from, "--from"), toDay = try day(to, "--to")
             let now = try resolveToday(today)
-            // Without a ledger the bundled rates are still there to show.
-            let path = ledger.resolved.path
-            let store: LedgerStore? = FileManager.default.fileExists(atPath: path) ? try ledger.open(.existing) : nil
-            let sources = try store?.rateSources(currency: code) ?? []
+            let store = try ledger.open(.existing)
+            let sources = try store.rateSources(currency: code)
 
             var rows: [ExchangeRate] = []
             var bundledDays: ClosedRange<Day>?
             if let code {
-                let ledgerRows = try store?.rates(quote: code, from: fromDay, to: toDay) ?? []
+                let ledgerRows = try store.rates(quote: code, from: fromDay, to: toDay)
                 let lo = max(fromDay ?? BundledECBRates.firstDay, BundledECBRates.firstDay), hi = min(toDay ?? BundledECBRates.lastDay, BundledECBRates.lastDay)
                 var bundled: [ExchangeRate] = []
                 if lo <= hi {
@@ -138,9 +136,7 @@ struct RatesCommand: ParsableCommand {
 
             var provenance: [String] = []
             let subject = code.map { "\($0) rates" } ?? "rates"
-            if store == nil {
-                provenance.append("no ledger at \(path): only the bundled rates")
-            } else if sources.isEmpty {
+            if sources.isEmpty {
                 provenance.append("imported into the ledger: no \(subject)")
             }
             for s in sources {
