@@ -80,7 +80,7 @@ extension LedgerStore {
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
         let from = first.adding(days: -10)
         let ledger = try rates(currencies: currencies, from: from, to: last)
-        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: from...last) } catch {
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last) } catch {
             throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself: `saldo rates import eurofxref-hist.zip`")
         }
     }

@@ -70,15 +70,39 @@ public struct RateBundleError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RateTable {
-    /// The rates converting amounts in `currencies` on the days `days` need: the bundled ECB history
-    /// for those currencies and days, with `ledger` (the ledger's own rates) added over it, so that
-    /// where both have a rate for a pair and day the ledger's wins. EUR is added to `currencies`:
-    /// cross rates go through it.
+    /// The rates converting amounts in `currencies` dated within `days` need: the ledger's own rates
+    /// (`ledger`, which should reach back a few days before `days` for fallbacks), and for each
+    /// currency the ledger does not cover, the bundled ECB history of that currency from
+    /// ``fallbackLimit`` days before `days` on, with the ledger's rates added over it, so that where
+    /// both have a rate for a pair and day the ledger's wins. EUR is added: cross rates go through it.
+    ///
+    /// The ledger covers a currency when its EUR rates for it start on or before the first day (or
+    /// the bundle's first), reach the last day (or the bundle's last) and leave no gap longer than
+    /// ``longestECBGap`` days (Maundy Thursday to Easter Tuesday): then the bundle holds nothing the
+    /// ledger lacks and is not read.
     public static func ledgerOverBundled(_ ledger: [ExchangeRate], currencies: Set<CurrencyCode>, days: ClosedRange<Day>,
                                          fallbackLimit: Int = 7) throws(RateBundleError) -> RateTable {
-        var table = RateTable(try BundledECBRates.rates(currencies: currencies.union([.EUR]), days: days), fallbackLimit: fallbackLimit)
+        var missing = Set<CurrencyCode>()
+        for c in currencies where c != .EUR && !covers(ledger, c, days) { missing.insert(c) }
+        var table = RateTable(fallbackLimit: fallbackLimit)
+        if !missing.isEmpty {
+            table.add(try BundledECBRates.rates(currencies: missing, days: days.lowerBound.adding(days: -fallbackLimit)...days.upperBound))
+        }
         table.add(ledger)
         return table
+    }
+
+    /// The longest run of days without an ECB rate between two published ones: Thursday before Good
+    /// Friday to the Tuesday after Easter Monday.
+    public static let longestECBGap = 5
+
+    static func covers(_ ledger: [ExchangeRate], _ c: CurrencyCode, _ days: ClosedRange<Day>) -> Bool {
+        let ordinals = ledger.lazy.filter { ($0.base == .EUR && $0.quote == c) || ($0.base == c && $0.quote == .EUR) }.map(\.date.ordinal).sorted()
+        guard let first = ordinals.first, let last = ordinals.last else { return false }
+        guard first <= max(days.lowerBound, BundledECBRates.firstDay).ordinal,
+              last >= min(days.upperBound, BundledECBRates.lastDay).ordinal else { return false }
+        for (a, b) in zip(ordinals, ordinals.dropFirst()) where b - a > longestECBGap && b > days.lowerBound.ordinal && a < days.upperBound.ordinal { return false }
+        return true
     }
 
     /// The newest day with a rate for `currency` (as base or quote), if any.

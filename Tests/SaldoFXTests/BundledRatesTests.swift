@@ -50,6 +50,23 @@ import Testing
         #expect(t.rates(base: .EUR, quote: .USD, from: d("2026-10-29")).map(\.source) == [BundledECBRates.sourceName, "my-bank.csv"])
     }
 
+    /// A ledger holding the ECB's own rates for the days a report needs does not read the bundle;
+    /// one with a longer gap gets it filled from the bundle.
+    @Test func theBundleIsReadOnlyWhereTheLedgerLeavesAGap() throws {
+        let slice = try sliceTable().rates(base: .EUR, quote: .USD)
+        let days = d("2026-03-02")...d("2026-06-30")
+        let full = try RateTable.ledgerOverBundled(slice, currencies: [.USD, .EUR], days: days)
+        #expect(!full.rates(base: .EUR, quote: .USD).contains { $0.source == BundledECBRates.sourceName })
+        let holed = slice.filter { !($0.date >= d("2026-04-06") && $0.date <= d("2026-04-20")) }
+        let filled = try RateTable.ledgerOverBundled(holed, currencies: [.USD, .EUR], days: days)
+        let april = filled.rates(base: .EUR, quote: .USD, from: d("2026-04-06"), to: d("2026-04-20"))
+        #expect(!april.isEmpty && april.allSatisfy { $0.source == BundledECBRates.sourceName })
+        #expect(april.map(\.rate) == slice.filter { $0.date >= d("2026-04-06") && $0.date <= d("2026-04-20") }.map(\.rate))
+        // Rates that end before the report's last day are not enough either.
+        let early = slice.filter { $0.date <= d("2026-05-29") }
+        #expect(try RateTable.ledgerOverBundled(early, currencies: [.USD], days: days).rates(base: .EUR, quote: .USD, from: d("2026-06-01")).first?.source == BundledECBRates.sourceName)
+    }
+
     @Test func freshnessNoteOnlyWhenAWeekdayHasNoRate() throws {
         let t = try RateTable.ledgerOverBundled([], currencies: [.USD], days: d("2026-10-20")...d("2026-11-03"))
         // Saturday after Friday's rate: the ECB publishes nothing on weekends; no note.
