@@ -86,7 +86,9 @@ extension RateTable {
         for c in currencies where c != .EUR && !covers(ledger, c, days) { missing.insert(c) }
         var table = RateTable(fallbackLimit: fallbackLimit)
         if !missing.isEmpty {
-            table.add(try BundledECBRates.rates(currencies: missing, days: days.lowerBound.adding(days: -fallbackLimit)...days.upperBound))
+            // From the bundle's last day at the latest, so that a missing rate can say which is the last earlier one.
+            let from = min(days.lowerBound.adding(days: -fallbackLimit), BundledECBRates.lastDay)
+            table.add(try BundledECBRates.rates(currencies: missing, days: from...max(days.upperBound, from)))
         }
         table.add(ledger)
         return table

@@ -94,7 +94,7 @@ import SaldoTestSupport
         let path = try ledger(importing: try paypalFile("20/11/2026"))
         let r = SaldoCLI.capture(["report", "monthly", "--currency", "EUR", "--ledger", path])
         #expect(r.status == 1)
-        #expect(r.err.contains("no exchange rate EUR→USD for USD on 2026-11-20"))
+        #expect(r.err.contains("no exchange rate EUR→USD for USD on 2026-11-20: the last earlier rate is from 2026-10-30, 21 days before, beyond the 7-day fallback limit"))
         #expect(r.err.contains("saldo rates import"))
         expectHintOnce(r.err)
     }
