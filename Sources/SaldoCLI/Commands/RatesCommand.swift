@@ -146,7 +146,7 @@ struct RatesCommand: ParsableCommand {
             if bundleHasCurrency {
                 provenance.append("bundled with Saldo: the ECB reference rates \(BundledECBRates.firstDay) to \(BundledECBRates.lastDay)"
                                   + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
-                                  + "; used for days the ledger has no rate for")
+                                  + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
             } else if let code {
                 provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
             }
