@@ -25,8 +25,8 @@ let package = Package(
         .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
         // E-invoice readers (UBL, CII, Facturae, CFDI) on top of SaldoXML.
         .target(name: "SaldoInvoices", dependencies: ["SaldoXML", "SaldoCore"]),
-        // Exchange rates: ECB readers, rate tables, conversion at a date.
-        .target(name: "SaldoFX", dependencies: ["SaldoXML", "SaldoCore"]),
+        // Exchange rates: ECB readers, rate tables, conversion at a date; the bundled ECB history (ECB/).
+        .target(name: "SaldoFX", dependencies: ["SaldoXML", "SaldoCore"], resources: [.copy("ECB")]),
         // Tax rule files and the engine that applies them.
         .target(name: "SaldoTax", dependencies: ["SaldoCore"], resources: [.copy("Rules")]),
         // Forecasting on plain number series; knows nothing of ledgers.

@@ -67,6 +67,11 @@ if [ "$what" = all ] || [ "$what" = report ]; then
     echo "== report monthly on $n transactions"
     L="$OUT/report-$n.sqlite"
     [ -f "$L" ] || $SALDO bench ledger --transactions "$n" --keep "$L" > /dev/null
+    # The same ledger with no imported rates: the report reads the ECB history bundled with Saldo.
+    LB="$OUT/report-$n-bundled.sqlite"
+    [ -f "$LB" ] || $SALDO bench ledger --transactions "$n" --keep "$LB" > /dev/null
+    tb=$(best_of 3 $SALDO report monthly --ledger "$LB" --currency EUR)
+    echo "saldo report monthly, bundled rates only: ${tb} s (floor: $([ $n = 100000 ] && echo 0.3 || echo 2) s)"
     $SALDO rates import --ledger "$L" fixtures/ecb/eurofxref-hist-slice.csv > /dev/null 2>&1 || true
     # The synthetic ledger spans 2018-2026; rates for the years before the slice come from the full history when present.
     [ -f ../shared/data/ecb/eurofxref-hist.csv ] && $SALDO rates import --ledger "$L" ../shared/data/ecb/eurofxref-hist.csv > /dev/null 2>&1 || true

@@ -70,18 +70,45 @@ extension LedgerStore {
         RateTable(try rates())
     }
 
-    /// The rates converting `facts` to `base` need: their currencies, their days (and the week before
-    /// the first, for fallbacks). Loading a full ECB history would cost more than the report.
+    /// The rates converting `facts` to `base` need: their currencies, their days (and the ten days
+    /// before the first, for fallbacks), from the bundled ECB history with the ledger's own rates over
+    /// it. Loading a full ECB history would cost more than the report.
     func rateTable(for facts: [PostingFact], base: CurrencyCode) throws -> RateTable {
         guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
         var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
-        return RateTable(try rates(currencies: currencies, from: first.adding(days: -10), to: last))
+        let from = first.adding(days: -10)
+        let ledger = try rates(currencies: currencies, from: from, to: last)
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last) } catch {
+            throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself: `saldo rates import eurofxref-hist.zip`")
+        }
     }
 }
 
-/// Turns a missing rate into a message that says how to get one.
+/// Per currency other than `base`, the last day an amount in it (or its cost) is dated: what the
+/// freshness note compares with the newest rate.
+func lastDayByCurrency(_ facts: [PostingFact], base: CurrencyCode) -> [CurrencyCode: Day] {
+    var out: [CurrencyCode: Day] = [:]
+    for f in facts {
+        for c in [f.amount.currency, f.cost?.currency].compactMap({ $0 }) where c != base {
+            if let d = out[c], d >= f.date { continue }
+            out[c] = f.date
+        }
+    }
+    return out
+}
+
+/// Prints, once, that amounts after the newest rate used an older one (standard error: the report
+/// itself stays what it was).
+func printFreshnessNote(_ table: RateTable, facts: [PostingFact], base: CurrencyCode) {
+    if let note = RateFreshness(table: table, lastDayByCurrency: lastDayByCurrency(facts, base: base), base: base) {
+        Console.current.err(note.message)
+    }
+}
+
+/// A missing rate as a user error: the message and its hint, each once (the error's description
+/// already carries the hint, so it is not used as the message).
 func reportError(_ e: RateError) -> UserError {
-    UserError("\(e)", hint: "import ECB reference rates: `saldo rates import eurofxref-hist.csv` (https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip)")
+    UserError(e.message, hint: e.hint)
 }

@@ -22,7 +22,10 @@ public struct RateFileContents: Sendable {
 /// no longer ISO 4217 codes (CYP, EEK, ROL…) are skipped with a note. The daily file writes its
 /// date as `30 October 2026`; both forms are read.
 public enum ECBCSVReader {
-    public static func read(_ data: Data, file: String, source: String = ecbSourceName) -> RateFileContents {
+    /// Reads every rate, or with `currencies` and `days` only those columns and rows (the rest is not
+    /// parsed: how the bundled history is read for one report).
+    public static func read(_ data: Data, file: String, source: String = ecbSourceName,
+                            currencies: Set<CurrencyCode>? = nil, days: ClosedRange<Day>? = nil) -> RateFileContents {
         var out = RateFileContents()
         var lines = CSVLines(data)
         // Header.
@@ -42,7 +45,9 @@ public enum ECBCSVReader {
         var skipped: [String] = []
         for n in names.dropFirst() {
             if n.isEmpty { columns.append(nil); continue }
-            if let c = try? CurrencyCode(n), c != .EUR { columns.append(c) } else { columns.append(nil); skipped.append(n) }
+            if let c = try? CurrencyCode(n), c != .EUR {
+                columns.append(currencies.map { $0.contains(c) } ?? true ? c : nil)
+            } else { columns.append(nil); skipped.append(n) }
         }
         if !skipped.isEmpty {
             out.diagnostics.append(Diagnostic(.note, code: "fx.ecb-csv.skipped-columns",
@@ -50,13 +55,19 @@ public enum ECBCSVReader {
                                               at: SourceLocation(file: file, line: headerNo)))
         }
         out.rates.reserveCapacity(lines.estimatedRows * 20)
-        while let (lineNo, row) = lines.nextNonEmpty() {
+        while true {
+            // Rows outside `days` are skipped before their cells are split.
+            if let days, let day = lines.peekISODay() {
+                if !days.contains(day) { lines.skipLine(); continue }
+            }
+            guard let (lineNo, row) = lines.nextNonEmpty() else { break }
             guard let dateCell = row.cells.first, let day = parseECBDate(dateCell.bytes) else {
                 let found = row.cells.first.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
                 out.diagnostics.append(.error("fx.ecb-csv.date", "expected a date yyyy-mm-dd, found \"\(found)\"; the row was left out",
                                               at: SourceLocation(file: file, line: lineNo, column: 1, field: "Date")))
                 continue
             }
+            if let days, !days.contains(day) { continue }
             for (k, cell) in row.cells.enumerated().dropFirst() {
                 let bytes = cell.bytes
                 if bytes.isEmpty || isNA(bytes) { continue }
@@ -243,6 +254,28 @@ struct CSVLines {
     }
 
     var estimatedRows: Int { bytes.count / 200 }
+
+    /// The next line's first cell as a `yyyy-mm-dd` day, without consuming the line; nil when it is not one.
+    func peekISODay() -> Day? {
+        guard pos + 10 <= bytes.count else { return nil }
+        if pos + 10 < bytes.count && bytes[pos + 10] != 0x2C { return nil }
+        var n = [0, 0, 0]
+        var k = 0
+        for i in 0..<10 {
+            let b = bytes[pos + i]
+            if i == 4 || i == 7 { if b != 0x2D { return nil }; k += 1; continue }
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            n[k] = n[k] * 10 + Int(b - 0x30)
+        }
+        return Day(year: n[0], month: n[1], day: n[2])
+    }
+
+    /// Consumes the next line without splitting it.
+    mutating func skipLine() {
+        lineNo += 1
+        while pos < bytes.count && bytes[pos] != 0x0A { pos += 1 }
+        pos += 1
+    }
 
     mutating func nextNonEmpty() -> (Int, Row)? {
         while pos < bytes.count {

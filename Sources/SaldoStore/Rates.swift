@@ -54,6 +54,28 @@ extension LedgerStore {
         }
     }
 
+    /// Where the ledger's rates came from: per source, how many, for how many currencies, first and last day.
+    public struct RateSourceSummary: Sendable, Equatable {
+        public var source: String
+        public var count: Int
+        public var currencies: Int
+        public var first: Day
+        public var last: Day
+    }
+
+    /// The ledger's rates per source (optionally only those involving `currency`), largest first.
+    public func rateSources(currency: CurrencyCode? = nil) throws(StoreError) -> [RateSourceSummary] {
+        try read { db in
+            let filter = currency == nil ? "" : " WHERE base = ? OR quote = ?"
+            let args: StatementArguments = currency.map { [$0.code, $0.code] } ?? []
+            let sql = "SELECT source, COUNT(*), COUNT(DISTINCT CASE WHEN base = 'EUR' THEN quote ELSE base END), MIN(day), MAX(day) FROM rate"
+                + filter + " GROUP BY source ORDER BY COUNT(*) DESC, source"
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                RateSourceSummary(source: row[0], count: row[1], currencies: row[2], first: Day(ordinal: row[3]), last: Day(ordinal: row[4]))
+            }
+        }
+    }
+
     public func rateCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rate") ?? 0 }
     }

@@ -13,11 +13,15 @@ struct RatesCommand: ParsableCommand {
         Every amount converts at its own date; on days without a published rate (weekends, TARGET
         holidays) the last earlier rate is used and reports say how many amounts needed it.
 
+        Without any import, reports use the ECB history bundled with Saldo (1999-01-04 to
+        2026-10-30); imported rates win where both have a day.
+
         Examples:
           saldo rates import eurofxref-hist.zip
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
           saldo rates show USD --from 2026-01-01
+          saldo rates show                   # sources; age of the newest
         """),
         subcommands: [Import.self, Show.self]
     )
@@ -76,42 +80,116 @@ struct RatesCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show stored rates of a currency.",
-            discussion: "Example: saldo rates show USD --from 2026-01-01 --format csv")
+            commandName: "show", abstract: "Show rates of a currency, where they come from and how old the newest is.",
+            discussion: prose("""
+            Rates come from the ledger (what `saldo rates import` added) and, for days the ledger has no
+            rate for, from the ECB history bundled with Saldo (1999-01-04 to 2026-10-30). Without a
+            currency, only says where the rates come from.
+
+            Example: saldo rates show USD --from 2026-01-01 --format csv
+            """))
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Currency code, e.g. USD.") var currency: String
+        @Argument(help: "Currency code, e.g. USD.") var currency: String?
         @Option(help: ArgumentHelp("First day (yyyy-mm-dd).", valueName: "date")) var from: String?
         @Option(help: ArgumentHelp("Last day (yyyy-mm-dd).", valueName: "date")) var to: String?
         @Option(help: "table, csv or json.") var format: Format = .table
+        @Option(help: ArgumentHelp("Say how old the newest rate is as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
 
         func run() throws {
-            let code: CurrencyCode
-            do { code = try CurrencyCode(currency) } catch { throw UserError("\(error)") }
+            let code: CurrencyCode?
+            do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("\(error)") }
             func day(_ s: String?, _ flag: String) throws -> Day? {
                 guard let s else { return nil }
                 guard let d = Day(iso: s), s.count == 10 else { throw UserError("\(flag) \(s) is not a date", hint: "write it as yyyy-mm-dd") }
                 return d
             }
+            let fromDay = try day(from, "--from"), toDay = try day(to, "--to")
+            let now = try resolveToday(today)
             let store = try ledger.open(.existing)
-            let rows = try store.rates(quote: code, from: try day(from, "--from"), to: try day(to, "--to"))
-            let console = Console.current
-            if rows.isEmpty {
-                throw UserError("no \(code) rates in the ledger\(from.map { " from \($0)" } ?? "")", hint: "import them: saldo rates import eurofxref-hist.csv")
+            let sources = try store.rateSources(currency: code)
+
+            var rows: [ExchangeRate] = []
+            var bundledDays: ClosedRange<Day>?
+            if let code {
+                let ledgerRows = try store.rates(quote: code, from: fromDay, to: toDay)
+                let lo = max(fromDay ?? BundledECBRates.firstDay, BundledECBRates.firstDay), hi = min(toDay ?? BundledECBRates.lastDay, BundledECBRates.lastDay)
+                var bundled: [ExchangeRate] = []
+                if lo <= hi {
+                    do { bundled = try BundledECBRates.rates(currencies: [code], days: lo...hi) } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
+                }
+                // The ledger's rate wins where both have the pair on a day.
+                let held = Set(ledgerRows.filter { $0.base == .EUR && $0.quote == code }.map(\.date))
+                let fill = bundled.filter { !held.contains($0.date) }
+                if let a = fill.map(\.date).min(), let b = fill.map(\.date).max() { bundledDays = a...b }
+                rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
+                if rows.isEmpty {
+                    throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(from.map { " from \($0)" } ?? "")\(to.map { " to \($0)" } ?? "")",
+                                    hint: "import them: `saldo rates import FILE` (ECB files, or a CSV with columns date,base,quote,rate)")
+                }
             }
+            let bundleHasCurrency = try code.map { c in
+                do { return try c == .EUR || BundledECBRates.currencies().contains(c) } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
+            } ?? true
+            let newest = ([bundleHasCurrency ? BundledECBRates.lastDay : nil] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
+            let age = newest.map { now.ordinal - $0.ordinal }
+
+            var provenance: [String] = []
+            let subject = code.map { "\($0) rates" } ?? "rates"
+            if sources.isEmpty {
+                provenance.append("imported into the ledger: no \(subject)")
+            }
+            for s in sources {
+                provenance.append("imported into the ledger: \(s.count) \(subject) from \(s.source), \(s.first) to \(s.last)"
+                                  + (code == nil ? " (\(s.currencies) currenc\(s.currencies == 1 ? "y" : "ies"))" : ""))
+            }
+            if bundleHasCurrency {
+                provenance.append("bundled with Saldo: the ECB reference rates \(BundledECBRates.firstDay) to \(BundledECBRates.lastDay)"
+                                  + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
+                                  + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
+            } else if let code {
+                provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
+            }
+            if let newest, let age {
+                provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
+                                  + (age > 7 ? "; newer ones: download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`" : ""))
+            }
+
+            let console = Console.current
             switch format {
             case .csv:
-                console.out("date,base,quote,rate,source")
-                for r in rows { console.out("\(r.date),\(r.base),\(r.quote),\(r.rate),\(r.source)") }
+                if code != nil {
+                    console.out("date,base,quote,rate,source")
+                    for r in rows { console.out("\(r.date),\(r.base),\(r.quote),\(r.rate),\(r.source)") }
+                    for p in provenance { console.err(p) }
+                } else {
+                    for p in provenance { console.out(p) }
+                }
             case .json:
-                console.out(JSONValue.obj([("rates", .array(rows.map {
-                    .obj([("date", .string($0.date.description)), ("base", .string($0.base.description)), ("quote", .string($0.quote.description)),
-                          ("rate", .string($0.rate.description)), ("source", .string($0.source))])
-                }))]).line())
+                var fields: [(String, JSONValue)] = []
+                if code != nil {
+                    fields.append(("rates", .array(rows.map {
+                        .obj([("date", .string($0.date.description)), ("base", .string($0.base.description)), ("quote", .string($0.quote.description)),
+                              ("rate", .string($0.rate.description)), ("source", .string($0.source))])
+                    })))
+                }
+                fields.append(("imported", .array(sources.map {
+                    .obj([("source", .string($0.source)), ("rates", .int($0.count)), ("from", .string($0.first.description)), ("to", .string($0.last.description))])
+                })))
+                fields.append(("bundled", bundleHasCurrency
+                    ? .obj([("source", .string("European Central Bank, euro foreign exchange reference rates")),
+                            ("from", .string(BundledECBRates.firstDay.description)), ("to", .string(BundledECBRates.lastDay.description))])
+                    : .null))
+                fields.append(("newest", newest.map { .string($0.description) } ?? .null))
+                fields.append(("newest_age_days", age.map { JSONValue.int($0) } ?? .null))
+                console.out(JSONValue.obj(fields).line())
             case .table:
-                console.out(console.styled("date        " + padLeft("1 \(rows[0].base) =", 10) + "      source", .bold))
-                for r in rows { console.out("\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)") }
-                console.out(console.styled("\(rows.count) rates", .dim))
+                if let first = rows.first {
+                    console.out(console.styled("date        " + padLeft("1 \(first.base) =", 10) + "      source", .bold))
+                    for r in rows { console.out("\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)") }
+                    console.out(console.styled("\(rows.count) rates", .dim))
+                }
+                for p in provenance { console.out(console.styled(p, .dim)) }
             }
         }
     }

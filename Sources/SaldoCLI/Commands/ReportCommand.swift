@@ -12,8 +12,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Monthly earnings, what currency conversions cost, and balances.",
         discussion: prose("""
-        Amounts convert to the report currency at each transaction's own date with the stored ECB
-        reference rates (`saldo rates import`); each converted amount is rounded once, half to even.
+        Amounts convert to the report currency at each transaction's own date with the ECB reference
+        rates: those imported into the ledger (`saldo rates import`), else the ECB history bundled with
+        Saldo (to 2026-10-30); each converted amount is rounded once, half to even.
 
         Examples:
           saldo report monthly --period 2026
@@ -53,9 +54,11 @@ struct ReportCommand: ParsableCommand {
                 throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE")
             }
             let base = try out.baseCurrency(store)
+            let rates = try store.rateTable(for: facts, base: base)
             do {
-                try out.emit(try build(Inputs(store: store, facts: facts, rates: try store.rateTable(for: facts, base: base), base: base, filter: filter)))
+                try out.emit(try build(Inputs(store: store, facts: facts, rates: rates, base: base, filter: filter)))
             } catch let e as RateError { throw reportError(e) }
+            printFreshnessNote(rates, facts: facts, base: base)
         }
     }
 
