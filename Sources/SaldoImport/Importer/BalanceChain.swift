@@ -55,8 +55,9 @@ struct BalanceChain {
         self.file = file; self.account = account; self.field = field; self.profile = profile
     }
 
-    /// `chronological`: the rows in date and time order (the booking order), a third candidate order.
-    mutating func run(_ ms: [Movement], booked: [Int64], chronological: [Int]) -> ([BalanceCheck], BalanceSummary) {
+    /// `chronological`: the rows in date and time order (the booking order); `newestFirst`: the
+    /// file's direction (``Booker/listedNewestFirst(_:)``).
+    mutating func run(_ ms: [Movement], booked: [Int64], chronological: [Int], newestFirst: Bool) -> ([BalanceCheck], BalanceSummary) {
         var checks: [BalanceCheck] = []
         var summary = BalanceSummary()
         var currencies: [CurrencyCode] = []
@@ -75,7 +76,6 @@ struct BalanceChain {
                 chrono[currencies.firstIndex(of: c)!].append(i)
             }
         }
-        let newestFirst = Walk.listedNewestFirst(lists, ms)
         for (k, cur) in currencies.enumerated() {
             let rows = lists[k]
             lists[k] = []
@@ -115,35 +115,11 @@ struct BalanceChain {
         var ledger: Int64 = 0
         var ledgerAtLastStated: Int64 = 0
         var lastStated = -1
-        var closing: Int64 = 0
 
         init(currency: CurrencyCode) { self.currency = currency }
 
         func money(_ v: Int64) -> Money { Money(minorUnits: v, currency: currency) }
         func text(_ v: Int64) -> String { money(v).formatted() }
-
-        /// Whether the file lists its rows newest first: in each currency, consecutive stated
-        /// balances link forward (oldest first) or backward; all currencies vote, since a file has
-        /// one direction. The dates decide a tie.
-        static func listedNewestFirst(_ lists: [[Int]], _ ms: [Movement]) -> Bool {
-            var forward = 0, backward = 0
-            for rows in lists {
-                for k in rows.indices.dropFirst() {
-                    let p = rows[k - 1], i = rows[k]
-                    guard let b = ms[i].balance, let pb = ms[p].balance else { continue }
-                    // A pair that links both ways (a payment and the conversion that undoes it) says nothing.
-                    let f = b == pb &+ ms[i].net, r = pb == b &+ ms[p].net
-                    if f && !r { forward += 1 }
-                    if r && !f { backward += 1 }
-                }
-            }
-            guard forward == backward else { return backward > forward }
-            var earlier = 0, later = 0
-            for rows in lists where rows.count > 1 {
-                if ms[rows.first!].sortKey > ms[rows.last!].sortKey { earlier += 1 } else if ms[rows.first!].sortKey < ms[rows.last!].sortKey { later += 1 }
-            }
-            return earlier > later
-        }
 
         /// Walks the rows in the order `seq`, reordering the rows of a day where that removes gaps.
         mutating func run(_ seq: [Int], _ ms: [Movement], _ booked: [Int64], _ chain: inout BalanceChain,
@@ -378,6 +354,7 @@ struct BalanceChain {
             }
             guard lastStated >= 0 else { return }
             let change = money(ledgerAtLastStated)
+            let closing = ms[lastStated].balance!
             summary.currencies.append(BalanceSummary.Currency(opening: money(opening), closing: money(closing), ledgerChange: change))
             checks.append(BalanceCheck(account: chain.account, date: ms[lastStated].day, stated: money(closing), computed: money(opening &+ ledgerAtLastStated),
                                        location: SourceLocation(file: chain.file, line: ms[lastStated].line, record: ms[lastStated].index + 1, field: chain.field)))
@@ -407,7 +384,6 @@ struct BalanceChain {
                         if order[q..<e].contains(where: { ms[$0].balance == end }) {
                             for x in order[p..<e] { take(x, ms, booked, &chain, &checks, &summary, stated: nil) }
                             running = end
-                            closing = end
                             lastStated = order[q..<e].first { ms[$0].balance == end }!
                             ledgerAtLastStated = ledger
                             p = e
@@ -441,7 +417,6 @@ struct BalanceChain {
             if ms[j].balance != nil {
                 summary.checked += 1
                 lastStated = j
-                closing = ms[j].balance!
             }
             ledger = ledger &+ booked[j]
             if ms[j].balance != nil { ledgerAtLastStated = ledger }

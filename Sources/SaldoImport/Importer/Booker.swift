@@ -76,13 +76,13 @@ struct Booker {
         var bookedChange: [CurrencyCode: Int64] = [:]
     }
 
-    /// Booking order: oldest first. A file listed newest first is reversed, then rows are sorted
-    /// stably by date and time, so rows of the same instant keep their relative booking order.
-    static func bookingOrder(_ ms: [Movement]) -> [Int] {
-        guard let first = ms.first, let last = ms.last else { return [] }
-        var idx = Array(ms.indices)
-        // Direction: the running balances say it best (they chain forward in an oldest-first
-        // file and backward in a newest-first one); the dates decide when they cannot.
+    /// Whether the file lists its rows newest first. The running balances say it best: in each
+    /// currency, neighbouring stated balances chain forward in an oldest-first file and backward in a
+    /// newest-first one (a pair that chains both ways, a payment and the conversion that undoes it,
+    /// says nothing); the dates decide when they cannot. The booking order and the balance check
+    /// both follow this one decision.
+    static func listedNewestFirst(_ ms: [Movement]) -> Bool {
+        guard let first = ms.first, let last = ms.last else { return false }
         var forward = 0, backward = 0
         // The previous row per currency; a file holds a handful of currencies, so a linear search
         // beats hashing a million times.
@@ -93,12 +93,20 @@ struct Booker {
             guard let k = currencies.firstIndex(where: { $0.code == c.code }) else { currencies.append(c); previous.append(i); continue }
             let p = previous[k]
             if let pb = ms[p].balance {
-                if b == pb &+ ms[i].net { forward += 1 }
-                if pb == b &+ ms[p].net { backward += 1 }
+                let f = b == pb &+ ms[i].net, r = pb == b &+ ms[p].net
+                if f && !r { forward += 1 }
+                if r && !f { backward += 1 }
             }
             previous[k] = i
         }
-        if backward > forward || (backward == forward && first.sortKey > last.sortKey) { idx.reverse() }
+        return backward > forward || (backward == forward && first.sortKey > last.sortKey)
+    }
+
+    /// Booking order: oldest first. A file listed newest first is reversed, then rows are sorted
+    /// stably by date and time, so rows of the same instant keep their relative booking order.
+    static func bookingOrder(_ ms: [Movement], newestFirst: Bool) -> [Int] {
+        var idx = Array(ms.indices)
+        if newestFirst { idx.reverse() }
         // Stable sort by key; statements are nearly always already in order.
         var sorted = true
         for k in idx.indices.dropFirst() where ms[idx[k]].sortKey < ms[idx[k - 1]].sortKey { sorted = false; break }
@@ -123,7 +131,8 @@ struct Booker {
     /// fees are rare and are built as transactions first.
     mutating func book(_ ms: inout [Movement], batchSize: Int = 4096, handedOver: () -> Void = {}, emit: (TransactionBatch) -> Void) -> Output {
         var out = Output()
-        let order = Booker.bookingOrder(ms)
+        let newestFirst = Booker.listedNewestFirst(ms)
+        let order = Booker.bookingOrder(ms, newestFirst: newestFirst)
         var position = [Int](repeating: 0, count: ms.count)
         for (p, i) in order.enumerated() { position[i] = p }
 
@@ -188,7 +197,7 @@ struct Booker {
         if batch.count > 0 { emit(batch.take()) }
         handedOver()
         for i in ms.indices where booked[i] != 0 { out.bookedChange[ms[i].currency, default: 0] &+= booked[i] }
-        (out.checks, out.balances) = balanceChecks(ms, booked: booked, order: order)
+        (out.checks, out.balances) = balanceChecks(ms, booked: booked, order: order, newestFirst: newestFirst)
         payoutChecks(ms, order: order)
         return out
     }
@@ -680,9 +689,9 @@ struct Booker {
     // MARK: running balances
 
     /// Compares what was booked with the balances the file states (see ``BalanceChain``).
-    mutating func balanceChecks(_ ms: [Movement], booked: [Int64], order: [Int]) -> ([BalanceCheck], BalanceSummary) {
+    mutating func balanceChecks(_ ms: [Movement], booked: [Int64], order: [Int], newestFirst: Bool) -> ([BalanceCheck], BalanceSummary) {
         var chain = BalanceChain(file: file, account: assets, field: balanceField, profile: profile.name)
-        let (checks, summary) = chain.run(ms, booked: booked, chronological: order)
+        let (checks, summary) = chain.run(ms, booked: booked, chronological: order, newestFirst: newestFirst)
         for d in chain.diagnostics { sink.add(d) }
         return (checks, summary)
     }

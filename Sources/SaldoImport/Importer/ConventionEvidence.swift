@@ -62,7 +62,7 @@ extension CSVStatementReader {
             let ms = probe.movements(notation: notation, order: order)
             var running: [String: Int64] = [:]
             var checked = 0, broken = 0
-            for i in Booker.bookingOrder(ms) where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
+            for i in Booker.bookingOrder(ms, newestFirst: Booker.listedNewestFirst(ms)) where ms[i].affectsBalance && (ms[i].filtered == nil || ms[i].cls.filteredButAffectsBalance || ms[i].cls == .conversion) {
                 let c = ms[i].currency.code
                 if let b = ms[i].balance {
                     if let r = running[c] { checked += 1; if r &+ ms[i].net != b { broken += 1 } }
