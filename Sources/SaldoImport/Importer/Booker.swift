@@ -227,25 +227,7 @@ struct Booker {
         batch.appendText("Conversion "); batch.appendText(fromCur.code); batch.appendText(" → "); batch.appendText(toCur.code)
         let description = batch.textSince(start)
         let externalID = batch.text(mIsFrom ? (m.id ?? other.id) : (other.id ?? m.id))
-        var key: TransactionBatch.TextRef
-        var fingerprint = false
-        let keyStart = batch.textEnd
-        if let a = m.id, let b = other.id, profile.uniqueIDs {
-            batch.appendText(inst); batch.appendText(":conversion:")
-            batch.appendText(min(a, b)); batch.appendText("+"); batch.appendText(max(a, b))
-        } else if let id = m.id, id == other.id {
-            batch.appendText(inst); batch.appendText(":conversion:"); batch.appendText(id)
-        } else {
-            let legs = ["\(m.money.decimalString) \(m.currency.code)", "\(other.money.decimalString) \(other.currency.code)"].sorted().joined(separator: "+")
-            batch.appendText("\(inst):fp:\(m.day)|conversion|\(legs)")
-            fingerprint = true
-        }
-        key = batch.textSince(keyStart)
-        let n = batch.withText(key) { counter.bump($0) }
-        if fingerprint || n > 1 {
-            batch.appendText(UInt8(ascii: "#")); batch.appendText(String(n))
-            key = batch.textSince(keyStart)
-        }
+        let key = appendConversionKey(m.id, other.id, day: m.day, m.money, other.money, counter: &counter)
         if institutionName < 0 { institutionName = batch.name(profile.institution) }
         batch.addEntry(TransactionBatch.Entry(
             day: Int32(min(m.day, other.day).ordinal), kind: .conversion, isDerived: false, hasCost: true, line: Int32(m.line), record: Int32(m.index + 1),
@@ -253,6 +235,32 @@ struct Booker {
             timeZone: timeZoneIndex(m.timeZone), payee: -1, platform: institutionName, client: -1,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
         keepLastIfBalanced(line: m.line, record: m.index + 1)
+    }
+
+    /// Writes the dedup key of a whole conversion into the batch and counts it: both legs' ids
+    /// (`paypal:conversion:A+B`), their shared id, or a fingerprint of the day and both amounts
+    /// (numbered). The same key whether one file held both legs or an import paired them later.
+    mutating func appendConversionKey(_ aID: String?, _ bID: String?, day: Day, _ aNet: Money, _ bNet: Money,
+                                      counter: inout OccurrenceCounter) -> TransactionBatch.TextRef {
+        var fingerprint = false
+        let keyStart = batch.textEnd
+        if let a = aID, let b = bID, profile.uniqueIDs {
+            batch.appendText(inst); batch.appendText(":conversion:")
+            batch.appendText(min(a, b)); batch.appendText("+"); batch.appendText(max(a, b))
+        } else if let id = aID, id == bID {
+            batch.appendText(inst); batch.appendText(":conversion:"); batch.appendText(id)
+        } else {
+            let legs = ["\(aNet.decimalString) \(aNet.currency.code)", "\(bNet.decimalString) \(bNet.currency.code)"].sorted().joined(separator: "+")
+            batch.appendText("\(inst):fp:\(day)|conversion|\(legs)")
+            fingerprint = true
+        }
+        var key = batch.textSince(keyStart)
+        let n = batch.withText(key) { counter.bump($0) }
+        if fingerprint || n > 1 {
+            batch.appendText(UInt8(ascii: "#")); batch.appendText(String(n))
+            key = batch.textSince(keyStart)
+        }
+        return key
     }
 
     /// A conversion told in one row (see ``singleConversion(_:)``) and the fee booked apart from it.
@@ -373,7 +381,8 @@ struct Booker {
         lone = [Bool](repeating: false, count: ms.count)
         ledgerPartner = [Int](repeating: -1, count: ms.count)
         var byKey: [String: Int] = [:]
-        for (k, o) in openLegs.enumerated() { byKey[o.key] = k; if let h = o.key.firstIndex(of: "#") { byKey[String(o.key[..<h]), default: k] = k } }
+        // Keyed with and without the occurrence number (`#1`) that fingerprint keys carry.
+        for (k, o) in openLegs.enumerated() { byKey[o.key] = k; if let h = o.key.firstIndex(of: "#") { byKey[String(o.key[..<h])] = k } }
         var used = [Bool](repeating: false, count: openLegs.count)
         let legs = order.filter { ms[$0].cls == .conversion && ms[$0].filtered == nil && ms[$0].counter == nil && ms[$0].net != 0 }
         for i in legs {
@@ -438,24 +447,15 @@ struct Booker {
         let firstLeg = batch.legCount
         batch.addLeg(account: suspenseIndex, currency: fc, amount: from.gross.minorUnits, costCurrency: tc, cost: abs(to.gross.minorUnits))
         batch.addLeg(account: suspenseIndex, currency: tc, amount: to.gross.minorUnits)
-        // The same key as ``bookConversionPair`` gives, with `a` the leg booked first.
+        // The key the two legs get when one file holds both (``bookConversionPair``): the earlier leg first.
         let first = a.day <= b.day ? a : b, second = a.day <= b.day ? b : a
-        var key: String
-        var fingerprint = false
-        if let x = first.id, let y = second.id, profile.uniqueIDs { key = "\(inst):conversion:\(min(x, y))+\(max(x, y))" }
-        else if let x = first.id, x == second.id { key = "\(inst):conversion:\(x)" }
-        else {
-            let legs = ["\(first.net.decimalString) \(first.net.currency.code)", "\(second.net.decimalString) \(second.net.currency.code)"].sorted().joined(separator: "+")
-            key = "\(inst):fp:\(first.day)|conversion|\(legs)"
-            fingerprint = true
-        }
-        let n = Booker.occurrence(key, &counter)
-        if fingerprint || n > 1 { key += "#\(n)" }
+        let keyRef = appendConversionKey(first.id, second.id, day: first.day, first.net, second.net, counter: &counter)
+        let key = batch.withText(keyRef) { String(decoding: $0, as: UTF8.self) }
         if institutionName < 0 { institutionName = batch.name(profile.institution) }
         batch.addEntry(TransactionBatch.Entry(
             day: Int32(min(a.day, b.day).ordinal), kind: .conversion, isDerived: false, hasCost: true, line: Int32(line), record: Int32(record),
             timestamp: .none, description: batch.text("Conversion \(from.gross.currency.code) → \(to.gross.currency.code) (legs imported apart)"),
-            externalID: batch.text(from.id ?? to.id), dedupKey: batch.text(key),
+            externalID: batch.text(from.id ?? to.id), dedupKey: keyRef,
             timeZone: -1, payee: -1, platform: institutionName, client: -1,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))
         keepLastIfBalanced(line: line, record: record)
