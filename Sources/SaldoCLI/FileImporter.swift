@@ -42,6 +42,7 @@ struct FileImporter {
             let shown = name
             progress = { f in console.progress("importing \(shown): \(Int(f * 100))%") }
         }
+        var legsInWholeConversions: [String] = []
         // Conversion legs earlier imports booked on their own: a leg of this file may complete one.
         var withLegs = self.options
         do { withLegs.conversionLegs = try store.conversionLegs() } catch {
@@ -88,6 +89,7 @@ struct FileImporter {
             if let o = outcome {
                 summary.new = o.newTransactions
                 summary.duplicates = o.duplicateTransactions
+                legsInWholeConversions = o.legsInWholeConversions
             }
         } catch {
             summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
@@ -110,10 +112,11 @@ struct FileImporter {
             summary.filtered = r.filtered
             summary.rows = r.rowCount
             summary.balances = r.balances
-            summary.balanceChecks = r.balances.checked
-            // A gap also keeps the closing balance out of reach: it is one problem, counted once.
-            summary.brokenBalances = r.balances.broken > 0 ? r.balances.broken : r.balances.currencies.filter { !$0.agrees }.count
-            summary.unmatchedLegs = r.conversionLegs.filter { $0.pairedBy == nil }.compactMap { $0.source?.line }
+            // Lone legs the ledger turned out to hold inside a whole conversion wait for nothing.
+            let inWhole = Set(legsInWholeConversions)
+            summary.unmatchedLegs = r.conversionLegs.filter { $0.pairedBy == nil && !inWhole.contains($0.key) }.compactMap { $0.source?.line }
+            let doneLines = Set(r.conversionLegs.filter { inWhole.contains($0.key) }.compactMap { $0.source?.line })
+            summary.problems.removeAll { $0.code == "import.conversion" && $0.location.flatMap(\.line).map(doneLines.contains) == true }
             summary.pairedLegs = r.conversionsCompleted
             if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }
         }
@@ -193,12 +196,14 @@ struct FileImportSummary {
     var invoiceNumbers: [String] = []
     var filtered: [FilteredRow] = []
     var problems: [Diagnostic] = []
-    var balanceChecks = 0
+    /// Stated balances compared with the ledger.
+    var balanceChecks: Int { balances.checked }
     /// Where a statement import's time went (for `saldo bench import`).
     var pipelineWaits: PipelineTimes = (0, 0, 0, 0)
     /// Seconds from the start of the pipeline to each of its steps.
     var timeline: [(step: String, seconds: Double)] = []
-    var brokenBalances = 0
+    /// Breaks to report; a gap also keeps the closing balance out of reach, so it is counted once.
+    var brokenBalances: Int { balances.broken > 0 ? balances.broken : balances.currencies.filter { !$0.agrees }.count }
     /// The ledger against the statement's balances.
     var balances = BalanceSummary()
     /// Lines of conversion legs booked against equity:conversions:unmatched, waiting for their other leg.

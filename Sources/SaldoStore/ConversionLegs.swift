@@ -30,10 +30,10 @@ extension BatchWriter {
     ///
     /// A lone leg that the ledger already holds inside a whole conversion (an earlier export held
     /// both legs) is the same money twice: its new transaction is taken out again and counted as a
-    /// duplicate. Returns how many were taken out.
-    func recordConversionLegs(_ legs: [ConversionLeg]) throws -> Int {
-        guard !legs.isEmpty else { return 0 }
-        var removed = 0
+    /// duplicate. Returns the keys of those taken out.
+    func recordConversionLegs(_ legs: [ConversionLeg]) throws -> [String] {
+        guard !legs.isEmpty else { return [] }
+        var removed: [String] = []
         var pairedIDs: [String: Set<String>] = [:]   // per institution: leg ids inside whole conversions
         for leg in legs {
             let inserted = try Int64.fetchOne(db, sql: "SELECT id FROM txn WHERE dedup_key = ? AND batch_id = ?", arguments: [leg.key, batch])
@@ -43,7 +43,7 @@ extension BatchWriter {
                 let inFingerprint = leg.id == nil ? try fingerprintHolds(leg) : false
                 if inWhole || inFingerprint {
                     try removeTransaction(id)
-                    removed += 1
+                    removed.append(leg.key)
                     continue
                 }
             }

@@ -33,6 +33,9 @@ public struct ImportOutcome: Sendable, Equatable {
     public var duplicateTransactions: Int
     public var newInvoices: Int
     public var duplicateInvoices: Int
+    /// Keys of conversion legs the file booked on their own that the ledger already held inside a
+    /// whole conversion: counted as duplicates, not waiting for anything.
+    public var legsInWholeConversions: [String] = []
 }
 
 extension LedgerStore {
@@ -472,7 +475,7 @@ final class BatchWriter {
     /// Flushes the day sums, records the balance checks and the batch's counts.
     func finish(balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int, conversionLegs: [ConversionLeg] = []) throws -> ImportOutcome {
         try endBulkLoad()
-        _ = try recordConversionLegs(conversionLegs)
+        let inWhole = try recordConversionLegs(conversionLegs)
         try flushTotals()
         for c in balanceChecks {
             try db.execute(sql: "INSERT INTO balance_check (batch_id, account, day, currency, stated, computed, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -481,7 +484,8 @@ final class BatchWriter {
         }
         try db.execute(sql: "UPDATE import_batch SET new_count = ?, duplicate_count = ?, filtered_count = ?, problem_count = ? WHERE id = ?",
                        arguments: [new + newInv, dup + dupInv, filteredCount, problemCount, batch])
-        return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv)
+        return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv,
+                             legsInWholeConversions: inWhole)
     }
 }
 

@@ -70,6 +70,12 @@ import Testing
         let second = SaldoCLI.capture(["import", f, "--ledger", ledger, "--format", "json"])
         #expect(second.out.contains("\"conversion_legs\":{\"unmatched\":0,\"completed\":1}"))
         #expect(second.out.contains("\"ledger_agrees\":true"))
+        // After the whole period, January alone adds nothing and has nothing waiting.
+        let afterWhole = dir.appendingPathComponent("after-whole.sqlite").path
+        #expect(SaldoCLI.capture(["import", whole, "--ledger", afterWhole]).status == 0)
+        let again = SaldoCLI.capture(["import", j, "--ledger", afterWhole])
+        #expect(again.out.contains("0 new, 2 already in the ledger"))
+        #expect(!again.out.contains("without the other leg") && !again.out.contains("warning"), "\(again.out)")
         let store = try LedgerStore(path: ledger)
         #expect(try store.conversionLegs().allSatisfy { $0.pairedBy == "paypal:conversion:8AA00000000000002+8AA00000000000003" })
     }
