@@ -38,14 +38,20 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Report values, then renderers (table, CSV, JSON, Markdown, HTML).
-        .target(name: "SaldoReports", dependencies: ["SaldoCore", "SaldoFX", "SaldoForecast", "SaldoTax"]),
-        // Commands, testable in-process.
-        .target(name: "SaldoCLI", dependencies: [
+        // Report documents (monthly, currencies, balances, invoices, forecast, backtest, tax, accounts,
+        // import summaries), then renderers (table, CSV, JSON, Markdown, HTML).
+        .target(name: "SaldoReports", dependencies: ["SaldoCore", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoForecast", "SaldoTax"]),
+        // Every use case (import, rates, reports, invoices, forecast, tax, export, settings, the demo):
+        // plain values in, documents plus problems out. No argv, no stdout. Every front end calls it.
+        .target(name: "SaldoApp", dependencies: [
             "SaldoCore", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
             "SaldoStore", "SaldoReports",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], resources: [.copy("Demo")]),
+        // The command line: argument parsing, one call into SaldoApp, rendering. Testable in-process.
+        .target(name: "SaldoCLI", dependencies: [
+            "SaldoCore", "SaldoApp", "SaldoReports", "SaldoStore", "SaldoTax",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
         // Finds fixtures/ from #filePath; shared by the test targets.
         .target(name: "SaldoTestSupport", dependencies: ["SaldoCore"]),
@@ -64,7 +70,8 @@ let package = Package(
             "SaldoStore", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoReportsTests", dependencies: ["SaldoReports", "SaldoCore", "SaldoFX", "SaldoTestSupport"]),
-        .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoStore", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoAppTests", dependencies: ["SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoApp", "SaldoStore", "SaldoCore", "SaldoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SaldoApp
 
 /// Where commands write. The real terminal by default; tests swap in a buffer with
 /// `Console.$current.withValue(...)`, so every command can run in-process.
@@ -79,3 +80,5 @@ func prose(_ text: String) -> String {
     flush()
     return out.joined(separator: "\n")
 }
+
+extension Console: ProgressReporter {}

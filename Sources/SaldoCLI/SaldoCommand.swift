@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
 import SaldoStore
 
@@ -47,7 +48,10 @@ public enum SaldoCLI {
         } catch let e as DiagnosticsError {
             console.err(e.description)
             return ExitStatus.userError
-        } catch let e where e is UserError || e is NotAvailable || e is StoreError || e is Diagnostic
+        } catch let e as UserError {
+            console.err(console.styled("error: ", .red) + CLIText.describe(e))
+            return ExitStatus.userError
+        } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
                             || e is MoneyError || e is LedgerError || e is PeriodError {
             console.err(console.styled("error: ", .red) + "\(e)")
             return ExitStatus.userError
@@ -78,36 +82,20 @@ struct LedgerOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file.", discussion: "Default: $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite (~/.local/share/saldo/ledger.sqlite).", valueName: "path"))
     var ledger: String?
 
-    var resolvedPath: String { resolved.path }
+    var location: LedgerLocation { LedgerLocation.resolve(explicit: ledger, environment: Console.current.environment) }
+    var resolvedPath: String { location.path }
 
-    /// The path, and where it came from (for messages).
-    var resolved: (path: String, from: String) {
-        let env = Console.current.environment
-        if let l = ledger { return ((l as NSString).expandingTildeInPath, "--ledger") }
-        if let l = env["SALDO_LEDGER"], !l.isEmpty { return ((l as NSString).expandingTildeInPath, "$SALDO_LEDGER") }
-        let home = env["HOME"] ?? NSHomeDirectory()
-        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
-        return (data + "/saldo/ledger.sqlite", "the default location")
-    }
-
-    /// Opens the ledger. Commands that add to a ledger which may not exist yet (import, rates import,
-    /// config set) pass `.create`; every other command passes `.existing`, so that a mistyped path
-    /// creates nothing and says how to start a ledger.
+    /// Opens the ledger (see ``LedgerLocation/open(_:)``); a missing ledger's message says where
+    /// the path came from.
     func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
-        let (path, from) = resolved
-        do {
-            return try LedgerStore(path: path, mode: mode)
-        } catch .noLedger {
-            throw UserError(StoreError.noLedger(path).description + " (the path comes from \(from))",
-                            hint: "`saldo import FILE` creates a ledger from a statement or e-invoice; `saldo demo --keep` builds a demo ledger to try")
+        let l = location
+        do { return try l.open(mode) } catch var e as UserError where e.fix == .startLedger {
+            e.message += " (the path comes from \(l.origin == .given ? "--ledger" : l.origin == .environment ? "$SALDO_LEDGER" : "the default location"))"
+            throw e
         }
     }
 
-    /// The ledger as it is, or an empty one in memory when there is none: a dry run changes nothing,
-    /// not even by creating the ledger.
-    func openForDryRun() throws -> LedgerStore {
-        FileManager.default.fileExists(atPath: resolvedPath) ? try open(.existing) : try LedgerStore()
-    }
+    func openForDryRun() throws -> LedgerStore { try location.openForDryRun() }
 }
 
 /// `--period`, `--from`, `--to`.

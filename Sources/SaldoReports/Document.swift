@@ -1,3 +1,4 @@
+import Foundation
 import SaldoCore
 
 /// The output formats every report renders to.
@@ -43,9 +44,24 @@ public struct ReportDocument: Sendable {
     /// The report's own stable JSON. When nil the JSON renderer writes the generic form
     /// (`{"title", "notes", "tables": [{"id", "rows": [{column: value}]}]}`).
     public var json: JSONValue?
+    /// JSON written by encoding a result type directly (tax results, whose keys are named as on the
+    /// forms; the invoice list's rows), used instead of ``json`` when set.
+    public var encodedJSON: String?
+    /// A terminal text of its own, for outputs that are not tables (an import's file-by-file
+    /// summary, the account list), used by the table format instead of the blocks when set.
+    public var text: String?
 
-    public init(title: String, subtitle: String? = nil, notes: [String] = [], blocks: [ReportBlock] = [], json: JSONValue? = nil) {
+    public init(title: String, subtitle: String? = nil, notes: [String] = [], blocks: [ReportBlock] = [], json: JSONValue? = nil,
+                encodedJSON: String? = nil, text: String? = nil) {
         self.title = title; self.subtitle = subtitle; self.notes = notes; self.blocks = blocks; self.json = json
+        self.encodedJSON = encodedJSON; self.text = text
+    }
+
+    /// JSON text of an encodable result: pretty, keys sorted, slashes unescaped, a final newline.
+    public static func encodeJSON(_ value: some Encodable) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? enc.encode(value)) ?? Data("null".utf8), as: UTF8.self) + "\n"
     }
 
     public var tables: [ReportTable] { blocks.compactMap { if case .table(let t) = $0 { return t } else { return nil } } }

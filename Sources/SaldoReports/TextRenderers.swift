@@ -9,6 +9,7 @@ struct TerminalRenderer {
     func style(_ s: String, _ code: String) -> String { options.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
     func render(_ doc: ReportDocument) -> String {
+        if let t = doc.text { return t }
         var out = style(doc.title, "1") + "\n"
         if let s = doc.subtitle { out += s + "\n" }
         for n in doc.notes { out += style("note: ", "2") + n + "\n" }
@@ -329,6 +330,7 @@ extension String {
 /// The report's own schema when it has one, else a generic form built from its tables.
 struct JSONRenderer {
     func render(_ doc: ReportDocument) -> String {
+        if let e = doc.encodedJSON { return e }
         if let j = doc.json { return j.serialized() }
         var tables: [JSONValue] = []
         for t in doc.tables where t.audience != .people {

@@ -1,75 +1,9 @@
 import ArgumentParser
 import Foundation
 import SaldoCore
-import SaldoStore
-import SaldoTax
+import SaldoApp
 
-/// Settings kept in the ledger, so they travel with it.
-enum Setting: String, CaseIterable, ExpressibleByArgument {
-    case baseCurrency = "base-currency"
-    case jurisdiction
-    case region
-    case activityStart = "activity-start"
-    case filingStatus = "filing-status"
-    case myTaxIDs = "my-tax-ids"
-    case newFreelancer = "new-freelancer"
-    case lastYearTax = "last-year-tax"
-    case lastYearIncome = "last-year-income"
-    case taxProfile = "tax-profile"
-
-    var help: String {
-        switch self {
-        case .baseCurrency: return "currency reports convert to (ISO 4217, e.g. EUR)"
-        case .jurisdiction: return "tax jurisdiction: es, us or gb"
-        case .region: return "region within it, a name or ISO 3166-2 code (e.g. madrid or ES-MD, cataluña; scotland or GB-SCT for gb)"
-        case .activityStart: return "date the self-employed activity started (yyyy-mm-dd)"
-        case .filingStatus: return "US filing status: single, married-joint, married-separate, head-of-household"
-        case .myTaxIDs: return "your own tax ids, comma-separated (decides whether an invoice is issued or received)"
-        case .newFreelancer: return "yes if you qualify for Spain's reduced 7% IRPF withholding"
-        case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
-        case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
-        case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
-        }
-    }
-
-    func validate(_ value: String) throws -> String {
-        let v = value.trimmingCharacters(in: .whitespaces)
-        switch self {
-        case .baseCurrency:
-            do { return try CurrencyCode(v).code } catch { throw UserError("\(error)") }
-        case .jurisdiction:
-            let j = v.lowercased() == "uk" ? "gb" : v.lowercased()
-            guard ["es", "us", "gb"].contains(j) else { throw UserError("jurisdiction \"\(v)\" is not supported", hint: "use es, us or gb") }
-            return j
-        case .activityStart:
-            guard Day(iso: v) != nil, v.count == 10 else { throw UserError("\"\(v)\" is not a date", hint: "write it as yyyy-mm-dd") }
-            return v
-        case .filingStatus:
-            let ok = ["single", "married-joint", "married-separate", "head-of-household"]
-            guard ok.contains(v.lowercased()) else { throw UserError("filing status \"\(v)\" is not one of \(ok.joined(separator: ", "))") }
-            return v.lowercased()
-        case .newFreelancer:
-            guard ["yes", "no"].contains(v.lowercased()) else { throw UserError("new-freelancer takes yes or no") }
-            return v.lowercased()
-        case .lastYearTax, .lastYearIncome:
-            guard (try? ExactDecimal(v)) != nil else { throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67") }
-            return v
-        case .region:
-            // Stored as the code the engine knows; a name that is not in the table is refused, never guessed.
-            guard let code = TaxRegion.code(for: v) else {
-                throw UserError("region \"\(v)\" is not one Saldo knows", hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList())")
-            }
-            return code
-        case .myTaxIDs:
-            return v
-        case .taxProfile:
-            let path = (v as NSString).expandingTildeInPath
-            guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read the tax profile \(v)") }
-            _ = try TaxProfileLoader.decode(data, file: v)
-            return String(decoding: data, as: UTF8.self)
-        }
-    }
-}
+extension Setting: ExpressibleByArgument {}
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,8 +27,7 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: "The key.") var key: Setting
         @Argument(help: "The value.") var value: String
         func run() throws {
-            let v = try key.validate(value)
-            try ledger.open(.create).setSetting(key.rawValue, v)
+            let v = try Settings.set(key, value, in: ledger.open(.create))
             Console.current.out("\(key.rawValue) = \(v)")
         }
     }
@@ -103,7 +36,7 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "The key.") var key: Setting
         func run() throws {
-            guard let v = try ledger.open(.existing).setting(key.rawValue) else {
+            guard let v = try Settings.get(key, in: ledger.open(.existing)) else {
                 throw UserError("\(key.rawValue) is not set", hint: "saldo config set \(key.rawValue) VALUE (\(key.help))")
             }
             Console.current.out(v)
@@ -113,15 +46,14 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a key.", discussion: "Example: saldo config unset region")
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "The key.") var key: Setting
-        func run() throws { try ledger.open(.existing).setSetting(key.rawValue, nil) }
+        func run() throws { try Settings.unset(key, in: ledger.open(.existing)) }
     }
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every key with its value.", discussion: "Example: saldo config list")
         @OptionGroup var ledger: LedgerOption
         func run() throws {
-            let set = Dictionary(uniqueKeysWithValues: try ledger.open(.existing).settings().map { ($0.key, $0.value) })
-            for k in Setting.allCases {
-                Console.current.out(pad(k.rawValue, 16) + "  " + pad(set[k.rawValue] ?? "(not set)", 12) + "  " + Console.current.styled(k.help, .dim))
+            for (k, v) in try Settings.list(in: ledger.open(.existing)) {
+                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? "(not set)", 12) + "  " + Console.current.styled(k.help, .dim))
             }
         }
     }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
 import SaldoReports
 import SaldoStore
-import SaldoTax
 
 public struct DemoCommand: ParsableCommand {
     public init() {}
@@ -26,74 +26,59 @@ public struct DemoCommand: ParsableCommand {
     @Flag(help: "Keep the demo ledger and print its path.") var keep = false
     @Option(help: ArgumentHelp("The day the demo is computed for.", valueName: "date")) var today: String = "2026-11-15"
 
-    public static var demoFolder: URL? { Bundle.module.url(forResource: "Demo", withExtension: nil) }
+    public static var demoFolder: URL? { Demo.folder }
 
-    /// The commands that build the demo ledger, run from the demo folder (and whether to show their output).
-    static let setupSteps: [([String], Bool)] = [
-        (["config", "set", "base-currency", "EUR"], false),
-        (["config", "set", "tax-profile", "tax-profile.json"], false),
-        (["rates", "import", "ecb-eurofxref-2024-2026.csv"], false),
-        (["import", "paypal-activity-2025-2026.csv", "upwork-transactions.csv", "wise-statement-gbp.csv", "wise-statement-usd.csv",
-          "wise-statement-eur.csv", "bank-ing-2025-2026.n43", "invoices", "--profiles", "lucia-rules.json"], true),
-    ]
-
-    /// Builds the demo ledger at `path` (for tests and benchmarks); returns the import output.
+    /// Builds the demo ledger at `path` (for tests and benchmarks); returns what the import printed.
     public static func buildLedger(at path: String) throws -> String {
-        guard let folder = demoFolder else { throw UserError("the bundled demo data is missing from this build") }
         var out = ""
-        for (args, _) in setupSteps {
-            // Absolute paths: tests run in parallel and must not depend on the working directory.
-            let absolute = args.map { a in FileManager.default.fileExists(atPath: folder.appendingPathComponent(a).path) ? folder.appendingPathComponent(a).path : a }
-            let r = SaldoCLI.capture(absolute + ["--ledger", path])
-            out += r.out
-            if r.status != 0 { throw UserError("demo step `saldo \(args.joined(separator: " "))` failed: \(r.err)") }
-        }
+        let outcome = try Demo.buildLedger(at: path) { out += CLIText.withCommands($0).text(verbose: false, color: false) + "\n" }
+        out += ImportCommand.totalsLine(outcome, dryRun: false, color: false) + "\n"
         return out
     }
 
     public func run() throws {
         let console = Console.current
-        guard let folder = Self.demoFolder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
+        guard let folder = Demo.folder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
+        let day = try parseDay(today, "--today") ?? Demo.today
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-demo-\(UUID().uuidString.prefix(8))")
         // 0700: with --keep the ledger stays in a shared temporary folder.
         do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError("cannot create \(error)") }
         let ledgerPath = dir.appendingPathComponent("ledger.sqlite").path
         defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
-        func saldo(_ args: [String], show: Bool = true) throws {
-            let captured = Console(capturingWith: console.environment)
-            let status = Console.$current.withValue(captured) { SaldoCLI.run(args + ["--ledger", ledgerPath]) }
-            if show { console.out(captured.capturedOut, terminator: "") }
-            if status != 0 && status != ExitStatus.problemsFound {
-                console.err(captured.capturedErr)
-                throw UserError("the demo step `saldo \(args.joined(separator: " "))` failed")
-            }
-        }
         func heading(_ s: String) { console.out("\n" + console.styled("━━ " + s + " " + String(repeating: "━", count: max(0, 76 - s.count)), .bold)) }
-        // Work from the demo folder so that file names print short.
+        func show(_ doc: some ReportConvertible) throws { try emitReport(doc, format: .table, output: nil) }
+        // File names print short, relative to the demo folder.
         let previousDirectory = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(folder.path)
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
 
         console.out(console.styled("Saldo demo", .bold) + ": Lucía, freelance translator and AI trainer in Valencia, January 2025 to October 2026.")
-        console.out("Everything goes into a temporary ledger; your own is not touched. Figures as of \(today).")
+        console.out("Everything goes into a temporary ledger; your own is not touched. Figures as of \(day).")
 
         heading("1. Import her statements and e-invoices (detected by content, deduplicated)")
-        for (args, show) in Self.setupSteps { try saldo(args, show: show) }
+        let outcome = try Demo.buildLedger(at: ledgerPath, environment: console.environment) {
+            console.out(CLIText.withCommands($0).text(verbose: false, color: console.useColor))
+        }
+        console.out(ImportCommand.totalsLine(outcome, dryRun: false, color: console.useColor))
+        let store = try LedgerLocation(path: ledgerPath).open(.existing)
+        let year = Period(start: Day(year: 2026, month: 1, day: 1)!, end: Day(year: 2027, month: 1, day: 1)!)
 
         heading("2. What she earned in 2026, in EUR at each day's ECB rate")
-        try saldo(["report", "monthly", "--period", "2026"])
+        let monthly = try Reports.monthly(ReportRequest(period: year), store: store)
+        try show(monthly.report); printRateNotes(monthly.rateNotes)
 
         heading("3. What currency conversions really cost her")
-        try saldo(["report", "currencies", "--period", "2026"])
+        let currencies = try Reports.currencies(ReportRequest(period: year), store: store)
+        try show(currencies.report); printRateNotes(currencies.rateNotes)
 
         heading("4. Her invoices: paid, outstanding, overdue")
-        try saldo(["invoices", "summary", "--today", today])
+        try show(Invoices.summary(today: day, store: store))
 
         heading("5. Next quarter: probably, and the bad case")
-        try saldo(["forecast", "--today", today, "--floor", "3000"])
+        try show(Forecasts.next(Forecasts.history(today: day, store: store), floor: 3000))
 
         heading("6. Her next tax payment")
-        try saldo(["tax", "calendar", "--today", today])
+        try show(Taxes.calendar(TaxRequest(today: day), store: store))
 
         console.out("")
         if keep {

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
-import SaldoImport
-import SaldoInvoices
-import SaldoStore
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,69 +39,25 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let console = Console.current
-        let files = try InputFiles.expand(paths)
-        let userProfiles = try InputFiles.userProfiles(profiles)
-        let store = try dryRun ? ledger.openForDryRun() : ledger.open(.create)
-        let own = Set((try store.setting(Setting.myTaxIDs.rawValue) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        let importer = FileImporter(store: store, options: ImportOptions(dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," }, profile: profile),
-                                    userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: own), dryRun: dryRun)
-        var failed = 0, broken = 0
-        var total = FileImportSummary.Totals()
-        for url in files {
-            let summary = importer.importFile(url)
-            if summary.failed { failed += 1 }
-            broken += summary.brokenBalances
-            total.add(summary)
-            switch format {
-            case .json: console.out(summary.json())
-            case .text: console.out(summary.text(verbose: verbose, console: console))
-            }
+        let request = ImportRequest(paths: paths, dryRun: dryRun, dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," },
+                                    profile: profile, profilesPath: profiles)
+        let outcome = try ImportFiles.run(request, ledger: ledger.location, environment: console.environment,
+                                          progress: console.isTerminal ? console : nil) { summary in
+            let shown = CLIText.withCommands(summary)
+            console.out(format == .json ? shown.json() : shown.text(verbose: verbose, color: console.useColor))
         }
-        if format == .text && files.count > 1 {
-            console.out(console.styled("\(files.count) files: \(total.new) new, \(total.duplicates) already in the ledger, \(total.filtered) filtered, \(failed) not imported\(dryRun ? " (dry run: nothing was written)" : "")", .bold))
+        if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
+        if outcome.matchedPayments > 0 && format == .text {
+            console.out("matched \(outcome.matchedPayments) payment\(outcome.matchedPayments == 1 ? "" : "s") to open invoices (see `saldo invoices list`)")
         }
-        if !dryRun, total.new > 0 {
-            let matched = try InvoiceMatching.matchOpenInvoices(store)
-            if matched > 0 && format == .text { console.out("matched \(matched) payment\(matched == 1 ? "" : "s") to open invoices (see `saldo invoices list`)") }
-        }
-        if failed > 0 { throw ExitCode(ExitStatus.userError) }
-        if broken > 0 { throw ExitCode(ExitStatus.problemsFound) }
-    }
-}
-
-/// Files and folders named on the command line, expanded.
-enum InputFiles {
-    static func expand(_ paths: [String]) throws -> [URL] {
-        var out: [URL] = []
-        let fm = FileManager.default
-        for p in paths {
-            let path = (p as NSString).expandingTildeInPath
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw UserError("\(p): no such file or folder", hint: "check the path; `ls \(p)` shows what is there")
-            }
-            if isDir.boolValue {
-                guard let e = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { continue }
-                var found: [URL] = []
-                for case let u as URL in e where (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    if ["csv", "txt", "n43", "q43", "csb", "aeb", "xml", "xsig", "tsv"].contains(u.pathExtension.lowercased()) { found.append(u) }
-                }
-                out += found.sorted { $0.path < $1.path }
-            } else {
-                out.append(URL(fileURLWithPath: path))
-            }
-        }
-        return out
+        if outcome.failedFiles > 0 { throw ExitCode(ExitStatus.userError) }
+        if outcome.brokenBalances > 0 { throw ExitCode(ExitStatus.problemsFound) }
     }
 
-    static func userProfiles(_ explicit: String?) throws -> [UserProfile] {
-        let env = Console.current.environment
-        if let p = explicit {
-            do { return try UserProfile.load(from: URL(fileURLWithPath: (p as NSString).expandingTildeInPath)) } catch { throw error }
-        }
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"] ?? NSHomeDirectory()) + "/.config"
-        let dir = config + "/saldo/profiles"
-        guard FileManager.default.fileExists(atPath: dir) else { return [] }
-        return try UserProfile.load(from: URL(fileURLWithPath: dir))
+    /// "16 files: 3 new, …" after several files.
+    static func totalsLine(_ outcome: ImportOutcome, dryRun: Bool, color: Bool) -> String {
+        let total = outcome.totals
+        let line = "\(outcome.files.count) files: \(total.new) new, \(total.duplicates) already in the ledger, \(total.filtered) filtered, \(outcome.failedFiles) not imported\(dryRun ? " (dry run: nothing was written)" : "")"
+        return color ? "\u{1B}[1m\(line)\u{1B}[0m" : line
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
-import SaldoImport
 
 struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +26,7 @@ struct ProfilesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Every built-in and user profile.", discussion: "Example: saldo profiles list")
         @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
         func run() throws {
-            let user = try InputFiles.userProfiles(profiles)
-            let all = ProfileRegistry.list(userProfiles: user)
+            let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
             let w = all.map(\.name.count).max() ?? 10
             for p in all { Console.current.out(pad(p.name, w) + "  " + p.title + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
         }
@@ -38,11 +37,7 @@ struct ProfilesCommand: ParsableCommand {
         @Argument(help: "Profile name (see `saldo profiles list`).") var name: String
         @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
         func run() throws {
-            let user = try InputFiles.userProfiles(profiles)
-            guard let text = ProfileRegistry.show(name, userProfiles: user) else {
-                throw UserError("no profile named \"\(name)\"", hint: "`saldo profiles list` shows them all")
-            }
-            Console.current.out(text)
+            Console.current.out(try Profiles.show(name, profilesPath: profiles, environment: Console.current.environment))
         }
     }
 
@@ -51,11 +46,7 @@ struct ProfilesCommand: ParsableCommand {
         @Argument(help: "The statement file.") var file: String
         @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
         func run() throws {
-            let user = try InputFiles.userProfiles(profiles)
-            guard let data = FileManager.default.contents(atPath: (file as NSString).expandingTildeInPath) else {
-                throw UserError("\(file): cannot read the file", hint: "check the path")
-            }
-            let r = ProfileRegistry.check(data: data, fileName: file, userProfiles: user)
+            let r = try Profiles.check(file: file, profilesPath: profiles, environment: Console.current.environment)
             let console = Console.current
             console.out(console.styled(r.matched.map { "\(file): read by \($0)" } ?? "\(file): no profile reads it", r.matched == nil ? .red : .green))
             for line in r.explanation { console.out("  " + line) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
-import SaldoFX
 import SaldoReports
 import SaldoStore
 
@@ -35,46 +35,19 @@ struct RatesCommand: ParsableCommand {
 
         func run() throws {
             let console = Console.current
-            var all: [ExchangeRate] = []
-            var failed = false
-            for f in files {
-                let path = (f as NSString).expandingTildeInPath
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw UserError("\(f): cannot read the file", hint: "check the path")
-                }
-                let (rates, problems) = Self.read(data, file: f)
-                for p in problems where p.severity != .note { console.err(p.description) }
-                if problems.contains(where: { $0.severity == .error }) { failed = true; continue }
-                all += rates
-                let days = Set(rates.map(\.date))
-                let n = Set(rates.map(\.quote)).count
-                console.out("\(f): \(rates.count) rate\(rates.count == 1 ? "" : "s") for \(n) currenc\(n == 1 ? "y" : "ies") on \(days.count) day\(days.count == 1 ? "" : "s")"
+            let r = try Rates.importFiles(files) { try ledger.open(.create) }
+            for f in r.files {
+                for p in f.problems where p.severity != .note { console.err(p.description) }
+                if f.failed { continue }
+                let days = Set(f.rates.map(\.date))
+                let n = Set(f.rates.map(\.quote)).count
+                console.out("\(f.file): \(f.rates.count) rate\(f.rates.count == 1 ? "" : "s") for \(n) currenc\(n == 1 ? "y" : "ies") on \(days.count) day\(days.count == 1 ? "" : "s")"
                             + (days.isEmpty ? "" : " (\(days.min()!) to \(days.max()!))"))
             }
-            if failed { throw UserError("nothing was imported: fix the files above and run the command again") }
-            let (new, existing) = try ledger.open(.create).addRates(all)
+            guard let new = r.added, let existing = r.existing else {
+                throw UserError("nothing was imported: fix the files above and run the command again")
+            }
             console.out("added \(new) rates (\(existing) were already in the ledger)")
-        }
-
-        static func read(_ data: Data, file: String) -> ([ExchangeRate], [Diagnostic]) {
-            func fromXML(_ bytes: Data, _ name: String) -> ([ExchangeRate], [Diagnostic]) {
-                do {
-                    let r = try ECBXMLReader.read(bytes, file: name)
-                    return (r.map { ExchangeRate(date: $0.date, base: .EUR, quote: $0.currency, rate: $0.perEUR, source: ecbSourceName) }, [])
-                } catch { return ([], error.diagnostics) }
-            }
-            if FileImporter.looksLikeXML(data) { return fromXML(data, file) }
-            let r = RateFileReader.read(data, file: file)
-            var rates = r.contents.rates, problems = r.contents.diagnostics
-            for x in r.xmlEntries {
-                let (a, b) = fromXML(x.data, "\(file)!\(x.name)")
-                rates += a; problems += b
-            }
-            if rates.isEmpty && !problems.contains(where: { $0.severity == .error }) {
-                problems.append(.error("fx.empty", "no exchange rates found", at: SourceLocation(file: file),
-                                       hint: "expected the ECB layout (Date,USD,JPY,…) or date,base,quote,rate"))
-            }
-            return (rates, problems)
         }
     }
 
@@ -99,62 +72,11 @@ struct RatesCommand: ParsableCommand {
         func run() throws {
             let code: CurrencyCode?
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("\(error)") }
-            func day(_ s: String?, _ flag: String) throws -> Day? {
-                guard let s else { return nil }
-                guard let d = Day(iso: s), s.count == 10 else { throw UserError("\(flag) \(s) is not a date", hint: "write it as yyyy-mm-dd") }
-                return d
-            }
-            let fromDay = try day(from, "--from"), toDay = try day(to, "--to")
-            let now = try resolveToday(today)
-            let store = try ledger.open(.existing)
-            let sources = try store.rateSources(currency: code)
-
-            var rows: [ExchangeRate] = []
-            var bundledDays: ClosedRange<Day>?
-            if let code {
-                let ledgerRows = try store.rates(quote: code, from: fromDay, to: toDay)
-                let lo = max(fromDay ?? BundledECBRates.firstDay, BundledECBRates.firstDay), hi = min(toDay ?? BundledECBRates.lastDay, BundledECBRates.lastDay)
-                var bundled: [ExchangeRate] = []
-                if lo <= hi {
-                    do { bundled = try BundledECBRates.rates(currencies: [code], days: lo...hi) } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
-                }
-                // The ledger's rate wins where both have the pair on a day.
-                let held = Set(ledgerRows.filter { $0.base == .EUR && $0.quote == code }.map(\.date))
-                let fill = bundled.filter { !held.contains($0.date) }
-                if let a = fill.map(\.date).min(), let b = fill.map(\.date).max() { bundledDays = a...b }
-                rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
-                if rows.isEmpty {
-                    throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(from.map { " from \($0)" } ?? "")\(to.map { " to \($0)" } ?? "")",
-                                    hint: "import them: `saldo rates import FILE` (ECB files, or a CSV with columns date,base,quote,rate)")
-                }
-            }
-            let bundleHasCurrency = try code.map { c in
-                do { return try c == .EUR || BundledECBRates.currencies().contains(c) } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
-            } ?? true
-            let newest = ([bundleHasCurrency ? BundledECBRates.lastDay : nil] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
-            let age = newest.map { now.ordinal - $0.ordinal }
-
-            var provenance: [String] = []
-            let subject = code.map { "\($0) rates" } ?? "rates"
-            if sources.isEmpty {
-                provenance.append("imported into the ledger: no \(subject)")
-            }
-            for s in sources {
-                provenance.append("imported into the ledger: \(s.count) \(subject) from \(s.source), \(s.first) to \(s.last)"
-                                  + (code == nil ? " (\(s.currencies) currenc\(s.currencies == 1 ? "y" : "ies"))" : ""))
-            }
-            if bundleHasCurrency {
-                provenance.append("bundled with Saldo: the ECB reference rates \(BundledECBRates.firstDay) to \(BundledECBRates.lastDay)"
-                                  + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
-                                  + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
-            } else if let code {
-                provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
-            }
-            if let newest, let age {
-                provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
-                                  + (age > 7 ? "; newer ones: download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`" : ""))
-            }
-
+            let shown = try Rates.show(currency: code, from: try parseDay(from, "--from"), to: try parseDay(to, "--to"),
+                                       today: try resolveToday(today), store: ledger.open(.existing))
+            let rows = shown.rows, sources = shown.sources, newest = shown.newest, age = shown.newestAgeDays
+            let bundleHasCurrency = shown.bundleHasCurrency
+            let provenance = shown.provenance.map { $0.hasSuffix("eurofxref-hist.zip and import it") ? $0.replacingOccurrences(of: "and import it", with: "and run `saldo rates import eurofxref-hist.zip`") : $0 }
             let console = Console.current
             switch format {
             case .csv:
@@ -178,7 +100,7 @@ struct RatesCommand: ParsableCommand {
                 })))
                 fields.append(("bundled", bundleHasCurrency
                     ? .obj([("source", .string("European Central Bank, euro foreign exchange reference rates")),
-                            ("from", .string(BundledECBRates.firstDay.description)), ("to", .string(BundledECBRates.lastDay.description))])
+                            ("from", .string(shown.bundled.lowerBound.description)), ("to", .string(shown.bundled.upperBound.description))])
                     : .null))
                 fields.append(("newest", newest.map { .string($0.description) } ?? .null))
                 fields.append(("newest_age_days", age.map { JSONValue.int($0) } ?? .null))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import SaldoApp
 import SaldoCore
-import SaldoFX
 import SaldoReports
 import SaldoStore
 
@@ -34,31 +34,13 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var filters: ReportFilterOptions
         @OptionGroup var out: ReportOutputOptions
 
-        struct Inputs {
-            var store: LedgerStore
-            var facts: [PostingFact]
-            var rates: RateTable
-            var base: CurrencyCode
-            var filter: ReportFilter
-        }
-
-        /// Loads the facts (day sums, unless an account filter needs whole transactions, and only under
-        /// `roots` when given), the rates they need, builds the report and writes it.
-        func emit(roots: [Account.Root]? = nil, periodOnly: Bool = false, _ build: (Inputs) throws -> some ReportConvertible) throws {
+        /// Runs one report use case on the ledger and writes the report.
+        func emit<R: ReportConvertible & Sendable>(_ useCase: (ReportRequest, LedgerStore) throws -> Reported<R>) throws {
             let store = try ledger.open(.existing)
-            let period = try periodOptions.resolve()
-            let filter = try filters.filter(period: period)
-            let wholeTransactions = !filter.accounts.isEmpty
-            let facts = try store.facts(in: periodOnly ? period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
-            if periodOnly && facts.isEmpty {
-                throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE")
-            }
-            let base = try out.baseCurrency(store)
-            let rates = try store.rateTable(for: facts, base: base)
-            do {
-                try out.emit(try build(Inputs(store: store, facts: facts, rates: rates, base: base, filter: filter)))
-            } catch let e as RateError { throw reportError(e) }
-            printFreshnessNote(rates, facts: facts, base: base)
+            let request = try filters.request(period: try periodOptions.resolve(), currency: try out.currencyCode())
+            let reported = try useCase(request, store)
+            try out.output.emit(reported.report)
+            printRateNotes(reported.rateNotes)
         }
     }
 
@@ -71,11 +53,7 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Also show the sums in their original currencies.") var showOriginal = false
 
         func run() throws {
-            try selection.emit(roots: [.income, .expenses], periodOnly: true) { i in
-                var report = try monthlyReport(i.facts, rates: i.rates, currency: i.base, by: by, filter: i.filter)
-                report.showOriginal = showOriginal
-                return report
-            }
+            try selection.emit { try Reports.monthly($0, by: by, showOriginal: showOriginal, store: $1) }
         }
     }
 
@@ -86,8 +64,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() throws {
-            // Holdings need the whole history: the period filters inside the report.
-            try selection.emit { i in try currenciesReport(i.facts, rates: i.rates, currency: i.base, filter: i.filter) }
+            try selection.emit { try Reports.currencies($0, store: $1) }
         }
     }
 
@@ -98,9 +75,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() throws {
-            try selection.emit { i in
-                try balancesReport(i.facts, checks: try i.store.balanceChecks(), rates: i.rates, currency: i.base, filter: i.filter)
-            }
+            try selection.emit { try Reports.balances($0, store: $1) }
         }
     }
 }

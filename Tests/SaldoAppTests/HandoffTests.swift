@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SaldoCLI
+@testable import SaldoApp
 
 /// The reader-to-writer handoff of `saldo import`: nothing lost, nothing reordered, bounded, and
 /// a writer that gives up never leaves the reader blocked.

@@ -5,9 +5,9 @@ import SaldoStore
 
 /// Links incoming payments found in statements to open invoices (automatic matches are stored
 /// with their explanation; a match the user unlinked is remembered and not proposed again).
-enum InvoiceMatching {
+public enum InvoiceMatching {
     @discardableResult
-    static func matchOpenInvoices(_ store: LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> Int {
+    public static func matchOpenInvoices(_ store: LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> Int {
         let stored = try store.invoices()
         let open = stored.filter { $0.invoice.status == .open || $0.invoice.status == .partiallyPaid }
         guard !open.isEmpty else { return 0 }

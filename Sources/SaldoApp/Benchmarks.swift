@@ -1,0 +1,130 @@
+import Foundation
+import SaldoCore
+import SaldoForecast
+import SaldoImport
+import SaldoReports
+import SaldoStore
+
+/// Synthetic freelancer transactions, deterministic: payments with fees from several platforms
+/// in several currencies, conversions and payouts.
+public enum SyntheticLedger {
+    public static func transactions(count: Int, seed: UInt64 = 42, start: Day = Day(year: 2018, month: 1, day: 1)!) -> [Transaction] {
+        var rng = SplitMix64(seed: seed)
+        let platforms = ["Prolific", "Upwork", "Outlier", "Appen", "Fiverr", "Client A", "Client B"]
+        let inst = ["paypal", "wise", "payoneer", "stripe"]
+        let currencies: [CurrencyCode] = [.USD, .EUR, .GBP, .USD, .USD]
+        let assetAccounts = inst.map { Account(.assets, $0) }
+        let feeAccounts = inst.map { Account(.expenses, "fees", $0) }
+        let incomeAccounts = platforms.map { Account(.income, $0) }
+        let bank = Account(.assets, "bank", "ing")
+        var out: [Transaction] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            let day = start.adding(days: i * 3000 / max(count, 1) )
+            let c = currencies[Int(rng.next() % UInt64(currencies.count))]
+            let w = Int(rng.next() % UInt64(inst.count))
+            let where_ = inst[w]
+            let r = rng.next() % 20
+            let asset = assetAccounts[w]
+            if r < 15 {
+                let pi = Int(rng.next() % UInt64(platforms.count))
+                let p = platforms[pi]
+                let gross = Int64(500 + rng.next() % 300_000)
+                let fee = gross * 3 / 100 + 30
+                out.append(Transaction(date: day, description: "Payment from \(p)", kind: .earning, postings: [
+                    Posting(asset, Money(minorUnits: gross - fee, currency: c)),
+                    Posting(feeAccounts[w], Money(minorUnits: fee, currency: c)),
+                    Posting(incomeAccounts[pi], Money(minorUnits: -gross, currency: c)),
+                ], payee: p, platform: p, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            } else if r < 18 && c != .EUR {
+                let amount = Int64(1000 + rng.next() % 100_000)
+                let eur = amount * 91 / 100
+                out.append(Transaction(date: day, description: "Conversion", kind: .conversion, postings: [
+                    Posting(asset, Money(minorUnits: -amount, currency: c), cost: Money(minorUnits: eur, currency: .EUR)),
+                    Posting(asset, Money(minorUnits: eur, currency: .EUR)),
+                ], platform: where_, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            } else {
+                let amount = Int64(1000 + rng.next() % 100_000)
+                out.append(Transaction(date: day, description: "Withdrawal to bank", kind: .payout, postings: [
+                    Posting(asset, Money(minorUnits: -amount, currency: c)),
+                    Posting(bank, Money(minorUnits: amount, currency: c)),
+                ], platform: where_, externalID: "S\(i)", dedupKey: "\(where_):S\(i)"))
+            }
+        }
+        return out
+    }
+}
+
+/// A small, fast, seeded generator (public domain algorithm by Sebastiano Vigna).
+public struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The benchmarks `saldo bench` runs: each returns the lines to show.
+public enum Benchmarks {
+    /// Writes `count` synthetic transactions into a new ledger (kept at `keep` when given) and times it.
+    public static func ledger(transactions count: Int, keep: String?) throws -> [String] {
+        let t0 = Date()
+        let txns = SyntheticLedger.transactions(count: count)
+        let t1 = Date()
+        let path = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
+        if keep != nil { try? FileManager.default.removeItem(atPath: path) }
+        let store = try LedgerStore(path: path, mode: .create)
+        let out = try store.record(ImportRecord(fileName: "synthetic", sha256: "-", format: "synthetic", transactions: txns))
+        let t2 = Date()
+        if keep == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let w = t2.timeIntervalSince(t1)
+        return ["generated \(count) transactions in \(String(format: "%.2f", t1.timeIntervalSince(t0))) s",
+                "recorded \(out.newTransactions) new in \(String(format: "%.2f", w)) s (\(Int(Double(count) / max(w, 1e-9))) transactions/s)"]
+    }
+
+    /// Reads a statement alone, then imports it into a fresh ledger: where the import's time goes.
+    public static func importTimings(file: String) throws -> [String] {
+        let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
+        let data = try Data(contentsOf: url, options: .alwaysMapped)
+        let t0 = Date()
+        var count = 0
+        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent) { count += $0.count }
+        let read = Date().timeIntervalSince(t0)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
+        defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore(path: path, mode: .create)
+        let t1 = Date()
+        let summary = FileImporter(store: store).importFile(url)
+        let full = Date().timeIntervalSince(t1)
+        let w = summary.pipelineWaits
+        return ["\(r.rowCount) rows, \(count) transactions (\(r.profile ?? "no profile"))",
+                String(format: "read and book only:        %.2f s (", read) + r.phases.map { $0.name + String(format: " %.2f", $0.seconds) }.joined(separator: ", ") + ")",
+                String(format: "import into a new ledger:  %.2f s (%d new)", full, summary.new),
+                String(format: "  reading and booking thread: %.2f s CPU, waited %.2f s for the writer", w.readerCPU, w.readerWaited),
+                String(format: "  ledger writing thread:      %.2f s CPU, waited %.2f s for rows (reading before the first row is booked included)", w.writerCPU, w.writerWaited),
+                "  timeline: " + summary.timeline.map { $0.step + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")]
+    }
+
+    /// The competition data sets the forecast benchmark scores.
+    public static var forecastDatasets: [String] { BenchmarkDataset.allCases.map(\.rawValue) }
+
+    /// Scores the default forecaster and each member on a competition data set; the table or JSON text.
+    public static func forecast(dataset name: String, data: String, horizon: Int?, json: Bool) throws -> String {
+        guard let dataset = BenchmarkDataset(rawValue: name) else {
+            throw UserError("no data set named \"\(name)\"", hint: "one of " + forecastDatasets.joined(separator: ", "))
+        }
+        let url = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw UserError("\(data): no such file", hint: "the M3 data is at ../shared/data/forecasting/m3_data.json in the project's shared folder")
+        }
+        let report: BenchmarkReport
+        do { report = try ForecastBenchmark.run(dataset: dataset, file: url, horizon: horizon) } catch { throw UserError("\(error)") }
+        if !json { return ForecastBenchmark.renderTable(report) }
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try enc.encode(report), as: UTF8.self)
+    }
+}

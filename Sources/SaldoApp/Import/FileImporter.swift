@@ -1,0 +1,217 @@
+import Foundation
+import SaldoCore
+import SaldoImport
+import SaldoInvoices
+import SaldoStore
+import SaldoReports
+
+/// Reads one input file (statement or e-invoice), records it in the ledger as one database
+/// transaction, and says what happened.
+public struct FileImporter: Sendable {
+    public let store: LedgerStore
+    public let options: ImportOptions
+    public let userProfiles: [UserProfile]
+    public let invoiceOptions: InvoiceReadOptions
+    public let dryRun: Bool
+    /// Told how a large file is getting on (front ends that can show progress pass one).
+    public let progress: (any ProgressReporter)?
+
+    public init(store: LedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
+                invoiceOptions: InvoiceReadOptions = InvoiceReadOptions(), dryRun: Bool = false, progress: (any ProgressReporter)? = nil) {
+        self.store = store; self.options = options; self.userProfiles = userProfiles; self.invoiceOptions = invoiceOptions
+        self.dryRun = dryRun; self.progress = progress
+    }
+
+    public func importFile(_ url: URL) -> FileImportSummary {
+        let name = url.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+            ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path
+        var summary = FileImportSummary(file: name, dryRun: dryRun)
+        let data: Data
+        // Mapped, not copied: a statement of a million rows stays out of the heap.
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            summary.problems = [.error("file.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: name),
+                                       hint: "check that it exists and that you may read it")]
+            summary.failed = true
+            return summary
+        }
+        let reporter = data.count > 5_000_000 ? self.progress : nil
+        reporter?.progress("reading \(name) (\(data.count / 1_000_000) MB)…")
+        defer { reporter?.endProgress() }
+        if Self.looksLikeXML(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
+
+        // Statements stream: the file is read and booked on another thread while this one hashes
+        // it and then writes each transaction into the open database transaction (on two cores
+        // the halves overlap). A bounded handoff keeps memory flat.
+        var result: StatementReadResult?
+        var waits = PipelineTimes()
+        var progress: (@Sendable (Double) -> Void)?
+        if let reporter {
+            let shown = name
+            progress = { f in reporter.progress("importing \(shown): \(Int(f * 100))%") }
+        }
+        var legsInWholeConversions: [String] = []
+        // Conversion legs earlier imports booked on their own: a leg of this file may complete one.
+        var withLegs = self.options
+        do { withLegs.conversionLegs = try store.conversionLegs() } catch {
+            summary.problems = [.error("ledger.read", "\(error)", at: SourceLocation(file: name))]
+            summary.failed = true
+            return summary
+        }
+        let options = withLegs, userProfiles = self.userProfiles, reportProgress = progress
+        let handoff = Handoff<TransactionBatch>(chunkSize: 1, maxChunks: 8)
+        let timeline = Timeline()
+        let reader = BackgroundWork { () -> (StatementReadResult, Double) in
+            // Named so that profilers tell the reader from the ledger writer.
+            Thread.current.name = "saldo-reader"
+            let cpu0 = threadCPUSeconds()
+            let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles,
+                                           progress: reportProgress, handedOver: { handoff.finish(); timeline.mark("booked") }) { t in handoff.send(t) }
+            handoff.finish()
+            timeline.mark("reader done")
+            return (r, threadCPUSeconds() - cpu0)
+        }
+        // Whatever happens below, the reader is stopped and waited for before returning.
+        var readerDone = false
+        defer { if !readerDone { handoff.cancel(); _ = reader.wait() } }
+        let cpu0 = threadCPUSeconds()
+        let sha = LedgerStore.sha256(data)
+        do {
+            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun, keysAreUnique: true) { sink in
+                var first = true
+                while let chunk = handoff.receive() {
+                    if first { timeline.mark("first batch"); first = false }
+                    for batch in chunk { try sink.add(batch) }
+                }
+                try sink.noMoreBatches()
+                timeline.mark("written")
+                let (r, readerCPU) = reader.wait()
+                readerDone = true
+                result = r
+                waits = PipelineTimes(writerWaited: handoff.consumerWaited, readerWaited: handoff.producerWaited, readerCPU: readerCPU,
+                                      writerCPU: threadCPUSeconds() - cpu0)
+                return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
+                                             filteredCount: r.filtered.count, problemCount: r.problems.count,
+                                             conversionLegs: r.conversionLegs)
+            }
+            timeline.mark("committed")
+            if let o = outcome {
+                summary.new = o.newTransactions
+                summary.duplicates = o.duplicateTransactions
+                legsInWholeConversions = o.legsInWholeConversions
+            }
+        } catch {
+            summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
+            summary.failed = true
+            // What the reader found still belongs in the summary (profile, problems in the file).
+            if !readerDone {
+                handoff.cancel()
+                result = reader.wait().0
+                readerDone = true
+            }
+        }
+        // How the file's dates and amounts were read, and what said so.
+        if let r = result { summary.dateOrder = r.dateOrder; summary.decimalMark = r.decimalMark }
+        summary.pipelineWaits = waits
+        summary.timeline = timeline.marks
+        if let r = result {
+            summary.profile = r.profile
+            summary.format = r.profile
+            summary.problems = r.problems + summary.problems
+            summary.filtered = r.filtered
+            summary.rows = r.rowCount
+            summary.balances = r.balances
+            // Lone legs the ledger turned out to hold inside a whole conversion wait for nothing.
+            let inWhole = Set(legsInWholeConversions)
+            summary.unmatchedLegs = r.conversionLegs.filter { $0.pairedBy == nil && !inWhole.contains($0.key) }.compactMap { $0.source?.line }
+            let doneLines = Set(r.conversionLegs.filter { inWhole.contains($0.key) }.compactMap { $0.source?.line })
+            summary.problems.removeAll { $0.code == "import.conversion" && $0.location.flatMap(\.line).map(doneLines.contains) == true }
+            summary.pairedLegs = r.conversionsCompleted
+            if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }
+        }
+        if summary.failed, summary.profile == nil, Self.isECBRatesCSV(data) {
+            summary.problems.append(Diagnostic(.note, code: "import.rates", "this file holds ECB exchange rates, not a statement",
+                                               at: SourceLocation(file: name), hint: "import it as exchange rates, not as a statement"))
+        }
+        return summary
+    }
+
+    private func importInvoices(_ data: Data, name: String, sha: String, summary s: FileImportSummary) -> FileImportSummary {
+        var summary = s
+        let r = InvoiceReader.read(data, file: name, options: invoiceOptions)
+        summary.format = r.format?.rawValue
+        summary.problems = r.diagnostics
+        if r.format == nil && !r.hasErrors {
+            summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads",
+                                           at: SourceLocation(file: name),
+                                           hint: Self.isECBRates(data) ? "it holds ECB exchange rates: import it as exchange rates, not as an invoice"
+                                               : "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+        }
+        if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
+        summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
+        summary.invoiceNumbers = r.invoices.map(\.invoice.number)
+        let record = ImportRecord(fileName: name, sha256: sha, format: summary.format ?? "xml",
+                                  invoices: r.invoices.map { imported in
+                                      (imported.invoice, imported.transaction.map { IncomeStreams.attribute($0, invoice: imported.invoice) })
+                                  },
+                                  problemCount: summary.problems.count)
+        do {
+            let out = try store.record(record, dryRun: dryRun)
+            summary.new = out.newTransactions + out.newInvoices
+            summary.duplicates = out.duplicateTransactions + out.duplicateInvoices
+            summary.newInvoices = out.newInvoices
+        } catch {
+            summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
+            summary.failed = true
+        }
+        return summary
+    }
+
+    /// An ECB rates CSV (`Date,USD,JPY,…`) given to `import` by mistake.
+    public static func isECBRatesCSV(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        return head.hasPrefix("Date,USD") || head.hasPrefix("Date, USD")
+    }
+
+    /// XML starts with `<` after an optional BOM and white space (UTF-8 or UTF-16).
+    public static func looksLikeXML(_ data: Data) -> Bool {
+        var bytes = data.prefix(512)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let utf16 = bytes.dropFirst(2).enumerated().filter { ($0.offset % 2 == 0) == bytes.starts(with: [0xFF, 0xFE]) }.map(\.element)
+            return utf16.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "<")
+        }
+        return bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "<")
+    }
+
+    public static func isECBRates(_ data: Data) -> Bool {
+        String(decoding: data.prefix(2048), as: UTF8.self).contains("www.ecb.int/vocabulary/2002-08-01/eurofxref")
+    }
+}
+
+
+/// When each step of an import pipeline happened, marked from either thread.
+public final class Timeline: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var list: [(step: String, seconds: Double)] = []
+
+    public func mark(_ step: String) {
+        let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        lock.lock(); list.append((step, t)); lock.unlock()
+    }
+
+    public var marks: [(step: String, seconds: Double)] { lock.lock(); defer { lock.unlock() }; return list }
+}
+
+/// CPU time of the calling thread.
+public func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Progress of long work, for front ends that can show it (a terminal line, a progress bar).
+public protocol ProgressReporter: Sendable {
+    func progress(_ text: String)
+    func endProgress()
+}

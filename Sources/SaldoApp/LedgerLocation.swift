@@ -1,0 +1,42 @@
+import Foundation
+import SaldoCore
+import SaldoStore
+
+/// Where the ledger lives: a path given explicitly, else `$SALDO_LEDGER`, else
+/// `$XDG_DATA_HOME/saldo/ledger.sqlite` (`~/.local/share/saldo/ledger.sqlite`).
+public struct LedgerLocation: Sendable {
+    public var path: String
+    /// Where the path came from, for messages: "given", "$SALDO_LEDGER" or "the default location".
+    public var origin: Origin
+
+    public enum Origin: Sendable, Equatable { case given, environment, defaultLocation }
+
+    public init(path: String, origin: Origin = .given) { self.path = path; self.origin = origin }
+
+    /// Resolves the location from an explicit path and the environment.
+    public static func resolve(explicit: String?, environment: [String: String]) -> LedgerLocation {
+        if let l = explicit { return LedgerLocation(path: (l as NSString).expandingTildeInPath, origin: .given) }
+        if let l = environment["SALDO_LEDGER"], !l.isEmpty { return LedgerLocation(path: (l as NSString).expandingTildeInPath, origin: .environment) }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        return LedgerLocation(path: data + "/saldo/ledger.sqlite", origin: .defaultLocation)
+    }
+
+    /// Opens the ledger. Use cases that add to a ledger which may not exist yet (import, rates
+    /// import, settings) pass `.create`; every other passes `.existing`, so that a mistyped path
+    /// creates nothing.
+    public func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
+        do {
+            return try LedgerStore(path: path, mode: mode)
+        } catch .noLedger {
+            throw UserError(StoreError.noLedger(path).description,
+                            hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)
+        }
+    }
+
+    /// The ledger as it is, or an empty one in memory when there is none: a dry run changes
+    /// nothing, not even by creating the ledger.
+    public func openForDryRun() throws -> LedgerStore {
+        FileManager.default.fileExists(atPath: path) ? try open(.existing) : try LedgerStore()
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import SaldoCore
+import SaldoFX
+import SaldoReports
+import SaldoStore
+
+/// What a report is asked for: the period, the filters and the report currency.
+public struct ReportRequest: Sendable {
+    public var period: Period?
+    public var filter: ReportFilter
+    /// The report currency; nil: the `base-currency` setting, else EUR.
+    public var currency: CurrencyCode?
+
+    public init(period: Period? = nil, platforms: Set<String> = [], clients: Set<String> = [], accounts: [Account] = [], currency: CurrencyCode? = nil) {
+        self.period = period
+        self.filter = ReportFilter(period: period, platforms: platforms, clients: clients, accounts: accounts)
+        self.currency = currency
+    }
+}
+
+/// A report and what a reader should know about how it was computed (said once, beside it).
+public struct Reported<Report: Sendable>: Sendable {
+    public var report: Report
+    /// Notes about the rates used (amounts after the newest rate converted with an older one).
+    public var rateNotes: [String]
+}
+
+/// The report use cases: they choose the report currency and load the facts and the exchange
+/// rates each report needs, then build it.
+public enum Reports {
+    /// What every report reads: facts (day sums, unless an account filter needs whole transactions),
+    /// the rates they need, and the currency.
+    struct Inputs {
+        var facts: [PostingFact]
+        var rates: RateTable
+        var base: CurrencyCode
+    }
+
+    static func inputs(_ request: ReportRequest, store: LedgerStore, roots: [Account.Root]?, periodOnly: Bool) throws -> Inputs {
+        let wholeTransactions = !request.filter.accounts.isEmpty
+        let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
+        if periodOnly && facts.isEmpty {
+            throw UserError("no earnings in the ledger\(request.period.map { " for \($0)" } ?? "")", hint: "import a statement first", fix: .importStatements)
+        }
+        let base = try Settings.baseCurrency(request.currency, in: store)
+        return Inputs(facts: facts, rates: try ExchangeRates.table(for: facts, base: base, store: store), base: base)
+    }
+
+    static func reported<R>(_ i: Inputs, _ build: (Inputs) throws(RateError) -> R) throws -> Reported<R> {
+        do {
+            let report = try build(i)
+            return Reported(report: report, rateNotes: ExchangeRates.freshnessNotes(i.rates, facts: i.facts, base: i.base))
+        } catch { throw UserError(error.message, hint: error.hint) }
+    }
+
+    /// Gross earnings, fees and net per month, grouped.
+    public static func monthly(_ request: ReportRequest, by grouping: MonthlyGrouping = .platform, showOriginal: Bool = false,
+                               store: LedgerStore) throws -> Reported<MonthlyReport> {
+        let i = try inputs(request, store: store, roots: [.income, .expenses], periodOnly: true)
+        return try reported(i) { i throws(RateError) in
+            var r = try monthlyReport(i.facts, rates: i.rates, currency: i.base, by: grouping, filter: request.filter)
+            r.showOriginal = showOriginal
+            return r
+        }
+    }
+
+    /// Per currency: earned, converted, held, and what conversions cost against the official rate.
+    public static func currencies(_ request: ReportRequest, store: LedgerStore) throws -> Reported<CurrenciesReport> {
+        // Holdings need the whole history: the period filters inside the report.
+        let i = try inputs(request, store: store, roots: nil, periodOnly: false)
+        return try reported(i) { i throws(RateError) in try currenciesReport(i.facts, rates: i.rates, currency: i.base, filter: request.filter) }
+    }
+
+    /// Balance per account and currency, with the balance checks of every import.
+    public static func balances(_ request: ReportRequest, store: LedgerStore) throws -> Reported<BalancesReport> {
+        let i = try inputs(request, store: store, roots: nil, periodOnly: false)
+        let checks = try store.balanceChecks()
+        return try reported(i) { i throws(RateError) in try balancesReport(i.facts, checks: checks, rates: i.rates, currency: i.base, filter: request.filter) }
+    }
+}
+
+/// Which exchange rates a computation uses.
+public enum ExchangeRates {
+    /// Every stored rate as a table for conversion.
+    public static func all(_ store: LedgerStore) throws -> RateTable { RateTable(try store.rates()) }
+
+    /// The rates converting `facts` to `base` need: their currencies, their days (and the ten days
+    /// before the first, for fallbacks), from the bundled ECB history with the ledger's own rates over
+    /// it. Loading a full ECB history would cost more than the report.
+    public static func table(for facts: [PostingFact], base: CurrencyCode, store: LedgerStore) throws -> RateTable {
+        guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
+        var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
+        for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
+        if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
+        let from = first.adding(days: -10)
+        let ledger = try store.rates(currencies: currencies, from: from, to: last)
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last) } catch {
+            throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself", fix: .importRates)
+        }
+    }
+
+    /// Per currency other than `base`, the last day an amount in it (or its cost) is dated.
+    static func lastDayByCurrency(_ facts: [PostingFact], base: CurrencyCode) -> [CurrencyCode: Day] {
+        var out: [CurrencyCode: Day] = [:]
+        for f in facts {
+            for c in [f.amount.currency, f.cost?.currency].compactMap({ $0 }) where c != base {
+                if let d = out[c], d >= f.date { continue }
+                out[c] = f.date
+            }
+        }
+        return out
+    }
+
+    /// Said once when amounts after the newest rate used an older one.
+    public static func freshnessNotes(_ table: RateTable, facts: [PostingFact], base: CurrencyCode) -> [String] {
+        RateFreshness(table: table, lastDayByCurrency: lastDayByCurrency(facts, base: base), base: base).map { [$0.message] } ?? []
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import SaldoCore
+import SaldoStore
+import SaldoTax
+
+/// Settings kept in the ledger, so they travel with it.
+public enum Setting: String, CaseIterable, Sendable {
+    case baseCurrency = "base-currency"
+    case jurisdiction
+    case region
+    case activityStart = "activity-start"
+    case filingStatus = "filing-status"
+    case myTaxIDs = "my-tax-ids"
+    case newFreelancer = "new-freelancer"
+    case lastYearTax = "last-year-tax"
+    case lastYearIncome = "last-year-income"
+    case taxProfile = "tax-profile"
+
+    /// What the key is for, in one line.
+    public var help: String {
+        switch self {
+        case .baseCurrency: return "currency reports convert to (ISO 4217, e.g. EUR)"
+        case .jurisdiction: return "tax jurisdiction: es, us or gb"
+        case .region: return "region within it, a name or ISO 3166-2 code (e.g. madrid or ES-MD, cataluña; scotland or GB-SCT for gb)"
+        case .activityStart: return "date the self-employed activity started (yyyy-mm-dd)"
+        case .filingStatus: return "US filing status: single, married-joint, married-separate, head-of-household"
+        case .myTaxIDs: return "your own tax ids, comma-separated (decides whether an invoice is issued or received)"
+        case .newFreelancer: return "yes if you qualify for Spain's reduced 7% IRPF withholding"
+        case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
+        case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
+        case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
+        }
+    }
+
+    /// The value as stored (normalised), or a ``UserError`` saying what is wrong with it.
+    public func validate(_ value: String) throws -> String {
+        let v = value.trimmingCharacters(in: .whitespaces)
+        switch self {
+        case .baseCurrency:
+            do { return try CurrencyCode(v).code } catch { throw UserError("\(error)") }
+        case .jurisdiction:
+            let j = v.lowercased() == "uk" ? "gb" : v.lowercased()
+            guard ["es", "us", "gb"].contains(j) else { throw UserError("jurisdiction \"\(v)\" is not supported", hint: "use es, us or gb") }
+            return j
+        case .activityStart:
+            guard Day(iso: v) != nil, v.count == 10 else { throw UserError("\"\(v)\" is not a date", hint: "write it as yyyy-mm-dd") }
+            return v
+        case .filingStatus:
+            let ok = ["single", "married-joint", "married-separate", "head-of-household"]
+            guard ok.contains(v.lowercased()) else { throw UserError("filing status \"\(v)\" is not one of \(ok.joined(separator: ", "))") }
+            return v.lowercased()
+        case .newFreelancer:
+            guard ["yes", "no"].contains(v.lowercased()) else { throw UserError("new-freelancer takes yes or no") }
+            return v.lowercased()
+        case .lastYearTax, .lastYearIncome:
+            guard (try? ExactDecimal(v)) != nil else { throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67") }
+            return v
+        case .region:
+            // Stored as the code the engine knows; a name that is not in the table is refused, never guessed.
+            guard let code = TaxRegion.code(for: v) else {
+                throw UserError("region \"\(v)\" is not one Saldo knows", hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList())")
+            }
+            return code
+        case .myTaxIDs:
+            return v
+        case .taxProfile:
+            let path = (v as NSString).expandingTildeInPath
+            guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read the tax profile \(v)") }
+            _ = try TaxProfileLoader.decode(data, file: v)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
+
+/// Reading and writing the settings kept in the ledger.
+public enum Settings {
+    /// Validates and stores a value; returns what was stored.
+    @discardableResult
+    public static func set(_ key: Setting, _ value: String, in store: LedgerStore) throws -> String {
+        let v = try key.validate(value)
+        try store.setSetting(key.rawValue, v)
+        return v
+    }
+
+    public static func get(_ key: Setting, in store: LedgerStore) throws -> String? { try store.setting(key.rawValue) }
+
+    public static func unset(_ key: Setting, in store: LedgerStore) throws { try store.setSetting(key.rawValue, nil) }
+
+    /// Every key with its value (nil when not set), in the order of ``Setting/allCases``.
+    public static func list(in store: LedgerStore) throws -> [(key: Setting, value: String?)] {
+        let set = Dictionary(uniqueKeysWithValues: try store.settings().map { ($0.key, $0.value) })
+        return Setting.allCases.map { ($0, set[$0.rawValue]) }
+    }
+
+    /// The report currency: the one asked for, else the `base-currency` setting, else EUR.
+    public static func baseCurrency(_ asked: CurrencyCode?, in store: LedgerStore) throws -> CurrencyCode {
+        if let c = asked { return c }
+        if let c = try store.setting(Setting.baseCurrency.rawValue) { return try CurrencyCode(c) }
+        return .EUR
+    }
+
+    /// Your own tax ids (`my-tax-ids`), which decide whether an invoice is issued or received.
+    public static func ownTaxIDs(in store: LedgerStore) throws -> Set<String> {
+        Set((try store.setting(Setting.myTaxIDs.rawValue) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import SaldoCore
+import SaldoFX
+import SaldoReports
+import SaldoStore
+import SaldoTax
+
+/// What a tax computation is asked for; every field left nil comes from the settings.
+public struct TaxRequest: Sendable {
+    public var jurisdiction: Jurisdiction?
+    /// A region name or ISO 3166-2 code.
+    public var region: String?
+    /// A taxpayer profile JSON file; nil: the stored `tax-profile`.
+    public var profilePath: String?
+    /// The user's own rule files, used before the shipped ones.
+    public var ruleFiles: [String]
+    /// Compute as of this day.
+    public var today: Day
+    /// Project the rest of the year with the income forecast (else the average month so far).
+    public var useForecast: Bool
+
+    public init(jurisdiction: Jurisdiction? = nil, region: String? = nil, profilePath: String? = nil, ruleFiles: [String] = [],
+                today: Day, useForecast: Bool = true) {
+        self.jurisdiction = jurisdiction; self.region = region; self.profilePath = profilePath; self.ruleFiles = ruleFiles
+        self.today = today; self.useForecast = useForecast
+    }
+}
+
+public enum TaxProfileLoader {
+    public static func decode(_ data: Data, file: String) throws -> TaxProfile {
+        do { return try JSONDecoder().decode(TaxProfile.self, from: data) } catch {
+            throw UserError("\(file): not a valid tax profile: \(describeDecoding(error))", hint: "see the example in docs/tax.md (section 4)")
+        }
+    }
+}
+
+func describeDecoding(_ e: any Error) -> String {
+    guard let d = e as? DecodingError else { return "\(e)" }
+    func path(_ p: [any CodingKey]) -> String { p.isEmpty ? "" : " at " + p.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+    switch d {
+    case .keyNotFound(let k, let c): return "missing key \"\(k.stringValue)\"" + path(c.codingPath)
+    case .typeMismatch(_, let c), .valueNotFound(_, let c): return c.debugDescription + path(c.codingPath)
+    case .dataCorrupted(let c): return c.debugDescription + path(c.codingPath)
+    @unknown default: return "\(d)"
+    }
+}
+
+/// The tax use cases: inputs from the ledger, the settings, the profile and the forecast; then the
+/// summary of a return, the calendar of payments, the monthly set-aside.
+public enum Taxes {
+    /// Everything the engine needs, from the request and the ledger.
+    public static func inputs(_ request: TaxRequest, store: LedgerStore) throws -> TaxInputs {
+        var taxProfile: TaxProfile
+        if let p = request.profilePath {
+            let path = (p as NSString).expandingTildeInPath
+            guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read the tax profile \(p)") }
+            taxProfile = try TaxProfileLoader.decode(data, file: p)
+        } else if let stored = try store.setting(Setting.taxProfile.rawValue) {
+            taxProfile = try TaxProfileLoader.decode(Data(stored.utf8), file: "the stored tax profile")
+        } else {
+            let stored = try store.setting(Setting.jurisdiction.rawValue).flatMap(Jurisdiction.init(parsing:))
+            guard let j = request.jurisdiction ?? stored else {
+                throw UserError("Saldo does not know your tax jurisdiction", hint: "name it (es, us or gb) or store it in the settings", fix: .chooseJurisdiction)
+            }
+            taxProfile = TaxProfile(jurisdiction: j)
+            taxProfile.activityStart = try store.setting(Setting.activityStart.rawValue).flatMap { Day(iso: $0) }
+            taxProfile.newFreelancer = try store.setting(Setting.newFreelancer.rawValue) == "yes"
+            switch try store.setting(Setting.filingStatus.rawValue) {
+            case "married-joint": taxProfile.filingStatus = .joint
+            case "married-separate": taxProfile.filingStatus = .separate
+            case "head-of-household": taxProfile.filingStatus = .headOfHousehold
+            default: break
+            }
+        }
+        if let j = request.jurisdiction { taxProfile.jurisdiction = j }
+        try applyLastYear(tax: try store.setting(Setting.lastYearTax.rawValue), income: try store.setting(Setting.lastYearIncome.rawValue),
+                          to: &taxProfile)
+        if taxProfile.region == nil, let r = try store.setting(Setting.region.rawValue) { taxProfile.region = r }
+        if let r = request.region { taxProfile.region = r }
+        if let r = taxProfile.region { taxProfile.region = try regionCode(r, jurisdiction: taxProfile.jurisdiction) }
+        let ruleFiles = try request.ruleFiles.map { r -> RuleFile in
+            do { return try TaxRules.load(contentsOf: URL(fileURLWithPath: (r as NSString).expandingTildeInPath)) } catch { throw UserError("\(error)") }
+        }
+        let day = request.today
+        let rates = try ExchangeRates.all(store)
+        let target = taxCurrency(taxProfile.jurisdiction)
+        let convert: @Sendable (Money, Day) throws -> Money = { m, d in try rates.convert(m, to: target, on: d).amount }
+        let transactions = try store.transactions().map(\.transaction)
+        let invoices = try store.invoices().map(\.invoice)
+        var forecast: [YearMonth: Money] = [:]
+        var notes: [String] = []
+        if request.useForecast {
+            // A forecast that cannot be made leaves the projection to the average month, and says why.
+            do { forecast = try Forecasts.projectedIncome(store: store, from: day, currency: target) } catch {
+                notes.append("Estimated without the income forecast (the months ahead use the average month so far): the forecast failed: \(describeForecastFailure(error))")
+            }
+        }
+        return TaxInputs(transactions: transactions, invoices: invoices, convert: convert, profile: taxProfile, ruleFiles: ruleFiles,
+                         forecast: forecast, today: day, notes: notes)
+    }
+
+    /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.
+    public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: LedgerStore) throws -> TaxDocument {
+        let inputs = try inputs(request, store: store)
+        let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
+        do {
+            let r = try TaxEngine.summary(inputs, year: y, quarter: quarter)
+            return TaxDocument(table: r.table, result: r)
+        } catch { throw UserError("\(error)") }
+    }
+
+    /// The next deadlines with estimated amounts.
+    public static func calendar(_ request: TaxRequest, store: LedgerStore) throws -> TaxDocument {
+        let inputs = try inputs(request, store: store)
+        do {
+            let r = try TaxEngine.calendar(inputs)
+            return TaxDocument(table: r.table, result: r)
+        } catch { throw UserError("\(error)") }
+    }
+
+    /// How much of each month's income to put aside so that the next payments are covered.
+    public static func setAside(_ request: TaxRequest, year: Int?, store: LedgerStore) throws -> TaxDocument {
+        let inputs = try inputs(request, store: store)
+        do {
+            let r = try TaxEngine.setAside(inputs, year: year)
+            return TaxDocument(table: r.table, result: r)
+        } catch { throw UserError("\(error)") }
+    }
+
+    /// `last-year-tax` and `last-year-income` (amounts in the tax currency) fill the profile's prior-year
+    /// figures it does not state: US total tax and AGI (the 100%/110% safe harbour), UK Self Assessment
+    /// liability (payments on account), Spain's net activity income (Modelo 130 box 13).
+    public static func applyLastYear(tax: String?, income: String?, to profile: inout TaxProfile) throws {
+        let cur = taxCurrency(profile.jurisdiction)
+        func money(_ text: String?, _ key: Setting) throws -> Money? {
+            guard let text else { return nil }
+            do { return try Money(ExactDecimal(text), currency: cur) } catch {
+                throw UserError("the stored \(key.rawValue) \"\(text)\" is not an amount in \(cur.code)", hint: "store it as an amount, e.g. 12345.67", fix: .setSetting(key, example: "12345.67"))
+            }
+        }
+        let t = try money(tax, .lastYearTax), i = try money(income, .lastYearIncome)
+        switch profile.jurisdiction {
+        case .us:
+            if profile.priorYear.totalTax == nil { profile.priorYear.totalTax = t }
+            if profile.priorYear.adjustedGrossIncome == nil { profile.priorYear.adjustedGrossIncome = i }
+        case .gb:
+            if profile.priorYear.selfAssessmentLiability == nil { profile.priorYear.selfAssessmentLiability = t }
+        case .es:
+            if profile.priorYear.netActivityIncome == nil { profile.priorYear.netActivityIncome = i }
+        }
+    }
+
+    /// The ISO 3166-2 code the engine knows for a region name or code; refuses what it does not know,
+    /// and a region of another country than the jurisdiction's.
+    public static func regionCode(_ text: String, jurisdiction: Jurisdiction) throws -> String {
+        guard let code = TaxRegion.code(for: text) else {
+            throw UserError("region \"\(text)\" is not one Saldo knows",
+                            hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList(country: jurisdiction == .us ? nil : jurisdiction.countryCode))")
+        }
+        guard TaxRegion.country(of: code) == jurisdiction.countryCode else {
+            throw UserError("region \"\(text)\" (\(code)) is not in \(jurisdiction.name)",
+                            hint: "set the jurisdiction to \(TaxRegion.country(of: code).lowercased()), or a region of \(jurisdiction.name)")
+        }
+        return code
+    }
+}
+
+/// A forecast error in one line, without the hint meant for the forecast command.
+func describeForecastFailure(_ error: any Error) -> String {
+    if let u = error as? UserError { return u.message }
+    return "\(error)"
+}
+
+public func taxCurrency(_ j: Jurisdiction) -> CurrencyCode {
+    switch j { case .es: return .EUR; case .us: return .USD; case .gb: return .GBP }
+}
+

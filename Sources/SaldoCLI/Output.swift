@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SaldoApp
+import SaldoCore
+import SaldoReports
+import SaldoStore
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--currency` and `--format`, shared by every report.
+struct ReportOutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+    @OptionGroup var output: DocumentOutput
+
+    func currencyCode() throws -> CurrencyCode? {
+        do { return try currency.map { try CurrencyCode($0) } } catch { throw UserError("--currency: \(error)") }
+    }
+}
+
+/// `--format` and `-o/--output`, for every command whose output is a document.
+struct DocumentOutput: ParsableArguments {
+    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var file: String?
+
+    func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: file) }
+}
+
+/// The one way every command writes a document: rendered in `format`, to standard output or to
+/// `-o FILE`; colour only on a terminal (and never with NO_COLOR).
+func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: String?) throws {
+    let console = Console.current
+    let text = render(report, format: format, options: RenderOptions(color: output == nil && format == .table && console.useColor,
+                                                                        width: Int(console.environment["COLUMNS"] ?? "") ?? 100))
+    if let o = output {
+        try writeOutput(text, to: o)
+        console.err("wrote \(o)")
+    } else {
+        console.out(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
+}
+
+/// Writes what `-o/--output FILE` names: atomically, and private (0600) unless the file already
+/// exists, which keeps its mode.
+func writeOutput(_ text: String, to file: String) throws {
+    do { try PrivateFiles.write(Data(text.utf8), to: (file as NSString).expandingTildeInPath) } catch {
+        throw UserError("cannot write \(file): \(error.reason)", hint: "check that its folder exists and that you may write there")
+    }
+}
+
+/// `--platform`, `--client`, `--account` filters, `--period`/`--from`/`--to` and `--currency`, as a request.
+struct ReportFilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only this platform (repeat for several).", valueName: "name")) var platform: [String] = []
+    @Option(help: ArgumentHelp("Only this client (repeat for several).", valueName: "name")) var client: [String] = []
+    @Option(help: ArgumentHelp("Only transactions touching this account or one under it (repeat for several).", valueName: "account")) var account: [String] = []
+
+    func request(period: Period?, currency: CurrencyCode?) throws -> ReportRequest {
+        let accounts = try account.map { a -> Account in
+            do { return try Account(a) } catch { throw UserError("--account: \(error)") }
+        }
+        return ReportRequest(period: period, platforms: Set(platform), clients: Set(client), accounts: accounts, currency: currency)
+    }
+}
+
+/// Notes about the rates a report used go to standard error: the report itself stays what it was.
+func printRateNotes(_ notes: [String]) {
+    for n in notes { Console.current.err(n) }
+}
+
+/// A day given as yyyy-mm-dd by the option `flag`.
+func parseDay(_ text: String?, _ flag: String) throws -> Day? {
+    guard let t = text else { return nil }
+    guard let d = Day(iso: t), t.count == 10 else { throw UserError("\(flag) \(t) is not a date", hint: "write it as yyyy-mm-dd") }
+    return d
+}
+
+/// `--today` given as yyyy-mm-dd, else the system clock's today.
+func resolveToday(_ today: String?) throws -> Day { try parseDay(today, "--today") ?? Clock.system.today }

@@ -1,0 +1,169 @@
+import SaldoCore
+import SaldoImport
+
+/// What one file contributed.
+public struct FileImportSummary: Sendable {
+    public init(file: String, dryRun: Bool) { self.file = file; self.dryRun = dryRun }
+
+    public var file: String
+    public var dryRun: Bool
+    public var profile: String?
+    public var format: String?
+    public var rows = 0
+    public var new = 0
+    public var duplicates = 0
+    public var newInvoices = 0
+    public var invoiceNumbers: [String] = []
+    public var filtered: [FilteredRow] = []
+    public var problems: [Diagnostic] = []
+    /// Stated balances compared with the ledger.
+    public var balanceChecks: Int { balances.checked }
+    /// Where a statement import's time went (for `saldo bench import`).
+    public var pipelineWaits: PipelineTimes = PipelineTimes()
+    /// Seconds from the start of the pipeline to each of its steps.
+    public var timeline: [(step: String, seconds: Double)] = []
+    /// Breaks to report; a gap also keeps the closing balance out of reach, so it is counted once.
+    public var brokenBalances: Int { balances.broken > 0 ? balances.broken : balances.currencies.filter { !$0.agrees }.count }
+    /// The ledger against the statement's balances.
+    public var balances = BalanceSummary()
+    /// Lines of conversion legs booked against equity:conversions:unmatched, waiting for their other leg.
+    public var unmatchedLegs: [Int] = []
+    /// Legs of earlier imports that this file completed.
+    public var pairedLegs = 0
+    public var failed = false
+    /// The date order and decimal mark the file was read with, and the evidence for each.
+    public var dateOrder: ConventionDecision?
+    public var decimalMark: ConventionDecision?
+
+    public struct Totals: Sendable {
+        public var new = 0, duplicates = 0, filtered = 0
+        public init() {}
+        public mutating func add(_ s: FileImportSummary) { new += s.new; duplicates += s.duplicates; filtered += s.filtered.count }
+    }
+
+    public func text(verbose: Bool, color: Bool) -> String {
+        let console = Styler(color: color)
+        var lines: [String] = []
+        let what = profile.map { " (\($0))" } ?? ""
+        if failed {
+            lines.append(console.styled("✗ \(file)\(what): not imported", .red))
+            let shown = problems.filter { $0.severity != .warning }
+            if verbose {
+                for p in shown { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            } else {
+                // The same problem on many rows (a made-up currency code in every row) is said once, with where else.
+                var groups: [(first: Diagnostic, lines: [Int])] = []
+                for p in shown {
+                    if let i = groups.firstIndex(where: { $0.first.message == p.message && $0.first.hint == p.hint && $0.first.location?.field == p.location?.field }) {
+                        if let l = p.location?.line { groups[i].lines.append(l) }
+                    } else { groups.append((p, [])) }
+                }
+                for g in groups.prefix(10) {
+                    lines.append("  " + g.first.description.replacingOccurrences(of: "\n", with: "\n  "))
+                    if !g.lines.isEmpty {
+                        let list = g.lines.prefix(8).map(String.init).joined(separator: ", ")
+                        lines.append("    the same on line\(g.lines.count == 1 ? "" : "s") \(list)\(g.lines.count > 8 ? " and \(g.lines.count - 8) more" : "")")
+                    }
+                }
+                if groups.count > 10 { lines.append("  … and \(groups.count - 10) more kinds of problem (use --verbose)") }
+            }
+            return lines.joined(separator: "\n")
+        }
+        var parts = ["\(new) new", "\(duplicates) already in the ledger"]
+        if !filtered.isEmpty { parts.append("\(filtered.count) filtered") }
+        let warnings = problems.filter { $0.severity == .warning }
+        if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
+        if balanceChecks > 0 {
+            // Said only when the ledger reproduces every stated balance, not when the file agrees with itself.
+            if balances.ledgerAgrees { parts.append("running balances check out") }
+            else {
+                if balances.gaps > 0 { parts.append("\(balances.gaps) gap\(balances.gaps == 1 ? "" : "s") in the running balance") }
+                if balances.unbooked > 0 { parts.append("\(balances.unbooked) row\(balances.unbooked == 1 ? "" : "s") not booked as stated") }
+                if balances.broken == 0 { parts.append("the ledger does not reach the closing balance") }
+            }
+        }
+        let notes = problems.filter { $0.severity == .note }
+        let mark = brokenBalances > 0 ? console.styled("!", .yellow) : console.styled("✓", .green)
+        lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (dry run: nothing written)" : ""))
+        if !filtered.isEmpty {
+            if verbose {
+                for f in filtered { lines.append("  filtered \(f.location): \(f.reason) — \(f.summary)") }
+            } else {
+                var byReason: [String: Int] = [:]
+                for f in filtered { byReason[f.reason, default: 0] += 1 }
+                for (r, n) in byReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+                    lines.append("  filtered \(n) × \(r)")
+                }
+            }
+        }
+        if !unmatchedLegs.isEmpty {
+            let list = unmatchedLegs.prefix(8).map(String.init).joined(separator: ", ") + (unmatchedLegs.count > 8 ? " and \(unmatchedLegs.count - 8) more" : "")
+            lines.append("  \(unmatchedLegs.count) conversion leg\(unmatchedLegs.count == 1 ? "" : "s") without the other leg in this file (line\(unmatchedLegs.count == 1 ? "" : "s") \(list)): booked against \(ConversionLeg.suspense.path); importing the statement with the other leg completes \(unmatchedLegs.count == 1 ? "it" : "them")")
+        }
+        if pairedLegs > 0 {
+            lines.append("  \(pairedLegs) conversion\(pairedLegs == 1 ? "" : "s") completed with a leg imported earlier")
+        }
+        lines += conventionLines(verbose: verbose)
+        if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
+        let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
+        for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+        if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (use --verbose)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// How dates and amounts were read, when Saldo inferred it from the export's language, its row
+    /// order or its running balances (`--verbose`: always), with how to override it.
+    public func conventionLines(verbose: Bool) -> [String] {
+        var out: [String] = []
+        if let d = dateOrder, verbose || d.wasInferred {
+            out.append("  dates read as \(d.value): \(d.evidence)" + (d.basis == .option ? "" : "; --date-format overrides it"))
+        }
+        if let m = decimalMark, verbose || m.wasInferred {
+            out.append("  amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)" + (m.basis == .option ? "" : "; --decimal-mark overrides it"))
+        }
+        return out
+    }
+
+    /// `{"value": "dd/mm/yyyy", "evidence": "…", "basis": "language"}`, or null.
+    public static func json(_ d: ConventionDecision?) -> JSONValue {
+        d.map { .obj([("value", .string($0.value)), ("evidence", .string($0.evidence)), ("basis", .string($0.basis.rawValue))]) } ?? .null
+    }
+
+    /// One line of `saldo import --format json`.
+    public func json() -> String {
+        func text(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+        return JSONValue.obj([
+            ("file", .string(file)), ("profile", text(profile)), ("imported", .bool(!failed)), ("dry_run", .bool(dryRun)),
+            ("rows", .int(rows)), ("new", .int(new)), ("duplicates", .int(duplicates)), ("invoices", .int(invoiceNumbers.count)),
+            ("date_order", Self.json(dateOrder)), ("decimal_mark", Self.json(decimalMark)),
+            ("filtered", .array(filtered.map { .obj([("location", .string($0.location.description)), ("reason", .string($0.reason)),
+                                                     ("row", .string($0.summary))]) })),
+            ("problems", .array(problems.map { .obj([("severity", .string($0.severity.rawValue)), ("code", .string($0.code)),
+                                                     ("message", .string($0.message)), ("location", text($0.location?.description)),
+                                                     ("hint", text($0.hint))]) })),
+            ("balance_checks", .obj([("checked", .int(balanceChecks)), ("broken", .int(brokenBalances)),
+                                     ("ledger_agrees", balanceChecks > 0 ? .bool(balances.ledgerAgrees) : .null),
+                                     ("currencies", .array(balances.currencies.map { c in
+                                         .obj([("currency", .string(c.closing.currency.code)), ("opening", .string(c.opening.decimalString)),
+                                               ("closing", .string(c.closing.decimalString)), ("ledger_change", .string(c.ledgerChange.decimalString)),
+                                               ("agrees", .bool(c.agrees))]) }))])),
+            ("conversion_legs", .obj([("unmatched", .int(unmatchedLegs.count)), ("completed", .int(pairedLegs))])),
+        ]).line()
+    }
+}
+
+/// Seconds the ledger writer waited for rows and the reader for the writer, and the CPU time of
+/// each thread (the writer's excludes the final commit).
+public struct PipelineTimes: Sendable {
+    public var writerWaited = 0.0, readerWaited = 0.0, readerCPU = 0.0, writerCPU = 0.0
+    public init(writerWaited: Double = 0, readerWaited: Double = 0, readerCPU: Double = 0, writerCPU: Double = 0) {
+        self.writerWaited = writerWaited; self.readerWaited = readerWaited; self.readerCPU = readerCPU; self.writerCPU = writerCPU
+    }
+}
+
+/// ANSI styles for text outputs, only when colour is on.
+struct Styler {
+    var color: Bool
+    enum Style: String { case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36" }
+    func styled(_ s: String, _ style: Style) -> String { color ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s }
+}
