@@ -1,5 +1,6 @@
 import Foundation
 import SaldoApp
+import SaldoReports
 
 /// Where commands write. The real terminal by default; tests swap in a buffer with
 /// `Console.$current.withValue(...)`, so every command can run in-process.
@@ -28,7 +29,7 @@ public final class Console: @unchecked Sendable {
     @TaskLocal public static var current = Console()
 
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    public var useColor: Bool { isTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb" }
+    public var useColor: Bool { RenderOptions.terminal(isTTY: isTerminal, environment: environment).color }
 
     public func out(_ text: String, terminator: String = "\n") {
         lock.lock(); defer { lock.unlock() }

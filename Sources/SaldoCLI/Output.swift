@@ -29,8 +29,10 @@ struct DocumentOutput: ParsableArguments {
 /// `-o FILE`; colour only on a terminal (and never with NO_COLOR).
 func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: String?) throws {
     let console = Console.current
-    let text = render(report, format: format, options: RenderOptions(color: output == nil && format == .table && console.useColor,
-                                                                        width: Int(console.environment["COLUMNS"] ?? "") ?? 100))
+    // The one terminal rule (RenderOptions.terminal): colour only on a terminal, never in a file or a machine format.
+    var options = RenderOptions.terminal(isTTY: console.isTerminal, environment: console.environment)
+    if output != nil || format != .table { options.color = false }
+    let text = render(report, format: format, options: options)
     if let o = output {
         try writeOutput(text, to: o)
         console.err("wrote \(o)")

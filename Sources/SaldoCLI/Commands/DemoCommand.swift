@@ -61,7 +61,7 @@ public struct DemoCommand: ParsableCommand {
         }
         console.out(ImportCommand.totalsLine(outcome, dryRun: false, color: console.useColor))
         let store = try LedgerLocation(path: ledgerPath).open(.existing)
-        let year = Period(start: Day(year: 2026, month: 1, day: 1)!, end: Day(year: 2027, month: 1, day: 1)!)
+        let year = try Period.parse("2026")
 
         heading("2. What she earned in 2026, in EUR at each day's ECB rate")
         let monthly = try Reports.monthly(ReportRequest(period: year), store: store)
