@@ -78,13 +78,6 @@ public struct ForecastDocument: ReportConvertible, Sendable {
     }
 }
 
-extension JSONValue {
-    /// The member `key` of an object, or null.
-    public func objectValue(_ key: String) -> JSONValue {
-        if case .object(let members) = self { return members.first { $0.key == key }?.value ?? .null }
-        return .null
-    }
-}
 
 public struct BacktestDocument: ReportConvertible, Sendable {
     public var report: IncomeBacktestReport

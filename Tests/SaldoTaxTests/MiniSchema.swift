@@ -1,5 +1,6 @@
 import Foundation
 @testable import SaldoTax
+import SaldoCore
 
 /// A small JSON Schema (draft 2020-12) validator for the keywords `Rules/schema.json` uses:
 /// `$ref` (local), `type`, `enum`, `const`, `pattern`, `required`, `properties`, `patternProperties`,
@@ -22,7 +23,7 @@ struct MiniSchema {
     }
 
     private func typeName(_ v: JSONValue) -> [String] {
-        switch v.kind {
+        switch v {
         case .null: return ["null"]
         case .bool: return ["boolean"]
         case .number(let t): return t.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? ["number"] : ["integer", "number"]
@@ -33,7 +34,7 @@ struct MiniSchema {
     }
 
     private func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a.kind, b.kind) {
+        switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
@@ -43,63 +44,64 @@ struct MiniSchema {
     }
 
     private func check(_ v: JSONValue, _ s: JSONValue, _ path: String) -> [String] {
-        if case .bool(let b) = s.kind { return b ? [] : ["\(path): schema false"] }
-        guard case .object(let kw) = s.kind else { return ["\(path): schema is not an object"] }
+        if case .bool(let b) = s { return b ? [] : ["\(path): schema false"] }
+        guard case .object(let kw) = s else { return ["\(path): schema is not an object"] }
         var errors: [String] = []
-        for (k, _) in kw where !MiniSchema.known.contains(k) { errors.append("schema keyword \(k) not supported by the test validator") }
-        if case .string(let ref)? = s["$ref"]?.kind {
+        for m in kw where !MiniSchema.known.contains(m.key) { errors.append("schema keyword \(m.key) not supported by the test validator") }
+        if case .string(let ref)? = s["$ref"] {
             guard let target = resolve(ref) else { return ["\(path): unresolved $ref \(ref)"] }
             errors += check(v, target, path)
         }
         if let t = s["type"] {
             var allowed: [String] = []
-            if case .string(let one) = t.kind { allowed = [one] }
-            if case .array(let many) = t.kind { allowed = many.compactMap { if case .string(let x) = $0.kind { return x } else { return nil } } }
+            if case .string(let one) = t { allowed = [one] }
+            if case .array(let many) = t { allowed = many.compactMap { if case .string(let x) = $0 { return x } else { return nil } } }
             if Set(allowed).isDisjoint(with: typeName(v)) { errors.append("\(path): expected type \(allowed), found \(typeName(v)[0])") }
         }
-        if case .array(let options)? = s["enum"]?.kind, !options.contains(where: { equal($0, v) }) {
+        if case .array(let options)? = s["enum"], !options.contains(where: { equal($0, v) }) {
             errors.append("\(path): not one of the enum values")
         }
         if let c = s["const"], !equal(c, v) { errors.append("\(path): not the const value") }
-        if case .string(let p)? = s["pattern"]?.kind, case .string(let text) = v.kind {
+        if case .string(let p)? = s["pattern"], case .string(let text) = v {
             if let re = try? NSRegularExpression(pattern: p),
                re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
                 errors.append("\(path): \"\(text)\" does not match \(p)")
             }
         }
-        if case .number(let m)? = s["minimum"]?.kind, case .number(let t) = v.kind, let a = Double(t), let b = Double(m), a < b {
+        if case .number(let m)? = s["minimum"], case .number(let t) = v, let a = Double(t), let b = Double(m), a < b {
             errors.append("\(path): below minimum")
         }
-        if case .object(let members) = v.kind {
-            if case .array(let req)? = s["required"]?.kind {
-                for r in req { if case .string(let name) = r.kind, !members.contains(where: { $0.key == name }) { errors.append("\(path): missing \(name)") } }
+        if case .object(let members) = v {
+            if case .array(let req)? = s["required"] {
+                for r in req { if case .string(let name) = r, !members.contains(where: { $0.key == name }) { errors.append("\(path): missing \(name)") } }
             }
-            if case .number(let n)? = s["minProperties"]?.kind, let min = Int(n), members.count < min { errors.append("\(path): fewer than \(min) properties") }
-            for (key, value) in members {
+            if case .number(let n)? = s["minProperties"], let min = Int(n), members.count < min { errors.append("\(path): fewer than \(min) properties") }
+            for m in members {
+                let key = m.key, value = m.value
                 var matched = false
                 let p = "\(path).\(key)"
                 if let ps = s["properties"]?[key] { matched = true; errors += check(value, ps, p) }
-                if case .object(let pats)? = s["patternProperties"]?.kind {
-                    for (pat, ps) in pats {
+                if case .object(let pats)? = s["patternProperties"] {
+                    for m in pats { let pat = m.key, ps = m.value
                         if let re = try? NSRegularExpression(pattern: pat), re.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil {
                             matched = true; errors += check(value, ps, p)
                         }
                     }
                 }
                 if !matched, let ap = s["additionalProperties"] {
-                    if case .bool(false) = ap.kind { errors.append("\(p): additional property not allowed") } else { errors += check(value, ap, p) }
+                    if case .bool(false) = ap { errors.append("\(p): additional property not allowed") } else { errors += check(value, ap, p) }
                 }
             }
         }
-        if case .array(let items) = v.kind {
-            if case .number(let n)? = s["minItems"]?.kind, let min = Int(n), items.count < min { errors.append("\(path): fewer than \(min) items") }
-            if case .number(let n)? = s["maxItems"]?.kind, let max = Int(n), items.count > max { errors.append("\(path): more than \(max) items") }
+        if case .array(let items) = v {
+            if case .number(let n)? = s["minItems"], let min = Int(n), items.count < min { errors.append("\(path): fewer than \(min) items") }
+            if case .number(let n)? = s["maxItems"], let max = Int(n), items.count > max { errors.append("\(path): more than \(max) items") }
             if let itemSchema = s["items"] {
                 for (i, item) in items.enumerated() { errors += check(item, itemSchema, "\(path)[\(i)]") }
             }
         }
-        if case .array(let all)? = s["allOf"]?.kind { for sub in all { errors += check(v, sub, path) } }
-        if case .array(let one)? = s["oneOf"]?.kind {
+        if case .array(let all)? = s["allOf"] { for sub in all { errors += check(v, sub, path) } }
+        if case .array(let one)? = s["oneOf"] {
             let passing = one.filter { check(v, $0, path).isEmpty }.count
             if passing != 1 { errors.append("\(path): matches \(passing) of the oneOf schemas, expected exactly 1") }
         }

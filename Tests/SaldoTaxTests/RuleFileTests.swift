@@ -7,7 +7,7 @@ import Testing
 @Suite struct RuleFileTests {
     func schema() throws -> MiniSchema {
         let data = try #require(TaxRules.builtInData("schema.json"))
-        return MiniSchema(root: try JSONParser.parse(Array(data)))
+        return MiniSchema(root: try JSONParser.parse(Array(data)).value)
     }
 
     @Test func shippedFilesLoad() throws {
@@ -22,7 +22,7 @@ import Testing
         let s = try schema()
         for name in TaxRules.builtInFileNames {
             let data = try #require(TaxRules.builtInData(name))
-            let errors = s.validate(try JSONParser.parse(Array(data)))
+            let errors = s.validate(try JSONParser.parse(Array(data)).value)
             #expect(errors.isEmpty, "\(name): \(errors.prefix(5))")
         }
     }
@@ -30,14 +30,14 @@ import Testing
     @Test func schemaAlsoRejectsMalformedFiles() throws {
         let s = try schema()
         for name in ["bad-rate-true", "bad-rate-number", "bad-rate-percent", "bad-unknown-kind", "bad-verification", "bad-unknown-key", "bad-missing-status"] {
-            let errors = s.validate(try JSONParser.parse(Array(Fixtures.data("tax/\(name).json"))))
+            let errors = s.validate(try JSONParser.parse(Array(Fixtures.data("tax/\(name).json"))).value)
             #expect(!errors.isEmpty, "\(name) passed the schema")
         }
     }
 
     @Test func everySourceIdIsInTheRegistry() throws {
-        let reg = try JSONParser.parse(Array(#require(TaxRules.builtInData("sources.json"))))
-        guard case .object(let sources)? = reg["sources"]?.kind else { Issue.record("sources.json has no sources"); return }
+        let reg = try JSONParser.parse(Array(#require(TaxRules.builtInData("sources.json")))).value
+        guard case .object(let sources)? = reg["sources"] else { Issue.record("sources.json has no sources"); return }
         let known = Set(sources.map(\.key))
         for f in try TaxRules.builtIn() {
             for r in f.rules.values {
@@ -103,12 +103,14 @@ import Testing
 
     @Test func parserRefusesDuplicateKeysAndKeepsNumbersExact() throws {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array("{\"a\": 1, \"a\": 2}".utf8)) }
-        let v = try JSONParser.parse(Array("[0.1000000000000000055511151231257827, \"\\u00e9\\ud83d\\ude00\"]".utf8))
-        guard case .array(let items) = v.kind, case .number(let n) = items[0].kind, case .string(let t) = items[1].kind else {
+        let (v, positions) = try JSONParser.parse(Array("[0.1000000000000000055511151231257827,\n \"\\u00e9\\ud83d\\ude00\"]".utf8))
+        guard case .array(let items) = v, case .number(let n) = items[0], case .string(let t) = items[1] else {
             Issue.record("unexpected shape"); return
         }
         #expect(n == "0.1000000000000000055511151231257827")
         #expect(t == "é😀")
+        // Every value's position is kept by its path.
+        #expect(positions.line("$[1]") == 2 && positions.column("$[1]") == 2)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(String(repeating: "[", count: 500).utf8)) }
     }
 

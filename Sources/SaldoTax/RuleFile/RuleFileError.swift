@@ -31,49 +31,51 @@ struct Cursor {
     let value: JSONValue
     let path: String
     let file: String
+    let positions: JSONPositions
+
+    /// Where this value starts in the file.
+    var line: Int? { positions.line(path) }
+    var column: Int? { positions.column(path) }
 
     func fail(_ message: String, hint: String? = nil) -> RuleFileError {
-        RuleFileError(file: file, path: path, message: message, line: value.line, column: value.column, hint: hint)
+        RuleFileError(file: file, path: path, message: message, line: line, column: column, hint: hint)
     }
     func expected(_ what: String) -> RuleFileError {
         fail("expected \(what), found \(value.foundDescription)")
     }
 
-    static func childPath(_ path: String, _ key: String) -> String {
-        let simple = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "$" }
-        return simple ? "\(path).\(key)" : "\(path)[\"\(key)\"]"
-    }
+    static func childPath(_ path: String, _ key: String) -> String { JSONPositions.child(path, key) }
 
     // MARK: objects
 
     func members() throws(RuleFileError) -> [(key: String, value: Cursor)] {
-        guard case .object(let m) = value.kind else { throw expected("an object") }
-        return m.map { ($0.key, Cursor(value: $0.value, path: Cursor.childPath(path, $0.key), file: file)) }
+        guard case .object(let m) = value else { throw expected("an object") }
+        return m.map { ($0.key, Cursor(value: $0.value, path: Cursor.childPath(path, $0.key), file: file, positions: positions)) }
     }
 
     /// Refuses keys that are not in `allowed` (a typo in a key would otherwise be ignored silently).
     func onlyKeys(_ allowed: Set<String>) throws(RuleFileError) {
         for (k, c) in try members() where !allowed.contains(k) {
             throw RuleFileError(file: file, path: c.path, message: "unexpected key \"\(k)\"; expected one of \(allowed.sorted().joined(separator: ", "))",
-                                line: c.value.line, column: c.value.column)
+                                line: c.line, column: c.column)
         }
     }
 
     func optional(_ key: String) throws(RuleFileError) -> Cursor? {
-        guard case .object(let m) = value.kind else { throw expected("an object") }
+        guard case .object(let m) = value else { throw expected("an object") }
         guard let v = m.first(where: { $0.key == key })?.value else { return nil }
-        if case .null = v.kind { return nil }
-        return Cursor(value: v, path: Cursor.childPath(path, key), file: file)
+        if case .null = v { return nil }
+        return Cursor(value: v, path: Cursor.childPath(path, key), file: file, positions: positions)
     }
 
     func field(_ key: String) throws(RuleFileError) -> Cursor {
         guard let c = try optional(key) else {
-            guard case .object(let m) = value.kind else { throw expected("an object") }
+            guard case .object(let m) = value else { throw expected("an object") }
             let p = Cursor.childPath(path, key)
             if m.contains(where: { $0.key == key }) {
-                throw RuleFileError(file: file, path: p, message: "expected a value, found null", line: value.line, column: value.column)
+                throw RuleFileError(file: file, path: p, message: "expected a value, found null", line: line, column: column)
             }
-            throw RuleFileError(file: file, path: p, message: "expected a value, found nothing (the key is missing)", line: value.line, column: value.column)
+            throw RuleFileError(file: file, path: p, message: "expected a value, found nothing (the key is missing)", line: line, column: column)
         }
         return c
     }
@@ -81,8 +83,8 @@ struct Cursor {
     // MARK: arrays
 
     func items() throws(RuleFileError) -> [Cursor] {
-        guard case .array(let a) = value.kind else { throw expected("an array") }
-        return a.enumerated().map { Cursor(value: $0.element, path: "\(path)[\($0.offset)]", file: file) }
+        guard case .array(let a) = value else { throw expected("an array") }
+        return a.enumerated().map { Cursor(value: $0.element, path: JSONPositions.item(path, $0.offset), file: file, positions: positions) }
     }
 
     func nonEmptyItems() throws(RuleFileError) -> [Cursor] {
@@ -93,28 +95,28 @@ struct Cursor {
 
     // MARK: scalars
 
-    var isNull: Bool { if case .null = value.kind { return true }; return false }
+    var isNull: Bool { if case .null = value { return true }; return false }
 
     func string() throws(RuleFileError) -> String {
-        guard case .string(let s) = value.kind else { throw expected("a string") }
+        guard case .string(let s) = value else { throw expected("a string") }
         return s
     }
 
     func bool() throws(RuleFileError) -> Bool {
-        guard case .bool(let b) = value.kind else { throw expected("true or false") }
+        guard case .bool(let b) = value else { throw expected("true or false") }
         return b
     }
 
     func int() throws(RuleFileError) -> Int {
-        guard case .number(let t) = value.kind, let v = Int(t) else { throw expected("a whole number") }
+        guard case .number(let t) = value, let v = Int(t) else { throw expected("a whole number") }
         return v
     }
 
     /// A decimal written as a string, `"0.21"` or `"12450.00"`: never a JSON number, so that no
     /// reader anywhere turns it into a binary float.
     func decimal() throws(RuleFileError) -> ExactDecimal {
-        guard case .string(let s) = value.kind else {
-            if case .number(let t) = value.kind {
+        guard case .string(let s) = value else {
+            if case .number(let t) = value {
                 throw fail("expected a decimal string, found the number \(t)", hint: "write decimals in quotes, \"\(t)\", so they stay exact")
             }
             throw expected("a decimal string")
@@ -148,14 +150,14 @@ struct Cursor {
     }
 
     func day() throws(RuleFileError) -> Day {
-        guard case .string(let s) = value.kind else { throw expected("a date string yyyy-mm-dd") }
+        guard case .string(let s) = value else { throw expected("a date string yyyy-mm-dd") }
         guard s.count == 10, let d = Day(iso: s) else { throw fail("expected a date yyyy-mm-dd, found \"\(s)\"") }
         return d
     }
 
     func oneOf<T: RawRepresentable>(_ type: T.Type) throws(RuleFileError) -> T where T.RawValue == String, T: CaseIterable {
         let all = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-        guard case .string(let s) = value.kind else { throw expected("one of \(all)") }
+        guard case .string(let s) = value else { throw expected("one of \(all)") }
         guard let v = T(rawValue: s) else { throw fail("expected one of \(all), found \"\(s)\"") }
         return v
     }

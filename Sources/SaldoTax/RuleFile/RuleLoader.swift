@@ -9,14 +9,14 @@ public enum TaxRules {
 
     /// Parses and validates one rule file. `fileName` is used in error messages.
     public static func load(data: Data, fileName: String) throws(RuleFileError) -> RuleFile {
-        let root: JSONValue
+        let root: (value: JSONValue, positions: JSONPositions)
         do {
             root = try JSONParser.parse(Array(data))
         } catch {
             throw RuleFileError(file: fileName, path: "$", message: "not valid JSON: \(error.message) (line \(error.line), column \(error.column))",
                                 line: error.line, column: error.column)
         }
-        return try decodeFile(Cursor(value: root, path: "$", file: fileName))
+        return try decodeFile(Cursor(value: root.value, path: "$", file: fileName, positions: root.positions))
     }
 
     /// Reads a rule file from disk.
@@ -128,7 +128,7 @@ public enum TaxRules {
         if members.isEmpty { throw c.fail("expected a rule (an object with \"kind\") or a group of rules, found an empty object") }
         for (key, child) in members {
             let id = prefix.isEmpty ? key : prefix + "." + key
-            guard case .object = child.value.kind else {
+            guard case .object = child.value else {
                 throw child.expected("a rule (an object with \"kind\") or a group of rules")
             }
             if child.value["kind"] != nil {

@@ -1,7 +1,7 @@
-import SaldoCore
-
-/// A JSON value with object keys kept in the order they were given, so output is stable
-/// byte for byte (goldens, diffs, scripts).
+/// A JSON value, the one type Saldo writes and reads JSON with: object keys kept in the order they
+/// were given (so output is stable byte for byte: goldens, diffs, scripts) and numbers kept as their
+/// exact text (so decimals never go through `Double`). ``JSONParser`` reads one, with the position
+/// of every value.
 public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -124,4 +124,27 @@ public struct JSONMember: Sendable, Hashable {
     public var key: String
     public var value: JSONValue
     public init(_ key: String, _ value: JSONValue) { self.key = key; self.value = value }
+}
+
+extension JSONValue {
+    /// How a value is named in "found …" messages.
+    public var foundDescription: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let t): return "the number \(t)"
+        case .string(let s): return "\"\(s)\""
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// The member `key` of an object, or nil.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members.first { $0.key == key }?.value }
+        return nil
+    }
+
+    /// The member `key` of an object, or null.
+    public func objectValue(_ key: String) -> JSONValue { self[key] ?? .null }
 }

@@ -1,63 +1,50 @@
-/// A JSON value as written, with numbers kept as their exact text and the position of every value,
-/// so that rule-file errors can name the line and column, and decimals never go through `Double`.
-struct JSONValue: Sendable {
-    enum Kind: Sendable {
-        case null
-        case bool(Bool)
-        case number(String)
-        case string(String)
-        case array([JSONValue])
-        /// Members in file order (duplicates are refused by the parser).
-        case object([(key: String, value: JSONValue)])
-    }
-    var kind: Kind
-    var line: Int
-    var column: Int
+/// Where each value of a parsed JSON text starts, by its path (`$`, `$.rules.vat`, `$.items[3]`,
+/// `$["key with spaces"]`): rule-file errors name the line and column.
+public struct JSONPositions: Sendable {
+    var table: [String: (line: Int, column: Int)] = [:]
+    public init() {}
+    public func line(_ path: String) -> Int? { table[path]?.line }
+    public func column(_ path: String) -> Int? { table[path]?.column }
 
-    /// How a value is named in "found …" messages.
-    var foundDescription: String {
-        switch kind {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let t): return "the number \(t)"
-        case .string(let s): return "\"\(s)\""
-        case .array: return "an array"
-        case .object: return "an object"
-        }
+    /// The path of an object member.
+    public static func child(_ path: String, _ key: String) -> String {
+        let simple = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "$" }
+        return simple ? "\(path).\(key)" : "\(path)[\"\(key)\"]"
     }
 
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = kind { return members.first { $0.key == key }?.value }
-        return nil
-    }
+    /// The path of an array item.
+    public static func item(_ path: String, _ index: Int) -> String { "\(path)[\(index)]" }
 }
 
 /// A syntax error in a JSON text, with its position.
-struct JSONSyntaxError: Error, Sendable {
-    var message: String
-    var line: Int
-    var column: Int
+public struct JSONSyntaxError: Error, Sendable {
+    public var message: String
+    public var line: Int
+    public var column: Int
 }
 
-/// A small strict JSON parser (RFC 8259): no comments, no trailing commas, no duplicate keys.
-struct JSONParser {
+/// A small strict JSON parser (RFC 8259): no comments, no trailing commas, no duplicate keys,
+/// nesting at most 200 deep; numbers kept as written.
+public struct JSONParser {
     private let bytes: [UInt8]
     private var i = 0
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    private var positions = JSONPositions()
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    /// The value, and where each of its values starts.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (value: JSONValue, positions: JSONPositions) {
         var p = JSONParser(bytes)
         // Skip a UTF-8 byte order mark.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.i = 3; p.lineStart = 3 }
         p.skipSpace()
-        let v = try p.value()
+        let v = try p.value("$")
         p.skipSpace()
         if p.i < bytes.count { throw p.error("expected the end of the file after the top-level value") }
-        return v
+        return (v, p.positions)
     }
 
     private var column: Int { i - lineStart + 1 }
@@ -83,18 +70,18 @@ struct JSONParser {
         return "byte 0x\(String(b, radix: 16))"
     }
 
-    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func value(_ path: String) throws(JSONSyntaxError) -> JSONValue {
         guard i < bytes.count else { throw error("expected a value, found the end of the file") }
-        let l = line, c = column
+        positions.table[path] = (line, column)
         switch bytes[i] {
-        case UInt8(ascii: "{"): return JSONValue(kind: try object(), line: l, column: c)
-        case UInt8(ascii: "["): return JSONValue(kind: try array(), line: l, column: c)
-        case UInt8(ascii: "\""): return JSONValue(kind: .string(try string()), line: l, column: c)
-        case UInt8(ascii: "t"): try literal("true"); return JSONValue(kind: .bool(true), line: l, column: c)
-        case UInt8(ascii: "f"): try literal("false"); return JSONValue(kind: .bool(false), line: l, column: c)
-        case UInt8(ascii: "n"): try literal("null"); return JSONValue(kind: .null, line: l, column: c)
+        case UInt8(ascii: "{"): return try object(path)
+        case UInt8(ascii: "["): return try array(path)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return JSONValue(kind: .number(try number()), line: l, column: c)
+            return .number(try number())
         default:
             throw error("expected a value, found \(foundHere)")
         }
@@ -201,7 +188,7 @@ struct JSONParser {
         if depth > 200 { throw error("nesting deeper than 200 levels") }
     }
 
-    private mutating func array() throws(JSONSyntaxError) -> JSONValue.Kind {
+    private mutating func array(_ path: String) throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         i += 1
@@ -210,7 +197,7 @@ struct JSONParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
         while true {
             skipSpace()
-            items.append(try value())
+            items.append(try value(JSONPositions.item(path, items.count)))
             skipSpace()
             guard i < bytes.count else { throw error("expected ',' or ']', found the end of the file") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -219,11 +206,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func object() throws(JSONSyntaxError) -> JSONValue.Kind {
+    private mutating func object(_ path: String) throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [JSONMember] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
@@ -238,7 +225,7 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after the key, found \(foundHere)") }
             i += 1
             skipSpace()
-            members.append((key, try value()))
+            members.append(JSONMember(key, try value(JSONPositions.child(path, key))))
             skipSpace()
             guard i < bytes.count else { throw error("expected ',' or '}', found the end of the file") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
