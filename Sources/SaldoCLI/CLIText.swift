@@ -5,41 +5,62 @@ import SaldoCore
 /// How the command line says what the application layer leaves to the front end: the commands
 /// that fix a problem.
 enum CLIText {
-    /// The message and what to do: the command that fixes it when the error names a fix, else its hint.
+    /// The message and what to do: the error's hint followed by the command that does it (for a
+    /// missing ledger, the commands that start one).
     static func describe(_ e: UserError) -> String {
-        guard let hint = e.fix.map(command) ?? e.hint else { return e.message }
-        return "\(e.message)\n  hint: \(hint)"
+        var hint = e.hint
+        if let f = e.fix {
+            hint = f == .startLedger ? command(f) : (e.hint.map { "\($0) (\(command(f)))" } ?? command(f))
+        }
+        return hint.map { "\(e.message)\n  hint: \($0)" } ?? e.message
     }
 
     static func command(_ fix: Fix) -> String {
         switch fix {
         case .startLedger: return "`saldo import FILE` creates a ledger from a statement or e-invoice; `saldo demo --keep` builds a demo ledger to try"
-        case .importStatements: return "import a statement first: saldo import FILE"
+        case .importStatements: return "saldo import FILE"
         case .setSetting(let key, let example): return "saldo config set \(key.rawValue) \(example)"
-        case .importRates: return "import the rates: `saldo rates import FILE` (ECB files, or a CSV with columns date,base,quote,rate)"
-        case .chooseProfile: return "choose one with --profile NAME"
-        case .chooseJurisdiction: return "pass --jurisdiction es|us|gb, or set it once: saldo config set jurisdiction es"
+        case .importRates: return "saldo rates import FILE"
+        case .chooseProfile: return "--profile NAME"
+        case .chooseJurisdiction: return "--jurisdiction es|us|gb, or once: saldo config set jurisdiction es"
         }
     }
 }
 
 extension CLIText {
-    /// Hints that name the command or option fixing a problem, by diagnostic code: the libraries
-    /// say what to do in domain words, the command line says which command does it.
+    /// The commands and options that do what a library's hint says, by diagnostic code: the
+    /// libraries say what to do in domain words, the command line says how.
     static let commandHints: [String: String] = [
-        "import.rates": "use `saldo rates import FILE`",
+        "import.rates": "`saldo rates import FILE`",
+        "csv.profile": "`saldo profiles check FILE` explains; `--profile NAME` chooses one",
+        "csv.decimal-mark": "--decimal-mark point or --decimal-mark comma",
+        "csv.date-format": "--date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
+        "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
+        "fx.missing-rate": "`saldo rates import FILE`",
     ]
+
+    /// How the import summary says which option overrides an inferred convention.
+    static let importOverrides = ["date-order": "--date-format", "decimal-mark": "--decimal-mark", "verbose": "use --verbose"]
+
+    /// A diagnostic with the command that does what its hint says.
+    static func withCommand(_ d: Diagnostic) -> Diagnostic {
+        var d = d
+        if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
+        else if d.code == "csv.date", d.hint?.contains("date order") == true { d.hint = (d.hint ?? "") + " (--date-format)" }
+        else if d.code == "xml.unknown", d.hint?.contains("exchange rates") == true { d.hint = (d.hint ?? "") + " (`saldo rates import FILE`)" }
+        return d
+    }
 
     /// The summary with each problem's hint followed by the command that does it.
     static func withCommands(_ summary: FileImportSummary) -> FileImportSummary {
         var s = summary
-        s.problems = s.problems.map { d in
-            var d = d
-            if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0): \(extra)" } ?? extra }
-            else if d.code == "xml.unknown", d.hint?.contains("exchange rates") == true { d.hint = (d.hint ?? "") + ": use `saldo rates import FILE`" }
-            return d
-        }
+        s.problems = s.problems.map(withCommand)
         return s
+    }
+
+    /// An import summary as the terminal shows it.
+    static func importText(_ summary: FileImportSummary, verbose: Bool, color: Bool) -> String {
+        withCommands(summary).text(verbose: verbose, color: color, overrides: importOverrides)
     }
 }
 

@@ -65,7 +65,7 @@ struct ReportFilterOptions: ParsableArguments {
 
 /// Notes about the rates a report used go to standard error: the report itself stays what it was.
 func printRateNotes(_ notes: [String]) {
-    for n in notes { Console.current.err(n) }
+    for n in notes { Console.current.err(n.hasSuffix("(e.g. eurofxref-hist.zip from the ECB)") ? n + ": `saldo rates import FILE`" : n) }
 }
 
 /// A day given as yyyy-mm-dd by the option `flag`.

@@ -143,6 +143,6 @@ public struct RateFreshness: Sendable, Equatable {
 
     public var message: String {
         "note: the newest exchange rate is from \(newest)\(bundledOnly ? " (the ECB history bundled with Saldo)" : ""); amounts up to \(latestNeeded) "
-            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); for newer rates run `saldo rates import FILE` (e.g. eurofxref-hist.zip from the ECB)"
+            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); newer rates: import them (e.g. eurofxref-hist.zip from the ECB)"
     }
 }

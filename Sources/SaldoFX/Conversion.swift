@@ -33,7 +33,7 @@ public enum RateError: Error, Equatable, Sendable, CustomStringConvertible {
     public var hint: String? {
         switch self {
         case .missingRate(let c, _, _, _, _):
-            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`; for a currency the ECB does not publish (\(c)?), import a CSV with columns date,base,quote,rate"
+            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it; for a currency the ECB does not publish (\(c)?), import a CSV with columns date,base,quote,rate"
         case .overflow:
             return nil
         }

@@ -41,7 +41,9 @@ public struct FileImportSummary: Sendable {
         public mutating func add(_ s: FileImportSummary) { new += s.new; duplicates += s.duplicates; filtered += s.filtered.count }
     }
 
-    public func text(verbose: Bool, color: Bool) -> String {
+    /// The text a terminal shows. `overrides` names how the front end lets the user override an
+    /// inferred convention (keys `date-order`, `decimal-mark`) and see everything (`verbose`).
+    public func text(verbose: Bool, color: Bool, overrides: [String: String] = [:]) -> String {
         let console = Styler(color: color)
         var lines: [String] = []
         let what = profile.map { " (\($0))" } ?? ""
@@ -65,7 +67,7 @@ public struct FileImportSummary: Sendable {
                         lines.append("    the same on line\(g.lines.count == 1 ? "" : "s") \(list)\(g.lines.count > 8 ? " and \(g.lines.count - 8) more" : "")")
                     }
                 }
-                if groups.count > 10 { lines.append("  … and \(groups.count - 10) more kinds of problem (use --verbose)") }
+                if groups.count > 10 { lines.append("  … and \(groups.count - 10) more kinds of problem (\(overrides["verbose"] ?? "all of them in the verbose summary"))") }
             }
             return lines.joined(separator: "\n")
         }
@@ -103,23 +105,23 @@ public struct FileImportSummary: Sendable {
         if pairedLegs > 0 {
             lines.append("  \(pairedLegs) conversion\(pairedLegs == 1 ? "" : "s") completed with a leg imported earlier")
         }
-        lines += conventionLines(verbose: verbose)
+        lines += conventionLines(verbose: verbose, overrides: overrides)
         if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
         let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
         for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
-        if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (use --verbose)") }
+        if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (\(overrides["verbose"] ?? "all of them in the verbose summary"))") }
         return lines.joined(separator: "\n")
     }
 
     /// How dates and amounts were read, when Saldo inferred it from the export's language, its row
     /// order or its running balances (`--verbose`: always), with how to override it.
-    public func conventionLines(verbose: Bool) -> [String] {
+    public func conventionLines(verbose: Bool, overrides: [String: String] = [:]) -> [String] {
         var out: [String] = []
         if let d = dateOrder, verbose || d.wasInferred {
-            out.append("  dates read as \(d.value): \(d.evidence)" + (d.basis == .option ? "" : "; --date-format overrides it"))
+            out.append("  dates read as \(d.value): \(d.evidence)" + (d.basis == .option ? "" : overrides["date-order"].map { "; \($0) overrides it" } ?? ""))
         }
         if let m = decimalMark, verbose || m.wasInferred {
-            out.append("  amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)" + (m.basis == .option ? "" : "; --decimal-mark overrides it"))
+            out.append("  amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)" + (m.basis == .option ? "" : overrides["decimal-mark"].map { "; \($0) overrides it" } ?? ""))
         }
         return out
     }

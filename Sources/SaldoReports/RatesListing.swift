@@ -52,7 +52,7 @@ extension RatesListing: ReportConvertible {
         if let t = to { subtitle += " to \(t)" }
         var notes: [String] = []
         if rows.isEmpty {
-            notes.append("No rates for \(currency) in this range: import them with `saldo rates import eurofxref-hist.csv`.")
+            notes.append("No rates for \(currency) in this range: import them (the ECB's eurofxref-hist.csv, for example).")
         } else if rows.count > 1 {
             let values = rows.map(\.rate)
             notes.append("\(rows.count) rates; lowest \(values.min()?.description ?? ""), highest \(values.max()?.description ?? "").")

@@ -64,8 +64,8 @@ extension LedgerStore {
             if let s = seller { sql += " AND (seller_name = ? OR seller_tax_id = ?)"; args += [s, s] }
             return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(args))
         }
-        if ids.isEmpty { throw .notFound("no invoice numbered \"\(number)\" in the ledger; `saldo invoices list` shows them") }
-        if ids.count > 1 { throw .invalid("\(ids.count) invoices are numbered \"\(number)\"; add --seller to say which") }
+        if ids.isEmpty { throw .notFound("no invoice numbered \"\(number)\" in the ledger; the invoice list shows them") }
+        if ids.count > 1 { throw .invalid("\(ids.count) invoices are numbered \"\(number)\"; name the seller to say which") }
         return ids[0]
     }
 
@@ -73,7 +73,7 @@ extension LedgerStore {
     public func link(invoiceID: Int64, transactionID: Int64, amount: Money, method: String, explanation: String) throws(StoreError) {
         try write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM txn WHERE id = ?", arguments: [transactionID]) == true else {
-                throw StoreError.notFound("no transaction #\(transactionID) in the ledger; `saldo export --format csv` lists ids")
+                throw StoreError.notFound("no transaction #\(transactionID) in the ledger; the ledger's CSV export lists the ids")
             }
             try db.execute(sql: "INSERT OR REPLACE INTO invoice_payment (invoice_id, txn_id, amount, method, explanation) VALUES (?, ?, ?, ?, ?)",
                            arguments: [invoiceID, transactionID, amount.minorUnits, method, explanation])

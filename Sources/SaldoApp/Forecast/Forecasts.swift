@@ -35,7 +35,7 @@ public enum Forecasts {
         let facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
         let rates = try ExchangeRates.table(for: facts, base: base, store: store)
         let report: MonthlyReport
-        do { report = try monthlyReport(facts, rates: rates, currency: base, by: grouping) } catch { throw UserError(error.message, hint: error.hint) }
+        do { report = try monthlyReport(facts, rates: rates, currency: base, by: grouping) } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }
         guard let first = report.months.first?.month, let last = report.months.last?.month else {
             throw UserError("no earnings in the ledger before \(today.yearMonth)", hint: "import statements first", fix: .importStatements)
         }

@@ -50,7 +50,7 @@ public enum Reports {
         do {
             let report = try build(i)
             return Reported(report: report, rateNotes: ExchangeRates.freshnessNotes(i.rates, facts: i.facts, base: i.base))
-        } catch { throw UserError(error.message, hint: error.hint) }
+        } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }
     }
 
     /// Gross earnings, fees and net per month, grouped.

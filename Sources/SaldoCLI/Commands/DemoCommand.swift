@@ -31,7 +31,7 @@ public struct DemoCommand: ParsableCommand {
     /// Builds the demo ledger at `path` (for tests and benchmarks); returns what the import printed.
     public static func buildLedger(at path: String) throws -> String {
         var out = ""
-        let outcome = try Demo.buildLedger(at: path) { out += CLIText.withCommands($0).text(verbose: false, color: false) + "\n" }
+        let outcome = try Demo.buildLedger(at: path) { out += CLIText.importText($0, verbose: false, color: false) + "\n" }
         out += ImportCommand.totalsLine(outcome, dryRun: false, color: false) + "\n"
         return out
     }
@@ -57,7 +57,7 @@ public struct DemoCommand: ParsableCommand {
 
         heading("1. Import her statements and e-invoices (detected by content, deduplicated)")
         let outcome = try Demo.buildLedger(at: ledgerPath, environment: console.environment) {
-            console.out(CLIText.withCommands($0).text(verbose: false, color: console.useColor))
+            console.out(CLIText.importText($0, verbose: false, color: console.useColor))
         }
         console.out(ImportCommand.totalsLine(outcome, dryRun: false, color: console.useColor))
         let store = try LedgerLocation(path: ledgerPath).open(.existing)

@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
         let outcome = try ImportFiles.run(request, ledger: ledger.location, environment: console.environment,
                                           progress: console.isTerminal ? console : nil) { summary in
             let shown = CLIText.withCommands(summary)
-            console.out(format == .json ? shown.json() : shown.text(verbose: verbose, color: console.useColor))
+            console.out(format == .json ? shown.json() : CLIText.importText(summary, verbose: verbose, color: console.useColor))
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
         if outcome.matchedPayments > 0 && format == .text {

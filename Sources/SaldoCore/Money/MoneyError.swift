@@ -16,7 +16,7 @@ public enum MoneyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyDecimals(let t, let c, let n):
             return "\"\(t)\" has more decimals than \(c) allows (\(n))"
         case .ambiguousSeparator(let t):
-            return "\"\(t)\" could be read with either a decimal point or a decimal comma; say which with --decimal-mark"
+            return "\"\(t)\" could be read with either a decimal point or a decimal comma; say which the decimal mark is"
         case .overflow(let t):
             return "amount \"\(t)\" is too large"
         case .currencyMismatch(let a, let b):

@@ -120,7 +120,7 @@ public enum ForecastBenchmark {
             var test = s.xx
             if let h = horizon {
                 if h > test.count {
-                    throw .invalidInput("series \(id): horizon \(h) is longer than its \(test.count) held-out values; use --horizon \(test.count) or less")
+                    throw .invalidInput("series \(id): horizon \(h) is longer than its \(test.count) held-out values; score a horizon of \(test.count) or less")
                 }
                 test = Array(test.prefix(h))
             }

@@ -264,15 +264,15 @@ struct CSVStatementReader {
             return n
         }
         if let m = options.decimalMark {
-            if m == "," || m.lowercased() == "comma" { return decided(.comma, "--decimal-mark", .option) }
-            if m == "." || m.lowercased() == "point" || m.lowercased() == "dot" { return decided(.point, "--decimal-mark", .option) }
-            sink.add(.error("import.option", "--decimal-mark must be \".\" or \",\", found \"\(m)\"", at: SourceLocation(file: file)))
+            if m == "," || m.lowercased() == "comma" { return decided(.comma, "the decimal mark asked for", .option) }
+            if m == "." || m.lowercased() == "point" || m.lowercased() == "dot" { return decided(.point, "the decimal mark asked for", .option) }
+            sink.add(.error("import.option", "the decimal mark asked for must be \".\" or \",\", found \"\(m)\"", at: SourceLocation(file: file)))
             return nil
         }
         if let m = profile.decimalMark { return decided(m == "," ? .comma : .point, "the \(profile.name) profile", .profile) }
         if ev.point > 0 && ev.comma > 0 {
             sink.add(.error("csv.decimal-mark", "amounts in this file mix a decimal point (\"\(ev.firstPoint ?? "")\") and a decimal comma (\"\(ev.firstComma ?? "")\")",
-                            at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
+                            at: SourceLocation(file: file), hint: "say which is the decimal mark: a point or a comma"))
             return nil
         }
         if ev.comma > 0 { return decided(.comma, "an amount written \"\(ev.firstComma ?? "")\" (line \(ev.firstCommaLine))", .values) }
@@ -280,7 +280,7 @@ struct CSVStatementReader {
         if ev.ambiguous > 0 {
             if let (n, why) = languageNotation() { return decided(n, why, .language) }
             sink.add(.error("csv.decimal-mark", "cannot tell the decimal mark: \"\(ev.firstAmbiguous ?? "")\" could be read with a decimal point or a decimal comma, and no amount in the file settles it",
-                            at: SourceLocation(file: file), hint: "say which is the decimal mark with --decimal-mark . or --decimal-mark ,"))
+                            at: SourceLocation(file: file), hint: "say which is the decimal mark: a point or a comma"))
             return nil
         }
         return decided(.point, "no amount has a decimal part", .nothingAmbiguous)
@@ -309,7 +309,7 @@ struct CSVStatementReader {
     /// Decides the date order, or explains why it cannot. In this order: `--date-format`; dates that
     /// fit only one reading (a day above 12; both kinds is an error); the profile; dotted dates;
     /// the export's language and layout; the row order; the running balances; otherwise the import
-    /// stops and asks for `--date-format`. `dateDecision` says which one decided.
+    /// stops and asks for the date order. `dateDecision` says which one decided.
     mutating func decideDates(_ ev: DateEvidence) -> DateOrder? {
         func decided(_ o: DateOrder, _ evidence: String, _ basis: ConventionDecision.Basis, shown: DateOrder? = nil) -> DateOrder {
             dateDecision = ConventionDecision(value: DateConvention(order: shown ?? o).description, evidence: evidence, basis: basis)
@@ -317,14 +317,14 @@ struct CSVStatementReader {
         }
         if let f = options.dateFormat {
             guard let c = DateConvention.parseOption(f) else {
-                sink.add(.error("import.option", "--date-format \"\(f)\" is not a date format: expected dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd", at: SourceLocation(file: file)))
+                sink.add(.error("import.option", "the date format asked for, \"\(f)\", is not one: expected dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd", at: SourceLocation(file: file)))
                 return nil
             }
-            return decided(c.order, "--date-format", .option)
+            return decided(c.order, "the date format asked for", .option)
         }
         if ev.dmy > 0 && ev.mdy > 0 {
             sink.add(.error("csv.date-format", "dates in this file are written both day-first (\"\(ev.firstDMY ?? "")\") and month-first (\"\(ev.firstMDY ?? "")\")",
-                            at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
+                            at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order the file uses: dd/mm/yyyy or mm/dd/yyyy"))
             return nil
         }
         if ev.dmy > 0 { return decided(.dmy, "a date with day \(Self.leadingNumber(ev.firstDMY)) first (line \(ev.firstDMYLine): \"\(ev.firstDMY ?? "")\")", .values) }
@@ -341,7 +341,7 @@ struct CSVStatementReader {
         if let o = monotonicOrder() { return decided(o, "rows are in date order only when read \(o == .dmy ? "day" : "month")-first", .rowOrder) }
         if let o = balanceChainOrder() { return decided(o, "running balances add up only when read \(o == .dmy ? "day" : "month")-first", .runningBalances) }
         sink.add(.error("csv.date-format", "cannot tell the date order: \"\(ev.firstAmbiguous ?? "")\" could be day-first or month-first, and no date in the file settles it",
-                        at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order to use with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy"))
+                        at: SourceLocation(file: file, field: headerNames[.date]), hint: "say which order the file uses: dd/mm/yyyy or mm/dd/yyyy"))
         return nil
     }
 

@@ -91,7 +91,7 @@ extension CSVStatementReader {
                     continue
                 }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
-                                hint: "fix the cell, or say the file's date order with --date-format"))
+                                hint: "fix the cell, or say the file's date order"))
                 continue
             }
             var seconds = pp.seconds ?? -1

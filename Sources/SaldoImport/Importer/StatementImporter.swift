@@ -177,11 +177,11 @@ public enum StatementImporter {
         }
         if claims.count > 1 {
             result.problems = [.error("csv.profile", "several profiles claim this file: \(claims.map(\.0.name).joined(separator: ", "))",
-                                      at: SourceLocation(file: result.file), hint: "choose one with --profile NAME")]
+                                      at: SourceLocation(file: result.file), hint: "choose the profile for this file")]
             return nil
         }
         let best = misses.sorted { ($0.found - $0.missing.count) > ($1.found - $1.missing.count) }.first
-        var hint = "run `saldo profiles check FILE` for details, or describe the layout in a user profile (see docs/profiles.md)"
+        var hint = "checking the file against the profiles explains each decision; or describe the layout in a user profile (see docs/profiles.md)"
         if let b = best {
             hint = "closest profile: \(b.profile), which misses the column(s) \(b.missing.map { "\"\($0)\"" }.joined(separator: ", "))"
                 + (b.forbidden.isEmpty ? "" : " and must not have \(b.forbidden.map { "\"\($0)\"" }.joined(separator: ", "))")

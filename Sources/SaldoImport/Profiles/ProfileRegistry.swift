@@ -106,9 +106,9 @@ public enum ProfileRegistry {
         }
         if report.matched == nil && report.claimants.count == 1 { report.matched = report.claimants.first }
         if report.claimants.isEmpty {
-            report.explanation.append("no profile claims this file; write a user profile (docs/profiles.md) or force one with --profile NAME")
+            report.explanation.append("no profile claims this file; write a user profile (docs/profiles.md) or name the profile to read it with")
         } else if report.claimants.count > 1 && report.matched == nil {
-            report.explanation.append("several profiles claim this file; choose one with --profile NAME")
+            report.explanation.append("several profiles claim this file; name the one to read it with")
         }
         return report
     }

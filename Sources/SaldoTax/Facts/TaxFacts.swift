@@ -130,7 +130,7 @@ public struct TaxFactsBuilder: Sendable {
                 return c
             } catch {
                 out.problems.append(.error("tax.conversion", "\(what) on \(d): cannot convert \(m) to \(currency.code): \(error)", at: loc,
-                                           hint: "load exchange rates that cover this date (saldo rates update); the amount is left out of the estimate"))
+                                           hint: "add exchange rates that cover this date; the amount is left out of the estimate"))
                 return nil
             }
         }

@@ -65,7 +65,7 @@ public enum TaxRules {
         let have = files.filter { $0.jurisdiction == jurisdiction }.map(\.periodLabel).joined(separator: ", ")
         throw RuleFileError(file: "\(jurisdiction.rawValue)-\(year).json", path: "$",
                             message: "expected shipped rules for \(jurisdiction.name) \(year), found none (available: \(have.isEmpty ? "none" : have))",
-                            hint: "pass your own rule file with --rules FILE")
+                            hint: "give your own rule file for it")
     }
 
     // MARK: - file
