@@ -18,8 +18,11 @@ let package = Package(
     targets: [
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
         .target(name: "SaldoCore"),
+        // The seam between the statement readers and the ledger writer: transactions as columns
+        // (TransactionBatch), their day totals (DayTotalKey), and the sink batches are handed to.
+        .target(name: "SaldoBatch", dependencies: ["SaldoCore"]),
         // CSV engine, platform profiles, dedup. Returns drafts plus problems; never writes the database.
-        .target(name: "SaldoImport", dependencies: ["SaldoCore"]),
+        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoBatch"]),
         // The only door to libxml2.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
@@ -33,7 +36,7 @@ let package = Package(
         .target(name: "SaldoForecast"),
         // The only GRDB user: the ledger file, append-only migrations.
         .target(name: "SaldoStore", dependencies: [
-            "SaldoCore",
+            "SaldoCore", "SaldoBatch",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -44,7 +47,7 @@ let package = Package(
         // Every use case (import, rates, reports, invoices, forecast, tax, export, settings, the demo):
         // plain values in, documents plus problems out. No argv, no stdout. Every front end calls it.
         .target(name: "SaldoApp", dependencies: [
-            "SaldoCore", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
+            "SaldoCore", "SaldoBatch", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
             "SaldoStore", "SaldoReports",
         ], resources: [.copy("Demo")]),
         // The command line: argument parsing, one call into SaldoApp, rendering. Testable in-process.
@@ -60,14 +63,14 @@ let package = Package(
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoImportTests", dependencies: [
-            "SaldoImport", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoImport", "SaldoBatch", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoTaxTests", dependencies: ["SaldoTax", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoForecastTests", dependencies: ["SaldoForecast", "SaldoTestSupport"]),
         .testTarget(name: "SaldoStoreTests", dependencies: [
-            "SaldoStore", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoStore", "SaldoBatch", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoReportsTests", dependencies: ["SaldoReports", "SaldoCore", "SaldoFX", "SaldoTestSupport"]),
         .testTarget(name: "SaldoAppTests", dependencies: ["SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),

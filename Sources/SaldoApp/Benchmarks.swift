@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoBatch
 import SaldoForecast
 import SaldoImport
 import SaldoReports
@@ -91,8 +92,9 @@ public enum Benchmarks {
         let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
         let data = try Data(contentsOf: url, options: .alwaysMapped)
         let t0 = Date()
-        var count = 0
-        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent) { count += $0.count }
+        var counter = CountingSink()
+        let r = StatementImporter.read(data: data, fileName: url.lastPathComponent, into: &counter)
+        let count = counter.count
         let read = Date().timeIntervalSince(t0)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
@@ -127,4 +129,11 @@ public enum Benchmarks {
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try enc.encode(report), as: UTF8.self)
     }
+}
+
+/// Counts what a reader hands over, keeping nothing.
+struct CountingSink: TransactionBatchSink {
+    var count = 0
+    mutating func add(_ batch: TransactionBatch) { count += batch.count }
+    func noMoreBatches() {}
 }

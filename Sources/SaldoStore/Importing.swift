@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SaldoCore
+import SaldoBatch
 
 /// Everything one input file contributes to the ledger, recorded as one batch.
 public struct ImportRecord: Sendable {
@@ -127,7 +128,7 @@ extension LedgerStore {
 }
 
 /// Where a streamed import's batches go (see ``LedgerStore/recordStream(fileName:sha256:format:dryRun:now:body:)``).
-public struct StreamSink {
+public struct StreamSink: TransactionBatchSink {
     let writer: BatchWriter
     /// Adds a batch's transactions (those already in the ledger are skipped and counted).
     public func add(_ batch: TransactionBatch) throws { try writer.add(batch) }
@@ -145,7 +146,7 @@ final class BatchWriter {
     private let fileName: String
     private let txnStmt: RawStatement
     private var accounts: AccountIDs
-    private var totals: [DailyKey: (amount: Int64, postings: Int)] = [:]
+    private var totals: [DayTotalKey: (amount: Int64, postings: Int)] = [:]
     private var names = NameIDs()
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
 
@@ -365,16 +366,16 @@ final class BatchWriter {
             }
         }
         for (k, t) in b.totals {
-            let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: k.kind, platform: k.platform, client: k.client, accountIDs: enc.accountIDs)
+            let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: Int(k.kind), platform: k.platform, client: k.client, accountIDs: enc.accountIDs)
             totals[key, default: (0, 0)].amount += t.amount
             totals[key, default: (0, 0)].postings += t.postings
         }
     }
 
-    private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: TransactionKind, platform: Int32, client: Int32, accountIDs: [Int64]) -> DailyKey {
+    private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: Int, platform: Int32, client: Int32, accountIDs: [Int64]) -> DayTotalKey {
         let empty = names.id("")
-        return DailyKey(day: day, account: Int32(accountIDs[Int(account)]), currency: batchCurrencyIDs[Int(currency)],
-                        kind: kindIDs[kind.index], platform: platform < 0 ? empty : batchNameIDs[Int(platform)],
+        return DayTotalKey(day: day, account: Int32(accountIDs[Int(account)]), currency: batchCurrencyIDs[Int(currency)],
+                        kind: kindIDs[kind], platform: platform < 0 ? empty : batchNameIDs[Int(platform)],
                         client: client < 0 ? empty : batchNameIDs[Int(client)])
     }
 
@@ -382,7 +383,7 @@ final class BatchWriter {
         let e = b.entries[i]
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
             let l = b.legs[k]
-            let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client, accountIDs: accountIDs)
+            let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind.index, platform: e.platform, client: e.client, accountIDs: accountIDs)
             totals[key, default: (0, 0)].amount -= l.amount
             totals[key, default: (0, 0)].postings -= 1
         }
@@ -424,7 +425,7 @@ final class BatchWriter {
     private func addToTotals(_ t: Transaction, accountIDs: [Int64], sign: Int64) {
         let kind = names.id(t.kind.rawValue), platform = names.id(t.platform ?? ""), client = names.id(t.client ?? "")
         for (i, p) in t.postings.enumerated() where p.cost == nil {
-            let key = DailyKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: names.id(p.amount.currency.code),
+            let key = DayTotalKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: names.id(p.amount.currency.code),
                                kind: kind, platform: platform, client: client)
             totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
             totals[key, default: (0, 0)].postings += Int(sign)
@@ -486,23 +487,6 @@ final class BatchWriter {
                        arguments: [new + newInv, dup + dupInv, filteredCount, problemCount, batch])
         return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv,
                              legsInWholeConversions: inWhole)
-    }
-}
-
-/// The key of a `daily_total` row, as small integers (names interned in ``NameIDs``) so that
-/// summing millions of postings hashes integers, not strings.
-struct DailyKey: Hashable {
-    var day: Int32
-    var account: Int32
-    var currency: Int32
-    var kind: Int32
-    var platform: Int32
-    var client: Int32
-
-    func hash(into h: inout Hasher) {
-        h.combine(UInt64(UInt32(bitPattern: day)) << 32 | UInt64(UInt32(bitPattern: account)))
-        h.combine(UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(UInt32(bitPattern: kind)))
-        h.combine(UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client)))
     }
 }
 

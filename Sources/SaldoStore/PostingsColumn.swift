@@ -1,4 +1,5 @@
 import SaldoCore
+import SaldoBatch
 
 /// The `txn.postings` column: a JSON array of `[account id, currency, amount, cost currency, cost]`
 /// with amounts in minor units and the account as its id in the `account` table (short rows: an

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SaldoCore
+import SaldoBatch
 import SaldoTestSupport
 @testable import SaldoImport
 
@@ -125,18 +126,43 @@ import SaldoTestSupport
         for f in ["paypal/saldo-paypal-activity-en-us.csv", "norma43/saldo-norma43-two-accounts.n43", "wise/saldo-wise-statement-eur.csv"] {
             let data = try Fixtures.data("statements/" + f)
             let whole = StatementImporter.read(data: data, fileName: "f")
-            var streamed: [Transaction] = []
-            let r = StatementImporter.read(data: data, fileName: "f") { streamed.append(contentsOf: $0.transactions) }
+            var sink = RecordingSink()
+            let r = StatementImporter.read(data: data, fileName: "f", into: &sink)
             #expect(r.transactions.isEmpty)
-            #expect(streamed == whole.transactions, "\(f)")
+            #expect(sink.batches.flatMap(\.transactions) == whole.transactions, "\(f)")
             #expect(r.filtered == whole.filtered && r.problems == whole.problems)
+            // Told once that the hand-over is over, and nothing comes after it.
+            #expect(sink.ends == 1 && !sink.addedAfterEnd, "\(f)")
+            // One file's batches share their tables: index n names the same account in every batch.
+            for (a, b) in zip(sink.batches, sink.batches.dropFirst()) { #expect(b.accounts.starts(with: a.accounts), "\(f)") }
         }
     }
 
     @Test func streamingHandsNothingOverFromAFailedFile() throws {
-        var count = 0
-        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv") { count += $0.count }
+        var sink = RecordingSink()
+        let r = StatementImporter.read(data: try Fixtures.data("errors/amount-garbage.csv"), fileName: "g.csv", into: &sink)
         #expect(r.isFatal)
-        #expect(count == 0)
+        #expect(sink.batches.isEmpty)
     }
+
+    @Test func aSinkThatFailsStopsTheHandOverAndSaysSo() throws {
+        struct Failing: TransactionBatchSink {
+            var added = 0
+            mutating func add(_ batch: TransactionBatch) throws { added += 1; throw CancellationError() }
+            func noMoreBatches() {}
+        }
+        var sink = Failing()
+        let r = StatementImporter.read(data: try Fixtures.data("statements/paypal/saldo-paypal-activity-en-us.csv"), fileName: "p.csv", into: &sink)
+        #expect(sink.added == 1)
+        #expect(r.isFatal && r.errors.contains { $0.code == "import.write" })
+    }
+}
+
+/// Keeps the batches and watches the order of the calls.
+struct RecordingSink: TransactionBatchSink {
+    var batches: [TransactionBatch] = []
+    var ends = 0
+    var addedAfterEnd = false
+    mutating func add(_ batch: TransactionBatch) { if ends > 0 { addedAfterEnd = true }; batches.append(batch) }
+    mutating func noMoreBatches() { ends += 1 }
 }

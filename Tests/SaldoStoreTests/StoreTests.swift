@@ -3,6 +3,7 @@ import Testing
 import PropertyBased
 @testable import SaldoStore
 import SaldoCore
+import SaldoBatch
 import SaldoTestSupport
 
 func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: String? = nil, desc: String = "Payment") -> Transaction {

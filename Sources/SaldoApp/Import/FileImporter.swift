@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoBatch
 import SaldoImport
 import SaldoInvoices
 import SaldoStore
@@ -64,8 +65,9 @@ public struct FileImporter: Sendable {
             // Named so that profilers tell the reader from the ledger writer.
             Thread.current.name = "saldo-reader"
             let cpu0 = threadCPUSeconds()
+            var toWriter = HandoffSink(handoff: handoff, timeline: timeline)
             let r = StatementImporter.read(data: data, fileName: name, options: options, userProfiles: userProfiles,
-                                           progress: reportProgress, handedOver: { handoff.finish(); timeline.mark("booked") }) { t in handoff.send(t) }
+                                           progress: reportProgress, into: &toWriter)
             handoff.finish()
             timeline.mark("reader done")
             return (r, threadCPUSeconds() - cpu0)
@@ -214,4 +216,12 @@ public func threadCPUSeconds() -> Double {
 public protocol ProgressReporter: Sendable {
     func progress(_ text: String)
     func endProgress()
+}
+
+/// The reader's side of the hand-off: batches go to the ledger writer's thread as they are booked.
+struct HandoffSink: TransactionBatchSink {
+    let handoff: Handoff<TransactionBatch>
+    let timeline: Timeline
+    func add(_ batch: TransactionBatch) { handoff.send(batch) }
+    func noMoreBatches() { handoff.finish(); timeline.mark("booked") }
 }

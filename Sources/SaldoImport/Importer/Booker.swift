@@ -1,4 +1,5 @@
 import SaldoCore
+import SaldoBatch
 
 /// Turns movements into balanced transactions: booking order, conversion pairing, accounts,
 /// attribution, dedup keys and running-balance checks.
@@ -29,8 +30,10 @@ struct Booker {
     var institutionName: Int32 = -1
     static let knownPlatformsLower = knownPlatforms.map { $0.lowercased() }
 
+    /// `builder`: the batch builder to book into (one shared by every account of a file, so that
+    /// its tables only grow within the file); a new one when nil.
     init(file: String, profile: StatementProfile, userRules: [CategoryRule], balanceField: String?, sink: DiagnosticSink,
-         ledgerLegs: [ConversionLeg] = []) {
+         ledgerLegs: [ConversionLeg] = [], builder: TransactionBatchBuilder? = nil) {
         self.file = file; self.profile = profile; self.userRules = userRules; self.balanceField = balanceField; self.sink = sink
         inst = Account.normalizeComponent(profile.institution)
         assets = Account(.assets, profile.institution)
@@ -39,7 +42,7 @@ struct Booker {
         // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
         fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
         rulesSeeDescription = (userRules + profile.categoryRules).contains { $0.field?.lowercased() != "payee" && $0.field?.lowercased() != "name" }
-        var b = TransactionBatchBuilder(sourceFile: file)
+        var b = builder ?? TransactionBatchBuilder(sourceFile: file)
         ids = FixedAccounts(assets: b.account(assets), fees: b.account(fees), pending: b.account(Booker.pending), reserved: b.account(reserved),
                             adjustmentsIncome: b.account(Account(.income, "adjustments", profile.institution)),
                             adjustmentsExpense: b.account(Account(.expenses, "adjustments", profile.institution)))

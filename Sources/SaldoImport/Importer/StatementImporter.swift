@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoBatch
 
 /// The front door: bytes of one statement file in, transactions and problems out.
 /// Never touches a database and never prints.
@@ -19,15 +20,28 @@ public enum StatementImporter {
     }
 
     /// The same as ``read(data:fileName:options:userProfiles:progress:)``, but hands the
-    /// transactions to `each` in booking order, a batch at a time, instead of collecting them
+    /// transactions to `sink` in booking order, a batch at a time, instead of collecting them
     /// (`transactions` stays empty), so that a caller can insert them as they come and a
-    /// million-row file never holds all its transactions in memory. Nothing is handed over when
+    /// million-row file never holds all its transactions in memory. `noMoreBatches` is called as
+    /// soon as the last batch is handed over, before the balance checks. Nothing is handed over when
     /// reading the rows found an error; still check `isFatal` at the end and roll back when it is true.
+    /// A sink that throws stops the hand-over; its error is one of the result's problems.
     public static func read(data: Data, fileName: String, options: ImportOptions = ImportOptions(),
                             userProfiles: [UserProfile] = [], progress: (@Sendable (Double) -> Void)? = nil,
-                            handedOver: () -> Void = {}, each: (TransactionBatch) -> Void) -> StatementReadResult {
-        read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
-             emitWhenRowsFailed: false, handedOver: handedOver, emit: each)
+                            into sink: inout some TransactionBatchSink) -> StatementReadResult {
+        var failure: (any Error)?
+        var result = read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
+                          emitWhenRowsFailed: false, handedOver: {
+                              guard failure == nil else { return }
+                              do { try sink.noMoreBatches() } catch { failure = error }
+                          }, emit: { batch in
+                              guard failure == nil else { return }
+                              do { try sink.add(batch) } catch { failure = error }
+                          })
+        if let failure {
+            result.problems.append(.error("import.write", "the transactions could not be handed over: \(failure)", at: SourceLocation(file: fileName)))
+        }
+        return result
     }
 
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
@@ -47,14 +61,8 @@ public enum StatementImporter {
             return result
         }
         if options.profile == nil || options.profile == Norma43Reader.profileName, Norma43Reader.looksLikeNorma43(decoded.bytes.prefix(4096).array) {
-            var r = Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules))
-            if emitWhenRowsFailed || !r.isFatal {
-                var b = TransactionBatchBuilder(sourceFile: fileName)
-                for t in r.transactions { b.append(t) }
-                if b.count > 0 { emit(b.take()) }
-            }
-            r.transactions = []
-            return r
+            return Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules),
+                                      emitWhenRowsFailed: emitWhenRowsFailed, handedOver: handedOver, emit: emit)
         }
         clock.lap("decode", &result)
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)

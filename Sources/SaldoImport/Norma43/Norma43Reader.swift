@@ -1,4 +1,5 @@
 import SaldoCore
+import SaldoBatch
 
 /// AEB Cuaderno 43 ("Norma 43"): the fixed-width text every Spanish bank exports.
 ///
@@ -61,7 +62,20 @@ public enum Norma43Reader {
         var closingLine = 0
     }
 
+    /// Reads and books the file, collecting its transactions in `transactions`.
     static func read(_ bytes: [UInt8], file: String, encoding: TextEncoding, userRules: [CategoryRule] = []) -> StatementReadResult {
+        var kept: [Transaction] = []
+        var r = read(bytes, file: file, encoding: encoding, userRules: userRules, emitWhenRowsFailed: true) { kept.append(contentsOf: $0.transactions) }
+        r.transactions = kept
+        return r
+    }
+
+    /// Reads the file and books every account's movements straight into batches handed to `emit`
+    /// (one builder for the whole file, so its tables only grow within it), then calls `handedOver`
+    /// before the closing balances are compared with what was booked. Nothing is handed over when
+    /// the records already have errors, unless `emitWhenRowsFailed`.
+    static func read(_ bytes: [UInt8], file: String, encoding: TextEncoding, userRules: [CategoryRule] = [], emitWhenRowsFailed: Bool,
+                     handedOver: () -> Void = {}, emit: (TransactionBatch) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: file, profile: profileName, encoding: encoding.rawValue)
         var sink = DiagnosticSink()
         let ls = lines(bytes)
@@ -174,12 +188,20 @@ public enum Norma43Reader {
         if !sawEnd {
             sink.add(.warning("n43.end", "the file has no end-of-file record (88)", at: SourceLocation(file: file), hint: "the file may be cut short"))
         }
+        let recordsFailed = sink.items.contains { $0.severity == .error }
+        var builder = TransactionBatchBuilder(sourceFile: file)
+        var outs: [Booker.Output] = []
         for b in blocks {
             let profile = StatementProfile(name: profileName, title: title, institution: institution(b), columns: [], amountModel: .amountIncludingFee, uniqueIDs: false)
-            var booker = Booker(file: file, profile: profile, userRules: userRules, balanceField: nil, sink: sink)
+            var booker = Booker(file: file, profile: profile, userRules: userRules, balanceField: nil, sink: sink, builder: builder)
             var ms = b.movements
-            let out = booker.book(&ms)
+            outs.append(booker.book(&ms) { batch in if emitWhenRowsFailed || !recordsFailed { emit(batch) } })
+            builder = booker.batch
             sink = booker.sink
+            result.rowCount += ms.count
+        }
+        handedOver()
+        for (b, out) in zip(blocks, outs) {
             if let stated = b.closing {
                 // The ledger side: what was booked on the account, not the file's own movements.
                 let cur = b.currency
@@ -201,9 +223,7 @@ public enum Norma43Reader {
                                       at: at, hint: "a movement may be missing or altered; the opening balance is on line \(b.line)"))
                 }
             }
-            result.transactions.append(contentsOf: out.transactions)
             result.filtered.append(contentsOf: out.filtered)
-            result.rowCount += ms.count
         }
         result.problems = sink.finish(file: file)
         return result

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PropertyBased
 @testable import SaldoCore
+import SaldoBatch
 import SaldoTestSupport
 
 @Suite struct TransactionBatchTests {

@@ -1,3 +1,5 @@
+import SaldoCore
+
 /// Booked transactions stored by column: how a statement import hands runs of them to the ledger
 /// without building a ``Transaction`` (an array of postings and a handful of strings) per row.
 ///
@@ -64,23 +66,9 @@ public struct TransactionBatch: Sendable {
     }
 
     /// What the legs without a cost add up to per day, account, currency, kind, platform and client
-    /// (indices as in the entries): a batch's contribution to the ledger's day totals, summed
-    /// while booking so that the ledger writer does not sum row by row.
-    public struct TotalKey: Hashable, Sendable {
-        public var day: Int32
-        public var account: Int32
-        public var currency: Int32
-        public var kind: TransactionKind
-        public var platform: Int32
-        public var client: Int32
-
-        /// Three words instead of six values: summing a million rows hashes millions of keys.
-        public func hash(into h: inout Hasher) {
-            h.combine(UInt64(UInt32(bitPattern: day)) << 32 | UInt64(UInt32(bitPattern: account)))
-            h.combine(UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(kind.index))
-            h.combine(UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client)))
-        }
-    }
+    /// (indices as in the entries, the kind as `TransactionKind.index`): a batch's contribution to
+    /// the ledger's day totals, summed while booking so that the ledger writer does not sum row by row.
+    public typealias TotalKey = DayTotalKey
     public struct Total: Sendable, Equatable {
         public var amount: Int64
         public var postings: Int
@@ -275,7 +263,7 @@ public struct TransactionBatchBuilder: Sendable {
     private mutating func addToTotals(_ e: TransactionBatch.Entry, sign: Int64) {
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where batch.legs[k].costCurrency < 0 {
             let l = batch.legs[k]
-            let key = TransactionBatch.TotalKey(day: e.day, account: l.account, currency: l.currency, kind: e.kind, platform: e.platform, client: e.client)
+            let key = DayTotalKey(day: e.day, account: l.account, currency: l.currency, kind: Int32(e.kind.index), platform: e.platform, client: e.client)
             let t = batch.totals[key, default: TransactionBatch.Total(amount: 0, postings: 0)]
             let n = TransactionBatch.Total(amount: t.amount + sign * l.amount, postings: t.postings + Int(sign))
             if n.postings == 0 && n.amount == 0 { batch.totals[key] = nil } else { batch.totals[key] = n }
@@ -345,4 +333,46 @@ public struct TransactionBatchBuilder: Sendable {
         batch._text.reserveCapacity(out.text.count)
         return out
     }
+}
+
+/// The key of a day total: day, account, currency, kind, platform and client as small integers.
+/// In a batch they are indices into the batch's tables; in the ledger writer, ids of the ledger's
+/// accounts and of interned names. One type for both, so summing a million rows hashes three
+/// words instead of six values or strings.
+public struct DayTotalKey: Hashable, Sendable {
+    public var day: Int32
+    public var account: Int32
+    public var currency: Int32
+    public var kind: Int32
+    public var platform: Int32
+    public var client: Int32
+
+    @inlinable
+    public init(day: Int32, account: Int32, currency: Int32, kind: Int32, platform: Int32, client: Int32) {
+        self.day = day; self.account = account; self.currency = currency; self.kind = kind; self.platform = platform; self.client = client
+    }
+
+    @inlinable
+    public func hash(into h: inout Hasher) {
+        h.combine(UInt64(UInt32(bitPattern: day)) << 32 | UInt64(UInt32(bitPattern: account)))
+        h.combine(UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(UInt32(bitPattern: kind)))
+        h.combine(UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client)))
+    }
+}
+
+/// Where a statement reader hands its batches, in booking order: the ledger writer
+/// (`SaldoStore.StreamSink`), the hand-off to the writer's thread, or a collector.
+public protocol TransactionBatchSink {
+    /// One more batch.
+    mutating func add(_ batch: TransactionBatch) throws
+    /// Every batch has been handed over; the reader goes on with its balance checks meanwhile.
+    mutating func noMoreBatches() throws
+}
+
+/// Keeps every batch (for callers that want the whole file's transactions).
+public struct CollectingBatchSink: TransactionBatchSink {
+    public private(set) var batches: [TransactionBatch] = []
+    public init() {}
+    public mutating func add(_ batch: TransactionBatch) { batches.append(batch) }
+    public mutating func noMoreBatches() {}
 }
