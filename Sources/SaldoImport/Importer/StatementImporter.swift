@@ -56,6 +56,9 @@ public enum StatementImporter {
             r.transactions = []
             return r
         }
+        if let r = bankTextFormat(data: data, decoded: decoded, fileName: fileName, options: options, userProfiles: userProfiles) {
+            return handOver(r, emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+        }
         clock.lap("decode", &result)
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)

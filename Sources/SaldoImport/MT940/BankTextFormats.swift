@@ -1,0 +1,41 @@
+import Foundation
+import SaldoCore
+
+/// Dispatch to the MT940/MT942 and QIF readers, by content (never by the file name).
+extension StatementImporter {
+    /// The read result when the text is an MT940/MT942 statement or a QIF file, else nil.
+    /// A file that is not UTF-8 is decoded again with the legacy code page that reads it best
+    /// (Windows-1252 or CP852), from the original bytes.
+    static func bankTextFormat(data: Data, decoded: TextDecoding.Decoded, fileName: String, options: ImportOptions,
+                               userProfiles: [UserProfile]) -> StatementReadResult? {
+        let forced = options.profile
+        let head = decoded.bytes.prefix(4096).array
+        let rules = userProfiles.flatMap(\.rules)
+        func text() -> TextDecoding.Decoded { decoded.encoding == .windows1252 ? TextDecoding.decodeLegacy(data) : decoded }
+        if forced == nil || forced == MT940Reader.profileName || forced == MT940Reader.interimProfileName, MT940Reader.looksLikeMT940(head) {
+            let d = text()
+            return MT940Reader.read(d.bytes.array, file: fileName, encoding: d.encoding, userRules: rules)
+        }
+        if forced == nil || forced == QIFReader.profileName, QIFReader.looksLikeQIF(head) {
+            let d = text()
+            return QIFReader.read(d.bytes.array, file: fileName, encoding: d.encoding, options: options, userRules: rules)
+        }
+        return nil
+    }
+
+    /// Hands a collected result's transactions to `emit` in batches, as the streaming path expects;
+    /// nothing is handed over from a fatal result unless the caller collects anyway.
+    static func handOver(_ r: StatementReadResult, emitWhenRowsFailed: Bool, emit: (TransactionBatch) -> Void) -> StatementReadResult {
+        var r = r
+        if emitWhenRowsFailed || !r.isFatal {
+            var b = TransactionBatchBuilder(sourceFile: r.file)
+            for t in r.transactions {
+                b.append(t)
+                if b.count >= 4096 { emit(b.take()) }
+            }
+            if b.count > 0 { emit(b.take()) }
+        }
+        r.transactions = []
+        return r
+    }
+}
