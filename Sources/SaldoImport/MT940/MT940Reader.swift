@@ -103,7 +103,7 @@ public enum MT940Reader {
         var field: Field?
         var bic: String?
         var inMessage = false, messageLine = 0, enveloped = false
-        var lineNo = 0
+        var lineNo = 0, lastText = 0
         var fields: [Field] = []
 
         func flushField() {
@@ -123,6 +123,7 @@ public enum MT940Reader {
             var l = Substring(raw)
             while let c = l.last, c == "\r" || c == "\u{3}" { l.removeLast() }
             while let c = l.first, c == "\u{1}" || c == "\u{3}" { l.removeFirst() }
+            if !l.allSatisfy({ $0 == " " }) { lastText = lineNo }
             // SWIFT envelope: `{1:F01BANKBEBBAXXX…}{2:O940…}{3:…}{4:` then the text block.
             if l.hasPrefix("{") {
                 if inMessage && enveloped {
@@ -168,7 +169,7 @@ public enum MT940Reader {
         flushStatement(lineNo)
         if inMessage && enveloped {
             sink.add(.error("mt940.envelope", "the SWIFT message that starts on line \(messageLine) has no end: its text block is not closed by \"-}\"",
-                            at: SourceLocation(file: file, line: lineNo), hint: "the file is cut short; export the statement again"))
+                            at: SourceLocation(file: file, line: lastText), hint: "the file is cut short; export the statement again"))
         }
         return out
     }
