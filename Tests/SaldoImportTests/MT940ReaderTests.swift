@@ -229,6 +229,10 @@ import SaldoTestSupport
         let data = try Fixtures.data("statements/mt940/wolph-jejik-mt940-ing-nl-old-header-lines.sta")
         #expect(StatementImporter.read(data: data, fileName: "export.csv").profile == "mt940")
         #expect(!MT940Reader.looksLikeMT940(Array("Date,Amount\n2025-01-01,:20:\n".utf8)))
+        #expect(ProfileRegistry.check(data: data, fileName: "export.csv").matched == "mt940")
+        let qif = try Fixtures.data("statements/qif/nerdbank-qif-bom-tags-then-bank-no-final-newline.qif")
+        #expect(ProfileRegistry.check(data: qif, fileName: "x.txt").matched == "qif")
+        #expect(StatementImporter.read(data: qif, fileName: "x.txt").profile == "qif")
     }
 
     @Test func randomEditsNeverTrap() async {

@@ -45,7 +45,10 @@ struct ImportCommand: ParsableCommand {
         let userProfiles = try InputFiles.userProfiles(profiles)
         let store = try dryRun ? ledger.openForDryRun() : ledger.open(.create)
         let own = Set((try store.setting(Setting.myTaxIDs.rawValue) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        let importer = FileImporter(store: store, options: ImportOptions(dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," }, profile: profile),
+        var options = ImportOptions(dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," }, profile: profile)
+        // A file that states no currency (QIF) is in the ledger's base currency.
+        options.currency = try store.setting(Setting.baseCurrency.rawValue)
+        let importer = FileImporter(store: store, options: options,
                                     userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: own), dryRun: dryRun)
         var failed = 0, broken = 0
         var total = FileImportSummary.Totals()

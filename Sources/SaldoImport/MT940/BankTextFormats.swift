@@ -39,3 +39,16 @@ extension StatementImporter {
         return r
     }
 }
+
+extension ProfileRegistry {
+    /// Why an MT940/MT942 or QIF reader claims the text, for `profiles check`; nil when neither does.
+    static func bankTextFormatClaim(_ head: [UInt8]) -> (String, String)? {
+        if MT940Reader.looksLikeMT940(head) {
+            return (MT940Reader.profileName, "mt940 claims it: SWIFT statement fields (:20: reference, :25: account, then balances or entries) near the start; an interim report (:34F:, :90D:/:90C:) is read as mt942")
+        }
+        if QIFReader.looksLikeQIF(head) {
+            return (QIFReader.profileName, "qif claims it: the first line is a QIF header (!Type:…, !Account or !Option:…)")
+        }
+        return nil
+    }
+}

@@ -78,6 +78,10 @@ public enum ProfileRegistry {
             report.explanation.append("norma43 claims it: the first record is an account header (11) and the lines are Norma 43 records of 80 characters")
             return report
         }
+        if let (format, why) = bankTextFormatClaim(decoded.bytes.prefix(4096).array) {
+            report.matched = format; report.claimants = [format]; report.explanation.append(why)
+            return report
+        }
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let name = [0x2C: "comma", 0x3B: "semicolon", 0x09: "tab", 0x7C: "pipe"][delimiter] ?? "?"
         report.explanation.append("delimiter: \(name)")

@@ -8,7 +8,8 @@ import SaldoCore
 /// `L` category or `[transfer account]`, `S`/`E`/`$` split category, memo and amount), ending with `^`.
 ///
 /// QIF states no balances and no currency: the currency comes from ``ImportOptions/currency``
-/// (EUR otherwise, with a note), and every file gets a note that no balance could be checked.
+/// (the ledger's base currency; EUR otherwise, with a note), and every file gets a note that no
+/// balance could be checked.
 public enum QIFReader {
     public static let profileName = "qif"
     public static let title = "QIF (Quicken Interchange Format)"
@@ -217,8 +218,8 @@ public enum QIFReader {
         let currency: CurrencyCode
         if let c = options.currency, let code = try? CurrencyCode(c) { currency = code } else {
             currency = .EUR
-            sink.add(Diagnostic(.note, code: "qif.currency", "a QIF file states no currency: its amounts were read as EUR",
-                                at: SourceLocation(file: file), hint: "if the account is kept in another currency, set the currency for this import"))
+            sink.add(Diagnostic(.note, code: "qif.currency", "a QIF file states no currency, and no base currency is set: its amounts were read as EUR",
+                                at: SourceLocation(file: file), hint: "if the account is kept in another currency, set the ledger's base currency before importing"))
         }
         // Accounts named in `!Account` blocks, for transfers `[Name]`.
         var accountTypes: [String: String] = [:]
