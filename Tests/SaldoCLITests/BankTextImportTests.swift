@@ -14,7 +14,7 @@ import Testing
         return (dir, dir.appendingPathComponent("ledger.sqlite").path)
     }
 
-    @Test(arguments: ["mt940/wolph-asnb-mt940-nl-swift-blocks-daily.sta", "mt940/wolph-mbank-mt942-pl-interim-90d-90c.sta",
+    @Test(arguments: ["mt940/wolph-asnb-mt940-nl-swift-blocks-daily.sta", "mt942/wolph-mbank-mt942-pl-interim-90d-90c.sta",
                       "mt940/wolph-betterplace-mt940-de-sepa-structured86-two-statements.sta",
                       "qif/nerdbank-qif-bom-tags-then-bank-no-final-newline.qif", "qif/saldo-qif-accounts-splits-dmy-invst-memorized.qif"])
     func reimportAddsNothing(_ fixture: String) throws {

@@ -80,7 +80,7 @@ import SaldoTestSupport
     }
 
     @Test func mt942TotalsAgreeAndNoFalseBalanceWarning() throws {
-        let r = try Self.read("wolph-mbank-mt942-pl-interim-90d-90c.sta")
+        let r = try StatementFixtures.read("mt942/wolph-mbank-mt942-pl-interim-90d-90c.sta")
         #expect(r.profile == "mt942")
         #expect(!r.isFatal)
         #expect(r.warnings.isEmpty)
@@ -236,7 +236,7 @@ import SaldoTestSupport
     }
 
     @Test func randomEditsNeverTrap() async {
-        let seeds = StatementFixtures.files.filter { $0.hasPrefix("mt940/") }.compactMap { try? [UInt8](Fixtures.data("statements/" + $0)) }
+        let seeds = StatementFixtures.files.filter { $0.hasPrefix("mt940/") || $0.hasPrefix("mt942/") }.compactMap { try? [UInt8](Fixtures.data("statements/" + $0)) }
         let edits = zip(Gen.int(in: 0...1_000_000), Gen.int(in: 0...255), Gen.int(in: 0...2)).array(of: 1...16)
         await propertyCheck(count: 300, input: Gen.int(in: 0..<seeds.count), edits) { which, changes in
             var bytes = seeds[which]

@@ -99,6 +99,13 @@ import SaldoTestSupport
         #expect(r.warnings.first?.code == "qif.split")
     }
 
+    @Test func splitsBeyondWhatAnAmountHoldsAreAnErrorNotATrap() {
+        let big = String(repeating: "S\n$-900000000000000\n", count: 200)
+        let r = Self.read("!Type:Bank\nD01/31/2025\nT900000000000000\n\(big)^\n!Type:Bank\nD01/31/2025\nT-900000000000000\nS\n$900000000000000\nS\n$900000000000000\n^\n")
+        #expect(r.isFatal)
+        #expect(r.errors.allSatisfy { $0.code == "qif.amount" || $0.code == "qif.split" })
+    }
+
     @Test func theCurrencyOptionIsUsed() {
         var o = ImportOptions()
         o.currency = "GBP"

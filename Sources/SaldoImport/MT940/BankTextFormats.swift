@@ -42,9 +42,13 @@ extension StatementImporter {
 
 extension ProfileRegistry {
     /// Why an MT940/MT942 or QIF reader claims the text, for `profiles check`; nil when neither does.
-    static func bankTextFormatClaim(_ head: [UInt8]) -> (String, String)? {
+    static func bankTextFormatClaim(_ bytes: ByteBuffer) -> (String, String)? {
+        let head = bytes.prefix(4096).array
         if MT940Reader.looksLikeMT940(head) {
-            return (MT940Reader.profileName, "mt940 claims it: SWIFT statement fields (:20: reference, :25: account, then balances or entries) near the start; an interim report (:34F:, :90D:/:90C:) is read as mt942")
+            // Whether it is an interim report depends on every statement: the reader decides.
+            let name = MT940Reader.read(bytes.array, file: "", encoding: .utf8).profile ?? MT940Reader.profileName
+            return (name, "\(name) claims it: SWIFT statement fields (:20: reference, :25: account, then balances or entries) near the start"
+                + (name == MT940Reader.interimProfileName ? "; an interim report (:34F:, :13D:, :90D:/:90C:, no balances)" : ""))
         }
         if QIFReader.looksLikeQIF(head) {
             return (QIFReader.profileName, "qif claims it: the first line is a QIF header (!Type:…, !Account or !Option:…)")

@@ -565,6 +565,10 @@ public enum MT940Reader {
             result.filtered.append(contentsOf: out.filtered)
         }
         result.rowCount = rows
+        if let s = stmts.first(where: { !$0.available.isEmpty }) {
+            sink.add(Diagnostic(.note, code: "mt940.available", "available balances (:64:, :65:) are informational and were not compared with the ledger; the first statement's: \(s.available.joined(separator: ", "))",
+                                at: SourceLocation(file: file, line: s.line)))
+        }
         if interim && stmts.allSatisfy({ $0.opening == nil && $0.closing == nil }) {
             let checked = stmts.contains { !$0.counts.isEmpty }
             sink.add(Diagnostic(.note, code: "mt942.no-balances", "an interim report (MT942) states no opening or closing balance, so no balance was checked" + (checked ? "; its entries were checked against the report's own counts and sums (:90D:/:90C:)" : ""),

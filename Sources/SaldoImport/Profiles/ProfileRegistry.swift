@@ -78,7 +78,7 @@ public enum ProfileRegistry {
             report.explanation.append("norma43 claims it: the first record is an account header (11) and the lines are Norma 43 records of 80 characters")
             return report
         }
-        if let (format, why) = bankTextFormatClaim(decoded.bytes.prefix(4096).array) {
+        if let (format, why) = bankTextFormatClaim(decoded.bytes) {
             report.matched = format; report.claimants = [format]; report.explanation.append(why)
             return report
         }

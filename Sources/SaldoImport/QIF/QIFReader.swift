@@ -342,7 +342,13 @@ public enum QIFReader {
                                                 hint: "the split's amount is not a number"))
                                 bad = true; continue
                             }
-                            total = total &+ v
+                            let (sum, overflow) = total.addingReportingOverflow(v)
+                            guard !overflow else {
+                                sink.add(.error("qif.amount", "the splits add up to more than an amount can hold", at: SourceLocation(file: file, line: f.line, record: index, field: "$"),
+                                                hint: "the split amounts are damaged; export the file again"))
+                                bad = true; break
+                            }
+                            total = sum
                             let (acct, transfer) = counter(cat, -v) ?? (v >= 0 ? Account(.income, "uncategorized") : Booker.uncategorized, false)
                             postings.append(Posting(acct, Money(minorUnits: -v, currency: currency)))
                             if transfer { transferSides[transferKeyOf(day, ownName, acct.path, v), default: []].append((ownName, r.line)) }
@@ -352,7 +358,12 @@ public enum QIFReader {
                     }
                     if bad { continue }
                     if total != amount {
-                        let rest = amount &- total
+                        let (rest, overflow) = amount.subtractingReportingOverflow(total)
+                        if overflow || rest == .min {
+                            sink.add(.error("qif.split", "the splits add up to \(Money(minorUnits: total, currency: currency)), too far from the transaction's \(money) to book", at: at,
+                                            hint: "the split amounts are damaged; export the file again"))
+                            continue
+                        }
                         postings.append(Posting(rest >= 0 ? Account(.income, "uncategorized") : Booker.uncategorized, Money(minorUnits: -rest, currency: currency)))
                         sink.add(.warning("qif.split", "the splits add up to \(Money(minorUnits: total, currency: currency)) but the transaction is \(money): the difference \(Money(minorUnits: rest, currency: currency)) was booked as uncategorised",
                                           at: at, hint: "check the transaction's splits in the program that exported the file"))
