@@ -28,6 +28,8 @@ import SaldoTestSupport
         #expect(r.balanceChecks.count == 31)
         #expect(r.balanceChecks.filter { !$0.holds }.isEmpty)
         #expect(r.balances.ledgerAgrees)
+        // One summary for the account: 444.29 + 56.94 = 501.23 over the 31 days.
+        #expect(r.balances.currencies.map { [$0.opening.minorUnits, $0.ledgerChange.minorUnits, $0.closing.minorUnits] } == [[44429, 5694, 50123]])
         #expect(Self.assetChange(r) == ["EUR": 5694])
         #expect(r.balanceChecks.last?.stated == Money(minorUnits: 50123, currency: .EUR))
         #expect(r.transactions.allSatisfy { $0.postings[0].account.path == "assets:asn-bank-9999" })

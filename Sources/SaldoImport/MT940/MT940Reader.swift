@@ -537,28 +537,50 @@ public enum MT940Reader {
             let out = booker.book(&ms)
             sink = booker.sink
             let assets = Account(.assets, inst)
+            // What the ledger holds on the account per source line, sorted by line, so that each
+            // statement sums its own range (a yearly file holds hundreds of daily statements).
+            var booked: [(line: Int, currency: String, amount: Int64)] = []
+            for t in out.transactions {
+                guard let l = t.source?.line else { continue }
+                for p in t.postings where p.account == assets { booked.append((l, p.amount.currency.code, p.amount.minorUnits)) }
+            }
+            booked.sort { $0.line < $1.line }
+            var summaries: [(currency: CurrencyCode, opening: Int64, closing: Int64, change: Int64)] = []
             for s in group {
                 guard let o = s.opening, let c = s.closing, o.currency.code == c.currency.code else { continue }
                 let cur = c.currency
                 // The ledger side: what was booked on the account for this statement's entries.
                 var change: Int64 = 0
-                for t in out.transactions {
-                    guard let l = t.source?.line, l >= s.line, l <= max(s.endLine, c.line) else { continue }
-                    for p in t.postings where p.account == assets && p.amount.currency.code == cur.code { change = change &+ p.amount.minorUnits }
+                var lo = 0, hi = booked.count
+                while lo < hi { let mid = (lo + hi) / 2; if booked[mid].line < s.line { lo = mid + 1 } else { hi = mid } }
+                let last = max(s.endLine, c.line)
+                while lo < booked.count, booked[lo].line <= last {
+                    if booked[lo].currency == cur.code { change = change &+ booked[lo].amount }
+                    lo += 1
                 }
                 let computed = o.amount &+ change
                 let at = SourceLocation(file: file, line: c.line, field: ":\(c.tag):")
                 result.balanceChecks.append(BalanceCheck(account: assets, date: c.day, stated: Money(minorUnits: c.amount, currency: cur),
                                                          computed: Money(minorUnits: computed, currency: cur), location: at))
                 result.balances.checked += 1
-                result.balances.currencies.append(BalanceSummary.Currency(opening: Money(minorUnits: o.amount, currency: cur),
-                                                                          closing: Money(minorUnits: c.amount, currency: cur),
-                                                                          ledgerChange: Money(minorUnits: change, currency: cur)))
+                // One summary per account and currency: the first opening, the last closing and
+                // the ledger's change over all its statements.
+                if let k = summaries.firstIndex(where: { $0.currency.code == cur.code }) {
+                    summaries[k].closing = c.amount
+                    summaries[k].change = summaries[k].change &+ change
+                } else {
+                    summaries.append((cur, o.amount, c.amount, change))
+                }
                 if computed != c.amount {
                     result.balances.gaps += 1
                     sink.add(.warning("import.balance", "closing balance breaks: the statement states \(Money(minorUnits: c.amount, currency: cur)), but the opening balance \(Money(minorUnits: o.amount, currency: cur)) (line \(o.line)) plus what the ledger holds for the statement's \(s.entries.count) entries gives \(Money(minorUnits: computed, currency: cur)) (difference \(Money(minorUnits: c.amount &- computed, currency: cur).decimalString))",
                                       at: at, hint: "an entry may be missing or altered between lines \(o.line) and \(c.line)"))
                 }
+            }
+            for x in summaries {
+                result.balances.currencies.append(BalanceSummary.Currency(opening: Money(minorUnits: x.opening, currency: x.currency),
+                                                                          closing: Money(minorUnits: x.closing, currency: x.currency),
+                                                                          ledgerChange: Money(minorUnits: x.change, currency: x.currency)))
             }
             rows += ms.count
             result.transactions.append(contentsOf: out.transactions)
