@@ -175,6 +175,23 @@ import SaldoTestSupport
         #expect(t?.description == "GUTSCHRIFT: Invoice 2025-007 | EREF INV-7 | IBAN DE02120300000000202051")
     }
 
+    @Test func dutchSlashDetailsGivePayeeAndRemittance() {
+        let text = """
+        :20:P
+        :25:NL20INGB0001234567
+        :60F:C250301EUR10,00
+        :61:2503030303C250,00NTRFNONREF//Z1
+        :86:/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/Studio Vos/REMI/Factuur 2025-12/EREF/NOTPROVIDED
+        :62F:C250303EUR260,00
+        -
+        """
+        let r = Self.read(text: text)
+        #expect(r.transactions.first?.payee == "Studio Vos")
+        #expect(r.transactions.first?.description == "SEPA OVERBOEKING: Factuur 2025-12 | IBAN NL91ABNA0417164300 | EREF NOTPROVIDED")
+        #expect(r.transactions.first?.postings[0].account.path == "assets:ing-4567")
+        #expect(r.balances.ledgerAgrees)
+    }
+
     // MARK: hostile input
 
     @Test func aMissingEndOfBlockIsReportedWithItsLine() {
@@ -235,6 +252,8 @@ import SaldoTestSupport
         let qif = try Fixtures.data("statements/qif/nerdbank-qif-bom-tags-then-bank-no-final-newline.qif")
         #expect(ProfileRegistry.check(data: qif, fileName: "x.txt").matched == "qif")
         #expect(StatementImporter.read(data: qif, fileName: "x.txt").profile == "qif")
+        #expect(Set(ProfileRegistry.list().map(\.name)).isSuperset(of: ["mt940", "mt942", "qif"]))
+        #expect(ProfileRegistry.show("mt940")?.contains(":60F:") == true && ProfileRegistry.show("qif")?.contains("!Option") == true)
     }
 
     @Test func randomEditsNeverTrap() async {
