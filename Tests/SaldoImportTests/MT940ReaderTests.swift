@@ -232,6 +232,18 @@ import SaldoTestSupport
         for d in r.problems { #expect(!d.message.isEmpty) }
     }
 
+    @Test func binaryLinesInsideAStatementAreNamed() {
+        var bytes = Array(":20:1\n:25:NL81ASNB9999999999\n:60F:C200101EUR1,00\n:61:2001010101C1,00NTRF\n:86:ok\n".utf8)
+        bytes += [0x02, 0x9F, 0x12, 0x41, 0x0A]
+        bytes += Array(":62F:C200101EUR2,00\n-\n".utf8)
+        let r = StatementImporter.read(data: Data(bytes + Array(repeating: 0x41, count: 200)), fileName: "g.sta")
+        let e = r.errors.first { $0.code == "mt940.binary" }
+        #expect(e?.location?.line == 6)
+        let q = Array("!Type:Bank\nD01/31/2025\nT1\n".utf8) + [0x07, 0x08, 0x0A] + Array("^\n".utf8) + Array(repeating: 0x20, count: 200)
+        let qr = StatementImporter.read(data: Data(q), fileName: "g.qif")
+        #expect(qr.errors.first { $0.code == "qif.binary" }?.location?.line == 4)
+    }
+
     @Test func theStreamingPathHandsOverTheSameTransactions() throws {
         let data = try Fixtures.data("statements/mt940/wolph-asnb-mt940-nl-swift-blocks-daily.sta")
         var keys: [String] = []

@@ -121,6 +121,13 @@ public enum MT940Reader {
         // Lines are cut on bytes (grapheme-aware splitting of a large file is slow).
         for slice in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNo += 1
+            // SOH and ETX frame SWIFT messages; other control characters mean binary data.
+            if slice.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x01 && $0 != 0x03 }) {
+                sink.add(.error("mt940.binary", "line \(lineNo) holds binary data (control characters), not statement text",
+                                at: SourceLocation(file: file, line: lineNo, column: 1),
+                                hint: "the file is damaged or is not an MT940 export; export the statement again"))
+                continue
+            }
             var l = Substring(String(decoding: slice, as: UTF8.self))
             while let c = l.last, c == "\r" || c == "\u{3}" { l.removeLast() }
             while let c = l.first, c == "\u{1}" || c == "\u{3}" { l.removeFirst() }

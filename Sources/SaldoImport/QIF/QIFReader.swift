@@ -64,13 +64,14 @@ public enum QIFReader {
     }
 
     /// Splits the text into sections of records.
-    static func sections(_ text: String) -> (sections: [Section], options: [(String, Int)]) {
+    static func sections(_ text: String) -> (sections: [Section], options: [(String, Int)], binaryLines: [Int]) {
         var out: [Section] = []
         var options: [(String, Int)] = []
         var current: Section?
         var record: Record?
         var lineNo = 0
         var lastAccount: (String, String)?
+        var binaryLines: [Int] = []
         func closeSection() {
             if let r = record, !r.fields.isEmpty { current?.records.append(r) }
             record = nil
@@ -88,6 +89,7 @@ public enum QIFReader {
             if lineNo == 1, l.hasPrefix("\u{FEFF}") { l = l.dropFirst() }
             while let c = l.last, c == "\r" { l.removeLast() }
             if l.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if l.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) { binaryLines.append(lineNo); continue }
             if l.first == "!" {
                 let k = kind(of: String(l))
                 if k == .option {
@@ -112,7 +114,7 @@ public enum QIFReader {
             }
         }
         closeSection()
-        return (out, options)
+        return (out, options, binaryLines)
     }
 
     // MARK: values
@@ -214,7 +216,11 @@ public enum QIFReader {
     static func read(_ bytes: [UInt8], file: String, encoding: TextEncoding, options: ImportOptions, userRules: [CategoryRule] = []) -> StatementReadResult {
         var result = StatementReadResult(file: file, profile: profileName, encoding: encoding.rawValue)
         var sink = DiagnosticSink()
-        let (sections, qifOptions) = sections(String(decoding: bytes, as: UTF8.self))
+        let (sections, qifOptions, binaryLines) = sections(String(decoding: bytes, as: UTF8.self))
+        for l in binaryLines {
+            sink.add(.error("qif.binary", "line \(l) holds binary data (control characters), not QIF text", at: SourceLocation(file: file, line: l, column: 1),
+                            hint: "the file is damaged or is not a QIF export; export it again"))
+        }
         let currency: CurrencyCode
         if let c = options.currency, let code = try? CurrencyCode(c) { currency = code } else {
             currency = .EUR
