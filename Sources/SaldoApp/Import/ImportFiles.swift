@@ -47,8 +47,10 @@ public enum ImportFiles {
         let files = try InputFiles.expand(request.paths)
         let userProfiles = try InputFiles.userProfiles(request.profilesPath, environment: environment)
         let store = try request.dryRun ? ledger.openForDryRun() : ledger.open(.create)
-        let importer = FileImporter(store: store,
-                                    options: ImportOptions(dateFormat: request.dateFormat, decimalMark: request.decimalMark, profile: request.profile),
+        var options = ImportOptions(dateFormat: request.dateFormat, decimalMark: request.decimalMark, profile: request.profile)
+        // A file that states no currency (QIF) is in the ledger's base currency.
+        options.currency = try Settings.get(.baseCurrency, in: store)
+        let importer = FileImporter(store: store, options: options,
                                     userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: try Settings.ownTaxIDs(in: store)),
                                     dryRun: request.dryRun, progress: progress)
         var outcome = ImportOutcome()
@@ -68,7 +70,7 @@ public enum ImportFiles {
 /// Files and folders named by the user, expanded; the user's statement profiles.
 public enum InputFiles {
     /// The extensions a folder's files are imported by (a file named on its own is always read).
-    public static let importedExtensions: Set<String> = ["csv", "txt", "n43", "q43", "csb", "aeb", "xml", "xsig", "tsv"]
+    public static let importedExtensions: Set<String> = ["csv", "txt", "n43", "q43", "csb", "aeb", "xml", "xsig", "tsv", "sta", "mt940", "940", "942", "qif"]
 
     public static func expand(_ paths: [String]) throws -> [URL] {
         var out: [URL] = []

@@ -8,6 +8,8 @@ public enum TextEncoding: String, Sendable, Equatable {
     case utf16LE = "UTF-16 LE"
     case utf16BE = "UTF-16 BE"
     case windows1252 = "Windows-1252"
+    /// DOS Latin-2 (Central European), still written by some banks' MT940 exports.
+    case cp852 = "CP852 (DOS Latin-2)"
 }
 
 /// Turns the bytes of a file into UTF-8 bytes, detecting the encoding.
@@ -120,6 +122,60 @@ public enum TextDecoding {
         0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
         0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
     ]
+
+    /// CP852 code points for bytes 0x80…0xFF.
+    static let cp852High: [UInt32] = [
+        0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x016F, 0x0107, 0x00E7, 0x0142, 0x00EB, 0x0150, 0x0151, 0x00EE, 0x0179, 0x00C4, 0x0106,
+        0x00C9, 0x0139, 0x013A, 0x00F4, 0x00F6, 0x013D, 0x013E, 0x015A, 0x015B, 0x00D6, 0x00DC, 0x0164, 0x0165, 0x0141, 0x00D7, 0x010D,
+        0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x0104, 0x0105, 0x017D, 0x017E, 0x0118, 0x0119, 0x00AC, 0x017A, 0x010C, 0x015F, 0x00AB, 0x00BB,
+        0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x00C1, 0x00C2, 0x011A, 0x015E, 0x2563, 0x2551, 0x2557, 0x255D, 0x017B, 0x017C, 0x2510,
+        0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x0102, 0x0103, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x00A4,
+        0x0111, 0x0110, 0x010E, 0x00CB, 0x010F, 0x0147, 0x00CD, 0x00CE, 0x011B, 0x2518, 0x250C, 0x2588, 0x2584, 0x0162, 0x016E, 0x2580,
+        0x00D3, 0x00DF, 0x00D4, 0x0143, 0x0144, 0x0148, 0x0160, 0x0161, 0x0154, 0x00DA, 0x0155, 0x0170, 0x00FD, 0x00DD, 0x0163, 0x00B4,
+        0x00AD, 0x02DD, 0x02DB, 0x02C7, 0x02D8, 0x00A7, 0x00F7, 0x00B8, 0x00B0, 0x00A8, 0x02D9, 0x0171, 0x0158, 0x0159, 0x25A0, 0x00A0,
+    ]
+
+    static func cp852ToUTF8(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + b.count / 8)
+        for x in b {
+            if x < 0x80 { out.append(x); continue }
+            if let u = Unicode.Scalar(cp852High[Int(x) - 0x80]) { out.append(contentsOf: Array(String(Character(u)).utf8)) }
+        }
+        return out
+    }
+
+    /// For a file that is not UTF-8, the legacy code page (Windows-1252 or CP852) whose reading
+    /// of the high bytes looks most like words: a letter of the same case as the ASCII letters
+    /// around it scores, punctuation, symbols, box drawing and control characters inside a word do
+    /// not. Windows-1252 wins ties, so only text that reads better as DOS Latin-2 changes.
+    public static func legacyEncoding(_ data: Data) -> TextEncoding {
+        let b = [UInt8](data)
+        func score(_ map: (UInt8) -> UInt32) -> Int {
+            var s = 0
+            for i in b.indices where b[i] >= 0x80 {
+                guard let u = Unicode.Scalar(map(b[i])) else { s -= 2; continue }
+                let p = u.properties
+                // Punctuation inside text is common; a C1 control or box drawing is not.
+                guard p.isAlphabetic else { if u.value < 0xA0 || (u.value >= 0x2500 && u.value <= 0x25FF) { s -= 2 }; continue }
+                let before = i > 0 ? b[i - 1] : 0x20, after = i + 1 < b.count ? b[i + 1] : 0x20
+                func lower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+                if p.isLowercase { s += (lower(before) || lower(after)) ? 2 : 1 }
+                else if p.isUppercase { s += lower(before) ? -1 : 1 }
+            }
+            return s
+        }
+        let w = score { $0 >= 0x80 && $0 <= 0x9F ? cp1252High[Int($0) - 0x80] : UInt32($0) }
+        let d = score { cp852High[Int($0) - 0x80] }
+        return d > w ? .cp852 : .windows1252
+    }
+
+    /// Decodes a non-UTF-8 file with the legacy code page ``legacyEncoding(_:)`` picks.
+    public static func decodeLegacy(_ data: Data) -> Decoded {
+        let enc = legacyEncoding(data)
+        let b = [UInt8](data)
+        return Decoded(bytes: ByteBuffer(enc == .cp852 ? cp852ToUTF8(b) : windows1252ToUTF8(b)), encoding: enc)
+    }
 
     static func windows1252ToUTF8(_ b: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

@@ -40,7 +40,7 @@ struct Booker {
         fees = Account(.expenses, "fees", profile.institution)
         reserved = Account(.assets, profile.institution, "reserved")
         // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
-        fallbackIncome = profile.name == Norma43Reader.profileName ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        fallbackIncome = Booker.bankStatementProfiles.contains(profile.name) ? Account(.income, "uncategorized") : Account(.income, profile.institution)
         rulesSeeDescription = (userRules + profile.categoryRules).contains { $0.field?.lowercased() != "payee" && $0.field?.lowercased() != "name" }
         var b = builder ?? TransactionBatchBuilder(sourceFile: file)
         ids = FixedAccounts(assets: b.account(assets), fees: b.account(fees), pending: b.account(Booker.pending), reserved: b.account(reserved),
@@ -59,6 +59,8 @@ struct Booker {
     var suspenseIndex: Int32 = -1
     static let pending = Account(.assets, "transfers", "pending")
     static let uncategorized = Account(.expenses, "uncategorized")
+    /// Bank statement formats: they name no platform, so unknown income stays uncategorised.
+    static let bankStatementProfiles: Set<String> = [Norma43Reader.profileName, MT940Reader.profileName, MT940Reader.interimProfileName]
 
     /// Platforms whose name in a payer field means the money came from that platform.
     static let knownPlatforms = ["Prolific", "Upwork", "Fiverr", "Toloka", "Appen", "TELUS", "Outlier", "Remotasks", "DataAnnotation",

@@ -8,6 +8,8 @@ public struct ImportOptions: Sendable, Equatable {
     public var decimalMark: String?
     /// Forces a profile by name instead of detecting it.
     public var profile: String?
+    /// The currency of a file that states none (QIF), as an ISO 4217 code; EUR when not given.
+    public var currency: String?
     /// The conversion legs the ledger holds on their own (from the ledger): a leg of this file
     /// that links to one still waiting is paired with it; one seen again is known.
     public var conversionLegs: [ConversionLeg] = []

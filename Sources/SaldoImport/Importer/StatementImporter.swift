@@ -64,6 +64,11 @@ public enum StatementImporter {
             return Norma43Reader.read(decoded.bytes.array, file: fileName, encoding: decoded.encoding, userRules: userProfiles.flatMap(\.rules),
                                       emitWhenRowsFailed: emitWhenRowsFailed, handedOver: handedOver, emit: emit)
         }
+        if let r = bankTextFormat(data: data, decoded: decoded, fileName: fileName, options: options, userProfiles: userProfiles) {
+            let out = handOver(r, emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+            handedOver()
+            return out
+        }
         clock.lap("decode", &result)
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
         let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)

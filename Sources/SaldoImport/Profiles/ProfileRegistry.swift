@@ -23,6 +23,7 @@ public enum ProfileRegistry {
         userProfiles.compactMap { u in u.profile.map { ProfileSummary(name: $0.name, title: $0.title, institution: $0.institution, origin: u.source) } }
             + BuiltinProfiles.all.map { ProfileSummary(name: $0.name, title: $0.title, institution: $0.institution, origin: "built-in") }
             + [ProfileSummary(name: Norma43Reader.profileName, title: Norma43Reader.title, institution: "the bank named in the file", origin: "built-in")]
+            + bankTextFormatSummaries
     }
 
     public static func profile(named name: String, userProfiles: [UserProfile] = []) -> StatementProfile? {
@@ -40,6 +41,7 @@ public enum ProfileRegistry {
               dedup: fingerprint of date, amount, concept text, document number and references, plus occurrence
             """
         }
+        if let text = bankTextFormatShow(name) { return text }
         guard let p = profile(named: name, userProfiles: userProfiles) else { return nil }
         var s = "\(p.name): \(p.title)\n"
         s += "  institution: \(p.institution) (assets:\(Account.normalizeComponent(p.institution)), expenses:fees:\(Account.normalizeComponent(p.institution)))\n"
@@ -76,6 +78,10 @@ public enum ProfileRegistry {
             report.matched = Norma43Reader.profileName
             report.claimants = [Norma43Reader.profileName]
             report.explanation.append("norma43 claims it: the first record is an account header (11) and the lines are Norma 43 records of 80 characters")
+            return report
+        }
+        if let (format, why) = bankTextFormatClaim(decoded.bytes) {
+            report.matched = format; report.claimants = [format]; report.explanation.append(why)
             return report
         }
         let delimiter = CSVTokenizer.sniffDelimiter(decoded.bytes)
