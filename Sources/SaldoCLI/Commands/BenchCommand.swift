@@ -108,8 +108,6 @@ struct BenchLedger: ParsableCommand {
     }
 }
 
-extension BenchmarkDataset: ExpressibleByArgument {}
-
 struct BenchForecast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
@@ -123,28 +121,32 @@ struct BenchForecast: ParsableCommand {
           saldo bench forecast --dataset m3-monthly --data m3_data.json
           saldo bench forecast --dataset m3-monthly --data m3_data.json --horizon 3
           saldo bench forecast --dataset tourism-quarterly --data tcomp_data.json
+          saldo bench forecast --dataset all --data ../shared/data/forecasting
         """)
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-    @Option(help: "m3-monthly, m3-quarterly, tourism-monthly or tourism-quarterly.") var dataset: BenchmarkDataset
-    @Option(help: ArgumentHelp("The competition data file (JSON).", valueName: "file")) var data: String
+    @Option(help: "all, m3-monthly, m3-quarterly, m3-yearly, m3-other, tourism-monthly or tourism-quarterly.") var dataset: String
+    @Option(help: ArgumentHelp("The competition data file (JSON), or the folder holding m3_data.json and tcomp_data.json.", valueName: "path")) var data: String
     @Option(help: "Score only the first N held-out periods (3: the next quarter of a monthly series).") var horizon: Int?
-    @Option(help: "table or json.") var format: Format = .table
+    @Option(help: "table or json (one object per set).") var format: Format = .table
 
     func run() throws {
+        guard let selection = BenchmarkSelection(dataset) else {
+            throw UserError("--dataset \(dataset): unknown data set", hint: "one of: " + BenchmarkSelection.names.joined(separator: ", "))
+        }
         let url = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw UserError("\(data): no such file", hint: "the M3 data is at ../shared/data/forecasting/m3_data.json in the project's shared folder")
         }
-        Console.current.progress("scoring \(dataset.rawValue)…")
-        let report: BenchmarkReport
-        do { report = try ForecastBenchmark.run(dataset: dataset, file: url, horizon: horizon) } catch { throw UserError("\(error)") }
+        Console.current.progress("scoring \(dataset)…")
+        let reports: [BenchmarkReport]
+        do { reports = try ForecastBenchmark.run(selection, location: url, horizon: horizon) } catch { throw UserError("\(error)") }
         Console.current.endProgress()
         switch format {
-        case .table: Console.current.out(ForecastBenchmark.renderTable(report))
+        case .table: Console.current.out(ForecastBenchmark.renderTable(reports))
         case .json:
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Console.current.out(String(decoding: try enc.encode(report), as: UTF8.self))
+            Console.current.out(String(decoding: try enc.encode(reports), as: UTF8.self))
         }
     }
 }

@@ -40,27 +40,29 @@ struct ForecastCommand: ParsableCommand {
             let day = try resolveToday(today)
             // Only complete months: history ends with the month before `today`.
             let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: day.yearMonth.first)
-            let facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
+            var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
+            // Streams as the user thinks of them: each direct client its own stream (rule: IncomeHistory.streamName).
+            if by == .platform { for i in facts.indices { facts[i].platform = IncomeHistory.streamName(platform: facts[i].platform, client: facts[i].client) } }
             let report: MonthlyReport
             let rates = try store.rateTable(for: facts, base: base)
             do { report = try monthlyReport(facts, rates: rates, currency: base, by: by) } catch { throw reportError(error) }
-            guard let first = report.months.first?.month, let last = report.months.last?.month else {
-                throw UserError("no earnings in the ledger before \(day.yearMonth)", hint: "import statements first: saldo import FILE")
-            }
-            var months: [YearMonth] = []
-            var m = first
-            while m <= last { months.append(m); m = m.next }
-            let index = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
             // A stream is a source of income: platforms that only charged fees (a transfer service, say)
             // have no income to forecast; their fees stay in the history.
             var earning = Set<String>()
             for (_, row) in report.months { for (g, fig) in zip(report.groups, row.byGroup) where fig.gross.isPositive { earning.insert(g) } }
-            var streams: [String: [Double]] = [:]
-            for g in report.groups where earning.contains(g) { streams[g] = [Double](repeating: 0, count: months.count) }
+            var payments: [StreamPayment] = []
             for (month, row) in report.months {
-                guard let i = index[month] else { continue }
-                for (g, fig) in zip(report.groups, row.byGroup) where earning.contains(g) { streams[g]![i] = fig.net.decimal.approximateDouble }
+                for (g, fig) in zip(report.groups, row.byGroup) where earning.contains(g) {
+                    payments.append(StreamPayment(stream: g, month: MonthIndex(month.index), amount: fig.net.decimal.approximateDouble))
+                }
             }
+            // The history runs to the month before `today`, months without pay included.
+            let built: IncomeHistory
+            do { built = try IncomeHistory.build(payments: payments, through: MonthIndex(day.yearMonth.index - 1)) } catch {
+                throw UserError("no earnings in the ledger before \(day.yearMonth)", hint: "import statements first: saldo import FILE")
+            }
+            let months = built.months.map { YearMonth(year: $0.year, month: $0.month) }
+            let streams = built.streams
             return (streams, months, base)
         }
     }
