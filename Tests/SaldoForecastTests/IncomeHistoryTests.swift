@@ -109,6 +109,9 @@ import Testing
     @Test func aDirectClientIsItsOwnStream() {
         #expect(IncomeHistory.streamName(platform: "PayPal", client: "ACME Corp") == "ACME Corp")
         #expect(IncomeHistory.streamName(platform: "Upwork", client: nil) == "Upwork")
+        // A marketplace's clients stay in the marketplace's stream.
+        #expect(IncomeHistory.streamName(platform: "upwork", client: "ACME Corp") == "upwork")
+        #expect(IncomeHistory.streamName(platform: nil, client: "ACME Corp") == "ACME Corp")
         #expect(IncomeHistory.streamName(platform: "PayPal", client: " ") == "PayPal")
         #expect(IncomeHistory.streamName(platform: nil, client: nil) == nil)
     }

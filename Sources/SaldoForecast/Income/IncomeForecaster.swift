@@ -174,7 +174,7 @@ public struct IncomeForecaster: Sendable {
             if knownBand > 0 && band.isFinite {
                 let w = max(1, band / knownBand)
                 widening = w
-                notes.append("only \(n) month\(n == 1 ? "" : "s") of history: the P10–P90 band of the next \(H) months is about \(String(format: "%.1f", w))× as wide as the same income would give with a long history")
+                if w >= 1.1 { notes.append("only \(n) month\(n == 1 ? "" : "s") of history: the P10–P90 band of the next \(H) months is about \(String(format: "%.1f", w))× as wide as the same income would give with a long history") }
             }
         }
         return IncomeForecast(historyMonths: n, horizon: H, paths: P, seed: seed, floor: floor,

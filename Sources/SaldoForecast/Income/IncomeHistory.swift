@@ -84,14 +84,28 @@ public struct IncomeHistory: Sendable, Equatable {
     }
 
     /// The stream an amount belongs to, as the user thinks of their income: a direct client (a
-    /// payer recorded as the client, paid through PayPal, Wise or a bank) is its own stream, so
-    /// one client's silence is not hidden by another client's pay; otherwise the platform. Nil when
-    /// neither is known (the caller falls back to the account).
+    /// payer recorded as the client of money that came through PayPal, Wise, a bank…) is its own
+    /// stream, so one client's silence is not hidden by another client's pay; work on a marketplace
+    /// (Upwork, Fiverr, Prolific…, see `marketplaces`) stays one stream per marketplace, whoever the
+    /// client was there. Nil when neither platform nor client is known (the caller falls back to the
+    /// account).
     ///
     /// This is the one place the grouping is decided.
     public static func streamName(platform: String?, client: String?) -> String? {
-        if let c = client?.trimmingCharacters(in: .whitespaces), !c.isEmpty { return c }
-        if let p = platform?.trimmingCharacters(in: .whitespaces), !p.isEmpty { return p }
+        let p = platform?.trimmingCharacters(in: .whitespaces)
+        let c = client?.trimmingCharacters(in: .whitespaces)
+        if let p, !p.isEmpty, marketplaceKeys.contains(key(p)) { return p }
+        if let c, !c.isEmpty { return c }
+        if let p, !p.isEmpty { return p }
         return nil
     }
+
+    /// Work marketplaces: their clients are the marketplace's, and the user sees one stream per
+    /// marketplace.
+    public static let marketplaces = ["Upwork", "Fiverr", "Freelancer.com", "Toptal", "Contra", "Malt", "PeoplePerHour", "Guru",
+                                      "Prolific", "Toloka", "Appen", "TELUS", "Outlier", "Remotasks", "DataAnnotation",
+                                      "Amazon Mechanical Turk", "MTurk", "Etsy", "Gumroad", "Patreon", "Lionbridge", "TransPerfect",
+                                      "Respondent", "UserTesting"]
+    static let marketplaceKeys = Set(marketplaces.map(key))
+    static func key(_ name: String) -> String { name.lowercased().filter { $0.isLetter || $0.isNumber } }
 }
