@@ -111,23 +111,25 @@ public enum Benchmarks {
                 "  timeline: " + summary.timeline.map { $0.step + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")]
     }
 
-    /// The competition data sets the forecast benchmark scores.
-    public static var forecastDatasets: [String] { BenchmarkDataset.allCases.map(\.rawValue) }
+    /// The competition data sets the forecast benchmark scores (and `all`).
+    public static var forecastDatasets: [String] { BenchmarkSelection.names }
 
-    /// Scores the default forecaster and each member on a competition data set; the table or JSON text.
+    /// Scores the default forecaster and each member on one competition data set or all of them
+    /// (`data`: the file, or the folder holding m3_data.json and tcomp_data.json); the table, or
+    /// JSON with one object per set.
     public static func forecast(dataset name: String, data: String, horizon: Int?, json: Bool) throws -> String {
-        guard let dataset = BenchmarkDataset(rawValue: name) else {
-            throw UserError("no data set named \"\(name)\"", hint: "one of " + forecastDatasets.joined(separator: ", "))
+        guard let selection = BenchmarkSelection(name) else {
+            throw UserError("no data set named \"\(name)\"", hint: "one of: " + BenchmarkSelection.names.joined(separator: ", "))
         }
         let url = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw UserError("\(data): no such file", hint: "the M3 data is at ../shared/data/forecasting/m3_data.json in the project's shared folder")
+            throw UserError("\(data): no such file", hint: "the competition data is in ../shared/data/forecasting (m3_data.json, tcomp_data.json) in the project's shared folder")
         }
-        let report: BenchmarkReport
-        do { report = try ForecastBenchmark.run(dataset: dataset, file: url, horizon: horizon) } catch { throw UserError("\(error)") }
-        if !json { return ForecastBenchmark.renderTable(report) }
+        let reports: [BenchmarkReport]
+        do { reports = try ForecastBenchmark.run(selection, location: url, horizon: horizon) } catch { throw UserError("\(error)") }
+        if !json { return ForecastBenchmark.renderTable(reports) }
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try enc.encode(report), as: UTF8.self)
+        return String(decoding: try enc.encode(reports), as: UTF8.self)
     }
 }
 

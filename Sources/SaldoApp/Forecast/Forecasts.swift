@@ -6,7 +6,7 @@ import SaldoStore
 
 /// The income history a forecast starts from: monthly net income per stream (platform or
 /// client), aligned, oldest first.
-public struct IncomeHistory: Sendable {
+public struct IncomeSeries: Sendable {
     public var streams: [String: [Double]]
     public var months: [YearMonth]
     public var currency: CurrencyCode
@@ -28,32 +28,34 @@ public struct ScenarioRequest: Sendable {
 public enum Forecasts {
     /// Monthly net income per stream up to the month before `today`, in `currency` (nil: the
     /// `base-currency` setting, else EUR) at each transaction's rate.
-    public static func history(by grouping: MonthlyGrouping = .platform, today: Day, currency: CurrencyCode? = nil, store: LedgerStore) throws -> IncomeHistory {
+    public static func history(by grouping: MonthlyGrouping = .platform, today: Day, currency: CurrencyCode? = nil, store: LedgerStore) throws -> IncomeSeries {
         let base = try Settings.baseCurrency(currency, in: store)
         // Only complete months: history ends with the month before `today`.
         let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: today.yearMonth.first)
-        let facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
+        var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
+        // Streams as the user thinks of them: each direct client its own stream (IncomeHistory.streamName).
+        if grouping == .platform { for i in facts.indices { facts[i].platform = IncomeHistory.streamName(platform: facts[i].platform, client: facts[i].client) } }
         let rates = try ExchangeRates.table(for: facts, base: base, store: store)
         let report: MonthlyReport
         do { report = try monthlyReport(facts, rates: rates, currency: base, by: grouping) } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }
-        guard let first = report.months.first?.month, let last = report.months.last?.month else {
-            throw UserError("no earnings in the ledger before \(today.yearMonth)", hint: "import statements first", fix: .importStatements)
-        }
-        var months: [YearMonth] = []
-        var m = first
-        while m <= last { months.append(m); m = m.next }
-        let index = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
         // A stream is a source of income: platforms that only charged fees (a transfer service, say)
         // have no income to forecast; their fees stay in the history.
         var earning = Set<String>()
         for (_, row) in report.months { for (g, fig) in zip(report.groups, row.byGroup) where fig.gross.isPositive { earning.insert(g) } }
-        var streams: [String: [Double]] = [:]
-        for g in report.groups where earning.contains(g) { streams[g] = [Double](repeating: 0, count: months.count) }
+        var payments: [StreamPayment] = []
         for (month, row) in report.months {
-            guard let i = index[month] else { continue }
-            for (g, fig) in zip(report.groups, row.byGroup) where earning.contains(g) { streams[g]![i] = fig.net.decimal.approximateDouble }
+            for (g, fig) in zip(report.groups, row.byGroup) where earning.contains(g) {
+                payments.append(StreamPayment(stream: g, month: MonthIndex(month.index), amount: fig.net.decimal.approximateDouble))
+            }
         }
-        return IncomeHistory(streams: streams, months: months, currency: base)
+        // The history runs to the month before `today`, months without pay included.
+        let built: IncomeHistory
+        do { built = try IncomeHistory.build(payments: payments, through: MonthIndex(today.yearMonth.index - 1)) } catch {
+            throw UserError("no earnings in the ledger before \(today.yearMonth)", hint: "import statements first", fix: .importStatements)
+        }
+        let months = built.months.map { YearMonth(year: $0.year, month: $0.month) }
+        let streams = built.streams
+        return IncomeSeries(streams: streams, months: months, currency: base)
     }
 
     /// Finds a stream by name, ignoring case and spacing.
@@ -65,7 +67,7 @@ public enum Forecasts {
 
     /// The next `months` months as P10/P50/P90, with the chance of falling below `floor` a month,
     /// and each scenario beside the baseline.
-    public static func next(_ history: IncomeHistory, months: Int = 3, floor: Double? = nil, scenarios: [ScenarioRequest] = [],
+    public static func next(_ history: IncomeSeries, months: Int = 3, floor: Double? = nil, scenarios: [ScenarioRequest] = [],
                             paths: Int = 10_000, seed: UInt64 = 42) throws -> ForecastDocument {
         let resolved = try scenarios.map { s in
             IncomeScenario(name: s.name, without: try s.without.map { try stream($0, in: history.streams) },
@@ -81,7 +83,7 @@ public enum Forecasts {
     }
 
     /// What the forecast would have said each past quarter, and what happened.
-    public static func backtest(_ history: IncomeHistory, minimumHistory: Int = 6) throws -> BacktestDocument {
+    public static func backtest(_ history: IncomeSeries, minimumHistory: Int = 6) throws -> BacktestDocument {
         let report: IncomeBacktestReport
         do { report = try IncomeBacktest.run(streams: history.streams, minimumHistory: minimumHistory) } catch { throw UserError("\(error)") }
         return BacktestDocument(report: report, history: history.months, currency: history.currency)

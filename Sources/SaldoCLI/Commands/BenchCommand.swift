@@ -42,13 +42,14 @@ struct BenchForecast: ParsableCommand {
           saldo bench forecast --dataset m3-monthly --data m3_data.json
           saldo bench forecast --dataset m3-monthly --data m3_data.json --horizon 3
           saldo bench forecast --dataset tourism-quarterly --data tcomp_data.json
+          saldo bench forecast --dataset all --data ../shared/data/forecasting
         """)
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-    @Option(help: "m3-monthly, m3-quarterly, tourism-monthly or tourism-quarterly.") var dataset: String
-    @Option(help: ArgumentHelp("The competition data file (JSON).", valueName: "file")) var data: String
+    @Option(help: "all, m3-monthly, m3-quarterly, m3-yearly, m3-other, tourism-monthly or tourism-quarterly.") var dataset: String
+    @Option(help: ArgumentHelp("The competition data file (JSON), or the folder holding m3_data.json and tcomp_data.json.", valueName: "path")) var data: String
     @Option(help: "Score only the first N held-out periods (3: the next quarter of a monthly series).") var horizon: Int?
-    @Option(help: "table or json.") var format: Format = .table
+    @Option(help: "table or json (one object per set).") var format: Format = .table
 
     func run() throws {
         Console.current.progress("scoring \(dataset)…")

@@ -32,7 +32,7 @@ struct ForecastCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Use history up to the month before this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
         @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
 
-        func history(_ store: LedgerStore) throws -> IncomeHistory {
+        func history(_ store: LedgerStore) throws -> IncomeSeries {
             let code: CurrencyCode?
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("--currency: \(error)") }
             return try Forecasts.history(by: by, today: try resolveToday(today), currency: code, store: store)

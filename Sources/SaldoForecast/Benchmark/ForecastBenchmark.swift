@@ -242,3 +242,77 @@ struct ThreadClock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
+
+/// Which sets one benchmark run scores: one data set, or all of them in one run.
+public enum BenchmarkSelection: Sendable, Equatable {
+    case one(BenchmarkDataset)
+    case all
+
+    /// "all" or a data set name ("m3-monthly", …); nil for anything else.
+    public init?(_ text: String) {
+        if text.lowercased() == "all" { self = .all } else if let d = BenchmarkDataset(rawValue: text.lowercased()) { self = .one(d) } else { return nil }
+    }
+
+    /// The sets, in the order they are reported.
+    public var datasets: [BenchmarkDataset] {
+        switch self {
+        case .one(let d): return [d]
+        case .all: return [.m3Monthly, .m3Quarterly, .m3Yearly, .m3Other, .tourismMonthly, .tourismQuarterly]
+        }
+    }
+
+    public static let names = ["all"] + BenchmarkDataset.allCases.map(\.rawValue)
+}
+
+extension ForecastBenchmark {
+    /// Scores every set of `selection`. `location` is a data file (for one set) or a folder holding
+    /// `m3_data.json` and `tcomp_data.json`; a file's folder is searched for the other file.
+    public static func run(_ selection: BenchmarkSelection, location: URL, horizon: Int? = nil,
+                           model: Combination = .standard) throws(ForecastError) -> [BenchmarkReport] {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory)
+        guard exists else {
+            throw .invalidInput("no benchmark data at \(location.path); expected \(BenchmarkDataset.m3Monthly.fileName) or \(BenchmarkDataset.tourismMonthly.fileName), or the folder holding them")
+        }
+        var cache: [String: Data] = [:]
+        var reports: [BenchmarkReport] = []
+        for d in selection.datasets {
+            let file: URL
+            if isDirectory.boolValue { file = location.appendingPathComponent(d.fileName) }
+            else if case .one = selection { file = location }
+            else { file = location.deletingLastPathComponent().appendingPathComponent(d.fileName) }
+            let data: Data
+            if let c = cache[file.path] { data = c } else {
+                do { data = try Data(contentsOf: file) } catch {
+                    throw .invalidInput("cannot read benchmark data at \(file.path): \(error.localizedDescription); put \(d.fileName) beside the other data file")
+                }
+                cache[file.path] = data
+            }
+            reports.append(try run(dataset: d, data: data, horizon: horizon, model: model))
+        }
+        return reports
+    }
+
+    /// One plain-text table for several sets: a row per set and model, the default first in each set.
+    public static func renderTable(_ reports: [BenchmarkReport]) -> String {
+        var rows: [[String]] = [["set", "h", "model", "sMAPE", "MASE", "cov80", "cov95", "MSIS", "seconds", "series"]]
+        for r in reports {
+            for s in [r.defaultScore] + r.members {
+                rows.append([r.dataset, String(r.horizon), s.name, fmt(s.smape, 2), fmt(s.mase, 3), fmt(s.coverage80, 3),
+                             fmt(s.coverage95, 3), fmt(s.msis, 2), fmt(s.seconds, 2), String(s.series)])
+            }
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out = ""
+        for (ri, r) in rows.enumerated() {
+            let cells = r.enumerated().map { i, c in
+                i == 0 || i == 2 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                                 : String(repeating: " ", count: widths[i] - c.count) + c
+            }
+            out += cells.joined(separator: "  ") + "\n"
+            if ri == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        return out
+    }
+}

@@ -68,6 +68,9 @@ public struct IncomeForecast: Sendable, Codable, Equatable {
     public var baseline: IncomeOutlook
     /// One outlook per scenario, in the order given, simulated with the same random numbers as the baseline.
     public var scenarios: [IncomeOutlook]
+    /// With fewer than 24 months of history: how many times wider the P10–P90 band of the total
+    /// is than it would be with the same income over a long history (1.0 or more); nil otherwise.
+    public var shortHistoryWidening: Double?
     /// Plain-language caveats ("only 4 months of history: intervals are wide").
     public var notes: [String]
 }

@@ -95,7 +95,7 @@ public struct IncomeForecaster: Sendable {
                 notes.append("\(m.name): started \(m.monthsSinceStart) month\(m.monthsSinceStart == 1 ? "" : "s") ago, so its amounts are uncertain")
             }
             if m.dryMonths > 0 {
-                let p = Int((m.returnMean * 100).rounded())
+                let p = Int((m.chanceActiveNextMonth * 100).rounded())
                 notes.append("\(m.name): no income for the last \(m.dryMonths) month\(m.dryMonths == 1 ? "" : "s"); about \(p)% chance it pays next month")
             }
         }
@@ -155,7 +155,29 @@ public struct IncomeForecaster: Sendable {
         let scenarioOutlooks = scenarios.map { sc in
             outlook(name: sc.name, multipliers: names.map { sc.without.contains($0) ? .nan : 1 + (sc.change[$0] ?? 0) }, add: sc.addPerMonth)
         }
+        // A short history: the same simulation with the parameters taken as known shows how much of
+        // the band is owed to the few months seen.
+        var widening: Double?
+        if n < 24 {
+            let paths2 = min(P, 2_000)
+            var rng2 = SeededGenerator(seed: seed ^ 0x5DEECE66D)
+            var known = [Double](repeating: 0, count: paths2)
+            var common2 = [Double](repeating: 0, count: H)
+            for p in 0..<paths2 {
+                for k in 0..<H { common2[k] = rng2.normal() }
+                for m in models {
+                    m.simulate(&rng2, common: common2, rho: rho, historyCount: n, knownParameters: true) { _, v in known[p] += v }
+                }
+            }
+            let q = IncomeQuantiles.of(&known)
+            let band = baseline.quarter.p90 - baseline.quarter.p10, knownBand = q.p90 - q.p10
+            if knownBand > 0 && band.isFinite {
+                let w = max(1, band / knownBand)
+                widening = w
+                if w >= 1.1 { notes.append("only \(n) month\(n == 1 ? "" : "s") of history: the P10–P90 band of the next \(H) months is about \(String(format: "%.1f", w))× as wide as the same income would give with a long history") }
+            }
+        }
         return IncomeForecast(historyMonths: n, horizon: H, paths: P, seed: seed, floor: floor,
-                              baseline: baseline, scenarios: scenarioOutlooks, notes: notes)
+                              baseline: baseline, scenarios: scenarioOutlooks, shortHistoryWidening: widening, notes: notes)
     }
 }

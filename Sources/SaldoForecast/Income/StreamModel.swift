@@ -12,6 +12,9 @@ struct StreamModel: Sendable {
     let nAA: Double, nAD: Double, nDA: Double, nDD: Double
     /// Log-scale level, its uncertainty, month noise and level drift.
     let level: Double, levelSD: Double, noiseSD: Double, driftSD: Double
+    /// The level's uncertainty, noise and drift a long history with the same month-to-month
+    /// variation would give (the variance prior's weight gone, no share for too few months).
+    let longRunLevelSD: Double, longRunNoiseSD: Double, longRunDriftSD: Double
     let degreesOfFreedom: Double
     /// Calendar-month offsets on the log scale by absolute index mod 12, or nil.
     let seasonal: [Double]?
@@ -24,10 +27,16 @@ struct StreamModel: Sendable {
     static let stopPrior = (a: 1.0, b: 9.0)
     static let returnPrior = (a: 1.0, b: 3.0)
     static let variancePrior = (value: 0.35 * 0.35, weight: 4.0)
+    /// Prior chance that a stream which has gone silent has stopped for good (one dry spell in
+    /// `endedPrior`): the client left, the account closed. Evidence against it is the stream's
+    /// return rate: the longer the silence compared with the stream's usual gaps, the likelier the end.
+    static let endedPrior = 0.2
+    /// Chance the stream has stopped for good, given its drought in progress (0 when it paid last month).
+    let endedChance: Double
 
     var returnMean: Double { (StreamModel.returnPrior.a + nDA) / (StreamModel.returnPrior.a + StreamModel.returnPrior.b + nDA + nDD) }
     var stopMean: Double { (StreamModel.stopPrior.a + nAD) / (StreamModel.stopPrior.a + StreamModel.stopPrior.b + nAD + nAA) }
-    var chanceActiveNextMonth: Double { allZero ? 0 : (activeNow ? 1 - stopMean : returnMean) }
+    var chanceActiveNextMonth: Double { allZero ? 0 : (activeNow ? 1 - stopMean : (1 - endedChance) * returnMean) }
 
     init(name: String, series y: [Double], horizon: Int) {
         self.name = name
@@ -36,9 +45,10 @@ struct StreamModel: Sendable {
         guard let start = y.firstIndex(where: { $0 > 0 }) else {
             allZero = true; monthsSinceStart = 0; dryMonths = 0; activeNow = false
             nAA = 0; nAD = 0; nDA = 0; nDD = 0
-            level = 0; levelSD = 0; noiseSD = 0; driftSD = 0; degreesOfFreedom = 3; seasonal = nil
+            level = 0; levelSD = 0; noiseSD = 0; driftSD = 0; longRunLevelSD = 0; longRunNoiseSD = 0; longRunDriftSD = 0; degreesOfFreedom = 3; seasonal = nil
             errors = [Double?](repeating: nil, count: n)
             zooCentres = nil
+            endedChance = 1
             return
         }
         allZero = false
@@ -58,6 +68,18 @@ struct StreamModel: Sendable {
             }
         }
         nAA = aa; nAD = ad; nDA = da; nDD = dd
+        // The drought in progress: were the stream still alive, its d − 1 dry-to-dry months would
+        // have the chance E[(1 − p)^(d−1)] under the return rate p learnt from the earlier months,
+        // Beta(a, b); a stream that has ended stays dry for certain.
+        if dry > 0 {
+            let a = StreamModel.returnPrior.a + da, b = StreamModel.returnPrior.b + dd - Double(dry - 1)
+            let k = Double(dry - 1)
+            let stillDry = exp(lgamma(b + k) - lgamma(b) + lgamma(a + b) - lgamma(a + b + k))
+            let q = StreamModel.endedPrior
+            endedChance = q / (q + (1 - q) * stillDry)
+        } else {
+            endedChance = 0
+        }
 
         // Paid months on the log scale.
         var idx: [Int] = []
@@ -112,6 +134,10 @@ struct StreamModel: Sendable {
         // The one-step variance f is level error + drift + noise; the level's share is what the
         // other two leave, α(1−α)f, and never less than f/n for a short history.
         levelSD = max(alpha * (1 - alpha) * f, f / Double(max(1, x.count))).squareRoot()
+        let fLong = ne >= 2 ? dataVar : f
+        longRunLevelSD = (alpha * (1 - alpha) * fLong).squareRoot()
+        longRunNoiseSD = ((1 - alpha) * fLong).squareRoot()
+        longRunDriftSD = (alpha * alpha * fLong).squareRoot()
         degreesOfFreedom = min(60, max(3, Double(x.count - 1)))
         var errs = [Double?](repeating: nil, count: n)
         for (i, e) in r.errors.enumerated() { errs[idx[i + 1]] = e }
@@ -149,25 +175,30 @@ struct StreamModel: Sendable {
         return pairs > 0 ? min(0.7, max(0, total / pairs)) : 0
     }
 
-    /// One path: calls `emit(k, amount)` for each future month k.
-    func simulate(_ rng: inout SeededGenerator, common: [Double], rho: Double, historyCount n: Int, emit: (Int, Double) -> Void) {
+    /// One path: calls `emit(k, amount)` for each future month k. With `knownParameters`, the
+    /// rates and the level's uncertainty are those of a long history (their means, normal noise):
+    /// the band the same income would have with years of history, to say how much a short history widens it.
+    func simulate(_ rng: inout SeededGenerator, common: [Double], rho: Double, historyCount n: Int, knownParameters: Bool = false,
+                  emit: (Int, Double) -> Void) {
         if allZero {
             for k in 0..<common.count { emit(k, 0) }
             return
         }
-        let pStop = rng.beta(StreamModel.stopPrior.a + nAD, StreamModel.stopPrior.b + nAA)
-        let pReturn = rng.beta(StreamModel.returnPrior.a + nDA, StreamModel.returnPrior.b + nDD)
-        var lev = level + levelSD * rng.normal()
+        let ended = rng.uniform() < endedChance
+        var pStop = rng.beta(StreamModel.stopPrior.a + nAD, StreamModel.stopPrior.b + nAA)
+        var pReturn = rng.beta(StreamModel.returnPrior.a + nDA, StreamModel.returnPrior.b + nDD)
+        if knownParameters { pStop = stopMean; pReturn = returnMean }
+        var lev = level + (knownParameters ? longRunLevelSD : levelSD) * rng.normal()
         var active = activeNow
         let own = (1 - rho).squareRoot(), shared = rho.squareRoot()
         for k in 0..<common.count {
             let u = rng.uniform()
             active = active ? u >= pStop : u < pReturn
-            lev += driftSD * rng.normal()
-            let eps = noiseSD * (shared * common[k] + own * rng.studentT(degreesOfFreedom))
+            lev += (knownParameters ? longRunDriftSD : driftSD) * rng.normal()
+            let eps = (knownParameters ? longRunNoiseSD : noiseSD) * (shared * common[k] + own * (knownParameters ? rng.normal() : rng.studentT(degreesOfFreedom)))
             let centre: Double
             if let zoo = zooCentres { centre = zoo[k] + (lev - level) } else { centre = lev + (seasonal?[(n + k) % 12] ?? 0) }
-            emit(k, active ? exp(centre + eps) : 0)
+            emit(k, active && !ended ? exp(centre + eps) : 0)
         }
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import SaldoForecast
+
+/// Every set in one run: one table, one report per set.
+@Suite struct BenchmarkSelectionTests {
+    @Test func allNamesEverySetAndUnknownNamesAreRefused() {
+        #expect(BenchmarkSelection("all")?.datasets.count == 6)
+        #expect(BenchmarkSelection("m3-yearly")?.datasets == [.m3Yearly])
+        #expect(BenchmarkSelection("m4-hourly") == nil)
+        #expect(BenchmarkSelection.names.first == "all")
+    }
+
+    /// A folder with a tiny `m3_data.json` and `tcomp_data.json`: one run scores all six sets.
+    @Test func oneRunScoresEverySetInOneTable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func series(_ period: String, _ n: Int, _ h: Int, _ m: Int) -> String {
+            let y = (0..<(n + h)).map { t in 100 + Double(t) + 10 * sin(2 * Double.pi * Double(t) / Double(max(m, 1))) }
+            let x = y.prefix(n).map { String(format: "%.2f", $0) }.joined(separator: ",")
+            let xx = y.suffix(h).map { String(format: "%.2f", $0) }.joined(separator: ",")
+            return "{\"x\": [\(x)], \"xx\": [\(xx)], \"period\": [\"\(period)\"]}"
+        }
+        let m3 = "{\"M1\": \(series("MONTHLY", 48, 18, 12)), \"Q1\": \(series("QUARTERLY", 24, 8, 4)), \"Y1\": \(series("YEARLY", 20, 6, 1)), \"O1\": \(series("OTHER", 30, 8, 1))}"
+        let tourism = "{\"TM1\": \(series("MONTHLY", 60, 24, 12)), \"TQ1\": \(series("QUARTERLY", 30, 8, 4))}"
+        try Data(m3.utf8).write(to: dir.appendingPathComponent("m3_data.json"))
+        try Data(tourism.utf8).write(to: dir.appendingPathComponent("tcomp_data.json"))
+        let reports = try ForecastBenchmark.run(.all, location: dir)
+        #expect(reports.map(\.dataset) == ["m3-monthly", "m3-quarterly", "m3-yearly", "m3-other", "tourism-monthly", "tourism-quarterly"])
+        #expect(reports.map(\.horizon) == [18, 8, 6, 8, 24, 8])
+        #expect(reports.allSatisfy { $0.series == 1 && $0.smape.isFinite })
+        let table = ForecastBenchmark.renderTable(reports)
+        let lines = table.split(separator: "\n")
+        #expect(lines.count == 2 + 6 * 5, "one header, a rule, and the default plus four members per set:\n\(table)")
+        #expect(lines[0].hasPrefix("set"))
+        // A file given for "all": the other file is looked for beside it.
+        let again = try ForecastBenchmark.run(.all, location: dir.appendingPathComponent("m3_data.json"))
+        #expect(again.count == 6)
+        // A missing folder is explained.
+        #expect(throws: ForecastError.self) { try ForecastBenchmark.run(.all, location: dir.appendingPathComponent("nowhere")) }
+    }
+}
