@@ -166,14 +166,15 @@ final class BatchWriter {
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
                        arguments: [fileName, sha256, format, stamp])
         batch = db.lastInsertedRowID
-        let insert = """
-            INSERT INTO txn (day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
-                             source_file, source_line, source_record, batch_id, postings, has_cost, derived) VALUES
-            """
+        // The statements follow from the column table (TxnColumn): names, order, placeholders.
+        let insert = "INSERT INTO txn (" + TxnColumn.allCases.map(\.name).joined(separator: ", ") + ") VALUES "
         let row = "(" + Array(repeating: "?", count: Self.columns).joined(separator: ", ") + ")"
         txnStmt = RawStatement(try db.makeStatement(sql: insert + row + conflict), db)
         // Rows of this file: no file name of their own and this batch, written into the statement.
-        let ownRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, \(batch), ?, ?, ?)"
+        let batchText = String(batch)
+        let ownRow = "(" + TxnColumn.allCases.map { (c: TxnColumn) -> String in
+            switch c { case .sourceFile: return "NULL"; case .batchID: return batchText; default: return "?" }
+        }.joined(separator: ", ") + ")"
         groupStmt = RawStatement(try db.makeStatement(sql: insert + Array(repeating: ownRow, count: Self.rowsPerInsert).joined(separator: ", ")
                                                       + conflict), db)
         maxRowID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM txn") ?? 0
@@ -227,8 +228,8 @@ final class BatchWriter {
     /// Rows per multi-row insert, and the txn insert's parameters per row (in the multi-row
     /// insert, `source_file` and `batch_id` are written into the statement).
     static let rowsPerInsert = 32
-    static let columns = 17
-    static let groupColumns = 15
+    static let columns = TxnColumn.allCases.count
+    static let groupColumns = TxnColumn.allCases.filter { !$0.samePerFile }.count
     private let groupStmt: RawStatement
     /// Rows go in without the dedup key's index, built at the end (an import into an empty ledger).
     private(set) var bulkLoad: Bool
@@ -298,28 +299,27 @@ final class BatchWriter {
             try nameText.withUnsafeBufferPointer { nameText in
                 /// Binds one row's values; `grouped`: the multi-row insert's layout (see ``groupColumns``).
                 func bindRow(_ st: RawStatement, _ base: Int32, grouped: Bool, _ e: TransactionBatch.Entry, _ postings: UnsafePointer<UInt8>, _ postingsCount: Int) {
-                    // Columns 1-10 keep their place; after them the grouped layout skips source_file and batch_id.
-                    func at(_ column: Int32) -> Int32 { base + (!grouped || column <= 10 ? column : column <= 13 ? column - 1 : column - 2) }
-                    func bindText(_ column: Int32, _ r: TransactionBatch.TextRef) {
+                    func at(_ column: TxnColumn) -> Int32 { base + (grouped ? TxnColumn.groupedPosition[column.rawValue] : Int32(column.rawValue + 1)) }
+                    func bindText(_ column: TxnColumn, _ r: TransactionBatch.TextRef) {
                         if r.isNone { st.bindNull(at(column)) }
                         else if r.count == 0 { st.bind(at(column), "") }
                         else { st.bindStatic(at(column), text.baseAddress! + Int(r.start), Int(r.count)) }
                     }
-                    func bindName(_ column: Int32, _ n: Int32) {
+                    func bindName(_ column: TxnColumn, _ n: Int32) {
                         if n < 0 { st.bindNull(at(column)); return }
                         let s = nameSpans[Int(n)]
                         if s.count == 0 { st.bind(at(column), "") } else { st.bindStatic(at(column), nameText.baseAddress! + s.start, s.count) }
                     }
-                    st.bind(at(1), Int64(e.day))
-                    bindText(2, e.timestamp); bindName(3, e.timeZone); bindName(4, e.payee); bindName(5, e.platform); bindName(6, e.client)
-                    if e.description.isNone { st.bind(at(7), "") } else { bindText(7, e.description) }
-                    Self.kindText[e.kind.index].withUnsafeBufferPointer { st.bindStatic(at(8), $0.baseAddress!, $0.count) }
-                    bindText(9, e.externalID); bindText(10, e.dedupKey)
-                    if !grouped { st.bind(at(11), sourceFile) }
-                    st.bind(at(12), e.line < 0 ? nil : Int64(e.line)); st.bind(at(13), e.record < 0 ? nil : Int64(e.record))
-                    if !grouped { st.bind(at(14), batch) }
-                    st.bindStatic(at(15), postings, postingsCount)
-                    st.bind(at(16), e.hasCost ? 1 : 0); st.bind(at(17), e.isDerived ? 1 : 0)
+                    st.bind(at(.day), Int64(e.day))
+                    bindText(.timestamp, e.timestamp); bindName(.timeZone, e.timeZone); bindName(.payee, e.payee); bindName(.platform, e.platform); bindName(.client, e.client)
+                    if e.description.isNone { st.bind(at(.description), "") } else { bindText(.description, e.description) }
+                    Self.kindText[e.kind.index].withUnsafeBufferPointer { st.bindStatic(at(.kind), $0.baseAddress!, $0.count) }
+                    bindText(.externalID, e.externalID); bindText(.dedupKey, e.dedupKey)
+                    if !grouped { st.bind(at(.sourceFile), sourceFile) }
+                    st.bind(at(.sourceLine), e.line < 0 ? nil : Int64(e.line)); st.bind(at(.sourceRecord), e.record < 0 ? nil : Int64(e.record))
+                    if !grouped { st.bind(at(.batchID), batch) }
+                    st.bindStatic(at(.postings), postings, postingsCount)
+                    st.bind(at(.hasCost), e.hasCost ? 1 : 0); st.bind(at(.derived), e.isDerived ? 1 : 0)
                 }
                 while i < count {
                     let rows = count - i >= Self.rowsPerInsert && sourceFile == nil ? Self.rowsPerInsert : 1
@@ -514,4 +514,43 @@ struct AccountIDs {
         cache[a.path] = v
         return v
     }
+}
+
+/// The `txn` table's columns as the import writes them, in order: the one description from which
+/// the insert statements (single row and 32-row groups) and every binding position follow.
+enum TxnColumn: Int, CaseIterable {
+    case day, timestamp, timeZone, payee, platform, client, description, kind, externalID, dedupKey,
+         sourceFile, sourceLine, sourceRecord, batchID, postings, hasCost, derived
+
+    var name: String {
+        switch self {
+        case .day: return "day"
+        case .timestamp: return "timestamp"
+        case .timeZone: return "time_zone"
+        case .payee: return "payee"
+        case .platform: return "platform"
+        case .client: return "client"
+        case .description: return "description"
+        case .kind: return "kind"
+        case .externalID: return "external_id"
+        case .dedupKey: return "dedup_key"
+        case .sourceFile: return "source_file"
+        case .sourceLine: return "source_line"
+        case .sourceRecord: return "source_record"
+        case .batchID: return "batch_id"
+        case .postings: return "postings"
+        case .hasCost: return "has_cost"
+        case .derived: return "derived"
+        }
+    }
+
+    /// The same for every row of a file (written into the grouped statement, not bound per row).
+    var samePerFile: Bool { self == .sourceFile || self == .batchID }
+
+    /// 1-based position of each column within one row of the grouped statement (0: not bound).
+    static let groupedPosition: [Int32] = {
+        var out = [Int32](repeating: 0, count: allCases.count), next: Int32 = 1
+        for c in allCases where !c.samePerFile { out[c.rawValue] = next; next += 1 }
+        return out
+    }()
 }
