@@ -79,8 +79,9 @@ extension LedgerStore {
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
         let from = first.adding(days: -10)
-        let ledger = try rates(currencies: currencies, from: from, to: last)
-        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last) } catch {
+        let ledger = try rates(currencies: currencies.union(RateTable.anchors), from: from, to: last)
+        let choice = RateSourceChoice(stored: try setting(RateSourceChoice.settingKey))
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last, choice: choice) } catch {
             throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself: `saldo rates import eurofxref-hist.zip`")
         }
     }
@@ -101,7 +102,14 @@ func lastDayByCurrency(_ facts: [PostingFact], base: CurrencyCode) -> [CurrencyC
 
 /// Prints, once, that amounts after the newest rate used an older one (standard error: the report
 /// itself stays what it was).
-func printFreshnessNote(_ table: RateTable, facts: [PostingFact], base: CurrencyCode) {
+func printFreshnessNote(_ table: RateTable, facts: [PostingFact], base: CurrencyCode, report: Any? = nil) {
+    // Amounts beyond the window: said once, with the rates to add; the command ends with status 3.
+    if let r = report as? RateCaveats, !r.missingRates.isEmpty {
+        let m = r.missingRates
+        Console.current.err("note: \(m.provisionalAmounts) amount\(m.provisionalAmounts == 1 ? " is" : "s are") provisional: no exchange rate within \(r.rateWindow) days"
+                            + "\n  hint: add \(m.fix); then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`")
+        return
+    }
     if let note = RateFreshness(table: table, lastDayByCurrency: lastDayByCurrency(facts, base: base), base: base) {
         Console.current.err(note.message)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SaldoCore
+import SaldoFX
 import SaldoStore
 import SaldoTax
 
@@ -16,6 +17,7 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
     case lastYearTax = "last-year-tax"
     case lastYearIncome = "last-year-income"
     case taxProfile = "tax-profile"
+    case rateSource = "rate-source"
 
     var help: String {
         switch self {
@@ -29,6 +31,7 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
         case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
         case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
         case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
+        case .rateSource: return "which source converts a currency, e.g. ARS=bcra (also trm, banxico, bcch, ptax, bcrp, ecb); default: the ECB where it publishes the currency"
         }
     }
 
@@ -60,6 +63,10 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
                 throw UserError("region \"\(v)\" is not one Saldo knows", hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList())")
             }
             return code
+        case .rateSource:
+            do { return try RateSourceChoice(parsing: v).stored } catch {
+                throw UserError(error.diagnostics.map(\.message).joined(separator: "; "), hint: error.diagnostics.compactMap(\.hint).first)
+            }
         case .myTaxIDs:
             return v
         case .taxProfile:
@@ -93,8 +100,12 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: "The key.") var key: Setting
         @Argument(help: "The value.") var value: String
         func run() throws {
-            let v = try key.validate(value)
-            try ledger.open(.create).setSetting(key.rawValue, v)
+            var v = try key.validate(value)
+            let store = try ledger.open(.create)
+            if key == .rateSource {   // one currency at a time: the others keep their source
+                v = RateSourceChoice(stored: try store.setting(key.rawValue)).merged(with: RateSourceChoice(stored: v)).stored
+            }
+            try store.setSetting(key.rawValue, v)
             Console.current.out("\(key.rawValue) = \(v)")
         }
     }

@@ -20,10 +20,12 @@ struct RatesCommand: ParsableCommand {
           saldo rates import eurofxref-hist.zip
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
+          saldo rates import bcra.json --source bcra # also trm, banxico, bcch, ptax, bcrp
+          saldo rates update                         # the ECB's newest rates
           saldo rates show USD --from 2026-01-01
           saldo rates show                   # sources; age of the newest
         """),
-        subcommands: [Import.self, Show.self]
+        subcommands: [Import.self, RatesUpdateCommand.self, Show.self]
     )
 
     struct Import: ParsableCommand {
@@ -31,6 +33,8 @@ struct RatesCommand: ParsableCommand {
             commandName: "import", abstract: "Import rate files (ECB XML, ECB CSV, zipped, or plain CSV).",
             discussion: "Example: saldo rates import eurofxref-hist.csv")
         @OptionGroup var ledger: LedgerOption
+        @Option(help: ArgumentHelp("The central bank whose API answer the files are: \(RateSourceProfile.allCases.map(\.rawValue).joined(separator: ", ")) (default: recognised by content).", valueName: "profile"))
+        var source: String?
         @Argument(help: ArgumentHelp("Rate files.", valueName: "file")) var files: [String]
 
         func run() throws {
@@ -42,7 +46,14 @@ struct RatesCommand: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw UserError("\(f): cannot read the file", hint: "check the path")
                 }
-                let (rates, problems) = Self.read(data, file: f)
+                var profile: RateSourceProfile?
+                if let source {
+                    guard let p = RateSourceProfile.named(source) else {
+                        throw UserError("--source \(source) is not a rate source Saldo reads", hint: "use one of \(RateSourceProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    profile = p
+                }
+                let (rates, problems) = Self.read(data, file: f, profile: profile)
                 for p in problems where p.severity != .note { console.err(p.description) }
                 if problems.contains(where: { $0.severity == .error }) { failed = true; continue }
                 all += rates
@@ -56,7 +67,11 @@ struct RatesCommand: ParsableCommand {
             console.out("added \(new) rates (\(existing) were already in the ledger)")
         }
 
-        static func read(_ data: Data, file: String) -> ([ExchangeRate], [Diagnostic]) {
+        static func read(_ data: Data, file: String, profile: RateSourceProfile? = nil) -> ([ExchangeRate], [Diagnostic]) {
+            if let p = profile ?? RateSourceProfile.detect(data), p != .ecb {
+                let r = p.read(data, file: file)
+                return (r.rates, r.diagnostics)
+            }
             func fromXML(_ bytes: Data, _ name: String) -> ([ExchangeRate], [Diagnostic]) {
                 do {
                     let r = try ECBXMLReader.read(bytes, file: name)
@@ -104,10 +119,16 @@ struct RatesCommand: ParsableCommand {
                 guard let d = Day(iso: s), s.count == 10 else { throw UserError("\(flag) \(s) is not a date", hint: "write it as yyyy-mm-dd") }
                 return d
             }
-            let fromDay = try day(from, "--from"), toDay = try day(to, "--to")
+            var fromDay = try day(from, "--from"), toDay = try day(to, "--to")
             let now = try resolveToday(today)
             let store = try ledger.open(.existing)
             let sources = try store.rateSources(currency: code)
+            if let code, fromDay == nil {
+                // Default window: the 30 days up to the newest rate of the currency (or --to).
+                let bundled = (try? BundledECBRates.currencies().contains(code)) == true ? BundledECBRates.lastDay : nil
+                let newestRate = ([bundled] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
+                if let end = toDay ?? newestRate { fromDay = end.adding(days: -29); if toDay == nil { toDay = end } }
+            }
 
             var rows: [ExchangeRate] = []
             var bundledDays: ClosedRange<Day>?
@@ -124,8 +145,8 @@ struct RatesCommand: ParsableCommand {
                 if let a = fill.map(\.date).min(), let b = fill.map(\.date).max() { bundledDays = a...b }
                 rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
                 if rows.isEmpty {
-                    throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(from.map { " from \($0)" } ?? "")\(to.map { " to \($0)" } ?? "")",
-                                    hint: "import them: `saldo rates import FILE` (ECB files, or a CSV with columns date,base,quote,rate)")
+                    throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(fromDay.map { " from \($0)" } ?? "")\(toDay.map { " to \($0)" } ?? "")",
+                                    hint: "import them: `saldo rates import FILE` (\(RateSourceChoice.whereToGet(code)))")
                 }
             }
             let bundleHasCurrency = try code.map { c in
@@ -150,9 +171,12 @@ struct RatesCommand: ParsableCommand {
             } else if let code {
                 provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
             }
+            if let code, let f = fromDay, let t = toDay, from == nil {
+                provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest; --from and --to choose others")
+            }
             if let newest, let age {
                 provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
-                                  + (age > 7 ? "; newer ones: download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`" : ""))
+                                  + (age > 7 ? "; newer ones: `saldo rates update` (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`)" : ""))
             }
 
             let console = Console.current

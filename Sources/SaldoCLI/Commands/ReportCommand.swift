@@ -54,11 +54,15 @@ struct ReportCommand: ParsableCommand {
                 throw UserError("no earnings in the ledger\(period.map { " for \($0)" } ?? "")", hint: "import a statement first: saldo import FILE")
             }
             let base = try out.baseCurrency(store)
-            let rates = try store.rateTable(for: facts, base: base)
+            var rates = try store.rateTable(for: facts, base: base)
+            rates.beyondWindow = .provisional   // reports go on without a rate and say so (exit status 3)
+            let report: any ReportConvertible
             do {
-                try out.emit(try build(Inputs(store: store, facts: facts, rates: rates, base: base, filter: filter)))
+                report = try build(Inputs(store: store, facts: facts, rates: rates, base: base, filter: filter))
+                try out.emit(report)
             } catch let e as RateError { throw reportError(e) }
-            printFreshnessNote(rates, facts: facts, base: base)
+            printFreshnessNote(rates, facts: facts, base: base, report: report)
+            if let r = report as? RateCaveats, !r.missingRates.isEmpty { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 

@@ -1,0 +1,24 @@
+import SaldoCore
+import SaldoFX
+
+/// A report whose amounts may be provisional because rates were missing (``MissingRates``): the
+/// front end says once which rates to add and ends with "done with caveats".
+public protocol RateCaveats {
+    var missingRates: MissingRates { get }
+    /// How many days back an earlier rate may be used (the window beyond which amounts are provisional).
+    var rateWindow: Int { get }
+}
+
+extension MissingRates {
+    /// The `conversion` object's members every report's JSON carries: how many amounts are
+    /// provisional and, per currency, the rates that were missing.
+    func jsonMembers() -> [(String, JSONValue)] {
+        [("amounts_provisional", .int(provisionalAmounts)),
+         ("amounts_unconverted", .int(unconvertedAmounts)),
+         ("missing_rates", .array(gaps.map { g in .obj([
+            ("currency", .string(g.currency.code)), ("from", .string(g.from.description)), ("to", .string(g.to.description)),
+            ("amounts", .int(g.amounts)), ("unconverted", .int(g.unconverted)),
+            ("last_earlier_rate", g.lastEarlier.map { .string($0.description) } ?? .null),
+         ]) }))]
+    }
+}
