@@ -382,6 +382,9 @@ public struct MissingRates: Sendable, Equatable {
         public var unconverted: Int
         /// The newest rate before `from`, if any.
         public var lastEarlier: Day?
+        public init(currency: CurrencyCode, from: Day, to: Day, amounts: Int, unconverted: Int, lastEarlier: Day?) {
+            self.currency = currency; self.from = from; self.to = to; self.amounts = amounts; self.unconverted = unconverted; self.lastEarlier = lastEarlier
+        }
     }
     public private(set) var gaps: [Gap] = []
     public init() {}
