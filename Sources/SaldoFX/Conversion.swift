@@ -344,7 +344,11 @@ public struct Converter: Sendable {
                     missing.note(c, day, lastEarlier: last, convertible: true)
                     return (try RateTable.apply(nq, to: amount, rule: rule), true)
                 }
-                missing.note(c, day, lastEarlier: last, convertible: false)
+                // No rate at any date: name the currency that has none (the target, when it is the one).
+                let r = routes[i]
+                let hasDirect = r.direct != nil || r.inverse != nil
+                let none = !hasDirect && r.from != .EUR && r.fromLeg == nil ? r.from : !hasDirect && r.to != .EUR && r.toLeg == nil ? r.to : c
+                missing.note(none, day, lastEarlier: none == c ? last : nil, convertible: false)
                 return (.zero(target), true)
             }
             lastQuotes[i] = (o, q)
@@ -427,7 +431,7 @@ public struct MissingRates: Sendable, Equatable {
                 return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) count as zero: there is no \(g.currency) rate at all."
             }
             return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) had no rate within \(window) days"
-                + (g.lastEarlier.map { " (the last earlier is from \($0))" } ?? "") + " and were converted at the nearest rate."
+                + (g.lastEarlier.map { " (the last earlier is from \($0))" } ?? "") + " and \(g.amounts == 1 ? "was" : "were") converted at the nearest rate."
         }
     }
 

@@ -121,6 +121,7 @@ extension BalancesReport: ReportConvertible {
         }
         notes.append("Assets and liabilities valued in \(c) at the ECB reference rate of \(asOf?.description ?? "the last day") (\(fallbackAmounts) of \(convertedAmounts) with the last earlier rate).")
         notes += missingRates.notes(window: rateWindow)
+        if let b = missingRates.block() { blocks.append(b) }
         return ReportDocument(title: "Balances", subtitle: asOf.map { "On \($0), in \(c)" }, notes: notes, blocks: blocks, json: json())
     }
 

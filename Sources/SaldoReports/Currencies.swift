@@ -78,6 +78,12 @@ public struct CurrenciesReport: Sendable {
 
 extension CurrenciesReport: RateCaveats {}
 
+extension CurrenciesReport {
+    /// The amounts sold in conversions, valued at the official rate of each day, in the base currency;
+    /// minus ``totalHiddenCost`` it is what they fetched at the rate the platform actually gave.
+    public var soldAtOfficialRate: Money { Money(minorUnits: platforms.reduce(0) { $0 + $1.soldBase.minorUnits }, currency: currency) }
+}
+
 /// Builds the currencies report. Conversions are the postings with a `cost` (`@@`) in
 /// transactions of kind `.conversion`: a negative posting with a cost sold its amount for the
 /// cost; a positive one bought its amount for the cost.
@@ -235,6 +241,7 @@ extension CurrenciesReport: ReportConvertible {
         notes += missingRates.notes(window: rateWindow)
         var subtitle = "In \(c)"
         if let p = period { subtitle += ", period \(p.label)" }
+        if let b = missingRates.block() { blocks.append(b) }
         return ReportDocument(title: "Currencies and the cost of conversions", subtitle: subtitle, notes: notes, blocks: blocks, json: json())
     }
 
@@ -261,7 +268,9 @@ extension CurrenciesReport: ReportConvertible {
                 ("platform", .string(p.platform)), ("conversions", .int(p.conversions)), ("sold_base", .money(p.soldBase)),
                 ("hidden_cost", .money(p.hiddenCost)), ("fees", .money(p.fees)), ("total_cost", .money(p.totalCost)), ("cost_percent", .decimal(p.costPercent)),
             ]) })),
-            ("totals", .obj([("hidden_cost", .money(totalHiddenCost)), ("fees", .money(totalFees)), ("total_cost", .money(totalHiddenCost + totalFees))])),
+            ("totals", .obj([("hidden_cost", .money(totalHiddenCost)), ("fees", .money(totalFees)), ("total_cost", .money(totalHiddenCost + totalFees)),
+                             // What was converted at the official rate, and what it fetched at the rate actually got.
+                             ("sold_at_official_rate", .money(soldAtOfficialRate)), ("received_at_rate_got", .money(soldAtOfficialRate - totalHiddenCost))])),
             ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))]
                                  + missingRates.jsonMembers())),
         ])

@@ -374,6 +374,7 @@ extension MonthlyReport: ReportConvertible {
 
         var subtitle = "By \(grouping.rawValue), in \(c)"
         if let p = period { subtitle += ", period \(p.label)" }
+        if let b = missingRates.block() { blocks.append(b) }
         return ReportDocument(title: "Monthly earnings", subtitle: subtitle, notes: [conversionNote()] + missingRates.notes(window: fallbackLimit)
             + (provisionalMonths.isEmpty ? [] : ["Months with provisional amounts: \(provisionalMonths.sorted().map(\.description).joined(separator: ", "))."]),
             blocks: blocks, json: json())

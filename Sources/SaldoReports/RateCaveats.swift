@@ -22,3 +22,17 @@ extension MissingRates {
          ]) }))]
     }
 }
+
+extension MissingRates {
+    /// A table of the rates that were missing, for every format (CSV shows tables, not notes);
+    /// nil when none was.
+    func block() -> ReportBlock? {
+        guard !isEmpty else { return nil }
+        return .table(ReportTable(id: "missing_rates", title: "Provisional: rates missing beyond the window",
+            columns: [ReportColumn("currency", "Currency"), ReportColumn("from", "From", .date), ReportColumn("to", "To", .date),
+                      ReportColumn("amounts_provisional", "Provisional amounts", .number), ReportColumn("amounts_unconverted", "Counted as zero", .number),
+                      ReportColumn("last_earlier_rate", "Last earlier rate")],
+            rows: gaps.map { g in ReportRow([.text(g.currency.code), .date(g.from), .date(g.to), .integer(g.amounts), .integer(g.unconverted),
+                                             .text(g.lastEarlier?.description ?? "none")]) }))
+    }
+}

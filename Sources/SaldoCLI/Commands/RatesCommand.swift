@@ -20,8 +20,8 @@ struct RatesCommand: ParsableCommand {
           saldo rates import eurofxref-hist.zip
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
-          saldo rates import bcra.json --source bcra # also trm, banxico, bcch, ptax, bcrp
-          saldo rates update                         # the ECB's newest rates
+          saldo rates import bcra.json --source bcra
+          saldo rates update                 # the ECB's newest rates
           saldo rates show USD --from 2026-01-01
           saldo rates show                   # sources; age of the newest
         """),
