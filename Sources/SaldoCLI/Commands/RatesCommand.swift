@@ -169,7 +169,7 @@ struct RatesCommand: ParsableCommand {
                                   + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
                                   + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
             } else if let code {
-                provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
+                provenance.append("bundled with Saldo: the ECB does not publish \(code); rates for it: \(RateSourceChoice.whereToGet(code))")
             }
             if let code, let f = fromDay, let t = toDay, from == nil {
                 provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest; --from and --to choose others")
