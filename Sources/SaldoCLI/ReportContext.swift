@@ -111,12 +111,12 @@ func printFreshnessNote(_ table: RateTable, facts: [PostingFact], base: Currency
         return
     }
     if let note = RateFreshness(table: table, lastDayByCurrency: lastDayByCurrency(facts, base: base), base: base) {
-        Console.current.err(note.message)
+        Console.current.err(note.message + " (`saldo rates update`, or `saldo rates import FILE`)")
     }
 }
 
 /// A missing rate as a user error: the message and its hint, each once (the error's description
 /// already carries the hint, so it is not used as the message).
 func reportError(_ e: RateError) -> UserError {
-    UserError(e.message, hint: e.hint)
+    UserError(e.message, hint: e.hint.map { $0 + " (`saldo rates update`, or `saldo rates import FILE [--source PROFILE]`)" })
 }

@@ -155,6 +155,6 @@ public struct RateFreshness: Sendable, Equatable {
 
     public var message: String {
         "note: the newest exchange rate is from \(newest)\(bundledOnly ? " (the ECB history bundled with Saldo)" : ""); amounts up to \(latestNeeded) "
-            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); for newer rates run `saldo rates import FILE` (e.g. eurofxref-hist.zip from the ECB)"
+            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); newer rates: the ECB's eurofxref-hist-90d.xml or eurofxref-hist.zip"
     }
 }

@@ -33,7 +33,10 @@ public enum RateError: Error, Equatable, Sendable, CustomStringConvertible {
     public var hint: String? {
         switch self {
         case .missingRate(let c, _, _, _, _):
-            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`; for a currency the ECB does not publish (\(c)?), import a CSV with columns date,base,quote,rate"
+            if c != .EUR, let ecb = try? BundledECBRates.currencies(), !ecb.contains(c) {
+                return "add \(c) rates: \(RateSourceChoice.whereToGet(c))"
+            }
+            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it; for a currency the ECB does not publish, a CSV with columns date,base,quote,rate"
         case .overflow:
             return nil
         }

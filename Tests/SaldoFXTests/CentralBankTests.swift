@@ -264,6 +264,7 @@ let PEN = (try? CurrencyCode("PEN")) ?? .USD
                 #expect(!h.isEmpty)
                 #expect(!d.message.contains(h), "\(d.code): the message repeats its hint: \(d.description)")
                 #expect(!d.message.lowercased().contains("hint:"), "\(d.code): \(d.message)")
+                #expect(!h.contains("saldo ") && !h.contains(" --"), "\(d.code): the library names a command: \(h)")
             }
         }
     }
