@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoXML
 
 /// The official rate sources Saldo reads, one profile each: the ECB (euro reference rates, read by
 /// `ECBXMLReader`/`ECBCSVReader`) and the central banks that publish their currency against the US
@@ -17,9 +18,10 @@ import SaldoCore
 /// | `banxico` | Banco de México, SIE API (`/SieAPIRest/service/v1/series/SF43718/datos/…`): FIX `SF43718`, settlement `SF60653`, euro `SF46410` | `bmx.series[].idSerie`, `.datos[].fecha` (dd/mm/yyyy), `.dato` (`N/E`: none) |
 /// | `bcch` | Banco Central de Chile, BDE API (`SieteRestWS.ashx?function=GetSeries&timeseries=F073.TCO.PRE.Z.D`, dólar observado; `F072.CLP.EUR.N.O.D`, euro) | `Series.seriesId`, `Series.Obs[].indexDateString` (dd-mm-yyyy), `.value`, `.statusCode` (`ND`: none) |
 /// | `ptax` | Banco Central do Brasil, Olinda OData PTAX (`CotacaoDolarPeriodo(…)?$format=json`, or `CotacaoMoedaPeriodo` for USD) | `value[].dataHoraCotacao`, `.cotacaoVenda` (the selling rate; of `CotacaoMoedaPeriodo` only the closing bulletin, `tipoBoletim` `Fechamento`) |
+/// | `bcu` | Banco Central del Uruguay, SOAP service `awsbcucotizaciones` (the XML answer of `Execute`, dollar *billete*, code 2225) | `datoscotizaciones.dato`: `Fecha` (yyyy-mm-dd), `Moneda`, `CodigoISO`, `TCV` (pesos per dollar, selling) |
 /// | `bcrp` | Banco Central de Reserva del Perú, BCRPData API (`/estadisticas/series/api/PD04638PD/json/…`, interbank selling rate) | `periods[].name` (`02.Ene.24`), `periods[].values[0]` (`n.d.`: none) |
 public enum RateSourceProfile: String, CaseIterable, Sendable {
-    case ecb, bcra, trm, banxico, bcch, ptax, bcrp
+    case ecb, bcra, trm, banxico, bcch, ptax, bcrp, bcu
 
     /// The source name stored with every rate the profile reads.
     public var sourceName: String {
@@ -31,6 +33,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         case .bcch: return "Banco Central de Chile"
         case .ptax: return "PTAX"
         case .bcrp: return "BCRP"
+        case .bcu: return "BCU"
         }
     }
 
@@ -44,6 +47,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         case .bcch: return try? CurrencyCode("CLP")
         case .ptax: return try? CurrencyCode("BRL")
         case .bcrp: return try? CurrencyCode("PEN")
+        case .bcu: return try? CurrencyCode("UYU")
         }
     }
 
@@ -56,6 +60,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         case .bcch: return "Banco Central de Chile, dólar observado (BDE series F073.TCO.PRE.Z.D)"
         case .ptax: return "Banco Central do Brasil, PTAX selling rate (Olinda OData)"
         case .bcrp: return "Banco Central de Reserva del Perú, interbank selling rate (BCRPData PD04638PD)"
+        case .bcu: return "Banco Central del Uruguay, dólar billete selling rate (awsbcucotizaciones)"
         }
     }
 
@@ -71,6 +76,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         case "bcb", "brazil", "brasil", "olinda": return .ptax
         case "peru", "perú": return .bcrp
         case "argentina": return .bcra
+        case "uruguay": return .bcu
         default: return nil
         }
     }
@@ -84,6 +90,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
     /// The bank profile whose layout `data` has, when exactly one fits (the ECB's files are told
     /// apart by `RateFileReader`/`ECBXMLReader`).
     public static func detect(_ data: Data) -> RateSourceProfile? {
+        if data.prefix(4096).range(of: Data("datoscotizaciones".utf8)) != nil { return .bcu }
         guard let first = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }), first == 0x7B || first == 0x5B,
               let root = try? JSONReader.parse(data) else { return nil }
         var fits: [RateSourceProfile] = []
@@ -100,6 +107,22 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
     /// silently; anything else that is not a date or a positive rate is an error naming the line.
     public func read(_ data: Data, file: String) -> RateFileContents {
         var reader = BankReader(profile: self, file: file)
+        if self == .bcu {
+            // The service declares its namespace as the relative URI "Cotiza", which the safe parser refuses
+            // as a problem; it names nothing Saldo reads, so it is made absolute before parsing.
+            var bytes = data
+            if let r = bytes.range(of: Data("xmlns=\"Cotiza\"".utf8)) { bytes.replaceSubrange(r, with: Data("xmlns=\"urn:bcu:Cotiza\"".utf8)) }
+            do { reader.bcu(try SafeXML.parse(bytes, file: file, limits: ECBXMLReader.limits)) } catch {
+                reader.out.diagnostics.append(.error("fx.bcu.xml", "expected the XML answer of the BCU's awsbcucotizaciones service, found a file that cannot be read",
+                                                     at: SourceLocation(file: file), hint: "save the service's answer unchanged; a file cut short cannot be read"))
+                reader.out.diagnostics += error.diagnostics
+                return reader.out
+            }
+            if reader.out.rates.isEmpty && reader.out.errors.isEmpty {
+                reader.fail("fx.bcu.empty", line: nil, field: nil, "the file holds no \(title) rates", hint: "ask the service for a range of days on which the BCU published rates")
+            }
+            return reader.out
+        }
         let root: JSONNode
         do { root = try JSONReader.parse(data) } catch {
             reader.fail("fx.\(rawValue).json", line: error.line, field: nil,
@@ -117,6 +140,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         case .bcch: reader.bcch(root)
         case .ptax: reader.ptax(root)
         case .bcrp: reader.bcrp(root)
+        case .bcu: break
         }
         if reader.out.rates.isEmpty && reader.out.errors.isEmpty {
             reader.fail("fx.\(rawValue).empty", line: root.line, field: nil, "the file holds no \(title) rates",
@@ -286,6 +310,35 @@ struct BankReader {
             if Self.noValue(v.text) { continue }
             guard let d = day(n, field: "name", Self.bcrpDay, "dd.Mmm.yy such as 02.Ene.24") else { continue }
             add(d, base: usd, quote: local, v, field: "values")
+        }
+    }
+}
+
+extension BankReader {
+    /// BCU: every `datoscotizaciones.dato`, whatever its namespace prefix; the dollar *billete* (2225)
+    /// when the answer has it, else every USD row.
+    mutating func bcu(_ doc: XDocument) {
+        let all = [doc.root] + doc.root.descendants
+        func field(_ e: XElement, _ n: String) -> XElement? { e.children.first { $0.name == n } }
+        if let st = all.first(where: { $0.name == "respuestastatus" }), let status = field(st, "status")?.trimmedText, status != "1" {
+            let msg = field(st, "mensaje")?.trimmedText ?? ""
+            fail("fx.bcu.status", line: st.line, field: "status", "expected status 1 (success), found \(status)\(msg.isEmpty ? "" : ": \(msg)")",
+                 hint: "ask the service again for business days (FechaDesde, FechaHasta) and the currency 2225")
+            return
+        }
+        let datos = all.filter { $0.name == "datoscotizaciones.dato" }
+        let billete = datos.contains { field($0, "Moneda")?.trimmedText == "2225" }
+        for x in datos {
+            if billete ? field(x, "Moneda")?.trimmedText != "2225" : field(x, "CodigoISO")?.trimmedText != "USD" { continue }
+            let f = field(x, "Fecha")?.trimmedText ?? ""
+            guard let d = Self.iso(f), f.count >= 10 else {
+                fail("fx.bcu.date", line: x.line, field: "Fecha", "expected a date yyyy-mm-dd, found \"\(f)\"; the day was left out"); continue
+            }
+            let v = field(x, "TCV")?.trimmedText ?? ""
+            guard let rate = parseRate(ArraySlice(Array(v.utf8))) else {
+                fail("fx.bcu.rate", line: x.line, field: "TCV", "expected a positive rate such as 39.512, found \"\(v)\"; the day was left out"); continue
+            }
+            out.rates.append(ExchangeRate(date: d, base: .USD, quote: local, rate: rate, source: profile.sourceName))
         }
     }
 }

@@ -61,6 +61,16 @@ let PEN = (try? CurrencyCode("PEN")) ?? .USD
         #expect(r.rates.first?.rate == dec("3.412") && r.rates.first?.quote == PEN)
     }
 
+    @Test func bcuDollarBillete() throws {
+        let r = try read(.bcu, "bcu-awsbcucotizaciones.xml")
+        // The cable rate (2224) of the 28th is left out: the billete (2225) is the reference.
+        #expect(r.rates.map(\.rate) == [dec("39.874"), dec("39.912"), dec("39.951")])
+        #expect(r.rates.allSatisfy { $0.base == .USD && $0.quote.code == "UYU" })
+        let failed = RateSourceProfile.bcu.read(Data("<Envelope><respuestastatus><status>0</status><mensaje>Fecha invalida</mensaje></respuestastatus></Envelope>".utf8), file: "u.xml")
+        #expect(failed.errors.map(\.code) == ["fx.bcu.status"])
+        #expect(RateSourceProfile.bcu.read(Data("<Envelope><datoscotizaciones>".utf8), file: "u.xml").errors.first?.code == "fx.bcu.xml")
+    }
+
     @Test func badFilesSayWhereAndWhat() {
         // Cut short: the line where it ends.
         let cut = RateSourceProfile.bcra.read(Data("{\"status\":200,\n\"results\":[{\"fecha\":\"2026-10-30\",".utf8), file: "bcra.json")

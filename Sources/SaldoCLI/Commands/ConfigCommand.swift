@@ -31,7 +31,7 @@ enum Setting: String, CaseIterable, ExpressibleByArgument {
         case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
         case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
         case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
-        case .rateSource: return "which source converts a currency, e.g. ARS=bcra (also trm, banxico, bcch, ptax, bcrp, ecb); default: the ECB where it publishes the currency"
+        case .rateSource: return "which source converts a currency, e.g. ARS=bcra (also trm, banxico, bcch, ptax, bcrp, bcu, ecb); default: the ECB where it publishes the currency"
         }
     }
 
