@@ -65,7 +65,13 @@ struct ReportFilterOptions: ParsableArguments {
 
 /// Notes about the rates a report used go to standard error: the report itself stays what it was.
 func printRateNotes(_ notes: [String]) {
-    for n in notes { Console.current.err(n.hasSuffix("(e.g. eurofxref-hist.zip from the ECB)") ? n + ": `saldo rates import FILE`" : n) }
+    for n in notes {
+        if n.contains("provisional: no exchange rate") {
+            Console.current.err(n + "; then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`")
+        } else {
+            Console.current.err(n + " (`saldo rates update`, or `saldo rates import FILE`)")
+        }
+    }
 }
 
 /// A day given as yyyy-mm-dd by the option `flag`.

@@ -20,7 +20,9 @@ public struct SaldoCommand: ParsableCommand {
         The ledger lives at --ledger PATH, else $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite
         (~/.local/share/saldo/ledger.sqlite).
 
-        Exit status: 0 ok, 1 bad input or missing data, 2 wrong usage, 3 problems found (e.g. a failed check).
+        Exit status: 0 ok, 1 failed (bad input, missing data, no connection), 2 wrong usage, 3 done with
+        caveats (a report with provisional amounts because rates were missing, an import whose running
+        balance does not agree).
         """),
         version: "0.1.0",
         subcommands: [

@@ -80,17 +80,29 @@ extension RateTable {
     /// the bundle's first), reach the last day (or the bundle's last) and leave no gap longer than
     /// ``longestECBGap`` days (Maundy Thursday to Easter Tuesday): then the bundle holds nothing the
     /// ledger lacks and is not read.
+    ///
+    /// With a `choice`, a currency chosen from a bank (`ARS=bcra`) keeps only that bank's rates and,
+    /// like every currency the ECB does not publish, is converted through the dollar: the dollar's
+    /// rates are then read from the bundle too when the ledger does not cover them.
     public static func ledgerOverBundled(_ ledger: [ExchangeRate], currencies: Set<CurrencyCode>, days: ClosedRange<Day>,
-                                         fallbackLimit: Int = 7) throws(RateBundleError) -> RateTable {
+                                         fallbackLimit: Int = 7, choice: RateSourceChoice = RateSourceChoice()) throws(RateBundleError) -> RateTable {
+        var needed = currencies
+        // Only when the ledger leaves a currency uncovered (or a source is chosen) is the bundle's list read.
+        if !choice.byCurrency.isEmpty || currencies.contains(where: { $0 != .EUR && !RateTable.anchors.contains($0) && !covers(ledger, $0, days) }) {
+            let ecb = try BundledECBRates.currencies()
+            if currencies.contains(where: { needsAnchor($0, choice: choice, ecb: ecb) }) { needed.formUnion(RateTable.anchors) }
+            // A currency chosen from a bank or not published by the ECB is never read from the bundle.
+            needed = needed.filter { c in RateTable.anchors.contains(c) || !needsAnchor(c, choice: choice, ecb: ecb) }
+        }
         var missing = Set<CurrencyCode>()
-        for c in currencies where c != .EUR && !covers(ledger, c, days) { missing.insert(c) }
+        for c in needed where c != .EUR && !covers(ledger, c, days) { missing.insert(c) }
         var table = RateTable(fallbackLimit: fallbackLimit)
         if !missing.isEmpty {
             // From the bundle's last day at the latest, so that a missing rate can say which is the last earlier one.
             let from = min(days.lowerBound.adding(days: -fallbackLimit), BundledECBRates.lastDay)
-            table.add(try BundledECBRates.rates(currencies: missing, days: from...max(days.upperBound, from)))
+            table.add(choice.select(try BundledECBRates.rates(currencies: missing, days: from...max(days.upperBound, from))))
         }
-        table.add(ledger)
+        table.add(choice.select(ledger))
         return table
     }
 
@@ -143,6 +155,6 @@ public struct RateFreshness: Sendable, Equatable {
 
     public var message: String {
         "note: the newest exchange rate is from \(newest)\(bundledOnly ? " (the ECB history bundled with Saldo)" : ""); amounts up to \(latestNeeded) "
-            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); newer rates: import them (e.g. eurofxref-hist.zip from the ECB)"
+            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); newer rates: the ECB's eurofxref-hist-90d.xml or eurofxref-hist.zip"
     }
 }

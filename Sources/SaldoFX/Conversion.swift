@@ -33,7 +33,10 @@ public enum RateError: Error, Equatable, Sendable, CustomStringConvertible {
     public var hint: String? {
         switch self {
         case .missingRate(let c, _, _, _, _):
-            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it; for a currency the ECB does not publish (\(c)?), import a CSV with columns date,base,quote,rate"
+            if c != .EUR, let ecb = try? BundledECBRates.currencies(), !ecb.contains(c) {
+                return "add \(c) rates: \(RateSourceChoice.whereToGet(c))"
+            }
+            return "import newer ECB reference rates (Saldo bundles them up to \(BundledECBRates.lastDay)): download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it; for a currency the ECB does not publish, a CSV with columns date,base,quote,rate"
         case .overflow:
             return nil
         }
@@ -59,6 +62,11 @@ public struct RateQuote: Hashable, Sendable {
     public var publishedOn: Day
     /// True when no rate was published on the day asked for and an earlier one was used.
     public var usedFallback: Bool
+
+    public init(from: CurrencyCode, to: CurrencyCode, numerator: ExactDecimal, denominator: ExactDecimal, publishedOn: Day, usedFallback: Bool) {
+        self.from = from; self.to = to; self.numerator = numerator; self.denominator = denominator
+        self.publishedOn = publishedOn; self.usedFallback = usedFallback
+    }
 
     /// The rate as a decimal with `places` decimals (for display; conversions use the fraction).
     public func value(places: Int = 6) -> ExactDecimal {
@@ -100,8 +108,15 @@ public struct ConvertedAmount: Hashable, Sendable {
 
 extension RateTable {
     /// How a currency is reached from the euro: units of the currency per euro are
-    /// `rate` (series EUR→X) or `1 / rate` (series X→EUR).
-    struct Leg: Sendable { var series: Int; var inverted: Bool }
+    /// `rate` (series EUR→X) or `1 / rate` (series X→EUR); for a currency only a central bank
+    /// publishes against the dollar, through the dollar: (X per USD) × (USD per EUR).
+    struct Leg: Sendable {
+        var series: Int
+        var inverted: Bool
+        /// The anchor's own leg from the euro (USD), when the series is against the anchor.
+        var anchorSeries: Int? = nil
+        var anchorInverted = false
+    }
 
     /// The series to use between two currencies, resolved once per pair.
     struct Route: Sendable {
@@ -113,9 +128,21 @@ extension RateTable {
         var toLeg: Leg?
     }
 
+    /// Currencies other than the euro that cross rates may go through: central banks publish
+    /// their currency against the US dollar.
+    public static let anchors: [CurrencyCode] = [.USD]
+
     func leg(for c: CurrencyCode) -> Leg? {
         if let i = pairIndex[Pair(base: .EUR, quote: c)] { return Leg(series: i, inverted: false) }
         if let i = pairIndex[Pair(base: c, quote: .EUR)] { return Leg(series: i, inverted: true) }
+        for a in RateTable.anchors where a != c {
+            let al: Leg
+            if let i = pairIndex[Pair(base: .EUR, quote: a)] { al = Leg(series: i, inverted: false) }
+            else if let i = pairIndex[Pair(base: a, quote: .EUR)] { al = Leg(series: i, inverted: true) }
+            else { continue }
+            if let i = pairIndex[Pair(base: a, quote: c)] { return Leg(series: i, inverted: false, anchorSeries: al.series, anchorInverted: al.inverted) }
+            if let i = pairIndex[Pair(base: c, quote: a)] { return Leg(series: i, inverted: true, anchorSeries: al.series, anchorInverted: al.inverted) }
+        }
         return nil
     }
 
@@ -136,21 +163,66 @@ extension RateTable {
         return (i, d != 0)
     }
 
+    /// The nearest rate in series `s` at any distance: the last earlier one, else the first later one.
+    func pickNearest(_ s: Int, _ ordinal: Int) -> (index: Int, fallback: Bool)? {
+        let ser = series[s]
+        if let i = ser.indexAtOrBefore(ordinal) { return (i, ser.ordinals[i] != ordinal) }
+        return ser.ordinals.isEmpty ? nil : (0, true)
+    }
+
     func lastEarlier(_ s: Int?, _ ordinal: Int) -> Day? {
         guard let s, let i = series[s].indexAtOrBefore(ordinal) else { return nil }
         return Day(ordinal: series[s].ordinals[i])
     }
 
-    /// Resolves the rate along `route` at `day`.
-    func quote(_ r: Route, _ day: Day) throws(RateError) -> RateQuote {
+    /// `a × b`, exact; in the absurd case where that overflows `Int128`, the longer operand loses
+    /// low digits (rounded half-even) until it fits.
+    static func product(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal {
+        var x = a.normalized, y = b.normalized
+        for _ in 0..<80 {
+            let (p, o) = x.significand.multipliedReportingOverflow(by: y.significand)
+            if !o && x.scale + y.scale <= 37 { return ExactDecimal(significand: p, scale: x.scale + y.scale).normalized }
+            if x.scale >= y.scale && x.scale > 0 { x = x.rounded(to: x.scale - 1) } else if y.scale > 0 { y = y.rounded(to: y.scale - 1) } else { break }
+        }
+        return ExactDecimal(0)
+    }
+
+    /// Units of the leg's currency per euro at `o` as a fraction, the oldest day used and whether a
+    /// rate from another day was used; `nearest` takes rates at any distance.
+    func legFraction(_ leg: Leg, _ o: Int, nearest: Bool) -> (n: ExactDecimal, d: ExactDecimal, oldest: Int, fallback: Bool)? {
+        let choose = { (s: Int) in nearest ? self.pickNearest(s, o) : self.pick(s, o) }
+        guard let (i, fb) = choose(leg.series) else { return nil }
+        let r = series[leg.series].rates[i]
+        var n = leg.inverted ? ExactDecimal(1) : r, d = leg.inverted ? r : ExactDecimal(1)
+        var oldest = series[leg.series].ordinals[i], fallback = fb
+        if let a = leg.anchorSeries {
+            guard let (j, fb2) = choose(a) else { return nil }
+            let ar = series[a].rates[j]
+            if leg.anchorInverted { d = RateTable.product(d, ar) } else { n = RateTable.product(n, ar) }
+            oldest = min(oldest, series[a].ordinals[j]); fallback = fallback || fb2
+        }
+        return (n, d, oldest, fallback)
+    }
+
+    /// The leg's series for naming the last earlier rate in an error.
+    func legSeries(_ leg: Leg?, _ o: Int) -> Int? {
+        guard let leg else { return nil }
+        if let a = leg.anchorSeries, pick(leg.series, o) != nil { return a }
+        return leg.series
+    }
+
+    /// Resolves the rate along `route` at `day`; with `nearest`, takes the nearest rates at any
+    /// distance (what a provisional conversion uses) and nil-free only when every series exists.
+    func quote(_ r: Route, _ day: Day, nearest: Bool = false) throws(RateError) -> RateQuote {
         let o = day.ordinal
         let one = ExactDecimal(1)
         if r.from == r.to { return RateQuote(from: r.from, to: r.to, numerator: one, denominator: one, publishedOn: day, usedFallback: false) }
-        if let s = r.direct, let (i, fb) = pick(s, o) {
+        let choose = { (s: Int) in nearest ? self.pickNearest(s, o) : self.pick(s, o) }
+        if let s = r.direct, let (i, fb) = choose(s) {
             return RateQuote(from: r.from, to: r.to, numerator: series[s].rates[i], denominator: one,
                              publishedOn: Day(ordinal: series[s].ordinals[i]), usedFallback: fb)
         }
-        if let s = r.inverse, let (i, fb) = pick(s, o) {
+        if let s = r.inverse, let (i, fb) = choose(s) {
             return RateQuote(from: r.from, to: r.to, numerator: one, denominator: series[s].rates[i],
                              publishedOn: Day(ordinal: series[s].ordinals[i]), usedFallback: fb)
         }
@@ -159,23 +231,23 @@ extension RateTable {
         var fallback = false
         var oldest = o
         if r.from != .EUR {
-            guard let leg = r.fromLeg, let (i, fb) = pick(leg.series, o) else {
-                throw .missingRate(currency: r.from, other: .EUR, date: day, lastEarlier: lastEarlier(r.fromLeg?.series ?? r.direct ?? r.inverse, o), limit: fallbackLimit)
+            guard let leg = r.fromLeg, let f = legFraction(leg, o, nearest: nearest) else {
+                throw .missingRate(currency: r.from, other: .EUR, date: day, lastEarlier: lastEarlier(legSeries(r.fromLeg, o) ?? r.direct ?? r.inverse, o), limit: fallbackLimit)
             }
-            if leg.inverted { fd = series[leg.series].rates[i] } else { fn = series[leg.series].rates[i] }
-            fallback = fallback || fb
-            oldest = min(oldest, series[leg.series].ordinals[i])
+            fn = f.n; fd = f.d
+            fallback = fallback || f.fallback
+            oldest = min(oldest, f.oldest)
         }
         if r.to != .EUR {
-            guard let leg = r.toLeg, let (i, fb) = pick(leg.series, o) else {
-                throw .missingRate(currency: r.to, other: .EUR, date: day, lastEarlier: lastEarlier(r.toLeg?.series ?? r.direct ?? r.inverse, o), limit: fallbackLimit)
+            guard let leg = r.toLeg, let t = legFraction(leg, o, nearest: nearest) else {
+                throw .missingRate(currency: r.to, other: .EUR, date: day, lastEarlier: lastEarlier(legSeries(r.toLeg, o) ?? r.direct ?? r.inverse, o), limit: fallbackLimit)
             }
-            if leg.inverted { td = series[leg.series].rates[i] } else { tn = series[leg.series].rates[i] }
-            fallback = fallback || fb
-            oldest = min(oldest, series[leg.series].ordinals[i])
+            tn = t.n; td = t.d
+            fallback = fallback || t.fallback
+            oldest = min(oldest, t.oldest)
         }
-        // (tn/td) / (fn/fd) = (tn·fd) / (td·fn)
-        return RateQuote(from: r.from, to: r.to, numerator: tn * fd, denominator: td * fn,
+        // (tn/td) / (fn/fd) = (tn·fd) / (td·fn): one fraction, rounded once when applied.
+        return RateQuote(from: r.from, to: r.to, numerator: RateTable.product(tn, fd), denominator: RateTable.product(td, fn),
                          publishedOn: Day(ordinal: oldest), usedFallback: fallback)
     }
 
@@ -183,6 +255,12 @@ extension RateTable {
     /// ``fallbackLimit`` days; through the euro when there is no direct pair.
     public func quote(from: CurrencyCode, to: CurrencyCode, on day: Day) throws(RateError) -> RateQuote {
         try quote(route(from: from, to: to), day)
+    }
+
+    /// The nearest rates at any distance from `day` (the last earlier, else the first later): what a
+    /// provisional conversion uses. Nil when a currency has no rate at all.
+    public func nearestQuote(from: CurrencyCode, to: CurrencyCode, on day: Day) -> RateQuote? {
+        try? quote(route(from: from, to: to), day, nearest: true)
     }
 
     /// Converts `amount` to `target` at `day`, rounding once (half-even) to the target's minor unit.
@@ -209,8 +287,10 @@ extension RateTable {
     }
 }
 
-/// Converts many amounts into one currency, remembering how many it converted and how many
-/// used a rate from an earlier day (weekends, holidays), for the report's footnote.
+/// Converts many amounts into one currency, remembering how many it converted, how many used a
+/// rate from an earlier day (weekends, holidays: within the table's ``RateTable/fallbackLimit``),
+/// and, when the table's ``RateTable/beyondWindow`` is `.provisional`, which amounts had no rate
+/// within that window and were converted provisionally (``MissingRates``).
 ///
 /// Each amount is rounded once; the route between two currencies is resolved once and cached,
 /// so converting allocates nothing.
@@ -222,6 +302,8 @@ public struct Converter: Sendable {
     public private(set) var convertedCount = 0
     /// Of those, how many used the last earlier rate because none was published on their day.
     public private(set) var fallbackCount = 0
+    /// What had no rate within the window (only with `beyondWindow == .provisional`).
+    public private(set) var missing = MissingRates()
     var routes: [RateTable.Route] = []
     /// The last quote per route (same index as `routes`): facts come in date order, so most
     /// lookups repeat the previous day.
@@ -242,23 +324,125 @@ public struct Converter: Sendable {
 
     /// `amount` in the target currency at `day`.
     public mutating func convert(_ amount: Money, on day: Day) throws(RateError) -> Money {
-        if amount.currency == target { return amount }
+        try convertMarking(amount, on: day).amount
+    }
+
+    /// `amount` in the target currency at `day`, and whether the conversion is provisional (no rate
+    /// within the window: the nearest rate at any distance was used, or, where the currency has no
+    /// rate at all, the amount counts as zero in the target currency).
+    public mutating func convertMarking(_ amount: Money, on day: Day) throws(RateError) -> (amount: Money, provisional: Bool) {
+        if amount.currency == target { return (amount, false) }
         let i = routeIndex(amount.currency)
         let o = day.ordinal
         let q: RateQuote
         if let last = lastQuotes[i], last.ordinal == o {
             q = last.quote
         } else {
-            q = try table.quote(routes[i], day)
+            do {
+                q = try table.quote(routes[i], day)
+            } catch {
+                guard table.beyondWindow == .provisional, case .missingRate(let c, _, _, let last, _) = error else { throw error }
+                convertedCount += 1
+                if let nq = try? table.quote(routes[i], day, nearest: true) {
+                    missing.note(c, day, lastEarlier: last, convertible: true)
+                    return (try RateTable.apply(nq, to: amount, rule: rule), true)
+                }
+                // No rate at any date: name the currency that has none (the target, when it is the one).
+                let r = routes[i]
+                let hasDirect = r.direct != nil || r.inverse != nil
+                let none = !hasDirect && r.from != .EUR && r.fromLeg == nil ? r.from : !hasDirect && r.to != .EUR && r.toLeg == nil ? r.to : c
+                missing.note(none, day, lastEarlier: none == c ? last : nil, convertible: false)
+                return (.zero(target), true)
+            }
             lastQuotes[i] = (o, q)
         }
         convertedCount += 1
         if q.usedFallback { fallbackCount += 1 }
-        return try RateTable.apply(q, to: amount, rule: rule)
+        return (try RateTable.apply(q, to: amount, rule: rule), false)
     }
 
     /// The rate from `currency` to the target at `day` (not counted as a conversion).
     public mutating func quote(_ currency: CurrencyCode, on day: Day) throws(RateError) -> RateQuote {
         try table.quote(route(currency), day)
+    }
+}
+
+/// What a report does when an amount has no rate within the window.
+public enum BeyondWindow: Sendable, Equatable {
+    /// The conversion fails with ``RateError/missingRate`` (for listings and checks that must be exact).
+    case fail
+    /// The report goes on: the amount is converted at the nearest rate at any distance (or counts as
+    /// zero when its currency has no rate at all), is marked provisional, and ``MissingRates`` says
+    /// which rates to add.
+    case provisional
+}
+
+/// The rates a report lacked, per currency: the days that needed them, how many amounts were
+/// provisional, and how many could not be converted at all (no rate for the currency).
+public struct MissingRates: Sendable, Equatable {
+    public struct Gap: Sendable, Equatable {
+        public var currency: CurrencyCode
+        public var from: Day
+        public var to: Day
+        public var amounts: Int
+        /// Amounts that count as zero: no rate for the currency at any date.
+        public var unconverted: Int
+        /// The newest rate before `from`, if any.
+        public var lastEarlier: Day?
+        public init(currency: CurrencyCode, from: Day, to: Day, amounts: Int, unconverted: Int, lastEarlier: Day?) {
+            self.currency = currency; self.from = from; self.to = to; self.amounts = amounts; self.unconverted = unconverted; self.lastEarlier = lastEarlier
+        }
+    }
+    public private(set) var gaps: [Gap] = []
+    public init() {}
+
+    public var isEmpty: Bool { gaps.isEmpty }
+    public var provisionalAmounts: Int { gaps.reduce(0) { $0 + $1.amounts } }
+    public var unconvertedAmounts: Int { gaps.reduce(0) { $0 + $1.unconverted } }
+
+    mutating func note(_ c: CurrencyCode, _ day: Day, lastEarlier: Day?, convertible: Bool) {
+        if let i = gaps.firstIndex(where: { $0.currency == c }) {
+            gaps[i].from = min(gaps[i].from, day); gaps[i].to = max(gaps[i].to, day)
+            gaps[i].amounts += 1
+            if !convertible { gaps[i].unconverted += 1 }
+            if let l = lastEarlier, gaps[i].lastEarlier.map({ l < $0 }) ?? true, l < gaps[i].from { gaps[i].lastEarlier = l }
+        } else {
+            gaps.append(Gap(currency: c, from: day, to: day, amounts: 1, unconverted: convertible ? 0 : 1, lastEarlier: lastEarlier))
+            gaps.sort { $0.currency < $1.currency }
+        }
+    }
+
+    /// Merges another converter's findings (a report that converts with several).
+    public mutating func merge(_ other: MissingRates) {
+        for g in other.gaps {
+            if let i = gaps.firstIndex(where: { $0.currency == g.currency }) {
+                gaps[i].from = min(gaps[i].from, g.from); gaps[i].to = max(gaps[i].to, g.to)
+                gaps[i].amounts += g.amounts; gaps[i].unconverted += g.unconverted
+                if let l = g.lastEarlier, gaps[i].lastEarlier.map({ l < $0 }) ?? true { gaps[i].lastEarlier = l }
+            } else {
+                gaps.append(g)
+                gaps.sort { $0.currency < $1.currency }
+            }
+        }
+    }
+
+    /// One sentence per currency, for a report's notes: what is provisional and why.
+    public func notes(window: Int) -> [String] {
+        gaps.map { g in
+            let days = g.from == g.to ? "on \(g.from)" : "from \(g.from) to \(g.to)"
+            if g.unconverted == g.amounts {
+                return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) count as zero: there is no \(g.currency) rate at all."
+            }
+            return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) had no rate within \(window) days"
+                + (g.lastEarlier.map { " (the last earlier is from \($0))" } ?? "") + " and \(g.amounts == 1 ? "was" : "were") converted at the nearest rate."
+        }
+    }
+
+    /// What to add, once: currency and days, and where such rates come from.
+    public var fix: String {
+        gaps.map { g in
+            let range = g.from == g.to ? "\(g.from)" : "\(g.from) to \(g.to)"
+            return "\(g.currency) rates for \(range) (\(RateSourceChoice.whereToGet(g.currency)))"
+        }.joined(separator: "; ")
     }
 }

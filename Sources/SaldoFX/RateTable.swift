@@ -16,6 +16,9 @@ public let ecbSourceName = "ECB"
 public struct RateTable: Sendable {
     /// How many days before the wanted day a rate may have been published and still be used.
     public var fallbackLimit: Int
+    /// What converting does with an amount that has no rate within ``fallbackLimit`` days: fail
+    /// (the default) or go on provisionally (what reports do; see ``Converter``).
+    public var beyondWindow: BeyondWindow = .fail
 
     /// One currency pair's rates, sorted by day, with a dense index from day to rate.
     struct Series: Sendable {

@@ -35,7 +35,12 @@ public struct BalancesReport: Sendable {
     public var netWorth: Money { assets + liabilities }
     public var convertedAmounts: Int
     public var fallbackAmounts: Int
+    /// Rates that were missing beyond the window: those values are provisional.
+    public var missingRates = MissingRates()
+    public var rateWindow: Int = 7
 }
+
+extension BalancesReport: RateCaveats {}
 
 /// Builds the balances report at `asOf` (default: the period's last day if a period is given,
 /// else the day of the last fact). Zero balances are left out.
@@ -72,7 +77,7 @@ public func balancesReport(_ facts: [PostingFact], checks: [BalanceCheck] = [], 
         let m = Money(minorUnits: v, currency: k.currency)
         var base: Money?
         if k.account.root == .assets || k.account.root == .liabilities, let d = day {
-            let b = v == 0 ? Money.zero(currency) : try converter.convert(m, on: d)
+            let b = v == 0 ? Money.zero(currency) : try converter.convertMarking(m, on: d).amount
             base = b
             if k.account.root == .assets { assets += b.minorUnits } else { liabilities += b.minorUnits }
         }
@@ -81,7 +86,8 @@ public func balancesReport(_ facts: [PostingFact], checks: [BalanceCheck] = [], 
     return BalancesReport(currency: currency, asOf: day, rows: rows,
                           checks: keptChecks.map { BalancesReport.Check(account: $0.account, date: $0.date, stated: $0.stated, computed: $0.computed, location: $0.location) },
                           assets: Money(minorUnits: assets, currency: currency), liabilities: Money(minorUnits: liabilities, currency: currency),
-                          convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount)
+                          convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount,
+                          missingRates: converter.missing, rateWindow: rates.fallbackLimit)
 }
 
 extension BalancesReport: ReportConvertible {
@@ -114,6 +120,8 @@ extension BalancesReport: ReportConvertible {
                                      : "\(failed) of \(checks.count) balance checks from statements do not hold: rows may be missing or imported twice.")
         }
         notes.append("Assets and liabilities valued in \(c) at the ECB reference rate of \(asOf?.description ?? "the last day") (\(fallbackAmounts) of \(convertedAmounts) with the last earlier rate).")
+        notes += missingRates.notes(window: rateWindow)
+        if let b = missingRates.block() { blocks.append(b) }
         return ReportDocument(title: "Balances", subtitle: asOf.map { "On \($0), in \(c)" }, notes: notes, blocks: blocks, json: json())
     }
 
@@ -134,7 +142,8 @@ extension BalancesReport: ReportConvertible {
                 ("source", k.location.map { .string($0.description) } ?? .null),
             ]) })),
             ("totals", .obj([("assets", .money(assets)), ("liabilities", .money(liabilities)), ("net_worth", .money(netWorth))])),
-            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))])),
+            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))]
+                                + missingRates.jsonMembers())),
         ])
     }
 }

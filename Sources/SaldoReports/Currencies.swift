@@ -43,6 +43,8 @@ public struct CurrenciesReport: Sendable {
         public var fees: Money
         /// The ECB rate came from an earlier day (none published on this one).
         public var usedFallback: Bool
+        /// No official rate within the window: the reference rate and the costs are provisional.
+        public var provisional: Bool = false
         public var totalCost: Money { hiddenCost + fees }
     }
 
@@ -69,6 +71,17 @@ public struct CurrenciesReport: Sendable {
     public var totalFees: Money
     public var convertedAmounts: Int
     public var fallbackAmounts: Int
+    /// Rates that were missing beyond the window: those amounts are provisional.
+    public var missingRates = MissingRates()
+    public var rateWindow: Int = 7
+}
+
+extension CurrenciesReport: RateCaveats {}
+
+extension CurrenciesReport {
+    /// The amounts sold in conversions, valued at the official rate of each day, in the base currency;
+    /// minus ``totalHiddenCost`` it is what they fetched at the rate the platform actually gave.
+    public var soldAtOfficialRate: Money { Money(minorUnits: platforms.reduce(0) { $0 + $1.soldBase.minorUnits }, currency: currency) }
 }
 
 /// Builds the currencies report. Conversions are the postings with a `cost` (`@@`) in
@@ -101,13 +114,13 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
 
     for f in selected {
         if isIncome(f.account) {
-            let b = try converter.convert(f.amount, on: f.date).minorUnits
+            let b = try converter.convertMarking(f.amount, on: f.date).amount.minorUnits
             acc[f.amount.currency, default: Acc()].earned -= f.amount.minorUnits
             acc[f.amount.currency, default: Acc()].earnedBase -= b
         } else if isFee(f.account) {
             acc[f.amount.currency, default: Acc()].fees += f.amount.minorUnits
             if conversionTx.contains(f.transactionID) {
-                feesByTx[f.transactionID, default: 0] += try converter.convert(f.amount, on: f.date).minorUnits
+                feesByTx[f.transactionID, default: 0] += try converter.convertMarking(f.amount, on: f.date).amount.minorUnits
             }
         }
         if asOf.map({ f.date > $0 }) ?? true { asOf = f.date }
@@ -121,9 +134,14 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
         let bought = f.amount.isNegative ? cost.magnitude : f.amount.magnitude
         acc[sold.currency, default: Acc()].out += sold.minorUnits
         acc[bought.currency, default: Acc()].inn += bought.minorUnits
-        let q = try rates.quote(from: sold.currency, to: bought.currency, on: f.date)
-        let soldBase = try converter.convert(sold, on: f.date)
-        let boughtBase = try converter.convert(bought, on: f.date)
+        let (soldBase, p1) = try converter.convertMarking(sold, on: f.date)
+        let (boughtBase, p2) = try converter.convertMarking(bought, on: f.date)
+        let q: RateQuote
+        do { q = try rates.quote(from: sold.currency, to: bought.currency, on: f.date) } catch {
+            guard rates.beyondWindow == .provisional else { throw error }
+            q = rates.nearestQuote(from: sold.currency, to: bought.currency, on: f.date)
+                ?? RateQuote(from: sold.currency, to: bought.currency, numerator: bought.decimal, denominator: sold.decimal, publishedOn: f.date, usedFallback: true)
+        }
         let implied = ratio(bought.decimal, sold.decimal, places: 6)
         // spread = 1 − (bought/sold) / (reference); computed on 12-decimal values, shown with 2.
         let given = ratio(ratio(bought.decimal, sold.decimal, places: 12), q.value(places: 12), places: 12)
@@ -136,7 +154,7 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
         conversions.append(CurrenciesReport.Conversion(
             date: f.date, transactionID: f.transactionID, platform: platformName(f), sold: sold, bought: bought,
             impliedRate: implied, referenceRate: q.value(places: 6), spreadPercent: spread, soldBase: soldBase,
-            hiddenCost: soldBase - boughtBase, fees: fee, usedFallback: q.usedFallback))
+            hiddenCost: soldBase - boughtBase, fees: fee, usedFallback: q.usedFallback, provisional: p1 || p2))
     }
     conversions.sort { ($0.date, $0.transactionID) < ($1.date, $1.transactionID) }
 
@@ -162,7 +180,7 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
         let held = Money(minorUnits: a.held, currency: c)
         var heldBase = Money(minorUnits: a.held, currency: currency)
         if c != currency {
-            heldBase = a.held == 0 || asOf == nil ? zero : try converter.convert(held, on: asOf!)
+            heldBase = a.held == 0 || asOf == nil ? zero : try converter.convertMarking(held, on: asOf!).amount
         }
         rows.append(CurrenciesReport.CurrencyRow(
             currency: c, earned: Money(minorUnits: a.earned, currency: c), earnedBase: Money(minorUnits: a.earnedBase, currency: currency),
@@ -172,7 +190,8 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
     return CurrenciesReport(currency: currency, period: filter.period, asOf: asOf, currencies: rows, conversions: conversions, platforms: platforms,
                             totalHiddenCost: Money(minorUnits: platforms.reduce(0) { $0 + $1.hiddenCost.minorUnits }, currency: currency),
                             totalFees: Money(minorUnits: platforms.reduce(0) { $0 + $1.fees.minorUnits }, currency: currency),
-                            convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount)
+                            convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount,
+                            missingRates: converter.missing, rateWindow: rates.fallbackLimit)
 }
 
 extension CurrenciesReport: ReportConvertible {
@@ -215,8 +234,14 @@ extension CurrenciesReport: ReportConvertible {
         }
         var notes = ["Hidden cost: the amount sold valued at the ECB reference rate of the day, minus what was received valued the same way, both in \(c). It is what the platform's rate cost beyond its stated fees."]
         notes.append("\(convertedAmounts) amounts converted to \(c) at ECB reference rates, \(fallbackAmounts) with the last earlier rate (weekend or holiday)." + (asOf.map { " Holdings as of \($0)." } ?? ""))
+        if !conversions.isEmpty {
+            let received = Money(minorUnits: soldAll.minorUnits - totalHiddenCost.minorUnits, currency: c)
+            notes.append("At the official rate the amounts you converted were worth \(soldAll); at the rate you actually got, \(received).")
+        }
+        notes += missingRates.notes(window: rateWindow)
         var subtitle = "In \(c)"
         if let p = period { subtitle += ", period \(p.label)" }
+        if let b = missingRates.block() { blocks.append(b) }
         return ReportDocument(title: "Currencies and the cost of conversions", subtitle: subtitle, notes: notes, blocks: blocks, json: json())
     }
 
@@ -237,14 +262,17 @@ extension CurrenciesReport: ReportConvertible {
                 ("date", .string(v.date.description)), ("transaction", .number(String(v.transactionID))), ("platform", .string(v.platform)),
                 ("sold", amount(v.sold)), ("bought", amount(v.bought)), ("implied_rate", .decimal(v.impliedRate)), ("ecb_rate", .decimal(v.referenceRate)),
                 ("spread_percent", .decimal(v.spreadPercent)), ("hidden_cost", .money(v.hiddenCost)), ("fees", .money(v.fees)),
-                ("total_cost", .money(v.totalCost)), ("earlier_rate", .bool(v.usedFallback)),
+                ("total_cost", .money(v.totalCost)), ("earlier_rate", .bool(v.usedFallback)), ("provisional", .bool(v.provisional)),
             ]) })),
             ("platforms", .array(platforms.map { p in .obj([
                 ("platform", .string(p.platform)), ("conversions", .int(p.conversions)), ("sold_base", .money(p.soldBase)),
                 ("hidden_cost", .money(p.hiddenCost)), ("fees", .money(p.fees)), ("total_cost", .money(p.totalCost)), ("cost_percent", .decimal(p.costPercent)),
             ]) })),
-            ("totals", .obj([("hidden_cost", .money(totalHiddenCost)), ("fees", .money(totalFees)), ("total_cost", .money(totalHiddenCost + totalFees))])),
-            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))])),
+            ("totals", .obj([("hidden_cost", .money(totalHiddenCost)), ("fees", .money(totalFees)), ("total_cost", .money(totalHiddenCost + totalFees)),
+                             // What was converted at the official rate, and what it fetched at the rate actually got.
+                             ("sold_at_official_rate", .money(soldAtOfficialRate)), ("received_at_rate_got", .money(soldAtOfficialRate - totalHiddenCost))])),
+            ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)), ("amounts_with_earlier_rate", .int(fallbackAmounts))]
+                                 + missingRates.jsonMembers())),
         ])
     }
 }

@@ -99,6 +99,14 @@ public struct MonthlyReport: Sendable {
     public var fallbackLimit: Int
     /// Show the sums in the original currencies in tables and CSV (`--show-original`). JSON always has them.
     public var showOriginal: Bool = false
+    /// Rates that were missing beyond the window: those amounts are provisional.
+    public var missingRates = MissingRates()
+    /// Months holding at least one provisional amount.
+    public var provisionalMonths: Set<YearMonth> = []
+}
+
+extension MonthlyReport: RateCaveats {
+    public var rateWindow: Int { fallbackLimit }
 }
 
 /// Builds the monthly report from posting facts.
@@ -110,6 +118,7 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
                           by grouping: MonthlyGrouping = .platform, filter: ReportFilter = ReportFilter()) throws(RateError) -> MonthlyReport {
     let selected = filter.apply(facts)
     var converter = Converter(table: rates, target: currency)
+    var provisionalMonths = Set<YearMonth>()
 
     // Classify each fact once (income, fee, other) and find the months with activity.
     var kinds = [UInt8](repeating: 0, count: selected.count)
@@ -164,7 +173,9 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
             ci = currencies.count; currencies.append(amount.currency)
             oGross += [Int64](repeating: 0, count: monthCount); oFees += [Int64](repeating: 0, count: monthCount)
         }
-        let base = try converter.convert(amount, on: date).minorUnits
+        let (converted, provisional) = try converter.convertMarking(amount, on: date)
+        let base = converted.minorUnits
+        if provisional { provisionalMonths.insert(date.yearMonth) }
         if income {
             gross[g * monthCount + m] -= base
             oGross[ci * monthCount + m] -= amount.minorUnits
@@ -230,7 +241,7 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
                          months: months.map { (month: $0.0, row: $0.1) }, quarters: quarters, years: years,
                          total: row("total", 0..<monthCount),
                          convertedAmounts: converter.convertedCount, fallbackAmounts: converter.fallbackCount,
-                         fallbackLimit: rates.fallbackLimit)
+                         fallbackLimit: rates.fallbackLimit, missingRates: converter.missing, provisionalMonths: provisionalMonths)
 }
 
 @inline(__always) func isIncome(_ a: Account) -> Bool { rootIs(a.path, "income") }
@@ -363,7 +374,10 @@ extension MonthlyReport: ReportConvertible {
 
         var subtitle = "By \(grouping.rawValue), in \(c)"
         if let p = period { subtitle += ", period \(p.label)" }
-        return ReportDocument(title: "Monthly earnings", subtitle: subtitle, notes: [conversionNote()], blocks: blocks, json: json())
+        if let b = missingRates.block() { blocks.append(b) }
+        return ReportDocument(title: "Monthly earnings", subtitle: subtitle, notes: [conversionNote()] + missingRates.notes(window: fallbackLimit)
+            + (provisionalMonths.isEmpty ? [] : ["Months with provisional amounts: \(provisionalMonths.sorted().map(\.description).joined(separator: ", "))."]),
+            blocks: blocks, json: json())
     }
 
     func figuresJSON(_ f: EarningsFigures) -> [(String, JSONValue)] {
@@ -392,7 +406,8 @@ extension MonthlyReport: ReportConvertible {
             ("years", .array(years.map { rowJSON("year", $0.label, $0) })),
             ("total", .obj(figuresJSON(total.total) + [("by", rowJSON("label", "total", total).byMember), ("original", rowJSON("label", "total", total).originalMember)])),
             ("conversion", .obj([("source", .string("ECB reference rates")), ("amounts_converted", .int(convertedAmounts)),
-                                 ("amounts_with_earlier_rate", .int(fallbackAmounts)), ("fallback_limit_days", .int(fallbackLimit))])),
+                                 ("amounts_with_earlier_rate", .int(fallbackAmounts)), ("fallback_limit_days", .int(fallbackLimit))]
+                                + missingRates.jsonMembers() + [("provisional_months", .array(provisionalMonths.sorted().map { .string($0.description) }))])),
         ])
     }
 }

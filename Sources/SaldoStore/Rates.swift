@@ -5,7 +5,20 @@ import SaldoCore
 extension LedgerStore {
     /// Adds rates in one transaction; a rate already stored for the same day, pair and source is kept.
     public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) {
+        try addRates(rates, settings: [:])
+    }
+
+    /// Adds rates and sets `settings` (a nil value removes the key) in one transaction: a download's
+    /// rates and the validators that name it are stored together or not at all.
+    public func addRates(_ rates: [ExchangeRate], settings: [String: String?]) throws(StoreError) -> (new: Int, existing: Int) {
         try write { db in
+            for (k, v) in settings.sorted(by: { $0.key < $1.key }) {
+                if let v {
+                    try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [k, v])
+                } else {
+                    try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [k])
+                }
+            }
             let stmt = try db.makeStatement(sql: "INSERT INTO rate (day, base, quote, rate, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             var new = 0
             for r in rates {

@@ -90,26 +90,37 @@ import SaldoTestSupport
         #expect(!r.out.contains("note: the newest exchange rate"))   // standard output stays the report
     }
 
-    @Test func beyondTheFallbackLimitItFailsWithOneHint() throws {
+    /// Beyond the 7-day window a report still reports: the amount is provisional (in every format),
+    /// standard error says once which rates to add, and the exit status is 3, not 1.
+    @Test func beyondTheFallbackLimitItReportsProvisionallyWithStatus3() throws {
         let path = try ledger(importing: try paypalFile("20/11/2026"))
         let r = SaldoCLI.capture(["report", "monthly", "--currency", "EUR", "--ledger", path])
-        #expect(r.status == 1)
-        #expect(r.err.contains("no exchange rate EUR→USD for USD on 2026-11-20: the last earlier rate is from 2026-10-30, 21 days before, beyond the 7-day fallback limit"))
-        #expect(r.err.contains("saldo rates import"))
+        #expect(r.status == ExitStatus.problemsFound, "\(r.err)")
+        #expect(r.out.contains("Provisional: 1 amount in USD on 2026-11-20 had no rate within 7 days (the last earlier is from 2026-10-30) and was converted at the nearest rate."), "\(r.out)")
+        #expect(r.err.hasPrefix("note: 1 amount is provisional: no exchange rate within 7 days"), "\(r.err)")
+        #expect(r.err.contains("add USD rates for 2026-11-20 (newer ECB reference rates"))
+        #expect(r.err.contains("`saldo rates update`"))
         expectHintOnce(r.err)
+        for format in ["json", "csv", "markdown", "html"] {
+            let f = SaldoCLI.capture(["report", "monthly", "--currency", "EUR", "--format", format, "--ledger", path])
+            #expect(f.status == ExitStatus.problemsFound, "\(format)")
+            let mark = ["json": "\"amounts_provisional\": 1", "csv": "USD,2026-11-20,2026-11-20,1,0,2026-10-30"][format] ?? "Provisional: 1 amount in USD"
+            #expect(f.out.contains(mark), "\(format): \(f.out)")
+        }
     }
 
     /// No error repeats its own hint: the missing rate in every report and the forecast, and a
-    /// currency the ECB does not publish.
+    /// currency the ECB does not publish (which reports provisionally and names the bank to add).
     @Test func noErrorMessageRepeatsItsHint() throws {
         let path = try ledger(importing: try paypalFile("20/11/2026"))
         for args in [["report", "monthly"], ["report", "currencies"], ["report", "balances"], ["forecast", "--today", "2027-02-01"]] {
             let r = SaldoCLI.capture(args + ["--currency", "EUR", "--ledger", path])
-            #expect(r.status == 1, "\(args)")
+            #expect(r.status == (args[0] == "forecast" ? 1 : 3), "\(args)")
             expectHintOnce(r.err)
         }
         let ars = SaldoCLI.capture(["report", "monthly", "--currency", "ARS", "--ledger", path])
-        #expect(ars.status == 1)
+        #expect(ars.status == 3)
+        #expect(ars.err.contains("Banco Central de la República Argentina"), "\(ars.err)")
         expectHintOnce(ars.err)
     }
 

@@ -75,7 +75,7 @@ import Testing
         let note = try #require(RateFreshness(table: t, lastDayByCurrency: [.USD: d("2026-11-03")], base: .EUR))
         #expect(note.newest == d("2026-10-30") && note.latestNeeded == d("2026-11-03") && note.bundledOnly)
         #expect(!note.message.contains("\n"))
-        #expect(note.message.contains("newer rates: import them"))
+        #expect(note.message.contains("eurofxref-hist.zip") && !note.message.contains("saldo "))
         // Within the fallback limit the conversion works; beyond it, it still fails (the window is not widened).
         #expect(try t.convert(m("100.00", .USD), to: .EUR, on: d("2026-11-03")).usedFallback)
         #expect(throws: RateError.self) { try t.convert(m("100.00", .USD), to: .EUR, on: d("2026-11-09")) }

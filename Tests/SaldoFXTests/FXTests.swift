@@ -152,8 +152,7 @@ func sliceTable() throws -> RateTable {
             #expect(text.contains("USD") && text.contains("2026-11-15"))
             #expect(text.contains("last earlier rate is from 2026-10-30, 16 days before"))
             #expect(text.contains("eurofxref-hist.zip and import it"))
-            // A library names no command: the front end adds it.
-            #expect(!text.contains("saldo "))
+            #expect(!text.contains("saldo "))   // the library names no commands
             #expect(text.contains("Saldo bundles them up to 2026-10-30"))
             #expect(error.diagnostic.code == "fx.missing-rate")
         }

@@ -27,9 +27,18 @@ public struct RatesShown: Sendable {
     public var provenance: [String]
 }
 
-/// The exchange-rate use cases: import rate files, show where rates come from.
+/// The exchange-rate use cases: import rate files, update from the ECB, show where rates come from.
 public enum Rates {
-    public static func read(_ data: Data, file: String) -> ([ExchangeRate], [Diagnostic]) {
+    /// The rate sources Saldo reads (`--source`), by name.
+    public static var sourceNames: [String] { RateSourceProfile.allCases.map(\.rawValue) }
+
+    /// Reads a rate file: a central bank's answer (by `profile`, or recognised by content), else
+    /// ECB XML, ECB CSV (zipped or not) or a `date,base,quote,rate` CSV.
+    public static func read(_ data: Data, file: String, profile: RateSourceProfile? = nil) -> ([ExchangeRate], [Diagnostic]) {
+        if let p = profile ?? RateSourceProfile.detect(data), p != .ecb {
+            let r = p.read(data, file: file)
+            return (r.rates, r.diagnostics)
+        }
         func fromXML(_ bytes: Data, _ name: String) -> ([ExchangeRate], [Diagnostic]) {
             do {
                 let r = try ECBXMLReader.read(bytes, file: name)
@@ -52,14 +61,21 @@ public enum Rates {
 
     /// Reads every file; stores their rates in one database transaction only when no file has an
     /// error. `added`/`existing` are nil when nothing was stored.
-    public static func importFiles(_ paths: [String], store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+    public static func importFiles(_ paths: [String], source: String? = nil, store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+        var profile: RateSourceProfile?
+        if let source {
+            guard let p = RateSourceProfile.named(source) else {
+                throw UserError("\(source) is not a rate source Saldo reads", hint: "use one of \(RateSourceProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            profile = p
+        }
         var reads: [RateFileRead] = []
         for f in paths {
             let path = (f as NSString).expandingTildeInPath
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw UserError("\(f): cannot read the file", hint: "check the path")
             }
-            let (rates, problems) = read(data, file: f)
+            let (rates, problems) = read(data, file: f, profile: profile)
             reads.append(RateFileRead(file: f, rates: rates, problems: problems))
         }
         if reads.contains(where: \.failed) { return (reads, nil, nil) }
@@ -70,8 +86,17 @@ public enum Rates {
     /// The rates of `currency` between `from` and `to` (ledger first, the bundled ECB history
     /// filling the days it has no rate for), and where rates come from; every currency's sources
     /// when `currency` is nil.
-    public static func show(currency code: CurrencyCode?, from fromDay: Day?, to toDay: Day?, today now: Day, store: LedgerStore) throws -> RatesShown {
+    /// Without `from`, a currency's rates are the 30 days up to its newest rate (or `to`).
+    public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: LedgerStore) throws -> RatesShown {
         let sources = try store.rateSources(currency: code)
+        var fromDay = from, toDay = to
+        var defaultWindow = false
+        if let code, fromDay == nil {
+            // Default window: the 30 days up to the newest rate of the currency (or the last day asked for).
+            let bundled = (try? BundledECBRates.currencies().contains(code)) == true ? BundledECBRates.lastDay : nil
+            let newestRate = ([bundled] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
+            if let end = toDay ?? newestRate { fromDay = end.adding(days: -29); if toDay == nil { toDay = end }; defaultWindow = true }
+        }
 
         var rows: [ExchangeRate] = []
         var bundledDays: ClosedRange<Day>?
@@ -89,7 +114,7 @@ public enum Rates {
             rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
             if rows.isEmpty {
                 throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(fromDay.map { " from \($0)" } ?? "")\(toDay.map { " to \($0)" } ?? "")",
-                                hint: "import them (ECB files, or a CSV with columns date,base,quote,rate)", fix: .importRates)
+                                hint: "import them (\(RateSourceChoice.whereToGet(code)))", fix: .importRates)
             }
         }
         let bundleHasCurrency = try code.map { c in
@@ -112,13 +137,58 @@ public enum Rates {
                               + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
                               + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
         } else if let code {
-            provenance.append("bundled with Saldo: the ECB does not publish \(code); import a CSV with columns date,base,quote,rate")
+            provenance.append("bundled with Saldo: the ECB does not publish \(code); rates for it: \(RateSourceChoice.whereToGet(code))")
+        }
+        if let code, let f = fromDay, let t = toDay, defaultWindow {
+            provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest; choose other days with a first and last day")
         }
         if let newest, let age {
             provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
-                              + (age > 7 ? "; newer ones: download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it" : ""))
+                              + (age > 7 ? "; newer ones: update the rates from the ECB (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it)" : ""))
         }
         return RatesShown(currency: code, rows: rows, sources: sources, bundleHasCurrency: bundleHasCurrency, newest: newest, newestAgeDays: age,
                           provenance: provenance)
+    }
+}
+
+extension Rates {
+    /// What `rates update` did.
+    public struct UpdateResult: Sendable {
+        /// The sentence to show (what was downloaded, or that nothing newer exists).
+        public var summary: String
+        public var added: Int
+    }
+
+    /// Downloads the ECB's current rates (`url`, else `$SALDO_ECB_URL`, else the ECB's 90-day file, or
+    /// its whole history when Saldo's newest rate is older than that), asking only for a newer file
+    /// than the last one; checks the content, then stores the rates in one database transaction.
+    public static func update(url: String?, environment: [String: String], timeout: Double, today now: Day, store: LedgerStore,
+                              fetcher: any RateFetcher = URLSessionRateFetcher()) throws -> UpdateResult {
+        func newest() throws -> Day? {
+            let ecb = try store.rateSources().filter { $0.source == ecbSourceName }.map(\.last).max()
+            return [ecb, BundledECBRates.lastDay].compactMap { $0 }.max()
+        }
+        let before = try newest()
+        let address: URL
+        if let text = url ?? environment[ECBUpdate.urlEnvironmentVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let u = URL(string: text), u.scheme != nil else { throw UserError("\(text) is not an address", hint: "give it as https://…") }
+            address = u
+        } else {
+            address = ECBUpdate.defaultURL(newestKnown: before, today: now)
+        }
+        guard timeout > 0 else { throw UserError("a timeout of \(timeout) seconds is not one", hint: "give a positive number of seconds, e.g. 30") }
+        let validators = RateValidators(stored: try store.setting(ECBUpdate.validatorsSetting))
+        let outcome = ECBUpdate.run(url: address, validators: validators, fetcher: fetcher, timeout: timeout, today: now)
+        switch outcome {
+        case .downloaded(let rates, let v, _):
+            let (new, _) = try store.addRates(rates, settings: [ECBUpdate.validatorsSetting: v.stored])
+            return UpdateResult(summary: ECBUpdate.summary(outcome, newestKnown: try newest(), added: new), added: new)
+        case .upToDate:
+            return UpdateResult(summary: ECBUpdate.summary(outcome, newestKnown: before), added: 0)
+        case .offline:
+            throw UserError(ECBUpdate.summary(outcome, newestKnown: before), hint: "connect and update again, or import a downloaded file", fix: .importRates)
+        case .refused(let problems):
+            throw UserError(ECBUpdate.summary(outcome, newestKnown: before), hint: problems.map(\.description).joined(separator: "\n"))
+        }
     }
 }

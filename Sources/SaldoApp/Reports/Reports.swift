@@ -23,6 +23,9 @@ public struct Reported<Report: Sendable>: Sendable {
     public var report: Report
     /// Notes about the rates used (amounts after the newest rate converted with an older one).
     public var rateNotes: [String]
+    /// Amounts converted with no rate within the window (or none at all), and the rates to add:
+    /// the report is done, with caveats.
+    public var missingRates: MissingRates?
 }
 
 /// The report use cases: they choose the report currency and load the facts and the exchange
@@ -43,13 +46,22 @@ public enum Reports {
             throw UserError("no earnings in the ledger\(request.period.map { " for \($0)" } ?? "")", hint: "import a statement first", fix: .importStatements)
         }
         let base = try Settings.baseCurrency(request.currency, in: store)
-        return Inputs(facts: facts, rates: try ExchangeRates.table(for: facts, base: base, store: store), base: base)
+        var rates = try ExchangeRates.table(for: facts, base: base, store: store)
+        // Reports go on without a rate beyond the window: the amounts are provisional and the report says so.
+        rates.beyondWindow = .provisional
+        return Inputs(facts: facts, rates: rates, base: base)
     }
 
     static func reported<R>(_ i: Inputs, _ build: (Inputs) throws(RateError) -> R) throws -> Reported<R> {
         do {
             let report = try build(i)
-            return Reported(report: report, rateNotes: ExchangeRates.freshnessNotes(i.rates, facts: i.facts, base: i.base))
+            if let r = report as? RateCaveats, !r.missingRates.isEmpty {
+                // Said once, with the rates to add, instead of the freshness note.
+                let m = r.missingRates
+                return Reported(report: report, rateNotes: ["note: \(m.provisionalAmounts) amount\(m.provisionalAmounts == 1 ? " is" : "s are") provisional: no exchange rate within \(r.rateWindow) days"
+                                                            + "\n  hint: add \(m.fix)"], missingRates: m)
+            }
+            return Reported(report: report, rateNotes: ExchangeRates.freshnessNotes(i.rates, facts: i.facts, base: i.base), missingRates: nil)
         } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }
     }
 
@@ -93,8 +105,10 @@ public enum ExchangeRates {
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
         let from = first.adding(days: -10)
-        let ledger = try store.rates(currencies: currencies, from: from, to: last)
-        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last) } catch {
+        // Currencies central banks publish against the dollar cross through it.
+        let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: from, to: last)
+        let choice = RateSourceChoice(stored: try store.setting(RateSourceChoice.settingKey))
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last, choice: choice) } catch {
             throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself", fix: .importRates)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoFX
 import SaldoStore
 import SaldoTax
 
@@ -15,6 +16,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case lastYearTax = "last-year-tax"
     case lastYearIncome = "last-year-income"
     case taxProfile = "tax-profile"
+    case rateSource = "rate-source"
 
     /// What the key is for, in one line.
     public var help: String {
@@ -29,6 +31,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .lastYearTax: return "last year's total tax in the tax currency (US safe harbour, UK payments on account); a tax profile's own figure wins"
         case .lastYearIncome: return "last year's net activity income (ES Modelo 130 box 13) or adjusted gross income (US 110% safe harbour), in the tax currency"
         case .taxProfile: return "a taxpayer profile JSON file (clients' countries for VAT, prior-year figures; see docs/tax.md); its content is stored"
+        case .rateSource: return "which source converts a currency, e.g. ARS=bcra (also trm, banxico, bcch, ptax, bcrp, bcu, ecb); default: the ECB where it publishes the currency"
         }
     }
 
@@ -61,6 +64,10 @@ public enum Setting: String, CaseIterable, Sendable {
                 throw UserError("region \"\(v)\" is not one Saldo knows", hint: "use a name or ISO 3166-2 code: \(TaxRegion.acceptedList())")
             }
             return code
+        case .rateSource:
+            do { return try RateSourceChoice(parsing: v).stored } catch {
+                throw UserError(error.diagnostics.map(\.message).joined(separator: "; "), hint: error.diagnostics.compactMap(\.hint).first)
+            }
         case .myTaxIDs:
             return v
         case .taxProfile:
@@ -77,7 +84,10 @@ public enum Settings {
     /// Validates and stores a value; returns what was stored.
     @discardableResult
     public static func set(_ key: Setting, _ value: String, in store: LedgerStore) throws -> String {
-        let v = try key.validate(value)
+        var v = try key.validate(value)
+        if key == .rateSource {   // one currency at a time: the others keep their source
+            v = RateSourceChoice(stored: try store.setting(key.rawValue)).merged(with: RateSourceChoice(stored: v)).stored
+        }
         try store.setSetting(key.rawValue, v)
         return v
     }

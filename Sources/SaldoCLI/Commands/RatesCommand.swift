@@ -20,10 +20,12 @@ struct RatesCommand: ParsableCommand {
           saldo rates import eurofxref-hist.zip
           saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
           saldo rates import my-rates.csv            # header: date,base,quote,rate
+          saldo rates import bcra.json --source bcra
+          saldo rates update                 # the ECB's newest rates
           saldo rates show USD --from 2026-01-01
           saldo rates show                   # sources; age of the newest
         """),
-        subcommands: [Import.self, Show.self]
+        subcommands: [Import.self, RatesUpdateCommand.self, Show.self]
     )
 
     struct Import: ParsableCommand {
@@ -31,11 +33,13 @@ struct RatesCommand: ParsableCommand {
             commandName: "import", abstract: "Import rate files (ECB XML, ECB CSV, zipped, or plain CSV).",
             discussion: "Example: saldo rates import eurofxref-hist.csv")
         @OptionGroup var ledger: LedgerOption
+        @Option(help: ArgumentHelp("The central bank whose answer the files are: \(Rates.sourceNames.joined(separator: ", ")) (default: recognised by content).", valueName: "profile"))
+        var source: String?
         @Argument(help: ArgumentHelp("Rate files.", valueName: "file")) var files: [String]
 
         func run() throws {
             let console = Console.current
-            let r = try Rates.importFiles(files) { try ledger.open(.create) }
+            let r = try Rates.importFiles(files, source: source) { try ledger.open(.create) }
             for f in r.files {
                 for p in f.problems where p.severity != .note { console.err(p.description) }
                 if f.failed { continue }
@@ -76,7 +80,11 @@ struct RatesCommand: ParsableCommand {
                                        today: try resolveToday(today), store: ledger.open(.existing))
             let rows = shown.rows, sources = shown.sources, newest = shown.newest, age = shown.newestAgeDays
             let bundleHasCurrency = shown.bundleHasCurrency
-            let provenance = shown.provenance.map { $0.hasSuffix("eurofxref-hist.zip and import it") ? $0.replacingOccurrences(of: "and import it", with: "and run `saldo rates import eurofxref-hist.zip`") : $0 }
+            let provenance = shown.provenance.map {
+                $0.replacingOccurrences(of: "update the rates from the ECB (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it)",
+                                        with: "`saldo rates update` (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`)")
+                  .replacingOccurrences(of: "; choose other days with a first and last day", with: "; --from and --to choose others")
+            }
             let console = Console.current
             switch format {
             case .csv:

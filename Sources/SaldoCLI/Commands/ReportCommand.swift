@@ -41,6 +41,8 @@ struct ReportCommand: ParsableCommand {
             let reported = try useCase(request, store)
             try out.output.emit(reported.report)
             printRateNotes(reported.rateNotes)
+            // Done, with caveats: amounts converted without a rate within the window.
+            if reported.missingRates != nil { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 
