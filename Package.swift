@@ -19,7 +19,7 @@ let package = Package(
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
         .target(name: "SaldoCore"),
         // CSV engine, platform profiles, dedup. Returns drafts plus problems; never writes the database.
-        .target(name: "SaldoImport", dependencies: ["SaldoCore"]),
+        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoXML"]),
         // The only door to libxml2.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
@@ -54,7 +54,7 @@ let package = Package(
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoImportTests", dependencies: [
-            "SaldoImport", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoImport", "SaldoXML", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoCore", "SaldoTestSupport"]),

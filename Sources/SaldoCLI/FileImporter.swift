@@ -30,7 +30,7 @@ struct FileImporter {
         let large = data.count > 5_000_000 && console.isTerminal
         if large { console.progress("reading \(name) (\(data.count / 1_000_000) MB)…") }
         defer { if large { console.endProgress() } }
-        if Self.looksLikeXML(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
+        if Self.looksLikeXML(data) && !StatementImporter.isStatement(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
 
         // Statements stream: the file is read and booked on another thread while this one hashes
         // it and then writes each transaction into the open database transaction (on two cores

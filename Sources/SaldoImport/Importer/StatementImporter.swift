@@ -33,6 +33,14 @@ public enum StatementImporter {
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
                      progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, handedOver: () -> Void = {},
                      emit: (TransactionBatch) -> Void) -> StatementReadResult {
+        // Bank formats with their own structure, recognised by content before the CSV engine.
+        switch statementFormat(data) {
+        case .camt?:
+            return CamtReader.read(data, file: fileName, userRules: userProfiles.flatMap(\.rules), emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+        case .ofx?:
+            return OFXReader.read(data, file: fileName, userRules: userProfiles.flatMap(\.rules), emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+        case nil: break
+        }
         var result = StatementReadResult(file: fileName)
         var clock = PhaseClock()
         let decoded: TextDecoding.Decoded
@@ -117,6 +125,27 @@ public enum StatementImporter {
         progress?(1.0)
         return result
     }
+
+    /// The bank formats that are not CSV and are recognised by their content.
+    public enum StatementFormat: String, Sendable {
+        /// ISO 20022 camt.052, camt.053, camt.054 (XML).
+        case camt
+        /// OFX 1.x (SGML) and 2.x (XML), QFX.
+        case ofx
+    }
+
+    /// The bank format of these bytes, from their content (never a file name), or nil for
+    /// anything else (CSV, Norma 43, an e-invoice…).
+    public static func statementFormat(_ data: Data) -> StatementFormat? {
+        let head = data.prefix(4096)
+        if CamtReader.looksLikeCamt(head) { return .camt }
+        if OFXReader.looksLikeOFX(head) { return .ofx }
+        return nil
+    }
+
+    /// Whether the bytes are a bank statement that this importer reads, XML ones included (camt,
+    /// OFX 2): a front end that sends other XML to the e-invoice readers asks this first.
+    public static func isStatement(_ data: Data) -> Bool { statementFormat(data) != nil }
 
     /// Reads a file from disk, mapping it into memory rather than copying it onto the heap.
     public static func read(contentsOf url: URL, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
