@@ -107,6 +107,8 @@ private final class StreamSession: LibXMLSession {
     var ownErrors: [Diagnostic] = []
     var libErrors: [Diagnostic] = []
     var stoppedByCaller = false
+    /// Bytes of text seen since the last tag outside captured elements.
+    var outerText = 0
     var sawRoot = false
     var names: [UnsafeRawPointer: String] = [:]
 
@@ -199,6 +201,16 @@ private final class StreamSession: LibXMLSession {
         let name = intern(localname), ns = intern(uri)
         let d = depth
         depth += 1
+        outerText = 0
+        if nAttr > 0, let attrs {
+            for i in 0..<Int(nAttr) {
+                guard let vs = attrs[i * 5 + 3], let ve = attrs[i * 5 + 4], ve - vs > limits.maxAttributeBytes else { continue }
+                let an = intern(attrs[i * 5])
+                stop(.error("xml.attribute", "attribute \(an) is \(ve - vs) bytes long, more than the \(limits.maxAttributeBytes) accepted",
+                            at: SourceLocation(file: file, line: line, field: an), hint: "no statement field needs such a long attribute"))
+                return
+            }
+        }
         if stack.isEmpty {
             if capture?(name, d) == true {
                 captureDepth = d
@@ -221,12 +233,6 @@ private final class StreamSession: LibXMLSession {
                 let b = i * 5
                 guard let vs = attrs[b + 3], let ve = attrs[b + 4] else { continue }
                 let len = ve - vs
-                if len > limits.maxAttributeBytes {
-                    let an = intern(attrs[b])
-                    stop(.error("xml.attribute", "attribute \(an) is \(len) bytes long, more than the \(limits.maxAttributeBytes) accepted",
-                                at: SourceLocation(file: file, line: line, field: an), hint: "no statement field needs such a long attribute"))
-                    return
-                }
                 var value = String(decoding: UnsafeBufferPointer(start: vs, count: max(0, len)), as: UTF8.self)
                 if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
                 attributes.append(XAttribute(name: intern(attrs[b]), namespace: intern(attrs[b + 2]), value: value))
@@ -243,6 +249,7 @@ private final class StreamSession: LibXMLSession {
     func end() {
         if !ownErrors.isEmpty || stoppedByCaller { return }
         depth -= 1
+        outerText = 0
         if stack.isEmpty {
             guard let (n, ns) = outer.popLast() else { return }
             if handle?(.end(name: n, namespace: ns, depth: depth)) == false { stopByCaller() }
@@ -264,7 +271,8 @@ private final class StreamSession: LibXMLSession {
         guard let ch, len > 0 else { return }
         guard !stack.isEmpty else {
             // Text outside captured elements is not kept, but it is still limited.
-            if Int(len) > limits.maxTextBytes { stop(textTooLong("text")) }
+            outerText += Int(len)
+            if outerText > limits.maxTextBytes { stop(textTooLong(outer.last?.0 ?? "text")) }
             return
         }
         let i = stack.count - 1

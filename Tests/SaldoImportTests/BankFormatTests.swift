@@ -200,8 +200,11 @@ import SaldoTestSupport
         #expect(r.transactions.isEmpty)
     }
 
-    @Test func ofx2WithADoctypeIsRefusedNotReadAsSGML() {
-        let data = Data((Self.xxeFile.replacingOccurrences(of: "Document", with: "OFX") + "<?OFX OFXHEADER=\"200\" VERSION=\"211\"?><OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20260101</DTPOSTED><TRNAMT>-1</TRNAMT><FITID>1</FITID><NAME>&x;</NAME></STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>").utf8)
+    @Test(arguments: ["file", "url", "laughs"])
+    func ofx2WithADoctypeIsRefusedNotReadAsSGML(_ which: String) {
+        let prolog = (which == "file" ? Self.xxeFile : which == "url" ? Self.xxeURL : Self.laughs).replacingOccurrences(of: "Document", with: "OFX")
+        let ref = which == "laughs" ? "&d;" : "&x;"
+        let data = Data((prolog + "<?OFX OFXHEADER=\"200\" VERSION=\"211\"?><OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20260101</DTPOSTED><TRNAMT>-1</TRNAMT><FITID>1</FITID><NAME>\(ref)</NAME></STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>").utf8)
         let r = StatementImporter.read(data: data, fileName: "hostile.ofx")
         #expect(r.isFatal && r.errors.first?.code == "xml.doctype")
         #expect(r.transactions.isEmpty)
