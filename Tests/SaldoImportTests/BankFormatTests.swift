@@ -121,6 +121,17 @@ import SaldoTestSupport
         #expect(Set(Self.assetChange(both).keys) == ["assets:example-credit-union-1234", "assets:example-credit-union-4444"])
     }
 
+    @Test func ofxCurrencyAggregateConvertsAtItsRateAndKeepsThePrice() throws {
+        let sgml = "OFXHEADER:100\nCHARSET:1252\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD<BANKACCTFROM><BANKID>1<ACCTID>99887766<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST>"
+            + "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260102<TRNAMT>-10.00<FITID>F1<NAME>Hotel<CURRENCY><CURRATE>1.10<CURSYM>EUR</CURRENCY></STMTTRN>"
+            + "</BANKTRANLIST><LEDGERBAL><BALAMT>89.00<DTASOF>20260103</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+        let r = StatementImporter.read(data: Data(sgml.utf8), fileName: "fx.ofx")
+        let t = try #require(r.transactions.first)
+        let usd = try CurrencyCode("USD"), eur = try CurrencyCode("EUR")
+        #expect(t.postings.contains { $0.account.path == "assets:bank-7766" && $0.amount == Money(minorUnits: -1100, currency: usd) })
+        #expect(t.postings.contains { $0.amount == Money(minorUnits: 1000, currency: eur) && $0.cost == Money(minorUnits: 1100, currency: usd) })
+    }
+
     // MARK: dedup, batches
 
     @Test func reimportGivesTheSameKeysAndIdenticalRowsAreKept() throws {
