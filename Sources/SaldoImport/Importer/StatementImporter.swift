@@ -143,6 +143,20 @@ public enum StatementImporter {
         return nil
     }
 
+    /// The profile name a bank file is read under: `camt.053.001.04` (from the namespace), `ofx-1`
+    /// (SGML) or `ofx-2` (an XML declaration).
+    static func bankProfileName(_ data: Data, _ format: StatementFormat) -> String {
+        let head = String(decoding: data.prefix(4096), as: UTF8.self)
+        switch format {
+        case .camt:
+            guard let r = head.range(of: "urn:iso:std:iso:20022:tech:xsd:") else { return "camt" }
+            let m = String(head[r.upperBound...].prefix { $0 != "\"" && $0 != "'" })
+            return CamtReader.message("urn:iso:std:iso:20022:tech:xsd:" + m) ?? "camt"
+        case .ofx:
+            return head.drop { $0.isWhitespace || $0 == "\u{FEFF}" }.hasPrefix("<?xml") ? "ofx-2" : "ofx-1"
+        }
+    }
+
     /// Whether the bytes are a bank statement that this importer reads, XML ones included (camt,
     /// OFX 2): a front end that sends other XML to the e-invoice readers asks this first.
     public static func isStatement(_ data: Data) -> Bool { statementFormat(data) != nil }
