@@ -22,7 +22,7 @@ let package = Package(
         // (TransactionBatch), their day totals (DayTotalKey), and the sink batches are handed to.
         .target(name: "SaldoBatch", dependencies: ["SaldoCore"]),
         // CSV engine, platform profiles, dedup. Returns drafts plus problems; never writes the database.
-        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoBatch"]),
+        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoBatch", "SaldoXML"]),
         // The only door to libxml2.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
@@ -63,7 +63,7 @@ let package = Package(
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoImportTests", dependencies: [
-            "SaldoImport", "SaldoBatch", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoImport", "SaldoBatch", "SaldoXML", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoCore", "SaldoTestSupport"]),

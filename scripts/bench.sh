@@ -3,7 +3,7 @@
 # Prints each measurement and the ratio it is judged by. Not part of `swift test`.
 #
 #   scripts/bench.sh            # everything (about 5 minutes on 2 cores)
-#   scripts/bench.sh import     # only the import benchmark (also: report, invoices, forecast)
+#   scripts/bench.sh import     # only the import benchmark (also: camt, report, invoices, forecast)
 #
 # Needs: python3, sqlite3 (the import floor), GNU time (peak memory); ledger-cli is measured when installed.
 set -euo pipefail
@@ -60,6 +60,32 @@ PY
   $SALDO bench import "$OUT/paypal-1m.csv"      # where the time goes: reading and booking vs writing
   small=$(best_of 3 sh -c "rm -f $OUT/import-10k.sqlite*; $SALDO import $OUT/paypal-10k.csv --ledger $OUT/import-10k.sqlite")
   echo "10,000 rows, process start included: ${small} s (floor: under 0.5 s)"
+fi
+
+if [ "$what" = all ] || [ "$what" = camt ]; then
+  echo "== import: camt.053 with 1,000,000 entries against the same transactions as CSV (same run)"
+  [ "$OUT/camt-1m.xml" -nt scripts/gen_camt053.py ] || python3 scripts/gen_camt053.py --entries 1000000 --camt "$OUT/camt-1m.xml" --csv "$OUT/camt-1m.csv"
+  ls -l "$OUT/camt-1m.xml" "$OUT/camt-1m.csv" | awk '{ printf "%s: %d MB\n", $9, $5 / 1000000 }'
+  : > "$OUT/camt-rounds.txt"
+  for round in 1 2 3; do
+    rm -f "$OUT/camt-csv.sqlite"*; sync
+    $TIME -f "%e %M" -o "$OUT/time.txt" $SALDO import "$OUT/camt-1m.csv" --ledger "$OUT/camt-csv.sqlite" > "$OUT/camt-csv.log" || true
+    read -r csvwall csvkib < "$OUT/time.txt"
+    rm -f "$OUT/camt-xml.sqlite"*; sync
+    $TIME -f "%e %M" -o "$OUT/time.txt" $SALDO import "$OUT/camt-1m.xml" --ledger "$OUT/camt-xml.sqlite" > "$OUT/camt-xml.log" || true
+    read -r xmlwall xmlkib < "$OUT/time.txt"
+    echo "$csvwall $xmlwall $csvkib $xmlkib" >> "$OUT/camt-rounds.txt"
+    echo "round $round: CSV ${csvwall} s ($((csvkib / 1024)) MiB), camt ${xmlwall} s ($((xmlkib / 1024)) MiB)"
+  done
+  tail -1 "$OUT/camt-csv.log"; tail -1 "$OUT/camt-xml.log"
+  python3 - "$OUT/camt-rounds.txt" <<'PY'
+import sys
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+csv = min(r[0] for r in rows); xml = min(r[1] for r in rows)
+print(f"CSV import:   {csv:.2f} s (best of {len(rows)}), peak memory {max(r[2] for r in rows) / 1024:.0f} MiB")
+print(f"camt import:  {xml:.2f} s (best of {len(rows)}), peak memory {max(r[3] for r in rows) / 1024:.0f} MiB")
+print(f"ratio camt/CSV: {xml / csv:.2f} (floor: at most 1.5); per round: " + ", ".join(f"{r[1] / r[0]:.2f}" for r in rows))
+PY
 fi
 
 if [ "$what" = all ] || [ "$what" = report ]; then

@@ -91,7 +91,7 @@ public enum SafeXML {
 
 /// Installs the deny-all entity loader once per process (Swift runs a global's initialiser exactly once,
 /// thread-safely), after `xmlInitParser()`, before any parse.
-private let libxml2Ready: Bool = {
+let libxml2Ready: Bool = {
     xmlInitParser()
     xmlSetExternalEntityLoader(refuseExternalEntity)
     // Errors raised without a parser context (encoding conversion, I/O) would otherwise be printed
@@ -108,14 +108,19 @@ private func silentLibxml2Error(_ ctx: UnsafeMutableRawPointer?, _ error: xmlErr
 /// Refuses every external resource: DTDs, entities, XInclude, schema imports, `file://` and `http://` alike.
 private func refuseExternalEntity(_ url: UnsafePointer<CChar>?, _ id: UnsafePointer<CChar>?, _ ctxt: xmlParserCtxtPtr?) -> xmlParserInputPtr? {
     if let ctxt, let p = ctxt.pointee._private {
-        let b = Unmanaged<TreeBuilder>.fromOpaque(p).takeUnretainedValue()
+        let b = Unmanaged<LibXMLSession>.fromOpaque(p).takeUnretainedValue()
         b.refusedLoad(url.map { String(cString: $0) } ?? "")
     }
     return nil
 }
 
+/// One parse's Swift side, as the entity loader sees it through the context's `_private`.
+class LibXMLSession {
+    func refusedLoad(_ url: String) {}
+}
+
 /// Builds the tree from SAX2 events. Used by one parse on one thread.
-private final class TreeBuilder {
+private final class TreeBuilder: LibXMLSession {
     struct Open {
         var name: String
         var namespace: String
@@ -155,7 +160,7 @@ private final class TreeBuilder {
         if let ctxt { xmlStopParser(ctxt) }
     }
 
-    func refusedLoad(_ url: String) {
+    override func refusedLoad(_ url: String) {
         stop(.error("xml.external", "the document asks to load an external resource (\(url)); Saldo never loads one",
                     at: SourceLocation(file: file, line: line), hint: "e-invoices need no external resources; remove the reference"))
     }

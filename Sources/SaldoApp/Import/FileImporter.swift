@@ -38,7 +38,7 @@ public struct FileImporter: Sendable {
         let reporter = data.count > 5_000_000 ? self.progress : nil
         reporter?.progress("reading \(name) (\(data.count / 1_000_000) MB)…")
         defer { reporter?.endProgress() }
-        if Self.looksLikeXML(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
+        if Self.looksLikeXML(data) && !StatementImporter.isStatement(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
 
         // Statements stream: the file is read and booked on another thread while this one hashes
         // it and then writes each transaction into the open database transaction (on two cores

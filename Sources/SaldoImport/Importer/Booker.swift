@@ -39,8 +39,9 @@ struct Booker {
         assets = Account(.assets, profile.institution)
         fees = Account(.expenses, "fees", profile.institution)
         reserved = Account(.assets, profile.institution, "reserved")
-        // A bank statement (Norma 43) names no platform: unknown income stays uncategorised.
-        fallbackIncome = Booker.bankStatementProfiles.contains(profile.name) ? Account(.income, "uncategorized") : Account(.income, profile.institution)
+        // A bank statement (Norma 43, MT940, camt, OFX) names no platform: unknown income stays uncategorised.
+        bankStatement = Booker.isBankStatement(profile.name)
+        fallbackIncome = bankStatement ? Account(.income, "uncategorized") : Account(.income, profile.institution)
         rulesSeeDescription = (userRules + profile.categoryRules).contains { $0.field?.lowercased() != "payee" && $0.field?.lowercased() != "name" }
         var b = builder ?? TransactionBatchBuilder(sourceFile: file)
         ids = FixedAccounts(assets: b.account(assets), fees: b.account(fees), pending: b.account(Booker.pending), reserved: b.account(reserved),
@@ -58,6 +59,12 @@ struct Booker {
     /// Batch index of ``ConversionLeg/suspense``, once used.
     var suspenseIndex: Int32 = -1
     static let pending = Account(.assets, "transfers", "pending")
+    /// Whether the profile is a bank's own statement format, whose rows may carry an amount in
+    /// another currency (``Movement/counter``) as the price of the booked one.
+    let bankStatement: Bool
+    static func isBankStatement(_ name: String) -> Bool {
+        bankStatementProfiles.contains(name) || name.hasPrefix("camt.") || name.hasPrefix("ofx")
+    }
     static let uncategorized = Account(.expenses, "uncategorized")
     /// Bank statement formats: they name no platform, so unknown income stays uncategorised.
     static let bankStatementProfiles: Set<String> = [Norma43Reader.profileName, MT940Reader.profileName, MT940Reader.interimProfileName]
@@ -79,6 +86,8 @@ struct Booker {
         var completed = 0
         /// What the booked rows moved `assets:<institution>` by, per currency.
         var bookedChange: [CurrencyCode: Int64] = [:]
+        /// The same per row (indexed like the movements): what its legs moved `assets:<institution>` by.
+        var bookedPerRow: [Int64] = []
     }
 
     /// Whether the file lists its rows newest first. The running balances say it best: in each
@@ -202,6 +211,7 @@ struct Booker {
         if batch.count > 0 { emit(batch.take()) }
         handedOver()
         for i in ms.indices where booked[i] != 0 { out.bookedChange[ms[i].currency, default: 0] &+= booked[i] }
+        if bankStatement { out.bookedPerRow = booked }
         (out.checks, out.balances) = balanceChecks(ms, booked: booked, order: order, newestFirst: newestFirst)
         payoutChecks(ms, order: order)
         return out
@@ -629,8 +639,16 @@ struct Booker {
         if let own = party.ownMoneyKind, kind == .earning || kind == .expense || kind == .other { kind = own }
         let cur = currencyIndex(m.currency)
         let firstLeg = batch.legCount
+        var hasCost = false
         batch.addLeg(account: ids.assets, currency: cur, amount: m.net)
-        if m.fee != 0 && counterAccount != ids.fees {
+        if bankStatement, let foreign = m.counter, foreign.currency.code != m.currency.code {
+            // A bank entry in another currency than the account's (camt `AmtDtls`, OFX `ORIGCURRENCY`):
+            // the account moves by its own currency's amount, the other side is the instructed
+            // amount at the price the bank applied (`@@`).
+            hasCost = true
+            batch.addLeg(account: counterAccount, currency: currencyIndex(foreign.currency), amount: -foreign.minorUnits,
+                         costCurrency: cur, cost: m.net < 0 ? -m.net : m.net)
+        } else if m.fee != 0 && counterAccount != ids.fees {
             batch.addLeg(account: ids.fees, currency: cur, amount: -m.fee)
             batch.addLeg(account: counterAccount, currency: cur, amount: -m.gross)
         } else {
@@ -658,7 +676,7 @@ struct Booker {
             key = batch.textSince(Int(key.start))
         }
         batch.addEntry(TransactionBatch.Entry(
-            day: Int32(m.day.ordinal), kind: kind, isDerived: false, hasCost: false, line: Int32(m.line), record: Int32(m.index + 1),
+            day: Int32(m.day.ordinal), kind: kind, isDerived: false, hasCost: hasCost, line: Int32(m.line), record: Int32(m.index + 1),
             timestamp: timestamp, description: description, externalID: externalID, dedupKey: key,
             timeZone: timeZoneIndex(m.timeZone), payee: party.payee, platform: party.platform, client: client,
             firstLeg: firstLeg, legCount: batch.legCount - firstLeg))

@@ -47,6 +47,18 @@ public enum StatementImporter {
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
                      progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, handedOver: () -> Void = {},
                      emit: (TransactionBatch) -> Void) -> StatementReadResult {
+        // Bank formats with their own structure, recognised by content before the CSV engine.
+        switch statementFormat(data) {
+        case .camt?:
+            let r = CamtReader.read(data, file: fileName, userRules: userProfiles.flatMap(\.rules), emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+            handedOver()
+            return r
+        case .ofx?:
+            let r = OFXReader.read(data, file: fileName, userRules: userProfiles.flatMap(\.rules), emitWhenRowsFailed: emitWhenRowsFailed, emit: emit)
+            handedOver()
+            return r
+        case nil: break
+        }
         var result = StatementReadResult(file: fileName)
         var clock = PhaseClock()
         let decoded: TextDecoding.Decoded
@@ -130,6 +142,41 @@ public enum StatementImporter {
         progress?(1.0)
         return result
     }
+
+    /// The bank formats that are not CSV and are recognised by their content.
+    public enum StatementFormat: String, Sendable {
+        /// ISO 20022 camt.052, camt.053, camt.054 (XML).
+        case camt
+        /// OFX 1.x (SGML) and 2.x (XML), QFX.
+        case ofx
+    }
+
+    /// The bank format of these bytes, from their content (never a file name), or nil for
+    /// anything else (CSV, Norma 43, an e-invoice…).
+    public static func statementFormat(_ data: Data) -> StatementFormat? {
+        let head = data.prefix(4096)
+        if CamtReader.looksLikeCamt(head) { return .camt }
+        if OFXReader.looksLikeOFX(head) { return .ofx }
+        return nil
+    }
+
+    /// The profile name a bank file is read under: `camt.053.001.04` (from the namespace), `ofx-1`
+    /// (SGML) or `ofx-2` (an XML declaration).
+    static func bankProfileName(_ data: Data, _ format: StatementFormat) -> String {
+        let head = String(decoding: data.prefix(4096), as: UTF8.self)
+        switch format {
+        case .camt:
+            guard let r = head.range(of: "urn:iso:std:iso:20022:tech:xsd:") else { return "camt" }
+            let m = String(head[r.upperBound...].prefix { $0 != "\"" && $0 != "'" })
+            return CamtReader.message("urn:iso:std:iso:20022:tech:xsd:" + m) ?? "camt"
+        case .ofx:
+            return head.drop { $0.isWhitespace || $0 == "\u{FEFF}" }.hasPrefix("<?xml") ? "ofx-2" : "ofx-1"
+        }
+    }
+
+    /// Whether the bytes are a bank statement that this importer reads, XML ones included (camt,
+    /// OFX 2): a front end that sends other XML to the e-invoice readers asks this first.
+    public static func isStatement(_ data: Data) -> Bool { statementFormat(data) != nil }
 
     /// Reads a file from disk, mapping it into memory rather than copying it onto the heap.
     public static func read(contentsOf url: URL, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],

@@ -68,6 +68,15 @@ public enum ProfileRegistry {
     /// Which profile claims the file and why, or why none does.
     public static func check(data: Data, fileName: String, userProfiles: [UserProfile] = []) -> ProfileCheckReport {
         var report = ProfileCheckReport(file: fileName, matched: nil, claimants: [], explanation: [])
+        if let format = StatementImporter.statementFormat(data) {
+            let name = StatementImporter.bankProfileName(data, format)
+            report.matched = name
+            report.claimants = [name]
+            report.explanation.append(format == .camt
+                ? "\(name) claims it: the document's namespace is ISO 20022 \(name) (a bank statement, read by its structure, not by columns)"
+                : "\(name) claims it: the file starts with an OFX \(name == "ofx-2" ? "2 XML" : "1 SGML") header (a bank or card statement, read by its structure, not by columns)")
+            return report
+        }
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
         case .failure(let d): report.explanation = [d.description]; return report
