@@ -44,6 +44,7 @@ enum XLSXStatement {
             if var l = d.location, l.file == fileName { l.sheet = chosen.sheet; d.location = l }
             return d
         }
+        r.balanceChecks = r.balanceChecks.map { c in var c = c; if c.location?.file == fileName { c.location?.sheet = chosen.sheet }; return c }
         r.filtered = r.filtered.map { f in var f = f; if f.location.file == fileName { f.location.sheet = chosen.sheet }; return f }
         if chosen.hiddenRows > 0 {
             r.problems.append(Diagnostic(.note, code: "xlsx.hidden-rows", "\(chosen.hiddenRows) hidden row(s) of sheet \(chosen.sheet) were read like the others",
