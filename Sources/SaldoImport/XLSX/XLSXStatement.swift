@@ -24,6 +24,7 @@ enum XLSXStatement {
                      progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, handedOver: () -> Void,
                      emit: (TransactionBatch) -> Void) -> StatementReadResult {
         var result = StatementReadResult(file: fileName)
+        let started = DispatchTime.now().uptimeNanoseconds
         var wb: XLSXWorkbook
         do { wb = try XLSXWorkbook(data: data, file: fileName) } catch {
             result.problems = [error.diagnostic(file: fileName)]
@@ -34,11 +35,13 @@ enum XLSXStatement {
         case .failure(let d): result.problems = [d]; return result
         case .success(let r): chosen = r
         }
+        let sheetSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var opts = options
         opts.sheetNumbers = chosen.notation
         var r = StatementImporter.read(data: chosen.csv, fileName: fileName, options: opts, userProfiles: userProfiles, progress: progress,
                                        emitWhenRowsFailed: emitWhenRowsFailed, handedOver: handedOver, emit: emit)
         r.encoding = "xlsx (sheet \(chosen.sheet))"
+        r.phases.insert(("sheet", sheetSeconds), at: 0)
         r.problems = r.problems.map { d in
             var d = d
             if var l = d.location, l.file == fileName { l.sheet = chosen.sheet; d.location = l }
