@@ -5,9 +5,59 @@ import SaldoCore
 /// Receives the events of ``SafeXML/stream(_:file:limits:handler:)``: element starts (local name and
 /// attributes by local name), text, and element ends. Return a diagnostic to stop the parse with it.
 public protocol XMLStreamHandler: AnyObject {
-    func start(_ name: String, _ attributes: [(name: String, value: String)], line: Int) -> Diagnostic?
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic?
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic?
     func end(_ name: String) -> Diagnostic?
+}
+
+/// The attributes of one start tag, valid only during the `start` call: read by local name without
+/// building strings for the ones not asked for.
+public struct XMLAttributes {
+    let base: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
+    public let count: Int
+
+    /// The raw bytes of an attribute's value (entity references are not expanded: DTDs are refused,
+    /// and a decoded `&` arrives as `&#38;`).
+    public func bytes(_ name: String) -> UnsafeBufferPointer<UInt8>? {
+        guard let base else { return nil }
+        for i in 0..<count {
+            let b = i * 5
+            guard let n = base[b], let vs = base[b + 3], let ve = base[b + 4] else { continue }
+            if Self.equal(n, name) { return UnsafeBufferPointer(start: vs, count: max(0, ve - vs)) }
+        }
+        return nil
+    }
+
+    public func value(_ name: String) -> String? {
+        guard let b = bytes(name) else { return nil }
+        var v = String(decoding: b, as: UTF8.self)
+        if b.contains(UInt8(ascii: "&")) { v = v.replacingOccurrences(of: "&#38;", with: "&") }
+        return v
+    }
+
+    /// A non-negative decimal integer value, or nil.
+    public func int(_ name: String) -> Int? {
+        guard let b = bytes(name), !b.isEmpty, b.count < 19 else { return nil }
+        var n = 0
+        for c in b { guard c >= 48 && c <= 57 else { return nil }; n = n * 10 + Int(c - 48) }
+        return n
+    }
+
+    /// Every attribute as (local name, value).
+    public var all: [(name: String, value: String)] {
+        guard let base else { return [] }
+        return (0..<count).compactMap { i in
+            guard let n = base[i * 5] else { return nil }
+            let name = String(cString: n)
+            return (name, value(name) ?? "")
+        }
+    }
+
+    static func equal(_ p: UnsafePointer<UInt8>, _ s: String) -> Bool {
+        var i = 0
+        for c in s.utf8 { if p[i] != c { return false }; i += 1 }
+        return p[i] == 0
+    }
 }
 
 extension SafeXML {
@@ -105,9 +155,7 @@ final class StreamContext {
             return stop(.error("xml.size", "\(file) has more than \(limits.maxElements) elements", at: SourceLocation(file: file, line: line),
                                hint: "split the export into shorter periods"))
         }
-        var list: [(name: String, value: String)] = []
         if nAttr > 0, let attrs {
-            list.reserveCapacity(Int(nAttr))
             for i in 0..<Int(nAttr) {
                 let b = i * 5
                 guard let vs = attrs[b + 3], let ve = attrs[b + 4] else { continue }
@@ -116,11 +164,9 @@ final class StreamContext {
                     return stop(.error("xml.attribute", "an attribute in \(file) is \(len) bytes long, more than the \(limits.maxAttributeBytes) accepted",
                                        at: SourceLocation(file: file, line: line)))
                 }
-                var value = String(decoding: UnsafeBufferPointer(start: vs, count: max(0, len)), as: UTF8.self)
-                if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
-                list.append((intern(attrs[b]), value))
             }
         }
+        let list = XMLAttributes(base: attrs.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: UnsafePointer<UInt8>?.self) }, count: Int(max(0, nAttr)))
         if let d = handler.start(intern(localname), list, line: line) { stop(d) }
     }
 

@@ -149,7 +149,7 @@ public struct ZipReader {
             guard p + 46 + nlen + elen + clen <= cdOffset + cdSize else { throw .damaged("a central directory entry runs past the directory") }
             guard local + 30 <= cdOffset, try u32(local) == 0x0403_4B50 else { throw .damaged("a local file header is missing at byte \(local)") }
             let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
-            let end = start + csize + (flags & 8 != 0 ? 16 : 0)
+            let end = start + csize + (flags & 8 != 0 ? 12 : 0)   // a data descriptor: 12 bytes at least
             guard end <= cdOffset else { throw .damaged("an entry's data runs past the start of the central directory") }
             p += 46 + nlen + elen + clen
         }

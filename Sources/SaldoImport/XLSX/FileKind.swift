@@ -27,7 +27,11 @@ public enum FileKind: String, Sendable, Equatable {
         }
         if ZipReader.looksLikeZip(data) {
             // Names only: nothing is inflated here except an OpenDocument `mimetype` (a few bytes).
-            guard var z = try? ZipReader(data: data) else { return .xlsx }  // damaged: the xlsx reader explains
+            guard var z = try? ZipReader(data: data) else {
+                // Damaged: when its first entry is a part of a workbook, the xlsx reader explains; else it is an archive.
+                let first = data.count > 30 ? String(decoding: data.dropFirst(30).prefix(20), as: UTF8.self) : ""
+                return ["[Content_Types]", "_rels/", "xl/", "docProps/"].contains { first.hasPrefix($0) } ? .xlsx : .zip
+            }
             if XLSXWorkbook.isWorkbook(z) { return .xlsx }
             if z.contains("mimetype"), let m = try? z.data(of: "mimetype"), String(decoding: m.prefix(100), as: UTF8.self).contains("opendocument") { return .ods }
             if z.entries.contains(where: { $0.name.hasPrefix("Index/") && $0.name.hasSuffix(".iwa") }) { return .numbers }
@@ -55,7 +59,7 @@ public enum FileKind: String, Sendable, Equatable {
             return .error("import.numbers", "this is an Apple Numbers document, which Saldo does not read", at: at,
                           hint: "in Numbers choose File › Export To › Excel or CSV, or \(Self.exports)")
         case .zip:
-            return .error("import.zip", "this is a zip archive, not a statement (and not an Excel workbook)", at: at,
+            return .error("import.zip", "this is a zip archive (or a damaged one), not a statement and not an Excel workbook", at: at,
                           hint: "unzip it and import the statement files inside; \(Self.exports)")
         }
     }

@@ -213,7 +213,8 @@ public enum XLSXError: Error, Sendable {
 
 final class RelsHandler: XMLStreamHandler {
     var items: [(String, String, String)] = []
-    func start(_ name: String, _ a: [(name: String, value: String)], line: Int) -> Diagnostic? {
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
+        let a = attributes.all
         if name == "Relationship" {
             var id = "", type = "", target = "", external = false
             for x in a {
@@ -231,7 +232,8 @@ final class RelsHandler: XMLStreamHandler {
 final class WorkbookHandler: XMLStreamHandler {
     var sheets: [(name: String, hidden: Bool, rid: String)] = []
     var date1904 = false
-    func start(_ name: String, _ a: [(name: String, value: String)], line: Int) -> Diagnostic? {
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
+        let a = attributes.all
         if name == "sheet" {
             var n = "", state = "", rid = ""
             for x in a { switch x.name { case "name": n = x.value; case "state": state = x.value; case "id": rid = x.value; default: break } }
@@ -249,7 +251,8 @@ final class SharedStringsHandler: XMLStreamHandler {
     var strings: [String] = []
     var current: [UInt8] = []
     var inT = false, inPhonetic = false
-    func start(_ name: String, _ a: [(name: String, value: String)], line: Int) -> Diagnostic? {
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
+        let a = attributes.all
         switch name {
         case "si": current.removeAll(keepingCapacity: true)
         case "t": inT = !inPhonetic
@@ -277,7 +280,8 @@ final class StylesHandler: XMLStreamHandler {
     var formats: [Int: String] = [:]
     var xfFormats: [Int] = []
     var inCellXfs = false
-    func start(_ name: String, _ a: [(name: String, value: String)], line: Int) -> Diagnostic? {
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
+        let a = attributes.all
         switch name {
         case "numFmt":
             var id: Int?, code = ""
@@ -336,12 +340,11 @@ final class SheetHandler: XMLStreamHandler {
         return .error("xlsx.cell", what)
     }
 
-    func start(_ name: String, _ a: [(name: String, value: String)], line: Int) -> Diagnostic? {
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
         switch name {
         case "row":
-            var n: Int?
-            rowHidden = false
-            for x in a { if x.name == "r" { n = Int(x.value) } else if x.name == "hidden" { rowHidden = x.value == "1" || x.value == "true" } }
+            let n = attributes.int("r")
+            rowHidden = attributes.bytes("hidden").map { $0.first == UInt8(ascii: "1") || $0.first == UInt8(ascii: "t") } ?? false
             let number = n ?? (rowNumber + 1)
             if number <= rowNumber || number > 1_048_576 { return fail("row \(number)", "rows are out of order or beyond Excel's 1,048,576") }
             rowNumber = number
@@ -349,13 +352,15 @@ final class SheetHandler: XMLStreamHandler {
             cells.removeAll(keepingCapacity: true)
         case "c":
             cellType = "n"; cellStyle = 0; hasValue = false
-            var ref: String?
-            for x in a {
-                switch x.name { case "r": ref = x.value; case "t": cellType = x.value; case "s": cellStyle = Int(x.value) ?? 0; default: break }
-            }
-            if let ref {
-                guard let col = Self.column(of: ref) else { return fail(ref, "\"\(ref)\" is not a cell reference") }
-                if let r = Self.rowNumber(of: ref), r != rowNumber { return fail(ref, "the cell lies outside its row \(rowNumber)") }
+            if let t = attributes.bytes("t") { cellType = t.count == 1 && t[0] == UInt8(ascii: "s") ? "s" : String(decoding: t, as: UTF8.self) }
+            cellStyle = attributes.int("s") ?? 0
+            if let refBytes = attributes.bytes("r") {
+                var col = 0, row = 0, i = 0
+                while i < refBytes.count, refBytes[i] >= 65 && refBytes[i] <= 90 { col = col * 26 + Int(refBytes[i] - 64); i += 1; if col > 16384 { break } }
+                while i < refBytes.count, refBytes[i] >= 48 && refBytes[i] <= 57, row < 10_000_000 { row = row * 10 + Int(refBytes[i] - 48); i += 1 }
+                let ref = String(decoding: refBytes, as: UTF8.self)
+                guard col > 0, col <= 16384, i == refBytes.count, row > 0 else { return fail(ref, "\"\(ref)\" is not a cell reference") }
+                if row != rowNumber { return fail(ref, "the cell lies outside its row \(rowNumber)") }
                 if col <= (cells.last?.column ?? 0) { return fail(ref, "cells are out of order") }
                 cellColumn = col
             } else {
@@ -385,7 +390,7 @@ final class SheetHandler: XMLStreamHandler {
         case "c":
             guard hasValue else { return nil }
             let raw = String(decoding: buffer, as: UTF8.self)
-            let ref = "\(SheetHandler.letters(cellColumn))\(rowNumber)"
+            var ref: String { "\(SheetHandler.letters(cellColumn))\(rowNumber)" }
             let value: XLSXCell
             switch cellType {
             case "s":
@@ -400,9 +405,9 @@ final class SheetHandler: XMLStreamHandler {
                 // ISO 8601 date cells (strict Open XML): keep the text; the engine reads ISO dates.
                 value = .text(raw)
             default:
-                let t = raw.trimmingCharacters(in: .whitespaces)
+                let t = SheetHandler.isPlainNumber(buffer) ? raw : raw.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty { return nil }
-                guard Double(t) != nil else { return fail(ref, "\"\(t.prefix(40))\" is stored as a number but is not one") }
+                guard SheetHandler.isPlainNumber(buffer) || Double(t) != nil else { return fail(ref, "\"\(t.prefix(40))\" is stored as a number but is not one") }
                 if cellStyle < dateStyles.count, dateStyles[cellStyle] {
                     if let (d, s) = XLSXWorkbook.date(serial: t, date1904: date1904) { value = .date(d, seconds: s) } else {
                         return fail(ref, "the date serial number \(t) names no day")
@@ -418,6 +423,28 @@ final class SheetHandler: XMLStreamHandler {
         default: break
         }
         return nil
+    }
+
+    /// `-123.45`, `7`, `1.5E-3`: what a number cell holds (checked without a String).
+    static func isPlainNumber(_ b: [UInt8]) -> Bool {
+        if b.isEmpty { return false }
+        var i = 0
+        if b[0] == 0x2D { i = 1 }
+        var digits = 0, point = false
+        while i < b.count {
+            let c = b[i]
+            if c >= 48 && c <= 57 { digits += 1 } else if c == 0x2E && !point { point = true } else { break }
+            i += 1
+        }
+        if digits == 0 { return false }
+        if i < b.count && (b[i] == 0x45 || b[i] == 0x65) {
+            i += 1
+            if i < b.count && (b[i] == 0x2B || b[i] == 0x2D) { i += 1 }
+            let start = i
+            while i < b.count && b[i] >= 48 && b[i] <= 57 { i += 1 }
+            if i == start { return false }
+        }
+        return i == b.count
     }
 
     static func letters(_ col: Int) -> String {
