@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
@@ -22,14 +23,16 @@ let package = Package(
         // (TransactionBatch), their day totals (DayTotalKey), and the sink batches are handed to.
         .target(name: "SaldoBatch", dependencies: ["SaldoCore"]),
         // CSV engine, platform profiles, dedup. Returns drafts plus problems; never writes the database.
-        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoBatch", "SaldoXML"]),
+        .target(name: "SaldoImport", dependencies: ["SaldoCore", "SaldoBatch", "SaldoZip", "SaldoXML"]),
+        // The only ZIPFoundation user: zip archives read from memory, with limits (entry count, sizes, ratio, names).
+        .target(name: "SaldoZip", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The only door to libxml2.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SaldoXML", dependencies: ["CLibXML2", "SaldoCore"]),
         // E-invoice readers (UBL, CII, Facturae, CFDI) on top of SaldoXML.
         .target(name: "SaldoInvoices", dependencies: ["SaldoXML", "SaldoCore"]),
         // Exchange rates: ECB readers, rate tables, conversion at a date; the bundled ECB history (ECB/).
-        .target(name: "SaldoFX", dependencies: ["SaldoXML", "SaldoCore"], resources: [.copy("ECB")]),
+        .target(name: "SaldoFX", dependencies: ["SaldoXML", "SaldoZip", "SaldoCore"], resources: [.copy("ECB")]),
         // Tax rule files and the engine that applies them.
         .target(name: "SaldoTax", dependencies: ["SaldoCore"], resources: [.copy("Rules")]),
         // Forecasting on plain number series; knows nothing of ledgers.
@@ -63,10 +66,11 @@ let package = Package(
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoImportTests", dependencies: [
-            "SaldoImport", "SaldoBatch", "SaldoXML", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoImport", "SaldoBatch", "SaldoZip", "SaldoXML", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
-        .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoZipTests", dependencies: ["SaldoZip", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoZip", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoTaxTests", dependencies: ["SaldoTax", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoForecastTests", dependencies: ["SaldoForecast", "SaldoTestSupport"]),
         .testTarget(name: "SaldoStoreTests", dependencies: [

@@ -3,7 +3,8 @@
 # Prints each measurement and the ratio it is judged by. Not part of `swift test`.
 #
 #   scripts/bench.sh            # everything (about 5 minutes on 2 cores)
-#   scripts/bench.sh import     # only the import benchmark (also: camt, report, invoices, forecast)
+#   scripts/bench.sh import     # only the import benchmark (also: camt, xlsx, report, invoices, forecast)
+#   scripts/bench.sh xlsx       # a 100,000-row .xlsx: saldo import against openpyxl read-only (venv under /tmp)
 #
 # Needs: python3, sqlite3 (the import floor), GNU time (peak memory); ledger-cli is measured when installed.
 set -euo pipefail
@@ -85,6 +86,42 @@ csv = min(r[0] for r in rows); xml = min(r[1] for r in rows)
 print(f"CSV import:   {csv:.2f} s (best of {len(rows)}), peak memory {max(r[2] for r in rows) / 1024:.0f} MiB")
 print(f"camt import:  {xml:.2f} s (best of {len(rows)}), peak memory {max(r[3] for r in rows) / 1024:.0f} MiB")
 print(f"ratio camt/CSV: {xml / csv:.2f} (floor: at most 1.5); per round: " + ", ".join(f"{r[1] / r[0]:.2f}" for r in rows))
+PY
+fi
+
+if [ "$what" = all ] || [ "$what" = xlsx ]; then
+  echo "== xlsx: 100,000-row Santander Cuenta Online sheet (generated), saldo import vs openpyxl read-only"
+  X="$OUT/santander-100k.xlsx"
+  [ "$X" -nt fixtures/xlsx/make-xlsx-fixtures.py ] || python3 fixtures/xlsx/make-xlsx-fixtures.py --rows 100000 --out "$X"
+  # openpyxl only here, in a virtual environment outside the project.
+  VENV=/tmp/saldo-bench-venv
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -c "import openpyxl" 2>/dev/null || "$VENV/bin/pip" install -q openpyxl
+  cat > "$OUT/openpyxl-read.py" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = 0
+for row in wb["Sheet1"].iter_rows(values_only=True):
+    n += sum(1 for v in row if v is not None)
+print(n)
+PY
+  : > "$OUT/xlsx-rounds.txt"
+  for round in 1 2 3; do
+    rm -f "$OUT/xlsx.sqlite"*; sync
+    $TIME -f "%e %M" -o "$OUT/time.txt" $SALDO import "$X" --ledger "$OUT/xlsx.sqlite" > "$OUT/xlsx.log" || true
+    read -r wall kib < "$OUT/time.txt"
+    py=$(best_of 1 "$VENV/bin/python" "$OUT/openpyxl-read.py" "$X")
+    echo "$py $wall $kib" >> "$OUT/xlsx-rounds.txt"
+    echo "round $round: openpyxl read-only ${py} s, saldo import ${wall} s, peak memory $((kib / 1024)) MiB"
+  done
+  tail -1 "$OUT/xlsx.log"
+  python3 - "$OUT/xlsx-rounds.txt" <<'PY'
+import sys
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+py = min(r[0] for r in rows); wall = min(r[1] for r in rows)
+print(f"openpyxl read-only:   {py:.2f} s (best of {len(rows)}; reads the cells only)")
+print(f"saldo import:         {wall:.2f} s (best of {len(rows)}; reads, checks balances and writes the ledger)")
+print(f"ratio openpyxl/saldo: {py / wall:.1f} (floor: at least 5)")
 PY
 fi
 

@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoZip
 
 /// The ECB euro foreign exchange reference rates shipped with Saldo (`ECB/eurofxref-hist.zip`, the
 /// ECB's own `eurofxref-hist.csv`, unmodified, deflated; source: European Central Bank), so that a
@@ -24,7 +25,7 @@ public enum BundledECBRates {
             return .failure(RateBundleError(reason: "\(resourceName) is missing from Saldo's resources"))
         }
         do {
-            guard let entry = try ZipArchive.entries(zip).first(where: { $0.name.lowercased().hasSuffix(".csv") }) else {
+            guard let entry = try ZipReader.files(zip).first(where: { $0.name.lowercased().hasSuffix(".csv") }) else {
                 return .failure(RateBundleError(reason: "\(resourceName) holds no CSV"))
             }
             return .success(entry.data)

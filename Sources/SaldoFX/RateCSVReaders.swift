@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoZip
 
 /// What reading a rate file gives: the rates, and the problems found (errors for rows that
 /// were left out, notes for columns that were skipped on purpose).
@@ -196,10 +197,10 @@ public enum RateFileReader {
     }
 
     public static func read(_ data: Data, file: String) -> Result {
-        if ZipArchive.isZip(data) {
+        if ZipReader.looksLikeZip(data) {
             var result = Result(contents: RateFileContents(), xmlEntries: [])
             do {
-                let entries = try ZipArchive.entries(data)
+                let entries = try ZipReader.files(data)
                 if entries.isEmpty {
                     result.contents.diagnostics.append(.error("fx.zip.empty", "the zip archive holds no files", at: SourceLocation(file: file)))
                 }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import SaldoCore
+import SaldoZip
 import SaldoXML
 
 /// What a conditional download asks for.
@@ -189,7 +190,7 @@ public enum ECBUpdate {
         }
         var rates: [ExchangeRate] = []
         var skipped: [String] = []
-        if ZipArchive.isZip(data) {
+        if ZipReader.looksLikeZip(data) {
             let r = RateFileReader.read(data, file: file)
             if !r.contents.errors.isEmpty { return .failure(DiagnosticsError(truncationNote(r.contents.errors, file))) }
             rates = r.contents.rates

@@ -348,3 +348,8 @@ private func saxError(_ ctx: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
     guard let error else { return }
     builder(ctx)?.libError(error)
 }
+
+extension SafeXML {
+    /// libxml2 initialised and the deny-all entity loader installed (for the streaming parser).
+    static var ready: Bool { libxml2Ready }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import SaldoCore
 import SaldoFX
+import SaldoZip
 import SaldoTestSupport
 import Testing
 
@@ -222,8 +223,8 @@ func sliceTable() throws -> RateTable {
 
     @Test func deflatedECBFile() throws {
         let data = try #require(Data(base64Encoded: ZipTests.deflated))
-        #expect(ZipArchive.isZip(data))
-        let entries = try ZipArchive.entries(data)
+        #expect(ZipReader.looksLikeZip(data))
+        let entries = try ZipReader.files(data)
         #expect(entries.map(\.name) == ["eurofxref-hist.csv"])
         let slice = try Fixtures.text("ecb/eurofxref-hist-slice.csv")
         let first41 = slice.split(separator: "\n", omittingEmptySubsequences: false).prefix(41).joined(separator: "\n") + "\n"
@@ -236,18 +237,18 @@ func sliceTable() throws -> RateTable {
     @Test func storedAndFixedEntries() throws {
         let s = RateFileReader.read(try #require(Data(base64Encoded: ZipTests.stored)), file: "rates.zip")
         #expect(s.contents.rates.map(\.rate) == [dec("17.1234")])
-        let f = try ZipArchive.entries(try #require(Data(base64Encoded: ZipTests.fixedCodes)))
+        let f = try ZipReader.files(try #require(Data(base64Encoded: ZipTests.fixedCodes)))
         #expect(String(decoding: f[0].data, as: UTF8.self) == "Date,USD,\n2026-10-30,1.1172,\n")
     }
 
     @Test func damagedArchivesAreErrorsNotCrashes() throws {
         let data = try #require(Data(base64Encoded: ZipTests.deflated))
         // Cut short, and every byte of the compressed stream flipped in turn: never a trap.
-        #expect(throws: ZipError.self) { try ZipArchive.entries(data.prefix(data.count / 2)) }
+        #expect(throws: ZipError.self) { try ZipReader.files(data.prefix(data.count / 2)) }
         for i in stride(from: 60, to: data.count - 120, by: 7) {
             var bad = data
             bad[i] ^= 0x5A
-            _ = try? ZipArchive.entries(bad)
+            _ = try? ZipReader.files(bad)
         }
         let r = RateFileReader.read(data.prefix(200), file: "cut.zip")
         #expect(r.contents.errors.first?.code == "fx.zip")

@@ -6,17 +6,39 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
     public var column: Int?
     public var record: Int?
     public var field: String?
+    /// The worksheet, for a spreadsheet: `line` is then the row and `column` the column (1 = A).
+    public var sheet: String?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, record: Int? = nil, field: String? = nil) {
-        self.file = file; self.line = line; self.column = column; self.record = record; self.field = field
+    public init(file: String, line: Int? = nil, column: Int? = nil, record: Int? = nil, field: String? = nil, sheet: String? = nil) {
+        self.file = file; self.line = line; self.column = column; self.record = record; self.field = field; self.sheet = sheet
     }
 
-    /// `statement.csv:214:5 (Gross)`.
+    /// `statement.csv:214:5 (Gross)`; in a spreadsheet `statement.xlsx:Sheet1!C14 (Importe)`.
     public var description: String {
+        if let sheet {
+            var s = file + ":" + SourceLocation.quotedSheet(sheet)
+            if let l = line { s += column.map { "!\(SourceLocation.columnLetters($0))\(l)" } ?? " row \(l)" }
+            if let f = field { s += " (\(f))" }
+            return s
+        }
         var s = file
         if let l = line { s += ":\(l)"; if let c = column { s += ":\(c)" } }
         if let f = field { s += " (\(f))" }
         return s
+    }
+}
+
+extension SourceLocation {
+    /// `3` → `C`, `28` → `AB`.
+    public static func columnLetters(_ column: Int) -> String {
+        var c = column, out: [Character] = []
+        while c > 0 { let r = (c - 1) % 26; out.insert(Character(UnicodeScalar(UInt8(65 + r))), at: 0); c = (c - 1) / 26 }
+        return String(out)
+    }
+
+    /// A sheet name as Excel writes it in a reference: quoted when it holds anything but letters, digits and `_`.
+    static func quotedSheet(_ name: String) -> String {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }
 

@@ -269,6 +269,7 @@ struct CSVStatementReader {
             sink.add(.error("import.option", "the decimal mark asked for must be \".\" or \",\", found \"\(m)\"", at: SourceLocation(file: file)))
             return nil
         }
+        if let n = options.sheetNumbers { return decided(n, "amounts stored as numbers in the sheet", .values) }
         if let m = profile.decimalMark { return decided(m == "," ? .comma : .point, "the \(profile.name) profile", .profile) }
         if ev.point > 0 && ev.comma > 0 {
             sink.add(.error("csv.decimal-mark", "amounts in this file mix a decimal point (\"\(ev.firstPoint ?? "")\") and a decimal comma (\"\(ev.firstComma ?? "")\")",

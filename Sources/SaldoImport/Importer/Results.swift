@@ -17,6 +17,9 @@ public struct ImportOptions: Sendable, Equatable {
     var parallelRows = CSVStatementReader.parallelRows
     /// Files of at least this many bytes are scanned on two threads (tests lower or raise it).
     var parallelScanBytes = CSVStatementReader.parallelScanBytes
+    /// Set when the text comes from a spreadsheet whose amounts are numeric cells, rendered with this
+    /// decimal mark: no guess is needed.
+    var sheetNumbers: NumberNotation?
 
     public init(dateFormat: String? = nil, decimalMark: String? = nil, profile: String? = nil) {
         self.dateFormat = dateFormat; self.decimalMark = decimalMark; self.profile = profile

@@ -85,9 +85,10 @@ extension CSVStatementReader {
             guard let d = day, let pp = parts else {
                 let raw = text(r, .date) ?? ""
                 // A summary or footer line ("Total;;;;") has no date and no amount: not a transaction.
-                if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) {
+                // So is a labelled balance line of a spreadsheet ("Balance at start of period" in the date column): a date always has digits.
+                if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) || (!raw.isEmpty && !raw.contains(where: \.isNumber)) {
                     skipped.append(FilteredRow(location: SourceLocation(file: file, line: Int(rows[r].line), record: Int(rows[r].record)),
-                                               reason: "not a transaction: no date and no amount", summary: raw))
+                                               reason: raw.isEmpty || CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) ? "not a transaction: no date and no amount" : "not a transaction: a label where the date goes", summary: raw))
                     continue
                 }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),

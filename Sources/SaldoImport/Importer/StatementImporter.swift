@@ -47,6 +47,13 @@ public enum StatementImporter {
     static func read(data: Data, fileName: String, options: ImportOptions, userProfiles: [UserProfile],
                      progress: (@Sendable (Double) -> Void)?, emitWhenRowsFailed: Bool, handedOver: () -> Void = {},
                      emit: (TransactionBatch) -> Void) -> StatementReadResult {
+        // Recognised by content: an .xlsx goes through the sheet reader; PDFs, images, .xls and other archives are explained.
+        let kind = options.sheetNumbers == nil ? FileKind.sniff(data) : .text
+        if kind == .xlsx {
+            return XLSXStatement.read(data: data, fileName: fileName, options: options, userProfiles: userProfiles, progress: progress,
+                                      emitWhenRowsFailed: emitWhenRowsFailed, handedOver: handedOver, emit: emit)
+        }
+        if let d = kind.diagnostic(file: fileName) { return StatementReadResult(file: fileName, problems: [d]) }
         // Bank formats with their own structure, recognised by content before the CSV engine.
         switch statementFormat(data) {
         case .camt?:

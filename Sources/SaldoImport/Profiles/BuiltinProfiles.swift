@@ -9,7 +9,7 @@ public enum BuiltinProfiles {
         stripeItemized, stripeAllTransactions,
         revolutPersonal, revolutBusiness,
         upwork, payoneer,
-    ]
+    ] + spreadsheetProfiles
 
     // MARK: PayPal
 

@@ -239,6 +239,9 @@ public struct StatementProfile: Sendable, Codable, Equatable {
     public var evidence: String
     /// Amounts are written from the bank's point of view (debits positive): negate them.
     public var invertSign: Bool = false
+    /// For a spreadsheet: the worksheet holding the statement (by name); nil for the first visible
+    /// sheet this profile claims.
+    public var sheet: String?
 
     public init(name: String, title: String, institution: String, columns: [ColumnSpec], forbiddenHeaders: [String] = [],
                 amountModel: AmountModel, feeSign: FeeSign = .negative, decimalMark: String? = nil, dateOrder: DateOrder? = nil,

@@ -68,6 +68,13 @@ public enum ProfileRegistry {
     /// Which profile claims the file and why, or why none does.
     public static func check(data: Data, fileName: String, userProfiles: [UserProfile] = []) -> ProfileCheckReport {
         var report = ProfileCheckReport(file: fileName, matched: nil, claimants: [], explanation: [])
+        switch FileKind.sniff(data) {
+        case .text: break
+        case .xlsx: return checkSheet(data: data, fileName: fileName, userProfiles: userProfiles)
+        case let other:
+            report.explanation = [other.diagnostic(file: fileName)?.description ?? other.rawValue]
+            return report
+        }
         if let format = StatementImporter.statementFormat(data) {
             let name = StatementImporter.bankProfileName(data, format)
             report.matched = name
@@ -126,5 +133,27 @@ public enum ProfileRegistry {
             report.explanation.append("several profiles claim this file; name the one to read it with")
         }
         return report
+    }
+
+    /// The same explanation for an .xlsx file: which sheet is read and how its cells were written.
+    static func checkSheet(data: Data, fileName: String, userProfiles: [UserProfile]) -> ProfileCheckReport {
+        var report = ProfileCheckReport(file: fileName, matched: nil, claimants: [], explanation: [])
+        var wb: XLSXWorkbook
+        do { wb = try XLSXWorkbook(data: data, file: fileName) } catch {
+            report.explanation = [error.diagnostic(file: fileName).description]
+            return report
+        }
+        report.explanation.append("Excel workbook (.xlsx), \(wb.date1904 ? "1904" : "1900") date system; sheets: "
+            + wb.sheets.map { "\"\($0.name)\"\($0.hidden ? " (hidden)" : "")" }.joined(separator: ", "))
+        switch XLSXStatement.choose(&wb, options: ImportOptions(), userProfiles: userProfiles) {
+        case .failure(let d): report.explanation.append(d.description); return report
+        case .success(let r):
+            report.explanation.append("reading sheet \"\(r.sheet)\" (the first visible sheet a profile claims, or the one a user profile names); line numbers below are its row numbers")
+            report.explanation.append(r.notation != nil ? "amounts: numeric cells (no decimal mark to guess); dates: date cells are read as dates"
+                                      : "amounts: some are text (decided by the same evidence as CSV); dates: date cells are read as dates")
+            var inner = check(data: r.csv, fileName: fileName, userProfiles: userProfiles)
+            inner.explanation = report.explanation + inner.explanation.filter { !$0.hasPrefix("encoding:") && !$0.hasPrefix("delimiter:") }
+            return inner
+        }
     }
 }

@@ -34,6 +34,7 @@ public struct UserProfile: Sendable, Equatable {
         var rules: [CategoryRule]?
         var uniqueIDs: Bool?
         var incomeFromCounterparty: Bool?
+        var sheet: String?
 
         enum Names: Decodable {
             case one(String), many([String])
@@ -121,6 +122,7 @@ public struct UserProfile: Sendable, Equatable {
                 uniqueIDs: f.uniqueIDs ?? true, incomeFromCounterparty: f.incomeFromCounterparty ?? true,
                 categoryRules: f.rules ?? [], evidence: "user profile \(source)")
             p.invertSign = f.invertSign ?? false
+            p.sheet = f.sheet
             layout = p
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }

@@ -1,0 +1,230 @@
+import Foundation
+import SaldoCore
+import SaldoTestSupport
+import SaldoZip
+import Testing
+@testable import SaldoImport
+
+/// .xlsx statements: the reader's cell kinds, the engine's decisions on sheets, the shipped
+/// profiles against independently computed totals, hostile archives, and mutations.
+@Suite struct XLSXTests {
+    static func read(_ path: String, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = []) throws -> StatementReadResult {
+        let data = try Fixtures.data(path)
+        return StatementImporter.read(data: data, fileName: (path as NSString).lastPathComponent, options: options, userProfiles: userProfiles)
+    }
+
+    /// Net change of `assets:<institution>` per currency, from the booked transactions.
+    static func assetChange(_ r: StatementReadResult, _ account: String) -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for t in r.transactions { for p in t.postings where p.account.path == account { out[p.amount.currency.code, default: 0] += p.amount.minorUnits } }
+        return out
+    }
+
+    @Test func cellKindsSharedInlineRichBooleanErrorDatesAndSparseCells() throws {
+        var wb = try XLSXWorkbook(data: try Fixtures.data("xlsx/features.xlsx"), file: "features.xlsx")
+        #expect(wb.sheets.map(\.name) == ["Notes", "Data sheet"])
+        #expect(wb.sheets.map(\.hidden) == [true, false])
+        #expect(!wb.date1904)
+        let s = try wb.sheet(wb.sheets[1])
+        #expect(s.rows.map(\.number) == [1, 3, 4, 5, 6, 7])
+        #expect(s.rows.map(\.hidden) == [false, false, false, false, true, false])
+        let r4 = s.rows[2].cells
+        #expect(r4.map(\.column) == [1, 2, 3, 4, 6])
+        #expect(r4[0].value == .date(Day(year: 2025, month: 1, day: 1)!, seconds: 0))   // serial 45658, built-in format 14
+        #expect(r4[1].value == .text("Bold and plain"))                                // rich runs joined, phonetic run dropped
+        #expect(r4[2].value == .number("-10.5"))
+        #expect(r4[3].value == .bool(true))
+        #expect(r4[4].value == .text("F4, far right"))
+        let r5 = s.rows[3].cells
+        #expect(r5[0].value == .date(Day(year: 2025, month: 1, day: 2)!, seconds: 18 * 3600))   // custom yyyy-mm-dd hh:mm:ss
+        #expect(r5[1].value == .text("two\nlines, \"quoted\""))
+        #expect(s.rows[4].cells[0].value == .date(Day(year: 2025, month: 1, day: 3)!, seconds: 0))  // custom d/m/yyyy
+        #expect(s.rows[4].cells[3].value == .error("#N/A"))
+        #expect(s.rows[5].cells[0].value == .number("45661"))   // general format: a number, not a date
+    }
+
+    @Test func renderingKeepsRowsAsLinesAndNumbersInFull() throws {
+        var wb = try XLSXWorkbook(data: try Fixtures.data("xlsx/features.xlsx"), file: "features.xlsx")
+        let r = XLSXStatement.render(try wb.sheet(wb.sheets[1]))
+        let lines = String(decoding: r.csv, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "Exported 2026")
+        #expect(lines[1] == "")
+        #expect(lines[3] == "2025-01-01,Bold and plain,-10.5,TRUE,,\"F4, far right\"")
+        #expect(lines[4] == "2025-01-02 18:00:00,\"two lines, \"\"quoted\"\"\",23012.17,FALSE")
+        #expect(lines[5] == "2025-01-03,hidden row,0.0045,#N/A")
+        #expect(lines[6] == "45661,a plain number,1000")
+        #expect(r.notation == .point && r.hiddenRows == 1)
+    }
+
+    @Test func canonicalNumbersAndAmountTexts() {
+        #expect(XLSXStatement.canonicalNumber("23012.170000000002") == "23012.17")
+        #expect(XLSXStatement.canonicalNumber("0.30000000000000004") == "0.3")
+        #expect(XLSXStatement.canonicalNumber("-1.5E-2") == "-0.015")
+        #expect(XLSXStatement.canonicalNumber("4814769000000000") == "4814769000000000")
+        #expect(XLSXStatement.canonicalNumber("9.9999999999999999") == "10")
+        #expect(XLSXStatement.canonicalNumber("1E+500") == "1E+500")
+        #expect(XLSXStatement.amountMark("-50,00") == ",")
+        #expect(XLSXStatement.amountMark("+31070,11") == ",")
+        #expect(XLSXStatement.amountMark("1.234,56") == ",")
+        #expect(XLSXStatement.amountMark("-1,234.56") == ".")
+        #expect(XLSXStatement.amountMark("12.50 EUR") == nil)
+        #expect(XLSXStatement.amountMark("01/04/20") == nil)
+    }
+
+    @Test func bothDateSystemsAndTheLotusLeapDay() throws {
+        #expect(XLSXWorkbook.date(serial: "1", date1904: false)?.0 == Day(year: 1900, month: 1, day: 1))
+        #expect(XLSXWorkbook.date(serial: "59", date1904: false)?.0 == Day(year: 1900, month: 2, day: 28))
+        #expect(XLSXWorkbook.date(serial: "60", date1904: false) == nil)    // 29 February 1900 never was
+        #expect(XLSXWorkbook.date(serial: "61", date1904: false)?.0 == Day(year: 1900, month: 3, day: 1))
+        #expect(XLSXWorkbook.date(serial: "45225", date1904: false)?.0 == Day(year: 2023, month: 10, day: 26))
+        #expect(XLSXWorkbook.date(serial: "0.99999999", date1904: true)?.0 == Day(year: 1904, month: 1, day: 2))
+        #expect(XLSXWorkbook.date(serial: "-1", date1904: false) == nil)
+        var wb = try XLSXWorkbook(data: try Fixtures.data("xlsx/date1904.xlsx"), file: "date1904.xlsx")
+        #expect(wb.date1904)
+        let s = try wb.sheet(wb.sheets[0])
+        #expect(s.rows[1].cells[0].value == .date(Day(year: 1904, month: 1, day: 1)!, seconds: 0))
+        #expect(s.rows[2].cells[0].value == .date(Day(year: 2025, month: 1, day: 1)!, seconds: 0))   // 44196 + 1462 = 45658 in the 1900 system
+        #expect(XLSXWorkbook.isDateFormat(id: 164, code: "[Red]#,##0.00") == false)
+        #expect(XLSXWorkbook.isDateFormat(id: 164, code: "\"d\"0.00") == false)
+        #expect(XLSXWorkbook.isDateFormat(id: 165, code: "dd/mm/yy") == true)
+        #expect(XLSXWorkbook.isDateFormat(id: 22, code: nil) == true)
+    }
+
+    /// Santander "Cuenta Online": preamble, header on row 7, newest first; the balances chain and the
+    /// ledger's change equals last balance − first balance + first movement (computed here from the generator's numbers).
+    @Test func santanderCuentaOnline() throws {
+        let r = try Self.read("statements/xlsx/santander-es-cuenta-online.xlsx")
+        #expect(r.profile == "santander-es-xlsx")
+        #expect(!r.isFatal)
+        #expect(r.transactions.count == 4)
+        #expect(r.balances.ledgerAgrees)
+        // 1850.00 − 24.19 − 3.00 − 500.00
+        #expect(Self.assetChange(r, "assets:santander") == ["EUR": 132_281])
+        #expect(r.decimalMark?.basis == .values && r.decimalMark?.evidence == "amounts stored as numbers in the sheet")
+        #expect(r.transactions.first { $0.description.hasPrefix("COMISION") }?.kind == .fee)
+    }
+
+    /// DNB Mastercard (MIT sample): Inn 5119.00 and Ut 6441.69 of which the carried-over 5000.00 is skipped.
+    @Test func dnbMastercardTotalsFromSOURCES() throws {
+        let r = try Self.read("statements/xlsx/dnb-mastercard.xlsx")
+        #expect(r.profile == "dnb-mastercard")
+        #expect(!r.isFatal, "\(r.problems)")
+        #expect(r.transactions.count == 8 && r.filtered.count == 1)
+        // Inn − Ut without the carried-over row: 5119.00 − 1441.69.
+        #expect(Self.assetChange(r, "assets:dnb-mastercard") == ["NOK": 367_731])
+        #expect(r.filtered.first?.location.description == "dnb-mastercard.xlsx:transaksjonsliste row 2")
+    }
+
+    /// Text amounts with a decimal comma and balances outside the table: the start balance below the
+    /// table plus the movements equals the end balance above it (numbers from the generator).
+    @Test func bankDebitCreditTextAmounts() throws {
+        let r = try Self.read("statements/xlsx/bank-debit-credit-labels.xlsx")
+        #expect(r.profile == "bank-debit-credit-labels")
+        #expect(!r.isFatal, "\(r.problems)")
+        #expect(r.decimalMark?.value == "," && r.decimalMark?.basis == .values)
+        let change = Self.assetChange(r, "assets:bank")["EUR"] ?? 0
+        #expect(change == 148_210)
+        #expect(46_000 + change == 194_210)   // +460,00 + movements = +1.942,10
+        #expect(r.filtered.map(\.summary) == ["Balance at start of period"])
+    }
+
+    /// Adyen settlement details: the rows of a batch net to zero (3 sales − fee − payout).
+    @Test func adyenBatchNetsToZero() throws {
+        let r = try Self.read("statements/xlsx/adyen-settlement-details.xlsx")
+        #expect(r.profile == "adyen-settlement-details")
+        #expect(!r.isFatal, "\(r.problems)")
+        #expect(r.transactions.count == 5)
+        #expect(Self.assetChange(r, "assets:adyen") == ["USD": 0])
+        #expect(r.transactions.map(\.kind).filter { $0 == .payout }.count == 1)
+    }
+
+    @Test func aUserProfileNamesItsSheet() throws {
+        let json = """
+        {"name": "my-sheet", "sheet": "Data sheet", "columns": {"date": "Day", "description": "Text", "amount": "Value"}, "currency": "EUR"}
+        """
+        let p = try UserProfile.decode(Data(json.utf8), source: "my-sheet.json")
+        #expect(p.profile?.sheet == "Data sheet")
+        let r = try Self.read("xlsx/features.xlsx", userProfiles: [p])
+        #expect(r.profile == "my-sheet")
+        #expect(r.encoding == "xlsx (sheet Data sheet)")
+        // Row 7's date is a plain number: reported at its cell.
+        let bad = try #require(r.problems.first { $0.code == "csv.date" })
+        #expect(bad.location?.description == "features.xlsx:'Data sheet'!A7 (Day)")
+        let wrong = try UserProfile.decode(Data(json.replacingOccurrences(of: "Data sheet", with: "Nope").utf8), source: "x.json")
+        let r2 = try Self.read("xlsx/features.xlsx", userProfiles: [wrong])
+        #expect(r2.problems.first?.code == "xlsx.sheet")
+        #expect(r2.problems.first?.message.contains("\"Notes\", \"Data sheet\"") == true)
+    }
+
+    @Test(arguments: [
+        ("legacy.xls", "import.xls", "save it as Excel Workbook (.xlsx) or CSV"),
+        ("statement.pdf", "import.pdf", "export the statement as CSV"),
+        ("photo.png", "import.image", "export the statement as CSV"),
+        ("photo.heic", "import.image", "export the statement as CSV"),
+        ("sheet.ods", "import.ods", "save it from LibreOffice"),
+        ("sheet.numbers", "import.numbers", "Export To"),
+        ("statements.zip", "import.zip", "unzip it"),
+    ])
+    func otherFileKindsSayWhatTheyAre(_ f: String, _ code: String, _ hint: String) throws {
+        // The name says nothing: every file is read as "upload.csv".
+        let data = try Fixtures.data("xlsx/kinds/" + f)
+        let r = StatementImporter.read(data: data, fileName: "upload.csv")
+        #expect(r.problems.count == 1)
+        #expect(r.problems.first?.code == code)
+        #expect(r.problems.first?.hint?.contains(hint) == true)
+        #expect(r.problems.first?.description.contains("closest profile") == false)
+        let check = ProfileRegistry.check(data: data, fileName: "upload.csv")
+        #expect(check.matched == nil && check.explanation.joined().contains(r.problems[0].message))
+    }
+
+    @Test func profilesCheckExplainsTheSheet() throws {
+        let report = ProfileRegistry.check(data: try Fixtures.data("statements/xlsx/santander-es-cuenta-online.xlsx"), fileName: "s.xlsx")
+        #expect(report.matched == "santander-es-xlsx")
+        #expect(report.explanation.contains { $0.contains("reading sheet \"Sheet1\"") })
+        #expect(report.explanation.contains { $0.contains("santander-es-xlsx claims it: header on line 7 (after 6 preamble line(s))") })
+    }
+
+    @Test(arguments: [
+        ("bomb-ratio.xlsx", "xlsx.zip", "inflates to more than 512 MiB"),
+        ("bomb-declared-small.xlsx", "xlsx.zip", "more than the 2048 bytes its directory entry declares"),
+        ("name-traversal.xlsx", "xlsx.zip", "points outside the archive"),
+        ("name-absolute.xlsx", "xlsx.zip", "points outside the archive"),
+        ("name-backslash.xlsx", "xlsx.zip", "points outside the archive"),
+        ("many-entries.xlsx", "xlsx.zip", "more than the 10000 accepted"),
+        ("gigantic-cell.xlsx", "xlsx.xml", "longer than 131072 bytes"),
+        ("xxe-sheet.xlsx", "xlsx.xml", "DOCTYPE"),
+        ("billion-laughs-shared-strings.xlsx", "xlsx.xml", "DOCTYPE"),
+        ("truncated.xlsx", "xlsx.zip", "cut short"),
+    ])
+    func hostileWorkbooksAreRefusedQuickly(_ f: String, _ code: String, _ words: String) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = try Self.read("xlsx/hostile/" + f)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        #expect(r.problems.count == 1)
+        #expect(r.problems.first?.code == code)
+        #expect(r.problems.first?.message.contains(words) == true, "\(r.problems)")
+        #expect(r.problems.first?.hint != nil)
+        #expect(r.transactions.isEmpty)
+        #expect(seconds < 5, "\(f) took \(seconds) s")
+    }
+
+    /// Random mutations of valid workbooks (bytes flipped, ranges cut, bytes inserted) never trap and
+    /// always end in transactions or diagnostics.
+    @Test func fuzzMutationsNeverCrash() throws {
+        let seeds = try ["statements/xlsx/santander-es-cuenta-online.xlsx", "statements/xlsx/dnb-mastercard.xlsx", "xlsx/features.xlsx"]
+            .map { [UInt8](try Fixtures.data($0)) }
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % 1_000_000_007) }
+        for round in 0..<600 {
+            var b = seeds[round % seeds.count]
+            switch round % 4 {
+            case 0: for _ in 0..<(1 + next() % 8) { b[next() % b.count] ^= UInt8(1 + next() % 255) }
+            case 1: let a = next() % b.count; b.removeSubrange(a..<min(b.count, a + 1 + next() % 64))
+            case 2: b.insert(contentsOf: (0..<(1 + next() % 16)).map { _ in UInt8(next() % 256) }, at: next() % b.count)
+            default: b = Array(b.prefix(next() % b.count))
+            }
+            let r = StatementImporter.read(data: Data(b), fileName: "m.xlsx")
+            #expect(!r.transactions.isEmpty || !r.problems.isEmpty || r.rowCount == 0)
+        }
+    }
+}
