@@ -126,7 +126,7 @@ public enum RateSourceProfile: String, CaseIterable, Sendable {
         let root: JSONNode
         do { root = try JSONReader.parse(data) } catch {
             reader.fail("fx.\(rawValue).json", line: error.line, field: nil,
-                        "expected the JSON the \(title) API returns, \(error.expected); found \(error.found)",
+                        "expected the JSON the \(title) API returns: \(error.message) (line \(error.line), column \(error.column))",
                         hint: "save the API's answer unchanged; a page saved from a browser or a file cut short cannot be read")
             return reader.out
         }

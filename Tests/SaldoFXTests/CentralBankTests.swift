@@ -77,7 +77,7 @@ let PEN = (try? CurrencyCode("PEN")) ?? .USD
         #expect(cut.rates.isEmpty)
         #expect(cut.errors.first?.code == "fx.bcra.json")
         #expect(cut.errors.first?.location?.line == 2)
-        #expect(cut.errors.first?.message.contains("cut short") == true)
+        #expect(cut.errors.first?.message.contains("the end of the file") == true)
         // A bad date and a bad rate: each named with line and field, the rest read.
         let text = "{\"bmx\":{\"series\":[{\"idSerie\":\"SF43718\",\"datos\":[\n{\"fecha\":\"2026-10-26\",\"dato\":\"18.4\"},\n{\"fecha\":\"27/10/2026\",\"dato\":\"18,4\"},\n{\"fecha\":\"28/10/2026\",\"dato\":\"18.45\"}]}]}}"
         let b = RateSourceProfile.banxico.read(Data(text.utf8), file: "fix.json")
