@@ -20,7 +20,7 @@ enum CLIText {
         case .startLedger: return "`saldo import FILE` creates a ledger from a statement or e-invoice; `saldo demo --keep` builds a demo ledger to try"
         case .importStatements: return "saldo import FILE"
         case .setSetting(let key, let example): return "saldo config set \(key.rawValue) \(example)"
-        case .importRates: return "`saldo rates update`, or `saldo rates import FILE [--source PROFILE]`"
+        case .importRates: return "`saldo rates import FILE [--source PROFILE]`; for ECB currencies `saldo rates update`"
         case .chooseProfile: return "--profile NAME"
         case .chooseJurisdiction: return "--jurisdiction es|us|gb, or once: saldo config set jurisdiction es"
         }
@@ -36,7 +36,7 @@ extension CLIText {
         "csv.decimal-mark": "--decimal-mark point or --decimal-mark comma",
         "csv.date-format": "--date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
         "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
-        "fx.missing-rate": "`saldo rates update`, or `saldo rates import FILE [--source PROFILE]`",
+        "fx.missing-rate": "`saldo rates import FILE [--source PROFILE]`; for ECB currencies `saldo rates update`",
     ]
 
     /// How the import summary says which option overrides an inferred convention.

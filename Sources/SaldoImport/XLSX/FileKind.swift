@@ -8,7 +8,7 @@ public enum FileKind: String, Sendable, Equatable {
     case text, xlsx
     case xls, pdf, png, jpeg, gif, webp, heic, ods, numbers, zip
 
-    static let exports = "export the statement as CSV, Excel (.xlsx) or Norma 43 from the bank or platform"
+    static let exports = "export the statement as CSV, Excel (.xlsx), camt.053, OFX, MT940, QIF or Norma 43 from the bank or platform"
 
     /// The kind of `data`. A zip archive is looked into (its entry names only) to tell an .xlsx from
     /// an OpenDocument or Numbers file or any other archive.
