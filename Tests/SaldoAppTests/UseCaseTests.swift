@@ -143,3 +143,22 @@ let year2026 = try! Period.parse("2026")
         #expect(Clock.system.today(or: demoDay) == demoDay)
     }
 }
+
+/// Pinned: the tax estimate converted with the ledger's imported rates only, so a new user's USD
+/// income (no rates imported) was left out of the estimate with a missing-rate problem.
+@Suite struct TaxRatesTests {
+    @Test func aTaxEstimateUsesTheBundledRatesLikeReports() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("tax-bundled.sqlite").path
+        let csv = Demo.folder!.appendingPathComponent("paypal-activity-2025-2026.csv").path
+        let outcome = try ImportFiles.run(ImportRequest(paths: [csv]), ledger: LedgerLocation(path: path), environment: [:])
+        #expect(outcome.totals.new > 0)
+        let store = try LedgerLocation(path: path).open(.existing)
+        #expect(try store.rateCount() == 0)
+        try Settings.set(.jurisdiction, "es", in: store)
+        let doc = try Taxes.summary(TaxRequest(today: demoDay, useForecast: false), year: 2026, quarter: 3, store: store)
+        let json = try JSONSerialization.jsonObject(with: Data(doc.json.utf8)) as! [String: Any]
+        let problems = json["problems"] as? [Any] ?? []
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(!doc.json.contains("fx.missing-rate"))
+    }
+}

@@ -113,6 +113,28 @@ public enum ExchangeRates {
         }
     }
 
+    /// The rates converting `transactions` and `invoices` to `target` need, the same way as a
+    /// report's: the bundled ECB history with the ledger's own rates over it, the user's source choice,
+    /// crosses through the dollar. A tax estimate works from the first import, offline.
+    public static func table(forTransactions transactions: [Transaction], invoices: [Invoice], target: CurrencyCode, store: LedgerStore) throws -> RateTable {
+        var currencies: Set<CurrencyCode> = [target, .EUR]
+        var first: Day?, last: Day?
+        func see(_ d: Day) { first = min(first ?? d, d); last = max(last ?? d, d) }
+        for t in transactions {
+            see(t.date)
+            for p in t.postings { currencies.insert(p.amount.currency); if let c = p.cost { currencies.insert(c.currency) } }
+        }
+        for i in invoices { see(i.issueDate); currencies.insert(i.currency) }
+        guard let first, let last, currencies != [.EUR], currencies.subtracting([.EUR]) != [target] || target != .EUR else {
+            return RateTable(try store.rates())
+        }
+        let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: first.adding(days: -10), to: last)
+        let choice = RateSourceChoice(stored: try store.setting(RateSourceChoice.settingKey))
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last, choice: choice) } catch {
+            throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself", fix: .importRates)
+        }
+    }
+
     /// Per currency other than `base`, the last day an amount in it (or its cost) is dated.
     static func lastDayByCurrency(_ facts: [PostingFact], base: CurrencyCode) -> [CurrencyCode: Day] {
         var out: [CurrencyCode: Day] = [:]

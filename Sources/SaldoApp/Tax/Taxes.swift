@@ -82,11 +82,12 @@ public enum Taxes {
             do { return try TaxRules.load(contentsOf: URL(fileURLWithPath: (r as NSString).expandingTildeInPath)) } catch { throw UserError("\(error)") }
         }
         let day = request.today
-        let rates = try ExchangeRates.all(store)
         let target = taxCurrency(taxProfile.jurisdiction)
-        let convert: @Sendable (Money, Day) throws -> Money = { m, d in try rates.convert(m, to: target, on: d).amount }
         let transactions = try store.transactions().map(\.transaction)
         let invoices = try store.invoices().map(\.invoice)
+        // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
+        let rates = try ExchangeRates.table(forTransactions: transactions, invoices: invoices, target: target, store: store)
+        let convert: @Sendable (Money, Day) throws -> Money = { m, d in try rates.convert(m, to: target, on: d).amount }
         var forecast: [YearMonth: Money] = [:]
         var notes: [String] = []
         if request.useForecast {
