@@ -58,6 +58,11 @@ extension CLIText {
         return s
     }
 
+    /// Import summaries as a document, with the commands and options the command line offers.
+    static func importDocument(_ summaries: [FileImportSummary], verbose: Bool, color: Bool) -> ImportSummaryDocument {
+        ImportSummaryDocument(files: summaries.map(withCommands), verbose: verbose, color: color, overrides: importOverrides)
+    }
+
     /// An import summary as the terminal shows it.
     static func importText(_ summary: FileImportSummary, verbose: Bool, color: Bool) -> String {
         withCommands(summary).text(verbose: verbose, color: color, overrides: importOverrides)

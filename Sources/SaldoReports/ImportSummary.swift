@@ -169,3 +169,35 @@ struct Styler {
     enum Style: String { case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36" }
     func styled(_ s: String, _ style: Style) -> String { color ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s }
 }
+
+/// An import's summary as a document, so that it goes through `render(document, format)` like
+/// every other output: the terminal text file by file, one JSON object per file and line, and a
+/// table of the files for CSV, Markdown and HTML.
+public struct ImportSummaryDocument: ReportConvertible, Sendable {
+    public var files: [FileImportSummary]
+    public var verbose: Bool
+    public var color: Bool
+    /// How the front end names the options that override an inferred convention (see ``FileImportSummary/text(verbose:color:overrides:)``).
+    public var overrides: [String: String]
+    /// The line after several files ("3 files: …"), when the front end shows one.
+    public var totalsLine: String?
+
+    public init(files: [FileImportSummary], verbose: Bool = false, color: Bool = false, overrides: [String: String] = [:], totalsLine: String? = nil) {
+        self.files = files; self.verbose = verbose; self.color = color; self.overrides = overrides; self.totalsLine = totalsLine
+    }
+
+    public func document() -> ReportDocument {
+        let text = (files.map { $0.text(verbose: verbose, color: color, overrides: overrides) } + (totalsLine.map { [$0] } ?? [])).joined(separator: "\n") + "\n"
+        let table = ReportTable(id: "files", title: "Files imported", columns: [
+            ReportColumn("file", "File"), ReportColumn("profile", "Read as"), ReportColumn("imported", "Imported", .flag),
+            ReportColumn("new", "New", .number), ReportColumn("duplicates", "Already in the ledger", .number),
+            ReportColumn("filtered", "Filtered", .number), ReportColumn("problems", "Problems", .number),
+            ReportColumn("ledger_agrees", "Ledger agrees with the statement"),
+        ], rows: files.map { f in
+            ReportRow([.text(f.file), .text(f.profile ?? ""), .flag(!f.failed), .integer(f.new), .integer(f.duplicates), .integer(f.filtered.count),
+                       .integer(f.problems.filter { $0.severity != .note }.count),
+                       .text(f.balanceChecks == 0 ? "no balances stated" : f.balances.ledgerAgrees ? "yes" : "no")])
+        })
+        return ReportDocument(title: "Import", blocks: [.table(table)], encodedJSON: files.map { $0.json() + "\n" }.joined(), text: text)
+    }
+}

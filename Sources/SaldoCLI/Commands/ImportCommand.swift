@@ -41,10 +41,10 @@ struct ImportCommand: ParsableCommand {
         let console = Console.current
         let request = ImportRequest(paths: paths, dryRun: dryRun, dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," },
                                     profile: profile, profilesPath: profiles)
+        // Each file's summary as soon as it is done (a long import shows progress file by file).
         let outcome = try ImportFiles.run(request, ledger: ledger.location, environment: console.environment,
                                           progress: console.isTerminal ? console : nil) { summary in
-            let shown = CLIText.withCommands(summary)
-            console.out(format == .json ? shown.json() : CLIText.importText(summary, verbose: verbose, color: console.useColor))
+            try? emitReport(CLIText.importDocument([summary], verbose: verbose, color: console.useColor), format: format == .json ? .json : .table, output: nil)
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
         if outcome.matchedPayments > 0 && format == .text {
