@@ -7,9 +7,8 @@ set -euo pipefail
 before=$1; after=$2; rounds=${3:-3}
 OUT=${BENCH_OUT:-bench-out}
 mkdir -p "$OUT"
-[ -f "$OUT/paypal-1m.csv" ] || python3 scripts/gen_paypal_csv.py 1000000 > "$OUT/paypal-1m.csv"
+[ -f "$OUT/paypal-1m.csv" ] || python3 scripts/gen_paypal_csv.py --rows 1000000 --out "$OUT/paypal-1m.csv"
 "$after" bench ledger --transactions 1000000 --keep "$OUT/ledger-1m.sqlite" > /dev/null
-demo=$(mktemp -d)/demo.sqlite
 ( cd "$(dirname "$0")/.." && "$after" demo --keep --today 2026-11-15 | sed -n 's/^The demo ledger is kept at \(.*\)\. Try:$/\1/p' ) > "$OUT/demo-path.txt"
 demo=$(cat "$OUT/demo-path.txt")
 secs() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s.%N); python3 -c "print(f'{$e - $s:.3f}')"; }

@@ -57,6 +57,9 @@ public struct ReportDocument: Sendable {
         self.encodedJSON = encodedJSON; self.text = text
     }
 
+    /// The same document with other notes.
+    public func with(notes: [String]) -> ReportDocument { var d = self; d.notes = notes; return d }
+
     /// JSON text of an encodable result: pretty, keys sorted, slashes unescaped, a final newline.
     public static func encodeJSON(_ value: some Encodable) -> String {
         let enc = JSONEncoder()

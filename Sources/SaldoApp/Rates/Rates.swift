@@ -1,6 +1,7 @@
 import Foundation
 import SaldoCore
 import SaldoFX
+import SaldoReports
 import SaldoStore
 
 /// One rate file read.
@@ -25,6 +26,12 @@ public struct RatesShown: Sendable {
     public var newestAgeDays: Int?
     /// Plain sentences: where the rates come from, how old the newest is.
     public var provenance: [String]
+
+    /// As a document for every output format.
+    public var document: RatesShownDocument {
+        RatesShownDocument(currency: currency, rows: rows, sources: sources.map { .init(source: $0.source, count: $0.count, first: $0.first, last: $0.last) },
+                           bundled: bundleHasCurrency ? bundled : nil, newest: newest, newestAgeDays: newestAgeDays, provenance: provenance)
+    }
 }
 
 /// The exchange-rate use cases: import rate files, update from the ECB, show where rates come from.

@@ -78,48 +78,21 @@ struct RatesCommand: ParsableCommand {
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("\(error)") }
             let shown = try Rates.show(currency: code, from: try parseDay(from, "--from"), to: try parseDay(to, "--to"),
                                        today: try resolveToday(today), store: ledger.open(.existing))
-            let rows = shown.rows, sources = shown.sources, newest = shown.newest, age = shown.newestAgeDays
-            let bundleHasCurrency = shown.bundleHasCurrency
-            let provenance = shown.provenance.map {
+            var doc = shown.document
+            doc.provenance = doc.provenance.map {
                 $0.replacingOccurrences(of: "update the rates from the ECB (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it)",
                                         with: "`saldo rates update` (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`)")
                   .replacingOccurrences(of: "; choose other days with a first and last day", with: "; --from and --to choose others")
             }
-            let console = Console.current
             switch format {
+            case .csv where code == nil:
+                for p in doc.provenance { Console.current.out(p) }
             case .csv:
-                if code != nil {
-                    console.out("date,base,quote,rate,source")
-                    for r in rows { console.out("\(r.date),\(r.base),\(r.quote),\(r.rate),\(r.source)") }
-                    for p in provenance { console.err(p) }
-                } else {
-                    for p in provenance { console.out(p) }
-                }
-            case .json:
-                var fields: [(String, JSONValue)] = []
-                if code != nil {
-                    fields.append(("rates", .array(rows.map {
-                        .obj([("date", .string($0.date.description)), ("base", .string($0.base.description)), ("quote", .string($0.quote.description)),
-                              ("rate", .string($0.rate.description)), ("source", .string($0.source))])
-                    })))
-                }
-                fields.append(("imported", .array(sources.map {
-                    .obj([("source", .string($0.source)), ("rates", .int($0.count)), ("from", .string($0.first.description)), ("to", .string($0.last.description))])
-                })))
-                fields.append(("bundled", bundleHasCurrency
-                    ? .obj([("source", .string("European Central Bank, euro foreign exchange reference rates")),
-                            ("from", .string(shown.bundled.lowerBound.description)), ("to", .string(shown.bundled.upperBound.description))])
-                    : .null))
-                fields.append(("newest", newest.map { .string($0.description) } ?? .null))
-                fields.append(("newest_age_days", age.map { JSONValue.int($0) } ?? .null))
-                console.out(JSONValue.obj(fields).line())
-            case .table:
-                if let first = rows.first {
-                    console.out(console.styled("date        " + padLeft("1 \(first.base) =", 10) + "      source", .bold))
-                    for r in rows { console.out("\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)") }
-                    console.out(console.styled("\(rows.count) rates", .dim))
-                }
-                for p in provenance { console.out(console.styled(p, .dim)) }
+                // The rates are the data; where they come from goes beside them, on standard error.
+                try emitReport(doc.document().with(notes: []), format: .csv, output: nil)
+                for p in doc.provenance { Console.current.err(p) }
+            case .json: try emitReport(doc, format: .json, output: nil)
+            case .table: try emitReport(doc, format: .table, output: nil)
             }
         }
     }

@@ -1,0 +1,69 @@
+import SaldoCore
+import SaldoFX
+
+/// `rates show`: a currency's rates over a window (or none, for every currency's sources), where
+/// they come from and how old the newest is.
+public struct RatesShownDocument: ReportConvertible, Sendable {
+    public struct Source: Sendable {
+        public var source: String
+        public var count: Int
+        public var first: Day
+        public var last: Day
+        public init(source: String, count: Int, first: Day, last: Day) { self.source = source; self.count = count; self.first = first; self.last = last }
+    }
+    public var currency: CurrencyCode?
+    public var rows: [ExchangeRate]
+    public var sources: [Source]
+    /// The days the bundled ECB history covers, when it holds the currency.
+    public var bundled: ClosedRange<Day>?
+    public var newest: Day?
+    public var newestAgeDays: Int?
+    /// Plain sentences: where the rates come from, how old the newest is.
+    public var provenance: [String]
+
+    public init(currency: CurrencyCode?, rows: [ExchangeRate], sources: [Source], bundled: ClosedRange<Day>?, newest: Day?, newestAgeDays: Int?, provenance: [String]) {
+        self.currency = currency; self.rows = rows; self.sources = sources; self.bundled = bundled; self.newest = newest
+        self.newestAgeDays = newestAgeDays; self.provenance = provenance
+    }
+
+    public func document() -> ReportDocument {
+        var blocks: [ReportBlock] = []
+        if currency != nil {
+            blocks.append(.table(ReportTable(id: "rates", columns: [
+                ReportColumn("date", "Date", .date), ReportColumn("base", "Base"), ReportColumn("quote", "Quote"),
+                ReportColumn("rate", "Rate"), ReportColumn("source", "Source"),
+            ], rows: rows.map { ReportRow([.date($0.date), .text($0.base.code), .text($0.quote.code), .text($0.rate.description), .text($0.source)]) })))
+        }
+        var fields: [(String, JSONValue)] = []
+        if currency != nil {
+            fields.append(("rates", .array(rows.map {
+                .obj([("date", .string($0.date.description)), ("base", .string($0.base.description)), ("quote", .string($0.quote.description)),
+                      ("rate", .string($0.rate.description)), ("source", .string($0.source))])
+            })))
+        }
+        fields.append(("imported", .array(sources.map {
+            .obj([("source", .string($0.source)), ("rates", .int($0.count)), ("from", .string($0.first.description)), ("to", .string($0.last.description))])
+        })))
+        fields.append(("bundled", bundled.map {
+            .obj([("source", .string("European Central Bank, euro foreign exchange reference rates")),
+                  ("from", .string($0.lowerBound.description)), ("to", .string($0.upperBound.description))])
+        } ?? .null))
+        fields.append(("newest", newest.map { .string($0.description) } ?? .null))
+        fields.append(("newest_age_days", newestAgeDays.map { JSONValue.int($0) } ?? .null))
+        return ReportDocument(title: currency.map { "\($0) exchange rates" } ?? "Exchange rates", notes: provenance, blocks: blocks,
+                              encodedJSON: JSONValue.obj(fields).line() + "\n", text: terminalText)
+    }
+
+    /// The listing a terminal shows: one rate a line, then where they come from.
+    var terminalText: String {
+        func padLeft(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        var out = ""
+        if let first = rows.first {
+            out += "date        " + padLeft("1 \(first.base) =", 10) + "      source\n"
+            for r in rows { out += "\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)\n" }
+            out += "\(rows.count) rates\n"
+        }
+        for p in provenance { out += p + "\n" }
+        return out
+    }
+}
