@@ -14,8 +14,12 @@ public struct ForecastDocument: ReportConvertible, Sendable {
     public var streams: [String: [Double]]
     public var future: [YearMonth]
     public var currency: CurrencyCode
-    public init(forecast: IncomeForecast, history: [YearMonth], streams: [String: [Double]], future: [YearMonth], currency: CurrencyCode) {
+    /// Notes about the history itself (amounts converted provisionally, without a rate within the window).
+    public var historyNotes: [String] = []
+    public init(forecast: IncomeForecast, history: [YearMonth], streams: [String: [Double]], future: [YearMonth], currency: CurrencyCode,
+                historyNotes: [String] = []) {
         self.forecast = forecast; self.history = history; self.streams = streams; self.future = future; self.currency = currency
+        self.historyNotes = historyNotes
     }
 
     public func document() -> ReportDocument {
@@ -52,7 +56,7 @@ public struct ForecastDocument: ReportConvertible, Sendable {
                 + [ReportRow([.text("next \(future.count) months")] + q(s.quarter) + [m(b.quarter.p50)], style: .total)])))
             if let p = s.pBelowFloor { blocks.append(.paragraph("Scenario \(s.name): chance below the floor \(estimate(p * 100))%.")) }
         }
-        var notes = forecast.notes
+        var notes = historyNotes + forecast.notes
         notes.append("\(forecast.paths) simulated paths, seed \(forecast.seed); \(forecast.historyMonths) months of history (\(history.first!)..\(history.last!)), in \(cur) at each transaction's ECB rate.")
         func qj(_ x: IncomeQuantiles) -> [(String, JSONValue)] { [("p10", .decimal(estimate(x.p10))), ("p50", .decimal(estimate(x.p50))), ("p90", .decimal(estimate(x.p90)))] }
         func outlook(_ o: IncomeOutlook) -> JSONValue {

@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoFX
 import SaldoForecast
 import SaldoReports
 import SaldoStore
@@ -10,6 +11,8 @@ public struct IncomeSeries: Sendable {
     public var streams: [String: [Double]]
     public var months: [YearMonth]
     public var currency: CurrencyCode
+    /// Amounts converted with no rate within the window (provisional), and the rates to add; empty when none.
+    public var missingRates = MissingRates()
 }
 
 /// A what-if: without some streams, some changed by a share, an amount added every month.
@@ -35,7 +38,9 @@ public enum Forecasts {
         var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
         // Streams as the user thinks of them: each direct client its own stream (IncomeHistory.streamName).
         if grouping == .platform { for i in facts.indices { facts[i].platform = IncomeHistory.streamName(platform: facts[i].platform, client: facts[i].client) } }
-        let rates = try ExchangeRates.table(for: facts, base: base, store: store)
+        var rates = try ExchangeRates.table(for: facts, base: base, store: store)
+        // No dead end: beyond the rate window the history is provisional, and the forecast says so.
+        rates.beyondWindow = .provisional
         let report: MonthlyReport
         do { report = try monthlyReport(facts, rates: rates, currency: base, by: grouping) } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }
         // A stream is a source of income: platforms that only charged fees (a transfer service, say)
@@ -55,7 +60,7 @@ public enum Forecasts {
         }
         let months = built.months.map { YearMonth(year: $0.year, month: $0.month) }
         let streams = built.streams
-        return IncomeSeries(streams: streams, months: months, currency: base)
+        return IncomeSeries(streams: streams, months: months, currency: base, missingRates: report.missingRates)
     }
 
     /// Finds a stream by name, ignoring case and spacing.
@@ -79,7 +84,10 @@ public enum Forecasts {
             result = try IncomeForecaster(seed: seed, paths: paths, horizon: months).forecast(streams: history.streams, floor: floor, scenarios: resolved)
         } catch { throw UserError("\(error)") }
         let next = (1...months).map { history.months.last!.adding($0) }
-        return ForecastDocument(forecast: result, history: history.months, streams: history.streams, future: next, currency: history.currency)
+        let m = history.missingRates
+        let notes = m.isEmpty ? [] : ["\(m.provisionalAmounts) amount\(m.provisionalAmounts == 1 ? " of the history is" : "s of the history are") provisional (no exchange rate within the window); add \(m.fix)"]
+        return ForecastDocument(forecast: result, history: history.months, streams: history.streams, future: next, currency: history.currency,
+                                historyNotes: notes)
     }
 
     /// What the forecast would have said each past quarter, and what happened.

@@ -83,6 +83,8 @@ struct ForecastCommand: ParsableCommand {
             }
             let history = try seriesOptions.history(ledger.open(.existing))
             try output.emit(Forecasts.next(history, months: months, floor: floorValue, scenarios: scenarios, paths: paths, seed: seed))
+            // Done, with caveats: part of the history was converted without a rate within the window.
+            if !history.missingRates.isEmpty { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 
