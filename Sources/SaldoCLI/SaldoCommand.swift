@@ -21,7 +21,7 @@ public struct SaldoCommand: ParsableCommand {
         (~/.local/share/saldo/ledger.sqlite).
 
         Exit status: 0 ok, 1 failed (bad input, missing data, no connection), 2 wrong usage, 3 done with
-        caveats (a report with provisional amounts because rates were missing, an import whose running
+        caveats (a report or forecast with provisional amounts because rates were missing, an import whose running
         balance does not agree).
         """),
         version: "0.1.0",

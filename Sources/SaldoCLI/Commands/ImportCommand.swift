@@ -6,10 +6,11 @@ import SaldoCore
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import statements (CSV, Norma 43) and e-invoices (UBL, CII, Facturae, CFDI) into the ledger.",
+        abstract: "Import statements (CSV, Excel, camt, OFX, MT940, QIF, Norma 43) and e-invoices (UBL, CII, Facturae, CFDI) into the ledger.",
         discussion: prose("""
         Saldo recognises each file from its content (never its name): PayPal, Wise, Stripe, Revolut,
-        Upwork, Payoneer, Norma 43 bank files, your own profiles, and XML e-invoices. Each file is one
+        Upwork, Payoneer, bank statements (camt.053/052/054, OFX/QFX, MT940/MT942, QIF, Norma 43,
+        Excel .xlsx exports), your own profiles, and XML e-invoices. Each file is one
         database transaction: a file with an error imports nothing. Importing the same or an
         overlapping file again adds nothing twice.
 

@@ -8,7 +8,7 @@ import SaldoStore
 struct RatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rates",
-        abstract: "Import and show exchange rates (ECB reference rates, or any date,base,quote,rate CSV).",
+        abstract: "Update, import and show exchange rates (ECB reference rates, central banks, or any date,base,quote,rate CSV).",
         discussion: prose("""
         Every amount converts at its own date; on days without a published rate (weekends, TARGET
         holidays) the last earlier rate is used and reports say how many amounts needed it.
