@@ -248,11 +248,12 @@ public enum StatementImporter {
             return nil
         }
         let best = misses.sorted { ($0.found - $0.missing.count) > ($1.found - $1.missing.count) }.first
-        var hint = "checking the file against the profiles explains each decision; or describe the layout in a user profile (see docs/profiles.md)"
-        if let b = best {
+        var hint = "describe the layout in a user profile (see docs/profiles.md)"
+        // A profile is "closest" only when it shares a column with the file.
+        if let b = best, b.found > 0 {
             hint = "closest profile: \(b.profile), which misses the column(s) \(b.missing.map { "\"\($0)\"" }.joined(separator: ", "))"
                 + (b.forbidden.isEmpty ? "" : " and must not have \(b.forbidden.map { "\"\($0)\"" }.joined(separator: ", "))")
-                + "; " + hint
+                + "; or " + hint
         }
         let first = candidates.first.map { $0.texts.prefix(8).joined(separator: ",") } ?? ""
         result.problems = [.error("csv.profile", "no profile recognises this file (first row: \"\(first)\")",
