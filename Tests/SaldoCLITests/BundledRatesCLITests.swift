@@ -130,6 +130,19 @@ import SaldoTestSupport
         expectHintOnce(ars.err)
     }
 
+    /// Pinned: a tax problem for an amount with no rate carried the conversion error's hint and its
+    /// own, one after the other.
+    @Test func aTaxProblemCarriesOneHint() throws {
+        let path = try ledger(importing: try paypalFile("20/11/2026"))
+        let r = SaldoCLI.capture(["tax", "summary", "--jurisdiction", "es", "--year", "2026", "--today", "2026-12-01", "--no-forecast",
+                                  "--format", "json", "--ledger", path])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let problems = (json["problems"] as? [String]) ?? []
+        #expect(!problems.isEmpty)
+        for p in problems { #expect(p.components(separatedBy: "hint:").count == 2, "\(p)") }
+    }
+
     @Test func ratesShowSaysWhereRatesComeFromAndHowOld() throws {
         let path = try ledger(importing: try paypalFile("02/02/2026"))
         let r = SaldoCLI.capture(["rates", "show", "--today", "2026-12-05", "--ledger", path])

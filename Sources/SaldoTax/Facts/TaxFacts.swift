@@ -129,7 +129,9 @@ public struct TaxFactsBuilder: Sendable {
                 conversions += 1
                 return c
             } catch {
-                out.problems.append(.error("tax.conversion", "\(what) on \(d): cannot convert \(m) to \(currency.code): \(error)", at: loc,
+                // The conversion error's own hint is replaced by this one: one hint per problem.
+                let reason = "\(error)".components(separatedBy: "\n  hint:").first ?? "\(error)"
+                out.problems.append(.error("tax.conversion", "\(what) on \(d): cannot convert \(m) to \(currency.code): \(reason)", at: loc,
                                            hint: "add exchange rates that cover this date; the amount is left out of the estimate"))
                 return nil
             }
