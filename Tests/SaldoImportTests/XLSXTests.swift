@@ -111,7 +111,9 @@ import Testing
         #expect(!r.isFatal, "\(r.problems)")
         #expect(r.transactions.count == 8 && r.filtered.count == 1)
         // Inn − Ut without the carried-over row: 5119.00 − 1441.69.
-        #expect(Self.assetChange(r, "assets:dnb-mastercard") == ["NOK": 367_731])
+        // A card: booked on the liability (money owed), not on an asset.
+        #expect(Self.assetChange(r, "liabilities:dnb-mastercard") == ["NOK": 367_731])
+        #expect(!r.transactions.flatMap(\.postings).contains { $0.account.path == "assets:dnb-mastercard" })
         #expect(r.filtered.first?.location.description == "dnb-mastercard.xlsx:transaksjonsliste row 2")
     }
 
@@ -136,6 +138,22 @@ import Testing
         #expect(r.transactions.count == 5)
         #expect(Self.assetChange(r, "assets:adyen") == ["USD": 0])
         #expect(r.transactions.map(\.kind).filter { $0 == .payout }.count == 1)
+    }
+
+    /// The per-row fees (Commission, Markup, Scheme Fees, Interchange) are booked as fees, the gross
+    /// (net + fees, in the net currency) as income: 100.00 − 3.50, 50 GBP × 1.2654 = 63.27 − 2.24,
+    /// 20.00 − 0.70 (numbers from the generator), and the batch still nets to zero.
+    @Test func adyenRowFeesAreBookedAsFees() throws {
+        let r = try Self.read("statements/xlsx/adyen-settlement-details.xlsx")
+        func sum(_ account: String) -> Int64 {
+            r.transactions.flatMap(\.postings).filter { $0.account.path == account }.reduce(0) { $0 + $1.amount.minorUnits }
+        }
+        let sales = r.transactions.filter { $0.kind == .earning }
+        #expect(sales.map { t in t.postings.first { $0.account.path == "expenses:fees:adyen" }?.amount.minorUnits } == [350, 224, 70])
+        #expect(sales.map { t in t.postings.first { $0.account.path == "income:adyen" }?.amount.minorUnits } == [-10000, -6327, -2000])
+        #expect(sum("income:adyen") == -18327)
+        #expect(sum("expenses:fees:adyen") == 644 + 410)   // row fees plus the Fee row
+        #expect(sum("assets:adyen") == 0)
     }
 
     @Test func aUserProfileNamesItsSheet() throws {
