@@ -174,6 +174,18 @@ import Testing
         #expect(r2.problems.first?.message.contains("\"Notes\", \"Data sheet\"") == true)
     }
 
+    /// A user profile says its statement is a card's: the same rows land on a liability.
+    @Test func aUserProfileCanSayItIsACard() throws {
+        let json = """
+        {"name": "my-card", "institution": "My Card", "card": true, "sheet": "Data sheet", "columns": {"date": "Day", "description": "Text", "amount": "Value"}, "currency": "EUR"}
+        """
+        let p = try UserProfile.decode(Data(json.utf8), source: "my-card.json")
+        #expect(p.profile?.card == true)
+        let r = try Self.read("xlsx/features.xlsx", userProfiles: [p])
+        let accounts = Set(r.transactions.flatMap(\.postings).map(\.account.path))
+        #expect(accounts.contains("liabilities:my-card") && !accounts.contains("assets:my-card"), "\(accounts)")
+    }
+
     @Test(arguments: [
         ("legacy.xls", "import.xls", "save it as Excel Workbook (.xlsx) or CSV"),
         ("statement.pdf", "import.pdf", "export the statement as CSV"),
