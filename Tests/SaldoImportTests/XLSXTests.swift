@@ -156,6 +156,28 @@ import Testing
         #expect(sum("assets:adyen") == 0)
     }
 
+    /// The same layout saved as CSV, with a refund that carries a fee: the refund's gross is the net
+    /// debit minus the fee (−50.35 + 0.35 = −50.00 back to the customer), the fee still a fee, and
+    /// a row whose fee cell is not a number is reported at its cell, not booked.
+    @Test func adyenFeesOnARefundAndABadFeeCell() throws {
+        let csv = """
+        Company Account,Psp Reference,Creation Date,Type,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Markup (NC),Scheme Fees (NC),Interchange (NC),Batch Number
+        EXAMPLECO,2001,2026-05-01 10:00:00,Settled,EUR,,97.00,1.00,1.50,0.20,0.30,9
+        EXAMPLECO,2002,2026-05-02 10:00:00,Refunded,EUR,50.35,,0.35,,,,9
+        EXAMPLECO,2003,2026-05-03 10:00:00,Settled,EUR,,10.00,n/a,,,,9
+        """
+        let r = StatementImporter.read(data: Data(csv.utf8), fileName: "adyen.csv")
+        #expect(r.profile == "adyen-settlement-details")
+        let sale = try #require(r.transactions.first { $0.externalID == "2001" })
+        #expect(sale.postings.map(\.amount.minorUnits).sorted() == [-10000, 300, 9700])
+        let refund = try #require(r.transactions.first { $0.externalID == "2002" })
+        #expect(refund.postings.first { $0.account.path == "assets:adyen" }?.amount.minorUnits == -5035)
+        #expect(refund.postings.first { $0.account.path == "expenses:fees:adyen" }?.amount.minorUnits == 35)
+        #expect(refund.postings.map(\.amount.minorUnits).reduce(0, +) == 0 && refund.postings.contains { $0.amount.minorUnits == 5000 })
+        #expect(!r.transactions.contains { $0.externalID == "2003" })
+        #expect(r.problems.contains { $0.severity == .error && $0.location?.field == "Commission (NC)" && $0.location?.line == 4 }, "\(r.problems)")
+    }
+
     @Test func aUserProfileNamesItsSheet() throws {
         let json = """
         {"name": "my-sheet", "sheet": "Data sheet", "columns": {"date": "Day", "description": "Text", "amount": "Value"}, "currency": "EUR"}
