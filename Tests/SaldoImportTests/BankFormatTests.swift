@@ -8,10 +8,15 @@ import SaldoTestSupport
 /// camt and OFX: independent checks of every fixture (the totals SOURCES.md states, worked out by
 /// hand from the files), dedup, batches, dispatch, hostile input and fuzzing.
 @Suite struct BankFormatTests {
-    /// What the ledger moved `assets:<bank>` by, per account, from the transactions themselves.
+    /// What the ledger moved the statements' own accounts (`assets:<bank>`, a card's
+    /// `liabilities:<issuer>`) by, per account, from the transactions themselves.
     static func assetChange(_ r: StatementReadResult) -> [String: Int64] {
         var out: [String: Int64] = [:]
-        for t in r.transactions { for p in t.postings where p.account.path.hasPrefix("assets:") { out[p.account.path, default: 0] += p.amount.minorUnits } }
+        for t in r.transactions {
+            for p in t.postings where p.account.path.hasPrefix("assets:") && !p.account.path.hasPrefix("assets:transfers:") || p.account.path.hasPrefix("liabilities:") {
+                out[p.account.path, default: 0] += p.amount.minorUnits
+            }
+        }
         return out
     }
 
@@ -86,6 +91,36 @@ import SaldoTestSupport
         #expect(r.transactions.first?.postings.contains { $0.account.path == "assets:abn-amro-6789" } == true)
     }
 
+    /// Entry-level charges the bank included in a batch's amount (`ChrgInclInd` true) are a fee of
+    /// the bank when the batch is split: 1000.00 + (100.00 + 200.00 − 1.50) − (100.00 + 50.00 + 0.90)
+    /// = 1147.60, the closing balance. The 0.80 marked not included is a note, not a posting.
+    @Test func camtBatchEntryChargesIncludedInTheTotalAreFees() throws {
+        let r = try StatementFixtures.read("camt/saldo-camt053-v04-batch-included-charges.xml")
+        #expect(!r.isFatal && r.warnings.isEmpty, "\(r.problems)")
+        #expect(r.balances.ledgerAgrees && r.balances.checked == 1)
+        #expect(r.transactions.count == 6)
+        let fees = r.transactions.filter { $0.kind == .fee }
+        #expect(fees.map { $0.postings.first { $0.account.path == "expenses:fees:postfinance-2957" }?.amount.minorUnits } == [150, 90])
+        #expect(Self.assetChange(r) == ["assets:postfinance-2957": 29850 - 15090])
+        #expect(r.problems.filter { $0.code == "camt.charges" }.count == 1)
+        #expect(r.problems.first { $0.code == "camt.charges" }?.message.contains("0.80") == true)
+    }
+
+    /// camt .02 states entry charges without an inclusion indicator (`Ntry/Chrgs/Amt`): they are
+    /// booked as a fee only when the entry equals its transactions plus the charges.
+    @Test func camtV02EntryChargesBookedWhenTheArithmeticSaysIncluded() {
+        let tx = { (a: String) in "<TxDtls><AmtDtls><TxAmt><Amt Ccy=\"EUR\">\(a)</Amt></TxAmt></AmtDtls></TxDtls>" }
+        let charged = Self.entry("49.25", ref: "B1", details: tx("30.00") + tx("20.00"))
+            .replacingOccurrences(of: "<NtryDtls>", with: "<Chrgs><TtlChrgsAndTaxAmt Ccy=\"EUR\">0.75</TtlChrgsAndTaxAmt><Amt Ccy=\"EUR\">0.75</Amt><CdtDbtInd>DBIT</CdtDbtInd></Chrgs><NtryDtls>")
+        let r = StatementImporter.read(data: Self.camt(charged, closing: "149.25", version: "053.001.02"), fileName: "v02.xml")
+        #expect(r.transactions.count == 3 && r.balances.ledgerAgrees && r.warnings.isEmpty, "\(r.problems)")
+        #expect(r.transactions.last?.kind == .fee && r.transactions.last?.externalID == "B1/charges")
+        // Charges that do not explain the difference leave the batch whole, with the warning.
+        let off = charged.replacingOccurrences(of: ">0.75</Amt>", with: ">0.70</Amt>")
+        let w = StatementImporter.read(data: Self.camt(off, closing: "149.25", version: "053.001.02"), fileName: "v02.xml")
+        #expect(w.transactions.count == 1 && w.problems.contains { $0.code == "camt.batch" })
+    }
+
     @Test(arguments: [
         ("ofx/ofxparse-ofx102-sgml-checking-usd-tabs-intu.ofx", 3, Int64(-5950)),
         ("ofx/ofxparse-ofx102-sgml-compact-lines-cad-est-tz.ofx", 3, Int64(-34527)),
@@ -104,6 +139,26 @@ import SaldoTestSupport
         #expect(r.problems.contains { $0.code == "ofx.closing-only" })
     }
 
+    /// A credit card's statement is money owed: booked on `liabilities:<issuer>-<last4>`, with the
+    /// statement's signs (a purchase makes the balance more negative), never on an asset.
+    @Test func creditCardStatementsAreLiabilities() throws {
+        let r = try StatementFixtures.read("ofx/saldo-ofx211-bank-and-creditcard-repeated-banktranlist.ofx")
+        let accounts = Set(r.transactions.flatMap(\.postings).map(\.account.path))
+        #expect(accounts.contains { $0.hasPrefix("liabilities:") })
+        #expect(accounts.filter { $0.hasPrefix("assets:") && !$0.hasPrefix("assets:transfers") }.count == 1)
+        let anz = try StatementFixtures.read("ofx/ofxparse-ofx203-creditcard-aud-unclosed-tags.ofx")
+        #expect(Self.assetChange(anz).keys.allSatisfy { $0.hasPrefix("liabilities:") } && Self.assetChange(anz).count == 1)
+        // camt: an account of type CARD; its balances are checked against the liability.
+        let card = String(decoding: Self.camt(Self.entry("25.00", "DBIT", ref: "C1"), opening: "-100.00", closing: "-125.00"), as: UTF8.self)
+            .replacingOccurrences(of: "<Ccy>EUR</Ccy></Acct>", with: "<Tp><Cd>CARD</Cd></Tp><Ccy>EUR</Ccy></Acct>")
+            .replacingOccurrences(of: ">-100.00</Amt><CdtDbtInd>CRDT", with: ">100.00</Amt><CdtDbtInd>DBIT")
+            .replacingOccurrences(of: ">-125.00</Amt><CdtDbtInd>CRDT", with: ">125.00</Amt><CdtDbtInd>DBIT")
+        let c = StatementImporter.read(data: Data(card.utf8), fileName: "card.xml")
+        #expect(c.balances.ledgerAgrees && c.balances.checked == 1, "\(c.problems)")
+        #expect(Self.assetChange(c) == ["liabilities:bank-2051": -2500])
+        #expect(c.balanceChecks.first?.account.path == "liabilities:bank-2051")
+    }
+
     @Test func ofxTwoStatementsAndTimeZonesAndCharset() throws {
         let two = try StatementFixtures.read("ofx/ofxparse-ofx211-xml-two-accounts-no-transactions.ofx")
         #expect(two.problems.filter { $0.code == "ofx.closing-only" }.count == 2)
@@ -118,7 +173,7 @@ import SaldoTestSupport
         #expect(r.transactions.first?.payee == "Café")
         // The card and bank of one file are separate accounts.
         let both = try StatementFixtures.read("ofx/saldo-ofx211-bank-and-creditcard-repeated-banktranlist.ofx")
-        #expect(Set(Self.assetChange(both).keys) == ["assets:example-credit-union-1234", "assets:example-credit-union-4444"])
+        #expect(Set(Self.assetChange(both).keys) == ["assets:example-credit-union-1234", "liabilities:example-credit-union-4444"])
     }
 
     @Test func ofxCurrencyAggregateConvertsAtItsRateAndKeepsThePrice() throws {

@@ -111,7 +111,9 @@ import Testing
         #expect(!r.isFatal, "\(r.problems)")
         #expect(r.transactions.count == 8 && r.filtered.count == 1)
         // Inn − Ut without the carried-over row: 5119.00 − 1441.69.
-        #expect(Self.assetChange(r, "assets:dnb-mastercard") == ["NOK": 367_731])
+        // A card: booked on the liability (money owed), not on an asset.
+        #expect(Self.assetChange(r, "liabilities:dnb-mastercard") == ["NOK": 367_731])
+        #expect(!r.transactions.flatMap(\.postings).contains { $0.account.path == "assets:dnb-mastercard" })
         #expect(r.filtered.first?.location.description == "dnb-mastercard.xlsx:transaksjonsliste row 2")
     }
 
@@ -138,6 +140,44 @@ import Testing
         #expect(r.transactions.map(\.kind).filter { $0 == .payout }.count == 1)
     }
 
+    /// The per-row fees (Commission, Markup, Scheme Fees, Interchange) are booked as fees, the gross
+    /// (net + fees, in the net currency) as income: 100.00 − 3.50, 50 GBP × 1.2654 = 63.27 − 2.24,
+    /// 20.00 − 0.70 (numbers from the generator), and the batch still nets to zero.
+    @Test func adyenRowFeesAreBookedAsFees() throws {
+        let r = try Self.read("statements/xlsx/adyen-settlement-details.xlsx")
+        func sum(_ account: String) -> Int64 {
+            r.transactions.flatMap(\.postings).filter { $0.account.path == account }.reduce(0) { $0 + $1.amount.minorUnits }
+        }
+        let sales = r.transactions.filter { $0.kind == .earning }
+        #expect(sales.map { t in t.postings.first { $0.account.path == "expenses:fees:adyen" }?.amount.minorUnits } == [350, 224, 70])
+        #expect(sales.map { t in t.postings.first { $0.account.path == "income:adyen" }?.amount.minorUnits } == [-10000, -6327, -2000])
+        #expect(sum("income:adyen") == -18327)
+        #expect(sum("expenses:fees:adyen") == 644 + 410)   // row fees plus the Fee row
+        #expect(sum("assets:adyen") == 0)
+    }
+
+    /// The same layout saved as CSV, with a refund that carries a fee: the refund's gross is the net
+    /// debit minus the fee (−50.35 + 0.35 = −50.00 back to the customer), the fee still a fee, and
+    /// a row whose fee cell is not a number is reported at its cell, not booked.
+    @Test func adyenFeesOnARefundAndABadFeeCell() throws {
+        let csv = """
+        Company Account,Psp Reference,Creation Date,Type,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Markup (NC),Scheme Fees (NC),Interchange (NC),Batch Number
+        EXAMPLECO,2001,2026-05-01 10:00:00,Settled,EUR,,97.00,1.00,1.50,0.20,0.30,9
+        EXAMPLECO,2002,2026-05-02 10:00:00,Refunded,EUR,50.35,,0.35,,,,9
+        EXAMPLECO,2003,2026-05-03 10:00:00,Settled,EUR,,10.00,n/a,,,,9
+        """
+        let r = StatementImporter.read(data: Data(csv.utf8), fileName: "adyen.csv")
+        #expect(r.profile == "adyen-settlement-details")
+        let sale = try #require(r.transactions.first { $0.externalID == "2001" })
+        #expect(sale.postings.map(\.amount.minorUnits).sorted() == [-10000, 300, 9700])
+        let refund = try #require(r.transactions.first { $0.externalID == "2002" })
+        #expect(refund.postings.first { $0.account.path == "assets:adyen" }?.amount.minorUnits == -5035)
+        #expect(refund.postings.first { $0.account.path == "expenses:fees:adyen" }?.amount.minorUnits == 35)
+        #expect(refund.postings.map(\.amount.minorUnits).reduce(0, +) == 0 && refund.postings.contains { $0.amount.minorUnits == 5000 })
+        #expect(!r.transactions.contains { $0.externalID == "2003" })
+        #expect(r.problems.contains { $0.severity == .error && $0.location?.field == "Commission (NC)" && $0.location?.line == 4 }, "\(r.problems)")
+    }
+
     @Test func aUserProfileNamesItsSheet() throws {
         let json = """
         {"name": "my-sheet", "sheet": "Data sheet", "columns": {"date": "Day", "description": "Text", "amount": "Value"}, "currency": "EUR"}
@@ -154,6 +194,18 @@ import Testing
         let r2 = try Self.read("xlsx/features.xlsx", userProfiles: [wrong])
         #expect(r2.problems.first?.code == "xlsx.sheet")
         #expect(r2.problems.first?.message.contains("\"Notes\", \"Data sheet\"") == true)
+    }
+
+    /// A user profile says its statement is a card's: the same rows land on a liability.
+    @Test func aUserProfileCanSayItIsACard() throws {
+        let json = """
+        {"name": "my-card", "institution": "My Card", "card": true, "sheet": "Data sheet", "columns": {"date": "Day", "description": "Text", "amount": "Value"}, "currency": "EUR"}
+        """
+        let p = try UserProfile.decode(Data(json.utf8), source: "my-card.json")
+        #expect(p.profile?.card == true)
+        let r = try Self.read("xlsx/features.xlsx", userProfiles: [p])
+        let accounts = Set(r.transactions.flatMap(\.postings).map(\.account.path))
+        #expect(accounts.contains("liabilities:my-card") && !accounts.contains("assets:my-card"), "\(accounts)")
     }
 
     @Test(arguments: [

@@ -131,6 +131,8 @@ public enum CamtReader {
     static func account(_ e: XElement, _ o: inout Open) {
         o.account = text(e, "Id", "IBAN") ?? text(e, "Id", "Othr", "Id") ?? ""
         if let c = text(e, "Ccy"), let cc = try? CurrencyCode(c) { o.accountCurrency = cc; o.statement.currency = cc }
+        // ISO 20022 cash account type `CARD`: a card account, whose balance is money owed.
+        if text(e, "Tp", "Cd") == "CARD" { o.statement.card = true }
         let fi = node(e, "Svcr", "FinInstnId")
         let bic = text(fi, "BICFI") ?? text(fi, "BIC")
         if let b = bic, b.count >= 4, let known = BankAmount.bicNames[String(b.prefix(4)).uppercased()] { o.bank = known }
@@ -229,6 +231,8 @@ public enum CamtReader {
 
         // A batch is booked per transaction when the transactions' amounts add up to the entry's.
         var parts: [(tx: XElement?, net: Int64, currency: CurrencyCode, foreign: Money?)] = []
+        /// The entry-level charges included in a batch's amount, booked on their own when the batch is split.
+        var batchFee: Int64 = 0
         if txs.count > 1 {
             var sum: Int64 = 0
             var complete = true
@@ -238,7 +242,23 @@ public enum CamtReader {
                 parts.append((tx, s * v, c, f.map { Money(minorUnits: s * $0.minorUnits, currency: $0.currency) }))
                 sum &+= s * v
             }
-            if !complete || sum != sign * value {
+            // Charges stated for the whole entry: those the bank says it included in the entry's
+            // amount (`ChrgInclInd` true; before .04, which has no indicator, when the arithmetic
+            // says so) are the difference between the entry and its transactions, booked as a fee.
+            let entryCharges = entryLevelCharges(e, currency: cur)
+            if complete && sum != sign * value {
+                if sum &+ entryCharges.included == sign * value && entryCharges.included != 0 {
+                    batchFee = entryCharges.included
+                } else if entryCharges.included == 0 && entryCharges.undeclared != 0 && sum &+ entryCharges.undeclared == sign * value {
+                    batchFee = entryCharges.undeclared
+                }
+            }
+            if entryCharges.notIncluded != 0, let chrgs = node(e, "Chrgs") {
+                let n = entryCharges.notIncluded
+                sink.add(Diagnostic(.note, code: "camt.charges", "the batch entry states charges of \(Money(minorUnits: -n, currency: cur)) that it did not include in its amount (ChrgInclInd false): kept as information, not booked",
+                                    at: SourceLocation(file: file, line: chrgs.line, field: "Ntry/Chrgs")))
+            }
+            if !complete || sum &+ batchFee != sign * value {
                 let m = Money(minorUnits: sign * value, currency: cur)
                 sink.add(.warning("camt.batch", complete
                     ? "the batch entry of \(m) holds \(txs.count) transactions that add up to \(Money(minorUnits: sum, currency: cur)): booked as one entry"
@@ -246,6 +266,7 @@ public enum CamtReader {
                     at: SourceLocation(file: file, line: e.line, field: "Ntry/NtryDtls"),
                     hint: "the entry's amount is what moved the balance; ask the bank about the transaction details if the split matters"))
                 parts = [(nil, sign * value, cur, foreign.map { Money(minorUnits: sign * $0.minorUnits, currency: $0.currency) })]
+                batchFee = 0
             }
         } else {
             parts = [(txs.first, sign * value, cur, foreign.map { Money(minorUnits: sign * $0.minorUnits, currency: $0.currency) })]
@@ -282,5 +303,49 @@ public enum CamtReader {
             index += 1
             o.statement.movements.append(m)
         }
+        if split && batchFee != 0 {
+            // The charges the bank took from the batch as a whole: a fee of the bank, so that the
+            // account still moves by the entry's amount.
+            var m = Movement(index: index, line: node(e, "Chrgs")?.line ?? e.line, day: day, seconds: seconds, timestamp: dt, timeZone: nil,
+                             currency: cur, gross: batchFee, fee: 0, net: batchFee, balance: nil, cls: .fee,
+                             id: entryRef.map { "\($0)/charges" }, ref: nil, name: nil,
+                             description: "Charges on the batch entry" + (entryRef.map { " \($0)" } ?? ""), filtered: nil, affectsBalance: true)
+            if entryRef == nil { m.extra = "charges" }
+            if status != "BOOK" {
+                m.filtered = "not booked yet (status \(status)): it does not move the balance"
+                m.affectsBalance = false
+            }
+            index += 1
+            o.statement.movements.append(m)
+        }
+    }
+
+    /// Charges stated at entry level (`Ntry/Chrgs`), signed as they move the holder's money (a
+    /// charge is negative), in `currency`: those marked included in the entry's amount
+    /// (`Rcrd/ChrgInclInd` true, .04 and later), those marked not included, and those with no
+    /// indicator at all (the .02/.03 layout, `Chrgs/Amt` with no `Rcrd`).
+    static func entryLevelCharges(_ e: XElement, currency: CurrencyCode) -> (included: Int64, notIncluded: Int64, undeclared: Int64) {
+        var included: Int64 = 0, notIncluded: Int64 = 0, undeclared: Int64 = 0
+        func signed(_ r: XElement) -> Int64? {
+            guard let a = node(r, "Amt"), a.attribute("Ccy") == currency.code,
+                  let v = BankAmount.minorUnits(a.trimmedText, exponent: currency.exponent) else { return nil }
+            return text(r, "CdtDbtInd") == "CRDT" ? v : -v
+        }
+        for chrgs in e.children where chrgs.name == "Chrgs" {
+            let records = chrgs.children.filter { $0.name == "Rcrd" }
+            if records.isEmpty {
+                if let v = signed(chrgs) { undeclared &+= v }
+                continue
+            }
+            for r in records {
+                guard let v = signed(r) else { continue }
+                switch text(r, "ChrgInclInd") {
+                case "true", "1": included &+= v
+                case "false", "0": notIncluded &+= v
+                default: undeclared &+= v
+                }
+            }
+        }
+        return (included, notIncluded, undeclared)
     }
 }

@@ -17,6 +17,9 @@ struct BankStatement {
     var line: Int
     /// `statement 20160430375204000008574` or `account 9100`, for messages.
     var label: String
+    /// A credit card's statement (OFX `CCSTMTRS`, a camt account of type `CARD`): booked on
+    /// `liabilities:<issuer>-<last4>`.
+    var card = false
 }
 
 /// Books the statements of a bank file (camt, OFX) and checks each one's stated balances
@@ -46,14 +49,15 @@ enum BankBooking {
                 ms.append(contentsOf: statements[k].movements)
                 ranges.append(start..<ms.count)
             }
-            let profile = StatementProfile(name: profileName, title: title, institution: inst, columns: [], amountModel: .amountIncludingFee, uniqueIDs: false)
+            let card = members.contains { statements[$0].card }
+            let profile = StatementProfile(name: profileName, title: title, institution: inst, columns: [], amountModel: .amountIncludingFee, uniqueIDs: false, card: card)
             var booker = Booker(file: file, profile: profile, userRules: userRules, balanceField: nil, sink: sink, builder: builder)
             let out = booker.book(&ms, emit: emit)
             builder = booker.batch
             sink = booker.sink
             result.filtered.append(contentsOf: out.filtered)
             result.rowCount += ms.count
-            let acct = Account(.assets, inst)
+            let acct = Booker.holding(profile)
             for (k, range) in zip(members, ranges) {
                 check(statements[k], booked: out.bookedPerRow.isEmpty ? [] : Array(out.bookedPerRow[range]), movements: statements[k].movements,
                       account: acct, file: file, result: &result, sink: &sink)

@@ -36,7 +36,8 @@ struct Booker {
          ledgerLegs: [ConversionLeg] = [], builder: TransactionBatchBuilder? = nil) {
         self.file = file; self.profile = profile; self.userRules = userRules; self.balanceField = balanceField; self.sink = sink
         inst = Account.normalizeComponent(profile.institution)
-        assets = Account(.assets, profile.institution)
+        // A credit card's statement is booked on a liability: what the card owes.
+        assets = Booker.holding(profile)
         fees = Account(.expenses, "fees", profile.institution)
         reserved = Account(.assets, profile.institution, "reserved")
         // A bank statement (Norma 43, MT940, camt, OFX) names no platform: unknown income stays uncategorised.
@@ -59,6 +60,11 @@ struct Booker {
     /// Batch index of ``ConversionLeg/suspense``, once used.
     var suspenseIndex: Int32 = -1
     static let pending = Account(.assets, "transfers", "pending")
+    /// The account a statement's own balance lives in: `assets:<institution>`, or for a credit
+    /// card `liabilities:<issuer>-<last4>`.
+    static func holding(_ profile: StatementProfile) -> Account {
+        Account(profile.card ? .liabilities : .assets, profile.institution)
+    }
     /// Whether the profile is a bank's own statement format, whose rows may carry an amount in
     /// another currency (``Movement/counter``) as the price of the booked one.
     let bankStatement: Bool

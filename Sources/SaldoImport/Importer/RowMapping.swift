@@ -2,6 +2,10 @@ import Foundation
 import SaldoCore
 
 extension CSVStatementReader {
+    /// With credit/debit columns, fee columns that state what was already taken from the net (a
+    /// profile maps up to four: `fee`, `totalFees`, `sourceFee`, `targetFee`).
+    static let deductedFeeRoles: [ColumnRole] = [.fee, .totalFees, .sourceFee, .targetFee]
+
     /// Pass 2: every stored row becomes a movement (or a diagnostic). Rows are independent here,
     /// so a large file is mapped in two halves on two threads; the result, the diagnostics and
     /// their order are the same as from one pass.
@@ -174,6 +178,15 @@ extension CSVStatementReader {
                     guard let db = amount(r, .debit, cur, sev) else { ok = lenient; break }
                     net = abs(c ?? 0) &- abs(db ?? 0)
                     gross = net
+                    // Fee columns next to net credit/debit columns (Adyen's Commission, Markup,
+                    // Scheme Fees, Interchange) were already taken from the net: the gross is the
+                    // net plus them, and they are booked as fees.
+                    for role in Self.deductedFeeRoles where slot(role) != nil {
+                        guard let f = amount(r, role, cur, sev) else { ok = lenient; break }
+                        let fv = abs(f ?? 0)
+                        fee = fee &- fv
+                        gross = gross &+ fv
+                    }
                 case .transferDirection:
                     ok = false
                 }

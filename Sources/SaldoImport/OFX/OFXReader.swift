@@ -320,6 +320,7 @@ public enum OFXReader {
             }
             var bs = BankStatement(institution: inst, currency: cur, line: st.line,
                                    label: "\(card ? "credit card" : "account") \(acctID.isEmpty ? "on line \(st.line)" : "ending " + String(acctID.suffix(4)))")
+            bs.card = card
             var lists: [XElement] = []
             for c in st.children where c.name == "BANKTRANLIST" { lists.append(c) }
             for list in lists {

@@ -242,18 +242,23 @@ public struct StatementProfile: Sendable, Codable, Equatable {
     /// For a spreadsheet: the worksheet holding the statement (by name); nil for the first visible
     /// sheet this profile claims.
     public var sheet: String?
+    /// The statement is a credit card's: its balance is money owed, so the account is
+    /// `liabilities:<issuer>` (its balance negative while something is owed, as card statements
+    /// state it), not an asset.
+    public var card: Bool = false
 
     public init(name: String, title: String, institution: String, columns: [ColumnSpec], forbiddenHeaders: [String] = [],
                 amountModel: AmountModel, feeSign: FeeSign = .negative, decimalMark: String? = nil, dateOrder: DateOrder? = nil,
                 currency: String? = nil, completedStatuses: [String] = [], classRules: [ClassRule] = [], uniqueIDs: Bool = true,
                 incomeFromCounterparty: Bool = true, emptyBalanceMeansPending: Bool = false, categoryRules: [CategoryRule] = [],
-                evidence: String = "") {
+                evidence: String = "", card: Bool = false) {
         self.name = name; self.title = title; self.institution = institution; self.columns = columns
         self.forbiddenHeaders = forbiddenHeaders; self.amountModel = amountModel; self.feeSign = feeSign
         self.decimalMark = decimalMark; self.dateOrder = dateOrder; self.currency = currency
         self.completedStatuses = completedStatuses.map(HeaderText.normalizeValue); self.classRules = classRules
         self.uniqueIDs = uniqueIDs; self.incomeFromCounterparty = incomeFromCounterparty
         self.emptyBalanceMeansPending = emptyBalanceMeansPending; self.categoryRules = categoryRules; self.evidence = evidence
+        self.card = card
     }
 
     func spec(_ role: ColumnRole) -> ColumnSpec? { columns.first { $0.role == role } }

@@ -42,7 +42,8 @@ extension BuiltinProfiles {
             ClassRule(.description, .prefix, ["Refund", "Retur", "Tilbakebetaling"], .refund),
         ],
         uniqueIDs: false, incomeFromCounterparty: true,
-        evidence: "samples/statements/xlsx/dnb-no-mastercard-xlsx-fx-inn-ut.xlsx (MIT, staticaland/beancount-no-dnb): sheet transaksjonsliste")
+        evidence: "samples/statements/xlsx/dnb-no-mastercard-xlsx-fx-inn-ut.xlsx (MIT, staticaland/beancount-no-dnb): sheet transaksjonsliste",
+        card: true)
 
     public static let bankDebitCreditLabels = StatementProfile(
         name: "bank-debit-credit-labels", title: "Bank statement with Date, Operation Number, Label, Debit, Credit, Detail (Excel; text amounts with decimal comma)",
@@ -72,6 +73,12 @@ extension BuiltinProfiles {
             ColumnSpec(.debit, ["Net Debit (NC)"], required: true),
             ColumnSpec(.credit, ["Net Credit (NC)"], required: true),
             ColumnSpec(.payoutID, ["Batch Number"]),
+            // The per-row fees, already taken from the net: booked to expenses:fees:adyen, the
+            // gross (net plus fees) to income.
+            ColumnSpec(.fee, ["Commission (NC)"]),
+            ColumnSpec(.totalFees, ["Markup (NC)"]),
+            ColumnSpec(.sourceFee, ["Scheme Fees (NC)"]),
+            ColumnSpec(.targetFee, ["Interchange (NC)"]),
         ],
         amountModel: .creditDebit,
         classRules: [

@@ -35,6 +35,7 @@ public struct UserProfile: Sendable, Equatable {
         var uniqueIDs: Bool?
         var incomeFromCounterparty: Bool?
         var sheet: String?
+        var card: Bool?
 
         enum Names: Decodable {
             case one(String), many([String])
@@ -123,6 +124,7 @@ public struct UserProfile: Sendable, Equatable {
                 categoryRules: f.rules ?? [], evidence: "user profile \(source)")
             p.invertSign = f.invertSign ?? false
             p.sheet = f.sheet
+            p.card = f.card ?? false
             layout = p
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
