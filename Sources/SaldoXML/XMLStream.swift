@@ -88,6 +88,9 @@ final class StreamContext {
     var elements = 0
     var textInElement = 0
     var failure: Diagnostic?
+    /// Set with `failure` and checked on every event: testing the optional `Diagnostic` itself showed
+    /// up in the profile of a 100,000-row sheet as value-witness calls and copies.
+    var stopped = false
     var libErrors: [Diagnostic] = []
     var names: [UnsafeRawPointer: String] = [:]
 
@@ -95,17 +98,27 @@ final class StreamContext {
 
     var line: Int { Int(ctxt?.pointee.input?.pointee.line ?? 0) }
 
+    /// The last names seen, checked by pointer before the dictionary: libxml2 interns names, and a
+    /// sheet uses a handful (`row`, `c`, `v`) a million times each.
+    var recentKeys: [UnsafeRawPointer?] = Array(repeating: nil, count: 8)
+    var recentNames: [String] = Array(repeating: "", count: 8)
+    var recentNext = 0
+
     func intern(_ p: UnsafePointer<xmlChar>?) -> String {
         guard let p else { return "" }
         let key = UnsafeRawPointer(p)
-        if let s = names[key] { return s }
-        let s = String(cString: p)
-        names[key] = s
+        for i in 0..<8 where recentKeys[i] == key { return recentNames[i] }
+        let s: String
+        if let known = names[key] { s = known } else { s = String(cString: p); names[key] = s }
+        recentKeys[recentNext] = key
+        recentNames[recentNext] = s
+        recentNext = (recentNext + 1) & 7
         return s
     }
 
     func stop(_ d: Diagnostic) {
         if failure == nil { failure = d }
+        stopped = true
         if let ctxt { xmlStopParser(ctxt) }
     }
 
@@ -144,7 +157,7 @@ final class StreamContext {
     }
 
     func start(_ localname: UnsafePointer<xmlChar>?, _ nAttr: Int32, _ attrs: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        if failure != nil { return }
+        if stopped { return }
         depth += 1
         elements += 1
         textInElement = 0
@@ -171,14 +184,14 @@ final class StreamContext {
     }
 
     func end(_ localname: UnsafePointer<xmlChar>?) {
-        if failure != nil { return }
+        if stopped { return }
         depth -= 1
         textInElement = 0
         if let d = handler.end(intern(localname)) { stop(d) }
     }
 
     func characters(_ ch: UnsafePointer<xmlChar>?, _ len: Int32) {
-        if failure != nil { return }
+        if stopped { return }
         guard let ch, len > 0 else { return }
         textInElement += Int(len)
         if textInElement > limits.maxTextBytes {

@@ -71,6 +71,40 @@ import Testing
         #expect(XLSXStatement.amountMark("01/04/20") == nil)
     }
 
+    /// The renderer writes numbers that are already canonical as they are, without rebuilding
+    /// them; that shortcut must never change what is written.
+    @Test func canonicalShortcutAgreesWithCanonicalNumber() {
+        let fixed = ["526.06", "-130.76", "43831", "0", "0.5", "-0.05", "100", "123456789012345", "1.23456789012345",
+                     "-0", "01", "5.", "1.50", "0.0", "1E3", "+5", "1234567890123456", "0.0000000000000001", "-", "", ".5", "1..2", "1.2.3"]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.-E+ ")
+        var samples = fixed
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 1...18, using: &rng)
+            samples.append(String((0..<n).map { _ in Int.random(in: 0..<10, using: &rng) < 8 ? alphabet[Int.random(in: 0..<10, using: &rng)] : alphabet.randomElement(using: &rng)! }))
+        }
+        for s in samples where XLSXStatement.isCanonical(s) {
+            #expect(XLSXStatement.canonicalNumber(s) == s, "shortcut taken for \(s)")
+        }
+        for s in ["526.06", "-130.76", "43831", "0", "0.5", "-0.05", "100", "123456789012345"] { #expect(XLSXStatement.isCanonical(s), "\(s)") }
+        for s in ["-0", "01", "5.", "1.50", "1E3", "+5", "1234567890123456", ".5"] { #expect(!XLSXStatement.isCanonical(s), "\(s)") }
+    }
+
+    /// Whole date serials are read from their digits; they name the same day as the general path.
+    @Test func wholeSerialShortcutAgreesWithTheGeneralPath() {
+        for system in [false, true] {
+            for days in Array(0...800) + Array(stride(from: 800, to: 2_958_466, by: 997)) + [2_958_465] {
+                let general = XLSXWorkbook.date(serial: String(days), date1904: system)
+                let short = XLSXWorkbook.date(days: days, seconds: 0, date1904: system)
+                #expect(general?.0 == short?.0 && general?.1 == short?.1, "serial \(days), 1904: \(system)")
+            }
+        }
+        #expect(SheetHandler.digits(Array("45658".utf8)) == 45658)
+        #expect(SheetHandler.digits(Array(" 12".utf8)) == nil)
+        #expect(SheetHandler.digits(Array("1234567890".utf8)) == nil)
+        #expect(SheetHandler.digits([]) == nil)
+    }
+
     @Test func bothDateSystemsAndTheLotusLeapDay() throws {
         #expect(XLSXWorkbook.date(serial: "1", date1904: false)?.0 == Day(year: 1900, month: 1, day: 1))
         #expect(XLSXWorkbook.date(serial: "59", date1904: false)?.0 == Day(year: 1900, month: 2, day: 28))

@@ -172,6 +172,11 @@ public struct XLSXWorkbook {
         var days = Int(v.rounded(.down))
         var seconds = Int(((v - Double(days)) * 86400).rounded())
         if seconds >= 86400 { days += 1; seconds -= 86400 }
+        return date(days: days, seconds: seconds, date1904: date1904)
+    }
+
+    /// The day of a whole serial number `days` (with `seconds` after midnight), or nil as above.
+    static func date(days: Int, seconds: Int, date1904: Bool) -> (Day, Int)? {
         if date1904 { return (Day(year: 1904, month: 1, day: 1)!.adding(days: days), seconds) }
         if days == 60 { return nil }
         if days == 0 { return nil }
@@ -389,6 +394,20 @@ final class SheetHandler: XMLStreamHandler {
         case "rPh": inPhonetic = false
         case "c":
             guard hasValue else { return nil }
+            // Fast paths for what nearly every cell is: a shared-string index, or a number (a date
+            // serial when its style says so) whose digits need no trimming.
+            if cellType == "s", let i = SheetHandler.digits(buffer), i < shared.count {
+                cells.append((cellColumn, .text(shared[i])))
+                return nil
+            }
+            if cellType == "n", SheetHandler.isPlainNumber(buffer) {
+                if cellStyle < dateStyles.count, dateStyles[cellStyle], let days = SheetHandler.digits(buffer), days < 2_958_466 {
+                    if let (d, s) = XLSXWorkbook.date(days: days, seconds: 0, date1904: date1904) { cells.append((cellColumn, .date(d, seconds: s))); return nil }
+                } else if !(cellStyle < dateStyles.count && dateStyles[cellStyle]) {
+                    cells.append((cellColumn, .number(String(decoding: buffer, as: UTF8.self))))
+                    return nil
+                }
+            }
             let raw = String(decoding: buffer, as: UTF8.self)
             var ref: String { "\(SheetHandler.letters(cellColumn))\(rowNumber)" }
             let value: XLSXCell
@@ -423,6 +442,14 @@ final class SheetHandler: XMLStreamHandler {
         default: break
         }
         return nil
+    }
+
+    /// The value of 1 to 9 decimal digits and nothing else, or nil.
+    static func digits(_ b: [UInt8]) -> Int? {
+        guard !b.isEmpty, b.count <= 9 else { return nil }
+        var n = 0
+        for c in b { guard c >= 48 && c <= 57 else { return nil }; n = n * 10 + Int(c - 48) }
+        return n
     }
 
     /// `-123.45`, `7`, `1.5E-3`: what a number cell holds (checked without a String).

@@ -125,13 +125,15 @@ enum XLSXStatement {
         switch v {
         case .text(let s): quoted(s, into: &out)
         case .number(let n):
+            if mark == 0x2E, isCanonical(n) { out.append(contentsOf: n.utf8); return }
             let t = canonicalNumber(n)
             if mark == 0x2C && t.utf8.contains(0x2E) { quoted(t.replacingOccurrences(of: ".", with: ","), into: &out) } else { out.append(contentsOf: t.utf8) }
         case .date(let d, let secs):
-            out.append(contentsOf: d.description.utf8)
+            // `yyyy-mm-dd[ hh:mm:ss]`, digit by digit (Day.description builds four strings).
+            func two(_ v: Int) { out.append(UInt8(48 + v / 10 % 10)); out.append(UInt8(48 + v % 10)) }
+            two(d.year / 100); two(d.year % 100); out.append(0x2D); two(d.month); out.append(0x2D); two(d.day)
             if secs > 0 {
-                let h = secs / 3600, m = secs / 60 % 60, s = secs % 60
-                out.append(contentsOf: " \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m):\(s < 10 ? "0" : "")\(s)".utf8)
+                out.append(0x20); two(secs / 3600); out.append(0x3A); two(secs / 60 % 60); out.append(0x3A); two(secs % 60)
             }
         case .bool(let b): out.append(contentsOf: (b ? "TRUE" : "FALSE").utf8)
         case .error(let e): quoted(e, into: &out)
@@ -158,6 +160,13 @@ enum XLSXStatement {
     /// `,` or `.` when the text is written like an amount with two decimals (`-50,00`, `+31070,11`,
     /// `1.234,56`, `-1,234.56`); nil otherwise.
     static func amountMark(_ s: String) -> Character? {
+        // Most texts are not amounts: refuse those that do not end in two digits without copying them.
+        var tail = s.utf8.reversed().makeIterator()
+        while let b = tail.next() {
+            if b == 0x20 { continue }
+            guard (48...57).contains(b) else { return nil }
+            break
+        }
         let u = Array(s.utf8)
         var i = 0
         while i < u.count && u[i] == 0x20 { i += 1 }
@@ -173,6 +182,33 @@ enum XLSXStatement {
             if (48...57).contains(b) { digits += 1 } else if b == (mark == 0x2C ? 0x2E : 0x2C) || b == 0x20 { continue } else { return nil }
         }
         return digits > 0 ? Character(UnicodeScalar(mark)) : nil
+    }
+
+    /// Whether ``canonicalNumber(_:)`` would return `text` unchanged, checked without building
+    /// anything: `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?` with at most 15 significant digits, not `-0`.
+    static func isCanonical(_ text: String) -> Bool {
+        var u = text.utf8.makeIterator()
+        guard var b = u.next() else { return false }
+        var negative = false
+        if b == 0x2D { negative = true; guard let n = u.next() else { return false }; b = n }
+        guard b >= 48 && b <= 57 else { return false }
+        var significant = 0
+        let leadingZero = b == 48
+        if !leadingZero { significant = 1 }
+        var last: UInt8 = b
+        var point = false
+        while let c = u.next() {
+            if c >= 48 && c <= 57 {
+                if !point && leadingZero { return false }   // `01`
+                if significant > 0 || c != 48 { significant += 1 }
+                last = c
+            } else if c == 0x2E && !point {
+                point = true; last = c
+            } else { return false }
+        }
+        if point && (last == 0x2E || last == 48) { return false }   // `5.`, `1.50`
+        if negative && leadingZero && !point { return false }       // `-0` is written `0`
+        return significant <= 15
     }
 
     /// A number as Excel shows it in full: at most 15 significant digits, no exponent, no trailing
