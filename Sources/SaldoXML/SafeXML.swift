@@ -119,6 +119,33 @@ class LibXMLSession {
     func refusedLoad(_ url: String) {}
 }
 
+/// What a libxml2 error is about: decided here once for every parser of this module (the tree, the
+/// statement stream, the sheet events); each words the hint for the documents it reads.
+enum LibXMLError {
+    enum Kind { case encoding, entity, depth, truncated, malformed }
+
+    /// The error's kind, message and position; nil for a deliberate stop (the parser's own refusal).
+    static func classify(_ err: xmlError) -> (kind: Kind, message: String, line: Int?, column: Int?)? {
+        if err.code == Int32(truncatingIfNeeded: XML_ERR_USER_STOP.rawValue) { return nil }
+        let msg = (err.message.map { String(cString: $0) } ?? "libxml2 error \(err.code)").trimmingCharacters(in: .whitespacesAndNewlines)
+        func code(_ c: xmlParserErrors) -> Bool { err.code == Int32(truncatingIfNeeded: c.rawValue) }
+        let kind: Kind
+        if code(XML_ERR_INVALID_CHAR) || code(XML_ERR_INVALID_ENCODING) || code(XML_ERR_UNSUPPORTED_ENCODING)
+            || msg.contains("UTF-8") || msg.contains("encoding") {
+            kind = .encoding
+        } else if code(XML_ERR_ENTITY_LOOP) || code(XML_ERR_UNDECLARED_ENTITY) || msg.contains("ntity") {
+            kind = .entity
+        } else if msg.contains("depth") {
+            kind = .depth
+        } else if code(XML_ERR_DOCUMENT_END) || msg.contains("Premature end") || msg.contains("EndTag") || msg.contains("end of data") {
+            kind = .truncated
+        } else {
+            kind = .malformed
+        }
+        return (kind, msg, err.line > 0 ? Int(err.line) : nil, err.int2 > 0 ? Int(err.int2) : nil)
+    }
+}
+
 /// Builds the tree from SAX2 events. Used by one parse on one thread.
 private final class TreeBuilder: LibXMLSession {
     struct Open {
@@ -287,32 +314,24 @@ private final class TreeBuilder: LibXMLSession {
     }
 
     func libError(_ e: UnsafePointer<xmlError>) {
-        let err = e.pointee
-        if err.code == XML_ERR_USER_STOP.rawValue.toInt32 { return }
-        if libErrors.count >= 10 { return }
-        var msg = err.message.map { String(cString: $0) } ?? "libxml2 error \(err.code)"
-        msg = msg.trimmingCharacters(in: .whitespacesAndNewlines)
-        let line = err.line > 0 ? Int(err.line) : nil
-        let col = err.int2 > 0 ? Int(err.int2) : nil
-        let loc = SourceLocation(file: file, line: line, column: col)
-        let code: String
-        let hint: String?
-        if err.code == Int32(XML_ERR_INVALID_CHAR.rawValue) || msg.contains("UTF-8") || msg.contains("encoding")
-            || err.code == Int32(XML_ERR_INVALID_ENCODING.rawValue) || err.code == Int32(XML_ERR_UNSUPPORTED_ENCODING.rawValue) {
+        guard libErrors.count < 10, let c = LibXMLError.classify(e.pointee) else { return }
+        let code: String, hint: String
+        switch c.kind {
+        case .encoding:
             code = "xml.encoding"
             hint = "the file is not valid UTF-8 (or UTF-16 with a byte order mark); re-export it as UTF-8 — Saldo does not guess Latin-1"
-        } else if err.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) || err.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
-                    || msg.contains("Entity") {
+        case .entity:
             code = "xml.entity"
             hint = "e-invoices use only the predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references"
-        } else if msg.contains("depth") {
+        case .depth:
             code = "xml.depth"
             hint = "e-invoices are less than 15 levels deep"
-        } else {
+        case .truncated, .malformed:
             code = "xml.malformed"
             hint = "the file is not well-formed XML; check that it is complete and is the invoice itself"
         }
-        libErrors.append(Diagnostic(err.level == XML_ERR_WARNING ? .warning : .error, code: code, msg, at: loc, hint: hint))
+        libErrors.append(Diagnostic(e.pointee.level == XML_ERR_WARNING ? .warning : .error, code: code, c.message,
+                                    at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint))
     }
 }
 

@@ -295,24 +295,15 @@ private final class StreamSession: LibXMLSession {
     }
 
     func libError(_ e: UnsafePointer<xmlError>) {
-        let err = e.pointee
-        if err.code == Int32(XML_ERR_USER_STOP.rawValue) { return }
-        if err.level == XML_ERR_WARNING { return }
-        if libErrors.count >= 10 { return }
-        let msg = (err.message.map { String(cString: $0) } ?? "libxml2 error \(err.code)").trimmingCharacters(in: .whitespacesAndNewlines)
-        let loc = SourceLocation(file: file, line: err.line > 0 ? Int(err.line) : nil, column: err.int2 > 0 ? Int(err.int2) : nil)
+        guard e.pointee.level != XML_ERR_WARNING, libErrors.count < 10, let c = LibXMLError.classify(e.pointee) else { return }
         let code: String, hint: String
-        if err.code == Int32(XML_ERR_INVALID_CHAR.rawValue) || msg.contains("encoding") || err.code == Int32(XML_ERR_INVALID_ENCODING.rawValue)
-            || err.code == Int32(XML_ERR_UNSUPPORTED_ENCODING.rawValue) {
-            code = "xml.encoding"; hint = "the bytes do not match the declared encoding; export the statement again"
-        } else if err.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || msg.contains("Entity") {
-            code = "xml.entity"; hint = "statements use only the predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references"
-        } else if err.code == Int32(XML_ERR_DOCUMENT_END.rawValue) || msg.contains("Premature end") || msg.contains("EndTag") || msg.contains("end of data") {
-            code = "xml.truncated"; hint = "the file is cut short or damaged; export it again"
-        } else {
-            code = "xml.malformed"; hint = "the file is not well-formed XML; check that it is complete and is the statement itself"
+        switch c.kind {
+        case .encoding: code = "xml.encoding"; hint = "the bytes do not match the declared encoding; export the statement again"
+        case .entity: code = "xml.entity"; hint = "statements use only the predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references"
+        case .truncated: code = "xml.truncated"; hint = "the file is cut short or damaged; export it again"
+        case .depth, .malformed: code = "xml.malformed"; hint = "the file is not well-formed XML; check that it is complete and is the statement itself"
         }
-        libErrors.append(.error(code, msg, at: loc, hint: hint))
+        libErrors.append(.error(code, c.message, at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint))
     }
 }
 

@@ -206,12 +206,9 @@ final class StreamContext {
     }
 
     func libError(_ e: UnsafePointer<xmlError>) {
-        let err = e.pointee
-        if err.code == Int32(truncatingIfNeeded: XML_ERR_USER_STOP.rawValue) || libErrors.count >= 5 { return }
-        if err.level == XML_ERR_WARNING { return }
-        let msg = (err.message.map { String(cString: $0) } ?? "libxml2 error \(err.code)").trimmingCharacters(in: .whitespacesAndNewlines)
-        libErrors.append(.error(msg.contains("ntity") ? "xml.entity" : "xml.malformed", "\(file) is not well-formed XML: \(msg)",
-                                at: SourceLocation(file: file, line: err.line > 0 ? Int(err.line) : nil)))
+        guard e.pointee.level != XML_ERR_WARNING, libErrors.count < 5, let c = LibXMLError.classify(e.pointee) else { return }
+        libErrors.append(.error(c.kind == .entity ? "xml.entity" : "xml.malformed", "\(file) is not well-formed XML: \(c.message)",
+                                at: SourceLocation(file: file, line: c.line)))
     }
 }
 

@@ -306,26 +306,13 @@ import SaldoTestSupport
 
     // MARK: fuzzing
 
-    static func mutate(_ seed: [UInt8], _ changes: [(Int, Int, Int)]) -> [UInt8] {
-        var bytes = seed
-        for (pos, value, op) in changes where !bytes.isEmpty {
-            let i = pos % bytes.count
-            switch op {
-            case 0: bytes[i] = UInt8(value)
-            case 1: bytes.insert(UInt8(value), at: i)
-            default: bytes.remove(at: i)
-            }
-        }
-        return bytes
-    }
-
     static let camtSeeds: [[UInt8]] = StatementFixtures.files.filter { $0.hasPrefix("camt/") }.compactMap { try? [UInt8](Fixtures.data("statements/" + $0)) }
     static let ofxSeeds: [[UInt8]] = StatementFixtures.files.filter { $0.hasPrefix("ofx/") }.compactMap { try? [UInt8](Fixtures.data("statements/" + $0)) }
 
     @Test func camtRandomEditsNeverTrap() async {
         let edits = zip(Gen.int(in: 0...1_000_000), Gen.int(in: 0...255), Gen.int(in: 0...2)).array(of: 1...12)
         await propertyCheck(count: 200, input: Gen.int(in: 0..<Self.camtSeeds.count), edits) { which, changes in
-            let r = StatementImporter.read(data: Data(Self.mutate(Self.camtSeeds[which], changes)), fileName: "fuzz.xml")
+            let r = StatementImporter.read(data: Data(Fuzz.mutate(Self.camtSeeds[which], changes)), fileName: "fuzz.xml")
             if !r.isFatal { for t in r.transactions { #expect(throws: Never.self) { try t.validate() } } }
             for d in r.problems { #expect(!d.message.isEmpty) }
         }
@@ -334,7 +321,7 @@ import SaldoTestSupport
     @Test func ofxRandomEditsNeverTrap() async {
         let edits = zip(Gen.int(in: 0...1_000_000), Gen.int(in: 0...255), Gen.int(in: 0...2)).array(of: 1...12)
         await propertyCheck(count: 300, input: Gen.int(in: 0..<Self.ofxSeeds.count), edits) { which, changes in
-            let r = StatementImporter.read(data: Data(Self.mutate(Self.ofxSeeds[which], changes)), fileName: "fuzz.ofx")
+            let r = StatementImporter.read(data: Data(Fuzz.mutate(Self.ofxSeeds[which], changes)), fileName: "fuzz.ofx")
             if !r.isFatal { for t in r.transactions { #expect(throws: Never.self) { try t.validate() } } }
             for d in r.problems { #expect(!d.message.isEmpty) }
         }

@@ -13,15 +13,7 @@ import SaldoTestSupport
     @Test func randomEditsNeverTrap() async {
         let edits = zip(Gen.int(in: 0...1_000_000), Gen.int(in: 0...255), Gen.int(in: 0...2)).array(of: 1...12)
         await propertyCheck(count: 300, input: Gen.int(in: 0..<Self.seeds.count), edits) { which, changes in
-            var bytes = Self.seeds[which]
-            for (pos, value, op) in changes where !bytes.isEmpty {
-                let i = pos % bytes.count
-                switch op {
-                case 0: bytes[i] = UInt8(value)
-                case 1: bytes.insert(UInt8(value), at: i)
-                default: bytes.remove(at: i)
-                }
-            }
+            let bytes = Fuzz.mutate(Self.seeds[which], changes)
             let r = StatementImporter.read(data: Data(bytes), fileName: "fuzz.csv")
             if !r.isFatal {
                 for t in r.transactions { #expect(throws: Never.self) { try t.validate() } }

@@ -272,15 +272,7 @@ import SaldoTestSupport
         let seeds = StatementFixtures.files.filter { $0.hasPrefix("mt940/") || $0.hasPrefix("mt942/") }.compactMap { try? [UInt8](Fixtures.data("statements/" + $0)) }
         let edits = zip(Gen.int(in: 0...1_000_000), Gen.int(in: 0...255), Gen.int(in: 0...2)).array(of: 1...16)
         await propertyCheck(count: 300, input: Gen.int(in: 0..<seeds.count), edits) { which, changes in
-            var bytes = seeds[which]
-            for (pos, value, op) in changes where !bytes.isEmpty {
-                let i = pos % bytes.count
-                switch op {
-                case 0: bytes[i] = UInt8(value)
-                case 1: bytes.insert(UInt8(value), at: i)
-                default: bytes.remove(at: i)
-                }
-            }
+            let bytes = Fuzz.mutate(seeds[which], changes)
             let r = StatementImporter.read(data: Data(bytes), fileName: "fuzz.sta")
             if !r.isFatal { for t in r.transactions { #expect(throws: Never.self) { try t.validate() } } }
             let keys = r.transactions.compactMap(\.dedupKey)
