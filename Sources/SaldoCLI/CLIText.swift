@@ -32,6 +32,7 @@ extension CLIText {
     /// libraries say what to do in domain words, the command line says how.
     static let commandHints: [String: String] = [
         "import.rates": "`saldo rates import FILE`",
+        "csv.date": "--date-format",
         "csv.decimal-mark": "--decimal-mark point or --decimal-mark comma",
         "csv.date-format": "--date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
         "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
@@ -49,8 +50,6 @@ extension CLIText {
             let extra = d.message.hasPrefix("several") ? "--profile NAME" : "`saldo profiles check FILE` shows why each profile does not fit"
             d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra
         } else if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
-        else if d.code == "csv.date", d.hint?.contains("date order") == true { d.hint = (d.hint ?? "") + " (--date-format)" }
-        else if d.code == "xml.unknown", d.hint?.contains("exchange rates") == true { d.hint = (d.hint ?? "") + " (`saldo rates import FILE`)" }
         return d
     }
 

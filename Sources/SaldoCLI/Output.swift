@@ -64,14 +64,10 @@ struct ReportFilterOptions: ParsableArguments {
 }
 
 /// Notes about the rates a report used go to standard error: the report itself stays what it was.
-func printRateNotes(_ notes: [String]) {
-    for n in notes {
-        if n.contains("provisional: no exchange rate") {
-            Console.current.err(n + "; then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`")
-        } else {
-            Console.current.err(n + " (`saldo rates update`, or `saldo rates import FILE`)")
-        }
-    }
+func printRateNotes<R>(_ reported: Reported<R>) {
+    let command = reported.missingRates == nil ? " (`saldo rates update`, or `saldo rates import FILE`)"
+        : "; then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`"
+    for n in reported.rateNotes { Console.current.err(n + command) }
 }
 
 /// A day given as yyyy-mm-dd by the option `flag`.

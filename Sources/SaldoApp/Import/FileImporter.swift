@@ -143,10 +143,11 @@ public struct FileImporter: Sendable {
         summary.format = r.format?.rawValue
         summary.problems = r.diagnostics
         if r.format == nil && !r.hasErrors {
-            summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads",
-                                           at: SourceLocation(file: name),
-                                           hint: Self.isECBRates(data) ? "it holds ECB exchange rates: import it as exchange rates, not as an invoice"
-                                               : "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+            summary.problems.append(Self.isECBRates(data)
+                ? .error("import.rates", "this XML file holds ECB exchange rates, not an e-invoice", at: SourceLocation(file: name),
+                         hint: "import it as exchange rates")
+                : .error("xml.unknown", "this XML file is not an e-invoice Saldo reads", at: SourceLocation(file: name),
+                         hint: "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
         }
         if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
         summary.profile = r.invoices.first?.profile ?? r.format?.rawValue

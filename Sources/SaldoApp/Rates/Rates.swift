@@ -26,6 +26,10 @@ public struct RatesShown: Sendable {
     public var newestAgeDays: Int?
     /// Plain sentences: where the rates come from, how old the newest is.
     public var provenance: [String]
+    /// Whether the window shown is the default one (the 30 days up to the newest rate).
+    public var defaultWindow = false
+    /// Whether the newest rate is more than a week old (newer ones can be fetched).
+    public var stale: Bool { (newestAgeDays ?? 0) > 7 }
 
     /// As a document for every output format.
     public var document: RatesShownDocument {
@@ -147,14 +151,14 @@ public enum Rates {
             provenance.append("bundled with Saldo: the ECB does not publish \(code); rates for it: \(RateSourceChoice.whereToGet(code))")
         }
         if let code, let f = fromDay, let t = toDay, defaultWindow {
-            provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest; choose other days with a first and last day")
+            provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest")
         }
         if let newest, let age {
             provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
-                              + (age > 7 ? "; newer ones: update the rates from the ECB (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it)" : ""))
+                              + (age > 7 ? "; newer ones can be downloaded from the ECB" : ""))
         }
         return RatesShown(currency: code, rows: rows, sources: sources, bundleHasCurrency: bundleHasCurrency, newest: newest, newestAgeDays: age,
-                          provenance: provenance)
+                          provenance: provenance, defaultWindow: defaultWindow)
     }
 }
 

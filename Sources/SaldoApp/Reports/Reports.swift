@@ -104,11 +104,16 @@ public enum ExchangeRates {
         var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
-        let from = first.adding(days: -10)
-        // Currencies central banks publish against the dollar cross through it.
-        let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: from, to: last)
+        return try table(currencies: currencies, days: first...last, store: store)
+    }
+
+    /// The ledger's rates for `currencies` over `days` (and the ten days before, for fallbacks) over
+    /// the bundled ECB history, with the user's source choice; currencies central banks publish
+    /// against the dollar cross through it.
+    static func table(currencies: Set<CurrencyCode>, days: ClosedRange<Day>, store: LedgerStore) throws -> RateTable {
+        let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: days.lowerBound.adding(days: -10), to: days.upperBound)
         let choice = RateSourceChoice(stored: try store.setting(RateSourceChoice.settingKey))
-        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last, choice: choice) } catch {
+        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: days, choice: choice) } catch {
             throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself", fix: .importRates)
         }
     }
@@ -128,11 +133,7 @@ public enum ExchangeRates {
         guard let first, let last, currencies != [.EUR], currencies.subtracting([.EUR]) != [target] || target != .EUR else {
             return RateTable(try store.rates())
         }
-        let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: first.adding(days: -10), to: last)
-        let choice = RateSourceChoice(stored: try store.setting(RateSourceChoice.settingKey))
-        do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: first...last, choice: choice) } catch {
-            throw UserError("\(error)", hint: "reinstall Saldo, or import the rates yourself", fix: .importRates)
-        }
+        return try table(currencies: currencies, days: first...last, store: store)
     }
 
     /// Per currency other than `base`, the last day an amount in it (or its cost) is dated.

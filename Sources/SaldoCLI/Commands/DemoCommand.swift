@@ -65,11 +65,11 @@ public struct DemoCommand: ParsableCommand {
 
         heading("2. What she earned in 2026, in EUR at each day's ECB rate")
         let monthly = try Reports.monthly(ReportRequest(period: year), store: store)
-        try show(monthly.report); printRateNotes(monthly.rateNotes)
+        try show(monthly.report); printRateNotes(monthly)
 
         heading("3. What currency conversions really cost her")
         let currencies = try Reports.currencies(ReportRequest(period: year), store: store)
-        try show(currencies.report); printRateNotes(currencies.rateNotes)
+        try show(currencies.report); printRateNotes(currencies)
 
         heading("4. Her invoices: paid, outstanding, overdue")
         try show(Invoices.summary(today: day, store: store))

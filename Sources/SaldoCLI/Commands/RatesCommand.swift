@@ -79,11 +79,9 @@ struct RatesCommand: ParsableCommand {
             let shown = try Rates.show(currency: code, from: try parseDay(from, "--from"), to: try parseDay(to, "--to"),
                                        today: try resolveToday(today), store: ledger.open(.existing))
             var doc = shown.document
-            doc.provenance = doc.provenance.map {
-                $0.replacingOccurrences(of: "update the rates from the ECB (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and import it)",
-                                        with: "`saldo rates update` (or download https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip and run `saldo rates import eurofxref-hist.zip`)")
-                  .replacingOccurrences(of: "; choose other days with a first and last day", with: "; --from and --to choose others")
-            }
+            // The commands that do what the sentences say.
+            if shown.defaultWindow { doc.provenance.append("--from and --to choose other days") }
+            if shown.stale { doc.provenance.append("newer rates: `saldo rates update`") }
             switch format {
             case .csv where code == nil:
                 for p in doc.provenance { Console.current.out(p) }

@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
             let request = try filters.request(period: try periodOptions.resolve(), currency: try out.currencyCode())
             let reported = try useCase(request, store)
             try out.output.emit(reported.report)
-            printRateNotes(reported.rateNotes)
+            printRateNotes(reported)
             // Done, with caveats: amounts converted without a rate within the window.
             if reported.missingRates != nil { throw ExitCode(ExitStatus.problemsFound) }
         }

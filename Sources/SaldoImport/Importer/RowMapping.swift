@@ -77,7 +77,7 @@ extension CSVStatementReader {
             if let p = progress, r & 0xFFFF == 0 { p(0.4 + 0.4 * Double(r - range.lowerBound) / Double(max(1, range.count))) }
             // Date.
             guard let (da, db, _) = span(r, .date), db > da else {
-                sink.add(.error("csv.date", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))
+                sink.add(.error("csv.date-missing", "expected a date, found an empty field", at: loc(r, .date), hint: "every row needs a booking date"))
                 continue
             }
             var parts: DateParts?
