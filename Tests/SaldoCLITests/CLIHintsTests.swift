@@ -36,3 +36,21 @@ import SaldoTestSupport
         #expect(found.isEmpty, "library messages that name a command or option:\n\(found.joined(separator: "\n"))")
     }
 }
+
+/// Pinned: an ECB rates XML given to import was refused by the invoice readers ("the document
+/// element … Envelope is not an e-invoice") without saying what it is or which command takes it.
+@Suite struct MisplacedRatesTests {
+    @Test func anECBRatesXMLGivenToImportSaysWhatItIsAndWhichCommandTakesIt() throws {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("rates-xml.sqlite").path
+        let xml = Fixtures.temporaryDirectory().appendingPathComponent("eurofxref-daily.xml")
+        try Data("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+        <Cube><Cube time="2025-05-09"><Cube currency="USD" rate="1.1240"/></Cube></Cube></gesmes:Envelope>
+        """.utf8).write(to: xml)
+        let r = SaldoCLI.capture(["import", xml.path, "--ledger", ledger])
+        #expect(r.status == 1)
+        #expect(r.out.contains("holds ECB exchange rates"), "\(r.out)")
+        #expect(r.out.contains("`saldo rates import FILE`"), "\(r.out)")
+    }
+}

@@ -139,15 +139,19 @@ public struct FileImporter: Sendable {
 
     private func importInvoices(_ data: Data, name: String, sha: String, summary s: FileImportSummary) -> FileImportSummary {
         var summary = s
+        // ECB rates are XML too: said as what they are, before the invoice readers refuse them.
+        if Self.isECBRates(data) {
+            summary.problems = [.error("import.rates", "this XML file holds ECB exchange rates, not an e-invoice or a statement",
+                                       at: SourceLocation(file: name), hint: "import it as exchange rates")]
+            summary.failed = true
+            return summary
+        }
         let r = InvoiceReader.read(data, file: name, options: invoiceOptions)
         summary.format = r.format?.rawValue
         summary.problems = r.diagnostics
         if r.format == nil && !r.hasErrors {
-            summary.problems.append(Self.isECBRates(data)
-                ? .error("import.rates", "this XML file holds ECB exchange rates, not an e-invoice", at: SourceLocation(file: name),
-                         hint: "import it as exchange rates")
-                : .error("xml.unknown", "this XML file is not an e-invoice Saldo reads", at: SourceLocation(file: name),
-                         hint: "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
+            summary.problems.append(.error("xml.unknown", "this XML file is not an e-invoice Saldo reads", at: SourceLocation(file: name),
+                                           hint: "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
         }
         if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
         summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
