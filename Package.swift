@@ -18,7 +18,7 @@ let package = Package(
     ],
     targets: [
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
-        .target(name: "SaldoCore"),
+        .target(name: "SaldoCore", resources: [.copy("Localization/Catalog")]),
         // The seam between the statement readers and the ledger writer: transactions as columns
         // (TransactionBatch), their day totals (DayTotalKey), and the sink batches are handed to.
         .target(name: "SaldoBatch", dependencies: ["SaldoCore"]),
