@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // The web app's HTTP server. Default traits off: swift-configuration is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
@@ -53,9 +56,17 @@ let package = Package(
             "SaldoCore", "SaldoBatch", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
             "SaldoStore", "SaldoReports",
         ], resources: [.copy("Demo")]),
+        // The web front end (`saldo serve`): HTTP routes, pages and the JSON API over the same use
+        // cases. The only Hummingbird and Mustache user; templates and assets in Resources/.
+        .target(name: "SaldoWeb", dependencies: [
+            "SaldoCore", "SaldoApp", "SaldoReports", "SaldoStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Resources")]),
         // The command line: argument parsing, one call into SaldoApp, rendering. Testable in-process.
+        // `saldo serve` parses its options and hands them to SaldoWeb.
         .target(name: "SaldoCLI", dependencies: [
-            "SaldoCore", "SaldoApp", "SaldoReports", "SaldoStore", "SaldoTax",
+            "SaldoCore", "SaldoApp", "SaldoReports", "SaldoStore", "SaldoTax", "SaldoWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
@@ -78,6 +89,7 @@ let package = Package(
         ]),
         .testTarget(name: "SaldoReportsTests", dependencies: ["SaldoReports", "SaldoCore", "SaldoFX", "SaldoTestSupport"]),
         .testTarget(name: "SaldoAppTests", dependencies: ["SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoWebTests", dependencies: ["SaldoWeb", "SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoApp", "SaldoStore", "SaldoCore", "SaldoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

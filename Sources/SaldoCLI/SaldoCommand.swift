@@ -28,7 +28,7 @@ public struct SaldoCommand: ParsableCommand {
         subcommands: [
             ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,
             TaxCommand.self, ExportCommand.self, AccountsCommand.self, ProfilesCommand.self, ConfigCommand.self,
-            DemoCommand.self, BenchCommand.self,
+            ServeCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 }
@@ -109,22 +109,7 @@ struct PeriodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Last day included (yyyy-mm-dd).", valueName: "date"))
     var to: String?
 
-    func resolve() throws -> Period? {
-        var p: Period? = try period.map { try Period.parse($0) }
-        if from != nil || to != nil {
-            let start = try from.map { s -> Day in
-                guard let d = Day(iso: s), s.count == 10 else { throw UserError("--from \(s) is not a date", hint: "write it as yyyy-mm-dd, e.g. 2026-01-01") }
-                return d
-            } ?? p?.start ?? Day(year: 1900, month: 1, day: 1)!
-            let end = try to.map { s -> Day in
-                guard let d = Day(iso: s), s.count == 10 else { throw UserError("--to \(s) is not a date", hint: "write it as yyyy-mm-dd, e.g. 2026-12-31") }
-                return d.adding(days: 1)
-            } ?? p?.end ?? Day(year: 9999, month: 12, day: 31)!
-            guard start < end else { throw UserError("--from is after --to") }
-            p = Period(start: start, end: end)
-        }
-        return p
-    }
+    func resolve() throws -> Period? { try PeriodChoice.resolve(period: period, from: from, to: to) }
 }
 
 extension SaldoCommand {

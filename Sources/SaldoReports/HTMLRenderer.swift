@@ -20,6 +20,15 @@ struct HTMLRenderer {
         <h1>\(esc(doc.title))</h1>
 
         """
+        out += blocks(doc)
+        out += "<footer>Made by Saldo. Amounts are exact; charts are drawn to scale from the same figures.</footer>\n</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    /// The report's body below its title: subtitle, notes, headings, tables and charts. The web
+    /// app's pages embed it (``HTMLReport/fragment(_:)``), so the page and the file show the same.
+    func blocks(_ doc: ReportDocument) -> String {
+        var out = ""
         if let s = doc.subtitle { out += "<p class=\"subtitle\">\(esc(s))</p>\n" }
         if !doc.notes.isEmpty {
             out += "<ul class=\"notes\">\n"
@@ -44,7 +53,6 @@ struct HTMLRenderer {
                 out += "</figure>\n"
             }
         }
-        out += "<footer>Made by Saldo. Amounts are exact; charts are drawn to scale from the same figures.</footer>\n</main>\n</body>\n</html>\n"
         return out
     }
 
@@ -259,7 +267,7 @@ enum SVGCharts {
         }
         if let fl = f.floor {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(fl)))\" y2=\"\(c(y(fl)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>"
-            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" style=\"fill:#e15759\">floor \(esc(ChartNumber.format(fl)))</text>\n"
+            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">floor \(esc(ChartNumber.format(fl)))</text>\n"
         }
         let every = max(1, Int((Double(n) * 60 / plotW).rounded(.up)))
         let lastLabelled = ((n - 1) / every) * every

@@ -6,6 +6,14 @@ public enum Language: String, Sendable, CaseIterable, Codable {
     case en
     case es
 
+    /// The language's name in itself, for language switches.
+    public var autonym: String {
+        switch self {
+        case .en: return "English"
+        case .es: return "Español"
+        }
+    }
+
     /// The language named by a tag such as `es`, `es_ES.UTF-8`, `es-MX`, `en_GB`; nil when Saldo
     /// does not speak it (or for `C`/`POSIX`).
     public static func parse(_ tag: String) -> Language? {

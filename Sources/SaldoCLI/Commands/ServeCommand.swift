@@ -1,0 +1,96 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SaldoApp
+import SaldoCore
+import SaldoStore
+import SaldoWeb
+
+/// `saldo serve`: parses its options and hands them to the web app (SaldoWeb).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Open Saldo in your browser: a local web app and JSON API over your ledger.",
+        discussion: prose("""
+        Starts a web server on this computer (127.0.0.1) and prints the address to open. Every page
+        shows what the commands compute: overview, import with a preview before anything is written,
+        transactions, reports, invoices, forecast, tax and settings. The same data is under /api/v1
+        as JSON, described at /api/v1/openapi.json. Stop it with Ctrl-C.
+
+        Listening on another address (--host 0.0.0.0) needs an access token: give one with --token
+        or Saldo makes one and prints the address with it.
+
+        Examples:
+          saldo serve
+          saldo serve --demo                 # the demo ledger, to look around
+          saldo serve --ledger ~/books/2026.sqlite --port 9000
+          saldo serve --port 0               # any free port
+        """)
+    )
+
+    @OptionGroup var ledger: LedgerOption
+    @Option(help: ArgumentHelp("Address to listen on; anything but 127.0.0.1/localhost needs an access token.", valueName: "address"))
+    var host: String = "127.0.0.1"
+    @Option(help: ArgumentHelp("Port to listen on (0: any free port).", valueName: "port")) var port: Int = 8421
+    @Option(help: ArgumentHelp("Access token for a non-local --host (default: a new random one).", valueName: "token")) var token: String?
+    @Option(help: ArgumentHelp("Largest upload, in MB.", valueName: "MB")) var maxUpload: Int = 200
+    @Option(help: ArgumentHelp("Seconds a change waits for another program writing the ledger.", valueName: "seconds")) var lockTimeout: Double = 30
+    @Flag(help: "Serve the demo ledger (built in a temporary folder) instead of yours.") var demo = false
+    @Option(help: ArgumentHelp("The day the app computes for (yyyy-mm-dd; default: today, or the demo's day).", valueName: "date")) var today: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard maxUpload > 0 else { throw ValidationError("--max-upload must be at least 1 (MB)") }
+    }
+
+    func run() throws {
+        let console = Console.current
+        var location = ledger.location
+        var clock = Clock.system
+        if let day = try parseDay(today, "--today") { clock = .fixed(day) }
+        var demoFolder: URL?
+        if demo {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-serve-demo-\(UUID().uuidString.prefix(8))")
+            do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError("cannot create \(error)") }
+            let path = dir.appendingPathComponent("ledger.sqlite").path
+            console.err("Building the demo ledger…")
+            _ = try Demo.buildLedger(at: path, environment: console.environment) { _ in }
+            location = LedgerLocation(path: path)
+            if today == nil { clock = .fixed(Demo.today) }
+            demoFolder = dir
+        }
+        defer { if let demoFolder { try? FileManager.default.removeItem(at: demoFolder) } }
+        let options = WebOptions(host: host, port: port, ledger: location, accessToken: token,
+                                 maxUploadBytes: maxUpload * 1024 * 1024, environment: console.environment,
+                                 clock: clock, lockTimeout: lockTimeout)
+        let server = try WebServer(options: options)
+        if !options.isLoopback {
+            console.err(console.styled("note: ", .yellow) + "listening on \(host): anyone who can reach this address and has the token can read and change this ledger.")
+        }
+        let ledgerPath = location.path, isDemo = demo
+        let done = DispatchSemaphore(value: 0)
+        let failure = ErrorBox()
+        Task {
+            do {
+                try await server.run(onReady: { address in
+                    console.out("Saldo is running at \(address)")
+                    console.out("Ledger: \(ledgerPath)\(isDemo ? " (demo)" : "")")
+                    console.out("Stop with Ctrl-C.")
+                })
+            } catch { failure.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.get() {
+            throw UserError("cannot serve on \(host):\(port): \(error)", hint: "another program may use this port; choose another with --port, or --port 0 for any free one")
+        }
+    }
+}
+
+/// Carries an error out of the server's task.
+final class ErrorBox: @unchecked Sendable {
+    private var error: (any Error)?
+    private let lock = NSLock()
+    func set(_ e: any Error) { lock.lock(); error = e; lock.unlock() }
+    func get() -> (any Error)? { lock.lock(); defer { lock.unlock() }; return error }
+}

@@ -1,0 +1,55 @@
+import Dispatch
+import Foundation
+import SaldoApp
+import SaldoStore
+import Synchronization
+
+/// The ledgers a server serves, by book id (`main` for the one SQLite ledger; the id is in every
+/// path so that a server with many ledgers needs no new routes).
+///
+/// Work on a ledger runs off the server's threads: reads on a concurrent queue (one cached
+/// connection per book), writes one at a time on a serial queue with their own connection, so an
+/// import in progress never blocks reading the other pages.
+public final class Books: Sendable {
+    public let ledgers: [String: LedgerLocation]
+    private let readers = Mutex<[String: LedgerStore]>([:])
+    private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
+    private let writeQueue = DispatchQueue(label: "saldo.web.write")
+
+    public init(_ ledgers: [String: LedgerLocation]) { self.ledgers = ledgers }
+
+    public var ids: [String] { ledgers.keys.sorted() }
+
+    public func location(_ book: String) throws -> LedgerLocation {
+        guard let l = ledgers[book] else { throw Problem.notFound("there is no book named \"\(book)\"; this server has \(ids.joined(separator: ", "))") }
+        return l
+    }
+
+    /// The book's reading connection, opened on first use (the ledger must exist).
+    func reader(_ book: String) throws -> LedgerStore {
+        let location = try location(book)
+        if let s = readers.withLock({ $0[book] }) { return s }
+        let store = try location.open(.existing)
+        readers.withLock { $0[book] = store }
+        return store
+    }
+
+    /// Runs `body` with the book's ledger for reading, off the server's threads.
+    public func read<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerStore) throws -> T) async throws -> T {
+        try await run(on: readQueue) { try body(try self.reader(book)) }
+    }
+
+    /// Runs `body` with the ledger's location for writing: one write at a time per server.
+    public func write<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerLocation) throws -> T) async throws -> T {
+        let location = try location(book)
+        return try await run(on: writeQueue) { try body(location) }
+    }
+
+    private func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

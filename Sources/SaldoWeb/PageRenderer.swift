@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import SaldoCore
+import SaldoReports
+
+/// Server-rendered pages: Mustache templates from `Resources/templates`, the words from the
+/// language's catalog (`web.*` keys, as `{{t.web_nav_overview}}`), every page inside `layout`.
+public struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    /// Per language: the catalog's entries with `.` in keys replaced by `_` (Mustache reads dots as nesting).
+    let words: [Language: [String: String]]
+    let csrfToken: String
+
+    init(csrfToken: String) throws {
+        guard let folder = Bundle.module.url(forResource: "Resources", withExtension: nil)?.appendingPathComponent("templates") else {
+            throw Problem(.internalServerError, code: "templates", title: "Templates missing", detail: "the page templates are not installed")
+        }
+        var templates: [String: MustacheTemplate] = [:]
+        for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "mustache" {
+            templates[file.deletingPathExtension().lastPathComponent] = try MustacheTemplate(string: String(decoding: Data(contentsOf: file), as: UTF8.self))
+        }
+        library = MustacheLibrary(templates: templates)
+        var words: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            var dict: [String: String] = [:]
+            for (key, value) in Catalog.shipped(language).entries { dict[key.replacingOccurrences(of: ".", with: "_")] = value }
+            words[language] = dict
+        }
+        self.words = words
+        self.csrfToken = csrfToken
+    }
+
+    /// The pages in the navigation, in order: (path under the book, catalog key).
+    static let navigation: [(path: String, key: String)] = [
+        ("overview", "web.nav.overview"), ("import", "web.nav.import"), ("transactions", "web.nav.transactions"),
+        ("reports", "web.nav.reports"), ("invoices", "web.nav.invoices"), ("forecast", "web.nav.forecast"),
+        ("tax", "web.nav.tax"), ("settings", "web.nav.settings"),
+    ]
+
+    /// A full page: `template` rendered with `data`, inside the layout.
+    func page(_ template: String, title: String, data: [String: Any], book: String, current: String,
+              context: WebContext, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let language = context.language
+        let t = words[language] ?? [:]
+        var data = data
+        data["t"] = t
+        data["book"] = book
+        data["lang"] = language.rawValue
+        let body = library.render(data, withTemplate: template) ?? ""
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        let layout: [String: Any] = [
+            "t": t,
+            "lang": language.rawValue,
+            "title": title,
+            "book": book,
+            "csrf": csrfToken,
+            "content": body,
+            "nav": PageRenderer.navigation.map { item -> [String: Any] in
+                ["href": "/books/\(book)/\(item.path)", "label": t[item.key.replacingOccurrences(of: ".", with: "_")] ?? item.key,
+                 "current": item.path == current]
+            },
+            "languages": Language.allCases.map { l -> [String: Any] in
+                ["code": l.rawValue, "label": l.autonym, "current": l == language,
+                 "href": request.uri.path + PageRenderer.replacing("lang", with: l.rawValue, in: query)]
+            },
+        ]
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        return PageRenderer.html(html, status: status)
+    }
+
+    /// A problem shown as a page, in the layout, with the same message and hint as the API.
+    func problemPage(_ problem: Problem, context: WebContext, request: Request) -> Response {
+        let data: [String: Any] = [
+            "title": problem.title, "detail": problem.detail, "hint": problem.hint ?? "",
+            "errors": problem.diagnostics.map { d -> [String: Any] in
+                ["location": d.location?.description ?? "", "message": d.message, "hint": d.hint ?? "", "code": d.code]
+            },
+            "status": String(problem.status.code), "startLedger": problem.fix == "start-ledger",
+        ]
+        let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
+        return page("problem", title: problem.title, data: data, book: book, current: "", context: context, request: request, status: problem.status)
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// `query` (with its `?`) with `name` set to `value`.
+    static func replacing(_ name: String, with value: String, in query: String) -> String {
+        var parts = query.dropFirst().split(separator: "&").map(String.init).filter { !$0.hasPrefix(name + "=") }
+        parts.append("\(name)=\(value)")
+        return "?" + parts.joined(separator: "&")
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SaldoApp
+import SaldoCore
+import SaldoStore
+
+/// An error as RFC 9457 problem details (`application/problem+json`): the same message, location
+/// and hint as the command line, never a stack trace.
+public struct Problem: Error, Sendable {
+    public var status: HTTPResponse.Status
+    /// A stable identifier of the kind of problem (`/problems/<code>`).
+    public var code: String
+    public var title: String
+    public var detail: String
+    public var hint: String?
+    /// Problems with positions (file, line, column, field): a file's diagnostics.
+    public var diagnostics: [Diagnostic]
+    /// What to do, by name, for the page to offer (start a ledger, import rates, …).
+    public var fix: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, title: String, detail: String, hint: String? = nil,
+                diagnostics: [Diagnostic] = [], fix: String? = nil) {
+        self.status = status; self.code = code; self.title = title; self.detail = detail; self.hint = hint
+        self.diagnostics = diagnostics; self.fix = fix
+    }
+
+    public static func badRequest(_ code: String, _ detail: String, hint: String? = nil) -> Problem {
+        Problem(.badRequest, code: code, title: "Bad request", detail: detail, hint: hint)
+    }
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(.notFound, code: "not-found", title: "Not found", detail: detail)
+    }
+    public static func forbidden(_ code: String, _ detail: String, hint: String? = nil) -> Problem {
+        Problem(.forbidden, code: code, title: "Forbidden", detail: detail, hint: hint)
+    }
+
+    /// The problem for any error a route lets through.
+    public static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let p as Problem: return p
+        case let e as UserError:
+            let notFound = e.fix == .startLedger || e.fix == .importStatements
+            return Problem(notFound ? .notFound : .unprocessableContent, code: e.fix.map(fixName) ?? "user-error",
+                           title: notFound ? "Nothing to show yet" : "Cannot do that", detail: e.message, hint: e.hint,
+                           fix: e.fix.map(fixName))
+        case let d as Diagnostic:
+            return Problem(.unprocessableContent, code: d.code, title: "Cannot do that", detail: d.message, hint: d.hint, diagnostics: [d])
+        case let e as DiagnosticsError:
+            let first = e.diagnostics.first
+            return Problem(.unprocessableContent, code: first?.code ?? "diagnostics", title: "Cannot do that",
+                           detail: first?.message ?? "the input has problems", hint: first?.hint, diagnostics: e.diagnostics)
+        case let e as StoreError:
+            if case .noLedger = e {
+                return Problem(.notFound, code: "start-ledger", title: "Nothing to show yet", detail: e.description,
+                               hint: "import a statement or e-invoice on the Import page", fix: "start-ledger")
+            }
+            return Problem(.unprocessableContent, code: "ledger", title: "Cannot use the ledger", detail: e.description)
+        case let e as NotAvailable:
+            return Problem(.notImplemented, code: "not-available", title: "Not available", detail: e.description)
+        case let e as HTTPError:
+            return Problem(e.status, code: "http-\(e.status.code)", title: e.status.reasonPhrase,
+                           detail: e.body ?? e.status.reasonPhrase)
+        case is MoneyError, is LedgerError, is PeriodError:
+            return Problem(.badRequest, code: "bad-value", title: "Bad request", detail: "\(error)")
+        case is DecodingError:
+            return Problem.badRequest("bad-json", "the request body is not the JSON this endpoint expects (\(Problem.describe(error as! DecodingError)))",
+                                      hint: "see /api/v1/openapi.json for the shape of each request")
+        default:
+            return Problem(.internalServerError, code: "internal", title: "Something went wrong",
+                           detail: "Saldo could not answer this request; nothing was changed.",
+                           hint: "the terminal running `saldo serve` shows the details")
+        }
+    }
+
+    static func fixName(_ fix: Fix) -> String {
+        switch fix {
+        case .startLedger: return "start-ledger"
+        case .importStatements: return "import-statements"
+        case .setSetting(let s, _): return "set-\(s.rawValue)"
+        case .importRates: return "import-rates"
+        case .chooseProfile: return "choose-profile"
+        case .chooseJurisdiction: return "choose-jurisdiction"
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            let p = c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "" : " at \(p)"
+        }
+        switch error {
+        case .typeMismatch(let type, let c): return "expected \(type)\(path(c))"
+        case .valueNotFound(let type, let c): return "missing \(type)\(path(c))"
+        case .keyNotFound(let key, let c): return "missing field \(key.stringValue)\(path(c))"
+        case .dataCorrupted(let c): return "malformed JSON\(path(c))"
+        @unknown default: return "malformed JSON"
+        }
+    }
+
+    /// The body: RFC 9457 members plus Saldo's own (`code`, `hint`, `fix`, `errors`).
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("type", .string("/problems/\(code)")),
+            ("title", .string(title)),
+            ("status", .number(String(status.code))),
+            ("detail", .string(detail)),
+            ("code", .string(code)),
+        ]
+        if let hint { members.append(("hint", .string(hint))) }
+        if let fix { members.append(("fix", .string(fix))) }
+        if !diagnostics.isEmpty {
+            members.append(("errors", .array(diagnostics.map(Problem.json))))
+        }
+        return .obj(members)
+    }
+
+    static func json(_ d: Diagnostic) -> JSONValue {
+        var m: [(String, JSONValue)] = [("severity", .string(d.severity.rawValue)), ("code", .string(d.code)), ("message", .string(d.message))]
+        if let l = d.location {
+            m.append(("file", .string(l.file)))
+            if let line = l.line { m.append(("line", .number(String(line)))) }
+            if let column = l.column { m.append(("column", .number(String(column)))) }
+            if let field = l.field { m.append(("field", .string(field))) }
+            if let sheet = l.sheet { m.append(("sheet", .string(sheet))) }
+            m.append(("location", .string(l.description)))
+        }
+        if let hint = d.hint { m.append(("hint", .string(hint))) }
+        return .obj(m)
+    }
+
+    public func response() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized())))
+    }
+}
+
+/// Turns every error a route throws into problem details (JSON for the API, a page for the pages).
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+    let pages: PageRenderer
+    let log: @Sendable (String) -> Void
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Problem.from(error)
+            if problem.status == .internalServerError { log("error answering \(request.method) \(request.uri.path): \(error)") }
+            if request.uri.path.hasPrefix("/api/") || !request.wantsHTML {
+                return problem.response()
+            }
+            return pages.problemPage(problem, context: context, request: request)
+        }
+    }
+}
+
+extension Request {
+    /// A browser navigating (not a script asking for JSON).
+    var wantsHTML: Bool {
+        (headers[.accept] ?? "").contains("text/html")
+    }
+}
