@@ -40,8 +40,10 @@ public struct PageRenderer: Sendable {
     ]
 
     /// A full page: `template` rendered with `data`, inside the layout.
+    /// `scripts` and `styles` name the page's own files under `/assets/` (besides saldo.js and saldo.css).
     func page(_ template: String, title: String, data: [String: Any], book: String, current: String,
-              context: WebContext, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+              context: WebContext, request: Request, status: HTTPResponse.Status = .ok,
+              scripts: [String] = [], styles: [String] = []) -> Response {
         let language = context.language
         let t = words[language] ?? [:]
         var data = data
@@ -57,6 +59,8 @@ public struct PageRenderer: Sendable {
             "book": book,
             "csrf": csrfToken,
             "content": body,
+            "scripts": scripts,
+            "styles": styles,
             "nav": PageRenderer.navigation.map { item -> [String: Any] in
                 ["href": "/books/\(book)/\(item.path)", "label": t[item.key.replacingOccurrences(of: ".", with: "_")] ?? item.key,
                  "current": item.path == current]

@@ -47,15 +47,19 @@ public final class WebServer: Sendable {
         router.add(middleware: ProblemMiddleware(pages: pages, log: log))
         let api = APIRoutes(router: router)
         addMetaRoutes(router, api)
+        // One group per page, each in its own file under Routes/.
+        OverviewRoutes(server: self).register(router, api)
+        ImportRoutes(server: self).register(router, api)
+        TransactionRoutes(server: self).register(router, api)
         ReportRoutes(server: self).register(router, api)
-        registerPages(router, api)
+        InvoiceRoutes(server: self).register(router, api)
+        ForecastRoutes(server: self).register(router, api)
+        TaxRoutes(server: self).register(router, api)
+        SettingsRoutes(server: self).register(router, api)
         let document = api.openAPI()
         router.get("/api/v1/openapi.json") { _, _ in jsonResponse(document) }
         return (router, api)
     }
-
-    /// Hook for the page groups added alongside (each adds its routes here).
-    func registerPages(_ router: Router<WebContext>, _ api: APIRoutes) {}
 
     func addMetaRoutes(_ router: Router<WebContext>, _ api: APIRoutes) {
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/books/main/overview"]) }
