@@ -60,15 +60,17 @@ final class APIRoutes: @unchecked Sendable {
                                                           values: Language.allCases.map(\.rawValue))
 
     /// The OpenAPI 3.1 document of every registered operation.
-    func openAPI() -> JSONValue {
+    func openAPI(books: [String]) -> JSONValue {
         var paths: [String: [(String, JSONValue)]] = [:]
         var order: [String] = []
         for op in operations {
             if paths[op.path] == nil { order.append(op.path) }
             var parameters: [JSONValue] = []
             for name in APIRoutes.pathParameters(op.path) {
-                parameters.append(.obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
-                                        ("schema", .obj([("type", .string("string")), ("pattern", .string("^[a-z0-9-]{1,64}$"))]))]))
+                let schema: JSONValue = name == "book"
+                    ? .obj([("type", .string("string")), ("enum", .array(books.map(JSONValue.string)))])
+                    : .obj([("type", .string("string"))])
+                parameters.append(.obj([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", schema)]))
             }
             for p in op.parameters + [APIRoutes.languageParameter] {
                 var schema: [(String, JSONValue)]

@@ -56,7 +56,7 @@ public final class WebServer: Sendable {
         ForecastRoutes(server: self).register(router, api)
         TaxRoutes(server: self).register(router, api)
         SettingsRoutes(server: self).register(router, api)
-        let document = api.openAPI()
+        let document = api.openAPI(books: books.ids)
         router.get("/api/v1/openapi.json") { _, _ in jsonResponse(document) }
         return (router, api)
     }
