@@ -8,6 +8,10 @@ import SaldoStore
 public struct SaldoCommand: ParsableCommand {
     public init() {}
 
+    /// Shown in the help only: `SaldoCLI.run` takes `--lang` out of the arguments before parsing.
+    @Option(help: ArgumentHelp("Language of everything a person reads: es or en (default: $SALDO_LANG, else LC_ALL, LC_MESSAGES, LANG, else en).", valueName: "language"))
+    var lang: String?
+
     public static let configuration = CommandConfiguration(
         commandName: "saldo",
         abstract: "Income toolkit for freelancers paid across platforms and currencies.",
@@ -40,6 +44,22 @@ public enum SaldoCLI {
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
+        let console = Console.current
+        // The global --lang is taken out before parsing (it may stand before or after the command);
+        // the application layer resolves it with the environment.
+        let language: Language, remaining: [String]
+        do {
+            let taken = try LanguageChoice.take("--lang", from: arguments)
+            language = LanguageChoice.resolve(explicit: taken.language, environment: console.environment)
+            remaining = taken.remaining
+        } catch let e as UserError {
+            console.err(console.styled("error: ", .red) + CLIText.describe(e))
+            return ExitStatus.usage
+        } catch { return ExitStatus.usage }
+        return Console.$language.withValue(language) { runParsed(remaining) }
+    }
+
+    static func runParsed(_ arguments: [String]) -> Int32 {
         let console = Console.current
         do {
             var command = try SaldoCommand.parseAsRoot(arguments)

@@ -99,7 +99,7 @@ extension BalancesReport: ReportConvertible {
         var blocks: [ReportBlock] = []
         var rs = rows.map { r in
             ReportRow([.text(r.account.path), .text(r.balance.currency.code), .money(r.balance), r.baseValue.map { .money($0) } ?? .empty,
-                       r.checks == 0 ? .text("") : .text(r.failedChecks == 0 ? L("report.balances.checks_ok", ["count": String(r.checks)])
+                       r.checks == 0 ? .text("") : .text(r.failedChecks == 0 ? L.plural("report.balances.checks_ok", count: r.checks)
                                                                       : L("report.balances.checks_failed", ["failed": String(r.failedChecks), "count": String(r.checks)]))])
         }
         rs.append(ReportRow([.text(L("report.balances.row.assets")), .text(c.code), .empty, .money(assets), .empty], style: .subtotal))

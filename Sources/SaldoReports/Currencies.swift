@@ -245,7 +245,7 @@ extension CurrenciesReport: ReportConvertible {
         }
         notes += missingRates.notes(window: rateWindow)
         var subtitle = L("report.subtitle.in_currency", args)
-        if let p = period { subtitle += L("report.subtitle.period", ["period": p.label]) }
+        if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
         if let b = missingRates.block(L) { blocks.append(b) }
         return ReportDocument(title: L("report.currencies.title"), subtitle: subtitle, notes: notes, blocks: blocks, json: json())
     }

@@ -52,7 +52,7 @@ public struct ForecastDocument: ReportConvertible, Sendable {
             ReportRow([.text(s.name)] + q(s.quarter) + [.percent(estimate(s.chanceActiveNextMonth * 100)), .integer(s.dryMonths)])
         })))
         if let p = b.pBelowFloor, let f = forecast.floor {
-            blocks.append(.paragraph(L("forecast.paragraph.below_floor", ["months": String(future.count), "amount": est(estimate(f * Double(future.count))), "currency": cur,
+            blocks.append(.paragraph(L("forecast.paragraph.below_floor", ["months": String(future.count), "amount": est(estimate(f * Double(future.count))), "currency": L.format.symbol(currency),
                                                                          "monthly": est(estimate(f)), "chance": pct(estimate(p * 100))])
                 + (b.pMonthBelowFloor.map { L("forecast.paragraph.per_month") + zip(future, $0).map { L.format.month($0) + " " + pct(estimate($1 * 100)) }.joined(separator: ", ") + "." } ?? "")))
         }

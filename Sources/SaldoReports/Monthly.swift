@@ -285,7 +285,7 @@ extension MonthlyReport: ReportConvertible {
             for (m, r) in months where "\(m.year)-Q\(m.quarter)" == q.label {
                 summary.append(ReportRow([.month(m), .money(r.total.gross), .money(r.total.fees), .money(r.total.net)]))
             }
-            summary.append(ReportRow([.text(q.label), .money(q.total.gross), .money(q.total.fees), .money(q.total.net)], style: .subtotal))
+            summary.append(ReportRow([.text(L.format.periodLabel(q.label)), .money(q.total.gross), .money(q.total.fees), .money(q.total.net)], style: .subtotal))
             let y = q.label.prefix(4)
             let nextYear = qi + 1 < quarters.count ? quarters[qi + 1].label.prefix(4) : nil
             if nextYear != y, let yr = years.first(where: { $0.label == String(y) }) {
@@ -304,7 +304,7 @@ extension MonthlyReport: ReportConvertible {
         if !groups.isEmpty {
             var rows: [ReportRow] = []
             for (m, r) in months { rows.append(ReportRow([.month(m)] + r.byGroup.map { .money($0.net) } + [.money(r.total.net)])) }
-            for q in quarters { rows.append(ReportRow([.text(q.label)] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
+            for q in quarters { rows.append(ReportRow([.text(L.format.periodLabel(q.label))] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
             for y in years { rows.append(ReportRow([.text(y.label)] + y.byGroup.map { .money($0.net) } + [.money(y.total.net)], style: .total)) }
             blocks.append(.table(ReportTable(id: "net_by_\(grouping.rawValue)", title: L("report.monthly.table.net_by", args),
                                              columns: [ReportColumn("period", L("report.column.period"))] + groups.map { ReportColumn($0, $0, cur) } + [ReportColumn("total", L("report.column.total"), cur)],
@@ -371,7 +371,7 @@ extension MonthlyReport: ReportConvertible {
         }
 
         var subtitle = L("report.monthly.subtitle", args)
-        if let p = period { subtitle += L("report.subtitle.period", ["period": p.label]) }
+        if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
         if let b = missingRates.block(L) { blocks.append(b) }
         return ReportDocument(title: L("report.monthly.title"), subtitle: subtitle, notes: [conversionNote(L)] + missingRates.notes(window: fallbackLimit)
             + (provisionalMonths.isEmpty ? [] : [L("report.monthly.note.provisional_months", ["months": provisionalMonths.sorted().map { L.format.month($0) }.joined(separator: ", ")])]),

@@ -57,8 +57,7 @@ struct ImportCommand: ParsableCommand {
 
     /// "16 files: 3 new, …" after several files.
     static func totalsLine(_ outcome: ImportOutcome, dryRun: Bool, color: Bool) -> String {
-        let total = outcome.totals
-        let line = "\(outcome.files.count) files: \(total.new) new, \(total.duplicates) already in the ledger, \(total.filtered) filtered, \(outcome.failedFiles) not imported\(dryRun ? " (dry run: nothing was written)" : "")"
+        let line = outcome.totalsLine(dryRun: dryRun, catalog: Console.catalog)
         return color ? "\u{1B}[1m\(line)\u{1B}[0m" : line
     }
 }

@@ -149,6 +149,23 @@ public struct HumanFormat: Sendable {
         }
     }
 
+    /// A period label as Saldo writes it (`2026`, `2026-Q3`, `2026-07`, `2026-01..2026-06`, a day):
+    /// English as written; Spanish with quarters as AEAT writes them (`3T 2026`) and months as
+    /// ``month(_:_:)``. Text it does not recognise stays as it is.
+    public func periodLabel(_ label: String) -> String {
+        guard language == .es else { return label }
+        if label.contains("..") {
+            return label.components(separatedBy: "..").map(periodLabel).joined(separator: "..")
+        }
+        let parts = label.split(separator: "-")
+        if parts.count == 2, parts[0].count == 4, Int(parts[0]) != nil, parts[1].count == 2, parts[1].first == "Q", let q = Int(parts[1].dropFirst()) {
+            return "\(q)T \(parts[0])"
+        }
+        if let m = YearMonth(label), label.count == 7 { return month(m) }
+        if let d = Day(iso: label), label.count == 10 { return date(d) }
+        return label
+    }
+
     /// The name of a month alone (1–12), lower-case in Spanish as Spanish writes it.
     public func monthName(_ month: Int) -> String {
         language == .es ? HumanFormat.spanishMonths[month - 1] : HumanFormat.englishMonths[month - 1]
