@@ -77,7 +77,7 @@ struct RatesCommand: ParsableCommand {
             let code: CurrencyCode?
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("\(error)") }
             let shown = try Rates.show(currency: code, from: try parseDay(from, "--from"), to: try parseDay(to, "--to"),
-                                       today: try resolveToday(today), store: ledger.open(.existing))
+                                       today: try resolveToday(today), store: ledger.open(.existing), catalog: Console.catalog)
             var doc = shown.document
             // The commands that do what the sentences say.
             if shown.defaultWindow { doc.provenance.append("--from and --to choose other days") }
