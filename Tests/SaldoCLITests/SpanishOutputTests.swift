@@ -94,3 +94,17 @@ import SaldoTestSupport
         #expect(text.contains("simulación: no se ha escrito nada"))
     }
 }
+
+/// Help in Spanish, where it goes through the catalog so far: the root command, `--lang`, the demo.
+@Suite struct SpanishHelpTests {
+    @Test func theRootAndTheDemoExplainThemselvesInSpanish() {
+        let root = SaldoCLI.capture(["--lang", "es", "--help"])
+        #expect(root.out.contains("Herramienta de ingresos para autónomos"), "\(root.out)")
+        #expect(root.out.contains("--lang <idioma>"))
+        let demo = SaldoCLI.capture(["demo", "--help"], environment: ["LANG": "es_ES.UTF-8"])
+        #expect(demo.out.contains("Ejemplos:") && demo.out.contains("Conserva el libro de la demo"), "\(demo.out)")
+        let english = SaldoCLI.capture(["--help"], environment: ["LANG": "en_GB.UTF-8"])
+        #expect(english.out.contains("Income toolkit for freelancers paid across platforms and currencies."))
+        #expect(english.out.contains("--lang <language>"))
+    }
+}

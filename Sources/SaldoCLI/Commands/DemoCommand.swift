@@ -7,24 +7,15 @@ import SaldoStore
 
 public struct DemoCommand: ParsableCommand {
     public init() {}
-    public static let configuration = CommandConfiguration(
+    /// Read when the command is parsed, after `SaldoCLI.run` has chosen the language.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "demo",
-        abstract: "Run Saldo end to end on bundled sample data, in a temporary ledger (never yours).",
-        discussion: prose("""
-        The demo freelancer, Lucía, translates and trains AI models from Valencia: Prolific and Outlier
-        pay her in USD through PayPal, Upwork in USD, a UK agency in GBP through Wise, and a Spanish
-        publisher by bank transfer against Facturae e-invoices with IRPF withheld. The demo imports her
-        real-format statements and invoices, the ECB rates, and shows the monthly report, what currency
-        conversions cost her, her invoices, next quarter's forecast and her next tax payment.
+        abstract: Console.catalog.text("cli.demo.abstract"),
+        discussion: prose(Console.catalog.text("cli.demo.discussion"))
+    ) }
 
-        Examples:
-          saldo demo
-          saldo demo --keep     # keep the demo ledger to try other commands on it
-        """)
-    )
-
-    @Flag(help: "Keep the demo ledger and print its path.") var keep = false
-    @Option(help: ArgumentHelp("The day the demo is computed for.", valueName: "date")) var today: String = "2026-11-15"
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.demo.option.keep"))) var keep = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.demo.option.today"), valueName: Console.catalog.text("cli.option.date.value"))) var today: String = "2026-11-15"
 
     public static var demoFolder: URL? { Demo.folder }
 
