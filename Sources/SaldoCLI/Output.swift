@@ -36,7 +36,7 @@ func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: 
     let text = render(report, format: format, options: options)
     if let o = output {
         try writeOutput(text, to: o)
-        console.err("wrote \(o)")
+        console.err(Console.catalog.text("cli.wrote_file", ["file": o]))
     } else {
         console.out(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }

@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
         if outcome.matchedPayments > 0 && format == .text {
-            console.out("matched \(outcome.matchedPayments) payment\(outcome.matchedPayments == 1 ? "" : "s") to open invoices (see `saldo invoices list`)")
+            console.out(Console.catalog.plural("cli.import.matched_payments", count: outcome.matchedPayments))
         }
         if outcome.failedFiles > 0 { throw ExitCode(ExitStatus.userError) }
         if outcome.brokenBalances > 0 { throw ExitCode(ExitStatus.problemsFound) }

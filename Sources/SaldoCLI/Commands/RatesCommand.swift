@@ -80,8 +80,8 @@ struct RatesCommand: ParsableCommand {
                                        today: try resolveToday(today), store: ledger.open(.existing), catalog: Console.catalog)
             var doc = shown.document
             // The commands that do what the sentences say.
-            if shown.defaultWindow { doc.provenance.append("--from and --to choose other days") }
-            if shown.stale { doc.provenance.append("newer rates: `saldo rates update`") }
+            if shown.defaultWindow { doc.provenance.append(Console.catalog.text("cli.rates.other_days")) }
+            if shown.stale { doc.provenance.append(Console.catalog.text("cli.rates.newer")) }
             switch format {
             case .csv where code == nil:
                 for p in doc.provenance { Console.current.out(p) }
