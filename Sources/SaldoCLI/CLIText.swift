@@ -67,7 +67,7 @@ extension CLIText {
 
     /// An import summary as the terminal shows it.
     static func importText(_ summary: FileImportSummary, verbose: Bool, color: Bool) -> String {
-        withCommands(summary).text(verbose: verbose, color: color, overrides: importOverrides)
+        withCommands(summary).text(verbose: verbose, color: color, overrides: importOverrides, catalog: Console.catalog)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SaldoApp
 import SaldoReports
+import SaldoCore
 
 /// Where commands write. The real terminal by default; tests swap in a buffer with
 /// `Console.$current.withValue(...)`, so every command can run in-process.
@@ -27,6 +28,10 @@ public final class Console: @unchecked Sendable {
     }
 
     @TaskLocal public static var current = Console()
+    /// The language of this run (`--lang`, else the environment), set by `SaldoCLI.run`.
+    @TaskLocal public static var language: Language = .en
+    /// The catalog of this run's language.
+    public static var catalog: Catalog { .shipped(language) }
 
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     public var useColor: Bool { RenderOptions.terminal(isTTY: isTerminal, environment: environment).color }

@@ -32,10 +32,11 @@ func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: 
     // The one terminal rule (RenderOptions.terminal): colour only on a terminal, never in a file or a machine format.
     var options = RenderOptions.terminal(isTTY: console.isTerminal, environment: console.environment)
     if output != nil || format != .table { options.color = false }
+    options.language = Console.language
     let text = render(report, format: format, options: options)
     if let o = output {
         try writeOutput(text, to: o)
-        console.err("wrote \(o)")
+        console.err(Console.catalog.text("cli.wrote_file", ["file": o]))
     } else {
         console.out(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }

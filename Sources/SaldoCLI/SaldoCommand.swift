@@ -8,29 +8,22 @@ import SaldoStore
 public struct SaldoCommand: ParsableCommand {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
+    /// Shown in the help only: `SaldoCLI.run` takes `--lang` out of the arguments before parsing.
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.lang"), valueName: Console.catalog.text("cli.option.lang.value")))
+    var lang: String?
+
+    /// Read when the command is parsed, after `SaldoCLI.run` has chosen the language.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "saldo",
-        abstract: "Income toolkit for freelancers paid across platforms and currencies.",
-        discussion: prose("""
-        Saldo imports platform statements and e-invoices into a double-entry ledger (one SQLite file),
-        converts every amount at its own date with ECB reference rates, and reports what you earned,
-        what fees and conversions cost, what next quarter probably brings and what to set aside for tax.
-
-        Start with `saldo demo`, then `saldo import ~/Downloads/*.csv` and `saldo report monthly`.
-        The ledger lives at --ledger PATH, else $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite
-        (~/.local/share/saldo/ledger.sqlite).
-
-        Exit status: 0 ok, 1 failed (bad input, missing data, no connection), 2 wrong usage, 3 done with
-        caveats (a report or forecast with provisional amounts because rates were missing, an import whose running
-        balance does not agree).
-        """),
+        abstract: Console.catalog.text("cli.saldo.abstract"),
+        discussion: prose(Console.catalog.text("cli.saldo.discussion")),
         version: "0.1.0",
         subcommands: [
             ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,
             TaxCommand.self, ExportCommand.self, AccountsCommand.self, ProfilesCommand.self, ConfigCommand.self,
             ServeCommand.self, DemoCommand.self, BenchCommand.self,
         ]
-    )
+    ) }
 }
 
 /// Runs `saldo` with arguments and returns the exit status; what it prints goes to `Console.current`.
@@ -40,6 +33,22 @@ public enum SaldoCLI {
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
+        let console = Console.current
+        // The global --lang is taken out before parsing (it may stand before or after the command);
+        // the application layer resolves it with the environment.
+        let language: Language, remaining: [String]
+        do {
+            let taken = try LanguageChoice.take("--lang", from: arguments)
+            language = LanguageChoice.resolve(explicit: taken.language, environment: console.environment)
+            remaining = taken.remaining
+        } catch let e as UserError {
+            console.err(console.styled("error: ", .red) + CLIText.describe(e))
+            return ExitStatus.usage
+        } catch { return ExitStatus.usage }
+        return Console.$language.withValue(language) { runParsed(remaining) }
+    }
+
+    static func runParsed(_ arguments: [String]) -> Int32 {
         let console = Console.current
         do {
             var command = try SaldoCommand.parseAsRoot(arguments)

@@ -18,32 +18,37 @@ public struct AccountsDocument: ReportConvertible, Sendable {
 
     struct JSONRow: Encodable { var account: String; var currency: String; var balance: String; var postings: Int; var first: String; var last: String }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
+        let en = L.language == .en
         let table = ReportTable(id: "accounts", columns: [
-            ReportColumn("account", "account"), ReportColumn("currency", "currency"), ReportColumn("balance", "balance"),
-            ReportColumn("postings", "postings"), ReportColumn("first", "first"), ReportColumn("last", "last"),
+            ReportColumn("account", L("accounts.column.account")), ReportColumn("currency", L("accounts.column.currency")), ReportColumn("balance", L("accounts.column.balance")),
+            ReportColumn("postings", L("accounts.column.postings")), ReportColumn("first", L("accounts.column.first")), ReportColumn("last", L("accounts.column.last")),
         ], rows: rows.map { r in
-            ReportRow([.text(r.account.path), .text(r.balance.currency.code), .text(r.balance.decimalString), .text(String(r.postings)),
-                       .text(r.first.description), .text(r.last.description)])
+            ReportRow([.text(r.account.path), .text(r.balance.currency.code), .text(en ? r.balance.decimalString : L.format.amount(r.balance)), .text(String(r.postings)),
+                       .text(L.format.date(r.first, .short)), .text(L.format.date(r.last, .short))])
         })
-        return ReportDocument(title: "Accounts", blocks: [.table(table)],
+        return ReportDocument(title: L("accounts.title"), blocks: [.table(table)],
                               encodedJSON: ReportDocument.encodeJSON(["accounts": rows.map {
                                   JSONRow(account: $0.account.path, currency: $0.balance.currency.code, balance: $0.balance.decimalString,
                                           postings: $0.postings, first: $0.first.description, last: $0.last.description) }]),
-                              text: terminalText)
+                              text: terminalText(L))
     }
 
     /// The aligned list a terminal shows.
-    var terminalText: String {
-        if rows.isEmpty { return "The ledger \(ledgerPath) has no postings yet: import a statement to fill it.\n" }
+    func terminalText(_ L: Catalog) -> String {
+        if rows.isEmpty { return L("accounts.empty", ["path": ledgerPath]) + "\n" }
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func padLeft(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         let w = max(7, rows.map { $0.account.path.count }.max() ?? 0)
-        let amounts = rows.map { $0.balance.formatted() }
-        let aw = max(7, amounts.map(\.count).max() ?? 0)
-        var out = pad("account", w) + "  " + padLeft("balance", aw) + "  cur  postings\n"
+        let amounts = rows.map { L.format.amount($0.balance) }
+        let (account, balance, cur, postings) = (L("accounts.column.account"), L("accounts.column.balance"), L("accounts.column.cur"), L("accounts.column.postings"))
+        let aw = max(balance.count, amounts.map(\.count).max() ?? 0)
+        let pw = max(8, postings.count)
+        var out = pad(account, w) + "  " + padLeft(balance, aw) + "  " + pad(cur, 3) + "  " + postings + "\n"
         for (r, a) in zip(rows, amounts) {
-            out += pad(r.account.path, w) + "  " + padLeft(a, aw) + "  " + r.balance.currency.code + "  " + padLeft(String(r.postings), 8) + "\n"
+            out += pad(r.account.path, w) + "  " + padLeft(a, aw) + "  " + pad(r.balance.currency.code, max(3, cur.count)) + "  " + padLeft(String(r.postings), pw) + "\n"
         }
         return out
     }

@@ -91,38 +91,43 @@ public func balancesReport(_ facts: [PostingFact], checks: [BalanceCheck] = [], 
 }
 
 extension BalancesReport: ReportConvertible {
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
         let c = currency
+        let args = ["currency": c.code]
         var blocks: [ReportBlock] = []
         var rs = rows.map { r in
             ReportRow([.text(r.account.path), .text(r.balance.currency.code), .money(r.balance), r.baseValue.map { .money($0) } ?? .empty,
-                       r.checks == 0 ? .text("") : .text(r.failedChecks == 0 ? "\(r.checks) ok" : "\(r.failedChecks) of \(r.checks) failed")])
+                       r.checks == 0 ? .text("") : .text(r.failedChecks == 0 ? L.plural("report.balances.checks_ok", count: r.checks)
+                                                                      : L("report.balances.checks_failed", ["failed": String(r.failedChecks), "count": String(r.checks)]))])
         }
-        rs.append(ReportRow([.text("assets"), .text(c.code), .empty, .money(assets), .empty], style: .subtotal))
-        rs.append(ReportRow([.text("liabilities"), .text(c.code), .empty, .money(liabilities), .empty], style: .subtotal))
-        rs.append(ReportRow([.text("net worth"), .text(c.code), .empty, .money(netWorth), .empty], style: .total))
-        blocks.append(.table(ReportTable(id: "balances", title: asOf.map { "Balances on \($0)" } ?? "Balances",
-            columns: [ReportColumn("account", "Account"), ReportColumn("currency", "Currency"), ReportColumn("balance", "Balance", .money(nil)),
-                      ReportColumn("value_base", "Value \(c)", .money(c)), ReportColumn("checks", "Checks")],
+        rs.append(ReportRow([.text(L("report.balances.row.assets")), .text(c.code), .empty, .money(assets), .empty], style: .subtotal))
+        rs.append(ReportRow([.text(L("report.balances.row.liabilities")), .text(c.code), .empty, .money(liabilities), .empty], style: .subtotal))
+        rs.append(ReportRow([.text(L("report.balances.row.net_worth")), .text(c.code), .empty, .money(netWorth), .empty], style: .total))
+        blocks.append(.table(ReportTable(id: "balances", title: asOf.map { L("report.balances.table.on", ["date": L.format.date($0)]) } ?? L("report.balances.title"),
+            columns: [ReportColumn("account", L("report.column.account")), ReportColumn("currency", L("report.column.currency")), ReportColumn("balance", L("report.balances.column.balance"), .money(nil)),
+                      ReportColumn("value_base", L("report.balances.column.value_in", args), .money(c)), ReportColumn("checks", L("report.balances.column.checks"))],
             rows: rs)))
         if !checks.isEmpty {
-            blocks.append(.table(ReportTable(id: "checks", title: "Balance checks from statements",
-                columns: [ReportColumn("account", "Account"), ReportColumn("date", "Date", .date), ReportColumn("stated", "Stated", .money(nil)),
-                          ReportColumn("computed", "Computed", .money(nil)), ReportColumn("difference", "Difference", .money(nil)),
-                          ReportColumn("holds", "Holds", .flag), ReportColumn("source", "Source")],
+            blocks.append(.table(ReportTable(id: "checks", title: L("report.balances.table.checks"),
+                columns: [ReportColumn("account", L("report.column.account")), ReportColumn("date", L("report.column.date"), .date), ReportColumn("stated", L("report.balances.column.stated"), .money(nil)),
+                          ReportColumn("computed", L("report.balances.column.computed"), .money(nil)), ReportColumn("difference", L("report.balances.column.difference"), .money(nil)),
+                          ReportColumn("holds", L("report.balances.column.holds"), .flag), ReportColumn("source", L("report.column.source"))],
                 rows: checks.map { k in ReportRow([.text(k.account.path), .date(k.date), .money(k.stated), .money(k.computed), .money(k.difference),
                                                    .flag(k.holds), .text(k.location?.description ?? "")]) })))
         }
         let failed = checks.filter { !$0.holds }.count
         var notes: [String] = []
         if !checks.isEmpty {
-            notes.append(failed == 0 ? "All \(checks.count) balance checks from statements hold."
-                                     : "\(failed) of \(checks.count) balance checks from statements do not hold: rows may be missing or imported twice.")
+            notes.append(failed == 0 ? L("report.balances.note.all_hold", ["count": String(checks.count)])
+                                     : L("report.balances.note.some_fail", ["failed": String(failed), "count": String(checks.count)]))
         }
-        notes.append("Assets and liabilities valued in \(c) at the ECB reference rate of \(asOf?.description ?? "the last day") (\(fallbackAmounts) of \(convertedAmounts) with the last earlier rate).")
+        notes.append(L("report.balances.note.valued", ["currency": c.code, "date": asOf.map { L.format.date($0) } ?? L("report.balances.the_last_day"),
+                                                       "fallback": L.format.integer(fallbackAmounts), "count": L.format.integer(convertedAmounts)]))
         notes += missingRates.notes(window: rateWindow)
-        if let b = missingRates.block() { blocks.append(b) }
-        return ReportDocument(title: "Balances", subtitle: asOf.map { "On \($0), in \(c)" }, notes: notes, blocks: blocks, json: json())
+        if let b = missingRates.block(L) { blocks.append(b) }
+        return ReportDocument(title: L("report.balances.title"), subtitle: asOf.map { L("report.balances.subtitle", ["date": L.format.date($0), "currency": c.code]) }, notes: notes, blocks: blocks, json: json())
     }
 
     /// Schema `saldo.report.balances` version 1 (docs/reports.md).

@@ -195,54 +195,59 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
 }
 
 extension CurrenciesReport: ReportConvertible {
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
         let c = currency
+        let args = ["currency": c.code]
         let cur = ColumnKind.money(c)
         var blocks: [ReportBlock] = []
-        blocks.append(.table(ReportTable(id: "currencies", title: "Per currency",
-            columns: [ReportColumn("currency", "Currency"), ReportColumn("earned", "Earned", .money(nil)), ReportColumn("earned_base", "Earned \(c)", cur),
-                      ReportColumn("fees", "Fees", .money(nil)), ReportColumn("converted_out", "Converted out", .money(nil)),
-                      ReportColumn("converted_in", "Converted in", .money(nil)), ReportColumn("held", "Held", .money(nil)), ReportColumn("held_base", "Held \(c)", cur)],
+        blocks.append(.table(ReportTable(id: "currencies", title: L("report.currencies.table.currencies"),
+            columns: [ReportColumn("currency", L("report.column.currency")), ReportColumn("earned", L("report.currencies.column.earned"), .money(nil)), ReportColumn("earned_base", L("report.currencies.column.earned_in", args), cur),
+                      ReportColumn("fees", L("report.column.fees"), .money(nil)), ReportColumn("converted_out", L("report.currencies.column.converted_out"), .money(nil)),
+                      ReportColumn("converted_in", L("report.currencies.column.converted_in"), .money(nil)), ReportColumn("held", L("report.currencies.column.held"), .money(nil)), ReportColumn("held_base", L("report.currencies.column.held_in", args), cur)],
             rows: currencies.map { r in ReportRow([.text(r.currency.code), .money(r.earned), .money(r.earnedBase), .money(r.fees), .money(r.convertedOut),
                                                   .money(r.convertedIn), .money(r.held), .money(r.heldBase)]) })))
         let earnedTotal = currencies.filter { !$0.earnedBase.isZero }
         if !earnedTotal.isEmpty {
-            blocks.append(.chart(.bars(BarChart(title: "Currency mix: earned, in \(c)", unit: c.code, labels: earnedTotal.map(\.currency.code),
+            blocks.append(.chart(.bars(BarChart(title: L("report.currencies.chart.mix", args), unit: c.code, labels: earnedTotal.map(\.currency.code),
                                                 values: earnedTotal.map { $0.earnedBase.decimal.approximateDouble }))))
         }
-        blocks.append(.table(ReportTable(id: "conversions", title: "Conversions: platform rate against the ECB reference",
-            columns: [ReportColumn("date", "Date", .date), ReportColumn("platform", "Platform"), ReportColumn("sold", "Sold", .money(nil)),
-                      ReportColumn("bought", "Bought", .money(nil)), ReportColumn("implied_rate", "Rate given", .number),
-                      ReportColumn("ecb_rate", "ECB rate", .number), ReportColumn("spread_percent", "Spread", .percent),
-                      ReportColumn("hidden_cost", "Hidden cost \(c)", cur), ReportColumn("fees", "Fees \(c)", cur), ReportColumn("earlier_rate", "Earlier rate", .flag)],
+        blocks.append(.table(ReportTable(id: "conversions", title: L("report.currencies.table.conversions"),
+            columns: [ReportColumn("date", L("report.column.date"), .date), ReportColumn("platform", L("report.column.platform")), ReportColumn("sold", L("report.currencies.column.sold"), .money(nil)),
+                      ReportColumn("bought", L("report.currencies.column.bought"), .money(nil)), ReportColumn("implied_rate", L("report.currencies.column.rate_given"), .number),
+                      ReportColumn("ecb_rate", L("report.currencies.column.ecb_rate"), .number), ReportColumn("spread_percent", L("report.currencies.column.spread"), .percent),
+                      ReportColumn("hidden_cost", L("report.currencies.column.hidden_cost_in", args), cur), ReportColumn("fees", L("report.column.fees_in", args), cur), ReportColumn("earlier_rate", L("report.currencies.column.earlier_rate"), .flag)],
             rows: conversions.map { v in ReportRow([.date(v.date), .text(v.platform), .money(v.sold), .money(v.bought), .number(v.impliedRate),
                                                    .number(v.referenceRate), .percent(v.spreadPercent), .money(v.hiddenCost), .money(v.fees), .flag(v.usedFallback)]) })))
         var prow = platforms.map { p in ReportRow([.text(p.platform), .integer(p.conversions), .money(p.soldBase), .money(p.hiddenCost), .money(p.fees), .money(p.totalCost), .percent(p.costPercent)]) }
         let soldAll = Money(minorUnits: platforms.reduce(0) { $0 + $1.soldBase.minorUnits }, currency: c)
         let totalCost = totalHiddenCost + totalFees
         let pctAll = ratio(ExactDecimal(significand: Int128(totalCost.minorUnits) * 100, scale: 0), ExactDecimal(significand: Int128(soldAll.minorUnits), scale: 0), places: 2)
-        prow.append(ReportRow([.text("total"), .integer(conversions.count), .money(soldAll), .money(totalHiddenCost), .money(totalFees), .money(totalCost), .percent(pctAll)], style: .total))
-        blocks.append(.table(ReportTable(id: "conversion_cost", title: "Cost of conversions by platform, in \(c)",
-            columns: [ReportColumn("platform", "Platform"), ReportColumn("conversions", "Conversions", .number), ReportColumn("sold_base", "Sold \(c)", cur),
-                      ReportColumn("hidden_cost", "Hidden cost", cur), ReportColumn("fees", "Fees", cur), ReportColumn("total_cost", "Total cost", cur),
-                      ReportColumn("cost_percent", "Cost", .percent)],
+        prow.append(ReportRow([.text(L("report.row.total")), .integer(conversions.count), .money(soldAll), .money(totalHiddenCost), .money(totalFees), .money(totalCost), .percent(pctAll)], style: .total))
+        blocks.append(.table(ReportTable(id: "conversion_cost", title: L("report.currencies.table.cost", args),
+            columns: [ReportColumn("platform", L("report.column.platform")), ReportColumn("conversions", L("report.currencies.column.conversions"), .number), ReportColumn("sold_base", L("report.currencies.column.sold_in", args), cur),
+                      ReportColumn("hidden_cost", L("report.currencies.column.hidden_cost"), cur), ReportColumn("fees", L("report.column.fees"), cur), ReportColumn("total_cost", L("report.currencies.column.total_cost"), cur),
+                      ReportColumn("cost_percent", L("report.currencies.column.cost"), .percent)],
             rows: prow)))
         if !platforms.isEmpty {
-            blocks.append(.chart(.stackedBars(StackedBarChart(title: "Conversion cost by platform (\(c))", unit: c.code, categories: platforms.map(\.platform),
-                series: [ChartSeries("hidden in the rate", platforms.map { $0.hiddenCost.decimal.approximateDouble }),
-                         ChartSeries("explicit fees", platforms.map { $0.fees.decimal.approximateDouble })]))))
+            blocks.append(.chart(.stackedBars(StackedBarChart(title: L("report.currencies.chart.cost", args), unit: c.code, categories: platforms.map(\.platform),
+                series: [ChartSeries(L("report.currencies.series.hidden"), platforms.map { $0.hiddenCost.decimal.approximateDouble }),
+                         ChartSeries(L("report.currencies.series.fees"), platforms.map { $0.fees.decimal.approximateDouble })]))))
         }
-        var notes = ["Hidden cost: the amount sold valued at the ECB reference rate of the day, minus what was received valued the same way, both in \(c). It is what the platform's rate cost beyond its stated fees."]
-        notes.append("\(convertedAmounts) amounts converted to \(c) at ECB reference rates, \(fallbackAmounts) with the last earlier rate (weekend or holiday)." + (asOf.map { " Holdings as of \($0)." } ?? ""))
+        var notes = [L("report.currencies.note.hidden_cost", args)]
+        notes.append(L("report.currencies.note.converted", ["count": L.format.integer(convertedAmounts), "currency": c.code, "fallback": L.format.integer(fallbackAmounts)])
+                     + (asOf.map { L("report.currencies.note.holdings_as_of", ["date": L.format.date($0)]) } ?? ""))
         if !conversions.isEmpty {
             let received = Money(minorUnits: soldAll.minorUnits - totalHiddenCost.minorUnits, currency: c)
-            notes.append("At the official rate the amounts you converted were worth \(soldAll); at the rate you actually got, \(received).")
+            notes.append(L("report.currencies.note.official_vs_got", ["official": L.language == .en ? soldAll.description : L.format.money(soldAll),
+                                                                     "got": L.language == .en ? received.description : L.format.money(received)]))
         }
         notes += missingRates.notes(window: rateWindow)
-        var subtitle = "In \(c)"
-        if let p = period { subtitle += ", period \(p.label)" }
-        if let b = missingRates.block() { blocks.append(b) }
-        return ReportDocument(title: "Currencies and the cost of conversions", subtitle: subtitle, notes: notes, blocks: blocks, json: json())
+        var subtitle = L("report.subtitle.in_currency", args)
+        if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
+        if let b = missingRates.block(L) { blocks.append(b) }
+        return ReportDocument(title: L("report.currencies.title"), subtitle: subtitle, notes: notes, blocks: blocks, json: json())
     }
 
     /// Schema `saldo.report.currencies` version 1 (docs/reports.md).

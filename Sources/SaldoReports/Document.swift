@@ -21,14 +21,18 @@ public struct RenderOptions: Sendable {
     public var color: Bool
     /// Width available for terminal charts.
     public var width: Int
-    public init(color: Bool = false, width: Int = 100) { self.color = color; self.width = width }
+    /// The language of the human formats (table, Markdown, HTML): titles, headings, column names,
+    /// notes, chart labels, and numbers, money and dates (``HumanFormat``). CSV and JSON ignore it:
+    /// machine outputs are the same in every language.
+    public var language: Language
+    public init(color: Bool = false, width: Int = 100, language: Language = .en) { self.color = color; self.width = width; self.language = language }
 
     /// The usual terminal rule: colour when standard output is a terminal, unless `NO_COLOR` is
     /// set to anything non-empty (https://no-color.org) or `TERM` is `dumb`; `COLUMNS` sets the width.
     public static func terminal(isTTY: Bool, environment: [String: String]) -> RenderOptions {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
         let width = Int(environment["COLUMNS"] ?? "").flatMap { $0 >= 40 ? min($0, 400) : nil } ?? 100
-        return RenderOptions(color: isTTY && !noColor, width: width)
+        return RenderOptions(color: isTTY && !noColor, width: width, language: Language.resolve(environment: environment))
     }
 }
 
@@ -146,14 +150,20 @@ public enum ReportCell: Sendable, Hashable {
         }
     }
 
-    /// The human form for tables: grouped amounts, `1.25%`.
-    public func display(in kind: ColumnKind) -> String {
+    /// The human form for tables, in the catalog's language: grouped amounts, `1.25%` (English),
+    /// `1.234,56 €`, `12,5 %`, `5 dic 2026` (Spanish; see ``HumanFormat``).
+    public func display(in kind: ColumnKind, _ catalog: Catalog = .shipped(.en)) -> String {
+        let format = HumanFormat(catalog.language)
         switch self {
         case .money(let m):
-            if case .money(let c) = kind, c == m.currency { return m.formatted() }
-            return m.formatted(withCode: true)
-        case .percent(let d): return d.description + "%"
-        case .flag(let b): return b ? "yes" : "no"
+            if case .money(let c) = kind, c == m.currency { return format.amount(m) }
+            return format.money(m)
+        case .percent(let d): return format.percent(d)
+        case .number(let d): return format.number(d)
+        case .integer(let i): return format.integer(i)
+        case .date(let d): return format.date(d)
+        case .month(let m): return format.month(m)
+        case .flag(let b): return catalog.text(b ? "render.yes" : "render.no")
         default: return plain
         }
     }
@@ -266,21 +276,47 @@ public enum ReportChart: Sendable {
 
 /// Anything that can be shown as a ``ReportDocument``.
 public protocol ReportConvertible {
+    /// The document in English.
     func document() -> ReportDocument
+    /// The document with every word a person reads taken from `catalog`. Machine parts (table and
+    /// column ids, JSON) do not depend on it.
+    func document(in catalog: Catalog) -> ReportDocument
+}
+
+extension ReportConvertible {
+    /// A document that has no words of its own to translate.
+    public func document(in catalog: Catalog) -> ReportDocument { document() }
 }
 
 extension ReportDocument: ReportConvertible {
     public func document() -> ReportDocument { self }
 }
 
-/// Renders a report or document in `format`. The one entry point for every output.
+/// Where the chart drawings find the language of the render under way (chart numbers and legends).
+enum RenderContext {
+    @TaskLocal static var catalog: Catalog = .shipped(.en)
+}
+
+extension Catalog {
+    /// `L("report.monthly.title", ["currency": "EUR"])`: the text of a key, placeholders filled.
+    func callAsFunction(_ key: String, _ arguments: [String: String] = [:]) -> String { text(key, arguments) }
+    var format: HumanFormat { HumanFormat(language) }
+}
+
+/// Renders a report or document in `format`. The one entry point for every output. The human
+/// formats follow `options.language`; CSV and JSON are built from the English document, so they
+/// are byte-identical in every language.
 public func render(_ report: some ReportConvertible, format: OutputFormat, options: RenderOptions = RenderOptions()) -> String {
-    let doc = report.document()
-    switch format {
-    case .table: return TerminalRenderer(options: options).render(doc)
-    case .csv: return CSVRenderer().render(doc)
-    case .json: return JSONRenderer().render(doc)
-    case .markdown: return MarkdownRenderer().render(doc)
-    case .html: return HTMLRenderer().render(doc)
+    let machine = format == .csv || format == .json
+    let catalog = Catalog.shipped(machine ? .en : options.language)
+    let doc = machine ? report.document() : report.document(in: catalog)
+    return RenderContext.$catalog.withValue(catalog) {
+        switch format {
+        case .table: return TerminalRenderer(options: options, catalog: catalog).render(doc)
+        case .csv: return CSVRenderer().render(doc)
+        case .json: return JSONRenderer().render(doc)
+        case .markdown: return MarkdownRenderer(catalog: catalog).render(doc)
+        case .html: return HTMLRenderer(catalog: catalog).render(doc)
+        }
     }
 }

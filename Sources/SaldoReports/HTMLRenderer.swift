@@ -3,10 +3,11 @@ import SaldoCore
 /// One self-contained HTML file: inline CSS, inline SVG charts, no scripts, no external
 /// resources, so it opens offline and can be mailed or archived as is.
 struct HTMLRenderer {
+    var catalog: Catalog = .shipped(.en)
     func render(_ doc: ReportDocument) -> String {
         var out = """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(catalog.language.rawValue)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -21,7 +22,7 @@ struct HTMLRenderer {
 
         """
         out += blocks(doc)
-        out += "<footer>Made by Saldo. Amounts are exact; charts are drawn to scale from the same figures.</footer>\n</main>\n</body>\n</html>\n"
+        out += "<footer>\(esc(catalog("render.html.footer")))</footer>\n</main>\n</body>\n</html>\n"
         return out
     }
 
@@ -71,7 +72,7 @@ struct HTMLRenderer {
                 if kind.isNumeric { classes.append("num") }
                 if c.isNegative { classes.append("neg") }
                 let attr = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
-                out += "<td\(attr)>\(esc(c.display(in: kind)))</td>"
+                out += "<td\(attr)>\(esc(c.display(in: kind, catalog)))</td>"
             }
             out += "</tr>\n"
         }
@@ -267,7 +268,7 @@ enum SVGCharts {
         }
         if let fl = f.floor {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(fl)))\" y2=\"\(c(y(fl)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>"
-            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">floor \(esc(ChartNumber.format(fl)))</text>\n"
+            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">\(esc(RenderContext.catalog("render.chart.floor"))) \(esc(ChartNumber.format(fl)))</text>\n"
         }
         let every = max(1, Int((Double(n) * 60 / plotW).rounded(.up)))
         let lastLabelled = ((n - 1) / every) * every
@@ -275,7 +276,7 @@ enum SVGCharts {
             out += "<text x=\"\(c(x(i)))\" y=\"\(c(H - bottom + 18))\" text-anchor=\"middle\">\(esc(l))</text>\n"
         }
         let ly = H - 14
-        out += "<line x1=\"\(c(left))\" x2=\"\(c(left + 24))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#1d232a\" stroke-width=\"2\"/><text x=\"\(c(left + 30))\" y=\"\(c(ly))\">actual</text>"
+        out += "<line x1=\"\(c(left))\" x2=\"\(c(left + 24))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#1d232a\" stroke-width=\"2\"/><text x=\"\(c(left + 30))\" y=\"\(c(ly))\">\(esc(RenderContext.catalog("render.chart.actual")))</text>"
         if !f.forecast.isEmpty {
         out += "<line x1=\"\(c(left + 100))\" x2=\"\(c(left + 124))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#4e79a7\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"\(c(left + 130))\" y=\"\(c(ly))\">P50</text>"
         out += "<rect x=\"\(c(left + 180))\" y=\"\(c(ly - 10))\" width=\"24\" height=\"12\" fill=\"#4e79a7\" fill-opacity=\"0.22\"/><text x=\"\(c(left + 210))\" y=\"\(c(ly))\">P10–P90</text>\n"

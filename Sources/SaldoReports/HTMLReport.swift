@@ -3,9 +3,17 @@ import SaldoCore
 /// The HTML report's parts, for pages that embed a report (the web app): the same tables and the
 /// same SVG charts as `--format html`, without the page around them.
 public enum HTMLReport {
-    /// Subtitle, notes, headings, tables and charts of the report (no `<html>`, no title).
-    public static func fragment(_ report: some ReportConvertible) -> String {
-        HTMLRenderer().blocks(report.document())
+    /// Subtitle, notes, headings, tables and charts of the report (no `<html>`, no title), in `language`.
+    public static func fragment(_ report: some ReportConvertible, language: Language = .en) -> String {
+        let catalog = Catalog.shipped(language)
+        return RenderContext.$catalog.withValue(catalog) {
+            HTMLRenderer(catalog: catalog).blocks(report.document(in: catalog))
+        }
+    }
+
+    /// The report's title in `language`.
+    public static func title(_ report: some ReportConvertible, language: Language = .en) -> String {
+        report.document(in: Catalog.shipped(language)).title
     }
 
     /// The report's stylesheet (tables, charts), served by the web app as a file.

@@ -43,12 +43,13 @@ public struct FileImportSummary: Sendable {
 
     /// The text a terminal shows. `overrides` names how the front end lets the user override an
     /// inferred convention (keys `date-order`, `decimal-mark`) and see everything (`verbose`).
-    public func text(verbose: Bool, color: Bool, overrides: [String: String] = [:]) -> String {
+    public func text(verbose: Bool, color: Bool, overrides: [String: String] = [:], catalog L: Catalog = .shipped(.en)) -> String {
         let console = Styler(color: color)
+        let count = { (n: Int) in L.format.integer(n) }
         var lines: [String] = []
         let what = profile.map { " (\($0))" } ?? ""
         if failed {
-            lines.append(console.styled("✗ \(file)\(what): not imported", .red))
+            lines.append(console.styled("✗ \(file)\(what): " + L("import.summary.not_imported"), .red))
             let shown = problems.filter { $0.severity != .warning }
             if verbose {
                 for p in shown { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
@@ -64,64 +65,68 @@ public struct FileImportSummary: Sendable {
                     lines.append("  " + g.first.description.replacingOccurrences(of: "\n", with: "\n  "))
                     if !g.lines.isEmpty {
                         let list = g.lines.prefix(8).map(String.init).joined(separator: ", ")
-                        lines.append("    the same on line\(g.lines.count == 1 ? "" : "s") \(list)\(g.lines.count > 8 ? " and \(g.lines.count - 8) more" : "")")
+                        lines.append("    " + L.plural("import.summary.same_on_lines", count: g.lines.count, ["list": list])
+                                     + (g.lines.count > 8 ? L("import.summary.and_more", ["count": count(g.lines.count - 8)]) : ""))
                     }
                 }
-                if groups.count > 10 { lines.append("  … and \(groups.count - 10) more kinds of problem (\(overrides["verbose"] ?? "all of them in the verbose summary"))") }
+                if groups.count > 10 { lines.append("  " + L("import.summary.more_kinds", ["count": count(groups.count - 10), "how": overrides["verbose"] ?? L("import.summary.verbose_shows_all")])) }
             }
             return lines.joined(separator: "\n")
         }
-        var parts = ["\(new) new", "\(duplicates) already in the ledger"]
-        if !filtered.isEmpty { parts.append("\(filtered.count) filtered") }
+        var parts = [L.plural("import.summary.new", count: new, ["count": count(new)]),
+                     L.plural("import.summary.duplicates", count: duplicates, ["count": count(duplicates)])]
+        if !filtered.isEmpty { parts.append(L.plural("import.summary.filtered", count: filtered.count, ["count": count(filtered.count)])) }
         let warnings = problems.filter { $0.severity == .warning }
-        if !warnings.isEmpty { parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")") }
+        if !warnings.isEmpty { parts.append(L.plural("import.summary.warnings", count: warnings.count, ["count": count(warnings.count)])) }
         if balanceChecks > 0 {
             // Said only when the ledger reproduces every stated balance, not when the file agrees with itself.
-            if balances.ledgerAgrees { parts.append("running balances check out") }
+            if balances.ledgerAgrees { parts.append(L("import.summary.balances_check_out")) }
             else {
-                if balances.gaps > 0 { parts.append("\(balances.gaps) gap\(balances.gaps == 1 ? "" : "s") in the running balance") }
-                if balances.unbooked > 0 { parts.append("\(balances.unbooked) row\(balances.unbooked == 1 ? "" : "s") not booked as stated") }
-                if balances.broken == 0 { parts.append("the ledger does not reach the closing balance") }
+                if balances.gaps > 0 { parts.append(L.plural("import.summary.gaps", count: balances.gaps, ["count": count(balances.gaps)])) }
+                if balances.unbooked > 0 { parts.append(L.plural("import.summary.unbooked", count: balances.unbooked, ["count": count(balances.unbooked)])) }
+                if balances.broken == 0 { parts.append(L("import.summary.closing_not_reached")) }
             }
         }
         let notes = problems.filter { $0.severity == .note }
         let mark = brokenBalances > 0 ? console.styled("!", .yellow) : console.styled("✓", .green)
-        lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (dry run: nothing written)" : ""))
+        lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (" + L("import.summary.dry_run") + ")" : ""))
         if !filtered.isEmpty {
             if verbose {
-                for f in filtered { lines.append("  filtered \(f.location): \(f.reason) — \(f.summary)") }
+                for f in filtered { lines.append("  " + L("import.summary.filtered_row", ["location": f.location.description, "reason": f.reason, "row": f.summary])) }
             } else {
                 var byReason: [String: Int] = [:]
                 for f in filtered { byReason[f.reason, default: 0] += 1 }
                 for (r, n) in byReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                    lines.append("  filtered \(n) × \(r)")
+                    lines.append("  " + L("import.summary.filtered_reason", ["count": count(n), "reason": r]))
                 }
             }
         }
         if !unmatchedLegs.isEmpty {
-            let list = unmatchedLegs.prefix(8).map(String.init).joined(separator: ", ") + (unmatchedLegs.count > 8 ? " and \(unmatchedLegs.count - 8) more" : "")
-            lines.append("  \(unmatchedLegs.count) conversion leg\(unmatchedLegs.count == 1 ? "" : "s") without the other leg in this file (line\(unmatchedLegs.count == 1 ? "" : "s") \(list)): booked against \(ConversionLeg.suspense.path); importing the statement with the other leg completes \(unmatchedLegs.count == 1 ? "it" : "them")")
+            let list = unmatchedLegs.prefix(8).map(String.init).joined(separator: ", ") + (unmatchedLegs.count > 8 ? L("import.summary.and_more", ["count": count(unmatchedLegs.count - 8)]) : "")
+            lines.append("  " + L.plural("import.summary.unmatched_legs", count: unmatchedLegs.count, ["count": count(unmatchedLegs.count), "list": list, "account": ConversionLeg.suspense.path]))
         }
         if pairedLegs > 0 {
-            lines.append("  \(pairedLegs) conversion\(pairedLegs == 1 ? "" : "s") completed with a leg imported earlier")
+            lines.append("  " + L.plural("import.summary.paired_legs", count: pairedLegs, ["count": count(pairedLegs)]))
         }
-        lines += conventionLines(verbose: verbose, overrides: overrides)
+        lines += conventionLines(verbose: verbose, overrides: overrides, catalog: L)
         if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
         let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
         for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
-        if !verbose && shownWarnings.count > 5 { lines.append("  … and \(shownWarnings.count - 5) more warnings (\(overrides["verbose"] ?? "all of them in the verbose summary"))") }
+        if !verbose && shownWarnings.count > 5 { lines.append("  " + L("import.summary.more_warnings", ["count": count(shownWarnings.count - 5), "how": overrides["verbose"] ?? L("import.summary.verbose_shows_all")])) }
         return lines.joined(separator: "\n")
     }
 
     /// How dates and amounts were read, when Saldo inferred it from the export's language, its row
     /// order or its running balances (`--verbose`: always), with how to override it.
-    public func conventionLines(verbose: Bool, overrides: [String: String] = [:]) -> [String] {
+    public func conventionLines(verbose: Bool, overrides: [String: String] = [:], catalog L: Catalog = .shipped(.en)) -> [String] {
         var out: [String] = []
         if let d = dateOrder, verbose || d.wasInferred {
-            out.append("  dates read as \(d.value): \(d.evidence)" + (d.basis == .option ? "" : overrides["date-order"].map { "; \($0) overrides it" } ?? ""))
+            out.append("  " + L("import.summary.dates_read_as", ["order": d.value, "evidence": d.evidence])
+                       + (d.basis == .option ? "" : overrides["date-order"].map { L("import.summary.overrides_it", ["option": $0]) } ?? ""))
         }
         if let m = decimalMark, verbose || m.wasInferred {
-            out.append("  amounts read with a decimal \(m.value == "," ? "comma" : "point"): \(m.evidence)" + (m.basis == .option ? "" : overrides["decimal-mark"].map { "; \($0) overrides it" } ?? ""))
+            out.append("  " + L(m.value == "," ? "import.summary.decimal_comma" : "import.summary.decimal_point", ["evidence": m.evidence])
+                       + (m.basis == .option ? "" : overrides["decimal-mark"].map { L("import.summary.overrides_it", ["option": $0]) } ?? ""))
         }
         return out
     }
@@ -186,18 +191,20 @@ public struct ImportSummaryDocument: ReportConvertible, Sendable {
         self.files = files; self.verbose = verbose; self.color = color; self.overrides = overrides; self.totalsLine = totalsLine
     }
 
-    public func document() -> ReportDocument {
-        let text = (files.map { $0.text(verbose: verbose, color: color, overrides: overrides) } + (totalsLine.map { [$0] } ?? [])).joined(separator: "\n") + "\n"
-        let table = ReportTable(id: "files", title: "Files imported", columns: [
-            ReportColumn("file", "File"), ReportColumn("profile", "Read as"), ReportColumn("imported", "Imported", .flag),
-            ReportColumn("new", "New", .number), ReportColumn("duplicates", "Already in the ledger", .number),
-            ReportColumn("filtered", "Filtered", .number), ReportColumn("problems", "Problems", .number),
-            ReportColumn("ledger_agrees", "Ledger agrees with the statement"),
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
+        let text = (files.map { $0.text(verbose: verbose, color: color, overrides: overrides, catalog: L) } + (totalsLine.map { [$0] } ?? [])).joined(separator: "\n") + "\n"
+        let table = ReportTable(id: "files", title: L("import.document.table"), columns: [
+            ReportColumn("file", L("import.document.column.file")), ReportColumn("profile", L("import.document.column.read_as")), ReportColumn("imported", L("import.document.column.imported"), .flag),
+            ReportColumn("new", L("import.document.column.new"), .number), ReportColumn("duplicates", L("import.document.column.duplicates"), .number),
+            ReportColumn("filtered", L("import.document.column.filtered"), .number), ReportColumn("problems", L("import.document.column.problems"), .number),
+            ReportColumn("ledger_agrees", L("import.document.column.ledger_agrees")),
         ], rows: files.map { f in
             ReportRow([.text(f.file), .text(f.profile ?? ""), .flag(!f.failed), .integer(f.new), .integer(f.duplicates), .integer(f.filtered.count),
                        .integer(f.problems.filter { $0.severity != .note }.count),
-                       .text(f.balanceChecks == 0 ? "no balances stated" : f.balances.ledgerAgrees ? "yes" : "no")])
+                       .text(f.balanceChecks == 0 ? L("import.document.no_balances") : L(f.balances.ledgerAgrees ? "render.yes" : "render.no"))])
         })
-        return ReportDocument(title: "Import", blocks: [.table(table)], encodedJSON: files.map { $0.json() + "\n" }.joined(), text: text)
+        return ReportDocument(title: L("import.document.title"), blocks: [.table(table)], encodedJSON: files.map { $0.json() + "\n" }.joined(), text: text)
     }
 }

@@ -24,25 +24,28 @@ public struct InvoiceListDocument: ReportConvertible, Sendable {
         self.entries = entries; self.total = total; self.today = today; self.problems = problems; self.rows = rows
     }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
+        let todayText = L.language == .en ? today.description : L.format.date(today)
         let rows = entries.map { e -> ReportRow in
             let inv = e.invoice, p = e.position
             return ReportRow([
-                .text(inv.number), .text(inv.kind.rawValue), .date(inv.issueDate), .date(p.effectiveDueDate), .text(inv.buyer.name),
+                .text(inv.number), .text(L("invoice.kind.\(inv.kind.rawValue)")), .date(inv.issueDate), .date(p.effectiveDueDate), .text(inv.buyer.name),
                 .money(inv.net), .money(inv.tax), .money(inv.withholding), .money(inv.payable), .money(p.outstanding),
-                .text(p.isOverdue ? "overdue \(p.daysPastDue)d" : p.status.rawValue), .text(e.paidBy.joined(separator: "; ")),
+                .text(p.isOverdue ? L("invoice.status.overdue_days", ["days": String(p.daysPastDue)]) : L("invoice.status.\(p.status.rawValue)")), .text(e.paidBy.joined(separator: "; ")),
             ])
         }
-        let table = ReportTable(id: "invoices", title: "Invoices as of \(today)", columns: [
-            ReportColumn("number", "Number"), ReportColumn("kind", "Kind"), ReportColumn("issue_date", "Issued", .date),
-            ReportColumn("due_date", "Due", .date), ReportColumn("buyer", "Client"), ReportColumn("net", "Net", .money(nil)),
-            ReportColumn("vat", "VAT", .money(nil)), ReportColumn("withholding", "Withheld", .money(nil)),
-            ReportColumn("payable", "Payable", .money(nil)), ReportColumn("outstanding", "Outstanding", .money(nil)),
-            ReportColumn("status", "Status"), ReportColumn("payments", "Paid by"),
+        let table = ReportTable(id: "invoices", title: L("invoice.list.table", ["date": todayText]), columns: [
+            ReportColumn("number", L("invoice.column.number")), ReportColumn("kind", L("invoice.column.kind")), ReportColumn("issue_date", L("invoice.column.issued"), .date),
+            ReportColumn("due_date", L("invoice.column.due"), .date), ReportColumn("buyer", L("invoice.column.client")), ReportColumn("net", L("invoice.column.net"), .money(nil)),
+            ReportColumn("vat", L("invoice.column.vat"), .money(nil)), ReportColumn("withholding", L("invoice.column.withheld"), .money(nil)),
+            ReportColumn("payable", L("invoice.column.payable"), .money(nil)), ReportColumn("outstanding", L("invoice.column.outstanding"), .money(nil)),
+            ReportColumn("status", L("invoice.column.status")), ReportColumn("payments", L("invoice.column.paid_by")),
         ], rows: rows)
         var notes = problems
-        if total == 0 { notes.append("No invoices in the ledger yet: importing an e-invoice (UBL, CII, Facturae or CFDI) adds it.") }
-        return ReportDocument(title: "Invoices", subtitle: "\(entries.count) of \(total) invoices, as of \(today)", notes: notes, blocks: [.table(table)],
+        if total == 0 { notes.append(L("invoice.note.none_yet")) }
+        return ReportDocument(title: L("invoice.list.title"), subtitle: L("invoice.list.subtitle", ["shown": String(entries.count), "count": String(total), "date": todayText]), notes: notes, blocks: [.table(table)],
                               encodedJSON: ReportDocument.encodeJSON(self.rows))
     }
 }
@@ -53,23 +56,26 @@ public struct InvoiceSummaryDocument: ReportConvertible, Sendable {
     public var count: Int
     public init(summary: InvoiceSummary, count: Int) { self.summary = summary; self.count = count }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
+        let todayText = L.language == .en ? summary.today.description : L.format.date(summary.today)
         func row(_ c: ClientSummary) -> ReportRow {
             ReportRow([.text(c.client), .text(c.currency.code), .integer(c.invoiceCount), .money(c.issued), .money(c.paid), .money(c.outstanding),
                        .money(c.overdue), .money(c.aging.current), .money(c.aging.days1to30), .money(c.aging.days31to60),
                        .money(c.aging.days61to90), .money(c.aging.over90), c.daysSalesOutstanding.map { .integer($0) } ?? .empty,
-                       .text(c.nextDueDates.map(\.description).joined(separator: ", "))], style: c.client == "*" ? .total : .normal)
+                       .text(c.nextDueDates.map { L.language == .en ? $0.description : L.format.date($0) }.joined(separator: ", "))], style: c.client == "*" ? .total : .normal)
         }
         let columns = [
-            ReportColumn("client", "Client"), ReportColumn("currency", "Cur"), ReportColumn("invoices", "Invoices", .number),
-            ReportColumn("issued", "Issued", .money(nil)), ReportColumn("paid", "Paid", .money(nil)), ReportColumn("outstanding", "Outstanding", .money(nil)),
-            ReportColumn("overdue", "Overdue", .money(nil)), ReportColumn("current", "Current", .money(nil)), ReportColumn("days_1_30", "1-30", .money(nil)),
+            ReportColumn("client", L("invoice.column.client")), ReportColumn("currency", L("invoice.column.cur")), ReportColumn("invoices", L("invoice.column.invoices"), .number),
+            ReportColumn("issued", L("invoice.column.issued_amount"), .money(nil)), ReportColumn("paid", L("invoice.column.paid"), .money(nil)), ReportColumn("outstanding", L("invoice.column.outstanding"), .money(nil)),
+            ReportColumn("overdue", L("invoice.column.overdue"), .money(nil)), ReportColumn("current", L("invoice.column.current"), .money(nil)), ReportColumn("days_1_30", "1-30", .money(nil)),
             ReportColumn("days_31_60", "31-60", .money(nil)), ReportColumn("days_61_90", "61-90", .money(nil)), ReportColumn("over_90", ">90", .money(nil)),
-            ReportColumn("dso_days", "DSO", .number), ReportColumn("next_due", "Next due"),
+            ReportColumn("dso_days", L("invoice.column.dso"), .number), ReportColumn("next_due", L("invoice.column.next_due")),
         ]
-        let rows = summary.clients.map(row) + summary.totals.map { var r = row($0); r.cells[0] = .text("All clients"); return r }
-        var notes = ["Issued = what clients owe after income tax withheld (payable + prepaid); aging buckets are days past due on \(summary.today)."]
-        if count == 0 { notes.append("No invoices in the ledger yet: importing an e-invoice (UBL, CII, Facturae or CFDI) adds it.") }
+        let rows = summary.clients.map(row) + summary.totals.map { var r = row($0); r.cells[0] = .text(L("invoice.summary.all_clients")); return r }
+        var notes = [L("invoice.summary.note.issued", ["date": todayText])]
+        if count == 0 { notes.append(L("invoice.note.none_yet")) }
         var json: [(String, JSONValue)] = [("today", .string(summary.today.description))]
         json.append(("clients", .array((summary.clients + summary.totals).map { c in
             .obj([("client", .string(c.client == "*" ? "*" : c.client)), ("currency", .string(c.currency.code)), ("invoices", .int(c.invoiceCount)),
@@ -79,7 +85,7 @@ public struct InvoiceSummaryDocument: ReportConvertible, Sendable {
                   ("dso_days", c.daysSalesOutstanding.map { .int($0) } ?? .null),
                   ("next_due", .array(c.nextDueDates.map { .string($0.description) }))])
         })))
-        return ReportDocument(title: "Invoice summary", subtitle: "as of \(summary.today)", notes: notes,
+        return ReportDocument(title: L("invoice.summary.title"), subtitle: L("invoice.summary.subtitle", ["date": todayText]), notes: notes,
                               blocks: [.table(ReportTable(id: "clients", columns: columns, rows: rows))], json: .obj(json))
     }
 }

@@ -263,21 +263,19 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
 // MARK: Document
 
 extension MonthlyReport: ReportConvertible {
-    var groupTitle: String {
-        switch grouping {
-        case .platform: return "Platform"
-        case .client: return "Client"
-        case .currency: return "Currency"
-        case .account: return "Account"
-        }
+    func groupTitle(_ L: Catalog) -> String { L("report.group.title.\(grouping.rawValue)") }
+
+    func conversionNote(_ L: Catalog) -> String {
+        L.plural("report.monthly.note.conversion", count: convertedAmounts,
+                 ["currency": currency.code, "fallback": L.format.integer(fallbackAmounts), "days": String(fallbackLimit)])
     }
 
-    func conversionNote() -> String {
-        "Amounts in other currencies converted to \(currency) at the ECB reference rate of each transaction's day, rounded once per amount: \(convertedAmounts) amount\(convertedAmounts == 1 ? "" : "s") converted, \(fallbackAmounts) with the last earlier rate (weekend or holiday, at most \(fallbackLimit) days back)."
-    }
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
 
-    public func document() -> ReportDocument {
+    public func document(in L: Catalog) -> ReportDocument {
         let c = currency
+        let args = ["currency": c.code, "group": L("report.group.noun.\(grouping.rawValue)")]
+        let total_ = L("report.row.total")
         let cur = ColumnKind.money(c)
         var blocks: [ReportBlock] = []
 
@@ -285,9 +283,9 @@ extension MonthlyReport: ReportConvertible {
         var summary: [ReportRow] = []
         for (qi, q) in quarters.enumerated() {
             for (m, r) in months where "\(m.year)-Q\(m.quarter)" == q.label {
-                summary.append(ReportRow([.text(m.description), .money(r.total.gross), .money(r.total.fees), .money(r.total.net)]))
+                summary.append(ReportRow([.month(m), .money(r.total.gross), .money(r.total.fees), .money(r.total.net)]))
             }
-            summary.append(ReportRow([.text(q.label), .money(q.total.gross), .money(q.total.fees), .money(q.total.net)], style: .subtotal))
+            summary.append(ReportRow([.text(L.format.periodLabel(q.label)), .money(q.total.gross), .money(q.total.fees), .money(q.total.net)], style: .subtotal))
             let y = q.label.prefix(4)
             let nextYear = qi + 1 < quarters.count ? quarters[qi + 1].label.prefix(4) : nil
             if nextYear != y, let yr = years.first(where: { $0.label == String(y) }) {
@@ -295,21 +293,21 @@ extension MonthlyReport: ReportConvertible {
             }
         }
         if years.count > 1 {
-            summary.append(ReportRow([.text("total"), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
+            summary.append(ReportRow([.text(total_), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
         }
-        blocks.append(.table(ReportTable(id: "summary", title: "Per month, in \(c)",
-                                         columns: [ReportColumn("period", "Period", .text), ReportColumn("gross", "Gross \(c)", cur),
-                                                   ReportColumn("fees", "Fees \(c)", cur), ReportColumn("net", "Net \(c)", cur)],
+        blocks.append(.table(ReportTable(id: "summary", title: L("report.monthly.table.summary", args),
+                                         columns: [ReportColumn("period", L("report.column.period"), .text), ReportColumn("gross", L("report.column.gross_in", args), cur),
+                                                   ReportColumn("fees", L("report.column.fees_in", args), cur), ReportColumn("net", L("report.column.net_in", args), cur)],
                                          rows: summary, audience: .people)))
 
         // Net per group and month (wide).
         if !groups.isEmpty {
             var rows: [ReportRow] = []
-            for (m, r) in months { rows.append(ReportRow([.text(m.description)] + r.byGroup.map { .money($0.net) } + [.money(r.total.net)])) }
-            for q in quarters { rows.append(ReportRow([.text(q.label)] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
+            for (m, r) in months { rows.append(ReportRow([.month(m)] + r.byGroup.map { .money($0.net) } + [.money(r.total.net)])) }
+            for q in quarters { rows.append(ReportRow([.text(L.format.periodLabel(q.label))] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
             for y in years { rows.append(ReportRow([.text(y.label)] + y.byGroup.map { .money($0.net) } + [.money(y.total.net)], style: .total)) }
-            blocks.append(.table(ReportTable(id: "net_by_\(grouping.rawValue)", title: "Net by \(grouping.rawValue), in \(c)",
-                                             columns: [ReportColumn("period", "Period")] + groups.map { ReportColumn($0, $0, cur) } + [ReportColumn("total", "Total", cur)],
+            blocks.append(.table(ReportTable(id: "net_by_\(grouping.rawValue)", title: L("report.monthly.table.net_by", args),
+                                             columns: [ReportColumn("period", L("report.column.period"))] + groups.map { ReportColumn($0, $0, cur) } + [ReportColumn("total", L("report.column.total"), cur)],
                                              rows: rows, audience: .people)))
 
             // Per group over the whole report: gross, fees, net.
@@ -318,10 +316,10 @@ extension MonthlyReport: ReportConvertible {
                 let f = total.byGroup[i]
                 grows.append(ReportRow([.text(g), .money(f.gross), .money(f.fees), .money(f.net)]))
             }
-            grows.append(ReportRow([.text("total"), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
-            blocks.append(.table(ReportTable(id: "by_\(grouping.rawValue)", title: "By \(grouping.rawValue), whole period, in \(c)",
-                                             columns: [ReportColumn(grouping.rawValue, groupTitle), ReportColumn("gross", "Gross \(c)", cur),
-                                                       ReportColumn("fees", "Fees \(c)", cur), ReportColumn("net", "Net \(c)", cur)],
+            grows.append(ReportRow([.text(total_), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
+            blocks.append(.table(ReportTable(id: "by_\(grouping.rawValue)", title: L("report.monthly.table.by_group", args),
+                                             columns: [ReportColumn(grouping.rawValue, groupTitle(L)), ReportColumn("gross", L("report.column.gross_in", args), cur),
+                                                       ReportColumn("fees", L("report.column.fees_in", args), cur), ReportColumn("net", L("report.column.net_in", args), cur)],
                                              rows: grows, audience: .people)))
         }
 
@@ -329,20 +327,20 @@ extension MonthlyReport: ReportConvertible {
         if showOriginal {
         var orows: [ReportRow] = []
         for (m, r) in months {
-            for o in r.original { orows.append(ReportRow([.text(m.description), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
+            for o in r.original { orows.append(ReportRow([.month(m), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)])) }
         }
-        for o in total.original { orows.append(ReportRow([.text("total"), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)], style: .total)) }
-        blocks.append(.table(ReportTable(id: "original", title: "In the original currencies",
-                                         columns: [ReportColumn("period", "Period"), ReportColumn("currency", "Currency"),
-                                                   ReportColumn("gross", "Gross", .money(nil)), ReportColumn("fees", "Fees", .money(nil)), ReportColumn("net", "Net", .money(nil))],
+        for o in total.original { orows.append(ReportRow([.text(total_), .text(o.gross.currency.code), .money(o.gross), .money(o.fees), .money(o.net)], style: .total)) }
+        blocks.append(.table(ReportTable(id: "original", title: L("report.monthly.table.original"),
+                                         columns: [ReportColumn("period", L("report.column.period")), ReportColumn("currency", L("report.column.currency")),
+                                                   ReportColumn("gross", L("report.column.gross"), .money(nil)), ReportColumn("fees", L("report.column.fees"), .money(nil)), ReportColumn("net", L("report.column.net"), .money(nil))],
                                          rows: orows, audience: .people)))
         }
 
         // Chart: monthly net stacked by group.
         if !groups.isEmpty {
             let series = groups.enumerated().map { i, g in ChartSeries(g, months.map { $0.row.byGroup[i].net.decimal.approximateDouble }) }
-            blocks.insert(.chart(.stackedBars(StackedBarChart(title: "Net per month by \(grouping.rawValue) (\(c))", unit: c.code,
-                                                              categories: months.map { $0.month.description }, series: series))), at: 1)
+            blocks.insert(.chart(.stackedBars(StackedBarChart(title: L("report.monthly.chart.net", args), unit: c.code,
+                                                              categories: months.map { L.format.month($0.month) }, series: series))), at: 1)
         }
 
         // The machine table: one row per period and group, plus the group "total".
@@ -372,11 +370,11 @@ extension MonthlyReport: ReportConvertible {
         ], rows: olong, audience: .machines)))
         }
 
-        var subtitle = "By \(grouping.rawValue), in \(c)"
-        if let p = period { subtitle += ", period \(p.label)" }
-        if let b = missingRates.block() { blocks.append(b) }
-        return ReportDocument(title: "Monthly earnings", subtitle: subtitle, notes: [conversionNote()] + missingRates.notes(window: fallbackLimit)
-            + (provisionalMonths.isEmpty ? [] : ["Months with provisional amounts: \(provisionalMonths.sorted().map(\.description).joined(separator: ", "))."]),
+        var subtitle = L("report.monthly.subtitle", args)
+        if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
+        if let b = missingRates.block(L) { blocks.append(b) }
+        return ReportDocument(title: L("report.monthly.title"), subtitle: subtitle, notes: [conversionNote(L)] + missingRates.notes(window: fallbackLimit)
+            + (provisionalMonths.isEmpty ? [] : [L("report.monthly.note.provisional_months", ["months": provisionalMonths.sorted().map { L.format.month($0) }.joined(separator: ", ")])]),
             blocks: blocks, json: json())
     }
 

@@ -26,13 +26,13 @@ extension MissingRates {
 extension MissingRates {
     /// A table of the rates that were missing, for every format (CSV shows tables, not notes);
     /// nil when none was.
-    func block() -> ReportBlock? {
+    func block(_ L: Catalog = .shipped(.en)) -> ReportBlock? {
         guard !isEmpty else { return nil }
-        return .table(ReportTable(id: "missing_rates", title: "Provisional: rates missing beyond the window",
-            columns: [ReportColumn("currency", "Currency"), ReportColumn("from", "From", .date), ReportColumn("to", "To", .date),
-                      ReportColumn("amounts_provisional", "Provisional amounts", .number), ReportColumn("amounts_unconverted", "Counted as zero", .number),
-                      ReportColumn("last_earlier_rate", "Last earlier rate")],
+        return .table(ReportTable(id: "missing_rates", title: L("report.missing_rates.title"),
+            columns: [ReportColumn("currency", L("report.column.currency")), ReportColumn("from", L("report.column.from"), .date), ReportColumn("to", L("report.column.to"), .date),
+                      ReportColumn("amounts_provisional", L("report.missing_rates.column.provisional"), .number), ReportColumn("amounts_unconverted", L("report.missing_rates.column.zero"), .number),
+                      ReportColumn("last_earlier_rate", L("report.missing_rates.column.last_earlier"))],
             rows: gaps.map { g in ReportRow([.text(g.currency.code), .date(g.from), .date(g.to), .integer(g.amounts), .integer(g.unconverted),
-                                             .text(g.lastEarlier?.description ?? "none")]) }))
+                                             .text(g.lastEarlier?.description ?? L("report.missing_rates.none"))]) }))
     }
 }

@@ -44,29 +44,33 @@ public func ratesListing(_ table: RateTable, currency: CurrencyCode, base: Curre
 }
 
 extension RatesListing: ReportConvertible {
-    public func document() -> ReportDocument {
-        let table = ReportTable(id: "rates", columns: [ReportColumn("date", "Date", .date), ReportColumn("rate", "\(currency) per \(base)", .number), ReportColumn("source", "Source")],
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
+        let en = L.language == .en
+        let args = ["currency": currency.code, "base": base.code]
+        let table = ReportTable(id: "rates", columns: [ReportColumn("date", L("report.column.date"), .date), ReportColumn("rate", L("rates.listing.per", args), .number), ReportColumn("source", L("report.column.source"))],
                                 rows: rows.map { ReportRow([.date($0.date), .number($0.rate), .text($0.source)]) })
-        var subtitle = "1 \(base) in \(currency)"
-        if let f = from { subtitle += ", from \(f)" }
-        if let t = to { subtitle += " to \(t)" }
+        var subtitle = L("rates.listing.subtitle", args)
+        if let f = from { subtitle += L("rates.listing.from", ["date": en ? f.description : L.format.date(f)]) }
+        if let t = to { subtitle += L("rates.listing.to", ["date": en ? t.description : L.format.date(t)]) }
         var notes: [String] = []
         if rows.isEmpty {
-            notes.append("No rates for \(currency) in this range: import them (the ECB's eurofxref-hist.csv, for example).")
+            notes.append(L("rates.listing.none", args))
         } else if rows.count > 1 {
             let values = rows.map(\.rate)
-            notes.append("\(rows.count) rates; lowest \(values.min()?.description ?? ""), highest \(values.max()?.description ?? "").")
+            notes.append(L("rates.listing.range", ["count": String(rows.count), "lowest": values.min().map { L.format.number($0) } ?? "", "highest": values.max().map { L.format.number($0) } ?? ""]))
         }
         var blocks: [ReportBlock] = [.table(table)]
         if rows.count > 1 {
-            blocks.insert(.chart(.fan(FanChart(title: "\(currency) per \(base)", unit: currency.code,
-                                               history: rows.map { (label: $0.date.description, value: $0.rate.approximateDouble) }, forecast: [],
+            blocks.insert(.chart(.fan(FanChart(title: L("rates.listing.per", args), unit: currency.code,
+                                               history: rows.map { (label: en ? $0.date.description : L.format.date($0.date, .short), value: $0.rate.approximateDouble) }, forecast: [],
                                                includesZero: false))), at: 0)
         }
         let json: JSONValue = .obj([
             ("report", .string("rates")), ("schema", .int(1)), ("base", .string(base.code)), ("currency", .string(currency.code)),
             ("rates", .array(rows.map { .obj([("date", .string($0.date.description)), ("rate", .decimal($0.rate)), ("source", .string($0.source))]) })),
         ])
-        return ReportDocument(title: "Exchange rates: \(currency)", subtitle: subtitle, notes: notes, blocks: blocks, json: json)
+        return ReportDocument(title: L("rates.listing.title", args), subtitle: subtitle, notes: notes, blocks: blocks, json: json)
     }
 }

@@ -26,13 +26,16 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         self.newestAgeDays = newestAgeDays; self.provenance = provenance
     }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    /// The provenance sentences are the caller's (said in the language it chose).
+    public func document(in L: Catalog) -> ReportDocument {
         var blocks: [ReportBlock] = []
         if currency != nil {
             blocks.append(.table(ReportTable(id: "rates", columns: [
-                ReportColumn("date", "Date", .date), ReportColumn("base", "Base"), ReportColumn("quote", "Quote"),
-                ReportColumn("rate", "Rate"), ReportColumn("source", "Source"),
-            ], rows: rows.map { ReportRow([.date($0.date), .text($0.base.code), .text($0.quote.code), .text($0.rate.description), .text($0.source)]) })))
+                ReportColumn("date", L("report.column.date"), .date), ReportColumn("base", L("rates.column.base")), ReportColumn("quote", L("rates.column.quote")),
+                ReportColumn("rate", L("rates.column.rate")), ReportColumn("source", L("report.column.source")),
+            ], rows: rows.map { ReportRow([.date($0.date), .text($0.base.code), .text($0.quote.code), .text(L.format.number($0.rate)), .text($0.source)]) })))
         }
         var fields: [(String, JSONValue)] = []
         if currency != nil {
@@ -50,18 +53,20 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         } ?? .null))
         fields.append(("newest", newest.map { .string($0.description) } ?? .null))
         fields.append(("newest_age_days", newestAgeDays.map { JSONValue.int($0) } ?? .null))
-        return ReportDocument(title: currency.map { "\($0) exchange rates" } ?? "Exchange rates", notes: provenance, blocks: blocks,
-                              encodedJSON: JSONValue.obj(fields).line() + "\n", text: terminalText)
+        return ReportDocument(title: currency.map { L("rates.shown.title_currency", ["currency": $0.code]) } ?? L("rates.shown.title"), notes: provenance, blocks: blocks,
+                              encodedJSON: JSONValue.obj(fields).line() + "\n", text: terminalText(L))
     }
 
     /// The listing a terminal shows: one rate a line, then where they come from.
-    var terminalText: String {
+    func terminalText(_ L: Catalog) -> String {
+        let en = L.language == .en
         func padLeft(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var out = ""
         if let first = rows.first {
-            out += "date        " + padLeft("1 \(first.base) =", 10) + "      source\n"
-            for r in rows { out += "\(r.date)  \(padLeft(r.rate.description, 10)) \(r.quote)  \(r.source)\n" }
-            out += "\(rows.count) rates\n"
+            let date = L("rates.shown.date_heading")
+            out += date + String(repeating: " ", count: max(1, 12 - date.count)) + padLeft("1 \(first.base) =", 10) + "      " + L("rates.shown.source_heading") + "\n"
+            for r in rows { out += "\(en ? r.date.description : L.format.date(r.date, .short))  \(padLeft(L.format.number(r.rate), 10)) \(r.quote)  \(r.source)\n" }
+            out += L.plural("rates.shown.count", count: rows.count) + "\n"
         }
         for p in provenance { out += p + "\n" }
         return out

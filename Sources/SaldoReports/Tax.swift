@@ -13,7 +13,11 @@ public struct TaxDocument: ReportConvertible, Sendable {
         self.json = ReportDocument.encodeJSON(result)
     }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    /// Column names and the "unconfirmed" mark follow the catalog; section titles, row labels and
+    /// notes are the tax engine's and the rule files' own (box names stay as the forms give them).
+    public func document(in L: Catalog) -> ReportDocument {
         let cur = (try? CurrencyCode(table.currency)) ?? .EUR
         var blocks: [ReportBlock] = []
         for s in table.sections {
@@ -22,10 +26,10 @@ public struct TaxDocument: ReportConvertible, Sendable {
                 return ReportRow([.text(r.label), .text(r.box ?? ""), amount])
             }
             blocks.append(.table(ReportTable(id: Account.normalizeComponent(s.title), title: s.title,
-                                             columns: [ReportColumn("label", "What"), ReportColumn("box", "Box/line"), ReportColumn("amount", "Amount \(cur.code)", .money(cur))],
+                                             columns: [ReportColumn("label", L("tax.column.what")), ReportColumn("box", L("tax.column.box")), ReportColumn("amount", L("tax.column.amount_in", ["currency": cur.code]), .money(cur))],
                                              rows: rows)))
         }
-        let notes = table.notes + table.unconfirmed.map { "unconfirmed: " + $0 }
+        let notes = table.notes + table.unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
         return ReportDocument(title: table.title, notes: notes, blocks: blocks, encodedJSON: json)
     }
 }

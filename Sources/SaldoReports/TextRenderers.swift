@@ -5,6 +5,7 @@ import SaldoCore
 /// Aligned plain-text tables, with ASCII/Unicode block charts. ANSI colour only when asked.
 struct TerminalRenderer {
     var options: RenderOptions
+    var catalog: Catalog = .shipped(.en)
 
     func style(_ s: String, _ code: String) -> String { options.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
@@ -12,7 +13,7 @@ struct TerminalRenderer {
         if let t = doc.text { return t }
         var out = style(doc.title, "1") + "\n"
         if let s = doc.subtitle { out += s + "\n" }
-        for n in doc.notes { out += style("note: ", "2") + n + "\n" }
+        for n in doc.notes { out += style(catalog("render.note_prefix"), "2") + n + "\n" }
         for b in doc.blocks {
             switch b {
             case .heading(let h): out += "\n" + style(h, "1") + "\n"
@@ -28,7 +29,7 @@ struct TerminalRenderer {
     func table(_ t: ReportTable) -> String {
         var out = ""
         if let title = t.title { out += style(title, "1") + "\n" }
-        let texts = t.rows.map { r in r.cells.enumerated().map { i, c in i < t.columns.count ? c.display(in: t.columns[i].kind) : c.plain } }
+        let texts = t.rows.map { r in r.cells.enumerated().map { i, c in i < t.columns.count ? c.display(in: t.columns[i].kind, catalog) : c.plain } }
         var widths = t.columns.map { $0.title.count }
         for r in texts { for (i, s) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], s.count) } }
         func line(_ cells: [String], bold: Bool, negatives: [Bool]) -> String {
@@ -108,7 +109,7 @@ struct TerminalRenderer {
         let legend = s.series.enumerated().map { k, ser in
             (options.color ? style("█", TerminalRenderer.ansi[k % 10]) : String(TerminalRenderer.fills[k % 10])) + " " + ser.name
         }
-        out += "(\(s.unit)) " + legend.joined(separator: "  ") + (maxNeg > 0 ? "  - negative" : "") + "\n"
+        out += "(\(s.unit)) " + legend.joined(separator: "  ") + (maxNeg > 0 ? "  - " + catalog("render.chart.negative") : "") + "\n"
         return out
     }
 }
@@ -133,7 +134,8 @@ public struct AsciiFanChart: Sendable {
         }
         let labels = chart.history.map(\.label) + chart.forecast.map(\.label)
         let n = labels.count
-        guard n > 0 else { return chart.title + "\n(no data)\n" }
+        let catalog = RenderContext.catalog
+        guard n > 0 else { return chart.title + "\n(" + catalog("render.chart.no_data") + ")\n" }
         var values = chart.history.map(\.value) + chart.forecast.flatMap { [$0.p10, $0.p50, $0.p90] }
         if let f = chart.floor { values.append(f) }
         var lo = chart.includesZero ? min(0, values.min() ?? 0) : (values.min() ?? 0), hi = values.max() ?? 1
@@ -192,8 +194,8 @@ public struct AsciiFanChart: Sendable {
             nextFree = start + l.count + 1
         }
         out += String(labelLine).replacingTrailingSpaces() + "\n"
-        var legend = "(\(chart.unit)) · actual" + (chart.forecast.isEmpty ? "" : "  ● P50  ░ P10–P90")
-        if chart.floor != nil { legend += "  - floor" }
+        var legend = "(\(chart.unit)) · " + catalog("render.chart.actual") + (chart.forecast.isEmpty ? "" : "  ● P50  ░ P10–P90")
+        if chart.floor != nil { legend += "  - " + catalog("render.chart.floor") }
         out += legend + "\n"
         return out
     }
@@ -209,8 +211,10 @@ extension String {
 
 /// Number text for chart labels (charts use `Double`; tables never do).
 enum ChartNumber {
-    /// `12,345` or `-1,234.5` (one decimal below 100).
-    static func format(_ v: Double) -> String {
+    /// `12,345` or `-1,234.5` (one decimal below 100); `12.345`, `-1.234,5` in Spanish.
+    static func format(_ v: Double) -> String { RenderContext.catalog.format.localizedChartNumber(englishFormat(v)) }
+
+    static func englishFormat(_ v: Double) -> String {
         guard v.isFinite else { return "–" }
         let neg = v < 0
         let a = abs(v)
@@ -230,9 +234,13 @@ enum ChartNumber {
         span < 0.1 ? 4 : span < 1 ? 3 : span < 10 ? 2 : span < 100 ? 1 : 0
     }
 
-    /// `v` with exactly `decimals` decimals (0 → grouped integer).
+    /// `v` with exactly `decimals` decimals (0 → grouped integer), in the render's language.
     static func format(_ v: Double, decimals: Int) -> String {
         guard decimals > 0 else { return format(v.rounded()) }
+        return RenderContext.catalog.format.localizedChartNumber(englishFormat(v, decimals: decimals))
+    }
+
+    static func englishFormat(_ v: Double, decimals: Int) -> String {
         guard v.isFinite else { return "–" }
         var f = 1.0
         for _ in 0..<decimals { f *= 10 }
@@ -361,6 +369,7 @@ struct JSONRenderer {
 /// GitHub-flavoured Markdown: a heading, notes as a quote, pipe tables (numbers right-aligned);
 /// fan charts as a fenced ASCII drawing, other charts are left to the HTML output.
 struct MarkdownRenderer {
+    var catalog: Catalog = .shipped(.en)
     func render(_ doc: ReportDocument) -> String {
         var out = "# \(MarkdownRenderer.escape(doc.title))\n"
         if let s = doc.subtitle { out += "\n\(MarkdownRenderer.escape(s))\n" }
@@ -379,7 +388,7 @@ struct MarkdownRenderer {
                 out += "|" + t.columns.map { $0.kind.isNumeric ? "---:|" : "---|" }.joined() + "\n"
                 for r in t.rows {
                     let cells = r.cells.enumerated().map { i, c -> String in
-                        let s = MarkdownRenderer.escape(i < t.columns.count ? c.display(in: t.columns[i].kind) : c.plain)
+                        let s = MarkdownRenderer.escape(i < t.columns.count ? c.display(in: t.columns[i].kind, catalog) : c.plain)
                         return r.style == .normal || s.isEmpty ? s : "**\(s)**"
                     }
                     out += "| " + cells.joined(separator: " | ") + " |\n"

@@ -130,8 +130,10 @@ final class APIRoutes: @unchecked Sendable {
 
 /// Answers with a report in `format`: JSON as the command line prints it; the other formats as a
 /// download (`Content-Disposition: attachment`).
-func documentResponse(_ report: some ReportConvertible, format: OutputFormat, name: String) -> Response {
-    let text = render(report, format: format, options: RenderOptions(color: false, width: 100))
+func documentResponse(_ report: some ReportConvertible, format: OutputFormat, name: String, language: Language = .en) -> Response {
+    var options = RenderOptions(color: false, width: 100)
+    options.language = language
+    let text = render(report, format: format, options: options)
     var headers = HTTPFields()
     switch format {
     case .json: headers[.contentType] = "application/json; charset=utf-8"

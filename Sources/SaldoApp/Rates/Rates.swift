@@ -98,7 +98,9 @@ public enum Rates {
     /// filling the days it has no rate for), and where rates come from; every currency's sources
     /// when `currency` is nil.
     /// Without `from`, a currency's rates are the 30 days up to its newest rate (or `to`).
-    public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: LedgerStore) throws -> RatesShown {
+    /// The provenance sentences are said in `catalog`'s language.
+    public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: LedgerStore,
+                            catalog L: Catalog = .shipped(.en)) throws -> RatesShown {
         let sources = try store.rateSources(currency: code)
         var fromDay = from, toDay = to
         var defaultWindow = false
@@ -135,27 +137,33 @@ public enum Rates {
         let age = newest.map { now.ordinal - $0.ordinal }
 
         var provenance: [String] = []
-        let subject = code.map { "\($0) rates" } ?? "rates"
+        let f = HumanFormat(L.language)
+        let date = { (d: Day) in L.language == .en ? d.description : f.date(d) }
+        let subject = code.map { L.text("rates.provenance.subject_currency", ["currency": $0.code]) } ?? L.text("rates.provenance.subject")
         if sources.isEmpty {
-            provenance.append("imported into the ledger: no \(subject)")
+            provenance.append(L.text("rates.provenance.imported_none", ["subject": subject]))
         }
         for s in sources {
-            provenance.append("imported into the ledger: \(s.count) \(subject) from \(s.source), \(s.first) to \(s.last)"
-                              + (code == nil ? " (\(s.currencies) currenc\(s.currencies == 1 ? "y" : "ies"))" : ""))
+            provenance.append(L.text("rates.provenance.imported", ["count": f.integer(s.count), "subject": subject, "source": s.source, "from": date(s.first), "to": date(s.last)])
+                              + (code == nil ? L.plural("rates.provenance.currencies", count: s.currencies) : ""))
         }
         if bundleHasCurrency {
-            provenance.append("bundled with Saldo: the ECB reference rates \(BundledECBRates.firstDay) to \(BundledECBRates.lastDay)"
-                              + (code == nil ? "" : bundledDays.map { ", \(rows.filter { $0.source == BundledECBRates.sourceName }.count) shown (\($0.lowerBound) to \($0.upperBound))" } ?? ", none shown")
-                              + "; reports use them where the ledger's own rates leave a currency or more than a long weekend uncovered")
+            let range = ["from": date(BundledECBRates.firstDay), "to": date(BundledECBRates.lastDay)]
+            provenance.append(L.text("rates.provenance.bundled", range)
+                              + (code == nil ? "" : bundledDays.map { L.text("rates.provenance.bundled_shown", ["count": f.integer(rows.filter { $0.source == BundledECBRates.sourceName }.count),
+                                                                                                             "from": date($0.lowerBound), "to": date($0.upperBound)]) }
+                                                    ?? L.text("rates.provenance.bundled_none_shown"))
+                              + L.text("rates.provenance.bundled_use"))
         } else if let code {
-            provenance.append("bundled with Saldo: the ECB does not publish \(code); rates for it: \(RateSourceChoice.whereToGet(code))")
+            provenance.append(L.text("rates.provenance.not_published", ["currency": code.code, "where": RateSourceChoice.whereToGet(code)]))
         }
-        if let code, let f = fromDay, let t = toDay, defaultWindow {
-            provenance.append("showing \(code) rates from \(f) to \(t), the 30 days up to the newest")
+        if let code, let from = fromDay, let to = toDay, defaultWindow {
+            provenance.append(L.text("rates.provenance.window", ["currency": code.code, "from": date(from), "to": date(to)]))
         }
         if let newest, let age {
-            provenance.append("newest \(subject.hasPrefix("rates") ? "rate" : "\(code!) rate"): \(newest), \(age) day\(age == 1 ? "" : "s") old"
-                              + (age > 7 ? "; newer ones can be downloaded from the ECB" : ""))
+            provenance.append(L.plural(code == nil ? "rates.provenance.newest" : "rates.provenance.newest_currency", count: age,
+                                       ["currency": code?.code ?? "", "date": date(newest)])
+                              + (age > 7 ? L.text("rates.provenance.download") : ""))
         }
         return RatesShown(currency: code, rows: rows, sources: sources, bundleHasCurrency: bundleHasCurrency, newest: newest, newestAgeDays: age,
                           provenance: provenance, defaultWindow: defaultWindow)

@@ -7,24 +7,15 @@ import SaldoStore
 
 public struct DemoCommand: ParsableCommand {
     public init() {}
-    public static let configuration = CommandConfiguration(
+    /// Read when the command is parsed, after `SaldoCLI.run` has chosen the language.
+    public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "demo",
-        abstract: "Run Saldo end to end on bundled sample data, in a temporary ledger (never yours).",
-        discussion: prose("""
-        The demo freelancer, Lucía, translates and trains AI models from Valencia: Prolific and Outlier
-        pay her in USD through PayPal, Upwork in USD, a UK agency in GBP through Wise, and a Spanish
-        publisher by bank transfer against Facturae e-invoices with IRPF withheld. The demo imports her
-        real-format statements and invoices, the ECB rates, and shows the monthly report, what currency
-        conversions cost her, her invoices, next quarter's forecast and her next tax payment.
+        abstract: Console.catalog.text("cli.demo.abstract"),
+        discussion: prose(Console.catalog.text("cli.demo.discussion"))
+    ) }
 
-        Examples:
-          saldo demo
-          saldo demo --keep     # keep the demo ledger to try other commands on it
-        """)
-    )
-
-    @Flag(help: "Keep the demo ledger and print its path.") var keep = false
-    @Option(help: ArgumentHelp("The day the demo is computed for.", valueName: "date")) var today: String = "2026-11-15"
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.demo.option.keep"))) var keep = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.demo.option.today"), valueName: Console.catalog.text("cli.option.date.value"))) var today: String = "2026-11-15"
 
     public static var demoFolder: URL? { Demo.folder }
 
@@ -38,6 +29,7 @@ public struct DemoCommand: ParsableCommand {
 
     public func run() throws {
         let console = Console.current
+        let L = Console.catalog
         guard let folder = Demo.folder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
         let day = try parseDay(today, "--today") ?? Demo.today
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-demo-\(UUID().uuidString.prefix(8))")
@@ -47,46 +39,51 @@ public struct DemoCommand: ParsableCommand {
         defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
         func heading(_ s: String) { console.out("\n" + console.styled("━━ " + s + " " + String(repeating: "━", count: max(0, 76 - s.count)), .bold)) }
         func show(_ doc: some ReportConvertible) throws { try emitReport(doc, format: .table, output: nil) }
-        // File names print short, relative to the demo folder.
-        let previousDirectory = FileManager.default.currentDirectoryPath
-        _ = FileManager.default.changeCurrentDirectoryPath(folder.path)
-        defer { _ = FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
+        // File names print short, relative to the demo folder (without changing the working
+        // directory, which the whole process shares: tests run the demo beside other commands).
+        func short(_ summary: FileImportSummary) -> FileImportSummary {
+            var s = summary
+            let cwd = FileManager.default.currentDirectoryPath + "/"
+            let relative = folder.path.hasPrefix(cwd) ? String(folder.path.dropFirst(cwd.count)) : folder.path
+            for prefix in [folder.path + "/", relative + "/"] where s.file.hasPrefix(prefix) { s.file = String(s.file.dropFirst(prefix.count)); break }
+            return s
+        }
 
-        console.out(console.styled("Saldo demo", .bold) + ": Lucía, freelance translator and AI trainer in Valencia, January 2025 to October 2026.")
-        console.out("Everything goes into a temporary ledger; your own is not touched. Figures as of \(day).")
+        console.out(console.styled(L.text("demo.title"), .bold) + ": " + L.text("demo.intro"))
+        console.out(L.text("demo.temporary", ["date": HumanFormat(L.language).date(day)]))
 
-        heading("1. Import her statements and e-invoices (detected by content, deduplicated)")
+        heading(L.text("demo.step.import"))
         let outcome = try Demo.buildLedger(at: ledgerPath, environment: console.environment) {
-            console.out(CLIText.importText($0, verbose: false, color: console.useColor))
+            console.out(CLIText.importText(short($0), verbose: false, color: console.useColor))
         }
         console.out(ImportCommand.totalsLine(outcome, dryRun: false, color: console.useColor))
         let store = try LedgerLocation(path: ledgerPath).open(.existing)
         let year = try Period.parse("2026")
 
-        heading("2. What she earned in 2026, in EUR at each day's ECB rate")
+        heading(L.text("demo.step.monthly"))
         let monthly = try Reports.monthly(ReportRequest(period: year), store: store)
         try show(monthly.report); printRateNotes(monthly)
 
-        heading("3. What currency conversions really cost her")
+        heading(L.text("demo.step.currencies"))
         let currencies = try Reports.currencies(ReportRequest(period: year), store: store)
         try show(currencies.report); printRateNotes(currencies)
 
-        heading("4. Her invoices: paid, outstanding, overdue")
+        heading(L.text("demo.step.invoices"))
         try show(Invoices.summary(today: day, store: store))
 
-        heading("5. Next quarter: probably, and the bad case")
+        heading(L.text("demo.step.forecast"))
         try show(Forecasts.next(Forecasts.history(today: day, store: store), floor: 3000))
 
-        heading("6. Her next tax payment")
+        heading(L.text("demo.step.tax"))
         try show(Taxes.calendar(TaxRequest(today: day), store: store))
 
         console.out("")
         if keep {
-            console.out("The demo ledger is kept at \(ledgerPath). Try:")
+            console.out(L.text("demo.kept", ["path": ledgerPath]))
             console.out("  saldo report monthly --ledger \(ledgerPath) --format html -o demo.html")
             console.out("  saldo export --ledger \(ledgerPath) --format hledger")
         } else {
-            console.out("Run `saldo demo --keep` to keep this ledger and try other commands on it; `saldo --help` lists them all.")
+            console.out(L.text("demo.keep_hint"))
         }
     }
 }

@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
         let (text, count) = try Exports.ledger(period: try periodOptions.resolve(), format: format, store: ledger.open(.existing))
         if let o = output {
             try writeOutput(text, to: o)
-            Console.current.err("wrote \(count) transactions to \(o)")
+            Console.current.err(Console.catalog.plural("cli.export.wrote", count: count, ["file": o]))
         } else {
             Console.current.out(text, terminator: "")
         }

@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
         if outcome.matchedPayments > 0 && format == .text {
-            console.out("matched \(outcome.matchedPayments) payment\(outcome.matchedPayments == 1 ? "" : "s") to open invoices (see `saldo invoices list`)")
+            console.out(Console.catalog.plural("cli.import.matched_payments", count: outcome.matchedPayments))
         }
         if outcome.failedFiles > 0 { throw ExitCode(ExitStatus.userError) }
         if outcome.brokenBalances > 0 { throw ExitCode(ExitStatus.problemsFound) }
@@ -57,8 +57,7 @@ struct ImportCommand: ParsableCommand {
 
     /// "16 files: 3 new, …" after several files.
     static func totalsLine(_ outcome: ImportOutcome, dryRun: Bool, color: Bool) -> String {
-        let total = outcome.totals
-        let line = "\(outcome.files.count) files: \(total.new) new, \(total.duplicates) already in the ledger, \(total.filtered) filtered, \(outcome.failedFiles) not imported\(dryRun ? " (dry run: nothing was written)" : "")"
+        let line = outcome.totalsLine(dryRun: dryRun, catalog: Console.catalog)
         return color ? "\u{1B}[1m\(line)\u{1B}[0m" : line
     }
 }

@@ -98,7 +98,7 @@ struct InvoicesCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             let (n, matches) = try Invoices.match(store: ledger.open(.existing))
-            Console.current.out("matched \(n) payment\(n == 1 ? "" : "s")")
+            Console.current.out(Console.catalog.plural("cli.invoices.matched_payments", count: n))
             for m in matches { Console.current.out("\(m.invoice) ← #\(m.transaction) \(m.date): \(m.explanation)") }
         }
     }

@@ -77,11 +77,11 @@ struct RatesCommand: ParsableCommand {
             let code: CurrencyCode?
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("\(error)") }
             let shown = try Rates.show(currency: code, from: try parseDay(from, "--from"), to: try parseDay(to, "--to"),
-                                       today: try resolveToday(today), store: ledger.open(.existing))
+                                       today: try resolveToday(today), store: ledger.open(.existing), catalog: Console.catalog)
             var doc = shown.document
             // The commands that do what the sentences say.
-            if shown.defaultWindow { doc.provenance.append("--from and --to choose other days") }
-            if shown.stale { doc.provenance.append("newer rates: `saldo rates update`") }
+            if shown.defaultWindow { doc.provenance.append(Console.catalog.text("cli.rates.other_days")) }
+            if shown.stale { doc.provenance.append(Console.catalog.text("cli.rates.newer")) }
             switch format {
             case .csv where code == nil:
                 for p in doc.provenance { Console.current.out(p) }

@@ -75,6 +75,9 @@ struct ServeCommand: ParsableCommand {
                 try await server.run(onReady: { address in
                     console.out("Saldo is running at \(address)")
                     console.out("Ledger: \(ledgerPath)\(isDemo ? " (demo)" : "")")
+                    if !FileManager.default.fileExists(atPath: ledgerPath) {
+                        console.out("There is no ledger there yet: importing a statement on the Import page starts it.")
+                    }
                     console.out("Stop with Ctrl-C.")
                 })
             } catch { failure.set(error) }

@@ -27,7 +27,7 @@ struct ReportRoutes {
                 let query = Query(request)
                 let format = try query.choice("format", default: OutputFormat.json)
                 let report = try await self.report(kind, book: try context.parameters.require("book"), query: query)
-                return documentResponse(report, format: format, name: kind.rawValue)
+                return documentResponse(report, format: format, name: kind.rawValue, language: context.language)
             }
         }
         router.get("/books/:book/reports") { request, context in
@@ -36,17 +36,17 @@ struct ReportRoutes {
     }
 
     /// The report a query asks for, as a document.
-    func report(_ kind: Kind, book: String, query: Query) async throws -> ReportDocument {
+    func report(_ kind: Kind, book: String, query: Query) async throws -> any ReportConvertible & Sendable {
         let request = try query.reportRequest()
         switch kind {
         case .monthly:
             let by = try query.choice("by", default: MonthlyGrouping.platform)
             let original = try query.bool("show-original")
-            return try await server.books.read(book) { try Reports.monthly(request, by: by, showOriginal: original, store: $0).report.document() }
+            return try await server.books.read(book) { try Reports.monthly(request, by: by, showOriginal: original, store: $0).report as any ReportConvertible & Sendable }
         case .currencies:
-            return try await server.books.read(book) { try Reports.currencies(request, store: $0).report.document() }
+            return try await server.books.read(book) { try Reports.currencies(request, store: $0).report as any ReportConvertible & Sendable }
         case .balances:
-            return try await server.books.read(book) { try Reports.balances(request, store: $0).report.document() }
+            return try await server.books.read(book) { try Reports.balances(request, store: $0).report as any ReportConvertible & Sendable }
         }
     }
 
@@ -70,8 +70,8 @@ struct ReportRoutes {
             "from": query.string("from") ?? "",
             "to": query.string("to") ?? "",
             "currency": query.string("currency") ?? "",
-            "report": HTMLReport.fragment(document),
-            "reportTitle": document.title,
+            "report": HTMLReport.fragment(document, language: context.language),
+            "reportTitle": HTMLReport.title(document, language: context.language),
             "downloads": [("csv", "CSV"), ("json", "JSON"), ("markdown", "Markdown"), ("html", "HTML")].map { f in
                 ["href": base + (base.hasSuffix("?") ? "" : "&") + "format=\(f.0)", "label": f.1]
             },
