@@ -39,8 +39,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The day the app computes for (yyyy-mm-dd; default: today, or the demo's day).", valueName: "date")) var today: String?
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard maxUpload > 0 else { throw ValidationError("--max-upload must be at least 1 (MB)") }
+        guard (0...65535).contains(port) else { throw ValidationError(Console.catalog.text("cli.serve.bad_port")) }
+        guard maxUpload > 0 else { throw ValidationError(Console.catalog.text("cli.serve.bad_max_upload")) }
     }
 
     func run() throws {
@@ -51,9 +51,9 @@ struct ServeCommand: ParsableCommand {
         var demoFolder: URL?
         if demo {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-serve-demo-\(UUID().uuidString.prefix(8))")
-            do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError("cannot create \(error)") }
+            do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError(Console.catalog.text("cli.serve.cannot_create", ["reason": "\(error)"])) }
             let path = dir.appendingPathComponent("ledger.sqlite").path
-            console.err("Building the demo ledger…")
+            console.err(Console.catalog.text("cli.serve.building_demo"))
             _ = try Demo.buildLedger(at: path, environment: console.environment) { _ in }
             location = LedgerLocation(path: path)
             if today == nil { clock = .fixed(Demo.today) }
@@ -65,27 +65,27 @@ struct ServeCommand: ParsableCommand {
                                  clock: clock, lockTimeout: lockTimeout)
         let server = try WebServer(options: options)
         if !options.isLoopback {
-            console.err(console.styled("note: ", .yellow) + "listening on \(host): anyone who can reach this address and has the token can read and change this ledger.")
+            console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
         }
-        let ledgerPath = location.path, isDemo = demo
+        let ledgerPath = location.path, isDemo = demo, catalog = Console.catalog
         let done = DispatchSemaphore(value: 0)
         let failure = ErrorBox()
         Task {
             do {
                 try await server.run(onReady: { address in
-                    console.out("Saldo is running at \(address)")
-                    console.out("Ledger: \(ledgerPath)\(isDemo ? " (demo)" : "")")
+                    console.out(catalog.text("cli.serve.running", ["address": address]))
+                    console.out(catalog.text(isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
                     if !FileManager.default.fileExists(atPath: ledgerPath) {
-                        console.out("There is no ledger there yet: importing a statement on the Import page starts it.")
+                        console.out(catalog.text("cli.serve.no_ledger_yet"))
                     }
-                    console.out("Stop with Ctrl-C.")
+                    console.out(catalog.text("cli.serve.stop"))
                 })
             } catch { failure.set(error) }
             done.signal()
         }
         done.wait()
         if let error = failure.get() {
-            throw UserError("cannot serve on \(host):\(port): \(error)", hint: "another program may use this port; choose another with --port, or --port 0 for any free one")
+            throw UserError(Console.catalog.text("cli.serve.cannot_serve", ["host": host, "port": String(port), "reason": "\(error)"]), hint: Console.catalog.text("cli.serve.cannot_serve_hint"))
         }
     }
 }
