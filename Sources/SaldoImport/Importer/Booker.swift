@@ -322,7 +322,36 @@ struct Booker {
         return String(s.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
+    /// The description as the fingerprint key holds it: lowercased, runs of whitespace and `|`
+    /// turned into one space, none at either end. ASCII text (nearly every statement) is done on
+    /// bytes; any other byte takes the Unicode path (`normalizeForKeyUnicode`), which defines the result.
     static func normalizeForKey(_ s: String) -> String {
+        var s = s
+        if let fast = s.withUTF8({ normalizeForKeyASCII($0) }) { return fast }
+        return normalizeForKeyUnicode(s)
+    }
+
+    /// `normalizeForKeyUnicode` for ASCII bytes, or nil at the first byte above 0x7F. On ASCII,
+    /// `Character.isWhitespace` is true exactly for 0x09-0x0D and 0x20 (and `\r\n`, one Character
+    /// made of two of them), and `lowercased` maps only A-Z.
+    static func normalizeForKeyASCII(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        if b.isEmpty { return "" }
+        var ascii = true
+        let out = String(unsafeUninitializedCapacity: b.count) { out in
+            var n = 0, space = false
+            for c in b {
+                if c >= 0x80 { ascii = false; return 0 }
+                if c == 0x20 || c == 0x7C || (c >= 0x09 && c <= 0x0D) { space = n > 0; continue }
+                if space { out[n] = 0x20; n += 1; space = false }
+                out[n] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                n += 1
+            }
+            return n
+        }
+        return ascii ? out : nil
+    }
+
+    static func normalizeForKeyUnicode(_ s: String) -> String {
         var out = ""
         var space = false
         for ch in s.lowercased() {
@@ -673,7 +702,22 @@ struct Booker {
         } else if let id = m.id, !id.isEmpty {
             key = batch.text("\(inst):\(id)|\(m.day)|\(m.money.decimalString) \(m.currency.code)")
         } else {
-            key = batch.text("\(inst):fp:\(m.day)|\(m.money.decimalString) \(m.currency.code)|\(Booker.normalizeForKey(m.description))|\(m.balance.map { String($0) } ?? "-")\(m.extra.map { "|" + $0 } ?? "")")
+            // `inst:fp:day|amount CUR|description|balance[|extra]`, written piece by piece where it
+            // is stored (an interpolated String per row showed in the profile).
+            let start = batch.textEnd
+            batch.appendText(inst); batch.appendText(":fp:")
+            let d = m.day
+            if d.year >= 0 && d.year <= 9999 {
+                func two(_ v: Int) { batch.appendText(UInt8(48 + v / 10 % 10)); batch.appendText(UInt8(48 + v % 10)) }
+                two(d.year / 100); two(d.year % 100); batch.appendText(UInt8(ascii: "-")); two(d.month); batch.appendText(UInt8(ascii: "-")); two(d.day)
+            } else {
+                batch.appendText(d.description)
+            }
+            batch.appendText(UInt8(ascii: "|")); batch.appendText(m.money.decimalString); batch.appendText(UInt8(ascii: " ")); batch.appendText(m.currency.code)
+            batch.appendText(UInt8(ascii: "|")); batch.appendText(Booker.normalizeForKey(m.description))
+            batch.appendText(UInt8(ascii: "|")); if let b = m.balance { batch.appendText(String(b)) } else { batch.appendText(UInt8(ascii: "-")) }
+            if let e = m.extra { batch.appendText(UInt8(ascii: "|")); batch.appendText(e) }
+            key = batch.textSince(start)
             fingerprint = true
         }
         let n = batch.withText(key) { counter.bump($0) }
