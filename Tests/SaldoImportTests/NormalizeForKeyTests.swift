@@ -1,3 +1,4 @@
+import SaldoCore
 import Testing
 @testable import SaldoImport
 
@@ -37,5 +38,21 @@ import Testing
         #expect(Booker.normalizeForKey("|| \u{0B}\u{0C}") == "")
         // 0x1C-0x1F are not Unicode white space: kept.
         #expect(Booker.normalizeForKey("a\u{1F}b") == "a\u{1F}b")
+    }
+
+    /// The amount in the key is written digit by digit; it must read as `ExactDecimal.description`.
+    @Test func decimalWriterEqualsExactDecimalDescription() {
+        var state: UInt64 = 0x1234_5678_9ABC_DEF1
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        var values: [Int64] = [0, 1, -1, 5, -5, 10, 99, -100, 12345, Int64.max, Int64.min, Int64.min + 1]
+        for _ in 0..<5_000 { values.append(Int64(bitPattern: next()) >> Int64(next() % 64)) }
+        for v in values {
+            for scale in [0, 1, 2, 3, 4, 8, 19, 25] {
+                let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf in
+                    String(decoding: UnsafeBufferPointer(rebasing: buf[0..<Booker.decimal(v, scale: scale, into: buf)]), as: UTF8.self)
+                }
+                #expect(written == ExactDecimal(significand: Int128(v), scale: scale).description, "\(v) scale \(scale)")
+            }
+        }
     }
 }

@@ -87,6 +87,8 @@ import Testing
         #"<worksheet NS><sheetData><row r="1"><c r="A1" t="inlineStr"><is><r><rPr><b/></rPr><t xml:space="preserve">Bold </t></r><r><t>&amp; plain &lt;&gt;&quot;&apos;</t></r><rPh sb="0" eb="1"><t>ふ</t></rPh></is></c><c r="B1" t="inlineStr"><is><t><![CDATA[a <b> & c]]></t></is></c><c r="C1" t="inlineStr"><is><t>Bel&#248;p &#x1F600; Café €</t></is></c></row></sheetData></worksheet>"#,
         // a byte order mark, CRLF line ends, comments, whitespace between elements, an extLst declaring its own prefix
         "\u{FEFF}<?xml version=\"1.0\"?>\r\n<!-- made by hand -->\r\n<worksheet NS>\r\n <sheetData>\r\n  <row r=\"2\">\r\n   <c r=\"A2\" t=\"inlineStr\"><is><t>two\r\nlines\rend</t></is></c>\r\n  </row>\r\n </sheetData>\r\n <extLst><ext uri=\"{78C0D931-6437-407d-A8EE-F0AAD7539E65}\" xmlns:x14=\"http://schemas.microsoft.com/office/spreadsheetml/2009/9/main\"><x14:conditionalFormattings/></ext></extLst>\r\n</worksheet>\r\n<!-- end -->\r\n",
+        // a prefix declared on a row and a cell (`xmlns:r` there is no `r` attribute)
+        #"<worksheet NS><sheetData><row xmlns:r="urn:a:b" xmlns:t="http://x.example/t"><c xmlns:s="urn:s" r:x="1"><v>5</v></c></row><row r="3" xmlns:hidden="urn:h"><c t="s" xmlns:r="urn:r"><v>1</v></c></row></sheetData></worksheet>"#,
         // empty cells and empty values
         #"<worksheet NS><sheetData><row r="1"><c r="A1"/><c r="B1" t="s"/><c r="C1"><v></v></c><c r="D1" t="inlineStr"><is/></c></row><row r="2"/></sheetData></worksheet>"#,
     ])

@@ -351,6 +351,24 @@ struct Booker {
         return ascii ? out : nil
     }
 
+    /// `ExactDecimal(significand: units, scale: scale).description` (`-1234.50`, `0.05`, `7`)
+    /// written into `buf` (at least 64 bytes; scales above 30 are not money); returns the length.
+    static func decimal(_ units: Int64, scale: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let scale = min(max(scale, 0), 30)
+        var digits: (UInt64, Int) = (units.magnitude, 0)
+        // Digits from the least significant, at least scale + 1 of them.
+        var k = 63
+        repeat { buf[k] = UInt8(48 + digits.0 % 10); digits.0 /= 10; k -= 1; digits.1 += 1 } while digits.0 > 0
+        while digits.1 <= scale { buf[k] = 48; k -= 1; digits.1 += 1 }
+        var n = 0
+        if units < 0 { buf[n] = 0x2D; n += 1 }
+        for j in (k + 1)...63 {
+            if scale > 0 && 63 - j == scale - 1 { buf[n] = 0x2E; n += 1 }
+            buf[n] = buf[j]; n += 1
+        }
+        return n
+    }
+
     static func normalizeForKeyUnicode(_ s: String) -> String {
         var out = ""
         var space = false
@@ -713,7 +731,11 @@ struct Booker {
             } else {
                 batch.appendText(d.description)
             }
-            batch.appendText(UInt8(ascii: "|")); batch.appendText(m.money.decimalString); batch.appendText(UInt8(ascii: " ")); batch.appendText(m.currency.code)
+            batch.appendText(UInt8(ascii: "|"))
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf in
+                _ = batch.text(bytes: UnsafeBufferPointer(rebasing: buf[0..<Booker.decimal(m.money.minorUnits, scale: m.money.currency.exponent, into: buf)]))
+            }
+            batch.appendText(UInt8(ascii: " ")); batch.appendText(m.currency.code)
             batch.appendText(UInt8(ascii: "|")); batch.appendText(Booker.normalizeForKey(m.description))
             batch.appendText(UInt8(ascii: "|")); if let b = m.balance { batch.appendText(String(b)) } else { batch.appendText(UInt8(ascii: "-")) }
             if let e = m.extra { batch.appendText(UInt8(ascii: "|")); batch.appendText(e) }

@@ -36,6 +36,7 @@ struct SheetScanner {
     var attrLocal: [Int] = Array(repeating: 0, count: 16)
     var attrValue: [(Int, Int)] = Array(repeating: (0, 0), count: 16)
     var attrCount = 0
+    var rAttr: (Int, Int)?, tAttr: (Int, Int)?, sAttr: (Int, Int)?, hiddenAttr: (Int, Int)?
 
     struct Refused: Error {}
 
@@ -326,6 +327,7 @@ struct SheetScanner {
         let local = try qname()
         let name = (nameStart, i - nameStart)
         attrCount = 0
+        rAttr = nil; tAttr = nil; sAttr = nil; hiddenAttr = nil
         var empty = false
         while true {
             let space = skipSpace()
@@ -363,6 +365,18 @@ struct SheetScanner {
             }
             attrName[attrCount] = aName; attrLocal[attrCount] = aLocal; attrValue[attrCount] = value
             attrCount += 1
+            // The four the handler reads, kept as they come (local names are distinct, see above).
+            let ll = aName.0 + aName.1 - aLocal
+            let declaration = aLocal - 1 - aName.0 == 5 && matches(aName.0, "xmlns")   // `xmlns:r` is no attribute `r`
+            if declaration {
+            } else if ll == 1 {
+                switch p[aLocal] {
+                case 0x72: rAttr = value
+                case 0x74: tAttr = value
+                case 0x73: sAttr = value
+                default: break
+                }
+            } else if ll == 6, matches(aLocal, "hidden") { hiddenAttr = value }
         }
         // Namespace declarations, in scope until the element ends.
         let depth = stack.count + 1
@@ -402,9 +416,9 @@ struct SheetScanner {
         let e = element(local, end)
         switch e {
         case .row:
-            guard h.start(.row, r: attribute("r"), hidden: attribute("hidden"), t: nil, s: nil) else { throw Refused() }
+            guard h.start(.row, r: span(rAttr), hidden: span(hiddenAttr), t: nil, s: nil) else { throw Refused() }
         case .c:
-            guard h.start(.c, r: attribute("r"), hidden: nil, t: attribute("t"), s: attribute("s")) else { throw Refused() }
+            guard h.start(.c, r: span(rAttr), hidden: nil, t: span(tAttr), s: span(sAttr)) else { throw Refused() }
         default:
             guard h.start(e, r: nil, hidden: nil, t: nil, s: nil) else { throw Refused() }
         }
@@ -445,17 +459,8 @@ struct SheetScanner {
         return .other
     }
 
-    /// The value of the attribute with local name `s` (namespace declarations are not attributes).
-    func attribute(_ s: StaticString) -> UnsafeBufferPointer<UInt8>? {
-        let m = s.utf8CodeUnitCount
-        for k in 0..<attrCount {
-            let a = attrName[k], l = attrLocal[k]
-            guard a.0 + a.1 - l == m, matches(l, s) else { continue }
-            if l == a.0, m == 5, matches(a.0, "xmlns") { continue }
-            if l > a.0, l - 1 - a.0 == 5, matches(a.0, "xmlns") { continue }
-            return UnsafeBufferPointer(start: p + attrValue[k].0, count: attrValue[k].1)
-        }
-        return nil
+    @inline(__always) func span(_ v: (Int, Int)?) -> UnsafeBufferPointer<UInt8>? {
+        v.map { UnsafeBufferPointer(start: p + $0.0, count: $0.1) }
     }
 
     mutating func endTag() throws(Refused) {
