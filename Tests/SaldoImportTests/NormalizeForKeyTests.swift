@@ -55,4 +55,15 @@ import Testing
             }
         }
     }
+
+    /// The payer named by a description, now lowercased once instead of once per prefix.
+    @Test func payerFromDescriptionKeepsItsPrefixes() {
+        #expect(Booker.payerFromDescription("PAGO DE Ana García — factura 7") == "Ana García")
+        #expect(Booker.payerFromDescription("Received money from Bob Ltd with reference INV-9") == "Bob Ltd")
+        #expect(Booker.payerFromDescription("payment FROM  Carla ") == "Carla")
+        #expect(Booker.payerFromDescription("Zahlung von Müller GmbH") == "Müller GmbH")
+        #expect(Booker.payerFromDescription("PAGO TARJETA ADOBE") == nil)
+        #expect(Booker.payerFromDescription("Pago de ") == nil)
+        #expect(Booker.payerFromDescription("TRANSFERENCIA DE ACME") == nil)
+    }
 }

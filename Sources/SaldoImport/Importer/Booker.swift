@@ -609,8 +609,9 @@ struct Booker {
     /// `Received money from ACME with reference …`.
     static func payerFromDescription(_ d: String) -> String? {
         guard let f = d.utf8.first, f == 0x52 || f == 0x72 || f == 0x50 || f == 0x70 || f == 0x5A || f == 0x7A else { return nil }
-        for prefix in ["Received money from ", "Payment from ", "Received from ", "Pago de ", "Zahlung von "] {
-            if d.lowercased().hasPrefix(prefix.lowercased()) {
+        let lower = d.lowercased()
+        for prefix in ["received money from ", "payment from ", "received from ", "pago de ", "zahlung von "] {
+            if lower.hasPrefix(prefix) {
                 var rest = String(d.dropFirst(prefix.count))
                 if let r = rest.range(of: " with reference") { rest = String(rest[..<r.lowerBound]) }
                 if let r = rest.range(of: " — ") { rest = String(rest[..<r.lowerBound]) }

@@ -56,7 +56,7 @@ struct SheetScanner {
     @inline(__always) static func isNameStart(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c == 0x5F }
     @inline(__always) static func isNameChar(_ c: UInt8) -> Bool { isNameStart(c) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2E }
 
-    func matches(_ k: Int, _ s: StaticString) -> Bool {
+    @inline(__always) func matches(_ k: Int, _ s: StaticString) -> Bool {
         let m = s.utf8CodeUnitCount
         guard k + m <= n else { return false }
         let q = s.utf8Start
@@ -281,7 +281,7 @@ struct SheetScanner {
 
     /// A qualified name at `i` (ASCII, at most one colon, a name after it); returns where the
     /// local name starts.
-    mutating func qname() throws(Refused) -> Int {
+    @inline(__always) mutating func qname() throws(Refused) -> Int {
         let start = i
         guard i < n, Self.isNameStart(p[i]) else { throw Refused() }
         var local = start
