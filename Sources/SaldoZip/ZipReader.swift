@@ -179,9 +179,12 @@ public struct ZipReader {
         var out = Data()
         out.reserveCapacity(min(declared, 64 << 20))
         var stop: ZipError?
+        var crc = ZipCRC32()
         let limits = self.limits
         do {
-            _ = try archive.extract(e, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
+            // The checksum is computed here (``ZipCRC32``, eight bytes at a time) rather than by ZIPFoundation.
+            _ = try archive.extract(e, bufferSize: 64 * 1024, skipCRC32: true) { chunk in
+                chunk.withUnsafeBytes { crc.update($0) }
                 out.append(chunk)
                 if out.count > declared { stop = .damaged("\(name) inflates to more than the \(declared) bytes its directory entry declares"); throw CancellationError() }
                 if out.count > limit { stop = .tooLarge(entry: name, bytes: out.count, limit: limit); throw CancellationError() }
@@ -194,6 +197,7 @@ public struct ZipReader {
             throw Self.translate(error, name)
         }
         if out.count != declared { throw .damaged("\(name) inflates to \(out.count) bytes, its directory entry declares \(declared)") }
+        if crc.value != e.checksum { throw Self.translate(Archive.ArchiveError.invalidCRC32, name) }
         inflatedTotal += out.count
         return out
     }

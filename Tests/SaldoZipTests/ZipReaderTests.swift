@@ -61,3 +61,41 @@ import Testing
         #expect(refused > d.count)
     }
 }
+
+/// The zip checksum computed by SaldoZip (eight bytes at a time) and its check on every entry.
+@Suite struct ZipChecksumTests {
+    @Test func knownValuesAndChunkingDoNotMatter() {
+        #expect(ZipCRC32.checksum(UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
+        #expect(Array("123456789".utf8).withUnsafeBytes { ZipCRC32.checksum($0) } == 0xCBF4_3926)
+        #expect(Array("The quick brown fox jumps over the lazy dog".utf8).withUnsafeBytes { ZipCRC32.checksum($0) } == 0x414F_A339)
+        // Any split into chunks gives the checksum of the whole.
+        var state: UInt64 = 0x0DDB_1A5E_5BAD_5EED
+        func next(_ n: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(n)) }
+        let bytes = (0..<5000).map { _ in UInt8(next(256)) }
+        let whole = bytes.withUnsafeBytes { ZipCRC32.checksum($0) }
+        for _ in 0..<50 {
+            var c = ZipCRC32(), i = 0
+            while i < bytes.count { let k = min(bytes.count - i, 1 + next(37)); bytes[i..<(i + k)].withUnsafeBytes { c.update($0) }; i += k }
+            #expect(c.value == whole)
+        }
+    }
+
+    /// A stored checksum that does not match the inflated bytes is reported, not ignored.
+    @Test func aWrongChecksumIsDamage() throws {
+        var bytes = [UInt8](try Fixtures.data("xlsx/features.xlsx"))
+        // The first local header's CRC-32 (offset 14) and the central directory's copy of it.
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        #expect(bytes[0..<4] == [0x50, 0x4B, 0x03, 0x04])
+        let crc = Array(bytes[14..<18])
+        bytes[14] ^= 0xFF
+        var found = false
+        for i in 0..<(bytes.count - 46) where bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 0x01 && bytes[i + 3] == 0x02 {
+            if Array(bytes[(i + 46)..<(i + 46 + name.count)]) == name && Array(bytes[(i + 16)..<(i + 20)]) == crc { bytes[i + 16] ^= 0xFF; found = true }
+        }
+        #expect(found)
+        var z = try ZipReader(data: Data(bytes))
+        #expect(throws: ZipError.damaged("the checksum of xl/worksheets/sheet1.xml does not match")) { try z.data(of: "xl/worksheets/sheet1.xml") }
+        var ok = try ZipReader(data: Data(bytes))
+        #expect(throws: Never.self) { try ok.data(of: "xl/workbook.xml") }
+    }
+}

@@ -322,7 +322,54 @@ struct Booker {
         return String(s.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
+    /// The description as the fingerprint key holds it: lowercased, runs of whitespace and `|`
+    /// turned into one space, none at either end. ASCII text (nearly every statement) is done on
+    /// bytes; any other byte takes the Unicode path (`normalizeForKeyUnicode`), which defines the result.
     static func normalizeForKey(_ s: String) -> String {
+        var s = s
+        if let fast = s.withUTF8({ normalizeForKeyASCII($0) }) { return fast }
+        return normalizeForKeyUnicode(s)
+    }
+
+    /// `normalizeForKeyUnicode` for ASCII bytes, or nil at the first byte above 0x7F. On ASCII,
+    /// `Character.isWhitespace` is true exactly for 0x09-0x0D and 0x20 (and `\r\n`, one Character
+    /// made of two of them), and `lowercased` maps only A-Z.
+    static func normalizeForKeyASCII(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        if b.isEmpty { return "" }
+        var ascii = true
+        let out = String(unsafeUninitializedCapacity: b.count) { out in
+            var n = 0, space = false
+            for c in b {
+                if c >= 0x80 { ascii = false; return 0 }
+                if c == 0x20 || c == 0x7C || (c >= 0x09 && c <= 0x0D) { space = n > 0; continue }
+                if space { out[n] = 0x20; n += 1; space = false }
+                out[n] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                n += 1
+            }
+            return n
+        }
+        return ascii ? out : nil
+    }
+
+    /// `ExactDecimal(significand: units, scale: scale).description` (`-1234.50`, `0.05`, `7`)
+    /// written into `buf` (at least 64 bytes; scales above 30 are not money); returns the length.
+    static func decimal(_ units: Int64, scale: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let scale = min(max(scale, 0), 30)
+        var digits: (UInt64, Int) = (units.magnitude, 0)
+        // Digits from the least significant, at least scale + 1 of them.
+        var k = 63
+        repeat { buf[k] = UInt8(48 + digits.0 % 10); digits.0 /= 10; k -= 1; digits.1 += 1 } while digits.0 > 0
+        while digits.1 <= scale { buf[k] = 48; k -= 1; digits.1 += 1 }
+        var n = 0
+        if units < 0 { buf[n] = 0x2D; n += 1 }
+        for j in (k + 1)...63 {
+            if scale > 0 && 63 - j == scale - 1 { buf[n] = 0x2E; n += 1 }
+            buf[n] = buf[j]; n += 1
+        }
+        return n
+    }
+
+    static func normalizeForKeyUnicode(_ s: String) -> String {
         var out = ""
         var space = false
         for ch in s.lowercased() {
@@ -562,8 +609,9 @@ struct Booker {
     /// `Received money from ACME with reference …`.
     static func payerFromDescription(_ d: String) -> String? {
         guard let f = d.utf8.first, f == 0x52 || f == 0x72 || f == 0x50 || f == 0x70 || f == 0x5A || f == 0x7A else { return nil }
-        for prefix in ["Received money from ", "Payment from ", "Received from ", "Pago de ", "Zahlung von "] {
-            if d.lowercased().hasPrefix(prefix.lowercased()) {
+        let lower = d.lowercased()
+        for prefix in ["received money from ", "payment from ", "received from ", "pago de ", "zahlung von "] {
+            if lower.hasPrefix(prefix) {
                 var rest = String(d.dropFirst(prefix.count))
                 if let r = rest.range(of: " with reference") { rest = String(rest[..<r.lowerBound]) }
                 if let r = rest.range(of: " — ") { rest = String(rest[..<r.lowerBound]) }
@@ -673,7 +721,26 @@ struct Booker {
         } else if let id = m.id, !id.isEmpty {
             key = batch.text("\(inst):\(id)|\(m.day)|\(m.money.decimalString) \(m.currency.code)")
         } else {
-            key = batch.text("\(inst):fp:\(m.day)|\(m.money.decimalString) \(m.currency.code)|\(Booker.normalizeForKey(m.description))|\(m.balance.map { String($0) } ?? "-")\(m.extra.map { "|" + $0 } ?? "")")
+            // `inst:fp:day|amount CUR|description|balance[|extra]`, written piece by piece where it
+            // is stored (an interpolated String per row showed in the profile).
+            let start = batch.textEnd
+            batch.appendText(inst); batch.appendText(":fp:")
+            let d = m.day
+            if d.year >= 0 && d.year <= 9999 {
+                func two(_ v: Int) { batch.appendText(UInt8(48 + v / 10 % 10)); batch.appendText(UInt8(48 + v % 10)) }
+                two(d.year / 100); two(d.year % 100); batch.appendText(UInt8(ascii: "-")); two(d.month); batch.appendText(UInt8(ascii: "-")); two(d.day)
+            } else {
+                batch.appendText(d.description)
+            }
+            batch.appendText(UInt8(ascii: "|"))
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buf in
+                _ = batch.text(bytes: UnsafeBufferPointer(rebasing: buf[0..<Booker.decimal(m.money.minorUnits, scale: m.money.currency.exponent, into: buf)]))
+            }
+            batch.appendText(UInt8(ascii: " ")); batch.appendText(m.currency.code)
+            batch.appendText(UInt8(ascii: "|")); batch.appendText(Booker.normalizeForKey(m.description))
+            batch.appendText(UInt8(ascii: "|")); if let b = m.balance { batch.appendText(String(b)) } else { batch.appendText(UInt8(ascii: "-")) }
+            if let e = m.extra { batch.appendText(UInt8(ascii: "|")); batch.appendText(e) }
+            key = batch.textSince(start)
             fingerprint = true
         }
         let n = batch.withText(key) { counter.bump($0) }

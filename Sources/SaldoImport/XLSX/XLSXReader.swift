@@ -112,10 +112,24 @@ public struct XLSXWorkbook {
     /// Reads one sheet. `rowLimit` stops after that many rows (for looking at headers).
     public mutating func sheet(_ info: SheetInfo) throws(XLSXError) -> XLSXSheet {
         let data = try part(info.path)
-        let h = SheetHandler(shared: sharedStrings, dateStyles: dateStyles, date1904: date1904, sheet: info.name, file: file)
-        try Self.parse(data, name: info.path, file: file, limits: Self.sheetLimits, h)
+        if let rows = scannedRows(data, sheet: info.name) { return XLSXSheet(name: info.name, rows: rows) }
+        return XLSXSheet(name: info.name, rows: try parsedRows(data, part: info.path, sheet: info.name))
+    }
+
+    /// The rows by ``SheetScanner``, or nil when it does not take the part.
+    func scannedRows(_ data: Data, sheet: String) -> [XLSXSheet.Row]? {
+        let h = SheetHandler(shared: sharedStrings, dateStyles: dateStyles, date1904: date1904, sheet: sheet, file: file)
+        let ok = data.withUnsafeBytes { SheetScanner.scan($0.bindMemory(to: UInt8.self), limits: Self.sheetLimits, into: h) }
+        return ok && h.problem == nil ? h.rows : nil
+    }
+
+    /// The rows through libxml2 (`SafeXML.stream`): every part the scanner does not take, and
+    /// every diagnostic.
+    func parsedRows(_ data: Data, part: String, sheet: String) throws(XLSXError) -> [XLSXSheet.Row] {
+        let h = SheetHandler(shared: sharedStrings, dateStyles: dateStyles, date1904: date1904, sheet: sheet, file: file)
+        try Self.parse(data, name: part, file: file, limits: Self.sheetLimits, h)
         if let e = h.problem { throw e }
-        return XLSXSheet(name: info.name, rows: h.rows)
+        return h.rows
     }
 
     static func parse(_ data: Data, name: String, file: String, limits: XMLLimits, _ h: any XMLStreamHandler) throws(XLSXError) {
@@ -317,7 +331,9 @@ final class SheetHandler: XMLStreamHandler {
     var rowHidden = false
     var cells: [(column: Int, value: XLSXCell)] = []
     var cellColumn = 0
-    var cellType = "n"
+    var cellType = CellType.n
+    /// The `t` attribute of a cell; `other` is read as a number, as before.
+    enum CellType { case s, n, str, inlineStr, b, e, d, other }
     var cellStyle = 0
     var buffer: [UInt8] = []
     var collecting = false
@@ -340,46 +356,108 @@ final class SheetHandler: XMLStreamHandler {
 
     static func rowNumber(of ref: String) -> Int? { Int(String(ref.drop { !$0.isNumber })) }
 
-    func fail(_ ref: String, _ what: String) -> Diagnostic? {
+    /// Records the problem; the core's callers stop (libxml2's path with ``failure``).
+    func fail(_ ref: String, _ what: String) -> Bool {
         problem = .cell("\(sheet)!\(ref)", what)
-        return .error("xlsx.cell", what)
+        failure = .error("xlsx.cell", what)
+        return false
+    }
+    var failure: Diagnostic?
+
+    /// The elements the sheet reader acts on, by local name (namespace prefixes are ignored).
+    enum Element { case row, c, v, inlineString, t, phonetic, other }
+
+    static func element(_ name: String) -> Element {
+        switch name {
+        case "row": .row
+        case "c": .c
+        case "v": .v
+        case "is": .inlineString
+        case "t": .t
+        case "rPh": .phonetic
+        default: .other
+        }
     }
 
-    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
-        switch name {
-        case "row":
-            let n = attributes.int("r")
-            rowHidden = attributes.bytes("hidden").map { $0.first == UInt8(ascii: "1") || $0.first == UInt8(ascii: "t") } ?? false
+    /// Every element start goes through here: from libxml2 (`start(_:_:line:)`) or from
+    /// ``SheetScanner``, with the raw values of the attributes the reader uses, so that both give
+    /// the same rows by construction.
+    static func cellType(_ t: UnsafeBufferPointer<UInt8>) -> CellType {
+        if t.count == 1 {
+            switch t[0] {
+            case UInt8(ascii: "s"): return .s
+            case UInt8(ascii: "n"): return .n
+            case UInt8(ascii: "b"): return .b
+            case UInt8(ascii: "e"): return .e
+            case UInt8(ascii: "d"): return .d
+            default: return .other
+            }
+        }
+        if t.elementsEqual("str".utf8) { return .str }
+        if t.elementsEqual("inlineStr".utf8) { return .inlineStr }
+        return .other
+    }
+
+    func start(_ e: Element, r: UnsafeBufferPointer<UInt8>?, hidden: UnsafeBufferPointer<UInt8>?,
+               t: UnsafeBufferPointer<UInt8>?, s: UnsafeBufferPointer<UInt8>?) -> Bool {
+        switch e {
+        case .row:
+            let n = r.flatMap(SheetHandler.int)
+            rowHidden = hidden.map { $0.first == UInt8(ascii: "1") || $0.first == UInt8(ascii: "t") } ?? false
             let number = n ?? (rowNumber + 1)
             if number <= rowNumber || number > 1_048_576 { return fail("row \(number)", "rows are out of order or beyond Excel's 1,048,576") }
             rowNumber = number
             inRow = true
             cells.removeAll(keepingCapacity: true)
-        case "c":
-            cellType = "n"; cellStyle = 0; hasValue = false
-            if let t = attributes.bytes("t") { cellType = t.count == 1 && t[0] == UInt8(ascii: "s") ? "s" : String(decoding: t, as: UTF8.self) }
-            cellStyle = attributes.int("s") ?? 0
-            if let refBytes = attributes.bytes("r") {
+        case .c:
+            cellType = .n; cellStyle = 0; hasValue = false
+            if let t { cellType = SheetHandler.cellType(t) }
+            cellStyle = s.flatMap(SheetHandler.int) ?? 0
+            if let refBytes = r {
                 var col = 0, row = 0, i = 0
                 while i < refBytes.count, refBytes[i] >= 65 && refBytes[i] <= 90 { col = col * 26 + Int(refBytes[i] - 64); i += 1; if col > 16384 { break } }
                 while i < refBytes.count, refBytes[i] >= 48 && refBytes[i] <= 57, row < 10_000_000 { row = row * 10 + Int(refBytes[i] - 48); i += 1 }
-                let ref = String(decoding: refBytes, as: UTF8.self)
-                guard col > 0, col <= 16384, i == refBytes.count, row > 0 else { return fail(ref, "\"\(ref)\" is not a cell reference") }
-                if row != rowNumber { return fail(ref, "the cell lies outside its row \(rowNumber)") }
-                if col <= (cells.last?.column ?? 0) { return fail(ref, "cells are out of order") }
+                guard col > 0, col <= 16384, i == refBytes.count, row > 0 else {
+                    let ref = String(decoding: refBytes, as: UTF8.self)
+                    return fail(ref, "\"\(ref)\" is not a cell reference")
+                }
+                if row != rowNumber { return fail(String(decoding: refBytes, as: UTF8.self), "the cell lies outside its row \(rowNumber)") }
+                if col <= (cells.last?.column ?? 0) { return fail(String(decoding: refBytes, as: UTF8.self), "cells are out of order") }
                 cellColumn = col
             } else {
                 cellColumn = (cells.last?.column ?? 0) + 1
             }
             if cellColumn > 16384 { return fail("column \(cellColumn)", "beyond Excel's 16,384 columns") }
             buffer.removeAll(keepingCapacity: true)
-        case "v": collecting = true; hasValue = true
-        case "is": inInline = true; hasValue = true
-        case "rPh": inPhonetic = true
-        case "t": if inInline && !inPhonetic { collecting = true }
-        default: break
+        case .v: collecting = true; hasValue = true
+        case .inlineString: inInline = true; hasValue = true
+        case .phonetic: inPhonetic = true
+        case .t: if inInline && !inPhonetic { collecting = true }
+        case .other: break
         }
-        return nil
+        return true
+    }
+
+    func start(_ name: String, _ attributes: XMLAttributes, line: Int) -> Diagnostic? {
+        let ok = switch SheetHandler.element(name) {
+        case .row: start(.row, r: attributes.bytes("r"), hidden: attributes.bytes("hidden"), t: nil, s: nil)
+        case .c: start(.c, r: attributes.bytes("r"), hidden: nil, t: attributes.bytes("t"), s: attributes.bytes("s"))
+        case let e: start(e, r: nil, hidden: nil, t: nil, s: nil)
+        }
+        return ok ? nil : failure
+    }
+
+    /// A non-negative decimal integer of fewer than 19 digits (as `XMLAttributes.int`), or nil.
+    static func int(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !b.isEmpty, b.count < 19 else { return nil }
+        var n = 0
+        for c in b { guard c >= 48 && c <= 57 else { return nil }; n = n * 10 + Int(c - 48) }
+        return n
+    }
+
+    /// Text for the cell value being read (the scanner's entry; it never fails).
+    @inline(__always) func collect(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if collecting { buffer.append(contentsOf: bytes) }
     }
 
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic? {
@@ -387,45 +465,47 @@ final class SheetHandler: XMLStreamHandler {
         return nil
     }
 
-    func end(_ name: String) -> Diagnostic? {
-        switch name {
-        case "v", "t": collecting = false
-        case "is": inInline = false
-        case "rPh": inPhonetic = false
-        case "c":
-            guard hasValue else { return nil }
+    func end(_ name: String) -> Diagnostic? { end(SheetHandler.element(name)) ? nil : failure }
+
+    func end(_ e: Element) -> Bool {
+        switch e {
+        case .v, .t: collecting = false
+        case .inlineString: inInline = false
+        case .phonetic: inPhonetic = false
+        case .c:
+            guard hasValue else { return true }
             // Fast paths for what nearly every cell is: a shared-string index, or a number (a date
             // serial when its style says so) whose digits need no trimming.
-            if cellType == "s", let i = SheetHandler.digits(buffer), i < shared.count {
+            if cellType == .s, let i = SheetHandler.digits(buffer), i < shared.count {
                 cells.append((cellColumn, .text(shared[i])))
-                return nil
+                return true
             }
-            if cellType == "n", SheetHandler.isPlainNumber(buffer) {
+            if cellType == .n, SheetHandler.isPlainNumber(buffer) {
                 if cellStyle < dateStyles.count, dateStyles[cellStyle], let days = SheetHandler.digits(buffer), days < 2_958_466 {
-                    if let (d, s) = XLSXWorkbook.date(days: days, seconds: 0, date1904: date1904) { cells.append((cellColumn, .date(d, seconds: s))); return nil }
+                    if let (d, s) = XLSXWorkbook.date(days: days, seconds: 0, date1904: date1904) { cells.append((cellColumn, .date(d, seconds: s))); return true }
                 } else if !(cellStyle < dateStyles.count && dateStyles[cellStyle]) {
                     cells.append((cellColumn, .number(String(decoding: buffer, as: UTF8.self))))
-                    return nil
+                    return true
                 }
             }
             let raw = String(decoding: buffer, as: UTF8.self)
             var ref: String { "\(SheetHandler.letters(cellColumn))\(rowNumber)" }
             let value: XLSXCell
             switch cellType {
-            case "s":
+            case .s:
                 guard let i = Int(raw.trimmingCharacters(in: .whitespaces)), i >= 0, i < shared.count else {
                     return fail(ref, "it names shared string \(raw), and the workbook has \(shared.count)")
                 }
                 value = .text(shared[i])
-            case "inlineStr", "str": value = .text(raw)
-            case "b": value = .bool(raw == "1" || raw == "true")
-            case "e": value = .error(raw)
-            case "d":
+            case .inlineStr, .str: value = .text(raw)
+            case .b: value = .bool(raw == "1" || raw == "true")
+            case .e: value = .error(raw)
+            case .d:
                 // ISO 8601 date cells (strict Open XML): keep the text; the engine reads ISO dates.
                 value = .text(raw)
             default:
                 let t = SheetHandler.isPlainNumber(buffer) ? raw : raw.trimmingCharacters(in: .whitespaces)
-                if t.isEmpty { return nil }
+                if t.isEmpty { return true }
                 guard SheetHandler.isPlainNumber(buffer) || Double(t) != nil else { return fail(ref, "\"\(t.prefix(40))\" is stored as a number but is not one") }
                 if cellStyle < dateStyles.count, dateStyles[cellStyle] {
                     if let (d, s) = XLSXWorkbook.date(serial: t, date1904: date1904) { value = .date(d, seconds: s) } else {
@@ -436,12 +516,12 @@ final class SheetHandler: XMLStreamHandler {
                 }
             }
             cells.append((cellColumn, value))
-        case "row":
+        case .row:
             if !cells.isEmpty { rows.append(XLSXSheet.Row(number: rowNumber, hidden: rowHidden, cells: cells)) }
             inRow = false
         default: break
         }
-        return nil
+        return true
     }
 
     /// The value of 1 to 9 decimal digits and nothing else, or nil.
