@@ -53,7 +53,7 @@ extension ScenarioRequest {
             let lower = a.lowercased().replacingOccurrences(of: " ", with: "")
             var amount = lower
             for suffix in ["/month", "/mo", "/mes"] where amount.hasSuffix(suffix) { amount = String(amount.dropLast(suffix.count)) }
-            guard let d = try? ExactDecimal(amount) else {
+            guard amount.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }), let d = try? ExactDecimal(amount) else {
                 throw UserError("the added income \"\(a)\" is not an amount per month", hint: "write it like 800/month")
             }
             addValue = d.approximateDouble
@@ -67,7 +67,9 @@ extension ScenarioRequest {
 
     /// A monthly floor written as an amount (`1500`, `1500.50`); a ``UserError`` when it is not one.
     public static func parseFloor(_ text: String) throws -> Double {
-        guard let d = try? ExactDecimal(text.trimmingCharacters(in: .whitespaces)), !d.isNegative else {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        // Digits and a decimal point only: "1,500" is 1.5 in Spain and 1500 elsewhere, so it is refused, not guessed.
+        guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let d = try? ExactDecimal(t), !d.isNegative else {
             throw UserError("the floor \"\(text)\" is not an amount", hint: "write it like 1500 or 1500.50")
         }
         return d.approximateDouble

@@ -55,6 +55,10 @@ public enum Invoices {
     @discardableResult
     public static func link(number: String, seller: String? = nil, transaction: Int64, amount: String? = nil, store: LedgerStore) throws -> Money {
         let id = try store.invoiceID(number: number, seller: seller)
+        // An unknown transaction is named as such, before anything is said about amounts.
+        guard try store.transactionExists(transaction) else {
+            throw StoreError.notFound("no transaction #\(transaction) in the ledger; the ledger's CSV export lists the ids")
+        }
         guard let s = try store.invoices().first(where: { $0.id == id }) else { throw UserError("invoice \(number) disappeared") }
         let paid = s.payments.filter { $0.method != "rejected" && $0.transactionID != transaction }.reduce(Money.zero(s.invoice.currency)) { $0 + $1.amount }
         let value: Money

@@ -95,11 +95,11 @@ struct ForecastRoutes {
             + query.strings("change").map { ("change", $0) } + [("add", query.string("add") ?? ""), ("months", months == 3 ? "" : String(months))])
         let data: [String: Any] = [
             "floor": query.string("floor") ?? "",
-            "streams": streams.map { s in ["value": s, "selected": without.contains(s)] },
-            "changeStreams": streams.map { s in ["value": s, "selected": query.string("change-platform") == s] },
+            "streams": streams.map { s -> [String: Any] in ["value": s, "selected": without.contains(s)] },
+            "changeStreams": streams.map { s -> [String: Any] in ["value": s, "selected": query.string("change-platform") == s] },
             "changePercent": query.string("change-percent") ?? "",
             "addMonth": query.string("add-month") ?? "",
-            "months": [1, 2, 3, 6, 12].map { m in ["value": m, "selected": m == months] },
+            "months": [1, 2, 3, 6, 12].map { m -> [String: Any] in ["value": m, "selected": m == months] },
             "report": HTMLReport.fragment(document),
             "reportTitle": document.document().title,
             "backtest": HTMLReport.fragment(backtest),

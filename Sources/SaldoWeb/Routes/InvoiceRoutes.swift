@@ -117,7 +117,7 @@ struct InvoiceRoutes {
         let summary = try await summary(book: book)
         let t = Catalog.shipped(context.language)
         let data: [String: Any] = [
-            "statuses": Invoices.StatusFilter.allCases.map { s in ["value": s.rawValue, "label": t.text("web.invoices.status.\(s.rawValue)"), "selected": s == status] },
+            "statuses": Invoices.StatusFilter.allCases.map { s -> [String: Any] in ["value": s.rawValue, "label": t.text("web.invoices.status.\(s.rawValue)"), "selected": s == status] },
             "period": query.string("period") ?? "",
             "summary": HTMLReport.fragment(summary),
             "summaryTitle": summary.document().title,

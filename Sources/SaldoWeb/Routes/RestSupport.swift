@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import SaldoApp
 import SaldoCore
 import SaldoStore
@@ -16,7 +17,11 @@ enum RestSupport {
             throw Problem(.unsupportedMediaType, code: "bad-content-type", title: "Unsupported media type",
                           detail: "the request body must be JSON (Content-Type: application/json), found \"\(type.isEmpty ? "no type" : type)\"")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: context.maxUploadSize) } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, code: "too-large", title: "Too large",
+                          detail: "the request body is larger than the \(context.maxUploadSize / 1024) KB a JSON request may be")
+        }
         let bytes = Array(buffer.readableBytesView)
         let value: JSONValue
         do { value = try JSONParser.parse(bytes).value } catch {

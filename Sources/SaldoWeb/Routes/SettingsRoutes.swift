@@ -13,7 +13,7 @@ struct SettingsRoutes {
 
     static var putSchema: JSONValue {
         .obj([("type", .string("object")), ("additionalProperties", .bool(false)), ("minProperties", .number("1")),
-              ("properties", .obj(Setting.allCases.map { key in
+              ("properties", .obj(Setting.allCases.map { key -> (String, JSONValue) in
                   (key.rawValue, .obj([("type", .array([.string("string"), .string("null")])),
                                        ("description", .string(key.help + (key == .taxProfile ? " (here: the profile's JSON text)" : "") + "; null removes it."))]))
               }))])
@@ -42,8 +42,9 @@ struct SettingsRoutes {
                 default: throw Problem.badRequest("bad-field", "\(m.key): expected a string (or null to remove it), found \(m.value.foundDescription)")
                 }
             }
+            let asked = changes
             try await server.books.write(book) { location in
-                _ = try Settings.apply(changes, taxProfileIsContent: true, in: location.open(.create))
+                _ = try Settings.apply(asked, taxProfileIsContent: true, in: location.open(.create))
             }
             return jsonResponse(try await settingsJSON(book: book))
         }
@@ -100,7 +101,7 @@ struct SettingsRoutes {
         let result = try await server.books.write(book) { location in
             try Rates.importUploads([(path: path, name: name)], source: source) { try location.open(.create) }
         }
-        let problems = result.files.flatMap(\.problems)
+        let problems: [Diagnostic] = result.files.flatMap { $0.problems }
         guard let added = result.added else {
             throw Problem(.unprocessableContent, code: "bad-rates", title: "Cannot do that",
                           detail: "\(name): the rates do not read; nothing was added", hint: problems.first?.hint, diagnostics: problems)
@@ -125,14 +126,17 @@ struct SettingsRoutes {
              "placeholder": placeholder, "type": kind]
         }
         let jurisdiction = values[Setting.jurisdiction.rawValue] ?? ""
+        var jurisdictions: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": jurisdiction.isEmpty]]
+        for j in Taxes.jurisdictionCodes {
+            jurisdictions.append(["value": j, "label": "\(Taxes.jurisdictionName(j) ?? j) (\(j))", "selected": j == jurisdiction])
+        }
         let data: [String: Any] = [
             "main": [field(.baseCurrency, placeholder: "EUR"), field(.myTaxIDs, placeholder: "ES12345678Z"), field(.rateSource, placeholder: "ARS=bcra")],
             "jurisdictionHelp": Setting.jurisdiction.help,
             "jurisdictionLabel": t.text("web.settings.key.jurisdiction"),
             "profileLabel": t.text("web.settings.key.tax-profile"),
             "jurisdictionValue": jurisdiction,
-            "jurisdictions": [["value": "", "label": t.text("web.settings.not_set"), "selected": jurisdiction.isEmpty]]
-                + Taxes.jurisdictionCodes.map { j in ["value": j, "label": "\(Taxes.jurisdictionName(j) ?? j) (\(j))", "selected": j == jurisdiction] },
+            "jurisdictions": jurisdictions,
             "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), field(.filingStatus, placeholder: "single"),
                     field(.newFreelancer, placeholder: "no"), field(.lastYearTax, placeholder: "12345.67"), field(.lastYearIncome, placeholder: "12345.67")],
             "profile": values[Setting.taxProfile.rawValue] ?? "",

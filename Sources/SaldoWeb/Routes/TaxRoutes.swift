@@ -51,8 +51,10 @@ struct TaxRoutes {
 
     func document(_ kind: Kind, book: String, query: Query) async throws -> TaxDocument {
         let request = try request(query)
-        let year: Int? = query.string("year") == nil ? nil : try query.int("year", default: 0, in: 2000...2100)
-        let quarter: Int? = query.string("quarter") == nil ? nil : try query.int("quarter", default: 0, in: 1...4)
+        var y: Int?, q: Int?
+        if query.string("year") != nil { y = try query.int("year", default: 0, in: 2000...2100) }
+        if query.string("quarter") != nil { q = try query.int("quarter", default: 0, in: 1...4) }
+        let year = y, quarter = q
         switch kind {
         case .summary: return try await server.books.read(book) { try Taxes.summary(request, year: year, quarter: quarter, store: $0) }
         case .calendar: return try await server.books.read(book) { try Taxes.calendar(request, store: $0) }
@@ -67,12 +69,16 @@ struct TaxRoutes {
         let jurisdiction = query.string("jurisdiction") ?? ""
         let year = query.string("year") ?? ""
         let quarter = query.string("quarter") ?? ""
+        var jurisdictions: [[String: Any]] = [["value": "", "label": t.text("web.tax.from_settings"), "selected": jurisdiction.isEmpty]]
+        for j in Taxes.jurisdictionCodes {
+            jurisdictions.append(["value": j, "label": "\(Taxes.jurisdictionName(j) ?? j) (\(j))", "selected": j == jurisdiction])
+        }
+        var quarters: [[String: Any]] = [["value": "", "label": t.text("web.tax.whole_year"), "selected": quarter.isEmpty]]
+        for q in 1...4 { quarters.append(["value": String(q), "label": "Q\(q)", "selected": String(q) == quarter]) }
         var data: [String: Any] = [
-            "jurisdictions": [["value": "", "label": t.text("web.tax.from_settings"), "selected": jurisdiction.isEmpty]]
-                + Taxes.jurisdictionCodes.map { j in ["value": j, "label": "\(Taxes.jurisdictionName(j) ?? j) (\(j))", "selected": j == jurisdiction] },
+            "jurisdictions": jurisdictions,
             "year": year,
-            "quarters": [["value": "", "label": t.text("web.tax.whole_year"), "selected": quarter.isEmpty]]
-                + (1...4).map { q in ["value": String(q), "label": "Q\(q)", "selected": String(q) == quarter] },
+            "quarters": quarters,
             "settings": "/books/\(book)/settings",
         ]
         do {
@@ -98,7 +104,7 @@ struct TaxRoutes {
     }
 
     func isSettingFix(_ fix: Fix?) -> Bool {
-        if case .setSetting = fix { return true }
+        if case .some(.setSetting) = fix { return true }
         return false
     }
 }
