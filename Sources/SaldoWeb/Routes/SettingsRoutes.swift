@@ -122,7 +122,7 @@ struct SettingsRoutes {
         var values: [String: String] = [:]
         for (k, v) in list { values[k.rawValue] = v ?? "" }
         func field(_ key: Setting, _ kind: String = "text", placeholder: String = "") -> [String: Any] {
-            ["key": key.rawValue, "label": t.text("web.settings.key.\(key.rawValue)"), "help": key.help, "value": values[key.rawValue] ?? "",
+            ["key": key.rawValue, "label": t.text("web.settings.key.\(key.rawValue)"), "help": t.text("web.settings.help.\(key.rawValue)"), "value": values[key.rawValue] ?? "",
              "placeholder": placeholder, "type": kind]
         }
         let jurisdiction = values[Setting.jurisdiction.rawValue] ?? ""
@@ -132,7 +132,7 @@ struct SettingsRoutes {
         }
         let data: [String: Any] = [
             "main": [field(.baseCurrency, placeholder: "EUR"), field(.myTaxIDs, placeholder: "ES12345678Z"), field(.rateSource, placeholder: "ARS=bcra")],
-            "jurisdictionHelp": Setting.jurisdiction.help,
+            "jurisdictionHelp": t.text("web.settings.help.jurisdiction"),
             "jurisdictionLabel": t.text("web.settings.key.jurisdiction"),
             "profileLabel": t.text("web.settings.key.tax-profile"),
             "jurisdictionValue": jurisdiction,
@@ -140,7 +140,7 @@ struct SettingsRoutes {
             "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), field(.filingStatus, placeholder: "single"),
                     field(.newFreelancer, placeholder: "no"), field(.lastYearTax, placeholder: "12345.67"), field(.lastYearIncome, placeholder: "12345.67")],
             "profile": values[Setting.taxProfile.rawValue] ?? "",
-            "profileHelp": Setting.taxProfile.help,
+            "profileHelp": t.text("web.settings.help.tax-profile"),
             "sources": Rates.sourceNames.map { ["value": $0] },
             "api": "/api/v1/books/\(book)",
         ]

@@ -95,6 +95,7 @@ struct TaxRoutes {
             data["sections"] = sections
             data["unconfirmed"] = unconfirmed
             data["hasUnconfirmed"] = !unconfirmed.isEmpty
+            data["unconfirmedCount"] = String(unconfirmed.count)
         } catch let e as UserError where e.fix == .chooseJurisdiction || isSettingFix(e.fix) {
             // Nothing to compute yet: say what to set, and where.
             data["missing"] = ["message": e.message, "hint": e.hint ?? ""]
