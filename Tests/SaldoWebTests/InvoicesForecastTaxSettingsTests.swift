@@ -59,10 +59,23 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
         let linked = try #require(try store.invoices().first { $0.payments.contains { $0.method == "auto" } })
         let number = linked.invoice.number
         let txn = linked.payments.first { $0.method == "auto" }!.transactionID
+        let explanation = linked.payments.first { $0.method == "auto" }!.explanation
         try await withServer(ledger: path) { s in
+            // The automatic match is listed with the matcher's explanation.
+            let matches = try await s.get("/api/v1/books/main/invoices/matches")
+            #expect(matches.status == 200)
+            let doc = try JSONParser.parse(Array(matches.text.utf8)).value
+            guard case .array(let items)? = doc["matches"] else { Issue.record("no matches array: \(matches.text)"); return }
+            let mine = items.first { $0["transaction"] == .number(String(txn)) }
+            #expect(mine?["invoice"] == .string(number))
+            #expect(mine?["explanation"] == .string(explanation) && !explanation.isEmpty)
+            let page = try await s.get("/books/main/invoices", headers: [("Accept", "text/html")])
+            #expect(page.text.contains("data-unlink-transaction=\"\(txn)\""), "the page offers to unlink the match")
+
             let unlink = try await s.change("DELETE", "/api/v1/books/main/invoices/links", json: #"{"invoice": "\#(number)", "transaction": \#(txn)}"#)
             #expect(unlink.status == 200, "\(unlink.text)")
             #expect(unlink.text.contains("\"removed\": 1"))
+            #expect(!(try await s.get("/api/v1/books/main/invoices/matches")).text.contains("\"transaction\": \(txn),"))
             // The matcher remembers the unlinked match: it is not proposed again.
             let suggestions = try await s.get("/api/v1/books/main/invoices/suggestions")
             #expect(suggestions.status == 200)
@@ -312,6 +325,9 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             expectProblem(try await s.change("PUT", url, json: #"{"rate-source": "ARS=nowhere"}"#), 422, "rate-source:", "bad rate source")
             expectProblem(try await s.change("PUT", url, json: #"{"tax-profile": "{\"jurisdiction\": \"es\",}"}"#), 422, "tax-profile: the tax profile: line 1, column", "profile not JSON")
             expectProblem(try await s.change("PUT", url, json: #"{"tax-profile": "{\"jurisdiction\": 7}"}"#), 422, "tax-profile:", "profile of the wrong shape")
+            let post = try await s.change("POST", url, json: #"{"base-currency": "USD"}"#)
+            #expect(post.status == 405 || post.status == 404, "POST settings: \(post.status)")
+            #expect(!post.text.contains("Swift"))
             let huge = #"{"my-tax-ids": ""# + String(repeating: "X", count: 2 * 1024 * 1024) + #""}"#
             expectProblem(try await s.change("PUT", url, json: huge), 413, "larger than", "oversized JSON")
             let store = try LedgerStore(path: path)

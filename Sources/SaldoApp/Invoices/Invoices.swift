@@ -114,15 +114,26 @@ public enum Invoices {
     }
 
     /// An automatic match and why it was made.
-    public struct Match: Sendable { public var invoice: String; public var transaction: Int64; public var date: Day; public var explanation: String }
+    public struct Match: Sendable {
+        public var invoice: String; public var transaction: Int64; public var date: Day; public var explanation: String
+        public var seller: String = ""
+        public var amount: Money? = nil
+    }
+
+    /// The automatic matches in the ledger, each with why it was made (reading only).
+    public static func automaticMatches(store: LedgerStore) throws -> [Match] {
+        try store.invoices().flatMap { s in
+            s.payments.filter { $0.method == "auto" }.map {
+                Match(invoice: s.invoice.number, transaction: $0.transactionID, date: $0.date, explanation: $0.explanation,
+                      seller: s.invoice.seller.name, amount: $0.amount)
+            }
+        }
+    }
 
     /// Matches incoming payments to open invoices now; returns how many were linked and every
     /// automatic match with its explanation.
     public static func match(store: LedgerStore) throws -> (linked: Int, matches: [Match]) {
         let n = try InvoiceMatching.matchOpenInvoices(store)
-        let all = try store.invoices().flatMap { s in
-            s.payments.filter { $0.method == "auto" }.map { Match(invoice: s.invoice.number, transaction: $0.transactionID, date: $0.date, explanation: $0.explanation) }
-        }
-        return (n, all)
+        return (n, try automaticMatches(store: store))
     }
 }

@@ -59,6 +59,12 @@ struct InvoiceRoutes {
                       ("explanation", .string(s.explanation))])
             }))]))
         }
+        api.add(APIOperation(method: .get, path: "/books/{book}/invoices/matches", id: "invoiceMatches",
+                             summary: "The automatic matches in the ledger: which payment settles which invoice, and why.")) { _, context in
+            let book = try context.parameters.require("book")
+            let matches = try await server.books.read(book) { try Invoices.automaticMatches(store: $0) }
+            return jsonResponse(.obj([("matches", .array(matches.map(InvoiceRoutes.json)))]))
+        }
         api.add(APIOperation(method: .post, path: "/books/{book}/invoices/links", id: "linkInvoicePayment",
                              summary: "Record that a transaction pays an invoice (saldo invoices link).",
                              body: ("application/json", InvoiceRoutes.linkSchema))) { request, context in
@@ -97,6 +103,12 @@ struct InvoiceRoutes {
         router.get("/books/:book/invoices") { request, context in try await page(request, context) }
     }
 
+    static func json(_ m: Invoices.Match) -> JSONValue {
+        .obj([("invoice", .string(m.invoice)), ("seller", .string(m.seller)), ("transaction", .int(Int(m.transaction))),
+              ("date", .string(m.date.description)), ("amount", m.amount.map(JSONValue.money) ?? .null),
+              ("currency", m.amount.map { .string($0.currency.code) } ?? .null), ("explanation", .string(m.explanation))])
+    }
+
     func list(book: String, query: Query) async throws -> InvoiceListDocument {
         let status = try query.choice("status", default: Invoices.StatusFilter.all)
         let period = try query.period()
@@ -115,6 +127,7 @@ struct InvoiceRoutes {
         let status = try query.choice("status", default: Invoices.StatusFilter.all)
         let list = try await list(book: book, query: query)
         let summary = try await summary(book: book)
+        let matches = try await server.books.read(book) { try Invoices.automaticMatches(store: $0) }
         let t = Catalog.shipped(context.language)
         let data: [String: Any] = [
             "statuses": Invoices.StatusFilter.allCases.map { s -> [String: Any] in ["value": s.rawValue, "label": t.text("web.invoices.status.\(s.rawValue)"), "selected": s == status] },
@@ -124,6 +137,11 @@ struct InvoiceRoutes {
             "list": HTMLReport.fragment(list),
             "listTitle": list.document().title,
             "api": "/api/v1/books/\(book)",
+            "matches": matches.map { m -> [String: Any] in
+                ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": m.date.description,
+                 "amount": m.amount.map { "\($0.decimalString) \($0.currency.code)" } ?? "", "explanation": m.explanation]
+            },
+            "hasMatches": !matches.isEmpty,
         ]
         return server.pages.page("invoices", title: t.text("web.nav.invoices"), data: data, book: book, current: "invoices",
                                  context: context, request: request, scripts: ["invoices.js"], styles: ["invoices.css"])

@@ -39,6 +39,18 @@
       }
     } catch (error) { Saldo.showProblem(result, error); }
   });
+  document.querySelectorAll("button[data-unlink-invoice]").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      var item = button.parentElement;
+      var body = { invoice: button.getAttribute("data-unlink-invoice"), seller: button.getAttribute("data-unlink-seller"),
+                   transaction: Number(button.getAttribute("data-unlink-transaction")) };
+      try {
+        var done = await Saldo.send("DELETE", api + "/invoices/links", body);
+        say(item, list.getAttribute("data-unlinked") + ": " + done.invoice + " ← #" + body.transaction);
+        setTimeout(function () { window.location.reload(); }, 1200);
+      } catch (error) { Saldo.showProblem(item, error); }
+    });
+  });
   document.getElementById("invoice-suggest").addEventListener("click", async function () {
     list.textContent = "";
     try {
