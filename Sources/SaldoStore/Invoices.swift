@@ -69,6 +69,11 @@ extension LedgerStore {
         return ids[0]
     }
 
+    /// Whether the ledger holds a transaction with this id.
+    public func transactionExists(_ id: Int64) throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM txn WHERE id = ?", arguments: [id]) == true }
+    }
+
     /// Links a payment transaction to an invoice (replacing an earlier link between the two).
     public func link(invoiceID: Int64, transactionID: Int64, amount: Money, method: String, explanation: String) throws(StoreError) {
         try write { db in

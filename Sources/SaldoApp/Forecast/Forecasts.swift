@@ -27,6 +27,55 @@ public struct ScenarioRequest: Sendable {
     }
 }
 
+extension ScenarioRequest {
+    /// The what-if written as plain values, as both front ends take them: platforms left out,
+    /// changes such as `Upwork=-30%`, an added amount such as `800/month` (or `800`). Nil when
+    /// nothing is asked (the baseline alone); a ``UserError`` naming the value when one does not read.
+    public static func parse(without: [String] = [], change: [String] = [], add: String? = nil) throws -> ScenarioRequest? {
+        let without = without.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let change = change.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let add = add.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard !without.isEmpty || !change.isEmpty || add != nil else { return nil }
+        var changes: [String: Double] = [:]
+        for c in change {
+            let parts = c.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].hasSuffix("%"),
+                  let pct = try? ExactDecimal(String(parts[1].dropLast()).trimmingCharacters(in: .whitespaces).drop { $0 == "+" }.description) else {
+                throw UserError("the change \"\(c)\" does not read as PLATFORM=PERCENT", hint: "write it like Upwork=-30% or Outlier=+10%")
+            }
+            guard pct.approximateDouble >= -100 else {
+                throw UserError("the change \"\(c)\" takes away more than everything", hint: "a platform can fall by at most -100%")
+            }
+            changes[parts[0]] = pct.approximateDouble / 100
+        }
+        var addValue = 0.0
+        if let a = add {
+            let lower = a.lowercased().replacingOccurrences(of: " ", with: "")
+            var amount = lower
+            for suffix in ["/month", "/mo", "/mes"] where amount.hasSuffix(suffix) { amount = String(amount.dropLast(suffix.count)) }
+            guard amount.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }), let d = try? ExactDecimal(amount) else {
+                throw UserError("the added income \"\(a)\" is not an amount per month", hint: "write it like 800/month")
+            }
+            addValue = d.approximateDouble
+        }
+        var parts: [String] = []
+        if !without.isEmpty { parts.append("without " + without.joined(separator: ", ")) }
+        if !change.isEmpty { parts.append(change.joined(separator: ", ")) }
+        if addValue != 0 { parts.append("+\(add!)") }
+        return ScenarioRequest(name: parts.joined(separator: "; "), without: without, change: changes, addPerMonth: addValue)
+    }
+
+    /// A monthly floor written as an amount (`1500`, `1500.50`); a ``UserError`` when it is not one.
+    public static func parseFloor(_ text: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        // Digits and a decimal point only: "1,500" is 1.5 in Spain and 1500 elsewhere, so it is refused, not guessed.
+        guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let d = try? ExactDecimal(t), !d.isNegative else {
+            throw UserError("the floor \"\(text)\" is not an amount", hint: "write it like 1500 or 1500.50")
+        }
+        return d.approximateDouble
+    }
+}
+
 /// The forecast use cases: the income series from the ledger, the forecast, its backtest.
 public enum Forecasts {
     /// Monthly net income per stream up to the month before `today`, in `currency` (nil: the

@@ -55,12 +55,26 @@ public enum Invoices {
     @discardableResult
     public static func link(number: String, seller: String? = nil, transaction: Int64, amount: String? = nil, store: LedgerStore) throws -> Money {
         let id = try store.invoiceID(number: number, seller: seller)
+        // An unknown transaction is named as such, before anything is said about amounts.
+        guard try store.transactionExists(transaction) else {
+            throw StoreError.notFound("no transaction #\(transaction) in the ledger; the ledger's CSV export lists the ids")
+        }
         guard let s = try store.invoices().first(where: { $0.id == id }) else { throw UserError("invoice \(number) disappeared") }
         let paid = s.payments.filter { $0.method != "rejected" && $0.transactionID != transaction }.reduce(Money.zero(s.invoice.currency)) { $0 + $1.amount }
         let value: Money
         if let a = amount {
-            do { value = try Money(parsing: a, currency: s.invoice.currency, notation: .point) } catch { throw UserError("the amount: \(error)") }
-        } else { value = s.invoice.payable - paid }
+            do { value = try Money(parsing: a, currency: s.invoice.currency, notation: .point) } catch {
+                throw UserError("the amount \"\(a)\" is not an amount in \(s.invoice.currency.code): \(error)", hint: "write it with a decimal point, e.g. 848.00")
+            }
+            guard value.isPositive else {
+                throw UserError("the amount \(value) does not pay anything", hint: "give the part of the invoice this payment settles, more than zero")
+            }
+        } else {
+            value = s.invoice.payable - paid
+            guard value.isPositive else {
+                throw UserError("invoice \(number) has nothing outstanding", hint: "give the amount this payment settles, or unlink the payment that settled it first")
+            }
+        }
         try store.link(invoiceID: id, transactionID: transaction, amount: value, method: "manual", explanation: "linked by the user")
         return value
     }
@@ -81,16 +95,45 @@ public enum Invoices {
         return links.count
     }
 
+    /// A link the matcher proposes and why, before anything is linked.
+    public struct Suggestion: Sendable {
+        public var invoice: String
+        public var seller: String
+        public var transaction: Int64
+        public var date: Day
+        public var amount: Money
+        public var explanation: String
+    }
+
+    /// What matching would link now, without linking: each proposal with the matcher's explanation.
+    public static func suggest(store: LedgerStore) throws -> [Suggestion] {
+        try InvoiceMatching.proposals(store).map {
+            Suggestion(invoice: $0.invoice.number, seller: $0.invoice.seller.name, transaction: $0.transactionID, date: $0.date,
+                       amount: $0.amount, explanation: $0.explanation)
+        }
+    }
+
     /// An automatic match and why it was made.
-    public struct Match: Sendable { public var invoice: String; public var transaction: Int64; public var date: Day; public var explanation: String }
+    public struct Match: Sendable {
+        public var invoice: String; public var transaction: Int64; public var date: Day; public var explanation: String
+        public var seller: String = ""
+        public var amount: Money? = nil
+    }
+
+    /// The automatic matches in the ledger, each with why it was made (reading only).
+    public static func automaticMatches(store: LedgerStore) throws -> [Match] {
+        try store.invoices().flatMap { s in
+            s.payments.filter { $0.method == "auto" }.map {
+                Match(invoice: s.invoice.number, transaction: $0.transactionID, date: $0.date, explanation: $0.explanation,
+                      seller: s.invoice.seller.name, amount: $0.amount)
+            }
+        }
+    }
 
     /// Matches incoming payments to open invoices now; returns how many were linked and every
     /// automatic match with its explanation.
     public static func match(store: LedgerStore) throws -> (linked: Int, matches: [Match]) {
         let n = try InvoiceMatching.matchOpenInvoices(store)
-        let all = try store.invoices().flatMap { s in
-            s.payments.filter { $0.method == "auto" }.map { Match(invoice: s.invoice.number, transaction: $0.transactionID, date: $0.date, explanation: $0.explanation) }
-        }
-        return (n, all)
+        return (n, try automaticMatches(store: store))
     }
 }

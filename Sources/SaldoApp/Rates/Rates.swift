@@ -80,14 +80,33 @@ public enum Rates {
             }
             profile = p
         }
+        return try importFiles(paths.map { (path: $0, name: $0) }, profile: profile, store: open)
+    }
+
+    /// Imports files stored under names of their own (uploads): each read from `path`, its
+    /// problems and counts reported under `name`, the name the user knows it by.
+    public static func importUploads(_ files: [(path: String, name: String)], source: String? = nil,
+                                     store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+        var profile: RateSourceProfile?
+        if let source {
+            guard let p = RateSourceProfile.named(source) else {
+                throw UserError("\(source) is not a rate source Saldo reads", hint: "use one of \(RateSourceProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            profile = p
+        }
+        return try importFiles(files, profile: profile, store: open)
+    }
+
+    static func importFiles(_ files: [(path: String, name: String)], profile: RateSourceProfile?,
+                            store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
         var reads: [RateFileRead] = []
-        for f in paths {
+        for (f, name) in files {
             let path = (f as NSString).expandingTildeInPath
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw UserError("\(f): cannot read the file", hint: "check the path")
+                throw UserError("\(name): cannot read the file", hint: "check the path")
             }
-            let (rates, problems) = read(data, file: f, profile: profile)
-            reads.append(RateFileRead(file: f, rates: rates, problems: problems))
+            let (rates, problems) = read(data, file: name, profile: profile)
+            reads.append(RateFileRead(file: name, rates: rates, problems: problems))
         }
         if reads.contains(where: \.failed) { return (reads, nil, nil) }
         let (new, existing) = try open().addRates(reads.flatMap(\.rates))

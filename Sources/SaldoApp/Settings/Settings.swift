@@ -92,6 +92,52 @@ public enum Settings {
         return v
     }
 
+    /// A taxpayer profile given as its JSON text (pasted or uploaded), checked by the same loader
+    /// as a profile file: the text to store, or a ``UserError`` saying where it is wrong.
+    public static func validateProfile(content: String, name: String = "the tax profile") throws -> String {
+        let bytes = Array(content.utf8)
+        guard !bytes.isEmpty else { throw UserError("\(name) is empty", hint: "paste or upload the profile's JSON (see docs/tax.md, section 4)") }
+        do { _ = try JSONParser.parse(bytes) } catch {
+            throw UserError("\(name): line \(error.line), column \(error.column): \(error.message)", hint: "the profile must be JSON (see docs/tax.md, section 4)")
+        }
+        _ = try TaxProfileLoader.decode(Data(bytes), file: name)
+        return content
+    }
+
+    /// Changes several settings at once (nil removes one): every value is checked first, so a bad
+    /// one changes nothing; the error names its key. `taxProfileIsContent`: the `tax-profile` value
+    /// is the profile's JSON itself, not a file name. Returns what was stored, key by key.
+    @discardableResult
+    public static func apply(_ changes: [(key: Setting, value: String?)], taxProfileIsContent: Bool = false,
+                             in store: LedgerStore) throws -> [(key: Setting, value: String?)] {
+        var checked: [(key: Setting, value: String?)] = []
+        for (key, value) in changes {
+            guard let value else { checked.append((key, nil)); continue }
+            do {
+                if key == .taxProfile && taxProfileIsContent {
+                    checked.append((key, try validateProfile(content: value)))
+                } else {
+                    checked.append((key, try key.validate(value)))
+                }
+            } catch let e as UserError {
+                throw UserError("\(key.rawValue): \(e.message)", hint: e.hint ?? key.help, fix: e.fix)
+            }
+        }
+        var stored: [(key: Setting, value: String?)] = []
+        for (key, value) in checked {
+            if let value {
+                var v = value
+                if key == .rateSource { v = RateSourceChoice(stored: try store.setting(key.rawValue)).merged(with: RateSourceChoice(stored: v)).stored }
+                try store.setSetting(key.rawValue, v)
+                stored.append((key, v))
+            } else {
+                try store.setSetting(key.rawValue, nil)
+                stored.append((key, nil))
+            }
+        }
+        return stored
+    }
+
     public static func get(_ key: Setting, in store: LedgerStore) throws -> String? { try store.setting(key.rawValue) }
 
     public static func unset(_ key: Setting, in store: LedgerStore) throws { try store.setSetting(key.rawValue, nil) }

@@ -26,6 +26,22 @@ public struct TaxRequest: Sendable {
     }
 }
 
+extension TaxRequest {
+    /// The request from plain values, as a form or a query gives them: the jurisdiction as its
+    /// code (es, us, gb; uk is gb), nil or empty to use the settings.
+    public init(jurisdictionCode: String?, region: String? = nil, today: Day, useForecast: Bool = true) throws {
+        var j: Jurisdiction?
+        if let code = jurisdictionCode?.trimmingCharacters(in: .whitespaces).lowercased(), !code.isEmpty {
+            guard let parsed = Jurisdiction(parsing: code) else {
+                throw UserError("jurisdiction \"\(code)\" is not supported", hint: "use \(Taxes.jurisdictionCodes.joined(separator: ", "))")
+            }
+            j = parsed
+        }
+        let r = region?.trimmingCharacters(in: .whitespaces)
+        self.init(jurisdiction: j, region: r?.isEmpty == true ? nil : r, today: today, useForecast: useForecast)
+    }
+}
+
 public enum TaxProfileLoader {
     public static func decode(_ data: Data, file: String) throws -> TaxProfile {
         do { return try JSONDecoder().decode(TaxProfile.self, from: data) } catch {
@@ -48,6 +64,12 @@ func describeDecoding(_ e: any Error) -> String {
 /// The tax use cases: inputs from the ledger, the settings, the profile and the forecast; then the
 /// summary of a return, the calendar of payments, the monthly set-aside.
 public enum Taxes {
+    /// The jurisdictions Saldo computes, by code.
+    public static var jurisdictionCodes: [String] { Jurisdiction.allCases.map(\.rawValue) }
+
+    /// A jurisdiction's name (Spain, United States, United Kingdom), by code.
+    public static func jurisdictionName(_ code: String) -> String? { Jurisdiction(parsing: code)?.name }
+
     /// Everything the engine needs, from the request and the ledger.
     public static func inputs(_ request: TaxRequest, store: LedgerStore) throws -> TaxInputs {
         var taxProfile: TaxProfile

@@ -55,32 +55,8 @@ struct ForecastCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
-            let floorValue = try floor.map { f -> Double in
-                guard let d = try? ExactDecimal(f), !d.isNegative else { throw UserError("--floor \(f) is not an amount", hint: "write it like 1500 or 1500.50") }
-                return d.approximateDouble
-            }
-            var scenarios: [ScenarioRequest] = []
-            if !without.isEmpty || !change.isEmpty || add != nil {
-                var changes: [String: Double] = [:]
-                for c in change {
-                    let parts = c.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2, let pct = Double(parts[1].replacingOccurrences(of: "%", with: "")), parts[1].hasSuffix("%") else {
-                        throw UserError("--change \(c): expected PLATFORM=PERCENT, e.g. Upwork=-30%")
-                    }
-                    changes[parts[0]] = pct / 100
-                }
-                var addValue = 0.0
-                if let a = add {
-                    let amount = a.lowercased().replacingOccurrences(of: "/month", with: "").replacingOccurrences(of: "/mo", with: "")
-                    guard let d = try? ExactDecimal(amount) else { throw UserError("--add \(a): expected an amount per month, e.g. 800/month") }
-                    addValue = d.approximateDouble
-                }
-                var parts: [String] = []
-                if !without.isEmpty { parts.append("without " + without.joined(separator: ", ")) }
-                if !change.isEmpty { parts.append(change.joined(separator: ", ")) }
-                if addValue != 0 { parts.append("+\(add!)") }
-                scenarios.append(ScenarioRequest(name: parts.joined(separator: "; "), without: without, change: changes, addPerMonth: addValue))
-            }
+            let floorValue = try floor.map { try ScenarioRequest.parseFloor($0) }
+            let scenarios = try ScenarioRequest.parse(without: without, change: change, add: add).map { [$0] } ?? []
             let history = try seriesOptions.history(ledger.open(.existing))
             try output.emit(Forecasts.next(history, months: months, floor: floorValue, scenarios: scenarios, paths: paths, seed: seed))
             // Done, with caveats: part of the history was converted without a rate within the window.

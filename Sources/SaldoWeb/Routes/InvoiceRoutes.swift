@@ -4,15 +4,146 @@ import SaldoApp
 import SaldoCore
 import SaldoReports
 
-/// The invoices page and its API (to be built).
+/// Invoices: the list (status, period) and the summary with aging, as the CLI's `saldo invoices
+/// list|summary --format json`; payment links made and removed; the matcher's proposals with
+/// its explanations, before anything is linked.
 struct InvoiceRoutes {
     let server: WebServer
 
+    static let statusParameter = APIOperation.Parameter(name: "status", description: "all (default), open (anything outstanding), overdue or paid.",
+                                                        values: Invoices.StatusFilter.allCases.map(\.rawValue))
+    static let linkSchema: JSONValue = .obj([
+        ("type", .string("object")), ("additionalProperties", .bool(false)),
+        ("required", .array([.string("invoice"), .string("transaction")])),
+        ("properties", .obj([
+            ("invoice", .obj([("type", .string("string")), ("description", .string("Invoice number."))])),
+            ("seller", .obj([("type", .string("string")), ("description", .string("Seller name or tax id, when several invoices share the number."))])),
+            ("transaction", .obj([("type", .string("integer")), ("minimum", .number("1")), ("description", .string("Transaction id."))])),
+            ("amount", .obj([("type", .string("string")), ("pattern", .string("^[0-9]+(\\.[0-9]+)?$")),
+                             ("description", .string("Amount it pays in the invoice currency, as a decimal string (default: everything outstanding)."))])),
+        ])),
+    ])
+    static let unlinkSchema: JSONValue = .obj([
+        ("type", .string("object")), ("additionalProperties", .bool(false)),
+        ("required", .array([.string("invoice")])),
+        ("properties", .obj([
+            ("invoice", .obj([("type", .string("string")), ("description", .string("Invoice number."))])),
+            ("seller", .obj([("type", .string("string")), ("description", .string("Seller name or tax id, when several invoices share the number."))])),
+            ("transaction", .obj([("type", .string("integer")), ("minimum", .number("1")), ("description", .string("Transaction id; without it, every link of the invoice."))])),
+        ])),
+    ])
+
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
-        router.get("/books/:book/invoices") { request, context in
-            let book = try context.parameters.require("book")
-            return server.pages.page("coming", title: Catalog.shipped(context.language).text("web.nav.invoices"), data: [:], book: book,
-                                     current: "invoices", context: context, request: request)
+        api.add(APIOperation(method: .get, path: "/books/{book}/invoices", id: "listInvoices",
+                             summary: "One entry per invoice: amounts, status, and which payment settled it (saldo invoices list).",
+                             parameters: [InvoiceRoutes.statusParameter] + APIRoutes.periodParameters + [APIRoutes.formatParameter],
+                             produces: ["application/json", "text/csv", "text/markdown", "text/html", "text/plain"])) { request, context in
+            let query = Query(request)
+            let format = try query.choice("format", default: OutputFormat.json)
+            return documentResponse(try await list(book: try context.parameters.require("book"), query: query), format: format, name: "invoices-list", language: context.language)
         }
+        api.add(APIOperation(method: .get, path: "/books/{book}/invoices/summary", id: "invoiceSummary",
+                             summary: "By client and currency: issued, paid, outstanding, overdue, aging, DSO, next due dates (saldo invoices summary).",
+                             parameters: [APIRoutes.formatParameter],
+                             produces: ["application/json", "text/csv", "text/markdown", "text/html", "text/plain"])) { request, context in
+            let format = try Query(request).choice("format", default: OutputFormat.json)
+            return documentResponse(try await summary(book: try context.parameters.require("book")), format: format, name: "invoices-summary", language: context.language)
+        }
+        api.add(APIOperation(method: .get, path: "/books/{book}/invoices/suggestions", id: "suggestInvoiceLinks",
+                             summary: "The payments matching would link to open invoices now, each with the matcher's explanation; nothing is linked.")) { _, context in
+            let book = try context.parameters.require("book")
+            let suggestions = try await server.books.read(book) { try Invoices.suggest(store: $0) }
+            return jsonResponse(.obj([("suggestions", .array(suggestions.map { s in
+                .obj([("invoice", .string(s.invoice)), ("seller", .string(s.seller)), ("transaction", .int(Int(s.transaction))),
+                      ("date", .string(s.date.description)), ("amount", .money(s.amount)), ("currency", .string(s.amount.currency.code)),
+                      ("explanation", .string(s.explanation))])
+            }))]))
+        }
+        api.add(APIOperation(method: .get, path: "/books/{book}/invoices/matches", id: "invoiceMatches",
+                             summary: "The automatic matches in the ledger: which payment settles which invoice, and why.")) { _, context in
+            let book = try context.parameters.require("book")
+            let matches = try await server.books.read(book) { try Invoices.automaticMatches(store: $0) }
+            return jsonResponse(.obj([("matches", .array(matches.map(InvoiceRoutes.json)))]))
+        }
+        api.add(APIOperation(method: .post, path: "/books/{book}/invoices/links", id: "linkInvoicePayment",
+                             summary: "Record that a transaction pays an invoice (saldo invoices link).",
+                             body: ("application/json", InvoiceRoutes.linkSchema))) { request, context in
+            let book = try context.parameters.require("book")
+            let body = try await RestSupport.jsonObject(request, context)
+            try RestSupport.onlyKnown(body, ["invoice", "seller", "transaction", "amount"])
+            let invoice = try RestSupport.string(body, "invoice", required: true)!
+            let seller = try RestSupport.string(body, "seller")
+            let transaction = try RestSupport.id(body, "transaction", required: true)!
+            let amount = try RestSupport.string(body, "amount")
+            let value = try await RestSupport.notFoundAs404 {
+                try await server.books.write(book) { location in
+                    try Invoices.link(number: invoice, seller: seller, transaction: transaction, amount: amount, store: location.open(.existing))
+                }
+            }
+            return jsonResponse(.obj([("invoice", .string(invoice)), ("transaction", .int(Int(transaction))), ("amount", .money(value)),
+                                      ("currency", .string(value.currency.code)), ("method", .string("manual")),
+                                      ("explanation", .string("linked by the user"))]))
+        }
+        api.add(APIOperation(method: .delete, path: "/books/{book}/invoices/links", id: "unlinkInvoicePayment",
+                             summary: "Remove a payment link, or every link of an invoice; an automatic match removed is not proposed again (saldo invoices unlink).",
+                             body: ("application/json", InvoiceRoutes.unlinkSchema))) { request, context in
+            let book = try context.parameters.require("book")
+            let body = try await RestSupport.jsonObject(request, context)
+            try RestSupport.onlyKnown(body, ["invoice", "seller", "transaction"])
+            let invoice = try RestSupport.string(body, "invoice", required: true)!
+            let seller = try RestSupport.string(body, "seller")
+            let transaction = try RestSupport.id(body, "transaction", required: false)
+            let removed = try await RestSupport.notFoundAs404 {
+                try await server.books.write(book) { location in
+                    try Invoices.unlink(number: invoice, seller: seller, transaction: transaction, store: location.open(.existing))
+                }
+            }
+            return jsonResponse(.obj([("invoice", .string(invoice)), ("removed", .int(removed))]))
+        }
+        router.get("/books/:book/invoices") { request, context in try await page(request, context) }
+    }
+
+    static func json(_ m: Invoices.Match) -> JSONValue {
+        .obj([("invoice", .string(m.invoice)), ("seller", .string(m.seller)), ("transaction", .int(Int(m.transaction))),
+              ("date", .string(m.date.description)), ("amount", m.amount.map(JSONValue.money) ?? .null),
+              ("currency", m.amount.map { .string($0.currency.code) } ?? .null), ("explanation", .string(m.explanation))])
+    }
+
+    func list(book: String, query: Query) async throws -> InvoiceListDocument {
+        let status = try query.choice("status", default: Invoices.StatusFilter.all)
+        let period = try query.period()
+        let today = server.options.clock.today
+        return try await server.books.read(book) { try Invoices.list(status: status, period: period, today: today, store: $0) }
+    }
+
+    func summary(book: String) async throws -> InvoiceSummaryDocument {
+        let today = server.options.clock.today
+        return try await server.books.read(book) { try Invoices.summary(today: today, store: $0) }
+    }
+
+    func page(_ request: Request, _ context: WebContext) async throws -> Response {
+        let book = try context.parameters.require("book")
+        let query = Query(request)
+        let status = try query.choice("status", default: Invoices.StatusFilter.all)
+        let list = try await list(book: book, query: query)
+        let summary = try await summary(book: book)
+        let matches = try await server.books.read(book) { try Invoices.automaticMatches(store: $0) }
+        let t = Catalog.shipped(context.language)
+        let data: [String: Any] = [
+            "statuses": Invoices.StatusFilter.allCases.map { s -> [String: Any] in ["value": s.rawValue, "label": t.text("web.invoices.status.\(s.rawValue)"), "selected": s == status] },
+            "period": query.string("period") ?? "",
+            "summary": HTMLReport.fragment(summary, language: context.language),
+            "summaryTitle": summary.document().title,
+            "list": HTMLReport.fragment(list, language: context.language),
+            "listTitle": list.document().title,
+            "api": "/api/v1/books/\(book)",
+            "matches": matches.map { m -> [String: Any] in
+                ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": m.date.description,
+                 "amount": m.amount.map { "\($0.decimalString) \($0.currency.code)" } ?? "", "explanation": m.explanation]
+            },
+            "hasMatches": !matches.isEmpty,
+        ]
+        return server.pages.page("invoices", title: t.text("web.nav.invoices"), data: data, book: book, current: "invoices",
+                                 context: context, request: request, scripts: ["invoices.js"], styles: ["invoices.css"])
     }
 }
