@@ -91,7 +91,9 @@
       var dl = el("dl", "import-counts");
       [["rows", summary.rows], ["new", summary["new"]], ["duplicates", summary.duplicates], ["filtered", summary.filtered.length],
        ["problems", summary.problems.length]].forEach(function (p) {
-        dl.appendChild(el("dt", null, t(p[0]))); dl.appendChild(el("dd", null, p[1]));
+        var item = el("div");
+        item.appendChild(el("dd", null, p[1])); item.appendChild(el("dt", null, t(p[0])));
+        dl.appendChild(item);
       });
       c.appendChild(dl);
       c.appendChild(el("p", "hint", s.committed ? t("written") : t("dryRun")));
@@ -138,7 +140,10 @@
     var form = el("form", "import-decisions");
     var d = summary.date_order, m = summary.decimal_mark;
     var inferred = { writing: true, language: true, rowOrder: true, runningBalances: true };
-    var ask = s.state === "failed" || (d && inferred[d.basis]) || (m && inferred[m.basis]) || s.decisions.dateFormat || s.decisions.decimalMark;
+    // Asked when Saldo inferred how to read the file, or when it could not read it as it is
+    // (a statement whose dates, amounts or profile are in doubt; not an invoice).
+    var unsure = s.state === "failed" && summary.problems.some(function (p) { return !/^xml\./.test(p.code) && /date|decimal|profile|unknown/.test(p.code); });
+    var ask = unsure || (d && inferred[d.basis]) || (m && inferred[m.basis]) || s.decisions.dateFormat || s.decisions.decimalMark || s.decisions.profile;
     if (!ask) return form;
     var n = s.id;
     var dates = ["dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd"];
