@@ -68,4 +68,15 @@ import SaldoTestSupport
         #expect(!FileManager.default.fileExists(atPath: c.storedAt.path))
         #expect(sessions.list().map(\.state) == [.committed, .cancelled])
     }
+
+    @Test func closingRemovesTheUploadsAndTheFolderItMade() throws {
+        let sessions = try ImportSessions(folder: nil)
+        let s = sessions.start(clientName: "a.csv")
+        #expect(FileManager.default.createFile(atPath: s.storedAt.path, contents: Data("x".utf8)))
+        var info = stat()
+        #expect(stat(sessions.folder.path, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        sessions.close()
+        #expect(!FileManager.default.fileExists(atPath: s.storedAt.path))
+        #expect(!FileManager.default.fileExists(atPath: sessions.folder.path))
+    }
 }

@@ -86,7 +86,10 @@ public final class ImportSessions: Sendable {
         removeLeftovers()
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Deletes every upload (and the folder, when these sessions made it): the server is stopping.
+    public func close() {
         removeLeftovers()
         if ownsFolder { try? FileManager.default.removeItem(at: folder) }
     }

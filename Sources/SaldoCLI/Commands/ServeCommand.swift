@@ -81,6 +81,7 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
+        server.removeUploads()
         if let error = failure.get() {
             throw UserError("cannot serve on \(host):\(port): \(error)", hint: "another program may use this port; choose another with --port, or --port 0 for any free one")
         }

@@ -209,3 +209,8 @@ struct ImportRoutes {
                                  context: context, request: request, scripts: ["import.js"], styles: ["import.css"])
     }
 }
+
+extension WebServer {
+    /// Deletes the uploads not imported (the server is stopping).
+    public func removeUploads() { imports.close() }
+}
