@@ -178,7 +178,9 @@ if [ "$what" = web-import ]; then
   : > "$OUT/web-rounds.txt"
   for round in 1 2; do
     rm -f "$OUT/cli-1m.sqlite"*; sync
-    cli=$(best_of 1 $SALDO import "$OUT/paypal-1m.csv" --ledger "$OUT/cli-1m.sqlite")
+    # Timed whatever the exit status (3: a running balance the ledger does not reproduce).
+    cli=$(python3 -c "import subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(f'{time.perf_counter() - t:.3f}')" \
+          $SALDO import "$OUT/paypal-1m.csv" --ledger "$OUT/cli-1m.sqlite")
     rm -f "$OUT/web-1m.sqlite"*; sync
     $SALDO serve --ledger "$OUT/web-1m.sqlite" --port "$PORT" --max-upload 1024 > "$OUT/serve.log" 2>&1 &
     serve=$!
@@ -191,8 +193,9 @@ port, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
 base = f"http://127.0.0.1:{port}/api/v1/books/main/imports"
 h = ["-H", f"Origin: http://127.0.0.1:{port}", "-H", f"X-CSRF-Token: {token}"]
 t = time.perf_counter()
-up = subprocess.run(["curl", "-sf", "-X", "POST", *h, "-H", "X-File-Name: paypal-1m.csv", "-H", "Content-Type: application/octet-stream",
-                     "--data-binary", "@" + path, base + "?preview=false"], capture_output=True, check=True)
+# -T streams the file (no copy in curl's memory); no Expect: 100-continue round trip.
+up = subprocess.run(["curl", "-sf", "-X", "POST", *h, "-H", "Expect:", "-H", "X-File-Name: paypal-1m.csv", "-H", "Content-Type: application/octet-stream",
+                     "-T", path, base + "?preview=false"], capture_output=True, check=True)
 sid = json.loads(up.stdout)["id"]
 commit = subprocess.run(["curl", "-sf", "-X", "POST", *h, f"{base}/{sid}/commit"], capture_output=True, check=True)
 d = time.perf_counter() - t

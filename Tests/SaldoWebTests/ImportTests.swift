@@ -158,6 +158,39 @@ import SaldoTestSupport
         #expect(try LedgerStore(path: ledger).transactionCount() == before + 4)
     }
 
+    @Test func aReportAnswersWhileALargeImportCommits() async throws {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("demo-copy.sqlite").path
+        try FileManager.default.copyItem(atPath: webDemoLedger, toPath: ledger)
+        // 40,000 payments on one day: long enough to be caught committing.
+        let rows = (0..<40_000).map { i in ("12/20/2026", "1.00", "\(i + 1).00") }
+        let csv = Self.payPal(spanish: false, rows: rows)
+        try await withImportServer(ledger: ledger) { s, _ in
+            let (r, o) = try await upload(s, "large.csv", Data(csv.utf8), query: "?preview=false")
+            #expect(r.status == 202, "\(r.text)")
+            let id = try #require(o["id"] as? String)
+            #expect(o["state"] as? String == "previewed")
+            let path = "/api/v1/books/main/imports/\(id)/commit"
+            async let commit = s.change("POST", path)
+            var sawCommitting = false
+            var reportStatuses: [Int] = []
+            for _ in 0..<300 {
+                let state = Self.object(try await s.get("/api/v1/books/main/imports/\(id)"))["state"] as? String
+                if state == "committing" {
+                    sawCommitting = true
+                    reportStatuses.append(try await s.get("/api/v1/books/main/reports/monthly?period=2026").status)
+                    break
+                }
+                if state == "committed" { break }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            let done = try await commit
+            #expect(done.status == 200, "\(done.text.prefix(300))")
+            #expect(Self.object(done)["new"] as? Int == 40_000)
+            #expect(sawCommitting, "the commit was never seen in progress")
+            #expect(reportStatuses == [200])
+        }
+    }
+
     /// A PayPal activity export (Spanish or English headers) with `rows` of (date, amount, balance).
     static func payPal(spanish: Bool, rows: [(String, String, String)]) -> String {
         let header = spanish ? "Fecha,Hora,Zona horaria,Nombre,Tipo,Estado,Divisa,Bruto,Tarifa,Neto,Id. de transacción,Saldo"

@@ -11,6 +11,21 @@
   var drop = document.getElementById("import-drop");
   var status = document.getElementById("import-status");
   var cards = {};
+  var known = {};
+  var totals = document.getElementById("import-totals");
+
+  // "Imported here so far: 2 files · 35 new · 3 already in the ledger · 1 filtered"
+  function showTotals() {
+    var files = 0, fresh = 0, dup = 0, filtered = 0;
+    Object.keys(known).forEach(function (id) {
+      var c = known[id].committed;
+      if (!c) return;
+      files += 1; fresh += c["new"]; dup += c.duplicates; filtered += c.filtered.length;
+    });
+    totals.hidden = files === 0;
+    totals.textContent = t("totals") + " " + files + " " + t("files") + " · " + fresh + " " + t("new").toLowerCase() + " · " +
+      dup + " " + t("duplicates").toLowerCase() + " · " + filtered + " " + t("filtered").toLowerCase();
+  }
   var busy = { reading: true, committing: true };
 
   function t(key) { return app.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key; }
@@ -68,6 +83,8 @@
   }
 
   function render(s) {
+    known[s.id] = s;
+    showTotals();
     var c = card(s.id, s.name);
     c.textContent = "";
     c.dataset.state = s.state;
