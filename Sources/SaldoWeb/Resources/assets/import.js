@@ -14,7 +14,7 @@
   var known = {};
   var totals = document.getElementById("import-totals");
 
-  // "Imported here so far: 2 files · 35 new · 3 already in the ledger · 1 filtered"
+  // "Imported here so far: Files: 2 · New: 35 · Already in the ledger: 3 · Filtered: 1"
   function showTotals() {
     var files = 0, fresh = 0, dup = 0, filtered = 0;
     Object.keys(known).forEach(function (id) {
@@ -23,8 +23,8 @@
       files += 1; fresh += c["new"]; dup += c.duplicates; filtered += c.filtered.length;
     });
     totals.hidden = files === 0;
-    totals.textContent = t("totals") + " " + files + " " + t("files") + " · " + fresh + " " + t("new").toLowerCase() + " · " +
-      dup + " " + t("duplicates").toLowerCase() + " · " + filtered + " " + t("filtered").toLowerCase();
+    totals.textContent = t("totals") + " " + [["files", files], ["new", fresh], ["duplicates", dup], ["filtered", filtered]]
+      .map(function (p) { return t(p[0]) + ": " + p[1]; }).join(" · ");
   }
   var busy = { reading: true, committing: true };
 
