@@ -30,7 +30,8 @@ public final class LedgerStore: Sendable {
     /// saying how long they waited.
     public init(path: String, mode: OpenMode = .create, lockTimeout: Double = LedgerStore.defaultLockTimeout) throws(StoreError) {
         self.path = path
-        self.lockTimeout = max(0, lockTimeout)
+        // Negative or not a number: do not wait; at most a day (SQLite counts milliseconds in 32 bits).
+        self.lockTimeout = lockTimeout.isNaN ? 0 : min(max(0, lockTimeout), 86_400)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             if isFolder.boolValue { throw .cannotOpen(path, reason: "it is a folder, not a ledger file") }

@@ -52,6 +52,14 @@ import SaldoTestSupport
         #expect(try LedgerStore(path: path).setting("base-currency") == nil)
     }
 
+    @Test func timeoutsOutOfRangeAreBoundedNotTrapped() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("bounds.sqlite").path
+        #expect(try LedgerStore(path: path, lockTimeout: .infinity).lockTimeout == 86_400)
+        #expect(try LedgerStore(path: path, lockTimeout: -5).lockTimeout == 0)
+        #expect(try LedgerStore(path: path, lockTimeout: .nan).lockTimeout == 0)
+        #expect(try LedgerStore(path: path, lockTimeout: 1e12).lockTimeout == 86_400)
+    }
+
     @Test func secondsAreSaidPlainly() {
         #expect(LedgerStore.seconds(30) == "30 seconds")
         #expect(LedgerStore.seconds(1) == "1 second")

@@ -37,12 +37,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Use this profile instead of detecting one (see `saldo profiles list`).", valueName: "name")) var profile: String?
     @Option(help: ArgumentHelp("A user profile file or folder (default: $XDG_CONFIG_HOME/saldo/profiles).", valueName: "path")) var profiles: String?
     @Flag(help: "Print every filtered row and every problem, not only a summary.") var verbose = false
-    @Option(help: ArgumentHelp("Seconds to wait while another program is writing the ledger (default 30).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait while another program is writing the ledger (default 30; 0: do not wait).", valueName: "seconds"))
     var lockTimeout: Double = 30
-
-    func validate() throws {
-        guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be a number of seconds, 0 or more") }
-    }
 
     func run() throws {
         let console = Console.current
