@@ -271,6 +271,21 @@ import SaldoTestSupport
         }
     }
 
+    @Test func aStreamWithoutALengthIsCutOffPastTheLimit() async throws {
+        try await withImportServer(ledger: Self.emptyLedger(), maxUploadBytes: 1000) { s, uploads in
+            // Chunked: the server learns the size only by reading; it stops past 1,000 bytes.
+            var body = Data()
+            for _ in 0..<5 { body.append(Data("3e8\r\n".utf8)); body.append(Data(repeating: UInt8(ascii: "a"), count: 1000)); body.append(Data("\r\n".utf8)) }
+            body.append(Data("0\r\n\r\n".utf8))
+            let r = try await s.change("POST", "/api/v1/books/main/imports", body: body, contentType: "application/octet-stream",
+                                       headers: [("Transfer-Encoding", "chunked"), ("X-File-Name", "big.csv")])
+            #expect(r.status == 413, "\(r.status) \(r.text)")
+            #expect(storedFiles(uploads).isEmpty, "the partial file is deleted")
+            let list = Self.object(try await s.get("/api/v1/books/main/imports"))
+            #expect((list["imports"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test func theClientsFileNameIsOnlyADisplayName() async throws {
         let ledger = Self.emptyLedger()
         let data = try Data(contentsOf: Self.demoFile("upwork-transactions.csv"))
