@@ -5,6 +5,7 @@
 #   scripts/bench.sh            # everything (about 5 minutes on 2 cores)
 #   scripts/bench.sh import     # only the import benchmark (also: camt, xlsx, report, invoices, forecast)
 #   scripts/bench.sh xlsx       # a 100,000-row .xlsx: saldo import against openpyxl read-only (venv under /tmp)
+#   scripts/bench.sh web-import # the 1M-row CSV uploaded to `saldo serve` and committed (curl), against saldo import
 #
 # Needs: python3, sqlite3 (the import floor), GNU time (peak memory); ledger-cli is measured when installed.
 set -euo pipefail
@@ -172,4 +173,50 @@ if [ "$what" = all ] || [ "$what" = forecast ]; then
   else
     echo "== forecast: $M3 not found (the shared data folder); skipped"
   fi
+fi
+
+if [ "$what" = web-import ]; then
+  echo "== web import: the 1,000,000-row PayPal CSV uploaded to a running saldo serve and committed, against saldo import"
+  [ "$OUT/paypal-1m.csv" -nt scripts/gen_paypal_csv.py ] || python3 scripts/gen_paypal_csv.py --rows 1000000 --out "$OUT/paypal-1m.csv"
+  PORT="${BENCH_PORT:-8531}"
+  : > "$OUT/web-rounds.txt"
+  for round in 1 2; do
+    rm -f "$OUT/cli-1m.sqlite"*; sync
+    # Timed whatever the exit status (3: a running balance the ledger does not reproduce).
+    cli=$(python3 -c "import subprocess, sys, time; t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(f'{time.perf_counter() - t:.3f}')" \
+          $SALDO import "$OUT/paypal-1m.csv" --ledger "$OUT/cli-1m.sqlite")
+    rm -f "$OUT/web-1m.sqlite"*; sync
+    $SALDO serve --ledger "$OUT/web-1m.sqlite" --port "$PORT" --max-upload 1024 > "$OUT/serve.log" 2>&1 &
+    serve=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/session" > "$OUT/session.json" 2>/dev/null && break; sleep 0.1; done
+    token=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['csrfToken'])" "$OUT/session.json")
+    # Upload (streamed to the upload folder; no preview: a script that trusts the file), then commit.
+    web=$(python3 - "$PORT" "$token" "$OUT/paypal-1m.csv" <<'PY'
+import json, subprocess, sys, time
+port, token, path = sys.argv[1], sys.argv[2], sys.argv[3]
+base = f"http://127.0.0.1:{port}/api/v1/books/main/imports"
+h = ["-H", f"Origin: http://127.0.0.1:{port}", "-H", f"X-CSRF-Token: {token}"]
+t = time.perf_counter()
+# -T streams the file (no copy in curl's memory); no Expect: 100-continue round trip.
+up = subprocess.run(["curl", "-sf", "-X", "POST", *h, "-H", "Expect:", "-H", "X-File-Name: paypal-1m.csv", "-H", "Content-Type: application/octet-stream",
+                     "-T", path, base + "?preview=false"], capture_output=True, check=True)
+sid = json.loads(up.stdout)["id"]
+commit = subprocess.run(["curl", "-sf", "-X", "POST", *h, f"{base}/{sid}/commit"], capture_output=True, check=True)
+d = time.perf_counter() - t
+new = json.loads(commit.stdout)["new"]
+print(f"{d:.3f} {new}")
+PY
+)
+    kill "$serve"; wait "$serve" 2>/dev/null || true
+    echo "round $round: saldo import ${cli} s, upload+commit ${web% *} s (${web#* } new)"
+    echo "$cli ${web% *}" >> "$OUT/web-rounds.txt"
+  done
+  python3 - "$OUT/web-rounds.txt" <<'PY'
+import sys
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+cli = min(r[0] for r in rows); web = min(r[1] for r in rows)
+print(f"saldo import:             {cli:.2f} s (best of {len(rows)})")
+print(f"upload + commit (serve):  {web:.2f} s (best of {len(rows)})")
+print(f"ratio: {web / cli:.2f}x the CLI (floor: within 1.2x)")
+PY
 fi

@@ -8,10 +8,15 @@ public struct LedgerLocation: Sendable {
     public var path: String
     /// Where the path came from, for messages: "given", "$SALDO_LEDGER" or "the default location".
     public var origin: Origin
+    /// How long opening, reading and writing wait for another program that holds the ledger
+    /// locked (another import writing it), in seconds, before failing with how long they waited.
+    public var lockTimeout: Double = LedgerStore.defaultLockTimeout
 
     public enum Origin: Sendable, Equatable { case given, environment, defaultLocation }
 
-    public init(path: String, origin: Origin = .given) { self.path = path; self.origin = origin }
+    public init(path: String, origin: Origin = .given, lockTimeout: Double = LedgerStore.defaultLockTimeout) {
+        self.path = path; self.origin = origin; self.lockTimeout = lockTimeout
+    }
 
     /// Resolves the location from an explicit path and the environment.
     public static func resolve(explicit: String?, environment: [String: String]) -> LedgerLocation {
@@ -27,7 +32,7 @@ public struct LedgerLocation: Sendable {
     /// creates nothing.
     public func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
         do {
-            return try LedgerStore(path: path, mode: mode)
+            return try LedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
             throw UserError(StoreError.noLedger(path).description,
                             hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)

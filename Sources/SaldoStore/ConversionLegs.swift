@@ -20,7 +20,7 @@ extension LedgerStore {
                 }
             }
         } catch {
-            throw .database(Self.describe(error))
+            throw .database(Self.describe(error, waited: lockTimeout))
         }
     }
 }

@@ -66,7 +66,7 @@ extension LedgerStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(Self.describe(error))
+            throw .database(Self.describe(error, waited: lockTimeout))
         }
     }
 
@@ -122,7 +122,7 @@ extension LedgerStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(Self.describe(error))
+            throw .database(Self.describe(error, waited: lockTimeout))
         }
     }
 }

@@ -8,6 +8,11 @@ import Crypto
 public final class LedgerStore: Sendable {
     let db: DatabaseQueue
     public let path: String
+    /// How long a statement waits for another program's lock on the file before giving up, in seconds.
+    public let lockTimeout: Double
+
+    /// How long a writer waits for another program's write by default, in seconds.
+    public static let defaultLockTimeout: Double = 30
 
     /// Whether opening may create the ledger.
     public enum OpenMode: Sendable {
@@ -20,8 +25,13 @@ public final class LedgerStore: Sendable {
     }
 
     /// Opens and migrates the ledger at `path`; with `.create`, creates it first when it does not exist.
-    public init(path: String, mode: OpenMode = .create) throws(StoreError) {
+    /// `lockTimeout`: while another program (another saldo command, a database tool) holds the file
+    /// locked, opening, reading and writing wait up to this many seconds for it to finish, then fail
+    /// saying how long they waited.
+    public init(path: String, mode: OpenMode = .create, lockTimeout: Double = LedgerStore.defaultLockTimeout) throws(StoreError) {
         self.path = path
+        // Negative or not a number: do not wait; at most a day (SQLite counts milliseconds in 32 bits).
+        self.lockTimeout = lockTimeout.isNaN ? 0 : min(max(0, lockTimeout), 86_400)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             if isFolder.boolValue { throw .cannotOpen(path, reason: "it is a folder, not a ledger file") }
@@ -36,6 +46,8 @@ public final class LedgerStore: Sendable {
         }
         var config = Configuration()
         config.foreignKeysEnabled = true
+        // SQLite's busy handler retries while another connection holds the lock, up to the timeout.
+        if self.lockTimeout > 0 { config.busyMode = .timeout(self.lockTimeout) }
         config.prepareDatabase { db in
             // Rollback journal, not WAL: an import appends mostly new pages, which a rollback journal
             // need not copy, while WAL would write every page twice. Commits stay atomic and durable.
@@ -46,7 +58,7 @@ public final class LedgerStore: Sendable {
             db = try DatabaseQueue(path: path, configuration: config)
             try Migrations.migrator.migrate(db)
         } catch {
-            throw .cannotOpen(path, reason: Self.describe(error))
+            throw .cannotOpen(path, reason: Self.describe(error, waited: self.lockTimeout))
         }
     }
 
@@ -57,6 +69,7 @@ public final class LedgerStore: Sendable {
 
     init(migratingUpTo last: String?) throws(StoreError) {
         path = ":memory:"
+        lockTimeout = 0
         var config = Configuration()
         config.foreignKeysEnabled = true
         do {
@@ -67,12 +80,14 @@ public final class LedgerStore: Sendable {
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, waited: Double = 0) -> String {
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_NOTADB: return "the file is not a Saldo ledger (not an SQLite database)"
             case .SQLITE_CANTOPEN: return "the file cannot be opened (check the path and permissions)"
-            case .SQLITE_BUSY, .SQLITE_LOCKED: return "another program (perhaps another saldo command) is using it; try again when it has finished"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "another program (perhaps another saldo command) is using it" + (waited > 0 ? " and did not finish within \(Self.seconds(waited))" : "")
+                    + "; try again when it has finished" + (waited > 0 ? ", or allow a longer wait for the lock" : "")
             case .SQLITE_READONLY: return "the file is read-only"
             case .SQLITE_FULL: return "the disk is full"
             default: return e.message ?? "\(e.resultCode)"
@@ -81,11 +96,17 @@ public final class LedgerStore: Sendable {
         return "\(error)"
     }
 
+    /// "30 seconds", "1.5 seconds", "1 second".
+    static func seconds(_ s: Double) -> String {
+        let text = s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
+        return text + (text == "1" ? " second" : " seconds")
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try db.write(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error)) }
+        do { return try db.write(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error, waited: lockTimeout)) }
     }
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try db.read(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error)) }
+        do { return try db.read(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error, waited: lockTimeout)) }
     }
 
     /// The schema as SQL, sorted, for the golden in fixtures/schema.

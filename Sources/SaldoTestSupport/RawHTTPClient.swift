@@ -41,7 +41,9 @@ public enum RawHTTPClient {
         var head = "\(method) \(path) HTTP/1.1\r\n"
         if !headers.contains(where: { $0.0.lowercased() == "host" }) { head += "Host: \(host ?? "127.0.0.1:\(port)")\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { head += "Content-Length: \(body.count)\r\n" }
+        // A body sent chunked (already encoded by the caller) has no length.
+        let chunked = headers.contains { $0.0.lowercased() == "transfer-encoding" }
+        if !chunked && (!body.isEmpty || ["POST", "PUT", "PATCH"].contains(method)) { head += "Content-Length: \(body.count)\r\n" }
         head += "Connection: close\r\n\r\n"
         var request = Data(head.utf8)
         request.append(body)

@@ -14,6 +14,8 @@ public final class WebServer: Sendable {
     let state: ServerState
     let pages: PageRenderer
     let assets: Assets
+    /// Uploads waiting to be previewed, committed or cancelled (the Import page).
+    let imports: ImportSessions
     /// The access token in force (given or generated) when listening beyond this machine.
     public var accessToken: String? { state.accessToken }
 
@@ -23,7 +25,10 @@ public final class WebServer: Sendable {
         state = ServerState(host: options.host, port: options.port, csrfToken: randomToken(), accessToken: token)
         pages = try PageRenderer(csrfToken: state.csrfToken)
         assets = try Assets()
-        books = Books(["main": options.ledger])
+        var ledger = options.ledger
+        ledger.lockTimeout = options.lockTimeout
+        books = Books(["main": ledger])
+        imports = try ImportSessions(folder: options.uploadFolder)
     }
 
     /// The address to open, once listening (with the token when one is needed).

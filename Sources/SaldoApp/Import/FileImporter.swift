@@ -23,9 +23,11 @@ public struct FileImporter: Sendable {
         self.dryRun = dryRun; self.progress = progress
     }
 
-    public func importFile(_ url: URL) -> FileImportSummary {
-        let name = url.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
-            ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path
+    /// `displayName`: the name summaries and problems show (an upload's sanitized name, never the
+    /// path it is stored under); by default the path, relative to the current folder when under it.
+    public func importFile(_ url: URL, displayName: String? = nil) -> FileImportSummary {
+        let name = displayName ?? (url.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+            ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path)
         var summary = FileImportSummary(file: name, dryRun: dryRun)
         let data: Data
         // Mapped, not copied: a statement of a million rows stays out of the heap.

@@ -45,14 +45,7 @@ public enum ImportFiles {
     public static func run(_ request: ImportRequest, ledger: LedgerLocation, environment: [String: String],
                            progress: (any ProgressReporter)? = nil, each: (FileImportSummary) -> Void = { _ in }) throws -> ImportOutcome {
         let files = try InputFiles.expand(request.paths)
-        let userProfiles = try InputFiles.userProfiles(request.profilesPath, environment: environment)
-        let store = try request.dryRun ? ledger.openForDryRun() : ledger.open(.create)
-        var options = ImportOptions(dateFormat: request.dateFormat, decimalMark: request.decimalMark, profile: request.profile)
-        // A file that states no currency (QIF) is in the ledger's base currency.
-        options.currency = try Settings.get(.baseCurrency, in: store)
-        let importer = FileImporter(store: store, options: options,
-                                    userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: try Settings.ownTaxIDs(in: store)),
-                                    dryRun: request.dryRun, progress: progress)
+        let (store, importer) = try prepare(request, ledger: ledger, environment: environment, progress: progress)
         var outcome = ImportOutcome()
         for url in files {
             let summary = importer.importFile(url)
@@ -64,6 +57,36 @@ public enum ImportFiles {
             outcome.matchedPayments = try InvoiceMatching.matchOpenInvoices(store)
         }
         return outcome
+    }
+
+    /// Imports one file (`request.paths` is ignored) under `displayName`, the name summaries and
+    /// problems show: a dry run and the real import of the same file take this one path, so a
+    /// preview and the import after it cannot disagree.
+    public static func one(_ file: URL, displayName: String, request: ImportRequest, ledger: LedgerLocation,
+                           environment: [String: String], progress: (any ProgressReporter)? = nil) throws -> ImportOutcome {
+        let (store, importer) = try prepare(request, ledger: ledger, environment: environment, progress: progress)
+        var outcome = ImportOutcome()
+        let summary = importer.importFile(file, displayName: displayName)
+        outcome.files = [summary]
+        outcome.totals.add(summary)
+        if !request.dryRun, summary.new > 0 {
+            outcome.matchedPayments = try InvoiceMatching.matchOpenInvoices(store)
+        }
+        return outcome
+    }
+
+    /// The ledger (in memory when a dry run finds none) and the importer a request asks for.
+    static func prepare(_ request: ImportRequest, ledger: LedgerLocation, environment: [String: String],
+                        progress: (any ProgressReporter)?) throws -> (LedgerStore, FileImporter) {
+        let userProfiles = try InputFiles.userProfiles(request.profilesPath, environment: environment)
+        let store = try request.dryRun ? ledger.openForDryRun() : ledger.open(.create)
+        var options = ImportOptions(dateFormat: request.dateFormat, decimalMark: request.decimalMark, profile: request.profile)
+        // A file that states no currency (QIF) is in the ledger's base currency.
+        options.currency = try Settings.get(.baseCurrency, in: store)
+        let importer = FileImporter(store: store, options: options,
+                                    userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: try Settings.ownTaxIDs(in: store)),
+                                    dryRun: request.dryRun, progress: progress)
+        return (store, importer)
     }
 }
 

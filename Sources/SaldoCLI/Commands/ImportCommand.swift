@@ -37,13 +37,17 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Use this profile instead of detecting one (see `saldo profiles list`).", valueName: "name")) var profile: String?
     @Option(help: ArgumentHelp("A user profile file or folder (default: $XDG_CONFIG_HOME/saldo/profiles).", valueName: "path")) var profiles: String?
     @Flag(help: "Print every filtered row and every problem, not only a summary.") var verbose = false
+    @Option(help: ArgumentHelp("Seconds to wait while another program is writing the ledger (default 30; 0: do not wait).", valueName: "seconds"))
+    var lockTimeout: Double = 30
 
     func run() throws {
         let console = Console.current
         let request = ImportRequest(paths: paths, dryRun: dryRun, dateFormat: dateFormat, decimalMark: decimalMark.map { $0 == .point ? "." : "," },
                                     profile: profile, profilesPath: profiles)
         // Each file's summary as soon as it is done (a long import shows progress file by file).
-        let outcome = try ImportFiles.run(request, ledger: ledger.location, environment: console.environment,
+        var location = ledger.location
+        location.lockTimeout = lockTimeout
+        let outcome = try ImportFiles.run(request, ledger: location, environment: console.environment,
                                           progress: console.isTerminal ? console : nil) { summary in
             try? emitReport(CLIText.importDocument([summary], verbose: verbose, color: console.useColor), format: format == .json ? .json : .table, output: nil)
         }

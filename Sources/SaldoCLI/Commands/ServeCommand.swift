@@ -84,6 +84,7 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
+        server.removeUploads()
         if let error = failure.get() {
             throw UserError(Console.catalog.text("cli.serve.cannot_serve", ["host": host, "port": String(port), "reason": "\(error)"]), hint: Console.catalog.text("cli.serve.cannot_serve_hint"))
         }

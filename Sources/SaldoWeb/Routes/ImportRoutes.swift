@@ -1,18 +1,216 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import SaldoApp
 import SaldoCore
 import SaldoReports
+import SaldoStore
 
-/// The import page and its API (to be built).
+/// The Import page and its API: upload (streamed to a private folder under a generated name),
+/// preview (the import as a dry run), decisions (date order, decimal mark, profile), commit and
+/// cancel, one session per file (``ImportSessions``).
 struct ImportRoutes {
     let server: WebServer
 
+    static let fileNameHeader = HTTPField.Name("X-File-Name")!
+
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
-        router.get("/books/:book/import") { request, context in
+        let sessions = server.imports
+        let environment = server.options.environment
+        let books = server.books
+        let maxBytes = server.options.maxUploadBytes
+
+        /// Runs the preview of `id` in the background, one ledger job at a time.
+        @Sendable func startPreview(_ id: String, book: String) {
+            Task.detached {
+                _ = try? await books.write(book) { location in sessions.preview(id, ledger: location, environment: environment) }
+            }
+        }
+
+        api.add(APIOperation(method: .post, path: "/books/{book}/imports", id: "uploadImport",
+                             summary: "Upload one statement or e-invoice (the raw bytes; its name in X-File-Name, percent-encoded). Answers the new import session; its preview (a dry run) follows in the background.",
+                             parameters: [.init(name: "preview", kind: .boolean, description: "false: skip the preview; the upload is ready to commit at once (scripts that trust the file). Default true.")],
+                             body: ("application/octet-stream", .obj([("type", .string("string")), ("format", .string("binary"))])),
+                             success: .accepted)) { request, context in
             let book = try context.parameters.require("book")
-            return server.pages.page("coming", title: Catalog.shipped(context.language).text("web.nav.import"), data: [:], book: book,
-                                     current: "import", context: context, request: request)
+            _ = try books.location(book)
+            let query = Query(request)
+            let preview = query.string("preview") == nil ? true : try query.bool("preview")
+            let clientName = request.headers[Self.fileNameHeader].map { $0.removingPercentEncoding ?? $0 } ?? "upload"
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+                throw Self.tooLarge(maxBytes)
+            }
+            let session = sessions.start(clientName: clientName)
+            do {
+                let bytes = try await Self.receive(request.body, to: session.storedAt, limit: maxBytes)
+                guard bytes > 0 else {
+                    throw Problem.badRequest("empty-upload", "the upload \(session.displayName) is empty", hint: "send the file's bytes as the request body")
+                }
+                sessions.received(session.id, bytes: bytes)
+            } catch {
+                sessions.discard(session.id)
+                throw error
+            }
+            if preview { startPreview(session.id, book: book) } else { sessions.skipPreview(session.id) }
+            var response = jsonResponse(try sessions.session(session.id).json(), status: .accepted)
+            response.headers[.location] = "/api/v1/books/\(book)/imports/\(session.id)"
+            return response
+        }
+
+        api.add(APIOperation(method: .get, path: "/books/{book}/imports", id: "listImports",
+                             summary: "Every upload of this server run, oldest first, with its state (a reload or a second tab resumes from it).")) { _, context in
+            _ = try books.location(try context.parameters.require("book"))
+            return jsonResponse(.obj([("imports", .array(sessions.list().map { $0.json() }))]))
+        }
+
+        api.add(APIOperation(method: .get, path: "/books/{book}/imports/{id}", id: "getImport",
+                             summary: "One upload: state (reading, previewed, committing, committed, failed, cancelled), progress, the preview (what `import --dry-run --format json` says: profile and why, new, duplicate and filtered rows, problems, balance checks, date order and decimal mark with their evidence) and, once committed, what was written.")) { _, context in
+            _ = try books.location(try context.parameters.require("book"))
+            return jsonResponse(try Self.session(sessions, try context.parameters.require("id")).json())
+        }
+
+        let decisionSchema: JSONValue = .obj([
+            ("type", .string("object")), ("additionalProperties", .bool(false)),
+            ("properties", .obj([
+                ("dateFormat", .obj([("type", .array([.string("string"), .string("null")])), ("enum", .array(ImportSessions.dateFormats.map(JSONValue.string) + [.null]))])),
+                ("decimalMark", .obj([("type", .array([.string("string"), .string("null")])), ("enum", .array([.string("."), .string(","), .null]))])),
+                ("profile", .obj([("type", .array([.string("string"), .string("null")])), ("description", .string("A statement profile's name (GET the profiles list in the CLI's `profiles list`)."))])),
+            ])),
+        ])
+        api.add(APIOperation(method: .patch, path: "/books/{book}/imports/{id}", id: "decideImport",
+                             summary: "Settle how an ambiguous file is read (date order, decimal mark) or which profile reads it; the preview runs again.",
+                             body: ("application/json", decisionSchema), success: .accepted)) { request, context in
+            let book = try context.parameters.require("book")
+            _ = try books.location(book)
+            let id = try context.parameters.require("id")
+            _ = try Self.session(sessions, id)
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let decisions = try Self.decisions(Array(body.readableBytesView))
+            do { try sessions.decide(id, decisions, environment: environment) } catch let e as ImportSessionError { throw Self.problem(e) }
+            startPreview(id, book: book)
+            return jsonResponse(try sessions.session(id).json(), status: .accepted)
+        }
+
+        api.add(APIOperation(method: .post, path: "/books/{book}/imports/{id}/commit", id: "commitImport",
+                             summary: "Import the previewed upload into the ledger, in one database transaction (one writer at a time; another program's write is waited for). Answers the summary `import --format json` prints. Committing again writes nothing twice.")) { _, context in
+            let book = try context.parameters.require("book")
+            let id = try context.parameters.require("id")
+            _ = try Self.session(sessions, id)
+            let outcome: SaldoApp.ImportOutcome
+            do {
+                outcome = try await books.write(book) { location in try sessions.commit(id, ledger: location, environment: environment) }
+            } catch let e as ImportSessionError { throw Self.problem(e) }
+            guard let summary = outcome.files.first else { throw Self.problem(.unknown(id)) }
+            if summary.failed {
+                let errors = summary.problems.filter { $0.severity == .error }
+                throw Problem(.unprocessableContent, code: "import-failed", title: "Not imported",
+                              detail: "\(summary.file) was not imported: \(errors.first?.message ?? "it has problems"); nothing was written",
+                              hint: errors.first?.hint, diagnostics: errors)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: summary.json() + "\n")))
+        }
+
+        api.add(APIOperation(method: .delete, path: "/books/{book}/imports/{id}", id: "cancelImport",
+                             summary: "Cancel an upload that is not committed: its file is deleted, nothing is written.")) { _, context in
+            _ = try books.location(try context.parameters.require("book"))
+            let id = try context.parameters.require("id")
+            do { try sessions.cancel(id) } catch let e as ImportSessionError { throw Self.problem(e) }
+            return jsonResponse(try sessions.session(id).json())
+        }
+
+        router.get("/books/:book/import") { request, context in
+            try await self.page(request, context)
         }
     }
+
+    // MARK: Upload
+
+    static func tooLarge(_ max: Int) -> Problem {
+        Problem(.contentTooLarge, code: "upload-too-large", title: "Upload too large",
+                detail: "the file is larger than the largest upload this server accepts (\(max / (1024 * 1024)) MB, \(max) bytes); nothing was kept",
+                hint: "import the statement in parts (shorter periods), or start the server with a larger upload limit")
+    }
+
+    /// Streams `body` into a new private file at `url`; stops and throws 413 once past `limit`.
+    static func receive(_ body: RequestBody, to url: URL, limit: Int) async throws -> Int {
+        do { _ = try PrivateFiles.createEmptyFile(url.path) } catch {
+            throw Problem(.internalServerError, code: "upload-folder", title: "Cannot store the upload", detail: "cannot store the upload: \(error.reason)")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var total = 0
+        for try await buffer in body {
+            total += buffer.readableBytes
+            if total > limit { throw tooLarge(limit) }
+            try buffer.withUnsafeReadableBytes { raw in try handle.write(contentsOf: raw) }
+        }
+        return total
+    }
+
+    // MARK: Decisions
+
+    /// The PATCH body: an object with optional `dateFormat`, `decimalMark`, `profile` (strings or
+    /// null); anything else is a 400 naming the field.
+    static func decisions(_ bytes: [UInt8]) throws -> ImportSessions.Decisions {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes).value } catch {
+            throw Problem.badRequest("bad-json", "the request body is not JSON (\(error))",
+                                     hint: "send an object such as {\"dateFormat\": \"dd/mm/yyyy\", \"decimalMark\": \",\"}")
+        }
+        guard case .object(let members) = value else {
+            throw Problem.badRequest("bad-json", "the request body must be a JSON object with dateFormat, decimalMark or profile",
+                                     hint: "send an object such as {\"dateFormat\": \"dd/mm/yyyy\"}")
+        }
+        var d = ImportSessions.Decisions()
+        for m in members {
+            let text: String?
+            switch m.value {
+            case .string(let s): text = s
+            case .null: text = nil
+            default: throw Problem.badRequest("bad-decision", "\(m.key): expected a string or null, found \(m.value.serialized())")
+            }
+            switch m.key {
+            case "dateFormat": d.dateFormat = text
+            case "decimalMark": d.decimalMark = text
+            case "profile": d.profile = text
+            default: throw Problem.badRequest("bad-decision", "\(m.key): not a decision an import takes (dateFormat, decimalMark, profile)")
+            }
+        }
+        return d
+    }
+
+    static func session(_ sessions: ImportSessions, _ id: String) throws -> ImportSessions.Session {
+        do { return try sessions.session(id) } catch let e as ImportSessionError { throw problem(e) }
+    }
+
+    static func problem(_ e: ImportSessionError) -> Problem {
+        switch e {
+        case .unknown: return Problem.notFound(e.description)
+        case .wrongState: return Problem(.conflict, code: "import-state", title: "Not now", detail: e.description,
+                                         hint: "look at the upload's state; a cancelled upload is uploaded again")
+        case .badDecision: return Problem.badRequest("bad-decision", e.description)
+        }
+    }
+
+    // MARK: Page
+
+    func page(_ request: Request, _ context: WebContext) async throws -> Response {
+        let book = try context.parameters.require("book")
+        _ = try server.books.location(book)
+        let t = Catalog.shipped(context.language)
+        let data: [String: Any] = [
+            "maxMB": server.options.maxUploadBytes / (1024 * 1024),
+            "dateFormats": ImportSessions.dateFormats,
+        ]
+        return server.pages.page("import", title: t.text("web.nav.import"), data: data, book: book, current: "import",
+                                 context: context, request: request, scripts: ["import.js"], styles: ["import.css"])
+    }
+}
+
+extension WebServer {
+    /// Deletes the uploads not imported (the server is stopping).
+    public func removeUploads() { imports.close() }
 }

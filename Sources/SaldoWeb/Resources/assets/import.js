@@ -1,0 +1,266 @@
+// Import page: send each file, show its preview (a dry run on the server), let the user settle
+// what is ambiguous, then import or cancel it. Sessions live on the server: a reload resumes.
+"use strict";
+(function () {
+  var app = document.getElementById("import-app");
+  if (!app) return;
+  var book = app.dataset.book;
+  var base = "/api/v1/books/" + encodeURIComponent(book) + "/imports";
+  var list = document.getElementById("import-list");
+  var input = document.getElementById("import-files");
+  var drop = document.getElementById("import-drop");
+  var status = document.getElementById("import-status");
+  var cards = {};
+  var known = {};
+  var totals = document.getElementById("import-totals");
+
+  // "Imported here so far: Files: 2 · New: 35 · Already in the ledger: 3 · Filtered: 1"
+  function showTotals() {
+    var files = 0, fresh = 0, dup = 0, filtered = 0;
+    Object.keys(known).forEach(function (id) {
+      var c = known[id].committed;
+      if (!c) return;
+      files += 1; fresh += c["new"]; dup += c.duplicates; filtered += c.filtered.length;
+    });
+    totals.hidden = files === 0;
+    totals.textContent = t("totals") + " " + [["files", files], ["new", fresh], ["duplicates", dup], ["filtered", filtered]]
+      .map(function (p) { return t(p[0]) + ": " + p[1]; }).join(" · ");
+  }
+  var busy = { reading: true, committing: true };
+
+  function t(key) { return app.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key; }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function announce(text) { status.textContent = text; }
+
+  function card(id, name) {
+    if (cards[id]) return cards[id];
+    var c = el("section", "card import-card");
+    c.setAttribute("aria-label", name);
+    list.insertBefore(c, list.firstChild);
+    cards[id] = c;
+    return c;
+  }
+
+  function table(caption, headers, rows) {
+    var box = el("div", "table-scroll");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", caption);
+    var tb = el("table");
+    tb.appendChild(el("caption", null, caption));
+    var tr = el("tr");
+    headers.forEach(function (h) { var th = el("th", null, h); th.setAttribute("scope", "col"); tr.appendChild(th); });
+    var thead = el("thead"); thead.appendChild(tr); tb.appendChild(thead);
+    var tbody = el("tbody");
+    rows.forEach(function (r) {
+      var row = el("tr");
+      r.forEach(function (v) { row.appendChild(el("td", null, v)); });
+      tbody.appendChild(row);
+    });
+    tb.appendChild(tbody);
+    box.appendChild(tb);
+    return box;
+  }
+
+  function radios(name, legend, options, chosen) {
+    var fs = el("fieldset", "choice");
+    fs.appendChild(el("legend", null, legend));
+    options.forEach(function (o) {
+      var label = el("label");
+      var r = document.createElement("input");
+      r.type = "radio"; r.name = name; r.value = o.value;
+      if (o.value === chosen) r.checked = true;
+      label.appendChild(r);
+      label.appendChild(document.createTextNode(" " + o.label));
+      fs.appendChild(label);
+    });
+    return fs;
+  }
+
+  function render(s) {
+    known[s.id] = s;
+    showTotals();
+    var c = card(s.id, s.name);
+    c.textContent = "";
+    c.dataset.state = s.state;
+    c.appendChild(el("h2", null, s.name));
+    var state = el("p", "import-state state-" + s.state, t(s.state) + (s.progress ? " · " + s.progress : ""));
+    c.appendChild(state);
+    var summary = s.committed || s.preview;
+    if (s.failure) c.appendChild(el("p", "problem", s.failure));
+    if (summary) {
+      if (summary.profile) {
+        c.appendChild(el("p", "import-profile", t("profile") + ": " + summary.profile));
+      }
+      if (s.profile_check && s.profile_check.explanation.length) {
+        var why = el("details");
+        why.appendChild(el("summary", null, t("why")));
+        var ul = el("ul");
+        s.profile_check.explanation.forEach(function (line) { ul.appendChild(el("li", null, line)); });
+        why.appendChild(ul);
+        c.appendChild(why);
+      }
+      var dl = el("dl", "import-counts");
+      [["rows", summary.rows], ["new", summary["new"]], ["duplicates", summary.duplicates], ["filtered", summary.filtered.length],
+       ["problems", summary.problems.length]].forEach(function (p) {
+        var item = el("div");
+        item.appendChild(el("dd", null, p[1])); item.appendChild(el("dt", null, t(p[0])));
+        dl.appendChild(item);
+      });
+      c.appendChild(dl);
+      c.appendChild(el("p", "hint", s.committed ? t("written") : t("dryRun")));
+      var bc = summary.balance_checks;
+      if (bc && bc.checked > 0) {
+        c.appendChild(el("p", bc.ledger_agrees ? "status-ok" : "problem",
+          t("balances") + ": " + bc.checked + " · " + (bc.ledger_agrees ? t("balancesOk") : bc.broken + " " + t("balancesBroken"))));
+        if (bc.currencies && bc.currencies.length) {
+          c.appendChild(table(t("balances"), [t("currency"), t("opening"), t("closing"), t("ledgerChange")],
+            bc.currencies.map(function (x) { return [x.currency, x.opening, x.closing, x.ledger_change]; })));
+        }
+      }
+      if (summary.problems.length) {
+        c.appendChild(table(t("problems"), [t("where"), t("message")], summary.problems.slice(0, 200).map(function (p) {
+          return [p.location || "", p.message + (p.hint ? " (" + p.hint + ")" : "")];
+        })));
+      }
+      if (summary.filtered.length) {
+        c.appendChild(table(t("filtered"), [t("where"), t("reason"), t("row")], summary.filtered.slice(0, 200).map(function (f) {
+          return [f.location, f.reason, f.row];
+        })));
+      }
+      if (!s.committed && (s.state === "previewed" || s.state === "failed")) c.appendChild(decisions(s, summary));
+    }
+    var actions = el("div", "import-actions");
+    if (s.state === "previewed") {
+      var commit = el("button", null, t("commit"));
+      commit.type = "button";
+      commit.addEventListener("click", function () { commitSession(s); });
+      actions.appendChild(commit);
+    }
+    if (s.state === "previewed" || s.state === "failed") {
+      var cancel = el("button", "secondary", t("cancel"));
+      cancel.type = "button";
+      cancel.addEventListener("click", function () { cancelSession(s); });
+      actions.appendChild(cancel);
+    }
+    if (actions.childNodes.length) c.appendChild(actions);
+    if (busy[s.state]) setTimeout(function () { poll(s.id); }, 500);
+  }
+
+  // The date order and decimal mark (when Saldo inferred them), and the profile, as questions.
+  function decisions(s, summary) {
+    var form = el("form", "import-decisions");
+    var d = summary.date_order, m = summary.decimal_mark;
+    var inferred = { writing: true, language: true, rowOrder: true, runningBalances: true };
+    // Asked when Saldo inferred how to read the file, or when it could not read it as it is
+    // (a statement whose dates, amounts or profile are in doubt; not an invoice).
+    var unsure = s.state === "failed" && summary.problems.some(function (p) { return !/^xml\./.test(p.code) && /date|decimal|profile|unknown/.test(p.code); });
+    var ask = unsure || (d && inferred[d.basis]) || (m && inferred[m.basis]) || s.decisions.dateFormat || s.decisions.decimalMark || s.decisions.profile;
+    if (!ask) return form;
+    var n = s.id;
+    var dates = ["dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd"];
+    var fs1 = radios("date-" + n, t("dateOrder"), dates.map(function (v) { return { value: v, label: v }; }),
+      s.decisions.dateFormat || (d ? d.value : null));
+    if (d) fs1.appendChild(el("p", "hint", t("inferred") + ": " + d.evidence));
+    form.appendChild(fs1);
+    var fs2 = radios("mark-" + n, t("decimalMark"), [{ value: ".", label: t("point") }, { value: ",", label: t("comma") }],
+      s.decisions.decimalMark || (m ? m.value : null));
+    if (m) fs2.appendChild(el("p", "hint", t("inferred") + ": " + m.evidence));
+    form.appendChild(fs2);
+    var label = el("label", null, t("useProfile") + " ");
+    var profile = document.createElement("input");
+    profile.name = "profile"; profile.value = s.decisions.profile || "";
+    profile.setAttribute("autocomplete", "off");
+    label.appendChild(profile);
+    form.appendChild(label);
+    var go = el("button", "secondary", t("reread"));
+    go.type = "submit";
+    form.appendChild(go);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      var date = form.querySelector("input[name='date-" + n + "']:checked");
+      var mark = form.querySelector("input[name='mark-" + n + "']:checked");
+      if (date) body.dateFormat = date.value;
+      if (mark) body.decimalMark = mark.value;
+      body.profile = profile.value.trim() || null;
+      Saldo.send("PATCH", base + "/" + s.id, body).then(render).catch(function (e) { showError(s.id, s.name, e); });
+    });
+    return form;
+  }
+
+  function showError(id, name, error) {
+    var c = card(id, name);
+    var box = el("div");
+    c.appendChild(box);
+    Saldo.showProblem(box, error);
+    announce(error.message);
+  }
+
+  function poll(id) {
+    fetch(base + "/" + id, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) { if (s) { render(s); if (!busy[s.state]) announce(s.name + ": " + t(s.state)); } });
+  }
+
+  function commitSession(s) {
+    var c = card(s.id, s.name);
+    c.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    Saldo.send("POST", base + "/" + s.id + "/commit").then(function () { poll(s.id); })
+      .catch(function (e) { showError(s.id, s.name, e); poll(s.id); });
+    setTimeout(function () { poll(s.id); }, 500);
+  }
+
+  function cancelSession(s) {
+    Saldo.send("DELETE", base + "/" + s.id).then(render).catch(function (e) { showError(s.id, s.name, e); });
+  }
+
+  function upload(file) {
+    var temp = "upload-" + Math.random().toString(36).slice(2);
+    var c = card(temp, file.name);
+    c.appendChild(el("h2", null, file.name));
+    c.appendChild(el("p", "import-state", t("reading")));
+    fetch(base, {
+      method: "POST", body: file, credentials: "same-origin",
+      headers: { "X-CSRF-Token": Saldo.csrf(), "X-File-Name": encodeURIComponent(file.name), "Content-Type": "application/octet-stream", "Accept": "application/json" }
+    }).then(function (r) {
+      return r.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+        if (!r.ok) { var err = new Error((data && data.detail) || t("uploadFailed")); err.problem = data; throw err; }
+        return data;
+      });
+    }).then(function (s) {
+      list.removeChild(c);
+      delete cards[temp];
+      render(s);
+    }).catch(function (e) { showError(temp, file.name, e); });
+  }
+
+  function send(files) { Array.prototype.forEach.call(files, upload); }
+
+  input.addEventListener("change", function () { send(input.files); input.value = ""; });
+  drop.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
+  });
+  ["dragenter", "dragover"].forEach(function (type) {
+    drop.addEventListener(type, function (event) { event.preventDefault(); drop.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach(function (type) {
+    drop.addEventListener(type, function () { drop.classList.remove("over"); });
+  });
+  drop.addEventListener("drop", function (event) {
+    event.preventDefault();
+    if (event.dataTransfer && event.dataTransfer.files) send(event.dataTransfer.files);
+  });
+
+  // Resume: the uploads this server already holds.
+  fetch(base, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : { imports: [] }; })
+    .then(function (data) { data.imports.forEach(render); });
+})();
