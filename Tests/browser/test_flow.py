@@ -1,0 +1,78 @@
+"""A new user's first session in a real browser: import the demo statements and invoices through
+the Import page into an empty ledger, then check what the pages show against the command line on
+the same ledger."""
+import glob
+import json
+import os
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import DEMO, saldo, screenshot
+
+STATEMENTS = ["paypal-activity-2025-2026.csv", "upwork-transactions.csv", "wise-statement-eur.csv",
+              "wise-statement-gbp.csv", "wise-statement-usd.csv", "bank-ing-2025-2026.n43"]
+
+
+def demo_files():
+    files = [os.path.join(DEMO, name) for name in STATEMENTS]
+    files += sorted(glob.glob(os.path.join(DEMO, "invoices", "*.xml")))
+    assert all(os.path.exists(f) for f in files)
+    return files
+
+
+def cards(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "section.import-card")
+
+
+def wait_states(driver, count, states, timeout=300):
+    def done(d):
+        found = cards(d)
+        return len(found) == count and all(c.get_attribute("data-state") in states for c in found)
+    WebDriverWait(driver, timeout, poll_frequency=0.5).until(done)
+
+
+def test_1_import_the_demo_files_through_the_page(empty_server, browser):
+    browser.get(empty_server.url + "/books/main/import")
+    files = demo_files()
+    # The picker is visually hidden behind its label (the drop zone); Selenium types the paths.
+    picker = browser.find_element(By.ID, "import-files")
+    picker.send_keys("\n".join(files))
+    wait_states(browser, len(files), {"previewed", "failed"})
+    screenshot(browser, "import-previews")
+    failed = [c.get_attribute("aria-label") for c in cards(browser) if c.get_attribute("data-state") == "failed"]
+    assert not failed, f"files the preview could not read: {failed}"
+    # Nothing is written before the user says so.
+    assert not os.path.exists(empty_server.ledger) or saldo_count(empty_server) == 0
+    for card in cards(browser):
+        buttons = [b for b in card.find_elements(By.CSS_SELECTOR, ".import-actions button") if "secondary" not in (b.get_attribute("class") or "")]
+        assert buttons, card.text
+        buttons[0].click()
+    wait_states(browser, len(files), {"committed"})
+    totals = browser.find_element(By.ID, "import-totals").text
+    assert "New" in totals or "Nuevas" in totals
+    screenshot(browser, "import-committed")
+    # The command line sees what the page imported: the same number of new transactions.
+    committed_new = browser.execute_script(
+        "return Array.from(document.querySelectorAll('section.import-card dl.import-counts div:nth-child(2) dd')).map(e => +e.textContent)")
+    assert sum(committed_new) == saldo_count(empty_server), committed_new
+
+
+def saldo_count(server):
+    accounts = json.loads(saldo("export", "--format", "json", ledger=server.ledger))
+    return len(accounts["transactions"]) if isinstance(accounts, dict) else len(accounts)
+
+
+def test_2_importing_the_same_files_again_adds_nothing(empty_server, browser):
+    before = saldo_count(empty_server)
+    browser.get(empty_server.url + "/books/main/import")
+    browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, STATEMENTS[0]))
+    WebDriverWait(browser, 120).until(lambda d: any(c.get_attribute("data-state") == "previewed" and STATEMENTS[0] in c.text for c in cards(d)))
+    card = [c for c in cards(browser) if c.get_attribute("data-state") == "previewed" and STATEMENTS[0] in c.text][0]
+    new = int(card.find_element(By.CSS_SELECTOR, "dl.import-counts div:nth-child(2) dd").text)
+    duplicates = int(card.find_element(By.CSS_SELECTOR, "dl.import-counts div:nth-child(3) dd").text)
+    assert new == 0 and duplicates > 0, card.text
+    card.find_element(By.CSS_SELECTOR, ".import-actions button.secondary").click()  # cancel
+    WebDriverWait(browser, 60).until(lambda d: card.get_attribute("data-state") in ("cancelled", None) or not card.is_displayed())
+    assert saldo_count(empty_server) == before
