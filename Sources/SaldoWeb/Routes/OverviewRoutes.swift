@@ -23,7 +23,7 @@ struct OverviewRoutes {
                              parameters: Self.parameters)) { request, context in
             let entry = try await self.overview(book: try context.parameters.require("book"), query: Query(request))
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: entry.json)))
+                            body: .init(byteBuffer: entry.body))
         }
         router.get("/books/:book/overview") { request, context in
             try await self.page(request, context)
@@ -50,7 +50,7 @@ struct OverviewRoutes {
             let key = "\(book)|\(try store.dataVersion())|\(request.today)|\(request.floor?.description ?? "")|\(request.currency?.code ?? "")"
             if let hit = cache.get(key) { return hit }
             let document = try Overview.build(request, store: store)
-            let entry = OverviewCache.Entry(document: document, json: document.json().serialized())
+            let entry = OverviewCache.Entry(document: document, body: ByteBuffer(string: document.json().serialized()))
             cache.put(key, entry)
             return entry
         }
@@ -61,7 +61,9 @@ struct OverviewRoutes {
         let query = Query(request)
         let document = try await overview(book: book, query: query).document
         let t = Catalog.shipped(context.language)
-        func money(_ m: Money) -> String { m.formatted(withCode: true) }
+        // Amounts as the language writes them (1,234.50 or 1.234,50).
+        let notation: NumberNotation = context.language == .es ? .comma : .point
+        func money(_ m: Money) -> String { m.formatted(notation: notation, withCode: true) }
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
             var m: [String: Any] = ["reason": u.reason, "hint": u.hint ?? ""]
             if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
@@ -86,7 +88,7 @@ struct OverviewRoutes {
         case .available(let tax):
             if let d = tax.next {
                 data["tax"] = ["form": d.form, "period": d.period, "what": d.what, "date": d.date.description,
-                               "amount": d.amount.map { "\($0.money.formatted(withCode: true))" } ?? t.text("web.overview.tax.nothing"),
+                               "amount": d.amount.map { money($0.money) } ?? t.text("web.overview.tax.nothing"),
                                "unconfirmed": !tax.unconfirmed.isEmpty] as [String: Any]
             } else {
                 data["taxNone"] = true
@@ -100,7 +102,7 @@ struct OverviewRoutes {
                 data["forecastQuarter"] = t.text("web.overview.forecast.quarter", [
                     "months": String(f.months), "p10": money(f.p10), "p50": money(f.p50), "p90": money(f.p90)])
                 if let chance = f.chanceBelowFloor, let floor = f.floor {
-                    data["belowFloor"] = t.text("web.overview.forecast.below_floor", ["chance": chance.description, "floor": money(floor)])
+                    data["belowFloor"] = t.text("web.overview.forecast.below_floor", ["chance": notation == .comma ? chance.description.replacingOccurrences(of: ".", with: ",") : chance.description, "floor": money(floor)])
                 }
             }
         case .unavailable(let u): data["forecastMissing"] = missing(u)
@@ -144,8 +146,8 @@ struct OverviewRoutes {
 final class OverviewCache: Sendable {
     struct Entry: Sendable {
         var document: OverviewDocument
-        /// The API's answer, serialized once.
-        var json: String
+        /// The API's answer, serialized once (a shared buffer: answering copies nothing).
+        var body: ByteBuffer
     }
     private let entries = Mutex<[(key: String, entry: Entry)]>([])
 

@@ -80,21 +80,31 @@ struct TransactionRoutes {
         // The same filters without the position, for the first and the next page.
         let kept = query.items.filter { !["cursor", "lang"].contains($0.name) && !$0.value.isEmpty }
         let base = kept.map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")
+        let notation: NumberNotation = context.language == .es ? .comma : .point
         let rows: [[String: Any]] = document.entries.map { e in
             let tx = e.transaction
-            let who = [tx.platform, tx.client].compactMap { $0 }.filter { !$0.isEmpty }
-            return [
+            var who: [String] = []
+            for name in [tx.platform, tx.client].compactMap({ $0 }) where !name.isEmpty && !who.contains(name) { who.append(name) }
+            // Only texts that are there: Mustache shows a section for an empty string too.
+            var row: [String: Any] = [
                 "id": String(e.id),
                 "date": tx.date.description,
                 "description": tx.description,
                 "who": who.joined(separator: " · "),
-                "counterparty": tx.payee ?? "",
-                "reference": tx.externalID ?? "",
                 "postings": tx.postings.map { p -> [String: Any] in
-                    ["account": p.account.path, "amount": p.amount.formatted(withCode: true), "negative": p.amount.isNegative]
+                    ["account": p.account.path, "amount": p.amount.formatted(notation: notation, withCode: true), "negative": p.amount.isNegative]
                 },
-                "source": tx.source?.description ?? "",
             ]
+            if let c = tx.payee, !c.isEmpty, c != tx.description { row["counterparty"] = c }
+            if let r = tx.externalID, !r.isEmpty { row["reference"] = r }
+            if let s = tx.source {
+                // The file's name and line in the row; its whole path on hover.
+                var short = s
+                short.file = URL(fileURLWithPath: s.file).lastPathComponent
+                row["source"] = short.description
+                row["sourcePath"] = s.description
+            }
+            return row
         }
         let sort = query.string("sort") ?? TransactionQuery.Sort.dateDesc.rawValue
         let data: [String: Any] = [
