@@ -89,6 +89,8 @@ import SaldoTestSupport
             #expect(html.contains("<label>Monthly amount you need"))
             let es = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
             #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("Este mes (2026-11)") && es.text.contains("Próximo pago de impuestos"))
+            // Amounts as Spanish writes them: the quarter's net, 3,848.36 in English.
+            #expect(html.contains("3,848.36 EUR") && es.text.contains("3.848,36 EUR"))
         }
     }
 
