@@ -72,11 +72,13 @@ public struct OverviewDocument: ReportConvertible, Sendable {
     public var overdueInvoices: Part<[OverdueInvoice]>
     /// Statement balances that do not agree with the ledger (the balances report's failed checks).
     public var balanceMismatches: Part<[BalancesReport.Check]>
+    /// How many balances the imported statements stated (0: nothing to agree or disagree with yet).
+    public var balanceChecks: Int
 
     public init(today: Day, currency: CurrencyCode, earnings: Part<Earnings>, tax: Part<TaxPayment>, forecast: Part<ForecastDocument>,
-                overdueInvoices: Part<[OverdueInvoice]>, balanceMismatches: Part<[BalancesReport.Check]>) {
+                overdueInvoices: Part<[OverdueInvoice]>, balanceMismatches: Part<[BalancesReport.Check]>, balanceChecks: Int = 0) {
         self.today = today; self.currency = currency; self.earnings = earnings; self.tax = tax; self.forecast = forecast
-        self.overdueInvoices = overdueInvoices; self.balanceMismatches = balanceMismatches
+        self.overdueInvoices = overdueInvoices; self.balanceMismatches = balanceMismatches; self.balanceChecks = balanceChecks
     }
 
     // MARK: JSON
@@ -124,7 +126,7 @@ public struct OverviewDocument: ReportConvertible, Sendable {
                 }))]
             }),
             ("balance_mismatches", Self.partJSON(balanceMismatches) { list in
-                [("count", .int(list.count)), ("checks", .array(list.map { c in
+                [("checked", .int(balanceChecks)), ("count", .int(list.count)), ("checks", .array(list.map { c in
                     .obj([("account", .string(c.account.path)), ("date", .string(c.date.description)), ("currency", .string(c.stated.currency.code)),
                           ("stated", .money(c.stated)), ("computed", .money(c.computed)), ("difference", .money(c.difference)),
                           ("source", c.location.map { .string($0.description) } ?? .null)])

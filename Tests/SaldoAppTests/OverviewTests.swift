@@ -76,6 +76,7 @@ import SaldoTestSupport
         #expect(doc.overdueInvoices.value?.map(\.number) == overdue.entries.map(\.invoice.number))
         let failed = try Reports.balances(ReportRequest(), store: store).report.checks.filter { !$0.holds }
         #expect(doc.balanceMismatches.value == failed)
+        #expect(doc.balanceChecks == (try store.balanceChecks().count) && doc.balanceChecks > 0)
     }
 
     @Test func anEmptyLedgerExplainsEveryPart() throws {
@@ -87,6 +88,7 @@ import SaldoTestSupport
         #expect(doc.tax.unavailable?.fix == "choose-jurisdiction")
         #expect(doc.overdueInvoices.value?.isEmpty == true)
         #expect(doc.balanceMismatches.value?.isEmpty == true)
+        #expect(doc.balanceChecks == 0)
         let json = doc.json()
         #expect(member(json, "earnings", "available") == .bool(false))
         #expect(member(json, "earnings", "hint") != nil)

@@ -34,12 +34,13 @@ public enum Overview {
     public static func build(_ request: OverviewRequest, store: LedgerStore) throws -> OverviewDocument {
         let today = request.today
         let currency = try Settings.baseCurrency(request.currency, in: store)
+        let checks = (try? store.balanceChecks().count) ?? 0
         return OverviewDocument(today: today, currency: currency,
                                 earnings: try part { try earnings(today: today, currency: currency, store: store) },
                                 tax: try part { try taxPayment(today: today, store: store) },
                                 forecast: try part { try forecast(today: today, floor: request.floor, currency: currency, store: store) },
                                 overdueInvoices: try part { try overdue(today: today, store: store) },
-                                balanceMismatches: try part { try mismatches(currency: currency, store: store) })
+                                balanceMismatches: try part { try mismatches(currency: currency, store: store) }, balanceChecks: checks)
     }
 
     /// A part's value, or why it could not be computed (a ledger that cannot be read still fails the whole).

@@ -123,7 +123,8 @@ struct OverviewRoutes {
                 ["account": c.account.path, "date": c.date.description, "stated": money(c.stated), "computed": money(c.computed),
                  "difference": money(c.difference), "source": c.location?.description ?? ""]
             }
-            data["mismatchesNone"] = list.isEmpty
+            data["mismatchesNone"] = list.isEmpty && document.balanceChecks > 0
+            data["noChecks"] = document.balanceChecks == 0
             data["hasMismatches"] = !list.isEmpty
         case .unavailable(let u): data["mismatchesMissing"] = missing(u)
         }
