@@ -202,6 +202,16 @@ enum Migrations {
                 FROM txn t, json_each(t.postings) j JOIN account a ON a.id = json_extract(j.value, '$[0]');
             """)
         }
+        // Browsing transactions (the web app's Transactions page): filters on platform or client
+        // with a period count and page on an index, and the amount order pages on the first
+        // posting's amount (the same expression as LedgerStore.firstAmountSQL) without a sort.
+        m.registerMigration("2026-12-06-v4-transaction-browsing") { db in
+            try db.execute(sql: """
+            CREATE INDEX txn_platform_day ON txn(platform, day);
+            CREATE INDEX txn_client_day ON txn(client, day);
+            CREATE INDEX txn_first_amount ON txn(COALESCE(json_extract(postings, '$[0][2]'), 0));
+            """)
+        }
         return m
     }
 }

@@ -3,16 +3,162 @@ import Hummingbird
 import SaldoApp
 import SaldoCore
 import SaldoReports
+import SaldoStore
+import Synchronization
 
-/// The overview page and its API (to be built).
+/// The overview page and its API: this month, quarter and year to date, net per month by platform,
+/// the next tax payment, the forecast fan, overdue invoices and statement balances that disagree.
 struct OverviewRoutes {
     let server: WebServer
+    let cache = OverviewCache()
+
+    static let parameters: [APIOperation.Parameter] = [
+        .init(name: "floor", description: "A monthly amount you need (decimal, e.g. 1500); the forecast gives the chance of falling below it."),
+        .init(name: "currency", description: "Currency of the figures (ISO 4217); default: the base-currency setting, else EUR."),
+    ]
 
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
+        api.add(APIOperation(method: .get, path: "/books/{book}/overview", id: "getOverview",
+                             summary: "Earnings this month, quarter and year to date; net per month by platform; the next tax payment; the forecast; overdue invoices; balances that disagree.",
+                             parameters: Self.parameters)) { request, context in
+            let entry = try await self.overview(book: try context.parameters.require("book"), query: Query(request))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: entry.body))
+        }
         router.get("/books/:book/overview") { request, context in
-            let book = try context.parameters.require("book")
-            return server.pages.page("coming", title: Catalog.shipped(context.language).text("web.nav.overview"), data: [:], book: book,
-                                     current: "overview", context: context, request: request)
+            try await self.page(request, context)
+        }
+    }
+
+    static func request(_ query: Query, today: Day) throws -> OverviewRequest {
+        var floor: ExactDecimal?
+        if let f = query.string("floor") {
+            guard let d = try? ExactDecimal(f), !d.isNegative else {
+                throw Problem.badRequest("bad-parameter", "floor: expected an amount such as 1500 or 1500.50, found \"\(f.prefix(40))\"")
+            }
+            floor = d
+        }
+        return OverviewRequest(today: today, floor: floor, currency: try query.currency())
+    }
+
+    /// The overview, from the cache when the ledger has not changed since it was computed (SQLite's
+    /// data_version on the reading connection moves with every commit by another connection).
+    func overview(book: String, query: Query) async throws -> OverviewCache.Entry {
+        let request = try Self.request(query, today: server.options.clock.today)
+        let cache = self.cache
+        return try await server.books.read(book) { store in
+            let key = "\(book)|\(try store.dataVersion())|\(request.today)|\(request.floor?.description ?? "")|\(request.currency?.code ?? "")"
+            if let hit = cache.get(key) { return hit }
+            let document = try Overview.build(request, store: store)
+            let entry = OverviewCache.Entry(document: document, body: ByteBuffer(string: document.json().serialized()))
+            cache.put(key, entry)
+            return entry
+        }
+    }
+
+    func page(_ request: Request, _ context: WebContext) async throws -> Response {
+        let book = try context.parameters.require("book")
+        let query = Query(request)
+        let document = try await overview(book: book, query: query).document
+        let t = Catalog.shipped(context.language)
+        // Amounts as the language writes them (1,234.50 or 1.234,50).
+        let notation: NumberNotation = context.language == .es ? .comma : .point
+        func money(_ m: Money) -> String { m.formatted(notation: notation, withCode: true) }
+        func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
+            var m: [String: Any] = ["reason": u.reason, "hint": u.hint ?? ""]
+            if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
+                m["fixHref"] = "/books/\(book)/\(target.page)"
+                m["fixLabel"] = t.text(target.key)
+            }
+            return m
+        }
+        var data: [String: Any] = ["floor": query.string("floor") ?? "", "currency": document.currency.code]
+        switch document.earnings {
+        case .available(let e):
+            data["cards"] = e.cards.map { c -> [String: Any] in
+                ["title": t.text("web.overview.card.\(c.id)", ["period": c.label]),
+                 "net": money(c.figures.net), "gross": money(c.figures.gross), "fees": money(c.figures.fees),
+                 "negative": c.figures.net.isNegative]
+            }
+            data["hasCards"] = !e.cards.isEmpty
+            data["earningsChart"] = document.earningsChart.map { HTMLReport.fragment($0) } ?? ""
+        case .unavailable(let u): data["earningsMissing"] = missing(u)
+        }
+        switch document.tax {
+        case .available(let tax):
+            if let d = tax.next {
+                data["tax"] = ["form": d.form, "period": d.period, "what": d.what, "date": d.date.description,
+                               "amount": d.amount.map { money($0.money) } ?? t.text("web.overview.tax.nothing"),
+                               "unconfirmed": !tax.unconfirmed.isEmpty] as [String: Any]
+            } else {
+                data["taxNone"] = true
+            }
+        case .unavailable(let u): data["taxMissing"] = missing(u)
+        }
+        switch document.forecast {
+        case .available:
+            data["forecastChart"] = document.forecastChart.map { HTMLReport.fragment($0) } ?? ""
+            if let f = document.forecastSummary {
+                data["forecastQuarter"] = t.text("web.overview.forecast.quarter", [
+                    "months": String(f.months), "p10": money(f.p10), "p50": money(f.p50), "p90": money(f.p90)])
+                if let chance = f.chanceBelowFloor, let floor = f.floor {
+                    data["belowFloor"] = t.text("web.overview.forecast.below_floor", ["chance": notation == .comma ? chance.description.replacingOccurrences(of: ".", with: ",") : chance.description, "floor": money(floor)])
+                }
+            }
+        case .unavailable(let u): data["forecastMissing"] = missing(u)
+        }
+        switch document.overdueInvoices {
+        case .available(let list):
+            data["overdue"] = list.map { i -> [String: Any] in
+                ["number": i.number, "client": i.client, "due": i.due.description, "outstanding": money(i.outstanding),
+                 "late": t.plural("web.overview.overdue.days", count: i.daysPastDue)]
+            }
+            data["overdueNone"] = list.isEmpty
+            data["hasOverdue"] = !list.isEmpty
+        case .unavailable(let u): data["overdueMissing"] = missing(u)
+        }
+        switch document.balanceMismatches {
+        case .available(let list):
+            data["mismatches"] = list.map { c -> [String: Any] in
+                ["account": c.account.path, "date": c.date.description, "stated": money(c.stated), "computed": money(c.computed),
+                 "difference": money(c.difference), "source": c.location?.description ?? ""]
+            }
+            data["mismatchesNone"] = list.isEmpty && document.balanceChecks > 0
+            data["noChecks"] = document.balanceChecks == 0
+            data["hasMismatches"] = !list.isEmpty
+        case .unavailable(let u): data["mismatchesMissing"] = missing(u)
+        }
+        data["today"] = t.text("web.overview.today", ["day": document.today.description, "currency": document.currency.code])
+        return server.pages.page("overview", title: t.text("web.nav.overview"), data: data, book: book, current: "overview",
+                                 context: context, request: request, scripts: ["overview.js"], styles: ["overview.css"])
+    }
+
+    /// Where a page offers each fix: (page under the book, label key).
+    static let fixTargets: [String: (page: String, key: String)] = [
+        "start-ledger": ("import", "web.start_import"),
+        "import-statements": ("import", "web.start_import"),
+        "import-rates": ("import", "web.overview.fix.rates"),
+        "choose-jurisdiction": ("settings", "web.overview.fix.settings"),
+        "choose-profile": ("settings", "web.overview.fix.settings"),
+    ]
+}
+
+/// Overview documents by ledger version and request: a few entries, the newest kept.
+final class OverviewCache: Sendable {
+    struct Entry: Sendable {
+        var document: OverviewDocument
+        /// The API's answer, serialized once (a shared buffer: answering copies nothing).
+        var body: ByteBuffer
+    }
+    private let entries = Mutex<[(key: String, entry: Entry)]>([])
+
+    func get(_ key: String) -> Entry? { entries.withLock { list in list.first { $0.key == key }?.entry } }
+
+    func put(_ key: String, _ entry: Entry) {
+        entries.withLock { list in
+            list.removeAll { $0.key == key }
+            list.insert((key, entry), at: 0)
+            if list.count > 16 { list.removeLast(list.count - 16) }
         }
     }
 }

@@ -3,16 +3,126 @@ import Hummingbird
 import SaldoApp
 import SaldoCore
 import SaldoReports
+import SaldoStore
 
-/// The transactions page and its API (to be built).
+/// The transactions page and its API: filters, text search, sort, pages of 50 with a cursor
+/// (keyset pagination, so every page of a million transactions is as fast as the first).
 struct TransactionRoutes {
     let server: WebServer
 
+    static let parameters: [APIOperation.Parameter] = APIRoutes.periodParameters + [
+        .init(name: "platform", description: "Only this platform (repeat for several).", repeatable: true),
+        .init(name: "client", description: "Only this client (repeat for several).", repeatable: true),
+        .init(name: "account", description: "Only transactions with a posting on this account or one under it (repeat for several).", repeatable: true),
+        .init(name: "currency", description: "Only transactions with a posting in this currency (ISO 4217; repeat for several).", repeatable: true),
+        .init(name: "q", description: "Words in the description, the counterparty or the reference (any case)."),
+        .init(name: "sort", description: "Order: date-desc (newest first, the default), date, amount-desc or amount (the first posting's amount).",
+              values: TransactionQuery.Sort.allCases.map(\.rawValue)),
+        .init(name: "limit", kind: .integer, description: "Transactions per page, 1 to 200 (default 50)."),
+        .init(name: "cursor", description: "Where the page starts: the next_cursor of the previous page, with the same filters and sort."),
+    ]
+
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
-        router.get("/books/:book/transactions") { request, context in
-            let book = try context.parameters.require("book")
-            return server.pages.page("coming", title: Catalog.shipped(context.language).text("web.nav.transactions"), data: [:], book: book,
-                                     current: "transactions", context: context, request: request)
+        api.add(APIOperation(method: .get, path: "/books/{book}/transactions", id: "listTransactions",
+                             summary: "One page of transactions, filtered and sorted, with the cursor of the next page.",
+                             parameters: Self.parameters)) { request, context in
+            let document = try await self.page(book: try context.parameters.require("book"), query: Query(request))
+            return documentResponse(document, format: .json, name: "transactions")
         }
+        router.get("/books/:book/transactions") { request, context in
+            try await self.htmlPage(request, context)
+        }
+    }
+
+    /// The query a request asks for; a bad parameter is a 400 that names it.
+    static func transactionQuery(_ q: Query) throws -> TransactionQuery {
+        let sort = try q.choice("sort", default: TransactionQuery.Sort.dateDesc)
+        let limit = try q.int("limit", default: TransactionQuery.defaultLimit, in: TransactionQuery.limits)
+        var after: TransactionCursor?
+        if let token = q.string("cursor") {
+            guard let c = TransactionCursor(token: token) else {
+                throw Problem.badRequest("bad-parameter", "cursor: expected the next_cursor of an earlier page, found \"\(token.prefix(60))\"",
+                                         hint: "start again from the first page (without a cursor)")
+            }
+            guard c.sort == sort else {
+                throw Problem.badRequest("bad-parameter", "cursor: this position belongs to the order \(c.sort.rawValue), not \(sort.rawValue)",
+                                         hint: "keep the same sort while paging, or start again from the first page")
+            }
+            after = c
+        }
+        let accounts = try q.strings("account").map { a -> Account in
+            do { return try Account(a) } catch { throw Problem.badRequest("bad-parameter", "account: \(error)") }
+        }
+        let currencies = try q.strings("currency").map { v -> CurrencyCode in
+            do { return try CurrencyCode(v.uppercased()) } catch {
+                throw Problem.badRequest("bad-parameter", "currency: expected an ISO 4217 code such as EUR or USD, found \"\(v)\"")
+            }
+        }
+        let text = q.string("q")
+        if let text, text.count > 200 {
+            throw Problem.badRequest("bad-parameter", "q: expected at most 200 characters, found \(text.count)")
+        }
+        return TransactionQuery(period: try q.period(), platforms: q.strings("platform"), clients: q.strings("client"), accounts: accounts,
+                                currencies: currencies, text: text, sort: sort, limit: limit, after: after)
+    }
+
+    func page(book: String, query: Query) async throws -> TransactionsDocument {
+        let q = try Self.transactionQuery(query)
+        return try await server.books.read(book) { try Transactions.page(q, store: $0) }
+    }
+
+    func htmlPage(_ request: Request, _ context: WebContext) async throws -> Response {
+        let book = try context.parameters.require("book")
+        let query = Query(request)
+        let document = try await page(book: book, query: query)
+        let t = Catalog.shipped(context.language)
+        func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+        // The same filters without the position, for the first and the next page.
+        let kept = query.items.filter { !["cursor", "lang"].contains($0.name) && !$0.value.isEmpty }
+        let base = kept.map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")
+        let notation: NumberNotation = context.language == .es ? .comma : .point
+        let rows: [[String: Any]] = document.entries.map { e in
+            let tx = e.transaction
+            var who: [String] = []
+            for name in [tx.platform, tx.client].compactMap({ $0 }) where !name.isEmpty && !who.contains(name) { who.append(name) }
+            // Only texts that are there: Mustache shows a section for an empty string too.
+            var row: [String: Any] = [
+                "id": String(e.id),
+                "date": tx.date.description,
+                "description": tx.description,
+                "who": who.joined(separator: " · "),
+                "postings": tx.postings.map { p -> [String: Any] in
+                    ["account": p.account.path, "amount": p.amount.formatted(notation: notation, withCode: true), "negative": p.amount.isNegative]
+                },
+            ]
+            if let c = tx.payee, !c.isEmpty, c != tx.description { row["counterparty"] = c }
+            if let r = tx.externalID, !r.isEmpty { row["reference"] = r }
+            if let s = tx.source {
+                // The file's name and line in the row; its whole path on hover.
+                var short = s
+                short.file = URL(fileURLWithPath: s.file).lastPathComponent
+                row["source"] = short.description
+                row["sourcePath"] = s.description
+            }
+            return row
+        }
+        let sort = query.string("sort") ?? TransactionQuery.Sort.dateDesc.rawValue
+        let data: [String: Any] = [
+            "period": query.string("period") ?? "", "from": query.string("from") ?? "", "to": query.string("to") ?? "",
+            "platform": query.string("platform") ?? "", "client": query.string("client") ?? "",
+            "account": query.string("account") ?? "", "currency": query.string("currency") ?? "", "q": query.string("q") ?? "",
+            "sorts": TransactionQuery.Sort.allCases.map { s in
+                ["value": s.rawValue, "label": t.text("web.transactions.sort.\(s.rawValue)"), "selected": s.rawValue == sort]
+            },
+            "rows": rows,
+            "empty": rows.isEmpty,
+            "matching": t.plural("web.transactions.matching", count: document.matching),
+            "first": query.string("cursor") == nil ? "" : "/books/\(book)/transactions" + (base.isEmpty ? "" : "?" + base),
+            "next": document.nextCursor.map { "/books/\(book)/transactions?" + (base.isEmpty ? "" : base + "&") + "cursor=\($0)" } ?? "",
+            "json": "/api/v1/books/\(book)/transactions" + (query.items.isEmpty ? "" : "?" + query.items.filter { $0.name != "lang" }
+                .map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")),
+        ]
+        return server.pages.page("transactions", title: t.text("web.nav.transactions"), data: data, book: book, current: "transactions",
+                                 context: context, request: request, scripts: ["transactions.js"], styles: ["transactions.css"])
     }
 }

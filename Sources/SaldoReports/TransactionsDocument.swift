@@ -1,0 +1,86 @@
+import SaldoCore
+
+/// One page of the ledger's transactions (the web app's Transactions page and its API): schema
+/// `saldo.transactions` version 1 (docs/reports.md). Amounts are decimal strings in their own currency.
+public struct TransactionsDocument: ReportConvertible, Sendable {
+    public struct Entry: Sendable {
+        public var id: Int64
+        public var transaction: Transaction
+        public init(id: Int64, transaction: Transaction) { self.id = id; self.transaction = transaction }
+    }
+
+    public var entries: [Entry]
+    /// Transactions matching the filters, on every page.
+    public var matching: Int
+    /// The order (`date-desc`, `date`, `amount-desc`, `amount`).
+    public var sort: String
+    public var limit: Int
+    /// The token of the next page; nil on the last page.
+    public var nextCursor: String?
+    /// The filters, as given (for the subtitle).
+    public var filters: [(String, String)]
+
+    public init(entries: [Entry], matching: Int, sort: String, limit: Int, nextCursor: String?, filters: [(String, String)] = []) {
+        self.entries = entries; self.matching = matching; self.sort = sort; self.limit = limit; self.nextCursor = nextCursor
+        self.filters = filters
+    }
+
+    static func postingJSON(_ p: Posting) -> JSONValue {
+        var m: [(String, JSONValue)] = [("account", .string(p.account.path)), ("amount", .money(p.amount)), ("currency", .string(p.amount.currency.code))]
+        if let c = p.cost { m.append(("cost", .obj([("amount", .money(c)), ("currency", .string(c.currency.code))]))) }
+        return .obj(m)
+    }
+
+    static func entryJSON(_ e: Entry) -> JSONValue {
+        let t = e.transaction
+        let source: JSONValue = t.source.map { s in
+            .obj([("file", .string(s.file)), ("line", s.line.map { .int($0) } ?? .null), ("record", s.record.map { .int($0) } ?? .null)])
+        } ?? .null
+        return .obj([
+            ("id", .number(String(e.id))),
+            ("date", .string(t.date.description)),
+            ("description", .string(t.description)),
+            ("kind", .string(t.kind.rawValue)),
+            ("platform", t.platform.map(JSONValue.string) ?? .null),
+            ("client", t.client.map(JSONValue.string) ?? .null),
+            ("counterparty", t.payee.map(JSONValue.string) ?? .null),
+            ("reference", t.externalID.map(JSONValue.string) ?? .null),
+            ("derived", .bool(t.isDerived)),
+            ("postings", .array(t.postings.map(postingJSON))),
+            ("source", source),
+        ])
+    }
+
+    public func json() -> JSONValue {
+        .obj([
+            ("report", .string("transactions")),
+            ("schema", .int(1)),
+            ("sort", .string(sort)),
+            ("limit", .int(limit)),
+            ("matching", .int(matching)),
+            ("next_cursor", nextCursor.map(JSONValue.string) ?? .null),
+            ("transactions", .array(entries.map(Self.entryJSON))),
+        ])
+    }
+
+    public func document() -> ReportDocument {
+        let rows = entries.map { e -> ReportRow in
+            let t = e.transaction
+            let who = [t.platform, t.client].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
+            return ReportRow([
+                .integer(Int(e.id)), .date(t.date), .text(t.description), .text(who),
+                .text(t.postings.map(\.account.path).joined(separator: "\n")),
+                .text(t.postings.map { $0.amount.formatted(withCode: true) }.joined(separator: "\n")),
+                .text(t.source.map(\.description) ?? ""),
+            ])
+        }
+        let table = ReportTable(id: "transactions", title: nil, columns: [
+            ReportColumn("id", "#", .number), ReportColumn("date", "Date", .date), ReportColumn("description", "Description"),
+            ReportColumn("platform_client", "Platform / client"), ReportColumn("accounts", "Accounts"), ReportColumn("amounts", "Amounts"),
+            ReportColumn("source", "Source"),
+        ], rows: rows)
+        let filterText = filters.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        return ReportDocument(title: "Transactions", subtitle: "\(matching) matching" + (filterText.isEmpty ? "" : " (\(filterText))") + ", \(sort)",
+                              blocks: [.table(table)], json: json())
+    }
+}

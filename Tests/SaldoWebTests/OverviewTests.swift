@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import SaldoApp
+import SaldoCore
+import SaldoReports
+import SaldoStore
+import SaldoTestSupport
+@testable import SaldoWeb
+
+/// The Overview page and API: the use case's document, the same figures as the monthly report
+/// and the forecast, and explanations instead of errors where a part cannot be computed.
+@Suite struct OverviewWebTests {
+    func member(_ text: String, _ key: String) throws -> JSONValue? {
+        guard case .object(let ms) = try JSONParser.parse(Array(text.utf8)).value else { return nil }
+        return ms.first { $0.key == key }?.value
+    }
+
+    @Test func apiAnswersTheUseCasesDocumentWithTheReportsFigures() async throws {
+        let store = try LedgerLocation(path: webDemoLedger).open(.existing)
+        let expected = try Overview.build(OverviewRequest(today: webDemoDay, floor: try ExactDecimal("1500")), store: store).json().serialized()
+        try await withServer { s in
+            let r = try await s.get("/api/v1/books/main/overview?floor=1500")
+            #expect(r.status == 200, "\(r.text.prefix(300))")
+            #expect(r.text == expected)
+            // The monthly part is what the monthly report's API (the CLI's JSON) says for the same period.
+            let monthly = try await s.get("/api/v1/books/main/reports/monthly?from=2025-12-01&to=2026-11-15")
+            guard case .object(let earnings)? = try member(r.text, "earnings") else { Issue.record("no earnings"); return }
+            #expect(earnings.first { $0.key == "monthly" }?.value == (try JSONParser.parse(Array(monthly.text.utf8)).value))
+            // Asked again: the same answer (from the cache, the ledger has not changed).
+            let again = try await s.get("/api/v1/books/main/overview?floor=1500")
+            #expect(again.text == r.text)
+            #expect(!r.text.contains("e+") && !r.text.contains("E+"), "no float amounts")
+        }
+    }
+
+    static func payment(_ key: String, _ cents: Int64) -> Transaction {
+        Transaction(date: Day(year: 2026, month: 11, day: 2)!, description: "Payment", kind: .earning, postings: [
+            Posting(try! Account("assets:paypal"), Money(minorUnits: cents, currency: .EUR)),
+            Posting(try! Account("income:prolific"), Money(minorUnits: -cents, currency: .EUR)),
+        ], platform: "Prolific", dedupKey: key)
+    }
+
+    @Test func theCacheFollowsTheLedger() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-cache.sqlite").path
+        let store = try LedgerStore(path: path)
+        try Settings.set(.jurisdiction, "es", in: store)
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
+        try await withServer(ledger: path) { s in
+            let first = try await s.get("/api/v1/books/main/overview")
+            #expect(first.text.contains("\"net\": \"100.00\""), "\(first.text.prefix(400))")
+            // Another connection writes (as an import would): the next answer has the new figures.
+            let writer = try LedgerStore(path: path)
+            _ = try writer.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
+            let second = try await s.get("/api/v1/books/main/overview")
+            #expect(second.text.contains("\"net\": \"150.00\""), "\(second.text.prefix(400))")
+        }
+    }
+
+    @Test func anEmptyLedgerExplainsInsteadOfFailing() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-empty.sqlite").path
+        _ = try LedgerStore(path: path)
+        try await withServer(ledger: path) { s in
+            let r = try await s.get("/api/v1/books/main/overview")
+            #expect(r.status == 200, "\(r.text.prefix(300))")
+            guard case .object(let e)? = try member(r.text, "earnings") else { Issue.record("no earnings"); return }
+            #expect(e.first { $0.key == "available" }?.value == .bool(false))
+            #expect(e.first { $0.key == "fix" }?.value == .string("import-statements"))
+            guard case .object(let t)? = try member(r.text, "next_tax_payment") else { Issue.record("no tax"); return }
+            #expect(t.first { $0.key == "fix" }?.value == .string("choose-jurisdiction"))
+            let page = try await s.get("/books/main/overview", headers: [("Accept", "text/html")])
+            #expect(page.status == 200)
+            #expect(page.text.contains("class=\"ov-missing\""))
+            #expect(page.text.contains("href=\"/books/main/import\""), "offers the import")
+            #expect(page.text.contains("href=\"/books/main/settings\""), "offers the settings for the tax jurisdiction")
+            // Nothing stated a balance: the page does not claim that every balance agrees.
+            #expect(page.text.contains("No imported statement has stated a balance yet") && !page.text.contains("agrees with the ledger"))
+        }
+    }
+
+    @Test func thePageShowsEveryPartWithoutInlineCode() async throws {
+        try await withServer { s in
+            let r = try await s.get("/books/main/overview?floor=1500", headers: [("Accept", "text/html")])
+            #expect(r.status == 200, "\(r.text.prefix(300))")
+            let html = r.text
+            for part in ["This month (2026-11)", "This quarter (2026-Q4)", "Year to date (2026)", "Next tax payment", "Invoices overdue",
+                         "Statement balances", "Forecast", "Chance of earning less than", "<svg"] {
+                #expect(html.contains(part), "\(part)")
+            }
+            #expect(html.contains("/assets/overview.js") && html.contains("/assets/overview.css"))
+            #expect(!html.contains("<script>") && !html.contains("<style") && !html.contains(" style=\"") && !html.contains(" onclick="))
+            #expect(html.contains("<label>Monthly amount you need"))
+            let es = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
+            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("Este mes (2026-11)") && es.text.contains("Próximo pago de impuestos"))
+            // Amounts as Spanish writes them: the quarter's net, 3,848.36 in English.
+            #expect(html.contains("3,848.36 EUR") && es.text.contains("3.848,36 EUR"))
+        }
+    }
+
+    @Test func badParametersNameTheParameter() async throws {
+        try await withServer { s in
+            for (query, text) in [("?floor=lots", "floor: expected an amount"), ("?floor=-5", "floor: expected an amount"),
+                                  ("?currency=EURO", "currency: expected an ISO 4217 code")] {
+                let r = try await s.get("/api/v1/books/main/overview" + query)
+                #expect(r.status == 400, "\(query): \(r.text)")
+                #expect(r.header("Content-Type") == "application/problem+json")
+                #expect(r.text.contains(text), "\(query): \(r.text)")
+            }
+            let unknown = try await s.get("/api/v1/books/nope/overview")
+            #expect(unknown.status == 404)
+            let post = try await s.change("POST", "/api/v1/books/main/overview", json: "{}")
+            #expect([404, 405].contains(post.status))
+        }
+    }
+}
