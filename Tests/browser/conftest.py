@@ -87,6 +87,8 @@ def make_driver(width, height):
                      f"--window-size={width},{height}", "--lang=en-US", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update"]:
         options.add_argument(argument)
+    # Console messages (a script error, a Content-Security-Policy refusal) for the tests to read.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=os.environ.get("SALDO_CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(120)

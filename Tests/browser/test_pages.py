@@ -1,0 +1,103 @@
+"""Overview, Forecast and Invoices in a real browser, checked against the command line on the
+same ledger and day."""
+import json
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import TODAY, saldo, screenshot
+
+
+def money(decimal_text, currency="EUR"):
+    """How the English pages write an amount: 37,448.69 EUR."""
+    sign = "-" if decimal_text.startswith("-") else ""
+    whole, _, cents = decimal_text.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}.{cents} {currency}"
+
+
+def test_overview_equals_the_monthly_report_and_the_forecast(demo_server, browser):
+    browser.get(demo_server.url + "/books/main/overview")
+    page = browser.find_element(By.TAG_NAME, "main").text
+    monthly = json.loads(saldo("report", "monthly", "--period", "2026", "--format", "json", ledger=demo_server.ledger))
+    months = {m["month"]: m for m in monthly["months"]}
+    cents = lambda text: round(float(text) * 100)  # comparison only; the page shows the CLI's exact text
+    year_net = sum(cents(m["net"]) for m in monthly["months"] if m["month"] <= TODAY[:7])
+    quarter_net = sum(cents(m["net"]) for k, m in months.items() if "2026-10" <= k <= TODAY[:7])
+    cards = browser.find_elements(By.CSS_SELECTOR, ".ov-earnings article.card .figure")
+    shown = [c.text for c in cards]
+    assert money(f"{year_net // 100}.{year_net % 100:02d}") in shown, shown
+    assert money(f"{quarter_net // 100}.{quarter_net % 100:02d}") in shown, shown
+    forecast = json.loads(saldo("forecast", "--today", TODAY, "--format", "json", ledger=demo_server.ledger))
+    quarter = browser.find_element(By.CSS_SELECTOR, ".ov-quarter").text
+    for key in ("p10", "p50", "p90"):
+        assert money(forecast["quarter"][key]) in quarter, (key, quarter)
+    # The fan chart is drawn, from the same chart code as the HTML report.
+    assert browser.find_elements(By.CSS_SELECTOR, ".ov-forecast svg")
+    # The next tax payment and the overdue invoice are shown.
+    assert browser.find_element(By.CSS_SELECTOR, ".ov-tax .figure").text.endswith("EUR")
+    assert "LMS-2026-009" in browser.find_element(By.CSS_SELECTOR, ".ov-invoices").text
+    screenshot(browser, "overview")
+
+
+def test_a_scenario_changes_the_forecast_as_the_cli_says(demo_server, browser):
+    browser.get(demo_server.url + "/books/main/forecast")
+    Select(browser.find_element(By.NAME, "without")).select_by_value("Upwork")
+    browser.find_element(By.CSS_SELECTOR, "form.scenario button[type=submit]").click()
+    WebDriverWait(browser, 120).until(lambda d: "without=Upwork" in d.current_url)
+    cli = json.loads(saldo("forecast", "--today", TODAY, "--without", "Upwork", "--format", "json", ledger=demo_server.ledger))
+    scenario = cli["scenarios"][0]
+    text = browser.find_element(By.TAG_NAME, "main").text
+    for month in scenario["months"]:
+        assert f"{float(month['p50']):,.2f}" in text, (month, "not on the page")
+    screenshot(browser, "forecast-without-upwork")
+
+
+def invoice_status(ledger, number):
+    invoices = json.loads(saldo("invoices", "list", "--format", "json", ledger=ledger))
+    return next(i for i in invoices if i["number"] == number)
+
+
+def test_unlink_and_link_a_payment_on_the_invoices_page(demo_server, browser):
+    with_match = json.loads(urlopen_text(demo_server.url + "/api/v1/books/main/invoices/matches"))["matches"][0]
+    number, transaction = with_match["invoice"], str(with_match["transaction"])
+    assert invoice_status(demo_server.ledger, number)["status"] == "paid"
+    browser.get(demo_server.url + "/books/main/invoices")
+    # The matcher's explanation is on the page.
+    assert with_match["explanation"][:40] in browser.find_element(By.TAG_NAME, "main").text
+
+    def submit(action):
+        form = browser.find_element(By.ID, "invoice-link")
+        for name, value in (("invoice", number), ("transaction", transaction)):
+            field = form.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(value)
+        form.find_element(By.CSS_SELECTOR, f"button[value={action}]").click()
+        WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "invoice-link-result").text.strip())
+
+    submit("unlink")
+    WebDriverWait(browser, 30).until(lambda d: invoice_status(demo_server.ledger, number)["status"] != "paid")
+    browser.get(demo_server.url + "/books/main/invoices")
+    submit("link")
+    WebDriverWait(browser, 30).until(lambda d: invoice_status(demo_server.ledger, number)["status"] == "paid")
+    screenshot(browser, "invoices-linked")
+
+
+def urlopen_text(url):
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read().decode("utf-8")
+
+
+def test_every_page_in_spanish_on_a_phone(demo_server, phone):
+    for page in ("overview", "import", "transactions", "reports", "invoices", "forecast", "tax", "settings"):
+        phone.get(demo_server.url + f"/books/main/{page}?lang=es")
+        assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+        width = phone.execute_script("return document.documentElement.clientWidth")
+        scroll = phone.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= width + 1, f"{page}: {scroll}px wide on a {width}px screen"
+        # No console errors (a CSP refusal or a script error would show here).
+        errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, (page, errors)
+        screenshot(phone, f"phone-es-{page}")
+        phone.set_window_size(375, 800)
