@@ -152,6 +152,17 @@ import Testing
         }
     }
 
+    /// Seeds the property test once failed on, pinned. 895764849 (found 2026-12-06): on the first
+    /// day, three rows of one instant passed together and the walk ended on the balance after all of
+    /// them, while the order's fit was judged by the last listed row's balance; the day then seemed
+    /// to lead into the next one, and a gap of the opening balance was reported where nothing was
+    /// missing. The fit now reads the end off the same walk, and a first day whose rows close on
+    /// themselves is ordered to start where it must end (the next day's start).
+    @Test(arguments: [895_764_849])
+    func pinnedSeeds(seed: Int) {
+        Self.check(seed: seed, sparse: false)
+    }
+
     static func check(seed: Int, sparse: Bool) {
             var g = SplitMix(state: UInt64(seed))
             let truth = Self.statement(&g, sparse: sparse)
@@ -180,6 +191,8 @@ import Testing
                 }
             }
             let text = Self.csv(file)
+            // SALDO_DUMP_SEED=<seed> prints the statement a failing seed generated.
+            if ProcessInfo.processInfo.environment["SALDO_DUMP_SEED"] == String(seed) { print(text) }
             let r = StatementImporter.read(data: Data(text.utf8), fileName: "p.csv")
             guard !r.isFatal else { Issue.record("not imported: \(r.errors) (seed \(seed))"); return }
             // Where neither the listing nor the times tell a day's order (`dayShuffled`) and rows are

@@ -127,12 +127,16 @@ struct BalanceChain {
             func before(_ j: Int) -> Int64 { ms[j].balance! &- ms[j].net }
 
             /// Gaps met walking `order` from `start` (stated balances that do not follow).
-            func gaps(_ order: [Int], from start: Int64) -> Int {
+            func gaps(_ order: [Int], from start: Int64) -> Int { walked(order, from: start).gaps }
+            /// Gaps met walking `order` from `start`, and the running balance the walk ends on (rows
+            /// of one instant that pass together end on the balance after all of them, which need
+            /// not be the last listed row's).
+            func walked(_ order: [Int], from start: Int64) -> (gaps: Int, end: Int64) {
                 var w = self
                 w.running = start
                 var scratchChecks: [BalanceCheck] = [], scratchSummary = BalanceSummary(), scratchChain = chain
                 w.walk(order, ms, booked, &scratchChain, &scratchChecks, &scratchSummary)
-                return scratchSummary.gaps
+                return (scratchSummary.gaps, w.running)
             }
             /// The rows of a day in the order their balances follow each other from `start`: each
             /// next stated row is one whose balance before it is the running balance; rows without a
@@ -183,6 +187,15 @@ struct BalanceChain {
             /// balance; `end`: the last one ends where the next day's rows start.
             func trails(_ group: [Int], from start: Int64?, to end: Int64?) -> [Int] {
                 let virtual = Int64.min
+                var start = start
+                if start == nil, let t = end {
+                    // The opening is unknown and the day's rows close on themselves (every balance
+                    // reached as often as left): the walk must start where it has to end, or the
+                    // day would end away from the next day's start and a gap be invented.
+                    var balance: [Int64: Int] = [:]
+                    for j in group { balance[before(j), default: 0] += 1; balance[ms[j].balance!, default: 0] -= 1 }
+                    if balance.values.allSatisfy({ $0 == 0 }) { start = t }
+                }
                 var from: [Int64] = [], to: [Int64] = [], row: [Int] = []
                 var adjacency: [Int64: [Int]] = [:]
                 var surplus: [Int64: Int] = [:]
@@ -295,9 +308,8 @@ struct BalanceChain {
             }
             /// How well an order from `start` fits: its gaps, then whether it fails to lead into the next day.
             func fit(_ order: [Int], from start: Int64, next: Set<Int64>) -> (Int, Int) {
-                var end = start
-                for j in order { end = ms[j].balance ?? end &+ ms[j].net }
-                return (gaps(order, from: start), next.isEmpty || next.contains(end) ? 0 : 1)
+                let (gaps, end) = walked(order, from: start)
+                return (gaps, next.isEmpty || next.contains(end) ? 0 : 1)
             }
 
             var k = 0
