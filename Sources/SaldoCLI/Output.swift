@@ -66,9 +66,9 @@ struct ReportFilterOptions: ParsableArguments {
 
 /// Notes about the rates a report used go to standard error: the report itself stays what it was.
 func printRateNotes<R>(_ reported: Reported<R>) {
-    let command = reported.missingRates == nil ? " (`saldo rates update`, or `saldo rates import FILE`)"
-        : "; then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`"
-    for n in reported.rateNotes { Console.current.err(n + command) }
+    let L = Console.catalog
+    let command = L.text(reported.missingRates == nil ? "cli.rates.note_fix" : "cli.rates.note_fix_missing")
+    for n in reported.rateNotes { Console.current.err(L.translating(n, keyPrefix: "rate_note.") + command) }
 }
 
 /// A day given as yyyy-mm-dd by the option `flag`.

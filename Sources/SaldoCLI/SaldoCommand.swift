@@ -101,7 +101,7 @@ struct LedgerOption: ParsableArguments {
     func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
         let l = location
         do { return try l.open(mode) } catch var e as UserError where e.fix == .startLedger {
-            e.message += " (the path comes from \(l.origin == .given ? "--ledger" : l.origin == .environment ? "$SALDO_LEDGER" : "the default location"))"
+            e.message += LocalizedText(l.origin == .given ? "error.path_origin.given" : l.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
             throw e
         }
     }
