@@ -50,6 +50,8 @@ extension CLIText {
     /// A diagnostic with the command that does what its hint says.
     static func withCommand(_ d: Diagnostic) -> Diagnostic {
         var d = d
+        // The library's hint in the run's language first; the command follows it.
+        if Console.language != .en { d.hint = d.localizedHint(in: Console.catalog) }
         if d.code == "csv.profile" {
             // Several profiles claim it: the option that chooses; none does: the command that explains.
             let extra = d.message.hasPrefix("several") ? "--profile NAME" : "`saldo profiles check FILE` shows why each profile does not fit"

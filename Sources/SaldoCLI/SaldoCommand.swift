@@ -57,14 +57,14 @@ public enum SaldoCLI {
         } catch let e as ExitCode {
             return e.rawValue
         } catch let e as DiagnosticsError {
-            console.err(e.description)
+            console.err(e.text(in: Console.catalog))
             return ExitStatus.userError
         } catch let e as UserError {
             console.err(console.styled("error: ", .red) + CLIText.describe(e))
             return ExitStatus.userError
         } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
                             || e is MoneyError || e is LedgerError || e is PeriodError {
-            console.err(console.styled("error: ", .red) + "\(e)")
+            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? "\(e)"))
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)

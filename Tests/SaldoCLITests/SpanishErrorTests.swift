@@ -40,3 +40,58 @@ import Testing
         #expect(L.translating(provisional, keyPrefix: "rate_note.") == "nota: 3 importes son provisionales: no hay tipo de cambio en 7 días\n  sugerencia: añade USD rates for 2026-01-02")
     }
 }
+
+/// Library diagnostics in Spanish, by code: same position and code, message and hint from the
+/// catalog (`diag.<code>…`), the code printed after the message.
+@Suite struct SpanishDiagnosticTests {
+    func badStatement() throws -> String {
+        let header = "\"TransferWise ID\",Date,Amount,Currency,Description,\"Payment Reference\",\"Running Balance\",\"Exchange From\",\"Exchange To\",\"Exchange Rate\",\"Payer Name\",\"Payee Name\",\"Payee Account Number\",Merchant,\"Card Last Four Digits\",\"Card Holder Full Name\",Attachment,Note,\"Total fees\",\"Exchange To Amount\""
+        let rows = [
+            "TRANSFER-1,16-10-2026,-25.00,EURO,\"Sent money\",,0.00,,,,\"\",\"Lucia\",,,,,,,0.00,",
+            "TRANSFER-2,17-10-2026,12.3.4,EUR,\"Sent money\",,0.00,,,,\"\",\"Lucia\",,,,,,,0.00,",
+        ]
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("wise-bad.csv").path
+        try (([header] + rows).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func importProblemsInSpanishKeepPositionsAndCodes() throws {
+        let file = try badStatement()
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("bad.sqlite").path
+        let en = SaldoCLI.capture(["import", "--dry-run", "--ledger", ledger, file], environment: ["LANG": "C.UTF-8"])
+        let es = SaldoCLI.capture(["--lang", "es", "import", "--dry-run", "--ledger", ledger, file])
+        #expect(en.status == es.status)
+        let enText = en.out + en.err, esText = es.out + es.err
+        #expect(enText.contains("unknown currency code \"EURO\": expected an ISO 4217 code such as EUR, USD or GBP"), "\(enText)")
+        #expect(!enText.contains("[csv.currency]"))
+        #expect(esText.contains("wise-bad.csv:2:4 (Currency): código de divisa desconocido \"EURO\": se esperaba un código ISO 4217 como EUR, USD o GBP [csv.currency]"), "\(esText)")
+        #expect(esText.contains("sugerencia: comprueba que es la exportación original de la plataforma"))
+        #expect(esText.contains("[csv.amount]"))
+        #expect(esText.contains("se esperaba un importe, se encontró \"12.3.4\""))
+        #expect(!esText.contains("hint:"))
+    }
+
+    @Test func aDiagnosticIsTranslatedWithOrWithoutItsArguments() {
+        let withArgs = Diagnostic.error("csv.date", "expected a date (dd/mm/yyyy), found \"31/02\"", at: SourceLocation(file: "a.csv", line: 3, column: 2, field: "Date"),
+                                        hint: "fix the cell, or say the file's date order", arguments: ["convention": "dd/mm/yyyy", "raw": "31/02"])
+        var without = withArgs
+        without.arguments = [:]
+        let expected = "a.csv:3:2 (Date): se esperaba una fecha (dd/mm/yyyy), se encontró \"31/02\" [csv.date]\n  sugerencia: corrige la celda o indica el orden de fecha del fichero"
+        #expect(withArgs.text(in: .shipped(.es)) == expected)
+        #expect(without.text(in: .shipped(.es)) == expected)
+        #expect(withArgs.text(in: .shipped(.en)) == withArgs.description)
+        // A code with no catalog entry: the English message, with its code.
+        let other = Diagnostic.error("xml.unknown", "something odd", at: SourceLocation(file: "b.xml", line: 1))
+        #expect(other.text(in: .shipped(.es)) == "b.xml:1: something odd [xml.unknown]")
+    }
+
+    @Test func argumentsAreEncodedOnlyWhenGiven() throws {
+        let plain = Diagnostic.error("csv.empty", "the file is empty: expected a header row and at least one transaction")
+        let text = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        #expect(!text.contains("arguments"))
+        let back = try JSONDecoder().decode(Diagnostic.self, from: Data(text.utf8))
+        #expect(back == plain)
+        let rich = Diagnostic.error("csv.date", "x", arguments: ["raw": "1"])
+        #expect(try JSONDecoder().decode(Diagnostic.self, from: JSONEncoder().encode(rich)).arguments == ["raw": "1"])
+    }
+}
