@@ -46,7 +46,7 @@ func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: 
 /// exists, which keeps its mode.
 func writeOutput(_ text: String, to file: String) throws {
     do { try PrivateFiles.write(Data(text.utf8), to: (file as NSString).expandingTildeInPath) } catch {
-        throw UserError("cannot write \(file): \(error.reason)", hint: "check that its folder exists and that you may write there")
+        throw UserError(LocalizedText("error.cannot_write", ["file": file, "reason": error.reason]).english, hint: LocalizedText("error.check_folder").english)
     }
 }
 
@@ -74,7 +74,7 @@ func printRateNotes<R>(_ reported: Reported<R>) {
 /// A day given as yyyy-mm-dd by the option `flag`.
 func parseDay(_ text: String?, _ flag: String) throws -> Day? {
     guard let t = text else { return nil }
-    guard let d = Day(iso: t), t.count == 10 else { throw UserError("\(flag) \(t) is not a date", hint: "write it as yyyy-mm-dd") }
+    guard let d = Day(iso: t), t.count == 10 else { throw UserError(LocalizedText("error.not_a_date", ["option": flag, "value": t]).english, hint: LocalizedText("error.write_iso_date").english) }
     return d
 }
 

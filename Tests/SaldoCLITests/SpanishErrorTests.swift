@@ -1,5 +1,5 @@
 import Foundation
-import SaldoCLI
+@testable import SaldoCLI
 import SaldoCore
 import SaldoTestSupport
 import Testing
@@ -93,5 +93,30 @@ import Testing
         #expect(back == plain)
         let rich = Diagnostic.error("csv.date", "x", arguments: ["raw": "1"])
         #expect(try JSONDecoder().decode(Diagnostic.self, from: JSONEncoder().encode(rich)).arguments == ["raw": "1"])
+    }
+}
+
+/// `--help` in Spanish for every command (issue #15, step 4, abstracts so far): each runnable
+/// command and each group says what it does from the Spanish catalog, not in English.
+@Suite struct SpanishCommandHelpTests {
+    @Test(arguments: SaldoCommand.runnableCommands.map { $0.joined(separator: " ") })
+    func everyCommandSaysWhatItDoesInSpanish(_ words: String) {
+        let args = words.split(separator: " ").map(String.init)
+        let es = SaldoCLI.capture(["--lang", "es"] + args + ["--help"])
+        let en = SaldoCLI.capture(args + ["--help"], environment: ["LANG": "C.UTF-8"])
+        let spanish = Catalog.shipped(.es).entries.filter { $0.key.hasPrefix("cli.help.") || $0.key.hasPrefix("cli.saldo.") || $0.key.hasPrefix("cli.demo.") }
+        let english = Catalog.shipped(.en)
+        // The abstract is the help's first paragraph (OVERVIEW: …), wrapped to the screen.
+        func overview(_ text: String) -> String {
+            let first = text.components(separatedBy: "\n\n").first ?? ""
+            return first.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        }
+        func collapsed(_ text: String) -> String { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
+        let esOverview = overview(es.out), enOverview = overview(en.out)
+        #expect(esOverview != enOverview, "\(words): \(esOverview)")
+        let abstract = esOverview.replacingOccurrences(of: "OVERVIEW: ", with: "")
+        let key = spanish.first { collapsed($0.value) == abstract }?.key
+        #expect(key != nil, "\(words): the abstract is not a Spanish catalog text: \(abstract)")
+        #expect(key.map { collapsed(english.text($0)) != abstract } ?? false)
     }
 }

@@ -5,16 +5,16 @@ import SaldoCore
 import SaldoReports
 
 struct AccountsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "accounts",
-        abstract: "List the ledger's accounts with their balance per currency.",
+        abstract: Console.catalog.text("cli.help.accounts.abstract"),
         discussion: prose("""
         Examples:
           saldo accounts
           saldo accounts --under assets
           saldo accounts --format json
         """)
-    )
+    ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 

@@ -7,9 +7,9 @@ import SaldoReports
 extension LedgerExport.Format: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "export",
-        abstract: "Write the ledger (or a period) as an hledger or beancount journal, CSV or JSON.",
+        abstract: Console.catalog.text("cli.help.export.abstract"),
         discussion: prose("""
         The journals load in hledger and pass bean-check with the same balances Saldo reports.
 
@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
           bean-check 2026.beancount
           saldo export --format csv --period 2026-Q3
         """)
-    )
+    ) }
 
 
     @OptionGroup var ledger: LedgerOption

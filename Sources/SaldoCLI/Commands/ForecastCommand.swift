@@ -6,9 +6,9 @@ import SaldoReports
 import SaldoStore
 
 struct ForecastCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "forecast",
-        abstract: "Next quarter's income as P10/P50/P90, with platform droughts, a floor and what-if scenarios.",
+        abstract: Console.catalog.text("cli.help.forecast.abstract"),
         discussion: prose("""
         Monthly net income per platform (or client), in the report currency at each transaction's
         date, is simulated forward 10,000 times (seeded): each platform can go dry and come back,
@@ -24,7 +24,7 @@ struct ForecastCommand: ParsableCommand {
         """),
         subcommands: [Next.self, Backtest.self],
         defaultSubcommand: Next.self
-    )
+    ) }
 
     /// Options shared by the forecast and its backtest.
     struct SeriesOptions: ParsableArguments {
@@ -40,9 +40,9 @@ struct ForecastCommand: ParsableCommand {
     }
 
     struct Next: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "next", abstract: "Forecast the next months (default 3) and their total.",
-            discussion: "Example: saldo forecast next --floor 1500 --format json")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "next", abstract: Console.catalog.text("cli.help.forecast.next.abstract"),
+            discussion: "Example: saldo forecast next --floor 1500 --format json") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: ArgumentHelp("A monthly amount you need; prints the chance of falling below it.", valueName: "amount")) var floor: String?
@@ -89,9 +89,9 @@ struct ForecastCommand: ParsableCommand {
     }
 
     struct Backtest: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "backtest", abstract: "What the forecast would have said each past quarter, and what happened.",
-            discussion: "Example: saldo forecast backtest --format markdown")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "backtest", abstract: Console.catalog.text("cli.help.forecast.backtest.abstract"),
+            discussion: "Example: saldo forecast backtest --format markdown") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: "Months of history before the first origin.") var minimumHistory: Int = 6

@@ -4,9 +4,9 @@ import SaldoApp
 import SaldoCore
 
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "import",
-        abstract: "Import statements (CSV, Excel, camt, OFX, MT940, QIF, Norma 43) and e-invoices (UBL, CII, Facturae, CFDI) into the ledger.",
+        abstract: Console.catalog.text("cli.help.import.abstract"),
         discussion: prose("""
         Saldo recognises each file from its content (never its name): PayPal, Wise, Stripe, Revolut,
         Upwork, Payoneer, bank statements (camt.053/052/054, OFX/QFX, MT940/MT942, QIF, Norma 43,
@@ -23,7 +23,7 @@ struct ImportCommand: ParsableCommand {
 
         Exit status: 0 imported, 1 a file could not be imported, 3 imported but a running balance did not match.
         """)
-    )
+    ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum Mark: String, ExpressibleByArgument, CaseIterable { case point, comma }

@@ -13,9 +13,9 @@ struct TodayOption: ParsableArguments {
 extension Invoices.StatusFilter: ExpressibleByArgument {}
 
 struct InvoicesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "invoices",
-        abstract: "List invoices and summarise what is paid, outstanding and overdue.",
+        abstract: Console.catalog.text("cli.help.invoices.abstract"),
         discussion: prose("""
         Payments found in imported statements are matched to open invoices automatically (same
         currency, amount within fees, counterparty, dates); `link` and `unlink` fix what matching cannot know.
@@ -29,12 +29,12 @@ struct InvoicesCommand: ParsableCommand {
         """),
         subcommands: [List.self, Summary.self, Link.self, Unlink.self, Match.self],
         defaultSubcommand: Summary.self
-    )
+    ) }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "One line per invoice: amounts, status, and which payment settled it.",
-            discussion: "Example: saldo invoices list --status overdue --format csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "list", abstract: Console.catalog.text("cli.help.invoices.list.abstract"),
+            discussion: "Example: saldo invoices list --status overdue --format csv") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
@@ -48,9 +48,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "summary", abstract: "By client and currency: issued, paid, outstanding, overdue, aging buckets, DSO, next due dates.",
-            discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "summary", abstract: Console.catalog.text("cli.help.invoices.summary.abstract"),
+            discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var todayOption: TodayOption
         @OptionGroup var output: DocumentOutput
@@ -61,9 +61,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Link: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "link", abstract: "Record that a statement transaction pays an invoice.",
-            discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "link", abstract: Console.catalog.text("cli.help.invoices.link.abstract"),
+            discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00") }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "Invoice number.") var number: String
         @Argument(help: "Transaction id (see `saldo export --format csv`).") var transaction: Int64
@@ -77,9 +77,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Unlink: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "unlink", abstract: "Remove a payment link (an automatic match you unlink is not proposed again).",
-            discussion: "Example: saldo invoices unlink LMS-2026-009 412")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "unlink", abstract: Console.catalog.text("cli.help.invoices.unlink.abstract"),
+            discussion: "Example: saldo invoices unlink LMS-2026-009 412") }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: "Invoice number.") var number: String
         @Argument(help: "Transaction id; without it, every link of the invoice.") var transaction: Int64?
@@ -92,9 +92,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Match: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "match", abstract: "Match incoming payments to open invoices now, and explain each match.",
-            discussion: "Example: saldo invoices match")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "match", abstract: Console.catalog.text("cli.help.invoices.match.abstract"),
+            discussion: "Example: saldo invoices match") }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             let (n, matches) = try Invoices.match(store: ledger.open(.existing))

@@ -8,9 +8,9 @@ import SaldoWeb
 
 /// `saldo serve`: parses its options and hands them to the web app (SaldoWeb).
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "serve",
-        abstract: "Open Saldo in your browser: a local web app and JSON API over your ledger.",
+        abstract: Console.catalog.text("cli.help.serve.abstract"),
         discussion: prose("""
         Starts a web server on this computer (127.0.0.1) and prints the address to open. Every page
         shows what the commands compute: overview, import with a preview before anything is written,
@@ -26,7 +26,7 @@ struct ServeCommand: ParsableCommand {
           saldo serve --ledger ~/books/2026.sqlite --port 9000
           saldo serve --port 0               # any free port
         """)
-    )
+    ) }
 
     @OptionGroup var ledger: LedgerOption
     @Option(help: ArgumentHelp("Address to listen on; anything but 127.0.0.1/localhost needs an access token.", valueName: "address"))

@@ -24,9 +24,9 @@ struct TaxOptions: ParsableArguments {
 }
 
 struct TaxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "tax",
-        abstract: "Quarterly tax estimates (ES Modelo 130/303, US SE and estimated tax, UK Self Assessment), deadlines and a monthly set-aside.",
+        abstract: Console.catalog.text("cli.help.tax.abstract"),
         discussion: prose("""
         Figures come from your ledger, converted to the tax currency at each transaction's date with
         the ECB rate, and from Saldo's rule files (Sources/SaldoTax/Rules). Every output is an
@@ -42,12 +42,12 @@ struct TaxCommand: ParsableCommand {
         """),
         subcommands: [Summary.self, Calendar.self, SetAside.self],
         defaultSubcommand: Summary.self
-    )
+    ) }
 
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "summary", abstract: "The boxes or lines of the return, its due date and the amount.",
-            discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "summary", abstract: Console.catalog.text("cli.help.tax.summary.abstract"),
+            discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: "Tax year (the UK's 2026 is 6 April 2026 to 5 April 2027; default: the current one).") var year: Int?
@@ -64,9 +64,9 @@ struct TaxCommand: ParsableCommand {
     }
 
     struct Calendar: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "calendar", abstract: "The next tax deadlines with estimated amounts.",
-            discussion: "Example: saldo tax calendar --format csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "calendar", abstract: Console.catalog.text("cli.help.tax.calendar.abstract"),
+            discussion: "Example: saldo tax calendar --format csv") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @OptionGroup var output: DocumentOutput
@@ -77,9 +77,9 @@ struct TaxCommand: ParsableCommand {
     }
 
     struct SetAside: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "set-aside", abstract: "How much of each month's income to put aside so the next payments are covered.",
-            discussion: "Example: saldo tax set-aside --year 2026")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "set-aside", abstract: Console.catalog.text("cli.help.tax.set-aside.abstract"),
+            discussion: "Example: saldo tax set-aside --year 2026") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: "Tax year (default: the current one).") var year: Int?
