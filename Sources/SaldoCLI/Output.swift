@@ -9,7 +9,7 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `--currency` and `--format`, shared by every report.
 struct ReportOutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: Console.catalog.text("cli.option.code.value"))) var currency: String?
     @OptionGroup var output: DocumentOutput
 
     func currencyCode() throws -> CurrencyCode? {
@@ -19,8 +19,8 @@ struct ReportOutputOptions: ParsableArguments {
 
 /// `--format` and `-o/--output`, for every command whose output is a document.
 struct DocumentOutput: ParsableArguments {
-    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var file: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.format"))) var format: OutputFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(Console.catalog.text("cli.option.output"), valueName: Console.catalog.text("cli.option.file.value"))) var file: String?
 
     func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: file) }
 }
@@ -52,9 +52,9 @@ func writeOutput(_ text: String, to file: String) throws {
 
 /// `--platform`, `--client`, `--account` filters, `--period`/`--from`/`--to` and `--currency`, as a request.
 struct ReportFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only this platform (repeat for several).", valueName: "name")) var platform: [String] = []
-    @Option(help: ArgumentHelp("Only this client (repeat for several).", valueName: "name")) var client: [String] = []
-    @Option(help: ArgumentHelp("Only transactions touching this account or one under it (repeat for several).", valueName: "account")) var account: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.platform"), valueName: Console.catalog.text("cli.option.name.value"))) var platform: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.client"), valueName: Console.catalog.text("cli.option.name.value"))) var client: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.account"), valueName: Console.catalog.text("cli.option.account.value"))) var account: [String] = []
 
     func request(period: Period?, currency: CurrencyCode?) throws -> ReportRequest {
         let accounts = try account.map { a -> Account in

@@ -90,7 +90,7 @@ public enum SaldoCLI {
 
 /// `--ledger PATH`: which ledger file a command works on.
 struct LedgerOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ledger file.", discussion: "Default: $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite (~/.local/share/saldo/ledger.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(Console.catalog.text("cli.option.ledger"), discussion: Console.catalog.text("cli.option.ledger.discussion"), valueName: Console.catalog.text("cli.option.path.value")))
     var ledger: String?
 
     var location: LedgerLocation { LedgerLocation.resolve(explicit: ledger, environment: Console.current.environment) }
@@ -111,11 +111,11 @@ struct LedgerOption: ParsableArguments {
 
 /// `--period`, `--from`, `--to`.
 struct PeriodOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A year (2026), quarter (2026-Q3), month (2026-07) or range (2026-01..2026-06).", valueName: "period"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.period"), valueName: Console.catalog.text("cli.option.period.value")))
     var period: String?
-    @Option(help: ArgumentHelp("First day included (yyyy-mm-dd).", valueName: "date"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.from"), valueName: Console.catalog.text("cli.option.date.value")))
     var from: String?
-    @Option(help: ArgumentHelp("Last day included (yyyy-mm-dd).", valueName: "date"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.to"), valueName: Console.catalog.text("cli.option.date.value")))
     var to: String?
 
     func resolve() throws -> Period? { try PeriodChoice.resolve(period: period, from: from, to: to) }

@@ -222,3 +222,15 @@ import Testing
             }
     }
 }
+
+/// Found by `noGapIsInventedAndNothingIsLost` during the issue #15 (Spanish, second part) work and
+/// pinned here: with this seed, the order `.instantsShuffled` and rows 15, 20, 39 removed, the
+/// balance chain reports 4 gaps where at most 3 runs were removed. Not a language matter; left for
+/// the balance-chain owner. When it is fixed, this known issue stops occurring and the test says so.
+@Suite struct BalanceChainKnownIssues {
+    @Test func seed816264700InventsAGap() {
+        withKnownIssue("balance chain: one gap too many for seed 816264700 (.instantsShuffled)") {
+            BalanceChainPropertyTests.check(seed: 816264700, sparse: false)
+        }
+    }
+}
