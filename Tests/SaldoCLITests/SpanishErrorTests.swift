@@ -85,6 +85,18 @@ import Testing
         #expect(other.text(in: .shipped(.es)) == "b.xml:1: something odd [xml.unknown]")
     }
 
+    @Test func xmlAndRateDiagnosticsAreReadBackFromTheirEnglishMessage() {
+        let es = Catalog.shipped(.es)
+        let xml = Diagnostic.error("xml.malformed", "the document is not well-formed XML (libxml2 error 76)", at: SourceLocation(file: "s.xml"),
+                                   hint: "the file may be cut short; export it again")
+        #expect(xml.text(in: es) == "s.xml: el documento no es XML bien formado (error 76 de libxml2) [xml.malformed]\n  sugerencia: puede que el fichero esté cortado; vuelve a exportarlo")
+        let doctype = Diagnostic.error("xml.doctype", "the document has a DOCTYPE declaration; Saldo refuses DTDs (they enable entity expansion and external loads)")
+        #expect(doctype.localizedMessage(in: es).hasPrefix("el documento tiene una declaración DOCTYPE"))
+        // A message under another code's template is not taken for it: the code chooses the templates.
+        let other = Diagnostic.error("csv.binary", "the document is empty")
+        #expect(other.localizedMessage(in: es) == "the document is empty")
+    }
+
     @Test func argumentsAreEncodedOnlyWhenGiven() throws {
         let plain = Diagnostic.error("csv.empty", "the file is empty: expected a header row and at least one transaction")
         let text = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
