@@ -131,4 +131,15 @@ import Testing
         #expect(key != nil, "\(words): the abstract is not a Spanish catalog text: \(abstract)")
         #expect(key.map { collapsed(english.text($0)) != abstract } ?? false)
     }
+
+    @Test func optionHelpIsSpanishToo() {
+        let es = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--help"]).out
+        #expect(es.contains("El fichero del libro."), "\(es)")
+        #expect(es.contains("Agrupa por plataforma"))
+        #expect(!es.contains("The ledger file."))
+        let tax = SaldoCLI.capture(["--lang", "es", "tax", "summary", "--help"]).out
+        #expect(tax.contains("Trimestre 1-4"), "\(tax)")
+        let en = SaldoCLI.capture(["report", "monthly", "--help"], environment: ["LANG": "C.UTF-8"]).out
+        #expect(en.contains("The ledger file.") && en.contains("Group by platform, client, currency or account."))
+    }
 }

@@ -20,8 +20,8 @@ struct AccountsCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
-    @Option(help: ArgumentHelp("Only accounts under this one (e.g. assets, income:upwork).", valueName: "account")) var under: String?
-    @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.accounts.only_accounts_under_this_one"), valueName: "account")) var under: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.accounts.table_csv_or_json"))) var format: Format = .table
 
     func run() throws {
         let doc = try Exports.accounts(period: try periodOptions.resolve(), under: under, store: ledger.open(.existing))

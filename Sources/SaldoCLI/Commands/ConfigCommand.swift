@@ -24,8 +24,8 @@ struct ConfigCommand: ParsableCommand {
     struct Set_: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "set", abstract: Console.catalog.text("cli.help.config.set.abstract"), discussion: "Example: saldo config set base-currency EUR") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
-        @Argument(help: "The value.") var value: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_value"))) var value: String
         func run() throws {
             let v = try Settings.set(key, value, in: ledger.open(.create))
             Console.current.out("\(key.rawValue) = \(v)")
@@ -34,7 +34,7 @@ struct ConfigCommand: ParsableCommand {
     struct Get: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "get", abstract: Console.catalog.text("cli.help.config.get.abstract"), discussion: "Example: saldo config get base-currency") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws {
             guard let v = try Settings.get(key, in: ledger.open(.existing)) else {
                 throw UserError("\(key.rawValue) is not set", hint: "saldo config set \(key.rawValue) VALUE (\(key.help))")
@@ -45,7 +45,7 @@ struct ConfigCommand: ParsableCommand {
     struct Unset: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unset", abstract: Console.catalog.text("cli.help.config.unset.abstract"), discussion: "Example: saldo config unset region") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws { try Settings.unset(key, in: ledger.open(.existing)) }
     }
     struct List: ParsableCommand {

@@ -25,8 +25,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
-    @Option(help: "hledger, beancount, csv or json.") var format: LedgerExport.Format = .hledger
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.export.hledger_beancount_csv_or_json"))) var format: LedgerExport.Format = .hledger
+    @Option(name: [.short, .long], help: ArgumentHelp(Console.catalog.text("cli.option.export.write_to_this_file_instead"), valueName: "file")) var output: String?
 
     func run() throws {
         let (text, count) = try Exports.ledger(period: try periodOptions.resolve(), format: format, store: ledger.open(.existing))

@@ -28,9 +28,9 @@ struct ForecastCommand: ParsableCommand {
 
     /// Options shared by the forecast and its backtest.
     struct SeriesOptions: ParsableArguments {
-        @Option(help: "Streams by platform or client.") var by: MonthlyGrouping = .platform
-        @Option(help: ArgumentHelp("Use history up to the month before this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-        @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.streams_by_platform_or_client"))) var by: MonthlyGrouping = .platform
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.use_history_up_to_the"), valueName: "date")) var today: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: "code")) var currency: String?
 
         func history(_ store: LedgerStore) throws -> IncomeSeries {
             let code: CurrencyCode?
@@ -45,13 +45,13 @@ struct ForecastCommand: ParsableCommand {
             discussion: "Example: saldo forecast next --floor 1500 --format json") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
-        @Option(help: ArgumentHelp("A monthly amount you need; prints the chance of falling below it.", valueName: "amount")) var floor: String?
-        @Option(help: ArgumentHelp("Scenario: without this platform (repeatable).", valueName: "platform")) var without: [String] = []
-        @Option(help: ArgumentHelp("Scenario: change a platform, e.g. Upwork=-30% (repeatable).", valueName: "platform=pct")) var change: [String] = []
-        @Option(help: ArgumentHelp("Scenario: a new contract, e.g. 800/month.", valueName: "amount/month")) var add: String?
-        @Option(help: "Months ahead.") var months: Int = 3
-        @Option(help: "Simulated paths.") var paths: Int = 10_000
-        @Option(help: "Random seed (same seed, same answer).") var seed: UInt64 = 42
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.a_monthly_amount_you_need"), valueName: "amount")) var floor: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_without_this_platform_repeatable"), valueName: "platform")) var without: [String] = []
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_change_a_platform_e"), valueName: "platform=pct")) var change: [String] = []
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_a_new_contract_e"), valueName: "amount/month")) var add: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_ahead"))) var months: Int = 3
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.simulated_paths"))) var paths: Int = 10_000
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.random_seed_same_seed_same"))) var seed: UInt64 = 42
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
@@ -94,7 +94,7 @@ struct ForecastCommand: ParsableCommand {
             discussion: "Example: saldo forecast backtest --format markdown") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
-        @Option(help: "Months of history before the first origin.") var minimumHistory: Int = 6
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_of_history_before_the"))) var minimumHistory: Int = 6
         @OptionGroup var output: DocumentOutput
 
         func run() throws {

@@ -29,14 +29,14 @@ struct ImportCommand: ParsableCommand {
     enum Mark: String, ExpressibleByArgument, CaseIterable { case point, comma }
 
     @OptionGroup var ledger: LedgerOption
-    @Argument(help: ArgumentHelp("Statement or invoice files, or folders.", valueName: "file-or-folder")) var paths: [String]
-    @Flag(help: "Read and check everything, report what would be added, change nothing.") var dryRun = false
-    @Option(help: "text or json (one object per file, one per line).") var format: Format = .text
-    @Option(help: ArgumentHelp("Date format when a file is ambiguous, e.g. dd/mm/yyyy or mm/dd/yyyy.", valueName: "format")) var dateFormat: String?
-    @Option(help: "Decimal mark when a file is ambiguous: point or comma.") var decimalMark: Mark?
-    @Option(help: ArgumentHelp("Use this profile instead of detecting one (see `saldo profiles list`).", valueName: "name")) var profile: String?
-    @Option(help: ArgumentHelp("A user profile file or folder (default: $XDG_CONFIG_HOME/saldo/profiles).", valueName: "path")) var profiles: String?
-    @Flag(help: "Print every filtered row and every problem, not only a summary.") var verbose = false
+    @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.import.statement_or_invoice_files_or"), valueName: "file-or-folder")) var paths: [String]
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.import.read_and_check_everything_report"))) var dryRun = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.text_or_json_one_object"))) var format: Format = .text
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.date_format_when_a_file"), valueName: "format")) var dateFormat: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.decimal_mark_when_a_file"))) var decimalMark: Mark?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.use_this_profile_instead_of"), valueName: "name")) var profile: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.a_user_profile_file_or"), valueName: "path")) var profiles: String?
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.import.print_every_filtered_row_and"))) var verbose = false
 
     func run() throws {
         let console = Console.current

@@ -6,7 +6,7 @@ import SaldoReports
 
 /// `--today`: the day outstanding and overdue amounts are computed for.
 struct TodayOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.compute_as_of_this_day"), valueName: "date")) var today: String?
     func resolve() throws -> Day { try resolveToday(today) }
 }
 
@@ -38,7 +38,7 @@ struct InvoicesCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
-        @Option(help: "all, open (anything outstanding), overdue or paid.") var status: Invoices.StatusFilter = .all
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.all_open_anything_outstanding_overdue"))) var status: Invoices.StatusFilter = .all
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
@@ -65,10 +65,10 @@ struct InvoicesCommand: ParsableCommand {
             commandName: "link", abstract: Console.catalog.text("cli.help.invoices.link.abstract"),
             discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Invoice number.") var number: String
-        @Argument(help: "Transaction id (see `saldo export --format csv`).") var transaction: Int64
-        @Option(help: ArgumentHelp("Amount it pays in the invoice currency (default: everything outstanding).", valueName: "amount")) var amount: String?
-        @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_see_saldo_export"))) var transaction: Int64
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.amount_it_pays_in_the"), valueName: "amount")) var amount: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
 
         func run() throws {
             let value = try Invoices.link(number: number, seller: seller, transaction: transaction, amount: amount, store: ledger.open(.existing))
@@ -81,9 +81,9 @@ struct InvoicesCommand: ParsableCommand {
             commandName: "unlink", abstract: Console.catalog.text("cli.help.invoices.unlink.abstract"),
             discussion: "Example: saldo invoices unlink LMS-2026-009 412") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Invoice number.") var number: String
-        @Argument(help: "Transaction id; without it, every link of the invoice.") var transaction: Int64?
-        @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_without_it_every"))) var transaction: Int64?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
 
         func run() throws {
             let n = try Invoices.unlink(number: number, seller: seller, transaction: transaction, store: ledger.open(.existing))

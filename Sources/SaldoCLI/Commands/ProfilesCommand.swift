@@ -24,7 +24,7 @@ struct ProfilesCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.profiles.list.abstract"), discussion: "Example: saldo profiles list") }
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
             let w = all.map(\.name.count).max() ?? 10
@@ -34,8 +34,8 @@ struct ProfilesCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: Console.catalog.text("cli.help.profiles.show.abstract"), discussion: "Example: saldo profiles show paypal-activity") }
-        @Argument(help: "Profile name (see `saldo profiles list`).") var name: String
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.profile_name_see_saldo_profiles"))) var name: String
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             Console.current.out(try Profiles.show(name, profilesPath: profiles, environment: Console.current.environment))
         }
@@ -43,8 +43,8 @@ struct ProfilesCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: Console.catalog.text("cli.help.profiles.check.abstract"), discussion: "Example: saldo profiles check statement.csv") }
-        @Argument(help: "The statement file.") var file: String
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.the_statement_file"))) var file: String
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let r = try Profiles.check(file: file, profilesPath: profiles, environment: Console.current.environment)
             let console = Console.current

@@ -33,9 +33,9 @@ struct RatesCommand: ParsableCommand {
             commandName: "import", abstract: Console.catalog.text("cli.help.rates.import.abstract"),
             discussion: "Example: saldo rates import eurofxref-hist.csv") }
         @OptionGroup var ledger: LedgerOption
-        @Option(help: ArgumentHelp("The central bank whose answer the files are: \(Rates.sourceNames.joined(separator: ", ")) (default: recognised by content).", valueName: "profile"))
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.source", ["sources": Rates.sourceNames.joined(separator: ", ")]), valueName: "profile"))
         var source: String?
-        @Argument(help: ArgumentHelp("Rate files.", valueName: "file")) var files: [String]
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.rates.rate_files"), valueName: "file")) var files: [String]
 
         func run() throws {
             let console = Console.current
@@ -67,11 +67,11 @@ struct RatesCommand: ParsableCommand {
             """)) }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Currency code, e.g. USD.") var currency: String?
-        @Option(help: ArgumentHelp("First day (yyyy-mm-dd).", valueName: "date")) var from: String?
-        @Option(help: ArgumentHelp("Last day (yyyy-mm-dd).", valueName: "date")) var to: String?
-        @Option(help: "table, csv or json.") var format: Format = .table
-        @Option(help: ArgumentHelp("Say how old the newest rate is as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.rates.currency_code_e_g_usd"))) var currency: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.first_day_yyyy_mm_dd"), valueName: "date")) var from: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.last_day_yyyy_mm_dd"), valueName: "date")) var to: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.table_csv_or_json"))) var format: Format = .table
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.say_how_old_the_newest"), valueName: "date")) var today: String?
 
         func run() throws {
             let code: CurrencyCode?

@@ -20,9 +20,9 @@ struct RatesUpdateCommand: ParsableCommand {
         """)) }
 
     @OptionGroup var ledger: LedgerOption
-    @Option(help: ArgumentHelp("Download from this address instead (https; default: the ECB's, or $SALDO_ECB_URL).", valueName: "url")) var url: String?
-    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds")) var timeout: Double = 30
-    @Option(help: ArgumentHelp("Check dates as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.download_from_this_address_instead"), valueName: "url")) var url: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.give_up_after_this_many"), valueName: "seconds")) var timeout: Double = 30
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.check_dates_as_of_this"), valueName: "date")) var today: String?
 
     func run() throws {
         let console = Console.current

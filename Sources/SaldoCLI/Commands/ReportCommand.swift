@@ -51,8 +51,8 @@ struct ReportCommand: ParsableCommand {
             commandName: "monthly", abstract: Console.catalog.text("cli.help.report.monthly.abstract"),
             discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown") }
         @OptionGroup var selection: Selection
-        @Option(help: "Group by platform, client, currency or account.") var by: MonthlyGrouping = .platform
-        @Flag(help: "Also show the sums in their original currencies.") var showOriginal = false
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.report.group_by_platform_client_currency"))) var by: MonthlyGrouping = .platform
+        @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.report.also_show_the_sums_in"))) var showOriginal = false
 
         func run() throws {
             try selection.emit { try Reports.monthly($0, by: by, showOriginal: showOriginal, store: $1) }

@@ -11,12 +11,12 @@ extension Jurisdiction: ExpressibleByArgument {
 
 /// What every tax command shares: the taxpayer, the rules, the ledger in the tax currency.
 struct TaxOptions: ParsableArguments {
-    @Option(help: "es, us or gb (default: `saldo config get jurisdiction`).") var jurisdiction: Jurisdiction?
-    @Option(help: ArgumentHelp("Region: a name or ISO 3166-2 code (madrid or ES-MD, scotland or GB-SCT).", valueName: "region")) var region: String?
-    @Option(help: ArgumentHelp("A taxpayer profile JSON file (default: `saldo config set tax-profile FILE`).", valueName: "file")) var profile: String?
-    @Option(help: ArgumentHelp("Your own rule file, used before the shipped ones.", valueName: "file")) var rules: [String] = []
-    @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-    @Flag(help: "Don't project the rest of the year with the income forecast (use the average month so far).") var noForecast = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.es_us_or_gb_default"))) var jurisdiction: Jurisdiction?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.region_a_name_or_iso"), valueName: "region")) var region: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.a_taxpayer_profile_json_file"), valueName: "file")) var profile: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.your_own_rule_file_used"), valueName: "file")) var rules: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.compute_as_of_this_day"), valueName: "date")) var today: String?
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.tax.don_t_project_the_rest"))) var noForecast = false
 
     func request() throws -> TaxRequest {
         TaxRequest(jurisdiction: jurisdiction, region: region, profilePath: profile, ruleFiles: rules, today: try resolveToday(today), useForecast: !noForecast)
@@ -50,8 +50,8 @@ struct TaxCommand: ParsableCommand {
             discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
-        @Option(help: "Tax year (the UK's 2026 is 6 April 2026 to 5 April 2027; default: the current one).") var year: Int?
-        @Option(help: "Quarter 1-4 (default: the whole year so far).") var quarter: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_the_uk_s"))) var year: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_1_4_default_the"))) var quarter: Int?
         @OptionGroup var output: DocumentOutput
 
         func validate() throws {
@@ -82,7 +82,7 @@ struct TaxCommand: ParsableCommand {
             discussion: "Example: saldo tax set-aside --year 2026") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
-        @Option(help: "Tax year (default: the current one).") var year: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_default_the_current"))) var year: Int?
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
