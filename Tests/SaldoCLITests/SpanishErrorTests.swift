@@ -139,6 +139,11 @@ import Testing
         #expect(!es.contains("The ledger file."))
         let tax = SaldoCLI.capture(["--lang", "es", "tax", "summary", "--help"]).out
         #expect(tax.contains("Trimestre 1-4"), "\(tax)")
+        // The main commands' explanations and examples too.
+        for command in ["import", "report", "tax", "forecast", "invoices"] {
+            let help = SaldoCLI.capture(["--lang", "es", command, "--help"]).out
+            #expect(help.contains("Ejemplos:") && !help.contains("Examples:"), "\(command): \(help)")
+        }
         let en = SaldoCLI.capture(["report", "monthly", "--help"], environment: ["LANG": "C.UTF-8"]).out
         #expect(en.contains("The ledger file.") && en.contains("Group by platform, client, currency or account."))
     }

@@ -9,19 +9,7 @@ struct ForecastCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "forecast",
         abstract: Console.catalog.text("cli.help.forecast.abstract"),
-        discussion: prose("""
-        Monthly net income per platform (or client), in the report currency at each transaction's
-        date, is simulated forward 10,000 times (seeded): each platform can go dry and come back,
-        amounts drift, and the platforms move together. P10 is the bad case (9 in 10 outcomes are
-        better), P50 the middle, P90 the good case.
-
-        Examples:
-          saldo forecast
-          saldo forecast --floor 1500
-          saldo forecast --without Outlier --change Upwork=-30% --add 800/month
-          saldo forecast --format html -o forecast.html
-          saldo forecast backtest    # how well it would have predicted
-        """),
+        discussion: prose(Console.catalog.text("cli.help.forecast.discussion")),
         subcommands: [Next.self, Backtest.self],
         defaultSubcommand: Next.self
     ) }

@@ -7,22 +7,7 @@ struct ImportCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "import",
         abstract: Console.catalog.text("cli.help.import.abstract"),
-        discussion: prose("""
-        Saldo recognises each file from its content (never its name): PayPal, Wise, Stripe, Revolut,
-        Upwork, Payoneer, bank statements (camt.053/052/054, OFX/QFX, MT940/MT942, QIF, Norma 43,
-        Excel .xlsx exports), your own profiles, and XML e-invoices. Each file is one
-        database transaction: a file with an error imports nothing. Importing the same or an
-        overlapping file again adds nothing twice.
-
-        Examples:
-          saldo import ~/Downloads/paypal-2026.csv
-          saldo import ~/Statements/          # every file in the folder and below
-          saldo import wise.csv --dry-run             # show what would be imported
-          saldo import bank.csv --profiles my-bank.json --decimal-mark comma
-          saldo import invoices/*.xml --format json   # one JSON line per file
-
-        Exit status: 0 imported, 1 a file could not be imported, 3 imported but a running balance did not match.
-        """)
+        discussion: prose(Console.catalog.text("cli.help.import.discussion"))
     ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }

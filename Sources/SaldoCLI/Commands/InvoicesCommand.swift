@@ -16,17 +16,7 @@ struct InvoicesCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "invoices",
         abstract: Console.catalog.text("cli.help.invoices.abstract"),
-        discussion: prose("""
-        Payments found in imported statements are matched to open invoices automatically (same
-        currency, amount within fees, counterparty, dates); `link` and `unlink` fix what matching cannot know.
-
-        Examples:
-          saldo invoices list
-          saldo invoices list --status open --format json
-          saldo invoices summary
-          saldo invoices link LMS-2026-009 412   # transaction 412 pays it
-          saldo invoices unlink LMS-2026-009 412
-        """),
+        discussion: prose(Console.catalog.text("cli.help.invoices.discussion")),
         subcommands: [List.self, Summary.self, Link.self, Unlink.self, Match.self],
         defaultSubcommand: Summary.self
     ) }

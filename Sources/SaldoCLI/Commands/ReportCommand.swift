@@ -11,18 +11,7 @@ struct ReportCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "report",
         abstract: Console.catalog.text("cli.help.report.abstract"),
-        discussion: prose("""
-        Amounts convert to the report currency at each transaction's own date with the ECB reference
-        rates: those imported into the ledger (`saldo rates import`), else the ECB history bundled with
-        Saldo (to 2026-10-30); each converted amount is rounded once, half to even.
-
-        Examples:
-          saldo report monthly --period 2026
-          saldo report monthly --period 2026-Q3 --by client --show-original
-          saldo report monthly --format html -o earnings.html
-          saldo report currencies --period 2026
-          saldo report balances --format json
-        """),
+        discussion: prose(Console.catalog.text("cli.help.report.discussion")),
         subcommands: [Monthly.self, Currencies.self, Balances.self],
         defaultSubcommand: Monthly.self
     ) }

@@ -27,19 +27,7 @@ struct TaxCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "tax",
         abstract: Console.catalog.text("cli.help.tax.abstract"),
-        discussion: prose("""
-        Figures come from your ledger, converted to the tax currency at each transaction's date with
-        the ECB rate, and from Saldo's rule files (Sources/SaldoTax/Rules). Every output is an
-        estimate, not tax advice, and names the figures not confirmed from an official source.
-
-        Examples:
-          saldo config set jurisdiction es
-          saldo config set tax-profile ~/tax-profile.json   # clients, last year
-          saldo tax summary --year 2026 --quarter 3
-          saldo tax summary --jurisdiction us --year 2026 --format json
-          saldo tax calendar
-          saldo tax set-aside --format markdown
-        """),
+        discussion: prose(Console.catalog.text("cli.help.tax.discussion")),
         subcommands: [Summary.self, Calendar.self, SetAside.self],
         defaultSubcommand: Summary.self
     ) }
