@@ -7,22 +7,27 @@ import SaldoCore
 enum CLIText {
     /// The message and what to do: the error's hint followed by the command that does it (for a
     /// missing ledger, the commands that start one).
+    /// In the run's language: messages and hints made from an `error.*` template of the catalog
+    /// are shown from it (others as they are), the commands from `cli.fix.*`.
     static func describe(_ e: UserError) -> String {
-        var hint = e.hint
+        let L = Console.catalog
+        let message = L.translating(e.message, keyPrefix: "error.")
+        var hint = e.hint.map { L.translating($0, keyPrefix: "error.") }
         if let f = e.fix {
-            hint = f == .startLedger ? command(f) : (e.hint.map { "\($0) (\(command(f)))" } ?? command(f))
+            hint = f == .startLedger ? command(f) : (hint.map { "\($0) (\(command(f)))" } ?? command(f))
         }
-        return hint.map { "\(e.message)\n  hint: \($0)" } ?? e.message
+        return hint.map { "\(message)\n  \(L.text("cli.hint_label")) \($0)" } ?? message
     }
 
     static func command(_ fix: Fix) -> String {
+        let L = Console.catalog
         switch fix {
-        case .startLedger: return "`saldo import FILE` creates a ledger from a statement or e-invoice; `saldo demo --keep` builds a demo ledger to try"
-        case .importStatements: return "saldo import FILE"
-        case .setSetting(let key, let example): return "saldo config set \(key.rawValue) \(example)"
-        case .importRates: return "`saldo rates import FILE [--source PROFILE]`; for ECB currencies `saldo rates update`"
-        case .chooseProfile: return "--profile NAME"
-        case .chooseJurisdiction: return "--jurisdiction es|us|gb, or once: saldo config set jurisdiction es"
+        case .startLedger: return L.text("cli.fix.start_ledger")
+        case .importStatements: return L.text("cli.fix.import_statements")
+        case .setSetting(let key, let example): return L.text("cli.fix.set_setting", ["key": key.rawValue, "example": example])
+        case .importRates: return L.text("cli.fix.import_rates")
+        case .chooseProfile: return L.text("cli.fix.choose_profile")
+        case .chooseJurisdiction: return L.text("cli.fix.choose_jurisdiction")
         }
     }
 }
@@ -45,6 +50,8 @@ extension CLIText {
     /// A diagnostic with the command that does what its hint says.
     static func withCommand(_ d: Diagnostic) -> Diagnostic {
         var d = d
+        // The library's hint in the run's language first; the command follows it.
+        if Console.language != .en { d.hint = d.localizedHint(in: Console.catalog) }
         if d.code == "csv.profile" {
             // Several profiles claim it: the option that chooses; none does: the command that explains.
             let extra = d.message.hasPrefix("several") ? "--profile NAME" : "`saldo profiles check FILE` shows why each profile does not fit"

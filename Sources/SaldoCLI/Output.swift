@@ -9,7 +9,7 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `--currency` and `--format`, shared by every report.
 struct ReportOutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: Console.catalog.text("cli.option.code.value"))) var currency: String?
     @OptionGroup var output: DocumentOutput
 
     func currencyCode() throws -> CurrencyCode? {
@@ -19,8 +19,8 @@ struct ReportOutputOptions: ParsableArguments {
 
 /// `--format` and `-o/--output`, for every command whose output is a document.
 struct DocumentOutput: ParsableArguments {
-    @Option(help: "table, csv, json, markdown or html.") var format: OutputFormat = .table
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var file: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.format"))) var format: OutputFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(Console.catalog.text("cli.option.output"), valueName: Console.catalog.text("cli.option.file.value"))) var file: String?
 
     func emit(_ report: some ReportConvertible) throws { try emitReport(report, format: format, output: file) }
 }
@@ -46,15 +46,15 @@ func emitReport(_ report: some ReportConvertible, format: OutputFormat, output: 
 /// exists, which keeps its mode.
 func writeOutput(_ text: String, to file: String) throws {
     do { try PrivateFiles.write(Data(text.utf8), to: (file as NSString).expandingTildeInPath) } catch {
-        throw UserError("cannot write \(file): \(error.reason)", hint: "check that its folder exists and that you may write there")
+        throw UserError(LocalizedText("error.cannot_write", ["file": file, "reason": error.reason]).english, hint: LocalizedText("error.check_folder").english)
     }
 }
 
 /// `--platform`, `--client`, `--account` filters, `--period`/`--from`/`--to` and `--currency`, as a request.
 struct ReportFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only this platform (repeat for several).", valueName: "name")) var platform: [String] = []
-    @Option(help: ArgumentHelp("Only this client (repeat for several).", valueName: "name")) var client: [String] = []
-    @Option(help: ArgumentHelp("Only transactions touching this account or one under it (repeat for several).", valueName: "account")) var account: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.platform"), valueName: Console.catalog.text("cli.option.name.value"))) var platform: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.client"), valueName: Console.catalog.text("cli.option.name.value"))) var client: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.account"), valueName: Console.catalog.text("cli.option.account.value"))) var account: [String] = []
 
     func request(period: Period?, currency: CurrencyCode?) throws -> ReportRequest {
         let accounts = try account.map { a -> Account in
@@ -66,15 +66,15 @@ struct ReportFilterOptions: ParsableArguments {
 
 /// Notes about the rates a report used go to standard error: the report itself stays what it was.
 func printRateNotes<R>(_ reported: Reported<R>) {
-    let command = reported.missingRates == nil ? " (`saldo rates update`, or `saldo rates import FILE`)"
-        : "; then `saldo rates update` (ECB currencies) or `saldo rates import FILE [--source PROFILE]`"
-    for n in reported.rateNotes { Console.current.err(n + command) }
+    let L = Console.catalog
+    let command = L.text(reported.missingRates == nil ? "cli.rates.note_fix" : "cli.rates.note_fix_missing")
+    for n in reported.rateNotes { Console.current.err(L.translating(n, keyPrefix: "rate_note.") + command) }
 }
 
 /// A day given as yyyy-mm-dd by the option `flag`.
 func parseDay(_ text: String?, _ flag: String) throws -> Day? {
     guard let t = text else { return nil }
-    guard let d = Day(iso: t), t.count == 10 else { throw UserError("\(flag) \(t) is not a date", hint: "write it as yyyy-mm-dd") }
+    guard let d = Day(iso: t), t.count == 10 else { throw UserError(LocalizedText("error.not_a_date", ["option": flag, "value": t]).english, hint: LocalizedText("error.write_iso_date").english) }
     return d
 }
 

@@ -57,14 +57,14 @@ public enum SaldoCLI {
         } catch let e as ExitCode {
             return e.rawValue
         } catch let e as DiagnosticsError {
-            console.err(e.description)
+            console.err(e.text(in: Console.catalog))
             return ExitStatus.userError
         } catch let e as UserError {
             console.err(console.styled("error: ", .red) + CLIText.describe(e))
             return ExitStatus.userError
         } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
                             || e is MoneyError || e is LedgerError || e is PeriodError {
-            console.err(console.styled("error: ", .red) + "\(e)")
+            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? "\(e)"))
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)
@@ -90,7 +90,7 @@ public enum SaldoCLI {
 
 /// `--ledger PATH`: which ledger file a command works on.
 struct LedgerOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ledger file.", discussion: "Default: $SALDO_LEDGER, else $XDG_DATA_HOME/saldo/ledger.sqlite (~/.local/share/saldo/ledger.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(Console.catalog.text("cli.option.ledger"), discussion: Console.catalog.text("cli.option.ledger.discussion"), valueName: Console.catalog.text("cli.option.path.value")))
     var ledger: String?
 
     var location: LedgerLocation { LedgerLocation.resolve(explicit: ledger, environment: Console.current.environment) }
@@ -101,7 +101,7 @@ struct LedgerOption: ParsableArguments {
     func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
         let l = location
         do { return try l.open(mode) } catch var e as UserError where e.fix == .startLedger {
-            e.message += " (the path comes from \(l.origin == .given ? "--ledger" : l.origin == .environment ? "$SALDO_LEDGER" : "the default location"))"
+            e.message += LocalizedText(l.origin == .given ? "error.path_origin.given" : l.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
             throw e
         }
     }
@@ -111,11 +111,11 @@ struct LedgerOption: ParsableArguments {
 
 /// `--period`, `--from`, `--to`.
 struct PeriodOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A year (2026), quarter (2026-Q3), month (2026-07) or range (2026-01..2026-06).", valueName: "period"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.period"), valueName: Console.catalog.text("cli.option.period.value")))
     var period: String?
-    @Option(help: ArgumentHelp("First day included (yyyy-mm-dd).", valueName: "date"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.from"), valueName: Console.catalog.text("cli.option.date.value")))
     var from: String?
-    @Option(help: ArgumentHelp("Last day included (yyyy-mm-dd).", valueName: "date"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.to"), valueName: Console.catalog.text("cli.option.date.value")))
     var to: String?
 
     func resolve() throws -> Period? { try PeriodChoice.resolve(period: period, from: from, to: to) }

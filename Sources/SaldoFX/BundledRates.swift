@@ -154,8 +154,10 @@ public struct RateFreshness: Sendable, Equatable {
         self.newest = newest; self.latestNeeded = latest; self.fallbackLimit = table.fallbackLimit; self.bundledOnly = allBundled
     }
 
+    /// In English, made from the catalog's `rate_note.freshness*` template (front ends recognize it
+    /// there to show it in their language).
     public var message: String {
-        "note: the newest exchange rate is from \(newest)\(bundledOnly ? " (the ECB history bundled with Saldo)" : ""); amounts up to \(latestNeeded) "
-            + "were converted at the last earlier rate (at most \(fallbackLimit) days back); newer rates: the ECB's eurofxref-hist-90d.xml or eurofxref-hist.zip"
+        LocalizedText(bundledOnly ? "rate_note.freshness_bundled" : "rate_note.freshness",
+                      ["newest_date": newest.description, "latest_date": latestNeeded.description, "days": String(fallbackLimit)]).english
     }
 }

@@ -426,15 +426,18 @@ public struct MissingRates: Sendable, Equatable {
         }
     }
 
-    /// One sentence per currency, for a report's notes: what is provisional and why.
-    public func notes(window: Int) -> [String] {
+    /// One sentence per currency, for a report's notes: what is provisional and why, in the
+    /// catalog's language (`fx.missing.*`; English by default).
+    public func notes(window: Int, in L: Catalog = .shipped(.en)) -> [String] {
         gaps.map { g in
-            let days = g.from == g.to ? "on \(g.from)" : "from \(g.from) to \(g.to)"
+            let days = g.from == g.to ? LocalizedText("fx.missing.on_day", ["date": g.from.description]).text(in: L)
+                : LocalizedText("fx.missing.day_range", ["from_date": g.from.description, "to_date": g.to.description]).text(in: L)
+            var args = ["currency": g.currency.code, "days": days, "window": String(window)]
             if g.unconverted == g.amounts {
-                return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) count as zero: there is no \(g.currency) rate at all."
+                return L.plural("fx.missing.count_as_zero", count: g.amounts, args)
             }
-            return "Provisional: \(g.amounts) amount\(g.amounts == 1 ? "" : "s") in \(g.currency) \(days) had no rate within \(window) days"
-                + (g.lastEarlier.map { " (the last earlier is from \($0))" } ?? "") + " and \(g.amounts == 1 ? "was" : "were") converted at the nearest rate."
+            args["earlier"] = g.lastEarlier.map { LocalizedText("fx.missing.last_earlier", ["date": $0.description]).text(in: L) } ?? ""
+            return L.plural("fx.missing.no_rate_within", count: g.amounts, args)
         }
     }
 

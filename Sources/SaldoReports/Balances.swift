@@ -125,7 +125,7 @@ extension BalancesReport: ReportConvertible {
         }
         notes.append(L("report.balances.note.valued", ["currency": c.code, "date": asOf.map { L.format.date($0) } ?? L("report.balances.the_last_day"),
                                                        "fallback": L.format.integer(fallbackAmounts), "count": L.format.integer(convertedAmounts)]))
-        notes += missingRates.notes(window: rateWindow)
+        notes += missingRates.notes(window: rateWindow, in: L)
         if let b = missingRates.block(L) { blocks.append(b) }
         return ReportDocument(title: L("report.balances.title"), subtitle: asOf.map { L("report.balances.subtitle", ["date": L.format.date($0), "currency": c.code]) }, notes: notes, blocks: blocks, json: json())
     }

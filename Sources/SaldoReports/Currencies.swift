@@ -243,7 +243,7 @@ extension CurrenciesReport: ReportConvertible {
             notes.append(L("report.currencies.note.official_vs_got", ["official": L.language == .en ? soldAll.description : L.format.money(soldAll),
                                                                      "got": L.language == .en ? received.description : L.format.money(received)]))
         }
-        notes += missingRates.notes(window: rateWindow)
+        notes += missingRates.notes(window: rateWindow, in: L)
         var subtitle = L("report.subtitle.in_currency", args)
         if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
         if let b = missingRates.block(L) { blocks.append(b) }

@@ -64,7 +64,8 @@ public struct ForecastDocument: ReportConvertible, Sendable {
                 + [ReportRow([.text(L("forecast.row.next_months", args))] + q(s.quarter) + [m(b.quarter.p50)], style: .total)])))
             if let p = s.pBelowFloor { blocks.append(.paragraph(L("forecast.paragraph.scenario_below_floor", ["name": s.name, "chance": pct(estimate(p * 100))]))) }
         }
-        var notes = historyNotes + forecast.notes
+        // The forecaster and the use case hand out English notes; their catalog templates give them in this language.
+        var notes = (historyNotes + forecast.notes).map { L.translating($0, keyPrefix: "forecast.engine_note.") }
         notes.append(L("forecast.note.paths", ["paths": L.format.integer(forecast.paths), "seed": String(forecast.seed), "history_months": String(forecast.historyMonths),
                                               "from": en ? history.first!.description : L.format.month(history.first!), "to": en ? history.last!.description : L.format.month(history.last!), "currency": cur]))
         func qj(_ x: IncomeQuantiles) -> [(String, JSONValue)] { [("p10", .decimal(estimate(x.p10))), ("p50", .decimal(estimate(x.p50))), ("p90", .decimal(estimate(x.p90)))] }

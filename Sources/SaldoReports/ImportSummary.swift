@@ -52,7 +52,7 @@ public struct FileImportSummary: Sendable {
             lines.append(console.styled("✗ \(file)\(what): " + L("import.summary.not_imported"), .red))
             let shown = problems.filter { $0.severity != .warning }
             if verbose {
-                for p in shown { lines.append("  " + p.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+                for p in shown { lines.append("  " + p.text(in: L).replacingOccurrences(of: "\n", with: "\n  ")) }
             } else {
                 // The same problem on many rows (a made-up currency code in every row) is said once, with where else.
                 var groups: [(first: Diagnostic, lines: [Int])] = []
@@ -62,7 +62,7 @@ public struct FileImportSummary: Sendable {
                     } else { groups.append((p, [])) }
                 }
                 for g in groups.prefix(10) {
-                    lines.append("  " + g.first.description.replacingOccurrences(of: "\n", with: "\n  "))
+                    lines.append("  " + g.first.text(in: L).replacingOccurrences(of: "\n", with: "\n  "))
                     if !g.lines.isEmpty {
                         let list = g.lines.prefix(8).map(String.init).joined(separator: ", ")
                         lines.append("    " + L.plural("import.summary.same_on_lines", count: g.lines.count, ["list": list])
@@ -109,9 +109,9 @@ public struct FileImportSummary: Sendable {
             lines.append("  " + L.plural("import.summary.paired_legs", count: pairedLegs, ["count": count(pairedLegs)]))
         }
         lines += conventionLines(verbose: verbose, overrides: overrides, catalog: L)
-        if verbose { for n in notes { lines.append("  " + n.description.replacingOccurrences(of: "\n", with: "\n  ")) } }
+        if verbose { for n in notes { lines.append("  " + n.text(in: L).replacingOccurrences(of: "\n", with: "\n  ")) } }
         let shownWarnings = verbose || unmatchedLegs.isEmpty ? warnings : warnings.filter { $0.code != "import.conversion" }
-        for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+        for w in shownWarnings.prefix(verbose ? 1000 : 5) { lines.append("  " + w.text(in: L).replacingOccurrences(of: "\n", with: "\n  ")) }
         if !verbose && shownWarnings.count > 5 { lines.append("  " + L("import.summary.more_warnings", ["count": count(shownWarnings.count - 5), "how": overrides["verbose"] ?? L("import.summary.verbose_shows_all")])) }
         return lines.joined(separator: "\n")
     }

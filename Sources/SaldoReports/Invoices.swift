@@ -33,7 +33,7 @@ public struct InvoiceListDocument: ReportConvertible, Sendable {
             return ReportRow([
                 .text(inv.number), .text(L("invoice.kind.\(inv.kind.rawValue)")), .date(inv.issueDate), .date(p.effectiveDueDate), .text(inv.buyer.name),
                 .money(inv.net), .money(inv.tax), .money(inv.withholding), .money(inv.payable), .money(p.outstanding),
-                .text(p.isOverdue ? L("invoice.status.overdue_days", ["days": String(p.daysPastDue)]) : L("invoice.status.\(p.status.rawValue)")), .text(e.paidBy.joined(separator: "; ")),
+                .text(p.isOverdue ? L("invoice.status.overdue_days", ["days": String(p.daysPastDue)]) : L("invoice.status.\(p.status.rawValue)")), .text(e.paidBy.map { L.translating($0, keyPrefix: "invoice.paid_by.") }.joined(separator: "; ")),
             ])
         }
         let table = ReportTable(id: "invoices", title: L("invoice.list.table", ["date": todayText]), columns: [

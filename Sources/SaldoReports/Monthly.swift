@@ -373,7 +373,7 @@ extension MonthlyReport: ReportConvertible {
         var subtitle = L("report.monthly.subtitle", args)
         if let p = period { subtitle += L("report.subtitle.period", ["period": L.format.periodLabel(p.label)]) }
         if let b = missingRates.block(L) { blocks.append(b) }
-        return ReportDocument(title: L("report.monthly.title"), subtitle: subtitle, notes: [conversionNote(L)] + missingRates.notes(window: fallbackLimit)
+        return ReportDocument(title: L("report.monthly.title"), subtitle: subtitle, notes: [conversionNote(L)] + missingRates.notes(window: fallbackLimit, in: L)
             + (provisionalMonths.isEmpty ? [] : [L("report.monthly.note.provisional_months", ["months": provisionalMonths.sorted().map { L.format.month($0) }.joined(separator: ", ")])]),
             blocks: blocks, json: json())
     }

@@ -15,21 +15,30 @@ public struct TaxDocument: ReportConvertible, Sendable {
 
     public func document() -> ReportDocument { document(in: .shipped(.en)) }
 
-    /// Column names and the "unconfirmed" mark follow the catalog; section titles, row labels and
-    /// notes are the tax engine's and the rule files' own (box names stay as the forms give them).
+    /// Every word follows the catalog: titles, row labels and value texts by their keys
+    /// (`tax.*`), notes by the English template they were made from (`tax.note.*`, see
+    /// `Catalog.recognize`), unconfirmed figures from their flags. Box names and the rule files'
+    /// own titles and points stay as the forms and rule files give them.
     public func document(in L: Catalog) -> ReportDocument {
         let cur = (try? CurrencyCode(table.currency)) ?? .EUR
         var blocks: [ReportBlock] = []
         for s in table.sections {
             let rows = s.rows.map { r -> ReportRow in
-                let amount: ReportCell = r.amount.flatMap { try? ExactDecimal($0) }.flatMap { try? Money($0, currency: cur) }.map { .money($0) } ?? (r.text.map { .text($0) } ?? .empty)
-                return ReportRow([.text(r.label), .text(r.box ?? ""), amount])
+                let text = r.valueText.map { $0.text(in: L) } ?? r.text
+                let amount: ReportCell = r.amount.flatMap { try? ExactDecimal($0) }.flatMap { try? Money($0, currency: cur) }.map { .money($0) } ?? (text.map { .text($0) } ?? .empty)
+                return ReportRow([.text(r.labelText.map { $0.text(in: L) } ?? r.label), .text(r.box ?? ""), amount])
             }
-            blocks.append(.table(ReportTable(id: Account.normalizeComponent(s.title), title: s.title,
+            blocks.append(.table(ReportTable(id: Account.normalizeComponent(s.title), title: s.titleText.map { $0.text(in: L) } ?? s.title,
                                              columns: [ReportColumn("label", L("tax.column.what")), ReportColumn("box", L("tax.column.box")), ReportColumn("amount", L("tax.column.amount_in", ["currency": cur.code]), .money(cur))],
                                              rows: rows)))
         }
-        let notes = table.notes + table.unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
-        return ReportDocument(title: table.title, notes: notes, blocks: blocks, encodedJSON: json)
+        let unconfirmed = table.unconfirmedFlags.isEmpty || L.language == .en
+            ? table.unconfirmed
+            : table.unconfirmedFlags.map { f in
+                L("tax.unconfirmed_flag", ["title": f.title, "rule": f.rule, "file": f.file,
+                                                "points": f.points.map { L.translating($0, keyPrefix: "tax.flag.") }.joined(separator: "; ")])
+            }
+        let notes = table.notes.map { L.translating($0, keyPrefix: "tax.note.") } + unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
+        return ReportDocument(title: table.titleText.map { $0.text(in: L) } ?? table.title, notes: notes, blocks: blocks, encodedJSON: json)
     }
 }

@@ -142,6 +142,24 @@ struct UserFacingStringLint {
             """)
     }
 
+    /// The allow-list only shrinks: an entry whose literal is gone from its file (now in the
+    /// catalog) must go too.
+    @Test func everyAllowedLiteralIsStillInItsFile() throws {
+        let lint = try lint
+        var sources: [String: [String]] = [:]
+        for target in Self.targets {
+            let dir = Fixtures.root.appendingPathComponent(target)
+            let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+            for url in files { sources[url.lastPathComponent, default: []].append(try String(contentsOf: url, encoding: .utf8)) }
+        }
+        let stale = lint.allowed.filter { entry in
+            let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return true }
+            return !(sources[parts[0]] ?? []).contains { $0.contains(parts[1]) }
+        }
+        #expect(stale.isEmpty, "allow-list entries no source holds any more (remove them): \(stale.sorted())")
+    }
+
     /// The lint itself: a new hard-coded sentence fails; catalog keys, ids, markup and formats pass.
     @Test func aNewHardCodedSentenceIsCaught() throws {
         let lint = try lint

@@ -37,7 +37,7 @@ public enum Invoices {
         return InvoiceListDocument(
             entries: entries.map { s, p in
                 InvoiceListEntry(invoice: s.invoice, position: p,
-                                 paidBy: s.payments.filter { $0.method != "rejected" }.map { "#\($0.transactionID) \($0.date) (\($0.method))" })
+                                 paidBy: s.payments.filter { $0.method != "rejected" }.map { LocalizedText("invoice.paid_by.entry", ["transaction": String($0.transactionID), "date": $0.date.description, "method": $0.method]).english })
             },
             total: stored.count, today: today, problems: problems,
             rows: entries.map { InvoiceRow($0.0.invoice, payments: payments, today: today) })

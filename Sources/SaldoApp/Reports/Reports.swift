@@ -58,8 +58,9 @@ public enum Reports {
             if let r = report as? RateCaveats, !r.missingRates.isEmpty {
                 // Said once, with the rates to add, instead of the freshness note.
                 let m = r.missingRates
-                return Reported(report: report, rateNotes: ["note: \(m.provisionalAmounts) amount\(m.provisionalAmounts == 1 ? " is" : "s are") provisional: no exchange rate within \(r.rateWindow) days"
-                                                            + "\n  hint: add \(m.fix)"], missingRates: m)
+                let note = LocalizedText(m.provisionalAmounts == 1 ? "rate_note.provisional.one" : "rate_note.provisional.other",
+                                         ["count": String(m.provisionalAmounts), "window": String(r.rateWindow), "fix": m.fix])
+                return Reported(report: report, rateNotes: [note.english], missingRates: m)
             }
             return Reported(report: report, rateNotes: ExchangeRates.freshnessNotes(i.rates, facts: i.facts, base: i.base), missingRates: nil)
         } catch { throw UserError(error.message, hint: error.hint, fix: .importRates) }

@@ -5,23 +5,23 @@ import SaldoCore
 import SaldoReports
 
 struct AccountsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "accounts",
-        abstract: "List the ledger's accounts with their balance per currency.",
+        abstract: Console.catalog.text("cli.help.accounts.abstract"),
         discussion: prose("""
         Examples:
           saldo accounts
           saldo accounts --under assets
           saldo accounts --format json
         """)
-    )
+    ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
-    @Option(help: ArgumentHelp("Only accounts under this one (e.g. assets, income:upwork).", valueName: "account")) var under: String?
-    @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.accounts.only_accounts_under_this_one"), valueName: "account")) var under: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.accounts.table_csv_or_json"))) var format: Format = .table
 
     func run() throws {
         let doc = try Exports.accounts(period: try periodOptions.resolve(), under: under, store: ledger.open(.existing))

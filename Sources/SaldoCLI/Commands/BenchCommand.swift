@@ -3,24 +3,24 @@ import Foundation
 import SaldoApp
 
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed and forecast accuracy (see scripts/bench.sh for the full run).",
+        abstract: Console.catalog.text("cli.help.bench.abstract"),
         discussion: prose("""
         Examples:
           saldo bench ledger --transactions 1000000
           saldo bench forecast --dataset m3-monthly --data m3_data.json
         """),
         subcommands: [BenchForecast.self, BenchLedger.self, BenchImport.self]
-    )
+    ) }
 }
 
 struct BenchLedger: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "ledger",
-        abstract: "Write N synthetic transactions into a ledger and time it (the ledger part of import).",
+        abstract: Console.catalog.text("cli.help.bench.ledger.abstract"),
         discussion: "Example: saldo bench ledger --transactions 100000 --keep /tmp/bench.sqlite"
-    )
+    ) }
     @Option(help: "How many transactions.") var transactions: Int = 100_000
     @Option(help: ArgumentHelp("Keep the ledger at this path (for report benchmarks).", valueName: "path")) var keep: String?
 
@@ -30,9 +30,9 @@ struct BenchLedger: ParsableCommand {
 }
 
 struct BenchForecast: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "forecast",
-        abstract: "Score the default forecaster and each member on the M3 or Tourism competition data.",
+        abstract: Console.catalog.text("cli.help.bench.forecast.abstract"),
         discussion: prose("""
         Prints sMAPE (M3 definition), MASE, 80% and 95% interval coverage, MSIS at 95% and seconds for
         the default combination and each member. Data: m3_data.json or tcomp_data.json (per series
@@ -44,7 +44,7 @@ struct BenchForecast: ParsableCommand {
           saldo bench forecast --dataset tourism-quarterly --data tcomp_data.json
           saldo bench forecast --dataset all --data ../shared/data/forecasting
         """)
-    )
+    ) }
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
     @Option(help: "all, m3-monthly, m3-quarterly, m3-yearly, m3-other, tourism-monthly or tourism-quarterly.") var dataset: String
     @Option(help: ArgumentHelp("The competition data file (JSON), or the folder holding m3_data.json and tcomp_data.json.", valueName: "path")) var data: String
@@ -60,11 +60,11 @@ struct BenchForecast: ParsableCommand {
 }
 
 struct BenchImport: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "import",
-        abstract: "Time reading a statement alone, then importing it into a fresh ledger: where the import's time goes.",
+        abstract: Console.catalog.text("cli.help.bench.import.abstract"),
         discussion: "Example: saldo bench import bench-out/paypal-1m.csv"
-    )
+    ) }
     @Argument(help: "A statement file.") var file: String
 
     func run() throws {

@@ -6,9 +6,9 @@ import SaldoApp
 extension Setting: ExpressibleByArgument {}
 
 struct ConfigCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "config",
-        abstract: "Set once what reports and tax need: base currency, jurisdiction, region…",
+        abstract: Console.catalog.text("cli.help.config.abstract"),
         discussion: prose("""
         Settings are stored in the ledger. Keys: \(Setting.allCases.map(\.rawValue).joined(separator: ", ")).
 
@@ -19,22 +19,22 @@ struct ConfigCommand: ParsableCommand {
           saldo config list
         """),
         subcommands: [Set_.self, Get.self, List.self, Unset.self]
-    )
+    ) }
 
     struct Set_: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set a key.", discussion: "Example: saldo config set base-currency EUR")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "set", abstract: Console.catalog.text("cli.help.config.set.abstract"), discussion: "Example: saldo config set base-currency EUR") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
-        @Argument(help: "The value.") var value: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_value"))) var value: String
         func run() throws {
             let v = try Settings.set(key, value, in: ledger.open(.create))
             Console.current.out("\(key.rawValue) = \(v)")
         }
     }
     struct Get: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a key's value.", discussion: "Example: saldo config get base-currency")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "get", abstract: Console.catalog.text("cli.help.config.get.abstract"), discussion: "Example: saldo config get base-currency") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws {
             guard let v = try Settings.get(key, in: ledger.open(.existing)) else {
                 throw UserError("\(key.rawValue) is not set", hint: "saldo config set \(key.rawValue) VALUE (\(key.help))")
@@ -43,13 +43,13 @@ struct ConfigCommand: ParsableCommand {
         }
     }
     struct Unset: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a key.", discussion: "Example: saldo config unset region")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unset", abstract: Console.catalog.text("cli.help.config.unset.abstract"), discussion: "Example: saldo config unset region") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "The key.") var key: Setting
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws { try Settings.unset(key, in: ledger.open(.existing)) }
     }
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List every key with its value.", discussion: "Example: saldo config list")
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.config.list.abstract"), discussion: "Example: saldo config list") }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             for (k, v) in try Settings.list(in: ledger.open(.existing)) {

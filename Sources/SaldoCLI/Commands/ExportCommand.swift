@@ -7,9 +7,9 @@ import SaldoReports
 extension LedgerExport.Format: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "export",
-        abstract: "Write the ledger (or a period) as an hledger or beancount journal, CSV or JSON.",
+        abstract: Console.catalog.text("cli.help.export.abstract"),
         discussion: prose("""
         The journals load in hledger and pass bean-check with the same balances Saldo reports.
 
@@ -20,13 +20,13 @@ struct ExportCommand: ParsableCommand {
           bean-check 2026.beancount
           saldo export --format csv --period 2026-Q3
         """)
-    )
+    ) }
 
 
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
-    @Option(help: "hledger, beancount, csv or json.") var format: LedgerExport.Format = .hledger
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.export.hledger_beancount_csv_or_json"))) var format: LedgerExport.Format = .hledger
+    @Option(name: [.short, .long], help: ArgumentHelp(Console.catalog.text("cli.option.export.write_to_this_file_instead"), valueName: "file")) var output: String?
 
     func run() throws {
         let (text, count) = try Exports.ledger(period: try periodOptions.resolve(), format: format, store: ledger.open(.existing))

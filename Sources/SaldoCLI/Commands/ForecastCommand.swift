@@ -6,31 +6,19 @@ import SaldoReports
 import SaldoStore
 
 struct ForecastCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "forecast",
-        abstract: "Next quarter's income as P10/P50/P90, with platform droughts, a floor and what-if scenarios.",
-        discussion: prose("""
-        Monthly net income per platform (or client), in the report currency at each transaction's
-        date, is simulated forward 10,000 times (seeded): each platform can go dry and come back,
-        amounts drift, and the platforms move together. P10 is the bad case (9 in 10 outcomes are
-        better), P50 the middle, P90 the good case.
-
-        Examples:
-          saldo forecast
-          saldo forecast --floor 1500
-          saldo forecast --without Outlier --change Upwork=-30% --add 800/month
-          saldo forecast --format html -o forecast.html
-          saldo forecast backtest    # how well it would have predicted
-        """),
+        abstract: Console.catalog.text("cli.help.forecast.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.forecast.discussion")),
         subcommands: [Next.self, Backtest.self],
         defaultSubcommand: Next.self
-    )
+    ) }
 
     /// Options shared by the forecast and its backtest.
     struct SeriesOptions: ParsableArguments {
-        @Option(help: "Streams by platform or client.") var by: MonthlyGrouping = .platform
-        @Option(help: ArgumentHelp("Use history up to the month before this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-        @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.streams_by_platform_or_client"))) var by: MonthlyGrouping = .platform
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.use_history_up_to_the"), valueName: "date")) var today: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: "code")) var currency: String?
 
         func history(_ store: LedgerStore) throws -> IncomeSeries {
             let code: CurrencyCode?
@@ -40,18 +28,18 @@ struct ForecastCommand: ParsableCommand {
     }
 
     struct Next: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "next", abstract: "Forecast the next months (default 3) and their total.",
-            discussion: "Example: saldo forecast next --floor 1500 --format json")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "next", abstract: Console.catalog.text("cli.help.forecast.next.abstract"),
+            discussion: "Example: saldo forecast next --floor 1500 --format json") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
-        @Option(help: ArgumentHelp("A monthly amount you need; prints the chance of falling below it.", valueName: "amount")) var floor: String?
-        @Option(help: ArgumentHelp("Scenario: without this platform (repeatable).", valueName: "platform")) var without: [String] = []
-        @Option(help: ArgumentHelp("Scenario: change a platform, e.g. Upwork=-30% (repeatable).", valueName: "platform=pct")) var change: [String] = []
-        @Option(help: ArgumentHelp("Scenario: a new contract, e.g. 800/month.", valueName: "amount/month")) var add: String?
-        @Option(help: "Months ahead.") var months: Int = 3
-        @Option(help: "Simulated paths.") var paths: Int = 10_000
-        @Option(help: "Random seed (same seed, same answer).") var seed: UInt64 = 42
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.a_monthly_amount_you_need"), valueName: "amount")) var floor: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_without_this_platform_repeatable"), valueName: "platform")) var without: [String] = []
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_change_a_platform_e"), valueName: "platform=pct")) var change: [String] = []
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_a_new_contract_e"), valueName: "amount/month")) var add: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_ahead"))) var months: Int = 3
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.simulated_paths"))) var paths: Int = 10_000
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.random_seed_same_seed_same"))) var seed: UInt64 = 42
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
@@ -65,12 +53,12 @@ struct ForecastCommand: ParsableCommand {
     }
 
     struct Backtest: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "backtest", abstract: "What the forecast would have said each past quarter, and what happened.",
-            discussion: "Example: saldo forecast backtest --format markdown")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "backtest", abstract: Console.catalog.text("cli.help.forecast.backtest.abstract"),
+            discussion: "Example: saldo forecast backtest --format markdown") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
-        @Option(help: "Months of history before the first origin.") var minimumHistory: Int = 6
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_of_history_before_the"))) var minimumHistory: Int = 6
         @OptionGroup var output: DocumentOutput
 
         func run() throws {

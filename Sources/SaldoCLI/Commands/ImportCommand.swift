@@ -4,40 +4,25 @@ import SaldoApp
 import SaldoCore
 
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "import",
-        abstract: "Import statements (CSV, Excel, camt, OFX, MT940, QIF, Norma 43) and e-invoices (UBL, CII, Facturae, CFDI) into the ledger.",
-        discussion: prose("""
-        Saldo recognises each file from its content (never its name): PayPal, Wise, Stripe, Revolut,
-        Upwork, Payoneer, bank statements (camt.053/052/054, OFX/QFX, MT940/MT942, QIF, Norma 43,
-        Excel .xlsx exports), your own profiles, and XML e-invoices. Each file is one
-        database transaction: a file with an error imports nothing. Importing the same or an
-        overlapping file again adds nothing twice.
-
-        Examples:
-          saldo import ~/Downloads/paypal-2026.csv
-          saldo import ~/Statements/          # every file in the folder and below
-          saldo import wise.csv --dry-run             # show what would be imported
-          saldo import bank.csv --profiles my-bank.json --decimal-mark comma
-          saldo import invoices/*.xml --format json   # one JSON line per file
-
-        Exit status: 0 imported, 1 a file could not be imported, 3 imported but a running balance did not match.
-        """)
-    )
+        abstract: Console.catalog.text("cli.help.import.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.import.discussion"))
+    ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum Mark: String, ExpressibleByArgument, CaseIterable { case point, comma }
 
     @OptionGroup var ledger: LedgerOption
-    @Argument(help: ArgumentHelp("Statement or invoice files, or folders.", valueName: "file-or-folder")) var paths: [String]
-    @Flag(help: "Read and check everything, report what would be added, change nothing.") var dryRun = false
-    @Option(help: "text or json (one object per file, one per line).") var format: Format = .text
-    @Option(help: ArgumentHelp("Date format when a file is ambiguous, e.g. dd/mm/yyyy or mm/dd/yyyy.", valueName: "format")) var dateFormat: String?
-    @Option(help: "Decimal mark when a file is ambiguous: point or comma.") var decimalMark: Mark?
-    @Option(help: ArgumentHelp("Use this profile instead of detecting one (see `saldo profiles list`).", valueName: "name")) var profile: String?
-    @Option(help: ArgumentHelp("A user profile file or folder (default: $XDG_CONFIG_HOME/saldo/profiles).", valueName: "path")) var profiles: String?
-    @Flag(help: "Print every filtered row and every problem, not only a summary.") var verbose = false
-    @Option(help: ArgumentHelp("Seconds to wait while another program is writing the ledger (default 30; 0: do not wait).", valueName: "seconds"))
+    @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.import.statement_or_invoice_files_or"), valueName: "file-or-folder")) var paths: [String]
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.import.read_and_check_everything_report"))) var dryRun = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.text_or_json_one_object"))) var format: Format = .text
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.date_format_when_a_file"), valueName: "format")) var dateFormat: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.decimal_mark_when_a_file"))) var decimalMark: Mark?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.use_this_profile_instead_of"), valueName: "name")) var profile: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.a_user_profile_file_or"), valueName: "path")) var profiles: String?
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.import.print_every_filtered_row_and"))) var verbose = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.import.lock_timeout"), valueName: "seconds"))
     var lockTimeout: Double = 30
 
     func run() throws {

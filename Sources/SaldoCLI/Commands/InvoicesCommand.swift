@@ -6,39 +6,29 @@ import SaldoReports
 
 /// `--today`: the day outstanding and overdue amounts are computed for.
 struct TodayOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.compute_as_of_this_day"), valueName: "date")) var today: String?
     func resolve() throws -> Day { try resolveToday(today) }
 }
 
 extension Invoices.StatusFilter: ExpressibleByArgument {}
 
 struct InvoicesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "invoices",
-        abstract: "List invoices and summarise what is paid, outstanding and overdue.",
-        discussion: prose("""
-        Payments found in imported statements are matched to open invoices automatically (same
-        currency, amount within fees, counterparty, dates); `link` and `unlink` fix what matching cannot know.
-
-        Examples:
-          saldo invoices list
-          saldo invoices list --status open --format json
-          saldo invoices summary
-          saldo invoices link LMS-2026-009 412   # transaction 412 pays it
-          saldo invoices unlink LMS-2026-009 412
-        """),
+        abstract: Console.catalog.text("cli.help.invoices.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.invoices.discussion")),
         subcommands: [List.self, Summary.self, Link.self, Unlink.self, Match.self],
         defaultSubcommand: Summary.self
-    )
+    ) }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "One line per invoice: amounts, status, and which payment settled it.",
-            discussion: "Example: saldo invoices list --status overdue --format csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "list", abstract: Console.catalog.text("cli.help.invoices.list.abstract"),
+            discussion: "Example: saldo invoices list --status overdue --format csv") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
-        @Option(help: "all, open (anything outstanding), overdue or paid.") var status: Invoices.StatusFilter = .all
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.all_open_anything_outstanding_overdue"))) var status: Invoices.StatusFilter = .all
         @OptionGroup var output: DocumentOutput
 
         func run() throws {
@@ -48,9 +38,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "summary", abstract: "By client and currency: issued, paid, outstanding, overdue, aging buckets, DSO, next due dates.",
-            discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "summary", abstract: Console.catalog.text("cli.help.invoices.summary.abstract"),
+            discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var todayOption: TodayOption
         @OptionGroup var output: DocumentOutput
@@ -61,14 +51,14 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Link: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "link", abstract: "Record that a statement transaction pays an invoice.",
-            discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "link", abstract: Console.catalog.text("cli.help.invoices.link.abstract"),
+            discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Invoice number.") var number: String
-        @Argument(help: "Transaction id (see `saldo export --format csv`).") var transaction: Int64
-        @Option(help: ArgumentHelp("Amount it pays in the invoice currency (default: everything outstanding).", valueName: "amount")) var amount: String?
-        @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_see_saldo_export"))) var transaction: Int64
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.amount_it_pays_in_the"), valueName: "amount")) var amount: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
 
         func run() throws {
             let value = try Invoices.link(number: number, seller: seller, transaction: transaction, amount: amount, store: ledger.open(.existing))
@@ -77,13 +67,13 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Unlink: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "unlink", abstract: "Remove a payment link (an automatic match you unlink is not proposed again).",
-            discussion: "Example: saldo invoices unlink LMS-2026-009 412")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "unlink", abstract: Console.catalog.text("cli.help.invoices.unlink.abstract"),
+            discussion: "Example: saldo invoices unlink LMS-2026-009 412") }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Invoice number.") var number: String
-        @Argument(help: "Transaction id; without it, every link of the invoice.") var transaction: Int64?
-        @Option(help: ArgumentHelp("Seller name or tax id, when several invoices share the number.", valueName: "seller")) var seller: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_without_it_every"))) var transaction: Int64?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
 
         func run() throws {
             let n = try Invoices.unlink(number: number, seller: seller, transaction: transaction, store: ledger.open(.existing))
@@ -92,9 +82,9 @@ struct InvoicesCommand: ParsableCommand {
     }
 
     struct Match: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "match", abstract: "Match incoming payments to open invoices now, and explain each match.",
-            discussion: "Example: saldo invoices match")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "match", abstract: Console.catalog.text("cli.help.invoices.match.abstract"),
+            discussion: "Example: saldo invoices match") }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             let (n, matches) = try Invoices.match(store: ledger.open(.existing))

@@ -7,15 +7,15 @@ import SaldoStore
 
 /// `saldo overview`: the web app's Overview on the command line (the same use case and document).
 struct OverviewCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "overview",
-        abstract: "This month, quarter and year to date; the next tax payment; the forecast; overdue invoices; balances that disagree.",
+        abstract: Console.catalog.text("cli.help.overview.abstract"),
         discussion: prose("""
         Examples:
           saldo overview
           saldo overview --floor 1500 --format json
         """)
-    )
+    ) }
     @OptionGroup var ledger: LedgerOption
     @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
     @Option(help: ArgumentHelp("A monthly amount you need; the forecast gives the chance of falling below it.", valueName: "amount")) var floor: String?
@@ -36,15 +36,15 @@ struct OverviewCommand: ParsableCommand {
 
 /// `saldo transactions`: one page of transactions, as the web app's Transactions page lists them.
 struct TransactionsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "transactions",
-        abstract: "List transactions, filtered and sorted, a page at a time (--cursor continues after a page).",
+        abstract: Console.catalog.text("cli.help.transactions.abstract"),
         discussion: prose("""
         Examples:
           saldo transactions --platform Upwork --period 2026
           saldo transactions --search invoice --sort amount-desc --limit 20 --format json
         """)
-    )
+    ) }
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
     @Option(help: "Only this platform (repeatable).") var platform: [String] = []

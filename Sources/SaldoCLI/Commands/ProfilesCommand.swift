@@ -4,9 +4,9 @@ import SaldoApp
 import SaldoCore
 
 struct ProfilesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "profiles",
-        abstract: "List statement profiles, show one, and check which one reads a file and why.",
+        abstract: Console.catalog.text("cli.help.profiles.abstract"),
         discussion: prose("""
         A profile describes one platform's export layout. Saldo ships profiles for PayPal, Wise,
         Stripe, Revolut, Upwork, Payoneer and Norma 43; your own (JSON, see docs/profiles.md) live in
@@ -20,11 +20,11 @@ struct ProfilesCommand: ParsableCommand {
         """),
         subcommands: [List.self, Show.self, Check.self],
         defaultSubcommand: List.self
-    )
+    ) }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every built-in and user profile.", discussion: "Example: saldo profiles list")
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.profiles.list.abstract"), discussion: "Example: saldo profiles list") }
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
             let w = all.map(\.name.count).max() ?? 10
@@ -33,18 +33,18 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "A profile's columns, formats and rules.", discussion: "Example: saldo profiles show paypal-activity")
-        @Argument(help: "Profile name (see `saldo profiles list`).") var name: String
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: Console.catalog.text("cli.help.profiles.show.abstract"), discussion: "Example: saldo profiles show paypal-activity") }
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.profile_name_see_saldo_profiles"))) var name: String
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             Console.current.out(try Profiles.show(name, profilesPath: profiles, environment: Console.current.environment))
         }
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "check", abstract: "Which profile matches a file and why, or why none does.", discussion: "Example: saldo profiles check statement.csv")
-        @Argument(help: "The statement file.") var file: String
-        @Option(help: ArgumentHelp("A user profile file or folder.", valueName: "path")) var profiles: String?
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: Console.catalog.text("cli.help.profiles.check.abstract"), discussion: "Example: saldo profiles check statement.csv") }
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.the_statement_file"))) var file: String
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let r = try Profiles.check(file: file, profilesPath: profiles, environment: Console.current.environment)
             let console = Console.current

@@ -6,9 +6,9 @@ import SaldoReports
 import SaldoStore
 
 struct RatesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "rates",
-        abstract: "Update, import and show exchange rates (ECB reference rates, central banks, or any date,base,quote,rate CSV).",
+        abstract: Console.catalog.text("cli.help.rates.abstract"),
         discussion: prose("""
         Every amount converts at its own date; on days without a published rate (weekends, TARGET
         holidays) the last earlier rate is used and reports say how many amounts needed it.
@@ -26,16 +26,16 @@ struct RatesCommand: ParsableCommand {
           saldo rates show                   # sources; age of the newest
         """),
         subcommands: [Import.self, RatesUpdateCommand.self, Show.self]
-    )
+    ) }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "import", abstract: "Import rate files (ECB XML, ECB CSV, zipped, or plain CSV).",
-            discussion: "Example: saldo rates import eurofxref-hist.csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "import", abstract: Console.catalog.text("cli.help.rates.import.abstract"),
+            discussion: "Example: saldo rates import eurofxref-hist.csv") }
         @OptionGroup var ledger: LedgerOption
-        @Option(help: ArgumentHelp("The central bank whose answer the files are: \(Rates.sourceNames.joined(separator: ", ")) (default: recognised by content).", valueName: "profile"))
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.source", ["sources": Rates.sourceNames.joined(separator: ", ")]), valueName: "profile"))
         var source: String?
-        @Argument(help: ArgumentHelp("Rate files.", valueName: "file")) var files: [String]
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.rates.rate_files"), valueName: "file")) var files: [String]
 
         func run() throws {
             let console = Console.current
@@ -56,22 +56,22 @@ struct RatesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show rates of a currency, where they come from and how old the newest is.",
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "show", abstract: Console.catalog.text("cli.help.rates.show.abstract"),
             discussion: prose("""
             Rates come from the ledger (what `saldo rates import` added) and, for days the ledger has no
             rate for, from the ECB history bundled with Saldo (1999-01-04 to 2026-10-30). Without a
             currency, only says where the rates come from.
 
             Example: saldo rates show USD --from 2026-01-01 --format csv
-            """))
+            """)) }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
         @OptionGroup var ledger: LedgerOption
-        @Argument(help: "Currency code, e.g. USD.") var currency: String?
-        @Option(help: ArgumentHelp("First day (yyyy-mm-dd).", valueName: "date")) var from: String?
-        @Option(help: ArgumentHelp("Last day (yyyy-mm-dd).", valueName: "date")) var to: String?
-        @Option(help: "table, csv or json.") var format: Format = .table
-        @Option(help: ArgumentHelp("Say how old the newest rate is as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.rates.currency_code_e_g_usd"))) var currency: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.first_day_yyyy_mm_dd"), valueName: "date")) var from: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.last_day_yyyy_mm_dd"), valueName: "date")) var to: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.table_csv_or_json"))) var format: Format = .table
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.say_how_old_the_newest"), valueName: "date")) var today: String?
 
         func run() throws {
             let code: CurrencyCode?

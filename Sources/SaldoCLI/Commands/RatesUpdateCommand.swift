@@ -5,8 +5,8 @@ import SaldoCore
 
 /// `saldo rates update`: the ECB's current rates, downloaded, checked and stored (`Rates.update`).
 struct RatesUpdateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "update", abstract: "Download the ECB's current reference rates into the ledger.",
+    static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: "update", abstract: Console.catalog.text("cli.help.rates.update.abstract"),
         discussion: prose("""
         Downloads eurofxref-hist-90d.xml from the ECB over HTTPS (the whole history, eurofxref-hist.zip,
         when the rates Saldo has are older than that), asking only for a file newer than the last one
@@ -17,12 +17,12 @@ struct RatesUpdateCommand: ParsableCommand {
           saldo rates update
           saldo rates update --url https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip
         The address can also be set with $SALDO_ECB_URL.
-        """))
+        """)) }
 
     @OptionGroup var ledger: LedgerOption
-    @Option(help: ArgumentHelp("Download from this address instead (https; default: the ECB's, or $SALDO_ECB_URL).", valueName: "url")) var url: String?
-    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds")) var timeout: Double = 30
-    @Option(help: ArgumentHelp("Check dates as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.download_from_this_address_instead"), valueName: "url")) var url: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.give_up_after_this_many"), valueName: "seconds")) var timeout: Double = 30
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.check_dates_as_of_this"), valueName: "date")) var today: String?
 
     func run() throws {
         let console = Console.current

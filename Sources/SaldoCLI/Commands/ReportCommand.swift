@@ -8,24 +8,13 @@ import SaldoStore
 extension MonthlyGrouping: ExpressibleByArgument {}
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "report",
-        abstract: "Monthly earnings, what currency conversions cost, and balances.",
-        discussion: prose("""
-        Amounts convert to the report currency at each transaction's own date with the ECB reference
-        rates: those imported into the ledger (`saldo rates import`), else the ECB history bundled with
-        Saldo (to 2026-10-30); each converted amount is rounded once, half to even.
-
-        Examples:
-          saldo report monthly --period 2026
-          saldo report monthly --period 2026-Q3 --by client --show-original
-          saldo report monthly --format html -o earnings.html
-          saldo report currencies --period 2026
-          saldo report balances --format json
-        """),
+        abstract: Console.catalog.text("cli.help.report.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.report.discussion")),
         subcommands: [Monthly.self, Currencies.self, Balances.self],
         defaultSubcommand: Monthly.self
-    )
+    ) }
 
     /// What every report reads: the ledger, the period, the filters, the currency and output.
     struct Selection: ParsableArguments {
@@ -47,12 +36,12 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Monthly: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "monthly", abstract: "Gross earnings, fees and net per month, by platform, client, currency or account.",
-            discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "monthly", abstract: Console.catalog.text("cli.help.report.monthly.abstract"),
+            discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown") }
         @OptionGroup var selection: Selection
-        @Option(help: "Group by platform, client, currency or account.") var by: MonthlyGrouping = .platform
-        @Flag(help: "Also show the sums in their original currencies.") var showOriginal = false
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.report.group_by_platform_client_currency"))) var by: MonthlyGrouping = .platform
+        @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.report.also_show_the_sums_in"))) var showOriginal = false
 
         func run() throws {
             try selection.emit { try Reports.monthly($0, by: by, showOriginal: showOriginal, store: $1) }
@@ -60,9 +49,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Currencies: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "currencies", abstract: "Per currency: earned, converted, held; and what each platform's conversions cost against the ECB rate.",
-            discussion: "Example: saldo report currencies --period 2026 --currency EUR")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "currencies", abstract: Console.catalog.text("cli.help.report.currencies.abstract"),
+            discussion: "Example: saldo report currencies --period 2026 --currency EUR") }
         @OptionGroup var selection: Selection
 
         func run() throws {
@@ -71,9 +60,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Balances: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "balances", abstract: "Balance per account and currency, with the running-balance checks from imports.",
-            discussion: "Example: saldo report balances --period 2026 --format csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "balances", abstract: Console.catalog.text("cli.help.report.balances.abstract"),
+            discussion: "Example: saldo report balances --period 2026 --format csv") }
         @OptionGroup var selection: Selection
 
         func run() throws {

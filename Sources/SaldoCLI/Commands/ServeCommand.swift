@@ -8,9 +8,9 @@ import SaldoWeb
 
 /// `saldo serve`: parses its options and hands them to the web app (SaldoWeb).
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "serve",
-        abstract: "Open Saldo in your browser: a local web app and JSON API over your ledger.",
+        abstract: Console.catalog.text("cli.help.serve.abstract"),
         discussion: prose("""
         Starts a web server on this computer (127.0.0.1) and prints the address to open. Every page
         shows what the commands compute: overview, import with a preview before anything is written,
@@ -26,17 +26,17 @@ struct ServeCommand: ParsableCommand {
           saldo serve --ledger ~/books/2026.sqlite --port 9000
           saldo serve --port 0               # any free port
         """)
-    )
+    ) }
 
     @OptionGroup var ledger: LedgerOption
-    @Option(help: ArgumentHelp("Address to listen on; anything but 127.0.0.1/localhost needs an access token.", valueName: "address"))
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.address_to_listen_on_anything"), valueName: "address"))
     var host: String = "127.0.0.1"
-    @Option(help: ArgumentHelp("Port to listen on (0: any free port).", valueName: "port")) var port: Int = 8421
-    @Option(help: ArgumentHelp("Access token for a non-local --host (default: a new random one).", valueName: "token")) var token: String?
-    @Option(help: ArgumentHelp("Largest upload, in MB.", valueName: "MB")) var maxUpload: Int = 200
-    @Option(help: ArgumentHelp("Seconds a change waits for another program writing the ledger.", valueName: "seconds")) var lockTimeout: Double = 30
-    @Flag(help: "Serve the demo ledger (built in a temporary folder) instead of yours.") var demo = false
-    @Option(help: ArgumentHelp("The day the app computes for (yyyy-mm-dd; default: today, or the demo's day).", valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.port_to_listen_on_0"), valueName: "port")) var port: Int = 8421
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.access_token_for_a_non"), valueName: "token")) var token: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.largest_upload_in_mb"), valueName: "MB")) var maxUpload: Int = 200
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.seconds_a_change_waits_for"), valueName: "seconds")) var lockTimeout: Double = 30
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.serve.serve_the_demo_ledger_built"))) var demo = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.the_day_the_app_computes"), valueName: "date")) var today: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError(Console.catalog.text("cli.serve.bad_port")) }

@@ -11,12 +11,12 @@ extension Jurisdiction: ExpressibleByArgument {
 
 /// What every tax command shares: the taxpayer, the rules, the ledger in the tax currency.
 struct TaxOptions: ParsableArguments {
-    @Option(help: "es, us or gb (default: `saldo config get jurisdiction`).") var jurisdiction: Jurisdiction?
-    @Option(help: ArgumentHelp("Region: a name or ISO 3166-2 code (madrid or ES-MD, scotland or GB-SCT).", valueName: "region")) var region: String?
-    @Option(help: ArgumentHelp("A taxpayer profile JSON file (default: `saldo config set tax-profile FILE`).", valueName: "file")) var profile: String?
-    @Option(help: ArgumentHelp("Your own rule file, used before the shipped ones.", valueName: "file")) var rules: [String] = []
-    @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-    @Flag(help: "Don't project the rest of the year with the income forecast (use the average month so far).") var noForecast = false
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.es_us_or_gb_default"))) var jurisdiction: Jurisdiction?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.region_a_name_or_iso"), valueName: "region")) var region: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.a_taxpayer_profile_json_file"), valueName: "file")) var profile: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.your_own_rule_file_used"), valueName: "file")) var rules: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.compute_as_of_this_day"), valueName: "date")) var today: String?
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.tax.don_t_project_the_rest"))) var noForecast = false
 
     func request() throws -> TaxRequest {
         TaxRequest(jurisdiction: jurisdiction, region: region, profilePath: profile, ruleFiles: rules, today: try resolveToday(today), useForecast: !noForecast)
@@ -24,34 +24,22 @@ struct TaxOptions: ParsableArguments {
 }
 
 struct TaxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "tax",
-        abstract: "Quarterly tax estimates (ES Modelo 130/303, US SE and estimated tax, UK Self Assessment), deadlines and a monthly set-aside.",
-        discussion: prose("""
-        Figures come from your ledger, converted to the tax currency at each transaction's date with
-        the ECB rate, and from Saldo's rule files (Sources/SaldoTax/Rules). Every output is an
-        estimate, not tax advice, and names the figures not confirmed from an official source.
-
-        Examples:
-          saldo config set jurisdiction es
-          saldo config set tax-profile ~/tax-profile.json   # clients, last year
-          saldo tax summary --year 2026 --quarter 3
-          saldo tax summary --jurisdiction us --year 2026 --format json
-          saldo tax calendar
-          saldo tax set-aside --format markdown
-        """),
+        abstract: Console.catalog.text("cli.help.tax.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.tax.discussion")),
         subcommands: [Summary.self, Calendar.self, SetAside.self],
         defaultSubcommand: Summary.self
-    )
+    ) }
 
     struct Summary: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "summary", abstract: "The boxes or lines of the return, its due date and the amount.",
-            discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "summary", abstract: Console.catalog.text("cli.help.tax.summary.abstract"),
+            discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
-        @Option(help: "Tax year (the UK's 2026 is 6 April 2026 to 5 April 2027; default: the current one).") var year: Int?
-        @Option(help: "Quarter 1-4 (default: the whole year so far).") var quarter: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_the_uk_s"))) var year: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_1_4_default_the"))) var quarter: Int?
         @OptionGroup var output: DocumentOutput
 
         func validate() throws {
@@ -64,9 +52,9 @@ struct TaxCommand: ParsableCommand {
     }
 
     struct Calendar: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "calendar", abstract: "The next tax deadlines with estimated amounts.",
-            discussion: "Example: saldo tax calendar --format csv")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "calendar", abstract: Console.catalog.text("cli.help.tax.calendar.abstract"),
+            discussion: "Example: saldo tax calendar --format csv") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @OptionGroup var output: DocumentOutput
@@ -77,12 +65,12 @@ struct TaxCommand: ParsableCommand {
     }
 
     struct SetAside: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "set-aside", abstract: "How much of each month's income to put aside so the next payments are covered.",
-            discussion: "Example: saldo tax set-aside --year 2026")
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "set-aside", abstract: Console.catalog.text("cli.help.tax.set-aside.abstract"),
+            discussion: "Example: saldo tax set-aside --year 2026") }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
-        @Option(help: "Tax year (default: the current one).") var year: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_default_the_current"))) var year: Int?
         @OptionGroup var output: DocumentOutput
 
         func run() throws {

@@ -59,16 +59,47 @@ public struct Diagnostic: Error, Hashable, Sendable, Codable, CustomStringConver
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
+    /// The values in `message` by name (`raw`, `expected`…), for front ends that show the message
+    /// in another language from the catalog entry `diag.<code>` (or `diag.<code>.<variant>`);
+    /// empty where the message has none or they were not given (the front end then reads them
+    /// back from the English message). Encoded only when not empty.
+    public var arguments: [String: String] = [:]
 
-    public init(_ severity: Severity, code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
+    public init(_ severity: Severity, code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil,
+                arguments: [String: String] = [:]) {
         self.severity = severity; self.code = code; self.message = message; self.location = location; self.hint = hint
+        self.arguments = arguments
     }
 
-    public static func error(_ code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil) -> Diagnostic {
-        Diagnostic(.error, code: code, message, at: location, hint: hint)
+    enum CodingKeys: String, CodingKey { case severity, code, message, location, hint, arguments }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        code = try c.decode(String.self, forKey: .code)
+        message = try c.decode(String.self, forKey: .message)
+        location = try c.decodeIfPresent(SourceLocation.self, forKey: .location)
+        hint = try c.decodeIfPresent(String.self, forKey: .hint)
+        arguments = try c.decodeIfPresent([String: String].self, forKey: .arguments) ?? [:]
     }
-    public static func warning(_ code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil) -> Diagnostic {
-        Diagnostic(.warning, code: code, message, at: location, hint: hint)
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(code, forKey: .code)
+        try c.encode(message, forKey: .message)
+        try c.encodeIfPresent(location, forKey: .location)
+        try c.encodeIfPresent(hint, forKey: .hint)
+        if !arguments.isEmpty { try c.encode(arguments, forKey: .arguments) }
+    }
+
+    public static func error(_ code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil,
+                             arguments: [String: String] = [:]) -> Diagnostic {
+        Diagnostic(.error, code: code, message, at: location, hint: hint, arguments: arguments)
+    }
+    public static func warning(_ code: String, _ message: String, at location: SourceLocation? = nil, hint: String? = nil,
+                               arguments: [String: String] = [:]) -> Diagnostic {
+        Diagnostic(.warning, code: code, message, at: location, hint: hint, arguments: arguments)
     }
 
     /// `statement.csv:214:5 (Gross): expected an amount, found "1.234,5O"` and, on a second line, the hint.

@@ -96,7 +96,8 @@ extension CSVStatementReader {
                     continue
                 }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
-                                hint: "fix the cell, or say the file's date order"))
+                                hint: "fix the cell, or say the file's date order",
+                                arguments: ["convention": "\(DateConvention(order: order))", "raw": raw]))
                 continue
             }
             var seconds = pp.seconds ?? -1
@@ -313,7 +314,7 @@ extension CSVStatementReader {
         if let c = try? CurrencyCode(t) { return c }
         if let sym = CurrencyTable.symbols[t], let c = try? CurrencyCode(sym) { return c }
         sink.add(.error("csv.currency", "unknown currency code \"\(t)\": expected an ISO 4217 code such as EUR, USD or GBP", at: loc(row, role),
-                        hint: "check that this is the platform's original export; anonymised or scrambled files may carry made-up codes"))
+                        hint: "check that this is the platform's original export; anonymised or scrambled files may carry made-up codes", arguments: ["raw": t]))
         return nil
     }
 
@@ -345,7 +346,9 @@ extension CSVStatementReader {
                 default: what = "expected an amount, found \"\(raw)\""
                 }
                 sink.add(Diagnostic(severity, code: "csv.amount", what, at: loc(row, role),
-                                    hint: "amounts in this file are read with a \(notation) (e.g. \(notation.decimalMark == "," ? "1.234,56" : "1,234.56")); fix the cell or re-export the file"))
+                                    hint: "amounts in this file are read with a \(notation) (e.g. \(notation.decimalMark == "," ? "1.234,56" : "1,234.56")); fix the cell or re-export the file",
+                                    arguments: ["raw": raw, "decimals": String(cur.exponent), "currency": cur.code, "notation": "\(notation)",
+                                                "example": notation.decimalMark == "," ? "1.234,56" : "1,234.56"]))
                 return nil
             }
         }

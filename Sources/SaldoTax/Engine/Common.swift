@@ -40,32 +40,50 @@ public struct FigureFlag: Codable, Hashable, Sendable {
 }
 
 /// The note every result carries.
-public let estimateDisclaimer = "Estimate only, not tax advice: computed from your ledger and Saldo's rule files; check the figures with the tax authority or an adviser before filing or paying."
+public let estimateDisclaimer = LocalizedText("tax.note.disclaimer").english
 
 /// One row of a rendered result: a label, the form's box or line, and an amount or a text.
+/// `label` and `text` are English; `labelText` and `valueText` carry the same words as catalog
+/// keys and arguments for front ends in other languages (nil where the label is data: a form's own
+/// line name, an invoice number).
 public struct TaxRow: Codable, Hashable, Sendable {
     public var label: String
     public var box: String?
     public var amount: String?
     public var text: String?
+    public var labelText: LocalizedText?
+    public var valueText: LocalizedText?
     public init(_ label: String, box: String? = nil, amount: Money? = nil, text: String? = nil) {
         self.label = label; self.box = box; self.amount = amount?.decimalString; self.text = text
+    }
+    public init(_ label: LocalizedText, box: String? = nil, amount: Money? = nil, text: LocalizedText? = nil) {
+        self.init(label.english, box: box, amount: amount, text: text?.english)
+        self.labelText = label
+        self.valueText = text
     }
 }
 
 public struct TaxSection: Codable, Hashable, Sendable {
     public var title: String
     public var rows: [TaxRow]
+    public var titleText: LocalizedText?
     public init(_ title: String, _ rows: [TaxRow]) { self.title = title; self.rows = rows }
+    public init(_ title: LocalizedText, _ rows: [TaxRow]) { self.init(title.english, rows); titleText = title }
 }
 
 /// What renderers print: a title, sections of label / box / amount rows, notes and unconfirmed figures.
+///
+/// Notes are English texts made from the catalog's `tax.note.*` templates (they are also in the
+/// results' JSON), so a front end finds their keys with `Catalog.recognize`; `unconfirmedFlags`
+/// are the figures behind `unconfirmed`, for front ends that word them in another language.
 public struct TaxTable: Codable, Hashable, Sendable {
     public var title: String
     public var currency: String
     public var sections: [TaxSection]
     public var notes: [String]
     public var unconfirmed: [String]
+    public var titleText: LocalizedText?
+    public var unconfirmedFlags: [FigureFlag] = []
 
     /// Plain text, also valid Markdown: a heading, one table per section, then notes.
     public var markdown: String {
@@ -186,9 +204,9 @@ struct RuleReader {
             let status = r.status ?? file.status
             var points: [String] = []
             if !r.verification.isConfirmed {
-                points.append("verification: \(r.verification.rawValue) (not confirmed from an official source)")
+                points.append(LocalizedText("tax.flag.verification", ["verification": r.verification.rawValue]).english)
             }
-            if status != .enacted { points.append("status: \(status.rawValue)") }
+            if status != .enacted { points.append(LocalizedText("tax.flag.status", ["status": status.rawValue]).english) }
             points += r.unconfirmed + (extraPoints[id] ?? [])
             if !points.isEmpty {
                 out.append(FigureFlag(rule: id, title: r.title, file: file.fileName, verification: r.verification.rawValue, status: status.rawValue, points: points))

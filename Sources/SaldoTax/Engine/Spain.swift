@@ -157,7 +157,7 @@ public enum SpainTax {
             prior = .zero(currency)   // no activity last year counts as 0
         }
         guard let prior else {
-            notes.append("Box 13 (minoración) not applied: set last year's net activity income in the tax profile (0 if there was no activity).")
+            notes.append(LocalizedText("tax.note.es.box13_not_applied").english)
             return .zero(currency)
         }
         let v = table.value(at: prior.decimal) ?? ExactDecimal(0)
@@ -231,7 +231,7 @@ public enum SpainTax {
         var usedTreatments = Set(facts.facts.compactMap(\.treatment))
         if facts.facts.contains(where: { $0.category == .vatBorne }) { usedTreatments.insert(.subject) }
         for row in table.rows where usedTreatments.contains(row.treatment) && !row.unconfirmed.isEmpty {
-            notes.append(contentsOf: row.unconfirmed.map { "Unconfirmed: \($0)" })
+            notes.append(contentsOf: row.unconfirmed.map { LocalizedText("tax.note.unconfirmed_point", ["point": $0]).english })
         }
         var carried = profile.priorYear.vatCreditBroughtForward ?? .zero(cur)
         var out: [Modelo303] = []
@@ -241,7 +241,7 @@ public enum SpainTax {
             let b09 = b07.times(rate, .halfUp)
             let booked = facts.sum(.vatCharged, in: p)
             if booked != b09 && !(booked.isZero && b07.isZero) {
-                notes.append("Q\(q): output IVA booked in the ledger is \(booked.decimalString), 21% of the domestic base is \(b09.decimalString); box 09 uses the base × rate. Check the invoices.")
+                notes.append(LocalizedText("tax.note.es.output_vat_differs", ["quarter": String(q), "booked_amount": booked.decimalString, "computed_amount": b09.decimalString]).english)
             }
             let b27 = b09
             let b28 = facts.sum(.expense, in: p) { $0.withInputVAT }
@@ -271,15 +271,15 @@ public enum SpainTax {
                                  modelo_349: lines, not_classified: Amount(other)))
         }
         if out.contains(where: { !$0.casilla_59.money.isZero }) {
-            notes.append("EU business clients (reverse charge): invoices carry no IVA and the legend \"Inversión del sujeto pasivo\"; list them in Modelo 349 (key S). You must be registered in the ROI (VIES).")
+            notes.append(LocalizedText("tax.note.es.reverse_charge").english)
         }
         if out.contains(where: { !$0.casilla_120.money.isZero }) {
-            notes.append("Clients outside the EU: not subject to Spanish IVA (art. 69.Uno.1º LIVA), reported in box 120; invoices say \"Operación no sujeta\".")
+            notes.append(LocalizedText("tax.note.es.outside_eu").english)
         }
         if out.contains(where: { !$0.not_classified.money.isZero }) {
-            notes.append("Some income is to consumers or to clients without a known country or VAT number: it is in no 303 box. Review it.")
+            notes.append(LocalizedText("tax.note.es.unclassified_income").english)
         }
-        if let a = ret.annualSummaryForm { notes.append("The annual IVA summary (Modelo \(a)) is filed with the Q4 return.") }
+        if let a = ret.annualSummaryForm { notes.append(LocalizedText("tax.note.es.annual_vat_summary", ["form": a]).english) }
         return out
     }
 
@@ -327,10 +327,10 @@ public enum SpainTax {
             if rules.file.rules[id] != nil {
                 (rb, rm) = try scale(id)
             } else {
-                notes.append("No regional IRPF scale for \(region) in \(rules.file.fileName): the annual estimate shows the state part only (about half of the tax).")
+                notes.append(LocalizedText("tax.note.es.no_regional_scale", ["region": region, "file": rules.file.fileName]).english)
             }
         } else {
-            notes.append("No region in the tax profile: the annual estimate shows the state part only (about half of the tax). Set the region, e.g. ES-MD.")
+            notes.append(LocalizedText("tax.note.es.no_region").english)
         }
         let state = sb - sm
         let regional = rb.flatMap { b in rm.map { b - $0 } }

@@ -165,7 +165,7 @@ public enum TaxEngine {
             let m303 = try SpainTax.modelo303(facts: actual, through: q, profile: inputs.profile, rules: &reader, notes: &notes)
             let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader)
             if checks.contains(where: { !$0.matches }) {
-                notes.append("Some invoices state a withholding that differs from the expected rate: see withholding_on_invoices.")
+                notes.append(LocalizedText("tax.note.es.withholding_differs").english)
             }
             let full130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(actual, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &notes)
             let paid = full130.prefix(q).reduce(Money.zero(file.currency)) { $0 + $1.payable.money }
@@ -174,18 +174,18 @@ public enum TaxEngine {
             let g = try SpainTax.gdj(projected.net(), &reader)
             let reta = try SpainTax.retaBand(annualNet: projected.net() - g, contributionsPaid: ss, profile: inputs.profile, rules: &reader)
             if ss.isZero {
-                notes.append("No RETA contributions found under \(inputs.profile.socialSecurityAccounts.joined(separator: ", ")): the band uses net income alone.")
+                notes.append(LocalizedText("tax.note.es.no_reta_contributions", ["accounts": inputs.profile.socialSecurityAccounts.joined(separator: ", ")]).english)
             }
             if inputs.profile.exemptFromModelo130 {
-                notes.append("The profile says you are exempt from Modelo 130 (70% of last year's professional income had withholding): the boxes are shown for information.")
+                notes.append(LocalizedText("tax.note.es.exempt_130").english)
             }
             let income = actual.income(), withheldIncome = actual.sum(.income) { $0.withheldAtSource }
             let share = income.isPositive ? withheldIncome.decimal.divided(by: income.decimal, places: 4, rule: .halfUp) : ExactDecimal(0)
             if inputs.profile.activityClass == .profesional && income.isPositive {
                 let pct = (share * ExactDecimal(100)).rounded(to: 1, rule: .halfUp)
                 notes.append(share >= (try? ExactDecimal("0.70")) ?? ExactDecimal(1)
-                    ? "\(pct)% of this year's income had IRPF withheld: if that holds for the whole year, a professional activity is exempt from Modelo 130 next year (RIRPF art. 109, secondary source)."
-                    : "Only \(pct)% of this year's income had IRPF withheld (under 70%): Modelo 130 is required.")
+                    ? LocalizedText("tax.note.es.withheld_share_exempt", ["share_percent": pct.description]).english
+                    : LocalizedText("tax.note.es.withheld_share_required", ["share_percent": pct.description]).english)
             }
             s.spain = SpainSummary(modelo_130: m130, modelo_303: m303, withholding_on_invoices: checks, irpf_annual: annual, reta: reta,
                                    share_of_income_with_withholding: share.description)
@@ -301,7 +301,7 @@ struct SummaryOnFacts {
         case .es:
             let m = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(facts, year: file.start.year), profile: profile, rules: &reader, notes: &notes)
             tax = m.reduce(Money.zero(file.currency)) { $0 + $1.payable.money }
-            notes.append("Spain: the set-aside covers the Modelo 130 payments and the net IVA collected; the annual IRPF return may still differ (see the summary's annual estimate).")
+            notes.append(LocalizedText("tax.note.es.set_aside_covers").english)
         case .us:
             let y = try USTax.year(netProfit: facts.net(), withheld: facts.withheld(), profile: profile, rules: &reader, notes: &notes)
             tax = (y.total_tax.money - facts.withheld()).max0()
@@ -370,12 +370,12 @@ enum Projection {
         }
         var notes: [String] = []
         func list(_ ms: [YearMonth]) -> String { ms.map(\.description).joined(separator: ", ") }
-        if !forecastMonths.isEmpty { notes.append("Projected with the income forecast supplied: \(list(forecastMonths)).") }
+        if !forecastMonths.isEmpty { notes.append(LocalizedText("tax.note.projected_forecast", ["months": list(forecastMonths)]).english) }
         if !averageMonths.isEmpty {
-            notes.append("Projected as the average month so far (\(avg.decimalString) \(cur.code) of income, expenses in the same proportion): \(list(averageMonths)).")
+            notes.append(LocalizedText("tax.note.projected_average", ["income_amount": avg.decimalString, "currency": cur.code, "months": list(averageMonths)]).english)
         }
         if !contributions.isZero {
-            notes.append("Social security contributions projected at the monthly average so far (\(contributions.decimalString) \(cur.code)).")
+            notes.append(LocalizedText("tax.note.projected_contributions", ["amount": contributions.decimalString, "currency": cur.code]).english)
         }
         return (out, notes)
     }

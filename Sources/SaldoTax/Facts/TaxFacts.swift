@@ -241,10 +241,10 @@ public struct TaxFactsBuilder: Sendable {
         out.facts.sort { ($0.date, $0.category.rawValue) < ($1.date, $1.category.rawValue) }
         out.converted = conversions > 0
         if conversions > 0 {
-            out.notes.append("Amounts in other currencies were converted to \(currency.code) at each transaction's date with the rates supplied (ECB reference rates).")
+            out.notes.append(LocalizedText("tax.note.converted", ["currency": currency.code]).english)
         }
         if !unknownClients.isEmpty {
-            out.notes.append("VAT place of supply unknown for income from: \(unknownClients.sorted().joined(separator: ", ")). Add these clients to the tax profile (country, business, VAT number); their income counts for income tax but is left out of the VAT boxes.")
+            out.notes.append(LocalizedText("tax.note.unknown_place_of_supply", ["clients": unknownClients.sorted().joined(separator: ", ")]).english)
         }
         return out
     }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Diagnostics in a catalog's language, translated by their CODE at the presentation boundary:
+/// the message from `diag.<code>` or `diag.<code>.<variant>` (the English template that makes the
+/// English message; placeholders filled from ``Diagnostic/arguments`` or, without them, read back
+/// from the English message), the hint likewise from `diag_hint.<code>…`. Location and code are
+/// the same in every language; outside English the code follows the message, `[csv.amount]`, so
+/// a Spanish message can be searched by its code. English is exactly ``Diagnostic/description``.
+extension Diagnostic {
+    public func localizedMessage(in L: Catalog) -> String {
+        guard L.language != .en else { return message }
+        return Diagnostic.translate(message, prefix: "diag.\(code)", arguments: arguments, in: L)
+    }
+
+    public func localizedHint(in L: Catalog) -> String? {
+        guard L.language != .en, let hint else { return hint }
+        return Diagnostic.translate(hint, prefix: "diag_hint.\(code)", arguments: arguments, in: L)
+    }
+
+    /// ``description`` in the catalog's language.
+    public func text(in L: Catalog) -> String {
+        guard L.language != .en else { return description }
+        var s = ""
+        if let l = location { s += "\(l): " }
+        if severity == .warning { s += L.text("diag.label.warning") }
+        s += localizedMessage(in: L) + " [\(code)]"
+        if let h = localizedHint(in: L) { s += "\n  " + L.text("diag.label.hint") + " " + h }
+        return s
+    }
+
+    static func translate(_ english: String, prefix: String, arguments: [String: String], in L: Catalog) -> String {
+        let en = Catalog.shipped(.en).entries
+        if !arguments.isEmpty {
+            for (key, template) in en where (key == prefix || key.hasPrefix(prefix + ".")) && Catalog.fill(template, arguments) == english {
+                return LocalizedText(key, arguments).text(in: L)
+            }
+        }
+        if let t = Catalog.recognize(english, keyPrefix: prefix), t.key == prefix || t.key.hasPrefix(prefix + ".") {
+            return t.text(in: L)
+        }
+        return english
+    }
+}
+
+extension DiagnosticsError {
+    /// ``description`` in the catalog's language.
+    public func text(in L: Catalog) -> String { diagnostics.map { $0.text(in: L) }.joined(separator: "\n") }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A text a person reads, kept as its catalog key and arguments so each front end renders it in
+/// its own language. Libraries that must also hand out plain English (JSON results, log lines)
+/// use ``english``, the English catalog's text.
+///
+/// Arguments are plain strings as Saldo writes them in English (`1547.72`, `2026-10-20`,
+/// `2026-Q3`); ``Catalog/localizing(_:)`` rewrites them for the catalog's language by the
+/// argument's name (see there), so English output is exactly the English text.
+public struct LocalizedText: Codable, Hashable, Sendable {
+    public var key: String
+    public var arguments: [String: String]
+
+    public init(_ key: String, _ arguments: [String: String] = [:]) {
+        self.key = key
+        self.arguments = arguments
+    }
+
+    /// The English text (the English catalog's template, filled as written).
+    public var english: String { Catalog.shipped(.en).text(key, arguments) }
+
+    /// The text in `catalog`'s language, arguments localized by their names.
+    public func text(in catalog: Catalog) -> String { catalog.text(key, catalog.localizing(arguments)) }
+}
+
+extension Catalog {
+    /// Arguments rewritten for this catalog's language, chosen by the argument's name:
+    /// `…amount`, `…number`, `…rate`, `…percent` (a decimal such as `1547.72`) → a number;
+    /// `…date`, `due` (a day, `2026-10-20`) → a date; `…period` (`2026-Q3`, `2026-07`) → a period
+    /// label; `…month` (`2026-07`) → a month; `…months` (`2026-11, 2026-12`) → months. A value
+    /// the catalog names as `value.<name>.<value>` (an enumerated value: `value.status.provisional`)
+    /// takes that text. Values that do not read as such stay as they are; English leaves every
+    /// value as written.
+    public func localizing(_ arguments: [String: String]) -> [String: String] {
+        guard language != .en, !arguments.isEmpty else { return arguments }
+        let f = HumanFormat(language)
+        var out = arguments
+        for (name, value) in arguments {
+            let n = name.lowercased()
+            if let named = entries["value.\(name).\(value)"] {
+                out[name] = named
+            } else if n.hasSuffix("amount") || n.hasSuffix("number") || n.hasSuffix("rate") || n.hasSuffix("percent") {
+                if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(value) { out[name] = f.number(d) }
+            } else if n.hasSuffix("date") || n == "due" {
+                if value.count == 10, let d = Day(iso: value) { out[name] = f.date(d) }
+            } else if n.hasSuffix("period") {
+                out[name] = f.periodLabel(value)
+            } else if n.hasSuffix("months") {
+                out[name] = value.components(separatedBy: ", ").map { m in
+                    m.count == 7 ? YearMonth(m).map { f.month($0) } ?? m : m
+                }.joined(separator: ", ")
+            } else if n.hasSuffix("month") {
+                if value.count == 7, let m = YearMonth(value) { out[name] = f.month(m) }
+            }
+        }
+        return out
+    }
+
+    /// The key and arguments of an English text made from one of the English templates whose key
+    /// starts with `keyPrefix` (the text must be a template filled in full). For texts that
+    /// libraries hand out as plain English strings (notes inside JSON results) so a front end can
+    /// still show them in its language; the longest matching template wins.
+    public static func recognize(_ english: String, keyPrefix: String) -> LocalizedText? {
+        var best: (LocalizedText, Int)?
+        for (key, template) in Catalog.shipped(.en).entries where key.hasPrefix(keyPrefix) {
+            let parts = TemplatePart.split(template)
+            let literal = parts.reduce(0) { if case .literal(let s) = $1 { return $0 + s.count } else { return $0 } }
+            if let b = best, b.1 >= literal { continue }
+            if let args = TemplatePart.match(parts[...], Substring(english)) { best = (LocalizedText(key, args), literal) }
+        }
+        return best?.0
+    }
+
+    /// `english` in this catalog's language when it is a filled template under `keyPrefix`,
+    /// else `english` as it is.
+    public func translating(_ english: String, keyPrefix: String) -> String {
+        guard language != .en, let t = Catalog.recognize(english, keyPrefix: keyPrefix) else { return english }
+        return t.text(in: self)
+    }
+}
+
+enum TemplatePart: Equatable {
+    case literal(String)
+    case placeholder(String)
+
+    static func split(_ template: String) -> [TemplatePart] {
+        var parts: [TemplatePart] = []
+        var literal = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            literal += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), !after[..<close].isEmpty,
+               after[..<close].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+                parts.append(.placeholder(String(after[..<close])))
+                rest = after[after.index(after: close)...]
+            } else {
+                literal += "{"
+                rest = after
+            }
+        }
+        literal += rest
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        return parts
+    }
+
+    /// Matches `text` against the parts; placeholders take non-empty text, shortest first.
+    static func match(_ parts: ArraySlice<TemplatePart>, _ text: Substring) -> [String: String]? {
+        guard let first = parts.first else { return text.isEmpty ? [:] : nil }
+        switch first {
+        case .literal(let s):
+            guard text.hasPrefix(s) else { return nil }
+            return match(parts.dropFirst(), text.dropFirst(s.count))
+        case .placeholder(let name):
+            guard !text.isEmpty else { return nil }
+            var end = text.index(after: text.startIndex)
+            while true {
+                let candidate = String(text[..<end])
+                if var rest = match(parts.dropFirst(), text[end...]), rest[name] == nil || rest[name] == candidate {
+                    rest[name] = candidate
+                    return rest
+                }
+                if end == text.endIndex { return nil }
+                end = text.index(after: end)
+            }
+        }
+    }
+}
+
+/// Template matching, open to tests: the arguments that fill `template` to make `text`, if any.
+public enum TemplateProbe {
+    public static func match(_ template: String, _ text: String) -> [String: String]? {
+        TemplatePart.match(TemplatePart.split(template)[...], Substring(text))
+    }
+}
