@@ -28,8 +28,8 @@ def cards(driver):
 
 def wait_states(driver, count, states, timeout=300):
     def done(d):
-        found = cards(d)
-        return len(found) == count and all(c.get_attribute("data-state") in states for c in found)
+        found = d.execute_script("return Array.from(document.querySelectorAll('section.import-card')).map(c => c.dataset.state)")
+        return len(found) == count and all(state in states for state in found)
     WebDriverWait(driver, timeout, poll_frequency=0.5).until(done)
 
 
@@ -64,15 +64,33 @@ def saldo_count(server):
     return len(accounts["transactions"]) if isinstance(accounts, dict) else len(accounts)
 
 
+def previewed_card(driver, name):
+    """The newest card of `name` that is previewed, read in one step in the page (cards re-render
+    while their state is polled, so a held element can go stale)."""
+    return driver.execute_script("""
+        const card = Array.from(document.querySelectorAll('section.import-card'))
+            .find(c => c.dataset.state === 'previewed' && c.getAttribute('aria-label') === arguments[0]);
+        if (!card) return null;
+        const count = n => +card.querySelector('dl.import-counts div:nth-child(' + n + ') dd').textContent;
+        return {new: count(2), duplicates: count(3)};
+    """, name)
+
+
 def test_2_importing_the_same_files_again_adds_nothing(empty_server, browser):
     before = saldo_count(empty_server)
     browser.get(empty_server.url + "/books/main/import")
-    browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, STATEMENTS[0]))
-    WebDriverWait(browser, 120).until(lambda d: any(c.get_attribute("data-state") == "previewed" and STATEMENTS[0] in c.text for c in cards(d)))
-    card = [c for c in cards(browser) if c.get_attribute("data-state") == "previewed" and STATEMENTS[0] in c.text][0]
-    new = int(card.find_element(By.CSS_SELECTOR, "dl.import-counts div:nth-child(2) dd").text)
-    duplicates = int(card.find_element(By.CSS_SELECTOR, "dl.import-counts div:nth-child(3) dd").text)
-    assert new == 0 and duplicates > 0, card.text
-    card.find_element(By.CSS_SELECTOR, ".import-actions button.secondary").click()  # cancel
-    WebDriverWait(browser, 60).until(lambda d: card.get_attribute("data-state") in ("cancelled", None) or not card.is_displayed())
+    name = STATEMENTS[0]
+    # Cards of the first test's committed uploads are listed too; wait for this upload's preview.
+    committed = len(cards(browser))
+    browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, name))
+    counts = WebDriverWait(browser, 120, poll_frequency=0.5).until(lambda d: previewed_card(d, name))
+    assert counts["new"] == 0 and counts["duplicates"] > 0, counts
+    # Cancel it (the secondary button of the previewed card).
+    browser.execute_script("""
+        const card = Array.from(document.querySelectorAll('section.import-card'))
+            .find(c => c.dataset.state === 'previewed' && c.getAttribute('aria-label') === arguments[0]);
+        card.querySelector('.import-actions button.secondary').click();
+    """, name)
+    WebDriverWait(browser, 60, poll_frequency=0.5).until(lambda d: previewed_card(d, name) is None)
     assert saldo_count(empty_server) == before
+    assert committed >= 1
