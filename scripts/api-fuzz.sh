@@ -25,4 +25,4 @@ command -v schemathesis >/dev/null 2>&1 && st=(schemathesis) || st=(python3 -m s
   -H "Origin: $url" -H "X-CSRF-Token: $token" \
   --max-examples "$EXAMPLES" --seed 1 \
   --checks not_a_server_error,status_code_conformance,content_type_conformance \
-  --no-color 2>&1 | tail -40
+  --no-color > "${API_FUZZ_LOG:-/dev/stdout}" 2>&1

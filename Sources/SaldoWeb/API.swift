@@ -91,7 +91,12 @@ final class APIRoutes: @unchecked Sendable {
                 (String(op.success.code), .obj([("description", .string(op.success.reasonPhrase)),
                                                  ("content", .obj(op.produces.map { ($0, .obj([("schema", .obj([]))])) }))])),
             ]
-            for status in ["400", "403", "404", "413", "422"] {
+            // Every problem an operation can answer: bad input, the security checks (401 token, 403
+            // Origin/CSRF, 421 foreign Host), unknown ids, unprocessable values; for changes also a
+            // state conflict (409), a body too large (413) or of the wrong type (415).
+            var statuses = ["400", "401", "403", "404", "421", "422"]
+            if op.method != .get { statuses += ["409", "413", "415"] }
+            for status in statuses.sorted() {
                 responses.append((status, .obj([("description", .string("Problem details (RFC 9457)")),
                                                  ("content", .obj([("application/problem+json", .obj([("schema", .obj([("$ref", .string("#/components/schemas/Problem"))]))]))]))])))
             }
