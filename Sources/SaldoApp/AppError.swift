@@ -27,6 +27,21 @@ public enum Fix: Sendable, Equatable {
     case chooseJurisdiction
 }
 
+extension Fix {
+    /// A stable name for the fix (`start-ledger`, `set-base-currency`), by which the web app's problem
+    /// details and pages offer it.
+    public var name: String {
+        switch self {
+        case .startLedger: return "start-ledger"
+        case .importStatements: return "import-statements"
+        case .setSetting(let s, _): return "set-\(s.rawValue)"
+        case .importRates: return "import-rates"
+        case .chooseProfile: return "choose-profile"
+        case .chooseJurisdiction: return "choose-jurisdiction"
+        }
+    }
+}
+
 /// A capability that is announced but not part of this build.
 public struct NotAvailable: Error, CustomStringConvertible, Sendable {
     public var what: String

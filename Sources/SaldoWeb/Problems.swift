@@ -41,9 +41,9 @@ public struct Problem: Error, Sendable {
         case let p as Problem: return p
         case let e as UserError:
             let notFound = e.fix == .startLedger || e.fix == .importStatements
-            return Problem(notFound ? .notFound : .unprocessableContent, code: e.fix.map(fixName) ?? "user-error",
+            return Problem(notFound ? .notFound : .unprocessableContent, code: e.fix.map(\.name) ?? "user-error",
                            title: notFound ? "Nothing to show yet" : "Cannot do that", detail: e.message, hint: e.hint,
-                           fix: e.fix.map(fixName))
+                           fix: e.fix.map(\.name))
         case let d as Diagnostic:
             return Problem(.unprocessableContent, code: d.code, title: "Cannot do that", detail: d.message, hint: d.hint, diagnostics: [d])
         case let e as DiagnosticsError:
@@ -70,17 +70,6 @@ public struct Problem: Error, Sendable {
             return Problem(.internalServerError, code: "internal", title: "Something went wrong",
                            detail: "Saldo could not answer this request; nothing was changed.",
                            hint: "the terminal running `saldo serve` shows the details")
-        }
-    }
-
-    static func fixName(_ fix: Fix) -> String {
-        switch fix {
-        case .startLedger: return "start-ledger"
-        case .importStatements: return "import-statements"
-        case .setSetting(let s, _): return "set-\(s.rawValue)"
-        case .importRates: return "import-rates"
-        case .chooseProfile: return "choose-profile"
-        case .chooseJurisdiction: return "choose-jurisdiction"
         }
     }
 

@@ -46,25 +46,13 @@ public enum Overview {
     /// A part's value, or why it could not be computed (a ledger that cannot be read still fails the whole).
     static func part<T>(_ body: () throws -> T) throws -> OverviewDocument.Part<T> {
         do { return .available(try body()) } catch let e as UserError {
-            return .unavailable(.init(reason: e.message, hint: e.hint, fix: e.fix.map(fixName)))
+            return .unavailable(.init(reason: e.message, hint: e.hint, fix: e.fix.map(\.name)))
         } catch let e as StoreError {
             if case .noLedger = e { throw e }
             if case .cannotOpen = e { throw e }
             return .unavailable(.init(reason: e.description))
         } catch {
             return .unavailable(.init(reason: "\(error)"))
-        }
-    }
-
-    /// The name a front end offers the fix by.
-    public static func fixName(_ fix: Fix) -> String {
-        switch fix {
-        case .startLedger: return "start-ledger"
-        case .importStatements: return "import-statements"
-        case .setSetting(let s, _): return "set-\(s.rawValue)"
-        case .importRates: return "import-rates"
-        case .chooseProfile: return "choose-profile"
-        case .chooseJurisdiction: return "choose-jurisdiction"
         }
     }
 
