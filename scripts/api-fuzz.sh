@@ -21,8 +21,15 @@ done
 [ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
 token=$(curl -s "$url/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrfToken"])')
 command -v schemathesis >/dev/null 2>&1 && st=(schemathesis) || st=(python3 -m schemathesis.cli)
-"${st[@]}" run "$url/api/v1/openapi.json" --url "$url/api/v1" \
-  -H "Origin: $url" -H "X-CSRF-Token: $token" \
-  --max-examples "$EXAMPLES" --seed 1 \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance \
-  --no-color > "${API_FUZZ_LOG:-/dev/stdout}" 2>&1
+args=(run "$url/api/v1/openapi.json" --url "$url/api/v1"
+  -H "Origin: $url" -H "X-CSRF-Token: $token"
+  --max-examples "$EXAMPLES" --seed 1
+  --checks not_a_server_error,status_code_conformance,content_type_conformance
+  --no-color)
+# API_FUZZ_LOG=FILE keeps the whole report in FILE (not `> /dev/stdout`, which would truncate a log
+# the caller redirects to).
+if [ -n "${API_FUZZ_LOG:-}" ]; then
+  "${st[@]}" "${args[@]}" > "$API_FUZZ_LOG" 2>&1
+else
+  "${st[@]}" "${args[@]}"
+fi
