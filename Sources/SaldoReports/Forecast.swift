@@ -8,6 +8,15 @@ public func estimate(_ v: Double) -> ExactDecimal {
     return ExactDecimal(significand: Int128((max(-1e30, min(1e30, v)) * 100).rounded()), scale: 2)
 }
 
+/// A forecast estimate shown as an amount of `currency`: rounded once to the currency's minor unit
+/// (half away from zero), clamped to what `Money` holds. The one place a forecast's `Double` becomes
+/// `Money`; it is for display only (forecasts are estimates, never booked).
+public func estimatedAmount(_ v: Double, in currency: CurrencyCode) -> Money {
+    let scale = Double((0..<currency.exponent).reduce(1) { r, _ in r * 10 })
+    let units = (v.isFinite ? v : 0) * scale
+    return Money(minorUnits: Int64(max(-9e15, min(9e15, units)).rounded()), currency: currency)
+}
+
 public struct ForecastDocument: ReportConvertible, Sendable {
     public var forecast: IncomeForecast
     public var history: [YearMonth]
@@ -33,7 +42,7 @@ public struct ForecastDocument: ReportConvertible, Sendable {
         func est(_ d: ExactDecimal) -> String { en ? d.description : L.format.number(d) }
         func pct(_ d: ExactDecimal) -> String { en ? d.description + "%" : L.format.percent(d) }
         // Estimates shown as amounts (rounded to cents) so tables group thousands like every other report.
-        func m(_ v: Double) -> ReportCell { .money(Money(minorUnits: Int64((max(-9e15, min(9e15, v.isFinite ? v : 0)) * 100).rounded()), currency: currency)) }
+        func m(_ v: Double) -> ReportCell { .money(estimatedAmount(v, in: currency)) }
         func q(_ x: IncomeQuantiles) -> [ReportCell] { [m(x.p10), m(x.p50), m(x.p90)] }
         var monthRows = zip(future, b.months).map { ReportRow([.month($0)] + q($1)) }
         monthRows.append(ReportRow([.text(L("forecast.row.next_months", args))] + q(b.quarter), style: .total))

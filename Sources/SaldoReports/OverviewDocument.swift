@@ -147,7 +147,7 @@ public struct OverviewDocument: ReportConvertible, Sendable {
 
     public var forecastSummary: ForecastSummary? {
         guard let f = forecast.value else { return nil }
-        func m(_ v: Double) -> Money { Money(minorUnits: Int64((max(-9e15, min(9e15, v.isFinite ? v : 0)) * 100).rounded()), currency: f.currency) }
+        func m(_ v: Double) -> Money { estimatedAmount(v, in: f.currency) }
         let b = f.forecast.baseline
         return ForecastSummary(p10: m(b.quarter.p10), p50: m(b.quarter.p50), p90: m(b.quarter.p90), months: f.future.count,
                                floor: f.forecast.floor.map(m), chanceBelowFloor: b.pBelowFloor.map { estimate($0 * 100) })
