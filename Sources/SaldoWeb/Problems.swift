@@ -56,34 +56,15 @@ public struct Problem: Error, Sendable {
                                hint: "import a statement or e-invoice on the Import page", fix: "start-ledger")
             }
             return Problem(.unprocessableContent, code: "ledger", title: "Cannot use the ledger", detail: e.description)
-        case let e as NotAvailable:
-            return Problem(.notImplemented, code: "not-available", title: "Not available", detail: e.description)
         case let e as HTTPError:
             return Problem(e.status, code: "http-\(e.status.code)", title: e.status.reasonPhrase,
                            detail: e.body ?? e.status.reasonPhrase)
         case is MoneyError, is LedgerError, is PeriodError:
             return Problem(.badRequest, code: "bad-value", title: "Bad request", detail: "\(error)")
-        case is DecodingError:
-            return Problem.badRequest("bad-json", "the request body is not the JSON this endpoint expects (\(Problem.describe(error as! DecodingError)))",
-                                      hint: "see /api/v1/openapi.json for the shape of each request")
         default:
             return Problem(.internalServerError, code: "internal", title: "Something went wrong",
                            detail: "Saldo could not answer this request; nothing was changed.",
                            hint: "the terminal running `saldo serve` shows the details")
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ c: DecodingError.Context) -> String {
-            let p = c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return p.isEmpty ? "" : " at \(p)"
-        }
-        switch error {
-        case .typeMismatch(let type, let c): return "expected \(type)\(path(c))"
-        case .valueNotFound(let type, let c): return "missing \(type)\(path(c))"
-        case .keyNotFound(let key, let c): return "missing field \(key.stringValue)\(path(c))"
-        case .dataCorrupted(let c): return "malformed JSON\(path(c))"
-        @unknown default: return "malformed JSON"
         }
     }
 

@@ -108,10 +108,8 @@ extension RestSupport {
     static func privateFolder(_ given: String?) throws -> URL {
         let parent = given.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? FileManager.default.temporaryDirectory
         let url = parent.appendingPathComponent("saldo-upload-\(UUID().uuidString)", isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        } catch {
+        // The same private folders as every file Saldo writes (0700, each missing parent too).
+        do { try PrivateFiles.createFolder(url.path) } catch {
             throw Problem(.internalServerError, code: "upload", title: "Cannot store the upload", detail: "the private upload folder cannot be made")
         }
         return url
