@@ -69,8 +69,9 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
             let who = [t.platform, t.client].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
             return ReportRow([
                 .integer(Int(e.id)), .date(t.date), .text(t.description), .text(who),
-                .text(t.postings.map(\.account.path).joined(separator: "\n")),
-                .text(t.postings.map { $0.amount.formatted(withCode: true) }.joined(separator: "\n")),
+                // One line per row (a terminal table or Markdown cell cannot hold a line break).
+                .text(t.postings.map(\.account.path).joined(separator: "; ")),
+                .text(t.postings.map { $0.amount.formatted(withCode: true) }.joined(separator: "; ")),
                 .text(t.source.map(\.description) ?? ""),
             ])
         }

@@ -43,7 +43,10 @@ public enum Reports {
         let wholeTransactions = !request.filter.accounts.isEmpty
         let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
         if periodOnly && facts.isEmpty {
-            throw UserError("no earnings in the ledger\(request.period.map { " for \($0)" } ?? "")", hint: "import a statement first", fix: .importStatements)
+            // A period without earnings in a ledger that has some elsewhere: say so, not "import first".
+            throw UserError("no earnings in the ledger\(request.period.map { " for \($0)" } ?? "")",
+                            hint: request.period == nil ? "import a statement first" : "import the statements of that period, or choose another period",
+                            fix: .importStatements)
         }
         let base = try Settings.baseCurrency(request.currency, in: store)
         var rates = try ExchangeRates.table(for: facts, base: base, store: store)
