@@ -162,6 +162,24 @@ extension LedgerStore {
         return out
     }
 
+    /// Which of these invoice dedup keys and numbers some transaction carries, as its dedup key or
+    /// its external id: what tax facts need to know of the whole ledger when they read only a year.
+    public func bookedReferences(dedupKeys: Set<String>, numbers: Set<String>) throws(StoreError) -> (dedupKeys: Set<String>, numbers: Set<String>) {
+        try read { db in
+            var keys = Set<String>(), ids = Set<String>()
+            // In chunks well under SQLite's limit on bound values.
+            for chunk in Array(dedupKeys).sorted().chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                keys.formUnion(try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key IN (\(marks))", arguments: StatementArguments(chunk)))
+            }
+            for chunk in Array(numbers).sorted().chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                ids.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT external_id FROM txn WHERE external_id IN (\(marks))", arguments: StatementArguments(chunk)))
+            }
+            return (keys, ids)
+        }
+    }
+
     public func transactionCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM txn") ?? 0 }
     }
@@ -228,5 +246,12 @@ struct Interner {
     mutating func currency(_ code: String) throws -> CurrencyCode {
         if let c = currencies[code] { return c }
         let c = try CurrencyCode(code); currencies[code] = c; return c
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -155,7 +155,7 @@ public enum Forecasts {
         let f = try IncomeForecaster(paths: 2_000, horizon: horizon).forecast(streams: h.streams)
         var out: [YearMonth: Money] = [:]
         for (i, q) in f.baseline.months.enumerated() {
-            out[h.months.last!.adding(i + 1)] = Money(minorUnits: Int64((min(9e15, max(0, q.p50.isFinite ? q.p50 : 0)) * 100).rounded()), currency: currency)
+            out[h.months.last!.adding(i + 1)] = estimatedAmount(max(0, q.p50.isFinite ? q.p50 : 0), in: currency)
         }
         return out
     }

@@ -77,7 +77,7 @@ public enum Overview {
 
     /// The next deadline after `today` on the tax calendar, with its estimated amount.
     static func taxPayment(today: Day, store: LedgerStore) throws -> OverviewDocument.TaxPayment {
-        let inputs = try Taxes.inputs(TaxRequest(today: today), store: store)
+        let inputs = try Taxes.inputs(TaxRequest(today: today), store: store, years: .calendar)
         let calendar: TaxCalendar
         do { calendar = try TaxEngine.calendar(inputs) } catch { throw UserError("\(error)") }
         let next = calendar.items.first { $0.date >= today && $0.amount != nil } ?? calendar.items.first { $0.date >= today }

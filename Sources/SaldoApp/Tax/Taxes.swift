@@ -70,8 +70,20 @@ public enum Taxes {
     /// A jurisdiction's name (Spain, United States, United Kingdom), by code.
     public static func jurisdictionName(_ code: String) -> String? { Jurisdiction(parsing: code)?.name }
 
-    /// Everything the engine needs, from the request and the ledger.
-    public static func inputs(_ request: TaxRequest, store: LedgerStore) throws -> TaxInputs {
+    /// Which tax years a computation reads; the ledger's transactions are read from the first of them on.
+    public enum YearsNeeded: Sendable {
+        /// Every transaction.
+        case all
+        /// One tax year; nil: the one containing the request's day.
+        case year(Int?)
+        /// The calendar's: last tax year and this one.
+        case calendar
+    }
+
+    /// Everything the engine needs, from the request and the ledger. Only the transactions of the
+    /// tax years in `years` are read (a ledger of many years holds far more), with what the whole
+    /// ledger says about which invoices are booked.
+    public static func inputs(_ request: TaxRequest, store: LedgerStore, years: YearsNeeded = .all) throws -> TaxInputs {
         var taxProfile: TaxProfile
         if let p = request.profilePath {
             let path = (p as NSString).expandingTildeInPath
@@ -105,8 +117,23 @@ public enum Taxes {
         }
         let day = request.today
         let target = taxCurrency(taxProfile.jurisdiction)
-        let transactions = try store.transactions().map(\.transaction)
+        let thisYear = TaxEngine.taxYear(containing: day, taxProfile.jurisdiction)
+        let firstYear: Int? = switch years {
+        case .all: nil
+        case .year(let y): y ?? thisYear
+        case .calendar: thisYear - 1
+        }
         let invoices = try store.invoices().map(\.invoice)
+        let transactions: [Transaction]
+        var booked: BookedInvoiceReferences?
+        if let firstYear {
+            let from = TaxInputs.firstDayNeeded(forTaxYear: firstYear)
+            transactions = try store.transactions(in: Period(start: from, end: Day(year: 9999, month: 12, day: 31)!)).map(\.transaction)
+            let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
+            booked = BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers)
+        } else {
+            transactions = try store.transactions().map(\.transaction)
+        }
         // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
         let rates = try ExchangeRates.table(forTransactions: transactions, invoices: invoices, target: target, store: store)
         let convert: @Sendable (Money, Day) throws -> Money = { m, d in try rates.convert(m, to: target, on: d).amount }
@@ -119,12 +146,12 @@ public enum Taxes {
             }
         }
         return TaxInputs(transactions: transactions, invoices: invoices, convert: convert, profile: taxProfile, ruleFiles: ruleFiles,
-                         forecast: forecast, today: day, notes: notes)
+                         forecast: forecast, today: day, notes: notes, bookedInvoices: booked)
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.
     public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: LedgerStore) throws -> TaxDocument {
-        let inputs = try inputs(request, store: store)
+        let inputs = try inputs(request, store: store, years: .year(year))
         let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
         do {
             let r = try TaxEngine.summary(inputs, year: y, quarter: quarter)
@@ -134,7 +161,7 @@ public enum Taxes {
 
     /// The next deadlines with estimated amounts.
     public static func calendar(_ request: TaxRequest, store: LedgerStore) throws -> TaxDocument {
-        let inputs = try inputs(request, store: store)
+        let inputs = try inputs(request, store: store, years: .calendar)
         do {
             let r = try TaxEngine.calendar(inputs)
             return TaxDocument(table: r.table, result: r)
@@ -143,7 +170,7 @@ public enum Taxes {
 
     /// How much of each month's income to put aside so that the next payments are covered.
     public static func setAside(_ request: TaxRequest, year: Int?, store: LedgerStore) throws -> TaxDocument {
-        let inputs = try inputs(request, store: store)
+        let inputs = try inputs(request, store: store, years: .year(year))
         do {
             let r = try TaxEngine.setAside(inputs, year: year)
             return TaxDocument(table: r.table, result: r)

@@ -17,12 +17,31 @@ public struct TaxInputs: Sendable {
     /// What the caller must say about how it gathered these inputs (a forecast that could not be made,
     /// say); every result lists them among its notes.
     public var notes: [String]
+    /// Which invoices some ledger transaction carries (by dedup key or number), when `transactions`
+    /// is only part of the ledger; nil: decided from `transactions` themselves.
+    public var bookedInvoices: BookedInvoiceReferences?
 
     public init(transactions: [Transaction], invoices: [Invoice] = [], convert: @escaping @Sendable (Money, Day) throws -> Money,
-                profile: TaxProfile, ruleFiles: [RuleFile] = [], forecast: [YearMonth: Money] = [:], today: Day, notes: [String] = []) {
+                profile: TaxProfile, ruleFiles: [RuleFile] = [], forecast: [YearMonth: Money] = [:], today: Day, notes: [String] = [],
+                bookedInvoices: BookedInvoiceReferences? = nil) {
         self.transactions = transactions; self.invoices = invoices; self.convert = convert; self.profile = profile
         self.ruleFiles = ruleFiles; self.forecast = forecast; self.today = today; self.notes = notes
+        self.bookedInvoices = bookedInvoices
     }
+
+    /// The first day whose transactions a computation for tax years `firstYear` on can need: the
+    /// start of the calendar year, which no tax year (the UK's starts on 6 April) starts before.
+    public static func firstDayNeeded(forTaxYear firstYear: Int) -> Day {
+        Day(year: firstYear, month: 1, day: 1)!
+    }
+}
+
+/// The invoices that ledger transactions carry: an invoice whose dedup key or number is here is
+/// counted through its transaction, not by itself.
+public struct BookedInvoiceReferences: Sendable, Hashable {
+    public var dedupKeys: Set<String>
+    public var numbers: Set<String>
+    public init(dedupKeys: Set<String>, numbers: Set<String>) { self.dedupKeys = dedupKeys; self.numbers = numbers }
 }
 
 /// A Spanish quarter or year: the returns and the annual views.
@@ -139,7 +158,7 @@ public enum TaxEngine {
     /// Facts for a rule file's period from the inputs.
     public static func facts(_ inputs: TaxInputs, rules: RuleFile) -> TaxFacts {
         TaxFactsBuilder(profile: inputs.profile, rules: rules, convert: inputs.convert)
-            .build(transactions: inputs.transactions, invoices: inputs.invoices)
+            .build(transactions: inputs.transactions, invoices: inputs.invoices, booked: inputs.bookedInvoices)
     }
 
     /// `saldo tax summary --jurisdiction J --year Y [--quarter Q]`.

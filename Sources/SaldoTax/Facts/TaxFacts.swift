@@ -112,7 +112,9 @@ public struct TaxFactsBuilder: Sendable {
 
     static func isUnder(_ a: Account, _ path: String) -> Bool { a.path == path || a.path.hasPrefix(path + ":") }
 
-    public func build(transactions: [Transaction], invoices: [Invoice]) -> TaxFacts {
+    /// `booked`: the invoices some ledger transaction carries, when `transactions` is only part of
+    /// the ledger (the tax years asked for); nil: decided from `transactions`.
+    public func build(transactions: [Transaction], invoices: [Invoice], booked: BookedInvoiceReferences? = nil) -> TaxFacts {
         let currency = rules.currency
         var out = TaxFacts(currency: currency, period: rules.period)
         var unknownClients: Set<String> = []
@@ -138,8 +140,8 @@ public struct TaxFactsBuilder: Sendable {
         }
 
         // Invoices that are in the ledger, by dedup key and by number.
-        let txKeys = Set(transactions.compactMap(\.dedupKey))
-        let txIDs = Set(transactions.compactMap(\.externalID))
+        let txKeys = booked?.dedupKeys ?? Set(transactions.compactMap(\.dedupKey))
+        let txIDs = booked?.numbers ?? Set(transactions.compactMap(\.externalID))
         var invoiceByKey: [String: Invoice] = [:]
         var invoiceByNumber: [String: Invoice] = [:]
         for inv in invoices {
