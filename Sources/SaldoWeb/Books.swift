@@ -25,6 +25,12 @@ public final class Books: Sendable {
         return l
     }
 
+    /// Whether the book's ledger file exists yet (a new ledger is created by the first import).
+    func ledgerExists(_ book: String) -> Bool {
+        guard let l = ledgers[book] else { return false }
+        return readers.withLock({ $0[book] }) != nil || FileManager.default.fileExists(atPath: l.path)
+    }
+
     /// The book's reading connection, opened on first use (the ledger must exist).
     func reader(_ book: String) throws -> LedgerStore {
         let location = try location(book)

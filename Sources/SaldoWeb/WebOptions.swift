@@ -24,6 +24,9 @@ public struct WebOptions: Sendable {
     public var lockTimeout: Double
     /// The folder uploads are streamed to (private, 0700); a fresh one under the temporary folder when nil.
     public var uploadFolder: String?
+    /// Keep the overview computed in the background whenever a ledger changes, so the page answers
+    /// from the cache (tests that run many servers at once turn it off).
+    public var computeAhead = true
 
     public init(host: String = "127.0.0.1", port: Int = 8421, ledger: LedgerLocation, accessToken: String? = nil,
                 maxUploadBytes: Int = 200 * 1024 * 1024, environment: [String: String] = [:],

@@ -6,6 +6,7 @@ import NIOCore
 import SaldoApp
 import SaldoCore
 import SaldoReports
+import Synchronization
 
 /// `saldo serve`: the web app and its JSON API on one port, over the same use cases as the CLI.
 public final class WebServer: Sendable {
@@ -16,6 +17,9 @@ public final class WebServer: Sendable {
     let assets: Assets
     /// Uploads waiting to be previewed, committed or cancelled (the Import page).
     let imports: ImportSessions
+    /// Overview documents by ledger version, kept computed in the background (OverviewRoutes.keepComputed).
+    let overviews = OverviewCache()
+    private let keepingComputed = Mutex<Task<Void, Never>?>(nil)
     /// The access token in force (given or generated) when listening beyond this machine.
     public var accessToken: String? { state.accessToken }
 
@@ -30,6 +34,8 @@ public final class WebServer: Sendable {
         books = Books(["main": ledger])
         imports = try ImportSessions(folder: options.uploadFolder)
     }
+
+    deinit { keepingComputed.withLock { $0?.cancel() } }
 
     /// The address to open, once listening (with the token when one is needed).
     public var address: String {
@@ -106,6 +112,11 @@ public final class WebServer: Sendable {
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { [self] channel in
                 state.bound(port: channel.localAddress?.port ?? options.port)
+                if self.options.computeAhead {
+                    self.keepingComputed.withLock { task in
+                        if task == nil { task = OverviewRoutes.keepComputed(self) }
+                    }
+                }
                 onReady(self.address)
             },
             logger: logger)

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import NIOCore
+import Synchronization
 import SaldoApp
 import SaldoCore
 import SaldoReports
@@ -54,6 +56,60 @@ import SaldoTestSupport
             let second = try await s.get("/api/v1/books/main/overview")
             #expect(second.text.contains("\"net\": \"150.00\""), "\(second.text.prefix(400))")
         }
+    }
+
+    /// A change made by another program (the CLI importing) is picked up without any request: the
+    /// server computes the overview for the new version in the background, so opening the page
+    /// answers from the cache.
+    @Test func theOverviewIsComputedBeforeItIsAskedFor() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-ahead.sqlite").path
+        let store = try LedgerStore(path: path)
+        try Settings.set(.jurisdiction, "es", in: store)
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
+        try await withServer(ledger: path, computeAhead: true) { s in
+            let today = s.server.options.clock.today
+            func cached() async throws -> OverviewCache.Entry? {
+                let version = try await s.server.books.read("main") { try $0.dataVersion() }
+                return s.server.overviews.get("main|\(version)|\(today)||")
+            }
+            func waitForCache() async throws -> OverviewCache.Entry? {
+                for _ in 0..<100 {
+                    if let e = try await cached() { return e }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return nil
+            }
+            let before = try #require(try await waitForCache(), "computed after start, before any request")
+            #expect(before.body.getString(at: 0, length: before.body.readableBytes)?.contains("\"net\": \"100.00\"") == true)
+            let writer = try LedgerStore(path: path)
+            _ = try writer.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
+            let after = try #require(try await waitForCache(), "computed after the change, before any request")
+            #expect(after.body.getString(at: 0, length: after.body.readableBytes)?.contains("\"net\": \"150.00\"") == true)
+        }
+    }
+
+    /// Requests that arrive while the overview is being computed wait for that one computation.
+    @Test func oneComputationServesEveryWaitingRequest() async throws {
+        let cache = OverviewCache()
+        final class Count: Sendable { let value = Mutex(0) }
+        let count = Count()
+        let doc = try Overview.build(OverviewRequest(today: Day(year: 2026, month: 11, day: 15)!), store: try LedgerStore(path: webDemoLedger, mode: .existing))
+        let entry = OverviewCache.Entry(document: doc, body: ByteBuffer(string: "x"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    _ = try await cache.value("k") {
+                        count.value.withLock { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(300))
+                        return entry
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(count.value.withLock { $0 } == 1)
+        #expect(cache.running == 0)
+        #expect(cache.get("k") != nil)
     }
 
     @Test func anEmptyLedgerExplainsInsteadOfFailing() async throws {

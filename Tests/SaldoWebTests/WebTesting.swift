@@ -50,10 +50,12 @@ struct RunningServer: Sendable {
 
 /// Runs `body` against a server on the demo ledger (or the options given), then stops it.
 func withServer<T: Sendable>(ledger: String = webDemoLedger, host: String = "127.0.0.1", token: String? = nil,
-                             maxUploadBytes: Int = 200 * 1024 * 1024,
+                             maxUploadBytes: Int = 200 * 1024 * 1024, computeAhead: Bool = false,
                              _ body: @Sendable (RunningServer) async throws -> T) async throws -> T {
-    let options = WebOptions(host: host, port: 0, ledger: LedgerLocation(path: ledger), accessToken: token,
+    var options = WebOptions(host: host, port: 0, ledger: LedgerLocation(path: ledger), accessToken: token,
                              maxUploadBytes: maxUploadBytes, clock: .fixed(webDemoDay))
+    // Many servers run at once in the tests: none computes ahead unless the test is about that.
+    options.computeAhead = computeAhead
     let server = try WebServer(options: options)
     let (ready, signal) = AsyncStream<Void>.makeStream()
     let task = Task { try await server.application(onReady: { _ in signal.yield(()) }, logLevel: .critical).run() }

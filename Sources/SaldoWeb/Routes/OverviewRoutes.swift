@@ -10,7 +10,7 @@ import Synchronization
 /// the next tax payment, the forecast fan, overdue invoices and statement balances that disagree.
 struct OverviewRoutes {
     let server: WebServer
-    let cache = OverviewCache()
+    var cache: OverviewCache { server.overviews }
 
     static let parameters: [APIOperation.Parameter] = [
         .init(name: "floor", description: "A monthly amount you need (decimal, e.g. 1500); the forecast gives the chance of falling below it."),
@@ -43,16 +43,34 @@ struct OverviewRoutes {
 
     /// The overview, from the cache when the ledger has not changed since it was computed (SQLite's
     /// data_version on the reading connection moves with every commit by another connection).
+    /// Requests that arrive while it is being computed wait for that one computation.
     func overview(book: String, query: Query) async throws -> OverviewCache.Entry {
-        let request = try Self.request(query, today: server.options.clock.today)
-        let cache = self.cache
-        return try await server.books.read(book) { store in
-            let key = "\(book)|\(try store.dataVersion())|\(request.today)|\(request.floor?.description ?? "")|\(request.currency?.code ?? "")"
-            if let hit = cache.get(key) { return hit }
-            let document = try Overview.build(request, store: store)
-            let entry = OverviewCache.Entry(document: document, body: ByteBuffer(string: document.json().serialized()))
-            cache.put(key, entry)
-            return entry
+        try await Self.overview(server: server, book: book, request: try Self.request(query, today: server.options.clock.today))
+    }
+
+    static func overview(server: WebServer, book: String, request: OverviewRequest) async throws -> OverviewCache.Entry {
+        let version = try await server.books.read(book) { try $0.dataVersion() }
+        let key = "\(book)|\(version)|\(request.today)|\(request.floor?.description ?? "")|\(request.currency?.code ?? "")"
+        return try await server.overviews.value(key) {
+            try await server.books.read(book) { store in
+                let document = try Overview.build(request, store: store)
+                return OverviewCache.Entry(document: document, body: ByteBuffer(string: document.json().serialized()))
+            }
+        }
+    }
+
+    /// Keeps the default overview of every book computed: checks each book's version every
+    /// `interval` and computes the overview when the ledger changed (an import here or by the CLI),
+    /// so that opening the page answers from the cache. Ends when the server is gone.
+    static func keepComputed(_ server: WebServer, interval: Duration = .seconds(1)) -> Task<Void, Never> {
+        Task.detached(priority: .utility) { [weak server] in
+            while !Task.isCancelled {
+                guard let s = server else { return }
+                for book in s.books.ids where s.books.ledgerExists(book) {
+                    _ = try? await overview(server: s, book: book, request: OverviewRequest(today: s.options.clock.today))
+                }
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 
@@ -143,7 +161,8 @@ struct OverviewRoutes {
     ]
 }
 
-/// Overview documents by ledger version and request: a few entries, the newest kept.
+/// Overview documents by ledger version and request: a few entries, the newest kept; one
+/// computation per key at a time (others wait for it).
 final class OverviewCache: Sendable {
     struct Entry: Sendable {
         var document: OverviewDocument
@@ -151,6 +170,7 @@ final class OverviewCache: Sendable {
         var body: ByteBuffer
     }
     private let entries = Mutex<[(key: String, entry: Entry)]>([])
+    private let computing = Mutex<[String: Task<Entry, any Error>]>([:])
 
     func get(_ key: String) -> Entry? { entries.withLock { list in list.first { $0.key == key }?.entry } }
 
@@ -161,4 +181,22 @@ final class OverviewCache: Sendable {
             if list.count > 16 { list.removeLast(list.count - 16) }
         }
     }
+
+    /// The entry for `key`: cached, or being computed (waited for), or computed now.
+    func value(_ key: String, compute: @escaping @Sendable () async throws -> Entry) async throws -> Entry {
+        if let hit = get(key) { return hit }
+        let task = computing.withLock { running in
+            if let t = running[key] { return t }
+            let t = Task { try await compute() }
+            running[key] = t
+            return t
+        }
+        defer { computing.withLock { running in if running[key] == task { running[key] = nil } } }
+        let entry = try await task.value
+        put(key, entry)
+        return entry
+    }
+
+    /// How many computations are running (for tests).
+    var running: Int { computing.withLock { $0.count } }
 }
