@@ -17,13 +17,15 @@ public struct ImportRecord: Sendable {
     public var problemCount: Int
     /// Conversion legs booked on their own, and the ledger's legs this file paired (see ``ConversionLeg``).
     public var conversionLegs: [ConversionLeg]
+    /// The file's bytes, kept in the ledger with the batch (see Originals.swift); nil keeps none.
+    public var original: Data?
 
     public init(fileName: String, sha256: String, format: String, transactions: [Transaction] = [],
                 invoices: [(invoice: Invoice, transaction: Transaction?)] = [], balanceChecks: [BalanceCheck] = [],
-                filteredCount: Int = 0, problemCount: Int = 0, conversionLegs: [ConversionLeg] = []) {
+                filteredCount: Int = 0, problemCount: Int = 0, conversionLegs: [ConversionLeg] = [], original: Data? = nil) {
         self.fileName = fileName; self.sha256 = sha256; self.format = format; self.transactions = transactions
         self.invoices = invoices; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
-        self.conversionLegs = conversionLegs
+        self.conversionLegs = conversionLegs; self.original = original
     }
 }
 
@@ -57,7 +59,7 @@ extension LedgerStore {
             var outcome = ImportOutcome(batchID: nil, newTransactions: 0, duplicateTransactions: 0, newInvoices: 0, duplicateInvoices: 0)
             try db.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    outcome = try self.insert(r, db: db, now: now, failAfter: failAfter)
+                    outcome = try self.insert(r, db: db, now: now, failAfter: failAfter, dryRun: dryRun)
                     return dryRun ? .rollback : .commit
                 }
             }
@@ -70,11 +72,14 @@ extension LedgerStore {
         }
     }
 
-    private func insert(_ r: ImportRecord, db: Database, now: Date, failAfter: Int?) throws -> ImportOutcome {
+    private func insert(_ r: ImportRecord, db: Database, now: Date, failAfter: Int?, dryRun: Bool) throws -> ImportOutcome {
         let w = try BatchWriter(db: db, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
         try w.add(r.transactions, failAfter: failAfter)
         for (inv, t) in r.invoices { try w.add(inv, t) }
-        return try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount, conversionLegs: r.conversionLegs)
+        let outcome = try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount, conversionLegs: r.conversionLegs)
+        // A dry run is rolled back anyway: the copy is not written at all.
+        if let data = r.original, !dryRun { try w.keepOriginal(data, sha256: r.sha256) }
+        return outcome
     }
 
     /// How a streamed import ended: whether to keep it, and the facts known only at the end.
@@ -101,8 +106,9 @@ extension LedgerStore {
     /// statement reader numbers repeated keys). Into a ledger that holds no transaction yet, the
     /// rows then go in without the key's index, which is built once at the end; a repeated key
     /// still fails the whole import.
+    /// `original`: the file's bytes, kept in the ledger with the batch (see Originals.swift).
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
-                             keysAreUnique: Bool = false,
+                             keysAreUnique: Bool = false, original: Data? = nil,
                              body: (_ sink: StreamSink) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
         do {
             var outcome: ImportOutcome?
@@ -114,6 +120,7 @@ extension LedgerStore {
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
                     outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount,
                                            conversionLegs: end.conversionLegs)
+                    if let data = original, !dryRun { try w.keepOriginal(data, sha256: sha256) }
                     return dryRun ? .rollback : .commit
                 }
             }

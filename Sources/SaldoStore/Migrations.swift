@@ -212,6 +212,17 @@ enum Migrations {
             CREATE INDEX txn_first_amount ON txn(COALESCE(json_extract(postings, '$[0][2]'), 0));
             """)
         }
+        // The statement files as imported, one copy per distinct file, so that every transaction
+        // can show the line it came from (Originals.swift). Written in the import's transaction.
+        m.registerMigration("2026-12-06-v5-statement-originals") { db in
+            try db.execute(sql: """
+            CREATE TABLE statement_original (
+                sha256 TEXT PRIMARY KEY,          -- import_batch.sha256 of every batch read from this file
+                byte_count INTEGER NOT NULL,
+                content BLOB NOT NULL
+            );
+            """)
+        }
         return m
     }
 }

@@ -37,6 +37,16 @@ struct RawStatement {
         _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), Int32(count), Self.isStatic)
     }
 
+    /// Binds bytes that stay where they are until the statement has run (SQLite does not copy them:
+    /// a mapped file is written from the mapping).
+    func bindBlob(_ i: Int32, _ bytes: UnsafeRawBufferPointer) {
+        if let p = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_blob64(handle, i, p, sqlite3_uint64(bytes.count), Self.isStatic)
+        } else {
+            _ = sqlite3_bind_zeroblob(handle, i, 0)
+        }
+    }
+
     /// Steps once; returns the number of rows the statement changed.
     func run() throws -> Int {
         let rc = sqlite3_step(handle)

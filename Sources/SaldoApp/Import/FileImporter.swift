@@ -80,7 +80,9 @@ public struct FileImporter: Sendable {
         let cpu0 = threadCPUSeconds()
         let sha = LedgerStore.sha256(data)
         do {
-            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun, keysAreUnique: true) { sink in
+            // The file itself is kept with its rows, so each can show the line it came from.
+            let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun, keysAreUnique: true,
+                                                 original: data) { sink in
                 var first = true
                 while let chunk = handoff.receive() {
                     if first { timeline.mark("first batch"); first = false }
@@ -162,7 +164,7 @@ public struct FileImporter: Sendable {
                                   invoices: r.invoices.map { imported in
                                       (imported.invoice, imported.transaction.map { IncomeStreams.attribute($0, invoice: imported.invoice) })
                                   },
-                                  problemCount: summary.problems.count)
+                                  problemCount: summary.problems.count, original: data)
         do {
             let out = try store.record(record, dryRun: dryRun)
             summary.new = out.newTransactions + out.newInvoices

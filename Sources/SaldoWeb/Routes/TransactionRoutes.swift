@@ -32,6 +32,71 @@ struct TransactionRoutes {
         router.get("/books/:book/transactions") { request, context in
             try await self.htmlPage(request, context)
         }
+        api.add(APIOperation(method: .get, path: "/books/{book}/transactions/{id}/source", id: "getTransactionSource",
+                             summary: "Where a transaction came from: its statement file and line, with the lines around it from the copy the ledger keeps.",
+                             parameters: [.init(name: "context", kind: .integer, description: "Lines shown either side of the transaction's, 0 to 50 (default 8).")])) { request, context in
+            let document = try await self.source(book: try context.parameters.require("book"), id: try Self.id(context), query: Query(request))
+            return jsonResponse(document.json())
+        }
+        router.get("/books/:book/transactions/:id/source") { request, context in
+            try await self.sourcePage(request, context)
+        }
+        router.get("/books/:book/transactions/:id/original") { _, context in
+            let book = try context.parameters.require("book"), id = try Self.id(context)
+            let original = try await RestSupport.notFoundAs404 { try await self.server.books.read(book) { try Transactions.original(id: id, store: $0) } }
+            // Downloaded under its own name (folders and quotes removed), never shown as a page.
+            let name = String(original.fileName.filter { $0.isLetter || $0.isNumber || "._- ()".contains($0) }.prefix(120))
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream",
+                                                   .contentDisposition: "attachment; filename=\"\(name.isEmpty ? "statement" : name)\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: original.bytes)))
+        }
+    }
+
+    /// The transaction id in the path; anything but a whole number is a 404 (no such transaction).
+    static func id(_ context: WebContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw Problem.notFound("there is no transaction \"\(text.prefix(40))\" in this ledger") }
+        return id
+    }
+
+    func source(book: String, id: Int64, query: Query) async throws -> TransactionSourceDocument {
+        let lines = try query.int("context", default: 8, in: 0...50)
+        return try await RestSupport.notFoundAs404 { try await server.books.read(book) { try Transactions.source(id: id, context: lines, store: $0) } }
+    }
+
+    func sourcePage(_ request: Request, _ context: WebContext) async throws -> Response {
+        let book = try context.parameters.require("book"), id = try Self.id(context)
+        let document = try await source(book: book, id: id, query: Query(request))
+        let t = Catalog.shipped(context.language)
+        let file = document.fileName.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+        var data: [String: Any] = ["back": "/books/\(book)/transactions", "json": "/api/v1/books/\(book)/transactions/\(id)/source"]
+        let metaArguments = ["file": file, "line": document.line.map(String.init) ?? "", "format": document.format ?? "?",
+                             "imported": document.importedAt.map { String($0.prefix(10)) } ?? "?"]
+        data["meta"] = t.text(document.line == nil ? "web.source.meta_no_line" : "web.source.meta", metaArguments)
+        switch document.content {
+        case .lines(let lines):
+            data["hasLines"] = !lines.isEmpty
+            data["lines"] = lines.map { ["number": String($0.number), "text": $0.text, "isTheRow": $0.isTheRow] as [String: Any] }
+            if let e = document.encoding, e != "utf-8" { data["encoding"] = t.text("web.source.encoding", ["encoding": e]) }
+        case .binary(let kind):
+            data["binary"] = t.text("web.source.binary.\(kind)", ["line": document.line.map(String.init) ?? "?"])
+        case .notKept:
+            data["notKept"] = t.text(document.sha256 == nil ? "web.source.no_file" : "web.source.not_kept")
+        }
+        if let bytes = document.keptBytes {
+            data["download"] = "/books/\(book)/transactions/\(id)/original"
+            data["downloadLabel"] = t.text("web.source.download", ["file": file, "size": Self.size(bytes, context.language)])
+        }
+        return server.pages.page("source", title: t.text("web.source.title", ["id": String(id)]), data: data, book: book, current: "transactions",
+                                 context: context, request: request, styles: ["source.css"])
+    }
+
+    /// A file size for people: 812 bytes, 14 KB, 1.2 MB (1,2 MB in Spanish).
+    static func size(_ bytes: Int, _ language: Language) -> String {
+        if bytes < 1_000 { return "\(bytes) B" }
+        let (value, unit) = bytes < 1_000_000 ? (Double(bytes) / 1_000, "KB") : (Double(bytes) / 1_000_000, "MB")
+        let text = value < 10 ? String(format: "%.1f", value) : String(Int(value.rounded()))
+        return (language == .es ? text.replacingOccurrences(of: ".", with: ",") : text) + " " + unit
     }
 
     /// The query a request asks for; a bad parameter is a 400 that names it.
@@ -103,6 +168,7 @@ struct TransactionRoutes {
                 short.file = URL(fileURLWithPath: s.file).lastPathComponent
                 row["source"] = short.description
                 row["sourcePath"] = s.description
+                row["sourceHref"] = "/books/\(book)/transactions/\(e.id)/source" + (s.line.map { "#L\($0)" } ?? "")
             }
             return row
         }
