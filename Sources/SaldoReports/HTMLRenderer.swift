@@ -147,7 +147,10 @@ enum SVGCharts {
         let W = 860.0, H = 360.0, left = 72.0, right = 16.0, top = 26.0
         let n = s.categories.count
         let rotate = n > 14
-        let legendRows = Double((s.series.count + 5) / 6)
+        // Legend in columns wide enough for the longest name (130 px, six a row, when every name
+        // is short; a long name, cut at 40 characters, widens the columns and wraps the rows).
+        let legend = LegendLayout(names: s.series.map(\.name), width: W - left)
+        let legendRows = Double(legend.rows)
         let bottom = (rotate ? 64.0 : 36.0) + legendRows * 18
         var maxPos = 0.0, maxNeg = 0.0
         for i in 0..<n {
@@ -188,12 +191,35 @@ enum SVGCharts {
         }
         // Legend.
         for (k, ser) in s.series.enumerated() {
-            let lx = left + Double(k % 6) * 130, ly = H - legendRows * 18 + Double(k / 6) * 18 - 4
+            let lx = left + Double(k % legend.perRow) * legend.column, ly = H - legendRows * 18 + Double(k / legend.perRow) * 18 - 4
             out += "<rect x=\"\(c(lx))\" y=\"\(c(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
-            out += "<text x=\"\(c(lx + 17))\" y=\"\(c(ly))\">\(esc(ser.name))</text>\n"
+            let shown = legend.label(ser.name)
+            out += "<text x=\"\(c(lx + 17))\" y=\"\(c(ly))\">\(esc(shown))\(shown == ser.name ? "" : "<title>\(esc(ser.name))</title>")</text>\n"
         }
         out += "</svg>\n"
         return out
+    }
+
+    /// Where a chart's legend entries go: equal columns, as many a row as fit.
+    struct LegendLayout {
+        static let maxCharacters = 40
+        /// A generous average width of one character of the chart's text, in px.
+        static let characterWidth = 7.2
+        let column: Double
+        let perRow: Int
+        let rows: Int
+
+        init(names: [String], width: Double) {
+            let longest = names.map { min($0.count, Self.maxCharacters) }.max() ?? 0
+            // Swatch (17 px), the text, and a gap.
+            column = max(130, 17 + Double(longest) * Self.characterWidth + 16)
+            perRow = max(1, min(6, Int(width / column)))
+            rows = (names.count + perRow - 1) / perRow
+        }
+
+        func label(_ name: String) -> String {
+            name.count <= Self.maxCharacters ? name : String(name.prefix(Self.maxCharacters - 1)) + "…"
+        }
     }
 
     static func bars(_ b: BarChart, id: Int) -> String {
