@@ -43,7 +43,10 @@ import SaldoTestSupport
             let marked = lines.filter(\.isTheRow)
             #expect(marked.count == 1 && marked.first?.number == line)
             #expect(marked.first?.text == fileLines[line - 1], "\(file):\(line)")
-            #expect(lines.map(\.number) == Array(max(1, line - 2)...min(fileLines.count, line + 2)).filter { $0 <= lines.last!.number })
+            // The lines around it, and the first line (column names) when it is not among them.
+            let around = Array(max(1, line - 2)...min(fileLines.count, line + 2)).filter { $0 <= lines.last!.number }
+            #expect(lines.map(\.number) == (around.first == 1 ? around : [1] + around))
+            #expect(lines.first?.text == fileLines[0].replacingOccurrences(of: "\u{FEFF}", with: ""))
             checked += 1
         }
         #expect(checked > 0, "\(file): some transactions name their line")

@@ -1,12 +1,14 @@
 """Overview, Forecast and Invoices in a real browser, checked against the command line on the
 same ledger and day."""
 import json
+import os
 import time
+import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import TODAY, saldo, screenshot
+from conftest import DEMO, TODAY, saldo, screenshot
 
 
 def money(decimal_text, currency="EUR"):
@@ -101,3 +103,27 @@ def test_every_page_in_spanish_on_a_phone(demo_server, phone):
         assert not errors, (page, errors)
         screenshot(phone, f"phone-es-{page}")
         phone.set_window_size(375, 800)
+
+
+def test_a_transaction_opens_the_line_it_came_from(demo_server, browser):
+    """The file:line of a row is a link; it opens the statement's lines with the row's own marked,
+    and that line is the file's own line (read here from the demo file itself)."""
+    browser.get(demo_server.url + "/books/main/transactions?platform=Upwork&sort=date")
+    link = browser.find_element(By.CSS_SELECTOR, "td.source a")
+    label = link.text                      # e.g. upwork-transactions.csv:2
+    name, line = label.rsplit(":", 1)
+    link.click()
+    WebDriverWait(browser, 30).until(lambda d: "/source" in d.current_url)
+    marked = browser.find_element(By.CSS_SELECTOR, "tr.src-row")
+    assert marked.get_attribute("id") == "L" + line
+    with open(os.path.join(DEMO, name), encoding="utf-8-sig") as f:
+        expected = f.read().splitlines()[int(line) - 1]
+    assert marked.find_element(By.TAG_NAME, "code").text == expected.strip()
+    # The copy the ledger keeps downloads as the demo file itself.
+    href = browser.find_element(By.CSS_SELECTOR, ".src-actions a[download]").get_attribute("href")
+    with urllib.request.urlopen(href, timeout=60) as response:
+        assert response.read() == open(os.path.join(DEMO, name), "rb").read()
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    screenshot(browser, "transaction-source")
+    browser.set_window_size(1280, 1000)

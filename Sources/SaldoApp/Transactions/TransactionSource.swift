@@ -94,15 +94,17 @@ extension Transactions {
 
 /// Lines of a kept file around one line, read in chunks without loading the file.
 enum SourceExcerpt {
-    /// `chunks` calls its argument with each chunk of the file in order (false stops it).
+    /// `chunks` calls its argument with each chunk of the file in order (false stops it). The
+    /// file's first line (a CSV's column names) comes too when it is not among them.
     static func read(around line: Int?, context: Int,
                      chunks: ((UnsafeRawBufferPointer) throws -> Bool) throws -> Bool) throws -> (content: TransactionSourceDocument.Content, encoding: String?) {
         var head: [UInt8] = []
-        var lines: [[UInt8]] = []
+        var lines: [(number: Int, bytes: [UInt8])] = []
         var current: [UInt8] = []
         var number = 1
         let target = line ?? 1
         let first = max(1, target - context), last = target + context
+        func wanted(_ n: Int) -> Bool { n == 1 || (n >= first && n <= last) }
         var lastByte: UInt8 = 0
         var binary: String?
         _ = try chunks { chunk in
@@ -115,13 +117,13 @@ enum SourceExcerpt {
             for b in chunk {
                 // \n, \r\n and a lone \r end a line.
                 if b == 0x0A {
-                    if lastByte != 0x0D { if number >= first { lines.append(current) }; number += 1 }
+                    if lastByte != 0x0D { if wanted(number) { lines.append((number, current)) }; number += 1 }
                     current = []
                 } else if b == 0x0D {
-                    if number >= first { lines.append(current) }
+                    if wanted(number) { lines.append((number, current)) }
                     number += 1
                     current = []
-                } else if number >= first && number <= last && current.count < 4_000 {
+                } else if wanted(number) && current.count < 4_000 {
                     current.append(b)
                 }
                 lastByte = b
@@ -130,13 +132,13 @@ enum SourceExcerpt {
             return true
         }
         if let binary { return (.binary(kind: binary), nil) }
-        if number <= last && !current.isEmpty { lines.append(current) }
+        if number <= last && !current.isEmpty && wanted(number) { lines.append((number, current)) }
         // UTF-16 (some bank exports) cannot be cut into lines byte by byte: offered as a download.
         if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return (.binary(kind: "utf-16"), "utf-16") }
-        if let bom = lines.first, first == 1, bom.starts(with: [0xEF, 0xBB, 0xBF]) { lines[0] = Array(bom.dropFirst(3)) }
+        if let f = lines.first, f.number == 1, f.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { lines[0].bytes = Array(f.bytes.dropFirst(3)) }
         // The excerpt in the encoding the import detects: UTF-8, else the legacy code page that
         // reads best (Windows-1252 or DOS Latin-2), decoded by the same code as the import.
-        let joined = Data(lines.joined(separator: [0x0A]))
+        let joined = Data(lines.map(\.bytes).joined(separator: [0x0A]))
         let text: String, encoding: String
         if let utf8 = String(validating: joined, as: UTF8.self) {
             (text, encoding) = (utf8, "utf-8")
@@ -146,8 +148,8 @@ enum SourceExcerpt {
         }
         let decoded = text.split(separator: "\n", omittingEmptySubsequences: false)
         var out: [TransactionSourceDocument.Line] = []
-        for (i, l) in decoded.prefix(lines.count).enumerated() {
-            out.append(.init(number: first + i, text: String(l), isTheRow: line != nil && first + i == target))
+        for (l, t) in zip(lines, decoded) {
+            out.append(.init(number: l.number, text: String(t), isTheRow: line != nil && l.number == target))
         }
         return (.lines(out), encoding)
     }

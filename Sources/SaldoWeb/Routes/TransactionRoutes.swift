@@ -76,7 +76,10 @@ struct TransactionRoutes {
         switch document.content {
         case .lines(let lines):
             data["hasLines"] = !lines.isEmpty
-            data["lines"] = lines.map { ["number": String($0.number), "text": $0.text, "isTheRow": $0.isTheRow] as [String: Any] }
+            // A gap row where the first line (the column names) stands apart from the rest.
+            data["lines"] = lines.enumerated().map { i, l in
+                ["number": String(l.number), "text": l.text, "isTheRow": l.isTheRow, "gapBefore": i > 0 && lines[i - 1].number + 1 < l.number] as [String: Any]
+            }
             if let e = document.encoding, e != "utf-8" { data["encoding"] = t.text("web.source.encoding", ["encoding": e]) }
         case .binary(let kind):
             data["binary"] = t.text("web.source.binary.\(kind)", ["line": document.line.map(String.init) ?? "?"])
