@@ -256,7 +256,8 @@ public enum SpainTax {
             let b71 = b46.isPositive ? b46 - b78 : b46
             carried = b87
             var m349: [String: (String?, Money)] = [:]
-            for f in facts.facts where f.category == .income && f.treatment == .reverseCharge && p.contains(f.date) {
+            for i in facts.facts.indices where facts.facts[i].category == .income && facts.facts[i].treatment == .reverseCharge && p.contains(facts.facts[i].date) {
+                let f = facts.facts[i]
                 let k = f.client ?? "(unknown client)"
                 m349[k] = (f.clientCountry, (m349[k]?.1 ?? .zero(cur)) + f.amount)
             }
