@@ -86,7 +86,18 @@ public enum Forecasts {
         let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: today.yearMonth.first)
         var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
         // Streams as the user thinks of them: each direct client its own stream (IncomeHistory.streamName).
-        if grouping == .platform { for i in facts.indices { facts[i].platform = IncomeHistory.streamName(platform: facts[i].platform, client: facts[i].client) } }
+        if grouping == .platform {
+            // Decided once per platform and client (a ledger has few of them, and millions of facts).
+            struct Pair: Hashable { var platform: String?; var client: String? }
+            var names: [Pair: String?] = [:]
+            for i in facts.indices {
+                let pair = Pair(platform: facts[i].platform, client: facts[i].client)
+                if let known = names[pair] { facts[i].platform = known; continue }
+                let name = IncomeHistory.streamName(platform: pair.platform, client: pair.client)
+                names[pair] = name
+                facts[i].platform = name
+            }
+        }
         var rates = try ExchangeRates.table(for: facts, base: base, store: store)
         // No dead end: beyond the rate window the history is provisional, and the forecast says so.
         rates.beyondWindow = .provisional

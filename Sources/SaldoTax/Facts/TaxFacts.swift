@@ -14,6 +14,13 @@ public enum FactCategory: String, Sendable, Codable, CaseIterable {
     case vatBorne = "vat_borne"
 }
 
+extension FactCategory {
+    /// The category's place in the alphabetical order of the raw values (facts sort by it).
+    var nameOrder: Int { Self.nameOrders[self]! }
+    private static let nameOrders: [FactCategory: Int] = Dictionary(uniqueKeysWithValues:
+        allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+}
+
 /// One amount in the tax currency, with the facts the rules need.
 public struct TaxFact: Sendable, Hashable {
     public var date: Day
@@ -246,7 +253,8 @@ public struct TaxFactsBuilder: Sendable {
             }
         }
 
-        out.facts.sort { ($0.date, $0.category.rawValue) < ($1.date, $1.category.rawValue) }
+        // By date, then category in the order of their names (as before), compared as numbers.
+        out.facts.sort { $0.date != $1.date ? $0.date < $1.date : $0.category.nameOrder < $1.category.nameOrder }
         out.converted = conversions > 0
         if conversions > 0 {
             out.notes.append(LocalizedText("tax.note.converted", ["currency": currency.code]).english)
