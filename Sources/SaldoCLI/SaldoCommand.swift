@@ -64,7 +64,7 @@ public enum SaldoCLI {
             return ExitStatus.userError
         } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
                             || e is MoneyError || e is LedgerError || e is PeriodError {
-            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? "\(e)"))
+            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? Console.catalog.translating("\(e)", keyPrefix: "error.")))
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)
@@ -131,5 +131,13 @@ extension SaldoCommand {
             return subcommands.flatMap { walk($0, words + [$0.configuration.commandName ?? "\($0)".lowercased()]) }
         }
         return walk(SaldoCommand.self, [])
+    }
+
+    /// Every command below the root, groups included (`["report"]`, `["report", "monthly"]`).
+    static var everyCommand: [[String]] {
+        func walk(_ command: any ParsableCommand.Type, _ words: [String]) -> [[String]] {
+            [words] + command.configuration.subcommands.flatMap { walk($0, words + [$0.configuration.commandName ?? "\($0)".lowercased()]) }
+        }
+        return walk(SaldoCommand.self, []).filter { !$0.isEmpty }
     }
 }

@@ -132,6 +132,30 @@ import Testing
         #expect(key.map { collapsed(english.text($0)) != abstract } ?? false)
     }
 
+    static var everyCommand: [String] { SaldoCommand.everyCommand.map { $0.joined(separator: " ") } }
+
+    static func collapsed(_ text: String) -> String { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
+
+    /// The discussion of a `--help`: the paragraphs between the overview and USAGE.
+    static func discussion(_ help: String) -> String {
+        collapsed(help.components(separatedBy: "\n\n").dropFirst().prefix { !$0.hasPrefix("USAGE:") }.joined(separator: "\n\n"))
+    }
+
+    /// The long help (explanation and examples) of every command comes from the catalog: in Spanish it is
+    /// a Spanish catalog text (a template filled, for one-line examples) and differs from the English one.
+    @Test(arguments: everyCommand)
+    func everyCommandExplainsItselfInSpanish(_ words: String) {
+        let args = words.split(separator: " ").map(String.init)
+        let es = Self.discussion(SaldoCLI.capture(["--lang", "es"] + args + ["--help"]).out)
+        let en = Self.discussion(SaldoCLI.capture(args + ["--help"], environment: ["LANG": "C.UTF-8"]).out)
+        #expect(!es.isEmpty && !en.isEmpty, "\(words): no discussion")
+        #expect(es != en, "\(words): the discussion is the same in both languages: \(es)")
+        let english = Catalog.shipped(.en)
+        let key = Catalog.shipped(.es).entries.first { $0.key.hasPrefix("cli.") && TemplateProbe.match(Self.collapsed($0.value), es) != nil }?.key
+        #expect(key != nil, "\(words): the discussion is not a Spanish catalog text: \(es)")
+        #expect(key.map { TemplateProbe.match(Self.collapsed(english.text($0)), en) != nil } ?? false, "\(words): English is not \(key ?? "?")")
+    }
+
     @Test func optionHelpIsSpanishToo() {
         let es = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--help"]).out
         #expect(es.contains("El fichero del libro."), "\(es)")

@@ -73,9 +73,21 @@ extension Catalog {
 
     /// `english` in this catalog's language when it is a filled template under `keyPrefix`,
     /// else `english` as it is.
+    /// Arguments that are themselves such texts (an error wrapping another error's message,
+    /// `--currency: unknown currency code "X"…`) are translated too, two levels deep.
     public func translating(_ english: String, keyPrefix: String) -> String {
         guard language != .en, let t = Catalog.recognize(english, keyPrefix: keyPrefix) else { return english }
-        return t.text(in: self)
+        return translated(t, keyPrefix: keyPrefix, depth: 2)
+    }
+
+    private func translated(_ text: LocalizedText, keyPrefix: String, depth: Int) -> String {
+        var localized = localizing(text.arguments)
+        if depth > 0 {
+            for (name, value) in text.arguments where value.contains(" ") {
+                if let inner = Catalog.recognize(value, keyPrefix: keyPrefix) { localized[name] = translated(inner, keyPrefix: keyPrefix, depth: depth - 1) }
+            }
+        }
+        return self.text(text.key, localized)
     }
 }
 
