@@ -89,7 +89,7 @@ struct InvoicesCommand: ParsableCommand {
         func run() throws {
             let (n, matches) = try Invoices.match(store: ledger.open(.existing))
             Console.current.out(Console.catalog.plural("cli.invoices.matched_payments", count: n))
-            for m in matches { Console.current.out("\(m.invoice) ← #\(m.transaction) \(m.date): \(m.explanation)") }
+            for m in matches { Console.current.out("\(m.invoice) ← #\(m.transaction) \(m.date): \(Console.catalog.translatingClauses(m.explanation, keyPrefix: "match."))") }
         }
     }
 }

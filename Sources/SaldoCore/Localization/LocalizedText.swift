@@ -91,6 +91,22 @@ extension Catalog {
     }
 }
 
+extension Catalog {
+    /// An English text made of clauses, each a template under `keyPrefix` (`…; …`, a clause
+    /// possibly `head (…): detail`), such as the invoice matcher's explanations: each clause in
+    /// this catalog's language, the separators kept; a clause no template made stays as written.
+    public func translatingClauses(_ english: String, keyPrefix: String) -> String {
+        guard language != .en else { return english }
+        return english.components(separatedBy: "; ").map { clause in
+            if Catalog.recognize(clause, keyPrefix: keyPrefix) == nil, let r = clause.range(of: "): ", options: .backwards) {
+                let head = String(clause[..<r.lowerBound]) + ")", rest = String(clause[r.upperBound...])
+                return translating(head, keyPrefix: keyPrefix) + ": " + translating(rest, keyPrefix: keyPrefix)
+            }
+            return translating(clause, keyPrefix: keyPrefix)
+        }.joined(separator: "; ")
+    }
+}
+
 enum TemplatePart: Equatable {
     case literal(String)
     case placeholder(String)
