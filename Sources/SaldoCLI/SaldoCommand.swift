@@ -68,7 +68,7 @@ public enum SaldoCLI {
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)
-            let message = SaldoCommand.fullMessage(for: error)
+            let message = CLIText.parserText(SaldoCommand.fullMessage(for: error))
             if code == .success {
                 if !message.isEmpty { console.out(message) }
                 return ExitStatus.ok

@@ -46,7 +46,7 @@ struct ConfigCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             for (k, v) in try Settings.list(in: ledger.open(.existing)) {
-                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? Console.catalog.text("cli.config.not_set"), 12) + "  " + Console.current.styled(Console.catalog.text("setting.help.\(k.rawValue)"), .dim))
+                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? Console.catalog.text("cli.config.not_set"), max(12, Console.catalog.text("cli.config.not_set").count)) + "  " + Console.current.styled(Console.catalog.text("setting.help.\(k.rawValue)"), .dim))
             }
         }
     }

@@ -180,12 +180,13 @@ public enum UKTax {
             let applies = p.from <= file.start
             let updates = applies ? o.quarterlyUpdates.map { MTDUpdate(period: $0.period, period_end: $0.to, due: $0.due) } : []
             let note = applies
-                ? "Making Tax Digital for Income Tax applies this year (qualifying income \(income.decimalString) in \(p.measuredOn) over \(p.threshold.normalized)): send quarterly updates from compatible software; they are reports, not payments."
-                : "Making Tax Digital for Income Tax will apply from \(p.from) (qualifying income \(income.decimalString) in \(p.measuredOn) over \(p.threshold.normalized))."
+                ? LocalizedText("tax.note.gb.mtd_applies", ["income_amount": income.decimalString, "tax_year": p.measuredOn, "threshold_amount": p.threshold.normalized.description]).english
+                : LocalizedText("tax.note.gb.mtd_will_apply", ["from_date": "\(p.from)", "income_amount": income.decimalString, "tax_year": p.measuredOn,
+                                                                "threshold_amount": p.threshold.normalized.description]).english
             return MTDStatus(mandatory_from: p.from, measured_on: p.measuredOn, quarterly_updates: updates,
                              final_declaration_due: applies ? o.finalDeclarationDue : nil, note: note)
         }
         return MTDStatus(mandatory_from: nil, measured_on: nil, quarterly_updates: [], final_declaration_due: nil,
-                         note: "Making Tax Digital for Income Tax: no threshold is met by the qualifying income known (gross turnover plus property income).")
+                         note: LocalizedText("tax.note.gb.mtd_not_met").english)
     }
 }
