@@ -35,14 +35,14 @@ enum CLIText {
 extension CLIText {
     /// The commands and options that do what a library's hint says, by diagnostic code: the
     /// libraries say what to do in domain words, the command line says how.
-    static let commandHints: [String: String] = [
-        "import.rates": "`saldo rates import FILE`",
+    static var commandHints: [String: String] { [
+        "import.rates": Console.catalog.text("cli.hint.rates_import"),
         "csv.date": "--date-format",
-        "csv.decimal-mark": "--decimal-mark point or --decimal-mark comma",
-        "csv.date-format": "--date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
+        "csv.decimal-mark": Console.catalog.text("cli.hint.decimal_mark"),
+        "csv.date-format": Console.catalog.text("cli.hint.date_format"),
         "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
-        "fx.missing-rate": "`saldo rates import FILE [--source PROFILE]`; for ECB currencies `saldo rates update`",
-    ]
+        "fx.missing-rate": Console.catalog.text("cli.fix.import_rates"),
+    ] }
 
     /// How the import summary says which option overrides an inferred convention.
     static let importOverrides = ["date-order": "--date-format", "decimal-mark": "--decimal-mark", "verbose": "use --verbose"]
@@ -54,7 +54,7 @@ extension CLIText {
         if Console.language != .en { d.hint = d.localizedHint(in: Console.catalog) }
         if d.code == "csv.profile" {
             // Several profiles claim it: the option that chooses; none does: the command that explains.
-            let extra = d.message.hasPrefix("several") ? "--profile NAME" : Console.catalog.text("cli.hint.profiles_check")
+            let extra = d.message.hasPrefix("several") ? Console.catalog.text("cli.fix.choose_profile") : Console.catalog.text("cli.hint.profiles_check")
             d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra
         } else if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
         return d
