@@ -174,6 +174,19 @@ import Testing
         #expect(en.err.hasPrefix("Error: Unknown option '--bogus'\nUsage: saldo report monthly"), "\(en.err)")
     }
 
+    /// Why a profile reads a file or not, in Spanish (profile names and columns as they are).
+    @Test func profileCheckExplainsInSpanish() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("unknown.csv").path
+        try "foo,bar\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let es = SaldoCLI.capture(["--lang", "es", "profiles", "check", path]).out
+        #expect(es.contains("  codificación: UTF-8\n  separador: coma\n"), "\(es)")
+        #expect(es.contains("  paypal-activity no lo reconoce: faltan las columnas obligatorias \"Date\""), "\(es)")
+        #expect(es.contains("ningún perfil reconoce este fichero; escribe un perfil propio"))
+        #expect(!es.contains("does not:") && !es.contains("delimiter:"))
+        let en = SaldoCLI.capture(["profiles", "check", path], environment: ["LANG": "C.UTF-8"]).out
+        #expect(en.contains("  encoding: UTF-8\n  delimiter: comma\n") && en.contains("paypal-activity does not: missing required column(s) \"Date\""), "\(en)")
+    }
+
     @Test func optionHelpIsSpanishToo() {
         let es = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--help"]).out
         #expect(es.contains("El fichero del libro."), "\(es)")
