@@ -35,14 +35,14 @@ enum CLIText {
 extension CLIText {
     /// The commands and options that do what a library's hint says, by diagnostic code: the
     /// libraries say what to do in domain words, the command line says how.
-    static let commandHints: [String: String] = [
-        "import.rates": "`saldo rates import FILE`",
+    static var commandHints: [String: String] { [
+        "import.rates": Console.catalog.text("cli.hint.rates_import"),
         "csv.date": "--date-format",
-        "csv.decimal-mark": "--decimal-mark point or --decimal-mark comma",
-        "csv.date-format": "--date-format dd/mm/yyyy or --date-format mm/dd/yyyy",
+        "csv.decimal-mark": Console.catalog.text("cli.hint.decimal_mark"),
+        "csv.date-format": Console.catalog.text("cli.hint.date_format"),
         "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
-        "fx.missing-rate": "`saldo rates import FILE [--source PROFILE]`; for ECB currencies `saldo rates update`",
-    ]
+        "fx.missing-rate": Console.catalog.text("cli.fix.import_rates"),
+    ] }
 
     /// How the import summary says which option overrides an inferred convention.
     static let importOverrides = ["date-order": "--date-format", "decimal-mark": "--decimal-mark", "verbose": "use --verbose"]
@@ -54,7 +54,7 @@ extension CLIText {
         if Console.language != .en { d.hint = d.localizedHint(in: Console.catalog) }
         if d.code == "csv.profile" {
             // Several profiles claim it: the option that chooses; none does: the command that explains.
-            let extra = d.message.hasPrefix("several") ? "--profile NAME" : "`saldo profiles check FILE` shows why each profile does not fit"
+            let extra = d.message.hasPrefix("several") ? Console.catalog.text("cli.fix.choose_profile") : Console.catalog.text("cli.hint.profiles_check")
             d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra
         } else if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
         return d
@@ -75,6 +75,46 @@ extension CLIText {
     /// An import summary as the terminal shows it.
     static func importText(_ summary: FileImportSummary, verbose: Bool, color: Bool) -> String {
         withCommands(summary).text(verbose: verbose, color: color, overrides: importOverrides, catalog: Console.catalog)
+    }
+}
+
+extension CLIText {
+    /// What the argument parser prints (help layout, usage errors) in the run's language: its
+    /// headings and fixed phrases from `argparser.line.*`/`argparser.phrase.*`, its messages read
+    /// back from `argparser.text.*`; the command and option names stay as they are. English is
+    /// returned unchanged.
+    static func parserText(_ text: String) -> String {
+        let L = Console.catalog
+        guard L.language != .en else { return text }
+        let en = Catalog.shipped(.en)
+        let headings = ["overview", "usage_heading", "options", "arguments", "subcommands", "error", "help", "usage"].map {
+            (en.text("argparser.line.\($0)"), L.text("argparser.line.\($0)"))
+        }
+        let phrases = ["show_help", "show_version", "default", "or_choice", "values", "default_value"].map { (en.text("argparser.phrase.\($0)"), L.text("argparser.phrase.\($0)")) }
+        return text.components(separatedBy: "\n").map { line -> String in
+            var line = line
+            for (english, local) in headings where line.hasPrefix(english) {
+                let rest = line.dropFirst(english.count)
+                let body = rest.drop { $0 == " " }
+                let message = L.translating(String(body), keyPrefix: "argparser.text.")
+                line = local + String(rest.prefix(rest.count - body.count)) + message
+                break
+            }
+            for (english, local) in phrases where line.contains(english) {
+                // A longer phrase takes the spaces after it, so the help's second column stays aligned.
+                let longer = local.count - english.count
+                let padded = english + String(repeating: " ", count: max(0, longer) + 1)
+                line = longer > 0 && line.contains(padded) ? line.replacingOccurrences(of: padded, with: local + " ")
+                                                            : line.replacingOccurrences(of: english, with: local)
+            }
+            let body = line.drop { $0 == " " }
+            if body.count < line.count || line.hasPrefix("See") {
+                let indent = String(line.prefix(line.count - body.count))
+                let translated = L.translating(String(body), keyPrefix: "argparser.text.")
+                if translated != String(body) { line = indent + translated }
+            }
+            return line
+        }.joined(separator: "\n")
     }
 }
 

@@ -88,3 +88,6 @@ func prose(_ text: String) -> String {
 }
 
 extension Console: ProgressReporter {}
+
+/// A subcommand's one-line example (`Example: saldo …`), the word from the catalog, the command as written.
+func example(_ command: String) -> String { Console.catalog.text("cli.help.example", ["command": command]) }

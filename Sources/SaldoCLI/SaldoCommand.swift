@@ -64,11 +64,11 @@ public enum SaldoCLI {
             return ExitStatus.userError
         } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
                             || e is MoneyError || e is LedgerError || e is PeriodError {
-            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? "\(e)"))
+            console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? Console.catalog.translating("\(e)", keyPrefix: "error.")))
             return ExitStatus.userError
         } catch {
             let code = SaldoCommand.exitCode(for: error)
-            let message = SaldoCommand.fullMessage(for: error)
+            let message = CLIText.parserText(SaldoCommand.fullMessage(for: error))
             if code == .success {
                 if !message.isEmpty { console.out(message) }
                 return ExitStatus.ok
@@ -131,5 +131,13 @@ extension SaldoCommand {
             return subcommands.flatMap { walk($0, words + [$0.configuration.commandName ?? "\($0)".lowercased()]) }
         }
         return walk(SaldoCommand.self, [])
+    }
+
+    /// Every command below the root, groups included (`["report"]`, `["report", "monthly"]`).
+    static var everyCommand: [[String]] {
+        func walk(_ command: any ParsableCommand.Type, _ words: [String]) -> [[String]] {
+            [words] + command.configuration.subcommands.flatMap { walk($0, words + [$0.configuration.commandName ?? "\($0)".lowercased()]) }
+        }
+        return walk(SaldoCommand.self, []).filter { !$0.isEmpty }
     }
 }

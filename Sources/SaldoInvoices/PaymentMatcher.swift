@@ -87,15 +87,19 @@ public struct PaymentMatcher: Sendable {
                 var score = 0.5 * amountScore + 0.3 * nameScore + 0.2 * dateScore
                 if numberInRef { score = min(1, score + 0.25) }
                 guard score >= minimumScore else { continue }
-                var why = "\(c.amount.formatted(withCode: true)) received \(c.date)"
-                if let cp = c.counterparty, !cp.isEmpty { why += " from \"\(cp)\"" }
-                why += " for invoice \(inv.number) (\(due.formatted(withCode: true)) outstanding"
-                why += inv.dueDate.map { ", due \($0))" } ?? ", issued \(inv.issueDate))"
-                why += ": " + (shortfall == 0 ? "exact amount" : "\(Money(minorUnits: shortfall, currency: inv.currency).formatted(withCode: true)) less, taken as fees")
-                why += String(format: "; name similarity %.2f", nameScore)
-                if numberInRef { why += "; invoice number in the payment reference" }
+                // English from the catalog's `match.*` templates, clauses joined by "; " (front ends show it with `Catalog.translatingClauses`).
+                let named = c.counterparty.map { !$0.isEmpty } ?? false
+                var args = ["amount": c.amount.formatted(withCode: true), "received_date": "\(c.date)", "counterparty": c.counterparty ?? "",
+                            "number": inv.number, "outstanding": due.formatted(withCode: true)]
+                if let d = inv.dueDate { args["due_date"] = "\(d)" } else { args["issued_date"] = "\(inv.issueDate)" }
+                var why = LocalizedText("match.head." + (inv.dueDate == nil ? "issued" : "due") + (named ? "" : "_unnamed"), args).english
+                why += ": " + (shortfall == 0 ? LocalizedText("match.exact_amount").english
+                               : LocalizedText("match.fees", ["shortfall": Money(minorUnits: shortfall, currency: inv.currency).formatted(withCode: true)]).english)
+                why += "; " + LocalizedText("match.name_similarity", ["similarity_number": String(format: "%.2f", nameScore)]).english
+                if numberInRef { why += "; " + LocalizedText("match.number_in_reference").english }
                 let delta = dueDay.distance(to: c.date)
-                why += delta == 0 ? "; paid on the due date" : (delta > 0 ? "; \(delta) days after the due date" : "; \(-delta) days before the due date")
+                why += "; " + (delta == 0 ? LocalizedText("match.on_due_date").english
+                               : LocalizedText(delta > 0 ? "match.days_after" : "match.days_before", ["days": "\(abs(delta))"]).english)
                 pairs.append(PaymentMatch(invoiceKey: inv.dedupKey, invoiceNumber: inv.number, paymentID: c.id, paymentDate: c.date,
                                           amount: c.amount, shortfall: Money(minorUnits: shortfall, currency: inv.currency),
                                           score: (score * 100).rounded() / 100, explanation: why))

@@ -92,12 +92,12 @@ public struct FileImportSummary: Sendable {
         lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (" + L("import.summary.dry_run") + ")" : ""))
         if !filtered.isEmpty {
             if verbose {
-                for f in filtered { lines.append("  " + L("import.summary.filtered_row", ["location": f.location.description, "reason": f.reason, "row": f.summary])) }
+                for f in filtered { lines.append("  " + L("import.summary.filtered_row", ["location": f.location.description, "reason": L.translating(f.reason, keyPrefix: "filter."), "row": f.summary])) }
             } else {
                 var byReason: [String: Int] = [:]
                 for f in filtered { byReason[f.reason, default: 0] += 1 }
                 for (r, n) in byReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
-                    lines.append("  " + L("import.summary.filtered_reason", ["count": count(n), "reason": r]))
+                    lines.append("  " + L("import.summary.filtered_reason", ["count": count(n), "reason": L.translating(r, keyPrefix: "filter.")]))
                 }
             }
         }

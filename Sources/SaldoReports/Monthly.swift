@@ -273,6 +273,8 @@ extension MonthlyReport: ReportConvertible {
     public func document() -> ReportDocument { document(in: .shipped(.en)) }
 
     public func document(in L: Catalog) -> ReportDocument {
+        // Income without a client is grouped under "(no client)" (also its JSON key); people read it in their language.
+        func groupName(_ g: String) -> String { grouping == .client && g == "(no client)" ? L("report.group.no_client") : g }
         let c = currency
         let args = ["currency": c.code, "group": L("report.group.noun.\(grouping.rawValue)")]
         let total_ = L("report.row.total")
@@ -307,14 +309,14 @@ extension MonthlyReport: ReportConvertible {
             for q in quarters { rows.append(ReportRow([.text(L.format.periodLabel(q.label))] + q.byGroup.map { .money($0.net) } + [.money(q.total.net)], style: .subtotal)) }
             for y in years { rows.append(ReportRow([.text(y.label)] + y.byGroup.map { .money($0.net) } + [.money(y.total.net)], style: .total)) }
             blocks.append(.table(ReportTable(id: "net_by_\(grouping.rawValue)", title: L("report.monthly.table.net_by", args),
-                                             columns: [ReportColumn("period", L("report.column.period"))] + groups.map { ReportColumn($0, $0, cur) } + [ReportColumn("total", L("report.column.total"), cur)],
+                                             columns: [ReportColumn("period", L("report.column.period"))] + groups.map { ReportColumn($0, groupName($0), cur) } + [ReportColumn("total", L("report.column.total"), cur)],
                                              rows: rows, audience: .people)))
 
             // Per group over the whole report: gross, fees, net.
             var grows: [ReportRow] = []
             for (i, g) in groups.enumerated() {
                 let f = total.byGroup[i]
-                grows.append(ReportRow([.text(g), .money(f.gross), .money(f.fees), .money(f.net)]))
+                grows.append(ReportRow([.text(groupName(g)), .money(f.gross), .money(f.fees), .money(f.net)]))
             }
             grows.append(ReportRow([.text(total_), .money(total.total.gross), .money(total.total.fees), .money(total.total.net)], style: .total))
             blocks.append(.table(ReportTable(id: "by_\(grouping.rawValue)", title: L("report.monthly.table.by_group", args),
@@ -338,7 +340,7 @@ extension MonthlyReport: ReportConvertible {
 
         // Chart: monthly net stacked by group.
         if !groups.isEmpty {
-            let series = groups.enumerated().map { i, g in ChartSeries(g, months.map { $0.row.byGroup[i].net.decimal.approximateDouble }) }
+            let series = groups.enumerated().map { i, g in ChartSeries(groupName(g), months.map { $0.row.byGroup[i].net.decimal.approximateDouble }) }
             blocks.insert(.chart(.stackedBars(StackedBarChart(title: L("report.monthly.chart.net", args), unit: c.code,
                                                               categories: months.map { L.format.month($0.month) }, series: series))), at: 1)
         }

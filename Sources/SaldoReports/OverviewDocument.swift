@@ -171,50 +171,60 @@ public struct OverviewDocument: ReportConvertible, Sendable {
 
     // MARK: Document (table, CSV, Markdown, HTML)
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    public func document(in L: Catalog) -> ReportDocument {
         let cur = ColumnKind.money(currency)
+        let c = currency.code
         var blocks: [ReportBlock] = []
         func missing(_ title: String, _ u: Unavailable) {
             blocks.append(.heading(title))
-            blocks.append(.paragraph(u.reason + (u.hint.map { " (\($0))" } ?? "")))
+            let reason = L.translating(u.reason, keyPrefix: "error."), hint = u.hint.map { L.translating($0, keyPrefix: "error.") }
+            blocks.append(.paragraph(reason + (hint.map { " (\($0))" } ?? "")))
         }
         switch earnings {
         case .available(let e):
-            blocks.append(.table(ReportTable(id: "earnings", title: "Earnings, in \(currency)", columns: [
-                ReportColumn("period", "Period"), ReportColumn("gross", "Gross \(currency)", cur), ReportColumn("fees", "Fees \(currency)", cur),
-                ReportColumn("net", "Net \(currency)", cur),
-            ], rows: e.cards.map { ReportRow([.text($0.label), .money($0.figures.gross), .money($0.figures.fees), .money($0.figures.net)]) })))
-            if let c = earningsChart { blocks += c.blocks }
-        case .unavailable(let u): missing("Earnings", u)
+            blocks.append(.table(ReportTable(id: "earnings", title: L.text("overview.table.earnings", ["currency": c]), columns: [
+                ReportColumn("period", L.text("report.column.period")), ReportColumn("gross", L.text("report.column.gross_in", ["currency": c]), cur),
+                ReportColumn("fees", L.text("report.column.fees_in", ["currency": c]), cur),
+                ReportColumn("net", L.text("report.column.net_in", ["currency": c]), cur),
+            ], rows: e.cards.map { ReportRow([.text(L.language == .en ? $0.label : HumanFormat(L.language).periodLabel($0.label)), .money($0.figures.gross), .money($0.figures.fees), .money($0.figures.net)]) })))
+            if let chart = earningsChart { blocks += chart.blocks }
+        case .unavailable(let u): missing(L.text("web.overview.earnings"), u)
         }
         switch tax {
         case .available(let t):
-            blocks.append(.heading("Next tax payment"))
+            blocks.append(.heading(L.text("web.overview.tax")))
             if let d = t.next {
-                blocks.append(.paragraph("\(d.form) \(d.period), due \(d.date): \(d.amount.map { "\($0) \(d.currency)" } ?? "nothing to pay")"
-                                         + (t.unconfirmed.isEmpty ? "" : " (estimate with unconfirmed rules)")))
+                let args = ["form": d.form, "period": "\(d.period)", "date": "\(d.date)", "currency": "\(d.currency)"]
+                let line = d.amount.map { LocalizedText("overview.tax.next", args.merging(["amount": "\($0)"]) { a, _ in a }) }
+                    ?? LocalizedText("overview.tax.next_nothing", args)
+                blocks.append(.paragraph(line.text(in: L) + (t.unconfirmed.isEmpty ? "" : L.text("overview.tax.unconfirmed_suffix"))))
             } else {
-                blocks.append(.paragraph("No payment left on the calendar."))
+                blocks.append(.paragraph(L.text("overview.tax.none")))
             }
-        case .unavailable(let u): missing("Next tax payment", u)
+        case .unavailable(let u): missing(L.text("web.overview.tax"), u)
         }
         switch forecast {
         case .available:
-            if let c = forecastChart { blocks += c.blocks }
-        case .unavailable(let u): missing("Forecast", u)
+            if let chart = forecastChart { blocks += chart.blocks }
+        case .unavailable(let u): missing(L.text("web.overview.forecast"), u)
         }
         if case .available(let list) = overdueInvoices, !list.isEmpty {
-            blocks.append(.table(ReportTable(id: "overdue_invoices", title: "Invoices overdue", columns: [
-                ReportColumn("number", "Invoice"), ReportColumn("client", "Client"), ReportColumn("due", "Due", .date),
-                ReportColumn("days_past_due", "Days late", .number), ReportColumn("outstanding", "Outstanding", .money(nil)),
+            blocks.append(.table(ReportTable(id: "overdue_invoices", title: L.text("web.overview.overdue"), columns: [
+                ReportColumn("number", L.text("overview.column.invoice")), ReportColumn("client", L.text("invoice.column.client")),
+                ReportColumn("due", L.text("invoice.column.due"), .date),
+                ReportColumn("days_past_due", L.text("overview.column.days_late"), .number), ReportColumn("outstanding", L.text("invoice.column.outstanding"), .money(nil)),
             ], rows: list.map { ReportRow([.text($0.number), .text($0.client), .date($0.due), .integer($0.daysPastDue), .money($0.outstanding)]) })))
         }
         if case .available(let list) = balanceMismatches, !list.isEmpty {
-            blocks.append(.table(ReportTable(id: "balance_mismatches", title: "Statement balances that do not agree", columns: [
-                ReportColumn("account", "Account"), ReportColumn("date", "Date", .date), ReportColumn("stated", "Stated", .money(nil)),
-                ReportColumn("computed", "Computed", .money(nil)), ReportColumn("difference", "Difference", .money(nil)),
+            blocks.append(.table(ReportTable(id: "balance_mismatches", title: L.text("overview.table.balance_mismatches"), columns: [
+                ReportColumn("account", L.text("report.column.account")), ReportColumn("date", L.text("report.column.date"), .date),
+                ReportColumn("stated", L.text("report.balances.column.stated"), .money(nil)),
+                ReportColumn("computed", L.text("report.balances.column.computed"), .money(nil)), ReportColumn("difference", L.text("report.balances.column.difference"), .money(nil)),
             ], rows: list.map { ReportRow([.text($0.account.path), .date($0.date), .money($0.stated), .money($0.computed), .money($0.difference)]) })))
         }
-        return ReportDocument(title: "Overview", subtitle: "\(today), in \(currency)", blocks: blocks, json: json())
+        return ReportDocument(title: L.text("web.nav.overview"), subtitle: LocalizedText("overview.subtitle", ["date": "\(today)", "currency": c]).text(in: L),
+                              blocks: blocks, json: json())
     }
 }

@@ -36,9 +36,14 @@ public struct TaxDocument: ReportConvertible, Sendable {
             ? table.unconfirmed
             : table.unconfirmedFlags.map { f in
                 L("tax.unconfirmed_flag", ["title": f.title, "rule": f.rule, "file": f.file,
-                                                "points": f.points.map { L.translating($0, keyPrefix: "tax.flag.") }.joined(separator: "; ")])
+                                                "points": f.points.map { TaxRules.remark(L.translating($0, keyPrefix: "tax.flag."), in: L.language) }.joined(separator: "; ")])
             }
-        let notes = table.notes.map { L.translating($0, keyPrefix: "tax.note.") } + unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
+        // A rule file's remark inside a note (`tax.note.unconfirmed_point`) in the file's own Spanish.
+        let notes = table.notes.map { note -> String in
+            guard L.language != .en, var t = Catalog.recognize(note, keyPrefix: "tax.note.") else { return note }
+            t.arguments = t.arguments.mapValues { TaxRules.remark($0, in: L.language) }
+            return t.text(in: L)
+        } + unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
         return ReportDocument(title: table.titleText.map { $0.text(in: L) } ?? table.title, notes: notes, blocks: blocks, encodedJSON: json)
     }
 }

@@ -126,10 +126,65 @@ import Testing
         func collapsed(_ text: String) -> String { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
         let esOverview = overview(es.out), enOverview = overview(en.out)
         #expect(esOverview != enOverview, "\(words): \(esOverview)")
-        let abstract = esOverview.replacingOccurrences(of: "OVERVIEW: ", with: "")
+        #expect(esOverview.hasPrefix("DESCRIPCIÓN: ") && enOverview.hasPrefix("OVERVIEW: "), "\(words): \(esOverview)")
+        let abstract = esOverview.replacingOccurrences(of: "DESCRIPCIÓN: ", with: "")
         let key = spanish.first { collapsed($0.value) == abstract }?.key
         #expect(key != nil, "\(words): the abstract is not a Spanish catalog text: \(abstract)")
         #expect(key.map { collapsed(english.text($0)) != abstract } ?? false)
+    }
+
+    static var everyCommand: [String] { SaldoCommand.everyCommand.map { $0.joined(separator: " ") } }
+
+    static func collapsed(_ text: String) -> String { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
+
+    /// The discussion of a `--help`: the paragraphs between the overview and USAGE.
+    static func discussion(_ help: String) -> String {
+        collapsed(help.components(separatedBy: "\n\n").dropFirst().prefix { !$0.hasPrefix("USAGE:") && !$0.hasPrefix("USO:") }.joined(separator: "\n\n"))
+    }
+
+    /// The long help (explanation and examples) of every command comes from the catalog: in Spanish it is
+    /// a Spanish catalog text (a template filled, for one-line examples) and differs from the English one.
+    @Test(arguments: everyCommand)
+    func everyCommandExplainsItselfInSpanish(_ words: String) {
+        let args = words.split(separator: " ").map(String.init)
+        let es = Self.discussion(SaldoCLI.capture(["--lang", "es"] + args + ["--help"]).out)
+        let en = Self.discussion(SaldoCLI.capture(args + ["--help"], environment: ["LANG": "C.UTF-8"]).out)
+        #expect(!es.isEmpty && !en.isEmpty, "\(words): no discussion")
+        #expect(es != en, "\(words): the discussion is the same in both languages: \(es)")
+        let english = Catalog.shipped(.en)
+        let key = Catalog.shipped(.es).entries.first { $0.key.hasPrefix("cli.") && TemplateProbe.match(Self.collapsed($0.value), es) != nil }?.key
+        #expect(key != nil, "\(words): the discussion is not a Spanish catalog text: \(es)")
+        #expect(key.map { TemplateProbe.match(Self.collapsed(english.text($0)), en) != nil } ?? false, "\(words): English is not \(key ?? "?")")
+    }
+
+    /// The argument parser's own words (headings, usage errors) in Spanish; names of commands and options as they are.
+    @Test func theParsersWordsAreSpanishToo() {
+        let help = SaldoCLI.capture(["--lang", "es", "invoices", "--help"]).out
+        for word in ["DESCRIPCIÓN: ", "USO: ", "OPCIONES:", "SUBCOMANDOS:", "Muestra la ayuda.", "summary (por defecto)   Por cliente"] {
+            #expect(help.contains(word), "\(word): \(help)")
+        }
+        for word in ["OVERVIEW:", "USAGE:", "OPTIONS:", "Show help information."] { #expect(!help.contains(word), "\(word)") }
+        let bad = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--format", "pdf"])
+        #expect(bad.status == 2)
+        #expect(bad.err.hasPrefix("Error: El valor 'pdf' no es válido para '--format <format>'. Indica uno de estos: 'table', 'csv', 'json', 'markdown' o 'html'.\n"), "\(bad.err)")
+        #expect(bad.err.contains("\n  Consulta 'saldo report monthly --help' para más información."))
+        let unknown = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--bogus"])
+        #expect(unknown.err.hasPrefix("Error: Opción desconocida '--bogus'\nUso: saldo report monthly"), "\(unknown.err)")
+        let en = SaldoCLI.capture(["report", "monthly", "--bogus"], environment: ["LANG": "C.UTF-8"])
+        #expect(en.err.hasPrefix("Error: Unknown option '--bogus'\nUsage: saldo report monthly"), "\(en.err)")
+    }
+
+    /// Why a profile reads a file or not, in Spanish (profile names and columns as they are).
+    @Test func profileCheckExplainsInSpanish() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("unknown.csv").path
+        try "foo,bar\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let es = SaldoCLI.capture(["--lang", "es", "profiles", "check", path]).out
+        #expect(es.contains("  codificación: UTF-8\n  separador: coma\n"), "\(es)")
+        #expect(es.contains("  paypal-activity no lo reconoce: faltan las columnas obligatorias \"Date\""), "\(es)")
+        #expect(es.contains("ningún perfil reconoce este fichero; escribe un perfil propio"))
+        #expect(!es.contains("does not:") && !es.contains("delimiter:"))
+        let en = SaldoCLI.capture(["profiles", "check", path], environment: ["LANG": "C.UTF-8"]).out
+        #expect(en.contains("  encoding: UTF-8\n  delimiter: comma\n") && en.contains("paypal-activity does not: missing required column(s) \"Date\""), "\(en)")
     }
 
     @Test func optionHelpIsSpanishToo() {

@@ -345,7 +345,7 @@ import SaldoTestSupport
                 #expect(!r.text.contains("{{") && !r.text.contains("web.import."))
             }
             let es = try await s.get("/books/main/import?lang=es", headers: [("Accept", "text/html")])
-            #expect(es.text.contains("Elegir archivos"))
+            #expect(es.text.contains("Elegir ficheros"))
             #expect(try await s.get("/assets/import.js").status == 200)
         }
     }

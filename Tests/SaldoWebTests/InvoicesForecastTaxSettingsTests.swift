@@ -390,7 +390,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(r.text.contains("<label for=\"r-file\">"))
             let es = try await s.get("/books/main/settings?lang=es", headers: [("Accept", "text/html")])
             expectCleanPage(es, "configuración")
-            #expect(es.text.contains("Moneda base"))
+            #expect(es.text.contains("Divisa base"))
         }
     }
 }

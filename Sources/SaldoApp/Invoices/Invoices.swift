@@ -75,7 +75,7 @@ public enum Invoices {
                 throw UserError("invoice \(number) has nothing outstanding", hint: "give the amount this payment settles, or unlink the payment that settled it first")
             }
         }
-        try store.link(invoiceID: id, transactionID: transaction, amount: value, method: "manual", explanation: "linked by the user")
+        try store.link(invoiceID: id, transactionID: transaction, amount: value, method: "manual", explanation: LocalizedText("match.linked_by_user").english)
         return value
     }
 
@@ -89,7 +89,7 @@ public enum Invoices {
         for l in links where l.method != "rejected" {
             _ = try store.unlink(invoiceID: id, transactionID: l.transactionID)
             if l.method == "auto" {
-                try store.link(invoiceID: id, transactionID: l.transactionID, amount: .zero(l.amount.currency), method: "rejected", explanation: "unlinked by the user")
+                try store.link(invoiceID: id, transactionID: l.transactionID, amount: .zero(l.amount.currency), method: "rejected", explanation: LocalizedText("match.unlinked_by_user").english)
             }
         }
         return links.count

@@ -145,7 +145,8 @@ public enum Rates {
             if let a = fill.map(\.date).min(), let b = fill.map(\.date).max() { bundledDays = a...b }
             rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
             if rows.isEmpty {
-                throw UserError("no \(code) rates in the ledger or in the bundled ECB history\(fromDay.map { " from \($0)" } ?? "")\(toDay.map { " to \($0)" } ?? "")",
+                let variant = fromDay == nil ? (toDay == nil ? "" : ".to") : (toDay == nil ? ".from" : ".from_to")
+                throw UserError(LocalizedText("error.no_rates" + variant, ["code": code.code, "from_date": fromDay.map { "\($0)" } ?? "", "to_date": toDay.map { "\($0)" } ?? ""]).english,
                                 hint: "import them (\(RateSourceChoice.whereToGet(code)))", fix: .importRates)
             }
         }

@@ -44,8 +44,8 @@ public enum Reports {
         let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
         if periodOnly && facts.isEmpty {
             // A period without earnings in a ledger that has some elsewhere: say so, not "import first".
-            throw UserError("no earnings in the ledger\(request.period.map { " for \($0)" } ?? "")",
-                            hint: request.period == nil ? "import a statement first" : "import the statements of that period, or choose another period",
+            throw UserError(request.period.map { LocalizedText("error.no_earnings_period", ["period": "\($0)"]).english } ?? LocalizedText("error.no_earnings").english,
+                            hint: LocalizedText(request.period == nil ? "error.import_first" : "error.import_period").english,
                             fix: .importStatements)
         }
         let base = try Settings.baseCurrency(request.currency, in: store)

@@ -8,12 +8,7 @@ struct AccountsCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "accounts",
         abstract: Console.catalog.text("cli.help.accounts.abstract"),
-        discussion: prose("""
-        Examples:
-          saldo accounts
-          saldo accounts --under assets
-          saldo accounts --format json
-        """)
+        discussion: prose(Console.catalog.text("cli.help.accounts.discussion"))
     ) }
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }

@@ -9,20 +9,12 @@ struct ConfigCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "config",
         abstract: Console.catalog.text("cli.help.config.abstract"),
-        discussion: prose("""
-        Settings are stored in the ledger. Keys: \(Setting.allCases.map(\.rawValue).joined(separator: ", ")).
-
-        Examples:
-          saldo config set base-currency EUR
-          saldo config set jurisdiction es
-          saldo config get base-currency
-          saldo config list
-        """),
+        discussion: prose(Console.catalog.text("cli.help.config.discussion", ["keys": Setting.allCases.map(\.rawValue).joined(separator: ", ")])),
         subcommands: [Set_.self, Get.self, List.self, Unset.self]
     ) }
 
     struct Set_: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "set", abstract: Console.catalog.text("cli.help.config.set.abstract"), discussion: "Example: saldo config set base-currency EUR") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "set", abstract: Console.catalog.text("cli.help.config.set.abstract"), discussion: example("saldo config set base-currency EUR")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_value"))) var value: String
@@ -32,28 +24,29 @@ struct ConfigCommand: ParsableCommand {
         }
     }
     struct Get: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "get", abstract: Console.catalog.text("cli.help.config.get.abstract"), discussion: "Example: saldo config get base-currency") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "get", abstract: Console.catalog.text("cli.help.config.get.abstract"), discussion: example("saldo config get base-currency")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws {
             guard let v = try Settings.get(key, in: ledger.open(.existing)) else {
-                throw UserError("\(key.rawValue) is not set", hint: "saldo config set \(key.rawValue) VALUE (\(key.help))")
+                throw UserError(LocalizedText("error.not_set", ["key": key.rawValue]).english,
+                                hint: LocalizedText("error.saldo_config_set_value", ["key": key.rawValue, "help": Console.catalog.text("setting.help.\(key.rawValue)")]).text(in: Console.catalog))
             }
             Console.current.out(v)
         }
     }
     struct Unset: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unset", abstract: Console.catalog.text("cli.help.config.unset.abstract"), discussion: "Example: saldo config unset region") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "unset", abstract: Console.catalog.text("cli.help.config.unset.abstract"), discussion: example("saldo config unset region")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.config.the_key"))) var key: Setting
         func run() throws { try Settings.unset(key, in: ledger.open(.existing)) }
     }
     struct List: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.config.list.abstract"), discussion: "Example: saldo config list") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.config.list.abstract"), discussion: example("saldo config list")) }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             for (k, v) in try Settings.list(in: ledger.open(.existing)) {
-                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? "(not set)", 12) + "  " + Console.current.styled(k.help, .dim))
+                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? Console.catalog.text("cli.config.not_set"), max(12, Console.catalog.text("cli.config.not_set").count)) + "  " + Console.current.styled(Console.catalog.text("setting.help.\(k.rawValue)"), .dim))
             }
         }
     }

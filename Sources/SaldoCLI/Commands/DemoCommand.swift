@@ -30,11 +30,11 @@ public struct DemoCommand: ParsableCommand {
     public func run() throws {
         let console = Console.current
         let L = Console.catalog
-        guard let folder = Demo.folder else { throw UserError("the bundled demo data is missing from this build", hint: "rebuild with `swift build`") }
+        guard let folder = Demo.folder else { throw UserError(LocalizedText("error.bundled_demo_data_missing").english, hint: LocalizedText("error.rebuild_with_swift_build").english) }
         let day = try parseDay(today, "--today") ?? Demo.today
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-demo-\(UUID().uuidString.prefix(8))")
         // 0700: with --keep the ledger stays in a shared temporary folder.
-        do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError("cannot create \(error)") }
+        do { try PrivateFiles.createFolder(dir.path) } catch { throw UserError(LocalizedText("error.cannot_create", ["error": "\(error)"]).english) }
         let ledgerPath = dir.appendingPathComponent("ledger.sqlite").path
         defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
         func heading(_ s: String) { console.out("\n" + console.styled("━━ " + s + " " + String(repeating: "━", count: max(0, 76 - s.count)), .bold)) }

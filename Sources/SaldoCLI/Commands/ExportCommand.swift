@@ -10,16 +10,7 @@ struct ExportCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "export",
         abstract: Console.catalog.text("cli.help.export.abstract"),
-        discussion: prose("""
-        The journals load in hledger and pass bean-check with the same balances Saldo reports.
-
-        Examples:
-          saldo export --format hledger > saldo.journal
-          hledger -f saldo.journal balance
-          saldo export --format beancount --period 2026 -o 2026.beancount
-          bean-check 2026.beancount
-          saldo export --format csv --period 2026-Q3
-        """)
+        discussion: prose(Console.catalog.text("cli.help.export.discussion"))
     ) }
 
 

@@ -30,7 +30,7 @@ struct ForecastCommand: ParsableCommand {
     struct Next: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "next", abstract: Console.catalog.text("cli.help.forecast.next.abstract"),
-            discussion: "Example: saldo forecast next --floor 1500 --format json") }
+            discussion: example("saldo forecast next --floor 1500 --format json")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.a_monthly_amount_you_need"), valueName: "amount")) var floor: String?
@@ -55,7 +55,7 @@ struct ForecastCommand: ParsableCommand {
     struct Backtest: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "backtest", abstract: Console.catalog.text("cli.help.forecast.backtest.abstract"),
-            discussion: "Example: saldo forecast backtest --format markdown") }
+            discussion: example("saldo forecast backtest --format markdown")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_of_history_before_the"))) var minimumHistory: Int = 6

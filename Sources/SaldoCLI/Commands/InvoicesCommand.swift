@@ -24,7 +24,7 @@ struct InvoicesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "list", abstract: Console.catalog.text("cli.help.invoices.list.abstract"),
-            discussion: "Example: saldo invoices list --status overdue --format csv") }
+            discussion: example("saldo invoices list --status overdue --format csv")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
@@ -40,7 +40,7 @@ struct InvoicesCommand: ParsableCommand {
     struct Summary: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "summary", abstract: Console.catalog.text("cli.help.invoices.summary.abstract"),
-            discussion: "Example: saldo invoices summary --today 2026-11-15 --format markdown") }
+            discussion: example("saldo invoices summary --today 2026-11-15 --format markdown")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var todayOption: TodayOption
         @OptionGroup var output: DocumentOutput
@@ -53,7 +53,7 @@ struct InvoicesCommand: ParsableCommand {
     struct Link: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "link", abstract: Console.catalog.text("cli.help.invoices.link.abstract"),
-            discussion: "Example: saldo invoices link LMS-2026-009 412 --amount 848.00") }
+            discussion: example("saldo invoices link LMS-2026-009 412 --amount 848.00")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_see_saldo_export"))) var transaction: Int64
@@ -62,14 +62,14 @@ struct InvoicesCommand: ParsableCommand {
 
         func run() throws {
             let value = try Invoices.link(number: number, seller: seller, transaction: transaction, amount: amount, store: ledger.open(.existing))
-            Console.current.out("invoice \(number): transaction #\(transaction) pays \(value)")
+            Console.current.out(LocalizedText("cli.invoices.linked", ["number": number, "transaction": "\(transaction)", "amount": "\(value)"]).text(in: Console.catalog))
         }
     }
 
     struct Unlink: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "unlink", abstract: Console.catalog.text("cli.help.invoices.unlink.abstract"),
-            discussion: "Example: saldo invoices unlink LMS-2026-009 412") }
+            discussion: example("saldo invoices unlink LMS-2026-009 412")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_without_it_every"))) var transaction: Int64?
@@ -77,19 +77,19 @@ struct InvoicesCommand: ParsableCommand {
 
         func run() throws {
             let n = try Invoices.unlink(number: number, seller: seller, transaction: transaction, store: ledger.open(.existing))
-            Console.current.out("invoice \(number): removed \(n) link\(n == 1 ? "" : "s")")
+            Console.current.out(Console.catalog.plural("cli.invoices.unlinked", count: n, ["number": number]))
         }
     }
 
     struct Match: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "match", abstract: Console.catalog.text("cli.help.invoices.match.abstract"),
-            discussion: "Example: saldo invoices match") }
+            discussion: example("saldo invoices match")) }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
             let (n, matches) = try Invoices.match(store: ledger.open(.existing))
             Console.current.out(Console.catalog.plural("cli.invoices.matched_payments", count: n))
-            for m in matches { Console.current.out("\(m.invoice) ← #\(m.transaction) \(m.date): \(m.explanation)") }
+            for m in matches { Console.current.out("\(m.invoice) ← #\(m.transaction) \(m.date): \(Console.catalog.translatingClauses(m.explanation, keyPrefix: "match."))") }
         }
     }
 }

@@ -10,21 +10,17 @@ struct OverviewCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "overview",
         abstract: Console.catalog.text("cli.help.overview.abstract"),
-        discussion: prose("""
-        Examples:
-          saldo overview
-          saldo overview --floor 1500 --format json
-        """)
+        discussion: prose(Console.catalog.text("cli.help.overview.discussion"))
     ) }
     @OptionGroup var ledger: LedgerOption
-    @Option(help: ArgumentHelp("Compute as of this day (yyyy-mm-dd; default: today).", valueName: "date")) var today: String?
-    @Option(help: ArgumentHelp("A monthly amount you need; the forecast gives the chance of falling below it.", valueName: "amount")) var floor: String?
-    @Option(help: ArgumentHelp("Report currency (default: `saldo config get base-currency`, else EUR).", valueName: "code")) var currency: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.compute_as_of_this_day"), valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.overview.floor"), valueName: "amount")) var floor: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: "code")) var currency: String?
     @OptionGroup var output: DocumentOutput
 
     func run() throws {
         let floorValue = try floor.map { f -> ExactDecimal in
-            guard let d = try? ExactDecimal(f), !d.isNegative else { throw UserError("--floor \(f) is not an amount", hint: "write it like 1500 or 1500.50") }
+            guard let d = try? ExactDecimal(f), !d.isNegative else { throw UserError(LocalizedText("error.floor_not_amount", ["value": f]).english, hint: LocalizedText("error.write_amount_like").english) }
             return d
         }
         let code: CurrencyCode?
@@ -39,31 +35,28 @@ struct TransactionsCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "transactions",
         abstract: Console.catalog.text("cli.help.transactions.abstract"),
-        discussion: prose("""
-        Examples:
-          saldo transactions --platform Upwork --period 2026
-          saldo transactions --search invoice --sort amount-desc --limit 20 --format json
-        """)
+        discussion: prose(Console.catalog.text("cli.help.transactions.discussion"))
     ) }
     @OptionGroup var ledger: LedgerOption
     @OptionGroup var periodOptions: PeriodOptions
-    @Option(help: "Only this platform (repeatable).") var platform: [String] = []
-    @Option(help: "Only this client (repeatable).") var client: [String] = []
-    @Option(help: "Only transactions touching this account or one under it (repeatable).") var account: [String] = []
-    @Option(help: "Only transactions with a posting in this currency (repeatable).") var currency: [String] = []
-    @Option(help: "Words in the description, counterparty or reference.") var search: String?
-    @Option(help: "date-desc (default), date, amount-desc or amount.") var sort: String = TransactionQuery.Sort.dateDesc.rawValue
-    @Option(help: "Transactions per page, 1 to 200.") var limit: Int = TransactionQuery.defaultLimit
-    @Option(help: ArgumentHelp("Continue after a page: its next_cursor.", valueName: "token")) var cursor: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.platform"))) var platform: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.client"))) var client: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.account"))) var account: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.currency"))) var currency: [String] = []
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.search"))) var search: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.sort"))) var sort: String = TransactionQuery.Sort.dateDesc.rawValue
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.limit"))) var limit: Int = TransactionQuery.defaultLimit
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.cursor"), valueName: "token")) var cursor: String?
     @OptionGroup var output: DocumentOutput
 
     func run() throws {
         guard let order = TransactionQuery.Sort(rawValue: sort) else {
-            throw UserError("--sort \(sort) is not an order", hint: "use one of \(TransactionQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UserError(LocalizedText("error.sort_not_order", ["value": sort]).english,
+                            hint: LocalizedText("error.use_one_of", ["choices": TransactionQuery.Sort.allCases.map(\.rawValue).joined(separator: ", ")]).english)
         }
-        guard TransactionQuery.limits.contains(limit) else { throw UserError("--limit \(limit) is out of range", hint: "use 1 to 200") }
+        guard TransactionQuery.limits.contains(limit) else { throw UserError(LocalizedText("error.limit_out_of_range", ["value": String(limit)]).english, hint: LocalizedText("error.limit_range").english) }
         let after = try cursor.map { c -> TransactionCursor in
-            guard let t = TransactionCursor(token: c) else { throw UserError("--cursor is not the next_cursor of a page", hint: "leave it out to start from the first page") }
+            guard let t = TransactionCursor(token: c) else { throw UserError(LocalizedText("error.cursor_not_a_page").english, hint: LocalizedText("error.cursor_leave_out").english) }
             return t
         }
         let accounts = try account.map { a -> Account in do { return try Account(a) } catch { throw UserError("--account \(a): \(error)") } }

@@ -7,23 +7,13 @@ struct ProfilesCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "profiles",
         abstract: Console.catalog.text("cli.help.profiles.abstract"),
-        discussion: prose("""
-        A profile describes one platform's export layout. Saldo ships profiles for PayPal, Wise,
-        Stripe, Revolut, Upwork, Payoneer and Norma 43; your own (JSON, see docs/profiles.md) live in
-        $XDG_CONFIG_HOME/saldo/profiles or are named with --profiles.
-
-        Examples:
-          saldo profiles list
-          saldo profiles show wise-statement
-          saldo profiles check ~/Downloads/statement.csv
-          saldo profiles check bank.csv --profiles my-bank.json
-        """),
+        discussion: prose(Console.catalog.text("cli.help.profiles.discussion")),
         subcommands: [List.self, Show.self, Check.self],
         defaultSubcommand: List.self
     ) }
 
     struct List: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.profiles.list.abstract"), discussion: "Example: saldo profiles list") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.profiles.list.abstract"), discussion: example("saldo profiles list")) }
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
@@ -33,7 +23,7 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: Console.catalog.text("cli.help.profiles.show.abstract"), discussion: "Example: saldo profiles show paypal-activity") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "show", abstract: Console.catalog.text("cli.help.profiles.show.abstract"), discussion: example("saldo profiles show paypal-activity")) }
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.profile_name_see_saldo_profiles"))) var name: String
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
@@ -42,14 +32,14 @@ struct ProfilesCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: Console.catalog.text("cli.help.profiles.check.abstract"), discussion: "Example: saldo profiles check statement.csv") }
+        static var configuration: CommandConfiguration { CommandConfiguration(commandName: "check", abstract: Console.catalog.text("cli.help.profiles.check.abstract"), discussion: example("saldo profiles check statement.csv")) }
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.the_statement_file"))) var file: String
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
             let r = try Profiles.check(file: file, profilesPath: profiles, environment: Console.current.environment)
             let console = Console.current
-            console.out(console.styled(r.matched.map { "\(file): read by \($0)" } ?? "\(file): no profile reads it", r.matched == nil ? .red : .green))
-            for line in r.explanation { console.out("  " + line) }
+            console.out(console.styled(r.matched.map { Console.catalog.text("cli.profiles.read_by", ["file": file, "profile": $0]) } ?? Console.catalog.text("cli.profiles.read_by_none", ["file": file]), r.matched == nil ? .red : .green))
+            for line in r.explanation { console.out("  " + Console.catalog.translating(line, keyPrefix: "profile_check.")) }
             if r.matched == nil { throw ExitCode(ExitStatus.userError) }
         }
     }

@@ -9,29 +9,14 @@ struct RatesCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "rates",
         abstract: Console.catalog.text("cli.help.rates.abstract"),
-        discussion: prose("""
-        Every amount converts at its own date; on days without a published rate (weekends, TARGET
-        holidays) the last earlier rate is used and reports say how many amounts needed it.
-
-        Without any import, reports use the ECB history bundled with Saldo (1999-01-04 to
-        2026-10-30); imported rates win where both have a day.
-
-        Examples:
-          saldo rates import eurofxref-hist.zip
-          saldo rates import eurofxref-daily.xml eurofxref-hist-90d.xml
-          saldo rates import my-rates.csv            # header: date,base,quote,rate
-          saldo rates import bcra.json --source bcra
-          saldo rates update                 # the ECB's newest rates
-          saldo rates show USD --from 2026-01-01
-          saldo rates show                   # sources; age of the newest
-        """),
+        discussion: prose(Console.catalog.text("cli.help.rates.discussion")),
         subcommands: [Import.self, RatesUpdateCommand.self, Show.self]
     ) }
 
     struct Import: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "import", abstract: Console.catalog.text("cli.help.rates.import.abstract"),
-            discussion: "Example: saldo rates import eurofxref-hist.csv") }
+            discussion: example("saldo rates import eurofxref-hist.csv")) }
         @OptionGroup var ledger: LedgerOption
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.rates.source", ["sources": Rates.sourceNames.joined(separator: ", ")]), valueName: "profile"))
         var source: String?
@@ -41,30 +26,26 @@ struct RatesCommand: ParsableCommand {
             let console = Console.current
             let r = try Rates.importFiles(files, source: source) { try ledger.open(.create) }
             for f in r.files {
-                for p in f.problems where p.severity != .note { console.err(p.description) }
+                for p in f.problems where p.severity != .note { console.err(p.text(in: Console.catalog)) }
                 if f.failed { continue }
                 let days = Set(f.rates.map(\.date))
                 let n = Set(f.rates.map(\.quote)).count
-                console.out("\(f.file): \(f.rates.count) rate\(f.rates.count == 1 ? "" : "s") for \(n) currenc\(n == 1 ? "y" : "ies") on \(days.count) day\(days.count == 1 ? "" : "s")"
-                            + (days.isEmpty ? "" : " (\(days.min()!) to \(days.max()!))"))
+                let L = Console.catalog
+                console.out(L.text("cli.rates.file_summary", ["file": f.file, "rates": L.plural("cli.rates.count_rates", count: f.rates.count),
+                                                               "currencies": L.plural("cli.rates.count_currencies", count: n), "days": L.plural("cli.rates.count_days", count: days.count)])
+                            + (days.isEmpty ? "" : LocalizedText("cli.rates.day_range", ["from_date": "\(days.min()!)", "to_date": "\(days.max()!)"]).text(in: L)))
             }
             guard let new = r.added, let existing = r.existing else {
-                throw UserError("nothing was imported: fix the files above and run the command again")
+                throw UserError(LocalizedText("error.nothing_was_imported_fix").english)
             }
-            console.out("added \(new) rates (\(existing) were already in the ledger)")
+            console.out(Console.catalog.text("cli.rates.added", ["new": "\(new)", "existing": "\(existing)"]))
         }
     }
 
     struct Show: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "show", abstract: Console.catalog.text("cli.help.rates.show.abstract"),
-            discussion: prose("""
-            Rates come from the ledger (what `saldo rates import` added) and, for days the ledger has no
-            rate for, from the ECB history bundled with Saldo (1999-01-04 to 2026-10-30). Without a
-            currency, only says where the rates come from.
-
-            Example: saldo rates show USD --from 2026-01-01 --format csv
-            """)) }
+            discussion: prose(Console.catalog.text("cli.help.rates.show.discussion"))) }
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.rates.currency_code_e_g_usd"))) var currency: String?

@@ -7,17 +7,7 @@ import SaldoCore
 struct RatesUpdateCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "update", abstract: Console.catalog.text("cli.help.rates.update.abstract"),
-        discussion: prose("""
-        Downloads eurofxref-hist-90d.xml from the ECB over HTTPS (the whole history, eurofxref-hist.zip,
-        when the rates Saldo has are older than that), asking only for a file newer than the last one
-        downloaded (ETag / If-Modified-Since). The file is checked before anything is stored, and
-        stored in one transaction; offline, nothing changes and reports keep using the rates Saldo has.
-
-        Examples:
-          saldo rates update
-          saldo rates update --url https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip
-        The address can also be set with $SALDO_ECB_URL.
-        """)) }
+        discussion: prose(Console.catalog.text("cli.help.rates.update.discussion"))) }
 
     @OptionGroup var ledger: LedgerOption
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ratesupdate.download_from_this_address_instead"), valueName: "url")) var url: String?

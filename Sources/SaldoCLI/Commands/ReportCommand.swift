@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
     struct Monthly: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "monthly", abstract: Console.catalog.text("cli.help.report.monthly.abstract"),
-            discussion: "Example: saldo report monthly --period 2026 --by platform --format markdown") }
+            discussion: example("saldo report monthly --period 2026 --by platform --format markdown")) }
         @OptionGroup var selection: Selection
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.report.group_by_platform_client_currency"))) var by: MonthlyGrouping = .platform
         @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.report.also_show_the_sums_in"))) var showOriginal = false
@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
     struct Currencies: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "currencies", abstract: Console.catalog.text("cli.help.report.currencies.abstract"),
-            discussion: "Example: saldo report currencies --period 2026 --currency EUR") }
+            discussion: example("saldo report currencies --period 2026 --currency EUR")) }
         @OptionGroup var selection: Selection
 
         func run() throws {
@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
     struct Balances: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "balances", abstract: Console.catalog.text("cli.help.report.balances.abstract"),
-            discussion: "Example: saldo report balances --period 2026 --format csv") }
+            discussion: example("saldo report balances --period 2026 --format csv")) }
         @OptionGroup var selection: Selection
 
         func run() throws {

@@ -11,21 +11,7 @@ struct ServeCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "serve",
         abstract: Console.catalog.text("cli.help.serve.abstract"),
-        discussion: prose("""
-        Starts a web server on this computer (127.0.0.1) and prints the address to open. Every page
-        shows what the commands compute: overview, import with a preview before anything is written,
-        transactions, reports, invoices, forecast, tax and settings. The same data is under /api/v1
-        as JSON, described at /api/v1/openapi.json. Stop it with Ctrl-C.
-
-        Listening on another address (--host 0.0.0.0) needs an access token: give one with --token
-        or Saldo makes one and prints the address with it.
-
-        Examples:
-          saldo serve
-          saldo serve --demo                 # the demo ledger, to look around
-          saldo serve --ledger ~/books/2026.sqlite --port 9000
-          saldo serve --port 0               # any free port
-        """)
+        discussion: prose(Console.catalog.text("cli.help.serve.discussion"))
     ) }
 
     @OptionGroup var ledger: LedgerOption

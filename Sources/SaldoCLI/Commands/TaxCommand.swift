@@ -35,7 +35,7 @@ struct TaxCommand: ParsableCommand {
     struct Summary: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "summary", abstract: Console.catalog.text("cli.help.tax.summary.abstract"),
-            discussion: "Example: saldo tax summary --jurisdiction es --year 2026 --quarter 3") }
+            discussion: example("saldo tax summary --jurisdiction es --year 2026 --quarter 3")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_the_uk_s"))) var year: Int?
@@ -43,7 +43,7 @@ struct TaxCommand: ParsableCommand {
         @OptionGroup var output: DocumentOutput
 
         func validate() throws {
-            if let q = quarter, !(1...4).contains(q) { throw ValidationError("--quarter must be 1, 2, 3 or 4") }
+            if let q = quarter, !(1...4).contains(q) { throw ValidationError(Console.catalog.text("error.quarter")) }
         }
 
         func run() throws {
@@ -54,7 +54,7 @@ struct TaxCommand: ParsableCommand {
     struct Calendar: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "calendar", abstract: Console.catalog.text("cli.help.tax.calendar.abstract"),
-            discussion: "Example: saldo tax calendar --format csv") }
+            discussion: example("saldo tax calendar --format csv")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @OptionGroup var output: DocumentOutput
@@ -67,7 +67,7 @@ struct TaxCommand: ParsableCommand {
     struct SetAside: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "set-aside", abstract: Console.catalog.text("cli.help.tax.set-aside.abstract"),
-            discussion: "Example: saldo tax set-aside --year 2026") }
+            discussion: example("saldo tax set-aside --year 2026")) }
         @OptionGroup var ledger: LedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_default_the_current"))) var year: Int?

@@ -73,9 +73,37 @@ extension Catalog {
 
     /// `english` in this catalog's language when it is a filled template under `keyPrefix`,
     /// else `english` as it is.
+    /// Arguments that are themselves such texts (an error wrapping another error's message,
+    /// `--currency: unknown currency code "X"…`) are translated too, two levels deep.
     public func translating(_ english: String, keyPrefix: String) -> String {
         guard language != .en, let t = Catalog.recognize(english, keyPrefix: keyPrefix) else { return english }
-        return t.text(in: self)
+        return translated(t, keyPrefix: keyPrefix, depth: 2)
+    }
+
+    private func translated(_ text: LocalizedText, keyPrefix: String, depth: Int) -> String {
+        var localized = localizing(text.arguments)
+        if depth > 0 {
+            for (name, value) in text.arguments where value.contains(" ") {
+                if let inner = Catalog.recognize(value, keyPrefix: keyPrefix) { localized[name] = translated(inner, keyPrefix: keyPrefix, depth: depth - 1) }
+            }
+        }
+        return self.text(text.key, localized)
+    }
+}
+
+extension Catalog {
+    /// An English text made of clauses, each a template under `keyPrefix` (`…; …`, a clause
+    /// possibly `head (…): detail`), such as the invoice matcher's explanations: each clause in
+    /// this catalog's language, the separators kept; a clause no template made stays as written.
+    public func translatingClauses(_ english: String, keyPrefix: String) -> String {
+        guard language != .en else { return english }
+        return english.components(separatedBy: "; ").map { clause in
+            if Catalog.recognize(clause, keyPrefix: keyPrefix) == nil, let r = clause.range(of: "): ", options: .backwards) {
+                let head = String(clause[..<r.lowerBound]) + ")", rest = String(clause[r.upperBound...])
+                return translating(head, keyPrefix: keyPrefix) + ": " + translating(rest, keyPrefix: keyPrefix)
+            }
+            return translating(clause, keyPrefix: keyPrefix)
+        }.joined(separator: "; ")
     }
 }
 

@@ -297,7 +297,7 @@ public enum CamtReader {
             if let f = p.foreign { m.counter = f; m.gross = p.net; m.fee = 0 }
             if id == nil { m.extra = text(tx, "Refs", "EndToEndId") ?? text(e, "NtryRef") }
             if status != "BOOK" {
-                m.filtered = "not booked yet (status \(status)): it does not move the balance"
+                m.filtered = LocalizedText("filter.not_booked_yet", ["status": "\(status)"]).english
                 m.affectsBalance = false
             }
             index += 1
@@ -312,7 +312,7 @@ public enum CamtReader {
                              description: "Charges on the batch entry" + (entryRef.map { " \($0)" } ?? ""), filtered: nil, affectsBalance: true)
             if entryRef == nil { m.extra = "charges" }
             if status != "BOOK" {
-                m.filtered = "not booked yet (status \(status)): it does not move the balance"
+                m.filtered = LocalizedText("filter.not_booked_yet", ["status": "\(status)"]).english
                 m.affectsBalance = false
             }
             index += 1

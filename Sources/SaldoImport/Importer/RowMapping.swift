@@ -92,7 +92,7 @@ extension CSVStatementReader {
                 // So is a labelled balance line of a spreadsheet ("Balance at start of period" in the date column): a date always has digits.
                 if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) || (!raw.isEmpty && !raw.contains(where: \.isNumber)) {
                     skipped.append(FilteredRow(location: SourceLocation(file: file, line: Int(rows[r].line), record: Int(rows[r].record)),
-                                               reason: raw.isEmpty || CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) ? "not a transaction: no date and no amount" : "not a transaction: a label where the date goes", summary: raw))
+                                               reason: raw.isEmpty || CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) ? LocalizedText("filter.no_date_no_amount").english : LocalizedText("filter.label_in_date").english, summary: raw))
                     continue
                 }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),
@@ -220,10 +220,10 @@ extension CSVStatementReader {
                     m.affectsBalance = m.cls.filteredButAffectsBalance && !balanceEmpty
                 } else if hasStatus, m.cls != .fundingDeposit, m.cls != .payout || balanceEmpty, hasText(r, .status),
                           !isCompleted(r, &statusCache, completed) {
-                    m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
+                    m.filtered = LocalizedText("filter.status_not_completed", ["status": text(r, .status) ?? ""]).english
                     m.affectsBalance = false
                 } else if profile.emptyBalanceMeansPending && slot(.balance) != nil && balanceEmpty {
-                    m.filtered = "pending: the row has no running balance yet"
+                    m.filtered = LocalizedText("filter.pending_no_balance").english
                     m.affectsBalance = false
                 }
                 if slot(.payoutID) != nil { m.payout = text(r, .payoutID) }
@@ -421,7 +421,7 @@ extension CSVStatementReader {
             return nil
         }
         if !profile.completedStatuses.isEmpty && !profile.completedStatuses.contains(status) {
-            m.filtered = "status \"\(text(r, .status) ?? "")\" is not completed"
+            m.filtered = LocalizedText("filter.status_not_completed", ["status": text(r, .status) ?? ""]).english
         }
         return m
     }

@@ -121,15 +121,25 @@ public enum RowClass: String, Sendable, Codable, CaseIterable {
     case skip
 }
 
+/// Why a row was filtered, in English made from the catalog's `filter.*` templates (front ends
+/// show them in their language); made once, not per row.
+enum FilterReason {
+    static let hold = LocalizedText("filter.hold").english
+    static let authorization = LocalizedText("filter.authorization").english
+    static let memo = LocalizedText("filter.memo").english
+    static let cardFunded = LocalizedText("filter.card_funded").english
+    static let skip = LocalizedText("filter.skip").english
+}
+
 extension RowClass {
     var isFiltered: Bool { [.hold, .authorization, .memo, .cardFunded, .skip].contains(self) }
     var filterReason: String {
         switch self {
-        case .hold: return "hold or hold release: the pair nets to zero and is not income or spending"
-        case .authorization: return "authorisation or its void: no money moved"
-        case .memo: return "memo row (balance impact \"Memo\"): it never touched the balance"
-        case .cardFunded: return "moves money on a card, not in this balance"
-        case .skip: return "internal line that moves no money"
+        case .hold: return FilterReason.hold
+        case .authorization: return FilterReason.authorization
+        case .memo: return FilterReason.memo
+        case .cardFunded: return FilterReason.cardFunded
+        case .skip: return FilterReason.skip
         default: return ""
         }
     }

@@ -408,7 +408,7 @@ public enum QIFReader {
                 if let t = transferKey {
                     if let sides = transferSides[t.key], let other = sides.firstIndex(where: { $0.account != ownName }) {
                         let seen = transferSides[t.key]!.remove(at: other)
-                        result.filtered.append(FilteredRow(location: at, reason: "the other account's copy of a transfer already booked from line \(seen.line)",
+                        result.filtered.append(FilteredRow(location: at, reason: LocalizedText("filter.transfer_copy", ["line": "\(seen.line)"]).english,
                                                            summary: "\(day) \(money.decimalString) \(currency.code) \(description)"))
                         continue
                     }

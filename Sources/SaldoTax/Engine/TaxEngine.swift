@@ -255,7 +255,7 @@ public enum TaxEngine {
         for n in inputs.notes where !notes.contains(n) { notes.append(n) }
         if let missing {
             if items.isEmpty { throw missing }
-            notes.append("No rules for tax year \(thisYear) yet (\(missing.message)): only the remaining deadlines of \(thisYear - 1) are listed.")
+            notes.append(LocalizedText("tax.note.no_rules_yet", ["year": "\(thisYear)", "reason": missing.message, "previous_year": "\(thisYear - 1)"]).english)
         }
         items.sort { ($0.date, $0.form) < ($1.date, $1.form) }
         return TaxCalendar(today: inputs.today, items: items, notes: notes, unconfirmed: flags, disclaimer: estimateDisclaimer)

@@ -75,29 +75,29 @@ public enum UKTax {
         var box20 = expenses, box10_1 = zero
         if turnover <= allowance {
             mode = "full_relief"; profit = zero; box20 = zero
-            notes.append("Trading income is within the \(allowance.decimalString) trading allowance: no tax on it, and no need to report it unless you file for another reason.")
+            notes.append(LocalizedText("tax.note.gb.within_trading_allowance", ["allowance_amount": allowance.decimalString]).english)
         } else if expenses < allowance {
             mode = "partial_relief"; profit = turnover - allowance; box20 = zero; box10_1 = allowance
-            notes.append("The \(allowance.decimalString) trading allowance is claimed instead of the \(expenses.decimalString) of expenses (it gives a lower profit).")
+            notes.append(LocalizedText("tax.note.gb.trading_allowance_claimed", ["allowance_amount": allowance.decimalString, "expenses_amount": expenses.decimalString]).english)
         } else {
             profit = turnover - expenses
         }
         if profit.isNegative {
-            notes.append("The year shows a trading loss of \((-profit).decimalString): loss relief is not modelled; tax is estimated on a profit of 0.")
+            notes.append(LocalizedText("tax.note.gb.trading_loss", ["loss_amount": (-profit).decimalString]).english)
             profit = zero
         }
         let pa = try rules.body("it.personal_allowance", .allowance) { if case .allowance(let v) = $0 { return v } else { return nil } }
         var paAmount = pa.amount
         if let th = pa.taperThreshold, let per = pa.taperReductionPerUnit, profit.decimal > th {
             paAmount = ExactDecimal.max(ExactDecimal(0), pa.amount - (profit.decimal - th) * per)
-            notes.append("Income above \(th.normalized): the personal allowance is reduced by 1 for every 2 over (adjusted net income taken as the trading profit).")
+            notes.append(LocalizedText("tax.note.gb.personal_allowance_taper", ["threshold_amount": th.normalized.description]).english)
         }
         let personal = paAmount.money(cur, .halfUp)
         let taxable = (profit - personal).max0()
         let residence = profile.region == "GB-SCT" ? "GB-SCT" : "default"
         let ratesID = file.rules["it.rates.\(residence)"] != nil ? "it.rates.\(residence)" : "it.rates.default"
         if residence == "GB-SCT" && ratesID == "it.rates.default" {
-            notes.append("No Scottish rates in \(file.fileName): rUK rates used.")
+            notes.append(LocalizedText("tax.note.gb.no_scottish_rates", ["file": file.fileName]).english)
         }
         let (rb, rates) = try rules.brackets(ratesID)
         let it = Marginal.tax(rates, on: taxable, rounding: rb.rounding)
@@ -107,7 +107,7 @@ public enum UKTax {
         if let r = rules.optionalRule("nic.class2"), case .flatWeekly(let c2) = r.body {
             if profit.decimal < c2.smallProfitsThreshold {
                 class2 = (c2.weeklyRate * ExactDecimal(c2.weeks)).money(cur, .halfUp)
-                notes.append("Profits are under the small profits threshold (\(c2.smallProfitsThreshold.normalized)): voluntary Class 2 of \(class2.decimalString) a year would protect your National Insurance record (optional, not in the total).")
+                notes.append(LocalizedText("tax.note.gb.voluntary_class2", ["threshold_amount": c2.smallProfitsThreshold.normalized.description, "class2_amount": class2.decimalString]).english)
             }
         }
         let total = it + class4
@@ -141,21 +141,21 @@ public enum UKTax {
             out.append(UKPayment(what: "second payment on account", due: rule.secondDue, amount: Amount(each)))
             paid = each + each
         } else if priorYear.selfAssessmentLiability == nil {
-            notes.append("Last year's Self Assessment liability is not in the tax profile: no payments on account are assumed for this year (as in a first year).")
+            notes.append(LocalizedText("tax.note.gb.no_prior_liability").english)
         }
         let balancing = liability - paid
         let nextRequired = required(liability, atSource: nil)
         let next = nextRequired ? liability.times(rule.share, .halfUp) : zero
         var atBalancing = balancing.max0() + next
         if balancing.isNegative {
-            notes.append("Payments on account exceed the liability by \((-balancing).decimalString): the difference is refunded or set against the next payment.")
+            notes.append(LocalizedText("tax.note.gb.overpaid_on_account", ["excess_amount": (-balancing).decimalString]).english)
             atBalancing = Money.max(zero, next + balancing)
         }
         out.append(UKPayment(what: "balancing payment" + (nextRequired ? " + first payment on account for next year" : ""), due: rule.balancingDue, amount: Amount(atBalancing)))
         if nextRequired {
             out.append(UKPayment(what: "second payment on account for next year", due: rule.secondDue.adding(months: 12), amount: Amount(next)))
         } else {
-            notes.append("The liability is under \(rule.minimumLiability.normalized): no payments on account for next year.")
+            notes.append(LocalizedText("tax.note.gb.no_payments_on_account", ["minimum_amount": rule.minimumLiability.normalized.description]).english)
         }
         return out
     }
@@ -180,12 +180,13 @@ public enum UKTax {
             let applies = p.from <= file.start
             let updates = applies ? o.quarterlyUpdates.map { MTDUpdate(period: $0.period, period_end: $0.to, due: $0.due) } : []
             let note = applies
-                ? "Making Tax Digital for Income Tax applies this year (qualifying income \(income.decimalString) in \(p.measuredOn) over \(p.threshold.normalized)): send quarterly updates from compatible software; they are reports, not payments."
-                : "Making Tax Digital for Income Tax will apply from \(p.from) (qualifying income \(income.decimalString) in \(p.measuredOn) over \(p.threshold.normalized))."
+                ? LocalizedText("tax.note.gb.mtd_applies", ["income_amount": income.decimalString, "tax_year": p.measuredOn, "threshold_amount": p.threshold.normalized.description]).english
+                : LocalizedText("tax.note.gb.mtd_will_apply", ["from_date": "\(p.from)", "income_amount": income.decimalString, "tax_year": p.measuredOn,
+                                                                "threshold_amount": p.threshold.normalized.description]).english
             return MTDStatus(mandatory_from: p.from, measured_on: p.measuredOn, quarterly_updates: updates,
                              final_declaration_due: applies ? o.finalDeclarationDue : nil, note: note)
         }
         return MTDStatus(mandatory_from: nil, measured_on: nil, quarterly_updates: [], final_declaration_due: nil,
-                         note: "Making Tax Digital for Income Tax: no threshold is met by the qualifying income known (gross turnover plus property income).")
+                         note: LocalizedText("tax.note.gb.mtd_not_met").english)
     }
 }

@@ -122,7 +122,7 @@ public enum USTax {
             // No W-2 wages or UBIA: the deduction phases down to 0 over the range; an SSTB's QBI is cut too.
             tentative = (tentative * keep).trimmed
             if profile.specifiedServiceBusiness { tentative = (tentative * keep).trimmed }
-            notes.append("Taxable income is above the QBI threshold: Saldo assumes no W-2 wages and no qualified property, so the deduction phases out" + (profile.specifiedServiceBusiness ? " (specified service business)." : "."))
+            notes.append(LocalizedText(profile.specifiedServiceBusiness ? "tax.note.us.qbi_phase_out.sstb" : "tax.note.us.qbi_phase_out").english)
         }
         var qbid = ExactDecimal.max(ExactDecimal(0), ExactDecimal.min(tentative, tiBefore.decimal * q.rate)).money(cur, .halfUp)
         if let minQBI = q.minimumQBI, let floor = q.minimumDeduction, qbi.decimal >= minQBI {
@@ -141,11 +141,11 @@ public enum USTax {
             var share = sh.priorYearShare
             if let agiPrior = profile.priorYear.adjustedGrossIncome, let limit = sh.highIncomeAGI.value(for: status), agiPrior.decimal > limit {
                 share = sh.highIncomePriorYearShare
-                notes.append("Last year's AGI was above \(limit): the prior-year safe harbour is \(share.normalized) × last year's tax.")
+                notes.append(LocalizedText("tax.note.us.high_income_safe_harbour", ["limit_amount": "\(limit)", "share_number": share.normalized.description]).english)
             }
             l12b = prior.times(share, .halfUp)
         } else {
-            notes.append("Last year's total tax is not in the tax profile: the required payment uses 90% of this year's estimate only.")
+            notes.append(LocalizedText("tax.note.us.no_prior_year_tax").english)
         }
         let l12c = l12b.map { Money.min(l12a, $0) } ?? l12a
         let l14a = (l12c - withheld).max0()
@@ -160,7 +160,7 @@ public enum USTax {
                 payments.append(EstimatedPayment(period: inst.period, due: inst.due, amount: Amount(amount)))
             }
         } else {
-            notes.append("Expected balance due is under \(sh.minBalanceDue.normalized) \(cur.code): no estimated payments are required.")
+            notes.append(LocalizedText("tax.note.us.no_estimated_payments", ["minimum_amount": sh.minBalanceDue.normalized.description, "currency": cur.code]).english)
         }
         let ws = Form1040ESWorksheet(line_1: Amount(agi), line_2a: Amount(std), line_2b: Amount(qbid), line_2c: Amount(std + qbid),
                                      line_3: Amount(ti), line_4: Amount(fit), line_5: Amount(zero), line_6: Amount(fit), line_7: Amount(zero),
@@ -171,7 +171,7 @@ public enum USTax {
         let sched = ScheduleSE(line_2: Amount(profit), line_4a: Amount(ne.money(cur, .halfUp)), line_7: Amount(se.wageBase.money(cur, .halfUp)),
                                line_10: Amount(ss.money(cur, .halfUp)), line_11: Amount(med.money(cur, .halfUp)), line_12: Amount(seTax), line_13: Amount(half))
         if ne.isZero && profit.isPositive {
-            notes.append("Net earnings from self-employment are under \(se.minimumNetEarnings.normalized) \(cur.code): no self-employment tax.")
+            notes.append(LocalizedText("tax.note.us.no_se_tax", ["minimum_amount": se.minimumNetEarnings.normalized.description, "currency": cur.code]).english)
         }
         return USYear(year: file.start.year, currency: cur.code, filing_status: status, net_profit: Amount(profit), schedule_se: sched,
                       additional_medicare_tax: Amount(addl), adjusted_gross_income: Amount(agi), standard_deduction: Amount(std),

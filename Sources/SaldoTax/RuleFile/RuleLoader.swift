@@ -35,6 +35,33 @@ public enum TaxRules {
         return names.filter { $0.hasSuffix(".json") && $0 != "schema.json" && $0 != "sources.json" }.sorted()
     }
 
+    /// The remarks of the shipped rule files (`unconfirmed`) with their Spanish (`unconfirmed_es`),
+    /// by the English text, wherever they stand in a file (a rule, a row of a rule).
+    public static let spanishRemarks: [String: String] = {
+        var out: [String: String] = [:]
+        func walk(_ v: JSONValue) {
+            switch v {
+            case .object(let members):
+                if case .array(let en)? = v["unconfirmed"], case .array(let es)? = v["unconfirmed_es"], en.count == es.count {
+                    for (e, s) in zip(en, es) { if case .string(let a) = e, case .string(let b) = s { out[a] = b } }
+                }
+                for m in members { walk(m.value) }
+            case .array(let items): items.forEach(walk)
+            default: break
+            }
+        }
+        for name in builtInFileNames {
+            if let data = builtInData(name), let root = try? JSONParser.parse(Array(data)) { walk(root.value) }
+        }
+        return out
+    }()
+
+    /// A rule file's remark in `language`: the Spanish one for Spanish where the file gives it,
+    /// else the remark as written.
+    public static func remark(_ english: String, in language: Language) -> String {
+        language == .es ? spanishRemarks[english] ?? english : english
+    }
+
     /// The raw bytes of a shipped file in `Rules/` (a rule file, `schema.json` or `sources.json`).
     public static func builtInData(_ name: String) -> Data? {
         guard let dir = Bundle.module.url(forResource: "Rules", withExtension: nil) else { return nil }
@@ -140,7 +167,7 @@ public enum TaxRules {
         }
     }
 
-    static let commonKeys: Set<String> = ["kind", "title", "verification", "status", "sources", "notes", "unconfirmed"]
+    static let commonKeys: Set<String> = ["kind", "title", "verification", "status", "sources", "notes", "unconfirmed", "unconfirmed_es"]
 
     static func decodeRule(_ c: Cursor, id: String, currency: CurrencyCode) throws(RuleFileError) -> Rule {
         let kind = try c.field("kind").oneOf(RuleKind.self)
@@ -150,10 +177,19 @@ public enum TaxRules {
         let sources = try c.optional("sources")?.strings() ?? []
         let notes = try c.optional("notes")?.string()
         let unconfirmed = try c.optional("unconfirmed")?.strings() ?? []
+        try checkSpanishRemarks(c, count: unconfirmed.count)
         try c.onlyKeys(commonKeys.union(kindKeys[kind] ?? []))
         let body = try decodeBody(kind, c, currency: currency)
         return Rule(id: id, title: title, body: body, verification: verification, status: status,
                     sources: sources, notes: notes, unconfirmed: unconfirmed, path: c.path)
+    }
+
+    /// `unconfirmed_es`: the same remarks in Spanish, one for each English one (shown to Spanish
+    /// readers in place of the English remark, see ``TaxRules/remark(_:in:)``).
+    static func checkSpanishRemarks(_ c: Cursor, count: Int) throws(RuleFileError) {
+        guard let es = try c.optional("unconfirmed_es") else { return }
+        let n = try es.strings().count
+        if n != count { throw es.fail("expected one Spanish remark for each of the \(count) in \"unconfirmed\", found \(n)") }
     }
 
     /// The keys each kind accepts besides the common ones (a misspelt key is an error, not ignored).
@@ -286,7 +322,8 @@ public enum TaxRules {
         case .placeOfSupply:
             var rows: [PlaceOfSupplyRow] = []
             for r in try c.field("rows").nonEmptyItems() {
-                try r.onlyKeys(["client", "treatment", "rate_rule", "legend", "report", "unconfirmed", "notes"])
+                try r.onlyKeys(["client", "treatment", "rate_rule", "legend", "report", "unconfirmed", "unconfirmed_es", "notes"])
+                try checkSpanishRemarks(r, count: try r.optional("unconfirmed")?.strings().count ?? 0)
                 let cl = try r.field("client")
                 try cl.onlyKeys(["location", "business", "valid_vat_id"])
                 rows.append(PlaceOfSupplyRow(location: try cl.field("location").oneOf(SupplyLocation.self), business: try cl.optional("business")?.bool(),

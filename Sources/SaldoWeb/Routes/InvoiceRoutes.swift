@@ -139,7 +139,7 @@ struct InvoiceRoutes {
             "api": "/api/v1/books/\(book)",
             "matches": matches.map { m -> [String: Any] in
                 ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": m.date.description,
-                 "amount": m.amount.map { "\($0.decimalString) \($0.currency.code)" } ?? "", "explanation": m.explanation]
+                 "amount": m.amount.map { "\($0.decimalString) \($0.currency.code)" } ?? "", "explanation": t.translatingClauses(m.explanation, keyPrefix: "match.")]
             },
             "hasMatches": !matches.isEmpty,
         ]
