@@ -246,8 +246,44 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
     @Test func windowLengthAndWidening() {
         let c = IntervalCalibration.default
         #expect(abs(c.widening(step: 1, seasonLength: 12) - 1) < 1e-12)
-        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.08 * log(18))) < 1e-12)
+        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.06 * log(18))) < 1e-12)
         // A quarter is three months ahead.
-        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.08 * log(3))) < 1e-12)
+        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.06 * log(3))) < 1e-12)
+    }
+
+    /// The widening is decided per series and per level: a strongly seasonal series (its changes
+    /// repeat at the season lag) gets no growth at 80%, others 0.06; the 95% band grows 0.06 more.
+    @Test func wideningPerSeriesAndLevel() throws {
+        let c = IntervalCalibration.default
+        // Strongly seasonal: the same 12-month pattern, slowly rising.
+        let seasonal = (0..<72).map { t in 100 + Double(t) * 0.5 + [0, 5, 12, 20, 30, 25, 18, 10, 4, -3, -8, -2][t % 12] }
+        #expect(IntervalCalibration.seasonalStrength(seasonal, seasonLength: 12) > 0.9)
+        #expect(c.growth(series: seasonal, seasonLength: 12) == 0)
+        // A random walk: no season.
+        var rng = SeededGenerator(seed: 7)
+        var walk: [Double] = [100]
+        for _ in 1..<72 { walk.append(walk.last! + rng.normal()) }
+        #expect(abs(IntervalCalibration.seasonalStrength(walk, seasonLength: 12)) < 0.3)
+        #expect(c.growth(series: walk, seasonLength: 12) == 0.06)
+        // No season length: never seasonal.
+        #expect(IntervalCalibration.seasonalStrength(seasonal, seasonLength: 1) == 0)
+        // Per level: at 18 months, 80% is widened by 1 + 0.06 ln 18, 95% by 1 + 0.12 ln 18; a
+        // seasonal series at 95% by 1 + 0.06 ln 18.
+        let w = c.wideningRule(series: walk, horizon: 18, seasonLength: 12)
+        #expect(abs(w.factor(step: 17, level: 0.8) - (1 + 0.06 * log(18))) < 1e-12)
+        #expect(abs(w.factor(step: 17, level: 0.95) - (1 + 0.12 * log(18))) < 1e-12)
+        let ws = c.wideningRule(series: seasonal, horizon: 18, seasonLength: 12)
+        #expect(abs(ws.factor(step: 17, level: 0.8) - 1) < 1e-12)
+        #expect(abs(ws.factor(step: 17, level: 0.95) - (1 + 0.06 * log(18))) < 1e-12)
+        // The intervals follow: the walk's 95% band at 18 months is wider relative to its 80% band
+        // than with one growth for every level.
+        let fit = try Theta().fit(walk, seasonLength: 12)
+        let f = try fit.predict(horizon: 18, levels: [0.8, 0.95])
+        var old = fit
+        old.calibration = .globalGrowth
+        let g = try old.predict(horizon: 18, levels: [0.8, 0.95])
+        let ratio = (f.intervals[1].upper[17] - f.mean[17]) / (f.intervals[0].upper[17] - f.mean[17])
+        let oldRatio = (g.intervals[1].upper[17] - g.mean[17]) / (g.intervals[0].upper[17] - g.mean[17])
+        #expect(ratio > oldRatio * 1.05)
     }
 }
