@@ -58,8 +58,7 @@ public struct FittedForecast: Sendable {
     /// Point forecasts with intervals at `levels` (each in (0, 1)).
     public func predict(horizon: Int, levels: [Double] = [0.8, 0.95]) throws(ForecastError) -> Forecast {
         try Validation.check([], horizon: horizon, levels: levels)
-        let mean = core.forecast(horizon: horizon)
-        let origins = core.originForecasts(horizon: horizon)
+        let (mean, origins) = core.forecastAndOrigins(horizon: horizon)
         let spread = calibration.spread(series: series, origins: origins, horizon: horizon, seasonLength: seasonLength)
         let intervals = levels.map { spread.interval(level: $0, mean: mean) }
         return Forecast(mean: mean, intervals: intervals)
@@ -98,4 +97,12 @@ public struct OriginForecasts: Sendable, Equatable {
 protocol PointPath: Sendable {
     func forecast(horizon: Int) -> [Double]
     func originForecasts(horizon: Int) -> OriginForecasts
+    /// Both at once; a combination overrides it to walk its members' past forecasts only once.
+    func forecastAndOrigins(horizon: Int) -> (mean: [Double], origins: OriginForecasts)
+}
+
+extension PointPath {
+    func forecastAndOrigins(horizon: Int) -> (mean: [Double], origins: OriginForecasts) {
+        (forecast(horizon: horizon), originForecasts(horizon: horizon))
+    }
 }

@@ -132,22 +132,25 @@ import Testing
         #expect(a.quarter.p90 == 0)
     }
 
-    /// The calibration test: 300 synthetic freelancer histories (3 to 36 months, one to four
+    /// The calibration test: 800 synthetic freelancer histories (6 to 24 months, one to four
     /// platforms that start late, go dry and come back, stop for good, dip seasonally and change
     /// rates) drawn from a known process. The next-quarter P10–P90 band must hold the true
-    /// quarter total 80% of the time, within ±7 points (three standard errors at n = 300).
+    /// quarter total 80% ± 3% of the time. At n = 800 the standard error of a share near 0.8 is
+    /// √(0.8 · 0.2 / 800) = 0.014, so ±3 points is about two standard errors. The model's one
+    /// knob moved for this (the variance prior, 35% → 40% a month) was chosen on seeds
+    /// 30000–31599; these seeds (40000–40799) were not used to choose anything.
     @Test func nextQuarterBandIsCalibratedOnSyntheticFreelancers() throws {
-        let n = 300
+        let n = 800
         var inside = 0
         for i in 0..<n {
-            let months = 3 + (i * 7) % 34
-            let s = SyntheticFreelancer.make(seed: UInt64(1000 + i), historyMonths: months)
+            let months = 6 + (i * 7) % 19
+            let s = SyntheticFreelancer.make(seed: UInt64(40_000 + i), historyMonths: months)
             let f = try IncomeForecaster(seed: UInt64(i), paths: 500).forecast(streams: s.streams)
             let q = f.baseline.quarter
             if s.futureTotal >= q.p10 && s.futureTotal <= q.p90 { inside += 1 }
         }
         let coverage = Double(inside) / Double(n)
-        #expect(coverage >= 0.73 && coverage <= 0.87, "P10–P90 coverage \(coverage)")
+        #expect(coverage >= 0.77 && coverage <= 0.83, "P10–P90 coverage \(coverage)")
     }
 }
 

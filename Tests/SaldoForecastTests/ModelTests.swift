@@ -246,8 +246,99 @@ func seasonalSeries(count: Int, seed: UInt64 = 7, noise: Double = 2) -> [Double]
     @Test func windowLengthAndWidening() {
         let c = IntervalCalibration.default
         #expect(abs(c.widening(step: 1, seasonLength: 12) - 1) < 1e-12)
-        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.08 * log(18))) < 1e-12)
+        #expect(abs(c.widening(step: 18, seasonLength: 12) - (1 + 0.06 * log(18))) < 1e-12)
         // A quarter is three months ahead.
-        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.08 * log(3))) < 1e-12)
+        #expect(abs(c.widening(step: 1, seasonLength: 4) - (1 + 0.06 * log(3))) < 1e-12)
+    }
+
+    /// The widening is decided per series and per level: a strongly seasonal series (its changes
+    /// repeat at the season lag) gets no growth at 80%, others 0.06; the 95% band grows 0.06 more.
+    @Test func wideningPerSeriesAndLevel() throws {
+        let c = IntervalCalibration.default
+        // Strongly seasonal: the same 12-month pattern, slowly rising.
+        let seasonal = (0..<72).map { t in 100 + Double(t) * 0.5 + [0, 5, 12, 20, 30, 25, 18, 10, 4, -3, -8, -2][t % 12] }
+        #expect(IntervalCalibration.seasonalStrength(seasonal, seasonLength: 12) > 0.6)
+        #expect(c.growth(series: seasonal, seasonLength: 12) == 0)
+        // A random walk: no season.
+        var rng = SeededGenerator(seed: 7)
+        var walk: [Double] = [100]
+        for _ in 1..<72 { walk.append(walk.last! + rng.normal()) }
+        #expect(abs(IntervalCalibration.seasonalStrength(walk, seasonLength: 12)) < 0.3)
+        #expect(c.growth(series: walk, seasonLength: 12) == 0.06)
+        // No season length: never seasonal.
+        #expect(IntervalCalibration.seasonalStrength(seasonal, seasonLength: 1) == 0)
+        // Per level: at 18 months, 80% is widened by 1 + 0.06 ln 18, 95% by 1 + 0.12 ln 18; a
+        // seasonal series at 95% by 1 + 0.06 ln 18.
+        let w = c.wideningRule(series: walk, horizon: 18, seasonLength: 12)
+        #expect(abs(w.factor(step: 17, level: 0.8) - (1 + 0.06 * log(18))) < 1e-12)
+        #expect(abs(w.factor(step: 17, level: 0.95) - (1 + 0.12 * log(18))) < 1e-12)
+        let ws = c.wideningRule(series: seasonal, horizon: 18, seasonLength: 12)
+        #expect(abs(ws.factor(step: 17, level: 0.8) - 1) < 1e-12)
+        #expect(abs(ws.factor(step: 17, level: 0.95) - (1 + 0.06 * log(18))) < 1e-12)
+        // The intervals follow: the walk's 95% band at 18 months is wider relative to its 80% band
+        // than with one growth for every level.
+        let fit = try Theta().fit(walk, seasonLength: 12)
+        let f = try fit.predict(horizon: 18, levels: [0.8, 0.95])
+        var old = fit
+        old.calibration = .globalGrowth
+        let g = try old.predict(horizon: 18, levels: [0.8, 0.95])
+        let ratio = (f.intervals[1].upper[17] - f.mean[17]) / (f.intervals[0].upper[17] - f.mean[17])
+        let oldRatio = (g.intervals[1].upper[17] - g.mean[17]) / (g.intervals[0].upper[17] - g.mean[17])
+        #expect(ratio > oldRatio * 1.05)
+    }
+}
+
+/// The speed-ups of issue #16's second round must not change what is computed.
+@Suite struct SpeedEquivalenceTests {
+    /// The multiplicative-error likelihood sums log ŷ through a running product that is
+    /// renormalised; on values near 1e7 (the product leaves 1e150 every ~20 steps) it must equal
+    /// the plain sum of logs.
+    @Test func likelihoodWithRunningProductEqualsSumOfLogs() {
+        var rng = SeededGenerator(seed: 3)
+        let y = (0..<120).map { _ in 1e7 * (1 + 0.1 * rng.normal()) }
+        let alpha = 0.3, l0 = 1e7
+        // ETS(M,N,N) by hand: ŷ = l, e = (y − ŷ)/ŷ, l ← l(1 + αe).
+        var l = l0, sse = 0.0, logs = 0.0
+        for v in y { let e = (v - l) / l; sse += e * e; logs += log(l); l *= 1 + alpha * e }
+        let expected = Double(y.count) * log(sse) + 2 * logs
+        var s = [1.0]
+        let got = y.withUnsafeBufferPointer { yb in
+            s.withUnsafeMutableBufferPointer { sb in
+                ETSFit.filter(yb, spec: ETSSpec(multiplicativeError: true), m: 1, alpha: alpha, beta: 0, gamma: 0, phi: 1,
+                              l0: l0, b0: 0, s: sb, record: nil, horizon: 1, final: nil)
+            }
+        }
+        #expect(abs(got - expected) < 1e-9 * abs(expected), "\(got) vs \(expected)")
+    }
+
+    /// The combination computes its point forecast and its online past forecasts in one pass;
+    /// they must equal the two computed separately.
+    @Test func onePassEqualsSeparatePasses() throws {
+        var rng = SeededGenerator(seed: 5)
+        let y = (0..<60).map { t in 200 + Double(t) + 30 * sin(Double(t) * .pi / 6) + 5 * rng.normal() }
+        let fit = try Combination.standard.fit(y, seasonLength: 12)
+        let both = fit.core.forecastAndOrigins(horizon: 6)
+        #expect(both.mean == fit.core.forecast(horizon: 6))
+        #expect(both.origins == fit.core.originForecasts(horizon: 6))
+        #expect(both.origins.values.count > 0)
+    }
+
+    /// Nelder–Mead on a flat simplex still finds a quadratic's minimum.
+    @Test func nelderMeadFindsAQuadraticMinimum() {
+        let r = NelderMead(maxEvaluations: 2_000, tolerance: 1e-12).minimize(start: [0, 0, 0], step: [1, 1, 1]) { p in
+            (p[0] - 1) * (p[0] - 1) + 2 * (p[1] + 2) * (p[1] + 2) + 3 * (p[2] - 0.5) * (p[2] - 0.5)
+        }
+        #expect(abs(r.x[0] - 1) < 1e-3 && abs(r.x[1] + 2) < 1e-3 && abs(r.x[2] - 0.5) < 1e-3, "\(r.x)")
+        #expect(r.value < 1e-6)
+    }
+
+    /// `inversePower` by multiplication equals pow for whole exponents and falls back to pow otherwise.
+    @Test func inversePowerMatchesPow() {
+        for x in [0.3, 1.0, 1.7, 12.5] {
+            for e in [1.0, 2.0, 8.0, 16.0, 2.5] {
+                let a = PerformancePath.inversePower(x, e), b = pow(x, -e)
+                #expect(abs(a - b) <= 1e-12 * b, "x \(x) e \(e)")
+            }
+        }
     }
 }

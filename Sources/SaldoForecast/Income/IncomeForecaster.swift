@@ -12,7 +12,7 @@ import Foundation
 ///    the posteriors, so a short history gives wide, honest spreads.
 /// 3. Amounts in active months follow a local-level model on the log scale: the level is an
 ///    exponentially weighted mean (weight chosen by one-step error, 0.3 with fewer than 6 paid
-///    months), the one-step variance is shrunk towards a prior of 35% a month (worth 4 months),
+///    months), the one-step variance is shrunk towards a prior of 40% a month (worth 4 months),
 ///    split into level drift and month noise (Student t with few paid months), plus the
 ///    uncertainty of the level itself. With 24 months or more, calendar-month effects are
 ///    estimated and shrunk towards none. A stream paid every month for the last 24 months or more

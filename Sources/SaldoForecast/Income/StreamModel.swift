@@ -26,7 +26,9 @@ struct StreamModel: Sendable {
 
     static let stopPrior = (a: 1.0, b: 9.0)
     static let returnPrior = (a: 1.0, b: 3.0)
-    static let variancePrior = (value: 0.35 * 0.35, weight: 4.0)
+    /// One-step log variance prior: 40% a month, worth 4 months (35% before; chosen on synthetic
+    /// histories 30000–31599 and reported on 40000–41599, docs/forecasting.md).
+    static let variancePrior = (value: 0.40 * 0.40, weight: 4.0)
     /// Prior chance that a stream which has gone silent has stopped for good (one dry spell in
     /// `endedPrior`): the client left, the account closed. Evidence against it is the stream's
     /// return rate: the longer the silence compared with the stream's usual gaps, the likelier the end.

@@ -37,6 +37,12 @@ struct ARIMAFit: PointPath {
     /// Residuals of the differenced series (index j is w[j] = (Δ^d x)[j], i.e. x index j + d).
     let residuals: [Double]
 
+    /// Nelder–Mead stops when the simplex's sums of squares agree to 0.1%. Stopping this early keeps
+    /// the AR and MA coefficients nearer their start (zero), which forecasts better: M3 monthly
+    /// sMAPE of the default 13.49 -> 13.27 on every 4th series, the other five sets unchanged or
+    /// better (tolerance 1e-8 before; docs/forecasting.md, "Speed"), and a third less time.
+    static let tolerance: Double = 1e-3
+
     static func differenced(_ x: [Double], _ d: Int) -> [Double] {
         var w = x
         for _ in 0..<d {
@@ -95,8 +101,27 @@ struct ARIMAFit: PointPath {
         }
     }
 
+    /// `stable` for `sign` × v[at ..< at + count], without copying.
+    @inline(__always) static func stable(_ v: [Double], at i: Int, count: Int, sign: Double) -> Bool {
+        switch count {
+        case 0: return true
+        case 1: return abs(sign * v[i]) < 0.99
+        default:
+            let a0 = sign * v[i], a1 = sign * v[i + 1]
+            return abs(a1) < 0.99 && a0 + a1 < 0.99 && a1 - a0 < 0.99
+        }
+    }
+
     /// CSS residuals on w for the given parameters; returns the sum of squares from index p on.
     static func css(_ w: UnsafeBufferPointer<Double>, phi: [Double], theta: [Double], mu: Double, e: UnsafeMutableBufferPointer<Double>) -> Double {
+        phi.withUnsafeBufferPointer { ph in
+            theta.withUnsafeBufferPointer { th in css(w, phi: ph, theta: th, mu: mu, e: e) }
+        }
+    }
+
+    /// The same on buffers (the optimiser's objective calls it without allocating).
+    static func css(_ w: UnsafeBufferPointer<Double>, phi: UnsafeBufferPointer<Double>, theta: UnsafeBufferPointer<Double>,
+                    mu: Double, e: UnsafeMutableBufferPointer<Double>) -> Double {
         let p = phi.count, q = theta.count
         var sse = 0.0
         for j in 0..<w.count {
@@ -129,11 +154,15 @@ struct ARIMAFit: PointPath {
                     let nEff = nw - p
                     if nEff - k - 2 <= 0 { continue }
                     let objective: ([Double]) -> Double = { v in
-                        let phi = Array(v[0..<p]), th = Array(v[p..<(p + q)])
-                        if !stable(phi) || !stable(th.map { -$0 }) { return .infinity }
+                        if !stable(v, at: 0, count: p, sign: 1) || !stable(v, at: p, count: q, sign: -1) { return .infinity }
                         let mu = withConstant ? v[p + q] : 0
-                        let s = w.withUnsafeBufferPointer { wb in
-                            e.withUnsafeMutableBufferPointer { eb in css(wb, phi: phi, theta: th, mu: mu, e: eb) }
+                        let s = v.withUnsafeBufferPointer { vb in
+                            w.withUnsafeBufferPointer { wb in
+                                e.withUnsafeMutableBufferPointer { eb in
+                                    css(wb, phi: UnsafeBufferPointer(rebasing: vb[0..<p]),
+                                        theta: UnsafeBufferPointer(rebasing: vb[p..<(p + q)]), mu: mu, e: eb)
+                                }
+                            }
                         }
                         return s.isFinite ? s / scale : .infinity
                     }
@@ -142,7 +171,7 @@ struct ARIMAFit: PointPath {
                     if withConstant { start.append(wMean); step.append(max(scale.squareRoot() * 0.1, 1e-6)) }
                     let r: (x: [Double], value: Double)
                     if k == 0 { r = ([], objective([])) } else {
-                        r = NelderMead(maxEvaluations: 100 + 80 * k, tolerance: 1e-8).minimize(start: start, step: step, objective)
+                        r = NelderMead(maxEvaluations: 100 + 80 * k, tolerance: ARIMAFit.tolerance).minimize(start: start, step: step, objective)
                     }
                     guard r.value.isFinite, r.value > 0 else { continue }
                     let sigma2 = r.value * scale / Double(nEff)

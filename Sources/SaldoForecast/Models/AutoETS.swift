@@ -23,6 +23,10 @@ public struct AutoETS: Forecaster {
 
     public func minimumObservations(seasonLength: Int) -> Int { 2 }
 
+    /// Candidates whose AICc before the restart is more than this above the best one are not
+    /// restarted: their Akaike weight (exp(−Δ/2) < 5e-5) is far under the 1e-3 cut.
+    static let restartWithin: Double = 20
+
     func candidates(_ y: [Double], seasonLength m: Int) -> [ETSSpec] {
         let positive = !y.contains(where: { !($0 > 0) })
         var seasons: [ETSSpec.Season] = [.none]
@@ -50,7 +54,13 @@ public struct AutoETS: Forecaster {
         var fits: [ETSFit] = []
         for spec in candidates(series, seasonLength: seasonLength) {
             let m = spec.season == .none ? 1 : seasonLength
-            if let f = ETSFit.estimate(series, spec: spec, seasonLength: m) { fits.append(f) }
+            if let f = ETSFit.estimate(series, spec: spec, seasonLength: m, restart: false) { fits.append(f) }
+        }
+        // The restart from each optimum only for candidates that can still matter: within
+        // `restartWithin` of the best AICc before the restarts (see docs/forecasting.md, speed).
+        let firstBest = fits.map(\.aicc).min() ?? .infinity
+        for i in fits.indices where !firstBest.isFinite || !fits[i].aicc.isFinite || fits[i].aicc <= firstBest + AutoETS.restartWithin {
+            fits[i] = fits[i].restarted()
         }
         guard let best = fits.min(by: { $0.aicc < $1.aicc }) else {
             throw .invalidInput("no ETS model could be estimated on this series of \(series.count) values")

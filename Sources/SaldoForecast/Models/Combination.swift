@@ -94,40 +94,103 @@ struct PerformancePath: PointPath {
 
     /// prior · (err / mean err)^-exponent, normalised; the priors when the errors are unusable.
     func weights(errors: [Double]) -> [Double] {
-        let mean = errors.reduce(0, +) / Double(max(1, errors.count))
-        guard mean > 0, mean.isFinite else { return normalized(priors) }
         var w = [Double](repeating: 0, count: errors.count)
-        for j in errors.indices { w[j] = priors[j] * pow(max(errors[j], 1e-9 * mean) / mean, -exponent) }
-        return normalized(w)
+        let normPriors = normalized(priors)
+        errors.withUnsafeBufferPointer { e in
+            w.withUnsafeMutableBufferPointer { out in
+                normPriors.withUnsafeBufferPointer { np in
+                    PerformancePath.weights(errors: e, scale: 1, priors: priors, normalizedPriors: np, exponent: exponent, into: out)
+                }
+            }
+        }
+        return w
     }
 
-    /// Walks the origins in time. At origin t (t >= first), `emit(t, k, weights)` gets the weights
-    /// from the errors whose targets are before t; with `upTo` set, only the final weights (all
-    /// errors) are returned, per step.
+    /// x^(-e): by repeated multiplication when e is a whole number up to 16 (the exponents in use
+    /// are 2 and 8; pow was a tenth of the run time), else `pow`.
+    @inline(__always) static func inversePower(_ x: Double, _ e: Double) -> Double {
+        if e == e.rounded(), e >= 1, e <= 16 {
+            var n = Int(e), base = x, r = 1.0
+            while n > 0 {
+                if n & 1 == 1 { r *= base }
+                base *= base
+                n >>= 1
+            }
+            return 1 / r
+        }
+        return pow(x, -e)
+    }
+
+    /// The weights for mean errors `sums[j] / scale` into `out` (no allocation).
+    @inline(__always)
+    static func weights(errors sums: UnsafeBufferPointer<Double>, scale: Double, priors: [Double],
+                        normalizedPriors: UnsafeBufferPointer<Double>, exponent: Double,
+                        into out: UnsafeMutableBufferPointer<Double>) {
+        let J = sums.count
+        var mean = 0.0
+        for j in 0..<J { mean += sums[j] / scale }
+        mean /= Double(max(1, J))
+        guard mean > 0, mean.isFinite else {
+            for j in 0..<J { out[j] = normalizedPriors[j] }
+            return
+        }
+        var total = 0.0
+        for j in 0..<J {
+            let v = priors[j] * inversePower(max(sums[j] / scale, 1e-9 * mean) / mean, exponent)
+            out[j] = v
+            total += v
+        }
+        if total > 0 && total.isFinite {
+            for j in 0..<J { out[j] /= total }
+        } else {
+            for j in 0..<J { out[j] = 1 / Double(max(1, J)) }
+        }
+    }
+
+    /// Walks the origins in time. At origin t (t >= first), `emit(t, w)` gets the weights from the
+    /// errors whose targets are before t (`w[(k - 1) * J + j]`: member j at step k). Returns the
+    /// final weights (all errors), per step.
     private func accumulate(horizon h: Int, origins all: [OriginForecasts],
-                            emit: ((Int, Int, [Double]) -> Void)?) -> [[Double]] {
+                            emit: ((Int, [Double]) -> Void)?) -> [[Double]] {
         let n = series.count
         let J = members.count
+        let normPriors = normalized(priors)
         var sums = [Double](repeating: 0, count: J * h)
         var cnt = [Double](repeating: 0, count: h)
+        var cum = [Double](repeating: 0, count: J)
+        var w = [Double](repeating: 0, count: J * h)
         let usable = all.allSatisfy { $0.count == n && $0.horizon >= h }
         let first = all.map(\.first).max() ?? n
-        func stepWeights() -> [[Double]] {
-            var out: [[Double]] = []
-            var cum = [Double](repeating: 0, count: J)
+        func stepWeights() {
+            for j in 0..<J { cum[j] = 0 }
             var cumC = 0.0
-            for k in 1...h {
-                cumC += cnt[k - 1]
-                for j in 0..<J { cum[j] += sums[j * h + k - 1] }
-                out.append(cumC >= PerformancePath.minimumErrors ? weights(errors: cum.map { $0 / cumC }) : normalized(priors))
+            cum.withUnsafeMutableBufferPointer { c in
+                w.withUnsafeMutableBufferPointer { wb in
+                    normPriors.withUnsafeBufferPointer { np in
+                        for k in 1...h {
+                            cumC += cnt[k - 1]
+                            for j in 0..<J { c[j] += sums[j * h + k - 1] }
+                            let out = UnsafeMutableBufferPointer(rebasing: wb[((k - 1) * J)..<(k * J)])
+                            if cumC >= PerformancePath.minimumErrors {
+                                PerformancePath.weights(errors: UnsafeBufferPointer(c), scale: cumC, priors: priors,
+                                                        normalizedPriors: np, exponent: exponent, into: out)
+                            } else {
+                                for j in 0..<J { out[j] = np[j] }
+                            }
+                        }
+                    }
+                }
             }
-            return out
         }
-        guard usable else { return [[Double]](repeating: normalized(priors), count: h) }
+        func final() -> [[Double]] {
+            stepWeights()
+            return (0..<h).map { k in Array(w[(k * J)..<((k + 1) * J)]) }
+        }
+        guard usable else { return [[Double]](repeating: normPriors, count: h) }
         for t in 0..<n {
             if let emit, t >= first {
-                let w = stepWeights()
-                for k in 1...h { emit(t, k, w[k - 1]) }
+                stepWeights()
+                emit(t, w)
             }
             // The errors whose target is t: from origins o = t - k + 1.
             for k in 1...h {
@@ -140,34 +203,57 @@ struct PerformancePath: PointPath {
                 cnt[k - 1] += 1
             }
         }
-        return stepWeights()
+        return final()
     }
 
     func forecast(horizon: Int) -> [Double] {
-        let all = members.map { $0.originForecasts(horizon: horizon) }
-        let w = accumulate(horizon: horizon, origins: all, emit: nil)
-        var out = [Double](repeating: 0, count: horizon)
-        for (j, m) in members.enumerated() {
-            let f = m.forecast(horizon: horizon)
-            for k in 0..<horizon { out[k] += w[k][j] * f[k] }
-        }
-        return out
+        forecastAndOrigins(horizon: horizon, origins: false).mean
     }
 
     func originForecasts(horizon h: Int) -> OriginForecasts {
-        let all = members.map { $0.originForecasts(horizon: h) }
+        forecastAndOrigins(horizon: h, origins: true).origins
+    }
+
+    func forecastAndOrigins(horizon: Int) -> (mean: [Double], origins: OriginForecasts) {
+        forecastAndOrigins(horizon: horizon, origins: true)
+    }
+
+    /// The point forecast and (with `origins`) the past forecasts with online weights, from one
+    /// pass over the members' past forecasts.
+    private func forecastAndOrigins(horizon h: Int, origins wanted: Bool) -> (mean: [Double], origins: OriginForecasts) {
+        var all: [OriginForecasts] = []
+        var ends: [[Double]] = []
+        for m in members {
+            let r = m.forecastAndOrigins(horizon: h)
+            ends.append(r.mean)
+            all.append(r.origins)
+        }
         let n = series.count
         let first = all.map(\.first).max() ?? n
-        guard first < n, all.allSatisfy({ $0.count == n && $0.horizon >= h }) else {
-            return MeanPath(members: members, weights: priors).originForecasts(horizon: h)
+        let J = all.count
+        var v: [Double] = []
+        let online = wanted && first < n && all.allSatisfy({ $0.count == n && $0.horizon >= h })
+        if online { v = [Double](repeating: 0, count: (n - first) * h) }
+        let w = accumulate(horizon: h, origins: all, emit: online ? { t, w in
+            for k in 1...h {
+                var f = 0.0
+                for j in 0..<J { f += w[(k - 1) * J + j] * all[j].value(origin: t, step: k) }
+                v[(t - first) * h + k - 1] = f
+            }
+        } : nil)
+        var out = [Double](repeating: 0, count: h)
+        for j in 0..<J {
+            for k in 0..<h { out[k] += w[k][j] * ends[j][k] }
         }
-        var v = [Double](repeating: 0, count: (n - first) * h)
-        _ = accumulate(horizon: h, origins: all) { t, k, w in
-            var f = 0.0
-            for j in 0..<all.count { f += w[j] * all[j].value(origin: t, step: k) }
-            v[(t - first) * h + k - 1] = f
+        let origins: OriginForecasts
+        if online {
+            origins = OriginForecasts(first: first, count: n, horizon: h, values: v)
+        } else if wanted {
+            origins = MeanPath(members: members, weights: priors).originForecasts(horizon: h)
+        } else {
+            origins = .empty(count: n, horizon: h)
         }
-        return OriginForecasts(first: first, count: n, horizon: h, values: v)
+        return (out, origins)
     }
 }
 

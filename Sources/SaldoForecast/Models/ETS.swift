@@ -55,6 +55,9 @@ struct ETSFit: PointPath {
     let l0: Double, b0: Double
     let s0: [Double]
     let aicc: Double
+    /// The optimiser's parameter vector and its objective (for `restarted()`).
+    let params: [Double]
+    let objective: Double
 
     var chosenSpec: ETSSpec { spec }
 
@@ -69,7 +72,9 @@ struct ETSFit: PointPath {
         let damp = spec.trend == .damped ? phi : 1
         let mult = spec.multiplicativeError
         let seas = spec.season
-        var sse = 0.0, logSum = 0.0
+        // Σ log(ŷ) as the log of a running product, renormalised when it leaves [1e-150, 1e150]:
+        // one log per ~dozens of steps instead of one per step (the log was 40% of ETS's time).
+        var sse = 0.0, logSum = 0.0, product = 1.0
         let n = y.count
         var si = 0
         for t in 0..<n {
@@ -103,7 +108,8 @@ struct ETSFit: PointPath {
                 if !(yhat > 0) { return .infinity }
                 let e = q / yhat
                 sse += e * e
-                logSum += log(yhat)
+                product *= yhat
+                if !(product < 1e150 && product > 1e-150) { logSum += log(product); product = 1 }
             } else {
                 sse += q * q
             }
@@ -117,95 +123,45 @@ struct ETSFit: PointPath {
                 s[si] = sv + gamma * q
             case .multiplicative:
                 if !(T > 0) || !(sv > 0) { return .infinity }
-                l = T + alpha * q / sv
-                b = damp * b + beta * q / sv
-                s[si] = sv + gamma * q / T
+                // q / sv = r·T and q / T = r·sv with r = q / ŷ (ŷ = T·sv): one division, not three.
+                let r = q / yhat
+                l = T + alpha * r * T
+                b = damp * b + beta * r * T
+                s[si] = sv + gamma * r * sv
             }
             si += 1
             if si == m { si = 0 }
         }
         final?.pointee = (l, b)
         if !(sse.isFinite) { return .infinity }
+        if mult { logSum += log(product) }
         let nd = Double(n)
         return nd * log(max(sse, 1e-300)) + 2 * logSum
     }
 
-    static func estimate(_ y: [Double], spec: ETSSpec, seasonLength m: Int) -> ETSFit? {
-        let n = y.count
-        // Initial seasonal states from a classical decomposition.
-        var s0 = [Double](repeating: spec.season == .multiplicative ? 1 : 0, count: m)
-        if spec.season != .none {
-            guard n >= 2 * m else { return nil }
-            s0 = Seasonality.indices(y, seasonLength: m, multiplicative: spec.season == .multiplicative)
-        }
-        var deseason = [Double](repeating: 0, count: min(n, max(10, m)))
-        for t in 0..<deseason.count {
-            switch spec.season {
-            case .none: deseason[t] = y[t]
-            case .additive: deseason[t] = y[t] - s0[t % m]
-            case .multiplicative: deseason[t] = y[t] / s0[t % m]
-            }
-        }
-        let lf = Stats.linearFit(deseason[...])
-        let hasTrend = spec.trend != .none
-        let l0Start = hasTrend ? lf.intercept - lf.slope : deseason[0]
-        let b0Start = hasTrend ? lf.slope : 0
-        let seasonal = spec.season != .none
-        let damped = spec.trend == .damped
-        // Parameter vector: alpha, [beta], [gamma], [phi], l0, [b0]
-        var start: [Double] = [seasonal ? 0.1 : 0.3]
-        var step: [Double] = [0.1]
-        if hasTrend { start.append(0.02); step.append(0.02) }
-        if seasonal { start.append(0.05); step.append(0.05) }
-        if damped { start.append(0.95); step.append(0.02) }
-        let lIndex = start.count
-        start.append(l0Start); step.append(max(abs(l0Start) * 0.1, 1e-3))
-        if hasTrend { start.append(b0Start); step.append(max(abs(b0Start) * 0.5, abs(l0Start) * 0.01, 1e-4)) }
-
-        var scratch = [Double](repeating: 0, count: m)
-        let objective: ([Double]) -> Double = { p in
-            var i = 0
-            let alpha = p[i]; i += 1
-            let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
-            let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
-            let phi = damped ? p[i] : 1; if damped { i += 1 }
-            if !(alpha >= 1e-4 && alpha <= 0.9999) { return .infinity }
-            if hasTrend && !(beta >= 1e-4 && beta <= alpha) { return .infinity }
-            if seasonal && !(gamma >= 1e-4 && gamma <= 1 - alpha) { return .infinity }
-            if damped && !(phi >= 0.8 && phi <= 0.98) { return .infinity }
-            let l0 = p[lIndex]
-            let b0 = hasTrend ? p[lIndex + 1] : 0
-            return y.withUnsafeBufferPointer { yb in
-                scratch.withUnsafeMutableBufferPointer { sb in
-                    for j in 0..<m { sb[j] = s0[j] }
-                    return filter(yb, spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
-                                  l0: l0, b0: b0, s: sb, record: nil, horizon: 1, final: nil)
-                }
-            }
-        }
-        let nm = NelderMead(maxEvaluations: 120 + 60 * start.count, tolerance: 1e-8)
-        var r = nm.minimize(start: start, step: step, objective)
-        // One restart from the optimum with smaller steps: Nelder–Mead often stops early on
-        // these surfaces (measured: M3 quarterly sMAPE 9.07 -> 8.97 with the old default).
-        if r.value.isFinite {
-            var st = step
-            for j in 0..<st.count { st[j] = j < lIndex ? min(step[j], 0.05) : step[j] * 0.5 }
-            let r2 = nm.minimize(start: r.x, step: st, objective)
+    /// Estimates the parameters. With `restart`, Nelder–Mead is restarted once from its optimum
+    /// with smaller steps (it often stops early on these surfaces; measured: M3 quarterly sMAPE
+    /// 9.07 -> 8.97 with an older default). `AutoETS` fits every candidate without the restart,
+    /// then restarts only the candidates that can still matter (`restarted()`).
+    static func estimate(_ y: [Double], spec: ETSSpec, seasonLength m: Int, restart: Bool = true) -> ETSFit? {
+        guard let problem = ETSProblem(y, spec: spec, seasonLength: m) else { return nil }
+        let nm = NelderMead(maxEvaluations: problem.maxEvaluations, tolerance: ETSProblem.tolerance)
+        var r = problem.withObjective { nm.minimize(start: problem.start, step: problem.step, $0) }
+        guard r.value.isFinite else { return nil }
+        if restart {
+            let r2 = problem.withObjective { nm.minimize(start: r.x, step: problem.restartStep, $0) }
             if r2.value < r.value { r = r2 }
         }
-        guard r.value.isFinite else { return nil }
-        let p = r.x
-        var i = 0
-        let alpha = p[i]; i += 1
-        let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
-        let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
-        let phi = damped ? p[i] : 1
-        let k = Double(start.count + (seasonal ? m - 1 : 0) + 1)
-        let nd = Double(n)
-        let aic = r.value + 2 * k
-        let aicc = nd - k - 1 > 0 ? aic + 2 * k * (k + 1) / (nd - k - 1) : .infinity
-        return ETSFit(spec: spec, m: m, y: y, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
-                      l0: p[lIndex], b0: hasTrend ? p[lIndex + 1] : 0, s0: s0, aicc: aicc)
+        return problem.fit(r.x, value: r.value)
+    }
+
+    /// This fit after the restart from its optimum (itself when the restart finds nothing lower).
+    func restarted() -> ETSFit {
+        guard let problem = ETSProblem(y, spec: spec, seasonLength: m) else { return self }
+        let nm = NelderMead(maxEvaluations: problem.maxEvaluations, tolerance: ETSProblem.tolerance)
+        let r = problem.withObjective { nm.minimize(start: params, step: problem.restartStep, $0) }
+        guard r.value < objective else { return self }
+        return problem.fit(r.x, value: r.value) ?? self
     }
 
     private func run(horizon: Int, record: Bool) -> (final: (Double, Double), seasons: [Double], rec: [Double]) {
@@ -249,5 +205,106 @@ struct ETSFit: PointPath {
         guard y.count >= 2 else { return .empty(count: y.count, horizon: horizon) }
         let r = run(horizon: horizon, record: true)
         return OriginForecasts(first: 1, count: y.count, horizon: horizon, values: r.rec)
+    }
+}
+
+/// The likelihood surface of one ETS specification on one series: start point, steps and the
+/// objective (−2 log-likelihood up to a constant), shared by the first fit and its restart.
+struct ETSProblem {
+    let y: [Double]
+    let spec: ETSSpec
+    let m: Int
+    let s0: [Double]
+    let start: [Double]
+    let step: [Double]
+    let lIndex: Int
+    var hasTrend: Bool { spec.trend != .none }
+    var seasonal: Bool { spec.season != .none }
+    var damped: Bool { spec.trend == .damped }
+    var maxEvaluations: Int { 120 + 60 * start.count }
+    /// Nelder–Mead stops when the simplex's objective values (n·log SSE + …, in the hundreds)
+    /// agree to 3e-6 relative, about 0.001 of log-likelihood: far below any AICc difference that
+    /// moves a weight. 1e-8 before; the scores are unchanged and ETS takes 35% less time.
+    static let tolerance: Double = 3e-6
+    var restartStep: [Double] {
+        var st = step
+        for j in 0..<st.count { st[j] = j < lIndex ? min(step[j], 0.05) : step[j] * 0.5 }
+        return st
+    }
+
+    init?(_ y: [Double], spec: ETSSpec, seasonLength m: Int) {
+        let n = y.count
+        // Initial seasonal states from a classical decomposition.
+        var s0 = [Double](repeating: spec.season == .multiplicative ? 1 : 0, count: m)
+        if spec.season != .none {
+            guard n >= 2 * m else { return nil }
+            s0 = Seasonality.indices(y, seasonLength: m, multiplicative: spec.season == .multiplicative)
+        }
+        var deseason = [Double](repeating: 0, count: min(n, max(10, m)))
+        for t in 0..<deseason.count {
+            switch spec.season {
+            case .none: deseason[t] = y[t]
+            case .additive: deseason[t] = y[t] - s0[t % m]
+            case .multiplicative: deseason[t] = y[t] / s0[t % m]
+            }
+        }
+        let lf = Stats.linearFit(deseason[...])
+        let hasTrend = spec.trend != .none
+        let l0Start = hasTrend ? lf.intercept - lf.slope : deseason[0]
+        let b0Start = hasTrend ? lf.slope : 0
+        let seasonal = spec.season != .none
+        // Parameter vector: alpha, [beta], [gamma], [phi], l0, [b0]
+        var start: [Double] = [seasonal ? 0.1 : 0.3]
+        var step: [Double] = [0.1]
+        if hasTrend { start.append(0.02); step.append(0.02) }
+        if seasonal { start.append(0.05); step.append(0.05) }
+        if spec.trend == .damped { start.append(0.95); step.append(0.02) }
+        let lIndex = start.count
+        start.append(l0Start); step.append(max(abs(l0Start) * 0.1, 1e-3))
+        if hasTrend { start.append(b0Start); step.append(max(abs(b0Start) * 0.5, abs(l0Start) * 0.01, 1e-4)) }
+        self.y = y; self.spec = spec; self.m = m; self.s0 = s0
+        self.start = start; self.step = step; self.lIndex = lIndex
+    }
+
+    /// Runs `body` with the objective; its seasonal scratch buffer is allocated once per call.
+    func withObjective<R>(_ body: (([Double]) -> Double) -> R) -> R {
+        var scratch = [Double](repeating: 0, count: m)
+        let (hasTrend, seasonal, damped, lIndex, m, spec, s0) = (self.hasTrend, self.seasonal, self.damped, self.lIndex, self.m, self.spec, self.s0)
+        return y.withUnsafeBufferPointer { yb in
+            scratch.withUnsafeMutableBufferPointer { sb in
+                body { p in
+                    var i = 0
+                    let alpha = p[i]; i += 1
+                    let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
+                    let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
+                    let phi = damped ? p[i] : 1; if damped { i += 1 }
+                    if !(alpha >= 1e-4 && alpha <= 0.9999) { return .infinity }
+                    if hasTrend && !(beta >= 1e-4 && beta <= alpha) { return .infinity }
+                    if seasonal && !(gamma >= 1e-4 && gamma <= 1 - alpha) { return .infinity }
+                    if damped && !(phi >= 0.8 && phi <= 0.98) { return .infinity }
+                    let l0 = p[lIndex]
+                    let b0 = hasTrend ? p[lIndex + 1] : 0
+                    for j in 0..<m { sb[j] = s0[j] }
+                    return ETSFit.filter(yb, spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                                         l0: l0, b0: b0, s: sb, record: nil, horizon: 1, final: nil)
+                }
+            }
+        }
+    }
+
+    /// The fit at parameter vector `p` with objective `value`.
+    func fit(_ p: [Double], value: Double) -> ETSFit? {
+        guard value.isFinite else { return nil }
+        var i = 0
+        let alpha = p[i]; i += 1
+        let beta = hasTrend ? p[i] : 0; if hasTrend { i += 1 }
+        let gamma = seasonal ? p[i] : 0; if seasonal { i += 1 }
+        let phi = damped ? p[i] : 1
+        let k = Double(start.count + (seasonal ? m - 1 : 0) + 1)
+        let nd = Double(y.count)
+        let aic = value + 2 * k
+        let aicc = nd - k - 1 > 0 ? aic + 2 * k * (k + 1) / (nd - k - 1) : .infinity
+        return ETSFit(spec: spec, m: m, y: y, alpha: alpha, beta: beta, gamma: gamma, phi: phi,
+                      l0: p[lIndex], b0: hasTrend ? p[lIndex + 1] : 0, s0: s0, aicc: aicc, params: p, objective: value)
     }
 }

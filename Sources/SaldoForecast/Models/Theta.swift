@@ -59,11 +59,19 @@ struct ThetaFit: PointPath {
         ThetaState(level: alpha * y0 + (1 - alpha) * level, meanY: y0, a: dynamic ? y0 : a, b: dynamic ? 0 : b)
     }
 
+    /// μ with w = (1 − α)^i given (the in-sample loop keeps it as a running product instead of a pow per step).
+    @inline(__always)
+    static func mu(_ s: ThetaState, w: Double, alpha: Double, theta: Double) -> Double {
+        s.level + (1 - 1 / theta) * (s.a * w + s.b * (1 - w * (1 - alpha)) / alpha)
+    }
+
     static func sse(_ y: UnsafeBufferPointer<Double>, dynamic: Bool, level: Double, alpha: Double, theta: Double, a: Double, b: Double) -> Double {
         var s = initial(y[0], dynamic: dynamic, level: level, alpha: alpha, a: a, b: b)
         var total = 0.0
+        var w = 1.0
         for i in 1..<y.count {
-            let f = mu(s, i: i, alpha: alpha, theta: theta)
+            w *= 1 - alpha
+            let f = mu(s, w: w, alpha: alpha, theta: theta)
             let e = y[i] - f
             if i >= 3 { total += e * e }
             update(&s, i: i, value: y[i], alpha: alpha, dynamic: dynamic)
