@@ -167,7 +167,17 @@ final class BatchWriter {
         // sorted, when the file is done, instead of a million random keys inserted one by one.
         // Building it fails loudly (and rolls everything back) if two keys were ever equal.
         bulkLoad = try bulk && !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn)") ?? true)
-        if bulkLoad { try db.execute(sql: "DROP INDEX txn_dedup_key") }
+        if bulkLoad {
+            try db.execute(sql: "DROP INDEX txn_dedup_key")
+            // The other indexes on txn (day, platform, client, first amount…) likewise: one sorted
+            // build each at the end costs far less than a million inserts into each. Their own
+            // definitions are read back, so the schema after the import is the one before it.
+            droppedIndexes = try Row.fetchAll(db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn' AND sql IS NOT NULL AND name != 'txn_dedup_key'
+                ORDER BY name
+                """).map { ($0[0], $0[1]) }
+            for (name, _) in droppedIndexes { try db.execute(sql: "DROP INDEX \"\(name)\"") }
+        }
         let conflict = bulkLoad ? "" : " ON CONFLICT(dedup_key) DO NOTHING"
         let stamp = ISO8601DateFormatter().string(from: now)
         try db.execute(sql: "INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES (?, ?, ?, ?)",
@@ -240,10 +250,14 @@ final class BatchWriter {
     private let groupStmt: RawStatement
     /// Rows go in without the dedup key's index, built at the end (an import into an empty ledger).
     private(set) var bulkLoad: Bool
+    /// The indexes a bulk load dropped, with the statements that create them again.
+    private var droppedIndexes: [(name: String, sql: String)] = []
     /// Builds the dedup key's index after a bulk load; a repeated key fails the whole import.
     func endBulkLoad() throws {
         guard bulkLoad else { return }
         bulkLoad = false
+        for (_, sql) in droppedIndexes { try db.execute(sql: sql) }
+        droppedIndexes = []
         do { try db.execute(sql: "CREATE UNIQUE INDEX txn_dedup_key ON txn(dedup_key)") } catch {
             throw StoreError.invalid("two transactions of this file have the same dedup key (\(error)); nothing was imported; this is a bug in the profile, please report it")
         }
