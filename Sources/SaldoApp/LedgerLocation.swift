@@ -10,11 +10,11 @@ public struct LedgerLocation: Sendable {
     public var origin: Origin
     /// How long opening, reading and writing wait for another program that holds the ledger
     /// locked (another import writing it), in seconds, before failing with how long they waited.
-    public var lockTimeout: Double = LedgerStore.defaultLockTimeout
+    public var lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout
 
     public enum Origin: Sendable, Equatable { case given, environment, defaultLocation }
 
-    public init(path: String, origin: Origin = .given, lockTimeout: Double = LedgerStore.defaultLockTimeout) {
+    public init(path: String, origin: Origin = .given, lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout) {
         self.path = path; self.origin = origin; self.lockTimeout = lockTimeout
     }
 
@@ -30,9 +30,9 @@ public struct LedgerLocation: Sendable {
     /// Opens the ledger. Use cases that add to a ledger which may not exist yet (import, rates
     /// import, settings) pass `.create`; every other passes `.existing`, so that a mistyped path
     /// creates nothing.
-    public func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
+    public func open(_ mode: SQLiteLedgerStore.OpenMode) throws -> SQLiteLedgerStore {
         do {
-            return try LedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
+            return try SQLiteLedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
             throw UserError(StoreError.noLedger(path).description,
                             hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)
@@ -41,7 +41,7 @@ public struct LedgerLocation: Sendable {
 
     /// The ledger as it is, or an empty one in memory when there is none: a dry run changes
     /// nothing, not even by creating the ledger.
-    public func openForDryRun() throws -> LedgerStore {
-        FileManager.default.fileExists(atPath: path) ? try open(.existing) : try LedgerStore()
+    public func openForDryRun() throws -> SQLiteLedgerStore {
+        FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
     }
 }

@@ -39,7 +39,7 @@ public struct ImportOutcome: Sendable, Equatable {
     public var legsInWholeConversions: [String] = []
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// Records a batch in one database transaction: all of it or nothing.
     /// Transactions whose `dedupKey` is already in the ledger are skipped and counted as duplicates;
     /// transactions without a key are always added. With `dryRun`, the same work is done and then
@@ -127,7 +127,7 @@ extension LedgerStore {
     }
 }
 
-/// Where a streamed import's batches go (see ``LedgerStore/recordStream(fileName:sha256:format:dryRun:now:body:)``).
+/// Where a streamed import's batches go (see ``SQLiteLedgerStore/recordStream(fileName:sha256:format:dryRun:now:body:)``).
 public struct StreamSink: TransactionBatchSink {
     let writer: BatchWriter
     /// Adds a batch's transactions (those already in the ledger are skipped and counted).

@@ -25,7 +25,7 @@ public struct LinkedPayment: Sendable, Hashable {
     }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     public func invoices() throws(StoreError) -> [StoredInvoice] {
         try read { db in
             var payments: [Int64: [LinkedPayment]] = [:]

@@ -204,7 +204,7 @@ enum Migrations {
         }
         // Browsing transactions (the web app's Transactions page): filters on platform or client
         // with a period count and page on an index, and the amount order pages on the first
-        // posting's amount (the same expression as LedgerStore.firstAmountSQL) without a sort.
+        // posting's amount (the same expression as SQLiteLedgerStore.firstAmountSQL) without a sort.
         m.registerMigration("2026-12-06-v4-transaction-browsing") { db in
             try db.execute(sql: """
             CREATE INDEX txn_platform_day ON txn(platform, day);

@@ -30,7 +30,7 @@ public struct BatchRow: Sendable, Hashable {
     public var problemCount: Int
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     static func money(_ minor: Int64, _ code: String) throws -> Money {
         Money(minorUnits: minor, currency: try CurrencyCode(code))
     }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SaldoCore
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// Adds rates in one transaction; a rate already stored for the same day, pair and source is kept.
     public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) {
         try addRates(rates, settings: [:])

@@ -83,7 +83,7 @@ public struct TransactionPage: Sendable {
     public var next: TransactionCursor?
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// The sort key of the amount orders; the same expression as the `txn_first_amount` index.
     static let firstAmountSQL = "COALESCE(json_extract(t.postings, '$[0][2]'), 0)"
 

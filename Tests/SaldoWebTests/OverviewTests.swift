@@ -42,14 +42,14 @@ import SaldoTestSupport
 
     @Test func theCacheFollowsTheLedger() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-cache.sqlite").path
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         try Settings.set(.jurisdiction, "es", in: store)
         _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
         try await withServer(ledger: path) { s in
             let first = try await s.get("/api/v1/books/main/overview")
             #expect(first.text.contains("\"net\": \"100.00\""), "\(first.text.prefix(400))")
             // Another connection writes (as an import would): the next answer has the new figures.
-            let writer = try LedgerStore(path: path)
+            let writer = try SQLiteLedgerStore(path: path)
             _ = try writer.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
             let second = try await s.get("/api/v1/books/main/overview")
             #expect(second.text.contains("\"net\": \"150.00\""), "\(second.text.prefix(400))")
@@ -58,7 +58,7 @@ import SaldoTestSupport
 
     @Test func anEmptyLedgerExplainsInsteadOfFailing() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-empty.sqlite").path
-        _ = try LedgerStore(path: path)
+        _ = try SQLiteLedgerStore(path: path)
         try await withServer(ledger: path) { s in
             let r = try await s.get("/api/v1/books/main/overview")
             #expect(r.status == 200, "\(r.text.prefix(300))")

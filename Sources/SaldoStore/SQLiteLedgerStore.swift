@@ -5,7 +5,7 @@ import Crypto
 
 /// The ledger: one SQLite file. Every write is one database transaction, so a failed or killed
 /// command leaves the file as it was.
-public final class LedgerStore: Sendable {
+public final class SQLiteLedgerStore: Sendable {
     let db: DatabaseQueue
     public let path: String
     /// How long a statement waits for another program's lock on the file before giving up, in seconds.
@@ -28,7 +28,7 @@ public final class LedgerStore: Sendable {
     /// `lockTimeout`: while another program (another saldo command, a database tool) holds the file
     /// locked, opening, reading and writing wait up to this many seconds for it to finish, then fail
     /// saying how long they waited.
-    public init(path: String, mode: OpenMode = .create, lockTimeout: Double = LedgerStore.defaultLockTimeout) throws(StoreError) {
+    public init(path: String, mode: OpenMode = .create, lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout) throws(StoreError) {
         self.path = path
         // Negative or not a number: do not wait; at most a day (SQLite counts milliseconds in 32 bits).
         self.lockTimeout = lockTimeout.isNaN ? 0 : min(max(0, lockTimeout), 86_400)
@@ -144,7 +144,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// SQLite's own consistency check of the file: `ok`, or what is wrong.
     public func integrityCheck() throws(StoreError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
