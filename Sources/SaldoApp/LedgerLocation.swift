@@ -1,6 +1,7 @@
 import Foundation
 import SaldoCore
 import SaldoStore
+import SaldoPostgres
 
 /// Where the ledger lives: a path given explicitly, else `$SALDO_LEDGER`, else
 /// `$XDG_DATA_HOME/saldo/ledger.sqlite` (`~/.local/share/saldo/ledger.sqlite`).
@@ -30,8 +31,11 @@ public struct LedgerLocation: Sendable {
     /// Opens the ledger. Use cases that add to a ledger which may not exist yet (import, rates
     /// import, settings) pass `.create`; every other passes `.existing`, so that a mistyped path
     /// creates nothing.
-    public func open(_ mode: SQLiteLedgerStore.OpenMode) throws -> SQLiteLedgerStore {
+    /// The one place that picks the engine: a `postgres://…?workspace=N` location is that workspace
+    /// of a PostgreSQL database, anything else a SQLite file.
+    public func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {
         do {
+            if isPostgres { return try PostgresLedgerStore(url: path, mode: mode) }
             return try SQLiteLedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
             throw UserError(StoreError.noLedger(path).description,
@@ -41,7 +45,13 @@ public struct LedgerLocation: Sendable {
 
     /// The ledger as it is, or an empty one in memory when there is none: a dry run changes
     /// nothing, not even by creating the ledger.
-    public func openForDryRun() throws -> SQLiteLedgerStore {
-        FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
+    public func openForDryRun() throws -> any LedgerStore {
+        if isPostgres {
+            do { return try PostgresLedgerStore(url: path, mode: .existing) } catch .noLedger { return try SQLiteLedgerStore() }
+        }
+        return FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
     }
+
+    /// Whether the location is a PostgreSQL database rather than a file.
+    public var isPostgres: Bool { PostgresLocation.isURL(path) }
 }

@@ -3,6 +3,8 @@ import GRDB
 /// The ledger schema. Migrations are append-only: never edit a shipped one, add a new one.
 /// The golden of the resulting schema is `fixtures/schema/current.sql`.
 enum Migrations {
+    /// The migrations' names, in order: every engine applies the same list (a test compares them).
+    static var names: [String] { migrator.migrations }
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("2026-11-28-v1-ledger") { db in

@@ -67,14 +67,7 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// Where the ledger's rates came from: per source, how many, for how many currencies, first and last day.
-    public struct RateSourceSummary: Sendable, Equatable {
-        public var source: String
-        public var count: Int
-        public var currencies: Int
-        public var first: Day
-        public var last: Day
-    }
+    public typealias RateSourceSummary = SaldoStore.RateSourceSummary
 
     /// The ledger's rates per source (optionally only those involving `currency`), largest first.
     public func rateSources(currency: CurrencyCode? = nil) throws(StoreError) -> [RateSourceSummary] {

@@ -5,7 +5,7 @@ import Crypto
 
 /// The ledger: one SQLite file. Every write is one database transaction, so a failed or killed
 /// command leaves the file as it was.
-public final class SQLiteLedgerStore: Sendable {
+public final class SQLiteLedgerStore: LedgerStore {
     let db: DatabaseQueue
     public let path: String
     /// How long a statement waits for another program's lock on the file before giving up, in seconds.
@@ -14,15 +14,7 @@ public final class SQLiteLedgerStore: Sendable {
     /// How long a writer waits for another program's write by default, in seconds.
     public static let defaultLockTimeout: Double = 30
 
-    /// Whether opening may create the ledger.
-    public enum OpenMode: Sendable {
-        /// The ledger must already exist (commands that read it, or change what is in it): a missing
-        /// file is `StoreError.noLedger`, and nothing is created.
-        case existing
-        /// A missing ledger is created: its folder (and any above it) 0700, the file 0600 before SQLite
-        /// opens it, so that the journal SQLite creates next to it gets the same private mode.
-        case create
-    }
+    public typealias OpenMode = LedgerOpenMode
 
     /// Opens and migrates the ledger at `path`; with `.create`, creates it first when it does not exist.
     /// `lockTimeout`: while another program (another saldo command, a database tool) holds the file
@@ -117,6 +109,9 @@ public final class SQLiteLedgerStore: Sendable {
             return "-- migrations: \(migrations.joined(separator: ", "))\n" + rows.map { $0 + ";" }.joined(separator: "\n") + "\n"
         }
     }
+
+    /// The schema migrations' names in the order they apply: every engine has the same list.
+    public static var migrationNames: [String] { Migrations.names }
 
     /// SHA-256 of a file's bytes, lower-case hex: the provenance of an import batch.
     public static func sha256(_ data: Data) -> String {

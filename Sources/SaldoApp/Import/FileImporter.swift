@@ -9,7 +9,7 @@ import SaldoReports
 /// Reads one input file (statement or e-invoice), records it in the ledger as one database
 /// transaction, and says what happened.
 public struct FileImporter: Sendable {
-    public let store: SQLiteLedgerStore
+    public let store: any LedgerStore
     public let options: ImportOptions
     public let userProfiles: [UserProfile]
     public let invoiceOptions: InvoiceReadOptions
@@ -17,7 +17,7 @@ public struct FileImporter: Sendable {
     /// Told how a large file is getting on (front ends that can show progress pass one).
     public let progress: (any ProgressReporter)?
 
-    public init(store: SQLiteLedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
+    public init(store: any LedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
                 invoiceOptions: InvoiceReadOptions = InvoiceReadOptions(), dryRun: Bool = false, progress: (any ProgressReporter)? = nil) {
         self.store = store; self.options = options; self.userProfiles = userProfiles; self.invoiceOptions = invoiceOptions
         self.dryRun = dryRun; self.progress = progress
@@ -93,7 +93,7 @@ public struct FileImporter: Sendable {
                 result = r
                 waits = PipelineTimes(writerWaited: handoff.consumerWaited, readerWaited: handoff.producerWaited, readerCPU: readerCPU,
                                       writerCPU: threadCPUSeconds() - cpu0)
-                return SQLiteLedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
+                return ImportStreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
                                              filteredCount: r.filtered.count, problemCount: r.problems.count,
                                              conversionLegs: r.conversionLegs)
             }

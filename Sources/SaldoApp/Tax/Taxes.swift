@@ -71,7 +71,7 @@ public enum Taxes {
     public static func jurisdictionName(_ code: String) -> String? { Jurisdiction(parsing: code)?.name }
 
     /// Everything the engine needs, from the request and the ledger.
-    public static func inputs(_ request: TaxRequest, store: SQLiteLedgerStore) throws -> TaxInputs {
+    public static func inputs(_ request: TaxRequest, store: any LedgerStore) throws -> TaxInputs {
         var taxProfile: TaxProfile
         if let p = request.profilePath {
             let path = (p as NSString).expandingTildeInPath
@@ -123,7 +123,7 @@ public enum Taxes {
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.
-    public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: SQLiteLedgerStore) throws -> TaxDocument {
+    public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store)
         let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
         do {
@@ -133,7 +133,7 @@ public enum Taxes {
     }
 
     /// The next deadlines with estimated amounts.
-    public static func calendar(_ request: TaxRequest, store: SQLiteLedgerStore) throws -> TaxDocument {
+    public static func calendar(_ request: TaxRequest, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store)
         do {
             let r = try TaxEngine.calendar(inputs)
@@ -142,7 +142,7 @@ public enum Taxes {
     }
 
     /// How much of each month's income to put aside so that the next payments are covered.
-    public static func setAside(_ request: TaxRequest, year: Int?, store: SQLiteLedgerStore) throws -> TaxDocument {
+    public static func setAside(_ request: TaxRequest, year: Int?, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store)
         do {
             let r = try TaxEngine.setAside(inputs, year: year)
