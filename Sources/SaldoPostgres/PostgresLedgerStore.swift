@@ -33,8 +33,23 @@ public final class PostgresLedgerStore: LedgerStore {
         self.workspace = ws
         self.filterOff = filterOff
         session = try PGSession(location)
-        let names = try session.transaction(workspace: nil, readOnly: true) { tx in
-            try tx.query("SELECT name FROM saldo_migration ORDER BY name").map { try $0.decode(String.self) }
+        func applied() throws(StoreError) -> [String] {
+            try session.transaction(workspace: nil, readOnly: true) { tx in
+                guard try tx.query("SELECT to_regclass('saldo_migration') IS NOT NULL").first!.decode(Bool.self) else { return [] }
+                return try tx.query("SELECT name FROM saldo_migration ORDER BY name").map { try $0.decode(String.self) }
+            }
+        }
+        var names = try applied()
+        if names != PostgresSchema.migrationNames {
+            // The schema's owner (the role that runs the migrations) brings it up to date on
+            // opening, as a SQLite ledger migrates itself; the app role cannot and is told so.
+            let owns = try session.transaction(workspace: nil, readOnly: true) { tx in
+                try tx.query("SELECT pg_get_userbyid(nspowner) = current_user FROM pg_namespace WHERE nspname = current_schema()").first?.decode(Bool.self) ?? false
+            }
+            if owns {
+                try PostgresSchema.migrate(ownerURL: url)
+                names = try applied()
+            }
         }
         guard names == PostgresSchema.migrationNames else {
             throw .cannotOpen(location.description, reason: "the database's Saldo schema is missing or out of date (it has \(names.count) of \(PostgresSchema.migrationNames.count) migrations); let its owner apply the migrations first")
@@ -272,10 +287,10 @@ public final class PostgresLedgerStore: LedgerStore {
 
     /// The ledger's own invariants: every day sum agrees with the transactions it sums.
     public func integrityCheck() throws(StoreError) -> String {
-        let facts = try facts(in: nil, roots: nil, aggregateByDay: false)
+        let each = try facts(in: nil, roots: nil, aggregateByDay: false)
         let sums = try facts(in: nil, roots: nil, aggregateByDay: true)
         var a: [String: Int64] = [:], b: [String: Int64] = [:]
-        for f in facts where f.cost == nil { a["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
+        for f in each where f.cost == nil { a["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
         for f in sums where f.cost == nil { b["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
         let bad = Set(a.keys).union(b.keys).filter { a[$0, default: 0] != b[$0, default: 0] }.sorted()
         return bad.isEmpty ? "ok" : "the day sums disagree with the transactions for " + bad.joined(separator: ", ")
