@@ -39,8 +39,20 @@ package struct CopyTextEncoder {
     package mutating func removeAll() { bytes.removeAll(keepingCapacity: true); first = true }
 }
 
-/// Runs the async-only `copyFrom` for the synchronous store: a detached task does the copy and the
-/// calling thread (never an event loop, never the cooperative pool: see ``PGSession``) waits for it.
+/// Runs the async-only `copyFrom` for the synchronous store: a task does the copy and the calling
+/// thread waits for it. The task runs on this executor (a serial dispatch queue of its own), not on
+/// Swift's cooperative pool: a caller that is itself on that pool (a test, an async front end)
+/// blocks one of its few threads while it waits, and a task that needed another of them could wait
+/// for ever (seen: two parallel tests, two pool threads, both waiting).
+final class CopyExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = CopyExecutor()
+    private let queue = DispatchQueue(label: "saldo.postgres.copy")
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
 final class CopyResult: @unchecked Sendable {
     var error: (any Error)?
     let done = DispatchSemaphore(value: 0)
@@ -54,7 +66,7 @@ extension PGTx {
         let names = columns.map { $0.description }, target = table.description
         let buffer = ByteBuffer(bytes: data)
         let result = CopyResult()
-        Task.detached {
+        Task(executorPreference: CopyExecutor.shared) {
             do {
                 try await connection.copyFrom(table: target, columns: names, logger: logger) { writer in
                     try await writer.write(buffer)

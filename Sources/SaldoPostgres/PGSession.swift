@@ -90,6 +90,7 @@ final class PGSession: @unchecked Sendable {
     /// (`set_config('app.workspace_id', $1, true)`: local to the transaction, so a pooled or
     /// reused connection never carries it into the next one). Commits, or rolls back on any error
     /// and when `rollbackIf` says so of the result.
+    @discardableResult
     func transaction<T>(workspace: Int64?, readOnly: Bool = false, rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
         lock.lock(); defer { lock.unlock() }
         let tx = PGTx(session: self)

@@ -62,6 +62,9 @@ extension LedgerStore {
     public func record(_ r: ImportRecord, dryRun: Bool = false) throws(StoreError) -> ImportOutcome {
         try record(r, dryRun: dryRun, now: Date())
     }
+    public func record(_ r: ImportRecord, now: Date) throws(StoreError) -> ImportOutcome {
+        try record(r, dryRun: false, now: now)
+    }
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
                              keysAreUnique: Bool = false,
                              body: (_ sink: StreamSink) throws -> ImportStreamEnd) throws(StoreError) -> ImportOutcome? {

@@ -9,7 +9,7 @@ import SaldoTestSupport
 /// The overview is made of the commands' own use cases: its figures are theirs, and a part that
 /// cannot be computed says why and what to do instead of failing the whole.
 @Suite struct OverviewTests {
-    func store() throws -> SQLiteLedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
+    func store() throws -> any LedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
 
     func member(_ v: JSONValue, _ path: String...) -> JSONValue? {
         var cur: JSONValue? = v

@@ -31,7 +31,7 @@ struct DemoOnBothEnginesTests {
         docs.append(("invoices", render(try Invoices.list(today: today, store: store), format: .json)))
         docs.append(("overview", render(try Overview.build(OverviewRequest(today: today), store: store), format: .json)))
         docs.append(("transactions page", render(try Transactions.page(TransactionQuery(text: "wise", limit: 30), store: store), format: .json)))
-        docs.append(("ledger export", try Export.ledger(period: nil, format: .json, store: store).text))
+        docs.append(("ledger export", try Exports.ledger(period: nil, format: .json, store: store).text))
         return docs
     }
 

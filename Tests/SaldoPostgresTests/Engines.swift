@@ -25,7 +25,7 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// the migrator's advisory lock).
     static let migrated: Result<Void, StoreError> = {
         guard let owner = ownerURL else { return .failure(.invalid(postgresMissing)) }
-        do { try PostgresSchema.migrate(ownerURL: owner); return .success(()) } catch { return .failure(error) }
+        do throws(StoreError) { try PostgresSchema.migrate(ownerURL: owner); return .success(()) } catch { return .failure(error) }
     }()
 
     /// A fresh workspace id: each test its own, so that tests run in parallel on one database.

@@ -80,7 +80,9 @@ struct IsolationTests {
         let unfiltered = try PostgresLedgerStore(url: Engine.appURL!, workspace: a, mode: .existing, filterOff: true)
         #expect(try snapshot(unfiltered) == snapshot(storeA))
         #expect(try snapshot(storeA) != snapshot(storeB))
-        #expect(try unfiltered.transactionCount() == 200)
+        let countA = try storeA.transactionCount()
+        #expect(try unfiltered.transactionCount() == countA)
+        #expect(countA > 20)
         // Writing as A cannot put a row into B (WITH CHECK), whatever the statement says.
         let s = try Self.connect(Engine.appURL!)
         #expect(throws: StoreError.self) {

@@ -171,8 +171,13 @@ func snapshot(_ s: any LedgerStore) throws -> String {
     @Test(arguments: Engine.available)
     func pagesFilterAndContinue(engine: Engine) throws {
         let store = try engine.emptyStore()
-        var ts = (0..<40).map { i in payment("2026-04-\(String(format: "%02d", i % 28 + 1))", Int64(100 * (i % 7) + i), id: "Q\(i)",
-                                            desc: i % 5 == 0 ? "Café 100%_off" : "Payment", platform: i % 2 == 0 ? "Prolific" : "Upwork") }
+        var ts: [Transaction] = []
+        for i in 0..<40 {
+            let day = "2026-04-" + String(format: "%02d", i % 28 + 1)
+            let desc = i % 5 == 0 ? "Café 100%_off" : "Payment"
+            let platform = i % 2 == 0 ? "Prolific" : "Upwork"
+            ts.append(payment(day, Int64(100 * (i % 7) + i), id: "Q\(i)", desc: desc, platform: platform))
+        }
         ts[3].payee = "ACME Corp"
         _ = try store.record(ImportRecord(fileName: "p.csv", sha256: "p", format: "f", transactions: ts), dryRun: false, now: fixedNow)
         #expect(try store.transactionPage(TransactionQuery(platforms: ["Upwork"])).matching == 20)
