@@ -84,7 +84,8 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
-    deinit { try? connection.close().wait() }
+    // Closed without waiting: the last reference may go away on any thread.
+    deinit { _ = connection.close() }
 
     /// Runs `body` in one transaction whose first statement sets the workspace context
     /// (`set_config('app.workspace_id', $1, true)`: local to the transaction, so a pooled or

@@ -67,11 +67,15 @@ final class PGBatchWriter {
     var new = 0, dup = 0, newInv = 0, dupInv = 0
 
     init(tx: PGTx, workspace: Int64, fileName: String, sha256: String, format: String, now: Date, keysAreUnique: Bool = false) throws {
-        self.tx = tx; ws = workspace; self.fileName = fileName; self.keysAreUnique = keysAreUnique
+        self.tx = tx; ws = workspace; self.fileName = fileName
         batch = try tx.query("SELECT COALESCE(MAX(id), 0)::bigint + 1 FROM import_batch WHERE workspace_id = \(ws)").first!.decode(Int64.self)
         let stamp = ISO8601DateFormatter().string(from: now)
         try tx.query("INSERT INTO import_batch (workspace_id, id, file_name, sha256, format, imported_at) VALUES (\(ws), \(batch), \(fileName), \(sha256), \(format), \(stamp))")
         maxTxnID = try tx.query("SELECT COALESCE(MAX(id), 0)::bigint FROM txn WHERE workspace_id = \(ws)").first!.decode(Int64.self)
+        // As SQLite's bulk load: a file whose keys the reader guarantees unique, going into a
+        // ledger without transactions, fails on a repeated key; into any other ledger a repeat
+        // is a duplicate like any other.
+        self.keysAreUnique = keysAreUnique && maxTxnID == 0
         for row in try tx.query("SELECT id, path FROM account WHERE workspace_id = \(ws)") {
             let (id, path) = try row.decode((Int64, String).self)
             accountIDs[path] = id

@@ -117,6 +117,28 @@ func snapshot(_ s: any LedgerStore) throws -> String {
         #expect(again.newTransactions == 0 && again.duplicateTransactions == 300)
     }
 
+    /// A stream whose reader promised unique keys: a repeated key fails the file when the ledger
+    /// is empty (SQLite builds the key's index at the end), and is a plain duplicate otherwise.
+    @Test(arguments: Engine.available)
+    func repeatedKeyInAUniqueKeyStream(engine: Engine) throws {
+        let store = try engine.emptyStore()
+        func stream() throws(StoreError) -> ImportOutcome? {
+            try store.recordStream(fileName: "u.csv", sha256: "u", format: "csv", dryRun: false, now: fixedNow, keysAreUnique: true) { sink in
+                var b = TransactionBatchBuilder(sourceFile: "u.csv")
+                b.append(payment("2026-02-01", 100, id: "SAME")); b.append(payment("2026-02-02", 200, id: "SAME"))
+                try sink.add(b.take())
+                try sink.noMoreBatches()
+                return ImportStreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+            }
+        }
+        #expect(throws: StoreError.self) { try stream() }
+        #expect(try store.transactionCount() == 0 && store.batches().isEmpty)
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "f", transactions: [payment("2026-01-01", 1, id: "OTHER")]),
+                             dryRun: false, now: fixedNow)
+        let out = try #require(try stream())
+        #expect(out.newTransactions == 1 && out.duplicateTransactions == 1)
+    }
+
     @Test(arguments: Engine.available)
     func derivedTransactionGivesWayToTheStatedOne(engine: Engine) throws {
         let store = try engine.emptyStore()
