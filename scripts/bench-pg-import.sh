@@ -14,8 +14,11 @@ OUT=${OUT:-/tmp/saldo-bench}
 mkdir -p "$OUT"
 csv="$OUT/paypal-$rows.csv"
 [ -f "$csv" ] || python3 scripts/gen_paypal_csv.py --rows "$rows" --out "$csv"
-swift build -c release --product saldo 2>&1 | tail -1
-SALDO=$(swift build -c release --show-bin-path)/saldo
+# SALDO=path/to/saldo uses that binary (a debug build, say) instead of building the release one.
+if [ -z "${SALDO:-}" ]; then
+  swift build -c release --product saldo 2>&1 | tail -1
+  SALDO=$(swift build -c release --show-bin-path)/saldo
+fi
 now() { python3 -c 'import time; print(time.time())'; }
 
 # The schema, as the owner (the first store test run does the same).

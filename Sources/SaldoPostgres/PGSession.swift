@@ -85,7 +85,7 @@ final class PGSession: @unchecked Sendable {
     }
 
     // Closed without waiting: the last reference may go away on any thread.
-    deinit { _ = connection.close() }
+    deinit { connection.close().whenComplete { _ in } }
 
     /// Runs `body` in one transaction whose first statement sets the workspace context
     /// (`set_config('app.workspace_id', $1, true)`: local to the transaction, so a pooled or
