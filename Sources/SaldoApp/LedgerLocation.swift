@@ -38,7 +38,7 @@ public struct LedgerLocation: Sendable {
             if isPostgres { return try PostgresLedgerStore(url: path, mode: mode) }
             return try SQLiteLedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
-            throw UserError(StoreError.noLedger(path).description,
+            throw UserError(StoreError.noLedger(PostgresLocation.displayed(path)).description,
                             hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)
         }
     }

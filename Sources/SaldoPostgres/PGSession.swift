@@ -47,6 +47,9 @@ public struct PostgresLocation: Sendable, Equatable {
         "postgres://\(user)@\(host):\(port)/\(database)" + (workspace.map { "?workspace=\($0)" } ?? "")
     }
 
+    /// A location for messages: a PostgreSQL address without its password, any other text as is.
+    public static func displayed(_ text: String) -> String { isURL(text) ? redacted(text) : text }
+
     static func redacted(_ text: String) -> String {
         guard var c = URLComponents(string: text) else { return "the PostgreSQL address" }
         if c.password != nil { c.password = "***" }
@@ -84,8 +87,13 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
-    // Closed without waiting: the last reference may go away on any thread.
-    deinit { connection.close().whenComplete { _ in } }
+    // Closed without waiting (the last reference may go away on any thread); the closure keeps the
+    // connection alive until it is closed (PostgresNIO asserts that a connection is closed before
+    // it goes away: found by `saldo config list` on a missing workspace, which trapped now and then).
+    deinit {
+        let c = connection
+        c.close().whenComplete { _ in withExtendedLifetime(c) {} }
+    }
 
     /// Runs `body` in one transaction whose first statement sets the workspace context
     /// (`set_config('app.workspace_id', $1, true)`: local to the transaction, so a pooled or
