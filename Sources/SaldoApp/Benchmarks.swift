@@ -78,7 +78,7 @@ public enum Benchmarks {
         let t1 = Date()
         let path = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         if keep != nil { try? FileManager.default.removeItem(atPath: path) }
-        let store = try LedgerStore(path: path, mode: .create)
+        let store = try SQLiteLedgerStore(path: path, mode: .create)
         let out = try store.record(ImportRecord(fileName: "synthetic", sha256: "-", format: "synthetic", transactions: txns))
         let t2 = Date()
         if keep == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
@@ -98,7 +98,7 @@ public enum Benchmarks {
         let read = Date().timeIntervalSince(t0)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("saldo-bench-\(UUID().uuidString).sqlite").path
         defer { for s in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path, mode: .create)
+        let store = try SQLiteLedgerStore(path: path, mode: .create)
         let t1 = Date()
         let summary = FileImporter(store: store).importFile(url)
         let full = Date().timeIntervalSince(t1)

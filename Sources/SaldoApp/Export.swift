@@ -5,13 +5,13 @@ import SaldoStore
 /// The export and account-list use cases.
 public enum Exports {
     /// The ledger (or a period of it) in `format`, and how many transactions it holds.
-    public static func ledger(period: Period?, format: LedgerExport.Format, store: LedgerStore) throws -> (text: String, transactions: Int) {
+    public static func ledger(period: Period?, format: LedgerExport.Format, store: any LedgerStore) throws -> (text: String, transactions: Int) {
         let stored = try store.transactions(in: period)
         return (LedgerExport.render(stored.map(\.transaction), ids: stored.map(\.id), format: format), stored.count)
     }
 
     /// Every account (under `under` when given) with its balance per currency.
-    public static func accounts(period: Period?, under: String?, store: LedgerStore) throws -> AccountsDocument {
+    public static func accounts(period: Period?, under: String?, store: any LedgerStore) throws -> AccountsDocument {
         var rows = try store.balances(in: period)
         if let u = under {
             let root: Account

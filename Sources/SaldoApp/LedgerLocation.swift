@@ -1,6 +1,7 @@
 import Foundation
 import SaldoCore
 import SaldoStore
+import SaldoPostgres
 
 /// Where the ledger lives: a path given explicitly, else `$SALDO_LEDGER`, else
 /// `$XDG_DATA_HOME/saldo/ledger.sqlite` (`~/.local/share/saldo/ledger.sqlite`).
@@ -10,11 +11,11 @@ public struct LedgerLocation: Sendable {
     public var origin: Origin
     /// How long opening, reading and writing wait for another program that holds the ledger
     /// locked (another import writing it), in seconds, before failing with how long they waited.
-    public var lockTimeout: Double = LedgerStore.defaultLockTimeout
+    public var lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout
 
     public enum Origin: Sendable, Equatable { case given, environment, defaultLocation }
 
-    public init(path: String, origin: Origin = .given, lockTimeout: Double = LedgerStore.defaultLockTimeout) {
+    public init(path: String, origin: Origin = .given, lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout) {
         self.path = path; self.origin = origin; self.lockTimeout = lockTimeout
     }
 
@@ -30,18 +31,27 @@ public struct LedgerLocation: Sendable {
     /// Opens the ledger. Use cases that add to a ledger which may not exist yet (import, rates
     /// import, settings) pass `.create`; every other passes `.existing`, so that a mistyped path
     /// creates nothing.
-    public func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
+    /// The one place that picks the engine: a `postgres://…?workspace=N` location is that workspace
+    /// of a PostgreSQL database, anything else a SQLite file.
+    public func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {
         do {
-            return try LedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
+            if isPostgres { return try PostgresLedgerStore(url: path, mode: mode) }
+            return try SQLiteLedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
-            throw UserError(StoreError.noLedger(path).description,
+            throw UserError(StoreError.noLedger(PostgresLocation.displayed(path)).description,
                             hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)
         }
     }
 
     /// The ledger as it is, or an empty one in memory when there is none: a dry run changes
     /// nothing, not even by creating the ledger.
-    public func openForDryRun() throws -> LedgerStore {
-        FileManager.default.fileExists(atPath: path) ? try open(.existing) : try LedgerStore()
+    public func openForDryRun() throws -> any LedgerStore {
+        if isPostgres {
+            do { return try PostgresLedgerStore(url: path, mode: .existing) } catch .noLedger { return try SQLiteLedgerStore() }
+        }
+        return FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
     }
+
+    /// Whether the location is a PostgreSQL database rather than a file.
+    public var isPostgres: Bool { PostgresLocation.isURL(path) }
 }

@@ -98,7 +98,7 @@ struct LedgerOption: ParsableArguments {
 
     /// Opens the ledger (see ``LedgerLocation/open(_:)``); a missing ledger's message says where
     /// the path came from.
-    func open(_ mode: LedgerStore.OpenMode) throws -> LedgerStore {
+    func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {
         let l = location
         do { return try l.open(mode) } catch var e as UserError where e.fix == .startLedger {
             e.message += LocalizedText(l.origin == .given ? "error.path_origin.given" : l.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
@@ -106,7 +106,7 @@ struct LedgerOption: ParsableArguments {
         }
     }
 
-    func openForDryRun() throws -> LedgerStore { try location.openForDryRun() }
+    func openForDryRun() throws -> any LedgerStore { try location.openForDryRun() }
 }
 
 /// `--period`, `--from`, `--to`.

@@ -1,7 +1,7 @@
 import GRDB
 import SaldoCore
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// The conversion legs the ledger holds on their own (see ``ConversionLeg``), those still
     /// waiting for their other leg and those already paired (`pairedBy`): an import hands them to
     /// the reader so that a leg of the new file can pair with them, and a leg seen again is known.

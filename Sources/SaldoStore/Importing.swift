@@ -39,19 +39,24 @@ public struct ImportOutcome: Sendable, Equatable {
     /// Keys of conversion legs the file booked on their own that the ledger already held inside a
     /// whole conversion: counted as duplicates, not waiting for anything.
     public var legsInWholeConversions: [String] = []
+    package init(batchID: Int64?, newTransactions: Int, duplicateTransactions: Int, newInvoices: Int, duplicateInvoices: Int,
+                 legsInWholeConversions: [String] = []) {
+        self.batchID = batchID; self.newTransactions = newTransactions; self.duplicateTransactions = duplicateTransactions
+        self.newInvoices = newInvoices; self.duplicateInvoices = duplicateInvoices; self.legsInWholeConversions = legsInWholeConversions
+    }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// Records a batch in one database transaction: all of it or nothing.
     /// Transactions whose `dedupKey` is already in the ledger are skipped and counted as duplicates;
     /// transactions without a key are always added. With `dryRun`, the same work is done and then
     /// rolled back, so the counts are exactly what a real import would add.
-    public func record(_ r: ImportRecord, dryRun: Bool = false, now: Date = Date()) throws(StoreError) -> ImportOutcome {
+    public func record(_ r: ImportRecord, dryRun: Bool, now: Date) throws(StoreError) -> ImportOutcome {
         try record(r, dryRun: dryRun, now: now, failAfter: nil)
     }
 
     /// `failAfter`: tests make the write fail after that many transactions, to prove nothing is kept.
-    func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
+    package func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
         for t in r.transactions + r.invoices.compactMap(\.transaction) {
             do { try t.validate() } catch { throw .invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
         }
@@ -82,20 +87,7 @@ extension LedgerStore {
         return outcome
     }
 
-    /// How a streamed import ended: whether to keep it, and the facts known only at the end.
-    public struct StreamEnd: Sendable {
-        public var keep: Bool
-        public var format: String?
-        public var balanceChecks: [BalanceCheck]
-        public var filteredCount: Int
-        public var problemCount: Int
-        public var conversionLegs: [ConversionLeg]
-        public init(keep: Bool, format: String?, balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int,
-                    conversionLegs: [ConversionLeg] = []) {
-            self.keep = keep; self.format = format; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
-            self.conversionLegs = conversionLegs
-        }
-    }
+    public typealias StreamEnd = ImportStreamEnd
 
     /// Records a file whose transactions arrive a batch at a time (a reader streaming a large
     /// statement), still as one database transaction: `body` gets a function to hand each batch to,
@@ -109,13 +101,13 @@ extension LedgerStore {
     /// `original`: the file's bytes, kept in the ledger with the batch (see Originals.swift).
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
                              keysAreUnique: Bool = false, original: Data? = nil,
-                             body: (_ sink: StreamSink) throws -> StreamEnd) throws(StoreError) -> ImportOutcome? {
+                             body: (_ sink: StreamSink) throws -> ImportStreamEnd) throws(StoreError) -> ImportOutcome? {
         do {
             var outcome: ImportOutcome?
             try db.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let w = try BatchWriter(db: db, fileName: fileName, sha256: sha256, format: format, now: now, bulk: keysAreUnique)
-                    let end = try body(StreamSink(writer: w))
+                    let end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals(); try w.endBulkLoad() }))
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
                     outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount,
@@ -132,16 +124,6 @@ extension LedgerStore {
             throw .database(Self.describe(error, waited: lockTimeout))
         }
     }
-}
-
-/// Where a streamed import's batches go (see ``LedgerStore/recordStream(fileName:sha256:format:dryRun:now:body:)``).
-public struct StreamSink: TransactionBatchSink {
-    let writer: BatchWriter
-    /// Adds a batch's transactions (those already in the ledger are skipped and counted).
-    public func add(_ batch: TransactionBatch) throws { try writer.add(batch) }
-    /// Says that no more batches will come, so that the day totals are written while the caller
-    /// still waits for the rest of its reading (the checks that follow the last batch).
-    public func noMoreBatches() throws { try writer.flushTotals(); try writer.endBulkLoad() }
 }
 
 /// Writes one import batch inside an open database transaction: prepared statements bound

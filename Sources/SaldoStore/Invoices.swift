@@ -8,6 +8,9 @@ public struct StoredInvoice: Sendable, Hashable {
     public var invoice: Invoice
     public var transactionID: Int64?
     public var payments: [LinkedPayment]
+    package init(id: Int64, invoice: Invoice, transactionID: Int64?, payments: [LinkedPayment]) {
+        self.id = id; self.invoice = invoice; self.transactionID = transactionID; self.payments = payments
+    }
 }
 
 /// A payment (a statement transaction) linked to an invoice, automatically or by the user.
@@ -25,7 +28,7 @@ public struct LinkedPayment: Sendable, Hashable {
     }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     public func invoices() throws(StoreError) -> [StoredInvoice] {
         try read { db in
             var payments: [Int64: [LinkedPayment]] = [:]

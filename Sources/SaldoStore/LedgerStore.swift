@@ -1,174 +1,156 @@
 import Foundation
-import GRDB
 import SaldoCore
-import Crypto
+import SaldoBatch
 
-/// The ledger: one SQLite file. Every write is one database transaction, so a failed or killed
-/// command leaves the file as it was.
-public final class LedgerStore: Sendable {
-    let db: DatabaseQueue
-    public let path: String
-    /// How long a statement waits for another program's lock on the file before giving up, in seconds.
-    public let lockTimeout: Double
+/// What the application layer needs from a ledger, whatever holds it: one SQLite file
+/// (``SQLiteLedgerStore``, the default) or one workspace of a PostgreSQL database (SaldoPostgres).
+/// Every method is one database transaction (a write is all of it or nothing) and returns the
+/// same values on every engine; the store test matrix runs the same tests against each.
+///
+/// The interface is synchronous, like the use cases above it. Requirements carry no default
+/// arguments (protocols cannot); the extension below gives the short forms callers use.
+public protocol LedgerStore: AnyObject, Sendable {
+    /// Where the ledger is, for messages and exports: a file path, or the database and workspace.
+    var path: String { get }
 
-    /// How long a writer waits for another program's write by default, in seconds.
-    public static let defaultLockTimeout: Double = 30
+    // MARK: imports
+    /// Records a batch in one database transaction: all of it or nothing. Transactions whose
+    /// `dedupKey` is already in the ledger are skipped and counted as duplicates; transactions
+    /// without a key are always added. With `dryRun`, the same work is done and rolled back.
+    func record(_ r: ImportRecord, dryRun: Bool, now: Date) throws(StoreError) -> ImportOutcome
+    /// Records a file whose transactions arrive a batch at a time, still as one database
+    /// transaction (see ``SQLiteLedgerStore/recordStream(fileName:sha256:format:dryRun:now:keysAreUnique:body:)``).
+    /// `original`: the file's bytes, kept with the batch (once per distinct file) when the file is kept.
+    func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool, now: Date, keysAreUnique: Bool, original: Data?,
+                      body: (_ sink: StreamSink) throws -> ImportStreamEnd) throws(StoreError) -> ImportOutcome?
 
-    /// Whether opening may create the ledger.
-    public enum OpenMode: Sendable {
-        /// The ledger must already exist (commands that read it, or change what is in it): a missing
-        /// file is `StoreError.noLedger`, and nothing is created.
-        case existing
-        /// A missing ledger is created: its folder (and any above it) 0700, the file 0600 before SQLite
-        /// opens it, so that the journal SQLite creates next to it gets the same private mode.
-        case create
-    }
+    // MARK: reading
+    func transactions(in period: Period?) throws(StoreError) -> [StoredTransaction]
+    func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool) throws(StoreError) -> [PostingFact]
+    func balances(in period: Period?) throws(StoreError) -> [AccountBalance]
+    func transactionPage(_ query: TransactionQuery) throws(StoreError) -> TransactionPage
+    func transactionCount() throws(StoreError) -> Int
+    func transactionExists(_ id: Int64) throws(StoreError) -> Bool
+    func batches() throws(StoreError) -> [BatchRow]
+    func balanceChecks() throws(StoreError) -> [BalanceCheck]
+    func conversionLegs() throws(StoreError) -> [ConversionLeg]
+    /// Which of these invoice dedup keys and numbers some transaction carries (as its dedup key or
+    /// external id): what tax facts need of the whole ledger when they read only some years.
+    func bookedReferences(dedupKeys: Set<String>, numbers: Set<String>) throws(StoreError) -> (dedupKeys: Set<String>, numbers: Set<String>)
+    /// Where transaction `id` came from; nil when the ledger has no such transaction.
+    func origin(ofTransaction id: Int64) throws(StoreError) -> TransactionOrigin?
+    /// Reads the kept copy of the file with this SHA-256 in order, `chunkSize` bytes at a time;
+    /// `body` returns false to stop. Returns false when no copy is kept.
+    @discardableResult
+    func readOriginal(sha256: String, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws(StoreError) -> Bool
+    /// How many file copies the ledger keeps, and their total size in bytes.
+    func keptOriginals() throws(StoreError) -> (count: Int, bytes: Int)
+    /// A number that changes whenever another connection commits a change to this ledger:
+    /// derived documents are cached under it.
+    func dataVersion() throws(StoreError) -> Int
+    /// The engine's own consistency check: `ok`, or what is wrong.
+    func integrityCheck() throws(StoreError) -> String
 
-    /// Opens and migrates the ledger at `path`; with `.create`, creates it first when it does not exist.
-    /// `lockTimeout`: while another program (another saldo command, a database tool) holds the file
-    /// locked, opening, reading and writing wait up to this many seconds for it to finish, then fail
-    /// saying how long they waited.
-    public init(path: String, mode: OpenMode = .create, lockTimeout: Double = LedgerStore.defaultLockTimeout) throws(StoreError) {
-        self.path = path
-        // Negative or not a number: do not wait; at most a day (SQLite counts milliseconds in 32 bits).
-        self.lockTimeout = lockTimeout.isNaN ? 0 : min(max(0, lockTimeout), 86_400)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            if isFolder.boolValue { throw .cannotOpen(path, reason: "it is a folder, not a ledger file") }
-        } else {
-            guard mode == .create else { throw .noLedger(path) }
-            do {
-                try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-                try PrivateFiles.createEmptyFile(path)
-            } catch {
-                throw .cannotOpen(path, reason: "cannot create it (\(error.description))")
-            }
-        }
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        // SQLite's busy handler retries while another connection holds the lock, up to the timeout.
-        if self.lockTimeout > 0 { config.busyMode = .timeout(self.lockTimeout) }
-        config.prepareDatabase { db in
-            // Rollback journal, not WAL: an import appends mostly new pages, which a rollback journal
-            // need not copy, while WAL would write every page twice. Commits stay atomic and durable.
-            // A 64 MiB page cache keeps the indexes of a large import in memory within the 1 GiB budget.
-            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
-        }
-        do {
-            db = try DatabaseQueue(path: path, configuration: config)
-            try Migrations.migrator.migrate(db)
-        } catch {
-            throw .cannotOpen(path, reason: Self.describe(error, waited: self.lockTimeout))
-        }
-    }
+    // MARK: settings
+    func setting(_ key: String) throws(StoreError) -> String?
+    func setSetting(_ key: String, _ value: String?) throws(StoreError)
+    func settings() throws(StoreError) -> [(key: String, value: String)]
 
-    /// A ledger in memory, for tests and the benchmark floor.
-    /// `migratingUpTo`: tests stop the migrations at
-    /// an older schema, to check that the later ones carry a ledger forward.
-    public convenience init(inMemory: Void = ()) throws(StoreError) { try self.init(migratingUpTo: nil) }
+    // MARK: rates
+    func addRates(_ rates: [ExchangeRate], settings: [String: String?]) throws(StoreError) -> (new: Int, existing: Int)
+    func rates(quote: CurrencyCode?, from: Day?, to: Day?) throws(StoreError) -> [ExchangeRate]
+    func rates(currencies: Set<CurrencyCode>, from: Day, to: Day) throws(StoreError) -> [ExchangeRate]
+    func rateSources(currency: CurrencyCode?) throws(StoreError) -> [RateSourceSummary]
+    func rateCount() throws(StoreError) -> Int
 
-    init(migratingUpTo last: String?) throws(StoreError) {
-        path = ":memory:"
-        lockTimeout = 0
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        do {
-            db = try DatabaseQueue(configuration: config)
-            if let last { try Migrations.migrator.migrate(db, upTo: last) } else { try Migrations.migrator.migrate(db) }
-        } catch {
-            throw .cannotOpen(":memory:", reason: Self.describe(error))
-        }
-    }
-
-    static func describe(_ error: any Error, waited: Double = 0) -> String {
-        if let e = error as? DatabaseError {
-            switch e.resultCode {
-            case .SQLITE_NOTADB: return "the file is not a Saldo ledger (not an SQLite database)"
-            case .SQLITE_CANTOPEN: return "the file cannot be opened (check the path and permissions)"
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return "another program (perhaps another saldo command) is using it" + (waited > 0 ? " and did not finish within \(Self.seconds(waited))" : "")
-                    + "; try again when it has finished" + (waited > 0 ? ", or allow a longer wait for the lock" : "")
-            case .SQLITE_READONLY: return "the file is read-only"
-            case .SQLITE_FULL: return "the disk is full"
-            default: return e.message ?? "\(e.resultCode)"
-            }
-        }
-        return "\(error)"
-    }
-
-    /// "30 seconds", "1.5 seconds", "1 second".
-    static func seconds(_ s: Double) -> String {
-        let text = s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
-        return text + (text == "1" ? " second" : " seconds")
-    }
-
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try db.write(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error, waited: lockTimeout)) }
-    }
-    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try db.read(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error, waited: lockTimeout)) }
-    }
-
-    /// The schema as SQL, sorted, for the golden in fixtures/schema.
-    public func schemaSQL() throws(StoreError) -> String {
-        try read { db in
-            let rows = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY type DESC, name")
-            let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-            return "-- migrations: \(migrations.joined(separator: ", "))\n" + rows.map { $0 + ";" }.joined(separator: "\n") + "\n"
-        }
-    }
-
-    /// SHA-256 of a file's bytes, lower-case hex: the provenance of an import batch.
-    public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// Problems with the ledger file itself.
-public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
-    case cannotOpen(String, reason: String)
-    case database(String)
-    case invalid(String)
-    case notFound(String)
-    /// No ledger file at this path: nothing has been recorded there yet.
-    case noLedger(String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let p, let r): return "cannot open the ledger \(p): \(r)"
-        case .database(let m): return "the ledger could not be updated: \(m); nothing was changed"
-        case .invalid(let m): return m
-        case .notFound(let m): return m
-        case .noLedger(let p): return "there is no ledger at \(p): nothing has been recorded there yet"
-        }
-    }
+    // MARK: invoices
+    func invoices() throws(StoreError) -> [StoredInvoice]
+    func invoiceID(number: String, seller: String?) throws(StoreError) -> Int64
+    func link(invoiceID: Int64, transactionID: Int64, amount: Money, method: String, explanation: String) throws(StoreError)
+    func unlink(invoiceID: Int64, transactionID: Int64?) throws(StoreError) -> Int
 }
 
 extension LedgerStore {
-    /// SQLite's own consistency check of the file: `ok`, or what is wrong.
-    public func integrityCheck() throws(StoreError) -> String {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    public func record(_ r: ImportRecord, dryRun: Bool = false) throws(StoreError) -> ImportOutcome {
+        try record(r, dryRun: dryRun, now: Date())
     }
-
-    /// Runs `sql` outside any transaction (tests switch the journal mode with it).
-    func executeOutsideTransaction(_ sql: String) throws(StoreError) {
-        do { try db.writeWithoutTransaction { try $0.execute(sql: sql) } } catch { throw .database(Self.describe(error)) }
+    public func record(_ r: ImportRecord, now: Date) throws(StoreError) -> ImportOutcome {
+        try record(r, dryRun: false, now: now)
     }
-
-    /// Runs `sql` in a write transaction and calls `beforeCommit` while it is still open (tests look at
-    /// the files SQLite keeps next to the ledger then).
-    func execute(_ sql: String, beforeCommit: () -> Void) throws(StoreError) {
-        try write { db in try db.execute(sql: sql); beforeCommit() }
+    public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool = false, now: Date = Date(),
+                             keysAreUnique: Bool = false, original: Data? = nil,
+                             body: (_ sink: StreamSink) throws -> ImportStreamEnd) throws(StoreError) -> ImportOutcome? {
+        try recordStream(fileName: fileName, sha256: sha256, format: format, dryRun: dryRun, now: now, keysAreUnique: keysAreUnique,
+                         original: original, body: body)
     }
-
-    /// Runs the migrations not yet applied (tests that start from an older schema).
-    func migrate() throws(StoreError) {
-        do { try Migrations.migrator.migrate(db) } catch { throw .database(Self.describe(error)) }
+    @discardableResult
+    public func readOriginal(sha256: String, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws(StoreError) -> Bool {
+        try readOriginal(sha256: sha256, chunkSize: 1 << 20, body)
     }
+    public func transactions() throws(StoreError) -> [StoredTransaction] { try transactions(in: nil) }
+    public func facts(in period: Period? = nil, roots: [Account.Root]? = nil) throws(StoreError) -> [PostingFact] {
+        try facts(in: period, roots: roots, aggregateByDay: false)
+    }
+    public func facts(in period: Period? = nil, aggregateByDay: Bool) throws(StoreError) -> [PostingFact] {
+        try facts(in: period, roots: nil, aggregateByDay: aggregateByDay)
+    }
+    public func balances() throws(StoreError) -> [AccountBalance] { try balances(in: nil) }
+    public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) { try addRates(rates, settings: [:]) }
+    public func rates(quote: CurrencyCode? = nil, from: Day? = nil) throws(StoreError) -> [ExchangeRate] {
+        try rates(quote: quote, from: from, to: nil)
+    }
+    public func rates(quote: CurrencyCode? = nil, to: Day) throws(StoreError) -> [ExchangeRate] { try rates(quote: quote, from: nil, to: to) }
+    public func rateSources() throws(StoreError) -> [RateSourceSummary] { try rateSources(currency: nil) }
+    public func invoiceID(number: String) throws(StoreError) -> Int64 { try invoiceID(number: number, seller: nil) }
+    public func unlink(invoiceID: Int64) throws(StoreError) -> Int { try unlink(invoiceID: invoiceID, transactionID: nil) }
+}
 
-    /// Every row of a query as text (tests compare ledgers with it).
-    func rowTexts(_ sql: String) throws(StoreError) -> [String] {
-        try read { db in try Row.fetchAll(db, sql: sql).map(\.description) }
+/// Whether opening may create the ledger.
+public enum LedgerOpenMode: Sendable {
+    /// The ledger must already exist: a missing one is `StoreError.noLedger`, and nothing is created.
+    case existing
+    /// A missing ledger is created.
+    case create
+}
+
+/// How a streamed import ended: whether to keep it, and the facts known only at the end.
+public struct ImportStreamEnd: Sendable {
+    public var keep: Bool
+    public var format: String?
+    public var balanceChecks: [BalanceCheck]
+    public var filteredCount: Int
+    public var problemCount: Int
+    public var conversionLegs: [ConversionLeg]
+    public init(keep: Bool, format: String?, balanceChecks: [BalanceCheck], filteredCount: Int, problemCount: Int,
+                conversionLegs: [ConversionLeg] = []) {
+        self.keep = keep; self.format = format; self.balanceChecks = balanceChecks; self.filteredCount = filteredCount; self.problemCount = problemCount
+        self.conversionLegs = conversionLegs
     }
 }
 
+/// Where the ledger's rates came from: per source, how many, for how many currencies, first and last day.
+public struct RateSourceSummary: Sendable, Equatable {
+    public var source: String
+    public var count: Int
+    public var currencies: Int
+    public var first: Day
+    public var last: Day
+    public init(source: String, count: Int, currencies: Int, first: Day, last: Day) {
+        self.source = source; self.count = count; self.currencies = currencies; self.first = first; self.last = last
+    }
+}
+
+/// Where a streamed import's batches go (see ``LedgerStore/recordStream(fileName:sha256:format:dryRun:now:keysAreUnique:body:)``):
+/// each engine hands its own writer's two functions.
+public struct StreamSink: TransactionBatchSink {
+    let addBatch: (TransactionBatch) throws -> Void
+    let finishBatches: () throws -> Void
+    package init(add: @escaping (TransactionBatch) throws -> Void, noMoreBatches: @escaping () throws -> Void) {
+        addBatch = add; finishBatches = noMoreBatches
+    }
+    /// Adds a batch's transactions (those already in the ledger are skipped and counted).
+    public func add(_ batch: TransactionBatch) throws { try addBatch(batch) }
+    /// Says that no more batches will come, so that the day totals are written while the caller
+    /// still waits for the rest of its reading (the checks that follow the last batch).
+    public func noMoreBatches() throws { try finishBatches() }
+}

@@ -3,6 +3,8 @@ import GRDB
 /// The ledger schema. Migrations are append-only: never edit a shipped one, add a new one.
 /// The golden of the resulting schema is `fixtures/schema/current.sql`.
 enum Migrations {
+    /// The migrations' names, in order: every engine applies the same list (a test compares them).
+    static var names: [String] { migrator.migrations }
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("2026-11-28-v1-ledger") { db in
@@ -204,7 +206,7 @@ enum Migrations {
         }
         // Browsing transactions (the web app's Transactions page): filters on platform or client
         // with a period count and page on an index, and the amount order pages on the first
-        // posting's amount (the same expression as LedgerStore.firstAmountSQL) without a sort.
+        // posting's amount (the same expression as SQLiteLedgerStore.firstAmountSQL) without a sort.
         m.registerMigration("2026-12-06-v4-transaction-browsing") { db in
             try db.execute(sql: """
             CREATE INDEX txn_platform_day ON txn(platform, day);

@@ -6,24 +6,31 @@ import GRDBSQLite
 /// by SHA-256), so that every transaction can show the line it came from and the file can be
 /// downloaded again. Written in the import's own database transaction, so a file is kept exactly
 /// when its rows are; never read back into the books.
-extension LedgerStore {
-    /// Where a transaction came from.
-    public struct TransactionOrigin: Sendable, Equatable {
-        public var transactionID: Int64
-        /// The file the row names (its own, else its batch's), as the import showed it.
-        public var fileName: String?
-        public var line: Int?
-        public var batchID: Int64?
-        /// The batch's file, format, time and SHA-256 (nil for a row recorded without a batch).
-        public var batchFileName: String?
-        public var format: String?
-        public var importedAt: String?
-        public var sha256: String?
-        /// The size of the kept copy; nil when none is kept (imported before copies were kept, or
-        /// a row that names a file other than its batch's).
-        public var keptBytes: Int?
-    }
 
+/// Where a transaction came from (``LedgerStore/origin(ofTransaction:)``).
+public struct TransactionOrigin: Sendable, Equatable {
+    public var transactionID: Int64
+    /// The file the row names (its own, else its batch's), as the import showed it.
+    public var fileName: String?
+    public var line: Int?
+    public var batchID: Int64?
+    /// The batch's file, format, time and SHA-256 (nil for a row recorded without a batch).
+    public var batchFileName: String?
+    public var format: String?
+    public var importedAt: String?
+    public var sha256: String?
+    /// The size of the kept copy; nil when none is kept (imported before copies were kept, or
+    /// a row that names a file other than its batch's).
+    public var keptBytes: Int?
+
+    package init(transactionID: Int64, fileName: String?, line: Int?, batchID: Int64?, batchFileName: String?, format: String?,
+                 importedAt: String?, sha256: String?, keptBytes: Int?) {
+        self.transactionID = transactionID; self.fileName = fileName; self.line = line; self.batchID = batchID
+        self.batchFileName = batchFileName; self.format = format; self.importedAt = importedAt; self.sha256 = sha256; self.keptBytes = keptBytes
+    }
+}
+
+extension SQLiteLedgerStore {
     /// Where transaction `id` came from; nil when the ledger has no such transaction.
     public func origin(ofTransaction id: Int64) throws(StoreError) -> TransactionOrigin? {
         try read { db in
@@ -45,7 +52,7 @@ extension LedgerStore {
     /// Reads the kept copy with this SHA-256 in order, `chunkSize` bytes at a time, without
     /// loading it whole; `body` returns false to stop early. Returns false when no copy is kept.
     @discardableResult
-    public func readOriginal(sha256: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws(StoreError) -> Bool {
+    public func readOriginal(sha256: String, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws(StoreError) -> Bool {
         try read { db in
             guard let rowid = try Int64.fetchOne(db, sql: "SELECT rowid FROM statement_original WHERE sha256 = ?", arguments: [sha256]) else { return false }
             var blob: OpaquePointer?

@@ -6,10 +6,10 @@ import SaldoBatch
 /// import of a million transactions writes a third less). Written and read by hand because it is on
 /// the import hot path; the format is plain JSON so that SQLite's json functions (the `posting`
 /// view, which joins the account names back) read it too.
-enum PostingsColumn {
+package enum PostingsColumn {
     /// The column's text for `postings`, with their accounts' ids in order (written by ``PostingsEncoder``,
     /// as the import writes it).
-    static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
+    package static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
         var e = PostingsEncoder()
         e.accountIDs = accountIDs
         func currency(_ c: CurrencyCode) -> Int32 {
@@ -43,7 +43,7 @@ enum PostingsColumn {
     enum DecodeError: Error { case malformed(String) }
 
     /// Parses what `encode` wrote. Accounts and currencies are interned through the caches.
-    static func decode(_ text: String, interner: inout Interner) throws -> [Posting] {
+    package static func decode(_ text: String, interner: inout Interner) throws -> [Posting] {
         var postings: [Posting] = []
         var u = Array(text.utf8)[...]
         func fail() -> DecodeError { .malformed(text) }

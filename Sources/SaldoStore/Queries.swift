@@ -6,6 +6,7 @@ import SaldoCore
 public struct StoredTransaction: Sendable, Hashable {
     public var id: Int64
     public var transaction: Transaction
+    package init(id: Int64, transaction: Transaction) { self.id = id; self.transaction = transaction }
 }
 
 /// One account's balance in one currency.
@@ -15,6 +16,9 @@ public struct AccountBalance: Sendable, Hashable {
     public var postings: Int
     public var firstDay: Day
     public var lastDay: Day
+    package init(account: Account, balance: Money, postings: Int, firstDay: Day, lastDay: Day) {
+        self.account = account; self.balance = balance; self.postings = postings; self.firstDay = firstDay; self.lastDay = lastDay
+    }
 }
 
 /// An import batch's provenance.
@@ -28,9 +32,14 @@ public struct BatchRow: Sendable, Hashable {
     public var duplicateCount: Int
     public var filteredCount: Int
     public var problemCount: Int
+    package init(id: Int64, fileName: String, sha256: String, format: String, importedAt: String, newCount: Int,
+                 duplicateCount: Int, filteredCount: Int, problemCount: Int) {
+        self.id = id; self.fileName = fileName; self.sha256 = sha256; self.format = format; self.importedAt = importedAt
+        self.newCount = newCount; self.duplicateCount = duplicateCount; self.filteredCount = filteredCount; self.problemCount = problemCount
+    }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     static func money(_ minor: Int64, _ code: String) throws -> Money {
         Money(minorUnits: minor, currency: try CurrencyCode(code))
     }
@@ -226,7 +235,7 @@ extension LedgerStore {
 }
 
 /// Accounts and currencies parsed once per query.
-struct Interner {
+package struct Interner {
     var accounts: [String: Account] = [:]
     var accountsByID: [Int64: Account] = [:]
     var currencies: [String: CurrencyCode] = [:]
@@ -238,12 +247,16 @@ struct Interner {
             accountsByID[row[0]] = a
         }
     }
-    init() {}
-    mutating func account(_ path: String) throws -> Account {
+    package init() {}
+    /// An interner that knows these account ids (for decoding postings columns).
+    package init(accounts: [(id: Int64, path: String)]) throws {
+        for (id, path) in accounts { accountsByID[id] = try account(path) }
+    }
+    package mutating func account(_ path: String) throws -> Account {
         if let a = accounts[path] { return a }
         let a = try Account(path); accounts[path] = a; return a
     }
-    mutating func currency(_ code: String) throws -> CurrencyCode {
+    package mutating func currency(_ code: String) throws -> CurrencyCode {
         if let c = currencies[code] { return c }
         let c = try CurrencyCode(code); currencies[code] = c; return c
     }

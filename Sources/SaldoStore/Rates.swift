@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SaldoCore
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// Adds rates in one transaction; a rate already stored for the same day, pair and source is kept.
     public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) {
         try addRates(rates, settings: [:])
@@ -67,14 +67,7 @@ extension LedgerStore {
         }
     }
 
-    /// Where the ledger's rates came from: per source, how many, for how many currencies, first and last day.
-    public struct RateSourceSummary: Sendable, Equatable {
-        public var source: String
-        public var count: Int
-        public var currencies: Int
-        public var first: Day
-        public var last: Day
-    }
+    public typealias RateSourceSummary = SaldoStore.RateSourceSummary
 
     /// The ledger's rates per source (optionally only those involving `currency`), largest first.
     public func rateSources(currency: CurrencyCode? = nil) throws(StoreError) -> [RateSourceSummary] {

@@ -15,8 +15,8 @@ public struct TransactionQuery: Sendable, Hashable {
         case amountDesc = "amount-desc"
         case amountAsc = "amount"
 
-        var isDescending: Bool { self == .dateDesc || self == .amountDesc }
-        var isAmount: Bool { self == .amountAsc || self == .amountDesc }
+        package var isDescending: Bool { self == .dateDesc || self == .amountDesc }
+        package var isAmount: Bool { self == .amountAsc || self == .amountDesc }
     }
 
     public static let limits = 1...200
@@ -81,9 +81,10 @@ public struct TransactionPage: Sendable {
     public var matching: Int
     /// Where the next page starts; nil on the last page.
     public var next: TransactionCursor?
+    package init(rows: [StoredTransaction], matching: Int, next: TransactionCursor?) { self.rows = rows; self.matching = matching; self.next = next }
 }
 
-extension LedgerStore {
+extension SQLiteLedgerStore {
     /// The sort key of the amount orders; the same expression as the `txn_first_amount` index.
     static let firstAmountSQL = "COALESCE(json_extract(t.postings, '$[0][2]'), 0)"
 
@@ -169,7 +170,7 @@ extension LedgerStore {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
-    static func likeEscaped(_ s: String) -> String {
+    package static func likeEscaped(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// import in progress never blocks reading the other pages.
 public final class Books: Sendable {
     public let ledgers: [String: LedgerLocation]
-    private let readers = Mutex<[String: LedgerStore]>([:])
+    private let readers = Mutex<[String: any LedgerStore]>([:])
     private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
     private let writeQueue = DispatchQueue(label: "saldo.web.write")
 
@@ -32,7 +32,7 @@ public final class Books: Sendable {
     }
 
     /// The book's reading connection, opened on first use (the ledger must exist).
-    func reader(_ book: String) throws -> LedgerStore {
+    func reader(_ book: String) throws -> any LedgerStore {
         let location = try location(book)
         if let s = readers.withLock({ $0[book] }) { return s }
         let store = try location.open(.existing)
@@ -41,7 +41,7 @@ public final class Books: Sendable {
     }
 
     /// Runs `body` with the book's ledger for reading, off the server's threads.
-    public func read<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerStore) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ book: String, _ body: @escaping @Sendable (any LedgerStore) throws -> T) async throws -> T {
         try await run(on: readQueue) { try body(try self.reader(book)) }
     }
 

@@ -9,7 +9,7 @@ import SaldoTestSupport
 /// The overview is made of the commands' own use cases: its figures are theirs, and a part that
 /// cannot be computed says why and what to do instead of failing the whole.
 @Suite struct OverviewTests {
-    func store() throws -> LedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
+    func store() throws -> any LedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
 
     func member(_ v: JSONValue, _ path: String...) -> JSONValue? {
         var cur: JSONValue? = v
@@ -80,7 +80,7 @@ import SaldoTestSupport
     }
 
     @Test func anEmptyLedgerExplainsEveryPart() throws {
-        let store = try LedgerStore()
+        let store = try SQLiteLedgerStore()
         let doc = try Overview.build(OverviewRequest(today: demoDay), store: store)
         #expect(doc.earnings.unavailable?.fix == "import-statements")
         #expect(doc.earnings.unavailable?.reason.contains("no earnings") == true)
@@ -97,7 +97,7 @@ import SaldoTestSupport
     }
 
     @Test func aShortHistorySaysWhyThereIsNoForecast() throws {
-        let store = try LedgerStore()
+        let store = try SQLiteLedgerStore()
         try Settings.set(.jurisdiction, "es", in: store)
         let t = Transaction(date: Day(year: 2026, month: 10, day: 3)!, description: "Payment", kind: .earning, postings: [
             Posting(try Account("assets:paypal"), Money(minorUnits: 90_00, currency: .EUR)),

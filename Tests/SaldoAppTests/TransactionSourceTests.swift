@@ -77,7 +77,7 @@ import SaldoTestSupport
     /// A ledger made before copies were kept still answers: it says why there are no lines and how to get them.
     @Test func aLedgerWithoutCopiesSaysSo() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("source-old.sqlite").path
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let t = Transaction(date: Day(year: 2026, month: 1, day: 2)!, description: "x", kind: .earning,
                             postings: [Posting(try Account("assets:bank"), Money(minorUnits: 100, currency: .EUR)),
                                        Posting(try Account("income:x"), Money(minorUnits: -100, currency: .EUR))],

@@ -20,7 +20,7 @@ let year2026 = try! Period.parse("2026")
 /// has a golden for the same request, the rendered document must equal it byte for byte: the two
 /// front ends cannot drift apart.
 @Suite struct UseCaseTests {
-    func store() throws -> LedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
+    func store() throws -> any LedgerStore { try LedgerLocation(path: appLedger).open(.existing) }
 
     func expectGolden(_ doc: some ReportConvertible, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         for (format, ext) in [(OutputFormat.json, "json"), (.csv, "csv"), (.markdown, "md"), (.table, "txt"), (.html, "html")] {

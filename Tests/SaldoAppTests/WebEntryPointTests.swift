@@ -49,7 +49,7 @@ import SaldoTestSupport
 
     @Test func settingsChangeTogetherOrNotAtAll() throws {
         let path = try copy("apply")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let stored = try Settings.apply([(.baseCurrency, "usd"), (.jurisdiction, "uk"), (.myTaxIDs, "X1")], in: store)
         #expect(stored.map(\.value) == ["USD", "gb", "X1"])
         do {
@@ -70,7 +70,7 @@ import SaldoTestSupport
 
     @Test func aTaxProfileGivenAsTextIsCheckedWithPositions() throws {
         let path = try copy("profile")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let good = try #require(try Settings.get(.taxProfile, in: store))
         try Settings.unset(.taxProfile, in: store)
         do {
@@ -88,7 +88,7 @@ import SaldoTestSupport
 
     @Test func suggestionsProposeWithoutLinkingAndSkipRefusedMatches() throws {
         let path = try copy("suggest")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         #expect(try Invoices.suggest(store: store).isEmpty, "the demo import matched everything it could")
         let linked = try #require(try store.invoices().first { $0.payments.contains { $0.method == "auto" } })
         let txn = linked.payments.first { $0.method == "auto" }!
@@ -108,7 +108,7 @@ import SaldoTestSupport
 
     @Test func linkRefusesAmountsThatPayNothing() throws {
         let path = try copy("link")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let s = try #require(try store.invoices().first { $0.payments.contains { $0.method == "auto" } })
         let txn = s.payments.first!.transactionID
         #expect(throws: UserError.self) { try Invoices.link(number: s.invoice.number, transaction: txn, amount: "0.00", store: store) }
@@ -124,14 +124,14 @@ import SaldoTestSupport
         let path = try copy("rates")
         let file = Fixtures.temporaryDirectory().appendingPathComponent("0b7c-generated.upload")
         try Data("Date,USD,\n2031-01-02,1.2001,\n".utf8).write(to: file)
-        let r = try Rates.importUploads([(path: file.path, name: "eurofxref.csv")]) { try LedgerStore(path: path) }
+        let r = try Rates.importUploads([(path: file.path, name: "eurofxref.csv")]) { try SQLiteLedgerStore(path: path) }
         #expect(r.files.map(\.file) == ["eurofxref.csv"])
         #expect(r.added == 1)
         try Data("Date,USD\nnope,1\n".utf8).write(to: file)
-        let bad = try Rates.importUploads([(path: file.path, name: "mine.csv")]) { try LedgerStore(path: path) }
+        let bad = try Rates.importUploads([(path: file.path, name: "mine.csv")]) { try SQLiteLedgerStore(path: path) }
         #expect(bad.added == nil)
         #expect(bad.files[0].problems.allSatisfy { $0.location?.file == "mine.csv" }, "\(bad.files[0].problems)")
-        #expect(throws: UserError.self) { try Rates.importUploads([(path: file.path, name: "x")], source: "moon") { try LedgerStore(path: path) } }
+        #expect(throws: UserError.self) { try Rates.importUploads([(path: file.path, name: "x")], source: "moon") { try SQLiteLedgerStore(path: path) } }
     }
 
     @Test func taxRequestsFromPlainValues() throws {

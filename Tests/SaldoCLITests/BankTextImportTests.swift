@@ -26,7 +26,7 @@ import Testing
         let breaks = fixture.contains("betterplace")
         #expect(first.status == (breaks ? 3 : 0), "\(first.out) \(first.err)")
         #expect(!first.out.contains("\"new\":0"))
-        let store = try LedgerStore(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
         let count = try store.rowTexts("SELECT count(*) FROM txn")
         let again = SaldoCLI.capture(["import", file, "--ledger", ledger, "--format", "json"])
         #expect(again.out.contains("\"new\":0"), "\(again.out)")
@@ -39,7 +39,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = Fixtures.url("statements/mt940/wolph-asnb-mt940-nl-swift-blocks-daily.sta").path
         #expect(SaldoCLI.capture(["import", file, "--ledger", ledger]).status == 0)
-        let store = try LedgerStore(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
         // Opening 444.29 + entries = closing 501.23: the ledger holds the change, +56.94.
         #expect(try saldoBalances(store)["assets:asn-bank-9999|EUR"] == "56.94")
     }

@@ -14,7 +14,7 @@ import SaldoTestSupport
         let path = Fixtures.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
         let r = SaldoCLI.capture(["import", file, "--ledger", path])
         #expect(r.status == 0, "import: \(r.err)")
-        #expect(try LedgerStore(path: path).rateCount() == 0)
+        #expect(try SQLiteLedgerStore(path: path).rateCount() == 0)
         return path
     }
 

@@ -25,7 +25,7 @@ import Testing
 
     /// What the ledger holds: balances per account and currency, and the conversions' prices.
     static func state(_ ledger: String) throws -> [String] {
-        let store = try LedgerStore(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
         return try store.rowTexts("SELECT account, currency, sum(amount) FROM posting GROUP BY 1, 2 HAVING sum(amount) != 0 ORDER BY 1, 2")
             + store.rowTexts("SELECT count(*) FROM txn WHERE has_cost = 1")
             + store.rowTexts("SELECT amount, cost_currency, cost_amount FROM posting WHERE cost_amount IS NOT NULL")
@@ -76,7 +76,7 @@ import Testing
         let again = SaldoCLI.capture(["import", j, "--ledger", afterWhole])
         #expect(again.out.contains("0 new, 2 already in the ledger"))
         #expect(!again.out.contains("without the other leg") && !again.out.contains("warning"), "\(again.out)")
-        let store = try LedgerStore(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
         #expect(try store.conversionLegs().allSatisfy { $0.pairedBy == "paypal:conversion:8AA00000000000002+8AA00000000000003" })
     }
 
@@ -93,7 +93,7 @@ import Testing
         let other = try Self.write([Self.jan[0]], "other.csv", in: dir)
         #expect(SaldoCLI.capture(["import", other, "--ledger", ordinary]).status == 0)
         #expect(SaldoCLI.capture(["import", file, "--ledger", ordinary]).status == 0)
-        let a = try LedgerStore(path: bulk), b = try LedgerStore(path: ordinary)
+        let a = try SQLiteLedgerStore(path: bulk), b = try SQLiteLedgerStore(path: ordinary)
         let query = "SELECT day, timestamp, payee, platform, client, description, kind, external_id, dedup_key, source_line, postings, has_cost FROM txn WHERE dedup_key != 'paypal:8AA00000000000001' ORDER BY dedup_key"
         // Account ids differ (the other file created some first): compare postings through the view.
         let postings = "SELECT t.dedup_key, p.account, p.currency, p.amount, p.cost_currency, p.cost_amount FROM posting p JOIN txn t ON t.id = p.txn_id WHERE t.dedup_key != 'paypal:8AA00000000000001' ORDER BY 1, p.seq"

@@ -16,7 +16,7 @@ let asOf = "2026-11-15"
 
 @Suite struct DemoLedgerTests {
     @Test func demoImportsEverythingWithoutProblems() throws {
-        let store = try LedgerStore(path: demoLedger)
+        let store = try SQLiteLedgerStore(path: demoLedger)
         #expect(try store.transactionCount() == 717)   // 707 statement transactions + 10 invoices
         #expect(try store.invoices().count == 10)
         #expect(try store.balanceChecks().allSatisfy(\.holds))
@@ -26,9 +26,9 @@ let asOf = "2026-11-15"
     @Test func reimportingTheDemoFilesAddsNothing() throws {
         let copy = Fixtures.temporaryDirectory().appendingPathComponent("again.sqlite").path
         _ = try DemoCommand.buildLedger(at: copy)
-        let before = try LedgerStore(path: copy).transactionCount()
+        let before = try SQLiteLedgerStore(path: copy).transactionCount()
         let out = try DemoCommand.buildLedger(at: copy)
-        #expect(try LedgerStore(path: copy).transactionCount() == before)
+        #expect(try SQLiteLedgerStore(path: copy).transactionCount() == before)
         #expect(out.contains("16 files: 0 new, 756 already in the ledger"))
     }
 
@@ -38,7 +38,7 @@ let asOf = "2026-11-15"
         let file = Fixtures.temporaryDirectory().appendingPathComponent("demo.journal").path
         try r.out.write(toFile: file, atomically: true, encoding: .utf8)
         guard let h = hledgerBalances(file) else { return }
-        #expect(h == (try saldoBalances(try LedgerStore(path: demoLedger))))
+        #expect(h == (try saldoBalances(try SQLiteLedgerStore(path: demoLedger))))
     }
 
     @Test func exportPassesBeanCheckWithTheSameBalances() throws {
@@ -46,7 +46,7 @@ let asOf = "2026-11-15"
         #expect(SaldoCLI.capture(["export", "--format", "beancount", "--ledger", demoLedger, "-o", file]).status == 0)
         guard let b = beancountBalances(file) else { return }
         var expected: [String: String] = [:]
-        for (k, v) in try saldoBalances(try LedgerStore(path: demoLedger)) {
+        for (k, v) in try saldoBalances(try SQLiteLedgerStore(path: demoLedger)) {
             let parts = k.split(separator: "|")
             expected["\(JournalWriter.beancountAccount(try Account(String(parts[0]))))|\(parts[1])"] = v
         }
@@ -103,7 +103,7 @@ let asOf = "2026-11-15"
         for order in [files, files.reversed()] {
             let path = Fixtures.temporaryDirectory().appendingPathComponent("w.sqlite").path
             for f in order { #expect(SaldoCLI.capture(["import", f, "--ledger", path]).status == 0) }
-            results.append(try saldoBalances(try LedgerStore(path: path)))
+            results.append(try saldoBalances(try SQLiteLedgerStore(path: path)))
         }
         #expect(results[0] == results[1])
         #expect(results[0]["expenses:fees:wise|GBP"] == "69.65")
@@ -121,7 +121,7 @@ let asOf = "2026-11-15"
         for k in ["file", "profile", "new", "duplicates", "filtered", "problems"] { #expect(obj.keys.contains(k), "missing \(k)") }
         #expect(obj["new"] as? Int == 296)
         #expect((obj["filtered"] as? [Any])?.count == 4)
-        #expect(try LedgerStore(path: path).transactionCount() == 0)   // dry run
+        #expect(try SQLiteLedgerStore(path: path).transactionCount() == 0)   // dry run
     }
 
     @Test func anECBFileGivenToImportSaysWhatToDo() throws {

@@ -7,9 +7,9 @@ import SaldoTestSupport
 
 /// A small ledger with the awkward cases: fees, conversions at a platform, currencies with
 /// 0 and 3 decimals, names with quotes, semicolons and accents.
-func awkwardLedger() throws -> (LedgerStore, String) {
+func awkwardLedger() throws -> (SQLiteLedgerStore, String) {
     let path = Fixtures.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
-    let store = try LedgerStore(path: path)
+    let store = try SQLiteLedgerStore(path: path)
     func a(_ s: String) -> Account { try! Account(s) }
     let d = { (s: String) in Day(iso: s)! }
     let txns: [Transaction] = [

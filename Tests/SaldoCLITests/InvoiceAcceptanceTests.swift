@@ -33,7 +33,7 @@ import SaldoTestSupport
         #expect(counts(imported.out) == Array(repeating: [1, 0], count: files.count), "\(imported.out)")
         let again = SaldoCLI.capture(["import"] + files.map { Fixtures.url("invoices/\($0)").path } + ["--ledger", path, "--format", "json"])
         #expect(counts(again.out) == Array(repeating: [0, 1], count: files.count), "\(again.out)")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let invoices = try store.invoices().map(\.invoice)
         #expect(invoices.count == 4)
         // Credit note negative, withholding kept, VAT-accounting currency kept.
@@ -70,7 +70,7 @@ import SaldoTestSupport
             return rows.first { $0["number"] as? String == number }?["status"] as? String
         }
         #expect(try status("LMS-2026-009") == "open")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let someBankReceipt = try store.transactions().first { $0.transaction.description.contains("PAYPAL") }!.id
         #expect(SaldoCLI.capture(["invoices", "link", "LMS-2026-009", String(someBankReceipt), "--ledger", path]).status == 0)
         #expect(try status("LMS-2026-009") == "paid")

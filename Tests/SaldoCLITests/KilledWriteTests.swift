@@ -17,7 +17,7 @@ import SaldoTestSupport
         let ledger = dir.appendingPathComponent("ledger.sqlite").path
         // The ledger before: the demo files.
         _ = try DemoCommand.buildLedger(at: ledger)
-        let before = try LedgerStore(path: ledger).transactions()
+        let before = try SQLiteLedgerStore(path: ledger).transactions()
         #expect(before.count > 600)
 
         // A statement large enough that its write takes a while.
@@ -46,10 +46,10 @@ import SaldoTestSupport
         #expect(p.terminationReason == .uncaughtSignal)
 
         // Opening the ledger rolls the interrupted write back.
-        let store = try LedgerStore(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
         let integrity = try store.integrityCheck()
         #expect(integrity == "ok", "\(integrity)")
         #expect(try store.transactions() == before)
-        #expect(try store.batches().count == (try LedgerStore(path: ledger).batches().count))
+        #expect(try store.batches().count == (try SQLiteLedgerStore(path: ledger).batches().count))
     }
 }

@@ -39,7 +39,7 @@ import SaldoTestSupport
 
     static func newLedger(_ name: String) throws -> String {
         let path = Fixtures.temporaryDirectory().appendingPathComponent(name).path
-        _ = try LedgerStore(path: path)   // create it
+        _ = try SQLiteLedgerStore(path: path)   // create it
         return path
     }
 
@@ -56,7 +56,7 @@ import SaldoTestSupport
         #expect(r.err.contains("another program (perhaps another saldo command) is using it and did not finish within 0.5 seconds; try again when it has finished, or allow a longer wait for the lock"), "\(r.err)")
         #expect(waited >= 0.5, "gave up after \(waited) s, before the timeout")
         #expect(waited < 20, "waited \(waited) s for a 0.5 s timeout")
-        #expect(try LedgerStore(path: path).transactionCount() == 0)
+        #expect(try SQLiteLedgerStore(path: path).transactionCount() == 0)
     }
 
     @Test func aLockReleasedWithinTheTimeoutIsWaitedFor() throws {
@@ -70,6 +70,6 @@ import SaldoTestSupport
         let took = Date().timeIntervalSince(started)
         #expect(r.status == 0, "\(r.out)\(r.err)")
         #expect(took >= 0.9, "the import cannot have waited for the lock: \(took) s")
-        #expect(try LedgerStore(path: path).transactionCount() > 0)
+        #expect(try SQLiteLedgerStore(path: path).transactionCount() > 0)
     }
 }

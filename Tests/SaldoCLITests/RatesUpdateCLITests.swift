@@ -38,14 +38,14 @@ import SaldoTestSupport
         let r = SaldoCLI.capture(["rates", "update", "--url", s.base + "/daily.xml", "--today", "2025-05-10", "--ledger", path])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("downloaded 30 ECB rates on 1 days (2025-05-09 to 2025-05-09); 30 new"), "\(r.out)")
-        #expect(try LedgerStore(path: path).rateCount() == 30)
-        #expect(try LedgerStore(path: path).setting("rates.ecb.validators")?.contains("\\\"d1\\\"") == true)
+        #expect(try SQLiteLedgerStore(path: path).rateCount() == 30)
+        #expect(try SQLiteLedgerStore(path: path).setting("rates.ecb.validators")?.contains("\\\"d1\\\"") == true)
         // The same address through $SALDO_ECB_URL: the ETag goes back and the server says 304.
         let again = SaldoCLI.capture(["rates", "update", "--today", "2025-05-10", "--ledger", path], environment: ["SALDO_ECB_URL": s.base + "/daily.xml"])
         #expect(again.status == 0, "\(again.err)")
         #expect(again.out.hasPrefix("already up to date"), "\(again.out)")
         #expect(s.requests.last?.headers["if-none-match"] == "\"d1\"")
-        #expect(try LedgerStore(path: path).rateCount() == 30)
+        #expect(try SQLiteLedgerStore(path: path).rateCount() == 30)
     }
 
     @Test func badAnswersStoreNothing() throws {
@@ -55,8 +55,8 @@ import SaldoTestSupport
             let r = SaldoCLI.capture(["rates", "update", "--url", s.base + p, "--today", "2025-05-10", "--ledger", path])
             #expect(r.status == 1, "\(p)")
             #expect(r.err.contains("nothing was stored: reports keep using the rates Saldo has, newest 2026-10-30"), "\(p): \(r.err)")
-            #expect(try LedgerStore(path: path).rateCount() == 0)
-            #expect(try LedgerStore(path: path).setting("rates.ecb.validators") == nil)
+            #expect(try SQLiteLedgerStore(path: path).rateCount() == 0)
+            #expect(try SQLiteLedgerStore(path: path).setting("rates.ecb.validators") == nil)
         }
         s.stop()
         let offline = SaldoCLI.capture(["rates", "update", "--url", s.base + "/daily.xml", "--timeout", "5", "--ledger", path])
@@ -74,7 +74,7 @@ import SaldoTestSupport
         let r = SaldoCLI.capture(["rates", "import", file, "--ledger", path])   // recognised by content
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("5 rates for 1 currency on 5 days (2026-10-26 to 2026-10-30)"), "\(r.out)")
-        #expect(try LedgerStore(path: path).rates().allSatisfy { $0.source == "BCRA" && $0.base == .USD })
+        #expect(try SQLiteLedgerStore(path: path).rates().allSatisfy { $0.source == "BCRA" && $0.base == .USD })
         let wrong = SaldoCLI.capture(["rates", "import", file, "--source", "nope", "--ledger", path])
         #expect(wrong.status == 1)
 

@@ -9,7 +9,7 @@ import SaldoTestSupport
 func taxLedger(_ currency: CurrencyCode, income: [(String, String)], expenses: [(String, String)] = [],
                settings: [(String, String)]) throws -> String {
     let path = Fixtures.temporaryDirectory().appendingPathComponent("tax.sqlite").path
-    let store = try LedgerStore(path: path)
+    let store = try SQLiteLedgerStore(path: path)
     var txns: [Transaction] = []
     for (i, (day, amount)) in income.enumerated() {
         let m = try Money(ExactDecimal(amount), currency: currency)

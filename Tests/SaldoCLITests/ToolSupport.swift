@@ -32,7 +32,7 @@ func requireTool(_ name: String, _ args: [String], install: String) -> (status: 
 }
 
 /// Per account and currency balances as Saldo reports them: "account|CUR" → exact decimal text.
-func saldoBalances(_ store: LedgerStore) throws -> [String: String] {
+func saldoBalances(_ store: SQLiteLedgerStore) throws -> [String: String] {
     var out: [String: String] = [:]
     for b in try store.balances() where !b.balance.isZero {
         out["\(b.account.path)|\(b.balance.currency.code)"] = b.balance.decimal.normalized.description

@@ -9,7 +9,7 @@ import SaldoTestSupport
 @Suite(.serialized) struct LockWaitTests {
     /// Holds an exclusive transaction on `path` for `seconds` on another thread; returns once it holds it.
     static func holdLock(_ path: String, for seconds: Double) throws -> DispatchSemaphore {
-        let holder = try LedgerStore(path: path)
+        let holder = try SQLiteLedgerStore(path: path)
         let held = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
         Thread {
             // A write transaction kept open: its write lock is the other program's.
@@ -25,8 +25,8 @@ import SaldoTestSupport
 
     @Test func aWriterWaitsForALockReleasedInTime() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("wait.sqlite").path
-        _ = try LedgerStore(path: path)
-        let store = try LedgerStore(path: path, lockTimeout: 10)
+        _ = try SQLiteLedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path, lockTimeout: 10)
         let done = try Self.holdLock(path, for: 0.8)
         let started = Date()
         try store.setSetting("base-currency", "EUR")
@@ -37,8 +37,8 @@ import SaldoTestSupport
 
     @Test func aLockHeldPastTheTimeoutFailsSayingHowLongItWaited() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("timeout.sqlite").path
-        _ = try LedgerStore(path: path)
-        let store = try LedgerStore(path: path, lockTimeout: 0.3)
+        _ = try SQLiteLedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path, lockTimeout: 0.3)
         let done = try Self.holdLock(path, for: 2)
         let started = Date()
         #expect {
@@ -49,20 +49,20 @@ import SaldoTestSupport
         let waited = Date().timeIntervalSince(started)
         #expect(waited >= 0.3 && waited < 1.8, "\(waited)")
         done.wait()
-        #expect(try LedgerStore(path: path).setting("base-currency") == nil)
+        #expect(try SQLiteLedgerStore(path: path).setting("base-currency") == nil)
     }
 
     @Test func timeoutsOutOfRangeAreBoundedNotTrapped() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("bounds.sqlite").path
-        #expect(try LedgerStore(path: path, lockTimeout: .infinity).lockTimeout == 86_400)
-        #expect(try LedgerStore(path: path, lockTimeout: -5).lockTimeout == 0)
-        #expect(try LedgerStore(path: path, lockTimeout: .nan).lockTimeout == 0)
-        #expect(try LedgerStore(path: path, lockTimeout: 1e12).lockTimeout == 86_400)
+        #expect(try SQLiteLedgerStore(path: path, lockTimeout: .infinity).lockTimeout == 86_400)
+        #expect(try SQLiteLedgerStore(path: path, lockTimeout: -5).lockTimeout == 0)
+        #expect(try SQLiteLedgerStore(path: path, lockTimeout: .nan).lockTimeout == 0)
+        #expect(try SQLiteLedgerStore(path: path, lockTimeout: 1e12).lockTimeout == 86_400)
     }
 
     @Test func secondsAreSaidPlainly() {
-        #expect(LedgerStore.seconds(30) == "30 seconds")
-        #expect(LedgerStore.seconds(1) == "1 second")
-        #expect(LedgerStore.seconds(0.25) == "0.2 seconds" || LedgerStore.seconds(0.25) == "0.3 seconds")
+        #expect(SQLiteLedgerStore.seconds(30) == "30 seconds")
+        #expect(SQLiteLedgerStore.seconds(1) == "1 second")
+        #expect(SQLiteLedgerStore.seconds(0.25) == "0.2 seconds" || SQLiteLedgerStore.seconds(0.25) == "0.3 seconds")
     }
 }

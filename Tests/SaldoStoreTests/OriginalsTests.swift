@@ -7,11 +7,11 @@ import SaldoTestSupport
 /// The ledger keeps a copy of every imported file, in the import's own database transaction: kept
 /// exactly when the rows are, once per distinct file, read back byte for byte in chunks.
 @Suite struct OriginalsTests {
-    func ledger(_ name: String) throws -> LedgerStore {
-        try LedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("\(name).sqlite").path)
+    func ledger(_ name: String) throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("\(name).sqlite").path)
     }
 
-    func readBack(_ store: LedgerStore, _ sha: String, chunk: Int) throws -> Data? {
+    func readBack(_ store: SQLiteLedgerStore, _ sha: String, chunk: Int) throws -> Data? {
         var out = Data()
         let found = try store.readOriginal(sha256: sha, chunkSize: chunk) { out.append(contentsOf: $0); return true }
         return found ? out : nil
@@ -22,7 +22,7 @@ import SaldoTestSupport
         let store = try ledger("originals-\(chunk)")
         // Bytes of every value, a NUL and invalid UTF-8 among them: kept as they are.
         let data = Data((0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let sha = LedgerStore.sha256(data)
+        let sha = SQLiteLedgerStore.sha256(data)
         var t = payment("2026-01-02", 1000, id: "A")
         t.source = SourceLocation(file: "a.csv", line: 7)
         _ = try store.record(ImportRecord(fileName: "a.csv", sha256: sha, format: "t", transactions: [t], original: data))
@@ -36,23 +36,23 @@ import SaldoTestSupport
     @Test func aStreamedImportKeepsItsFileAndADryRunKeepsNothing() throws {
         let store = try ledger("originals-stream")
         let data = Data("date,amount\n2026-01-02,10.00\n".utf8)
-        let sha = LedgerStore.sha256(data)
-        let end = LedgerStore.StreamEnd(keep: true, format: "t", balanceChecks: [], filteredCount: 0, problemCount: 0)
+        let sha = SQLiteLedgerStore.sha256(data)
+        let end = SQLiteLedgerStore.StreamEnd(keep: true, format: "t", balanceChecks: [], filteredCount: 0, problemCount: 0)
         _ = try store.recordStream(fileName: "s.csv", sha256: sha, format: "t", dryRun: true, original: data) { _ in end }
         #expect(try store.keptOriginals().count == 0)
         _ = try store.recordStream(fileName: "s.csv", sha256: sha, format: "t", original: data) { _ in end }
         #expect(try readBack(store, sha, chunk: 5) == data)
         // A file not to keep (a fatal problem found late) keeps no copy either.
         let other = Data("other".utf8)
-        _ = try store.recordStream(fileName: "o.csv", sha256: LedgerStore.sha256(other), format: "t", original: other) { _ in
-            LedgerStore.StreamEnd(keep: false, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 1)
+        _ = try store.recordStream(fileName: "o.csv", sha256: SQLiteLedgerStore.sha256(other), format: "t", original: other) { _ in
+            SQLiteLedgerStore.StreamEnd(keep: false, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 1)
         }
-        #expect(try readBack(store, LedgerStore.sha256(other), chunk: 5) == nil)
+        #expect(try readBack(store, SQLiteLedgerStore.sha256(other), chunk: 5) == nil)
     }
 
     @Test func aFailedImportKeepsNoCopyAndAReimportKeepsOne() throws {
         let store = try ledger("originals-failed")
-        let data = Data("x".utf8), sha = LedgerStore.sha256(data)
+        let data = Data("x".utf8), sha = SQLiteLedgerStore.sha256(data)
         let record = ImportRecord(fileName: "f.csv", sha256: sha, format: "t",
                                   transactions: [payment("2026-01-02", 1000, id: "A"), payment("2026-01-03", 2000, id: "B")], original: data)
         #expect(throws: StoreError.self) { try store.record(record, dryRun: false, now: Date(), failAfter: 1) }
@@ -70,7 +70,7 @@ import SaldoTestSupport
         t.source = SourceLocation(file: "inner.csv", line: 4)
         var u = payment("2026-01-03", 500, id: "B")
         u.source = nil
-        _ = try store.record(ImportRecord(fileName: "outer.zip", sha256: LedgerStore.sha256(data), format: "t", transactions: [t, u], original: data))
+        _ = try store.record(ImportRecord(fileName: "outer.zip", sha256: SQLiteLedgerStore.sha256(data), format: "t", transactions: [t, u], original: data))
         let rows = try store.transactions()
         let inner = try #require(try store.origin(ofTransaction: rows[0].id))
         #expect(inner.fileName == "inner.csv" && inner.line == 4 && inner.batchFileName == "outer.zip" && inner.keptBytes == nil)

@@ -10,7 +10,7 @@ import SaldoTestSupport
     @Test func aNewLedgerAndItsFoldersArePrivate() throws {
         let dir = Fixtures.temporaryDirectory()
         let path = dir.appendingPathComponent("new/saldo/ledger.sqlite").path
-        let store = try Fixtures.withUmask(0o022) { try LedgerStore(path: path, mode: .create) }
+        let store = try Fixtures.withUmask(0o022) { try SQLiteLedgerStore(path: path, mode: .create) }
         #expect(Fixtures.mode(dir.path) == 0o755)   // an existing folder keeps its mode
         #expect(Fixtures.mode(dir.appendingPathComponent("new").path) == 0o700)
         #expect(Fixtures.mode(dir.appendingPathComponent("new/saldo").path) == 0o700)
@@ -23,7 +23,7 @@ import SaldoTestSupport
     @Test func theFilesSQLiteAddsAreAsPrivateAsTheLedger() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
         try Fixtures.withUmask(0o022) {
-            let store = try LedgerStore(path: path, mode: .create)
+            let store = try SQLiteLedgerStore(path: path, mode: .create)
             var journal: mode_t?
             try store.execute("INSERT INTO setting(key, value) VALUES ('region', 'madrid')") { journal = Fixtures.mode(path + "-journal") }
             #expect(journal == 0o600)
@@ -44,23 +44,23 @@ import SaldoTestSupport
 
     @Test func anExistingLedgerKeepsItsMode() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
-        _ = try LedgerStore(path: path, mode: .create)
+        _ = try SQLiteLedgerStore(path: path, mode: .create)
         #expect(chmod(path, 0o640) == 0)
-        _ = try LedgerStore(path: path, mode: .create)
-        _ = try LedgerStore(path: path, mode: .existing)
+        _ = try SQLiteLedgerStore(path: path, mode: .create)
+        _ = try SQLiteLedgerStore(path: path, mode: .existing)
         #expect(Fixtures.mode(path) == 0o640)
     }
 
     @Test func openingAMissingLedgerToReadCreatesNothing() throws {
         let dir = Fixtures.temporaryDirectory()
         let path = dir.appendingPathComponent("typo/ledger.sqlite").path
-        #expect(throws: StoreError.noLedger(path)) { try LedgerStore(path: path, mode: .existing) }
+        #expect(throws: StoreError.noLedger(path)) { try SQLiteLedgerStore(path: path, mode: .existing) }
         #expect(StoreError.noLedger(path).description == "there is no ledger at \(path): nothing has been recorded there yet")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
 
         // In an existing folder, no file either.
         let inFolder = dir.appendingPathComponent("ledger.sqlite").path
-        #expect(throws: StoreError.noLedger(inFolder)) { try LedgerStore(path: inFolder, mode: .existing) }
+        #expect(throws: StoreError.noLedger(inFolder)) { try SQLiteLedgerStore(path: inFolder, mode: .existing) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
@@ -68,9 +68,9 @@ import SaldoTestSupport
         let path = Fixtures.temporaryDirectory().appendingPathComponent("notes.sqlite").path
         let text = Data(String(repeating: "my notes, not a database\n", count: 200).utf8)
         try text.write(to: URL(fileURLWithPath: path))
-        for mode in [LedgerStore.OpenMode.existing, .create] {
+        for mode in [SQLiteLedgerStore.OpenMode.existing, .create] {
             #expect(throws: StoreError.cannotOpen(path, reason: "the file is not a Saldo ledger (not an SQLite database)")) {
-                try LedgerStore(path: path, mode: mode)
+                try SQLiteLedgerStore(path: path, mode: mode)
             }
         }
         #expect(FileManager.default.contents(atPath: path) == text)
@@ -78,8 +78,8 @@ import SaldoTestSupport
 
     @Test func aFolderIsNotALedger() throws {
         let dir = Fixtures.temporaryDirectory().path
-        for mode in [LedgerStore.OpenMode.existing, .create] {
-            #expect(throws: StoreError.cannotOpen(dir, reason: "it is a folder, not a ledger file")) { try LedgerStore(path: dir, mode: mode) }
+        for mode in [SQLiteLedgerStore.OpenMode.existing, .create] {
+            #expect(throws: StoreError.cannotOpen(dir, reason: "it is a folder, not a ledger file")) { try SQLiteLedgerStore(path: dir, mode: mode) }
         }
     }
 
@@ -89,7 +89,7 @@ import SaldoTestSupport
         try Data("x".utf8).write(to: blocker)
         let path = blocker.appendingPathComponent("ledger.sqlite").path
         #expect(throws: StoreError.cannotOpen(path, reason: "cannot create it (\(blocker.path): it is a file, not a folder)")) {
-            try LedgerStore(path: path, mode: .create)
+            try SQLiteLedgerStore(path: path, mode: .create)
         }
     }
 

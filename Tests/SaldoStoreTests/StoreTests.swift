@@ -17,12 +17,12 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
 }
 
 @Suite struct StoreTests {
-    func tempLedger() throws -> LedgerStore {
-        try LedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("sub/dir/ledger.sqlite").path)
+    func tempLedger() throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("sub/dir/ledger.sqlite").path)
     }
 
     @Test func schemaMatchesGolden() throws {
-        let sql = try LedgerStore().schemaSQL()
+        let sql = try SQLiteLedgerStore().schemaSQL()
         #expect(Fixtures.compareGolden(sql, "schema/current.sql") == nil)
     }
 
@@ -30,7 +30,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         let store = try tempLedger()
         #expect(FileManager.default.fileExists(atPath: store.path))
         let data = Data("hello".utf8)
-        let sha = LedgerStore.sha256(data)
+        let sha = SQLiteLedgerStore.sha256(data)
         #expect(sha == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         let out = try store.record(ImportRecord(fileName: "a.csv", sha256: sha, format: "paypal-activity",
                                                 transactions: [payment("2026-01-02", 1000, id: "A")], filteredCount: 2, problemCount: 1))
@@ -114,13 +114,13 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         let dir = Fixtures.temporaryDirectory()
         let path = dir.appendingPathComponent("not-a-ledger.sqlite").path
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.cannotOpen(path, reason: "the file is not a Saldo ledger (not an SQLite database)")) { try LedgerStore(path: path) }
+        #expect(throws: StoreError.cannotOpen(path, reason: "the file is not a Saldo ledger (not an SQLite database)")) { try SQLiteLedgerStore(path: path) }
     }
 
     /// Random overlapping re-imports never add a keyed transaction twice and never lose one.
     @Test func overlappingImportsProperty() async throws {
         await propertyCheck(count: 40, input: Gen.int(in: 1...40), Gen.int(in: 0...39), Gen.int(in: 0...39)) { n, a, b in
-            guard let store = try? LedgerStore() else { Issue.record("no store"); return }
+            guard let store = try? SQLiteLedgerStore() else { Issue.record("no store"); return }
             let all = (0..<n).map { payment("2026-03-01", Int64($0 % 3 + 1), id: "T\($0)") }
             let s1 = all[min(a, n - 1)...], s2 = all[..<max(1, min(b, n))]
             _ = try? store.record(ImportRecord(fileName: "1", sha256: "1", format: "t", transactions: Array(s1)))
@@ -135,7 +135,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
 /// exactly what writing the same transactions one by one writes (rows, day sums, accounts), also
 /// when some are already in the ledger and when a derived transaction is replaced.
 @Suite struct BatchWriterTests {
-    static func dump(_ store: LedgerStore) throws -> [String] {
+    static func dump(_ store: SQLiteLedgerStore) throws -> [String] {
         var out: [String] = []
         for sql in ["SELECT * FROM txn ORDER BY id", "SELECT * FROM daily_total ORDER BY day, account_id, currency, kind, platform, client",
                     "SELECT * FROM account ORDER BY id", "SELECT id, file_name, new_count, duplicate_count FROM import_batch ORDER BY id"] {
@@ -155,7 +155,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
             var earlier = Array(ts.prefix(n / 3))
             for i in earlier.indices where i % 2 == 0 { earlier[i].isDerived = true }
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            guard let one = try? LedgerStore(), let two = try? LedgerStore() else { Issue.record("no store"); return }
+            guard let one = try? SQLiteLedgerStore(), let two = try? SQLiteLedgerStore() else { Issue.record("no store"); return }
             do {
                 for s in [one, two] { _ = try s.record(ImportRecord(fileName: "e.csv", sha256: "e", format: "t", transactions: earlier), now: now) }
                 _ = try one.record(ImportRecord(fileName: "s.csv", sha256: "s", format: "t", transactions: ts), now: now)
@@ -167,7 +167,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
                     }
                     if b.count > 0 { try sink.add(b.take()) }
                     try sink.noMoreBatches()
-                    return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+                    return SQLiteLedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
                 }
                 let a = try Self.dump(one), b = try Self.dump(two)
                 #expect(a == b, "seed \(seed)")
@@ -192,7 +192,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         return t
     }
 
-    static func stored(_ store: LedgerStore) throws -> [String] {
+    static func stored(_ store: SQLiteLedgerStore) throws -> [String] {
         try store.rowTexts("SELECT derived, postings FROM txn ORDER BY id") + store.rowTexts("SELECT currency, amount, postings FROM daily_total WHERE amount != 0 ORDER BY currency")
     }
 
@@ -201,7 +201,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         var results: [[String]] = []
         for batches in [false, true] {
             for sameImport in [true, false] {
-                let store = try LedgerStore()
+                let store = try SQLiteLedgerStore()
                 let imports = sameImport ? [[derived, stated]] : [[derived], [stated]]
                 for (n, ts) in imports.enumerated() {
                     if batches {
@@ -209,7 +209,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
                             var b = TransactionBatchBuilder(sourceFile: "w.csv")
                             for t in ts { b.append(t) }
                             try sink.add(b.take())
-                            return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+                            return SQLiteLedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
                         }
                     } else {
                         _ = try store.record(ImportRecord(fileName: "w\(n).csv", sha256: "\(n)", format: "t", transactions: ts))
@@ -230,7 +230,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
     @Test func theWriterRefusesAnUnbalancedEntry() throws {
         var t = payment("2026-01-02", 1000, id: "U1")
         t.postings[0].amount = Money(minorUnits: 999, currency: .USD)
-        let store = try LedgerStore()
+        let store = try SQLiteLedgerStore()
         var b = TransactionBatchBuilder(sourceFile: "u.csv")
         b.append(t)
         let batch = b.take()
@@ -238,7 +238,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
         #expect(throws: StoreError.self) {
             _ = try store.recordStream(fileName: "u.csv", sha256: "u", format: "t") { sink in
                 try sink.add(batch)
-                return LedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+                return SQLiteLedgerStore.StreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
             }
         }
         #expect(try store.transactionCount() == 0)
@@ -250,7 +250,7 @@ func payment(_ day: String, _ cents: Int64, fee: Int64 = 0, id: String?, key: St
 /// (which cascade on delete, so a careless rebuild would lose them) and its dedup behaviour.
 @Suite struct DedupIndexMigrationTests {
     @Test func anOlderLedgerKeepsEverything() throws {
-        let store = try LedgerStore(migratingUpTo: "2026-12-05-v2-conversion-legs")
+        let store = try SQLiteLedgerStore(migratingUpTo: "2026-12-05-v2-conversion-legs")
         let ts = randomTransactions(seed: 11, count: 40).enumerated().map { i, t in var t = t; t.dedupKey = "k:\(i)"; return t }
         _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
         try store.execute("""

@@ -8,19 +8,19 @@ import SaldoTestSupport
 /// Keyset pages of transactions: every transaction exactly once, in order, whatever the page size,
 /// the sort and the filters.
 @Suite struct TransactionQueryTests {
-    static func ledger(seed: Int, count: Int) throws -> LedgerStore {
+    static func ledger(seed: Int, count: Int) throws -> SQLiteLedgerStore {
         var ts = randomTransactions(seed: seed, count: count)
         for i in ts.indices { ts[i].dedupKey = "k:\(i)" }
         // Several transactions on one day, so that ties on the sort key are broken by id.
         for i in ts.indices where i % 3 == 0 { ts[i].date = ts[0].date }
-        let store = try LedgerStore()
+        let store = try SQLiteLedgerStore()
         _ = try store.record(ImportRecord(fileName: "r.csv", sha256: "r\(seed)", format: "t", transactions: ts),
                              now: Date(timeIntervalSince1970: 1_800_000_000))
         return store
     }
 
     /// Every page of `query`, following the cursor.
-    static func walk(_ store: LedgerStore, _ query: TransactionQuery) throws -> (ids: [Int64], matching: Set<Int>, pages: Int) {
+    static func walk(_ store: SQLiteLedgerStore, _ query: TransactionQuery) throws -> (ids: [Int64], matching: Set<Int>, pages: Int) {
         var q = query
         var ids: [Int64] = []
         var matching: Set<Int> = []
@@ -110,7 +110,7 @@ import SaldoTestSupport
     }
 
     @Test func sourcesComeWithTheirFileAndLine() throws {
-        let store = try LedgerStore()
+        let store = try SQLiteLedgerStore()
         var t = payment("2026-03-01", 1000, id: "A")
         t.source = SourceLocation(file: "activity.csv", line: 7)
         var u = payment("2026-03-02", 2000, id: "B")
@@ -124,7 +124,7 @@ import SaldoTestSupport
     @Test func pagesUseTheIndexesNotAFullSort() throws {
         let store = try Self.ledger(seed: 3, count: 10)
         let plans = try store.rowTexts("EXPLAIN QUERY PLAN SELECT t.id FROM txn t WHERE t.platform IN ('x') AND t.day >= 1 AND t.day < 9 ORDER BY t.day DESC, t.id DESC LIMIT 51")
-            + store.rowTexts("EXPLAIN QUERY PLAN SELECT t.id FROM txn t ORDER BY \(LedgerStore.firstAmountSQL) DESC, t.id DESC LIMIT 51")
+            + store.rowTexts("EXPLAIN QUERY PLAN SELECT t.id FROM txn t ORDER BY \(SQLiteLedgerStore.firstAmountSQL) DESC, t.id DESC LIMIT 51")
         #expect(!plans.joined().contains("TEMP B-TREE"), "\(plans)")
     }
 }

@@ -95,7 +95,7 @@ import SaldoTestSupport
             // The same summary the CLI prints (`import --format json`), but written.
             var written = expected; written.dryRun = false
             #expect(commit.text == written.json().replacingOccurrences(of: expected.file, with: "paypal-activity-2025-2026.csv") + "\n")
-            #expect(try LedgerStore(path: ledger).transactionCount() == expected.new)
+            #expect(try SQLiteLedgerStore(path: ledger).transactionCount() == expected.new)
             #expect(storedFiles(uploads).isEmpty, "the upload is deleted once committed")
             let after = try await s.get("/api/v1/books/main/reports/monthly?period=2026")
             #expect(after.status == 200, "\(after.text.prefix(300))")
@@ -110,7 +110,7 @@ import SaldoTestSupport
             #expect((second["preview"] as? [String: Any])?["duplicates"] as? Int == expected.new)
             let third = try await s.change("POST", "/api/v1/books/main/imports/\(id2)/commit")
             #expect(third.status == 200)
-            #expect(try LedgerStore(path: ledger).transactionCount() == expected.new)
+            #expect(try SQLiteLedgerStore(path: ledger).transactionCount() == expected.new)
 
             let list = Self.object(try await s.get("/api/v1/books/main/imports"))
             let states = ((list["imports"] as? [[String: Any]]) ?? []).map { $0["state"] as? String ?? "" }
@@ -138,7 +138,7 @@ import SaldoTestSupport
     @Test func twoCommitsAtOnceBothLandAndReadsStillAnswer() async throws {
         let ledger = Fixtures.temporaryDirectory().appendingPathComponent("demo-copy.sqlite").path
         try FileManager.default.copyItem(atPath: webDemoLedger, toPath: ledger)
-        let before = try LedgerStore(path: ledger).transactionCount()
+        let before = try SQLiteLedgerStore(path: ledger).transactionCount()
         try await withImportServer(ledger: ledger) { s, _ in
             // Two files the demo ledger does not hold: the Spanish PayPal export of a later month, and an English one.
             let a = try await previewOf(s, "a.csv", Data(Self.payPal(spanish: true, rows: [("2/12/2026", "10,00", "10,00"), ("3/12/2026", "5,00", "15,00")]).utf8))
@@ -155,7 +155,7 @@ import SaldoTestSupport
             #expect(rb.status == 200, "\(rb.text)")
             #expect(rr.status == 200)
         }
-        #expect(try LedgerStore(path: ledger).transactionCount() == before + 4)
+        #expect(try SQLiteLedgerStore(path: ledger).transactionCount() == before + 4)
     }
 
     @Test func aReportAnswersWhileALargeImportCommits() async throws {
@@ -222,7 +222,7 @@ import SaldoTestSupport
             // Committed as decided: 1 February and 1 March, not 2 and 3 January.
             let commit = try await s.change("POST", "/api/v1/books/main/imports/\(id)/commit")
             #expect(commit.status == 200, "\(commit.text)")
-            let days = try LedgerStore(path: ledger).transactions().map { "\($0.transaction.date)" }.sorted().joined(separator: " ")
+            let days = try SQLiteLedgerStore(path: ledger).transactions().map { "\($0.transaction.date)" }.sorted().joined(separator: " ")
             #expect(days.contains("2026-02-01") && days.contains("2026-03-01"), "\(days)")
         }
     }

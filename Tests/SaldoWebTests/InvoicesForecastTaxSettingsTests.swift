@@ -55,7 +55,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
 
     @Test func unlinkThenLinkIsVisibleInTheNextGETAndInTheStore() async throws {
         let path = try demoLedgerCopy("invoices-link")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let linked = try #require(try store.invoices().first { $0.payments.contains { $0.method == "auto" } })
         let number = linked.invoice.number
         let txn = linked.payments.first { $0.method == "auto" }!.transactionID
@@ -87,7 +87,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(link.status == 200, "\(link.text)")
             #expect(link.text.contains("\"amount\": \"10.00\""))
             #expect(link.text.contains("\"explanation\": \"linked by the user\""))
-            let after = try LedgerStore(path: path).invoices().first { $0.invoice.number == number }!
+            let after = try SQLiteLedgerStore(path: path).invoices().first { $0.invoice.number == number }!
             #expect(after.payments.contains { $0.transactionID == txn && $0.method == "manual" && $0.amount.decimalString == "10.00" })
             let stillOpen = try await s.get("/api/v1/books/main/invoices?status=open")
             #expect(stillOpen.text.contains("\"number\" : \"\(number)\""), "10.00 does not settle it")
@@ -96,7 +96,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
 
     @Test func suggestionsExplainWhatMatchingWouldLinkWithoutLinking() async throws {
         let path = try demoLedgerCopy("invoices-suggest")
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let linked = try #require(try store.invoices().first { $0.payments.contains { $0.method == "auto" } })
         let txn = linked.payments.first { $0.method == "auto" }!.transactionID
         // Forget the match without remembering a refusal: matching proposes it again.
@@ -111,13 +111,13 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             if case .string(let why)? = mine?["explanation"] { #expect(!why.isEmpty) } else { Issue.record("no explanation") }
             if case .string(let amount)? = mine?["amount"] { #expect(amount.contains(".")) } else { Issue.record("amount is not a decimal string") }
             // Nothing was linked by asking.
-            #expect(try LedgerStore(path: path).invoices().first { $0.id == linked.id }!.payments.isEmpty)
+            #expect(try SQLiteLedgerStore(path: path).invoices().first { $0.id == linked.id }!.payments.isEmpty)
         }
     }
 
     @Test func badLinkRequestsAreProblemsThatSayWhatIsWrong() async throws {
         let path = try demoLedgerCopy("invoices-bad")
-        let number = try LedgerStore(path: path).invoices().first!.invoice.number
+        let number = try SQLiteLedgerStore(path: path).invoices().first!.invoice.number
         try await withServer(ledger: path) { s in
             let url = "/api/v1/books/main/invoices/links"
             let cases: [(String, Int, String, String)] = [
@@ -268,8 +268,8 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
 
     @Test func withoutJurisdictionThePageSaysWhatToSetAndLinksToSettings() async throws {
         let path = try demoLedgerCopy("tax-missing")
-        try Settings.unset(.taxProfile, in: try LedgerStore(path: path))
-        try Settings.unset(.jurisdiction, in: try LedgerStore(path: path))
+        try Settings.unset(.taxProfile, in: try SQLiteLedgerStore(path: path))
+        try Settings.unset(.jurisdiction, in: try SQLiteLedgerStore(path: path))
         try await withServer(ledger: path) { s in
             let api = try await s.get("/api/v1/books/main/tax/summary")
             expectProblem(api, 422, "does not know your tax jurisdiction", "api")
@@ -298,7 +298,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(put.text.contains("\"jurisdiction\": \"gb\""))
             let after = try await s.get("/api/v1/books/main/settings")
             #expect(after.text.contains("\"base-currency\": \"USD\"") && after.text.contains("\"jurisdiction\": \"gb\""))
-            let store = try LedgerStore(path: path)
+            let store = try SQLiteLedgerStore(path: path)
             #expect(try Settings.get(.baseCurrency, in: store) == "USD")
             #expect(try Settings.ownTaxIDs(in: store) == ["12345678Z", "ESB1"])
             // Reports follow the new base currency.
@@ -307,7 +307,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             // null removes a setting.
             let removed = try await s.change("PUT", "/api/v1/books/main/settings", json: #"{"jurisdiction": null}"#)
             #expect(removed.status == 200)
-            #expect(try Settings.get(.jurisdiction, in: LedgerStore(path: path)) == nil)
+            #expect(try Settings.get(.jurisdiction, in: SQLiteLedgerStore(path: path)) == nil)
         }
     }
 
@@ -330,7 +330,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(!post.text.contains("Swift"))
             let huge = #"{"my-tax-ids": ""# + String(repeating: "X", count: 2 * 1024 * 1024) + #""}"#
             expectProblem(try await s.change("PUT", url, json: huge), 413, "larger than", "oversized JSON")
-            let store = try LedgerStore(path: path)
+            let store = try SQLiteLedgerStore(path: path)
             #expect(try Settings.get(.jurisdiction, in: store) == nil, "a bad value beside a good one changes nothing")
             #expect(try Settings.get(.baseCurrency, in: store) == "EUR")
         }
@@ -338,14 +338,14 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
 
     @Test func aPastedTaxProfileIsCheckedAndStored() async throws {
         let path = try demoLedgerCopy("settings-profile")
-        let profile = try #require(try Settings.get(.taxProfile, in: LedgerStore(path: path)))
-        try Settings.unset(.taxProfile, in: LedgerStore(path: path))
+        let profile = try #require(try Settings.get(.taxProfile, in: SQLiteLedgerStore(path: path)))
+        try Settings.unset(.taxProfile, in: SQLiteLedgerStore(path: path))
         try await withServer(ledger: path) { s in
             #expect(try await s.get("/api/v1/books/main/tax/calendar").status == 422)
             let body = JSONValue.obj([("tax-profile", .string(profile))]).serialized()
             let put = try await s.change("PUT", "/api/v1/books/main/settings", json: body)
             #expect(put.status == 200, "\(put.text.prefix(500))")
-            #expect(try Settings.get(.taxProfile, in: LedgerStore(path: path)) == profile)
+            #expect(try Settings.get(.taxProfile, in: SQLiteLedgerStore(path: path)) == profile)
             let calendar = try await s.get("/api/v1/books/main/tax/calendar")
             #expect(calendar.status == 200)
             if let diff = Fixtures.compareGolden(calendar.text, "cli/tax-calendar.json") { Issue.record("\(diff)") }
@@ -363,7 +363,7 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(r.text.contains("\"file\": \"eurofxref.csv\""), "only the file's own name is kept")
             let again = try await s.change("POST", "/api/v1/books/main/rates?name=eurofxref.csv", body: Data(csv.utf8), contentType: "text/csv")
             #expect(again.text.contains("\"added\": 0") && again.text.contains("\"existing\": 4"), "\(again.text)")
-            #expect(try LedgerStore(path: path).rates(quote: try CurrencyCode("USD"), from: Day(iso: "2031-01-01"), to: nil).count == 2)
+            #expect(try SQLiteLedgerStore(path: path).rates(quote: try CurrencyCode("USD"), from: Day(iso: "2031-01-01"), to: nil).count == 2)
             // Nothing stays behind in the upload folder.
             #expect((try? FileManager.default.contentsOfDirectory(atPath: uploads))?.isEmpty ?? true)
 

@@ -44,14 +44,14 @@ import SaldoTestSupport
 
     @Test func theCacheFollowsTheLedger() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-cache.sqlite").path
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         try Settings.set(.jurisdiction, "es", in: store)
         _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
         try await withServer(ledger: path) { s in
             let first = try await s.get("/api/v1/books/main/overview")
             #expect(first.text.contains("\"net\": \"100.00\""), "\(first.text.prefix(400))")
             // Another connection writes (as an import would): the next answer has the new figures.
-            let writer = try LedgerStore(path: path)
+            let writer = try SQLiteLedgerStore(path: path)
             _ = try writer.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
             let second = try await s.get("/api/v1/books/main/overview")
             #expect(second.text.contains("\"net\": \"150.00\""), "\(second.text.prefix(400))")
@@ -63,7 +63,7 @@ import SaldoTestSupport
     /// answers from the cache.
     @Test func theOverviewIsComputedBeforeItIsAskedFor() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-ahead.sqlite").path
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         try Settings.set(.jurisdiction, "es", in: store)
         _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
         try await withServer(ledger: path, computeAhead: true) { s in
@@ -81,7 +81,7 @@ import SaldoTestSupport
             }
             let before = try #require(try await waitForCache(), "computed after start, before any request")
             #expect(before.body.getString(at: 0, length: before.body.readableBytes)?.contains("\"net\": \"100.00\"") == true)
-            let writer = try LedgerStore(path: path)
+            let writer = try SQLiteLedgerStore(path: path)
             _ = try writer.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
             let after = try #require(try await waitForCache(), "computed after the change, before any request")
             #expect(after.body.getString(at: 0, length: after.body.readableBytes)?.contains("\"net\": \"150.00\"") == true)
@@ -93,7 +93,7 @@ import SaldoTestSupport
         let cache = OverviewCache()
         final class Count: Sendable { let value = Mutex(0) }
         let count = Count()
-        let doc = try Overview.build(OverviewRequest(today: Day(year: 2026, month: 11, day: 15)!), store: try LedgerStore(path: webDemoLedger, mode: .existing))
+        let doc = try Overview.build(OverviewRequest(today: Day(year: 2026, month: 11, day: 15)!), store: try SQLiteLedgerStore(path: webDemoLedger, mode: .existing))
         let entry = OverviewCache.Entry(document: doc, body: ByteBuffer(string: "x"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
@@ -114,7 +114,7 @@ import SaldoTestSupport
 
     @Test func anEmptyLedgerExplainsInsteadOfFailing() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-empty.sqlite").path
-        _ = try LedgerStore(path: path)
+        _ = try SQLiteLedgerStore(path: path)
         try await withServer(ledger: path) { s in
             let r = try await s.get("/api/v1/books/main/overview")
             #expect(r.status == 200, "\(r.text.prefix(300))")

@@ -10,7 +10,7 @@ import SaldoTestSupport
 /// The Transactions page and API: the use case's document as JSON, pages with a cursor, filters,
 /// and problems that name the parameter.
 @Suite struct TransactionsTests {
-    func store() throws -> LedgerStore { try LedgerLocation(path: webDemoLedger).open(.existing) }
+    func store() throws -> any LedgerStore { try LedgerLocation(path: webDemoLedger).open(.existing) }
 
     @Test func apiAnswersTheUseCasesDocument() async throws {
         let store = try store()

@@ -80,7 +80,7 @@ extension ScenarioRequest {
 public enum Forecasts {
     /// Monthly net income per stream up to the month before `today`, in `currency` (nil: the
     /// `base-currency` setting, else EUR) at each transaction's rate.
-    public static func history(by grouping: MonthlyGrouping = .platform, today: Day, currency: CurrencyCode? = nil, store: LedgerStore) throws -> IncomeSeries {
+    public static func history(by grouping: MonthlyGrouping = .platform, today: Day, currency: CurrencyCode? = nil, store: any LedgerStore) throws -> IncomeSeries {
         let base = try Settings.baseCurrency(currency, in: store)
         // Only complete months: history ends with the month before `today`.
         let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: today.yearMonth.first)
@@ -159,7 +159,7 @@ public enum Forecasts {
 
     /// The forecast's median monthly income for the months from `day`'s month to the end of the
     /// year (the tax estimate's projection); empty with fewer than 3 months of history.
-    public static func projectedIncome(store: LedgerStore, from day: Day, currency: CurrencyCode) throws -> [YearMonth: Money] {
+    public static func projectedIncome(store: any LedgerStore, from day: Day, currency: CurrencyCode) throws -> [YearMonth: Money] {
         let horizon = 12 - day.month + 1
         let h = try history(today: day, currency: currency, store: store)
         guard h.months.count >= 3 else { return [:] }

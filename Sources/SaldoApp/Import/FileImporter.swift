@@ -9,7 +9,7 @@ import SaldoReports
 /// Reads one input file (statement or e-invoice), records it in the ledger as one database
 /// transaction, and says what happened.
 public struct FileImporter: Sendable {
-    public let store: LedgerStore
+    public let store: any LedgerStore
     public let options: ImportOptions
     public let userProfiles: [UserProfile]
     public let invoiceOptions: InvoiceReadOptions
@@ -17,7 +17,7 @@ public struct FileImporter: Sendable {
     /// Told how a large file is getting on (front ends that can show progress pass one).
     public let progress: (any ProgressReporter)?
 
-    public init(store: LedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
+    public init(store: any LedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
                 invoiceOptions: InvoiceReadOptions = InvoiceReadOptions(), dryRun: Bool = false, progress: (any ProgressReporter)? = nil) {
         self.store = store; self.options = options; self.userProfiles = userProfiles; self.invoiceOptions = invoiceOptions
         self.dryRun = dryRun; self.progress = progress
@@ -40,7 +40,7 @@ public struct FileImporter: Sendable {
         let reporter = data.count > 5_000_000 ? self.progress : nil
         reporter?.progress("reading \(name) (\(data.count / 1_000_000) MB)…")
         defer { reporter?.endProgress() }
-        if Self.looksLikeXML(data) && !StatementImporter.isStatement(data) { return importInvoices(data, name: name, sha: LedgerStore.sha256(data), summary: summary) }
+        if Self.looksLikeXML(data) && !StatementImporter.isStatement(data) { return importInvoices(data, name: name, sha: SQLiteLedgerStore.sha256(data), summary: summary) }
 
         // Statements stream: the file is read and booked on another thread while this one hashes
         // it and then writes each transaction into the open database transaction (on two cores
@@ -78,7 +78,7 @@ public struct FileImporter: Sendable {
         var readerDone = false
         defer { if !readerDone { handoff.cancel(); _ = reader.wait() } }
         let cpu0 = threadCPUSeconds()
-        let sha = LedgerStore.sha256(data)
+        let sha = SQLiteLedgerStore.sha256(data)
         do {
             // The file itself is kept with its rows, so each can show the line it came from.
             let outcome = try store.recordStream(fileName: name, sha256: sha, format: "csv", dryRun: dryRun, keysAreUnique: true,
@@ -95,7 +95,7 @@ public struct FileImporter: Sendable {
                 result = r
                 waits = PipelineTimes(writerWaited: handoff.consumerWaited, readerWaited: handoff.producerWaited, readerCPU: readerCPU,
                                       writerCPU: threadCPUSeconds() - cpu0)
-                return LedgerStore.StreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
+                return ImportStreamEnd(keep: !r.isFatal, format: r.profile, balanceChecks: r.balanceChecks,
                                              filteredCount: r.filtered.count, problemCount: r.problems.count,
                                              conversionLegs: r.conversionLegs)
             }

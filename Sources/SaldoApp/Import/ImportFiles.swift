@@ -77,7 +77,7 @@ public enum ImportFiles {
 
     /// The ledger (in memory when a dry run finds none) and the importer a request asks for.
     static func prepare(_ request: ImportRequest, ledger: LedgerLocation, environment: [String: String],
-                        progress: (any ProgressReporter)?) throws -> (LedgerStore, FileImporter) {
+                        progress: (any ProgressReporter)?) throws -> (any LedgerStore, FileImporter) {
         let userProfiles = try InputFiles.userProfiles(request.profilesPath, environment: environment)
         let store = try request.dryRun ? ledger.openForDryRun() : ledger.open(.create)
         var options = ImportOptions(dateFormat: request.dateFormat, decimalMark: request.decimalMark, profile: request.profile)

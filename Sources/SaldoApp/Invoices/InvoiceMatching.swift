@@ -19,7 +19,7 @@ public enum InvoiceMatching {
 
     /// What the matcher would link now, without linking anything: incoming payments not linked
     /// yet against open invoices, leaving out matches the user unlinked.
-    public static func proposals(_ store: LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> [Proposal] {
+    public static func proposals(_ store: any LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> [Proposal] {
         let stored = try store.invoices()
         let open = stored.filter { $0.invoice.status == .open || $0.invoice.status == .partiallyPaid }
         guard !open.isEmpty else { return [] }
@@ -54,7 +54,7 @@ public enum InvoiceMatching {
     }
 
     @discardableResult
-    public static func matchOpenInvoices(_ store: LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> Int {
+    public static func matchOpenInvoices(_ store: any LedgerStore, matcher: PaymentMatcher = PaymentMatcher()) throws -> Int {
         let proposed = try proposals(store, matcher: matcher)
         for p in proposed {
             try store.link(invoiceID: p.invoiceID, transactionID: p.transactionID, amount: p.amount, method: "auto", explanation: p.explanation)

@@ -18,7 +18,7 @@ public enum Invoices {
     }
 
     /// Invoices issued in `period` (all when nil) whose position as of `today` passes `status`.
-    public static func list(status: StatusFilter = .all, period: Period? = nil, today: Day, store: LedgerStore) throws -> InvoiceListDocument {
+    public static func list(status: StatusFilter = .all, period: Period? = nil, today: Day, store: any LedgerStore) throws -> InvoiceListDocument {
         var stored = try store.invoices()
         if let p = period { stored = stored.filter { p.contains($0.invoice.issueDate) } }
         let payments = payments(stored)
@@ -44,7 +44,7 @@ public enum Invoices {
     }
 
     /// By client and currency: issued, paid, outstanding, overdue, aging, DSO, next due dates.
-    public static func summary(today: Day, store: LedgerStore) throws -> InvoiceSummaryDocument {
+    public static func summary(today: Day, store: any LedgerStore) throws -> InvoiceSummaryDocument {
         let stored = try store.invoices()
         return InvoiceSummaryDocument(summary: InvoiceSummary.compute(invoices: stored.map(\.invoice), payments: payments(stored), today: today),
                                       count: stored.count)
@@ -53,7 +53,7 @@ public enum Invoices {
     /// Records that a transaction pays an invoice: `amount` in the invoice currency, or everything
     /// still outstanding. Returns the amount linked.
     @discardableResult
-    public static func link(number: String, seller: String? = nil, transaction: Int64, amount: String? = nil, store: LedgerStore) throws -> Money {
+    public static func link(number: String, seller: String? = nil, transaction: Int64, amount: String? = nil, store: any LedgerStore) throws -> Money {
         let id = try store.invoiceID(number: number, seller: seller)
         // An unknown transaction is named as such, before anything is said about amounts.
         guard try store.transactionExists(transaction) else {
@@ -82,7 +82,7 @@ public enum Invoices {
     /// Removes payment links (one transaction's, or every one); an automatic match removed is
     /// remembered and not proposed again. Returns how many links were removed.
     @discardableResult
-    public static func unlink(number: String, seller: String? = nil, transaction: Int64? = nil, store: LedgerStore) throws -> Int {
+    public static func unlink(number: String, seller: String? = nil, transaction: Int64? = nil, store: any LedgerStore) throws -> Int {
         let id = try store.invoiceID(number: number, seller: seller)
         let links = try store.invoices().first { $0.id == id }?.payments.filter { transaction == nil || $0.transactionID == transaction } ?? []
         guard !links.isEmpty else { throw UserError("invoice \(number) has no such payment link", hint: "the invoice list shows each invoice's links") }
@@ -106,7 +106,7 @@ public enum Invoices {
     }
 
     /// What matching would link now, without linking: each proposal with the matcher's explanation.
-    public static func suggest(store: LedgerStore) throws -> [Suggestion] {
+    public static func suggest(store: any LedgerStore) throws -> [Suggestion] {
         try InvoiceMatching.proposals(store).map {
             Suggestion(invoice: $0.invoice.number, seller: $0.invoice.seller.name, transaction: $0.transactionID, date: $0.date,
                        amount: $0.amount, explanation: $0.explanation)
@@ -121,7 +121,7 @@ public enum Invoices {
     }
 
     /// The automatic matches in the ledger, each with why it was made (reading only).
-    public static func automaticMatches(store: LedgerStore) throws -> [Match] {
+    public static func automaticMatches(store: any LedgerStore) throws -> [Match] {
         try store.invoices().flatMap { s in
             s.payments.filter { $0.method == "auto" }.map {
                 Match(invoice: s.invoice.number, transaction: $0.transactionID, date: $0.date, explanation: $0.explanation,
@@ -132,7 +132,7 @@ public enum Invoices {
 
     /// Matches incoming payments to open invoices now; returns how many were linked and every
     /// automatic match with its explanation.
-    public static func match(store: LedgerStore) throws -> (linked: Int, matches: [Match]) {
+    public static func match(store: any LedgerStore) throws -> (linked: Int, matches: [Match]) {
         let n = try InvoiceMatching.matchOpenInvoices(store)
         return (n, try automaticMatches(store: store))
     }

@@ -31,7 +31,7 @@ public enum Overview {
     /// Complete months of history the forecast part needs.
     public static let minimumForecastHistory = 3
 
-    public static func build(_ request: OverviewRequest, store: LedgerStore) throws -> OverviewDocument {
+    public static func build(_ request: OverviewRequest, store: any LedgerStore) throws -> OverviewDocument {
         let today = request.today
         let currency = try Settings.baseCurrency(request.currency, in: store)
         let checks = (try? store.balanceChecks().count) ?? 0
@@ -57,7 +57,7 @@ public enum Overview {
     }
 
     /// This month, this quarter and the year to date, from the monthly report of the last twelve months.
-    static func earnings(today: Day, currency: CurrencyCode, store: LedgerStore) throws -> OverviewDocument.Earnings {
+    static func earnings(today: Day, currency: CurrencyCode, store: any LedgerStore) throws -> OverviewDocument.Earnings {
         let period = earningsPeriod(today: today)
         let monthly = try Reports.monthly(ReportRequest(period: period, currency: currency), by: .platform, store: store).report
         let zero = EarningsFigures.zero(currency)
@@ -76,7 +76,7 @@ public enum Overview {
     }
 
     /// The next deadline after `today` on the tax calendar, with its estimated amount.
-    static func taxPayment(today: Day, store: LedgerStore) throws -> OverviewDocument.TaxPayment {
+    static func taxPayment(today: Day, store: any LedgerStore) throws -> OverviewDocument.TaxPayment {
         let inputs = try Taxes.inputs(TaxRequest(today: today), store: store, years: .calendar)
         let calendar: TaxCalendar
         do { calendar = try TaxEngine.calendar(inputs) } catch { throw UserError("\(error)") }
@@ -85,7 +85,7 @@ public enum Overview {
     }
 
     /// The next three months, as `forecast` gives them (same seed, same paths).
-    static func forecast(today: Day, floor: ExactDecimal?, currency: CurrencyCode, store: LedgerStore) throws -> ForecastDocument {
+    static func forecast(today: Day, floor: ExactDecimal?, currency: CurrencyCode, store: any LedgerStore) throws -> ForecastDocument {
         let history = try Forecasts.history(today: today, currency: currency, store: store)
         // The forecaster answers from any history, but a fan from one or two months says nothing
         // (the tax estimate's projection asks for three months too).
@@ -97,14 +97,14 @@ public enum Overview {
         return try Forecasts.next(history, floor: floor.map(\.approximateDouble))
     }
 
-    static func overdue(today: Day, store: LedgerStore) throws -> [OverviewDocument.OverdueInvoice] {
+    static func overdue(today: Day, store: any LedgerStore) throws -> [OverviewDocument.OverdueInvoice] {
         try Invoices.list(status: .overdue, today: today, store: store).entries.map { e in
             OverviewDocument.OverdueInvoice(number: e.invoice.number, client: e.invoice.buyer.name, issued: e.invoice.issueDate,
                                             due: e.position.effectiveDueDate, daysPastDue: e.position.daysPastDue, outstanding: e.position.outstanding)
         }
     }
 
-    static func mismatches(currency: CurrencyCode, store: LedgerStore) throws -> [BalancesReport.Check] {
+    static func mismatches(currency: CurrencyCode, store: any LedgerStore) throws -> [BalancesReport.Check] {
         // Without checks there is nothing to disagree (and no need to sum every balance).
         guard !(try store.balanceChecks()).isEmpty else { return [] }
         return try Reports.balances(ReportRequest(currency: currency), store: store).report.checks.filter { !$0.holds }

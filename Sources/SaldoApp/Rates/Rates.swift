@@ -17,7 +17,7 @@ public struct RatesShown: Sendable {
     public var currency: CurrencyCode?
     /// Ledger rates, then bundled ECB rates on the days the ledger has none, oldest first.
     public var rows: [ExchangeRate]
-    public var sources: [LedgerStore.RateSourceSummary]
+    public var sources: [RateSourceSummary]
     /// Whether the bundled ECB history holds the currency.
     public var bundleHasCurrency: Bool
     /// The days the bundled ECB history covers.
@@ -72,7 +72,7 @@ public enum Rates {
 
     /// Reads every file; stores their rates in one database transaction only when no file has an
     /// error. `added`/`existing` are nil when nothing was stored.
-    public static func importFiles(_ paths: [String], source: String? = nil, store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+    public static func importFiles(_ paths: [String], source: String? = nil, store open: () throws -> any LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
         var profile: RateSourceProfile?
         if let source {
             guard let p = RateSourceProfile.named(source) else {
@@ -86,7 +86,7 @@ public enum Rates {
     /// Imports files stored under names of their own (uploads): each read from `path`, its
     /// problems and counts reported under `name`, the name the user knows it by.
     public static func importUploads(_ files: [(path: String, name: String)], source: String? = nil,
-                                     store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+                                     store open: () throws -> any LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
         var profile: RateSourceProfile?
         if let source {
             guard let p = RateSourceProfile.named(source) else {
@@ -98,7 +98,7 @@ public enum Rates {
     }
 
     static func importFiles(_ files: [(path: String, name: String)], profile: RateSourceProfile?,
-                            store open: () throws -> LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
+                            store open: () throws -> any LedgerStore) throws -> (files: [RateFileRead], added: Int?, existing: Int?) {
         var reads: [RateFileRead] = []
         for (f, name) in files {
             let path = (f as NSString).expandingTildeInPath
@@ -118,7 +118,7 @@ public enum Rates {
     /// when `currency` is nil.
     /// Without `from`, a currency's rates are the 30 days up to its newest rate (or `to`).
     /// The provenance sentences are said in `catalog`'s language.
-    public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: LedgerStore,
+    public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: any LedgerStore,
                             catalog L: Catalog = .shipped(.en)) throws -> RatesShown {
         let sources = try store.rateSources(currency: code)
         var fromDay = from, toDay = to
@@ -201,7 +201,7 @@ extension Rates {
     /// Downloads the ECB's current rates (`url`, else `$SALDO_ECB_URL`, else the ECB's 90-day file, or
     /// its whole history when Saldo's newest rate is older than that), asking only for a newer file
     /// than the last one; checks the content, then stores the rates in one database transaction.
-    public static func update(url: String?, environment: [String: String], timeout: Double, today now: Day, store: LedgerStore,
+    public static func update(url: String?, environment: [String: String], timeout: Double, today now: Day, store: any LedgerStore,
                               fetcher: any RateFetcher = URLSessionRateFetcher()) throws -> UpdateResult {
         func newest() throws -> Day? {
             let ecb = try store.rateSources().filter { $0.source == ecbSourceName }.map(\.last).max()

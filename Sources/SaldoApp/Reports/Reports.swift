@@ -39,7 +39,7 @@ public enum Reports {
         var base: CurrencyCode
     }
 
-    static func inputs(_ request: ReportRequest, store: LedgerStore, roots: [Account.Root]?, periodOnly: Bool) throws -> Inputs {
+    static func inputs(_ request: ReportRequest, store: any LedgerStore, roots: [Account.Root]?, periodOnly: Bool) throws -> Inputs {
         let wholeTransactions = !request.filter.accounts.isEmpty
         let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
         if periodOnly && facts.isEmpty {
@@ -71,7 +71,7 @@ public enum Reports {
 
     /// Gross earnings, fees and net per month, grouped.
     public static func monthly(_ request: ReportRequest, by grouping: MonthlyGrouping = .platform, showOriginal: Bool = false,
-                               store: LedgerStore) throws -> Reported<MonthlyReport> {
+                               store: any LedgerStore) throws -> Reported<MonthlyReport> {
         let i = try inputs(request, store: store, roots: [.income, .expenses], periodOnly: true)
         return try reported(i) { i throws(RateError) in
             var r = try monthlyReport(i.facts, rates: i.rates, currency: i.base, by: grouping, filter: request.filter)
@@ -81,14 +81,14 @@ public enum Reports {
     }
 
     /// Per currency: earned, converted, held, and what conversions cost against the official rate.
-    public static func currencies(_ request: ReportRequest, store: LedgerStore) throws -> Reported<CurrenciesReport> {
+    public static func currencies(_ request: ReportRequest, store: any LedgerStore) throws -> Reported<CurrenciesReport> {
         // Holdings need the whole history: the period filters inside the report.
         let i = try inputs(request, store: store, roots: nil, periodOnly: false)
         return try reported(i) { i throws(RateError) in try currenciesReport(i.facts, rates: i.rates, currency: i.base, filter: request.filter) }
     }
 
     /// Balance per account and currency, with the balance checks of every import.
-    public static func balances(_ request: ReportRequest, store: LedgerStore) throws -> Reported<BalancesReport> {
+    public static func balances(_ request: ReportRequest, store: any LedgerStore) throws -> Reported<BalancesReport> {
         let i = try inputs(request, store: store, roots: nil, periodOnly: false)
         let checks = try store.balanceChecks()
         return try reported(i) { i throws(RateError) in try balancesReport(i.facts, checks: checks, rates: i.rates, currency: i.base, filter: request.filter) }
@@ -98,12 +98,12 @@ public enum Reports {
 /// Which exchange rates a computation uses.
 public enum ExchangeRates {
     /// Every stored rate as a table for conversion.
-    public static func all(_ store: LedgerStore) throws -> RateTable { RateTable(try store.rates()) }
+    public static func all(_ store: any LedgerStore) throws -> RateTable { RateTable(try store.rates()) }
 
     /// The rates converting `facts` to `base` need: their currencies, their days (and the ten days
     /// before the first, for fallbacks), from the bundled ECB history with the ledger's own rates over
     /// it. Loading a full ECB history would cost more than the report.
-    public static func table(for facts: [PostingFact], base: CurrencyCode, store: LedgerStore) throws -> RateTable {
+    public static func table(for facts: [PostingFact], base: CurrencyCode, store: any LedgerStore) throws -> RateTable {
         guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
         var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
         for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
@@ -114,7 +114,7 @@ public enum ExchangeRates {
     /// The ledger's rates for `currencies` over `days` (and the ten days before, for fallbacks) over
     /// the bundled ECB history, with the user's source choice; currencies central banks publish
     /// against the dollar cross through it.
-    static func table(currencies: Set<CurrencyCode>, days: ClosedRange<Day>, store: LedgerStore) throws -> RateTable {
+    static func table(currencies: Set<CurrencyCode>, days: ClosedRange<Day>, store: any LedgerStore) throws -> RateTable {
         let ledger = try store.rates(currencies: currencies.union(RateTable.anchors), from: days.lowerBound.adding(days: -10), to: days.upperBound)
         let choice = RateSourceChoice(stored: try store.setting(RateSourceChoice.settingKey))
         do { return try RateTable.ledgerOverBundled(ledger, currencies: currencies, days: days, choice: choice) } catch {
@@ -125,7 +125,7 @@ public enum ExchangeRates {
     /// The rates converting `transactions` and `invoices` to `target` need, the same way as a
     /// report's: the bundled ECB history with the ledger's own rates over it, the user's source choice,
     /// crosses through the dollar. A tax estimate works from the first import, offline.
-    public static func table(forTransactions transactions: [Transaction], invoices: [Invoice], target: CurrencyCode, store: LedgerStore) throws -> RateTable {
+    public static func table(forTransactions transactions: [Transaction], invoices: [Invoice], target: CurrencyCode, store: any LedgerStore) throws -> RateTable {
         var currencies: Set<CurrencyCode> = [target, .EUR]
         var first: Day?, last: Day?
         func see(_ d: Day) { first = min(first ?? d, d); last = max(last ?? d, d) }

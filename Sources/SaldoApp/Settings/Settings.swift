@@ -83,7 +83,7 @@ public enum Setting: String, CaseIterable, Sendable {
 public enum Settings {
     /// Validates and stores a value; returns what was stored.
     @discardableResult
-    public static func set(_ key: Setting, _ value: String, in store: LedgerStore) throws -> String {
+    public static func set(_ key: Setting, _ value: String, in store: any LedgerStore) throws -> String {
         var v = try key.validate(value)
         if key == .rateSource {   // one currency at a time: the others keep their source
             v = RateSourceChoice(stored: try store.setting(key.rawValue)).merged(with: RateSourceChoice(stored: v)).stored
@@ -109,7 +109,7 @@ public enum Settings {
     /// is the profile's JSON itself, not a file name. Returns what was stored, key by key.
     @discardableResult
     public static func apply(_ changes: [(key: Setting, value: String?)], taxProfileIsContent: Bool = false,
-                             in store: LedgerStore) throws -> [(key: Setting, value: String?)] {
+                             in store: any LedgerStore) throws -> [(key: Setting, value: String?)] {
         var checked: [(key: Setting, value: String?)] = []
         for (key, value) in changes {
             guard let value else { checked.append((key, nil)); continue }
@@ -138,25 +138,25 @@ public enum Settings {
         return stored
     }
 
-    public static func get(_ key: Setting, in store: LedgerStore) throws -> String? { try store.setting(key.rawValue) }
+    public static func get(_ key: Setting, in store: any LedgerStore) throws -> String? { try store.setting(key.rawValue) }
 
-    public static func unset(_ key: Setting, in store: LedgerStore) throws { try store.setSetting(key.rawValue, nil) }
+    public static func unset(_ key: Setting, in store: any LedgerStore) throws { try store.setSetting(key.rawValue, nil) }
 
     /// Every key with its value (nil when not set), in the order of ``Setting/allCases``.
-    public static func list(in store: LedgerStore) throws -> [(key: Setting, value: String?)] {
+    public static func list(in store: any LedgerStore) throws -> [(key: Setting, value: String?)] {
         let set = Dictionary(uniqueKeysWithValues: try store.settings().map { ($0.key, $0.value) })
         return Setting.allCases.map { ($0, set[$0.rawValue]) }
     }
 
     /// The report currency: the one asked for, else the `base-currency` setting, else EUR.
-    public static func baseCurrency(_ asked: CurrencyCode?, in store: LedgerStore) throws -> CurrencyCode {
+    public static func baseCurrency(_ asked: CurrencyCode?, in store: any LedgerStore) throws -> CurrencyCode {
         if let c = asked { return c }
         if let c = try store.setting(Setting.baseCurrency.rawValue) { return try CurrencyCode(c) }
         return .EUR
     }
 
     /// Your own tax ids (`my-tax-ids`), which decide whether an invoice is issued or received.
-    public static func ownTaxIDs(in store: LedgerStore) throws -> Set<String> {
+    public static func ownTaxIDs(in store: any LedgerStore) throws -> Set<String> {
         Set((try store.setting(Setting.myTaxIDs.rawValue) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }

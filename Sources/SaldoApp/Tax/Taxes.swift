@@ -83,7 +83,7 @@ public enum Taxes {
     /// Everything the engine needs, from the request and the ledger. Only the transactions of the
     /// tax years in `years` are read (a ledger of many years holds far more), with what the whole
     /// ledger says about which invoices are booked.
-    public static func inputs(_ request: TaxRequest, store: LedgerStore, years: YearsNeeded = .all) throws -> TaxInputs {
+    public static func inputs(_ request: TaxRequest, store: any LedgerStore, years: YearsNeeded = .all) throws -> TaxInputs {
         var taxProfile: TaxProfile
         if let p = request.profilePath {
             let path = (p as NSString).expandingTildeInPath
@@ -150,7 +150,7 @@ public enum Taxes {
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.
-    public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: LedgerStore) throws -> TaxDocument {
+    public static func summary(_ request: TaxRequest, year: Int?, quarter: Int?, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store, years: .year(year))
         let y = year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)
         do {
@@ -160,7 +160,7 @@ public enum Taxes {
     }
 
     /// The next deadlines with estimated amounts.
-    public static func calendar(_ request: TaxRequest, store: LedgerStore) throws -> TaxDocument {
+    public static func calendar(_ request: TaxRequest, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store, years: .calendar)
         do {
             let r = try TaxEngine.calendar(inputs)
@@ -169,7 +169,7 @@ public enum Taxes {
     }
 
     /// How much of each month's income to put aside so that the next payments are covered.
-    public static func setAside(_ request: TaxRequest, year: Int?, store: LedgerStore) throws -> TaxDocument {
+    public static func setAside(_ request: TaxRequest, year: Int?, store: any LedgerStore) throws -> TaxDocument {
         let inputs = try inputs(request, store: store, years: .year(year))
         do {
             let r = try TaxEngine.setAside(inputs, year: year)

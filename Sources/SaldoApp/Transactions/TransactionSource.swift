@@ -64,7 +64,7 @@ public struct TransactionSourceDocument: Sendable {
 
 extension Transactions {
     /// Where transaction `id` came from, with `context` lines either side of its own.
-    public static func source(id: Int64, context: Int = 8, store: LedgerStore) throws -> TransactionSourceDocument {
+    public static func source(id: Int64, context: Int = 8, store: any LedgerStore) throws -> TransactionSourceDocument {
         guard let o = try store.origin(ofTransaction: id) else { throw StoreError.notFound("there is no transaction \(id) in this ledger") }
         var doc = TransactionSourceDocument(transactionID: id, fileName: o.fileName, line: o.line, format: o.format, importedAt: o.importedAt,
                                             sha256: o.sha256, keptBytes: o.keptBytes, content: .notKept(reason: ""))
@@ -82,7 +82,7 @@ extension Transactions {
 
     /// The kept copy of transaction `id`'s statement file: its name (as imported, without folders)
     /// and bytes.
-    public static func original(id: Int64, store: LedgerStore) throws -> (fileName: String, bytes: Data) {
+    public static func original(id: Int64, store: any LedgerStore) throws -> (fileName: String, bytes: Data) {
         guard let o = try store.origin(ofTransaction: id) else { throw StoreError.notFound("there is no transaction \(id) in this ledger") }
         guard let sha = o.sha256, o.keptBytes != nil else { throw StoreError.notFound("the ledger keeps no copy of the file transaction \(id) came from") }
         var bytes = Data()

@@ -7,7 +7,7 @@ import SaldoStore
 /// the position of the next page (keyset pagination, see ``TransactionQuery``).
 public enum Transactions {
     /// The page `query` asks for, as a document (the web page and the API show the same one).
-    public static func page(_ query: TransactionQuery, store: LedgerStore) throws -> TransactionsDocument {
+    public static func page(_ query: TransactionQuery, store: any LedgerStore) throws -> TransactionsDocument {
         let page: TransactionPage
         do { page = try store.transactionPage(query) } catch {
             if case .invalid(let message) = error {

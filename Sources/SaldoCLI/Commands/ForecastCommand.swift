@@ -20,7 +20,7 @@ struct ForecastCommand: ParsableCommand {
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.use_history_up_to_the"), valueName: "date")) var today: String?
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: "code")) var currency: String?
 
-        func history(_ store: LedgerStore) throws -> IncomeSeries {
+        func history(_ store: any LedgerStore) throws -> IncomeSeries {
             let code: CurrencyCode?
             do { code = try currency.map { try CurrencyCode($0) } } catch { throw UserError("--currency: \(error)") }
             return try Forecasts.history(by: by, today: try resolveToday(today), currency: code, store: store)

@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var out: ReportOutputOptions
 
         /// Runs one report use case on the ledger and writes the report.
-        func emit<R: ReportConvertible & Sendable>(_ useCase: (ReportRequest, LedgerStore) throws -> Reported<R>) throws {
+        func emit<R: ReportConvertible & Sendable>(_ useCase: (ReportRequest, any LedgerStore) throws -> Reported<R>) throws {
             let store = try ledger.open(.existing)
             let request = try filters.request(period: try periodOptions.resolve(), currency: try out.currencyCode())
             let reported = try useCase(request, store)

@@ -1,0 +1,259 @@
+import Foundation
+import PostgresNIO
+import SaldoStore
+
+/// The PostgreSQL schema: the SQLite ledger's migrations, by the same names in the same order,
+/// written for PostgreSQL and ready for many workspaces (tenants) from the start:
+///
+/// - `workspace` holds one row per ledger; every per-ledger table has `workspace_id bigint NOT NULL`
+///   leading its primary key, its unique indexes and its indexes, and composite foreign keys
+///   `(workspace_id, x_id) → parent(workspace_id, id)`.
+/// - Row-level security is enabled and forced on every table, with one policy comparing
+///   `workspace_id` with the strict `current_setting('app.workspace_id')` (no `missing_ok`: a
+///   transaction that did not set the context fails instead of seeing nothing or everything).
+/// - The tables belong to the role that runs the migrations (the owner); the store's role gets
+///   DML only, and must be neither superuser nor BYPASSRLS.
+/// - Text columns use the "C" collation: the same order as SQLite's BINARY one, whatever the
+///   database's locale (the conversion legs' key ranges depend on it).
+public enum PostgresSchema {
+    /// The migrations, in order: the SQLite ledger's names, PostgreSQL's SQL.
+    static let migrations: [(name: String, sql: String)] = [
+        ("2026-11-28-v1-ledger", """
+        CREATE TABLE workspace (
+            id bigint PRIMARY KEY CHECK (id > 0),
+            data_version bigint NOT NULL DEFAULT 0,   -- moves on every committed write (LedgerStore.dataVersion)
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE import_batch (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            id bigint NOT NULL,
+            file_name text COLLATE "C" NOT NULL,
+            sha256 text COLLATE "C" NOT NULL,
+            format text COLLATE "C" NOT NULL,
+            imported_at text COLLATE "C" NOT NULL,
+            new_count bigint NOT NULL DEFAULT 0,
+            duplicate_count bigint NOT NULL DEFAULT 0,
+            filtered_count bigint NOT NULL DEFAULT 0,
+            problem_count bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (workspace_id, id)
+        );
+        CREATE TABLE account (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            id bigint NOT NULL,
+            path text COLLATE "C" NOT NULL,
+            PRIMARY KEY (workspace_id, id),
+            UNIQUE (workspace_id, path)
+        );
+        CREATE TABLE txn (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            id bigint NOT NULL,
+            day integer NOT NULL,                    -- days since 1970-01-01 (SaldoCore.Day.ordinal)
+            timestamp text COLLATE "C",
+            time_zone text COLLATE "C",
+            payee text COLLATE "C",
+            platform text COLLATE "C",
+            client text COLLATE "C",
+            description text COLLATE "C" NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            external_id text COLLATE "C",
+            dedup_key text COLLATE "C",
+            source_file text COLLATE "C",            -- NULL: the batch's file
+            source_line bigint,
+            source_record bigint,
+            batch_id bigint,
+            -- The postings as SQLite keeps them: a JSON array of
+            -- [account id, currency, amount in minor units, cost currency, cost in minor units].
+            postings text NOT NULL,
+            has_cost boolean NOT NULL DEFAULT false,
+            derived boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (workspace_id, id),
+            FOREIGN KEY (workspace_id, batch_id) REFERENCES import_batch(workspace_id, id)
+        );
+        CREATE INDEX txn_day ON txn(workspace_id, day);
+        CREATE INDEX txn_with_cost ON txn(workspace_id, day) WHERE has_cost;
+        CREATE TABLE daily_total (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            day integer NOT NULL,
+            account_id bigint NOT NULL,
+            currency text COLLATE "C" NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            platform text COLLATE "C" NOT NULL,
+            client text COLLATE "C" NOT NULL,
+            amount bigint NOT NULL,
+            postings bigint NOT NULL,
+            PRIMARY KEY (workspace_id, day, account_id, currency, kind, platform, client),
+            FOREIGN KEY (workspace_id, account_id) REFERENCES account(workspace_id, id)
+        );
+        CREATE TABLE balance_check (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            id bigint NOT NULL,
+            batch_id bigint NOT NULL,
+            account text COLLATE "C" NOT NULL,
+            day integer NOT NULL,
+            currency text COLLATE "C" NOT NULL,
+            stated bigint NOT NULL,
+            computed bigint NOT NULL,
+            source_file text COLLATE "C",
+            source_line bigint,
+            PRIMARY KEY (workspace_id, id),
+            FOREIGN KEY (workspace_id, batch_id) REFERENCES import_batch(workspace_id, id)
+        );
+        CREATE TABLE invoice (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            id bigint NOT NULL,
+            dedup_key text COLLATE "C" NOT NULL,
+            number text COLLATE "C" NOT NULL,
+            type_code text COLLATE "C" NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            direction text COLLATE "C" NOT NULL,
+            issue_day integer NOT NULL,
+            due_day integer,
+            seller_name text COLLATE "C" NOT NULL,
+            seller_tax_id text COLLATE "C",
+            seller_country text COLLATE "C",
+            buyer_name text COLLATE "C" NOT NULL,
+            buyer_tax_id text COLLATE "C",
+            buyer_country text COLLATE "C",
+            currency text COLLATE "C" NOT NULL,
+            net bigint NOT NULL,
+            tax bigint NOT NULL,
+            withholding bigint NOT NULL,
+            total bigint NOT NULL,
+            prepaid bigint NOT NULL,
+            payable bigint NOT NULL,
+            tax_accounting_currency text COLLATE "C",
+            tax_accounting_amount bigint,
+            corrects_number text COLLATE "C",
+            status text COLLATE "C" NOT NULL,
+            format text COLLATE "C" NOT NULL,
+            source_file text COLLATE "C",
+            problems text COLLATE "C" NOT NULL DEFAULT '',
+            txn_id bigint,
+            batch_id bigint,
+            PRIMARY KEY (workspace_id, id),
+            UNIQUE (workspace_id, dedup_key),
+            FOREIGN KEY (workspace_id, txn_id) REFERENCES txn(workspace_id, id),
+            FOREIGN KEY (workspace_id, batch_id) REFERENCES import_batch(workspace_id, id)
+        );
+        CREATE TABLE invoice_payment (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            invoice_id bigint NOT NULL,
+            txn_id bigint NOT NULL,
+            amount bigint NOT NULL,                  -- minor units of the invoice currency
+            method text COLLATE "C" NOT NULL,        -- auto | manual | rejected
+            explanation text COLLATE "C" NOT NULL,
+            PRIMARY KEY (workspace_id, invoice_id, txn_id),
+            FOREIGN KEY (workspace_id, invoice_id) REFERENCES invoice(workspace_id, id) ON DELETE CASCADE,
+            FOREIGN KEY (workspace_id, txn_id) REFERENCES txn(workspace_id, id) ON DELETE CASCADE
+        );
+        CREATE TABLE rate (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            day integer NOT NULL,
+            base text COLLATE "C" NOT NULL,
+            quote text COLLATE "C" NOT NULL,
+            source text COLLATE "C" NOT NULL,
+            rate text COLLATE "C" NOT NULL,          -- exact decimal text: quote units per one base unit
+            PRIMARY KEY (workspace_id, day, base, quote, source)
+        );
+        CREATE TABLE setting (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            key text COLLATE "C" NOT NULL,
+            value text COLLATE "C" NOT NULL,
+            PRIMARY KEY (workspace_id, key)
+        );
+        """),
+        ("2026-12-05-v2-conversion-legs", """
+        CREATE TABLE conversion_leg (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            txn_key text COLLATE "C" NOT NULL,
+            institution text COLLATE "C" NOT NULL,
+            leg_id text COLLATE "C",
+            reference text COLLATE "C",
+            day integer NOT NULL,
+            seconds bigint NOT NULL,
+            currency text COLLATE "C" NOT NULL,
+            gross bigint NOT NULL,
+            net bigint NOT NULL,
+            source_file text COLLATE "C",
+            source_line bigint,
+            paired_key text COLLATE "C",
+            PRIMARY KEY (workspace_id, txn_key)
+        );
+        CREATE INDEX conversion_leg_open ON conversion_leg (workspace_id, institution) WHERE paired_key IS NULL;
+        """),
+        // SQLite's v3 rebuilt txn to turn the dedup key's UNIQUE into a named index; here the
+        // index is simply created (v1 left it out).
+        ("2026-12-05-v3-dedup-index", """
+        CREATE UNIQUE INDEX txn_dedup_key ON txn(workspace_id, dedup_key);
+        """),
+        ("2026-12-06-v4-transaction-browsing", """
+        CREATE INDEX txn_platform_day ON txn(workspace_id, platform, day);
+        CREATE INDEX txn_client_day ON txn(workspace_id, client, day);
+        CREATE INDEX txn_first_amount ON txn(workspace_id, (COALESCE(((postings::jsonb) -> 0 ->> 2)::bigint, 0)));
+        """),
+        // The imported files themselves, once per distinct file (SaldoStore's Originals.swift).
+        ("2026-12-06-v5-statement-originals", """
+        CREATE TABLE statement_original (
+            workspace_id bigint NOT NULL REFERENCES workspace(id),
+            sha256 text COLLATE "C" NOT NULL,
+            byte_count bigint NOT NULL,
+            content bytea NOT NULL,
+            PRIMARY KEY (workspace_id, sha256)
+        );
+        """),
+    ]
+
+    /// The migrations' names, in order (the SQLite ledger's list).
+    public static var migrationNames: [String] { migrations.map(\.name) }
+
+    /// Tables with a `workspace_id`: each gets row-level security and the app role's grants.
+    static let tenantTables = ["import_batch", "account", "txn", "daily_total", "balance_check", "invoice", "invoice_payment",
+                               "rate", "setting", "conversion_leg", "statement_original"]
+
+    /// Applies the migrations not yet applied, as the connecting role (which then owns the tables),
+    /// and grants the store's role `appRole` what it needs. Safe to call concurrently: the first
+    /// caller migrates under an advisory lock, the others then find nothing to do.
+    public static func migrate(ownerURL: String, appRole: String = "saldo_app") throws(StoreError) {
+        guard appRole.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+            throw .invalid("the database role \"\(appRole)\" is not a plain lower-case name")
+        }
+        let session = try PGSession(try PostgresLocation(url: ownerURL))
+        try session.transaction(workspace: nil) { tx in
+            // One migrator at a time (constant key: "saldo" in ASCII).
+            try tx.run("SELECT pg_advisory_xact_lock(1935764580)")
+            try tx.run("CREATE TABLE IF NOT EXISTS saldo_migration (name text COLLATE \"C\" PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+            let done = Set(try tx.query("SELECT name FROM saldo_migration").map { try $0.decode(String.self) })
+            for m in migrations where !done.contains(m.name) {
+                // One statement at a time (the extended protocol takes one per message).
+                for statement in m.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try tx.run(statement)
+                }
+                try tx.query("INSERT INTO saldo_migration (name) VALUES (\(m.name))")
+            }
+            // Row-level security and grants, idempotent: every tenant table, whichever migration made it.
+            let existing = Set(try tx.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").map { try $0.decode(String.self) })
+            for t in tenantTables where existing.contains(t) {
+                try tx.run("ALTER TABLE \(t) ENABLE ROW LEVEL SECURITY")
+                try tx.run("ALTER TABLE \(t) FORCE ROW LEVEL SECURITY")
+                try tx.run("DROP POLICY IF EXISTS workspace_isolation ON \(t)")
+                try tx.run("""
+                    CREATE POLICY workspace_isolation ON \(t)
+                      USING (workspace_id = current_setting('app.workspace_id')::bigint)
+                      WITH CHECK (workspace_id = current_setting('app.workspace_id')::bigint)
+                    """)
+                try tx.run("GRANT SELECT, INSERT, UPDATE, DELETE ON \(t) TO \(appRole)")
+            }
+            try tx.run("ALTER TABLE workspace ENABLE ROW LEVEL SECURITY")
+            try tx.run("ALTER TABLE workspace FORCE ROW LEVEL SECURITY")
+            try tx.run("DROP POLICY IF EXISTS workspace_isolation ON workspace")
+            try tx.run("""
+                CREATE POLICY workspace_isolation ON workspace
+                  USING (id = current_setting('app.workspace_id')::bigint)
+                  WITH CHECK (id = current_setting('app.workspace_id')::bigint)
+                """)
+            // The store creates its own workspace's row (under the policy) and moves its version.
+            try tx.run("GRANT SELECT, INSERT, UPDATE ON workspace TO \(appRole)")
+            try tx.run("GRANT SELECT ON saldo_migration TO \(appRole)")
+        }
+    }
+}
