@@ -387,23 +387,12 @@ final class PGBatchWriter {
     }
 
     private func idsInWholeConversions(_ institution: String) throws -> Set<String> {
-        let prefix = institution + ":conversion:"
-        var ids = Set<String>()
-        for k in try keys(from: prefix, below: institution + ":conversion;") {
-            var body = k.dropFirst(prefix.count)
-            if let h = body.lastIndex(of: "#") { body = body[..<h] }
-            for part in body.split(separator: "+") { ids.insert(String(part)) }
-        }
-        return ids
+        let r = ConversionKeys.wholeConversions(institution)
+        return ConversionKeys.legIDs(try keys(from: r.from, below: r.below), institution: institution)
     }
 
     private func fingerprintHolds(_ leg: ConversionLeg) throws -> Bool {
-        let prefix = "\(leg.institution):fp:\(leg.day)|conversion|"
-        let me = "\(leg.net.decimalString) \(leg.net.currency.code)"
-        return try keys(from: prefix, below: String(prefix.dropLast()) + "}").contains { k in
-            var body = k.dropFirst(prefix.count)
-            if let h = body.lastIndex(of: "#") { body = body[..<h] }
-            return body.split(separator: "+").contains { $0 == me }
-        }
+        let r = ConversionKeys.fingerprints(leg)
+        return ConversionKeys.fingerprint(try keys(from: r.from, below: r.below), holds: leg)
     }
 }

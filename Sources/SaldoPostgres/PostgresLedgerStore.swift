@@ -188,8 +188,6 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func balances(in period: Period?) throws(StoreError) -> [AccountBalance] {
-        struct Sum { var amount: Int64 = 0; var postings = 0; var first = Int.max; var last = Int.min }
-        var sums: [String: Sum] = [:]
         let rows: [(String, Int64, Int64, Int, Int)] = try read { tx in
             var s = SQL("""
                 SELECT a.path || '|' || d.currency, SUM(d.amount)::bigint, SUM(d.postings)::bigint, MIN(d.day), MAX(d.day)
@@ -200,24 +198,8 @@ public final class PostgresLedgerStore: LedgerStore {
             s += " GROUP BY 1"
             return try tx.query(s).map { try $0.decode((String, Int64, Int64, Int, Int).self) }
         }
-        for r in rows { sums[r.0] = Sum(amount: r.1, postings: Int(r.2), first: r.3, last: r.4) }
-        for f in try facts(in: period, roots: nil, aggregateByDay: true) where f.cost != nil {
-            var s = sums["\(f.account.path)|\(f.amount.currency.code)", default: Sum()]
-            s.amount += f.amount.minorUnits; s.postings += 1
-            s.first = min(s.first, f.date.ordinal); s.last = max(s.last, f.date.ordinal)
-            sums["\(f.account.path)|\(f.amount.currency.code)"] = s
-        }
-        var cache = Interner()
-        var out: [AccountBalance] = []
-        for (key, s) in sums.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|")
-            do {
-                out.append(AccountBalance(account: try cache.account(String(parts[0])),
-                                          balance: Money(minorUnits: s.amount, currency: try cache.currency(String(parts[1]))),
-                                          postings: s.postings, firstDay: Day(ordinal: s.first), lastDay: Day(ordinal: s.last)))
-            } catch { throw StoreError.invalid("the ledger holds a malformed account or currency in \(key)") }
-        }
-        return out
+        return try BalanceAssembly.balances(daySums: rows.map { ($0.0, $0.1, Int($0.2), $0.3, $0.4) },
+                                            costed: try facts(in: period, roots: nil, aggregateByDay: true).filter { $0.cost != nil })
     }
 
     public func transactionCount() throws(StoreError) -> Int {

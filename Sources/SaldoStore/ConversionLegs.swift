@@ -60,28 +60,56 @@ extension BatchWriter {
     /// The leg ids inside the whole conversions (`inst:conversion:A+B`, `inst:conversion:ID`)
     /// written before this import: a range of the dedup key index.
     private func idsInWholeConversions(_ institution: String) throws -> Set<String> {
-        let prefix = institution + ":conversion:"
-        var ids = Set<String>()
+        let r = ConversionKeys.wholeConversions(institution)
         let keys = try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key >= ? AND dedup_key < ? AND batch_id != ?",
-                                       arguments: [prefix, institution + ":conversion;", batch])
-        for k in keys {
-            var body = k.dropFirst(prefix.count)
-            if let h = body.lastIndex(of: "#") { body = body[..<h] }
-            for part in body.split(separator: "+") { ids.insert(String(part)) }
-        }
-        return ids
+                                       arguments: [r.from, r.below, batch])
+        return ConversionKeys.legIDs(keys, institution: institution)
     }
 
     /// Whether a whole conversion booked by fingerprint (no ids) on the leg's day holds this leg.
     private func fingerprintHolds(_ leg: ConversionLeg) throws -> Bool {
-        let prefix = "\(leg.institution):fp:\(leg.day)|conversion|"
+        let r = ConversionKeys.fingerprints(leg)
         let keys = try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key >= ? AND dedup_key < ? AND batch_id != ?",
-                                       arguments: [prefix, prefix.dropLast() + "}", batch])
-        let me = "\(leg.net.decimalString) \(leg.net.currency.code)"
-        return keys.contains { k in
-            var body = k.dropFirst(prefix.count)
-            if let h = body.lastIndex(of: "#") { body = body[..<h] }
-            return body.split(separator: "+").contains { $0 == me }
+                                       arguments: [r.from, r.below, batch])
+        return ConversionKeys.fingerprint(keys, holds: leg)
+    }
+}
+
+/// How whole conversions name their legs in their dedup keys, read the same way by every engine:
+/// `inst:conversion:A+B` (by the legs' ids) and `inst:fp:DAY|conversion|NET CUR+NET CUR` (by
+/// fingerprint), each with an optional `#n` occurrence number.
+package enum ConversionKeys {
+    /// The key range holding an institution's whole conversions by id.
+    package static func wholeConversions(_ institution: String) -> (from: String, below: String) {
+        (institution + ":conversion:", institution + ":conversion;")
+    }
+
+    /// The leg ids inside those keys.
+    package static func legIDs(_ keys: [String], institution: String) -> Set<String> {
+        let prefix = wholeConversions(institution).from
+        var ids = Set<String>()
+        for k in keys where k.hasPrefix(prefix) {
+            for part in body(k, prefix).split(separator: "+") { ids.insert(String(part)) }
         }
+        return ids
+    }
+
+    /// The key range of whole conversions booked by fingerprint on the leg's day.
+    package static func fingerprints(_ leg: ConversionLeg) -> (from: String, below: String) {
+        let prefix = "\(leg.institution):fp:\(leg.day)|conversion|"
+        return (prefix, String(prefix.dropLast()) + "}")
+    }
+
+    /// Whether one of those keys holds this leg (its net amount and currency).
+    package static func fingerprint(_ keys: [String], holds leg: ConversionLeg) -> Bool {
+        let prefix = fingerprints(leg).from
+        let me = "\(leg.net.decimalString) \(leg.net.currency.code)"
+        return keys.contains { k in k.hasPrefix(prefix) && body(k, prefix).split(separator: "+").contains { $0 == me } }
+    }
+
+    private static func body(_ key: String, _ prefix: String) -> Substring {
+        var body = key.dropFirst(prefix.count)
+        if let h = body.lastIndex(of: "#") { body = body[..<h] }
+        return body
     }
 }

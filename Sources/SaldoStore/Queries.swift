@@ -140,8 +140,6 @@ extension SQLiteLedgerStore {
 
     /// Per account and currency: balance, number of postings, first and last day.
     public func balances(in period: Period? = nil) throws(StoreError) -> [AccountBalance] {
-        struct Sum { var amount: Int64 = 0; var postings = 0; var first = Int.max; var last = Int.min }
-        var sums: [String: Sum] = [:]       // "account|CUR"
         var args: StatementArguments = []
         var range = ""
         if let p = period { range = " WHERE d.day >= ? AND d.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
@@ -151,24 +149,8 @@ extension SQLiteLedgerStore {
                 FROM daily_total d JOIN account a ON a.id = d.account_id\(range) GROUP BY 1
                 """, arguments: args)
         }
-        for r in rows { sums[r[0]] = Sum(amount: r[1], postings: r[2], first: r[3], last: r[4]) }
-        for f in try facts(in: period, aggregateByDay: true) where f.cost != nil {
-            var s = sums["\(f.account.path)|\(f.amount.currency.code)", default: Sum()]
-            s.amount += f.amount.minorUnits; s.postings += 1
-            s.first = min(s.first, f.date.ordinal); s.last = max(s.last, f.date.ordinal)
-            sums["\(f.account.path)|\(f.amount.currency.code)"] = s
-        }
-        var cache = Interner()
-        var out: [AccountBalance] = []
-        for (key, s) in sums.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|")
-            do {
-                out.append(AccountBalance(account: try cache.account(String(parts[0])),
-                                          balance: Money(minorUnits: s.amount, currency: try cache.currency(String(parts[1]))),
-                                          postings: s.postings, firstDay: Day(ordinal: s.first), lastDay: Day(ordinal: s.last)))
-            } catch { throw StoreError.invalid("the ledger holds a malformed account or currency in \(key)") }
-        }
-        return out
+        return try BalanceAssembly.balances(daySums: rows.map { ($0[0], $0[1], $0[2], $0[3], $0[4]) },
+                                            costed: try facts(in: period, aggregateByDay: true).filter { $0.cost != nil })
     }
 
     /// Which of these invoice dedup keys and numbers some transaction carries, as its dedup key or
@@ -266,5 +248,33 @@ extension Array {
     /// Consecutive slices of at most `size` elements.
     func chunked(_ size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
+
+/// Account balances from the day sums (account|currency, amount, postings, first and last day) and
+/// the postings that carry a conversion cost (the day sums leave those out): the same on every engine.
+package enum BalanceAssembly {
+    package static func balances(daySums: [(key: String, amount: Int64, postings: Int, first: Int, last: Int)],
+                                 costed: [PostingFact]) throws(StoreError) -> [AccountBalance] {
+        struct Sum { var amount: Int64 = 0; var postings = 0; var first = Int.max; var last = Int.min }
+        var sums: [String: Sum] = [:]       // "account|CUR"
+        for r in daySums { sums[r.key] = Sum(amount: r.amount, postings: r.postings, first: r.first, last: r.last) }
+        for f in costed {
+            var s = sums["\(f.account.path)|\(f.amount.currency.code)", default: Sum()]
+            s.amount += f.amount.minorUnits; s.postings += 1
+            s.first = min(s.first, f.date.ordinal); s.last = max(s.last, f.date.ordinal)
+            sums["\(f.account.path)|\(f.amount.currency.code)"] = s
+        }
+        var cache = Interner()
+        var out: [AccountBalance] = []
+        for (key, s) in sums.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|")
+            do {
+                out.append(AccountBalance(account: try cache.account(String(parts[0])),
+                                          balance: Money(minorUnits: s.amount, currency: try cache.currency(String(parts[1]))),
+                                          postings: s.postings, firstDay: Day(ordinal: s.first), lastDay: Day(ordinal: s.last)))
+            } catch { throw StoreError.invalid("the ledger holds a malformed account or currency in \(key)") }
+        }
+        return out
     }
 }
