@@ -15,6 +15,8 @@ public final class Books: Sendable {
     private let readers = Mutex<[String: any LedgerStore]>([:])
     private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
     private let writeQueue = DispatchQueue(label: "saldo.web.write")
+    /// Writes queued or running, and when the last one ended (work done ahead waits for a quiet ledger).
+    private let writes = Mutex<(pending: Int, lastEnded: ContinuousClock.Instant?)>((0, nil))
 
     public init(_ ledgers: [String: LedgerLocation]) { self.ledgers = ledgers }
 
@@ -48,7 +50,14 @@ public final class Books: Sendable {
     /// Runs `body` with the ledger's location for writing: one write at a time per server.
     public func write<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerLocation) throws -> T) async throws -> T {
         let location = try location(book)
+        writes.withLock { $0.pending += 1 }
+        defer { writes.withLock { $0 = ($0.pending - 1, ContinuousClock.now) } }
         return try await run(on: writeQueue) { try body(location) }
+    }
+
+    /// No write queued or running, and none ended within `quiet`: a good moment for work done ahead.
+    func isQuiet(for quiet: Duration) -> Bool {
+        writes.withLock { w in w.pending == 0 && (w.lastEnded.map { ContinuousClock.now - $0 >= quiet } ?? true) }
     }
 
     private func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -61,12 +61,15 @@ struct OverviewRoutes {
 
     /// Keeps the default overview of every book computed: checks each book's version every
     /// `interval` and computes the overview when the ledger changed (an import here or by the CLI),
-    /// so that opening the page answers from the cache. Ends when the server is gone.
+    /// so that opening the page answers from the cache; not while this server's writes are queued
+    /// or within two intervals of the last. Ends when the server is gone.
     static func keepComputed(_ server: WebServer, interval: Duration = .seconds(1)) -> Task<Void, Never> {
         Task.detached(priority: .utility) { [weak server] in
             while !Task.isCancelled {
                 guard let s = server else { return }
-                for book in s.books.ids where s.books.ledgerExists(book) {
+                // Not while imports are committing (a page committing many files in a row would
+                // otherwise wait behind each recomputation on the shared reading connection).
+                for book in s.books.ids where s.books.ledgerExists(book) && s.books.isQuiet(for: interval * 2) {
                     _ = try? await overview(server: s, book: book, request: OverviewRequest(today: s.options.clock.today))
                 }
                 try? await Task.sleep(for: interval)
