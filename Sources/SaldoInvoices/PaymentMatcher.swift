@@ -98,8 +98,10 @@ public struct PaymentMatcher: Sendable {
                 why += "; " + LocalizedText("match.name_similarity", ["similarity_number": String(format: "%.2f", nameScore)]).english
                 if numberInRef { why += "; " + LocalizedText("match.number_in_reference").english }
                 let delta = dueDay.distance(to: c.date)
+                // "1 day", "2 days": the singular has keys of its own.
+                let days = (abs(delta) == 1 ? "match.day" : "match.days") + (delta > 0 ? "_after" : "_before")
                 why += "; " + (delta == 0 ? LocalizedText("match.on_due_date").english
-                               : LocalizedText(delta > 0 ? "match.days_after" : "match.days_before", ["days": "\(abs(delta))"]).english)
+                               : LocalizedText(days, ["days": "\(abs(delta))"]).english)
                 pairs.append(PaymentMatch(invoiceKey: inv.dedupKey, invoiceNumber: inv.number, paymentID: c.id, paymentDate: c.date,
                                           amount: c.amount, shortfall: Money(minorUnits: shortfall, currency: inv.currency),
                                           score: (score * 100).rounded() / 100, explanation: why))

@@ -155,17 +155,18 @@ public struct OverviewDocument: ReportConvertible, Sendable {
 
     // MARK: Charts, for pages
 
-    /// The monthly report's stacked bars (net per month by platform), alone.
-    public var earningsChart: ReportDocument? {
-        guard let e = earnings.value else { return nil }
-        let charts = e.monthly.document().blocks.filter { if case .chart = $0 { return true } else { return false } }
-        return charts.isEmpty ? nil : ReportDocument(title: "", blocks: charts)
+    /// The monthly report's stacked bars (net per month by platform), alone, in `L`'s language.
+    public func earningsChart(in L: Catalog = .shipped(.en)) -> ReportDocument? {
+        earnings.value.flatMap { Self.charts(of: $0.monthly.document(in: L)) }
     }
 
-    /// The forecast's fan (history, P10/P50/P90, the floor), alone.
-    public var forecastChart: ReportDocument? {
-        guard let f = forecast.value else { return nil }
-        let charts = f.document().blocks.filter { if case .chart = $0 { return true } else { return false } }
+    /// The forecast's fan (history, P10/P50/P90, the floor), alone, in `L`'s language.
+    public func forecastChart(in L: Catalog = .shipped(.en)) -> ReportDocument? {
+        forecast.value.flatMap { Self.charts(of: $0.document(in: L)) }
+    }
+
+    private static func charts(of d: ReportDocument) -> ReportDocument? {
+        let charts = d.blocks.filter { if case .chart = $0 { return true } else { return false } }
         return charts.isEmpty ? nil : ReportDocument(title: "", blocks: charts)
     }
 
@@ -189,7 +190,7 @@ public struct OverviewDocument: ReportConvertible, Sendable {
                 ReportColumn("fees", L.text("report.column.fees_in", ["currency": c]), cur),
                 ReportColumn("net", L.text("report.column.net_in", ["currency": c]), cur),
             ], rows: e.cards.map { ReportRow([.text(L.language == .en ? $0.label : HumanFormat(L.language).periodLabel($0.label)), .money($0.figures.gross), .money($0.figures.fees), .money($0.figures.net)]) })))
-            if let chart = earningsChart { blocks += chart.blocks }
+            if let chart = earningsChart(in: L) { blocks += chart.blocks }
         case .unavailable(let u): missing(L.text("web.overview.earnings"), u)
         }
         switch tax {
@@ -207,7 +208,7 @@ public struct OverviewDocument: ReportConvertible, Sendable {
         }
         switch forecast {
         case .available:
-            if let chart = forecastChart { blocks += chart.blocks }
+            if let chart = forecastChart(in: L) { blocks += chart.blocks }
         case .unavailable(let u): missing(L.text("web.overview.forecast"), u)
         }
         if case .available(let list) = overdueInvoices, !list.isEmpty {

@@ -20,6 +20,19 @@ import Testing
         #expect(es.localizing(["st_label": "whatever this is", "money": "n/a"]) == ["st_label": "whatever this is", "money": "n/a"])
     }
 
+    /// Whatever its name, a value written as an amount and its code reads as money (the invoice
+    /// matcher's `{outstanding}`, `{shortfall}`…); other values do not.
+    @Test func anyAmountWithItsCodeIsMoney() {
+        let es = Catalog.shipped(.es)
+        let out = es.localizing(["outstanding": "709.14 EUR", "shortfall": "-3.50 USD", "number": "LMS 2026", "counterparty": "12 ABC Ltd"])
+        #expect(out["outstanding"] == HumanFormat(.es).money(Money(minorUnits: 70914, currency: .EUR)))
+        #expect(out["shortfall"] == HumanFormat(.es).money(Money(minorUnits: -350, currency: .USD)))
+        #expect(out["number"] == "LMS 2026" && out["counterparty"] == "12 ABC Ltd")
+        // One day is singular in both languages.
+        #expect(LocalizedText("match.day_before", ["days": "1"]).english == "1 day before the due date")
+        #expect(LocalizedText("match.day_before", ["days": "1"]).text(in: es) == "1 día antes del vencimiento")
+    }
+
     @Test func englishLeavesThemAlone() {
         let args = ["st_label": "statement 1234Test/1", "money": "15121.12 EUR"]
         #expect(Catalog.shipped(.en).localizing(args) == args)

@@ -112,6 +112,21 @@ import SaldoTestSupport
         #expect(cache.get("k") != nil)
     }
 
+    /// In Spanish the page's charts, days and periods are Spanish too (they came from the English
+    /// documents once).
+    @Test func theSpanishPageSpeaksSpanishThroughout() async throws {
+        try await withServer { s in
+            let page = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
+            #expect(page.status == 200)
+            #expect(page.text.contains("Neto mensual por plataforma"), "the earnings chart's title")
+            #expect(!page.text.contains("Net per month by platform"))
+            #expect(!page.text.contains("forecast fan"))
+            #expect(page.text.contains("15 nov 2026"), "today as Spanish writes it")
+            #expect(!page.text.contains("2026-11-15"))
+            #expect(page.text.contains("4T 2026"), "the quarter card")
+        }
+    }
+
     @Test func anEmptyLedgerExplainsInsteadOfFailing() async throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-empty.sqlite").path
         _ = try SQLiteLedgerStore(path: path)
@@ -146,7 +161,7 @@ import SaldoTestSupport
             #expect(!html.contains("<script>") && !html.contains("<style") && !html.contains(" style=\"") && !html.contains(" onclick="))
             #expect(html.contains("<label>Monthly amount you need"))
             let es = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
-            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("Este mes (2026-11)") && es.text.contains("Próximo pago de impuestos"))
+            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("Este mes (nov 2026)") && es.text.contains("Próximo pago de impuestos"))
             // Amounts as Spanish writes them: the quarter's net, 3,848.36 in English.
             #expect(html.contains("3,848.36 EUR") && es.text.contains("3.848,36 EUR"))
         }

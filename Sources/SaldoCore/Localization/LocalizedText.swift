@@ -26,7 +26,8 @@ public struct LocalizedText: Codable, Hashable, Sendable {
 extension Catalog {
     /// Arguments rewritten for this catalog's language, chosen by the argument's name:
     /// `…label` (a statement's or account's name, `statement 1234/1`) → its `label.*` text;
-    /// `…money` (`15121.12 EUR`) → money as the language writes it;
+    /// any value written as an amount and its code (`15121.12 EUR`) → money as the language writes it;
+    /// `…money`/`moneyN` alone (`-434.16`) → a number;
     /// `…amount`, `…number`, `…rate`, `…percent` (a decimal such as `1547.72`) → a number;
     /// `…date`, `due` (a day, `2026-10-20`) → a date; `…period` (`2026-Q3`, `2026-07`) → a period
     /// label; `…month` (`2026-07`) → a month; `…months` (`2026-11, 2026-12`) → months. A value
@@ -41,19 +42,15 @@ extension Catalog {
             let n = name.lowercased()
             if let named = entries["value.\(name).\(value)"] {
                 out[name] = named
+            } else if let m = Self.moneyWithCode(value) {
+                // Any amount written with its code ("709.14 EUR", whatever the argument's name).
+                out[name] = f.money(m)
             } else if n.hasSuffix("label") {
                 // What a reader calls a statement or an account ("statement 1234/1", "account ending 0042").
                 if let l = Catalog.recognize(value, keyPrefix: "label.") { out[name] = l.text(in: self) }
             } else if n.hasSuffix("money") || n.range(of: "money[0-9]+$", options: .regularExpression) != nil {
-                // An amount written with its code, "15121.12 EUR", as the language writes money; a bare
-                // amount ("-434.16", its code written apart) as a number.
-                let parts = value.split(separator: " ")
-                if parts.count == 2, let d = try? ExactDecimal(String(parts[0])), let c = try? CurrencyCode(String(parts[1])),
-                   let m = try? Money(d, currency: c) {
-                    out[name] = f.money(m)
-                } else if parts.count == 1, value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(value) {
-                    out[name] = f.number(d)
-                }
+                // A bare amount ("-434.16", its code written apart) as a number.
+                if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(value) { out[name] = f.number(d) }
             } else if n.hasSuffix("amount") || n.hasSuffix("number") || n.hasSuffix("rate") || n.hasSuffix("percent") {
                 if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(value) { out[name] = f.number(d) }
             } else if n.hasSuffix("date") || n == "due" {
@@ -69,6 +66,14 @@ extension Catalog {
             }
         }
         return out
+    }
+
+    /// `709.14 EUR`: an amount and its ISO code, as messages write money.
+    static func moneyWithCode(_ value: String) -> Money? {
+        let parts = value.split(separator: " ")
+        guard parts.count == 2, parts[1].count == 3, parts[0].first.map({ $0.isNumber || $0 == "-" }) == true,
+              let d = try? ExactDecimal(String(parts[0])), let c = try? CurrencyCode(String(parts[1])) else { return nil }
+        return try? Money(d, currency: c)
     }
 
     /// The key and arguments of an English text made from one of the English templates whose key

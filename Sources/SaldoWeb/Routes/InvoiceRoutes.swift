@@ -133,13 +133,13 @@ struct InvoiceRoutes {
             "statuses": Invoices.StatusFilter.allCases.map { s -> [String: Any] in ["value": s.rawValue, "label": t.text("web.invoices.status.\(s.rawValue)"), "selected": s == status] },
             "period": query.string("period") ?? "",
             "summary": HTMLReport.fragment(summary, language: context.language),
-            "summaryTitle": summary.document().title,
+            "summaryTitle": summary.document(in: t).title,
             "list": HTMLReport.fragment(list, language: context.language),
             "listTitle": list.document().title,
             "api": "/api/v1/books/\(book)",
             "matches": matches.map { m -> [String: Any] in
-                ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": m.date.description,
-                 "amount": m.amount.map { "\($0.decimalString) \($0.currency.code)" } ?? "", "explanation": t.translatingClauses(m.explanation, keyPrefix: "match.")]
+                ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": context.language == .en ? m.date.description : HumanFormat(context.language).date(m.date),
+                 "amount": m.amount.map { context.language == .en ? "\($0.decimalString) \($0.currency.code)" : HumanFormat(context.language).money($0) } ?? "", "explanation": t.translatingClauses(m.explanation, keyPrefix: "match.")]
             },
             "hasMatches": !matches.isEmpty,
         ]

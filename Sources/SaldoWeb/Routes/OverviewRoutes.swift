@@ -85,6 +85,10 @@ struct OverviewRoutes {
         // Amounts as the language writes them (1,234.50 or 1.234,50).
         let notation: NumberNotation = context.language == .es ? .comma : .point
         func money(_ m: Money) -> String { m.formatted(notation: notation, withCode: true) }
+        // Days and periods as the language writes them (English keeps the ISO forms it shows).
+        let human = HumanFormat(context.language)
+        func day(_ d: Day) -> String { context.language == .en ? d.description : human.date(d) }
+        func period(_ label: String) -> String { context.language == .en ? label : human.periodLabel(label) }
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
             var m: [String: Any] = ["reason": u.reason, "hint": u.hint ?? ""]
             if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
@@ -97,18 +101,18 @@ struct OverviewRoutes {
         switch document.earnings {
         case .available(let e):
             data["cards"] = e.cards.map { c -> [String: Any] in
-                ["title": t.text("web.overview.card.\(c.id)", ["period": c.label]),
+                ["title": t.text("web.overview.card.\(c.id)", ["period": period(c.label)]),
                  "net": money(c.figures.net), "gross": money(c.figures.gross), "fees": money(c.figures.fees),
                  "negative": c.figures.net.isNegative]
             }
             data["hasCards"] = !e.cards.isEmpty
-            data["earningsChart"] = document.earningsChart.map { HTMLReport.fragment($0) } ?? ""
+            data["earningsChart"] = document.earningsChart(in: t).map { HTMLReport.fragment($0, language: context.language) } ?? ""
         case .unavailable(let u): data["earningsMissing"] = missing(u)
         }
         switch document.tax {
         case .available(let tax):
             if let d = tax.next {
-                data["tax"] = ["form": d.form, "period": d.period, "what": d.what, "date": d.date.description,
+                data["tax"] = ["form": d.form, "period": d.period, "what": d.what, "date": day(d.date),
                                "amount": d.amount.map { money($0.money) } ?? t.text("web.overview.tax.nothing"),
                                "unconfirmed": !tax.unconfirmed.isEmpty] as [String: Any]
             } else {
@@ -118,7 +122,7 @@ struct OverviewRoutes {
         }
         switch document.forecast {
         case .available:
-            data["forecastChart"] = document.forecastChart.map { HTMLReport.fragment($0) } ?? ""
+            data["forecastChart"] = document.forecastChart(in: t).map { HTMLReport.fragment($0, language: context.language) } ?? ""
             if let f = document.forecastSummary {
                 data["forecastQuarter"] = t.text("web.overview.forecast.quarter", [
                     "months": String(f.months), "p10": money(f.p10), "p50": money(f.p50), "p90": money(f.p90)])
@@ -131,7 +135,7 @@ struct OverviewRoutes {
         switch document.overdueInvoices {
         case .available(let list):
             data["overdue"] = list.map { i -> [String: Any] in
-                ["number": i.number, "client": i.client, "due": i.due.description, "outstanding": money(i.outstanding),
+                ["number": i.number, "client": i.client, "due": day(i.due), "outstanding": money(i.outstanding),
                  "late": t.plural("web.overview.overdue.days", count: i.daysPastDue)]
             }
             data["overdueNone"] = list.isEmpty
@@ -141,7 +145,7 @@ struct OverviewRoutes {
         switch document.balanceMismatches {
         case .available(let list):
             data["mismatches"] = list.map { c -> [String: Any] in
-                ["account": c.account.path, "date": c.date.description, "stated": money(c.stated), "computed": money(c.computed),
+                ["account": c.account.path, "date": day(c.date), "stated": money(c.stated), "computed": money(c.computed),
                  "difference": money(c.difference), "source": c.location?.description ?? ""]
             }
             data["mismatchesNone"] = list.isEmpty && document.balanceChecks > 0
@@ -149,7 +153,7 @@ struct OverviewRoutes {
             data["hasMismatches"] = !list.isEmpty
         case .unavailable(let u): data["mismatchesMissing"] = missing(u)
         }
-        data["today"] = t.text("web.overview.today", ["day": document.today.description, "currency": document.currency.code])
+        data["today"] = t.text("web.overview.today", ["day": day(document.today), "currency": document.currency.code])
         return server.pages.page("overview", title: t.text("web.nav.overview"), data: data, book: book, current: "overview",
                                  context: context, request: request, scripts: ["overview.js"], styles: ["overview.css"])
     }

@@ -71,7 +71,8 @@ struct TransactionRoutes {
         let file = document.fileName.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
         var data: [String: Any] = ["back": "/books/\(book)/transactions", "json": "/api/v1/books/\(book)/transactions/\(id)/source"]
         let metaArguments = ["file": file, "line": document.line.map(String.init) ?? "", "format": document.format ?? "?",
-                             "imported": document.importedAt.map { String($0.prefix(10)) } ?? "?"]
+                             "imported": document.importedAt.flatMap { Day(iso: String($0.prefix(10))) }
+                                .map { context.language == .en ? $0.description : HumanFormat(context.language).date($0) } ?? "?"]
         data["meta"] = t.text(document.line == nil ? "web.source.meta_no_line" : "web.source.meta", metaArguments)
         switch document.content {
         case .lines(let lines):
