@@ -358,14 +358,11 @@ final class PGBatchWriter {
     func recordConversionLegs(_ legs: [ConversionLeg]) throws -> [String] {
         guard !legs.isEmpty else { return [] }
         var removed: [String] = []
-        var pairedIDs: [String: Set<String>] = [:]
+        var whole = ConversionKeys.WholeConversions()
         for leg in legs {
             let inserted = try tx.query("SELECT id FROM txn WHERE workspace_id = \(ws) AND dedup_key = \(leg.key) AND batch_id = \(batch)").first?.decode(Int64.self)
             if let id = inserted, leg.pairedBy == nil {
-                if pairedIDs[leg.institution] == nil { pairedIDs[leg.institution] = try idsInWholeConversions(leg.institution) }
-                let inWhole = leg.id.map { pairedIDs[leg.institution]!.contains($0) } ?? false
-                let inFingerprint = leg.id == nil ? try fingerprintHolds(leg) : false
-                if inWhole || inFingerprint {
+                if try whole.hold(leg, keys: { try keys(from: $0, below: $1) }) {
                     try removeTransaction(id)
                     removed.append(leg.key)
                     continue
@@ -384,15 +381,5 @@ final class PGBatchWriter {
     private func keys(from low: String, below high: String) throws -> [String] {
         try tx.query("SELECT dedup_key FROM txn WHERE workspace_id = \(ws) AND dedup_key >= \(low) AND dedup_key < \(high) AND batch_id <> \(batch)")
             .map { try $0.decode(String.self) }
-    }
-
-    private func idsInWholeConversions(_ institution: String) throws -> Set<String> {
-        let r = ConversionKeys.wholeConversions(institution)
-        return ConversionKeys.legIDs(try keys(from: r.from, below: r.below), institution: institution)
-    }
-
-    private func fingerprintHolds(_ leg: ConversionLeg) throws -> Bool {
-        let r = ConversionKeys.fingerprints(leg)
-        return ConversionKeys.fingerprint(try keys(from: r.from, below: r.below), holds: leg)
     }
 }

@@ -34,14 +34,16 @@ extension BatchWriter {
     func recordConversionLegs(_ legs: [ConversionLeg]) throws -> [String] {
         guard !legs.isEmpty else { return [] }
         var removed: [String] = []
-        var pairedIDs: [String: Set<String>] = [:]   // per institution: leg ids inside whole conversions
+        var whole = ConversionKeys.WholeConversions()
         for leg in legs {
             let inserted = try Int64.fetchOne(db, sql: "SELECT id FROM txn WHERE dedup_key = ? AND batch_id = ?", arguments: [leg.key, batch])
             if let id = inserted, leg.pairedBy == nil {
-                if pairedIDs[leg.institution] == nil { pairedIDs[leg.institution] = try idsInWholeConversions(leg.institution) }
-                let inWhole = leg.id.map { pairedIDs[leg.institution]!.contains($0) } ?? false
-                let inFingerprint = leg.id == nil ? try fingerprintHolds(leg) : false
-                if inWhole || inFingerprint {
+                // Keys of earlier imports in a range of the dedup key index.
+                let held = try whole.hold(leg) { from, below in
+                    try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key >= ? AND dedup_key < ? AND batch_id != ?",
+                                        arguments: [from, below, batch])
+                }
+                if held {
                     try removeTransaction(id)
                     removed.append(leg.key)
                     continue
@@ -56,29 +58,32 @@ extension BatchWriter {
         }
         return removed
     }
-
-    /// The leg ids inside the whole conversions (`inst:conversion:A+B`, `inst:conversion:ID`)
-    /// written before this import: a range of the dedup key index.
-    private func idsInWholeConversions(_ institution: String) throws -> Set<String> {
-        let r = ConversionKeys.wholeConversions(institution)
-        let keys = try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key >= ? AND dedup_key < ? AND batch_id != ?",
-                                       arguments: [r.from, r.below, batch])
-        return ConversionKeys.legIDs(keys, institution: institution)
-    }
-
-    /// Whether a whole conversion booked by fingerprint (no ids) on the leg's day holds this leg.
-    private func fingerprintHolds(_ leg: ConversionLeg) throws -> Bool {
-        let r = ConversionKeys.fingerprints(leg)
-        let keys = try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE dedup_key >= ? AND dedup_key < ? AND batch_id != ?",
-                                       arguments: [r.from, r.below, batch])
-        return ConversionKeys.fingerprint(keys, holds: leg)
-    }
 }
 
 /// How whole conversions name their legs in their dedup keys, read the same way by every engine:
 /// `inst:conversion:A+B` (by the legs' ids) and `inst:fp:DAY|conversion|NET CUR+NET CUR` (by
 /// fingerprint), each with an optional `#n` occurrence number.
 package enum ConversionKeys {
+    /// Whether a lone leg a file booked is already inside a whole conversion an earlier import
+    /// wrote (then it is the same money twice). The leg ids of each institution are read once.
+    package struct WholeConversions {
+        private var ids: [String: Set<String>] = [:]
+        package init() {}
+
+        /// `keys(from, below)`: the ledger's dedup keys in that range written by earlier imports.
+        package mutating func hold(_ leg: ConversionLeg, keys: (String, String) throws -> [String]) throws -> Bool {
+            if let id = leg.id {
+                if ids[leg.institution] == nil {
+                    let r = wholeConversions(leg.institution)
+                    ids[leg.institution] = legIDs(try keys(r.from, r.below), institution: leg.institution)
+                }
+                return ids[leg.institution]!.contains(id)
+            }
+            let r = fingerprints(leg)
+            return fingerprint(try keys(r.from, r.below), holds: leg)
+        }
+    }
+
     /// The key range holding an institution's whole conversions by id.
     package static func wholeConversions(_ institution: String) -> (from: String, below: String) {
         (institution + ":conversion:", institution + ":conversion;")
