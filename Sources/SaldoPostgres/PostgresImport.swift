@@ -11,9 +11,7 @@ extension PostgresLedgerStore {
 
     /// `failAfter`: tests make the write fail after that many transactions, to prove nothing is kept.
     package func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
-        for t in r.transactions + r.invoices.compactMap(\.transaction) {
-            do { try t.validate() } catch { throw .invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
-        }
+        try r.validate()
         var outcome = try write(rollbackIf: { _ in dryRun }) { tx in
             let w = try PGBatchWriter(tx: tx, workspace: workspace, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
             if let f = failAfter, f < r.transactions.count {

@@ -29,6 +29,15 @@ public struct ImportRecord: Sendable {
     }
 }
 
+extension ImportRecord {
+    /// Every transaction balances and is well formed (checked before any engine writes a row).
+    package func validate() throws(StoreError) {
+        for t in transactions + invoices.compactMap(\.transaction) {
+            do { try t.validate() } catch { throw .invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
+        }
+    }
+}
+
 /// What a recorded batch added.
 public struct ImportOutcome: Sendable, Equatable {
     public var batchID: Int64?
@@ -57,9 +66,7 @@ extension SQLiteLedgerStore {
 
     /// `failAfter`: tests make the write fail after that many transactions, to prove nothing is kept.
     package func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
-        for t in r.transactions + r.invoices.compactMap(\.transaction) {
-            do { try t.validate() } catch { throw .invalid("\(t.source.map { "\($0): " } ?? "")\(error)") }
-        }
+        try r.validate()
         do {
             var outcome = ImportOutcome(batchID: nil, newTransactions: 0, duplicateTransactions: 0, newInvoices: 0, duplicateInvoices: 0)
             try db.writeWithoutTransaction { db in
