@@ -7,6 +7,7 @@ import os
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DEMO, saldo, screenshot
@@ -30,7 +31,13 @@ def wait_states(driver, count, states, timeout=300):
     def done(d):
         found = d.execute_script("return Array.from(document.querySelectorAll('section.import-card')).map(c => c.dataset.state)")
         return len(found) == count and all(state in states for state in found)
-    WebDriverWait(driver, timeout, poll_frequency=0.5).until(done)
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.5).until(done)
+    except TimeoutException:
+        # Say which cards did not get there, and what they show.
+        cards_now = driver.execute_script(
+            "return Array.from(document.querySelectorAll('section.import-card')).map(c => c.dataset.state + ': ' + c.innerText.slice(0, 300))")
+        raise AssertionError(f"waited {timeout} s for {count} cards in {sorted(states)}; they are: {cards_now}")
 
 
 def test_1_import_the_demo_files_through_the_page(empty_server, browser):
@@ -41,7 +48,7 @@ def test_1_import_the_demo_files_through_the_page(empty_server, browser):
     picker.send_keys("\n".join(files))
     wait_states(browser, len(files), {"previewed", "failed"})
     screenshot(browser, "import-previews")
-    failed = [c.get_attribute("aria-label") for c in cards(browser) if c.get_attribute("data-state") == "failed"]
+    failed = [c.get_attribute("aria-label") + ": " + c.text[:400] for c in cards(browser) if c.get_attribute("data-state") == "failed"]
     assert not failed, f"files the preview could not read: {failed}"
     # Nothing is written before the user says so.
     assert not os.path.exists(empty_server.ledger) or saldo_count(empty_server) == 0
