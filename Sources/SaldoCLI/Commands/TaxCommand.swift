@@ -28,7 +28,7 @@ struct TaxCommand: ParsableCommand {
         commandName: "tax",
         abstract: Console.catalog.text("cli.help.tax.abstract"),
         discussion: prose(Console.catalog.text("cli.help.tax.discussion")),
-        subcommands: [Summary.self, Calendar.self, SetAside.self],
+        subcommands: [Summary.self, Calendar.self, SetAside.self, QuarterEndCommand.self],
         defaultSubcommand: Summary.self
     ) }
 
@@ -77,5 +77,34 @@ struct TaxCommand: ParsableCommand {
             try output.emit(Taxes.setAside(tax.request(), year: year, store: ledger.open(.existing)))
         }
     }
-}
 
+    struct QuarterEndCommand: ParsableCommand {
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "quarter-end", abstract: Console.catalog.text("cli.help.tax.quarter-end.abstract"),
+            discussion: prose(Console.catalog.text("cli.help.tax.quarter-end.discussion"))) }
+        @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_end.ledgers"), valueName: Console.catalog.text("cli.option.path.value")))
+        var ledgers: [String] = []
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_end.year"))) var year: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_end.quarter"))) var quarter: Int?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.compute_as_of_this_day"), valueName: "date")) var today: String?
+        @OptionGroup var output: DocumentOutput
+
+        func validate() throws {
+            if let q = quarter, !(1...4).contains(q) { throw ValidationError(Console.catalog.text("error.quarter")) }
+            if ledgers.isEmpty { throw ValidationError(Console.catalog.text("cli.error.quarter_end.no_ledgers")) }
+        }
+
+        func run() throws {
+            let clients = try QuarterEnd.ledgers(paths: ledgers)
+            let report = QuarterEnd.run(clients, year: year, quarter: quarter, today: try resolveToday(today)) { done, total in
+                Console.current.progress(Console.catalog.text("cli.progress.quarter_end", ["done": String(done), "total": String(total)]))
+            }
+            Console.current.endProgress()
+            try output.emit(report)
+            if !report.failures.isEmpty {
+                Console.current.err(Console.catalog.plural("cli.warning.quarter_end.failures", count: report.failures.count, ["clients": report.failures.map(\.client).joined(separator: ", ")]))
+                throw ExitCode(ExitStatus.problemsFound)
+            }
+        }
+    }
+}
