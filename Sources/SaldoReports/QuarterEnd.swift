@@ -26,7 +26,7 @@ public struct QuarterEndReport: Sendable, Hashable {
         }
     }
 
-    public struct Failure: Sendable, Hashable {
+    public struct Failure: Error, Sendable, Hashable {
         public var id: String
         public var client: String
         /// In English, as the application layer states it; shown through the catalog's `error.*` templates.

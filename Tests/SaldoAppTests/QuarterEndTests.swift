@@ -42,9 +42,11 @@ import SaldoTestSupport
 
     @Test func everyClientsDeadlinesInTheWindowWithTheirOwnAmounts() throws {
         let es = try client("Lucía", .es), us = try client("Dana", .us), gb = try client("Fiona", .gb), none = try client("Nadie", nil)
-        var steps: [Int] = []
-        let report = QuarterEnd.run([es, us, gb, none], year: 2026, quarter: 2, today: demoDay) { done, _ in steps.append(done) }
-        #expect(steps == [1, 2, 3, 4])
+        let steps = Steps()
+        let report = QuarterEnd.run([es, us, gb, none], year: 2026, quarter: 2, today: demoDay, parallelism: 3) { done, total in steps.add(done, total) }
+        #expect(steps.seen == [1, 2, 3, 4].map { "\($0)/4" })
+        // Computed one at a time, the same report.
+        #expect(QuarterEnd.run([es, us, gb, none], year: 2026, quarter: 2, today: demoDay, parallelism: 1) == report)
         #expect(report.windowStart == Day(year: 2026, month: 7, day: 1)! && report.windowEnd == Day(year: 2026, month: 9, day: 30)!)
         let window = report.windowStart...report.windowEnd
         for (ledger, years) in [(es, [2026]), (us, [2026])] {
@@ -122,4 +124,11 @@ import SaldoTestSupport
         #expect(csvEN.contains("Modelo 130") && csvEN.contains("2026-10-20"))
         #expect(english.json == spanish.json)
     }
+}
+
+final class Steps: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ done: Int, _ total: Int) { lock.lock(); list.append("\(done)/\(total)"); lock.unlock() }
+    var seen: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }

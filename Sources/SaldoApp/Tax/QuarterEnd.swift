@@ -36,28 +36,61 @@ public enum QuarterEnd {
         return q == 1 ? (today.year - 1, 4) : (today.year, q - 1)
     }
 
-    /// The quarter's filings of every ledger, in the order given; `progress(done, total)` after each.
+    /// The quarter's filings of every ledger; `progress(done, total)` after each (from one thread at
+    /// a time). Clients are computed `parallelism` at a time (default: one per processor): each opens
+    /// its own ledger, so they share nothing.
     public static func run(_ ledgers: [QuarterEndLedger], year: Int? = nil, quarter: Int? = nil, today: Day,
-                           progress: ((Int, Int) -> Void)? = nil) -> QuarterEndReport {
+                           parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> QuarterEndReport {
         let chosen: (year: Int, quarter: Int) = {
             if let year, let quarter { return (year, quarter) }
             let last = lastEndedQuarter(before: today)
             return (year ?? last.year, quarter ?? last.quarter)
         }()
         let window = filingWindow(year: chosen.year, quarter: chosen.quarter)
+        let results = Results(count: ledgers.count)
+        let workers = max(1, min(parallelism, ledgers.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < ledgers.count {
+                let ledger = ledgers[i]
+                let outcome: Result<[QuarterEndReport.Filing], QuarterEndReport.Failure>
+                do {
+                    outcome = .success(try filings(of: ledger, window: window, year: chosen.year, quarter: chosen.quarter, today: today))
+                } catch {
+                    let (message, hint) = describe(error)
+                    outcome = .failure(QuarterEndReport.Failure(id: ledger.id, client: ledger.name, message: message, hint: hint))
+                }
+                results.set(i, outcome) { done in progress?(done, ledgers.count) }
+                i += workers
+            }
+        }
         var report = QuarterEndReport(year: chosen.year, quarter: chosen.quarter, windowStart: window.start, windowEnd: window.lastDay,
                                       today: today, clients: ledgers.count, filings: [], failures: [])
-        for (i, ledger) in ledgers.enumerated() {
-            do {
-                report.filings += try filings(of: ledger, window: window, year: chosen.year, quarter: chosen.quarter, today: today)
-            } catch {
-                let (message, hint) = describe(error)
-                report.failures.append(QuarterEndReport.Failure(id: ledger.id, client: ledger.name, message: message, hint: hint))
+        for outcome in results.all {
+            switch outcome {
+            case .success(let f): report.filings += f
+            case .failure(let f): report.failures.append(f)
+            case nil: break
             }
-            progress?(i + 1, ledgers.count)
         }
         report.filings.sort { ($0.due, $0.client, $0.id, $0.form) < ($1.due, $1.client, $1.id, $1.form) }
         return report
+    }
+
+    /// Each client's outcome in the order given, filled from several threads.
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outcomes: [Result<[QuarterEndReport.Filing], QuarterEndReport.Failure>?]
+        private var done = 0
+        init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+        /// Stores one outcome, then tells `counted` how many are in (under the lock: counts arrive in order).
+        func set(_ i: Int, _ r: Result<[QuarterEndReport.Filing], QuarterEndReport.Failure>, counted: (Int) -> Void) {
+            lock.lock(); defer { lock.unlock() }
+            outcomes[i] = r; done += 1
+            counted(done)
+        }
+        var all: [Result<[QuarterEndReport.Filing], QuarterEndReport.Failure>?] { lock.lock(); defer { lock.unlock() }; return outcomes }
     }
 
     /// The day after the quarter ends to three months later.

@@ -96,10 +96,12 @@ struct TaxCommand: ParsableCommand {
 
         func run() throws {
             let clients = try QuarterEnd.ledgers(paths: ledgers)
+            // Clients are computed on several threads: the console and its catalog are taken here.
+            let console = Console.current, L = Console.catalog
             let report = QuarterEnd.run(clients, year: year, quarter: quarter, today: try resolveToday(today)) { done, total in
-                Console.current.progress(Console.catalog.text("cli.progress.quarter_end", ["done": String(done), "total": String(total)]))
+                console.progress(L.text("cli.progress.quarter_end", ["done": String(done), "total": String(total)]))
             }
-            Console.current.endProgress()
+            console.endProgress()
             try output.emit(report)
             if !report.failures.isEmpty {
                 Console.current.err(Console.catalog.plural("cli.warning.quarter_end.failures", count: report.failures.count, ["clients": report.failures.map(\.client).joined(separator: ", ")]))
