@@ -55,13 +55,13 @@ public enum SafeXML {
     public static func readCapped(_ url: URL, file: String, limit: Int) throws(XMLParseError) -> [UInt8] {
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw XMLParseError([.error("xml.read", "cannot read the file: \(error.localizedDescription)",
+            throw XMLParseError([.error("xml.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))",
                                         at: SourceLocation(file: file), hint: "check the path and its permissions")])
         }
         defer { try? handle.close() }
         let data: Data
         do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
-            throw XMLParseError([.error("xml.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))])
+            throw XMLParseError([.error("xml.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))", at: SourceLocation(file: file))])
         }
         if data.count > limit {
             throw XMLParseError([tooLarge(file: file, limit: limit)])

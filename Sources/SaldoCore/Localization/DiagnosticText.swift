@@ -48,6 +48,8 @@ extension Diagnostic {
         if let t = Catalog.recognize(english, keyPrefix: prefix), t.key == prefix || t.key.hasPrefix(prefix + ".") {
             return t.text(in: L)
         }
+        // Messages any code may carry (`3 more problem(s) of this kind (csv.currency) not shown`).
+        if prefix.hasPrefix("diag."), let t = Catalog.recognize(english, keyPrefix: "diag.any.") { return t.text(in: L) }
         return english
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import SaldoCore
+import SaldoTestSupport
+@testable import SaldoWeb
+
+/// The Import page's explanation of how a file was recognised, and its problems, in the page's
+/// language (issue #15): the API adds the texts a person reads (`explanation_text`,
+/// `problems_text`, `failure_text`) beside the neutral fields, which stay as they were.
+@Suite struct SpanishImportPageTests {
+    @Test func theProfileCheckAndTheProblemsComeInTheAskedLanguage() async throws {
+        let t = ImportTests()
+        try await t.withImportServer(ledger: ImportTests.emptyLedger()) { s, _ in
+            let (id, _) = try await t.previewOf(s, "features.xlsx", try Data(contentsOf: Fixtures.url("xlsx/features.xlsx")))
+            for (headers, spanish) in [([("Accept-Language", "es-ES,es;q=0.9")], true), ([("Cookie", "saldo_lang=es")], true),
+                                       ([("Accept-Language", "en")], false)] {
+                let r = try await s.get("/api/v1/books/main/imports/\(id)", headers: headers)
+                let o = ImportTests.object(r)
+                let check = try #require(o["profile_check"] as? [String: Any], "\(r.text)")
+                let neutral = try #require(check["explanation"] as? [String])
+                let text = try #require(check["explanation_text"] as? [String])
+                #expect(neutral.first == "Excel workbook (.xlsx), 1900 date system; sheets: \"Notes\" (hidden), \"Data sheet\"", "\(neutral)")
+                #expect(text.count == neutral.count)
+                if spanish {
+                    #expect(text.first == "libro de Excel (.xlsx), sistema de fechas 1900; hojas: \"Notes\" (oculta), \"Data sheet\"", "\(text)")
+                    for (a, b) in zip(text, neutral) { #expect(a != b, "stays English: \(a)") }
+                } else {
+                    #expect(text == neutral)
+                }
+                let preview = try #require(o["preview"] as? [String: Any])
+                let problems = try #require(preview["problems"] as? [[String: Any]])
+                let problemsText = try #require(preview["problems_text"] as? [[String: Any]])
+                #expect(problems.count == problemsText.count && !problems.isEmpty)
+                if spanish, let p = problems.first, let q = problemsText.first {
+                    #expect((q["message"] as? String) != (p["message"] as? String), "\(q)")
+                    #expect((q["message"] as? String)?.hasSuffix("[\(p["code"] as? String ?? "")]") == true, "\(q)")
+                }
+            }
+        }
+    }
+}
