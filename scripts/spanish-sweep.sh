@@ -17,12 +17,16 @@ check() {
   local label="$1"; shift
   local out
   out=$("$@" 2>&1)
-  printf '%s\n' "$out" | sed -E 's/"[^"]*"//g; s/`[^`]*`//g; s#[^ ]*/[^ ]*##g; s/--[a-z-]+//g; s/\[[a-z0-9._-]+\]//g' \
+  # Examples and usage lines (command names), profile and column names, paths and quotes are not prose.
+  printf '%s\n' "$out" | grep -vE '^ *(saldo |USO:|Uso:|Ejemplo)|columnas usadas|lo lee [a-z0-9.-]+$' \
+    | sed -E 's/[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)+//g; s/[a-z]+:[a-z:]+//g' | sed -E 's/"[^"]*"//g; s/`[^`]*`//g; s#[^ ]*/[^ ]*##g; s/--[a-z-]+//g; s/\[[a-z0-9._-]+\]//g' \
     | grep -niwE "$WORDS" | head -15 | sed "s|^|[$label] |"
 }
-"$SALDO" demo --keep --ledger "$WORK/demo.sqlite" > "$WORK/demo.txt" 2>&1
+"$SALDO" demo --keep --today 2026-11-15 > "$WORK/demo.txt" 2>&1
 check demo cat "$WORK/demo.txt"
-D="$WORK/demo.sqlite"
+# The kept demo ledger: the path the demo prints (its last line that names a .sqlite file).
+D=$(grep -oE '/[^ ]+\.sqlite' "$WORK/demo.txt" | tail -1)
+"$SALDO" profiles list > "$WORK/profiles.txt" 2>&1; check "profiles list" cat "$WORK/profiles.txt"
 for c in "" import report "report monthly" "report balances" tax "tax summary" forecast rates "rates update" invoices export profiles "profiles check" bench "bench import" "bench ledger" "bench forecast" serve demo config accounts overview; do
   check "help $c" "$SALDO" $c --help
 done
@@ -34,9 +38,9 @@ for f in $(find "$SAMPLES/invoices" "$SAMPLES/malicious-xml" -type f \( -name '*
   check "import $(basename "$f")" "$SALDO" import --dry-run --ledger "$WORK/i.sqlite" "$f"
 done
 for fmt in table markdown html; do
-  for r in monthly balances platforms clients currencies; do check "report $r $fmt" "$SALDO" report $r --ledger "$D" --format $fmt; done
+  for r in monthly "monthly --by platform" "monthly --by client" balances currencies; do check "report $r $fmt" "$SALDO" report $r --ledger "$D" --format $fmt; done
 done
-for c in "tax summary" "tax calendar" "tax estimate" "forecast" "forecast backtest" "rates list" "invoices" "invoices list" "invoices match --dry-run" "overview" "accounts" "profiles list" "config show"; do
+for c in "tax summary" "tax calendar" "tax set-aside" "forecast" "forecast backtest" "rates show" "rates show USD" "invoices" "invoices list" "invoices summary" "invoices match" "overview" "accounts" "config list"; do
   check "$c" "$SALDO" $c --ledger "$D"
 done
 check "export hledger" "$SALDO" export --ledger "$D" --format hledger --output "$WORK/x.journal"

@@ -330,8 +330,18 @@ private final class TreeBuilder: LibXMLSession {
             code = "xml.malformed"
             hint = "the file is not well-formed XML; check that it is complete and is the invoice itself"
         }
-        libErrors.append(Diagnostic(e.pointee.level == XML_ERR_WARNING ? .warning : .error, code: code, c.message,
-                                    at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint))
+        // Saldo's sentence for the kind of error, libxml2's own words kept as a detail (`diag.<code>.lib…`,
+        // so the sentence reads in the reader's language).
+        let key: String
+        switch c.kind {
+        case .encoding: key = "diag.xml.encoding.lib"
+        case .entity: key = "diag.xml.entity.lib"
+        case .depth: key = "diag.xml.depth.lib"
+        case .truncated: key = "diag.xml.malformed.lib_truncated"
+        case .malformed: key = "diag.xml.malformed.lib"
+        }
+        libErrors.append(Diagnostic(e.pointee.level == XML_ERR_WARNING ? .warning : .error, code: code, LocalizedText(key, ["detail": c.message]).english,
+                                    at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint, arguments: ["detail": c.message]))
     }
 }
 

@@ -201,3 +201,20 @@ import Testing
         #expect(es.localizing(["reason": other])["reason"]?.hasPrefix("el sistema ha dicho: ") == true)
     }
 }
+
+/// `profiles list` in Spanish: every built-in profile's title from the catalog (`profile.title.<name>`),
+/// whose English text is the profile's own title, so a title changed in one place only shows.
+@Suite struct SpanishProfileListTests {
+    @Test func everyBuiltInTitleIsSpanish() {
+        let es = SaldoCLI.capture(["--lang", "es", "profiles", "list"]).out.split(separator: "\n").map(String.init)
+        let en = SaldoCLI.capture(["profiles", "list"], environment: ["LANG": "C.UTF-8"]).out.split(separator: "\n").map(String.init)
+        #expect(es.count == en.count && es.count >= 19, "\(es)")
+        let english = Catalog.shipped(.en).entries
+        for (s, e) in zip(es, en) {
+            let name = String(e.prefix { $0 != " " })
+            let title = e.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+            #expect(english["profile.title.\(name)"] == title, "\(name): the catalog's English title is not the profile's: \(title)")
+            if name != "qif" { #expect(s != e, "\(name): the title stays English: \(s)") }
+        }
+    }
+}

@@ -39,3 +39,26 @@ import SaldoTestSupport
         }
     }
 }
+
+/// The Forecast, Invoices and Tax pages' report titles and the tax page's unconfirmed figures in
+/// the page's language (they were the English documents' on the Spanish pages).
+@Suite struct SpanishPageTitleTests {
+    @Test func reportTitlesAndUnconfirmedFiguresFollowThePage() async throws {
+        try await withServer { s in
+            let html = [("Accept", "text/html")]
+            let enForecast = try await s.get("/books/main/forecast?lang=en", headers: html).text
+            let esForecast = try await s.get("/books/main/forecast?lang=es", headers: html).text
+            #expect(enForecast.contains("<h2 id=\"forecast-title\">Income forecast"), "\(enForecast.prefix(300))")
+            #expect(!esForecast.contains("Income forecast") && esForecast.contains("<h2 id=\"forecast-title\">Previsión de ingresos"))
+            let enInvoices = try await s.get("/books/main/invoices?lang=en", headers: html).text
+            let esInvoices = try await s.get("/books/main/invoices?lang=es", headers: html).text
+            #expect(enInvoices.contains("<h2 id=\"invoices-list-title\">Invoices</h2>"))
+            #expect(!esInvoices.contains("<h2 id=\"invoices-list-title\">Invoices</h2>") && esInvoices.contains("<h2 id=\"invoices-list-title\">Facturas"))
+            let enTax = try await s.get("/books/main/tax?lang=en", headers: html).text
+            let esTax = try await s.get("/books/main/tax?lang=es", headers: html).text
+            #expect(enTax.contains("status: provisional") && enTax.contains("tax estimate"))
+            #expect(!esTax.contains("status: provisional") && !esTax.contains("tax estimate") && !esTax.contains("not confirmed from an official source"))
+            #expect(esTax.contains("estado: provisional"))
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct ProfilesCommand: ParsableCommand {
         func run() throws {
             let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
             let w = all.map(\.name.count).max() ?? 10
-            for p in all { Console.current.out(pad(p.name, w) + "  " + p.title + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
+            for p in all { Console.current.out(pad(p.name, w) + "  " + p.title(in: Console.catalog) + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
         }
     }
 

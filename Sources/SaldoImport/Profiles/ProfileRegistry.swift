@@ -8,6 +8,13 @@ public struct ProfileSummary: Sendable, Equatable {
     public var institution: String
     /// `built-in` or the user profile's file name.
     public var origin: String
+
+    /// The title in the catalog's language: a built-in profile's from `profile.title.<name>`; a
+    /// user profile's as its file writes it.
+    public func title(in L: Catalog) -> String {
+        guard origin == "built-in", L.language != .en, let t = L.entries["profile.title.\(name)"] else { return title }
+        return t
+    }
 }
 
 /// The profiles known to Saldo (built-in and the user's), for `saldo profiles list|show|check`.
