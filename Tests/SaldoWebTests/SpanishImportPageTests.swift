@@ -62,3 +62,19 @@ import SaldoTestSupport
         }
     }
 }
+
+/// A problem page (a page that does not exist) in the page's language; the API's JSON stays neutral.
+@Suite struct SpanishProblemPageTests {
+    @Test func aMissingPageSaysSoInSpanish() async throws {
+        try await withServer { s in
+            let es = try await s.get("/books/main/nosuchpage", headers: [("Accept", "text/html"), ("Accept-Language", "es")])
+            #expect(es.status == 404)
+            #expect(es.text.contains("<h1>No encontrado</h1>") && !es.text.contains("Not Found"), "\(es.text)")
+            #expect(!es.text.contains("<p class=\"hint\"><strong>"), "an empty what-to-do line")
+            let en = try await s.get("/books/main/nosuchpage", headers: [("Accept", "text/html"), ("Accept-Language", "en")])
+            #expect(en.text.contains("<h1>Not Found</h1>"))
+            let api = try await s.get("/api/v1/books/nosuch/overview", headers: [("Accept-Language", "es")])
+            #expect(api.status == 404 && api.text.contains("\"title\": \"Not found\""), "\(api.text)")
+        }
+    }
+}
