@@ -1,6 +1,6 @@
 import Foundation
 @testable import SaldoCLI
-import SaldoApp
+@testable import SaldoApp
 import SaldoCore
 @testable import SaldoStore
 import SaldoTestSupport
@@ -216,5 +216,26 @@ import Testing
             #expect(english["profile.title.\(name)"] == title, "\(name): the catalog's English title is not the profile's: \(title)")
             if name != "qif" { #expect(s != e, "\(name): the title stays English: \(s)") }
         }
+    }
+}
+
+/// A tax profile that does not decode is said in Saldo's words (it was the decoder's English).
+@Suite struct SpanishDecodingErrorTests {
+    struct Profile: Decodable { var jurisdiction: String; var filing_status: String }
+
+    func reason(_ json: String) -> String {
+        do { _ = try JSONDecoder().decode(Profile.self, from: Data(json.utf8)); return "" } catch { return describeDecoding(error) }
+    }
+
+    @Test func decodingProblemsReadSpanish() {
+        let es = Catalog.shipped(.es)
+        let wrongType = reason(#"{"jurisdiction": 5, "filing_status": "single"}"#)
+        #expect(wrongType == "expected a text, found another kind of value at jurisdiction", "\(wrongType)")
+        let message = "perfil.json: not a valid tax profile: " + wrongType
+        #expect(es.translating(message, keyPrefix: "error.") == "perfil.json: no es un perfil fiscal válido: se esperaba un texto, se encontró otro tipo de valor en jurisdiction",
+                "\(es.translating(message, keyPrefix: "error."))")
+        let missing = reason(#"{"jurisdiction": "ES"}"#)
+        #expect(missing == #"missing key "filing_status""#, "\(missing)")
+        #expect(es.translating("perfil.json: not a valid tax profile: " + missing, keyPrefix: "error.").hasSuffix(#"falta la clave "filing_status""#))
     }
 }

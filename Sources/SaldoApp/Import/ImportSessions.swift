@@ -305,6 +305,10 @@ extension ImportSessions.Session {
                       ("hint", text(d.localizedHint(in: L)))])
             })))
             members.append(JSONMember("filtered_text", .array(s.filtered.map { .string(L.translating($0.reason, keyPrefix: "filter.")) })))
+            // Why the dates and the decimal mark were read as they were.
+            members.append(JSONMember("evidence_text", .obj([
+                ("date_order", s.dateOrder.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null),
+                ("decimal_mark", s.decimalMark.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null)])))
             return .object(members)
         }
         var members: [(String, JSONValue)] = [

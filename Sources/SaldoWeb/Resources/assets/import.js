@@ -168,11 +168,12 @@
     var dates = ["dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd"];
     var fs1 = radios("date-" + n, t("dateOrder"), dates.map(function (v) { return { value: v, label: v }; }),
       s.decisions.dateFormat || (d ? d.value : null));
-    if (d) fs1.appendChild(el("p", "hint", t("inferred") + ": " + d.evidence));
+    var why = summary.evidence_text || {};
+    if (d) fs1.appendChild(el("p", "hint", t("inferred") + ": " + (why.date_order || d.evidence)));
     form.appendChild(fs1);
     var fs2 = radios("mark-" + n, t("decimalMark"), [{ value: ".", label: t("point") }, { value: ",", label: t("comma") }],
       s.decisions.decimalMark || (m ? m.value : null));
-    if (m) fs2.appendChild(el("p", "hint", t("inferred") + ": " + m.evidence));
+    if (m) fs2.appendChild(el("p", "hint", t("inferred") + ": " + (why.decimal_mark || m.evidence)));
     form.appendChild(fs2);
     var label = el("label", null, t("useProfile") + " ");
     var profile = document.createElement("input");
