@@ -71,8 +71,9 @@ public struct SplitMix64: RandomNumberGenerator {
 
 /// The benchmarks `saldo bench` runs: each returns the lines to show.
 public enum Benchmarks {
-    /// Writes `count` synthetic transactions into a new ledger (kept at `keep` when given) and times it.
-    public static func ledger(transactions count: Int, keep: String?) throws -> [String] {
+    /// Writes `count` synthetic transactions into a new ledger (kept at `keep` when given) and times it;
+    /// the lines in `catalog`'s language.
+    public static func ledger(transactions count: Int, keep: String?, catalog: Catalog = .shipped(.en)) throws -> [String] {
         let t0 = Date()
         let txns = SyntheticLedger.transactions(count: count)
         let t1 = Date()
@@ -83,12 +84,17 @@ public enum Benchmarks {
         let t2 = Date()
         if keep == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         let w = t2.timeIntervalSince(t1)
-        return ["generated \(count) transactions in \(String(format: "%.2f", t1.timeIntervalSince(t0))) s",
-                "recorded \(out.newTransactions) new in \(String(format: "%.2f", w)) s (\(Int(Double(count) / max(w, 1e-9))) transactions/s)"]
+        return [LocalizedText("bench.ledger.generated", ["count_number": String(count), "seconds_number": seconds(t1.timeIntervalSince(t0))]),
+                LocalizedText("bench.ledger.recorded", ["new_number": String(out.newTransactions), "seconds_number": seconds(w),
+                                                        "per_second_number": String(Int(Double(count) / max(w, 1e-9)))])].map { $0.text(in: catalog) }
     }
 
-    /// Reads a statement alone, then imports it into a fresh ledger: where the import's time goes.
-    public static func importTimings(file: String) throws -> [String] {
+    /// `0.52`: seconds as the benchmark lines write them (the catalog writes the number per language).
+    static func seconds(_ s: Double) -> String { String(format: "%.2f", s) }
+
+    /// Reads a statement alone, then imports it into a fresh ledger: where the import's time goes;
+    /// the lines in `catalog`'s language.
+    public static func importTimings(file: String, catalog: Catalog = .shipped(.en)) throws -> [String] {
         let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
         let data = try Data(contentsOf: url, options: .alwaysMapped)
         let t0 = Date()
@@ -103,12 +109,20 @@ public enum Benchmarks {
         let summary = FileImporter(store: store).importFile(url)
         let full = Date().timeIntervalSince(t1)
         let w = summary.pipelineWaits
-        return ["\(r.rowCount) rows, \(count) transactions (\(r.profile ?? "no profile"))",
-                String(format: "read and book only:        %.2f s (", read) + r.phases.map { $0.name + String(format: " %.2f", $0.seconds) }.joined(separator: ", ") + ")",
-                String(format: "import into a new ledger:  %.2f s (%d new)", full, summary.new),
-                String(format: "  reading and booking thread: %.2f s CPU, waited %.2f s for the writer", w.readerCPU, w.readerWaited),
-                String(format: "  ledger writing thread:      %.2f s CPU, waited %.2f s for rows (reading before the first row is booked included)", w.writerCPU, w.writerWaited),
-                "  timeline: " + summary.timeline.map { $0.step + String(format: " %.2f s", $0.seconds) }.joined(separator: ", ")]
+        let L = catalog, f = HumanFormat(catalog.language)
+        // A step's name (`decode`, `first batch`) from `value.bench_step.*`, its seconds as the language writes numbers.
+        func step(_ name: String, _ s: Double, _ key: String) -> String {
+            let shown = L.entries["value.bench_step.\(name)"] ?? name
+            let number = (try? ExactDecimal(seconds(s))).map { catalog.language == .en ? seconds(s) : f.number($0) } ?? seconds(s)
+            return L.text(key, ["step": shown, "seconds": number])
+        }
+        return [LocalizedText("bench.import.rows", ["rows_number": String(r.rowCount), "transactions_number": String(count),
+                                                    "profile": r.profile ?? L.text("bench.import.no_profile")]).text(in: L),
+                LocalizedText("bench.import.read_only", ["seconds_number": seconds(read)]).text(in: L) + " (" + r.phases.map { step($0.name, $0.seconds, "bench.import.phase") }.joined(separator: ", ") + ")",
+                LocalizedText("bench.import.full", ["seconds_number": seconds(full), "new_number": String(summary.new)]).text(in: L),
+                LocalizedText("bench.import.reader_thread", ["cpu_number": seconds(w.readerCPU), "waited_number": seconds(w.readerWaited)]).text(in: L),
+                LocalizedText("bench.import.writer_thread", ["cpu_number": seconds(w.writerCPU), "waited_number": seconds(w.writerWaited)]).text(in: L),
+                L.text("bench.import.timeline") + summary.timeline.map { step($0.step, $0.seconds, "bench.import.mark") }.joined(separator: ", ")]
     }
 
     /// The competition data sets the forecast benchmark scores (and `all`).
@@ -117,7 +131,7 @@ public enum Benchmarks {
     /// Scores the default forecaster and each member on one competition data set or all of them
     /// (`data`: the file, or the folder holding m3_data.json and tcomp_data.json); the table, or
     /// JSON with one object per set.
-    public static func forecast(dataset name: String, data: String, horizon: Int?, json: Bool) throws -> String {
+    public static func forecast(dataset name: String, data: String, horizon: Int?, json: Bool, catalog: Catalog = .shipped(.en)) throws -> String {
         guard let selection = BenchmarkSelection(name) else {
             throw UserError("no data set named \"\(name)\"", hint: "one of: " + BenchmarkSelection.names.joined(separator: ", "))
         }
@@ -127,9 +141,40 @@ public enum Benchmarks {
         }
         let reports: [BenchmarkReport]
         do { reports = try ForecastBenchmark.run(selection, location: url, horizon: horizon) } catch { throw UserError("\(error)") }
-        if !json { return ForecastBenchmark.renderTable(reports) }
+        if !json { return catalog.language == .en ? ForecastBenchmark.renderTable(reports) : table(reports, catalog) }
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try enc.encode(reports), as: UTF8.self)
+    }
+}
+
+extension Benchmarks {
+    /// The forecast benchmark's table outside English: the same columns (the metrics keep their
+    /// names, sMAPE, MASE…), headings from `bench.forecast.column.*`, numbers as the language writes them.
+    static func table(_ reports: [BenchmarkReport], _ L: Catalog) -> String {
+        let f = HumanFormat(L.language)
+        func fmt(_ v: Double, _ digits: Int) -> String {
+            guard v.isFinite, let d = try? ExactDecimal(String(format: "%.\(digits)f", v)) else { return L.text("bench.forecast.not_available") }
+            return f.number(d)
+        }
+        let header = ["set", "h", "model", "smape", "mase", "cov80", "cov95", "msis", "seconds", "series"].map { L.text("bench.forecast.column.\($0)") }
+        var rows: [[String]] = [header]
+        for r in reports {
+            for s in [r.defaultScore] + r.members {
+                rows.append([r.dataset, String(r.horizon), s.name, fmt(s.smape, 2), fmt(s.mase, 3), fmt(s.coverage80, 3),
+                             fmt(s.coverage95, 3), fmt(s.msis, 2), fmt(s.seconds, 2), String(s.series)])
+            }
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out = ""
+        for (ri, r) in rows.enumerated() {
+            let cells = r.enumerated().map { i, c in
+                i == 0 || i == 2 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[i] - c.count) + c
+            }
+            out += cells.joined(separator: "  ") + "\n"
+            if ri == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        return out
     }
 }
 

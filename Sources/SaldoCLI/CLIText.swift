@@ -107,6 +107,7 @@ extension CLIText {
                 line = longer > 0 && line.contains(padded) ? line.replacingOccurrences(of: padded, with: local + " ")
                                                             : line.replacingOccurrences(of: english, with: local)
             }
+            line = valueNames(line, L)
             let body = line.drop { $0 == " " }
             if body.count < line.count || line.hasPrefix("See") {
                 let indent = String(line.prefix(line.count - body.count))
@@ -115,6 +116,27 @@ extension CLIText {
             }
             return line
         }.joined(separator: "\n")
+    }
+}
+
+extension CLIText {
+    /// The parser's `<value>` names (`<file>`, `<subcommand>`) from `argparser.value.*`; a longer
+    /// name takes the spaces after it, so the help's second column stays aligned.
+    static func valueNames(_ line: String, _ L: Catalog) -> String {
+        guard line.contains("<") else { return line }
+        var out = "", rest = Substring(line)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            rest = rest[rest.index(after: close)...]
+            guard let local = L.entries["argparser.value.\(name)"] else { out += "<\(name)>"; continue }
+            out += "<\(local)>"
+            let longer = local.count - name.count
+            let spaces = rest.prefix { $0 == " " }.count
+            if longer > 0, spaces > longer { rest = rest.dropFirst(longer) }
+            else if longer < 0, spaces >= 2 { out += String(repeating: " ", count: -longer) }
+        }
+        return out + rest
     }
 }
 

@@ -233,20 +233,29 @@ public enum ECBUpdate {
                 at: SourceLocation(file: file), hint: "try again later; the rates Saldo has are unchanged")] + d
     }
 
-    /// One line for the user, in domain words (the caller adds commands).
+    /// One line for the user, in domain words (the caller adds commands): English, made from the
+    /// `error.rates_update.*` templates so a front end shows it in its language.
     public static func summary(_ outcome: Outcome, newestKnown: Day?, added: Int = 0) -> String {
-        let newest = newestKnown.map { "newest \($0)" } ?? "none yet"
+        // `…_none` when Saldo has no rate yet.
+        func said(_ key: String, _ arguments: [String: String] = [:]) -> String {
+            var arguments = arguments
+            if let n = newestKnown { arguments["newest_date"] = n.description }
+            return LocalizedText("error.rates_update." + key + (newestKnown == nil ? "_none" : ""), arguments).english
+        }
         switch outcome {
         case .downloaded(let rates, _, _):
             let days = Set(rates.map(\.date))
-            let range = days.min().map { "\($0) to \(days.max()!)" } ?? ""
-            return "downloaded \(rates.count) ECB rates on \(days.count) days (\(range)); \(added) new"
+            guard let first = days.min(), let last = days.max() else {
+                return LocalizedText("error.rates_update.downloaded_nothing", ["count": String(rates.count), "days": "0", "added": String(added)]).english
+            }
+            return LocalizedText("error.rates_update.downloaded", ["count": String(rates.count), "days": String(days.count),
+                                                                   "first_date": first.description, "last_date": last.description, "added": String(added)]).english
         case .upToDate:
-            return "already up to date: the ECB file has not changed since the last download (\(newest))"
+            return said("up_to_date")
         case .offline(let why):
-            return "no connection (\(why)): reports keep using the rates Saldo has, \(newest)"
+            return said("offline", ["detail": why])
         case .refused:
-            return "nothing was stored: reports keep using the rates Saldo has, \(newest)"
+            return said("refused")
         }
     }
 }

@@ -121,11 +121,11 @@ public struct FileImportSummary: Sendable {
     public func conventionLines(verbose: Bool, overrides: [String: String] = [:], catalog L: Catalog = .shipped(.en)) -> [String] {
         var out: [String] = []
         if let d = dateOrder, verbose || d.wasInferred {
-            out.append("  " + L("import.summary.dates_read_as", ["order": d.value, "evidence": d.evidence])
+            out.append("  " + L("import.summary.dates_read_as", ["order": d.value, "evidence": L.translating(d.evidence, keyPrefix: "evidence.")])
                        + (d.basis == .option ? "" : overrides["date-order"].map { L("import.summary.overrides_it", ["option": $0]) } ?? ""))
         }
         if let m = decimalMark, verbose || m.wasInferred {
-            out.append("  " + L(m.value == "," ? "import.summary.decimal_comma" : "import.summary.decimal_point", ["evidence": m.evidence])
+            out.append("  " + L(m.value == "," ? "import.summary.decimal_comma" : "import.summary.decimal_point", ["evidence": L.translating(m.evidence, keyPrefix: "evidence.")])
                        + (m.basis == .option ? "" : overrides["decimal-mark"].map { L("import.summary.overrides_it", ["option": $0]) } ?? ""))
         }
         return out

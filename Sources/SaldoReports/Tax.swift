@@ -15,6 +15,16 @@ public struct TaxDocument: ReportConvertible, Sendable {
 
     public func document() -> ReportDocument { document(in: .shipped(.en)) }
 
+    /// The figures not confirmed from an official source, one text each, in `L`'s language.
+    public func unconfirmed(in L: Catalog) -> [String] {
+        table.unconfirmedFlags.isEmpty || L.language == .en
+            ? table.unconfirmed
+            : table.unconfirmedFlags.map { f in
+                L("tax.unconfirmed_flag", ["title": f.title, "rule": f.rule, "file": f.file,
+                                           "points": f.points.map { TaxRules.remark(L.translating($0, keyPrefix: "tax.flag."), in: L.language) }.joined(separator: "; ")])
+            }
+    }
+
     /// Every word follows the catalog: titles, row labels and value texts by their keys
     /// (`tax.*`), notes by the English template they were made from (`tax.note.*`, see
     /// `Catalog.recognize`), unconfirmed figures from their flags. Box names and the rule files'
@@ -32,12 +42,7 @@ public struct TaxDocument: ReportConvertible, Sendable {
                                              columns: [ReportColumn("label", L("tax.column.what")), ReportColumn("box", L("tax.column.box")), ReportColumn("amount", L("tax.column.amount_in", ["currency": cur.code]), .money(cur))],
                                              rows: rows)))
         }
-        let unconfirmed = table.unconfirmedFlags.isEmpty || L.language == .en
-            ? table.unconfirmed
-            : table.unconfirmedFlags.map { f in
-                L("tax.unconfirmed_flag", ["title": f.title, "rule": f.rule, "file": f.file,
-                                                "points": f.points.map { TaxRules.remark(L.translating($0, keyPrefix: "tax.flag."), in: L.language) }.joined(separator: "; ")])
-            }
+        let unconfirmed = unconfirmed(in: L)
         // A rule file's remark inside a note (`tax.note.unconfirmed_point`) in the file's own Spanish.
         let notes = table.notes.map { note -> String in
             guard L.language != .en, var t = Catalog.recognize(note, keyPrefix: "tax.note.") else { return note }

@@ -1,4 +1,5 @@
 import Foundation
+import SaldoCore
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
@@ -21,7 +22,7 @@ public enum PrivateFiles {
         while !p.isEmpty && p != "/" {
             var st = stat()
             if stat(p, &st) == 0 {
-                guard st.st_mode & S_IFMT == S_IFDIR else { throw PrivateFileError(path: p, reason: "it is a file, not a folder") }
+                guard st.st_mode & S_IFMT == S_IFDIR else { throw PrivateFileError(path: p, reason: LocalizedText("os.file_not_folder").english) }
                 break
             }
             missing.append(p)
@@ -62,7 +63,7 @@ public enum PrivateFiles {
         var st = stat()
         if stat(path, &st) == 0 {
             switch st.st_mode & S_IFMT {
-            case S_IFDIR: throw PrivateFileError(path: path, reason: "it is a folder")
+            case S_IFDIR: throw PrivateFileError(path: path, reason: LocalizedText("os.is_folder").english)
             case S_IFREG: break
             default: return try writeInPlace(data, to: path)
             }
@@ -124,6 +125,6 @@ public struct PrivateFileError: Error, CustomStringConvertible, Sendable, Equata
     public var path: String
     public var reason: String
     public init(path: String, reason: String) { self.path = path; self.reason = reason }
-    init(path: String, errno e: Int32) { self.init(path: path, reason: String(cString: strerror(e)).lowercased()) }
+    init(path: String, errno e: Int32) { self.init(path: path, reason: SystemFailure.reason(errno: e)) }
     public var description: String { "\(path): \(reason)" }
 }

@@ -26,14 +26,14 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.lockTimeout = lockTimeout.isNaN ? 0 : min(max(0, lockTimeout), 86_400)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            if isFolder.boolValue { throw .cannotOpen(path, reason: "it is a folder, not a ledger file") }
+            if isFolder.boolValue { throw .cannotOpen(path, reason: LocalizedText("os.sqlite.folder").english) }
         } else {
             guard mode == .create else { throw .noLedger(path) }
             do {
                 try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 try PrivateFiles.createEmptyFile(path)
             } catch {
-                throw .cannotOpen(path, reason: "cannot create it (\(error.description))")
+                throw .cannotOpen(path, reason: LocalizedText("os.sqlite.cannot_create", ["path": error.path, "reason": error.reason]).english)
             }
         }
         var config = Configuration()
@@ -75,24 +75,33 @@ public final class SQLiteLedgerStore: LedgerStore {
     static func describe(_ error: any Error, waited: Double = 0) -> String {
         if let e = error as? DatabaseError {
             switch e.resultCode {
-            case .SQLITE_NOTADB: return "the file is not a Saldo ledger (not an SQLite database)"
-            case .SQLITE_CANTOPEN: return "the file cannot be opened (check the path and permissions)"
+            // The common codes as Saldo says them (`os.*` texts, shown in the reader's language);
+            // anything else keeps SQLite's own words as a detail.
+            case .SQLITE_NOTADB: return LocalizedText("os.sqlite.not_a_database").english
+            case .SQLITE_CANTOPEN: return LocalizedText("os.sqlite.cannot_open").english
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return "another program (perhaps another saldo command) is using it" + (waited > 0 ? " and did not finish within \(Self.seconds(waited))" : "")
-                    + "; try again when it has finished" + (waited > 0 ? ", or allow a longer wait for the lock" : "")
-            case .SQLITE_READONLY: return "the file is read-only"
-            case .SQLITE_FULL: return "the disk is full"
-            default: return e.message ?? "\(e.resultCode)"
+                guard waited > 0 else { return LocalizedText("os.sqlite.busy").english }
+                return LocalizedText("os.sqlite.busy_waited" + (Self.secondsNumber(waited) == "1" ? ".one" : ".other"), ["count": Self.secondsNumber(waited)]).english
+            case .SQLITE_READONLY: return LocalizedText("os.sqlite.read_only").english
+            case .SQLITE_FULL: return LocalizedText("os.sqlite.full").english
+            case .SQLITE_CORRUPT: return LocalizedText("os.sqlite.corrupt").english
+            case .SQLITE_IOERR: return LocalizedText("os.io").english
+            case .SQLITE_PERM, .SQLITE_AUTH: return LocalizedText("os.permission").english
+            default: return LocalizedText("os.sqlite.other", ["detail": e.message ?? "\(e.resultCode)"]).english
             }
         }
+        if let e = error as? PrivateFileError { return e.description }
         return "\(error)"
     }
 
     /// "30 seconds", "1.5 seconds", "1 second".
     static func seconds(_ s: Double) -> String {
-        let text = s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
+        let text = secondsNumber(s)
         return text + (text == "1" ? " second" : " seconds")
     }
+
+    /// "30", "1.5", "1": the number in ``seconds(_:)``.
+    static func secondsNumber(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s) }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try db.write(body) } catch let e as StoreError { throw e } catch { throw .database(Self.describe(error, waited: lockTimeout)) }

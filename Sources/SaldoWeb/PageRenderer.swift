@@ -76,15 +76,26 @@ public struct PageRenderer: Sendable {
 
     /// A problem shown as a page, in the layout, with the same message and hint as the API.
     func problemPage(_ problem: Problem, context: WebContext, request: Request) -> Response {
+        // In the page's language: the title (`web.problem_title.*`), the detail and hint as the command
+        // line says them (`error.*`), each diagnostic by its code; the JSON answer stays neutral.
+        let L = Catalog.shipped(context.language)
+        func said(_ text: String) -> String {
+            guard L.language != .en else { return text }
+            if let t = Catalog.recognize(text, keyPrefix: "web.problem_title.") { return t.text(in: L) }
+            return L.translating(text, keyPrefix: "error.")
+        }
+        let title = said(problem.title)
+        let hint = problem.hint.map(said) ?? ""
         let data: [String: Any] = [
-            "title": problem.title, "detail": problem.detail, "hint": problem.hint ?? "",
+            "title": title, "detail": said(problem.detail), "hint": hint.isEmpty ? false : hint,
             "errors": problem.diagnostics.map { d -> [String: Any] in
-                ["location": d.location?.description ?? "", "message": d.message, "hint": d.hint ?? "", "code": d.code]
+                let h = d.localizedHint(in: L) ?? ""
+                return ["location": d.localizedLocation(in: L)?.description ?? "", "message": d.localizedMessage(in: L), "hint": h.isEmpty ? false : h, "code": d.code]
             },
             "status": String(problem.status.code), "startLedger": problem.fix == "start-ledger",
         ]
         let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
-        return page("problem", title: problem.title, data: data, book: book, current: "", context: context, request: request, status: problem.status)
+        return page("problem", title: title, data: data, book: book, current: "", context: context, request: request, status: problem.status)
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -55,13 +55,13 @@ public enum SafeXML {
     public static func readCapped(_ url: URL, file: String, limit: Int) throws(XMLParseError) -> [UInt8] {
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw XMLParseError([.error("xml.read", "cannot read the file: \(error.localizedDescription)",
+            throw XMLParseError([.error("xml.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))",
                                         at: SourceLocation(file: file), hint: "check the path and its permissions")])
         }
         defer { try? handle.close() }
         let data: Data
         do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
-            throw XMLParseError([.error("xml.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))])
+            throw XMLParseError([.error("xml.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))", at: SourceLocation(file: file))])
         }
         if data.count > limit {
             throw XMLParseError([tooLarge(file: file, limit: limit)])
@@ -330,8 +330,18 @@ private final class TreeBuilder: LibXMLSession {
             code = "xml.malformed"
             hint = "the file is not well-formed XML; check that it is complete and is the invoice itself"
         }
-        libErrors.append(Diagnostic(e.pointee.level == XML_ERR_WARNING ? .warning : .error, code: code, c.message,
-                                    at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint))
+        // Saldo's sentence for the kind of error, libxml2's own words kept as a detail (`diag.<code>.lib…`,
+        // so the sentence reads in the reader's language).
+        let key: String
+        switch c.kind {
+        case .encoding: key = "diag.xml.encoding.lib"
+        case .entity: key = "diag.xml.entity.lib"
+        case .depth: key = "diag.xml.depth.lib"
+        case .truncated: key = "diag.xml.malformed.lib_truncated"
+        case .malformed: key = "diag.xml.malformed.lib"
+        }
+        libErrors.append(Diagnostic(e.pointee.level == XML_ERR_WARNING ? .warning : .error, code: code, LocalizedText(key, ["detail": c.message]).english,
+                                    at: SourceLocation(file: file, line: c.line, column: c.column), hint: hint, arguments: ["detail": c.message]))
     }
 }
 

@@ -166,7 +166,7 @@ import Testing
         for word in ["OVERVIEW:", "USAGE:", "OPTIONS:", "Show help information."] { #expect(!help.contains(word), "\(word)") }
         let bad = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--format", "pdf"])
         #expect(bad.status == 2)
-        #expect(bad.err.hasPrefix("Error: El valor 'pdf' no es válido para '--format <format>'. Indica uno de estos: 'table', 'csv', 'json', 'markdown' o 'html'.\n"), "\(bad.err)")
+        #expect(bad.err.hasPrefix("Error: El valor 'pdf' no es válido para '--format <formato>'. Indica uno de estos: 'table', 'csv', 'json', 'markdown' o 'html'.\n"), "\(bad.err)")
         #expect(bad.err.contains("\n  Consulta 'saldo report monthly --help' para más información."))
         let unknown = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--bogus"])
         #expect(unknown.err.hasPrefix("Error: Opción desconocida '--bogus'\nUso: saldo report monthly"), "\(unknown.err)")

@@ -99,3 +99,30 @@ def test_2_importing_the_same_files_again_adds_nothing(empty_server, browser):
     """, name)
     WebDriverWait(browser, 60, poll_frequency=0.5).until(lambda d: previewed_card(d, name) is None)
     assert saldo_count(empty_server) == before
+
+
+def test_3_the_import_page_explains_in_its_own_language(empty_server, browser):
+    """Why a profile reads the file (the card's "Why" list) and its problems, in Spanish on the
+    Spanish page: the API's explanation_text, not the neutral English lines."""
+    name = STATEMENTS[2]
+    try:
+        browser.get(empty_server.url + "/books/main/import?lang=es")
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+        browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, name))
+        lines = WebDriverWait(browser, 120, poll_frequency=0.5).until(lambda d: d.execute_script("""
+            const card = Array.from(document.querySelectorAll('section.import-card'))
+                .find(c => c.dataset.state === 'previewed' && c.getAttribute('aria-label') === arguments[0] && c.querySelector('details li'));
+            return card ? Array.from(card.querySelectorAll('details li')).map(li => li.textContent) : null;
+        """, name))
+        assert any(line.startswith("codificación: ") for line in lines), lines
+        assert any(" lo reconoce: " in line for line in lines), lines
+        assert not any(line.startswith(("encoding: ", "delimiter: ")) or " claims it: " in line or " does not: " in line for line in lines), lines
+        screenshot(browser, "import-why-es")
+        browser.execute_script("""
+            const card = Array.from(document.querySelectorAll('section.import-card'))
+                .find(c => c.dataset.state === 'previewed' && c.getAttribute('aria-label') === arguments[0]);
+            card.querySelector('.import-actions button.secondary').click();
+        """, name)
+    finally:
+        # The language is remembered in a cookie: the next tests read the English pages.
+        browser.get(empty_server.url + "/books/main/import?lang=en")

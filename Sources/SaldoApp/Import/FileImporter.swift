@@ -32,7 +32,7 @@ public struct FileImporter: Sendable {
         let data: Data
         // Mapped, not copied: a statement of a million rows stays out of the heap.
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            summary.problems = [.error("file.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: name),
+            summary.problems = [.error("file.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))", at: SourceLocation(file: name),
                                        hint: "check that it exists and that you may read it")]
             summary.failed = true
             return summary

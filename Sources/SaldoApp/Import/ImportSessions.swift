@@ -289,11 +289,27 @@ struct SessionProgress: ProgressReporter {
 extension ImportSessions.Session {
     /// The session as the API shows it: state, decisions, the preview (the dry run's summary as
     /// `saldo import --dry-run --format json` prints it) and, once committed, what was written.
-    public func json() -> JSONValue {
+    /// `language`: the language of the texts added for people (`explanation_text`); the other
+    /// fields are the same in every language.
+    public func json(language: Language = .en) -> JSONValue {
         func text(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+        let L = Catalog.shipped(language)
         func summary(_ s: FileImportSummary?) -> JSONValue {
             guard let s, let parsed = try? JSONParser.parse(Array(s.json().utf8)).value else { return .null }
-            return parsed
+            guard case .object(var members) = parsed else { return parsed }
+            // What a person reads, in the page's language, beside the neutral fields (same order as
+            // `problems` and `filtered`).
+            members.append(JSONMember("problems_text", .array(s.problems.map { d in
+                .obj([("location", text(d.localizedLocation(in: L)?.description)),
+                      ("message", .string(language == .en ? d.message : d.localizedMessage(in: L) + " [\(d.code)]")),
+                      ("hint", text(d.localizedHint(in: L)))])
+            })))
+            members.append(JSONMember("filtered_text", .array(s.filtered.map { .string(L.translating($0.reason, keyPrefix: "filter.")) })))
+            // Why the dates and the decimal mark were read as they were.
+            members.append(JSONMember("evidence_text", .obj([
+                ("date_order", s.dateOrder.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null),
+                ("decimal_mark", s.decimalMark.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null)])))
+            return .object(members)
         }
         var members: [(String, JSONValue)] = [
             ("id", .string(id)), ("name", .string(displayName)), ("bytes", .int(bytes)), ("state", .string(state.rawValue)),
@@ -301,13 +317,15 @@ extension ImportSessions.Session {
             ("decisions", .obj([("dateFormat", text(decisions.dateFormat)), ("decimalMark", text(decisions.decimalMark)), ("profile", text(decisions.profile))])),
             ("profile_check", profileCheck.map { c -> JSONValue in
                 .obj([("matched", text(c.matched)), ("claimants", .array(c.claimants.map(JSONValue.string))),
-                      ("explanation", .array(c.explanation.map(JSONValue.string)))])
+                      ("explanation", .array(c.explanation.map(JSONValue.string))),
+                      ("explanation_text", .array(c.localizedExplanation(in: .shipped(language)).map(JSONValue.string)))])
             } ?? .null),
             ("preview", summary(preview)),
             ("committed", summary(committed)),
         ]
         if committed != nil { members.append(("matched_payments", .int(matchedPayments))) }
         members.append(("failure", text(failure)))
+        if let failure { members.append(("failure_text", .string(L.translating(failure, keyPrefix: "error.")))) }
         return .obj(members)
     }
 }

@@ -50,13 +50,30 @@ public enum TaxProfileLoader {
     }
 }
 
+/// A JSON decoding error in Saldo's words (`error.decoding.*`, shown in the reader's language), the
+/// decoder's own words kept only where Saldo has none (a file that is not JSON at all).
 func describeDecoding(_ e: any Error) -> String {
     guard let d = e as? DecodingError else { return "\(e)" }
-    func path(_ p: [any CodingKey]) -> String { p.isEmpty ? "" : " at " + p.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+    func path(_ p: [any CodingKey]) -> String { p.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+    func said(_ key: String, _ c: DecodingError.Context, _ arguments: [String: String] = [:]) -> String {
+        var arguments = arguments
+        let p = path(c.codingPath)
+        if !p.isEmpty { arguments["path"] = p }
+        return LocalizedText("error.decoding." + key + (p.isEmpty ? "" : "_at"), arguments).english
+    }
+    func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Bool.Type: return "true_false"
+        case is Int.Type, is Double.Type, is Decimal.Type: return "number"
+        default: return "value"
+        }
+    }
     switch d {
-    case .keyNotFound(let k, let c): return "missing key \"\(k.stringValue)\"" + path(c.codingPath)
-    case .typeMismatch(_, let c), .valueNotFound(_, let c): return c.debugDescription + path(c.codingPath)
-    case .dataCorrupted(let c): return c.debugDescription + path(c.codingPath)
+    case .keyNotFound(let k, let c): return said("missing_key", c, ["key": k.stringValue])
+    case .typeMismatch(let t, let c): return said("expected_" + kind(t), c)
+    case .valueNotFound(let t, let c): return said("null_" + kind(t), c)
+    case .dataCorrupted(let c): return c.codingPath.isEmpty ? LocalizedText("error.decoding.not_json", ["detail": c.debugDescription]).english : said("unreadable", c)
     @unknown default: return "\(d)"
     }
 }
@@ -113,7 +130,9 @@ public enum Taxes {
         if let r = request.region { taxProfile.region = r }
         if let r = taxProfile.region { taxProfile.region = try regionCode(r, jurisdiction: taxProfile.jurisdiction) }
         let ruleFiles = try request.ruleFiles.map { r -> RuleFile in
-            do { return try TaxRules.load(contentsOf: URL(fileURLWithPath: (r as NSString).expandingTildeInPath)) } catch { throw UserError("\(error)") }
+            // A problem in the file as a diagnostic: its line, column and JSON path, its code and hint, in the reader's language.
+            do { return try TaxRules.load(contentsOf: URL(fileURLWithPath: (r as NSString).expandingTildeInPath)) }
+            catch let e as RuleFileError { throw e.diagnostic } catch { throw UserError("\(error)") }
         }
         let day = request.today
         let target = taxCurrency(taxProfile.jurisdiction)

@@ -21,7 +21,7 @@ struct BenchLedger: ParsableCommand {
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.keep"), valueName: "path")) var keep: String?
 
     func run() throws {
-        for line in try Benchmarks.ledger(transactions: transactions, keep: keep) { Console.current.out(line) }
+        for line in try Benchmarks.ledger(transactions: transactions, keep: keep, catalog: Console.catalog) { Console.current.out(line) }
     }
 }
 
@@ -38,8 +38,8 @@ struct BenchForecast: ParsableCommand {
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.format"))) var format: Format = .table
 
     func run() throws {
-        Console.current.progress("scoring \(dataset)…")
-        let text = try Benchmarks.forecast(dataset: dataset, data: data, horizon: horizon, json: format == .json)
+        Console.current.progress(Console.catalog.text("bench.forecast.scoring", ["dataset": dataset]))
+        let text = try Benchmarks.forecast(dataset: dataset, data: data, horizon: horizon, json: format == .json, catalog: Console.catalog)
         Console.current.endProgress()
         Console.current.out(text)
     }
@@ -54,6 +54,6 @@ struct BenchImport: ParsableCommand {
     @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.bench.file"))) var file: String
 
     func run() throws {
-        for line in try Benchmarks.importTimings(file: file) { Console.current.out(line) }
+        for line in try Benchmarks.importTimings(file: file, catalog: Console.catalog) { Console.current.out(line) }
     }
 }

@@ -18,7 +18,7 @@ struct ProfilesCommand: ParsableCommand {
         func run() throws {
             let all = try Profiles.list(profilesPath: profiles, environment: Console.current.environment)
             let w = all.map(\.name.count).max() ?? 10
-            for p in all { Console.current.out(pad(p.name, w) + "  " + p.title + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
+            for p in all { Console.current.out(pad(p.name, w) + "  " + p.title(in: Console.catalog) + (p.origin == "built-in" ? "" : Console.current.styled("  (\(p.origin))", .dim))) }
         }
     }
 
@@ -39,7 +39,7 @@ struct ProfilesCommand: ParsableCommand {
             let r = try Profiles.check(file: file, profilesPath: profiles, environment: Console.current.environment)
             let console = Console.current
             console.out(console.styled(r.matched.map { Console.catalog.text("cli.profiles.read_by", ["file": file, "profile": $0]) } ?? Console.catalog.text("cli.profiles.read_by_none", ["file": file]), r.matched == nil ? .red : .green))
-            for line in r.explanation { console.out("  " + Console.catalog.translating(line, keyPrefix: "profile_check.")) }
+            for line in r.localizedExplanation(in: Console.catalog) { console.out("  " + line) }
             if r.matched == nil { throw ExitCode(ExitStatus.userError) }
         }
     }

@@ -17,6 +17,6 @@ struct RatesUpdateCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let r = try Rates.update(url: url, environment: console.environment, timeout: timeout, today: try resolveToday(today), store: ledger.open(.existing))
-        console.out(r.summary)
+        console.out(Console.catalog.translating(r.summary, keyPrefix: "error.rates_update."))
     }
 }

@@ -17,11 +17,21 @@ extension Diagnostic {
         return Diagnostic.translate(hint, prefix: "diag_hint.\(code)", arguments: arguments, in: L)
     }
 
+    /// The location in the catalog's language: a field Saldo names itself in a fixed-layout format
+    /// (`operation date` of a Norma 43 record, `:61: amount` of MT940) from `field.<family>.*`,
+    /// where `<family>` is the code's first part; a file's own column names stay as the file writes them.
+    public func localizedLocation(in L: Catalog) -> SourceLocation? {
+        guard L.language != .en, var l = location, let field = l.field else { return location }
+        let family = code.split(separator: ".").first.map(String.init) ?? code
+        if let t = Catalog.recognize(field, keyPrefix: "field.\(family).") { l.field = t.text(in: L) }
+        return l
+    }
+
     /// ``description`` in the catalog's language.
     public func text(in L: Catalog) -> String {
         guard L.language != .en else { return description }
         var s = ""
-        if let l = location { s += "\(l): " }
+        if let l = localizedLocation(in: L) { s += "\(l): " }
         if severity == .warning { s += L.text("diag.label.warning") }
         s += localizedMessage(in: L) + " [\(code)]"
         if let h = localizedHint(in: L) { s += "\n  " + L.text("diag.label.hint") + " " + h }
@@ -38,6 +48,8 @@ extension Diagnostic {
         if let t = Catalog.recognize(english, keyPrefix: prefix), t.key == prefix || t.key.hasPrefix(prefix + ".") {
             return t.text(in: L)
         }
+        // Messages any code may carry (`3 more problem(s) of this kind (csv.currency) not shown`).
+        if prefix.hasPrefix("diag."), let t = Catalog.recognize(english, keyPrefix: "diag.any.") { return t.text(in: L) }
         return english
     }
 }

@@ -26,6 +26,8 @@ public struct LocalizedText: Codable, Hashable, Sendable {
 extension Catalog {
     /// Arguments rewritten for this catalog's language, chosen by the argument's name:
     /// `…label` (a statement's or account's name, `statement 1234/1`) → its `label.*` text;
+    /// `…expected` (what a field should hold, `14 digits`) → its `expected.*` text;
+    /// `…reason` holding what the system reported (`the disk is full`) → its `os.*` text;
     /// any value written as an amount and its code (`15121.12 EUR`) → money as the language writes it;
     /// `…money`/`moneyN` alone (`-434.16`) → a number;
     /// `…amount`, `…number`, `…rate`, `…percent` (a decimal such as `1547.72`) → a number;
@@ -45,6 +47,12 @@ extension Catalog {
             } else if let m = Self.moneyWithCode(value) {
                 // Any amount written with its code ("709.14 EUR", whatever the argument's name).
                 out[name] = f.money(m)
+            } else if n.hasSuffix("reason"), let r = Catalog.recognize(value, keyPrefix: "os.") {
+                // What the operating system or SQLite reported, as Saldo says it (`os.*`, see SystemFailure).
+                out[name] = r.text(in: self)
+            } else if n.hasSuffix("expected") {
+                // What a reader expected to find ("14 digits", "a date YYMMDD"): its `expected.*` text.
+                if let e = Catalog.recognize(value, keyPrefix: "expected.") { out[name] = e.text(in: self) }
             } else if n.hasSuffix("label") {
                 // What a reader calls a statement or an account ("statement 1234/1", "account ending 0042").
                 if let l = Catalog.recognize(value, keyPrefix: "label.") { out[name] = l.text(in: self) }

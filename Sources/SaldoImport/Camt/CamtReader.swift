@@ -208,7 +208,7 @@ public enum CamtReader {
     static func entry(_ e: XElement, _ o: inout Open, index: inout Int, file: String, sink: inout DiagnosticSink) {
         func bad(_ field: String, _ expected: String, _ found: String) {
             sink.add(.error("camt.field", "entry: expected \(expected), found \"\(found)\"", at: SourceLocation(file: file, line: e.line, field: field),
-                            hint: "the file may be damaged or cut; export the statement again"))
+                            hint: "the file may be damaged or cut; export the statement again", arguments: ["expected": expected, "found": found]))
         }
         guard let (value, cur, foreign) = amount(e, accountCurrency: o.accountCurrency) else {
             bad("Ntry/Amt", "an amount with its currency (<Amt Ccy=\"EUR\">12.50</Amt>)", text(e, "Amt") ?? ""); return

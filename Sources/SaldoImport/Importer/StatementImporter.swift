@@ -191,7 +191,7 @@ public enum StatementImporter {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             return StatementReadResult(file: url.lastPathComponent, problems: [
-                .error("import.read", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: url.path),
+                .error("import.read", "cannot read the file: \(SystemFailure.reason(error, path: url.path))", at: SourceLocation(file: url.path),
                        hint: "check that the path exists and is readable")])
         }
         return read(data: data, fileName: url.lastPathComponent, options: options, userProfiles: userProfiles, progress: progress)

@@ -302,7 +302,8 @@ public enum MT940Reader {
         func fail(_ col: Int, _ what: String, _ expected: String, _ found: String) -> Result<Entry, Diagnostic> {
             .failure(.error("mt940.entry", "expected \(expected), found \"\(found.prefix(40))\"",
                             at: SourceLocation(file: file, line: f.line, column: col + 5, field: ":61: \(what)"),
-                            hint: "this statement line (:61:) is damaged; export the statement again"))
+                            hint: "this statement line (:61:) is damaged; export the statement again",
+                            arguments: ["expected": expected, "found": String(found.prefix(40))]))
         }
         var i = 0
         guard u.count >= 6, let value = yymmdd(String(u[0..<6])) else { return fail(0, "value date", "a value date YYMMDD", String(u.prefix(6))) }

@@ -100,7 +100,8 @@ public enum Norma43Reader {
         }
         func bad(_ line: Int, _ col: Int, _ field: String, _ expected: String, _ found: String) {
             sink.add(.error("n43.field", "expected \(expected), found \"\(found)\"", at: SourceLocation(file: file, line: line, column: col, field: field),
-                            hint: "Norma 43 records are fixed width (80 characters); the file may be cut or edited"))
+                            hint: "Norma 43 records are fixed width (80 characters); the file may be cut or edited",
+                            arguments: ["expected": expected, "found": found]))
         }
 
         for (ln, t) in ls {

@@ -352,7 +352,7 @@ public enum OFXReader {
     static func movement(_ t: XElement, cur: CurrencyCode, index: Int, file: String, sink: inout DiagnosticSink) -> Movement? {
         func bad(_ field: String, _ expected: String, _ found: String) {
             sink.add(.error("ofx.field", "transaction: expected \(expected), found \"\(found)\"", at: SourceLocation(file: file, line: t.line, field: field),
-                            hint: "the file is damaged or incomplete; export it again"))
+                            hint: "the file is damaged or incomplete; export it again", arguments: ["expected": expected, "found": found]))
         }
         let posted = text(t, "DTPOSTED") ?? text(t, "DTUSER") ?? ""
         guard let (day, seconds, zone) = date(posted) else { bad("DTPOSTED", "a date (YYYYMMDD…)", posted); return nil }

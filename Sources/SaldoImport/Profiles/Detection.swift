@@ -56,6 +56,37 @@ public struct ProfileCheckReport: Sendable {
     public var matched: String?
     /// Every profile that claims the file.
     public var claimants: [String]
-    /// One line per reason, ready to print.
+    /// One line per reason, ready to print (English; see ``localizedExplanation(in:)``).
     public var explanation: [String]
+    /// The lines of ``explanation`` that are a problem with the file itself, by their English text.
+    var diagnostics: [String: Diagnostic] = [:]
+
+    public init(file: String, matched: String?, claimants: [String], explanation: [String]) {
+        self.file = file; self.matched = matched; self.claimants = claimants; self.explanation = explanation
+    }
+
+    /// Adds a problem with the file as a line of the explanation.
+    mutating func append(_ d: Diagnostic) {
+        explanation.append(d.description)
+        diagnostics[d.description] = d
+    }
+
+    /// ``explanation`` in the catalog's language: each line from its `profile_check.*` template
+    /// (profile, column and sheet names as the files write them), a problem with the file as its
+    /// diagnostic reads in that language.
+    public func localizedExplanation(in L: Catalog) -> [String] {
+        guard L.language != .en else { return explanation }
+        return explanation.map { line in
+            if let d = diagnostics[line] { return d.text(in: L) }
+            guard var t = Catalog.recognize(line, keyPrefix: "profile_check.") else { return line }
+            if t.key == "profile_check.xlsx", let sheets = t.arguments["sheets"] {
+                // `"Sheet1", "Old" (hidden)`: each sheet as it is, its hidden mark in the language.
+                t.arguments["sheets"] = sheets.components(separatedBy: ", ").map { s in
+                    Catalog.recognize(s, keyPrefix: "profile_check.sheet_hidden").map { L.text($0.key, $0.arguments) } ?? s
+                }.joined(separator: ", ")
+                return L.text(t.key, L.localizing(t.arguments))
+            }
+            return L.translating(line, keyPrefix: "profile_check.")
+        }
+    }
 }

@@ -8,6 +8,13 @@ public struct ProfileSummary: Sendable, Equatable {
     public var institution: String
     /// `built-in` or the user profile's file name.
     public var origin: String
+
+    /// The title in the catalog's language: a built-in profile's from `profile.title.<name>`; a
+    /// user profile's as its file writes it.
+    public func title(in L: Catalog) -> String {
+        guard origin == "built-in", L.language != .en, let t = L.entries["profile.title.\(name)"] else { return title }
+        return t
+    }
 }
 
 /// The profiles known to Saldo (built-in and the user's), for `saldo profiles list|show|check`.
@@ -72,7 +79,7 @@ public enum ProfileRegistry {
         case .text: break
         case .xlsx: return checkSheet(data: data, fileName: fileName, userProfiles: userProfiles)
         case let other:
-            report.explanation = [other.diagnostic(file: fileName)?.description ?? other.rawValue]
+            if let d = other.diagnostic(file: fileName) { report.append(d) } else { report.explanation = [other.rawValue] }
             return report
         }
         if let format = StatementImporter.statementFormat(data) {
@@ -86,7 +93,7 @@ public enum ProfileRegistry {
         }
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(data, file: fileName) {
-        case .failure(let d): report.explanation = [d.description]; return report
+        case .failure(let d): report.explanation = []; report.append(d); return report
         case .success(let d): decoded = d
         }
         report.explanation.append("encoding: \(decoded.encoding.rawValue)")
@@ -106,7 +113,7 @@ public enum ProfileRegistry {
         let tokenizer = CSVTokenizer(buffer: decoded.bytes, delimiter: delimiter)
         let headerCands: [StatementImporter.HeaderCandidate]
         do { headerCands = try StatementImporter.headerCandidates(tokenizer) } catch {
-            report.explanation.append(StatementImporter.syntax(error, fileName).description)
+            report.append(StatementImporter.syntax(error, fileName))
             return report
         }
         let cands = headerCands.map { (record: $0.record, line: $0.line, header: $0.normalized) }
@@ -140,19 +147,21 @@ public enum ProfileRegistry {
         var report = ProfileCheckReport(file: fileName, matched: nil, claimants: [], explanation: [])
         var wb: XLSXWorkbook
         do { wb = try XLSXWorkbook(data: data, file: fileName) } catch {
-            report.explanation = [error.diagnostic(file: fileName).description]
+            report.explanation = []
+            report.append(error.diagnostic(file: fileName))
             return report
         }
         report.explanation.append("Excel workbook (.xlsx), \(wb.date1904 ? "1904" : "1900") date system; sheets: "
             + wb.sheets.map { "\"\($0.name)\"\($0.hidden ? " (hidden)" : "")" }.joined(separator: ", "))
         switch XLSXStatement.choose(&wb, options: ImportOptions(), userProfiles: userProfiles) {
-        case .failure(let d): report.explanation.append(d.description); return report
+        case .failure(let d): report.append(d); return report
         case .success(let r):
             report.explanation.append("reading sheet \"\(r.sheet)\" (the first visible sheet a profile claims, or the one a user profile names); line numbers below are its row numbers")
             report.explanation.append(r.notation != nil ? "amounts: numeric cells (no decimal mark to guess); dates: date cells are read as dates"
                                       : "amounts: some are text (decided by the same evidence as CSV); dates: date cells are read as dates")
             var inner = check(data: r.csv, fileName: fileName, userProfiles: userProfiles)
             inner.explanation = report.explanation + inner.explanation.filter { !$0.hasPrefix("encoding:") && !$0.hasPrefix("delimiter:") }
+            inner.diagnostics.merge(report.diagnostics) { a, _ in a }
             return inner
         }
     }

@@ -53,7 +53,7 @@ struct ImportRoutes {
                 throw error
             }
             if preview { startPreview(session.id, book: book) } else { sessions.skipPreview(session.id) }
-            var response = jsonResponse(try sessions.session(session.id).json(), status: .accepted)
+            var response = jsonResponse(try sessions.session(session.id).json(language: context.language), status: .accepted)
             response.headers[.location] = "/api/v1/books/\(book)/imports/\(session.id)"
             return response
         }
@@ -61,13 +61,13 @@ struct ImportRoutes {
         api.add(APIOperation(method: .get, path: "/books/{book}/imports", id: "listImports",
                              summary: "Every upload of this server run, oldest first, with its state (a reload or a second tab resumes from it).")) { _, context in
             _ = try books.location(try context.parameters.require("book"))
-            return jsonResponse(.obj([("imports", .array(sessions.list().map { $0.json() }))]))
+            return jsonResponse(.obj([("imports", .array(sessions.list().map { $0.json(language: context.language) }))]))
         }
 
         api.add(APIOperation(method: .get, path: "/books/{book}/imports/{id}", id: "getImport",
                              summary: "One upload: state (reading, previewed, committing, committed, failed, cancelled), progress, the preview (what `import --dry-run --format json` says: profile and why, new, duplicate and filtered rows, problems, balance checks, date order and decimal mark with their evidence) and, once committed, what was written.")) { _, context in
             _ = try books.location(try context.parameters.require("book"))
-            return jsonResponse(try Self.session(sessions, try context.parameters.require("id")).json())
+            return jsonResponse(try Self.session(sessions, try context.parameters.require("id")).json(language: context.language))
         }
 
         let decisionSchema: JSONValue = .obj([
@@ -89,7 +89,7 @@ struct ImportRoutes {
             let decisions = try Self.decisions(Array(body.readableBytesView))
             do { try sessions.decide(id, decisions, environment: environment) } catch let e as ImportSessionError { throw Self.problem(e) }
             startPreview(id, book: book)
-            return jsonResponse(try sessions.session(id).json(), status: .accepted)
+            return jsonResponse(try sessions.session(id).json(language: context.language), status: .accepted)
         }
 
         api.add(APIOperation(method: .post, path: "/books/{book}/imports/{id}/commit", id: "commitImport",
@@ -118,7 +118,7 @@ struct ImportRoutes {
             _ = try books.location(try context.parameters.require("book"))
             let id = try context.parameters.require("id")
             do { try sessions.cancel(id) } catch let e as ImportSessionError { throw Self.problem(e) }
-            return jsonResponse(try sessions.session(id).json())
+            return jsonResponse(try sessions.session(id).json(language: context.language))
         }
 
         router.get("/books/:book/import") { request, context in

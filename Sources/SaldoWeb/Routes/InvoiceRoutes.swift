@@ -135,7 +135,7 @@ struct InvoiceRoutes {
             "summary": HTMLReport.fragment(summary, language: context.language),
             "summaryTitle": summary.document(in: t).title,
             "list": HTMLReport.fragment(list, language: context.language),
-            "listTitle": list.document().title,
+            "listTitle": list.document(in: t).title,
             "api": "/api/v1/books/\(book)",
             "matches": matches.map { m -> [String: Any] in
                 ["invoice": m.invoice, "seller": m.seller, "transaction": String(m.transaction), "date": context.language == .en ? m.date.description : HumanFormat(context.language).date(m.date),

@@ -86,11 +86,11 @@ struct TaxRoutes {
             var unconfirmed: [String] = []
             for kind in Kind.allCases {
                 let document = try await self.document(kind, book: book, query: query)
-                unconfirmed += document.table.unconfirmed.filter { !unconfirmed.contains($0) }
+                unconfirmed += document.unconfirmed(in: t).filter { !unconfirmed.contains($0) }
                 let link = "/api/v1/books/\(book)/tax/\(kind.rawValue)?"
                     + RestSupport.query([("jurisdiction", jurisdiction), ("year", kind == .calendar ? "" : year), ("quarter", kind == .summary ? quarter : "")])
                 sections.append(["id": "tax-\(kind.rawValue)", "heading": t.text("web.tax.section.\(kind.rawValue)"),
-                                 "title": document.table.title, "report": HTMLReport.fragment(document, language: context.language), "json": link])
+                                 "title": document.document(in: t).title, "report": HTMLReport.fragment(document, language: context.language), "json": link])
             }
             data["sections"] = sections
             data["unconfirmed"] = unconfirmed

@@ -92,7 +92,7 @@
     var state = el("p", "import-state state-" + s.state, t(s.state) + (s.progress ? " · " + s.progress : ""));
     c.appendChild(state);
     var summary = s.committed || s.preview;
-    if (s.failure) c.appendChild(el("p", "problem", s.failure));
+    if (s.failure) c.appendChild(el("p", "problem", s.failure_text || s.failure));
     if (summary) {
       if (summary.profile) {
         c.appendChild(el("p", "import-profile", t("profile") + ": " + summary.profile));
@@ -101,7 +101,8 @@
         var why = el("details");
         why.appendChild(el("summary", null, t("why")));
         var ul = el("ul");
-        s.profile_check.explanation.forEach(function (line) { ul.appendChild(el("li", null, line)); });
+        // The explanation in the page's language (explanation_text); the neutral lines otherwise.
+        (s.profile_check.explanation_text || s.profile_check.explanation).forEach(function (line) { ul.appendChild(el("li", null, line)); });
         why.appendChild(ul);
         c.appendChild(why);
       }
@@ -124,13 +125,14 @@
         }
       }
       if (summary.problems.length) {
-        c.appendChild(table(t("problems"), [t("where"), t("message")], summary.problems.slice(0, 200).map(function (p) {
+        c.appendChild(table(t("problems"), [t("where"), t("message")], (summary.problems_text || summary.problems).slice(0, 200).map(function (p) {
           return [p.location || "", p.message + (p.hint ? " (" + p.hint + ")" : "")];
         })));
       }
       if (summary.filtered.length) {
-        c.appendChild(table(t("filtered"), [t("where"), t("reason"), t("row")], summary.filtered.slice(0, 200).map(function (f) {
-          return [f.location, f.reason, f.row];
+        var reasons = summary.filtered_text || [];
+        c.appendChild(table(t("filtered"), [t("where"), t("reason"), t("row")], summary.filtered.slice(0, 200).map(function (f, i) {
+          return [f.location, reasons[i] || f.reason, f.row];
         })));
       }
       if (!s.committed && (s.state === "previewed" || s.state === "failed")) c.appendChild(decisions(s, summary));
@@ -166,11 +168,12 @@
     var dates = ["dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd"];
     var fs1 = radios("date-" + n, t("dateOrder"), dates.map(function (v) { return { value: v, label: v }; }),
       s.decisions.dateFormat || (d ? d.value : null));
-    if (d) fs1.appendChild(el("p", "hint", t("inferred") + ": " + d.evidence));
+    var why = summary.evidence_text || {};
+    if (d) fs1.appendChild(el("p", "hint", t("inferred") + ": " + (why.date_order || d.evidence)));
     form.appendChild(fs1);
     var fs2 = radios("mark-" + n, t("decimalMark"), [{ value: ".", label: t("point") }, { value: ",", label: t("comma") }],
       s.decisions.decimalMark || (m ? m.value : null));
-    if (m) fs2.appendChild(el("p", "hint", t("inferred") + ": " + m.evidence));
+    if (m) fs2.appendChild(el("p", "hint", t("inferred") + ": " + (why.decimal_mark || m.evidence)));
     form.appendChild(fs2);
     var label = el("label", null, t("useProfile") + " ");
     var profile = document.createElement("input");
