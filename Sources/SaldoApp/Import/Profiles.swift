@@ -1,5 +1,6 @@
 import Foundation
 import SaldoImport
+import SaldoCore
 
 /// The statement-profile use cases: list, show, and which profile reads a file and why.
 public enum Profiles {
@@ -8,8 +9,8 @@ public enum Profiles {
     }
 
     /// A profile's columns, formats and rules as text.
-    public static func show(_ name: String, profilesPath: String?, environment: [String: String]) throws -> String {
-        guard let text = ProfileRegistry.show(name, userProfiles: try InputFiles.userProfiles(profilesPath, environment: environment)) else {
+    public static func show(_ name: String, profilesPath: String?, environment: [String: String], in catalog: Catalog = .shipped(.en)) throws -> String {
+        guard let text = ProfileRegistry.show(name, userProfiles: try InputFiles.userProfiles(profilesPath, environment: environment), in: catalog) else {
             throw UserError("no profile named \"\(name)\"", hint: "the profile list shows them all")
         }
         return text

@@ -27,7 +27,7 @@ struct ProfilesCommand: ParsableCommand {
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.profile_name_see_saldo_profiles"))) var name: String
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.profiles.a_user_profile_file_or"), valueName: "path")) var profiles: String?
         func run() throws {
-            Console.current.out(try Profiles.show(name, profilesPath: profiles, environment: Console.current.environment))
+            Console.current.out(try Profiles.show(name, profilesPath: profiles, environment: Console.current.environment, in: Console.catalog))
         }
     }
 

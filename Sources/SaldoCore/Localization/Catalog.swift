@@ -53,6 +53,9 @@ public struct Catalog: Sendable {
         return Catalog.fill(template, arguments)
     }
 
+    /// Whether the catalog (or the English one it falls back to) has a text for `key`.
+    public func has(_ key: String) -> Bool { entries[key] != nil || Catalog.shipped(.en).entries[key] != nil }
+
     /// `<key>.one` when count is 1, else `<key>.other`; `{count}` is filled with the count.
     public func plural(_ key: String, count: Int, _ arguments: [String: String] = [:]) -> String {
         var arguments = arguments

@@ -65,25 +65,16 @@ extension ProfileRegistry {
          ProfileSummary(name: QIFReader.profileName, title: QIFReader.title, institution: "the account named in the file", origin: "built-in")]
     }
 
-    static func bankTextFormatShow(_ name: String) -> String? {
+    static func bankTextFormatShow(_ name: String, in L: Catalog) -> String? {
+        let family: String, title: String
         switch name {
-        case MT940Reader.profileName, MT940Reader.interimProfileName:
-            return """
-            \(name): \(name == MT940Reader.profileName ? MT940Reader.title : "SWIFT MT942 interim transaction report")
-              detected by: :20: reference and :25: account near the start (SWIFT envelope and bank header lines allowed)
-              accounts: assets:<bank> <last 4 digits of the account>; amounts: decimal comma, C/D/RC/RD marks (reversals reverse)
-              checks: opening (:60F:/:60M:) + the ledger's change = closing (:62F:/:62M:) per statement, statements chain; MT942: :90D:/:90C: counts and sums
-              dedup: the bank's reference (after //) with date and amount, else a fingerprint of date, amount and details, plus occurrence
-            """
-        case QIFReader.profileName:
-            return """
-            qif: \(QIFReader.title)
-              detected by: the first line is !Type:…, !Account or !Option:…
-              accounts: the !Account name (cards and Oth L under liabilities), else assets:bank / assets:cash / liabilities:credit-card
-              dates: !Option:MDY/DMY, else the same evidence as CSV files; currency: the ledger's base currency; no balances to check
-              dedup: date, amount, payee, number and occurrence; a transfer has the same key from both accounts
-            """
+        case MT940Reader.profileName: family = "mt940"; title = MT940Reader.title
+        case MT940Reader.interimProfileName: family = "mt940"; title = "SWIFT MT942 interim transaction report"
+        case QIFReader.profileName: family = "qif"; title = QIFReader.title
         default: return nil
         }
+        let key = "profile.title.\(name)"
+        return "\(name): \(L.has(key) ? L.text(key) : title)\n"
+            + ["detected", "accounts", "checks", "dedup"].map { "  " + L.text("profiles.show.\(family).\($0)") }.joined(separator: "\n")
     }
 }

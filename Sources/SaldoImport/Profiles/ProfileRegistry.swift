@@ -37,38 +37,42 @@ public enum ProfileRegistry {
         (userProfiles.compactMap(\.profile) + BuiltinProfiles.all).first { $0.name == name }
     }
 
-    /// A readable description of a profile: columns (required ones marked), conventions, rules.
-    public static func show(_ name: String, userProfiles: [UserProfile] = []) -> String? {
+    /// A readable description of a profile: columns (required ones marked), conventions, rules, in
+    /// the catalog's language. The profile's own words (column names, statuses, rule values, the
+    /// role and kind identifiers a profile file uses) stay as the profile writes them.
+    public static func show(_ name: String, userProfiles: [UserProfile] = [], in L: Catalog = .shipped(.en)) -> String? {
         if name == Norma43Reader.profileName {
-            return """
-            norma43: \(Norma43Reader.title)
-              detected by: first record "11", fixed-width records 11/22/23/24/33/88 of 80 characters
-              accounts: assets:<bank> <last 4 digits of the account>; amounts: 14 digits, 2 implied decimals, key 1 = debit, 2 = credit
-              dates: YYMMDD; checks: opening balance (11) + movements = closing balance (33), counts and sums of debits and credits
-              dedup: fingerprint of date, amount, concept text, document number and references, plus occurrence
-            """
+            return "norma43: \(L.has("profile.title.norma43") ? L.text("profile.title.norma43") : Norma43Reader.title)\n"
+                + ["detected", "accounts", "dates", "dedup"].map { "  " + L.text("profiles.show.norma43.\($0)") }.joined(separator: "\n")
         }
-        if let text = bankTextFormatShow(name) { return text }
+        if let text = bankTextFormatShow(name, in: L) { return text }
         guard let p = profile(named: name, userProfiles: userProfiles) else { return nil }
-        var s = "\(p.name): \(p.title)\n"
-        s += "  institution: \(p.institution) (assets:\(Account.normalizeComponent(p.institution)), expenses:fees:\(Account.normalizeComponent(p.institution)))\n"
-        s += "  columns:\n"
+        let inferred = L.text("profiles.show.inferred")
+        let institution = Account.normalizeComponent(p.institution)
+        var s = "\(p.name): \(L.has("profile.title.\(p.name)") ? L.text("profile.title.\(p.name)") : p.title)\n"
+        s += "  " + L.text("profiles.show.institution", ["institution": p.institution, "asset": "assets:\(institution)", "fees": "expenses:fees:\(institution)"]) + "\n"
+        s += "  " + L.text("profiles.show.columns") + "\n"
         for c in p.columns {
             s += "    \(c.required ? "*" : " ") \(c.role.rawValue): \(c.names.map { "\"\($0)\"" }.joined(separator: ", "))\n"
         }
-        if !p.forbiddenHeaders.isEmpty { s += "  not claimed when the header has: \(p.forbiddenHeaders.joined(separator: ", "))\n" }
-        s += "  amounts: \(p.amountModel.rawValue), fee sign: \(p.feeSign.rawValue)\(p.invertSign ? ", signs inverted" : "")\n"
-        s += "  decimal mark: \(p.decimalMark ?? "inferred per file"); date order: \(p.dateOrder?.rawValue ?? "inferred per file")\(p.currency.map { "; currency: \($0)" } ?? "")\n"
-        if !p.completedStatuses.isEmpty { s += "  imported statuses: \(p.completedStatuses.joined(separator: ", "))\n" }
+        if !p.forbiddenHeaders.isEmpty { s += "  " + L.text("profiles.show.forbidden", ["headers": p.forbiddenHeaders.joined(separator: ", ")]) + "\n" }
+        s += "  " + L.text(p.invertSign ? "profiles.show.amounts_inverted" : "profiles.show.amounts", ["model": p.amountModel.rawValue, "sign": p.feeSign.rawValue]) + "\n"
+        s += "  " + L.text("profiles.show.conventions", ["mark": p.decimalMark ?? inferred, "order": p.dateOrder?.rawValue ?? inferred])
+            + (p.currency.map { "; " + L.text("profiles.show.currency", ["currency": $0]) } ?? "") + "\n"
+        if !p.completedStatuses.isEmpty { s += "  " + L.text("profiles.show.statuses", ["statuses": p.completedStatuses.joined(separator: ", ")]) + "\n" }
         for r in p.classRules {
-            s += "  rule: \(r.field.rawValue) \(r.match.rawValue) \(r.values.map { "\"\($0)\"" }.joined(separator: " | "))\(r.sign.map { " (\($0) amounts)" } ?? "") → \(r.kind.rawValue)\n"
+            let values = r.values.map { "\"\($0)\"" }.joined(separator: " | ")
+            let sign = r.sign.map { " " + L.text("profiles.show.rule_sign", ["sign": "\($0)"]) } ?? ""
+            s += "  " + L.text("profiles.show.rule", ["field": r.field.rawValue, "match": r.match.rawValue, "values": values + sign, "kind": r.kind.rawValue]) + "\n"
         }
         for r in p.categoryRules {
-            s += "  category: \"\(r.pattern)\" → \([r.platform.map { "platform \($0)" }, r.client.map { "client \($0)" }, r.account.map { "account \($0)" }].compactMap { $0 }.joined(separator: ", "))\n"
+            let parts = [r.platform.map { L.text("profiles.show.category_platform", ["name": $0]) }, r.client.map { L.text("profiles.show.category_client", ["name": $0]) },
+                         r.account.map { L.text("profiles.show.category_account", ["name": $0]) }].compactMap { $0 }
+            s += "  " + L.text("profiles.show.category", ["pattern": r.pattern, "target": parts.joined(separator: ", ")]) + "\n"
         }
-        s += "  ids: \(p.uniqueIDs ? "unique per row" : "reused across rows (dedup adds date, amount and currency)")\n"
-        if !p.evidence.isEmpty { s += "  evidence: \(p.evidence)\n" }
-        s += "  (* = required to claim a file)"
+        s += "  " + L.text(p.uniqueIDs ? "profiles.show.ids_unique" : "profiles.show.ids_reused") + "\n"
+        if !p.evidence.isEmpty { s += "  " + L.text("profiles.show.evidence", ["evidence": p.evidence]) + "\n" }
+        s += "  " + L.text("profiles.show.required_note")
         return s
     }
 
