@@ -121,9 +121,13 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
+    static let readOnlyReplica = "the database is a read-only replica, which takes no changes; changes go to the primary database, so name the primary as the ledger and the replica only for reading"
+
     /// The server's message, without the query text or the bound values.
     static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {
+            // A hot standby refuses every change: say so in the ledger's words.
+            if e.serverInfo?[.sqlState] == "25006" { return readOnlyReplica }
             if let m = e.serverInfo?[.message] {
                 let hint = e.serverInfo?[.hint].map { " (\($0))" } ?? ""
                 return m + hint

@@ -14,7 +14,7 @@ struct ServeCommand: ParsableCommand {
         discussion: prose(Console.catalog.text("cli.help.serve.discussion"))
     ) }
 
-    @OptionGroup var ledger: LedgerOption
+    @OptionGroup var ledger: ReadLedgerOption
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.address_to_listen_on_anything"), valueName: "address"))
     var host: String = "127.0.0.1"
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.port_to_listen_on_0"), valueName: "port")) var port: Int = 8421
