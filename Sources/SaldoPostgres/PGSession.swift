@@ -100,11 +100,12 @@ final class PGSession: @unchecked Sendable {
     /// reused connection never carries it into the next one). Commits, or rolls back on any error
     /// and when `rollbackIf` says so of the result.
     @discardableResult
-    func transaction<T>(workspace: Int64?, readOnly: Bool = false, rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
+    /// `snapshot`: REPEATABLE READ, every statement sees the same snapshot (a whole-ledger read).
+    func transaction<T>(workspace: Int64?, readOnly: Bool = false, snapshot: Bool = false, rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
         lock.lock(); defer { lock.unlock() }
         let tx = PGTx(session: self)
         do {
-            try tx.run(readOnly ? "BEGIN READ ONLY" : "BEGIN")
+            try tx.run((readOnly ? "BEGIN READ ONLY" : "BEGIN") + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : ""))
             do {
                 if let w = workspace { try tx.query("SELECT set_config('app.workspace_id', \(String(w)), true)") }
                 let value = try body(tx)

@@ -11,8 +11,7 @@ extension PostgresLedgerStore {
 
     public func exportTables(_ body: (LedgerTable, [[LedgerCell]]) throws -> Void) throws(StoreError) {
         // One read-only transaction at REPEATABLE READ: every page sees the same snapshot.
-        try session.transaction(workspace: workspace, readOnly: true) { tx in
-            try tx.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        try session.transaction(workspace: workspace, readOnly: true, snapshot: true) { tx in
             for table in LedgerTable.all {
                 let keys = table.orderBy.components(separatedBy: ", ")
                 let keyIndexes = keys.map { k in table.columns.firstIndex { $0.name == k }! }

@@ -79,10 +79,12 @@ import SaldoTestSupport
 
 /// `--read-database`: the demo workspace's reports read from the test cluster's streaming replica
 /// match the same goldens; a change sent to the replica is refused as read-only.
-@Suite struct ReadDatabaseCLITests {
-    static let replicaURL = ProcessInfo.processInfo.environment["SALDO_TEST_POSTGRES_REPLICA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+let cliReplicaURL = ProcessInfo.processInfo.environment["SALDO_TEST_POSTGRES_REPLICA_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
-    @Test(.enabled(if: replicaURL != nil && Engine.postgresAvailable, "no test cluster replica (scripts/pg-test-cluster.sh replica start)"))
+@Suite struct ReadDatabaseCLITests {
+    static let replicaURL = cliReplicaURL
+
+    @Test(.enabled(if: cliReplicaURL != nil && Engine.postgresAvailable, "no test cluster replica (scripts/pg-test-cluster.sh replica start)"))
     func reportsFromTheReplicaMatchTheGoldens() throws {
         let ledger = try #require(demoLedgerOnPostgres)
         let replica = try #require(Self.replicaURL)
