@@ -50,7 +50,9 @@ public enum Engine: String, CaseIterable, CustomStringConvertible, Sendable {
     public func location(in folder: URL, name: String) -> String {
         switch self {
         case .sqlite: return folder.appendingPathComponent(name + ".sqlite").path
-        case .postgres: return Self.appURL! + "?workspace=\(Self.freshWorkspace())"
+        case .postgres:
+            _ = try? Self.migrated.get()   // the schema first: the app role cannot apply it
+            return Self.appURL! + "?workspace=\(Self.freshWorkspace())"
         }
     }
 }

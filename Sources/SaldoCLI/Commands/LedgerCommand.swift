@@ -8,6 +8,7 @@ struct LedgerCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "ledger",
         abstract: Console.catalog.text("cli.help.ledger.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.ledger.discussion")),
         subcommands: [Copy.self]
     ) }
 
