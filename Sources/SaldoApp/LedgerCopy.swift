@@ -40,7 +40,7 @@ public enum LedgerCopy {
         let counts = try fill(to, from: from)
         try check(from, to)
         done = true
-        return Summary(from: from.path, to: PostgresLocation.displayed(target.path), counts: counts)
+        return Summary(from: from.path, to: to.path, counts: counts)
     }
 
     /// Every row of `from` into `to`, in one transaction on `to`; a target that is not empty is refused.
