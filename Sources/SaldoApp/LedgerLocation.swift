@@ -65,6 +65,16 @@ public struct LedgerLocation: Sendable {
         return FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
     }
 
+    /// The location for messages: a PostgreSQL address without its password, a path as it is.
+    public var displayed: String { PostgresLocation.displayed(path) }
+
+    /// Whether a ledger is there: the file exists, or the database holds the workspace (false also when
+    /// the database cannot be reached: opening it then says why).
+    public func exists() -> Bool {
+        guard isPostgres else { return FileManager.default.fileExists(atPath: path) }
+        return (try? PostgresLedgerStore(url: path, mode: .existing)) != nil
+    }
+
     /// Whether the location is a PostgreSQL database rather than a file.
     public var isPostgres: Bool { PostgresLocation.isURL(path) }
 }

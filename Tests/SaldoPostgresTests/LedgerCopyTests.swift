@@ -84,6 +84,22 @@ import Testing
         #expect(throws: StoreError.notEmpty(t.path, table: "setting")) { _ = try t.importTables { _ in } }
     }
 
+    /// Whether a ledger is there (what `serve` says on starting): a workspace is there once the database
+    /// holds it, whatever files exist. Pinned: `serve --ledger postgres://…` said there was no ledger yet,
+    /// because no file had that name.
+    @Test(arguments: Engine.available)
+    func aLocationKnowsWhetherItsLedgerIsThere(engine: Engine) throws {
+        let l = LedgerLocation(path: engine.location(in: Fixtures.temporaryDirectory(), name: "there"))
+        #expect(!l.exists())
+        _ = try l.open(.create)
+        #expect(l.exists())
+        if engine == .postgres, let password = URLComponents(string: Engine.appURL!)?.password {
+            #expect(!l.displayed.contains(password), "the password is never shown")
+        } else {
+            #expect(l.displayed == l.path)
+        }
+    }
+
     @Test func sameLedgerIsRefused() throws {
         let folder = Fixtures.temporaryDirectory()
         let path = folder.appendingPathComponent("one.sqlite").path
