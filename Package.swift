@@ -82,7 +82,7 @@ let package = Package(
         ]),
         .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
         // Finds fixtures/ from #filePath; shared by the test targets.
-        .target(name: "SaldoTestSupport", dependencies: ["SaldoCore"]),
+        .target(name: "SaldoTestSupport", dependencies: ["SaldoCore", "SaldoStore", "SaldoPostgres"]),
 
         .testTarget(name: "SaldoCoreTests", dependencies: [
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "SaldoTaxTests", dependencies: ["SaldoTax", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoForecastTests", dependencies: ["SaldoForecast", "SaldoTestSupport"]),
         .testTarget(name: "SaldoStoreTests", dependencies: [
-            "SaldoStore", "SaldoBatch", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "SaldoStore", "SaldoPostgres", "SaldoBatch", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SaldoPostgresTests", dependencies: [
             "SaldoPostgres", "SaldoStore", "SaldoBatch", "SaldoCore", "SaldoApp", "SaldoReports", "SaldoTestSupport",

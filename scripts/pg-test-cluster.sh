@@ -7,7 +7,15 @@
 #
 #   scripts/pg-test-cluster.sh start   # creates and starts it; prints the export lines
 #   scripts/pg-test-cluster.sh env     # prints the export lines of the running cluster
-#   scripts/pg-test-cluster.sh stop    # stops it and removes its folder
+#   scripts/pg-test-cluster.sh stop    # stops it (and its replica) and removes its folder
+#   scripts/pg-test-cluster.sh replica start   # a streaming replica of the running cluster (pg_basebackup -R,
+#                                              # hot standby, another loopback port); prints the export lines again
+#   scripts/pg-test-cluster.sh replica stop    # stops the replica and removes its folder
+#
+# With a replica running, the export lines also give SALDO_TEST_POSTGRES_REPLICA_URL (the app role on the
+# replica) and SALDO_TEST_POSTGRES_REPLICA_OWNER_URL (the owner on the replica: tests pause and resume its
+# replay with it, pg_wal_replay_pause/resume being granted to the owner). The primary runs with
+# wal_level=replica and a replication role (saldo_replicator) from the start.
 #
 # eval "$(scripts/pg-test-cluster.sh start)" sets both variables in the calling shell.
 # The cluster's folder is remembered in $SALDO_PG_STATE (default /tmp/saldo-pg-test.state).
@@ -25,7 +33,13 @@ print_env() {
   . "$state"
   echo "export SALDO_TEST_POSTGRES_URL='postgres://saldo_owner:$OWNER_PW@127.0.0.1:$PORT/saldo_test'"
   echo "export SALDO_TEST_POSTGRES_APP_URL='postgres://saldo_app:$APP_PW@127.0.0.1:$PORT/saldo_test'"
+  if [ -n "${REPLICA_PORT:-}" ]; then
+    echo "export SALDO_TEST_POSTGRES_REPLICA_URL='postgres://saldo_app:$APP_PW@127.0.0.1:$REPLICA_PORT/saldo_test'"
+    echo "export SALDO_TEST_POSTGRES_REPLICA_OWNER_URL='postgres://saldo_owner:$OWNER_PW@127.0.0.1:$REPLICA_PORT/saldo_test'"
+  fi
 }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 case "${1:-}" in
 start)
@@ -35,9 +49,10 @@ start)
   chmod 700 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   # A free loopback port: ask the kernel for one.
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   owner_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
   app_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  repl_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
   super_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
   printf '%s\n' "$super_pw" > "$dir/superpw"
   [ "$(id -u)" = 0 ] && chown postgres "$dir/superpw"
@@ -46,15 +61,17 @@ start)
     --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1
   cat > "$dir/data/pg_hba.conf" <<HBA
 host all all 127.0.0.1/32 scram-sha-256
+host replication saldo_replicator 127.0.0.1/32 scram-sha-256
 HBA
   [ "$(id -u)" = 0 ] && chown postgres "$dir/data/pg_hba.conf"
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on" start >/dev/null
   cat > "$state" <<ST
 DIR=$dir
 PORT=$port
 OWNER_PW=$owner_pw
 APP_PW=$app_pw
+REPL_PW=$repl_pw
 ST
   PGPASSWORD=$super_pw psql -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 <<SQL
 CREATE ROLE saldo_owner LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE PASSWORD '$owner_pw';
@@ -62,10 +79,13 @@ CREATE ROLE saldo_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB PASS
 CREATE DATABASE saldo_test OWNER saldo_owner;
 REVOKE ALL ON DATABASE saldo_test FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE saldo_test TO saldo_app;
+CREATE ROLE saldo_replicator LOGIN REPLICATION NOSUPERUSER PASSWORD '$repl_pw';
 SQL
   PGPASSWORD=$super_pw psql -q -h 127.0.0.1 -p "$port" -U postgres -d saldo_test -v ON_ERROR_STOP=1 <<SQL
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 ALTER SCHEMA public OWNER TO saldo_owner;
+GRANT EXECUTE ON FUNCTION pg_wal_replay_pause() TO saldo_owner;
+GRANT EXECUTE ON FUNCTION pg_wal_replay_resume() TO saldo_owner;
 SQL
   print_env
   ;;
@@ -73,13 +93,43 @@ env)
   [ -f "$state" ] || { echo "no test cluster is running" >&2; exit 1; }
   print_env
   ;;
+replica)
+  [ -f "$state" ] || { echo "no test cluster is running (start one first)" >&2; exit 1; }
+  # shellcheck disable=SC1090
+  . "$state"
+  case "${2:-}" in
+  start)
+    if [ -n "${REPLICA_PORT:-}" ]; then echo "a replica is already running on port $REPLICA_PORT" >&2; exit 1; fi
+    rport=$(free_port)
+    # A base backup of the primary with its standby settings (-R: primary_conninfo, standby.signal),
+    # its WAL streamed alongside (-X stream).
+    as_pg env PGPASSWORD="$REPL_PW" "$bin/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U saldo_replicator \
+      -D "$DIR/replica" -R -X stream -c fast >"$DIR/basebackup.log" 2>&1
+    chmod 700 "$DIR/replica"
+    as_pg "$bin/pg_ctl" -D "$DIR/replica" -l "$DIR/replica.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -c port=$rport -c unix_socket_directories='$DIR' -c fsync=off -c max_connections=200 -c hot_standby=on" start >/dev/null
+    echo "REPLICA_PORT=$rport" >> "$state"
+    REPLICA_PORT=$rport
+    print_env
+    ;;
+  stop)
+    if [ -n "${REPLICA_PORT:-}" ]; then
+      as_pg "$bin/pg_ctl" -D "$DIR/replica" -m fast -w stop >/dev/null 2>&1 || true
+      rm -rf "$DIR/replica"
+      sed -i '/^REPLICA_PORT=/d' "$state"
+    fi
+    ;;
+  *) echo "usage: $0 replica start|stop" >&2; exit 2 ;;
+  esac
+  ;;
 stop)
   [ -f "$state" ] || exit 0
   # shellcheck disable=SC1090
   . "$state"
+  if [ -n "${REPLICA_PORT:-}" ]; then as_pg "$bin/pg_ctl" -D "$DIR/replica" -m fast -w stop >/dev/null 2>&1 || true; fi
   as_pg "$bin/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$DIR" "$state"
   ;;
 *)
-  echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  echo "usage: $0 start|stop|env|replica start|replica stop" >&2; exit 2 ;;
 esac

@@ -12,6 +12,9 @@ public struct LedgerLocation: Sendable {
     /// How long opening, reading and writing wait for another program that holds the ledger
     /// locked (another import writing it), in seconds, before failing with how long they waited.
     public var lockTimeout: Double = SQLiteLedgerStore.defaultLockTimeout
+    /// A read-only replica of the ledger's PostgreSQL database (streaming replication): what is read
+    /// comes from it, what is written goes to the ledger's own database. Nil: everything from the ledger.
+    public var readDatabase: String?
 
     public enum Origin: Sendable, Equatable { case given, environment, defaultLocation }
 
@@ -33,14 +36,24 @@ public struct LedgerLocation: Sendable {
     /// creates nothing.
     /// The one place that picks the engine: a `postgres://…?workspace=N` location is that workspace
     /// of a PostgreSQL database, anything else a SQLite file.
+    /// With a ``readDatabase``, reads go to it and writes to the ledger (a location that may create
+    /// the ledger is one about to write: it reads from the ledger itself too).
     public func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {
+        try checkReadDatabase()
         do {
-            if isPostgres { return try PostgresLedgerStore(url: path, mode: mode) }
+            if isPostgres { return try PostgresLedgerStore(url: path, mode: mode, readURL: mode == .existing ? readDatabase : nil) }
             return try SQLiteLedgerStore(path: path, mode: mode, lockTimeout: lockTimeout)
         } catch .noLedger {
             throw UserError(StoreError.noLedger(PostgresLocation.displayed(path)).description,
                             hint: "import a statement or e-invoice to start one, or build the demo ledger to try", fix: .startLedger)
         }
+    }
+
+    /// A database to read from goes only with a PostgreSQL ledger, and must be one itself.
+    func checkReadDatabase() throws {
+        guard let r = readDatabase, !isPostgres || !PostgresLocation.isURL(r) else { return }
+        throw UserError(LocalizedText("error.read_database.not_postgres", ["path": PostgresLocation.displayed(isPostgres ? r : path)]).english,
+                        hint: LocalizedText("error.read_database.not_postgres.hint").english)
     }
 
     /// The ledger as it is, or an empty one in memory when there is none: a dry run changes
@@ -50,6 +63,16 @@ public struct LedgerLocation: Sendable {
             do { return try PostgresLedgerStore(url: path, mode: .existing) } catch .noLedger { return try SQLiteLedgerStore() }
         }
         return FileManager.default.fileExists(atPath: path) ? try open(.existing) : try SQLiteLedgerStore()
+    }
+
+    /// The location for messages: a PostgreSQL address without its password, a path as it is.
+    public var displayed: String { PostgresLocation.displayed(path) }
+
+    /// Whether a ledger is there: the file exists, or the database holds the workspace (false also when
+    /// the database cannot be reached: opening it then says why).
+    public func exists() -> Bool {
+        guard isPostgres else { return FileManager.default.fileExists(atPath: path) }
+        return (try? PostgresLedgerStore(url: path, mode: .existing)) != nil
     }
 
     /// Whether the location is a PostgreSQL database rather than a file.

@@ -22,6 +22,7 @@ public struct SaldoCommand: ParsableCommand {
             ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,
             TaxCommand.self, ExportCommand.self, AccountsCommand.self, ProfilesCommand.self, ConfigCommand.self,
             ServeCommand.self, DemoCommand.self, BenchCommand.self, OverviewCommand.self, TransactionsCommand.self,
+            LedgerCommand.self,
         ]
     ) }
 }
@@ -107,6 +108,27 @@ struct LedgerOption: ParsableArguments {
     }
 
     func openForDryRun() throws -> any LedgerStore { try location.openForDryRun() }
+}
+
+/// `--ledger PATH` and `--read-database URL`: for commands that only read (reports, the overview,
+/// the web app, whose changes still go to the ledger): with a PostgreSQL ledger, what is read comes
+/// from a read-only replica of its database.
+struct ReadLedgerOption: ParsableArguments {
+    @OptionGroup var ledger: LedgerOption
+    @Option(name: .long, help: ArgumentHelp(Console.catalog.text("cli.option.read_database"), valueName: "URL"))
+    var readDatabase: String?
+
+    var location: LedgerLocation {
+        var l = ledger.location
+        l.readDatabase = readDatabase
+        return l
+    }
+    var resolvedPath: String { ledger.resolvedPath }
+
+    func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {
+        guard readDatabase != nil else { return try ledger.open(mode) }
+        return try location.open(mode)
+    }
 }
 
 /// `--period`, `--from`, `--to`.

@@ -100,11 +100,12 @@ final class PGSession: @unchecked Sendable {
     /// reused connection never carries it into the next one). Commits, or rolls back on any error
     /// and when `rollbackIf` says so of the result.
     @discardableResult
-    func transaction<T>(workspace: Int64?, readOnly: Bool = false, rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
+    /// `snapshot`: REPEATABLE READ, every statement sees the same snapshot (a whole-ledger read).
+    func transaction<T>(workspace: Int64?, readOnly: Bool = false, snapshot: Bool = false, rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
         lock.lock(); defer { lock.unlock() }
         let tx = PGTx(session: self)
         do {
-            try tx.run(readOnly ? "BEGIN READ ONLY" : "BEGIN")
+            try tx.run((readOnly ? "BEGIN READ ONLY" : "BEGIN") + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : ""))
             do {
                 if let w = workspace { try tx.query("SELECT set_config('app.workspace_id', \(String(w)), true)") }
                 let value = try body(tx)
@@ -121,9 +122,13 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
+    static let readOnlyReplica = "the database is a read-only replica, which takes no changes; changes go to the primary database, so name the primary as the ledger and the replica only for reading"
+
     /// The server's message, without the query text or the bound values.
     static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {
+            // A hot standby refuses every change: say so in the ledger's words.
+            if e.serverInfo?[.sqlState] == "25006" { return readOnlyReplica }
             if let m = e.serverInfo?[.message] {
                 let hint = e.serverInfo?[.hint].map { " (\($0))" } ?? ""
                 return m + hint

@@ -16,15 +16,19 @@ public final class PostgresLedgerStore: LedgerStore {
     /// Tests switch the queries' own `workspace_id` predicates off to prove that row-level
     /// security alone keeps other workspaces out ("filter off"). Never set outside tests.
     package let filterOff: Bool
+    /// A streaming replica of the database that reads go to (``ReadReplica``); nil: reads go to the primary.
+    let replica: ReadReplica?
 
     /// Opens workspace `workspace` (or the URL's `?workspace=N`) of the database at `url`, as the
     /// URL's role. With `.create`, a missing workspace is created; with `.existing`, it is
     /// `StoreError.noLedger`. The schema must be in place (``PostgresSchema/migrate(ownerURL:appRole:)``).
-    public convenience init(url: String, workspace: Int64? = nil, mode: LedgerOpenMode = .create) throws(StoreError) {
-        try self.init(url: url, workspace: workspace, mode: mode, filterOff: false)
+    /// `readURL`: a read-only replica of the same database (streaming replication): every read
+    /// transaction goes there, every write to `url` (see ``ReadReplica``).
+    public convenience init(url: String, workspace: Int64? = nil, mode: LedgerOpenMode = .create, readURL: String? = nil) throws(StoreError) {
+        try self.init(url: url, workspace: workspace, mode: mode, filterOff: false, readURL: readURL)
     }
 
-    package init(url: String, workspace: Int64? = nil, mode: LedgerOpenMode = .create, filterOff: Bool) throws(StoreError) {
+    package init(url: String, workspace: Int64? = nil, mode: LedgerOpenMode = .create, filterOff: Bool, readURL: String? = nil) throws(StoreError) {
         var location = try PostgresLocation(url: url)
         if let w = workspace { location = location.with(workspace: w) }
         guard let ws = location.workspace else {
@@ -33,6 +37,13 @@ public final class PostgresLedgerStore: LedgerStore {
         self.workspace = ws
         self.filterOff = filterOff
         session = try PGSession(location)
+        if let readURL {
+            var r = try PostgresLocation(url: readURL)
+            r.workspace = ws
+            replica = ReadReplica(session: try PGSession(r))
+        } else {
+            replica = nil
+        }
         func applied() throws(StoreError) -> [String] {
             try session.transaction(workspace: nil, readOnly: true) { tx in
                 guard try tx.query("SELECT to_regclass('saldo_migration') IS NOT NULL").first!.decode(Bool.self) else { return [] }
@@ -71,18 +82,21 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     func read<T>(_ body: (PGTx) throws -> T) throws(StoreError) -> T {
-        try session.transaction(workspace: workspace, readOnly: true, body)
+        if let replica, replica.caughtUp() { return try replica.session.transaction(workspace: workspace, readOnly: true, body) }
+        return try session.transaction(workspace: workspace, readOnly: true, body)
     }
 
     /// A write: the workspace row is locked first (one writer per workspace at a time, as SQLite's
     /// immediate transaction), and its data version moves when the write commits.
     func write<T>(rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
-        try session.transaction(workspace: workspace, rollbackIf: rollbackIf) { tx in
+        let v = try session.transaction(workspace: workspace, rollbackIf: rollbackIf) { tx in
             try tx.query("SELECT id FROM workspace WHERE id = \(workspace) FOR UPDATE")
             let v = try body(tx)
             try tx.query("UPDATE workspace SET data_version = data_version + 1 WHERE id = \(workspace)")
             return v
         }
+        if let replica { try replica.wrote(on: session) }
+        return v
     }
 
     static func money(_ minor: Int64, _ code: String) throws -> Money { Money(minorUnits: minor, currency: try CurrencyCode(code)) }

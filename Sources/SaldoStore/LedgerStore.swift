@@ -51,6 +51,15 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// The engine's own consistency check: `ok`, or what is wrong.
     func integrityCheck() throws(StoreError) -> String
 
+    // MARK: whole-ledger copy
+    /// Hands every row of every ledger table (``LedgerTable/all``, in that order, each table in its
+    /// key order) to `body` a chunk at a time, from one read transaction: a consistent picture.
+    func exportTables(_ body: (LedgerTable, [[LedgerCell]]) throws -> Void) throws(StoreError)
+    /// Writes the rows `fill` hands to `add` as they are (ids included) in one write transaction:
+    /// all of them or nothing. Only into an empty ledger: one holding any row is refused with
+    /// ``StoreError/notEmpty(_:table:)`` before anything is written.
+    func importTables(_ fill: (_ add: (LedgerTable, [[LedgerCell]]) throws -> Void) throws -> Void) throws(StoreError) -> LedgerTableCounts
+
     // MARK: settings
     func setting(_ key: String) throws(StoreError) -> String?
     func setSetting(_ key: String, _ value: String?) throws(StoreError)

@@ -136,6 +136,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case notFound(String)
     /// No ledger file at this path: nothing has been recorded there yet.
     case noLedger(String)
+    /// A full copy goes only into an empty ledger: this one already holds rows in `table`.
+    case notEmpty(String, table: String)
 
     public var description: String {
         switch self {
@@ -144,6 +146,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalid(let m): return m
         case .notFound(let m): return m
         case .noLedger(let p): return "there is no ledger at \(p): nothing has been recorded there yet"
+        case .notEmpty(let p, _):
+            return "the ledger at \(p) is not empty, and a copy goes only into an empty ledger, so that nothing already in it is mixed with the copy"
         }
     }
 }

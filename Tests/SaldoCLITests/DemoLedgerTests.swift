@@ -3,6 +3,7 @@ import Testing
 import SaldoCore
 import SaldoStore
 import SaldoCLI
+import SaldoApp
 import SaldoTestSupport
 
 /// The demo ledger, built once for the suite from the bundled sample files.
@@ -13,6 +14,35 @@ let demoLedger: String = {
 }()
 
 let asOf = "2026-11-15"
+
+/// The demo ledger in a PostgreSQL workspace (a copy of the SQLite one, through the ledger copy),
+/// built once, for the CLI goldens' second run: the same commands with `--ledger postgres://…?workspace=N`
+/// must print the same bytes. Nil when no test cluster is configured.
+let demoLedgerOnPostgres: String? = {
+    guard Engine.postgresAvailable else { return nil }
+    do {
+        try Engine.migrated.get()
+        let location = Engine.postgres.location(in: Fixtures.temporaryDirectory(), name: "demo")
+        _ = try LedgerCopy.copy(from: LedgerLocation(path: demoLedger), to: LedgerLocation(path: location))
+        return location
+    } catch { Issue.record("demo ledger on PostgreSQL: \(error)"); return nil }
+}()
+
+/// The demo ledger's location on an engine of the matrix.
+func demoLedger(on engine: Engine) -> String {
+    switch engine {
+    case .sqlite: return demoLedger
+    case .postgres: return demoLedgerOnPostgres ?? "postgres://unconfigured@127.0.0.1:1/none?workspace=1"
+    }
+}
+
+/// What a command printed, as the goldens hold it whichever engine keeps the ledger: the one place
+/// where the workspace's location (as outputs show it, without the password) becomes the SQLite
+/// file's, should an output print it (none of the report goldens does so far).
+func normalisedOutput(_ out: String, ledger: String) -> String {
+    guard ledger != demoLedger else { return out }
+    return out.replacingOccurrences(of: Engine.displayed(ledger), with: demoLedger)
+}
 
 @Suite struct DemoLedgerTests {
     @Test func demoImportsEverythingWithoutProblems() throws {

@@ -22,6 +22,7 @@ import SaldoTestSupport
     static let arguments: [[String]: [String]] = [
         ["config", "get"]: ["base-currency"], ["config", "unset"]: ["region"], ["rates", "show"]: ["USD"],
         ["invoices", "link"]: ["LMS-2026-009", "412"], ["invoices", "unlink"]: ["LMS-2026-009"],
+        ["ledger", "copy"]: ["--to", "saldo-copy-never-written.sqlite"],
     ]
 
     /// Every other command, found from the command tree (a new one is checked without being listed

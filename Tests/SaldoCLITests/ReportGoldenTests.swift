@@ -20,13 +20,15 @@ import SaldoTestSupport
     ]
     static let formats = ["table": "txt", "csv": "csv", "json": "json", "markdown": "md", "html": "html"]
 
-    @Test(arguments: reports.map(\.name))
-    func everyFormatMatchesItsGolden(_ name: String) throws {
+    /// On every engine of the matrix: with the ledger in a PostgreSQL workspace the same goldens hold.
+    @Test(arguments: Engine.available, reports.map(\.name))
+    func everyFormatMatchesItsGolden(engine: Engine, _ name: String) throws {
         let args = Self.reports.first { $0.name == name }!.args
+        let ledger = demoLedger(on: engine)
         for (format, ext) in Self.formats.sorted(by: { $0.key < $1.key }) {
-            let r = SaldoCLI.capture(args + ["--format", format, "--ledger", demoLedger])
-            #expect(r.status == 0, "\(name) \(format): \(r.err)")
-            if let diff = Fixtures.compareGolden(r.out, "cli/\(name).\(ext)") { Issue.record("\(diff)") }
+            let r = SaldoCLI.capture(args + ["--format", format, "--ledger", ledger])
+            #expect(r.status == 0, "\(name) \(format) on \(engine): \(r.err)")
+            if let diff = Fixtures.compareGolden(normalisedOutput(r.out, ledger: ledger), "cli/\(name).\(ext)") { Issue.record("on \(engine): \(diff)") }
             if format == "json" {
                 #expect((try? JSONSerialization.jsonObject(with: Data(r.out.utf8))) != nil, "\(name): not valid JSON")
             }
@@ -72,5 +74,35 @@ import SaldoTestSupport
                 Issue.record("unescaped formula cell: \(cell)")
             }
         }
+    }
+}
+
+/// `--read-database`: the demo workspace's reports read from the test cluster's streaming replica
+/// match the same goldens; a change sent to the replica is refused as read-only.
+let cliReplicaURL = ProcessInfo.processInfo.environment["SALDO_TEST_POSTGRES_REPLICA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+@Suite struct ReadDatabaseCLITests {
+    static let replicaURL = cliReplicaURL
+
+    @Test(.enabled(if: cliReplicaURL != nil && Engine.postgresAvailable, "no test cluster replica (scripts/pg-test-cluster.sh replica start)"))
+    func reportsFromTheReplicaMatchTheGoldens() throws {
+        let ledger = try #require(demoLedgerOnPostgres)
+        let replica = try #require(Self.replicaURL)
+        let workspace = String(ledger[try #require(ledger.lastIndex(of: "?"))...])
+        // The copy into the workspace was committed on the primary: wait until the replica has replayed it.
+        let deadline = Date().addingTimeInterval(15)
+        while SaldoCLI.capture(["report", "balances", "--ledger", replica + workspace]).status != 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        for (name, ext, format) in [("report-balances", "json", "json"), ("report-monthly", "txt", "table"), ("report-currencies", "csv", "csv")] {
+            let args = ReportGoldenTests.reports.first { $0.name == name }!.args
+            let r = SaldoCLI.capture(args + ["--format", format, "--ledger", ledger, "--read-database", replica])
+            #expect(r.status == 0, "\(name): \(r.err)")
+            if let diff = Fixtures.compareGolden(normalisedOutput(r.out, ledger: ledger), "cli/\(name).\(ext)") { Issue.record("through the replica: \(diff)") }
+        }
+        let o = SaldoCLI.capture(["overview", "--today", asOf, "--format", "json", "--ledger", ledger, "--read-database", replica])
+        #expect(o.status == 0 && o.out == SaldoCLI.capture(["overview", "--today", asOf, "--format", "json", "--ledger", ledger]).out)
+        let w = SaldoCLI.capture(["config", "set", "base-currency", "USD", "--ledger", replica + workspace])
+        #expect(w.status == 1 && w.err.contains("read-only replica"), "\(w.err)")
+        let s = SaldoCLI.capture(["report", "balances", "--ledger", demoLedger, "--read-database", replica])
+        #expect(s.status == 1 && s.err.contains("PostgreSQL"), "\(s.err)")
     }
 }

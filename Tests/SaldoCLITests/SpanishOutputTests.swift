@@ -8,25 +8,27 @@ import SaldoTestSupport
 @Suite struct SpanishOutputTests {
     static let human = ["table": "txt", "markdown": "md", "html": "html"]
 
-    @Test(arguments: ReportGoldenTests.reports.map(\.name))
-    func everyHumanFormatMatchesItsSpanishGolden(_ name: String) throws {
+    @Test(arguments: Engine.available, ReportGoldenTests.reports.map(\.name))
+    func everyHumanFormatMatchesItsSpanishGolden(engine: Engine, _ name: String) throws {
         let args = ReportGoldenTests.reports.first { $0.name == name }!.args
+        let ledger = demoLedger(on: engine)
         for (format, ext) in Self.human.sorted(by: { $0.key < $1.key }) {
-            let r = SaldoCLI.capture(["--lang", "es"] + args + ["--format", format, "--ledger", demoLedger])
-            #expect(r.status == 0, "\(name) \(format): \(r.err)")
-            if let diff = Fixtures.compareGolden(r.out, "cli/es/\(name).\(ext)") { Issue.record("\(diff)") }
+            let r = SaldoCLI.capture(["--lang", "es"] + args + ["--format", format, "--ledger", ledger])
+            #expect(r.status == 0, "\(name) \(format) on \(engine): \(r.err)")
+            if let diff = Fixtures.compareGolden(normalisedOutput(r.out, ledger: ledger), "cli/es/\(name).\(ext)") { Issue.record("on \(engine): \(diff)") }
             if format == "html" { #expect(r.out.contains("<html lang=\"es\">")) }
         }
     }
 
     /// CSV and JSON are for machines: the same bytes in every language, whichever way it is chosen.
-    @Test(arguments: ReportGoldenTests.reports.map(\.name))
-    func machineFormatsAreTheSameInSpanish(_ name: String) throws {
+    @Test(arguments: Engine.available, ReportGoldenTests.reports.map(\.name))
+    func machineFormatsAreTheSameInSpanish(engine: Engine, _ name: String) throws {
         let args = ReportGoldenTests.reports.first { $0.name == name }!.args
+        let ledger = demoLedger(on: engine)
         for (format, ext) in [("csv", "csv"), ("json", "json")] {
-            let r = SaldoCLI.capture(args + ["--format", format, "--ledger", demoLedger], environment: ["LANG": "es_ES.UTF-8"])
-            #expect(r.status == 0, "\(name) \(format): \(r.err)")
-            if let diff = Fixtures.compareGolden(r.out, "cli/\(name).\(ext)") { Issue.record("\(diff)") }
+            let r = SaldoCLI.capture(args + ["--format", format, "--ledger", ledger], environment: ["LANG": "es_ES.UTF-8"])
+            #expect(r.status == 0, "\(name) \(format) on \(engine): \(r.err)")
+            if let diff = Fixtures.compareGolden(normalisedOutput(r.out, ledger: ledger), "cli/\(name).\(ext)") { Issue.record("on \(engine): \(diff)") }
         }
     }
 
@@ -72,12 +74,13 @@ import SaldoTestSupport
         ("rates-show", ["rates", "show", "--today", asOf]),
     ]
 
-    @Test(arguments: commands.map(\.name))
-    func matchesItsSpanishGolden(_ name: String) {
+    @Test(arguments: Engine.available, commands.map(\.name))
+    func matchesItsSpanishGolden(engine: Engine, _ name: String) {
         let args = Self.commands.first { $0.name == name }!.args
-        let r = SaldoCLI.capture(["--lang", "es"] + args + ["--ledger", demoLedger])
-        #expect(r.status == 0, "\(name): \(r.err)")
-        if let diff = Fixtures.compareGolden(r.out, "cli/es/\(name).txt") { Issue.record("\(diff)") }
+        let ledger = demoLedger(on: engine)
+        let r = SaldoCLI.capture(["--lang", "es"] + args + ["--ledger", ledger])
+        #expect(r.status == 0, "\(name) on \(engine): \(r.err)")
+        if let diff = Fixtures.compareGolden(normalisedOutput(r.out, ledger: ledger), "cli/es/\(name).txt") { Issue.record("on \(engine): \(diff)") }
     }
 
     @Test func theImportSummaryInSpanish() throws {

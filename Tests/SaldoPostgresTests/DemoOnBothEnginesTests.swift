@@ -16,6 +16,11 @@ struct DemoOnBothEnginesTests {
 
     static func documents(_ location: String) throws -> [(String, String)] {
         _ = try Demo.buildLedger(at: location)
+        return try documents(existing: location)
+    }
+
+    /// The documents of a ledger that is already there.
+    static func documents(existing location: String) throws -> [(String, String)] {
         let store = try LedgerLocation(path: location).open(.existing)
         var docs: [(String, String)] = []
         let year = try Period.parse("2026")

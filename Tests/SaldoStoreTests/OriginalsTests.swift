@@ -7,19 +7,19 @@ import SaldoTestSupport
 /// The ledger keeps a copy of every imported file, in the import's own database transaction: kept
 /// exactly when the rows are, once per distinct file, read back byte for byte in chunks.
 @Suite struct OriginalsTests {
-    func ledger(_ name: String) throws -> SQLiteLedgerStore {
-        try SQLiteLedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("\(name).sqlite").path)
+    func ledger(_ name: String, _ engine: Engine) throws -> any LedgerStore {
+        engine == .sqlite ? try SQLiteLedgerStore(path: Fixtures.temporaryDirectory().appendingPathComponent("\(name).sqlite").path) : try engine.emptyStore()
     }
 
-    func readBack(_ store: SQLiteLedgerStore, _ sha: String, chunk: Int) throws -> Data? {
+    func readBack(_ store: any LedgerStore, _ sha: String, chunk: Int) throws -> Data? {
         var out = Data()
         let found = try store.readOriginal(sha256: sha, chunkSize: chunk) { out.append(contentsOf: $0); return true }
         return found ? out : nil
     }
 
-    @Test(arguments: [1, 7, 4096, 1 << 20])
-    func aRecordedFileIsKeptByteForByte(chunk: Int) throws {
-        let store = try ledger("originals-\(chunk)")
+    @Test(arguments: Engine.available, [1, 7, 4096, 1 << 20])
+    func aRecordedFileIsKeptByteForByte(engine: Engine, chunk: Int) throws {
+        let store = try ledger("originals-\(chunk)", engine)
         // Bytes of every value, a NUL and invalid UTF-8 among them: kept as they are.
         let data = Data((0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let sha = SQLiteLedgerStore.sha256(data)
@@ -33,8 +33,9 @@ import SaldoTestSupport
         #expect(origin.sha256 == sha && origin.keptBytes == data.count && origin.fileName == "a.csv" && origin.line == 7)
     }
 
-    @Test func aStreamedImportKeepsItsFileAndADryRunKeepsNothing() throws {
-        let store = try ledger("originals-stream")
+    @Test(arguments: Engine.available)
+    func aStreamedImportKeepsItsFileAndADryRunKeepsNothing(engine: Engine) throws {
+        let store = try ledger("originals-stream", engine)
         let data = Data("date,amount\n2026-01-02,10.00\n".utf8)
         let sha = SQLiteLedgerStore.sha256(data)
         let end = SQLiteLedgerStore.StreamEnd(keep: true, format: "t", balanceChecks: [], filteredCount: 0, problemCount: 0)
@@ -50,12 +51,13 @@ import SaldoTestSupport
         #expect(try readBack(store, SQLiteLedgerStore.sha256(other), chunk: 5) == nil)
     }
 
-    @Test func aFailedImportKeepsNoCopyAndAReimportKeepsOne() throws {
-        let store = try ledger("originals-failed")
+    @Test(arguments: Engine.available)
+    func aFailedImportKeepsNoCopyAndAReimportKeepsOne(engine: Engine) throws {
+        let store = try ledger("originals-failed", engine)
         let data = Data("x".utf8), sha = SQLiteLedgerStore.sha256(data)
         let record = ImportRecord(fileName: "f.csv", sha256: sha, format: "t",
                                   transactions: [payment("2026-01-02", 1000, id: "A"), payment("2026-01-03", 2000, id: "B")], original: data)
-        #expect(throws: StoreError.self) { try store.record(record, dryRun: false, now: Date(), failAfter: 1) }
+        #expect(throws: StoreError.self) { try SaldoStoreTests.record(record, into: store, failAfter: 1) }
         #expect(try store.keptOriginals().count == 0)
         _ = try store.record(record)
         _ = try store.record(record)   // the same file again: its rows are duplicates, its copy is not kept twice
@@ -63,8 +65,9 @@ import SaldoTestSupport
         #expect(try store.batches().count == 2)
     }
 
-    @Test func aRowOfAnotherFileHasNoCopyAndAnUnknownIdIsNil() throws {
-        let store = try ledger("originals-other")
+    @Test(arguments: Engine.available)
+    func aRowOfAnotherFileHasNoCopyAndAnUnknownIdIsNil(engine: Engine) throws {
+        let store = try ledger("originals-other", engine)
         let data = Data("batch file".utf8)
         var t = payment("2026-01-02", 1000, id: "A")
         t.source = SourceLocation(file: "inner.csv", line: 4)

@@ -8,19 +8,19 @@ import SaldoTestSupport
 /// Keyset pages of transactions: every transaction exactly once, in order, whatever the page size,
 /// the sort and the filters.
 @Suite struct TransactionQueryTests {
-    static func ledger(seed: Int, count: Int) throws -> SQLiteLedgerStore {
+    static func ledger(seed: Int, count: Int, on engine: Engine = .sqlite) throws -> any LedgerStore {
         var ts = randomTransactions(seed: seed, count: count)
         for i in ts.indices { ts[i].dedupKey = "k:\(i)" }
         // Several transactions on one day, so that ties on the sort key are broken by id.
         for i in ts.indices where i % 3 == 0 { ts[i].date = ts[0].date }
-        let store = try SQLiteLedgerStore()
+        let store = try engine.emptyStore()
         _ = try store.record(ImportRecord(fileName: "r.csv", sha256: "r\(seed)", format: "t", transactions: ts),
                              now: Date(timeIntervalSince1970: 1_800_000_000))
         return store
     }
 
     /// Every page of `query`, following the cursor.
-    static func walk(_ store: SQLiteLedgerStore, _ query: TransactionQuery) throws -> (ids: [Int64], matching: Set<Int>, pages: Int) {
+    static func walk(_ store: any LedgerStore, _ query: TransactionQuery) throws -> (ids: [Int64], matching: Set<Int>, pages: Int) {
         var q = query
         var ids: [Int64] = []
         var matching: Set<Int> = []
@@ -49,10 +49,11 @@ import SaldoTestSupport
         return sort == .dateDesc || sort == .amountDesc ? ascending.reversed() : ascending
     }
 
-    @Test func walkingEveryPageReturnsEveryTransactionOnceInOrder() async throws {
+    @Test(arguments: Engine.available)
+    func walkingEveryPageReturnsEveryTransactionOnceInOrder(engine: Engine) async throws {
         await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000), Gen.int(in: 0...120), Gen.int(in: 1...40)) { seed, n, limit in
             do {
-                let store = try Self.ledger(seed: seed, count: n)
+                let store = try Self.ledger(seed: seed, count: n, on: engine)
                 let all = try store.transactions()
                 for sort in TransactionQuery.Sort.allCases {
                     let walked = try Self.walk(store, TransactionQuery(sort: sort, limit: limit))
@@ -64,8 +65,9 @@ import SaldoTestSupport
         }
     }
 
-    @Test func filtersCombineAndMatchTheLedger() throws {
-        let store = try Self.ledger(seed: 2026, count: 400)
+    @Test(arguments: Engine.available)
+    func filtersCombineAndMatchTheLedger(engine: Engine) throws {
+        let store = try Self.ledger(seed: 2026, count: 400, on: engine)
         let all = try store.transactions()
         let days = all.map(\.transaction.date).sorted()
         let period = Period(start: days[days.count / 4], end: days[days.count * 3 / 4])
@@ -105,12 +107,15 @@ import SaldoTestSupport
                     Data("v1.date.x.2".utf8).base64EncodedString()] {
             #expect(TransactionCursor(token: bad) == nil, "\(bad)")
         }
-        let store = try Self.ledger(seed: 1, count: 5)
+        for engine in Engine.available {
+        let store = try Self.ledger(seed: 1, count: 5, on: engine)
         #expect(throws: StoreError.self) { try store.transactionPage(TransactionQuery(sort: .dateAsc, after: TransactionCursor(sort: .amountAsc, key: 0, id: 0))) }
+        }
     }
 
-    @Test func sourcesComeWithTheirFileAndLine() throws {
-        let store = try SQLiteLedgerStore()
+    @Test(arguments: Engine.available)
+    func sourcesComeWithTheirFileAndLine(engine: Engine) throws {
+        let store = try engine.emptyStore()
         var t = payment("2026-03-01", 1000, id: "A")
         t.source = SourceLocation(file: "activity.csv", line: 7)
         var u = payment("2026-03-02", 2000, id: "B")
@@ -122,7 +127,7 @@ import SaldoTestSupport
     }
 
     @Test func pagesUseTheIndexesNotAFullSort() throws {
-        let store = try Self.ledger(seed: 3, count: 10)
+        let store = try Self.ledger(seed: 3, count: 10) as! SQLiteLedgerStore
         let plans = try store.rowTexts("EXPLAIN QUERY PLAN SELECT t.id FROM txn t WHERE t.platform IN ('x') AND t.day >= 1 AND t.day < 9 ORDER BY t.day DESC, t.id DESC LIMIT 51")
             + store.rowTexts("EXPLAIN QUERY PLAN SELECT t.id FROM txn t ORDER BY \(SQLiteLedgerStore.firstAmountSQL) DESC, t.id DESC LIMIT 51")
         #expect(!plans.joined().contains("TEMP B-TREE"), "\(plans)")

@@ -12,7 +12,7 @@ struct OverviewCommand: ParsableCommand {
         abstract: Console.catalog.text("cli.help.overview.abstract"),
         discussion: prose(Console.catalog.text("cli.help.overview.discussion"))
     ) }
-    @OptionGroup var ledger: LedgerOption
+    @OptionGroup var ledger: ReadLedgerOption
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.compute_as_of_this_day"), valueName: "date")) var today: String?
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.overview.floor"), valueName: "amount")) var floor: String?
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.currency"), valueName: "code")) var currency: String?
@@ -37,7 +37,7 @@ struct TransactionsCommand: ParsableCommand {
         abstract: Console.catalog.text("cli.help.transactions.abstract"),
         discussion: prose(Console.catalog.text("cli.help.transactions.discussion"))
     ) }
-    @OptionGroup var ledger: LedgerOption
+    @OptionGroup var ledger: ReadLedgerOption
     @OptionGroup var periodOptions: PeriodOptions
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.platform"))) var platform: [String] = []
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.transactions.client"))) var client: [String] = []

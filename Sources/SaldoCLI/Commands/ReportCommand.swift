@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     /// What every report reads: the ledger, the period, the filters, the currency and output.
     struct Selection: ParsableArguments {
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var filters: ReportFilterOptions
         @OptionGroup var out: ReportOutputOptions

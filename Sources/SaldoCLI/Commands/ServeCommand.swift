@@ -14,7 +14,7 @@ struct ServeCommand: ParsableCommand {
         discussion: prose(Console.catalog.text("cli.help.serve.discussion"))
     ) }
 
-    @OptionGroup var ledger: LedgerOption
+    @OptionGroup var ledger: ReadLedgerOption
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.address_to_listen_on_anything"), valueName: "address"))
     var host: String = "127.0.0.1"
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.port_to_listen_on_0"), valueName: "port")) var port: Int = 8421
@@ -53,7 +53,9 @@ struct ServeCommand: ParsableCommand {
         if !options.isLoopback {
             console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
         }
-        let ledgerPath = location.path, isDemo = demo, catalog = Console.catalog
+        let ledgerPath = location.displayed, isDemo = demo, catalog = Console.catalog
+        // A workspace of a database is there when the database holds it, not when a file of that name exists.
+        let ledgerExists = location.exists()
         let done = DispatchSemaphore(value: 0)
         let failure = ErrorBox()
         Task {
@@ -61,7 +63,7 @@ struct ServeCommand: ParsableCommand {
                 try await server.run(onReady: { address in
                     console.out(catalog.text("cli.serve.running", ["address": address]))
                     console.out(catalog.text(isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
-                    if !FileManager.default.fileExists(atPath: ledgerPath) {
+                    if !ledgerExists {
                         console.out(catalog.text("cli.serve.no_ledger_yet"))
                     }
                     console.out(catalog.text("cli.serve.stop"))

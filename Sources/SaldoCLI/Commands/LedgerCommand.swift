@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SaldoApp
+import SaldoCore
+
+/// `saldo ledger copy`: a whole ledger into an empty one, on either engine (SaldoApp's `LedgerCopy`).
+struct LedgerCommand: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: "ledger",
+        abstract: Console.catalog.text("cli.help.ledger.abstract"),
+        discussion: prose(Console.catalog.text("cli.help.ledger.discussion")),
+        subcommands: [Copy.self]
+    ) }
+
+    struct Copy: ParsableCommand {
+        static var configuration: CommandConfiguration { CommandConfiguration(
+            commandName: "copy",
+            abstract: Console.catalog.text("cli.help.ledger.copy.abstract"),
+            discussion: prose(Console.catalog.text("cli.help.ledger.copy.discussion"))
+        ) }
+        /// `--from`, or `--ledger` as every other command names the ledger it works on.
+        @Option(name: [.customLong("from"), .customLong("ledger")], help: ArgumentHelp(Console.catalog.text("cli.option.ledger_copy.from"), valueName: Console.catalog.text("cli.option.path.value"))) var from: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.ledger_copy.to"), valueName: Console.catalog.text("cli.option.path.value"))) var to: String
+
+        func run() throws {
+            let env = Console.current.environment
+            let source = LedgerLocation.resolve(explicit: from, environment: env)
+            let s: LedgerCopy.Summary
+            do {
+                s = try LedgerCopy.copy(from: source, to: LedgerLocation.resolve(explicit: to, environment: env))
+            } catch var e as UserError where e.fix == .startLedger {
+                // No ledger to copy: say where its path came from, as every command does.
+                e.message += LocalizedText(source.origin == .given ? "error.path_origin.given" : source.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
+                throw e
+            }
+            Console.current.out(Console.catalog.text("cli.ledger.copy.done", [
+                "transactions": String(s.transactions), "statements": String(s.statements), "kept": String(s.keptFiles),
+                "invoices": String(s.invoices), "rates": String(s.rates), "settings": String(s.settings), "from": s.from, "to": s.to,
+            ]))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import SaldoCLI
+import SaldoTestSupport
+
+/// `saldo ledger copy`: the demo ledger into a new file (and, with a test cluster, into a workspace and
+/// back), the same reports from the copy; a second copy into the now non-empty file is refused, in
+/// English and Spanish, and changes nothing.
+@Suite struct LedgerCopyCLITests {
+    @Test(arguments: Engine.available)
+    func copiesTheDemoAndRefusesANonEmptyTarget(via engine: Engine) throws {
+        let folder = Fixtures.temporaryDirectory()
+        let middle = engine.location(in: folder, name: "middle")
+        let back = folder.appendingPathComponent("back.sqlite").path
+        let there = SaldoCLI.capture(["ledger", "copy", "--from", demoLedger, "--to", middle])
+        try #require(there.status == 0, "\(there.err)")
+        #expect(there.out.hasPrefix("Copied 717 transactions from 16 statements (16 files kept), 10 invoices, 7240 exchange rates and 2 settings from "), "\(there.out)")
+        #expect(!there.out.contains(Engine.appURL.flatMap { URLComponents(string: $0)?.password } ?? "no password"), "the password is never printed")
+        let home = SaldoCLI.capture(["ledger", "copy", "--from", middle, "--to", back])
+        #expect(home.status == 0, "\(home.err)")
+        for args in [["report", "balances", "--format", "json"], ["report", "monthly", "--period", "2026", "--format", "csv"],
+                     ["invoices", "list", "--today", asOf, "--format", "json"]] {
+            let a = SaldoCLI.capture(args + ["--ledger", demoLedger]), b = SaldoCLI.capture(args + ["--ledger", back])
+            #expect(a.status == 0 && a.out == b.out, "\(args)")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: back))
+        let again = SaldoCLI.capture(["ledger", "copy", "--from", demoLedger, "--to", back])
+        #expect(again.status == 1 && again.err.contains("is not empty") && again.err.contains("nothing was changed"), "\(again.err)")
+        let es = SaldoCLI.capture(["--lang", "es", "ledger", "copy", "--from", demoLedger, "--to", back])
+        #expect(es.status == 1 && es.err.contains("no está vacío") && es.err.contains("no se ha cambiado nada"), "\(es.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == before)
+        let same = SaldoCLI.capture(["ledger", "copy", "--from", back, "--to", back])
+        #expect(same.status == 1 && same.err.contains("the same one"), "\(same.err)")
+    }
+
+    @Test func theSummaryReadsSpanish() throws {
+        let to = Fixtures.temporaryDirectory().appendingPathComponent("es.sqlite").path
+        let r = SaldoCLI.capture(["--lang", "es", "ledger", "copy", "--from", demoLedger, "--to", to])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("Copiados 717 movimientos de 16 extractos (16 archivos guardados), 10 facturas, 7240 tipos de cambio y 2 ajustes de "), "\(r.out)")
+    }
+}
