@@ -23,6 +23,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.seconds_a_change_waits_for"), valueName: "seconds")) var lockTimeout: Double = 30
     @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.serve.serve_the_demo_ledger_built"))) var demo = false
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.the_day_the_app_computes"), valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.database"), valueName: "postgres://…")) var database: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError(Console.catalog.text("cli.serve.bad_port")) }
@@ -46,22 +47,23 @@ struct ServeCommand: ParsableCommand {
             demoFolder = dir
         }
         defer { if let demoFolder { try? FileManager.default.removeItem(at: demoFolder) } }
-        let options = WebOptions(host: host, port: port, ledger: location, accessToken: token,
+        var options = WebOptions(host: host, port: port, ledger: location, accessToken: token,
                                  maxUploadBytes: maxUpload * 1024 * 1024, environment: console.environment,
                                  clock: clock, lockTimeout: lockTimeout)
+        options.database = database
         let server = try WebServer(options: options)
-        if !options.isLoopback {
+        if !options.isLoopback && database == nil {
             console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
         }
-        let ledgerPath = location.path, isDemo = demo, catalog = Console.catalog
+        let ledgerPath = database.map { Office.displayed($0) } ?? location.path, isDemo = demo, catalog = Console.catalog, office = database != nil
         let done = DispatchSemaphore(value: 0)
         let failure = ErrorBox()
         Task {
             do {
                 try await server.run(onReady: { address in
                     console.out(catalog.text("cli.serve.running", ["address": address]))
-                    console.out(catalog.text(isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
-                    if !FileManager.default.fileExists(atPath: ledgerPath) {
+                    console.out(catalog.text(office ? "cli.serve.office" : isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
+                    if !office && !FileManager.default.fileExists(atPath: ledgerPath) {
                         console.out(catalog.text("cli.serve.no_ledger_yet"))
                     }
                     console.out(catalog.text("cli.serve.stop"))
