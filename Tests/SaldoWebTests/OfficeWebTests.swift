@@ -143,7 +143,8 @@ struct OfficeWebTests {
             var checked = 0
             for (who, c, foreign) in [("staff A", staff, [p.b1]), ("client A1", client, [p.b1, p.a2])] {
                 for book in foreign {
-                    for op in s.server.registeredOperations {
+                    // Every operation on a book (the others, /books and /session, list the person's own: checked below).
+                    for op in s.server.registeredOperations where op.path.contains("{book}") {
                         let path = "/api/v1" + op.path.replacingOccurrences(of: "{id}", with: "1")
                         let r = try await c.change(op.method.rawValue, path.replacingOccurrences(of: "{book}", with: String(book)), json: "{}")
                         let u = try await c.change(op.method.rawValue, path.replacingOccurrences(of: "{book}", with: String(unknown)), json: "{}")
