@@ -50,7 +50,9 @@ public enum Office {
 
     static func checkName(_ name: String, what: String) throws -> String {
         let n = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !n.isEmpty, n.count <= 200 else { throw UserError("the \(what) is empty or longer than 200 characters", hint: "give a name of 1 to 200 characters") }
+        // `what` says which name in code; the message quotes the name itself (both languages).
+        _ = what
+        guard !n.isEmpty, n.count <= 200 else { throw UserError("the name \"\(n.prefix(40))\" is empty or longer than 200 characters", hint: "give a name of 1 to 200 characters") }
         return n
     }
 
