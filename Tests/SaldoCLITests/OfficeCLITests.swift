@@ -1,4 +1,5 @@
 import Foundation
+import SaldoApp
 import SaldoCLI
 import SaldoTestSupport
 import Testing
@@ -39,6 +40,36 @@ struct OfficeCLITests {
         let short = SaldoCLI.capture(["office", "add-staff", "--database", Self.app, "--office", number, "--email", Self.unique("x")],
                                      environment: ["SALDO_PASSWORD": "short", "LANG": "C.UTF-8"])
         #expect(short.status == 1 && short.err.contains("at least 10"), "\(short.err)")
+    }
+
+    /// Quarter-end for the whole office: each workspace's returns with deadlines as one table (CSV for
+    /// the filing software); a workspace that cannot be computed says why in its row.
+    @Test func quarterEndForEveryWorkspace() throws {
+        let env = ["SALDO_PASSWORD": "correct horse battery", "LANG": "C.UTF-8"]
+        let created = SaldoCLI.capture(["office", "create", "--database", Self.owner, "--name", "Gestoría Q", "--admin-email", Self.unique("q")], environment: env)
+        let number = try #require(created.out.split(separator: " ").dropFirst().first.map(String.init), "\(created.err)")
+        func workspace(_ name: String) throws -> String {
+            let r = SaldoCLI.capture(["office", "add-client", "--database", Self.app, "--office", number, "--name", name], environment: env)
+            return try #require(r.out.split(separator: " ").dropFirst().first.map(String.init), "\(r.err)")
+        }
+        let demo = try workspace("Demo client"), empty = try workspace("Empty client")
+        _ = try Demo.buildLedger(at: Self.app + "?workspace=\(demo)")
+        let csv = SaldoCLI.capture(["tax", "summary", "--all-workspaces", "--database", Self.app, "--office", number,
+                                    "--year", "2026", "--quarter", "3", "--today", "2026-11-15", "--format", "csv"], environment: env)
+        #expect(csv.status == 0, "\(csv.err)")
+        let lines = csv.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "workspace,client,jurisdiction,form,period,due,amount,problem", "\(csv.out)")
+        let demoRows = lines.filter { $0.hasPrefix("\(demo),Demo client,es,") }
+        #expect(demoRows.contains { $0.contains(",Modelo 130,") && $0.contains(",2026-10-20,") }, "\(csv.out)")
+        #expect(demoRows.contains { $0.contains(",Modelo 303,") && $0.contains(",2026-10-20,") }, "\(csv.out)")
+        #expect(lines.contains { $0.hasPrefix("\(empty),Empty client,,,,,,") && $0.contains("does not know your tax jurisdiction") }, "\(csv.out)")
+        // The table in Spanish.
+        let es = SaldoCLI.capture(["--lang", "es", "tax", "summary", "--all-workspaces", "--database", Self.app, "--office", number,
+                                   "--year", "2026", "--quarter", "3", "--today", "2026-11-15"], environment: env)
+        #expect(es.out.contains("Cierre de trimestre de Gestoría Q 2026-Q3") && es.out.contains("Declaración"), "\(es.out)")
+        // Without the office: a usage error that says what to give.
+        let missing = SaldoCLI.capture(["tax", "summary", "--all-workspaces", "--database", Self.app], environment: env)
+        #expect(missing.status == 2 && missing.err.contains("--office"), "\(missing.err)")
     }
 
     /// Without a database address or a password source, the commands say what to give.
