@@ -22,11 +22,12 @@ struct OfficeMiddleware: RouterMiddleware {
     }
 
     /// The book in a path (`/books/{book}/…`, `/api/v1/books/{book}/…`), if any.
+    /// Empty segments are skipped (`//books/7/…` is routed like `/books/7/…`), and any segment
+    /// named `books` counts: a path the check cannot read is refused, never let through.
     static func book(in path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        if parts.count >= 2, parts[0] == "books" { return parts[1] }
-        if parts.count >= 4, parts[0] == "api", parts[1] == "v1", parts[2] == "books" { return parts[3] }
-        return nil
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let i = parts.firstIndex(where: { $0.lowercased() == "books" }), i + 1 < parts.count else { return nil }
+        return parts[i + 1]
     }
 
     /// The one answer for a book that does not exist and for one this person may not see.

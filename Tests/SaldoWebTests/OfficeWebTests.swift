@@ -165,6 +165,14 @@ struct OfficeWebTests {
                 }
             }
             #expect(checked > 3 * 30)
+            // Paths written another way reach nothing either: doubled slashes, dot segments, escapes.
+            for odd in ["//books/\(p.b1)/overview", "/api/v1//books/\(p.b1)/overview", "/api//v1/books/\(p.b1)/settings",
+                        "/books/\(p.a1)/../\(p.b1)/overview", "/api/v1/books/%3\(p.b1)/overview", "/api/v1/books/\(p.b1)%2Foverview",
+                        "/api/v1/books/+\(p.b1)/overview", "/api/v1/books/0\(p.b1)/overview"] {
+                let r = try await staff.get(odd)
+                #expect(r.status == 404 || r.status == 400, "\(odd): \(r.status)")
+                #expect(!r.text.contains("Cliente B1") && !r.text.contains("\"EUR\""), "\(odd): \(r.text.prefix(200))")
+            }
             // The same calls on their own workspace do answer (the test can fail).
             #expect(try await staff.get("/api/v1/books/\(p.a1)/overview").status == 200)
             #expect(try await staff.get("/api/v1/books/\(p.a2)/settings").status == 200)
