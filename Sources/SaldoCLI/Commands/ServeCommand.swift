@@ -24,10 +24,12 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.serve.serve_the_demo_ledger_built"))) var demo = false
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.the_day_the_app_computes"), valueName: "date")) var today: String?
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.database"), valueName: "postgres://…")) var database: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.login_failures_per_address"), valueName: "count")) var loginFailuresPerAddress: Int = 5
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError(Console.catalog.text("cli.serve.bad_port")) }
         guard maxUpload > 0 else { throw ValidationError(Console.catalog.text("cli.serve.bad_max_upload")) }
+        guard loginFailuresPerAddress > 0 else { throw ValidationError(Console.catalog.text("cli.serve.bad_login_failures")) }
     }
 
     func run() throws {
@@ -51,6 +53,7 @@ struct ServeCommand: ParsableCommand {
                                  maxUploadBytes: maxUpload * 1024 * 1024, environment: console.environment,
                                  clock: clock, lockTimeout: lockTimeout)
         options.database = database
+        options.officePolicy.addressFailureLimit = loginFailuresPerAddress
         let server = try WebServer(options: options)
         if !options.isLoopback && database == nil {
             console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
