@@ -23,6 +23,9 @@ let package = Package(
         // (CNIOBoringSSL, 406 C files); its other dependencies (swift-nio, swift-log, swift-crypto, …)
         // were already built. Measured: about 3.5 min more for a clean debug build (docs/postgres.md).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Password hashing (bcrypt) for office logins: only the HummingbirdBcrypt product (its own
+        // C bcrypt, no other dependency), imported by SaldoApp only (Office/Passwords.swift).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // Money, currencies, accounts, transactions, invoices, periods, diagnostics. Foundation only.
@@ -66,6 +69,8 @@ let package = Package(
         .target(name: "SaldoApp", dependencies: [
             "SaldoCore", "SaldoBatch", "SaldoImport", "SaldoInvoices", "SaldoFX", "SaldoTax", "SaldoForecast",
             "SaldoStore", "SaldoPostgres", "SaldoReports",
+            // The only bcrypt user: office passwords (Office/Passwords.swift).
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ], resources: [.copy("Demo")]),
         // The web front end (`saldo serve`): HTTP routes, pages and the JSON API over the same use
         // cases. The only Hummingbird and Mustache user; templates and assets in Resources/.

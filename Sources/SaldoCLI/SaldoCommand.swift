@@ -21,7 +21,7 @@ public struct SaldoCommand: ParsableCommand {
         subcommands: [
             ImportCommand.self, RatesCommand.self, ReportCommand.self, InvoicesCommand.self, ForecastCommand.self,
             TaxCommand.self, ExportCommand.self, AccountsCommand.self, ProfilesCommand.self, ConfigCommand.self,
-            ServeCommand.self, DemoCommand.self, BenchCommand.self, OverviewCommand.self, TransactionsCommand.self,
+            ServeCommand.self, OfficeCommand.self, DemoCommand.self, BenchCommand.self, OverviewCommand.self, TransactionsCommand.self,
             LedgerCommand.self,
         ]
     ) }

@@ -210,6 +210,14 @@ public enum PostgresSchema {
     static let tenantTables = ["import_batch", "account", "txn", "daily_total", "balance_check", "invoice", "invoice_payment",
                                "rate", "setting", "conversion_leg", "statement_original"]
 
+    /// Whether the address's role owns the database schema (and so may apply the migrations).
+    public static func connectingRoleOwnsSchema(url: String) throws(StoreError) -> Bool {
+        let session = try PGSession(try PostgresLocation(url: url))
+        return try session.transaction(workspace: nil, readOnly: true) { tx in
+            try tx.query("SELECT pg_get_userbyid(nspowner) = current_user FROM pg_namespace WHERE nspname = current_schema()").first?.decode(Bool.self) ?? false
+        }
+    }
+
     /// Applies the migrations not yet applied, as the connecting role (which then owns the tables),
     /// and grants the store's role `appRole` what it needs. Safe to call concurrently: the first
     /// caller migrates under an advisory lock, the others then find nothing to do.
@@ -254,6 +262,8 @@ public enum PostgresSchema {
             // The store creates its own workspace's row (under the policy) and moves its version.
             try tx.run("GRANT SELECT, INSERT, UPDATE ON workspace TO \(appRole)")
             try tx.run("GRANT SELECT ON saldo_migration TO \(appRole)")
+            // The office directory (organisations, people, sessions, audit) on top, its own list.
+            try DirectorySchema.migrate(tx, appRole: appRole)
         }
     }
 }

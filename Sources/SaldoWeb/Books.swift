@@ -12,23 +12,35 @@ import Synchronization
 /// import in progress never blocks reading the other pages.
 public final class Books: Sendable {
     public let ledgers: [String: LedgerLocation]
+    /// Office mode: books are workspace ids of this database (the office middleware has already
+    /// checked that the person may see the one asked for).
+    let office: OfficeSessions?
+    /// Office mode keeps at most this many reading connections (one per workspace recently read).
+    static let officeReaders = 16
     private let readers = Mutex<[String: any LedgerStore]>([:])
     private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
     private let writeQueue = DispatchQueue(label: "saldo.web.write")
     /// Writes queued or running, and when the last one ended (work done ahead waits for a quiet ledger).
     private let writes = Mutex<(pending: Int, lastEnded: ContinuousClock.Instant?)>((0, nil))
 
-    public init(_ ledgers: [String: LedgerLocation]) { self.ledgers = ledgers }
+    public init(_ ledgers: [String: LedgerLocation]) { self.ledgers = ledgers; office = nil }
+
+    init(office: OfficeSessions) { ledgers = [:]; self.office = office }
 
     public var ids: [String] { ledgers.keys.sorted() }
 
     public func location(_ book: String) throws -> LedgerLocation {
+        if let office {
+            guard let id = Int64(book), id > 0 else { throw OfficeMiddleware.noSuchBook(book) }
+            return office.ledger(id)
+        }
         guard let l = ledgers[book] else { throw Problem.notFound("there is no book named \"\(book)\"; this server has \(ids.joined(separator: ", "))") }
         return l
     }
 
     /// Whether the book's ledger file exists yet (a new ledger is created by the first import).
     func ledgerExists(_ book: String) -> Bool {
+        if office != nil { return (try? location(book)) != nil }
         guard let l = ledgers[book] else { return false }
         return readers.withLock({ $0[book] }) != nil || FileManager.default.fileExists(atPath: l.path)
     }
@@ -38,7 +50,10 @@ public final class Books: Sendable {
         let location = try location(book)
         if let s = readers.withLock({ $0[book] }) { return s }
         let store = try location.open(.existing)
-        readers.withLock { $0[book] = store }
+        readers.withLock { r in
+            if office != nil, r.count >= Self.officeReaders, let any = r.keys.randomElement() { r[any] = nil }
+            r[book] = store
+        }
         return store
     }
 

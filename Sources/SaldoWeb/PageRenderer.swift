@@ -61,6 +61,7 @@ public struct PageRenderer: Sendable {
             "content": body,
             "scripts": scripts,
             "styles": styles,
+            "office": context.person != nil,
             "nav": PageRenderer.navigation.map { item -> [String: Any] in
                 ["href": "/books/\(book)/\(item.path)", "label": t[item.key.replacingOccurrences(of: ".", with: "_")] ?? item.key,
                  "current": item.path == current]

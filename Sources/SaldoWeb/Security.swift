@@ -12,9 +12,12 @@ final class ServerState: Sendable {
     let csrfToken: String
     /// Required on every request when the server listens beyond this machine.
     let accessToken: String?
+    /// Office mode: the login form and logout are plain form posts (same Origin, no CSRF header).
+    let officeMode: Bool
     private let boundPort: Mutex<Int>
 
-    init(host: String, port: Int, csrfToken: String, accessToken: String?) {
+    init(host: String, port: Int, csrfToken: String, accessToken: String?, officeMode: Bool = false) {
+        self.officeMode = officeMode
         self.host = host
         self.loopback = WebOptions.isLoopback(host)
         self.csrfToken = csrfToken
@@ -93,7 +96,8 @@ struct SecurityMiddleware: RouterMiddleware {
                 throw Problem.forbidden("foreign-origin", "a change must come from this app's own pages (Origin \(request.headers[.origin] ?? "missing"))",
                                         hint: "use the page; scripts send Origin: http://\(state.acceptedHosts.first ?? state.host):\(state.port)")
             }
-            guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], constantTimeEqual(sent, state.csrfToken) else {
+            let formPost = state.officeMode && (request.uri.path == "/login" || request.uri.path == "/logout")
+            guard formPost || request.headers[HTTPField.Name("X-CSRF-Token")!].map({ constantTimeEqual($0, state.csrfToken) }) == true else {
                 throw Problem.forbidden("csrf-token", "the request lacks this page's CSRF token",
                                         hint: "reload the page and try again; scripts read the token from GET /api/v1/session")
             }

@@ -1,4 +1,5 @@
 import Hummingbird
+import SaldoApp
 import SaldoCore
 
 /// What a request carries through the middlewares to its route.
@@ -7,9 +8,15 @@ public struct WebContext: RequestContext {
     /// The language of the answer: `?lang=`, else the `saldo_lang` cookie (the page switch sets it),
     /// else `Accept-Language`, else English. Machine outputs (JSON, CSV) do not depend on it.
     public var language: Language = .en
+    /// Office mode: who is logged in (set by the office middleware) and their session's token.
+    public var person: OfficePerson?
+    var sessionToken: String?
+    /// The client's IP address (login throttling, the audit log).
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies decoded by Hummingbird (JSON requests) stay small; uploads stream past this limit

@@ -27,6 +27,11 @@ public struct WebOptions: Sendable {
     /// Keep the overview computed in the background whenever a ledger changes, so the page answers
     /// from the cache (tests that run many servers at once turn it off).
     public var computeAhead = true
+    /// Office mode: the PostgreSQL database (the app role's address) whose workspaces are served,
+    /// behind logins. nil: the one ledger above, no login (single-user mode).
+    public var database: String?
+    /// Office mode: sessions, throttling and password cost.
+    public var officePolicy = OfficePolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8421, ledger: LedgerLocation, accessToken: String? = nil,
                 maxUploadBytes: Int = 200 * 1024 * 1024, environment: [String: String] = [:],

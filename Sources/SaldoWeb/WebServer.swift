@@ -20,18 +20,28 @@ public final class WebServer: Sendable {
     /// Overview documents by ledger version, kept computed in the background (OverviewRoutes.keepComputed).
     let overviews = OverviewCache()
     private let keepingComputed = Mutex<Task<Void, Never>?>(nil)
+    /// Office mode (`database` given): logins, sessions and the audit log.
+    let office: OfficeSessions?
     /// The access token in force (given or generated) when listening beyond this machine.
     public var accessToken: String? { state.accessToken }
 
     public init(options: WebOptions) throws {
         self.options = options
-        let token: String? = options.isLoopback ? options.accessToken : (options.accessToken ?? randomToken())
-        state = ServerState(host: options.host, port: options.port, csrfToken: randomToken(), accessToken: token)
+        // Office mode has logins instead: no generated access token.
+        let token: String? = options.isLoopback || options.database != nil ? options.accessToken : (options.accessToken ?? randomToken())
+        state = ServerState(host: options.host, port: options.port, csrfToken: randomToken(), accessToken: token, officeMode: options.database != nil)
         pages = try PageRenderer(csrfToken: state.csrfToken)
         assets = try Assets()
         var ledger = options.ledger
         ledger.lockTimeout = options.lockTimeout
-        books = Books(["main": ledger])
+        if let database = options.database {
+            let office = try OfficeSessions(database: database, policy: options.officePolicy)
+            self.office = office
+            books = Books(office: office)
+        } else {
+            office = nil
+            books = Books(["main": ledger])
+        }
         imports = try ImportSessions(folder: options.uploadFolder)
     }
 
@@ -56,8 +66,10 @@ public final class WebServer: Sendable {
         router.add(middleware: SecurityMiddleware(state: state))
         router.add(middleware: LanguageMiddleware())
         router.add(middleware: ProblemMiddleware(pages: pages, log: log))
+        if let office { router.add(middleware: OfficeMiddleware(office: office)) }
         let api = APIRoutes(router: router)
         addMetaRoutes(router, api)
+        if let office { OfficeRoutes(server: self, office: office).register(router, api) }
         // One group per page, each in its own file under Routes/.
         OverviewRoutes(server: self).register(router, api)
         ImportRoutes(server: self).register(router, api)
@@ -73,7 +85,9 @@ public final class WebServer: Sendable {
     }
 
     func addMetaRoutes(_ router: Router<WebContext>, _ api: APIRoutes) {
-        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/books/main/overview"]) }
+        if office == nil {
+            router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/books/main/overview"]) }
+        }
         router.get("/books/:book") { _, context in
             let book = try context.parameters.require("book")
             return Response(status: .seeOther, headers: [.location: "/books/\(book)/overview"])
@@ -83,12 +97,17 @@ public final class WebServer: Sendable {
         }
         router.get("/favicon.ico") { [assets] _, _ in try assets.response(for: "favicon.svg") }
         api.add(APIOperation(method: .get, path: "/session", id: "getSession",
-                             summary: "The CSRF token to send as X-CSRF-Token with every change, and the books served.")) { [state, books] _, context in
-            jsonResponse(.obj([("csrfToken", .string(state.csrfToken)), ("language", .string(context.language.rawValue)),
-                               ("books", .array(books.ids.map(JSONValue.string)))]))
+                             summary: "The CSRF token to send as X-CSRF-Token with every change, and the books served.")) { [state, books, office] _, context in
+            if let office {
+                return jsonResponse(.obj([("csrfToken", .string(state.csrfToken)), ("language", .string(context.language.rawValue)),
+                                          ("books", .array(try await OfficeRoutes.books(office, context).compactMap { $0["id"] }))]))
+            }
+            return jsonResponse(.obj([("csrfToken", .string(state.csrfToken)), ("language", .string(context.language.rawValue)),
+                                      ("books", .array(books.ids.map(JSONValue.string)))]))
         }
-        api.add(APIOperation(method: .get, path: "/books", id: "listBooks", summary: "The books (ledgers) this server serves.")) { [books] _, _ in
-            jsonResponse(.obj([("books", .array(books.ids.map { id in
+        api.add(APIOperation(method: .get, path: "/books", id: "listBooks", summary: "The books (ledgers) this server serves.")) { [books, office] _, context in
+            if let office { return jsonResponse(.obj([("books", .array(try await OfficeRoutes.books(office, context)))])) }
+            return jsonResponse(.obj([("books", .array(books.ids.map { id in
                 .obj([("id", .string(id)), ("ledger", .string(URL(fileURLWithPath: books.ledgers[id]!.path).lastPathComponent))])
             }))]))
         }

@@ -15,6 +15,8 @@ import SaldoTestSupport
         // Serves a missing ledger (its pages say how to start one, and it is created only by an
         // import): SaldoWebTests.APITests.aMissingLedgerSaysHowToStart checks that nothing is created.
         ["serve"],
+        // The accounting office's commands work on a PostgreSQL database (OfficeCLITests).
+        ["office", "create"], ["office", "add-staff"], ["office", "add-client"], ["office", "list"],
     ]
     /// Commands that start a ledger when there is none.
     static let creating: Set<[String]> = [["import"], ["rates", "import"], ["config", "set"]]

@@ -59,6 +59,9 @@ public final class ImportSessions: Sendable {
         public var failure: String?
         /// Order of arrival.
         public var sequence: Int
+        /// The book (ledger) the upload was made for: a session is found only through its own
+        /// book, so that one workspace's uploads never show in, or commit into, another's.
+        public var book: String = ""
     }
 
     /// The folder uploads are stored in.
@@ -122,12 +125,12 @@ public final class ImportSessions: Sendable {
     // MARK: Steps
 
     /// A new session for a file the user named `clientName`: where to store its bytes.
-    public func start(clientName: String) -> Session {
+    public func start(clientName: String, book: String = "") -> Session {
         let id = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let url = folder.appendingPathComponent(Self.storedPrefix + id)
         return sessions.withLock { s in
             s.next += 1
-            let session = Session(id: String(id), displayName: Self.displayName(clientName), storedAt: url, sequence: s.next)
+            let session = Session(id: String(id), displayName: Self.displayName(clientName), storedAt: url, sequence: s.next, book: book)
             s.list[session.id] = session
             return session
         }
@@ -155,10 +158,19 @@ public final class ImportSessions: Sendable {
         return s
     }
 
+    /// The session when it belongs to `book`; another book's is unknown, exactly as a missing one.
+    public func session(_ id: String, book: String) throws -> Session {
+        guard let s = sessions.withLock({ $0.list[id] }), s.book == book else { throw ImportSessionError.unknown(id) }
+        return s
+    }
+
     /// Every session, oldest first.
     public func list() -> [Session] {
         sessions.withLock { $0.list.values.sorted { $0.sequence < $1.sequence } }
     }
+
+    /// The sessions of one book, oldest first.
+    public func list(book: String) -> [Session] { list().filter { $0.book == book } }
 
     /// Checks and records the user's decisions; the caller previews again.
     public func decide(_ id: String, _ decisions: Decisions, environment: [String: String]) throws {

@@ -23,10 +23,13 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.seconds_a_change_waits_for"), valueName: "seconds")) var lockTimeout: Double = 30
     @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.serve.serve_the_demo_ledger_built"))) var demo = false
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.the_day_the_app_computes"), valueName: "date")) var today: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.database"), valueName: "postgres://…")) var database: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.serve.login_failures_per_address"), valueName: "count")) var loginFailuresPerAddress: Int = 5
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError(Console.catalog.text("cli.serve.bad_port")) }
         guard maxUpload > 0 else { throw ValidationError(Console.catalog.text("cli.serve.bad_max_upload")) }
+        guard loginFailuresPerAddress > 0 else { throw ValidationError(Console.catalog.text("cli.serve.bad_login_failures")) }
     }
 
     func run() throws {
@@ -46,23 +49,25 @@ struct ServeCommand: ParsableCommand {
             demoFolder = dir
         }
         defer { if let demoFolder { try? FileManager.default.removeItem(at: demoFolder) } }
-        let options = WebOptions(host: host, port: port, ledger: location, accessToken: token,
+        var options = WebOptions(host: host, port: port, ledger: location, accessToken: token,
                                  maxUploadBytes: maxUpload * 1024 * 1024, environment: console.environment,
                                  clock: clock, lockTimeout: lockTimeout)
+        options.database = database
+        options.officePolicy.addressFailureLimit = loginFailuresPerAddress
         let server = try WebServer(options: options)
-        if !options.isLoopback {
+        if !options.isLoopback && database == nil {
             console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
         }
-        let ledgerPath = location.displayed, isDemo = demo, catalog = Console.catalog
+        let ledgerPath = database.map { Office.displayed($0) } ?? location.displayed, isDemo = demo, catalog = Console.catalog, office = database != nil
         // A workspace of a database is there when the database holds it, not when a file of that name exists.
-        let ledgerExists = location.exists()
+        let ledgerExists = office || location.exists()
         let done = DispatchSemaphore(value: 0)
         let failure = ErrorBox()
         Task {
             do {
                 try await server.run(onReady: { address in
                     console.out(catalog.text("cli.serve.running", ["address": address]))
-                    console.out(catalog.text(isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
+                    console.out(catalog.text(office ? "cli.serve.office" : isDemo ? "cli.serve.ledger_demo" : "cli.serve.ledger", ["path": ledgerPath]))
                     if !ledgerExists {
                         console.out(catalog.text("cli.serve.no_ledger_yet"))
                     }

@@ -41,12 +41,22 @@ struct TaxCommand: ParsableCommand {
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_the_uk_s"))) var year: Int?
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_1_4_default_the"))) var quarter: Int?
         @OptionGroup var output: DocumentOutput
+        @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.tax.all_workspaces"))) var allWorkspaces = false
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.office.database"), valueName: "postgres://…")) var database: String?
+        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.office.office"), valueName: "number")) var office: Int64?
 
         func validate() throws {
             if let q = quarter, !(1...4).contains(q) { throw ValidationError(Console.catalog.text("error.quarter")) }
         }
 
         func run() throws {
+            if allWorkspaces {
+                guard let url = database ?? Console.current.environment["SALDO_DATABASE"], !url.isEmpty, let office else {
+                    throw ValidationError(Console.catalog.text("cli.office.all_workspaces_needs"))
+                }
+                try output.emit(Office.quarterEnd(database: url, organisation: office, today: try resolveToday(tax.today), year: year, quarter: quarter))
+                return
+            }
             try output.emit(Taxes.summary(tax.request(), year: year, quarter: quarter, store: ledger.open(.existing)))
         }
     }

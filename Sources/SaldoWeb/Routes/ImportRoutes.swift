@@ -41,7 +41,7 @@ struct ImportRoutes {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
                 throw Self.tooLarge(maxBytes)
             }
-            let session = sessions.start(clientName: clientName)
+            let session = sessions.start(clientName: clientName, book: book)
             do {
                 let bytes = try await Self.receive(request.body, to: session.storedAt, limit: maxBytes)
                 guard bytes > 0 else {
@@ -60,14 +60,16 @@ struct ImportRoutes {
 
         api.add(APIOperation(method: .get, path: "/books/{book}/imports", id: "listImports",
                              summary: "Every upload of this server run, oldest first, with its state (a reload or a second tab resumes from it).")) { _, context in
-            _ = try books.location(try context.parameters.require("book"))
-            return jsonResponse(.obj([("imports", .array(sessions.list().map { $0.json(language: context.language) }))]))
+            let book = try context.parameters.require("book")
+            _ = try books.location(book)
+            return jsonResponse(.obj([("imports", .array(sessions.list(book: book).map { $0.json(language: context.language) }))]))
         }
 
         api.add(APIOperation(method: .get, path: "/books/{book}/imports/{id}", id: "getImport",
                              summary: "One upload: state (reading, previewed, committing, committed, failed, cancelled), progress, the preview (what `import --dry-run --format json` says: profile and why, new, duplicate and filtered rows, problems, balance checks, date order and decimal mark with their evidence) and, once committed, what was written.")) { _, context in
-            _ = try books.location(try context.parameters.require("book"))
-            return jsonResponse(try Self.session(sessions, try context.parameters.require("id")).json(language: context.language))
+            let book = try context.parameters.require("book")
+            _ = try books.location(book)
+            return jsonResponse(try Self.session(sessions, try context.parameters.require("id"), book: book).json(language: context.language))
         }
 
         let decisionSchema: JSONValue = .obj([
@@ -84,7 +86,7 @@ struct ImportRoutes {
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             let id = try context.parameters.require("id")
-            _ = try Self.session(sessions, id)
+            _ = try Self.session(sessions, id, book: book)
             let body = try await request.body.collect(upTo: 64 * 1024)
             let decisions = try Self.decisions(Array(body.readableBytesView))
             do { try sessions.decide(id, decisions, environment: environment) } catch let e as ImportSessionError { throw Self.problem(e) }
@@ -96,7 +98,7 @@ struct ImportRoutes {
                              summary: "Import the previewed upload into the ledger, in one database transaction (one writer at a time; another program's write is waited for). Answers the summary `import --format json` prints. Committing again writes nothing twice.")) { _, context in
             let book = try context.parameters.require("book")
             let id = try context.parameters.require("id")
-            _ = try Self.session(sessions, id)
+            _ = try Self.session(sessions, id, book: book)
             let outcome: SaldoApp.ImportOutcome
             do {
                 outcome = try await books.write(book) { location in try sessions.commit(id, ledger: location, environment: environment) }
@@ -115,8 +117,10 @@ struct ImportRoutes {
 
         api.add(APIOperation(method: .delete, path: "/books/{book}/imports/{id}", id: "cancelImport",
                              summary: "Cancel an upload that is not committed: its file is deleted, nothing is written.")) { _, context in
-            _ = try books.location(try context.parameters.require("book"))
+            let book = try context.parameters.require("book")
+            _ = try books.location(book)
             let id = try context.parameters.require("id")
+            _ = try Self.session(sessions, id, book: book)
             do { try sessions.cancel(id) } catch let e as ImportSessionError { throw Self.problem(e) }
             return jsonResponse(try sessions.session(id).json(language: context.language))
         }
@@ -182,8 +186,8 @@ struct ImportRoutes {
         return d
     }
 
-    static func session(_ sessions: ImportSessions, _ id: String) throws -> ImportSessions.Session {
-        do { return try sessions.session(id) } catch let e as ImportSessionError { throw problem(e) }
+    static func session(_ sessions: ImportSessions, _ id: String, book: String) throws -> ImportSessions.Session {
+        do { return try sessions.session(id, book: book) } catch let e as ImportSessionError { throw problem(e) }
     }
 
     static func problem(_ e: ImportSessionError) -> Problem {
