@@ -37,6 +37,8 @@ public struct QuarterEndReport: Sendable, Hashable {
         }
     }
 
+    /// The office's name, when the clients are an office's workspaces.
+    public var office: String?
     public var year: Int
     public var quarter: Int
     /// First and last day (included) on which the listed returns fall due.
@@ -83,7 +85,7 @@ extension QuarterEndReport: ReportConvertible {
     public func document(in L: Catalog) -> ReportDocument {
         let en = L.language == .en
         func date(_ d: Day) -> String { en ? d.description : L.format.date(d) }
-        let args = ["year": String(year), "quarter": String(quarter), "clients": String(clients),
+        let args = ["year": String(year), "quarter": String(quarter), "clients": String(clients), "office": office ?? "",
                     "from": date(windowStart), "to": date(windowEnd)]
         let filingsTable = ReportTable(id: "filings", title: L("quarter_end.table.filings"), columns: [
             ReportColumn("client", L("quarter_end.column.client")),
@@ -123,7 +125,7 @@ extension QuarterEndReport: ReportConvertible {
         notes.append(L("quarter_end.note.ledger_only"))
         notes.append(L("tax.note.disclaimer"))
         let json: JSONValue = .obj([
-            ("report", .string("quarter_end")), ("schema", .int(1)), ("year", .int(year)), ("quarter", .int(quarter)),
+            ("report", .string("quarter_end")), ("schema", .int(1)), ("office", office.map { .string($0) } ?? .null), ("year", .int(year)), ("quarter", .int(quarter)),
             ("due_from", .string(windowStart.description)), ("due_to", .string(windowEnd.description)),
             ("today", .string(today.description)), ("clients", .int(clients)),
             ("filings", .array(filings.map { f in .obj([
@@ -138,6 +140,6 @@ extension QuarterEndReport: ReportConvertible {
                 ("workspace", .string(f.id)), ("client", .string(f.client)), ("message", .string(f.message)), ("hint", f.hint.map { .string($0) } ?? .null),
             ]) })),
         ])
-        return ReportDocument(title: L.plural("quarter_end.title", count: clients, args), subtitle: L("quarter_end.subtitle", args), notes: notes, blocks: blocks, json: json)
+        return ReportDocument(title: L.plural(office == nil ? "quarter_end.title" : "quarter_end.title_office", count: clients, args), subtitle: L("quarter_end.subtitle", args), notes: notes, blocks: blocks, json: json)
     }
 }

@@ -54,7 +54,12 @@ struct TaxCommand: ParsableCommand {
                 guard let url = database ?? Console.current.environment["SALDO_DATABASE"], !url.isEmpty, let office else {
                     throw ValidationError(Console.catalog.text("cli.office.all_workspaces_needs"))
                 }
-                try output.emit(Office.quarterEnd(database: url, organisation: office, today: try resolveToday(tax.today), year: year, quarter: quarter))
+                let console = Console.current, L = Console.catalog
+                let report = try Office.quarterEnd(database: url, organisation: office, today: try resolveToday(tax.today), year: year, quarter: quarter) { done, total in
+                    console.progress(L.text("cli.progress.quarter_end", ["done": String(done), "total": String(total)]))
+                }
+                console.endProgress()
+                try emitQuarterEnd(report, output)
                 return
             }
             try output.emit(Taxes.summary(tax.request(), year: year, quarter: quarter, store: ledger.open(.existing)))
@@ -112,11 +117,17 @@ struct TaxCommand: ParsableCommand {
                 console.progress(L.text("cli.progress.quarter_end", ["done": String(done), "total": String(total)]))
             }
             console.endProgress()
-            try output.emit(report)
-            if !report.failures.isEmpty {
-                Console.current.err(Console.catalog.plural("cli.warning.quarter_end.failures", count: report.failures.count, ["clients": report.failures.map(\.client).joined(separator: ", ")]))
-                throw ExitCode(ExitStatus.problemsFound)
-            }
+            try emitQuarterEnd(report, output)
         }
+    }
+}
+
+/// The quarter-end table, then the clients not computed named on standard error (exit code 3).
+func emitQuarterEnd(_ report: QuarterEndReport, _ output: DocumentOutput) throws {
+    try output.emit(report)
+    if !report.failures.isEmpty {
+        Console.current.err(Console.catalog.plural("cli.warning.quarter_end.failures", count: report.failures.count,
+                                                   ["clients": report.failures.map(\.client).joined(separator: ", ")]))
+        throw ExitCode(ExitStatus.problemsFound)
     }
 }
