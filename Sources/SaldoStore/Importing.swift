@@ -330,6 +330,8 @@ final class BatchWriter {
                     if !grouped { st.bind(at(.batchID), batch) }
                     st.bindStatic(at(.postings), postings, postingsCount)
                     st.bind(at(.hasCost), e.hasCost ? 1 : 0); st.bind(at(.derived), e.isDerived ? 1 : 0)
+                    // The browser's amount order: the first posting's amount (0 without postings).
+                    st.bind(at(.firstAmount), e.legCount > 0 ? b.legs[Int(e.firstLeg)].amount : 0)
                 }
                 while i < count {
                     let rows = count - i >= Self.rowsPerInsert && sourceFile == nil ? Self.rowsPerInsert : 1
@@ -409,8 +411,9 @@ final class BatchWriter {
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
         try addToTotals(old, sign: -1)
         let ids = try t.postings.map { try accounts.id($0.account) }
-        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ? WHERE id = ?",
-                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
+        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ?, first_amount = ? WHERE id = ?",
+                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client,
+                                   t.postings.first?.amount.minorUnits ?? 0, row[0] as Int64])
         try addToTotals(t, sign: 1)
     }
 
@@ -530,7 +533,7 @@ struct AccountIDs {
 /// the insert statements (single row and 32-row groups) and every binding position follow.
 enum TxnColumn: Int, CaseIterable {
     case day, timestamp, timeZone, payee, platform, client, description, kind, externalID, dedupKey,
-         sourceFile, sourceLine, sourceRecord, batchID, postings, hasCost, derived
+         sourceFile, sourceLine, sourceRecord, batchID, postings, hasCost, derived, firstAmount
 
     var name: String {
         switch self {
@@ -551,6 +554,7 @@ enum TxnColumn: Int, CaseIterable {
         case .postings: return "postings"
         case .hasCost: return "has_cost"
         case .derived: return "derived"
+        case .firstAmount: return "first_amount"
         }
     }
 
