@@ -222,7 +222,7 @@ final class PGBatchWriter {
         try tx.copy(into: "import_txn", columns: Self.copyColumns, data: copyText.bytes)
         try tx.query("""
             INSERT INTO txn (workspace_id, batch_id, \(unescaped: Self.copyColumnList))
-            SELECT \(ws), \(batch), \(unescaped: Self.copyColumnList) FROM import_txn ORDER BY id
+            SELECT \(ws), \(batch), \(unescaped: Self.copyColumnList) FROM import_txn
             """)
         try tx.run("TRUNCATE import_txn")
         pending.removeAll(keepingCapacity: true)

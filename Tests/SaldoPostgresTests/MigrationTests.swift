@@ -44,6 +44,9 @@ struct PostgresMigrationTests {
             try tx.run("SET LOCAL search_path TO \(schema)")
             let forced = try tx.query("SELECT relforcerowsecurity FROM pg_class WHERE oid = 'txn'::regclass").first!.decode(Bool.self)
             let index = try tx.query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'txn_first_amount'").first!.decode(String.self)
+            let keys = try tx.query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'txn'::regclass AND contype = 'f'")
+                .map { try $0.decode(String.self) }
+            #expect(keys == ["FOREIGN KEY (workspace_id, batch_id) REFERENCES import_batch(workspace_id, id)"], "\(keys)")
             return (forced, index)
         }
         #expect(forced)
