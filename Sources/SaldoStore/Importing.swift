@@ -158,13 +158,17 @@ final class BatchWriter {
         bulkLoad = try bulk && !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn)") ?? true)
         if bulkLoad {
             try db.execute(sql: "DROP INDEX txn_dedup_key")
-            // The other indexes on txn (day, platform, client, first amount…) likewise: one sorted
-            // build each at the end costs far less than a million inserts into each. Their own
-            // definitions are read back, so the schema after the import is the one before it.
+            // The other indexes on txn whose keys arrive in random order (the first amount, any
+            // index added later) likewise: one sorted build each at the end costs far less than a
+            // million random inserts into each. Their own definitions are read back, so the schema
+            // after the import is the one before it. Indexes led by the day, or by a name and the
+            // day, stay: rows arrive in booking order (by day), so their keys are appended, which
+            // costs less than a full scan of txn per index at the end (measured on the 1M-row
+            // benchmark ledger: 1.6 s CPU with these four live against 2.0 s with four builds).
             droppedIndexes = try Row.fetchAll(db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn' AND sql IS NOT NULL AND name != 'txn_dedup_key'
                 ORDER BY name
-                """).map { ($0[0], $0[1]) }
+                """).map { ($0[0], $0[1]) }.filter { !Self.keptDuringBulkLoad.contains($0.0) }
             for (name, _) in droppedIndexes { try db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
         let conflict = bulkLoad ? "" : " ON CONFLICT(dedup_key) DO NOTHING"
@@ -239,6 +243,9 @@ final class BatchWriter {
     private let groupStmt: RawStatement
     /// Rows go in without the dedup key's index, built at the end (an import into an empty ledger).
     private(set) var bulkLoad: Bool
+    /// Indexes on txn a bulk load keeps: their keys follow the booking order (day first, or a
+    /// name then the day), so rows append to them.
+    static let keptDuringBulkLoad: Set<String> = ["txn_day", "txn_with_cost", "txn_platform_day", "txn_client_day"]
     /// The indexes a bulk load dropped, with the statements that create them again.
     private var droppedIndexes: [(name: String, sql: String)] = []
     /// Builds the dedup key's index after a bulk load; a repeated key fails the whole import.
