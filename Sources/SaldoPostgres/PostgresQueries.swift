@@ -6,8 +6,8 @@ import SaldoStore
 extension PostgresLedgerStore {
     // MARK: transaction pages
 
-    /// The sort key of the amount orders; the same expression as the `txn_first_amount` index.
-    static let firstAmountSQL = "COALESCE(((t.postings::jsonb) -> 0 ->> 2)::bigint, 0)"
+    /// The sort key of the amount orders: the stored first amount (indexed by `txn_first_amount`).
+    static let firstAmountSQL = "t.first_amount"
     /// SQLite's LIKE folds ASCII letters only; so does this (`lower` would fold every letter).
     static func asciiFolded(_ column: String) -> String {
         "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"

@@ -158,13 +158,17 @@ final class BatchWriter {
         bulkLoad = try bulk && !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM txn)") ?? true)
         if bulkLoad {
             try db.execute(sql: "DROP INDEX txn_dedup_key")
-            // The other indexes on txn (day, platform, client, first amount…) likewise: one sorted
-            // build each at the end costs far less than a million inserts into each. Their own
-            // definitions are read back, so the schema after the import is the one before it.
+            // The other indexes on txn whose keys arrive in random order (the first amount, any
+            // index added later) likewise: one sorted build each at the end costs far less than a
+            // million random inserts into each. Their own definitions are read back, so the schema
+            // after the import is the one before it. Indexes led by the day, or by a name and the
+            // day, stay: rows arrive in booking order (by day), so their keys are appended, which
+            // costs less than a full scan of txn per index at the end (measured on the 1M-row
+            // benchmark ledger: 1.6 s CPU with these four live against 2.0 s with four builds).
             droppedIndexes = try Row.fetchAll(db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn' AND sql IS NOT NULL AND name != 'txn_dedup_key'
                 ORDER BY name
-                """).map { ($0[0], $0[1]) }
+                """).map { ($0[0], $0[1]) }.filter { !Self.keptDuringBulkLoad.contains($0.0) }
             for (name, _) in droppedIndexes { try db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
         let conflict = bulkLoad ? "" : " ON CONFLICT(dedup_key) DO NOTHING"
@@ -239,6 +243,9 @@ final class BatchWriter {
     private let groupStmt: RawStatement
     /// Rows go in without the dedup key's index, built at the end (an import into an empty ledger).
     private(set) var bulkLoad: Bool
+    /// Indexes on txn a bulk load keeps: their keys follow the booking order (day first, or a
+    /// name then the day), so rows append to them.
+    static let keptDuringBulkLoad: Set<String> = ["txn_day", "txn_with_cost", "txn_platform_day", "txn_client_day"]
     /// The indexes a bulk load dropped, with the statements that create them again.
     private var droppedIndexes: [(name: String, sql: String)] = []
     /// Builds the dedup key's index after a bulk load; a repeated key fails the whole import.
@@ -330,6 +337,8 @@ final class BatchWriter {
                     if !grouped { st.bind(at(.batchID), batch) }
                     st.bindStatic(at(.postings), postings, postingsCount)
                     st.bind(at(.hasCost), e.hasCost ? 1 : 0); st.bind(at(.derived), e.isDerived ? 1 : 0)
+                    // The browser's amount order: the first posting's amount (0 without postings).
+                    st.bind(at(.firstAmount), e.legCount > 0 ? b.legs[Int(e.firstLeg)].amount : 0)
                 }
                 while i < count {
                     let rows = count - i >= Self.rowsPerInsert && sourceFile == nil ? Self.rowsPerInsert : 1
@@ -409,8 +418,9 @@ final class BatchWriter {
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
         try addToTotals(old, sign: -1)
         let ids = try t.postings.map { try accounts.id($0.account) }
-        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ? WHERE id = ?",
-                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client, row[0] as Int64])
+        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ?, first_amount = ? WHERE id = ?",
+                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client,
+                                   t.postings.first?.amount.minorUnits ?? 0, row[0] as Int64])
         try addToTotals(t, sign: 1)
     }
 
@@ -530,7 +540,7 @@ struct AccountIDs {
 /// the insert statements (single row and 32-row groups) and every binding position follow.
 enum TxnColumn: Int, CaseIterable {
     case day, timestamp, timeZone, payee, platform, client, description, kind, externalID, dedupKey,
-         sourceFile, sourceLine, sourceRecord, batchID, postings, hasCost, derived
+         sourceFile, sourceLine, sourceRecord, batchID, postings, hasCost, derived, firstAmount
 
     var name: String {
         switch self {
@@ -551,6 +561,7 @@ enum TxnColumn: Int, CaseIterable {
         case .postings: return "postings"
         case .hasCost: return "has_cost"
         case .derived: return "derived"
+        case .firstAmount: return "first_amount"
         }
     }
 

@@ -225,6 +225,19 @@ enum Migrations {
             );
             """)
         }
+        // The amount orders of the transaction browser read a stored column (the first posting's
+        // amount in minor units, 0 without postings) with a plain index, instead of an index on a
+        // JSON expression over `postings` that every imported row paid for (json_extract per row,
+        // per insert). The import writer fills it from the batch's first leg; existing ledgers are
+        // backfilled with the expression the old index used.
+        m.registerMigration("2026-12-06-v6-first-amount-column") { db in
+            try db.execute(sql: """
+            ALTER TABLE txn ADD COLUMN first_amount INTEGER NOT NULL DEFAULT 0;
+            UPDATE txn SET first_amount = COALESCE(json_extract(postings, '$[0][2]'), 0);
+            DROP INDEX txn_first_amount;
+            CREATE INDEX txn_first_amount ON txn(first_amount);
+            """)
+        }
         return m
     }
 }

@@ -85,8 +85,8 @@ public struct TransactionPage: Sendable {
 }
 
 extension SQLiteLedgerStore {
-    /// The sort key of the amount orders; the same expression as the `txn_first_amount` index.
-    static let firstAmountSQL = "COALESCE(json_extract(t.postings, '$[0][2]'), 0)"
+    /// The sort key of the amount orders: the stored first amount (indexed by `txn_first_amount`).
+    static let firstAmountSQL = "t.first_amount"
 
     /// One page of `query`: at most `query.limit` rows after `query.after`, in `query.sort` order,
     /// with the count of all matching rows (counted in SQL, on the indexes where the filters allow).

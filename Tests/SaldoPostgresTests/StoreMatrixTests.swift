@@ -250,6 +250,48 @@ func snapshot(_ s: any LedgerStore) throws -> String {
         #expect(throws: StoreError.self) { try store.transactionPage(TransactionQuery(sort: .dateAsc, after: TransactionCursor(sort: .dateDesc, key: 1, id: 1))) }
     }
 
+    /// The amount orders read the stored first amount: every write path (a stream into an empty
+    /// ledger: SQLite's bulk load, PostgreSQL's COPY; a stream into a ledger with rows; a whole
+    /// record; a derived row replaced by the stated one) stores the first posting's amount.
+    @Test(arguments: Engine.available)
+    func amountOrderFollowsTheFirstPostingOnEveryWritePath(engine: Engine) throws {
+        let store = try engine.emptyStore()
+        func keyed(_ seed: Int, _ count: Int) -> [Transaction] {
+            randomTransactions(seed: seed, count: count).enumerated().map { i, t in var t = t; t.dedupKey = "s\(seed):\(i)"; t.isDerived = false; return t }
+        }
+        for (name, seed) in [("s1.csv", 21), ("s2.csv", 22)] {
+            _ = try store.recordStream(fileName: name, sha256: name, format: "csv", dryRun: false, now: fixedNow, keysAreUnique: true, original: nil) { sink in
+                var builder = TransactionBatchBuilder(sourceFile: name)
+                for t in keyed(seed, 300) { builder.append(t) }
+                try sink.add(builder.take())
+                try sink.noMoreBatches()
+                return ImportStreamEnd(keep: true, format: nil, balanceChecks: [], filteredCount: 0, problemCount: 0)
+            }
+        }
+        _ = try store.record(ImportRecord(fileName: "r.csv", sha256: "r", format: "f", transactions: keyed(23, 50)), dryRun: false, now: fixedNow)
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "f", transactions: [payment("2026-03-01", 1000, id: "D", derived: true)]),
+                             dryRun: false, now: fixedNow)
+        _ = try store.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "f", transactions: [payment("2026-03-02", 9_876_543_210, id: "D")]),
+                             dryRun: false, now: fixedNow)
+        let all = try store.transactions()
+        #expect(all.count == 651)
+        let ascending = all.map { (key: $0.transaction.postings.first?.amount.minorUnits ?? 0, id: $0.id) }.sorted { ($0.key, $0.id) < ($1.key, $1.id) }
+        for sort in [TransactionQuery.Sort.amountAsc, .amountDesc] {
+            var q = TransactionQuery(sort: sort, limit: 37)
+            var ids: [Int64] = []
+            while true {
+                let p = try store.transactionPage(q)
+                ids += p.rows.map(\.id)
+                guard let n = p.next, ids.count <= all.count else { break }
+                q.after = n
+            }
+            let expected = sort == .amountAsc ? ascending.map(\.id) : ascending.reversed().map(\.id)
+            #expect(ids == expected, "\(engine) \(sort.rawValue)")
+        }
+        // The replaced row sorts by its stated amount, the largest of all.
+        #expect(try store.transactionPage(TransactionQuery(sort: .amountDesc, limit: 1)).rows.first?.transaction.externalID == "D")
+    }
+
     /// The same random ledger (every field exercised, conversions with costs, derived rows),
     /// imported into both engines in the same steps, answers every read the same.
     @Test(.enabled(if: Engine.postgresAvailable, Comment(rawValue: Engine.postgresMissing)))

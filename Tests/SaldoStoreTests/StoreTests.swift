@@ -276,19 +276,21 @@ func record(_ r: ImportRecord, into store: any LedgerStore, failAfter n: Int) th
 /// (which cascade on delete, so a careless rebuild would lose them) and its dedup behaviour.
 @Suite struct DedupIndexMigrationTests {
     @Test func anOlderLedgerKeepsEverything() throws {
-        let store = try SQLiteLedgerStore(migratingUpTo: "2026-12-05-v2-conversion-legs")
         let ts = randomTransactions(seed: 11, count: 40).enumerated().map { i, t in var t = t; t.dedupKey = "k:\(i)"; return t }
-        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
+        let (store, current) = try olderLedger(upTo: "2026-12-05-v2-conversion-legs", ts)
         try store.execute("""
             INSERT INTO invoice (dedup_key, number, type_code, kind, direction, issue_day, seller_name, buyer_name, currency, net, tax, withholding, total, prepaid, payable, status, format)
             VALUES ('inv:1', 'F-1', '380', 'invoice', 'issued', 20000, 'Me', 'Client', 'EUR', 100, 21, 0, 121, 0, 121, 'open', 'ubl');
             INSERT INTO invoice_payment (invoice_id, txn_id, amount, method, explanation) SELECT 1, id, 121, 'manual', 'test' FROM txn ORDER BY id LIMIT 3;
             """, beforeCommit: {})
-        let before = try store.rowTexts("SELECT * FROM txn ORDER BY id") + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
+        let txnRows = "SELECT \(olderTxnColumns) FROM txn ORDER BY id"
+        let before = try store.rowTexts(txnRows) + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
         #expect(try store.rowTexts("SELECT * FROM invoice_payment").count == 3)
         try store.migrate()
-        let after = try store.rowTexts("SELECT * FROM txn ORDER BY id") + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
+        let after = try store.rowTexts(txnRows) + store.rowTexts("SELECT * FROM invoice_payment ORDER BY txn_id")
         #expect(after == before)
+        // Every later migration too: the rows are those a current ledger holds (first amounts backfilled).
+        #expect(try store.rowTexts("SELECT * FROM txn ORDER BY id") == current.rowTexts("SELECT * FROM txn ORDER BY id"))
         #expect(try store.rowTexts("PRAGMA foreign_key_check").isEmpty)
         #expect(try store.integrityCheck() == "ok")
         #expect(try store.rowTexts("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'txn_dedup_key'").count == 1)
@@ -296,4 +298,26 @@ func record(_ r: ImportRecord, into store: any LedgerStore, failAfter n: Int) th
         let again = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
         #expect(again.newTransactions == 0 && again.duplicateTransactions == ts.count)
     }
+}
+
+/// The txn columns of every schema since the first (the later ones add columns after these).
+let olderTxnColumns = "id, day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key, source_file, source_line, source_record, batch_id, postings, has_cost, derived"
+
+/// A ledger at an older schema (migrated up to `upTo`) holding `ts` as a writer of that time left
+/// them, and a current ledger holding the same: the transactions are recorded into the current one
+/// (a file), then copied into the older one column by column (the columns both schemas have).
+func olderLedger(upTo: String, _ ts: [Transaction]) throws -> (older: SQLiteLedgerStore, current: SQLiteLedgerStore) {
+    let path = Fixtures.temporaryDirectory().appendingPathComponent("current.sqlite").path
+    let current = try SQLiteLedgerStore(path: path)
+    _ = try current.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: ts))
+    let older = try SQLiteLedgerStore(migratingUpTo: upTo)
+    try older.executeOutsideTransaction("ATTACH DATABASE '\(path)' AS src")
+    try older.execute("""
+        INSERT INTO import_batch SELECT * FROM src.import_batch;
+        INSERT INTO account SELECT * FROM src.account;
+        INSERT INTO txn (\(olderTxnColumns)) SELECT \(olderTxnColumns) FROM src.txn;
+        INSERT INTO daily_total SELECT * FROM src.daily_total;
+        """, beforeCommit: {})
+    try older.executeOutsideTransaction("DETACH DATABASE src")
+    return (older, current)
 }

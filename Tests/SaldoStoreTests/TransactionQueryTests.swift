@@ -133,3 +133,34 @@ import SaldoTestSupport
         #expect(!plans.joined().contains("TEMP B-TREE"), "\(plans)")
     }
 }
+
+/// Migration v6 adds the stored first amount the amount orders read (instead of an index on a JSON
+/// expression): a ledger written before it is backfilled and then answers exactly as a new one.
+@Suite struct FirstAmountMigrationTests {
+    @Test func aLedgerFromBeforeTheColumnAnswersAsANewOne() throws {
+        var ts = randomTransactions(seed: 5, count: 150)
+        for i in ts.indices { ts[i].dedupKey = "k:\(i)" }
+        let (older, current) = try olderLedger(upTo: "2026-12-06-v5-statement-originals", ts)
+        #expect(try !older.rowTexts("PRAGMA table_info(txn)").joined().contains("first_amount"))
+        try older.migrate()
+        #expect(try older.rowTexts("SELECT * FROM txn ORDER BY id") == current.rowTexts("SELECT * FROM txn ORDER BY id"))
+        #expect(try older.rowTexts("SELECT id FROM txn WHERE first_amount != 0").count > 100, "the backfill wrote the amounts")
+        #expect(try older.schemaSQL() == current.schemaSQL())
+        #expect(try older.integrityCheck() == "ok")
+        let all = try current.transactions()
+        for sort in TransactionQuery.Sort.allCases {
+            for limit in [1, 7, 50] {
+                let walked = try TransactionQueryTests.walk(older, TransactionQuery(sort: sort, limit: limit))
+                #expect(walked.ids == TransactionQueryTests.expected(all, sort: sort), "\(sort.rawValue) limit \(limit)")
+                #expect(walked.ids == (try TransactionQueryTests.walk(current, TransactionQuery(sort: sort, limit: limit))).ids)
+            }
+        }
+        // The next import into the migrated ledger writes the column itself.
+        var more = randomTransactions(seed: 6, count: 20)
+        for i in more.indices { more[i].dedupKey = "m:\(i)" }
+        _ = try older.record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: more))
+        #expect(try older.rowTexts("SELECT id FROM txn WHERE first_amount != COALESCE(json_extract(postings, '$[0][2]'), 0)").isEmpty)
+        #expect(try TransactionQueryTests.walk(older, TransactionQuery(sort: .amountDesc, limit: 9)).ids
+                == TransactionQueryTests.expected(try older.transactions(), sort: .amountDesc))
+    }
+}

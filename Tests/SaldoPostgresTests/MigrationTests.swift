@@ -1,0 +1,55 @@
+import Foundation
+@testable import SaldoPostgres
+import SaldoStore
+import Testing
+
+/// Migrations carry an older PostgreSQL database forward (each test in a schema of its own, so
+/// the shared test database's current schema is left alone).
+@Suite(.enabled(if: Engine.postgresAvailable, Comment(rawValue: Engine.postgresMissing)))
+struct PostgresMigrationTests {
+    /// v6 adds the stored first amount: the owner's backfill, run under forced row-level security
+    /// (which the owner is subject to), fills the rows of every workspace, not only of one, and
+    /// leaves the table's security forced.
+    @Test func theFirstAmountIsBackfilledInEveryWorkspace() throws {
+        let owner = Engine.ownerURL!
+        let schema = "saldo_v5_\(UInt32.random(in: 0...UInt32.max))"
+        try PostgresSchema.migrate(ownerURL: owner, upTo: "2026-12-06-v5-statement-originals", schema: schema)
+        let session = try PGSession(try PostgresLocation(url: owner))
+        defer { try? session.transaction(workspace: nil) { tx in try tx.run("DROP SCHEMA \(schema) CASCADE") } }
+        let workspaces: [Int64] = [7, 8]
+        for ws in workspaces {
+            try session.transaction(workspace: ws) { tx in
+                try tx.run("SET LOCAL search_path TO \(schema)")
+                try tx.run("INSERT INTO workspace (id) VALUES (\(ws))")
+                try tx.run("INSERT INTO import_batch (workspace_id, id, file_name, sha256, format, imported_at) VALUES (\(ws), 1, 'a.csv', 'a', 't', 'x')")
+                try tx.run("INSERT INTO account (workspace_id, id, path) VALUES (\(ws), 1, 'assets:paypal'), (\(ws), 2, 'income:prolific')")
+                try tx.run("""
+                    INSERT INTO txn (workspace_id, id, day, description, kind, batch_id, postings) VALUES
+                      (\(ws), 1, 20000, 'p', 'earning', 1, '[[1,"USD",\(ws * 1000)],[2,"USD",-\(ws * 1000)]]'),
+                      (\(ws), 2, 20001, 'c', 'conversion', 1, '[[1,"EUR",-\(ws),"USD",\(ws + 1)],[1,"USD",\(ws + 1)]]'),
+                      (\(ws), 3, 20002, 'e', 'other', 1, '[]')
+                    """)
+            }
+        }
+        #expect(PostgresSchema.migrationNames.count == 6)
+        try PostgresSchema.migrate(ownerURL: owner, upTo: nil, schema: schema)
+        for ws in workspaces {
+            let amounts = try session.transaction(workspace: ws) { tx in
+                try tx.run("SET LOCAL search_path TO \(schema)")
+                return try tx.query("SELECT first_amount FROM txn ORDER BY id").map { try $0.decode(Int64.self) }
+            }
+            #expect(amounts == [ws * 1000, -ws, 0])
+        }
+        let (forced, index) = try session.transaction(workspace: nil) { tx in
+            try tx.run("SET LOCAL search_path TO \(schema)")
+            let forced = try tx.query("SELECT relforcerowsecurity FROM pg_class WHERE oid = 'txn'::regclass").first!.decode(Bool.self)
+            let index = try tx.query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'txn_first_amount'").first!.decode(String.self)
+            let keys = try tx.query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'txn'::regclass AND contype = 'f'")
+                .map { try $0.decode(String.self) }
+            #expect(keys == ["FOREIGN KEY (workspace_id, batch_id) REFERENCES import_batch(workspace_id, id)"], "\(keys)")
+            return (forced, index)
+        }
+        #expect(forced)
+        #expect(index.hasSuffix("(workspace_id, first_amount)"), "\(index)")
+    }
+}
