@@ -1,6 +1,7 @@
 import Foundation
 @testable import SaldoPostgres
 import SaldoStore
+import SaldoTestSupport
 import Testing
 
 /// Migrations carry an older PostgreSQL database forward (each test in a schema of its own, so
