@@ -56,7 +56,7 @@ public struct LedgerTable: Sendable, Equatable {
             ("id", .integer), ("day", .integer), ("timestamp", .text), ("time_zone", .text), ("payee", .text), ("platform", .text),
             ("client", .text), ("description", .text), ("kind", .text), ("external_id", .text), ("dedup_key", .text),
             ("source_file", .text), ("source_line", .integer), ("source_record", .integer), ("batch_id", .integer),
-            ("postings", .text), ("has_cost", .boolean), ("derived", .boolean),
+            ("postings", .text), ("has_cost", .boolean), ("derived", .boolean), ("first_amount", .integer),
         ], orderBy: "id"),
         LedgerTable(name: "daily_total", columns: [
             ("day", .integer), ("account_id", .integer), ("currency", .text), ("kind", .text), ("platform", .text), ("client", .text),
