@@ -30,7 +30,7 @@ struct LedgerCommand: ParsableCommand {
                 s = try LedgerCopy.copy(from: source, to: LedgerLocation.resolve(explicit: to, environment: env))
             } catch var e as UserError where e.fix == .startLedger {
                 // No ledger to copy: say where its path came from, as every command does.
-                e.message += LocalizedText(source.origin == .given ? "error.path_origin.given" : source.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
+                e.message += LocalizedText(source.origin == .given ? "error.path_origin.copy_from" : source.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
                 throw e
             }
             Console.current.out(Console.catalog.text("cli.ledger.copy.done", [
