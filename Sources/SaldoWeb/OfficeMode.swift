@@ -139,11 +139,13 @@ struct OfficeRoutes {
             let books = try await offPool { try office.workspaces(for: person) }
             let t = Catalog.shipped(context.language)
             let data: [String: Any] = [
-                "signedInAs": t.text("web.office.signed_in_as", ["name": person.displayName, "email": person.email]),
+                "signedInAs": person.displayName == person.email || person.displayName.isEmpty
+                    ? t.text("web.office.signed_in_as_email", ["email": person.email])
+                    : t.text("web.office.signed_in_as", ["name": person.displayName, "email": person.email]),
                 "hasBooks": !books.isEmpty,
                 "books": books.map { ["id": String($0.id), "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] as [String: Any] },
             ]
-            return pages.page("books", title: t.text("web.office.books_title"), data: data, book: books.first.map { String($0.id) } ?? "",
+            return pages.page("books", title: t.text(person.kind == .client ? "web.office.books_title_client" : "web.office.books_title"), data: data, book: books.first.map { String($0.id) } ?? "",
                               current: "", context: context, request: request)
         }
     }

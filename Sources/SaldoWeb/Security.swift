@@ -69,7 +69,10 @@ struct SecurityMiddleware: RouterMiddleware {
         var headers = response.headers
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with a plain
+        // form's POST (the login form), which the Origin check must refuse; same-origin still sends
+        // nothing to other sites. Found by a real browser logging in (Tests/browser/test_office.py).
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"

@@ -52,7 +52,7 @@ import SaldoTestSupport
                 #expect(csp.contains("frame-ancestors 'none'"), "\(path)")
                 #expect(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "\(path)")
                 #expect(r.header("X-Content-Type-Options") == "nosniff", "\(path)")
-                #expect(r.header("Referrer-Policy") == "no-referrer", "\(path)")
+                #expect(r.header("Referrer-Policy") == "same-origin", "\(path)")
             }
         }
     }

@@ -1,0 +1,107 @@
+"""The accounting office in a real browser: `saldo serve --database` over the test cluster's
+PostgreSQL database (.ci/run starts it and exports its addresses). Staff log in with the form,
+see their office's workspaces and open a client's books; a client sees only their own; the
+session cookie carries its attributes; logging out ends the session.
+"""
+import os
+import re
+import subprocess
+import time
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import SALDO, TODAY, DEMO, make_driver, screenshot
+
+OWNER = os.environ.get("SALDO_TEST_POSTGRES_URL")
+APP = os.environ.get("SALDO_TEST_POSTGRES_APP_URL")
+PASSWORD = "correct horse battery"
+
+if not (OWNER and APP):
+    if os.environ.get("CI"):
+        raise RuntimeError("SALDO_TEST_POSTGRES_URL and SALDO_TEST_POSTGRES_APP_URL must be set on CI (.ci/run starts the cluster)")
+    pytest.skip("no PostgreSQL test cluster (scripts/pg-test-cluster.sh start)", allow_module_level=True)
+
+
+def run(*args, env=None):
+    result = subprocess.run([SALDO, *args], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "LANG": "C.UTF-8", "SALDO_PASSWORD": PASSWORD, **(env or {})})
+    assert result.returncode == 0, f"saldo {' '.join(args[:2])} failed: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def office():
+    tag = uuid.uuid4().hex[:8]
+    admin, client = f"ana-{tag}@ruiz.es", f"marta-{tag}@example.com"
+    number = re.search(r"Office (\d+)", run("office", "create", "--database", OWNER, "--name", "Gestoría Ruiz", "--admin-email", admin)).group(1)
+    marta = re.search(r"Workspace (\d+)", run("office", "add-client", "--database", APP, "--office", number, "--name", "Marta López",
+                                             "--email", client)).group(1)
+    jorge = re.search(r"Workspace (\d+)", run("office", "add-client", "--database", APP, "--office", number, "--name", "Jorge Pérez")).group(1)
+    run("import", os.path.join(DEMO, "paypal-activity-2025-2026.csv"), "--ledger", f"{APP}?workspace={marta}")
+    process = subprocess.Popen([SALDO, "serve", "--database", APP, "--port", "0", "--today", TODAY],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = None
+    deadline = time.time() + 120
+    while time.time() < deadline and url is None:
+        match = re.search(r"running at (http://\S+)", process.stdout.readline())
+        if match:
+            url = match.group(1).rstrip("/")
+        elif process.poll() is not None:
+            raise RuntimeError("saldo serve stopped: " + process.stderr.read())
+    assert url, "saldo serve --database did not start"
+    yield {"url": url, "admin": admin, "client": client, "marta": marta, "jorge": jorge}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def log_in(driver, url, email, password):
+    driver.get(url + "/login")
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+    time.sleep(1)
+
+
+def test_staff_log_in_with_the_form_and_open_a_clients_books(office):
+    driver = make_driver(1280, 1000)
+    try:
+        log_in(driver, office["url"], office["admin"], "not the password")
+        assert "/login" in driver.current_url
+        assert "Forbidden" not in driver.page_source, "the login form's own POST was refused"
+        assert not driver.get_cookies(), "a wrong password gives no session"
+        log_in(driver, office["url"], office["admin"], PASSWORD)
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Marta López" in body and "Jorge Pérez" in body, body[:500]
+        assert "Your clients' books" in body and f"Logged in as {office['admin']}." in body, body[:500]
+        cookie = next(c for c in driver.get_cookies() if c["name"] == "saldo_session")
+        assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+        screenshot(driver, "office-staff-books")
+        driver.get(office["url"] + f"/books/{office['marta']}/transactions")
+        time.sleep(1)
+        assert "PayPal" in driver.find_element(By.TAG_NAME, "body").text
+        screenshot(driver, "office-staff-transactions")
+    finally:
+        driver.quit()
+
+
+def test_a_client_sees_only_their_own_books(office):
+    driver = make_driver(375, 800)
+    try:
+        log_in(driver, office["url"], office["client"], PASSWORD)
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Jorge Pérez" not in body and "Marta López" in body, body[:500]
+        assert "Your books" in body and "Logged in as Marta López" in body, body[:500]
+        driver.get(office["url"] + f"/books/{office['jorge']}/transactions")
+        time.sleep(0.5)
+        foreign = driver.find_element(By.TAG_NAME, "body").text
+        assert "Jorge" not in foreign
+        driver.get(office["url"] + "/books/999999/transactions")
+        time.sleep(0.5)
+        unknown = driver.find_element(By.TAG_NAME, "body").text
+        assert "Not found" in foreign
+        assert unknown.replace("999999", office["jorge"]) == foreign, "another workspace answers exactly as an unknown one"
+        screenshot(driver, "office-client-foreign-book")
+    finally:
+        driver.quit()
