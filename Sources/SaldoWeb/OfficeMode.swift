@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import SaldoApp
 import SaldoCore
+import SaldoReports
 
 /// `saldo serve --database postgres://…`: the office mode. Every page and API call needs a
 /// session (the `saldo_session` cookie: Secure, HttpOnly, SameSite=Strict, Path=/), except the
@@ -134,6 +135,36 @@ struct OfficeRoutes {
             response.headers.append(HTTPField(name: .setCookie, value: Self.cookie("", maxAge: 0)))
             return response
         }
+        // Quarter-end for staff: every client workspace's returns for a quarter (the same use case
+        // as `saldo tax summary --all-workspaces`); a client gets the unknown page's 404.
+        let server = self.server
+        router.get("/quarter-end") { request, context in
+            guard let person = context.person, person.kind != .client else { throw Problem.notFound("there is no page here") }
+            let query = Query(request)
+            var year: Int?, quarter: Int?
+            if query.string("year").map({ !$0.isEmpty }) == true { year = try query.int("year", default: 0, in: 2000...2100) }
+            if query.string("quarter").map({ !$0.isEmpty }) == true { quarter = try query.int("quarter", default: 0, in: 1...4) }
+            let format = try query.choice("format", default: OutputFormat.html)
+            let today = server.options.clock.today, database = office.database, organisation = person.organisationID
+            let (y, q) = (year, quarter)
+            let report = try await offPool { try Office.quarterEnd(database: database, organisation: organisation, today: today, year: y, quarter: q) }
+            if query.string("format") != nil {
+                let address = context.clientAddress
+                try? await offPool { try office.record(person, workspace: nil, action: "export.quarter-end.\(format.rawValue)", object: "/quarter-end", address: address) }
+                return documentResponse(report, format: format, name: "quarter-end-\(report.year)-q\(report.quarter)", language: context.language)
+            }
+            let t = Catalog.shipped(context.language)
+            var quarters: [[String: Any]] = []
+            for n in 1...4 { quarters.append(["value": String(n), "label": "Q\(n)", "selected": n == report.quarter]) }
+            let links = RestSupport.query([("year", String(report.year)), ("quarter", String(report.quarter))])
+            let data: [String: Any] = [
+                "year": String(report.year), "quarters": quarters,
+                "report": HTMLReport.fragment(report, language: context.language),
+                "csv": "/quarter-end?\(links)&format=csv", "json": "/quarter-end?\(links)&format=json",
+            ]
+            return pages.page("quarter-end", title: report.document(in: t).title, data: data, book: "", current: "",
+                              context: context, request: request)
+        }
         router.get("/") { request, context in
             guard let person = context.person else { return Response(status: .seeOther, headers: [.location: "/login"]) }
             let books = try await offPool { try office.workspaces(for: person) }
@@ -143,6 +174,7 @@ struct OfficeRoutes {
                     ? t.text("web.office.signed_in_as_email", ["email": person.email])
                     : t.text("web.office.signed_in_as", ["name": person.displayName, "email": person.email]),
                 "hasBooks": !books.isEmpty,
+                "isStaff": person.kind != .client,
                 "books": books.map { ["id": String($0.id), "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] as [String: Any] },
             ]
             return pages.page("books", title: t.text(person.kind == .client ? "web.office.books_title_client" : "web.office.books_title"), data: data, book: books.first.map { String($0.id) } ?? "",
