@@ -400,13 +400,5 @@ func withUploadServer<T: Sendable>(ledger: String, uploadFolder: String, maxUplo
                                    _ body: @Sendable (RunningServer) async throws -> T) async throws -> T {
     let options = WebOptions(host: "127.0.0.1", port: 0, ledger: LedgerLocation(path: ledger), maxUploadBytes: maxUploadBytes,
                              clock: .fixed(webDemoDay), uploadFolder: uploadFolder)
-    let server = try WebServer(options: options)
-    let (ready, signal) = AsyncStream<Void>.makeStream()
-    let task = Task { try await server.application(onReady: { _ in signal.yield(()) }, logLevel: .critical).run() }
-    for await _ in ready { break }
-    defer { task.cancel() }
-    let result = try await body(RunningServer(server: server))
-    task.cancel()
-    _ = await task.result
-    return result
+    return try await withServer(options: options, body)
 }

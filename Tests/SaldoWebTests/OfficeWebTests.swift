@@ -61,15 +61,7 @@ func withOfficeServer<T: Sendable>(_ body: @Sendable (RunningServer) async throw
     options.computeAhead = false
     options.database = OfficeWorld.appURL
     options.officePolicy = OfficeWorld.policy
-    let server = try WebServer(options: options)
-    let (ready, signal) = AsyncStream<Void>.makeStream()
-    let task = Task { try await server.application(onReady: { _ in signal.yield(()) }, logLevel: .critical).run() }
-    for await _ in ready { break }
-    defer { task.cancel() }
-    let result = try await body(RunningServer(server: server))
-    task.cancel()
-    _ = await task.result
-    return result
+    return try await withServer(options: options, body)
 }
 
 extension RunningServer {

@@ -56,6 +56,12 @@ func withServer<T: Sendable>(ledger: String = webDemoLedger, host: String = "127
                              maxUploadBytes: maxUploadBytes, clock: .fixed(webDemoDay))
     // Many servers run at once in the tests: none computes ahead unless the test is about that.
     options.computeAhead = computeAhead
+    return try await withServer(options: options, body)
+}
+
+/// Runs `body` against a server started with `options`, then stops it: the one start-up every
+/// test server shares.
+func withServer<T: Sendable>(options: WebOptions, _ body: @Sendable (RunningServer) async throws -> T) async throws -> T {
     let server = try WebServer(options: options)
     let (ready, signal) = AsyncStream<Void>.makeStream()
     let task = Task { try await server.application(onReady: { _ in signal.yield(()) }, logLevel: .critical).run() }
