@@ -39,4 +39,18 @@ import SaldoTestSupport
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.hasPrefix("Copiados 717 movimientos de 16 extractos (16 ficheros guardados), 10 facturas, 7240 tipos de cambio y 2 ajustes de "), "\(r.out)")
     }
+
+    /// A missing ledger says which option named it; naming it twice is a usage error.
+    @Test func theMissingSourceSaysWhereItsPathCameFrom() {
+        let dir = Fixtures.temporaryDirectory().path
+        let from = SaldoCLI.capture(["ledger", "copy", "--from", dir + "/none.sqlite", "--to", dir + "/to.sqlite"])
+        #expect(from.status == 1 && from.err.contains("(the path given with --from)"), "\(from.err)")
+        let es = SaldoCLI.capture(["--lang", "es", "ledger", "copy", "--from", dir + "/none.sqlite", "--to", dir + "/to.sqlite"])
+        #expect(es.err.contains("no hay ningún libro en") && es.err.contains("(la ruta indicada con --from)"), "\(es.err)")
+        let ledger = SaldoCLI.capture(["ledger", "copy", "--ledger", dir + "/none.sqlite", "--to", dir + "/to.sqlite"])
+        #expect(ledger.status == 1 && ledger.err.contains("(the path comes from --ledger)"), "\(ledger.err)")
+        let both = SaldoCLI.capture(["ledger", "copy", "--from", "a.sqlite", "--ledger", "b.sqlite", "--to", dir + "/to.sqlite"])
+        #expect(both.status == 2 && both.err.contains("--from or --ledger, not both"), "\(both.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/to.sqlite"))
+    }
 }

@@ -92,7 +92,9 @@ let cliReplicaURL = ProcessInfo.processInfo.environment["SALDO_TEST_POSTGRES_REP
         // The copy into the workspace was committed on the primary: wait until the replica has replayed it.
         let deadline = Date().addingTimeInterval(15)
         while SaldoCLI.capture(["report", "balances", "--ledger", replica + workspace]).status != 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        for (name, ext, format) in [("report-balances", "json", "json"), ("report-monthly", "txt", "table"), ("report-currencies", "csv", "csv")] {
+        for (name, ext, format) in [("report-balances", "json", "json"), ("report-monthly", "txt", "table"), ("report-currencies", "csv", "csv"),
+                                    ("tax-summary-es-2026-q3", "json", "json"), ("tax-calendar", "csv", "csv"), ("forecast", "json", "json"),
+                                    ("invoices-summary", "txt", "table")] {
             let args = ReportGoldenTests.reports.first { $0.name == name }!.args
             let r = SaldoCLI.capture(args + ["--format", format, "--ledger", ledger, "--read-database", replica])
             #expect(r.status == 0, "\(name): \(r.err)")

@@ -31,7 +31,7 @@ struct ForecastCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "next", abstract: Console.catalog.text("cli.help.forecast.next.abstract"),
             discussion: example("saldo forecast next --floor 1500 --format json")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.a_monthly_amount_you_need"), valueName: "amount")) var floor: String?
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.scenario_without_this_platform_repeatable"), valueName: "platform")) var without: [String] = []
@@ -56,7 +56,7 @@ struct ForecastCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "backtest", abstract: Console.catalog.text("cli.help.forecast.backtest.abstract"),
             discussion: example("saldo forecast backtest --format markdown")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var seriesOptions: SeriesOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.forecast.months_of_history_before_the"))) var minimumHistory: Int = 6
         @OptionGroup var output: DocumentOutput

@@ -25,7 +25,7 @@ struct InvoicesCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "list", abstract: Console.catalog.text("cli.help.invoices.list.abstract"),
             discussion: example("saldo invoices list --status overdue --format csv")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var todayOption: TodayOption
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.all_open_anything_outstanding_overdue"))) var status: Invoices.StatusFilter = .all
@@ -41,7 +41,7 @@ struct InvoicesCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "summary", abstract: Console.catalog.text("cli.help.invoices.summary.abstract"),
             discussion: example("saldo invoices summary --today 2026-11-15 --format markdown")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var todayOption: TodayOption
         @OptionGroup var output: DocumentOutput
 

@@ -36,7 +36,7 @@ struct TaxCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "summary", abstract: Console.catalog.text("cli.help.tax.summary.abstract"),
             discussion: example("saldo tax summary --jurisdiction es --year 2026 --quarter 3")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_the_uk_s"))) var year: Int?
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.quarter_1_4_default_the"))) var quarter: Int?
@@ -70,7 +70,7 @@ struct TaxCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "calendar", abstract: Console.catalog.text("cli.help.tax.calendar.abstract"),
             discussion: example("saldo tax calendar --format csv")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var tax: TaxOptions
         @OptionGroup var output: DocumentOutput
 
@@ -83,7 +83,7 @@ struct TaxCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "set-aside", abstract: Console.catalog.text("cli.help.tax.set-aside.abstract"),
             discussion: example("saldo tax set-aside --year 2026")) }
-        @OptionGroup var ledger: LedgerOption
+        @OptionGroup var ledger: ReadLedgerOption
         @OptionGroup var tax: TaxOptions
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.tax.tax_year_default_the_current"))) var year: Int?
         @OptionGroup var output: DocumentOutput
