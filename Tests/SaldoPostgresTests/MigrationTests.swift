@@ -53,4 +53,31 @@ struct PostgresMigrationTests {
         #expect(forced)
         #expect(index.hasSuffix("(workspace_id, first_amount)"), "\(index)")
     }
+
+    /// Migrating a database that is already up to date takes no table lock: a reader holding its
+    /// transaction open on the ledger's tables does not hold it up (it used to wait for ACCESS
+    /// EXCLUSIVE on every table, and deadlocked with readers when an office was created; CI).
+    @Test func anUpToDateDatabaseMigratesWithoutWaitingForReaders() throws {
+        let owner = Engine.ownerURL!
+        try PostgresSchema.migrate(ownerURL: owner)
+        let check = try PGSession(try PostgresLocation(url: owner))
+        #expect(try check.transaction(workspace: nil) { tx in try PostgresSchema.securityInPlace(tx, appRole: "saldo_app") })
+        let reader = try PGSession(try PostgresLocation(url: owner))
+        let started = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? reader.transaction(workspace: 1, readOnly: true) { tx in
+                _ = try tx.query("SELECT count(*) FROM txn")
+                _ = try tx.query("SELECT count(*) FROM workspace")
+                started.signal()
+                Thread.sleep(forTimeInterval: 3)
+            }
+            done.signal()
+        }
+        started.wait()
+        let t0 = Date()
+        try PostgresSchema.migrate(ownerURL: owner)
+        let waited = Date().timeIntervalSince(t0)
+        done.wait()
+        #expect(waited < 2, "migrate waited \(waited) s for a reader")
+    }
 }
