@@ -95,7 +95,9 @@ public enum InputFiles {
     /// The extensions a folder's files are imported by (a file named on its own is always read).
     public static let importedExtensions: Set<String> = ["csv", "txt", "n43", "q43", "csb", "aeb", "xml", "xsig", "tsv", "sta", "mt940", "940", "942", "qif"]
 
-    public static func expand(_ paths: [String]) throws -> [URL] {
+    /// Each path as a file, or a folder's files whose extension is in `extensions` (in its
+    /// subfolders too when `descend`), in path order.
+    public static func expand(_ paths: [String], extensions: Set<String> = importedExtensions, descend: Bool = true) throws -> [URL] {
         var out: [URL] = []
         let fm = FileManager.default
         for p in paths {
@@ -105,10 +107,11 @@ public enum InputFiles {
                 throw UserError("\(p): no such file or folder", hint: "check the path")
             }
             if isDir.boolValue {
-                guard let e = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { continue }
+                guard let e = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey],
+                                               options: descend ? [.skipsHiddenFiles] : [.skipsHiddenFiles, .skipsSubdirectoryDescendants]) else { continue }
                 var found: [URL] = []
                 for case let u as URL in e where (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    if importedExtensions.contains(u.pathExtension.lowercased()) { found.append(u) }
+                    if extensions.contains(u.pathExtension.lowercased()) { found.append(u) }
                 }
                 out += found.sorted { $0.path < $1.path }
             } else {

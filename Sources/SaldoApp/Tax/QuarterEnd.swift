@@ -155,23 +155,8 @@ extension QuarterEnd {
     /// files (not its subfolders) are the clients' ledgers, in name order. A client is named by its
     /// file name without the extension.
     public static func ledgers(paths: [String]) throws -> [QuarterEndLedger] {
-        let fm = FileManager.default
-        var files: [String] = []
-        for p in paths {
-            let path = (p as NSString).expandingTildeInPath
-            var isFolder: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw UserError("\(p): no such file or folder", hint: "name client ledger files, or a folder that holds them")
-            }
-            if isFolder.boolValue {
-                let inside = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".sqlite") }.sorted()
-                if inside.isEmpty { throw UserError("\(p): the folder holds no ledger (.sqlite) files", hint: "name client ledger files, or a folder that holds them") }
-                files += inside.map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(path)
-            }
-        }
-        guard !files.isEmpty else { throw UserError("no client ledgers named", hint: "name client ledger files, or a folder that holds them") }
+        let files = try InputFiles.expand(paths, extensions: ["sqlite"], descend: false).map(\.path)
+        guard !files.isEmpty else { throw UserError("no client ledger (.sqlite file) among the paths given", hint: "name client ledger files, or a folder that holds them") }
         return files.map { file in
             QuarterEndLedger(id: file, name: ((file as NSString).lastPathComponent as NSString).deletingPathExtension) {
                 try LedgerLocation(path: file).open(.existing)
