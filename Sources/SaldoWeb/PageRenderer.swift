@@ -86,9 +86,15 @@ public struct PageRenderer: Sendable {
             return L.translating(text, keyPrefix: "error.")
         }
         let title = said(problem.title)
-        let hint = problem.hint.map(said) ?? ""
+        // A bare "Not Found" (a route that does not exist) says so once, and where to go instead.
+        var detail = said(problem.detail)
+        var hint = problem.hint.map(said) ?? ""
+        if detail.caseInsensitiveCompare(title) == .orderedSame {
+            detail = problem.status == .notFound ? L.text("web.problem.no_page") : ""
+            if hint.isEmpty && problem.status == .notFound { hint = L.text("web.problem.no_page_hint") }
+        }
         let data: [String: Any] = [
-            "title": title, "detail": said(problem.detail), "hint": hint.isEmpty ? false : hint,
+            "title": title, "detail": detail.isEmpty ? false : detail, "hint": hint.isEmpty ? false : hint,
             "errors": problem.diagnostics.map { d -> [String: Any] in
                 let h = d.localizedHint(in: L) ?? ""
                 return ["location": d.localizedLocation(in: L)?.description ?? "", "message": d.localizedMessage(in: L), "hint": h.isEmpty ? false : h, "code": d.code]

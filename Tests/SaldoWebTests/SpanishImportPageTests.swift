@@ -67,7 +67,10 @@ import SaldoTestSupport
             let es = try await s.get("/books/main/nosuchpage", headers: [("Accept", "text/html"), ("Accept-Language", "es")])
             #expect(es.status == 404)
             #expect(es.text.contains("<h1>No encontrado</h1>") && !es.text.contains("Not Found"), "\(es.text)")
-            #expect(!es.text.contains("<p class=\"hint\"><strong>"), "an empty what-to-do line")
+            // No empty what-to-do line, and the title said once: what is missing and where to go.
+            #expect(!es.text.contains("<strong>Qué hacer:</strong> </p>"), "an empty what-to-do line")
+            #expect(es.text.contains("No hay ninguna página en esta dirección.") && es.text.contains("vuelve al resumen"), "\(es.text)")
+            #expect(!es.text.contains("<p class=\"detail\">No encontrado</p>"))
             let en = try await s.get("/books/main/nosuchpage", headers: [("Accept", "text/html"), ("Accept-Language", "en")])
             #expect(en.text.contains("<h1>Not Found</h1>"))
             let api = try await s.get("/api/v1/books/nosuch/overview", headers: [("Accept-Language", "es")])
