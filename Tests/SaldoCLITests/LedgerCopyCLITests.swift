@@ -37,7 +37,7 @@ import SaldoTestSupport
         let to = Fixtures.temporaryDirectory().appendingPathComponent("es.sqlite").path
         let r = SaldoCLI.capture(["--lang", "es", "ledger", "copy", "--from", demoLedger, "--to", to])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.hasPrefix("Copiados 717 movimientos de 16 extractos (16 ficheros guardados), 10 facturas, 7240 tipos de cambio y 2 ajustes de "), "\(r.out)")
+        #expect(r.out.hasPrefix("Copia terminada: 717 movimientos de 16 extractos (16 ficheros guardados), 10 facturas, 7240 tipos de cambio y 2 ajustes, de "), "\(r.out)")
     }
 
     /// A missing ledger says which option named it; naming it twice is a usage error.

@@ -38,9 +38,12 @@ struct LedgerCommand: ParsableCommand {
                 e.message += LocalizedText(from != nil ? "error.path_origin.copy_from" : source.origin == .given ? "error.path_origin.given" : source.origin == .environment ? "error.path_origin.environment" : "error.path_origin.default").english
                 throw e
             }
-            Console.current.out(Console.catalog.text("cli.ledger.copy.done", [
-                "transactions": String(s.transactions), "statements": String(s.statements), "kept": String(s.keptFiles),
-                "invoices": String(s.invoices), "rates": String(s.rates), "settings": String(s.settings), "from": s.from, "to": s.to,
+            let L = Console.catalog
+            func counted(_ what: String, _ n: Int) -> String { L.plural("cli.ledger.copy.count.\(what)", count: n) }
+            Console.current.out(L.text("cli.ledger.copy.done", [
+                "transactions": counted("transactions", s.transactions), "statements": counted("statements", s.statements),
+                "kept": counted("kept", s.keptFiles), "invoices": counted("invoices", s.invoices), "rates": counted("rates", s.rates),
+                "settings": counted("settings", s.settings), "from": s.from, "to": s.to,
             ]))
         }
     }
