@@ -118,7 +118,8 @@ public enum Benchmarks {
         }
         return [LocalizedText("bench.import.rows", ["rows_number": String(r.rowCount), "transactions_number": String(count),
                                                     "profile": r.profile ?? L.text("bench.import.no_profile")]).text(in: L),
-                LocalizedText("bench.import.read_only", ["seconds_number": seconds(read)]).text(in: L) + " (" + r.phases.map { step($0.name, $0.seconds, "bench.import.phase") }.joined(separator: ", ") + ")",
+                LocalizedText("bench.import.read_only", ["seconds_number": seconds(read)]).text(in: L)
+                    + (r.phases.isEmpty ? "" : " (" + r.phases.map { step($0.name, $0.seconds, "bench.import.phase") }.joined(separator: ", ") + ")"),
                 LocalizedText("bench.import.full", ["seconds_number": seconds(full), "new_number": String(summary.new)]).text(in: L),
                 LocalizedText("bench.import.reader_thread", ["cpu_number": seconds(w.readerCPU), "waited_number": seconds(w.readerWaited)]).text(in: L),
                 LocalizedText("bench.import.writer_thread", ["cpu_number": seconds(w.writerCPU), "waited_number": seconds(w.writerWaited)]).text(in: L),

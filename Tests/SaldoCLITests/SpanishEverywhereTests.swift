@@ -131,6 +131,15 @@ import Testing
         let en = SaldoCLI.capture(["bench", "import", file], environment: ["LANG": "C.UTF-8"]).out
         #expect(en.contains("read and book only:") && en.contains("  timeline: ") && en.contains("decode "), "\(en)")
     }
+
+    /// A format read in one step (QIF) has no timed steps: the line ends with its seconds, not "()".
+    @Test func aFormatWithoutStepsPrintsNoEmptyBrackets() throws {
+        let file = Fixtures.url("statements/qif/saldo-qif-bank-dmy-comma-thousands.qif").path
+        let run = SaldoCLI.capture(["bench", "import", file], environment: ["LANG": "C.UTF-8"])
+        #expect(run.status == 0, "\(run.err)")
+        let line = try #require(run.out.split(separator: "\n").first { $0.hasPrefix("read and book only:") })
+        #expect(line.range(of: #"^read and book only: +\d+\.\d\d s$"#, options: .regularExpression) != nil, "\(line)")
+    }
 }
 
 /// What the operating system or SQLite reported, with real failures: the sentence around it, the
