@@ -24,8 +24,6 @@ public struct Combination: Forecaster {
     /// part only after `pooled(on:seasonLength:horizon:)`; a single series on its own is forecast by
     /// `members` alone.
     public var pooledMembers: [PooledMember]
-    /// The performance exponent once pooled members have joined (nil: `performanceExponent`).
-    public var pooledExponent: Double?
 
     /// A pooled model and its prior weight in the combination.
     public struct PooledMember: Sendable {
@@ -39,14 +37,13 @@ public struct Combination: Forecaster {
 
     public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil,
                 performanceExponent: Double = 0, calibration: IntervalCalibration = .default,
-                pooledMembers: [PooledMember] = [], pooledExponent: Double? = nil) {
+                pooledMembers: [PooledMember] = []) {
         self.name = name
         self.members = members
         self.weights = weights
         self.performanceExponent = performanceExponent
         self.calibration = calibration
         self.pooledMembers = pooledMembers
-        self.pooledExponent = pooledExponent
     }
 
     /// The combination with its pooled members fitted on `collection` (the series it will forecast,
@@ -62,10 +59,8 @@ public struct Combination: Forecaster {
             w.append(p.weight)
         }
         out.pooledMembers = []
-        out.pooledExponent = nil
         guard w.count > members.count else { return out }
         out.weights = w
-        if let e = pooledExponent { out.performanceExponent = e }
         return out
     }
 
@@ -81,14 +76,15 @@ public struct Combination: Forecaster {
     /// step). Chosen from the M3 benchmark (see docs/forecasting.md).
     ///
     /// Pooled over a collection of series (`pooled(on:seasonLength:horizon:)`, as the benchmark
-    /// does with each set), a pooled autoregression on the logarithms joins with prior weight 6
-    /// (against 4 : 2 : 1 : 1) and the exponent becomes −4: chosen by leaving one benchmark set out
-    /// at a time (docs/forecasting.md, "Issue #16, third round").
+    /// does with each set), a pooled autoregression on the logarithms (`PooledLinear.standard`)
+    /// joins with prior weight 4 (against 4 : 2 : 1 : 1), chosen by leaving one benchmark set out at
+    /// a time (docs/forecasting.md, "Issue #16, third round"). A single series on its own is
+    /// forecast by the four members.
     public static let standard = Combination(
         name: "Default",
         members: [AutoETS(akaikeWeights: true, performanceExponent: 8), Theta(.standard), Theta(.optimized), AutoARIMA()],
         weights: [4, 2, 1, 1], performanceExponent: 2,
-        pooledMembers: [PooledMember(PooledLinear.standard, weight: 6)], pooledExponent: 4)
+        pooledMembers: [PooledMember(PooledLinear.standard, weight: 4)])
 
     public func minimumObservations(seasonLength: Int) -> Int {
         members.map { $0.minimumObservations(seasonLength: seasonLength) }.min() ?? 1
