@@ -86,7 +86,7 @@ private func growingCollection(count: Int, length: Int, rate: Double = 1.01) -> 
         #expect(try d.fit(y, seasonLength: 12).pointForecast(horizon: 6) == plain.fit(y, seasonLength: 12).pointForecast(horizon: 6))
         // Pooled, the forecast is finite and differs (the pooled member takes part).
         let f = try pooled.fit(y, seasonLength: 12).predict(horizon: 6)
-        #expect(f.mean.allSatisfy(\.isFinite))
+        #expect(f.mean.allSatisfy { $0.isFinite })
         #expect(f.mean != (try plain.fit(y, seasonLength: 12).pointForecast(horizon: 6)))
     }
 }
