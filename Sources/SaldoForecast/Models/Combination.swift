@@ -20,14 +20,48 @@ public struct Combination: Forecaster {
     public var performanceExponent: Double
     /// How the combination's intervals are calibrated.
     public var calibration: IntervalCalibration
+    /// Members that need a collection of series to be fitted on (see `PooledForecaster`). They take
+    /// part only after `pooled(on:seasonLength:horizon:)`; a single series on its own is forecast by
+    /// `members` alone.
+    public var pooledMembers: [PooledMember]
+
+    /// A pooled model and its prior weight in the combination.
+    public struct PooledMember: Sendable {
+        public var model: any PooledForecaster
+        public var weight: Double
+        public init(_ model: any PooledForecaster, weight: Double) {
+            self.model = model
+            self.weight = weight
+        }
+    }
 
     public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil,
-                performanceExponent: Double = 0, calibration: IntervalCalibration = .default) {
+                performanceExponent: Double = 0, calibration: IntervalCalibration = .default,
+                pooledMembers: [PooledMember] = []) {
         self.name = name
         self.members = members
         self.weights = weights
         self.performanceExponent = performanceExponent
         self.calibration = calibration
+        self.pooledMembers = pooledMembers
+    }
+
+    /// The combination with its pooled members fitted on `collection` (the series it will forecast,
+    /// or others of the same kind: training values only) and added to `members`. A pooled member
+    /// that cannot be fitted on the collection is left out.
+    public func pooled(on collection: [[Double]], seasonLength: Int, horizon: Int) -> Combination {
+        guard !pooledMembers.isEmpty else { return self }
+        var out = self
+        var w = (0..<members.count).map { weight($0) }
+        for p in pooledMembers {
+            guard let fitted = try? p.model.pool(collection, seasonLength: seasonLength, horizon: horizon) else { continue }
+            out.members.append(fitted)
+            w.append(p.weight)
+        }
+        out.pooledMembers = []
+        guard w.count > members.count else { return out }
+        out.weights = w
+        return out
     }
 
     func weight(_ i: Int) -> Double {
@@ -40,10 +74,17 @@ public struct Combination: Forecaster {
     /// errors to the power −2. Inside ETS the candidates' Akaike weights are multiplied the same
     /// way, to the power −8 (close to picking the candidate that forecast the past best at that
     /// step). Chosen from the M3 benchmark (see docs/forecasting.md).
+    ///
+    /// Pooled over a collection of series (`pooled(on:seasonLength:horizon:)`, as the benchmark
+    /// does with each set), a pooled autoregression on the logarithms (`PooledLinear.standard`)
+    /// joins with prior weight 4 (against 4 : 2 : 1 : 1), chosen by leaving one benchmark set out at
+    /// a time (docs/forecasting.md, "Issue #16, third round"). A single series on its own is
+    /// forecast by the four members.
     public static let standard = Combination(
         name: "Default",
         members: [AutoETS(akaikeWeights: true, performanceExponent: 8), Theta(.standard), Theta(.optimized), AutoARIMA()],
-        weights: [4, 2, 1, 1], performanceExponent: 2)
+        weights: [4, 2, 1, 1], performanceExponent: 2,
+        pooledMembers: [PooledMember(PooledLinear.standard, weight: 4)])
 
     public func minimumObservations(seasonLength: Int) -> Int {
         members.map { $0.minimumObservations(seasonLength: seasonLength) }.min() ?? 1
