@@ -4,7 +4,7 @@
 # out at a time. Usage: bash scripts/forecast-loso/run.sh [DATA_DIR] [EVERY_NTH]
 # (run from the repository root; needs python3 with numpy; about 15 s of CPU for the dump)
 set -euo pipefail
-DATA=${1:-/work/shared/data/forecasting}
+DATA=${1:-../shared/data/forecasting}
 EVERY=${2:-1}
 OUT=$(mktemp -d)
 shopt -s globstar
