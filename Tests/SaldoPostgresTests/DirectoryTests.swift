@@ -252,13 +252,14 @@ struct DirectoryTests {
         try record("settings.change", person: two.a.admin, workspace: ws)
         try record("import.commit", person: two.b.admin, workspace: two.workspaceB.id, organisation: two.b.organisation.id)
         func events(_ f: AuditFilter) throws -> [String] { try app.auditEvents(organisation: org, filter: f).map(\.action) }
-        #expect(try events(AuditFilter(workspace: ws)) == ["settings.change", "imports.other", "import.post", "import.commit"])
+        // (The workspace's first event is its creation by the office command.)
+        #expect(try events(AuditFilter(workspace: ws)) == ["settings.change", "imports.other", "import.post", "import.commit", "office.add-client"])
         #expect(try events(AuditFilter(action: "import")) == ["import.post", "import.commit"])
         #expect(try events(AuditFilter(action: "import.commit")) == ["import.commit"])
         #expect(try events(AuditFilter(person: two.a.admin.id, action: "settings")) == ["settings.change"])
         #expect(try events(AuditFilter(workspace: two.workspaceB.id)).isEmpty)
         let today = String(try #require(try app.auditEvents(organisation: org, limit: 1).first).at.prefix(10))
-        #expect(try events(AuditFilter(workspace: ws, from: today, to: today)).count == 4)
+        #expect(try events(AuditFilter(workspace: ws, from: today, to: today)).count == 5)
         #expect(try events(AuditFilter(workspace: ws, to: "2000-01-01")).isEmpty)
         #expect(try events(AuditFilter(workspace: ws, from: "2999-01-01")).isEmpty)
         // Pages: two at a time, then older than the last one shown.
@@ -270,7 +271,7 @@ struct DirectoryTests {
         let page = try #require(try sessions.auditLog(for: two.staffA, filter: AuditFilter(workspace: ws, limit: 3)))
         #expect(page.events.count == 3 && page.olderBefore == page.events.last?.id && page.workspaces.count == 2 && page.people.count == 3)
         let last = try #require(try sessions.auditLog(for: two.staffA, filter: AuditFilter(workspace: ws, before: page.olderBefore, limit: 3)))
-        #expect(last.events.map(\.action) == ["import.commit"] && last.olderBefore == nil)
+        #expect(last.events.map(\.action) == ["import.commit", "office.add-client"] && last.olderBefore == nil)
         #expect(try sessions.auditLog(for: two.clientA, filter: AuditFilter()) == nil)
         // Row-level security alone: A's context reads no event of B (nor of any other office the
         // shared test database holds), though the query has no organisation condition.
