@@ -66,7 +66,9 @@ public struct PageRenderer: Sendable {
             "office": context.person != nil,
             // A client reads their books; their accountant changes them (no Import for them).
             "readOnly": readOnly && !book.isEmpty,
-            "nav": PageRenderer.navigation.filter { !readOnly || $0.path != "import" }.map { item -> [String: Any] in
+            // Pages of no book (the office's quarter-end and audit log) have no book navigation.
+            "home": book.isEmpty ? "/" : "/books/\(book)/overview",
+            "nav": PageRenderer.navigation.filter { !book.isEmpty && (!readOnly || $0.path != "import") }.map { item -> [String: Any] in
                 ["href": "/books/\(book)/\(item.path)", "label": t[item.key.replacingOccurrences(of: ".", with: "_")] ?? item.key,
                  "current": item.path == current]
             },
