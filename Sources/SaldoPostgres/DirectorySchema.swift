@@ -85,6 +85,12 @@ public enum DirectorySchema {
         CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
             FOR EACH STATEMENT EXECUTE FUNCTION saldo_audit_append_only()
         """),
+        // The audit page filters by workspace, person and action, newest first, page by page.
+        ("2026-12-06-d2-audit-filters", """
+        CREATE INDEX audit_event_workspace ON audit_event(organisation_id, workspace_id, id);
+        CREATE INDEX audit_event_person ON audit_event(organisation_id, person_id, id);
+        CREATE INDEX audit_event_at ON audit_event(organisation_id, at)
+        """),
     ]
 
     /// The migrations' names, in order.

@@ -52,6 +52,29 @@ public struct AuditEvent: Sendable, Equatable {
     public var clientAddress: String?
 }
 
+/// Which audit events to show: every condition given must hold (nil: any).
+public struct AuditFilter: Sendable, Equatable {
+    /// Only events about this workspace.
+    public var workspace: Int64?
+    /// Only events by this person.
+    public var person: Int64?
+    /// Only this action, or the actions under it (`import` takes `import.commit` too).
+    public var action: String?
+    /// Only events on or after this day (UTC), `yyyy-mm-dd`.
+    public var from: String?
+    /// Only events on or before this day (UTC), `yyyy-mm-dd`.
+    public var to: String?
+    /// Only events older than this one (the next page).
+    public var before: Int64?
+    public var limit: Int
+
+    public init(workspace: Int64? = nil, person: Int64? = nil, action: String? = nil, from: String? = nil, to: String? = nil,
+                before: Int64? = nil, limit: Int = 100) {
+        self.workspace = workspace; self.person = person; self.action = action; self.from = from; self.to = to
+        self.before = before; self.limit = limit
+    }
+}
+
 /// The office directory of a PostgreSQL database: organisations, people, sessions, login
 /// attempts, the audit log. Every call is one transaction whose first statements set the
 /// context (`app.organisation_id`, and `app.workspace_id` to 0 — no workspace — so the ledger
@@ -237,6 +260,13 @@ public final class PostgresDirectory: Sendable {
         }
     }
 
+    /// Replaces a person's password hash (a login found it made with a lower bcrypt cost).
+    public func setPasswordHash(organisation: Int64, person: Int64, passwordHash: String) throws(StoreError) {
+        try inOrganisation(organisation) { tx in
+            try tx.query("UPDATE person SET password_hash = \(passwordHash) WHERE organisation_id = \(organisation) AND id = \(person)")
+        }
+    }
+
     /// Ends a session; true when there was one.
     @discardableResult
     public func deleteSession(organisation: Int64, tokenSHA256: String) throws(StoreError) -> Bool {
@@ -259,14 +289,44 @@ public final class PostgresDirectory: Sendable {
 
     /// The organisation's latest audit events, newest first.
     public func auditEvents(organisation: Int64, limit: Int = 100) throws(StoreError) -> [AuditEvent] {
+        try auditEvents(organisation: organisation, filter: AuditFilter(limit: limit))
+    }
+
+    /// The organisation's audit events that pass `filter`, newest first (at most `filter.limit`).
+    /// Read in the organisation's context: row-level security shows no other organisation's
+    /// events even without the `organisation_id` condition (``auditEventsWithoutFilter(organisation:)``).
+    public func auditEvents(organisation: Int64, filter: AuditFilter) throws(StoreError) -> [AuditEvent] {
+        let limit = max(1, min(filter.limit, 10_000))
+        // Days are whole UTC days: from its first instant to the next day's first.
+        let from = filter.from, to = filter.to
+        return try inOrganisation(organisation, readOnly: true) { tx in
+            try tx.query("""
+                SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), person_id, actor, workspace_id, action, object, client_address
+                FROM audit_event WHERE organisation_id = \(organisation)
+                  AND (\(filter.workspace)::bigint IS NULL OR workspace_id = \(filter.workspace))
+                  AND (\(filter.person)::bigint IS NULL OR person_id = \(filter.person))
+                  AND (\(filter.action)::text IS NULL OR action = \(filter.action) OR left(action, length(\(filter.action)) + 1) = \(filter.action) || '.')
+                  AND (\(from)::text IS NULL OR at >= (\(from)::date)::timestamp AT TIME ZONE 'UTC')
+                  AND (\(to)::text IS NULL OR at < ((\(to)::date) + 1)::timestamp AT TIME ZONE 'UTC')
+                  AND (\(filter.before)::bigint IS NULL OR id < \(filter.before))
+                ORDER BY id DESC LIMIT \(limit)
+                """).map(Self.auditEvent)
+        }
+    }
+
+    static func auditEvent(_ row: PostgresRow) throws -> AuditEvent {
+        let (id, at, p, actor, ws, action, object, address) = try row.decode((Int64, String, Int64?, String, Int64?, String, String, String?).self)
+        return AuditEvent(id: id, at: at, personID: p, actor: actor, workspace: ws, action: action, object: object, clientAddress: address)
+    }
+
+    /// Every audit event the organisation's context can read, with no `organisation_id` condition
+    /// of the application's: what row-level security alone lets through (tests).
+    package func auditEventsWithoutFilter(organisation: Int64) throws(StoreError) -> [AuditEvent] {
         try inOrganisation(organisation, readOnly: true) { tx in
             try tx.query("""
                 SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), person_id, actor, workspace_id, action, object, client_address
-                FROM audit_event WHERE organisation_id = \(organisation) ORDER BY id DESC LIMIT \(limit)
-                """).map { row in
-                let (id, at, p, actor, ws, action, object, address) = try row.decode((Int64, String, Int64?, String, Int64?, String, String, String?).self)
-                return AuditEvent(id: id, at: at, personID: p, actor: actor, workspace: ws, action: action, object: object, clientAddress: address)
-            }
+                FROM audit_event ORDER BY id DESC
+                """).map(Self.auditEvent)
         }
     }
 

@@ -8,8 +8,9 @@ import Synchronization
 /// path so that a server with many ledgers needs no new routes).
 ///
 /// Work on a ledger runs off the server's threads: reads on a concurrent queue (one cached
-/// connection per book), writes one at a time on a serial queue with their own connection, so an
-/// import in progress never blocks reading the other pages.
+/// connection per book), writes one at a time per book on that book's serial queue with their own
+/// connection, so an import in progress never blocks reading the other pages, nor (office mode)
+/// another workspace's import.
 public final class Books: Sendable {
     public let ledgers: [String: LedgerLocation]
     /// Office mode: books are workspace ids of this database (the office middleware has already
@@ -19,7 +20,9 @@ public final class Books: Sendable {
     static let officeReaders = 16
     private let readers = Mutex<[String: any LedgerStore]>([:])
     private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
-    private let writeQueue = DispatchQueue(label: "saldo.web.write")
+    /// One serial queue per book, made at its first write: one write at a time per ledger, books
+    /// independent of each other. (An idle queue costs no thread; the map holds only labels' worth.)
+    private let writeQueues = Mutex<[String: DispatchQueue]>([:])
     /// Writes queued or running, and when the last one ended (work done ahead waits for a quiet ledger).
     private let writes = Mutex<(pending: Int, lastEnded: ContinuousClock.Instant?)>((0, nil))
 
@@ -62,12 +65,24 @@ public final class Books: Sendable {
         try await run(on: readQueue) { try body(try self.reader(book)) }
     }
 
-    /// Runs `body` with the ledger's location for writing: one write at a time per server.
+    /// Runs `body` with the ledger's location for writing: one write at a time per book, writes to
+    /// different books at the same time.
     public func write<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerLocation) throws -> T) async throws -> T {
         let location = try location(book)
         writes.withLock { $0.pending += 1 }
         defer { writes.withLock { $0 = ($0.pending - 1, ContinuousClock.now) } }
-        return try await run(on: writeQueue) { try body(location) }
+        return try await run(on: writeQueue(book)) { try body(location) }
+    }
+
+    /// The book's write queue (the same one for every spelling of the same book id).
+    func writeQueue(_ book: String) -> DispatchQueue {
+        let key = office != nil ? Int64(book).map(String.init) ?? book : book
+        return writeQueues.withLock { q in
+            if let queue = q[key] { return queue }
+            let queue = DispatchQueue(label: "saldo.web.write.\(key.prefix(40))")
+            q[key] = queue
+            return queue
+        }
     }
 
     /// No write queued or running, and none ended within `quiet`: a good moment for work done ahead.

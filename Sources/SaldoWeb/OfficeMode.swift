@@ -31,6 +31,11 @@ struct OfficeMiddleware: RouterMiddleware {
         return parts[i + 1]
     }
 
+    /// The answer to a client's change of their own book (imports, links, settings, rates, deletes).
+    static func clientReadOnly() -> Problem {
+        Problem(.forbidden, code: "client-read-only", title: "Forbidden", detail: Office.clientReadOnly.detail, hint: Office.clientReadOnly.hint)
+    }
+
     /// The one answer for a book that does not exist and for one this person may not see.
     static func noSuchBook(_ book: String) -> Problem {
         Problem.notFound("there is no book named \"\(book.prefix(40))\"")
@@ -52,10 +57,22 @@ struct OfficeMiddleware: RouterMiddleware {
         }
         context.person = person
         context.sessionToken = token
+        context.csrfToken = office.csrfToken(forSession: token)
+        let changes = request.method != .get && request.method != .head && request.method != .options
+        // Every change carries this session's CSRF token (the logout form excepted: same Origin,
+        // checked already, and SameSite=Strict; all it can do is end the session).
+        if changes && path != "/logout" {
+            guard office.acceptsCSRF(request.headers[HTTPField.Name("X-CSRF-Token")!], forSession: token) else {
+                throw Problem.forbidden("csrf-token", "the request lacks this page's CSRF token",
+                                        hint: "reload the page and try again; scripts read the token from GET /api/v1/session")
+            }
+        }
         if let book = Self.book(in: path) {
             guard let id = Int64(book), id > 0, try await offPool({ try office.workspace(id, for: person) }) != nil else {
                 throw Self.noSuchBook(book)
             }
+            // A client's own book exists for them (they read it): a change is refused as such.
+            if changes && !Office.mayChange(person) { throw Self.clientReadOnly() }
         }
         let response = try await next(request, context)
         if let action = Self.auditedAction(request, status: response.status), let book = Self.book(in: path), let id = Int64(book) {
@@ -97,7 +114,7 @@ struct OfficeRoutes {
     }
 
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
-        let office = self.office
+        let office = self.office, server = self.server
         let pages = server.pages
         router.get("/login") { request, context in
             pages.login(context: context, request: request, message: nil, email: "", status: .ok)
@@ -135,9 +152,9 @@ struct OfficeRoutes {
             response.headers.append(HTTPField(name: .setCookie, value: Self.cookie("", maxAge: 0)))
             return response
         }
+        AuditRoutes(server: server, office: office).register(router, api)
         // Quarter-end for staff: every client workspace's returns for a quarter (the same use case
         // as `saldo tax summary --all-workspaces`); a client gets the unknown page's 404.
-        let server = self.server
         router.get("/quarter-end") { request, context in
             guard let person = context.person, person.kind != .client else { throw Problem.notFound("there is no page here") }
             let query = Query(request)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
+import SaldoApp
 import SaldoCore
 import SaldoReports
 
@@ -46,6 +47,7 @@ public struct PageRenderer: Sendable {
               scripts: [String] = [], styles: [String] = []) -> Response {
         let language = context.language
         let t = words[language] ?? [:]
+        let readOnly = context.person.map { !Office.mayChange($0) } ?? false
         var data = data
         data["t"] = t
         data["book"] = book
@@ -57,12 +59,16 @@ public struct PageRenderer: Sendable {
             "lang": language.rawValue,
             "title": title,
             "book": book,
-            "csrf": csrfToken,
+            "csrf": context.csrfToken ?? csrfToken,
             "content": body,
             "scripts": scripts,
             "styles": styles,
             "office": context.person != nil,
-            "nav": PageRenderer.navigation.map { item -> [String: Any] in
+            // A client reads their books; their accountant changes them (no Import for them).
+            "readOnly": readOnly && !book.isEmpty,
+            // Pages of no book (the office's quarter-end and audit log) have no book navigation.
+            "home": book.isEmpty ? "/" : "/books/\(book)/overview",
+            "nav": PageRenderer.navigation.filter { !book.isEmpty && (!readOnly || $0.path != "import") }.map { item -> [String: Any] in
                 ["href": "/books/\(book)/\(item.path)", "label": t[item.key.replacingOccurrences(of: ".", with: "_")] ?? item.key,
                  "current": item.path == current]
             },

@@ -9,6 +9,8 @@ final class ServerState: Sendable {
     let host: String
     let loopback: Bool
     /// Sent with every state-changing request (`X-CSRF-Token`); pages carry it in a meta tag.
+    /// Single-user mode only: in office mode each session has its own, checked by the office
+    /// middleware once it knows the session (``OfficeSessions/csrfToken(forSession:)``).
     let csrfToken: String
     /// Required on every request when the server listens beyond this machine.
     let accessToken: String?
@@ -99,8 +101,9 @@ struct SecurityMiddleware: RouterMiddleware {
                 throw Problem.forbidden("foreign-origin", "a change must come from this app's own pages (Origin \(request.headers[.origin] ?? "missing"))",
                                         hint: "use the page; scripts send Origin: http://\(state.acceptedHosts.first ?? state.host):\(state.port)")
             }
-            let formPost = state.officeMode && (request.uri.path == "/login" || request.uri.path == "/logout")
-            guard formPost || request.headers[HTTPField.Name("X-CSRF-Token")!].map({ constantTimeEqual($0, state.csrfToken) }) == true else {
+            // Office mode: the token is the session's, checked after the session is known
+            // (OfficeMiddleware); the login and logout forms are plain posts (Origin checked above).
+            guard state.officeMode || request.headers[HTTPField.Name("X-CSRF-Token")!].map({ constantTimeEqual($0, state.csrfToken) }) == true else {
                 throw Problem.forbidden("csrf-token", "the request lacks this page's CSRF token",
                                         hint: "reload the page and try again; scripts read the token from GET /api/v1/session")
             }

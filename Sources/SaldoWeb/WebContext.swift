@@ -11,6 +11,8 @@ public struct WebContext: RequestContext {
     /// Office mode: who is logged in (set by the office middleware) and their session's token.
     public var person: OfficePerson?
     var sessionToken: String?
+    /// Office mode: the session's CSRF token (pages carry it; every change sends it back).
+    var csrfToken: String?
     /// The client's IP address (login throttling, the audit log).
     public var clientAddress: String?
 

@@ -30,7 +30,8 @@ public final class WebServer: Sendable {
         // Office mode has logins instead: no generated access token.
         let token: String? = options.isLoopback || options.database != nil ? options.accessToken : (options.accessToken ?? randomToken())
         state = ServerState(host: options.host, port: options.port, csrfToken: randomToken(), accessToken: token, officeMode: options.database != nil)
-        pages = try PageRenderer(csrfToken: state.csrfToken)
+        // Office mode: pages carry their session's token (WebContext.csrfToken), never a server-wide one.
+        pages = try PageRenderer(csrfToken: options.database == nil ? state.csrfToken : "")
         assets = try Assets()
         var ledger = options.ledger
         ledger.lockTimeout = options.lockTimeout
@@ -99,7 +100,7 @@ public final class WebServer: Sendable {
         api.add(APIOperation(method: .get, path: "/session", id: "getSession",
                              summary: "The CSRF token to send as X-CSRF-Token with every change, and the books served.")) { [state, books, office] _, context in
             if let office {
-                return jsonResponse(.obj([("csrfToken", .string(state.csrfToken)), ("language", .string(context.language.rawValue)),
+                return jsonResponse(.obj([("csrfToken", .string(context.csrfToken ?? "")), ("language", .string(context.language.rawValue)),
                                           ("books", .array(try await OfficeRoutes.books(office, context).compactMap { $0["id"] }))]))
             }
             return jsonResponse(.obj([("csrfToken", .string(state.csrfToken)), ("language", .string(context.language.rawValue)),

@@ -1,5 +1,5 @@
 import Foundation
-import SaldoApp
+@testable import SaldoApp
 import SaldoCore
 @testable import SaldoPostgres
 import SaldoStore
@@ -186,6 +186,99 @@ struct DirectoryTests {
         #expect(events.filter { $0.action == "login" }.count >= 2)
         #expect(events.contains { $0.action == "logout" && $0.personID == two.staffA.id })
         #expect(try sessions.auditEvents(for: two.clientA).isEmpty)
+    }
+
+    /// A hash made at a lower bcrypt cost than the policy's is made again at a successful login
+    /// (and only then): a wrong password leaves it, an equal cost leaves it.
+    @Test func loginRehashesALowCostHash() throws {
+        let two = try Self.twoOffices()
+        let d = try PostgresDirectory(url: Engine.appURL!)
+        // "correct horse battery" at cost 4 (made by the C library's crypt; below what Saldo makes).
+        let low = "$2b$04$abcdefghijklmnopqrstuuqREtd3VJD2QVZbuFskFSLk6eRIrQoOS"
+        #expect(Passwords.verify(Self.password, hash: low))
+        let email = Self.unique("old-hash")
+        _ = try d.addPerson(organisation: two.a.organisation.id, email: email, displayName: "Old hash", passwordHash: low, kind: .staff, clientWorkspace: nil)
+        let sessions = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        let address = "10.1.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        #expect(throws: LoginRefusal.wrongCredentials) { _ = try sessions.logIn(email: email, password: "not the password", address: address) }
+        #expect(try d.loginLookup(email: email)?.passwordHash == low)
+        _ = try sessions.logIn(email: email, password: Self.password, address: address)
+        let rehashed = try #require(try d.loginLookup(email: email)?.passwordHash)
+        #expect(Passwords.cost(of: rehashed) == 10, "\(rehashed)")
+        #expect(Passwords.verify(Self.password, hash: rehashed) && !Passwords.verify("correct horse batterz", hash: rehashed))
+        // At the policy's cost already: the next login keeps the hash as it is.
+        _ = try sessions.logIn(email: email, password: Self.password, address: address)
+        #expect(try d.loginLookup(email: email)?.passwordHash == rehashed)
+    }
+
+    /// The CSRF token is the session's: HMAC-SHA256 of its token with the server's key, different
+    /// for every session and every server start, refused for any other session.
+    @Test func csrfTokenIsBoundToTheSession() throws {
+        // RFC 4231, test case 2.
+        let mac = HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // RFC 4231, test case 6 (a key longer than the block).
+        let long = HMACSHA256.mac(key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(long.map { String(format: "%02x", $0) }.joined() == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        try Engine.migrated.get()
+        let one = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        let two = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        let a = OfficeSessions.newToken(), b = OfficeSessions.newToken()
+        let ta = one.csrfToken(forSession: a)
+        #expect(ta.count == 43 && ta == one.csrfToken(forSession: a))
+        #expect(one.acceptsCSRF(ta, forSession: a))
+        #expect(!one.acceptsCSRF(ta, forSession: b))
+        #expect(!one.acceptsCSRF(one.csrfToken(forSession: b), forSession: a))
+        #expect(!one.acceptsCSRF(nil, forSession: a) && !one.acceptsCSRF("", forSession: a) && !one.acceptsCSRF(ta + "x", forSession: a))
+        // Another server (another key) does not take it.
+        #expect(!two.acceptsCSRF(ta, forSession: a))
+        #expect(!ta.contains(a) && ta != OfficeSessions.digest(a))
+    }
+
+    /// The audit log's filters (workspace, person, action and the actions under it, days, older
+    /// than an event), and row-level security: without the application's organisation condition,
+    /// an organisation's context still reads only its own events.
+    @Test func auditFiltersAndRowSecurity() throws {
+        let two = try Self.twoOffices()
+        let app = try PostgresDirectory(url: Engine.appURL!)
+        let org = two.a.organisation.id, ws = two.workspaceA.id
+        func record(_ action: String, person: DirectoryPerson?, workspace: Int64?, organisation: Int64 = org) throws {
+            try app.audit(organisation: organisation, person: person?.id, actor: person?.email ?? "setup", workspace: workspace,
+                          action: action, object: "/x", clientAddress: "127.0.0.1")
+        }
+        try record("import.commit", person: two.staffA, workspace: ws)
+        try record("import.post", person: two.staffA, workspace: ws)
+        try record("imports.other", person: two.staffA, workspace: ws)
+        try record("settings.change", person: two.a.admin, workspace: ws)
+        try record("import.commit", person: two.b.admin, workspace: two.workspaceB.id, organisation: two.b.organisation.id)
+        func events(_ f: AuditFilter) throws -> [String] { try app.auditEvents(organisation: org, filter: f).map(\.action) }
+        // (The workspace's first event is its creation by the office command.)
+        #expect(try events(AuditFilter(workspace: ws)) == ["settings.change", "imports.other", "import.post", "import.commit", "office.add-client"])
+        #expect(try events(AuditFilter(action: "import")) == ["import.post", "import.commit"])
+        #expect(try events(AuditFilter(action: "import.commit")) == ["import.commit"])
+        #expect(try events(AuditFilter(person: two.a.admin.id, action: "settings")) == ["settings.change"])
+        #expect(try events(AuditFilter(workspace: two.workspaceB.id)).isEmpty)
+        let today = String(try #require(try app.auditEvents(organisation: org, limit: 1).first).at.prefix(10))
+        #expect(try events(AuditFilter(workspace: ws, from: today, to: today)).count == 5)
+        #expect(try events(AuditFilter(workspace: ws, to: "2000-01-01")).isEmpty)
+        #expect(try events(AuditFilter(workspace: ws, from: "2999-01-01")).isEmpty)
+        // Pages: two at a time, then older than the last one shown.
+        let first = try app.auditEvents(organisation: org, filter: AuditFilter(workspace: ws, limit: 2))
+        let second = try app.auditEvents(organisation: org, filter: AuditFilter(workspace: ws, before: first.last!.id, limit: 2))
+        #expect((first + second).map(\.action) == ["settings.change", "imports.other", "import.post", "import.commit"])
+        // Staff get pages through the sessions; a client gets none.
+        let sessions = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        let page = try #require(try sessions.auditLog(for: two.staffA, filter: AuditFilter(workspace: ws, limit: 3)))
+        #expect(page.events.count == 3 && page.olderBefore == page.events.last?.id && page.workspaces.count == 2 && page.people.count == 3)
+        let last = try #require(try sessions.auditLog(for: two.staffA, filter: AuditFilter(workspace: ws, before: page.olderBefore, limit: 3)))
+        #expect(last.events.map(\.action) == ["import.commit", "office.add-client"] && last.olderBefore == nil)
+        #expect(try sessions.auditLog(for: two.clientA, filter: AuditFilter()) == nil)
+        // Row-level security alone: A's context reads no event of B (nor of any other office the
+        // shared test database holds), though the query has no organisation condition.
+        let unfiltered = try app.auditEventsWithoutFilter(organisation: org)
+        let filtered = try app.auditEvents(organisation: org, filter: AuditFilter(limit: 10_000))
+        #expect(unfiltered.map(\.id) == filtered.map(\.id))
+        #expect(!unfiltered.contains { $0.workspace == two.workspaceB.id || $0.actor == two.b.admin.email })
     }
 
     /// Password rules, and bcrypt's hash string (cost at least 10, verifies, refuses others).

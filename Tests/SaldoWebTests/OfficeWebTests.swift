@@ -42,17 +42,27 @@ enum OfficeWorld {
     }
 }
 
-/// A logged-in browser or script: the session cookie on every request.
+/// A logged-in browser or script: the session cookie on every request, and the session's CSRF
+/// token (read from GET /api/v1/session, as scripts do) on every change.
 struct OfficeClient: Sendable {
     let s: RunningServer
     let cookie: String
+    var csrf: String = ""
 
     func get(_ path: String, html: Bool = false) async throws -> RawHTTPResponse {
         try await s.get(path, headers: [("Cookie", cookie)] + (html ? [("Accept", "text/html")] : []))
     }
     func change(_ method: String, _ path: String, json: String? = nil, body: Data = Data(), contentType: String? = nil,
                 headers: [(String, String)] = []) async throws -> RawHTTPResponse {
-        try await s.change(method, path, json: json, body: body, contentType: contentType, headers: [("Cookie", cookie)] + headers)
+        try await change(method, path, json: json, body: body, contentType: contentType, headers: headers, csrf: csrf)
+    }
+    /// A change with the CSRF token given (nil: none at all).
+    func change(_ method: String, _ path: String, json: String? = nil, body: Data = Data(), contentType: String? = nil,
+                headers: [(String, String)] = [], csrf token: String?) async throws -> RawHTTPResponse {
+        var all: [(String, String)] = [("Origin", s.origin), ("Cookie", cookie)] + (token.map { [("X-CSRF-Token", $0)] } ?? [])
+        if let json { all.append(("Content-Type", "application/json")); return try await s.send(method, path, headers: all + headers, body: Data(json.utf8)) }
+        if let contentType { all.append(("Content-Type", contentType)) }
+        return try await s.send(method, path, headers: all + headers, body: body)
     }
 }
 
@@ -70,7 +80,10 @@ extension RunningServer {
         let form = "email=\(RestSupport.encode(email))&password=\(RestSupport.encode(password))"
         let r = try await send("POST", "/login", headers: [("Origin", origin), ("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
         guard let set = r.headers("Set-Cookie").first(where: { $0.hasPrefix("saldo_session=") }) else { return (r, nil) }
-        return (r, OfficeClient(s: self, cookie: String(set.split(separator: ";")[0])))
+        var client = OfficeClient(s: self, cookie: String(set.split(separator: ";")[0]))
+        let session = try await client.get("/api/v1/session")
+        client.csrf = (try? JSONSerialization.jsonObject(with: Data(session.text.utf8)) as? [String: Any])?["csrfToken"] as? String ?? ""
+        return (r, client)
     }
 }
 
@@ -262,6 +275,182 @@ struct OfficeWebTests {
             let events = try Office.auditLog(database: OfficeWorld.appURL!, organisation: p.orgA)
             #expect(events.filter { $0.action == "import.commit" && $0.workspace == book && $0.actor == p.staffA }.count == 2)
             #expect(events.contains { $0.action == "login" && $0.clientAddress == "127.0.0.1" })
+        }
+    }
+
+    /// The CSRF token belongs to the session: a page carries its session's token; session A's
+    /// token is refused with session B's cookie (same person, two logins); a token from before a
+    /// logout is refused after logging in again; the server-wide single-user token is not taken.
+    @Test func csrfTokenIsTheSessionsOwn() async throws {
+        let p = try OfficeWorld.people.get()
+        try await withOfficeServer { s in
+            let a = try #require(try await s.logIn(p.staffA).1)
+            let b = try #require(try await s.logIn(p.staffA).1)
+            #expect(a.csrf.count == 43 && b.csrf.count == 43 && a.csrf != b.csrf)
+            // The page's meta tag carries the session's token, not a server-wide one.
+            let page = try await a.get("/books/\(p.a2)/import", html: true)
+            #expect(page.text.contains("name=\"csrf-token\" content=\"\(a.csrf)\""))
+            #expect(!page.text.contains(s.server.state.csrfToken))
+            // A change that gets past the checks: committing an unknown upload is a 404.
+            let path = "/api/v1/books/\(p.a2)/imports/no-such-upload/commit"
+            #expect(try await a.change("POST", path).status == 404)
+            #expect(try await b.change("POST", path).status == 404)
+            for (who, token) in [("B's token with A's session", b.csrf), ("no token", nil), ("the server's token", s.server.state.csrfToken),
+                                 ("an empty token", "")] as [(String, String?)] {
+                let r = try await a.change("POST", path, csrf: token)
+                #expect(r.status == 403 && r.text.contains("csrf-token"), "\(who): \(r.status) \(r.text.prefix(200))")
+            }
+            // Logout, log in again: the old token is worthless with the new session.
+            let old = a.csrf
+            #expect(try await s.send("POST", "/logout", headers: [("Origin", s.origin), ("Cookie", a.cookie)]).status == 303)
+            let again = try #require(try await s.logIn(p.staffA).1)
+            #expect(again.csrf != old)
+            let refused = try await again.change("POST", path, csrf: old)
+            #expect(refused.status == 403 && refused.text.contains("csrf-token"), "\(refused.status)")
+            #expect(try await again.change("POST", path).status == 404)
+            // The old session with its old token: no session any more (401).
+            #expect(try await a.change("POST", path).status == 401)
+        }
+    }
+
+    /// A client reads their own book (pages, API, downloads) but every change there is refused:
+    /// 403 with a plain message in their language (never 404: the book is theirs and exists);
+    /// staff make the same calls. The book is unchanged afterwards.
+    @Test func clientsReadButDoNotWrite() async throws {
+        let p = try OfficeWorld.people.get()
+        try await withOfficeServer { s in
+            let client = try #require(try await s.logIn(p.clientA).1)
+            let staff = try #require(try await s.logIn(p.staffA).1)
+            let before = try await client.get("/api/v1/books/\(p.a1)/transactions?limit=200")
+            #expect(before.status == 200)
+            let settingsBefore = try await client.get("/api/v1/books/\(p.a1)/settings").text
+            var checked = 0
+            for op in s.server.registeredOperations where op.method != .get && op.path.contains("{book}") {
+                let path = "/api/v1" + op.path.replacingOccurrences(of: "{book}", with: String(p.a1)).replacingOccurrences(of: "{id}", with: "1")
+                let r = try await client.change(op.method.rawValue, path, json: "{}")
+                #expect(r.status == 403, "client \(op.method) \(op.path): \(r.status) \(r.text.prefix(200))")
+                #expect(r.text.contains("client-read-only") && r.text.contains("your accountant manages this book"), "\(op.path): \(r.text.prefix(300))")
+                // Staff get past the rights check (whatever the empty body then gets), on the empty workspace.
+                let st = try await staff.change(op.method.rawValue, path.replacingOccurrences(of: "/books/\(p.a1)/", with: "/books/\(p.a2)/"), json: "{}")
+                #expect(st.status != 403, "staff \(op.method) \(op.path): \(st.status) \(st.text.prefix(200))")
+                checked += 1
+            }
+            #expect(checked >= 8)
+            // An upload as a plain file too, and the page in Spanish.
+            let upload = try await client.change("POST", "/api/v1/books/\(p.a1)/imports", body: Data("Date,Amount\n".utf8),
+                                                 contentType: "application/octet-stream", headers: [("X-File-Name", "x.csv")])
+            #expect(upload.status == 403)
+            // The API's answer is in English (as every API problem); pages say it in the reader's
+            // language: a problem page translates it, and a client's pages say so up front, with
+            // no Import in the navigation.
+            let L = Catalog.shipped(.es)
+            #expect(L.translating(Office.clientReadOnly.detail, keyPrefix: "error.").hasPrefix("tu gestoría lleva este libro"))
+            #expect(L.translating(Office.clientReadOnly.hint, keyPrefix: "error.") == "pide a tu gestoría que haga este cambio por ti")
+            let es = try await client.get("/books/\(p.a1)/overview?lang=es", html: true)
+            #expect(es.status == 200 && es.text.contains("Tu gestoría lleva este libro") && !es.text.contains("/books/\(p.a1)/import\""), "\(es.text.prefix(3000))")
+            let en = try await client.get("/books/\(p.a1)/settings?lang=en", html: true)
+            #expect(en.text.contains("Your accountant manages this book"))
+            let staffPage = try await staff.get("/books/\(p.a1)/overview?lang=en", html: true)
+            #expect(!staffPage.text.contains("Your accountant manages this book") && staffPage.text.contains("/books/\(p.a1)/import\""))
+            // Reading stays open to them: pages, API, downloads.
+            #expect(try await client.get("/books/\(p.a1)/settings", html: true).status == 200)
+            #expect(try await client.get("/api/v1/books/\(p.a1)/reports/monthly?format=csv").status == 200)
+            #expect(try await client.get("/api/v1/books/\(p.a1)/transactions?limit=200").text == before.text)
+            #expect(try await client.get("/api/v1/books/\(p.a1)/settings").text == settingsBefore)
+            // Another office's book stays a 404 for a change too (never a 403 that confirms it).
+            #expect(try await client.change("PUT", "/api/v1/books/\(p.b1)/settings", json: "{}").status == 404)
+        }
+    }
+
+    /// Staff open the audit log (page and API): an export they just made is there, filters and
+    /// pages work, bad filters are 400s; a client gets 404 for both; another office's admin does
+    /// not see A's events.
+    @Test func auditLogForStaff() async throws {
+        let p = try OfficeWorld.people.get()
+        try await withOfficeServer { s in
+            let staff = try #require(try await s.logIn(p.staffA).1)
+            #expect(try await staff.get("/api/v1/books/\(p.a1)/reports/monthly?format=csv").status == 200)
+            #expect(try await staff.get("/api/v1/books/\(p.a1)/reports/monthly?format=markdown").status == 200)
+            let r = try await staff.get("/api/v1/audit?workspace=\(p.a1)&action=export&limit=1")
+            #expect(r.status == 200, "\(r.text.prefix(300))")
+            let doc = ImportTests.object(r)
+            let events = try #require(doc["events"] as? [[String: Any]])
+            #expect(events.count == 1 && events[0]["action"] as? String == "export.markdown" && events[0]["actor"] as? String == p.staffA)
+            #expect(events[0]["workspaceName"] as? String == "Cliente A1" && events[0]["workspace"] as? Int == Int(p.a1))
+            let next = try #require(doc["next"] as? String)
+            #expect(next.contains("before=\(events[0]["id"] as? Int ?? -1)") && next.contains("action=export"))
+            let older = ImportTests.object(try await staff.get(next))
+            let olderEvents = try #require(older["events"] as? [[String: Any]])
+            #expect(olderEvents.first?["action"] as? String == "export.csv", "\(olderEvents)")
+            // The page, in both languages, linked from the books list.
+            #expect(try await staff.get("/", html: true).text.contains("href=\"/audit\""))
+            let page = try await staff.get("/audit?workspace=\(p.a1)&action=export", html: true)
+            #expect(page.status == 200 && page.text.contains("Audit log") && page.text.contains("export.markdown") && page.text.contains("Cliente A1"))
+            #expect(page.text.contains("<option value=\"\(p.a1)\" selected>"))
+            let es = try await staff.get("/audit?lang=es", html: true)
+            #expect(es.status == 200 && es.text.contains("Registro de actividad") && es.text.contains("Cuándo (UTC)"))
+            // Nothing in a day range before any event; bad filters answer 400, naming the parameter.
+            let none = try await staff.get("/api/v1/audit?to=2001-01-01")
+            #expect(none.status == 200 && (ImportTests.object(none)["events"] as? [Any])?.isEmpty == true)
+            #expect(try await staff.get("/audit?to=2001-01-01", html: true).text.contains("No events match"))
+            for bad in ["action=%27%20OR%201%3D1", "workspace=abc", "from=2026-13-01", "from=2026-02-01&to=2026-01-01", "limit=0", "before=-1"] {
+                let b = try await staff.get("/api/v1/audit?\(bad)")
+                #expect(b.status == 400, "\(bad): \(b.status) \(b.text.prefix(200))")
+            }
+            // A client: no audit log, as for any page that is not theirs.
+            let client = try #require(try await s.logIn(p.clientA).1)
+            #expect(try await client.get("/audit", html: true).status == 404)
+            #expect(try await client.get("/api/v1/audit").status == 404)
+            // B's admin reads B's log only.
+            let b = try #require(try await s.logIn(p.adminB).1)
+            let theirs = try await b.get("/api/v1/audit?limit=500").text
+            #expect(theirs.contains("\"login\"") && !theirs.contains(p.staffA) && !theirs.contains("Cliente A1"))
+            // The OpenAPI document describes the operation.
+            let openapi = try await staff.get("/api/v1/openapi.json").text
+            #expect(openapi.contains("\"/audit\"") && openapi.contains("listAuditEvents"))
+        }
+    }
+}
+
+/// Writes run one at a time per book, and books do not wait for each other (office mode: one
+/// workspace's long import does not hold up another's).
+@Suite struct BookWriteQueueTests {
+    @Test func aLongWriteInOneBookDoesNotDelayAnother() async throws {
+        let books = Books(["a": LedgerLocation(path: "/nonexistent/a.sqlite"), "b": LedgerLocation(path: "/nonexistent/b.sqlite")])
+        let clock = ContinuousClock()
+        let start = clock.now
+        async let long: Duration = books.write("a") { _ in Thread.sleep(forTimeInterval: 2.0); return clock.now - start }
+        try await Task.sleep(for: .milliseconds(200))
+        let asked = clock.now
+        let other = try await books.write("b") { _ in clock.now - asked }
+        let done = clock.now - asked
+        let longTook = try await long
+        // B started at once and ended long before A (bound: 1 s on a loaded machine; A takes 2 s).
+        #expect(other < .seconds(1) && done < .seconds(1), "b waited \(other), ended after \(done)")
+        #expect(longTook >= .seconds(2))
+    }
+
+    @Test func writesToOneBookRunOneAtATime() async throws {
+        let books = Books(["a": LedgerLocation(path: "/nonexistent/a.sqlite")])
+        let clock = ContinuousClock()
+        let origin = clock.now
+        let spans = try await withThrowingTaskGroup(of: (Duration, Duration).self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await books.write("a") { _ in
+                        let begin = clock.now - origin
+                        Thread.sleep(forTimeInterval: 0.15)
+                        return (begin, clock.now - origin)
+                    }
+                }
+            }
+            var all: [(Duration, Duration)] = []
+            for try await span in group { all.append(span) }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        #expect(spans.count == 4)
+        for (earlier, later) in zip(spans, spans.dropFirst()) {
+            #expect(later.0 >= earlier.1, "writes overlapped: \(spans)")
         }
     }
 }

@@ -129,3 +129,63 @@ def test_a_client_sees_only_their_own_books(office):
         assert "Not found" in driver.find_element(By.TAG_NAME, "body").text, "a client has no quarter-end page"
     finally:
         driver.quit()
+
+
+def test_staff_see_their_import_in_the_audit_log(office):
+    """Staff import a statement through the app (the page's own session CSRF token), then open
+    the audit log from the books list and find the import there; a client has no audit log and
+    is told their accountant manages their book."""
+    driver = make_driver(1280, 1000)
+    try:
+        log_in(driver, office["url"], office["admin"], PASSWORD)
+        driver.get(office["url"] + f"/books/{office['jorge']}/import")
+        time.sleep(1)
+        with open(os.path.join(DEMO, "paypal-activity-2025-2026.csv"), encoding="utf-8") as f:
+            statement = f.read()
+        result = driver.execute_script("""
+            const token = document.querySelector('meta[name="csrf-token"]').content;
+            const book = arguments[1];
+            const up = await fetch(`/api/v1/books/${book}/imports?preview=false`, {method: "POST", body: new Blob([arguments[0]]),
+                headers: {"X-CSRF-Token": token, "X-File-Name": "paypal-jorge.csv", "Content-Type": "application/octet-stream", "Accept": "application/json"}});
+            const upload = await up.json();
+            const commit = await fetch(`/api/v1/books/${book}/imports/${upload.id}/commit`, {method: "POST",
+                headers: {"X-CSRF-Token": token, "Accept": "application/json"}});
+            const forged = await fetch(`/api/v1/books/${book}/imports/${upload.id}/commit`, {method: "POST",
+                headers: {"X-CSRF-Token": "not-this-sessions-token", "Accept": "application/json"}});
+            return [up.status, commit.status, forged.status, token.length];
+        """, statement, office["jorge"])
+        assert result[0] == 202 and result[1] == 200, result
+        assert result[2] == 403 and result[3] == 43, "a token that is not the session's is refused"
+        driver.get(office["url"] + "/")
+        driver.find_element(By.CSS_SELECTOR, "a[href='/audit']").click()
+        time.sleep(1)
+        page = driver.find_element(By.TAG_NAME, "body").text
+        assert "Audit log" in page and "import.commit" in page and "Jorge Pérez" in page, page[:1500]
+        assert office["admin"] in page
+        screenshot(driver, "office-audit")
+        # Filtered to Jorge's book and imports, in Spanish.
+        driver.get(office["url"] + f"/audit?workspace={office['jorge']}&action=import&lang=es")
+        time.sleep(1)
+        page = driver.find_element(By.TAG_NAME, "body").text
+        rows = driver.find_element(By.CSS_SELECTOR, "table.audit tbody").text
+        assert "Registro de actividad" in page and "import.commit" in rows and "login" not in rows, page[:1500]
+        driver.set_window_size(375, 800)
+        screenshot(driver, "office-audit-375-es")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 380, f"the audit page scrolls sideways at 375 px ({width} px)"
+    finally:
+        driver.quit()
+    driver = make_driver(375, 800)
+    try:
+        log_in(driver, office["url"], office["client"], PASSWORD)
+        driver.get(office["url"] + f"/books/{office['marta']}/overview")
+        time.sleep(1)
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Your accountant manages this book" in body, body[:800]
+        assert not driver.find_elements(By.CSS_SELECTOR, f"nav a[href='/books/{office['marta']}/import']")
+        screenshot(driver, "office-client-read-only")
+        driver.get(office["url"] + "/audit")
+        time.sleep(0.5)
+        assert "Not found" in driver.find_element(By.TAG_NAME, "body").text, "a client has no audit log"
+    finally:
+        driver.quit()

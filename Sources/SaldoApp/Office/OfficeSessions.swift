@@ -5,6 +5,8 @@ import Synchronization
 
 /// A person of an office's directory, as the front ends see it.
 public typealias OfficePerson = DirectoryPerson
+/// Which audit events to show, as the front ends ask for them.
+public typealias OfficeAuditFilter = AuditFilter
 
 /// Someone logged in: who, and the session's token (only ever given to them, in a cookie).
 public struct SignedIn: Sendable {
@@ -39,6 +41,9 @@ public final class OfficeSessions: Sendable {
     private let next = Atomic<Int>(0)
     /// A hash verified when the email is unknown, so that both answers take as long.
     private let dummyHash: String
+    /// The key of this server's CSRF tokens (random per start: a page loaded before a restart
+    /// gets a fresh token when reloaded).
+    private let csrfKey: [UInt8]
 
     public init(database url: String, policy: OfficePolicy = .init(), connections count: Int = 4) throws {
         try Office.requireDatabase(url)
@@ -46,6 +51,8 @@ public final class OfficeSessions: Sendable {
         self.policy = policy
         connections = try (0..<max(1, count)).map { _ in try PostgresDirectory(url: url) }
         dummyHash = Passwords.hash("not anyone's password \(UUID())", cost: policy.bcryptCost)
+        var g = SystemRandomNumberGenerator()
+        csrfKey = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) }
     }
 
     var directory: PostgresDirectory {
@@ -67,6 +74,11 @@ public final class OfficeSessions: Sendable {
         try d.recordAttempt(email: email, address: address, succeeded: ok)
         guard ok, let record, let person = try d.person(organisation: record.organisationID, id: record.personID) else {
             throw LoginRefusal.wrongCredentials
+        }
+        // A hash made when the policy's cost was lower is made again now that the password is at hand.
+        if let cost = Passwords.cost(of: record.passwordHash), cost < Passwords.effectiveCost(policy.bcryptCost) {
+            try d.setPasswordHash(organisation: record.organisationID, person: record.personID,
+                                  passwordHash: Passwords.hash(password, cost: policy.bcryptCost))
         }
         let token = Self.newToken()
         try d.createSession(organisation: record.organisationID, person: record.personID, tokenSHA256: Self.digest(token),
@@ -123,14 +135,93 @@ public final class OfficeSessions: Sendable {
         return try directory.auditEvents(organisation: person.organisationID, limit: limit)
     }
 
+    /// One page of the organisation's audit log for staff: the events that pass `filter`, newest
+    /// first, whether older ones follow, and the workspaces and people to name them and to filter
+    /// by. Nil for a client (the audit log is not theirs to see).
+    public func auditLog(for person: DirectoryPerson, filter: AuditFilter) throws -> AuditLogPage? {
+        guard Office.mayChange(person) else { return nil }
+        let d = directory
+        var asked = filter
+        asked.limit = max(1, min(filter.limit, AuditLogPage.maximumLimit)) + 1
+        var events = try d.auditEvents(organisation: person.organisationID, filter: asked)
+        let more = events.count >= asked.limit
+        if more { events.removeLast() }
+        return AuditLogPage(events: events, olderBefore: more ? events.last?.id : nil,
+                            workspaces: try d.workspaces(organisation: person.organisationID),
+                            people: try d.people(organisation: person.organisationID))
+    }
+
+    // MARK: CSRF
+
+    /// The CSRF token of a session: HMAC-SHA256 of the session token with this server's key
+    /// (URL-safe base64). Bound to the session, so it changes at every login and is worthless for
+    /// any other session; it reveals nothing of the session token.
+    public func csrfToken(forSession token: String) -> String {
+        Self.base64URL(HMACSHA256.mac(key: csrfKey, message: Array(token.utf8)))
+    }
+
+    /// Whether `presented` is the CSRF token of session `token` (compared in constant time).
+    public func acceptsCSRF(_ presented: String?, forSession token: String) -> Bool {
+        guard let presented else { return false }
+        let expected = Array(csrfToken(forSession: token).utf8), given = Array(presented.utf8)
+        guard expected.count == given.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<expected.count { diff |= expected[i] ^ given[i] }
+        return diff == 0
+    }
+
     /// 32 random bytes, URL-safe base64 (256 bits).
     static func newToken() -> String {
         var g = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return base64URL((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) })
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
     /// What the database keeps of a token: its SHA-256, hex.
     static func digest(_ token: String) -> String { SQLiteLedgerStore.sha256(Data(token.utf8)) }
+}
+
+/// One page of an office's audit log (``OfficeSessions/auditLog(for:filter:)``).
+public struct AuditLogPage: Sendable {
+    /// The most events one page shows.
+    public static let maximumLimit = 500
+    public var events: [AuditEvent]
+    /// Older events follow: ask again with `before` set to this id.
+    public var olderBefore: Int64?
+    public var workspaces: [DirectoryWorkspace]
+    public var people: [DirectoryPerson]
+}
+
+extension Office {
+    /// Whether `person` may change a workspace's books (import, link invoices, change settings or
+    /// rates, delete): staff and admins; a client only reads their own.
+    public static func mayChange(_ person: DirectoryPerson) -> Bool { person.kind != .client }
+
+    /// Why a client's change is refused: what they may do and whom to ask.
+    public static let clientReadOnly = (
+        detail: "your accountant manages this book: you can read it and download from it, but imports, invoice links, settings and rates are changed by them",
+        hint: "ask your accountant to make this change for you"
+    )
+}
+
+/// HMAC (RFC 2104) over the store's SHA-256.
+enum HMACSHA256 {
+    static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        let blockSize = 64
+        var k = key.count > blockSize ? digest(key) : key
+        k += [UInt8](repeating: 0, count: blockSize - k.count)
+        let inner = digest(k.map { $0 ^ 0x36 } + message)
+        return digest(k.map { $0 ^ 0x5c } + inner)
+    }
+
+    /// SHA-256 as bytes (the store's digest is hex).
+    static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        let hex = Array(SQLiteLedgerStore.sha256(Data(bytes)).utf8)
+        func nibble(_ c: UInt8) -> UInt8 { c >= 97 ? c - 87 : c >= 65 ? c - 55 : c - 48 }
+        return stride(from: 0, to: hex.count, by: 2).map { nibble(hex[$0]) << 4 | nibble(hex[$0 + 1]) }
+    }
 }

@@ -25,8 +25,11 @@ public enum Passwords {
 
     /// The hash to store. `cost` between 10 and 31 (the policy's; never below 10).
     public static func hash(_ password: String, cost: UInt8) -> String {
-        Bcrypt.hash(password, cost: min(max(cost, 10), 31))
+        Bcrypt.hash(password, cost: UInt8(effectiveCost(cost)))
     }
+
+    /// The cost a hash is made with for the policy's `cost` (clamped to 10...31).
+    public static func effectiveCost(_ cost: UInt8) -> Int { Int(min(max(cost, 10), 31)) }
 
     /// Whether `password` matches `hash`. A password with NUL (C strings would cut it) never does.
     public static func verify(_ password: String, hash: String) -> Bool {
