@@ -43,10 +43,26 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// Extra growth at the 95% level (scaled by (level − 0.8) / 0.15, never making g negative):
     /// the tails of the future's errors are heavier than the history's.
     public var tailGrowth: Double
+    /// How many errors the normal shape is worth against the series' own pooled errors: the
+    /// quantile of |z| at level L is `(n · empirical + prior · normal) / (n + prior)` for n pooled
+    /// errors. 0 uses the series' own quantiles only (the rule before issue #16's third round);
+    /// a very large value uses the normal shape on the series' own per-horizon scale.
+    public var quantilePrior: Double
+    /// The shape, fitted across sets: the half-width at 80% and at 95% is multiplied by these
+    /// (linear in the level between 0.8 and 0.95, constant outside).
+    public var levelFactor80: Double
+    public var levelFactor95: Double
+    /// A strongly seasonal series' 80% band is multiplied by this too (1 at 95%, linear between):
+    /// its errors' centre is narrower than its history's while the tail is not.
+    public var seasonalFactor80: Double
+    /// Parameters fitted on the history make its errors smaller than the future's by about
+    /// √(N / (N − p)) for N one-step errors; p is this (0 to switch it off).
+    public var optimismParameters: Double
 
     public init(minimumSamples: Int = 6, relative: Bool = true, inflation: Double = 1.0, warmupSeasons: Double = 1.0,
                 inflationGrowth: Double = 0.06, symmetric: Bool = true, seasonalGrowth: Double = 0,
-                seasonalThreshold: Double = 0.3, tailGrowth: Double = 0.06) {
+                seasonalThreshold: Double = 0.3, tailGrowth: Double = 0.06, quantilePrior: Double = 0,
+                levelFactor80: Double = 1, levelFactor95: Double = 1, seasonalFactor80: Double = 1, optimismParameters: Double = 0) {
         self.minimumSamples = minimumSamples
         self.relative = relative
         self.inflation = inflation
@@ -56,6 +72,11 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         self.seasonalGrowth = seasonalGrowth
         self.seasonalThreshold = seasonalThreshold
         self.tailGrowth = tailGrowth
+        self.quantilePrior = quantilePrior
+        self.levelFactor80 = levelFactor80
+        self.levelFactor95 = levelFactor95
+        self.seasonalFactor80 = seasonalFactor80
+        self.optimismParameters = optimismParameters
     }
 
     public static let `default` = IntervalCalibration()
@@ -63,6 +84,10 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// The calibration of the previous default (one growth of 0.08 for every series and level),
     /// kept for comparison.
     public static let globalGrowth = IntervalCalibration(inflationGrowth: 0.08, seasonalGrowth: 0.08, seasonalThreshold: 2, tailGrowth: 0)
+
+    /// The default of issue #16's second round (growth 0.06, none above seasonal strength 0.3,
+    /// +0.06 at 95%, the series' own quantiles), kept for comparison.
+    public static let secondRound = IntervalCalibration(inflationGrowth: 0.06, seasonalGrowth: 0, seasonalThreshold: 0.3, tailGrowth: 0.06)
 
     /// `inflation · (1 + inflationGrowth · ln(months ahead))`, where a step is `12 / seasonLength`
     /// months (the season is taken to be a year), never below `inflation`: the widening of a
@@ -79,6 +104,14 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// The growth for a series at the 80% level: `seasonalGrowth` when it is strongly seasonal.
     func growth(series y: [Double], seasonLength m: Int) -> Double {
         IntervalCalibration.seasonalStrength(y, seasonLength: m) > seasonalThreshold ? seasonalGrowth : inflationGrowth
+    }
+
+    /// √(N / (N − p)) for N one-step errors on the history, p = `optimismParameters`; 1 without
+    /// errors, 1.5 when there are too few errors for the parameters.
+    func optimism(oneStepErrors n: Int) -> Double {
+        guard optimismParameters > 0, n > 0 else { return 1 }
+        let N = Double(n)
+        return N > optimismParameters + 2 ? (N / (N - optimismParameters)).squareRoot() : 1.5
     }
 
     /// Autocorrelation of the series' changes (first differences) at the season lag; 0 without a
@@ -137,8 +170,11 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             // widened, with normal quantiles.
             let s1 = IntervalSpread.fallbackScale(y, relative: positive)
             for k in 0..<h { scale[k] = s1 * Double(k + 1).squareRoot() }
+            let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
             return IntervalSpread(scale: scale, pooled: [], relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                                  widening: wideningRule(series: y, horizon: h, seasonLength: m))
+                                  quantilePrior: quantilePrior,
+                                  widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: 0),
+                                  seasonalStrength: strength, oneStepErrors: 0)
         }
         for k in 1..<h { scale[k] = max(scale[k], scale[k - 1]) }
         var pooled: [Double] = []
@@ -156,28 +192,63 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         }
         if symmetric { for i in pooled.indices { pooled[i] = abs(pooled[i]) } }
         pooled.sort()
+        let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
         return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                              widening: wideningRule(series: y, horizon: h, seasonLength: m))
+                              quantilePrior: quantilePrior,
+                              widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0]),
+                              seasonalStrength: strength, oneStepErrors: count[0])
     }
 
-    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int) -> IntervalSpread.Widening {
-        IntervalSpread.Widening(inflation: inflation, growth: growth(series: y, seasonLength: m), tailGrowth: tailGrowth,
-                                logMonths: (1...max(1, h)).map { log(max(1, Double($0) * 12 / Double(max(1, m)))) })
+    /// `spread` with this calibration's widening and quantile prior instead of its own (the spread's
+    /// scales and pooled errors do not depend on them).
+    func rewiden(_ spread: IntervalSpread) -> IntervalSpread {
+        var s = spread
+        s.quantilePrior = quantilePrior
+        configure(&s.widening, seasonalStrength: spread.seasonalStrength, oneStepErrors: spread.oneStepErrors)
+        return s
+    }
+
+    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0) -> IntervalSpread.Widening {
+        wideningRule(seasonalStrength: IntervalCalibration.seasonalStrength(y, seasonLength: m), horizon: h, seasonLength: m,
+                     oneStepErrors: oneStepErrors)
+    }
+
+    /// The widening of a series with this seasonal strength and number of one-step errors (the
+    /// interval study computes both once per series).
+    func wideningRule(seasonalStrength: Double, horizon h: Int, seasonLength m: Int, oneStepErrors: Int) -> IntervalSpread.Widening {
+        var w = IntervalSpread.Widening(inflation: inflation, growth: inflationGrowth, tailGrowth: tailGrowth,
+                                        logMonths: (1...max(1, h)).map { log(max(1, Double($0) * 12 / Double(max(1, m)))) })
+        configure(&w, seasonalStrength: seasonalStrength, oneStepErrors: oneStepErrors)
+        return w
+    }
+
+    /// Sets every knob of `w` but its horizon (the one place the rule is decided).
+    func configure(_ w: inout IntervalSpread.Widening, seasonalStrength: Double, oneStepErrors: Int) {
+        let seasonal = seasonalStrength > seasonalThreshold
+        w.inflation = inflation * optimism(oneStepErrors: oneStepErrors)
+        w.growth = seasonal ? seasonalGrowth : inflationGrowth
+        w.tailGrowth = tailGrowth
+        w.factor80 = levelFactor80 * (seasonal ? seasonalFactor80 : 1)
+        w.factor95 = levelFactor95
     }
 }
 
 /// Per-horizon scales plus the pooled standardised errors that give the interval quantiles.
 struct IntervalSpread: Sendable {
-    /// Step k at level L is widened by `inflation · (1 + g_L · logMonths[k])`,
-    /// g_L = max(0, growth + tailGrowth · (L − 0.8) / 0.15).
+    /// Step k at level L is widened by `inflation · shape(L) · (1 + g_L · logMonths[k])`,
+    /// g_L = max(0, growth + tailGrowth · (L − 0.8) / 0.15), shape(L) linear from `factor80` at
+    /// 0.8 to `factor95` at 0.95, constant outside.
     struct Widening: Sendable {
         var inflation: Double
         var growth: Double
         var tailGrowth: Double
+        var factor80: Double = 1
+        var factor95: Double = 1
         var logMonths: [Double]
         func factor(step k: Int, level: Double) -> Double {
             let g = max(0, growth + tailGrowth * (level - 0.8) / 0.15)
-            return inflation * (1 + g * logMonths[min(k, logMonths.count - 1)])
+            let t = min(1, max(0, (level - 0.8) / 0.15))
+            return inflation * (factor80 + (factor95 - factor80) * t) * (1 + g * logMonths[min(k, logMonths.count - 1)])
         }
     }
     /// Scales before the widening.
@@ -188,7 +259,12 @@ struct IntervalSpread: Sendable {
     var guardLevel: Double
     /// `pooled` holds |z| and intervals are symmetric.
     var symmetric: Bool
+    /// Pseudo-count of the normal shape against the pooled errors (see `IntervalCalibration.quantilePrior`).
+    var quantilePrior: Double = 0
     var widening: Widening
+    /// What the widening was decided from (kept so the interval study can re-decide it).
+    var seasonalStrength: Double = 0
+    var oneStepErrors: Int = 0
 
     static func fallbackScale(_ y: [Double], relative: Bool) -> Double {
         if y.count >= 3 {
@@ -211,15 +287,19 @@ struct IntervalSpread: Sendable {
             let z = Stats.normalQuantile(pHi) * (n < 2 ? 1.5 : 1 + 2 / Double(n))
             return (-z, z)
         }
+        // The series' own quantiles weigh n against `quantilePrior` errors of the normal shape.
+        let w = quantilePrior > 0 ? Double(n) / (Double(n) + quantilePrior) : 1
+        let normal = Stats.normalQuantile(pHi)
         if symmetric {
             // Conformal rank correction: the ceil((n+1)L)-th smallest |z|.
-            let q = Stats.quantile(sorted: pooled, min(1, level * Double(n + 1) / Double(n)))
+            let own = w > 0 ? Stats.quantile(sorted: pooled, min(1, level * Double(n + 1) / Double(n))) : 0
+            let q = w * own + (1 - w) * normal
             return (-q, q)
         }
         // Conformal rank correction: the ceil((n+1)p)-th order statistic.
         let adjHi = min(1, pHi * Double(n + 1) / Double(n))
         let adjLo = max(0, 1 - (1 - pLo) * Double(n + 1) / Double(n))
-        return (Stats.quantile(sorted: pooled, adjLo), Stats.quantile(sorted: pooled, adjHi))
+        return (w * Stats.quantile(sorted: pooled, adjLo) - (1 - w) * normal, w * Stats.quantile(sorted: pooled, adjHi) + (1 - w) * normal)
     }
 
     func interval(level: Double, mean: [Double]) -> PredictionInterval {
