@@ -99,12 +99,12 @@ extension IntervalStudy {
             self.optimismParameters = optimismParameters
         }
 
-        /// The grid of issue #16's third round (docs/forecasting.md): the series' own quantiles
-        /// or the normal shape on the series' own scales, and the widening and shape knobs.
+        /// The last grid of issue #16's third round (docs/forecasting.md; 3,888 candidates): the
+        /// normal shape on the series' own scales, and the widening and shape knobs.
         public static let standard = Grid(
-            quantilePrior: [0, 1e12], growth: [0.04, 0.06, 0.08, 0.1], seasonalGrowth: [-0.02, 0, 0.02],
-            seasonalThreshold: [0.3, 0.5], tailGrowth: [0, 0.02, 0.04, 0.06], levelFactor80: [0.96, 1, 1.04],
-            levelFactor95: [0.96, 1, 1.04], seasonalFactor80: [0.88, 0.92, 0.96, 1], optimismParameters: [0, 2, 4])
+            quantilePrior: [1e12], growth: [0, 0.02, 0.04], seasonalGrowth: [-0.04, -0.02],
+            seasonalThreshold: [0.3, 0.5], tailGrowth: [0.04, 0.06, 0.08], levelFactor80: [0.9, 0.93, 0.96],
+            levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.8, 0.84, 0.88], optimismParameters: [4, 6, 8, 12])
 
         public var candidates: [IntervalCalibration] {
             var out: [IntervalCalibration] = []
@@ -140,11 +140,14 @@ extension IntervalStudy {
     }
 
     /// The loss of a set's score: distance from 0.80 and 0.95, three times any distance outside
-    /// 0.77–0.83 / 0.92–0.97, plus the relative MSIS above `reference`'s (the rule when the issue
-    /// was filed, scored by the study itself, so the loss follows the members).
+    /// 0.77–0.83 / 0.92–0.97 and 0.1 for being outside at all, plus the relative MSIS above
+    /// `reference`'s (the rule when the issue was filed, scored by the study itself, so the loss
+    /// follows the members).
     static func loss(_ s: Score, reference: Score) -> Double {
         var l = abs(s.coverage80 - 0.8) + abs(s.coverage95 - 0.95)
-        l += 3 * (max(0, 0.77 - s.coverage80) + max(0, s.coverage80 - 0.83) + max(0, 0.92 - s.coverage95) + max(0, s.coverage95 - 0.97))
+        let outside = max(0, 0.77 - s.coverage80) + max(0, s.coverage80 - 0.83) + max(0, 0.92 - s.coverage95) + max(0, s.coverage95 - 0.97)
+        l += 3 * outside
+        if !(s.coverage80 >= 0.77 && s.coverage80 <= 0.83 && s.coverage95 >= 0.92 && s.coverage95 <= 0.97) { l += 0.1 }
         if reference.msis > 0 && s.msis.isFinite { l += max(0, s.msis / reference.msis - 1) }
         return l
     }
@@ -266,7 +269,7 @@ extension IntervalStudy {
         func inRange(_ s: Score) -> String {
             (s.coverage80 >= 0.77 && s.coverage80 <= 0.83 ? "yes" : "**no**") + " / " + (s.coverage95 >= 0.92 && s.coverage95 <= 0.97 ? "yes" : "**no**")
         }
-        var out = "Interval rule left out one set at a time (\(r.candidates) candidates; loss: distance from 0.80/0.95, 3x outside 0.77-0.83/0.92-0.97, + MSIS above the issue's rule)\n\n"
+        var out = "Interval rule left out one set at a time (\(r.candidates) candidates; loss: distance from 0.80/0.95, 3x distance and 0.1 outside 0.77-0.83/0.92-0.97, + MSIS above the issue's rule)\n\n"
         out += "| held-out set | chosen on the other sets | cov 80 | cov 95 | MSIS | in range | current default: cov 80 / 95 / MSIS | rule when the issue was filed: MSIS |\n"
         out += "|---|---|---|---|---|---|---|---|\n"
         for h in r.heldOut {
