@@ -209,15 +209,6 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
                               seasonalStrength: strength, oneStepErrors: count[0])
     }
 
-    /// `spread` with this calibration's widening and quantile prior instead of its own (the spread's
-    /// scales and pooled errors do not depend on them).
-    func rewiden(_ spread: IntervalSpread) -> IntervalSpread {
-        var s = spread
-        s.quantilePrior = quantilePrior
-        configure(&s.widening, seasonalStrength: spread.seasonalStrength, oneStepErrors: spread.oneStepErrors)
-        return s
-    }
-
     func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0) -> IntervalSpread.Widening {
         wideningRule(seasonalStrength: IntervalCalibration.seasonalStrength(y, seasonLength: m), horizon: h, seasonLength: m,
                      oneStepErrors: oneStepErrors)

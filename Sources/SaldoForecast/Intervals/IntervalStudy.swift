@@ -154,7 +154,9 @@ extension IntervalStudy {
 
     /// Scores every candidate on every set (the spreads are computed once per series and quantile
     /// rule), chooses for each set the candidate with the least summed loss on the other sets, and
-    /// the candidate with the least loss on all of them.
+    /// the candidate with the least loss on all of them. The grid varies the knobs applied after
+    /// the per-horizon scales; the others (warm-up, minimum samples, relative errors, symmetry)
+    /// stay the default's.
     public static func study(_ cases: [Case], grid: Grid = .standard, current: IntervalCalibration = .default,
                              reference: IntervalCalibration = .globalGrowth) -> Report {
         let sets = BenchmarkSelection.all.datasets.filter { d in cases.contains { $0.dataset == d } }
