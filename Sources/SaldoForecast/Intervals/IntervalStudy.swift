@@ -205,7 +205,8 @@ extension IntervalStudy {
             return bi
         }
         var held: [HeldOut] = []
-        for (j, d) in sets.enumerated() {
+        // Leaving a set out needs another set to choose on.
+        for (j, d) in sets.enumerated() where sets.count > 1 {
             let b = best(excluding: j)
             held.append(HeldOut(dataset: d, chosen: candidates[b], score: scores[b][j], current: cur[d]!, reference: ref[d]!))
         }
@@ -272,6 +273,9 @@ extension IntervalStudy {
             (s.coverage80 >= 0.77 && s.coverage80 <= 0.83 ? "yes" : "**no**") + " / " + (s.coverage95 >= 0.92 && s.coverage95 <= 0.97 ? "yes" : "**no**")
         }
         var out = "Interval rule left out one set at a time (\(r.candidates) candidates; loss: distance from 0.80/0.95, 3x distance and 0.1 outside 0.77-0.83/0.92-0.97, + MSIS above the issue's rule)\n\n"
+        if r.heldOut.isEmpty {
+            out += "Only one set: leaving one set out needs two sets or more. The choice on this set alone follows.\n"
+        }
         out += "| held-out set | chosen on the other sets | cov 80 | cov 95 | MSIS | in range | current default: cov 80 / 95 / MSIS | rule when the issue was filed: MSIS |\n"
         out += "|---|---|---|---|---|---|---|---|\n"
         for h in r.heldOut {
@@ -279,8 +283,8 @@ extension IntervalStudy {
             out += "\(s3(h.current.coverage80)) / \(s3(h.current.coverage95)) / \(s2(h.current.msis)) | \(s2(h.reference.msis)) |\n"
         }
         out += "\nChosen on all sets: \(describe(r.chosenOnAll))\n\n| set | cov 80 | cov 95 | MSIS | in range |\n|---|---|---|---|---|\n"
-        for h in r.heldOut {
-            if let s = r.scoresOnAll[h.dataset] { out += "| \(h.dataset.rawValue) | \(s3(s.coverage80)) | \(s3(s.coverage95)) | \(s2(s.msis)) | \(inRange(s)) |\n" }
+        for d in BenchmarkSelection.all.datasets {
+            if let s = r.scoresOnAll[d] { out += "| \(d.rawValue) | \(s3(s.coverage80)) | \(s3(s.coverage95)) | \(s2(s.msis)) | \(inRange(s)) |\n" }
         }
         return out
     }
