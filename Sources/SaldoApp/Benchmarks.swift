@@ -149,6 +149,26 @@ public enum Benchmarks {
 }
 
 extension Benchmarks {
+    /// The interval study of issue #16 (`IntervalStudy`): fits the default on every series of the
+    /// sets (all of them unless one is named), then chooses the interval rule's knobs leaving one
+    /// set out at a time; returns the held-out table (Markdown, in English: it goes into
+    /// docs/forecasting.md).
+    public static func intervalStudy(dataset name: String, data: String) throws -> String {
+        guard let selection = BenchmarkSelection(name) else {
+            throw UserError("no data set named \"\(name)\"", hint: "one of: " + BenchmarkSelection.names.joined(separator: ", "))
+        }
+        let url = URL(fileURLWithPath: (data as NSString).expandingTildeInPath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw UserError("\(data): no such file", hint: "the competition data is in ../shared/data/forecasting (m3_data.json, tcomp_data.json) in the project's shared folder")
+        }
+        do {
+            let cases = try ForecastBenchmark.loadAll(selection, location: url).flatMap { IntervalStudy.collect($0.series, dataset: $0.dataset) }
+            return IntervalStudy.render(IntervalStudy.study(cases))
+        } catch { throw UserError("\(error)") }
+    }
+}
+
+extension Benchmarks {
     /// The forecast benchmark's table outside English: the same columns (the metrics keep their
     /// names, sMAPE, MASE…), headings from `bench.forecast.column.*`, numbers as the language writes them.
     static func table(_ reports: [BenchmarkReport], _ L: Catalog) -> String {

@@ -36,10 +36,11 @@ struct BenchForecast: ParsableCommand {
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.data"), valueName: "path")) var data: String
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.horizon"))) var horizon: Int?
     @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.format"))) var format: Format = .table
+    @Flag(help: ArgumentHelp(Console.catalog.text("cli.option.bench.interval_study"))) var intervalStudy = false
 
     func run() throws {
         Console.current.progress(Console.catalog.text("bench.forecast.scoring", ["dataset": dataset]))
-        let text = try Benchmarks.forecast(dataset: dataset, data: data, horizon: horizon, json: format == .json, catalog: Console.catalog)
+        let text = intervalStudy ? try Benchmarks.intervalStudy(dataset: dataset, data: data) : try Benchmarks.forecast(dataset: dataset, data: data, horizon: horizon, json: format == .json, catalog: Console.catalog)
         Console.current.endProgress()
         Console.current.out(text)
     }

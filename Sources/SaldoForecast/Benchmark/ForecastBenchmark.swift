@@ -275,13 +275,19 @@ extension ForecastBenchmark {
     /// `m3_data.json` and `tcomp_data.json`; a file's folder is searched for the other file.
     public static func run(_ selection: BenchmarkSelection, location: URL, horizon: Int? = nil,
                            model: Combination = .standard) throws(ForecastError) -> [BenchmarkReport] {
+        try loadAll(selection, location: location, horizon: horizon).map { evaluate($0.series, dataset: $0.dataset.rawValue, model: model) }
+    }
+
+    /// The series of every set of `selection` (see `run(_:location:horizon:model:)` for `location`).
+    public static func loadAll(_ selection: BenchmarkSelection, location: URL,
+                               horizon: Int? = nil) throws(ForecastError) -> [(dataset: BenchmarkDataset, series: [BenchmarkSeries])] {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory)
         guard exists else {
             throw .invalidInput("no benchmark data at \(location.path); expected \(BenchmarkDataset.m3Monthly.fileName) or \(BenchmarkDataset.tourismMonthly.fileName), or the folder holding them")
         }
         var cache: [String: Data] = [:]
-        var reports: [BenchmarkReport] = []
+        var out: [(dataset: BenchmarkDataset, series: [BenchmarkSeries])] = []
         for d in selection.datasets {
             let file: URL
             if isDirectory.boolValue { file = location.appendingPathComponent(d.fileName) }
@@ -294,9 +300,9 @@ extension ForecastBenchmark {
                 }
                 cache[file.path] = data
             }
-            reports.append(try run(dataset: d, data: data, horizon: horizon, model: model))
+            out.append((d, try load(d, from: data, horizon: horizon)))
         }
-        return reports
+        return out
     }
 
     /// One plain-text table for several sets: a row per set and model, the default first in each set.

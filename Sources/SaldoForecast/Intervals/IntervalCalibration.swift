@@ -9,16 +9,21 @@ import Foundation
 ///    when the series is strictly positive). Horizons with too few errors extrapolate the last
 ///    reliable scale by `sqrt(k / j)`; scales never shrink with the horizon.
 /// 3. Errors divided by their `s_k` are pooled over all horizons; the interval at level `L` is
-///    ± the empirical `L` quantile of their absolute values (or, with `symmetric` off, their
-///    `(1-L)/2` and `(1+L)/2` quantiles), with a conformal rank correction, times `s_k`.
+///    ± a quantile of their absolute values times `s_k`: the series' own empirical `L` quantile
+///    (conformal rank correction; with `symmetric` off, separate `(1-L)/2` and `(1+L)/2`
+///    quantiles) weighed against the normal quantile worth `quantilePrior` errors. The default
+///    uses the normal shape on the series' own per-horizon scales (issue #16, third round: the
+///    series' own quantiles of a few hundred correlated errors were noise that cost MSIS).
 /// 4. Errors on the history are optimistic (the parameters were fitted on it, and the future
-///    brings changes the history did not). Step k of the interval at level L is widened by
-///    `inflation · (1 + g · ln(months ahead))`, per series: g = `inflationGrowth` (0.06), or
-///    `seasonalGrowth` (0) for a strongly seasonal series (the autocorrelation of its monthly
-///    changes at the season lag above `seasonalThreshold`, 0.3), plus `tailGrowth` (0.06) ×
-///    (L − 0.8) / 0.15, so the 95% band widens more than the 80% one. The four numbers were
-///    chosen on the six benchmark sets together, and each set's coverage with them chosen on
-///    the other five is recorded in docs/forecasting.md (leave one set out).
+///    brings changes the history did not). Step k of the interval at level L is multiplied by
+///    `inflation · √(N / (N − p)) · shape(L) · (1 + g_L · ln(months ahead))`, per series: N the
+///    number of one-step errors, p = `optimismParameters` (4); shape(L) = `levelFactor80` (0.96)
+///    at 80% and `levelFactor95` (0.93) at 95%, linear between, times `seasonalFactor80` (0.72)
+///    at 80% for a strongly seasonal series (the autocorrelation of its changes at the season
+///    lag above `seasonalThreshold`, 0.6); g = `inflationGrowth` (0.02), or `seasonalGrowth`
+///    (−0.08) when strongly seasonal, plus `tailGrowth` (0.08) × (L − 0.8) / 0.15, never below 0.
+///    The knobs were chosen by `IntervalStudy` on the six benchmark sets; each set's scores with
+///    the knobs chosen on the other five are recorded in docs/forecasting.md (leave one set out).
 public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// Fewest errors a horizon needs to get its own scale.
     public var minimumSamples: Int
@@ -43,10 +48,27 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// Extra growth at the 95% level (scaled by (level − 0.8) / 0.15, never making g negative):
     /// the tails of the future's errors are heavier than the history's.
     public var tailGrowth: Double
+    /// How many errors the normal shape is worth against the series' own pooled errors: the
+    /// quantile of |z| at level L is `(n · empirical + prior · normal) / (n + prior)` for n pooled
+    /// errors. 0 uses the series' own quantiles only (the rule before issue #16's third round);
+    /// a very large value uses the normal shape on the series' own per-horizon scale.
+    public var quantilePrior: Double
+    /// The shape, fitted across sets: the half-width at 80% and at 95% is multiplied by these
+    /// (linear in the level between 0.8 and 0.95, constant outside).
+    public var levelFactor80: Double
+    public var levelFactor95: Double
+    /// A strongly seasonal series' 80% band is multiplied by this too (1 at 95%, linear between):
+    /// its errors' centre is narrower than its history's while the tail is not.
+    public var seasonalFactor80: Double
+    /// Parameters fitted on the history make its errors smaller than the future's by about
+    /// √(N / (N − p)) for N one-step errors; p is this (0 to switch it off).
+    public var optimismParameters: Double
 
+    /// The defaults are issue #16's third-round choice (see the type's documentation).
     public init(minimumSamples: Int = 6, relative: Bool = true, inflation: Double = 1.0, warmupSeasons: Double = 1.0,
-                inflationGrowth: Double = 0.06, symmetric: Bool = true, seasonalGrowth: Double = 0,
-                seasonalThreshold: Double = 0.3, tailGrowth: Double = 0.06) {
+                inflationGrowth: Double = 0.02, symmetric: Bool = true, seasonalGrowth: Double = -0.08,
+                seasonalThreshold: Double = 0.6, tailGrowth: Double = 0.08, quantilePrior: Double = 1e12,
+                levelFactor80: Double = 0.96, levelFactor95: Double = 0.93, seasonalFactor80: Double = 0.72, optimismParameters: Double = 4) {
         self.minimumSamples = minimumSamples
         self.relative = relative
         self.inflation = inflation
@@ -56,13 +78,26 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         self.seasonalGrowth = seasonalGrowth
         self.seasonalThreshold = seasonalThreshold
         self.tailGrowth = tailGrowth
+        self.quantilePrior = quantilePrior
+        self.levelFactor80 = levelFactor80
+        self.levelFactor95 = levelFactor95
+        self.seasonalFactor80 = seasonalFactor80
+        self.optimismParameters = optimismParameters
     }
 
     public static let `default` = IntervalCalibration()
 
     /// The calibration of the previous default (one growth of 0.08 for every series and level),
     /// kept for comparison.
-    public static let globalGrowth = IntervalCalibration(inflationGrowth: 0.08, seasonalGrowth: 0.08, seasonalThreshold: 2, tailGrowth: 0)
+    public static let globalGrowth = IntervalCalibration(inflationGrowth: 0.08, seasonalGrowth: 0.08, seasonalThreshold: 2, tailGrowth: 0,
+                                                         quantilePrior: 0, levelFactor80: 1, levelFactor95: 1, seasonalFactor80: 1,
+                                                         optimismParameters: 0)
+
+    /// The default of issue #16's second round (growth 0.06, none above seasonal strength 0.3,
+    /// +0.06 at 95%, the series' own quantiles), kept for comparison.
+    public static let secondRound = IntervalCalibration(inflationGrowth: 0.06, seasonalGrowth: 0, seasonalThreshold: 0.3, tailGrowth: 0.06,
+                                                        quantilePrior: 0, levelFactor80: 1, levelFactor95: 1, seasonalFactor80: 1,
+                                                        optimismParameters: 0)
 
     /// `inflation · (1 + inflationGrowth · ln(months ahead))`, where a step is `12 / seasonLength`
     /// months (the season is taken to be a year), never below `inflation`: the widening of a
@@ -79,6 +114,14 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// The growth for a series at the 80% level: `seasonalGrowth` when it is strongly seasonal.
     func growth(series y: [Double], seasonLength m: Int) -> Double {
         IntervalCalibration.seasonalStrength(y, seasonLength: m) > seasonalThreshold ? seasonalGrowth : inflationGrowth
+    }
+
+    /// √(N / (N − p)) for N one-step errors on the history, p = `optimismParameters`; 1 without
+    /// errors, 1.5 when there are too few errors for the parameters.
+    func optimism(oneStepErrors n: Int) -> Double {
+        guard optimismParameters > 0, n > 0 else { return 1 }
+        let N = Double(n)
+        return N > optimismParameters + 2 ? (N / (N - optimismParameters)).squareRoot() : 1.5
     }
 
     /// Autocorrelation of the series' changes (first differences) at the season lag; 0 without a
@@ -137,8 +180,11 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             // widened, with normal quantiles.
             let s1 = IntervalSpread.fallbackScale(y, relative: positive)
             for k in 0..<h { scale[k] = s1 * Double(k + 1).squareRoot() }
+            let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
             return IntervalSpread(scale: scale, pooled: [], relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                                  widening: wideningRule(series: y, horizon: h, seasonLength: m))
+                                  quantilePrior: quantilePrior,
+                                  widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: 0),
+                                  seasonalStrength: strength, oneStepErrors: 0)
         }
         for k in 1..<h { scale[k] = max(scale[k], scale[k - 1]) }
         var pooled: [Double] = []
@@ -156,28 +202,54 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         }
         if symmetric { for i in pooled.indices { pooled[i] = abs(pooled[i]) } }
         pooled.sort()
+        let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
         return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                              widening: wideningRule(series: y, horizon: h, seasonLength: m))
+                              quantilePrior: quantilePrior,
+                              widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0]),
+                              seasonalStrength: strength, oneStepErrors: count[0])
     }
 
-    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int) -> IntervalSpread.Widening {
-        IntervalSpread.Widening(inflation: inflation, growth: growth(series: y, seasonLength: m), tailGrowth: tailGrowth,
-                                logMonths: (1...max(1, h)).map { log(max(1, Double($0) * 12 / Double(max(1, m)))) })
+    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0) -> IntervalSpread.Widening {
+        wideningRule(seasonalStrength: IntervalCalibration.seasonalStrength(y, seasonLength: m), horizon: h, seasonLength: m,
+                     oneStepErrors: oneStepErrors)
+    }
+
+    /// The widening of a series with this seasonal strength and number of one-step errors (the
+    /// interval study computes both once per series).
+    func wideningRule(seasonalStrength: Double, horizon h: Int, seasonLength m: Int, oneStepErrors: Int) -> IntervalSpread.Widening {
+        var w = IntervalSpread.Widening(inflation: inflation, growth: inflationGrowth, tailGrowth: tailGrowth,
+                                        logMonths: (1...max(1, h)).map { log(max(1, Double($0) * 12 / Double(max(1, m)))) })
+        configure(&w, seasonalStrength: seasonalStrength, oneStepErrors: oneStepErrors)
+        return w
+    }
+
+    /// Sets every knob of `w` but its horizon (the one place the rule is decided).
+    func configure(_ w: inout IntervalSpread.Widening, seasonalStrength: Double, oneStepErrors: Int) {
+        let seasonal = seasonalStrength > seasonalThreshold
+        w.inflation = inflation * optimism(oneStepErrors: oneStepErrors)
+        w.growth = seasonal ? seasonalGrowth : inflationGrowth
+        w.tailGrowth = tailGrowth
+        w.factor80 = levelFactor80 * (seasonal ? seasonalFactor80 : 1)
+        w.factor95 = levelFactor95
     }
 }
 
 /// Per-horizon scales plus the pooled standardised errors that give the interval quantiles.
 struct IntervalSpread: Sendable {
-    /// Step k at level L is widened by `inflation · (1 + g_L · logMonths[k])`,
-    /// g_L = max(0, growth + tailGrowth · (L − 0.8) / 0.15).
+    /// Step k at level L is widened by `inflation · shape(L) · (1 + g_L · logMonths[k])`,
+    /// g_L = max(0, growth + tailGrowth · (L − 0.8) / 0.15), shape(L) linear from `factor80` at
+    /// 0.8 to `factor95` at 0.95, constant outside.
     struct Widening: Sendable {
         var inflation: Double
         var growth: Double
         var tailGrowth: Double
+        var factor80: Double = 1
+        var factor95: Double = 1
         var logMonths: [Double]
         func factor(step k: Int, level: Double) -> Double {
             let g = max(0, growth + tailGrowth * (level - 0.8) / 0.15)
-            return inflation * (1 + g * logMonths[min(k, logMonths.count - 1)])
+            let t = min(1, max(0, (level - 0.8) / 0.15))
+            return inflation * (factor80 + (factor95 - factor80) * t) * (1 + g * logMonths[min(k, logMonths.count - 1)])
         }
     }
     /// Scales before the widening.
@@ -188,7 +260,12 @@ struct IntervalSpread: Sendable {
     var guardLevel: Double
     /// `pooled` holds |z| and intervals are symmetric.
     var symmetric: Bool
+    /// Pseudo-count of the normal shape against the pooled errors (see `IntervalCalibration.quantilePrior`).
+    var quantilePrior: Double = 0
     var widening: Widening
+    /// What the widening was decided from (kept so the interval study can re-decide it).
+    var seasonalStrength: Double = 0
+    var oneStepErrors: Int = 0
 
     static func fallbackScale(_ y: [Double], relative: Bool) -> Double {
         if y.count >= 3 {
@@ -211,15 +288,19 @@ struct IntervalSpread: Sendable {
             let z = Stats.normalQuantile(pHi) * (n < 2 ? 1.5 : 1 + 2 / Double(n))
             return (-z, z)
         }
+        // The series' own quantiles weigh n against `quantilePrior` errors of the normal shape.
+        let w = quantilePrior > 0 ? Double(n) / (Double(n) + quantilePrior) : 1
+        let normal = Stats.normalQuantile(pHi)
         if symmetric {
             // Conformal rank correction: the ceil((n+1)L)-th smallest |z|.
-            let q = Stats.quantile(sorted: pooled, min(1, level * Double(n + 1) / Double(n)))
+            let own = w > 0 ? Stats.quantile(sorted: pooled, min(1, level * Double(n + 1) / Double(n))) : 0
+            let q = w * own + (1 - w) * normal
             return (-q, q)
         }
         // Conformal rank correction: the ceil((n+1)p)-th order statistic.
         let adjHi = min(1, pHi * Double(n + 1) / Double(n))
         let adjLo = max(0, 1 - (1 - pLo) * Double(n + 1) / Double(n))
-        return (Stats.quantile(sorted: pooled, adjLo), Stats.quantile(sorted: pooled, adjHi))
+        return (w * Stats.quantile(sorted: pooled, adjLo) - (1 - w) * normal, w * Stats.quantile(sorted: pooled, adjHi) + (1 - w) * normal)
     }
 
     func interval(level: Double, mean: [Double]) -> PredictionInterval {
