@@ -30,7 +30,7 @@ if [ -z "${SALDO_TEST_POSTGRES_URL:-}" ]; then
   trap 'bash scripts/pg-test-cluster.sh stop' EXIT
   eval "$(bash scripts/pg-test-cluster.sh start --realistic)"
 fi
-: "${SALDO_TEST_POSTGRES_APP_URL:?the cluster's app role URL (SALDO_TEST_POSTGRES_APP_URL) is missing}"
+: "${SALDO_TEST_POSTGRES_APP_URL:?the app role URL of the cluster (SALDO_TEST_POSTGRES_APP_URL) is missing}"
 state=${SALDO_PG_STATE:-/tmp/saldo-pg-test.state}
 # shellcheck disable=SC1090
 . "$state"
@@ -39,28 +39,29 @@ pm=$(head -1 "$DIR/data/postmaster.pid")
 # CPU seconds of the whole cluster: the postmaster, its live children, and (through the
 # postmaster's cutime/cstime) every child that has ended.
 server_cpu() {
-  python3 - "$pm" <<'PY'
+  python3 -c '
 import os, sys
-pm = sys.argv[1]; hz = os.sysconf('SC_CLK_TCK'); total = 0
+pm = sys.argv[1]; hz = os.sysconf("SC_CLK_TCK"); total = 0
 def fields(pid):
-    with open(f'/proc/{pid}/stat') as f: return f.read().rsplit(')', 1)[1].split()
+    with open(f"/proc/{pid}/stat") as f: return f.read().rsplit(")", 1)[1].split()
 f = fields(pm); total += sum(int(x) for x in f[11:15])
-for pid in os.listdir('/proc'):
+for pid in os.listdir("/proc"):
     if not pid.isdigit() or pid == pm: continue
     try:
         f = fields(pid)
         if f[1] == pm: total += int(f[11]) + int(f[12])
     except OSError: pass
-print(total / hz)
-PY
+print(total / hz)' "$pm"
 }
 now() { python3 -c 'import time; print(time.time())'; }
-# Runs a command; prints "wall client_cpu server_cpu" (client: user + system of the command, from /usr/bin/time).
+# Runs a command (its output into the file given first); prints "wall client_cpu server_cpu" (client: user +
+# system of the command, from /usr/bin/time).
 measure() {
-  local s0 t0 t1 s1 tf
+  local s0 t0 t1 s1 tf out=$1
+  shift
   tf=$(mktemp)
   s0=$(server_cpu); t0=$(now)
-  /usr/bin/time -f '%U %S' -o "$tf" "$@"
+  /usr/bin/time -f '%U %S' -o "$tf" "$@" > "$out"
   t1=$(now); s1=$(server_cpu)
   python3 -c "import sys; u,s=open('$tf').read().split()[-2:]; print(f'{$t1-$t0:.2f} {float(u)+float(s):.2f} {$s1-$s0:.2f}')"
   rm -f "$tf"
@@ -77,10 +78,10 @@ best_floor=; best_saldo=
 for round in $(seq 1 "$rounds"); do
   psql -q "$SALDO_TEST_POSTGRES_URL" -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS paypal_floor" -c "CREATE TABLE paypal_floor ($cols)"
   psql -q "$SALDO_TEST_POSTGRES_URL" -c CHECKPOINT 2>/dev/null || true
-  read -r fw fc fs < <(measure psql -q "$SALDO_TEST_POSTGRES_URL" -v ON_ERROR_STOP=1 -c "\\copy paypal_floor FROM '$csv' WITH (FORMAT csv, HEADER true)")
+  read -r fw fc fs < <(measure /dev/null psql -q "$SALDO_TEST_POSTGRES_URL" -v ON_ERROR_STOP=1 -c "\\copy paypal_floor FROM '$csv' WITH (FORMAT csv, HEADER true)")
   psql -q "$SALDO_TEST_POSTGRES_URL" -c "DROP TABLE paypal_floor"
   ws=$(python3 -c 'import random; print(random.randint(10**12, 2*10**12))')
-  read -r sw sc ss < <(measure "$SALDO" import "$csv" --ledger "$SALDO_TEST_POSTGRES_APP_URL?workspace=$ws" > "$OUT/pg-import.log")
+  read -r sw sc ss < <(measure "$OUT/pg-import.log" "$SALDO" import "$csv" --ledger "$SALDO_TEST_POSTGRES_APP_URL?workspace=$ws")
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): psql \\copy ${fw} s (psql CPU ${fc} s, server CPU ${fs} s); saldo import ${sw} s (saldo CPU ${sc} s, server CPU ${ss} s): $(python3 -c "print(f'{$sw/$fw:.2f}')") x; $(tail -1 "$OUT/pg-import.log")"
   best_floor=$(python3 -c "print(min(x for x in [$fw, ${best_floor:-1e9}]))")
   best_saldo=$(python3 -c "print(min(x for x in [$sw, ${best_saldo:-1e9}]))")
