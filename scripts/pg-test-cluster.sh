@@ -4,8 +4,13 @@
 # scram-sha-256 passwords, two roles:
 #   saldo_owner  owns the database and the tables, runs the migrations (its URL: SALDO_TEST_POSTGRES_URL)
 #   saldo_app    LOGIN, NOSUPERUSER, NOBYPASSRLS, owns nothing: the store's role (SALDO_TEST_POSTGRES_APP_URL)
+# and the bulk loader saldo_loader (NOLOGIN, BYPASSRLS, granted to saldo_app; the migrations give it INSERT on
+# txn only), which imports enter with SET LOCAL ROLE to COPY rows straight into txn.
 #
 #   scripts/pg-test-cluster.sh start   # creates and starts it; prints the export lines
+#   scripts/pg-test-cluster.sh start --realistic   # the same with an office server's settings instead of the
+#                                      # tests' shortcuts (for benchmarks): fsync on, shared_buffers 1GB,
+#                                      # max_wal_size 4GB, maintenance_work_mem 256MB, checkpoint_timeout 15min
 #   scripts/pg-test-cluster.sh env     # prints the export lines of the running cluster
 #   scripts/pg-test-cluster.sh stop    # stops it (and its replica) and removes its folder
 #   scripts/pg-test-cluster.sh replica start   # a streaming replica of the running cluster (pg_basebackup -R,
@@ -50,6 +55,14 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   # A free loopback port: ask the kernel for one.
   port=$(free_port)
+  # The tests' cluster skips fsync (nothing in it outlives the run); --realistic runs as an office's
+  # server would (what the import benchmark measures against): every commit and checkpoint synced,
+  # memory and WAL sized for a machine with a few GB for the database.
+  if [ "${2:-}" = --realistic ]; then
+    settings="-c fsync=on -c synchronous_commit=on -c shared_buffers=1GB -c max_wal_size=4GB -c maintenance_work_mem=256MB -c checkpoint_timeout=15min"
+  else
+    settings="-c fsync=off"
+  fi
   owner_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
   app_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
   repl_pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
@@ -65,10 +78,11 @@ host replication saldo_replicator 127.0.0.1/32 scram-sha-256
 HBA
   [ "$(id -u)" = 0 ] && chown postgres "$dir/data/pg_hba.conf"
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200 -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' $settings -c max_connections=200 -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on" start >/dev/null
   cat > "$state" <<ST
 DIR=$dir
 PORT=$port
+SETTINGS="$settings"
 OWNER_PW=$owner_pw
 APP_PW=$app_pw
 REPL_PW=$repl_pw
@@ -80,6 +94,10 @@ CREATE DATABASE saldo_test OWNER saldo_owner;
 REVOKE ALL ON DATABASE saldo_test FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE saldo_test TO saldo_app;
 CREATE ROLE saldo_replicator LOGIN REPLICATION NOSUPERUSER PASSWORD '$repl_pw';
+-- The bulk loader (docs/postgres.md, "Bulk import"): cannot log in; the app role enters it with
+-- SET LOCAL ROLE during an import's COPY; the migrations grant it INSERT on txn and nothing else.
+CREATE ROLE saldo_loader NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS;
+GRANT saldo_loader TO saldo_app;
 SQL
   PGPASSWORD=$super_pw psql -q -h 127.0.0.1 -p "$port" -U postgres -d saldo_test -v ON_ERROR_STOP=1 <<SQL
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -12,18 +12,25 @@ extension PostgresLedgerStore {
     /// `failAfter`: tests make the write fail after that many transactions, to prove nothing is kept.
     package func record(_ r: ImportRecord, dryRun: Bool, now: Date, failAfter: Int?) throws(StoreError) -> ImportOutcome {
         try r.validate()
+        let loader = useLoader
         var outcome = try write(rollbackIf: { _ in dryRun }) { tx in
-            let w = try PGBatchWriter(tx: tx, workspace: workspace, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now)
-            if let f = failAfter, f < r.transactions.count {
-                try w.add(Array(r.transactions.prefix(f)))
-                throw StoreError.database("injected failure after \(f) transactions")
+            let w = try PGBatchWriter(tx: tx, workspace: workspace, fileName: r.fileName, sha256: r.sha256, format: r.format, now: now, loader: loader)
+            do {
+                if let f = failAfter, f < r.transactions.count {
+                    try w.add(Array(r.transactions.prefix(f)))
+                    try w.endCopy()
+                    throw StoreError.database("injected failure after \(f) transactions")
+                }
+                try w.add(r.transactions)
+                for (inv, t) in r.invoices { try w.add(inv, t) }
+                let outcome = try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount,
+                                           conversionLegs: r.conversionLegs)
+                if let data = r.original, !dryRun { try keepOriginal(data, sha256: r.sha256, tx: tx) }
+                return outcome
+            } catch {
+                w.abandon()
+                throw error
             }
-            try w.add(r.transactions)
-            for (inv, t) in r.invoices { try w.add(inv, t) }
-            let outcome = try w.finish(balanceChecks: r.balanceChecks, filteredCount: r.filteredCount, problemCount: r.problemCount,
-                                       conversionLegs: r.conversionLegs)
-            if let data = r.original, !dryRun { try keepOriginal(data, sha256: r.sha256, tx: tx) }
-            return outcome
         }
         if dryRun { outcome.batchID = nil }
         return outcome
@@ -31,11 +38,17 @@ extension PostgresLedgerStore {
 
     public func recordStream(fileName: String, sha256: String, format: String, dryRun: Bool, now: Date, keysAreUnique: Bool, original: Data?,
                              body: (_ sink: StreamSink) throws -> ImportStreamEnd) throws(StoreError) -> ImportOutcome? {
+        let loader = useLoader
         var outcome = try write(rollbackIf: { $0 == nil || dryRun }) { tx -> ImportOutcome? in
                 let w = try PGBatchWriter(tx: tx, workspace: workspace, fileName: fileName, sha256: sha256, format: format, now: now,
-                                          keysAreUnique: keysAreUnique)
-                let end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals() }))
-                guard end.keep else { return nil }
+                                          keysAreUnique: keysAreUnique, loader: loader)
+                let end: ImportStreamEnd
+                do { end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals() })) } catch {
+                    w.abandon()
+                    throw error
+                }
+                guard end.keep else { w.abandon(); return nil }
+                try w.endCopy()
                 if let f = end.format { try tx.query("UPDATE import_batch SET format = \(f) WHERE workspace_id = \(workspace) AND id = \(w.batch)") }
                 let outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount,
                                            conversionLegs: end.conversionLegs)
@@ -52,6 +65,11 @@ extension PostgresLedgerStore {
 /// a transaction booked from derived amounts gives way to the same transaction as stated by its
 /// source; ids are the largest so far plus one, given in file order (the same ids SQLite gives);
 /// day sums kept in memory and added to `daily_total` at the end.
+///
+/// Rows are written as COPY text straight from the batches' columns (no ``Transaction`` per row)
+/// and go into `txn` by COPY: through the loader role when the database has one (see
+/// ``PostgresSchema/loaderRole``), kept open across batches while nothing else needs the
+/// connection, else through a temporary table (see `copyPending`).
 final class PGBatchWriter {
     let tx: PGTx
     let ws: Int64
@@ -61,14 +79,39 @@ final class PGBatchWriter {
     private var maxTxnID: Int64
     private var accountIDs: [String: Int64] = [:]
     private var maxAccountID: Int64 = 0
+    /// Accounts made while a copy was open, written when it ends (no row of `txn` refers to
+    /// `account` by key; the day sums, written later, do).
+    private var pendingAccounts: [(Int64, String)] = []
     /// Dedup keys known to be in the ledger (before or from this file): id, whether derived, whether from this file.
+    /// Not kept for a file whose keys are unique going into an empty workspace: every row is new there,
+    /// and the unique index on the key refuses a repeated one.
     private var known: [String: (id: Int64, derived: Bool, thisFile: Bool)] = [:]
     private struct TotalKey: Hashable { var day: Int32; var account: Int64; var currency: String; var kind: String; var platform: String; var client: String }
     private var totals: [TotalKey: (amount: Int64, postings: Int64)] = [:]
-    private var pending: [TxnRow] = []
     var new = 0, dup = 0, newInv = 0, dupInv = 0
 
-    init(tx: PGTx, workspace: Int64, fileName: String, sha256: String, format: String, now: Date, keysAreUnique: Bool = false) throws {
+    /// Whether rows go into `txn` by COPY as the loader role (else through the temporary table).
+    let viaLoader: Bool
+    /// The open COPY into `txn` (loader only), and whether the loader role is in effect.
+    private var stream: CopyStream?
+    private var loaderRoleSet = false
+    /// Rows encoded and not yet sent, and how many.
+    private var copyText = CopyTextEncoder()
+    private var pendingRows = 0
+    /// Bytes of COPY text per chunk handed to the server (about 2,000 PayPal rows).
+    static let chunkBytes = 512 * 1024
+    /// The fields every row of this file starts with: workspace and batch.
+    private let rowPrefix: [UInt8]
+
+    // Per index of the batches' tables (see ``TransactionBatch/tables``): ledger account ids (in
+    // the postings encoder; 0 until first used), names and currencies as COPY text and as strings.
+    private var tables: UInt64 = 0
+    private var encoder = PostingsEncoder()
+    private var nameText: [[UInt8]] = []
+    private static let kindText: [[UInt8]] = TransactionKind.allCases.map { CopyTextEncoder.escaped($0.rawValue) }
+
+    init(tx: PGTx, workspace: Int64, fileName: String, sha256: String, format: String, now: Date, keysAreUnique: Bool = false,
+         loader allowed: Bool = true) throws {
         self.tx = tx; ws = workspace; self.fileName = fileName
         batch = try tx.query("SELECT COALESCE(MAX(id), 0)::bigint + 1 FROM import_batch WHERE workspace_id = \(ws)").first!.decode(Int64.self)
         let stamp = ISO8601DateFormatter().string(from: now)
@@ -83,38 +126,36 @@ final class PGBatchWriter {
             accountIDs[path] = id
             maxAccountID = max(maxAccountID, id)
         }
+        let usable = allowed ? try PostgresSchema.loaderUsable(tx) : false
+        viaLoader = usable
+        var p = CopyTextEncoder()
+        p.int(ws); p.int(batch)
+        rowPrefix = p.bytes
     }
 
-    /// One `txn` row as the JSON object `jsonb_to_recordset` reads.
-    struct TxnRow: Encodable {
-        var id: Int64, day: Int32, timestamp: String?, time_zone: String?, payee: String?, platform: String?, client: String?
-        var description: String, kind: String, external_id: String?, dedup_key: String?, source_file: String?
-        var source_line: Int64?, source_record: Int64?, postings: String, has_cost: Bool, derived: Bool
-        /// The first posting's amount in minor units (0 without postings): the browser's amount order.
-        var first_amount: Int64
-        func encode(to encoder: any Encoder) throws {
-            // Nulls written out (jsonb_to_recordset reads a missing key as null too, but explicit is clearer).
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(id, forKey: .id); try c.encode(day, forKey: .day); try c.encode(timestamp, forKey: .timestamp)
-            try c.encode(time_zone, forKey: .time_zone); try c.encode(payee, forKey: .payee); try c.encode(platform, forKey: .platform)
-            try c.encode(client, forKey: .client); try c.encode(description, forKey: .description); try c.encode(kind, forKey: .kind)
-            try c.encode(external_id, forKey: .external_id); try c.encode(dedup_key, forKey: .dedup_key); try c.encode(source_file, forKey: .source_file)
-            try c.encode(source_line, forKey: .source_line); try c.encode(source_record, forKey: .source_record)
-            try c.encode(postings, forKey: .postings); try c.encode(has_cost, forKey: .has_cost); try c.encode(derived, forKey: .derived)
-            try c.encode(first_amount, forKey: .first_amount)
+    /// The columns of the COPY text, in order (constants: PostgresNIO writes them into the statement as given).
+    static let copyColumns: [StaticString] = ["workspace_id", "batch_id", "id", "day", "timestamp", "time_zone", "payee", "platform", "client",
+                                              "description", "kind", "external_id", "dedup_key", "source_file", "source_line", "source_record",
+                                              "postings", "has_cost", "derived", "first_amount"]
+    static let copyColumnList = copyColumns.map(\.description).joined(separator: ", ")
+
+    /// Adds transactions given whole (a record, an invoice's), through the batch path: one batch
+    /// per run of transactions from the same source file.
+    func add(_ ts: [Transaction]) throws {
+        var b = TransactionBatchBuilder(sourceFile: ts.first?.source?.file)
+        for t in ts {
+            if t.source?.file != b.sourceFile {
+                if b.count > 0 { try add(b.take()) }
+                b.setSourceFile(t.source?.file)
+            }
+            b.append(t)
+            if b.count >= 4096 { try add(b.take()) }
         }
-        enum Key: String, CodingKey {
-            case id, day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key, source_file,
-                 source_line, source_record, postings, has_cost, derived, first_amount
-        }
-        static let recordType = """
-            r(id bigint, day integer, timestamp text, time_zone text, payee text, platform text, client text, description text, kind text,
-              external_id text, dedup_key text, source_file text, source_line bigint, source_record bigint, postings text, has_cost boolean, derived boolean,
-              first_amount bigint)
-            """
+        if b.count > 0 { try add(b.take()) }
     }
 
-    /// A batch from a statement reader: validated as SQLite's writer does, then added.
+    /// A batch from a statement reader: validated as SQLite's writer does, then added in file
+    /// order, skipping (and counting) the transactions already in the ledger.
     func add(_ b: TransactionBatch) throws {
         for i in b.checkedCount..<b.entries.count {
             do { try b.validate(at: i) } catch {
@@ -123,123 +164,200 @@ final class PGBatchWriter {
                 throw StoreError.invalid("\(at)\(error)")
             }
         }
-        try add(b.transactions)
-    }
-
-    /// Adds transactions in file order, skipping (and counting) those already in the ledger.
-    func add(_ ts: [Transaction]) throws {
+        if b.tables != tables {
+            // Another builder's batches: their indices mean other names.
+            tables = b.tables
+            encoder = PostingsEncoder(); nameText = []
+        }
+        while nameText.count < b.names.count { nameText.append(CopyTextEncoder.escaped(b.names[nameText.count])) }
+        while encoder.currencyText.count < b.currencies.count { encoder.currencyText.append(Array(b.currencies[encoder.currencyText.count].code.utf8)) }
+        while encoder.accountIDs.count < b.accounts.count { encoder.accountIDs.append(0) }
+        let sourceFile: [UInt8]? = b.sourceFile == nil || b.sourceFile == fileName ? nil : CopyTextEncoder.escaped(b.sourceFile!)
         var start = 0
-        while start < ts.count {
-            let chunk = ts[start..<min(start + 4096, ts.count)]
-            start += chunk.count
+        while start < b.entries.count {
+            let end = min(start + 4096, b.entries.count)
             // Accounts first, in order of first use (as SQLite gives them ids), duplicates included.
-            var newAccounts: [(Int64, String)] = []
-            for t in chunk { for p in t.postings where accountIDs[p.account.path] == nil {
-                maxAccountID += 1
-                accountIDs[p.account.path] = maxAccountID
-                newAccounts.append((maxAccountID, p.account.path))
-            } }
-            if !newAccounts.isEmpty {
-                try tx.query("INSERT INTO account (workspace_id, id, path) SELECT \(ws), * FROM unnest(\(newAccounts.map(\.0))::bigint[], \(newAccounts.map(\.1))::text[])")
-            }
-            // Into an empty workspace with keys unique by construction, only this file's own rows
-            // could match, and those are all in `known`: no lookup (a million index probes saved).
-            let unknown = keysAreUnique ? [] : Array(Set(chunk.compactMap(\.dedupKey).filter { known[$0] == nil }))
-            if !unknown.isEmpty {
-                for row in try tx.query("SELECT dedup_key, id, derived FROM txn WHERE workspace_id = \(ws) AND dedup_key = ANY(\(unknown))") {
-                    let (key, id, derived) = try row.decode((String, Int64, Bool).self)
-                    known[key] = (id, derived, false)
+            for i in start..<end {
+                let e = b.entries[i]
+                for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where encoder.accountIDs[Int(b.legs[k].account)] == 0 {
+                    let a = Int(b.legs[k].account), path = b.accounts[a].path
+                    if let id = accountIDs[path] { encoder.accountIDs[a] = id; continue }
+                    maxAccountID += 1
+                    accountIDs[path] = maxAccountID
+                    encoder.accountIDs[a] = maxAccountID
+                    pendingAccounts.append((maxAccountID, path))
                 }
             }
-            for t in chunk {
-                if let key = t.dedupKey, let k = known[key] {
-                    if keysAreUnique && k.thisFile {
-                        throw StoreError.invalid("two transactions of this file have the same dedup key (\(key)); nothing was imported; this is a bug in the profile, please report it")
+            if stream == nil { try writeAccounts() }
+            if !keysAreUnique {
+                let unknown = Array(Set((start..<end).compactMap { b.string(b.entries[$0].dedupKey) }.filter { known[$0] == nil }))
+                if !unknown.isEmpty {
+                    try endCopy()
+                    for row in try tx.query("SELECT dedup_key, id, derived FROM txn WHERE workspace_id = \(ws) AND dedup_key = ANY(\(unknown))") {
+                        let (key, id, derived) = try row.decode((String, Int64, Bool).self)
+                        known[key] = (id, derived, false)
                     }
-                    dup += 1
-                    if !t.isDerived && k.derived {
-                        try flushPending()
-                        try replaceDerived(id: k.id, with: t)
-                        known[key] = (k.id, false, k.thisFile)
-                    }
-                    continue
                 }
-                maxTxnID += 1
-                if let key = t.dedupKey { known[key] = (maxTxnID, t.isDerived, true) }
-                pending.append(row(t, id: maxTxnID))
-                addToTotals(t, sign: 1)
-                new += 1
             }
-            try flushPending()
+            try b.text.withUnsafeBufferPointer { text in
+                func span(_ r: TransactionBatch.TextRef) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(rebasing: text[Int(r.start)..<Int(r.start + r.count)])
+                }
+                for i in start..<end {
+                    let e = b.entries[i]
+                    if !keysAreUnique, let key = b.string(e.dedupKey) {
+                        if let k = known[key] {
+                            dup += 1
+                            subtractFromTotals(b, i)
+                            if !e.isDerived && k.derived {
+                                try flushPending()
+                                try replaceDerived(id: k.id, with: b.transaction(at: i))
+                                known[key] = (k.id, false, k.thisFile)
+                            }
+                            continue
+                        }
+                        known[key] = (maxTxnID + 1, e.isDerived, true)
+                    }
+                    maxTxnID += 1
+                    new += 1
+                    Self.encodeRow(e, id: maxTxnID, prefix: rowPrefix, sourceFile: sourceFile, legs: b.legs, span: span, names: nameText,
+                                   encoder: &encoder, into: &copyText)
+                    pendingRows += 1
+                    if copyText.bytes.count >= Self.chunkBytes && viaLoader { try sendPending() }
+                }
+            }
+            if !viaLoader || !keysAreUnique { try flushPending() }
+            start = end
+        }
+        // The batch's day sums count every entry; the duplicates' were taken out above.
+        for (k, t) in b.totals {
+            let key = TotalKey(day: k.day, account: encoder.accountIDs[Int(k.account)], currency: b.currencies[Int(k.currency)].code,
+                               kind: TransactionKind.allCases[Int(k.kind)].rawValue, platform: b.name(k.platform) ?? "", client: b.name(k.client) ?? "")
+            totals[key, default: (0, 0)].amount += t.amount
+            totals[key, default: (0, 0)].postings += Int64(t.postings)
         }
     }
 
-    private func row(_ t: Transaction, id: Int64) -> TxnRow {
-        let file = t.source?.file
-        return TxnRow(id: id, day: Int32(t.date.ordinal), timestamp: t.timestamp, time_zone: t.timeZone, payee: t.payee, platform: t.platform,
-                      client: t.client, description: t.description, kind: t.kind.rawValue, external_id: t.externalID, dedup_key: t.dedupKey,
-                      source_file: file == nil || file == fileName ? nil : file, source_line: t.source?.line.map(Int64.init),
-                      source_record: t.source?.record.map(Int64.init),
-                      postings: PostingsColumn.encode(t.postings, accountIDs: t.postings.map { accountIDs[$0.account.path]! }),
-                      has_cost: t.postings.contains { $0.cost != nil }, derived: t.isDerived,
-                      first_amount: t.postings.first?.amount.minorUnits ?? 0)
+    /// One row of COPY text, the fields in ``copyColumns`` order (static, with its state passed
+    /// in: no exclusivity check per field of a class's stored property).
+    @inline(__always)
+    private static func encodeRow(_ e: TransactionBatch.Entry, id: Int64, prefix: [UInt8], sourceFile: [UInt8]?, legs: [TransactionBatch.Leg],
+                                  span: (TransactionBatch.TextRef) -> UnsafeBufferPointer<UInt8>, names: [[UInt8]],
+                                  encoder: inout PostingsEncoder, into out: inout CopyTextEncoder) {
+        @inline(__always) func name(_ n: Int32) { if n < 0 { out.null() } else { out.raw(names[Int(n)]) } }
+        @inline(__always) func text(_ r: TransactionBatch.TextRef) { if r.isNone { out.null() } else { out.text(span(r)) } }
+        out.raw(prefix)
+        out.int(id); out.int(Int64(e.day))
+        text(e.timestamp)
+        name(e.timeZone); name(e.payee); name(e.platform); name(e.client)
+        if e.description.isNone { out.raw([]) } else { out.text(span(e.description)) }
+        out.raw(kindText[e.kind.index])
+        text(e.externalID); text(e.dedupKey)
+        if let f = sourceFile { out.raw(f) } else { out.null() }
+        out.int(e.line < 0 ? nil : Int64(e.line)); out.int(e.record < 0 ? nil : Int64(e.record))
+        encoder.text.removeAll(keepingCapacity: true)
+        encoder.encode(legs[Int(e.firstLeg)..<Int(e.firstLeg + e.legCount)])
+        encoder.text.withUnsafeBufferPointer { out.text($0) }
+        out.bool(e.hasCost); out.bool(e.isDerived)
+        out.int(e.legCount > 0 ? legs[Int(e.firstLeg)].amount : 0)
+        out.endRow()
     }
 
-    /// From this many rows on, rows go in through COPY (below it, one `jsonb_to_recordset` insert).
-    static let copyThreshold = 256
-    /// The staging table's columns, in the order the COPY text gives them (constants: PostgresNIO
-    /// writes them into the statement as given).
-    static let copyColumns: [StaticString] = ["id", "day", "timestamp", "time_zone", "payee", "platform", "client", "description", "kind",
-                                              "external_id", "dedup_key", "source_file", "source_line", "source_record", "postings",
-                                              "has_cost", "derived", "first_amount"]
-    static let copyColumnList = copyColumns.map(\.description).joined(separator: ", ")
-    private var stagingReady = false
-    private var copyText = CopyTextEncoder()
+    private func subtractFromTotals(_ b: TransactionBatch, _ i: Int) {
+        let e = b.entries[i]
+        for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
+            let l = b.legs[k]
+            let key = TotalKey(day: e.day, account: encoder.accountIDs[Int(l.account)], currency: b.currencies[Int(l.currency)].code,
+                               kind: e.kind.rawValue, platform: b.name(e.platform) ?? "", client: b.name(e.client) ?? "")
+            totals[key, default: (0, 0)].amount -= l.amount
+            totals[key, default: (0, 0)].postings -= 1
+        }
+    }
 
-    /// Bulk rows: COPY is refused on a table under row-level security for a role that is subject
-    /// to it (which the store's role must be), so the rows are copied into a temporary table of
-    /// this transaction (no policy; dropped at commit or rollback), then inserted from it into
-    /// `txn` by one `INSERT … SELECT`, which the policy's WITH CHECK does see. Duplicates were
-    /// already taken out by the key lookups above, so the insert needs no ON CONFLICT.
+    private func writeAccounts() throws {
+        guard !pendingAccounts.isEmpty else { return }
+        try tx.query("INSERT INTO account (workspace_id, id, path) SELECT \(ws), * FROM unnest(\(pendingAccounts.map(\.0))::bigint[], \(pendingAccounts.map(\.1))::text[])")
+        pendingAccounts.removeAll()
+    }
+
+    /// Hands the rows encoded so far to the open COPY into `txn` (opening it, as the loader role,
+    /// if needed). The loader role (`SET LOCAL ROLE`) is in effect only while a copy is open.
+    private func sendPending() throws {
+        guard pendingRows > 0 else { return }
+        if stream == nil {
+            try writeAccounts()
+            try tx.run("SET LOCAL ROLE \(PostgresSchema.loaderRole)")
+            loaderRoleSet = true
+            stream = CopyStream(tx, into: "txn", columns: Self.copyColumns)
+        }
+        do { try stream!.send(copyText.take()) } catch { throw Self.described(error) }
+        pendingRows = 0
+    }
+
+    /// Ends the open COPY (waiting until the server has every row) and goes back to the store's
+    /// own role: after it, any statement may be sent.
+    func endCopy() throws {
+        if let s = stream {
+            stream = nil
+            do { try s.finish() } catch { throw Self.described(error) }
+        }
+        if loaderRoleSet {
+            loaderRoleSet = false
+            try tx.run("SET LOCAL ROLE NONE")
+        }
+        try writeAccounts()
+    }
+
+    /// Leaves the connection usable for the rollback after a failure.
+    func abandon() {
+        stream?.abort()
+        stream = nil
+    }
+
+    /// A repeated dedup key within a file whose keys are unique is the profile's bug, said as SQLite says it.
+    static func described(_ error: any Error) -> any Error {
+        if let e = error as? PSQLError, e.serverInfo?[.sqlState] == "23505", e.serverInfo?[.constraintName] == "txn_dedup_key" {
+            // The server names the key only to a role that may read the row, which under row-level security it does not.
+            let detail = e.serverInfo?[.detail].map { " (\($0))" } ?? ""
+            return StoreError.invalid("two transactions of this file have the same dedup key\(detail); nothing was imported; this is a bug in the profile, please report it")
+        }
+        return error
+    }
+
+    /// Bulk rows without the loader: COPY is refused on a table under row-level security for a
+    /// role that is subject to it (which the store's role must be), so the rows are copied into a
+    /// temporary table of this transaction (no policy; dropped at commit or rollback), then
+    /// inserted from it into `txn` by one `INSERT … SELECT`, which the policy's WITH CHECK does
+    /// see. Duplicates were already taken out by the key lookups above, so the insert needs no
+    /// ON CONFLICT.
+    private var stagingReady = false
     private func copyPending() throws {
         if !stagingReady {
             try tx.run("""
                 CREATE TEMPORARY TABLE import_txn (
-                    id bigint, day integer, timestamp text, time_zone text, payee text, platform text, client text, description text,
-                    kind text, external_id text, dedup_key text, source_file text, source_line bigint, source_record bigint, postings text,
-                    has_cost boolean, derived boolean, first_amount bigint) ON COMMIT DROP
+                    workspace_id bigint, batch_id bigint, id bigint, day integer, timestamp text, time_zone text, payee text, platform text,
+                    client text, description text, kind text, external_id text, dedup_key text, source_file text, source_line bigint,
+                    source_record bigint, postings text, has_cost boolean, derived boolean, first_amount bigint) ON COMMIT DROP
                 """)
             stagingReady = true
         }
-        copyText.removeAll()
-        for r in pending {
-            copyText.int(r.id); copyText.int(Int64(r.day)); copyText.text(r.timestamp); copyText.text(r.time_zone); copyText.text(r.payee)
-            copyText.text(r.platform); copyText.text(r.client); copyText.text(r.description); copyText.text(r.kind); copyText.text(r.external_id)
-            copyText.text(r.dedup_key); copyText.text(r.source_file); copyText.int(r.source_line); copyText.int(r.source_record)
-            copyText.text(r.postings); copyText.bool(r.has_cost); copyText.bool(r.derived); copyText.int(r.first_amount)
-            copyText.endRow()
-        }
         try tx.copy(into: "import_txn", columns: Self.copyColumns, data: copyText.bytes)
-        try tx.query("""
-            INSERT INTO txn (workspace_id, batch_id, \(unescaped: Self.copyColumnList))
-            SELECT \(ws), \(batch), \(unescaped: Self.copyColumnList) FROM import_txn
-            """)
+        do {
+            try tx.query("INSERT INTO txn (\(unescaped: Self.copyColumnList)) SELECT \(unescaped: Self.copyColumnList) FROM import_txn")
+        } catch { throw Self.described(error) }
         try tx.run("TRUNCATE import_txn")
-        pending.removeAll(keepingCapacity: true)
+        copyText.removeAll()
+        pendingRows = 0
     }
 
+    /// Writes the rows encoded so far into `txn`; after it, any statement may be sent.
     private func flushPending() throws {
-        guard !pending.isEmpty else { return }
-        if pending.count >= Self.copyThreshold { try copyPending(); return }
-        let json = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
-        try tx.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO txn (workspace_id, id, day, timestamp, time_zone, payee, platform, client, description, kind, external_id, dedup_key,
-                             source_file, source_line, source_record, batch_id, postings, has_cost, derived, first_amount)
-            SELECT $1, r.id, r.day, r.timestamp, r.time_zone, r.payee, r.platform, r.client, r.description, r.kind, r.external_id, r.dedup_key,
-                   r.source_file, r.source_line, r.source_record, $2, r.postings, r.has_cost, r.derived, r.first_amount
-            FROM jsonb_to_recordset($3::jsonb) AS \(TxnRow.recordType)
-            """, binds: { var b = PostgresBindings(); b.append(ws); b.append(batch); b.append(json); return b }()))
-        pending.removeAll(keepingCapacity: true)
+        if viaLoader {
+            try sendPending()
+            try endCopy()
+        } else if pendingRows > 0 {
+            try copyPending()
+        }
     }
 
     private func addToTotals(_ t: Transaction, sign: Int64) {
@@ -252,6 +370,7 @@ final class PGBatchWriter {
     }
 
     private func stored(_ id: Int64) throws -> Transaction? {
+        try flushPending()
         guard let row = try tx.query("SELECT day, kind, platform, client, postings FROM txn WHERE workspace_id = \(ws) AND id = \(id)").first else { return nil }
         let (day, kind, platform, client, postings) = try row.decode((Int, String, String?, String?, String).self)
         var interner = try Interner(accounts: accountIDs.map { (id: $0.value, path: $0.key) })
@@ -290,12 +409,14 @@ final class PGBatchWriter {
 
     /// Adds an invoice (once per seller, number, type and date) with its ledger transaction.
     func add(_ inv: Invoice, _ t: Transaction?) throws {
+        try flushPending()
         if try tx.query("SELECT 1 FROM invoice WHERE workspace_id = \(ws) AND dedup_key = \(inv.dedupKey)").count > 0 { dupInv += 1; return }
         var txnID: Int64?
         if var t {
             if t.dedupKey == nil { t.dedupKey = inv.dedupKey }
             let counted = (new, dup)
             try add([t])
+            try flushPending()
             if new > counted.0 { txnID = maxTxnID }
             (new, dup) = counted
         }

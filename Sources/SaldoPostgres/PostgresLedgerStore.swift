@@ -16,6 +16,9 @@ public final class PostgresLedgerStore: LedgerStore {
     /// Tests switch the queries' own `workspace_id` predicates off to prove that row-level
     /// security alone keeps other workspaces out ("filter off"). Never set outside tests.
     package let filterOff: Bool
+    /// Whether imports may write through the loader role when the database has one (tests switch
+    /// it off to run the temporary-table path on the same database).
+    package nonisolated(unsafe) var useLoader = true
     /// A streaming replica of the database that reads go to (``ReadReplica``); nil: reads go to the primary.
     let replica: ReadReplica?
 

@@ -229,6 +229,31 @@ public enum PostgresSchema {
     static let tenantTables = ["import_batch", "account", "txn", "daily_total", "balance_check", "invoice", "invoice_payment",
                                "rate", "setting", "conversion_leg", "statement_original"]
 
+    /// The bulk loader: a role the database administrator may create (`NOLOGIN BYPASSRLS`, granted
+    /// to the app role) so that imports COPY rows straight into `txn`, which row-level security
+    /// otherwise forbids. The migrations grant it `INSERT` on `txn` and nothing else; the store's
+    /// role enters it with `SET LOCAL ROLE` only while an import's COPY is open. What keeps it to
+    /// the workspace in context is ``workspaceGuard`` (docs/postgres.md, "Bulk import").
+    package static let loaderRole = "saldo_loader"
+
+    /// The constraint on `txn` that holds every writer, the loader included (which row-level
+    /// security does not), to the workspace of the transaction's context. `NOT VALID`: the rows
+    /// already there were written under the policy, which checks the same; new and changed rows are
+    /// checked. Lifted while migrations run (as the owner, without a workspace context).
+    static let workspaceGuard = "txn_in_workspace_context"
+
+    /// Whether the connecting role may load through ``loaderRole``: the role exists, the
+    /// connecting role is a member (may `SET ROLE` to it), it may insert into `txn`, and the
+    /// guard is in place.
+    static func loaderUsable(_ tx: PGTx) throws -> Bool {
+        try tx.query("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(loaderRole))
+                        THEN pg_has_role(session_user, \(loaderRole), 'MEMBER') AND has_table_privilege(\(loaderRole), 'txn', 'INSERT')
+                             AND EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'txn'::regclass AND conname = \(workspaceGuard))
+                        ELSE false END
+            """).first!.decode(Bool.self)
+    }
+
     /// Whether the address's role owns the database schema (and so may apply the migrations).
     public static func connectingRoleOwnsSchema(url: String) throws(StoreError) -> Bool {
         let session = try PGSession(try PostgresLocation(url: url))
@@ -263,7 +288,12 @@ public enum PostgresSchema {
               AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)
               AND has_table_privilege($1, c.oid, 'INSERT')
             """, binds: { var b = PostgresBindings(); b.append(appRole); return b }())).first!.decode(Int.self)
-        return ready == tables.count
+        guard ready == tables.count else { return false }
+        // The workspace guard on txn, and the loader's one grant when the administrator made it.
+        return try tx.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'txn'::regclass AND conname = \(workspaceGuard))
+               AND (NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(loaderRole)) OR has_table_privilege(\(loaderRole), 'txn', 'INSERT'))
+            """).first!.decode(Bool.self)
     }
 
     package static func migrate(ownerURL: String, appRole: String = "saldo_app", upTo last: String?, schema: String?) throws(StoreError) {
@@ -284,6 +314,11 @@ public enum PostgresSchema {
             try tx.run("CREATE TABLE IF NOT EXISTS saldo_migration (name text COLLATE \"C\" PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
             let done = Set(try tx.query("SELECT name FROM saldo_migration").map { try $0.decode(String.self) })
             let wanted = last.flatMap { l in migrations.firstIndex { $0.name == l } }.map { Array(migrations[...$0]) } ?? migrations
+            // Migrations run as the owner without a workspace context: the guard is lifted while
+            // they run, and put back below.
+            if wanted.contains(where: { !done.contains($0.name) }) {
+                try tx.run("ALTER TABLE IF EXISTS txn DROP CONSTRAINT IF EXISTS \(workspaceGuard)")
+            }
             for m in wanted where !done.contains(m.name) {
                 // One statement at a time (the extended protocol takes one per message).
                 for statement in m.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -318,6 +353,15 @@ public enum PostgresSchema {
                   USING (id = current_setting('app.workspace_id')::bigint)
                   WITH CHECK (id = current_setting('app.workspace_id')::bigint)
                 """)
+            // Every writer of txn keeps to the workspace in context, the loader role included.
+            if existing.contains("txn") {
+                try tx.run("ALTER TABLE txn DROP CONSTRAINT IF EXISTS \(workspaceGuard)")
+                try tx.run("ALTER TABLE txn ADD CONSTRAINT \(workspaceGuard) CHECK (workspace_id = current_setting('app.workspace_id')::bigint) NOT VALID")
+                if try tx.query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(loaderRole))").first!.decode(Bool.self) {
+                    try tx.run("REVOKE ALL ON txn FROM \(loaderRole)")
+                    try tx.run("GRANT INSERT ON txn TO \(loaderRole)")
+                }
+            }
             // The store creates its own workspace's row (under the policy) and moves its version.
             try tx.run("GRANT SELECT, INSERT, UPDATE ON workspace TO \(appRole)")
             try tx.run("GRANT SELECT ON saldo_migration TO \(appRole)")

@@ -115,21 +115,21 @@ import Foundation
 /// Writes the `txn.postings` text of a batch's legs (see ``PostingsColumn``) into `text`, with
 /// each account's ledger id and each currency's code looked up by the batches' indices. The
 /// `[account id,"CUR",` that starts a leg is kept per account and currency, so that most legs
-/// cost one copy and one number.
-struct PostingsEncoder {
-    var text: [UInt8] = []
+/// cost one copy and one number. (`package`: the PostgreSQL writer writes the same column.)
+package struct PostingsEncoder {
+    package var text: [UInt8] = []
     /// Ledger account id per batch account index (0: not yet created).
-    var accountIDs: [Int64] = []
+    package var accountIDs: [Int64] = []
     /// Currency code bytes per batch currency index.
-    var currencyText: [[UInt8]] = []
+    package var currencyText: [[UInt8]] = []
     private var prefixes: [UInt8] = []
     /// Per `account * currencySlots + currency`: where the leg prefix lies in `prefixes` (count 0: not yet made).
     private var prefixSpans: [(start: Int32, count: Int32)] = []
     private static let currencySlots = 64
 
-    init() { text.reserveCapacity(8192) }
+    package init() { text.reserveCapacity(8192) }
 
-    mutating func encode(_ legs: ArraySlice<TransactionBatch.Leg>) {
+    package mutating func encode(_ legs: ArraySlice<TransactionBatch.Leg>) {
         text.append(UInt8(ascii: "["))
         var first = true
         for l in legs {
