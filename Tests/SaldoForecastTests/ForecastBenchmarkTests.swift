@@ -10,7 +10,7 @@ import SaldoTestSupport
     /// 13.57, this subset 15.49 → 15.55) and the widening per series and level (95% wider, then
     /// 0.800 / 0.962 / 6.51). Issue #16's third round pools the 60 series (the pooled
     /// autoregression joins with prior 4) and calibrates the bands with a normal shape on each
-    /// series' scales, parameter optimism and level factors: MSIS_BOUND_NOTE.
+    /// series' scales, parameter optimism and level factors: 15.03 / 0.773 / 0.809 / 0.952 / 6.18.
     @Test func m3MonthlyFixtureStaysWithinMeasuredBounds() throws {
         let data = try Fixtures.data("forecasting/m3-monthly-60.json")
         let r = try ForecastBenchmark.run(dataset: .m3Monthly, data: data)
@@ -20,7 +20,7 @@ import SaldoTestSupport
         #expect(r.mase <= 0.78, "MASE \(r.mase)")
         #expect(r.coverage80 >= 0.78 && r.coverage80 <= 0.86, "coverage80 \(r.coverage80)")
         #expect(r.coverage95 >= 0.92 && r.coverage95 <= 0.98, "coverage95 \(r.coverage95)")
-        #expect(r.msis <= MSIS_BOUND, "MSIS \(r.msis)")
+        #expect(r.msis <= 6.25, "MSIS \(r.msis)")
         #expect(r.members.map(\.name) == ["ETS-AW", "Theta", "OptimizedTheta", "ARIMA", "PooledAR"])
         // The combination beats each member on sMAPE here, as on the full set.
         for m in r.members { #expect(r.smape <= m.smape) }
