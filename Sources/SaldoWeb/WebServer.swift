@@ -18,7 +18,7 @@ public final class WebServer: Sendable {
     /// Uploads waiting to be previewed, committed or cancelled (the Import page).
     let imports: ImportSessions
     /// Overview documents by ledger version, kept computed in the background (OverviewRoutes.keepComputed).
-    let overviews = OverviewCache()
+    let overviews: OverviewCache
     private let keepingComputed = Mutex<Task<Void, Never>?>(nil)
     /// Office mode (`database` given): logins, sessions and the audit log.
     let office: OfficeSessions?
@@ -32,6 +32,7 @@ public final class WebServer: Sendable {
         state = ServerState(host: options.host, port: options.port, csrfToken: randomToken(), accessToken: token, officeMode: options.database != nil)
         pages = try PageRenderer(csrfToken: state.csrfToken)
         assets = try Assets()
+        overviews = OverviewCache(capacity: options.database != nil ? OverviewCache.officeCapacity : OverviewCache.singleLedgerCapacity)
         var ledger = options.ledger
         ledger.lockTimeout = options.lockTimeout
         if let database = options.database {
