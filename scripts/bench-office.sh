@@ -91,16 +91,16 @@ SQL
 # Facturae invoices, ECB rates, a Spanish tax profile) copied in with `saldo ledger copy`, plus a
 # PayPal activity download (Oct 2025 - Oct 2026) through `saldo import` as the app role.
 base_workspace() {
-  if [ "$(sql -tAc "SELECT count(*) FROM txn WHERE workspace_id = 1")" != 0 ]; then return; fi
+  if [ "$(sql -tAc "SELECT to_regclass('txn') IS NOT NULL")" = t ] && [ "$(sql -tAc "SELECT count(*) FROM txn WHERE workspace_id = 1")" != 0 ]; then return; fi
   export SALDO_PASSWORD=$STAFF_PW
   "$saldo" office create --database "$OWNER" --name "Gestoría Benchmark" --admin-email admin@bench.example >/dev/null
   "$saldo" office add-staff --database "$OWNER" --office 1 --email staff@bench.example >/dev/null
   "$saldo" office add-client --database "$OWNER" --office 1 --name "Client 0001" >/dev/null
   unset SALDO_PASSWORD
   local tmp; tmp=$(mktemp -d)
-  "$saldo" demo --keep --ledger-out "$tmp/demo.sqlite" >/dev/null 2>&1 || true
-  [ -f "$tmp/demo.sqlite" ] || { echo "the demo ledger was not built" >&2; exit 1; }
-  "$saldo" ledger copy --from "$tmp/demo.sqlite" --to "$APP?workspace=1"
+  TMPDIR=$tmp "$saldo" demo --keep >/dev/null
+  local demo; demo=$(ls "$tmp"/saldo-demo-*/ledger.sqlite)
+  "$saldo" ledger copy --from "$demo" --to "$APP?workspace=1"
   python3 "$here/scripts/gen_paypal_csv.py" --rows ${PAYPAL_ROWS:-10400} --start 2025-10-14 --out "$tmp/paypal.csv"
   "$saldo" import "$tmp/paypal.csv" --ledger "$APP?workspace=1" | tail -2
   rm -rf "$tmp"
@@ -121,10 +121,11 @@ DROP TABLE IF EXISTS bench_k;
 CREATE UNLOGGED TABLE bench_k AS SELECT k FROM generate_series(1, 4) k;
 -- Postings [account, currency, amount, cost currency, cost] with amount and cost times k, compact as the store writes them.
 CREATE OR REPLACE FUNCTION bench_scale(p text, k bigint) RETURNS text LANGUAGE sql IMMUTABLE AS \$\$
-  SELECT '[' || string_agg('[' || (e->>0) || ',' || (e->1)::text || ',' || ((e->>2)::bigint * k)::text || ','
-         || CASE WHEN jsonb_typeof(e->3) = 'null' THEN 'null' ELSE (e->3)::text END || ','
-         || CASE WHEN jsonb_typeof(e->4) = 'null' THEN 'null' ELSE ((e->>4)::bigint * k)::text END || ']', ',' ORDER BY i) || ']'
-  FROM jsonb_array_elements(p::jsonb) WITH ORDINALITY AS x(e, i)
+  SELECT '[' || string_agg(leg, ',' ORDER BY i) || ']' FROM (
+    SELECT i, '[' || string_agg(CASE WHEN j IN (3, 5) AND jsonb_typeof(v) = 'number' THEN ((v::text)::bigint * k)::text ELSE v::text END,
+                                ',' ORDER BY j) || ']' AS leg
+    FROM jsonb_array_elements(p::jsonb) WITH ORDINALITY AS x(e, i), jsonb_array_elements(e) WITH ORDINALITY AS y(v, j)
+    GROUP BY i) legs
 \$\$;
 DROP TABLE IF EXISTS bench_txn;
 CREATE UNLOGGED TABLE bench_txn AS SELECT k.k, t.* FROM txn t, bench_k k WHERE t.workspace_id = 1;
