@@ -4,7 +4,9 @@
 # workspaces of about 10,000 transactions each.
 #
 #   scripts/bench-office.sh start              # initdb (first time) and start the cluster; prints the URLs
-#   scripts/bench-office.sh data [N]           # the office: workspace 1 through the real import, copied to 2…N (default 2000)
+#   scripts/bench-office.sh data [N]           # the office: workspace 1 through the real import, copied to 2…N (default 2000);
+#                                              # resumes after the last workspace copied; 300 or more at once drop the
+#                                              # transaction indexes during the copy (BENCH_KEEP_INDEXES=1 keeps them live)
 #   scripts/bench-office.sh report [SAMPLE]    # monthly report p50/p95/p99 over SAMPLE random workspaces (default 200)
 #   scripts/bench-office.sh quarter [Y Q]      # saldo tax summary --all-workspaces for the office (default 2026 Q3)
 #   scripts/bench-office.sh web [C] [SECONDS]  # 200 sessions (real logins) on the overview page and API under wrk
@@ -133,7 +135,7 @@ UPDATE bench_txn SET postings = bench_scale(postings, k), first_amount = first_a
 SQL
   # The secondary indexes of txn, to build again after the copy (a copy of fewer than 300
   # workspaces keeps them, and stays usable while it runs).
-  local rebuild=$(( n - have >= 300 ))
+  local rebuild=$(( n - have >= 300 && ${BENCH_KEEP_INDEXES:-0} == 0 ))
   if [ "$rebuild" = 1 ]; then
     sql -tAc "SELECT indexdef FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'" > "$dir/txn-indexes.sql"
     sql -tAc "SELECT 'DROP INDEX ' || indexname || ';' FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'" | sql
