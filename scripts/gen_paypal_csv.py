@@ -165,7 +165,9 @@ def generate(a):
     balance = {c: 0 for c in DECIMALS}
     lines = []          # rendered rows, oldest first
     counter = 0
-    t = 1578873600 + 8 * 3600  # 2020-01-13 08:00 UTC: the first day already says day-first
+    # 2020-01-13 08:00 UTC by default: the first day already says day-first (keep --start's day above 12)
+    sy, sm, sd = (int(x) for x in a.start.split("-"))
+    t = days_from_civil(sy, sm, sd) * 86400 + 8 * 3600
     year = 365 * 86400
     gap = max(2, year // max(1, a.rows))  # the rows cover about a year
     recent = []         # refundable payments received: [line index, fields, fee percent part]
@@ -409,6 +411,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--oldest-first", action="store_true")
+    ap.add_argument("--start", default="2020-01-13", help="the first day, YYYY-MM-DD (day of the month above 12)")
     ap.add_argument("--check", action="store_true", help="re-read the file and verify balances and conversion references")
     a = ap.parse_args()
     if a.rows is None:

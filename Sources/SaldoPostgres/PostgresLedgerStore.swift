@@ -21,6 +21,9 @@ public final class PostgresLedgerStore: LedgerStore {
     package nonisolated(unsafe) var useLoader = true
     /// A streaming replica of the database that reads go to (``ReadReplica``); nil: reads go to the primary.
     let replica: ReadReplica?
+    /// Connections shared with other workspaces' stores (``PostgresSessionPool``): each transaction
+    /// runs on a free one; nil: the store's own connection.
+    let pool: PostgresSessionPool?
 
     /// Opens workspace `workspace` (or the URL's `?workspace=N`) of the database at `url`, as the
     /// URL's role. With `.create`, a missing workspace is created; with `.existing`, it is
@@ -39,6 +42,7 @@ public final class PostgresLedgerStore: LedgerStore {
         }
         self.workspace = ws
         self.filterOff = filterOff
+        pool = nil
         session = try PGSession(location)
         if let readURL {
             var r = try PostgresLocation(url: readURL)
@@ -79,6 +83,15 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
+    /// Workspace `workspace` on a pool's connections (``PostgresSessionPool/store(workspace:)``).
+    init(pool: PostgresSessionPool, workspace: Int64) {
+        self.pool = pool
+        self.workspace = workspace
+        filterOff = false
+        replica = nil
+        session = pool.sessions[0]   // the connection for the whole-ledger copy's own transactions
+    }
+
     /// `AND workspace_id = $n` for `alias` (or nothing when the filter is switched off for a test).
     func own(_ s: inout SQL, _ alias: String = "") -> String {
         filterOff ? "TRUE" : "\(alias.isEmpty ? "" : alias + ".")workspace_id = " + s.bind(workspace)
@@ -86,18 +99,21 @@ public final class PostgresLedgerStore: LedgerStore {
 
     func read<T>(_ body: (PGTx) throws -> T) throws(StoreError) -> T {
         if let replica, replica.caughtUp() { return try replica.session.transaction(workspace: workspace, readOnly: true, body) }
+        if let pool { return try pool.transaction(workspace: workspace, readOnly: true, body) }
         return try session.transaction(workspace: workspace, readOnly: true, body)
     }
 
     /// A write: the workspace row is locked first (one writer per workspace at a time, as SQLite's
     /// immediate transaction), and its data version moves when the write commits.
     func write<T>(rollbackIf: (T) -> Bool = { _ in false }, _ body: (PGTx) throws -> T) throws(StoreError) -> T {
-        let v = try session.transaction(workspace: workspace, rollbackIf: rollbackIf) { tx in
+        func locked(_ tx: PGTx) throws -> T {
             try tx.query("SELECT id FROM workspace WHERE id = \(workspace) FOR UPDATE")
             let v = try body(tx)
             try tx.query("UPDATE workspace SET data_version = data_version + 1 WHERE id = \(workspace)")
             return v
         }
+        if let pool { return try pool.transaction(workspace: workspace, rollbackIf: rollbackIf, locked) }
+        let v = try session.transaction(workspace: workspace, rollbackIf: rollbackIf, locked)
         if let replica { try replica.wrote(on: session) }
         return v
     }

@@ -16,8 +16,6 @@ public final class Books: Sendable {
     /// Office mode: books are workspace ids of this database (the office middleware has already
     /// checked that the person may see the one asked for).
     let office: OfficeSessions?
-    /// Office mode keeps at most this many reading connections (one per workspace recently read).
-    static let officeReaders = 16
     private let readers = Mutex<[String: any LedgerStore]>([:])
     private let readQueue = DispatchQueue(label: "saldo.web.read", attributes: .concurrent)
     /// One serial queue per book, made at its first write: one write at a time per ledger, books
@@ -48,15 +46,17 @@ public final class Books: Sendable {
         return readers.withLock({ $0[book] }) != nil || FileManager.default.fileExists(atPath: l.path)
     }
 
-    /// The book's reading connection, opened on first use (the ledger must exist).
+    /// The book's reading connection, opened on first use (the ledger must exist). In office mode
+    /// every workspace reads through the office's shared reading connections.
     func reader(_ book: String) throws -> any LedgerStore {
+        if let office {
+            guard let id = Int64(book), id > 0 else { throw OfficeMiddleware.noSuchBook(book) }
+            return office.readingLedger(id)
+        }
         let location = try location(book)
         if let s = readers.withLock({ $0[book] }) { return s }
         let store = try location.open(.existing)
-        readers.withLock { r in
-            if office != nil, r.count >= Self.officeReaders, let any = r.keys.randomElement() { r[any] = nil }
-            r[book] = store
-        }
+        readers.withLock { $0[book] = store }
         return store
     }
 

@@ -18,7 +18,7 @@ public final class WebServer: Sendable {
     /// Uploads waiting to be previewed, committed or cancelled (the Import page).
     let imports: ImportSessions
     /// Overview documents by ledger version, kept computed in the background (OverviewRoutes.keepComputed).
-    let overviews = OverviewCache()
+    let overviews: OverviewCache
     private let keepingComputed = Mutex<Task<Void, Never>?>(nil)
     /// Office mode (`database` given): logins, sessions and the audit log.
     let office: OfficeSessions?
@@ -33,6 +33,7 @@ public final class WebServer: Sendable {
         // Office mode: pages carry their session's token (WebContext.csrfToken), never a server-wide one.
         pages = try PageRenderer(csrfToken: options.database == nil ? state.csrfToken : "")
         assets = try Assets()
+        overviews = OverviewCache(capacity: options.database != nil ? OverviewCache.officeCapacity : OverviewCache.singleLedgerCapacity)
         var ledger = options.ledger
         ledger.lockTimeout = options.lockTimeout
         if let database = options.database {

@@ -112,6 +112,24 @@ import SaldoTestSupport
         #expect(cache.get("k") != nil)
     }
 
+    /// An office's clients read their overviews at the same time: the office server's cache keeps
+    /// one per client for many clients (it kept 16, so 200 clients reading their overviews under
+    /// load recomputed each one on nearly every request); the least recently used goes first.
+    @Test func anOfficeCacheKeepsEveryClientsOverview() throws {
+        let doc = try Overview.build(OverviewRequest(today: Day(year: 2026, month: 11, day: 15)!), store: try SQLiteLedgerStore(path: webDemoLedger, mode: .existing))
+        let entry = OverviewCache.Entry(document: doc, body: ByteBuffer(string: "x"))
+        let office = OverviewCache(capacity: OverviewCache.officeCapacity)
+        for book in 1...2000 { office.put("\(book)|1|2026-11-15|||", entry) }
+        #expect((1...2000).filter { office.get("\($0)|1|2026-11-15|||") == nil }.isEmpty, "every client's overview is still cached")
+        let small = OverviewCache(capacity: 3)
+        for key in ["a", "b", "c"] { small.put(key, entry) }
+        _ = small.get("a")          // used again: "b" is now the least recently used
+        small.put("d", entry)
+        #expect(small.get("a") != nil && small.get("c") != nil && small.get("d") != nil)
+        #expect(small.get("b") == nil)
+        #expect(OverviewCache().capacity == OverviewCache.singleLedgerCapacity)
+    }
+
     /// In Spanish the page's charts, days and periods are Spanish too (they came from the English
     /// documents once).
     @Test func theSpanishPageSpeaksSpanishThroughout() async throws {

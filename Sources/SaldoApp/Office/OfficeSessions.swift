@@ -38,6 +38,10 @@ public final class OfficeSessions: Sendable {
     public let database: String
     public let policy: OfficePolicy
     private let connections: [PostgresDirectory]
+    /// The connections every workspace's ledger is read through (one store per workspace would
+    /// mean one connection each: a server reading 200 clients' books reconnected on nearly every
+    /// request).
+    private let readers: PostgresSessionPool
     private let next = Atomic<Int>(0)
     /// A hash verified when the email is unknown, so that both answers take as long.
     private let dummyHash: String
@@ -45,11 +49,13 @@ public final class OfficeSessions: Sendable {
     /// gets a fresh token when reloaded).
     private let csrfKey: [UInt8]
 
-    public init(database url: String, policy: OfficePolicy = .init(), connections count: Int = 4) throws {
+    /// `readingConnections`: the ledgers' shared reading connections (see ``readingLedger(_:)``).
+    public init(database url: String, policy: OfficePolicy = .init(), connections count: Int = 4, readingConnections: Int = 8) throws {
         try Office.requireDatabase(url)
         database = url
         self.policy = policy
         connections = try (0..<max(1, count)).map { _ in try PostgresDirectory(url: url) }
+        readers = try PostgresSessionPool(url: url, size: readingConnections)
         dummyHash = Passwords.hash("not anyone's password \(UUID())", cost: policy.bcryptCost)
         var g = SystemRandomNumberGenerator()
         csrfKey = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) }
@@ -122,6 +128,9 @@ public final class OfficeSessions: Sendable {
 
     /// The ledger of a workspace the caller has checked `person` may see.
     public func ledger(_ workspace: Int64) -> LedgerLocation { Office.ledger(database: database, workspace: workspace) }
+
+    /// The same ledger for reading, on the shared reading connections: opening it costs nothing.
+    public func readingLedger(_ workspace: Int64) -> any LedgerStore { readers.store(workspace: workspace) }
 
     /// Records who did what (import, invoice link/unlink, settings change, export, login).
     public func record(_ person: DirectoryPerson, workspace: Int64?, action: String, object: String, address: String?) throws {

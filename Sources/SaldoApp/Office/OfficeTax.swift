@@ -1,5 +1,6 @@
 import Foundation
 import SaldoCore
+import SaldoPostgres
 import SaldoReports
 
 extension Office {
@@ -7,10 +8,12 @@ extension Office {
     public static func quarterEndLedgers(database url: String, organisation: Int64) throws -> (office: String, ledgers: [QuarterEndLedger]) {
         let d = try directory(url)
         let org = try Office.organisation(d, organisation)
-        let ledgers = try d.workspaces(organisation: organisation).map { w in
-            QuarterEndLedger(id: String(w.id), name: w.name.isEmpty ? "#\(w.id)" : w.name) {
-                try ledger(database: url, workspace: w.id).open(.existing)
-            }
+        let workspaces = try d.workspaces(organisation: organisation)
+        // One connection per client computed at once, shared by all of them (opening each
+        // workspace's own connection cost more than some clients' computation).
+        let pool = try PostgresSessionPool(url: url, size: min(max(1, workspaces.count), ProcessInfo.processInfo.activeProcessorCount))
+        let ledgers = workspaces.map { w in
+            QuarterEndLedger(id: String(w.id), name: w.name.isEmpty ? "#\(w.id)" : w.name) { pool.store(workspace: w.id) }
         }
         return (org.name, ledgers)
     }

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: Console.catalog.text("cli.help.bench.abstract"),
         discussion: prose(Console.catalog.text("cli.help.bench.discussion")),
-        subcommands: [BenchForecast.self, BenchLedger.self, BenchImport.self]
+        subcommands: [BenchForecast.self, BenchLedger.self, BenchImport.self, BenchOffice.self]
     ) }
 }
 
@@ -56,5 +56,27 @@ struct BenchImport: ParsableCommand {
 
     func run() throws {
         for line in try Benchmarks.importTimings(file: file, catalog: Console.catalog) { Console.current.out(line) }
+    }
+}
+
+struct BenchOffice: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: "office",
+        abstract: Console.catalog.text("cli.help.bench.office.abstract"),
+        discussion: example("saldo bench office --database postgres://saldo_app:…@127.0.0.1:5432/saldo --office 1 --sample 200")
+    ) }
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.office.database"), valueName: "postgres://…")) var database: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.office.office"), valueName: "number")) var office: Int64
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.sample"))) var sample: Int = 200
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.bench.seed"))) var seed: UInt64 = 1
+
+    func run() throws {
+        let url = try OfficeDatabaseOptions.parse(database.map { ["--database", $0] } ?? []).url
+        let console = Console.current
+        let r = try OfficeBenchmark.monthlyReports(database: url, organisation: office, sample: sample, seed: seed) { done, total in
+            if done % 20 == 0 { console.progress(Console.catalog.text("bench.office.measuring", ["done": String(done), "total": String(total)])) }
+        }
+        console.endProgress()
+        for line in OfficeBenchmark.lines(r, catalog: Console.catalog) { console.out(line) }
     }
 }

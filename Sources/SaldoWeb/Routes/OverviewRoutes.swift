@@ -176,16 +176,32 @@ final class OverviewCache: Sendable {
         /// The API's answer, serialized once (a shared buffer: answering copies nothing).
         var body: ByteBuffer
     }
-    private let entries = Mutex<[(key: String, entry: Entry)]>([])
+    /// Overviews kept, the least recently used going first: one ledger's few variants (floor,
+    /// currency, the version before) for a single ledger; one per client for an office, whose
+    /// clients read their overviews at the same time (16 made 200 clients recompute theirs on
+    /// nearly every request).
+    let capacity: Int
+    static let singleLedgerCapacity = 16
+    static let officeCapacity = 4096
+    private let entries = Mutex<(map: [String: (entry: Entry, used: UInt64)], clock: UInt64)>(([:], 0))
     private let computing = Mutex<[String: Task<Entry, any Error>]>([:])
 
-    func get(_ key: String) -> Entry? { entries.withLock { list in list.first { $0.key == key }?.entry } }
+    init(capacity: Int = OverviewCache.singleLedgerCapacity) { self.capacity = max(1, capacity) }
+
+    func get(_ key: String) -> Entry? {
+        entries.withLock { s in
+            guard let e = s.map[key] else { return nil }
+            s.clock += 1
+            s.map[key] = (e.entry, s.clock)
+            return e.entry
+        }
+    }
 
     func put(_ key: String, _ entry: Entry) {
-        entries.withLock { list in
-            list.removeAll { $0.key == key }
-            list.insert((key, entry), at: 0)
-            if list.count > 16 { list.removeLast(list.count - 16) }
+        entries.withLock { s in
+            s.clock += 1
+            s.map[key] = (entry, s.clock)
+            if s.map.count > capacity, let oldest = s.map.min(by: { $0.value.used < $1.value.used })?.key { s.map[oldest] = nil }
         }
     }
 
