@@ -20,6 +20,8 @@ import SaldoTestSupport
         // An office's quarter-end reads the client ledgers it is given, never the user's own
         // (QuarterEndCLITests: a missing one is an error, and nothing is created).
         ["tax", "quarter-end"],
+        // The office benchmark measures a PostgreSQL office's workspaces, never the user's ledger.
+        ["bench", "office"],
     ]
     /// Commands that start a ledger when there is none.
     static let creating: Set<[String]> = [["import"], ["rates", "import"], ["config", "set"]]
