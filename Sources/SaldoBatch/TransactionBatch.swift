@@ -322,6 +322,25 @@ public struct TransactionBatchBuilder: Sendable {
         if let s = starts.min() { batch._text.removeLast(batch._text.count - s) }
     }
 
+    /// Splits transactions given whole (a collected read, an invoice's, a record) into batches as
+    /// a stream's are made: one run of transactions from the same source file per batch, at most
+    /// `size` each, handed to `body` in order. With `stopAfter`, only that many are batched (tests
+    /// make a write fail half-way). Both ledger engines write whole transactions through this.
+    public static func batches(of ts: [Transaction], size: Int = 4096, stopAfter: Int? = nil,
+                               _ body: (TransactionBatch) throws -> Void) throws {
+        var b = TransactionBatchBuilder(sourceFile: ts.first?.source?.file)
+        for (i, t) in ts.enumerated() {
+            if i == stopAfter { break }
+            if t.source?.file != b.sourceFile {
+                if b.count > 0 { try body(b.take()) }
+                b.setSourceFile(t.source?.file)
+            }
+            b.append(t)
+            if b.count >= size { try body(b.take()) }
+        }
+        if b.count > 0 { try body(b.take()) }
+    }
+
     /// Hands the filled batch over and starts an empty one with the same tables.
     public mutating func take() -> TransactionBatch {
         var out = TransactionBatch()

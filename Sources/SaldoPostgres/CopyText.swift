@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PostgresNIO
+import SaldoStore
 
 /// PostgreSQL's COPY text format, written by hand: columns separated by a tab, rows ended by a
 /// newline, `\N` for NULL, and a backslash, tab, newline or carriage return inside a value written
@@ -18,15 +19,8 @@ package struct CopyTextEncoder {
     package mutating func text(_ s: String?) {
         guard let s else { null(); return }
         separate()
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\\"): bytes.append(b); bytes.append(b)
-            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            default: bytes.append(b)
-            }
-        }
+        var utf8 = s
+        utf8.withUTF8 { appendEscaped($0) }
     }
     /// Text given as UTF-8 bytes (a span of a batch's text buffer): copied whole unless it holds a
     /// byte to escape (rare: a description with a tab or a backslash).
@@ -62,15 +56,7 @@ package struct CopyTextEncoder {
     package mutating func int(_ v: Int64?) {
         guard let v else { null(); return }
         separate()
-        // Digit by digit, without building a string.
-        if v < 0 { bytes.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        if m < 10 { bytes.append(0x30 + UInt8(m)); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            while m > 0 { i -= 1; digits[i] = 0x30 + UInt8(m % 10); m /= 10 }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
-        }
+        PostingsColumn.appendDecimal(v, to: &bytes)
     }
     package mutating func bool(_ v: Bool) { separate(); bytes.append(v ? UInt8(ascii: "t") : UInt8(ascii: "f")) }
     /// Ends the row.

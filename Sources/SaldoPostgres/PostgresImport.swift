@@ -142,16 +142,7 @@ final class PGBatchWriter {
     /// Adds transactions given whole (a record, an invoice's), through the batch path: one batch
     /// per run of transactions from the same source file.
     func add(_ ts: [Transaction]) throws {
-        var b = TransactionBatchBuilder(sourceFile: ts.first?.source?.file)
-        for t in ts {
-            if t.source?.file != b.sourceFile {
-                if b.count > 0 { try add(b.take()) }
-                b.setSourceFile(t.source?.file)
-            }
-            b.append(t)
-            if b.count >= 4096 { try add(b.take()) }
-        }
-        if b.count > 0 { try add(b.take()) }
+        try TransactionBatchBuilder.batches(of: ts) { try add($0) }
     }
 
     /// A batch from a statement reader: validated as SQLite's writer does, then added in file

@@ -223,20 +223,8 @@ final class BatchWriter {
     /// stream's batches: one batch per run of transactions from the same source file.
     /// `failAfter`: tests make the write fail after that many transactions.
     func add(_ ts: [Transaction], failAfter: Int? = nil) throws {
-        var b = TransactionBatchBuilder(sourceFile: ts.first?.source?.file)
-        for (i, t) in ts.enumerated() {
-            if let f = failAfter, i == f {
-                try add(b.take())
-                throw StoreError.database("injected failure after \(f) transactions")
-            }
-            if t.source?.file != b.sourceFile {
-                if b.count > 0 { try add(b.take()) }
-                b.setSourceFile(t.source?.file)
-            }
-            b.append(t)
-            if b.count >= 4096 { try add(b.take()) }
-        }
-        if b.count > 0 { try add(b.take()) }
+        try TransactionBatchBuilder.batches(of: ts, stopAfter: failAfter) { try add($0) }
+        if let f = failAfter, f < ts.count { throw StoreError.database("injected failure after \(f) transactions") }
     }
 
     /// Inserts an invoice's transaction unless its dedup key is already in the ledger; returns its id,

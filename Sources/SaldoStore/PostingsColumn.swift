@@ -29,7 +29,7 @@ package enum PostingsColumn {
     }
 
     /// Appends `v` in decimal (`-1234`), digit by digit without building a string.
-    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+    package static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         var m = v.magnitude
         if m < 10 { out.append(0x30 + UInt8(m)); return }
