@@ -169,6 +169,14 @@ public enum ForecastBenchmark {
     /// is replaced there by the seasonal naive forecast, so every row scores the same series.
     /// Pooled members are first fitted on the training values of every series (never the held-out
     /// ones); that time counts in the model's seconds.
+    /// `member` fitted to `s`'s training part, or, where it cannot fit that series, seasonal naive
+    /// (then naive): the benchmark scores every member on every series. The interval study fits the same way.
+    static func fitOrFallback(_ member: any Forecaster, _ s: BenchmarkSeries) -> FittedForecast? {
+        (try? member.fit(s.train, seasonLength: s.seasonLength))
+            ?? (try? SeasonalNaive().fit(s.train, seasonLength: s.seasonLength))
+            ?? (try? Naive().fit(s.train, seasonLength: s.seasonLength))
+    }
+
     public static func evaluate(_ series: [BenchmarkSeries], dataset: String, model unpooled: Combination = .standard) -> BenchmarkReport {
         let levels = [0.8, 0.95]
         var combined = Accumulator()
@@ -185,9 +193,7 @@ public enum ForecastBenchmark {
             var weights: [Double] = []
             for (i, member) in model.members.enumerated() {
                 let start = ThreadClock.now()
-                let fit = (try? member.fit(s.train, seasonLength: s.seasonLength))
-                    ?? (try? SeasonalNaive().fit(s.train, seasonLength: s.seasonLength))
-                    ?? (try? Naive().fit(s.train, seasonLength: s.seasonLength))
+                let fit = fitOrFallback(member, s)
                 let fitTime = ThreadClock.now() - start
                 guard let fit else { continue }
                 cores.append(fit.core)

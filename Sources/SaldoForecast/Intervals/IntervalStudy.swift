@@ -34,9 +34,7 @@ public enum IntervalStudy {
             var cores: [any PointPath] = []
             var weights: [Double] = []
             for (i, member) in model.members.enumerated() {
-                let fit = (try? member.fit(s.train, seasonLength: s.seasonLength))
-                    ?? (try? SeasonalNaive().fit(s.train, seasonLength: s.seasonLength))
-                    ?? (try? Naive().fit(s.train, seasonLength: s.seasonLength))
+                let fit = ForecastBenchmark.fitOrFallback(member, s)
                 guard let fit else { continue }
                 cores.append(fit.core)
                 weights.append(model.weight(i))
