@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PropertyBased
 import SaldoCore
+import SaldoTestSupport
 @testable import SaldoImport
 
 @Suite struct CSVEngineTests {
@@ -66,6 +67,20 @@ import SaldoCore
         #expect(HeaderText.normalize("\u{FEFF}Bruto ") == "bruto")
         #expect(HeaderText.normalize("  Währung") == "wahrung")
         #expect(HeaderText.normalize("Id. de  transacción") == "id. de transaccion")
+        // Asked again (from the cache of folded names), the same answer.
+        #expect(HeaderText.normalize("Id. de  transacción") == "id. de transaccion")
+    }
+
+    /// The ASCII fast path gives exactly what lower-casing and folding give, on random ASCII text
+    /// (spaces, tabs, line breaks, quotes, upper and lower case, punctuation).
+    @Test func headerNormalisationFastPathAgreesWithFolding() {
+        var g = SplitMix(state: 17)
+        let alphabet = Array(" \t\n\r\u{0B}\u{0C}\"AZaz09.-_/()#'Ee".unicodeScalars)
+        for _ in 0..<5_000 {
+            let n = Int.random(in: 0...14, using: &g)
+            let s = String(String.UnicodeScalarView((0..<n).map { _ in alphabet.randomElement(using: &g)! }))
+            #expect(HeaderText.normalize(s) == HeaderText.folded(s), "\(s.debugDescription)")
+        }
     }
 
     @Test func datesInferredOncePerFile() {

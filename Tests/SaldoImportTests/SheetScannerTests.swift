@@ -74,6 +74,86 @@ import Testing
         #expect(taken > 300 && aside > 300, "taken \(taken), aside \(aside) (of which libxml2 read \(asideButRead))")
     }
 
+    /// The rows read in two halves at once, split at `split`, or nil when the halves step aside.
+    static func halves(_ wb: XLSXWorkbook, _ xml: [UInt8], split: Int) -> String? {
+        let make = { SheetHandler(shared: wb.sharedStrings, dateStyles: wb.dateStyles, date1904: wb.date1904, sheet: "S", file: wb.file) }
+        return xml.withUnsafeBufferPointer { SheetScanner.scanInHalves($0, limits: XLSXWorkbook.sheetLimits, split: split, handler: make) }.map(text)
+    }
+
+    /// Every `<row` of a part, by bytes (also one inside a comment or CDATA).
+    static func rowTags(_ xml: [UInt8]) -> [Int] {
+        xml.withUnsafeBufferPointer { b in
+            var out: [Int] = [], k = 0
+            while let t = SheetScanner.rowTag(in: b, from: k) { out.append(t); k = t + 1 }
+            return out
+        }
+    }
+
+    /// Two halves give exactly the rows of one scan, split at every row of every fixture sheet
+    /// (the first row cannot be a split: the second half starts in the state at the first row).
+    @Test func twoHalvesGiveTheRowsOfOneScanAtEverySplit() throws {
+        var splits = 0
+        for s in try Self.sheets() {
+            let whole = Self.scanned(s.wb, s.xml)
+            for t in Self.rowTags(s.xml).dropFirst() {
+                let h = Self.halves(s.wb, s.xml, split: t)
+                #expect(h != nil && h == whole, "\(s.wb.file) \(s.path) split at \(t)")
+                splits += 1
+            }
+        }
+        #expect(splits > 30)
+    }
+
+    /// Where the split is not a tag between two rows, or the halves disagree, they step aside (and
+    /// the whole part is scanned once): a `<row` in a comment, in CDATA text, rows out of order
+    /// across the split, a row without its number after the split.
+    @Test(arguments: [
+        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><!-- <row r=\"9\"> --><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>", 0),
+        ("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[a<row r=\"5\">b]]></t></is></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>", 0),
+        ("<row r=\"3\"><c r=\"A3\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>", 0),
+        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row><c><v>2</v></c></row>", 0),
+        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>", 1),
+    ])
+    func halvesStepAsideWhenTheSplitIsNotBetweenRows(_ rows: String, _ readable: Int) throws {
+        let xml = Array((Self.head + "<worksheet \(Self.ns)><sheetData>" + rows + "</sheetData></worksheet>").utf8)
+        let wb = try Self.sheets()[0].wb
+        let whole = Self.scanned(wb, xml)
+        // The second `<row` by bytes: inside the comment or CDATA in the first two cases.
+        let tags = Self.rowTags(xml)
+        try #require(tags.count >= 2)
+        let split = tags[1]
+        let h = Self.halves(wb, xml, split: split)
+        if readable == 1 {
+            #expect(h != nil && h == whole)
+        } else {
+            #expect(h == nil, "the halves read \(h ?? "")")
+        }
+    }
+
+    /// Fuzzed parts split at a random `<row`: the halves give rows only when one scan gives the
+    /// same rows.
+    @Test func fuzzedHalvesNeverReadWhatOneScanDoesNot() throws {
+        var state: UInt64 = 0x0BAD_5EED_1234_5678
+        func next(_ n: Int) -> Int { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return Int(state % UInt64(max(1, n))) }
+        let fragments = ["<", ">", "&", "<!--", "-->", "<![CDATA[", "]]>", "<row r=\"1\">", "</row>", "<row>", "\"", "xmlns:x=\"u\"", "x:", "</sheetData>"]
+        var read = 0, aside = 0
+        for s in try Self.sheets() {
+            for round in 0..<300 {
+                var b = s.xml
+                if round % 2 == 0 {
+                    b = Fuzz.mutate(b, [(next(b.count), 0x20 + next(95), next(3))])
+                } else {
+                    b.insert(contentsOf: Array(fragments[next(fragments.count)].utf8), at: next(b.count + 1))
+                }
+                let tags = Self.rowTags(b)
+                guard tags.count > 1 else { continue }
+                let h = Self.halves(s.wb, b, split: tags[1 + next(tags.count - 1)])
+                if let h { read += 1; #expect(h == Self.scanned(s.wb, b), "\(s.wb.file) round \(round)") } else { aside += 1 }
+            }
+        }
+        #expect(read > 200 && aside > 50, "read \(read), aside \(aside)")
+    }
+
     static let head = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
     static let ns = #"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#
 

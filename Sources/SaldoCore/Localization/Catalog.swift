@@ -18,16 +18,18 @@ public struct Catalog: Sendable {
         self.entries = entries
     }
 
-    private static let loaded: [Language: Catalog] = {
-        var result: [Language: Catalog] = [:]
-        for language in Language.allCases {
-            result[language] = Catalog(language: language, entries: (try? loadEntries(language)) ?? [:])
-        }
-        return result
-    }()
+    // Each language is read the first time it is asked for (a static `let` is initialised once,
+    // thread-safely): a command in English does not pay for decoding the Spanish files.
+    private static let english = Catalog(language: .en, entries: (try? loadEntries(.en)) ?? [:])
+    private static let spanish = Catalog(language: .es, entries: (try? loadEntries(.es)) ?? [:])
 
     /// The shipped catalog of a language.
-    public static func shipped(_ language: Language) -> Catalog { loaded[language] ?? Catalog(language: language, entries: [:]) }
+    public static func shipped(_ language: Language) -> Catalog {
+        switch language {
+        case .en: english
+        case .es: spanish
+        }
+    }
 
     /// The folder holding one subfolder per language.
     public static var folder: URL? { Bundle.module.url(forResource: "Catalog", withExtension: nil) }

@@ -274,11 +274,50 @@ public struct StatementProfile: Sendable, Codable, Equatable {
     func spec(_ role: ColumnRole) -> ColumnSpec? { columns.first { $0.role == role } }
 }
 
+/// A small dictionary behind a lock, for caches shared by threads.
+final class LockedDictionary: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String: String] = [:]
+    func withLock<T>(_ body: (inout [String: String]) -> T) -> T {
+        lock.lock(); defer { lock.unlock() }
+        return body(&storage)
+    }
+}
+
 /// Header and value normalisation used for matching.
 public enum HeaderText {
     /// Trims spaces, quotes and a BOM, lower-cases, folds accents and collapses inner whitespace:
     /// `"\u{FEFF}Bruto "` → `bruto`, `Währung` → `wahrung`.
     public static func normalize(_ s: String) -> String {
+        // ASCII fast path, byte by byte (most headers and every profile's English names): the same
+        // result as below, where lower-casing and folding leave ASCII as ASCII. Header detection
+        // compares every profile's names with every candidate row, so this runs thousands of
+        // times per file; the folding below costs microseconds each.
+        if let ascii = asciiNormalized(s) { return ascii }
+        if let known = foldedNames.withLock({ $0[s] }) { return known }
+        let folded = folded(s)
+        foldedNames.withLock { cache in if cache.count < 4096 { cache[s] = folded } }
+        return folded
+    }
+
+    /// Non-ASCII names already folded (profiles' Spanish, German… names recur in every detection).
+    private static let foldedNames = LockedDictionary()
+
+    private static func asciiNormalized(_ s: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var space = false
+        for b in s.utf8 {
+            if b >= 0x80 { return nil }
+            if b == 0x22 { continue }
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) { space = !bytes.isEmpty; continue }
+            if space { bytes.append(0x20); space = false }
+            bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func folded(_ s: String) -> String {
         var out = ""
         var space = false
         for ch in s.lowercased().folding(options: [.diacriticInsensitive], locale: nil) {

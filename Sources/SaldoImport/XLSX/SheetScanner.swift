@@ -37,6 +37,9 @@ struct SheetScanner {
     var attrValue: [(Int, Int)] = Array(repeating: (0, 0), count: 16)
     var attrCount = 0
     var rAttr: (Int, Int)?, tAttr: (Int, Int)?, sAttr: (Int, Int)?, hiddenAttr: (Int, Int)?
+    /// A scan of the part's first bytes only (``scanInHalves``): `n` is where the second half
+    /// starts, at a `<row` tag, so text may end there.
+    var partial = false
 
     struct Refused: Error {}
 
@@ -47,6 +50,75 @@ struct SheetScanner {
         var s = SheetScanner(p: base, n: bytes.count, limits: limits, h: handler)
         do { try s.document() } catch { return false }
         return true
+    }
+
+    /// The rows of a large part read by two scanners at once, each half on its own thread into its
+    /// own handler: the first from the start to a `<row` tag near the middle (`split`, found when
+    /// nil), the second from there to the end, starting in the state the part is in at its first
+    /// `<row` (the open `worksheet` and `sheetData`, their namespace declarations).
+    ///
+    /// The result is exactly what one ``scan(_:limits:into:)`` gives, or nil (the caller then scans
+    /// the whole part once): the first half must end in that same state, so the split was a real
+    /// tag between two rows and not text in a comment, CDATA or attribute (those cannot end at the
+    /// split and refuse), the second half's rows must follow the first's, neither half may refuse
+    /// or meet a problem, and the two together stay within the limits.
+    static func scanInHalves(_ bytes: UnsafeBufferPointer<UInt8>, limits: XMLLimits, split: Int? = nil,
+                             handler make: () -> SheetHandler) -> [XLSXSheet.Row]? {
+        guard let base = bytes.baseAddress, bytes.count <= limits.maxBytes,
+              let first = rowTag(in: bytes, from: 0),
+              let middle = split ?? rowTag(in: bytes, from: bytes.count / 2), middle > first, middle < bytes.count else { return nil }
+        // The state at the first row, which the second half starts from.
+        var head = SheetScanner(p: base, n: first, limits: limits, h: make())
+        head.partial = true
+        var rootSeen = false
+        do { try head.prolog(); try head.content(rootSeen: &rootSeen) } catch { return nil }
+        guard rootSeen, !head.stack.isEmpty, head.h.rows.isEmpty else { return nil }
+
+        var front = SheetScanner(p: base, n: middle, limits: limits, h: make())
+        front.partial = true
+        var back = SheetScanner(p: base, n: bytes.count, limits: limits, h: make())
+        back.i = middle; back.stack = head.stack; back.prefixes = head.prefixes; back.elements = head.elements
+        let halves = Halves(front, back)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in halves.run(k) }
+        guard halves.frontOK, halves.backOK else { return nil }
+        front = halves.front; back = halves.back
+        guard back.stack.isEmpty, front.stack.count == head.stack.count,
+              zip(front.stack, head.stack).allSatisfy({ $0 == $1 }),
+              front.prefixes.count == head.prefixes.count,
+              zip(front.prefixes, head.prefixes).allSatisfy({ $0.name == $1.name && $0.depth == $1.depth }),
+              front.elements + back.elements - head.elements <= limits.maxElements,
+              front.h.problem == nil, back.h.problem == nil else { return nil }
+        if let last = front.h.rows.last, let next = back.h.rows.first, next.number <= last.number { return nil }
+        return front.h.rows + back.h.rows
+    }
+
+    /// Where a `<row` start tag (not `<rows…`) begins at or after `from`, by bytes alone.
+    static func rowTag(in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        var k = from
+        while k + 4 < b.count {
+            if b[k] == 0x3C, b[k + 1] == 0x72, b[k + 2] == 0x6F, b[k + 3] == 0x77 {
+                let c = b[k + 4]
+                if c == 0x20 || c == 0x3E || c == 0x2F || c == 0x09 || c == 0x0A || c == 0x0D { return k }
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Two scanners run on two threads; each touches only its own scanner (and so its own handler).
+    private final class Halves: @unchecked Sendable {
+        var front: SheetScanner, back: SheetScanner
+        var frontOK = false, backOK = false
+        init(_ front: SheetScanner, _ back: SheetScanner) { self.front = front; self.back = back }
+        func run(_ k: Int) {
+            if k == 0 {
+                var rootSeen = false
+                do { try front.prolog(); try front.content(rootSeen: &rootSeen); frontOK = rootSeen } catch { frontOK = false }
+            } else {
+                var rootSeen = true
+                do { try back.content(rootSeen: &rootSeen); backOK = true } catch { backOK = false }
+            }
+        }
     }
 
     // MARK: bytes
@@ -97,9 +169,20 @@ struct SheetScanner {
     // MARK: document
 
     mutating func document() throws(Refused) {
+        try prolog()
+        var rootSeen = false
+        try content(rootSeen: &rootSeen)
+        guard rootSeen, stack.isEmpty else { throw Refused() }
+    }
+
+    /// A byte order mark and the XML declaration, if there.
+    mutating func prolog() throws(Refused) {
         if matches(0, "\u{FEFF}") { i = 3 }
         if matches(i, "<?xml"), Self.isSpace(at(i + 5)) { try declaration() }
-        var rootSeen = false
+    }
+
+    /// Markup and text from `i` to `n`.
+    mutating func content(rootSeen: inout Bool) throws(Refused) {
         while i < n {
             let c = p[i]
             if c == 0x3C {
@@ -123,7 +206,6 @@ struct SheetScanner {
                 try text()
             }
         }
-        guard rootSeen, stack.isEmpty else { throw Refused() }
     }
 
     /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`: version 1.0, UTF-8 only.
@@ -208,7 +290,7 @@ struct SheetScanner {
             }
             i += 1
         }
-        guard i < n else { throw Refused() }     // text at the end: an element was left open
+        guard i < n || partial else { throw Refused() }     // text at the end: an element was left open
         if !special { return try deliver(start, i, cr: cr) }
         scratch.removeAll(keepingCapacity: true)
         var k = start

@@ -118,10 +118,23 @@ public struct XLSXWorkbook {
 
     /// The rows by ``SheetScanner``, or nil when it does not take the part.
     func scannedRows(_ data: Data, sheet: String) -> [XLSXSheet.Row]? {
-        let h = SheetHandler(shared: sharedStrings, dateStyles: dateStyles, date1904: date1904, sheet: sheet, file: file)
-        let ok = data.withUnsafeBytes { SheetScanner.scan($0.bindMemory(to: UInt8.self), limits: Self.sheetLimits, into: h) }
-        return ok && h.problem == nil ? h.rows : nil
+        let (shared, dates, date1904, file) = (sharedStrings, dateStyles, self.date1904, self.file)
+        let make = { SheetHandler(shared: shared, dateStyles: dates, date1904: date1904, sheet: sheet, file: file) }
+        return data.withUnsafeBytes { raw -> [XLSXSheet.Row]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // A large sheet in two halves at once when there is a second core (the sheet pass is
+            // most of an .xlsx import's time before its first row reaches the ledger).
+            if bytes.count >= Self.halvesFrom, ProcessInfo.processInfo.activeProcessorCount > 1,
+               let rows = SheetScanner.scanInHalves(bytes, limits: Self.sheetLimits, handler: make) {
+                return rows
+            }
+            let h = make()
+            return SheetScanner.scan(bytes, limits: Self.sheetLimits, into: h) && h.problem == nil ? h.rows : nil
+        }
     }
+
+    /// Sheet parts from this size (about 8,000 rows) are scanned in two halves at once.
+    static let halvesFrom = 2 << 20
 
     /// The rows through libxml2 (`SafeXML.stream`): every part the scanner does not take, and
     /// every diagnostic.
