@@ -111,12 +111,16 @@ struct SheetScanner {
         var frontOK = false, backOK = false
         init(_ front: SheetScanner, _ back: SheetScanner) { self.front = front; self.back = back }
         func run(_ k: Int) {
+            // Each scanner is copied out, run and stored back: run in place, the two scanners'
+            // fields (written at every byte) would share cache lines between the two cores.
             if k == 0 {
-                var rootSeen = false
-                do { try front.prolog(); try front.content(rootSeen: &rootSeen); frontOK = rootSeen } catch { frontOK = false }
+                var s = front, rootSeen = false
+                do { try s.prolog(); try s.content(rootSeen: &rootSeen); frontOK = rootSeen } catch { frontOK = false }
+                front = s
             } else {
-                var rootSeen = true
-                do { try back.content(rootSeen: &rootSeen); backOK = true } catch { backOK = false }
+                var s = back, rootSeen = true
+                do { try s.content(rootSeen: &rootSeen); backOK = true } catch { backOK = false }
+                back = s
             }
         }
     }
