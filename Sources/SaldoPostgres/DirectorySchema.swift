@@ -162,11 +162,19 @@ public enum DirectorySchema {
             CREATE OR REPLACE FUNCTION saldo_session_lookup(p_token_sha256 text, p_idle interval)
             RETURNS TABLE (person_id bigint, organisation_id bigint, kind text, client_workspace_id bigint, email text, display_name text)
             LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = \(schema), pg_temp AS $$
-                UPDATE session s SET last_seen = now()
-                FROM person p
-                WHERE s.token_sha256 = p_token_sha256 AND s.expires_at > now() AND s.last_seen > now() - p_idle
-                  AND p.organisation_id = s.organisation_id AND p.id = s.person_id
-                RETURNING p.id, p.organisation_id, p.kind, p.client_workspace_id, p.email, p.display_name
+                -- A live session is marked seen only when its mark is older than a tenth of the
+                -- idle limit (at most a minute): one write per session and minute, not one per
+                -- request (200 sessions under load wrote a row on every page). The idle limit
+                -- thus counts from a mark up to that much earlier than the last request.
+                WITH live AS (
+                    SELECT s.token_sha256, s.last_seen, p.id, p.organisation_id, p.kind, p.client_workspace_id, p.email, p.display_name
+                    FROM session s JOIN person p ON p.organisation_id = s.organisation_id AND p.id = s.person_id
+                    WHERE s.token_sha256 = p_token_sha256 AND s.expires_at > now() AND s.last_seen > now() - p_idle
+                ), seen AS (
+                    UPDATE session s SET last_seen = now() FROM live
+                    WHERE s.token_sha256 = live.token_sha256 AND live.last_seen < now() - least(p_idle / 10, interval '60 seconds')
+                )
+                SELECT id, organisation_id, kind, client_workspace_id, email, display_name FROM live
             $$
             """)
         // Whether a workspace id is taken (by any organisation, or by a ledger made outside the

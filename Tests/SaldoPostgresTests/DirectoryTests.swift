@@ -188,6 +188,34 @@ struct DirectoryTests {
         #expect(try sessions.auditEvents(for: two.clientA).isEmpty)
     }
 
+    /// A live session is marked seen at most once per tenth of the idle limit (at most a minute),
+    /// not at every request: a request that finds the mark recent leaves it, one that finds it
+    /// older moves it, and beyond the idle limit there is no session.
+    @Test func sessionsAreMarkedSeenAtMostOncePerInterval() throws {
+        let two = try Self.twoOffices()
+        let org = two.a.organisation.id
+        let sessions = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        let signed = try sessions.logIn(email: two.staffA.email, password: Self.password, address: "203.0.113.\(Int.random(in: 1...254))")
+        let owner = try PostgresDirectory(url: Engine.ownerURL!)
+        let person = two.staffA.id
+        func age() throws -> Double {
+            try owner.inOrganisation(org, readOnly: true) { tx in
+                try tx.query("SELECT extract(epoch FROM now() - last_seen)::float8 FROM session WHERE person_id = \(person)").map { try $0.decode(Double.self) }
+            }.first ?? -1
+        }
+        func mark(secondsAgo: Int) throws {
+            try owner.runInOrganisation(org, "UPDATE session SET last_seen = now() - interval '\(secondsAgo) seconds' WHERE person_id = \(person)")
+        }
+        try mark(secondsAgo: 30)
+        #expect(try sessions.resolve(token: signed.token)?.id == person)
+        #expect(try age() >= 29, "a mark 30 s old was written again")
+        try mark(secondsAgo: 600)
+        #expect(try sessions.resolve(token: signed.token)?.id == person)
+        #expect(try age() < 5, "a mark 10 minutes old was not moved")
+        try mark(secondsAgo: Self.policy.sessionIdle + 5)
+        #expect(try sessions.resolve(token: signed.token) == nil)
+    }
+
     /// A hash made at a lower bcrypt cost than the policy's is made again at a successful login
     /// (and only then): a wrong password leaves it, an equal cost leaves it.
     @Test func loginRehashesALowCostHash() throws {
