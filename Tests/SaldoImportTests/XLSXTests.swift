@@ -56,32 +56,6 @@ import Testing
         #expect(r.notation == .point && r.hiddenRows == 1)
     }
 
-    /// Two halves rendered at once give the bytes of one pass, split after every row of every
-    /// fixture sheet (gaps between rows, hidden rows, decimal marks decided across both halves).
-    @Test func renderingInTwoHalvesGivesTheBytesOfOnePass() throws {
-        var compared = 0
-        for f in ["xlsx/features.xlsx", "xlsx/date1904.xlsx", "statements/xlsx/adyen-settlement-details.xlsx",
-                  "statements/xlsx/santander-es-cuenta-online.xlsx", "statements/xlsx/dnb-mastercard.xlsx",
-                  "statements/xlsx/bank-debit-credit-labels.xlsx"] {
-            var wb = try XLSXWorkbook(data: try Fixtures.data(f), file: f)
-            for info in wb.sheets {
-                let sheet = try wb.sheet(info)
-                let one = XLSXStatement.render(sheet, parallelRows: .max)
-                // parallelRows 2…n: the halves split at n / 2 for every size from the sheet's rows.
-                for n in stride(from: 2, through: sheet.rows.count, by: 1) {
-                    var part = sheet
-                    part.rows = Array(sheet.rows.prefix(n))
-                    let a = XLSXStatement.render(part, parallelRows: .max), b = XLSXStatement.render(part, parallelRows: 2)
-                    #expect(a.csv == b.csv && a.notation == b.notation && a.hiddenRows == b.hiddenRows, "\(f) \(info.name) rows \(n)")
-                    compared += 1
-                }
-                let both = XLSXStatement.render(sheet, parallelRows: 2)
-                #expect(both.csv == one.csv && both.hiddenRows == one.hiddenRows, "\(f) \(info.name)")
-            }
-        }
-        #expect(compared > 30)
-    }
-
     @Test func canonicalNumbersAndAmountTexts() {
         #expect(XLSXStatement.canonicalNumber("23012.170000000002") == "23012.17")
         #expect(XLSXStatement.canonicalNumber("0.30000000000000004") == "0.3")

@@ -94,52 +94,21 @@ enum XLSXStatement {
         return .success(first!)
     }
 
-    /// The sheet as CSV text (line = row, field = column). A large sheet is rendered in two halves
-    /// on two threads (rows are independent once the decimal mark is known), then joined: the same
-    /// bytes as one pass.
-    static func render(_ sheet: XLSXSheet, parallelRows: Int = 20_000) -> Rendered {
-        let rows = sheet.rows
-        let halves = rows.count >= parallelRows && ProcessInfo.processInfo.activeProcessorCount > 1
-        let mid = halves ? rows.count / 2 : rows.count
-        let parts = [0..<mid, mid..<rows.count].filter { !$0.isEmpty }
+    /// The sheet as CSV text (line = row, field = column).
+    static func render(_ sheet: XLSXSheet) -> Rendered {
         // Text cells written like amounts decide the decimal mark for numbers.
-        let counts = SendableSlots<(comma: Int, point: Int)>(parts.count, (0, 0))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in counts[k] = marks(rows[parts[k]]) }
-        let comma = counts.all.reduce(0) { $0 + $1.comma }, point = counts.all.reduce(0) { $0 + $1.point }
-        let mark: UInt8 = comma > point ? 0x2C : 0x2E
-        // Each part starts on the line after the row before it.
-        let text = SendableSlots<(bytes: [UInt8], hidden: Int)>(parts.count, ([], 0))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            let r = parts[k]
-            text[k] = lines(rows[r], from: r.lowerBound == 0 ? 1 : rows[r.lowerBound - 1].number, mark: mark)
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.all.reduce(1) { $0 + $1.bytes.count })
-        for t in text.all { out.append(contentsOf: t.bytes) }
-        out.append(0x0A)
-        return Rendered(sheet: sheet.name, csv: Data(out), notation: comma + point == 0 ? .point : nil,
-                        hiddenRows: text.all.reduce(0) { $0 + $1.hidden })
-    }
-
-    /// How many text cells are written like amounts with a decimal comma, and with a point.
-    static func marks(_ rows: ArraySlice<XLSXSheet.Row>) -> (comma: Int, point: Int) {
         var comma = 0, point = 0
-        for row in rows {
+        for row in sheet.rows {
             for c in row.cells {
                 if case .text(let t) = c.value, let m = amountMark(t) { if m == "," { comma += 1 } else { point += 1 } }
             }
         }
-        return (comma, point)
-    }
-
-    /// The rows' lines, the first row's preceded by the empty lines since line `line` (the line of
-    /// the row before them, or 1); and how many of them are hidden.
-    static func lines(_ rows: ArraySlice<XLSXSheet.Row>, from line: Int, mark: UInt8) -> (bytes: [UInt8], hidden: Int) {
+        let mark: UInt8 = comma > point ? 0x2C : 0x2E
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 64)
-        var line = line
+        out.reserveCapacity(sheet.rows.count * 64)
+        var line = 1
         var hidden = 0
-        for row in rows {
+        for row in sheet.rows {
             while line < row.number { out.append(0x0A); line += 1 }
             if row.hidden { hidden += 1 }
             var col = 1
@@ -148,21 +117,8 @@ enum XLSXStatement {
                 field(c.value, mark: mark, into: &out)
             }
         }
-        return (out, hidden)
-    }
-
-    /// One result per part, each written by one thread only.
-    final class SendableSlots<T>: @unchecked Sendable {
-        private var slots: [UnsafeMutablePointer<T>]
-        init(_ count: Int, _ initial: T) {
-            slots = (0..<count).map { _ in let p = UnsafeMutablePointer<T>.allocate(capacity: 1); p.initialize(to: initial); return p }
-        }
-        deinit { for p in slots { p.deinitialize(count: 1); p.deallocate() } }
-        subscript(k: Int) -> T {
-            get { slots[k].pointee }
-            set { slots[k].pointee = newValue }
-        }
-        var all: [T] { slots.map(\.pointee) }
+        out.append(0x0A)
+        return Rendered(sheet: sheet.name, csv: Data(out), notation: comma + point == 0 ? .point : nil, hiddenRows: hidden)
     }
 
     static func field(_ v: XLSXCell, mark: UInt8, into out: inout [UInt8]) {
