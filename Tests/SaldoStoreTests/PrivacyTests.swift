@@ -9,6 +9,9 @@ import SaldoTestSupport
 @Suite struct PrivacyTests {
     @Test func aNewLedgerAndItsFoldersArePrivate() throws {
         let dir = Fixtures.temporaryDirectory()
+        // Its mode set here: made while another test held a stricter umask (the umask is the
+        // process's), it would be 0700 already and the check below would not say anything.
+        chmod(dir.path, 0o755)
         let path = dir.appendingPathComponent("new/saldo/ledger.sqlite").path
         let store = try Fixtures.withUmask(0o022) { try SQLiteLedgerStore(path: path, mode: .create) }
         #expect(Fixtures.mode(dir.path) == 0o755)   // an existing folder keeps its mode
