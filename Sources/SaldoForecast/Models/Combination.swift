@@ -24,6 +24,11 @@ public struct Combination: Forecaster {
     /// part only after `pooled(on:seasonLength:horizon:)`; a single series on its own is forecast by
     /// `members` alone.
     public var pooledMembers: [PooledMember]
+    /// The rule that rescales the members' weights per collection, from their accuracy on the
+    /// collection's own last values (used by `pooled(on:seasonLength:horizon:)`; nil for none).
+    public var setValidation: SetValidation?
+    /// After `pooled(on:seasonLength:horizon:)` with a set validation: what each member scored there.
+    public internal(set) var validationScores: [SetValidation.MemberScore]?
 
     /// A pooled model and its prior weight in the combination.
     public struct PooledMember: Sendable {
@@ -37,20 +42,22 @@ public struct Combination: Forecaster {
 
     public init(name: String = "Combination", members: [any Forecaster], weights: [Double]? = nil,
                 performanceExponent: Double = 0, calibration: IntervalCalibration = .default,
-                pooledMembers: [PooledMember] = []) {
+                pooledMembers: [PooledMember] = [], setValidation: SetValidation? = nil) {
         self.name = name
         self.members = members
         self.weights = weights
         self.performanceExponent = performanceExponent
         self.calibration = calibration
         self.pooledMembers = pooledMembers
+        self.setValidation = setValidation
     }
 
     /// The combination with its pooled members fitted on `collection` (the series it will forecast,
     /// or others of the same kind: training values only) and added to `members`. A pooled member
-    /// that cannot be fitted on the collection is left out.
-    public func pooled(on collection: [[Double]], seasonLength: Int, horizon: Int) -> Combination {
-        guard !pooledMembers.isEmpty else { return self }
+    /// that cannot be fitted on the collection is left out. With `setValidation`, the members' prior
+    /// weights are then rescaled by their accuracy on the last `horizon` values of the collection's
+    /// own series (see `SetValidation`); `validate: false` skips that.
+    public func pooled(on collection: [[Double]], seasonLength: Int, horizon: Int, validate: Bool = true) -> Combination {
         var out = self
         var w = (0..<members.count).map { weight($0) }
         for p in pooledMembers {
@@ -59,8 +66,25 @@ public struct Combination: Forecaster {
             w.append(p.weight)
         }
         out.pooledMembers = []
-        guard w.count > members.count else { return out }
-        out.weights = w
+        out.setValidation = nil
+        if w.count > members.count || weights != nil { out.weights = w }
+        guard validate, let rule = setValidation, rule.exponent > 0 || rule.calibrationPower > 0,
+              let fits = rule.fits(self, collection: collection, seasonLength: seasonLength, horizon: horizon),
+              fits.priors.count == w.count else { return out }
+        let scores = rule.memberScores(fits)
+        out.validationScores = scores
+        let factors = rule.multipliers(scores, exponent: rule.exponent)
+        out.weights = zip(w, factors).map { $0 * $1 }
+        if rule.calibrationPower > 0 {
+            var base = calibration
+            base.setFactor80 = 1
+            base.setFactor95 = 1
+            let r = rule.ratios(fits, multipliers: factors, calibration: base)
+            if let f80 = SetValidation.conformalFactor(r.r80, level: 0.8), let f95 = SetValidation.conformalFactor(r.r95, level: 0.95) {
+                out.calibration.setFactor80 = pow(f80, rule.calibrationPower)
+                out.calibration.setFactor95 = pow(f95, rule.calibrationPower)
+            }
+        }
         return out
     }
 
@@ -84,7 +108,8 @@ public struct Combination: Forecaster {
         name: "Default",
         members: [AutoETS(akaikeWeights: true, performanceExponent: 8), Theta(.standard), Theta(.optimized), AutoARIMA()],
         weights: [4, 2, 1, 1], performanceExponent: 2,
-        pooledMembers: [PooledMember(PooledLinear.standard, weight: 4)])
+        pooledMembers: [PooledMember(PooledLinear.standard, weight: 4)],
+        setValidation: .standard)
 
     public func minimumObservations(seasonLength: Int) -> Int {
         members.map { $0.minimumObservations(seasonLength: seasonLength) }.min() ?? 1

@@ -1,0 +1,188 @@
+import Foundation
+
+/// Rules fitted per collection of series (a benchmark set, or any group of series of one kind) on
+/// the collection's own training values: the last `horizon` values of each series are held back, the
+/// members (pooled ones included, pooled on the shortened series) are fitted on the rest, and each
+/// member's accuracy on the held-back values decides how much the combination trusts it on this
+/// collection (issue #16, fourth round). Nothing of the values being forecast is read.
+///
+/// A single series on its own (a user's stream) has no collection: it keeps the per-series rule.
+public struct SetValidation: Sendable, Equatable {
+    /// At most this many series are validated (evenly spaced through the collection), to bound the
+    /// time: the validation fits every member once more on each of them.
+    public var maximumSeries: Int
+    /// Fewest validated series before the validation changes anything.
+    public var minimumSeries: Int
+    /// Member j's prior weight is multiplied by `r_j^(−exponent)`, r_j its validation error
+    /// relative to the best member's (the mean of its sMAPE and MASE ratios); 0 leaves the priors.
+    public var exponent: Double
+
+    /// The bands of every series are rescaled per collection by `f_L^calibrationPower`, f_L the
+    /// factor that makes the held-back values' coverage at level L exactly L (conformal: the
+    /// ⌈(n + 1)L⌉-th smallest ratio of a held-back error to its band's half-width). 0 (the default)
+    /// leaves the bands: on the benchmark sets the end of the training values is not as hard as
+    /// the future, and not alike across sets (docs/forecasting.md, issue #16's fourth round). The
+    /// interval study does not search this factor; with it on, its scores are not the benchmark's.
+    public var calibrationPower: Double
+
+    public init(maximumSeries: Int = 150, minimumSeries: Int = 20, exponent: Double = 3, calibrationPower: Double = 0) {
+        self.maximumSeries = maximumSeries
+        self.minimumSeries = minimumSeries
+        self.exponent = exponent
+        self.calibrationPower = calibrationPower
+    }
+
+    public static let standard = SetValidation()
+
+    /// Each member's mean accuracy on the held-back windows of a collection.
+    public struct MemberScore: Sendable, Equatable {
+        public var name: String
+        public var smape: Double
+        public var mase: Double
+    }
+
+    /// The series to validate: those long enough to lose `horizon` values and keep `minimum`,
+    /// evenly spaced, at most `maximumSeries`.
+    func chosen(_ collection: [[Double]], horizon h: Int, minimum: Int) -> [Int] {
+        let usable = collection.indices.filter { collection[$0].count - h >= max(minimum, 3) }
+        guard usable.count > maximumSeries, maximumSeries > 0 else { return usable }
+        return (0..<maximumSeries).map { usable[$0 * usable.count / maximumSeries] }
+    }
+
+    /// The validation fits of a collection: the chosen series shortened by `horizon`, the held-back
+    /// values, and every member's fitted path on each (pooled members pooled on the shortened series).
+    struct Fits {
+        var series: [BenchmarkSeries]
+        var cores: [[any PointPath]]
+        var priors: [Double]
+        var names: [String]
+        var model: Combination
+    }
+
+    /// Every member of `model` fitted on the chosen series of `collection` shortened by `horizon`
+    /// (pooled members pooled on every shortened series); nil when fewer than `minimumSeries` series
+    /// are long enough. A member that cannot fit a shortened series is replaced there as the
+    /// benchmark replaces it (seasonal naive).
+    func fits(_ model: Combination, collection: [[Double]], seasonLength m: Int, horizon h: Int) -> Fits? {
+        let minimum = model.members.map { $0.minimumObservations(seasonLength: m) }.min() ?? 3
+        let picked = chosen(collection, horizon: h, minimum: minimum)
+        guard picked.count >= minimumSeries else { return nil }
+        let shortened = collection.filter { $0.count - h >= 3 }.map { Array($0.dropLast(h)) }
+        let validating = model.pooled(on: shortened, seasonLength: m, horizon: h, validate: false)
+        let J = validating.members.count
+        var out = Fits(series: [], cores: [], priors: (0..<J).map { validating.weight($0) }, names: validating.members.map(\.name), model: validating)
+        for i in picked {
+            let y = collection[i]
+            let s = BenchmarkSeries(id: "", train: Array(y.dropLast(h)), test: Array(y.suffix(h)), seasonLength: m)
+            var row: [any PointPath] = []
+            for member in validating.members {
+                guard let fit = ForecastBenchmark.fitOrFallback(member, s) else { break }
+                row.append(fit.core)
+            }
+            guard row.count == J else { continue }
+            out.series.append(s)
+            out.cores.append(row)
+        }
+        return out.series.count >= minimumSeries ? out : nil
+    }
+
+    /// Per validated series, each member's sMAPE and MASE on the held-back values (rows with a
+    /// non-finite score left out).
+    func perSeries(_ f: Fits) -> [(smape: [Double], mase: [Double])] {
+        var out: [(smape: [Double], mase: [Double])] = []
+        for (s, row) in zip(f.series, f.cores) {
+            let p = row.map { $0.forecast(horizon: s.test.count) }
+            let a = p.map { AccuracyMetrics.smape(actual: s.test, forecast: $0) }
+            let b = p.map { AccuracyMetrics.mase(actual: s.test, forecast: $0, insample: s.train, seasonLength: s.seasonLength) }
+            guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { continue }
+            out.append((a, b))
+        }
+        return out
+    }
+
+    /// Each member's mean sMAPE and MASE on the held-back values.
+    func memberScores(_ f: Fits) -> [MemberScore] {
+        let J = f.names.count
+        var smape = [Double](repeating: 0, count: J), mase = smape
+        var counted = 0
+        for (s, row) in zip(f.series, f.cores) {
+            let p = row.map { $0.forecast(horizon: s.test.count) }
+            let a = p.map { AccuracyMetrics.smape(actual: s.test, forecast: $0) }
+            let b = p.map { AccuracyMetrics.mase(actual: s.test, forecast: $0, insample: s.train, seasonLength: s.seasonLength) }
+            guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { continue }
+            for j in 0..<J { smape[j] += a[j]; mase[j] += b[j] }
+            counted += 1
+        }
+        let n = Double(max(1, counted))
+        return (0..<J).map { MemberScore(name: f.names[$0], smape: smape[$0] / n, mase: mase[$0] / n) }
+    }
+
+    /// The combination's mean sMAPE and MASE on the held-back values with the priors multiplied by `multipliers`.
+    func combinationScore(_ f: Fits, multipliers: [Double]) -> (smape: Double, mase: Double) {
+        var a = 0.0, b = 0.0, n = 0.0
+        let priors = zip(f.priors, multipliers).map { $0 * $1 }
+        for (s, row) in zip(f.series, f.cores) {
+            let p = f.model.combinedPath(row, priors: priors, series: s.train, seasonLength: s.seasonLength).forecast(horizon: s.test.count)
+            let x = AccuracyMetrics.smape(actual: s.test, forecast: p)
+            let y = AccuracyMetrics.mase(actual: s.test, forecast: p, insample: s.train, seasonLength: s.seasonLength)
+            guard x.isFinite, y.isFinite else { continue }
+            a += x; b += y; n += 1
+        }
+        return (a / max(1, n), b / max(1, n))
+    }
+
+    /// Member scores on a collection (see `fits`); nil when too few series are long enough.
+    func memberScores(_ model: Combination, collection: [[Double]], seasonLength m: Int, horizon h: Int) -> [MemberScore]? {
+        fits(model, collection: collection, seasonLength: m, horizon: h).map { memberScores($0) }
+    }
+
+    /// The multipliers of the members' prior weights: `r_j^(−exponent)` (see `exponent`).
+    func multipliers(_ scores: [MemberScore], exponent e: Double) -> [Double] {
+        let bestS = scores.map(\.smape).min() ?? 0, bestM = scores.map(\.mase).min() ?? 0
+        guard bestS > 0, bestM > 0, e > 0 else { return [Double](repeating: 1, count: scores.count) }
+        return scores.map { s in
+            let r = 0.5 * (s.smape / bestS + s.mase / bestM)
+            return r.isFinite && r > 0 ? pow(r, -e) : 0
+        }
+    }
+
+    /// Per held-back value, its error divided by the half-width of the combination's band on its
+    /// side (the combination with the priors times `multipliers`, bands from `calibration`), at 80%
+    /// and at 95%.
+    func ratios(_ f: Fits, multipliers: [Double], calibration: IntervalCalibration) -> (r80: [Double], r95: [Double]) {
+        var r80: [Double] = [], r95: [Double] = []
+        let priors = zip(f.priors, multipliers).map { $0 * $1 }
+        for (s, row) in zip(f.series, f.cores) {
+            let h = s.test.count
+            let path = f.model.combinedPath(row, priors: priors, series: s.train, seasonLength: s.seasonLength)
+            let (mean, origins) = path.forecastAndOrigins(horizon: h)
+            let spread = calibration.spread(series: s.train, origins: origins, horizon: h, seasonLength: s.seasonLength)
+            let b80 = spread.interval(level: 0.8, mean: mean), b95 = spread.interval(level: 0.95, mean: mean)
+            for k in 0..<h {
+                r80.append(SetValidation.ratio(s.test[k], mean: mean[k], lower: b80.lower[k], upper: b80.upper[k]))
+                r95.append(SetValidation.ratio(s.test[k], mean: mean[k], lower: b95.lower[k], upper: b95.upper[k]))
+            }
+        }
+        return (r80, r95)
+    }
+
+    /// |y − mean| over the band's half-width on y's side (0 when y is the mean, infinite for a band of no width).
+    @inline(__always) static func ratio(_ y: Double, mean: Double, lower: Double, upper: Double) -> Double {
+        let d = y - mean
+        if d == 0 { return 0 }
+        let w = d > 0 ? upper - mean : mean - lower
+        return w > 0 ? abs(d) / w : .infinity
+    }
+
+    /// The factor that brings the coverage of `ratios` to `level` (the ⌈(n + 1)·level⌉-th smallest,
+    /// the largest when that is past the end); nil without finite ratios.
+    static func conformalFactor(_ ratios: [Double], level: Double) -> Double? {
+        let r = ratios.filter { !$0.isNaN }
+        guard !r.isEmpty else { return nil }
+        let i = min(r.count, Int((Double(r.count + 1) * level).rounded(.up))) - 1
+        var sorted = r
+        sorted.sort()
+        let v = sorted[max(0, i)]
+        return v.isFinite && v > 0 ? v : nil
+    }
+}
