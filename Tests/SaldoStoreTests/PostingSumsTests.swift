@@ -49,8 +49,8 @@ import SaldoTestSupport
                                 wholeDedupKeys: ["inv-key", "nobody"], wholeExternalIDs: ["F-7"])
         let r = try store(engine).postingSums(q)
         #expect(r.sums.map(Self.line).sorted() == [
-            "2026-01-05 expenses:fees 0.50 USD ×2 PayPal/-/- 0",
-            "2026-01-05 expenses:fees 1.00 USD ×1 PayPal/-/- 0",
+            "2026-01-05 expenses:fees 1.00 USD ×1 -/PayPal/- 0",
+            "2026-01-05 expenses:fees 1.00 USD ×2 -/PayPal/- 0",
             "2026-01-05 income:work -15.00 EUR ×2 -/-/Acme 0",
             "2026-01-05 income:work -20.00 USD ×1 -/PayPal/- 0",
             "2026-01-05 income:work -20.00 USD ×2 -/PayPal/- 0",
