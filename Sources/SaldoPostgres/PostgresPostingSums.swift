@@ -39,6 +39,7 @@ extension PostgresLedgerStore {
             let sr = range(&s)
             s += sr
             if let refs = references(&s) { s += " AND NOT " + refs }
+            s += " ORDER BY t.day, t.id"
             for row in try tx.query(s) {
                 let (day, payee, platform, client, postings) = try row.decode((Int, String?, String?, String?, String).self)
                 try builder.add(day: day, payee: payee, platform: platform, client: client,

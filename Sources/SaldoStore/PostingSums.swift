@@ -40,22 +40,32 @@ public struct PostingSumQuery: Sendable, Hashable {
 /// 10,000 transactions on the office benchmark (json_array_elements, then GROUP BY), against 5 ms to
 /// read the rows themselves; summing them here as they arrive costs a few milliseconds.
 package struct PostingSumsBuilder {
+    /// A group: every part an index into this builder's tables (hashing integers, not strings,
+    /// for each posting).
     struct Key: Hashable {
         var day: Int
-        var account: Account
-        var currency: CurrencyCode
+        var account: Int32
+        var currency: Int32
         /// The amount, outside the summing currency (equal amounts only are summed).
         var unit: Int64?
-        var payee: String?
-        var platform: String?
-        var client: String?
+        var payee: Int32
+        var platform: Int32
+        var client: Int32
         var markers: UInt64
     }
     let query: PostingSumQuery
-    /// Per account: whether it is summed, and its marker bits.
-    private var roles: [Account: (summed: Bool, markers: UInt64)] = [:]
-    private var groups: [Key: (amount: Int64, count: Int)] = [:]
-    private var currencies: Set<CurrencyCode> = []
+    /// Accounts met, with whether each is summed and its marker bits.
+    private var accountIndex: [Account: Int32] = [:]
+    private var accounts: [(account: Account, summed: Bool, markers: UInt64)] = []
+    private var currencyIndex: [CurrencyCode: Int32] = [:]
+    private var currencyList: [CurrencyCode] = []
+    /// Payees, platforms and clients met (index 0: none).
+    private var nameIndex: [String: Int32] = [:]
+    private var names: [String?] = [nil]
+    /// The groups in the order first met (the rows come by day: the sums come out by day).
+    private var groupIndex: [Key: Int] = [:]
+    private var groups: [(key: Key, amount: Int64, count: Int)] = []
+    private var costCurrencies: Set<CurrencyCode> = []
     private var first: Int?, last: Int?
 
     package init(_ query: PostingSumQuery) throws(StoreError) {
@@ -63,13 +73,29 @@ package struct PostingSumsBuilder {
         self.query = query
     }
 
-    private mutating func role(_ a: Account) -> (summed: Bool, markers: UInt64) {
-        if let r = roles[a] { return r }
+    private mutating func account(_ a: Account) -> Int32 {
+        if let i = accountIndex[a] { return i }
         var bits: UInt64 = 0
         for (i, m) in query.markers.enumerated() where PostingSumQuery.covers(m, a.path) { bits |= 1 << UInt64(i) }
-        let r = (query.accounts.contains { PostingSumQuery.covers($0, a.path) }, bits)
-        roles[a] = r
-        return r
+        accounts.append((a, query.accounts.contains { PostingSumQuery.covers($0, a.path) }, bits))
+        let i = Int32(accounts.count - 1)
+        accountIndex[a] = i
+        return i
+    }
+    private mutating func currency(_ c: CurrencyCode) -> Int32 {
+        if let i = currencyIndex[c] { return i }
+        currencyList.append(c)
+        let i = Int32(currencyList.count - 1)
+        currencyIndex[c] = i
+        return i
+    }
+    private mutating func name(_ s: String?) -> Int32 {
+        guard let s else { return 0 }
+        if let i = nameIndex[s] { return i }
+        names.append(s)
+        let i = Int32(names.count - 1)
+        nameIndex[s] = i
+        return i
     }
 
     /// The days of a transaction read whole (they count in the range).
@@ -78,20 +104,30 @@ package struct PostingSumsBuilder {
     /// One transaction's postings.
     package mutating func add(day: Int, payee: String?, platform: String?, client: String?, postings: [Posting]) throws(StoreError) {
         see(day: day)
-        var markers: UInt64 = 0
+        var markers: UInt64 = 0, summed = false
+        var ids: [(account: Int32, currency: Int32)] = []
+        ids.reserveCapacity(postings.count)
         for p in postings {
-            currencies.insert(p.amount.currency)
-            if let c = p.cost { currencies.insert(c.currency) }
-            markers |= role(p.account).markers
+            let a = account(p.account), c = currency(p.amount.currency)
+            if let cost = p.cost { costCurrencies.insert(cost.currency) }
+            markers |= accounts[Int(a)].markers
+            summed = summed || accounts[Int(a)].summed
+            ids.append((a, c))
         }
-        for p in postings where role(p.account).summed {
+        guard summed else { return }
+        let pe = name(payee), pl = name(platform), cl = name(client)
+        for (p, id) in zip(postings, ids) where accounts[Int(id.account)].summed {
             let c = p.amount.currency
-            let key = Key(day: day, account: p.account, currency: c, unit: c == query.summingCurrency ? nil : p.amount.minorUnits,
-                          payee: payee, platform: platform, client: client, markers: markers)
-            let old = groups[key] ?? (0, 0)
-            let (sum, overflow) = old.amount.addingReportingOverflow(p.amount.minorUnits)
-            guard !overflow else { throw .invalid("the postings to \(p.account.path) in \(c.code) on \(Day(ordinal: day)) sum beyond what an amount can hold") }
-            groups[key] = (sum, old.count + 1)
+            let key = Key(day: day, account: id.account, currency: id.currency, unit: c == query.summingCurrency ? nil : p.amount.minorUnits,
+                          payee: pe, platform: pl, client: cl, markers: markers)
+            if let g = groupIndex[key] {
+                let (sum, overflow) = groups[g].amount.addingReportingOverflow(p.amount.minorUnits)
+                guard !overflow else { throw .invalid("the postings to \(p.account.path) in \(c.code) on \(Day(ordinal: day)) sum beyond what an amount can hold") }
+                groups[g].amount = sum; groups[g].count += 1
+            } else {
+                groupIndex[key] = groups.count
+                groups.append((key, p.amount.minorUnits, 1))
+            }
         }
     }
 
@@ -101,15 +137,17 @@ package struct PostingSumsBuilder {
         for t in whole {
             b.see(day: t.transaction.date.ordinal)
             for p in t.transaction.postings {
-                b.currencies.insert(p.amount.currency)
-                if let c = p.cost { b.currencies.insert(c.currency) }
+                b.costCurrencies.insert(p.amount.currency)
+                if let c = p.cost { b.costCurrencies.insert(c.currency) }
             }
         }
-        out.sums = b.groups.map { k, v in
-            PostingSum(date: Day(ordinal: k.day), account: k.account, amount: Money(minorUnits: v.amount, currency: k.currency), count: v.count,
-                       payee: k.payee, platform: k.platform, client: k.client, markers: k.markers)
+        out.sums = b.groups.map { g in
+            let k = g.key
+            return PostingSum(date: Day(ordinal: k.day), account: b.accounts[Int(k.account)].account,
+                              amount: Money(minorUnits: g.amount, currency: b.currencyList[Int(k.currency)]), count: g.count,
+                              payee: b.names[Int(k.payee)], platform: b.names[Int(k.platform)], client: b.names[Int(k.client)], markers: k.markers)
         }
-        out.currencies = b.currencies
+        out.currencies = b.costCurrencies.union(b.currencyList)
         out.firstDay = b.first.map(Day.init(ordinal:)); out.lastDay = b.last.map(Day.init(ordinal:))
         return out
     }
@@ -117,7 +155,7 @@ package struct PostingSumsBuilder {
 
 /// What ``LedgerStore/postingSums(_:)`` returns.
 public struct PostingSums: Sendable, Hashable {
-    /// The sums of postings on the query's accounts, in no particular order.
+    /// The sums of postings on the query's accounts, by day (in the order first met within a day).
     public var sums: [PostingSum]
     /// The transactions carrying one of the query's references, whole, in booking order.
     public var whole: [StoredTransaction]
@@ -153,7 +191,7 @@ extension SQLiteLedgerStore {
             }
             let summed = conds + (refs.isEmpty ? [] : ["NOT (" + refs.joined(separator: " OR ") + ")"])
             let rows = try Row.fetchCursor(db, sql: "SELECT t.day, t.payee, t.platform, t.client, t.postings FROM txn t"
-                                           + (summed.isEmpty ? "" : " WHERE " + summed.joined(separator: " AND ")),
+                                           + (summed.isEmpty ? "" : " WHERE " + summed.joined(separator: " AND ")) + " ORDER BY t.day, t.id",
                                            arguments: StatementArguments(args + refArgs)!)
             while let row = try rows.next() {
                 try builder.add(day: row[0], payee: row[1], platform: row[2], client: row[3], postings: try PostingsColumn.decode(row[4], interner: &cache))
