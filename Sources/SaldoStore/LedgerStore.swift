@@ -28,6 +28,10 @@ public protocol LedgerStore: AnyObject, Sendable {
     func transactions(in period: Period?) throws(StoreError) -> [StoredTransaction]
     func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool) throws(StoreError) -> [PostingFact]
     func balances(in period: Period?) throws(StoreError) -> [AccountBalance]
+    /// Postings summed in the database by day, account, currency and the transaction's payee,
+    /// platform and client (``PostingSumQuery``): what a tax computation reads instead of every
+    /// transaction. Both engines return the same sums.
+    func postingSums(_ query: PostingSumQuery) throws(StoreError) -> PostingSums
     func transactionPage(_ query: TransactionQuery) throws(StoreError) -> TransactionPage
     func transactionCount() throws(StoreError) -> Int
     func transactionExists(_ id: Int64) throws(StoreError) -> Bool

@@ -47,14 +47,21 @@ extension SQLiteLedgerStore {
     /// Transactions in booking order (date, then insertion), optionally within a period.
     public func transactions(in period: Period? = nil) throws(StoreError) -> [StoredTransaction] {
         try read { db in
+            if let p = period { return try Self.transactions(db, where: "t.day >= ? AND t.day < ?", [p.start.ordinal, p.end.ordinal]) }
+            return try Self.transactions(db, where: nil, [])
+        }
+    }
+
+    /// Transactions in booking order whose row (`t`) meets `condition`, if any.
+    static func transactions(_ db: Database, where condition: String?, _ args: StatementArguments) throws -> [StoredTransaction] {
+        do {
             // A row's source file is its batch's, unless it says otherwise.
             var sql = """
                 SELECT t.id, t.day, t.timestamp, t.time_zone, t.payee, t.platform, t.client, t.description, t.kind, t.external_id,
                        t.dedup_key, COALESCE(t.source_file, b.file_name), t.source_line, t.source_record, t.postings
                 FROM txn t LEFT JOIN import_batch b ON b.id = t.batch_id
                 """
-            var args: StatementArguments = []
-            if let p = period { sql += " WHERE t.day >= ? AND t.day < ?"; args = [p.start.ordinal, p.end.ordinal] }
+            if let condition { sql += " WHERE " + condition }
             sql += " ORDER BY t.day, t.id"
             var out: [StoredTransaction] = []
             var cache = try Interner(db: db)

@@ -126,13 +126,24 @@ public enum ExchangeRates {
     /// report's: the bundled ECB history with the ledger's own rates over it, the user's source choice,
     /// crosses through the dollar. A tax estimate works from the first import, offline.
     public static func table(forTransactions transactions: [Transaction], invoices: [Invoice], target: CurrencyCode, store: any LedgerStore) throws -> RateTable {
-        var currencies: Set<CurrencyCode> = [target, .EUR]
+        var currencies: Set<CurrencyCode> = []
         var first: Day?, last: Day?
         func see(_ d: Day) { first = min(first ?? d, d); last = max(last ?? d, d) }
         for t in transactions {
             see(t.date)
             for p in t.postings { currencies.insert(p.amount.currency); if let c = p.cost { currencies.insert(c.currency) } }
         }
+        return try table(currencies: currencies, first: first, last: last, invoices: invoices, target: target, store: store)
+    }
+
+    /// The same table from what the transactions hold: every currency of their postings' amounts
+    /// and costs, their first and last day (what ``LedgerStore/postingSums(_:)`` tells without
+    /// reading them).
+    static func table(currencies seen: Set<CurrencyCode>, first: Day?, last: Day?, invoices: [Invoice], target: CurrencyCode,
+                      store: any LedgerStore) throws -> RateTable {
+        var currencies: Set<CurrencyCode> = seen.union([target, .EUR])
+        var first = first, last = last
+        func see(_ d: Day) { first = min(first ?? d, d); last = max(last ?? d, d) }
         for i in invoices { see(i.issueDate); currencies.insert(i.currency) }
         guard let first, let last, currencies != [.EUR], currencies.subtracting([.EUR]) != [target] || target != .EUR else {
             return RateTable(try store.rates())

@@ -143,18 +143,8 @@ public enum Taxes {
         case .calendar: thisYear - 1
         }
         let invoices = try store.invoices().map(\.invoice)
-        let transactions: [Transaction]
-        var booked: BookedInvoiceReferences?
-        if let firstYear {
-            let from = TaxInputs.firstDayNeeded(forTaxYear: firstYear)
-            transactions = try store.transactions(in: Period(start: from, end: Day(year: 9999, month: 12, day: 31)!)).map(\.transaction)
-            let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
-            booked = BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers)
-        } else {
-            transactions = try store.transactions().map(\.transaction)
-        }
-        // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
-        let rates = try ExchangeRates.table(forTransactions: transactions, invoices: invoices, target: target, store: store)
+        let from = firstYear.map(TaxInputs.firstDayNeeded(forTaxYear:))
+        let (transactions, sums, booked, rates) = try ledgerInputs(from: from, invoices: invoices, target: target, store: store)
         let convert: @Sendable (Money, Day) throws -> Money = { m, d in try rates.convert(m, to: target, on: d).amount }
         var forecast: [YearMonth: Money] = [:]
         var notes: [String] = []
@@ -165,7 +155,51 @@ public enum Taxes {
             }
         }
         return TaxInputs(transactions: transactions, invoices: invoices, convert: convert, profile: taxProfile, ruleFiles: ruleFiles,
-                         forecast: forecast, today: day, notes: notes, bookedInvoices: booked)
+                         forecast: forecast, today: day, notes: notes, bookedInvoices: booked, postingSums: sums)
+    }
+
+    /// What the engine reads of the ledger from `from` on (nil: all of it), and the exchange rates.
+    ///
+    /// Summed by the store (``LedgerStore/postingSums(_:)``): the postings that make tax facts, by
+    /// day, account, currency, payee, platform, client and whether their transaction also books
+    /// input VAT or withholding; amounts in other currencies than `target` only with equal amounts,
+    /// so that converting `count` equal postings once gives what converting each did. Transactions
+    /// that carry an invoice's dedup key or number come whole (their invoice decides their client
+    /// and withholding). The rates are those the transactions would have chosen: their currencies
+    /// and days, which the store tells without reading them.
+    ///
+    /// When a summed amount cannot be converted (no rate), every transaction is read instead, so
+    /// that the problem names the transaction as it always did (`detailed` forces that path).
+    static func ledgerInputs(from: Day?, invoices: [Invoice], target: CurrencyCode, store: any LedgerStore, detailed: Bool = false) throws
+        -> (transactions: [Transaction], sums: [PostingSum], booked: BookedInvoiceReferences?, rates: RateTable) {
+        if !detailed {
+            let read = try store.postingSums(PostingSumQuery(
+                from: from, accounts: TaxFactsBuilder.factAccounts, markers: TaxFactsBuilder.markerAccounts, summingCurrency: target,
+                wholeDedupKeys: Set(invoices.map(\.dedupKey)), wholeExternalIDs: Set(invoices.map(\.number))))
+            let rates = try ExchangeRates.table(currencies: read.currencies, first: read.firstDay, last: read.lastDay, invoices: invoices,
+                                                target: target, store: store)
+            let convertible = read.sums.allSatisfy { s in
+                if s.amount.currency == target { return true }
+                guard let unit = s.unit, let v = try? rates.convert(unit, to: target, on: s.date).amount, v.currency == target else { return false }
+                return !v.minorUnits.multipliedReportingOverflow(by: Int64(s.count)).overflow
+            }
+            if convertible {
+                let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
+                return (read.whole.map(\.transaction), read.sums, BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers), rates)
+            }
+        }
+        let transactions: [Transaction]
+        var booked: BookedInvoiceReferences?
+        if let from {
+            transactions = try store.transactions(in: Period(start: from, end: Day(year: 9999, month: 12, day: 31)!)).map(\.transaction)
+            let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
+            booked = BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers)
+        } else {
+            transactions = try store.transactions().map(\.transaction)
+        }
+        // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
+        let rates = try ExchangeRates.table(forTransactions: transactions, invoices: invoices, target: target, store: store)
+        return (transactions, [], booked, rates)
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.

@@ -20,13 +20,17 @@ public struct TaxInputs: Sendable {
     /// Which invoices some ledger transaction carries (by dedup key or number), when `transactions`
     /// is only part of the ledger; nil: decided from `transactions` themselves.
     public var bookedInvoices: BookedInvoiceReferences?
+    /// The rest of the ledger's postings as the store sums them (``TaxFactsBuilder/sumsQuery``):
+    /// the same facts as their transactions give, read without reading each transaction.
+    /// `transactions` then holds only those that carry an invoice's dedup key or number.
+    public var postingSums: [PostingSum]
 
     public init(transactions: [Transaction], invoices: [Invoice] = [], convert: @escaping @Sendable (Money, Day) throws -> Money,
                 profile: TaxProfile, ruleFiles: [RuleFile] = [], forecast: [YearMonth: Money] = [:], today: Day, notes: [String] = [],
-                bookedInvoices: BookedInvoiceReferences? = nil) {
+                bookedInvoices: BookedInvoiceReferences? = nil, postingSums: [PostingSum] = []) {
         self.transactions = transactions; self.invoices = invoices; self.convert = convert; self.profile = profile
         self.ruleFiles = ruleFiles; self.forecast = forecast; self.today = today; self.notes = notes
-        self.bookedInvoices = bookedInvoices
+        self.bookedInvoices = bookedInvoices; self.postingSums = postingSums
     }
 
     /// The first day whose transactions a computation for tax years `firstYear` on can need: the
@@ -158,7 +162,7 @@ public enum TaxEngine {
     /// Facts for a rule file's period from the inputs.
     public static func facts(_ inputs: TaxInputs, rules: RuleFile) -> TaxFacts {
         TaxFactsBuilder(profile: inputs.profile, rules: rules, convert: inputs.convert)
-            .build(transactions: inputs.transactions, invoices: inputs.invoices, booked: inputs.bookedInvoices)
+            .build(transactions: inputs.transactions, invoices: inputs.invoices, booked: inputs.bookedInvoices, sums: inputs.postingSums)
     }
 
     /// `saldo tax summary --jurisdiction J --year Y [--quarter Q]`.

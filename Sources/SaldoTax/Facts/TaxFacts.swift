@@ -125,9 +125,19 @@ public struct TaxFactsBuilder: Sendable {
 
     static func isUnder(_ a: Account, _ path: String) -> Bool { a.path == path || a.path.hasPrefix(path + ":") }
 
+    /// The accounts whose postings make facts (each with every account under it), for a store that
+    /// sums them: the query's `accounts`.
+    public static let factAccounts = [Account.Root.income.rawValue, Account.Root.expenses.rawValue, withheldAccount, vatOutputAccount, vatInputAccount]
+    /// What a fact needs to know of the other postings of its transaction, in this order: the
+    /// query's `markers` (``PostingSum/markers``).
+    public static let markerAccounts = [vatInputAccount, withheldAccount]
+
     /// `booked`: the invoices some ledger transaction carries, when `transactions` is only part of
     /// the ledger (the tax years asked for); nil: decided from `transactions`.
-    public func build(transactions: [Transaction], invoices: [Invoice], booked: BookedInvoiceReferences? = nil) -> TaxFacts {
+    /// `sums`: the other postings, summed by the store over ``factAccounts`` with ``markerAccounts``
+    /// as markers (transactions that carry an invoice's dedup key or number come whole in
+    /// `transactions`): they make the same facts as their transactions, summed.
+    public func build(transactions: [Transaction], invoices: [Invoice], booked: BookedInvoiceReferences? = nil, sums: [PostingSum] = []) -> TaxFacts {
         let currency = rules.currency
         var out = TaxFacts(currency: currency, period: rules.period)
         var unknownClients: Set<String> = []
@@ -163,15 +173,18 @@ public struct TaxFactsBuilder: Sendable {
         }
 
         func clientInfo(tx: Transaction?, invoice: Invoice?) -> (ClientTaxInfo?, String?) {
-            for name in [tx?.client, tx?.platform, tx?.payee, invoice?.buyer.name, invoice?.buyer.taxID] {
+            clientInfo(client: tx?.client, platform: tx?.platform, payee: tx?.payee, invoice: invoice)
+        }
+        func clientInfo(client: String?, platform: String?, payee: String?, invoice: Invoice?) -> (ClientTaxInfo?, String?) {
+            for name in [client, platform, payee, invoice?.buyer.name, invoice?.buyer.taxID] {
                 if let c = profile.client(named: name) { return (c, name) }
             }
             if let inv = invoice, inv.direction == .issued, let country = inv.buyer.country, !country.isEmpty {
                 let hasID = !(inv.buyer.taxID ?? "").isEmpty
                 return (ClientTaxInfo(country: country, isBusiness: hasID, hasValidVATID: hasID && EU.members.contains(country.uppercased())), inv.buyer.name)
             }
-            if let d = profile.defaultClient { return (d, tx?.client ?? tx?.platform ?? invoice?.buyer.name) }
-            return (nil, tx?.client ?? tx?.platform ?? tx?.payee ?? invoice?.buyer.name)
+            if let d = profile.defaultClient { return (d, client ?? platform ?? invoice?.buyer.name) }
+            return (nil, client ?? platform ?? payee ?? invoice?.buyer.name)
         }
 
         func treatment(_ c: ClientTaxInfo?, name: String?) -> SupplyTreatment? {
@@ -220,6 +233,50 @@ public struct TaxFactsBuilder: Sendable {
                let v = toTax(inv.withholding, tx.date, "withholding on invoice \(inv.number)", inv.source) {
                 out.facts.append(TaxFact(date: tx.date, category: .withholding, amount: v, original: inv.withholding, client: clientName,
                                          invoiceNumber: inv.number, description: "withholding on invoice \(inv.number)"))
+            }
+        }
+
+        // Summed postings: the facts of the loop above, one per sum. An amount in another currency is
+        // `count` equal postings: each converted (and rounded) as above, then multiplied.
+        for sum in sums where out.period.contains(sum.date) {
+            let a = sum.account
+            func value(_ what: String) -> Money? {
+                if sum.amount.currency == currency { return sum.amount }
+                guard let unit = sum.unit else {
+                    out.problems.append(.error("tax.conversion", "\(what) on \(sum.date): \(sum.count) postings summed to \(sum.amount), which are not of one amount"))
+                    return nil
+                }
+                guard let v = toTax(unit, sum.date, what, nil) else { return nil }
+                let (m, overflow) = v.minorUnits.multipliedReportingOverflow(by: Int64(sum.count))
+                guard !overflow else {
+                    out.problems.append(.error("tax.conversion", "\(what) on \(sum.date): \(sum.count) postings of \(v) overflow"))
+                    return nil
+                }
+                return Money(minorUnits: m, currency: currency)
+            }
+            let what = "\(a.path) (\(sum.count) postings)"
+            if a.root == .income {
+                let (client, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+                guard let v = value("income on " + what) else { continue }
+                out.facts.append(TaxFact(date: sum.date, category: .income, amount: -v, original: -sum.amount, treatment: treatment(client, name: clientName),
+                                         client: clientName, clientCountry: client?.country, withheldAtSource: sum.marked(1), description: what))
+            } else if a.root == .expenses {
+                if profile.nonDeductibleAccounts.contains(where: { Self.isUnder(a, $0) }) { continue }
+                guard let v = value("expense on " + what) else { continue }
+                let ss = profile.socialSecurityAccounts.contains { Self.isUnder(a, $0) }
+                out.facts.append(TaxFact(date: sum.date, category: .expense, amount: v, original: sum.amount, withInputVAT: sum.marked(0),
+                                         socialSecurity: ss, description: what))
+            } else if Self.isUnder(a, Self.withheldAccount) {
+                let (_, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+                guard let v = value("withholding on " + what) else { continue }
+                out.facts.append(TaxFact(date: sum.date, category: .withholding, amount: v, original: sum.amount, client: clientName, description: what))
+            } else if Self.isUnder(a, Self.vatOutputAccount) {
+                let (_, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+                guard let v = value("output VAT on " + what) else { continue }
+                out.facts.append(TaxFact(date: sum.date, category: .vatCharged, amount: -v, original: -sum.amount, client: clientName, description: what))
+            } else if Self.isUnder(a, Self.vatInputAccount) {
+                guard let v = value("input VAT on " + what) else { continue }
+                out.facts.append(TaxFact(date: sum.date, category: .vatBorne, amount: v, original: sum.amount, description: what))
             }
         }
 
