@@ -278,6 +278,23 @@ import Testing
         #expect(s.notes.contains { $0.contains("Inversión del sujeto pasivo") })
     }
 
+    /// One client name with two EU countries on the same day (two invoices): Modelo 349 shows one
+    /// line with both amounts, and the country does not depend on the order the facts come in.
+    @Test func modelo349CountryDoesNotDependOnFactOrder() throws {
+        let ie = Party(name: "Acme Ltd", taxID: "IE6388047V", country: "IE")
+        let de = Party(name: "Acme Ltd", taxID: "DE123456789", country: "DE")
+        let a = try L.invoice("2025-011", "2025-02-20", base: "1000.00", buyer: ie)
+        let b = try L.invoice("2025-012", "2025-02-20", base: "300.00", buyer: de)
+        let p = TaxProfile(jurisdiction: .es, priorYear: PriorYearFigures(netActivityIncome: try L.money("20000.00")))
+        var lines: [[Modelo349Line]] = []
+        for order in [[a, b], [b, a]] {
+            let s = try summary(try order.map { try L.invoiceTransaction($0) }, invoices: order, profile: p, quarter: 1, today: "2025-04-01")
+            lines.append(try #require(s.spain).modelo_303[0].modelo_349)
+        }
+        #expect(lines[0] == [Modelo349Line(client: "Acme Ltd", country: "IE", base_imponible: Amount(try L.money("1300.00")))])
+        #expect(lines[1] == lines[0])
+    }
+
     @Test func unknownClientsAreSaidNotGuessed() throws {
         let txs = [try L.earning("2025-02-01", "1000.00", client: "Mystery Co")]
         let s = try summary(txs, profile: TaxProfile(jurisdiction: .es), quarter: 1, today: "2025-04-01")

@@ -255,13 +255,17 @@ public enum SpainTax {
             let b87 = b110 - b78 + (b46.isNegative ? -b46 : .zero(cur))
             let b71 = b46.isPositive ? b46 - b78 : b46
             carried = b87
-            var m349: [String: (String?, Money)] = [:]
+            // Per client: the quarter's sum, and the country of its latest fact (on the same day, the
+            // greatest country code, so that the order facts come in never decides it).
+            var m349: [String: (country: String?, day: Day, sum: Money)] = [:]
             for i in facts.facts.indices where facts.facts[i].category == .income && facts.facts[i].treatment == .reverseCharge && p.contains(facts.facts[i].date) {
                 let f = facts.facts[i]
                 let k = f.client ?? "(unknown client)"
-                m349[k] = (f.clientCountry, (m349[k]?.1 ?? .zero(cur)) + f.amount)
+                guard let seen = m349[k] else { m349[k] = (f.clientCountry, f.date, f.amount); continue }
+                let later = f.date > seen.day || (f.date == seen.day && (f.clientCountry ?? "") > (seen.country ?? ""))
+                m349[k] = (later ? f.clientCountry : seen.country, max(f.date, seen.day), seen.sum + f.amount)
             }
-            let lines = m349.keys.sorted().map { Modelo349Line(client: $0, country: m349[$0]?.0, base_imponible: Amount(m349[$0]?.1 ?? .zero(cur))) }
+            let lines = m349.keys.sorted().map { Modelo349Line(client: $0, country: m349[$0]?.country, base_imponible: Amount(m349[$0]?.sum ?? .zero(cur))) }
             let other = facts.sum(.income, in: p) { $0.treatment == nil || $0.treatment == .review }
             let d = ret.deadlines.first { $0.period == "Q\(q)" } ?? ret.deadlines[min(q, ret.deadlines.count) - 1]
             let result = b71.isPositive ? "a_ingresar" : b71.isNegative ? (q < 4 ? "a_compensar" : "a_compensar_o_devolver") : "cero"
