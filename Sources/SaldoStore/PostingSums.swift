@@ -180,7 +180,7 @@ extension SQLiteLedgerStore {
             var conds: [String] = [], args: [(any DatabaseValueConvertible)?] = []
             if let from = q.from { conds.append("t.day >= ?"); args.append(from.ordinal) }
             // A reference set as one JSON array bound once (no limit on bound values).
-            func json(_ s: Set<String>) -> String { String(decoding: try! JSONEncoder().encode(s.sorted()), as: UTF8.self) }
+            func json(_ s: Set<String>) -> String { JSONValue.array(s.sorted().map(JSONValue.string)).line() }
             var refs: [String] = [], refArgs: [(any DatabaseValueConvertible)?] = []
             if !q.wholeDedupKeys.isEmpty { refs.append("COALESCE(t.dedup_key IN (SELECT value FROM json_each(?)), 0)"); refArgs.append(json(q.wholeDedupKeys)) }
             if !q.wholeExternalIDs.isEmpty { refs.append("COALESCE(t.external_id IN (SELECT value FROM json_each(?)), 0)"); refArgs.append(json(q.wholeExternalIDs)) }

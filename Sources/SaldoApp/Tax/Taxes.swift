@@ -172,6 +172,10 @@ public enum Taxes {
     /// that the problem names the transaction as it always did (`detailed` forces that path).
     static func ledgerInputs(from: Day?, invoices: [Invoice], target: CurrencyCode, store: any LedgerStore, detailed: Bool = false) throws
         -> (transactions: [Transaction], sums: [PostingSum], booked: BookedInvoiceReferences?, rates: RateTable) {
+        func booked() throws -> BookedInvoiceReferences {
+            let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
+            return BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers)
+        }
         if !detailed {
             let read = try store.postingSums(PostingSumQuery(
                 from: from, accounts: TaxFactsBuilder.factAccounts, markers: TaxFactsBuilder.markerAccounts, summingCurrency: target,
@@ -183,23 +187,15 @@ public enum Taxes {
                 guard let unit = s.unit, let v = try? rates.convert(unit, to: target, on: s.date).amount, v.currency == target else { return false }
                 return !v.minorUnits.multipliedReportingOverflow(by: Int64(s.count)).overflow
             }
-            if convertible {
-                let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
-                return (read.whole.map(\.transaction), read.sums, BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers), rates)
-            }
+            if convertible { return (read.whole.map(\.transaction), read.sums, try booked(), rates) }
         }
-        let transactions: [Transaction]
-        var booked: BookedInvoiceReferences?
-        if let from {
-            transactions = try store.transactions(in: Period(start: from, end: Day(year: 9999, month: 12, day: 31)!)).map(\.transaction)
-            let found = try store.bookedReferences(dedupKeys: Set(invoices.map(\.dedupKey)), numbers: Set(invoices.map(\.number)))
-            booked = BookedInvoiceReferences(dedupKeys: found.dedupKeys, numbers: found.numbers)
-        } else {
-            transactions = try store.transactions().map(\.transaction)
-        }
+        // Every transaction read: with all of them at hand (no `from`), the engine tells booked invoices itself.
+        let transactions = try from.map { try store.transactions(in: Period(start: $0, end: Day(year: 9999, month: 12, day: 31)!)) }
+            ?? store.transactions()
+        let all = transactions.map(\.transaction)
         // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
-        let rates = try ExchangeRates.table(forTransactions: transactions, invoices: invoices, target: target, store: store)
-        return (transactions, [], booked, rates)
+        let rates = try ExchangeRates.table(forTransactions: all, invoices: invoices, target: target, store: store)
+        return (all, [], from == nil ? nil : try booked(), rates)
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.

@@ -1,4 +1,6 @@
+import Foundation
 import SaldoCore
+import Synchronization
 
 /// What a column means, independent of its (localised) header name.
 public enum ColumnRole: String, Sendable, Codable, CaseIterable {
@@ -274,16 +276,6 @@ public struct StatementProfile: Sendable, Codable, Equatable {
     func spec(_ role: ColumnRole) -> ColumnSpec? { columns.first { $0.role == role } }
 }
 
-/// A small dictionary behind a lock, for caches shared by threads.
-final class LockedDictionary: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String: String] = [:]
-    func withLock<T>(_ body: (inout [String: String]) -> T) -> T {
-        lock.lock(); defer { lock.unlock() }
-        return body(&storage)
-    }
-}
-
 /// Header and value normalisation used for matching.
 public enum HeaderText {
     /// Trims spaces, quotes and a BOM, lower-cases, folds accents and collapses inner whitespace:
@@ -301,7 +293,7 @@ public enum HeaderText {
     }
 
     /// Non-ASCII names already folded (profiles' Spanish, German… names recur in every detection).
-    private static let foldedNames = LockedDictionary()
+    private static let foldedNames = Mutex<[String: String]>([:])
 
     private static func asciiNormalized(_ s: String) -> String? {
         var bytes: [UInt8] = []
@@ -372,4 +364,3 @@ public enum HeaderText {
     }
 }
 
-import Foundation
