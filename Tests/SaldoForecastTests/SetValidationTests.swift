@@ -73,17 +73,4 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
         let b = try plain.fit(y, seasonLength: 12).predict(horizon: 6)
         #expect(a.mean == b.mean && a.intervals[0].lower == b.intervals[0].lower && a.intervals[1].upper == b.intervals[1].upper)
     }
-
-    /// The conformal factor is the ⌈(n + 1)L⌉-th smallest ratio; ratios are measured on the side of
-    /// the band the value fell.
-    @Test func conformalFactorAndRatios() {
-        let r = (1...19).map { Double($0) / 10 }
-        #expect(SetValidation.conformalFactor(r, level: 0.8) == 1.6)
-        #expect(SetValidation.conformalFactor(r, level: 0.95) == 1.9)
-        #expect(SetValidation.conformalFactor([], level: 0.8) == nil)
-        #expect(SetValidation.ratio(12, mean: 10, lower: 9, upper: 14) == 0.5)
-        #expect(SetValidation.ratio(7, mean: 10, lower: 9, upper: 14) == 3)
-        #expect(SetValidation.ratio(10, mean: 10, lower: 10, upper: 10) == 0)
-        #expect(SetValidation.ratio(11, mean: 10, lower: 10, upper: 10) == .infinity)
-    }
 }

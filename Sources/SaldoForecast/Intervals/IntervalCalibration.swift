@@ -63,10 +63,6 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// Parameters fitted on the history make its errors smaller than the future's by about
     /// √(N / (N − p)) for N one-step errors; p is this (0 to switch it off).
     public var optimismParameters: Double
-    /// Factors fitted per collection of series (see `SetValidation`): every series' band at 80% and
-    /// at 95% is multiplied by these (linear between, as the level factors). 1 for a single series.
-    public var setFactor80: Double = 1
-    public var setFactor95: Double = 1
 
     /// The defaults are the interval study's choice on all six benchmark sets after issue #16's
     /// fourth round changed the members' weights (see the type's documentation).
@@ -234,8 +230,8 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         w.inflation = inflation * optimism(oneStepErrors: oneStepErrors)
         w.growth = seasonal ? seasonalGrowth : inflationGrowth
         w.tailGrowth = tailGrowth
-        w.factor80 = levelFactor80 * (seasonal ? seasonalFactor80 : 1) * setFactor80
-        w.factor95 = levelFactor95 * setFactor95
+        w.factor80 = levelFactor80 * (seasonal ? seasonalFactor80 : 1)
+        w.factor95 = levelFactor95
     }
 }
 

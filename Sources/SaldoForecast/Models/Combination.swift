@@ -68,23 +68,13 @@ public struct Combination: Forecaster {
         out.pooledMembers = []
         out.setValidation = nil
         if w.count > members.count || weights != nil { out.weights = w }
-        guard validate, let rule = setValidation, rule.exponent > 0 || rule.calibrationPower > 0,
+        guard validate, let rule = setValidation, rule.exponent > 0,
               let fits = rule.fits(self, collection: collection, seasonLength: seasonLength, horizon: horizon),
               fits.priors.count == w.count else { return out }
         let scores = rule.memberScores(fits)
         out.validationScores = scores
         let factors = rule.multipliers(scores, exponent: rule.exponent)
         out.weights = zip(w, factors).map { $0 * $1 }
-        if rule.calibrationPower > 0 {
-            var base = calibration
-            base.setFactor80 = 1
-            base.setFactor95 = 1
-            let r = rule.ratios(fits, multipliers: factors, calibration: base)
-            if let f80 = SetValidation.conformalFactor(r.r80, level: 0.8), let f95 = SetValidation.conformalFactor(r.r95, level: 0.95) {
-                out.calibration.setFactor80 = pow(f80, rule.calibrationPower)
-                out.calibration.setFactor95 = pow(f95, rule.calibrationPower)
-            }
-        }
         return out
     }
 

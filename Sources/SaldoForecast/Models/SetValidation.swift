@@ -17,19 +17,10 @@ public struct SetValidation: Sendable, Equatable {
     /// relative to the best member's (the mean of its sMAPE and MASE ratios); 0 leaves the priors.
     public var exponent: Double
 
-    /// The bands of every series are rescaled per collection by `f_L^calibrationPower`, f_L the
-    /// factor that makes the held-back values' coverage at level L exactly L (conformal: the
-    /// ⌈(n + 1)L⌉-th smallest ratio of a held-back error to its band's half-width). 0 (the default)
-    /// leaves the bands: on the benchmark sets the end of the training values is not as hard as
-    /// the future, and not alike across sets (docs/forecasting.md, issue #16's fourth round). The
-    /// interval study does not search this factor; with it on, its scores are not the benchmark's.
-    public var calibrationPower: Double
-
-    public init(maximumSeries: Int = 150, minimumSeries: Int = 20, exponent: Double = 3, calibrationPower: Double = 0) {
+    public init(maximumSeries: Int = 150, minimumSeries: Int = 20, exponent: Double = 3) {
         self.maximumSeries = maximumSeries
         self.minimumSeries = minimumSeries
         self.exponent = exponent
-        self.calibrationPower = calibrationPower
     }
 
     public static let standard = SetValidation()
@@ -144,45 +135,5 @@ public struct SetValidation: Sendable, Equatable {
             let r = 0.5 * (s.smape / bestS + s.mase / bestM)
             return r.isFinite && r > 0 ? pow(r, -e) : 0
         }
-    }
-
-    /// Per held-back value, its error divided by the half-width of the combination's band on its
-    /// side (the combination with the priors times `multipliers`, bands from `calibration`), at 80%
-    /// and at 95%.
-    func ratios(_ f: Fits, multipliers: [Double], calibration: IntervalCalibration) -> (r80: [Double], r95: [Double]) {
-        var r80: [Double] = [], r95: [Double] = []
-        let priors = zip(f.priors, multipliers).map { $0 * $1 }
-        for (s, row) in zip(f.series, f.cores) {
-            let h = s.test.count
-            let path = f.model.combinedPath(row, priors: priors, series: s.train, seasonLength: s.seasonLength)
-            let (mean, origins) = path.forecastAndOrigins(horizon: h)
-            let spread = calibration.spread(series: s.train, origins: origins, horizon: h, seasonLength: s.seasonLength)
-            let b80 = spread.interval(level: 0.8, mean: mean), b95 = spread.interval(level: 0.95, mean: mean)
-            for k in 0..<h {
-                r80.append(SetValidation.ratio(s.test[k], mean: mean[k], lower: b80.lower[k], upper: b80.upper[k]))
-                r95.append(SetValidation.ratio(s.test[k], mean: mean[k], lower: b95.lower[k], upper: b95.upper[k]))
-            }
-        }
-        return (r80, r95)
-    }
-
-    /// |y − mean| over the band's half-width on y's side (0 when y is the mean, infinite for a band of no width).
-    @inline(__always) static func ratio(_ y: Double, mean: Double, lower: Double, upper: Double) -> Double {
-        let d = y - mean
-        if d == 0 { return 0 }
-        let w = d > 0 ? upper - mean : mean - lower
-        return w > 0 ? abs(d) / w : .infinity
-    }
-
-    /// The factor that brings the coverage of `ratios` to `level` (the ⌈(n + 1)·level⌉-th smallest,
-    /// the largest when that is past the end); nil without finite ratios.
-    static func conformalFactor(_ ratios: [Double], level: Double) -> Double? {
-        let r = ratios.filter { !$0.isNaN }
-        guard !r.isEmpty else { return nil }
-        let i = min(r.count, Int((Double(r.count + 1) * level).rounded(.up))) - 1
-        var sorted = r
-        sorted.sort()
-        let v = sorted[max(0, i)]
-        return v.isFinite && v > 0 ? v : nil
     }
 }
