@@ -16,7 +16,14 @@ public struct RawHTTPResponse: Sendable {
 }
 
 public enum RawHTTPClient {
-    public enum Failure: Error { case connect(Int32), send, malformed(String) }
+    public enum Failure: Error { case connect(Int32), send, malformed(String), timedOut(seconds: Int, received: Int) }
+
+    /// How long one answer may take. Generous on purpose: in a full `swift test` on two cores,
+    /// hundreds of synchronous tests share the process's one thread pool with the test servers, and a
+    /// request was measured waiting 55 s behind them (a probe with 80 CPU-bound tests of 1.5 s), which
+    /// made a 60-second limit fail now and then although the server answered. The limit only has to
+    /// end a test whose server truly never answers.
+    public static let answerTimeout = 300
 
     /// Sends one request and reads the whole answer (the request asks the server to close).
     public static func send(port: Int, method: String = "GET", path: String, headers: [(String, String)] = [],
@@ -28,7 +35,7 @@ public enum RawHTTPClient {
         #endif
         guard fd >= 0 else { throw Failure.connect(errno) }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        var timeout = timeval(tv_sec: answerTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -59,6 +66,7 @@ public enum RawHTTPClient {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw Failure.timedOut(seconds: answerTimeout, received: answer.count) }
             if n <= 0 { break }
             answer.append(contentsOf: buffer[0..<n])
         }
