@@ -21,7 +21,9 @@ public enum RawHTTPClient {
     /// How long one answer may take. Generous on purpose: in a full `swift test` on two cores,
     /// hundreds of synchronous tests share the process's one thread pool with the test servers, and a
     /// request was measured waiting 55 s behind them (a probe with 80 CPU-bound tests of 1.5 s), which
-    /// made a 60-second limit fail now and then although the server answered. The limit only has to
+    /// made a 60-second limit fail now and then although the server answered. The wait is in the Swift
+    /// executor's queue, where the server's handler tasks run: neither a higher task priority nor giving
+    /// the server's ledger reads their own threads shortened it. The limit only has to
     /// end a test whose server truly never answers.
     public static let answerTimeout = 300
 
