@@ -76,7 +76,7 @@ public struct Combination: Forecaster {
               fits.priors.count == w.count else { return out }
         let scores = rule.memberScores(fits)
         out.validationScores = scores
-        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: scores) {
+        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: scores, validated: fits.series.count) {
             // One member won both windows clearly: it alone forecasts this collection.
             out.validationWinner = both[winner].name
             out.weights = w.indices.map { $0 == winner ? w[$0] : 0 }
