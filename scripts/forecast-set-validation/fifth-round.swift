@@ -53,7 +53,7 @@ for (d, series) in try ForecastBenchmark.loadAll(.all, location: loc) {
     let n = Double(series.count)
     print("\(d.rawValue) val1 \(String(format: "%.2f", t1 - t0)) s val2 \(String(format: "%.2f", t2 - t1)) s (\(vf1.series.count), \(vf2?.series.count ?? 0) series)")
     for j in 0..<J {
-        print(String(format: "  member %@ test %.3f / %.4f  val1 %.2f / %.3f  val2 %@", model.members[j].name as NSString, memberAcc[j][0] / n, memberAcc[j][1] / n, vs1[j].smape, vs1[j].mase, vs2.map { String(format: "%.2f / %.3f", $0[j].smape, $0[j].mase) } ?? "-"))
+        print(String(format: "  member %@ test %.4f / %.5f  val1 %.2f / %.3f  val2 %@", model.members[j].name as NSString, memberAcc[j][0] / n, memberAcc[j][1] / n, vs1[j].smape, vs1[j].mase, vs2.map { String(format: "%.2f / %.3f", $0[j].smape, $0[j].mase) } ?? "-"))
     }
     let priors = (0..<J).map { model.weight($0) }
     func test(_ mult: [Double]) -> (Double, Double) {
