@@ -13,7 +13,10 @@ import SaldoTestSupport
     /// series' scales, parameter optimism and level factors: 15.03 / 0.773 / 0.809 / 0.952 / 6.18.
     /// Issue #16's fourth round rescales the members' weights by their accuracy on the 60 series'
     /// last 18 training values (set validation) and re-chose the interval knobs on the full sets:
-    /// 15.09 / 0.777 / 0.810 / 0.951 / 6.22 here (the full set stays at 13.31).
+    /// 15.09 / 0.777 / 0.810 / 0.951 / 6.22 here (the full set stays at 13.31). The fifth round's
+    /// clear-winner rule first gave this subset to ETS-AW alone (a lead of 0.0315 on 60 series:
+    /// 15.91 / 0.827), which the margin's growth on fewer series fixed; its re-chosen interval knobs
+    /// give 15.09 / 0.777 / 0.802 / 0.951 / 6.17.
     @Test func m3MonthlyFixtureStaysWithinMeasuredBounds() throws {
         let data = try Fixtures.data("forecasting/m3-monthly-60.json")
         let r = try ForecastBenchmark.run(dataset: .m3Monthly, data: data)

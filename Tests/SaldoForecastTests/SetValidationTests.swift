@@ -16,7 +16,7 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
 /// the collection's own last values.
 @Suite struct SetValidationTests {
     static let pair = Combination(name: "Pair", members: [Naive(), Theta(.standard)], weights: [1, 1], performanceExponent: 0,
-                                  setValidation: SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3))
+                                  setValidation: SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerMargin: .infinity))
 
     /// The member that misses the held-back values loses weight, by its relative error to the power
     /// −3; the validation reads only the last `horizon` training values, never anything later.
@@ -47,6 +47,69 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
         var moved = collection
         moved[0][39] += 50
         #expect(Self.pair.pooled(on: moved, seasonLength: 1, horizon: 6).validationScores != scores)
+    }
+
+    /// Issue #16, fifth round: a member that beats every other on both windows (the last `horizon`
+    /// values and the `horizon` before them) by more than the margin takes all the weight; within
+    /// the margin, the exponent rule weighs them as before.
+    @Test func clearWinnerOfBothWindowsTakesAllTheWeight() throws {
+        var pair = Self.pair
+        pair.setValidation?.winnerMargin = 0.03
+        let collection = trendingCollection(count: 40, length: 40)
+        let validated = pair.pooled(on: collection, seasonLength: 1, horizon: 6)
+        #expect(validated.validationWinner == "Theta")
+        #expect(validated.weights == [0, 1])
+        // Its forecast is Theta's alone.
+        let y = collection[3]
+        let combined = try validated.fit(y, seasonLength: 1).pointForecast(horizon: 6)
+        let theta = try Theta(.standard).fit(y, seasonLength: 1).pointForecast(horizon: 6)
+        for (a, b) in zip(combined, theta) { #expect(abs(a - b) < 1e-9 * max(1, abs(b))) }
+        // A margin larger than the lead: no winner, the exponent rule.
+        pair.setValidation?.winnerMargin = 1e6
+        let close = pair.pooled(on: collection, seasonLength: 1, horizon: 6)
+        #expect(close.validationWinner == nil)
+        let w = try #require(close.weights)
+        #expect(w[0] > 0 && w[0] < 1 && w[1] == 1)
+    }
+
+    /// The margin is on the relative errors averaged over both windows, strictly above it.
+    @Test func winnerNeedsMoreThanTheMarginOverTheRunnerUp() {
+        let rule = SetValidation(winnerMargin: 0.03)
+        func s(_ a: Double, _ b: Double) -> SetValidation.MemberScore { .init(name: "m", smape: a, mase: b) }
+        // relative errors 1, 1.04, 1.2: the first wins.
+        #expect(rule.winner([s(10, 1), s(10.4, 1.04), s(12, 1.2)], validated: 150) == 0)
+        // 1, 1.02: too close.
+        #expect(rule.winner([s(10, 1), s(10.2, 1.02), s(12, 1.2)], validated: 150) == nil)
+        // Best sMAPE and best MASE held by different members: relative errors 1.025 and 1.05.
+        #expect(rule.winner([s(10, 1.05), s(11, 1.0)], validated: 150) == nil)
+        #expect(SetValidation(winnerMargin: 0.02).winner([s(10, 1.05), s(11, 1.0)], validated: 150) == 0)
+        #expect(SetValidation(winnerMargin: .infinity).winner([s(10, 1), s(20, 2)], validated: 150) == nil)
+        #expect(rule.winner([s(10, 1)], validated: 150) == nil)
+        // Fewer validated series need a larger lead, by √(150 / n): the 60-series M3 monthly fixture's
+        // ETS-AW led by 0.0315 and was 5% worse alone than the combination on its test values.
+        let lead = [s(10, 1), s(10.315, 1.0315)]
+        #expect(rule.winner(lead, validated: 150) == 0)
+        #expect(rule.winner(lead, validated: 60) == nil)
+        #expect(rule.winner([s(10, 1), s(10.5, 1.05)], validated: 60) == 0)
+        let averaged = SetValidation.averaged([s(10, 1), s(12, 2)], [s(14, 3), s(12, 2)])
+        #expect(averaged.map(\.smape) == [12, 12] && averaged.map(\.mase) == [2, 2])
+    }
+
+    /// The second window is the `horizon` values before the last `horizon`: moving one of them
+    /// changes the winner's scores, and nothing after the training values is read.
+    @Test func secondWindowIsTheHorizonBeforeTheLast() throws {
+        let rule = SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerMargin: 0.03)
+        let collection = trendingCollection(count: 40, length: 40)
+        let first = rule.memberScores(try #require(rule.fits(Self.pair, collection: collection, seasonLength: 1, horizon: 6)))
+        let a = try #require(rule.winner(Self.pair, collection: collection, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        var moved = collection
+        moved[0][30] += 80 // inside the second window (values 28..<34) of a picked series
+        let b = try #require(rule.winner(Self.pair, collection: moved, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        #expect(a.scores != b.scores)
+        var late = collection
+        late[0][37] += 80 // in the first window only: the second window does not read it
+        let c = try #require(rule.winner(Self.pair, collection: late, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        #expect(a.scores == c.scores)
     }
 
     /// Too few long-enough series, a zero exponent or no rule: the priors stay.

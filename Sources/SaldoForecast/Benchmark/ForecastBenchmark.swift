@@ -331,6 +331,33 @@ extension ForecastBenchmark {
             out += cells.joined(separator: "  ") + "\n"
             if ri == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
+        return out + "\n" + renderMemberComparison(reports)
+    }
+
+    /// The default against its best member on each set, for sMAPE and for MASE separately (issue
+    /// #16: "at least as good as the best single member"): the best member's name and score, and
+    /// whether the default is at least as good (unrounded).
+    public static func renderMemberComparison(_ reports: [BenchmarkReport]) -> String {
+        var rows: [[String]] = [["set", "default sMAPE", "best member (sMAPE)", "", "default MASE", "best member (MASE)", "", "at least as good"]]
+        for r in reports {
+            guard let bs = r.members.filter({ $0.smape.isFinite }).min(by: { $0.smape < $1.smape }),
+                  let bm = r.members.filter({ $0.mase.isFinite }).min(by: { $0.mase < $1.mase }) else { continue }
+            let okS = r.smape <= bs.smape
+            let okM = r.mase <= bm.mase
+            rows.append([r.dataset, fmt(r.smape, 2), bs.name, fmt(bs.smape, 2), fmt(r.mase, 3), bm.name, fmt(bm.mase, 3),
+                         okS && okM ? "yes" : "no (" + [okS ? nil : "sMAPE", okM ? nil : "MASE"].compactMap { $0 }.joined(separator: ", ") + ")"])
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out = ""
+        for (ri, r) in rows.enumerated() {
+            let cells = r.enumerated().map { i, c in
+                i == 0 || i == 2 || i == 5 || i == 7 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                                                     : String(repeating: " ", count: widths[i] - c.count) + c
+            }
+            out += cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+            if ri == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
         return out
     }
 }
