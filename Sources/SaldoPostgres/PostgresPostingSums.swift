@@ -42,8 +42,7 @@ extension PostgresLedgerStore {
             s += " ORDER BY t.day, t.id"
             for row in try tx.query(s) {
                 let (day, payee, platform, client, postings) = try row.decode((Int, String?, String?, String?, String).self)
-                try builder.add(day: day, payee: payee, platform: platform, client: client,
-                                postings: try PostingsColumn.decode(postings, interner: &cache))
+                try builder.add(day: day, payee: payee, platform: platform, client: client, postingsColumn: postings, interner: &cache)
             }
             return builder.finish(whole: whole)
         }
