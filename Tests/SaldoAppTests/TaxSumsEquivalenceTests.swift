@@ -191,7 +191,15 @@ import SaldoTestSupport
     @Test func sumsAreConvertedOnceAndMergedAcrossCurrencies() throws {
         let store = try SQLiteLedgerStore()
         let (txs, invoices) = Self.ledger(seed: 3, count: 400)
-        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a3", format: "t", transactions: txs, invoices: invoices))
+        // One client's income in dollars (twice the same amount, once another) and in euros on one day: one sum.
+        let day = Day(year: 2026, month: 3, day: 2)!
+        let merged = [(-1000, CurrencyCode.USD), (-1000, .USD), (-2500, .USD), (-700, .EUR)].enumerated().map { i, a in
+            Transaction(date: day, description: "merged \(i)", kind: .earning,
+                        postings: [Posting(try! Account("income:work"), Money(minorUnits: Int64(a.0), currency: a.1)),
+                                   Posting(try! Account("assets:bank"), Money(minorUnits: Int64(-a.0), currency: a.1))],
+                        client: "Merged Client", dedupKey: "merged-\(i)")
+        }
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a3", format: "t", transactions: txs + merged, invoices: invoices))
         let inv = invoices.map(\.0)
         let fast = try Taxes.ledgerInputs(from: nil, invoices: inv, target: .EUR, store: store)
         let raw = try store.postingSums(PostingSumQuery(from: nil, accounts: TaxFactsBuilder.factAccounts, markers: TaxFactsBuilder.markerAccounts,
@@ -212,6 +220,9 @@ import SaldoTestSupport
         }
         #expect(Dictionary(uniqueKeysWithValues: fast.sums.map { (key($0), $0.amount.minorUnits) }) == expected)
         #expect(Dictionary(uniqueKeysWithValues: fast.sums.map { (key($0), $0.converted) }) == converted)
+        let one = fast.sums.filter { $0.client == "Merged Client" }
+        #expect(one.count == 1 && one.first?.count == 4 && one.first?.converted == true && one.first?.date == day)
+        #expect(raw.sums.filter { $0.client == "Merged Client" }.count == 3)
         #expect(Taxes.converted(raw.sums, target: .EUR, rates: RateTable()) == nil)
     }
 }
