@@ -40,25 +40,50 @@ public struct PostingSumQuery: Sendable, Hashable {
 /// 10,000 transactions on the office benchmark (json_array_elements, then GROUP BY), against 5 ms to
 /// read the rows themselves; summing them here as they arrive costs a few milliseconds.
 package struct PostingSumsBuilder {
-    /// A group: every part an index into this builder's tables (hashing integers, not strings,
-    /// for each posting).
+    /// A group: every part an index into this builder's tables, packed in five words (hashing
+    /// integers, not strings, for each posting).
     struct Key: Hashable {
-        var day: Int
-        var account: Int32
-        var currency: Int32
-        /// The amount, outside the summing currency (equal amounts only are summed).
-        var unit: Int64?
-        var payee: Int32
-        var platform: Int32
-        var client: Int32
+        /// day << 32 | account index
+        var dayAccount: UInt64
+        /// currency index << 32 | payee index
+        var currencyPayee: UInt64
+        /// platform index << 32 | client index
+        var platformClient: UInt64
+        /// The amount, outside the summing currency (equal amounts only are summed; 0 in it).
+        var unit: Int64
+        /// The marker bits; bit 63: `unit` holds the amount.
         var markers: UInt64
+
+        static let hasUnit: UInt64 = 1 << 63
+        init(day: Int, account: Int32, currency: Int32, unit: Int64?, payee: Int32, platform: Int32, client: Int32, markers: UInt64) {
+            dayAccount = UInt64(UInt32(truncatingIfNeeded: day)) << 32 | UInt64(UInt32(bitPattern: account))
+            currencyPayee = UInt64(UInt32(bitPattern: currency)) << 32 | UInt64(UInt32(bitPattern: payee))
+            platformClient = UInt64(UInt32(bitPattern: platform)) << 32 | UInt64(UInt32(bitPattern: client))
+            self.unit = unit ?? 0
+            self.markers = markers | (unit == nil ? 0 : Self.hasUnit)
+        }
+        var day: Int { Int(Int32(truncatingIfNeeded: dayAccount >> 32)) }
+        var account: Int { Int(UInt32(truncatingIfNeeded: dayAccount)) }
+        var currency: Int { Int(UInt32(truncatingIfNeeded: currencyPayee >> 32)) }
+        var payee: Int { Int(UInt32(truncatingIfNeeded: currencyPayee)) }
+        var platform: Int { Int(UInt32(truncatingIfNeeded: platformClient >> 32)) }
+        var client: Int { Int(UInt32(truncatingIfNeeded: platformClient)) }
+        var markerBits: UInt64 { markers & ~Self.hasUnit }
     }
+    /// One posting of the transaction being added: indices into the tables, and the amount.
+    private struct Leg { var account: Int32; var currency: Int32; var amount: Int64 }
     let query: PostingSumQuery
     /// Accounts met, with whether each is summed and its marker bits.
     private var accountIndex: [Account: Int32] = [:]
     private var accounts: [(account: Account, summed: Bool, markers: UInt64)] = []
+    /// Accounts met in a postings column, by their ledger id.
+    private var accountByID: [Int64: Int32] = [:]
     private var currencyIndex: [CurrencyCode: Int32] = [:]
     private var currencyList: [CurrencyCode] = []
+    /// Currencies met in a postings column, by their code's bytes (``PostingsColumn/packedCode``).
+    private var currencyByCode: [UInt64: Int32] = [:]
+    /// The summing currency's index, once met.
+    private var summingIndex: Int32 = -1
     /// Payees, platforms and clients met (index 0: none).
     private var nameIndex: [String: Int32] = [:]
     private var names: [String?] = [nil]
@@ -67,10 +92,15 @@ package struct PostingSumsBuilder {
     private var groups: [(key: Key, amount: Int64, count: Int)] = []
     private var costCurrencies: Set<CurrencyCode> = []
     private var first: Int?, last: Int?
+    /// The legs of the transaction being added (kept to reuse their storage).
+    private var legs: [Leg] = []
 
     package init(_ query: PostingSumQuery) throws(StoreError) {
         guard query.markers.count < 64 else { throw .invalid("at most 63 markers") }
         self.query = query
+        groupIndex.reserveCapacity(1024)
+        groups.reserveCapacity(1024)
+        legs.reserveCapacity(8)
     }
 
     private mutating func account(_ a: Account) -> Int32 {
@@ -87,6 +117,7 @@ package struct PostingSumsBuilder {
         currencyList.append(c)
         let i = Int32(currencyList.count - 1)
         currencyIndex[c] = i
+        if c == query.summingCurrency { summingIndex = i }
         return i
     }
     private mutating func name(_ s: String?) -> Int32 {
@@ -103,30 +134,73 @@ package struct PostingSumsBuilder {
 
     /// One transaction's postings.
     package mutating func add(day: Int, payee: String?, platform: String?, client: String?, postings: [Posting]) throws(StoreError) {
-        see(day: day)
-        var markers: UInt64 = 0, summed = false
-        var ids: [(account: Int32, currency: Int32)] = []
-        ids.reserveCapacity(postings.count)
+        legs.removeAll(keepingCapacity: true)
         for p in postings {
             let a = account(p.account), c = currency(p.amount.currency)
             if let cost = p.cost { costCurrencies.insert(cost.currency) }
-            markers |= accounts[Int(a)].markers
-            summed = summed || accounts[Int(a)].summed
-            ids.append((a, c))
+            legs.append(Leg(account: a, currency: c, amount: p.amount.minorUnits))
+        }
+        try addLegs(day: day, payee: payee, platform: platform, client: client)
+    }
+
+    /// One transaction's postings as the `txn.postings` column holds them (``PostingsColumn``),
+    /// read without making a posting, an account or a currency code for each: account ids and
+    /// currency codes are looked up once per ledger. The same sums as decoding the column and
+    /// adding its postings (a column this reader does not take, such as one with an escaped
+    /// currency code, is decoded so).
+    package mutating func add(day: Int, payee: String?, platform: String?, client: String?, postingsColumn text: String,
+                              interner: inout Interner) throws {
+        legs.removeAll(keepingCapacity: true)
+        var text = text
+        let scanned = try text.withUTF8 { b throws -> Bool in
+            try PostingsColumn.scan(b) { id, code, amount, costCode in
+                let a: Int32
+                if let known = accountByID[id] { a = known } else {
+                    guard let acc = interner.accountsByID[id] else { throw PostingsColumn.DecodeError.malformed(String(decoding: b, as: UTF8.self)) }
+                    a = account(acc)
+                    accountByID[id] = a
+                }
+                let c = try currency(code: code, interner: &interner)
+                if let costCode { costCurrencies.insert(currencyList[Int(try currency(code: costCode, interner: &interner))]) }
+                legs.append(Leg(account: a, currency: c, amount: amount))
+            }
+        }
+        guard scanned else {
+            return try add(day: day, payee: payee, platform: platform, client: client, postings: try PostingsColumn.decode(text, interner: &interner))
+        }
+        try addLegs(day: day, payee: payee, platform: platform, client: client)
+    }
+
+    private mutating func currency(code: UInt64, interner: inout Interner) throws -> Int32 {
+        if let i = currencyByCode[code] { return i }
+        let i = currency(try interner.currency(PostingsColumn.unpackCode(code)))
+        currencyByCode[code] = i
+        return i
+    }
+
+    /// Sums `legs`, the postings of one transaction.
+    private mutating func addLegs(day: Int, payee: String?, platform: String?, client: String?) throws(StoreError) {
+        see(day: day)
+        var markers: UInt64 = 0, summed = false
+        for l in legs {
+            let a = accounts[Int(l.account)]
+            markers |= a.markers
+            summed = summed || a.summed
         }
         guard summed else { return }
         let pe = name(payee), pl = name(platform), cl = name(client)
-        for (p, id) in zip(postings, ids) where accounts[Int(id.account)].summed {
-            let c = p.amount.currency
-            let key = Key(day: day, account: id.account, currency: id.currency, unit: c == query.summingCurrency ? nil : p.amount.minorUnits,
+        for l in legs where accounts[Int(l.account)].summed {
+            let key = Key(day: day, account: l.account, currency: l.currency, unit: l.currency == summingIndex ? nil : l.amount,
                           payee: pe, platform: pl, client: cl, markers: markers)
             if let g = groupIndex[key] {
-                let (sum, overflow) = groups[g].amount.addingReportingOverflow(p.amount.minorUnits)
-                guard !overflow else { throw .invalid("the postings to \(p.account.path) in \(c.code) on \(Day(ordinal: day)) sum beyond what an amount can hold") }
+                let (sum, overflow) = groups[g].amount.addingReportingOverflow(l.amount)
+                guard !overflow else {
+                    throw .invalid("the postings to \(accounts[Int(l.account)].account.path) in \(currencyList[Int(l.currency)].code) on \(Day(ordinal: day)) sum beyond what an amount can hold")
+                }
                 groups[g].amount = sum; groups[g].count += 1
             } else {
                 groupIndex[key] = groups.count
-                groups.append((key, p.amount.minorUnits, 1))
+                groups.append((key, l.amount, 1))
             }
         }
     }
@@ -143,13 +217,93 @@ package struct PostingSumsBuilder {
         }
         out.sums = b.groups.map { g in
             let k = g.key
-            return PostingSum(date: Day(ordinal: k.day), account: b.accounts[Int(k.account)].account,
-                              amount: Money(minorUnits: g.amount, currency: b.currencyList[Int(k.currency)]), count: g.count,
-                              payee: b.names[Int(k.payee)], platform: b.names[Int(k.platform)], client: b.names[Int(k.client)], markers: k.markers)
+            return PostingSum(date: Day(ordinal: k.day), account: b.accounts[k.account].account,
+                              amount: Money(minorUnits: g.amount, currency: b.currencyList[k.currency]), count: g.count,
+                              payee: b.names[k.payee], platform: b.names[k.platform], client: b.names[k.client], markers: k.markerBits)
         }
         out.currencies = b.costCurrencies.union(b.currencyList)
         out.firstDay = b.first.map(Day.init(ordinal:)); out.lastDay = b.last.map(Day.init(ordinal:))
         return out
+    }
+}
+
+extension PostingsColumn {
+    /// A currency code of at most 7 bytes as one number (its bytes, and its length in the top byte).
+    static func packCode(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard (1...7).contains(bytes.count) else { return nil }
+        var v = UInt64(bytes.count) << 56
+        for (i, c) in bytes.enumerated() { v |= UInt64(c) << (8 * UInt64(i)) }
+        return v
+    }
+
+    static func unpackCode(_ v: UInt64) -> String {
+        let n = Int(v >> 56)
+        return String(decoding: (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }, as: UTF8.self)
+    }
+
+    /// Reads a postings column (what ``decode(_:interner:)`` reads) without making postings: hands
+    /// each leg's account id, packed currency code (``packCode(_:)``), amount and packed cost
+    /// currency to `leg`. False when a currency code is escaped or longer than 7 bytes (then
+    /// nothing should be taken from the legs handed over: decode the column instead); throws
+    /// when the column is malformed.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, _ leg: (Int64, UInt64, Int64, UInt64?) throws -> Void) throws -> Bool {
+        var i = 0
+        let n = b.count
+        func fail() -> DecodeError { .malformed(String(decoding: b, as: UTF8.self)) }
+        func skip(_ c: UInt8) throws { guard i < n, b[i] == c else { throw fail() }; i += 1 }
+        // As ``decode(_:interner:)``: any Int64 reads back; a number out of range is malformed.
+        func int() throws -> Int64 {
+            var neg = false
+            if i < n, b[i] == UInt8(ascii: "-") { neg = true; i += 1 }
+            var v: UInt64 = 0, digits = 0
+            while i < n, b[i] >= 48, b[i] <= 57 {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
+                guard !o1 && !o2 else { throw fail() }
+                v = a; i += 1; digits += 1
+            }
+            guard digits > 0 else { throw fail() }
+            if neg {
+                guard v <= UInt64(Int64.max) + 1 else { throw fail() }
+                return v == UInt64(Int64.max) + 1 ? .min : -Int64(v)
+            }
+            guard v <= UInt64(Int64.max) else { throw fail() }
+            return Int64(v)
+        }
+        /// A quoted code, packed; nil when escaped or too long.
+        func code() throws -> UInt64? {
+            try skip(UInt8(ascii: "\""))
+            let start = i
+            while i < n, b[i] != UInt8(ascii: "\"") {
+                if b[i] == UInt8(ascii: "\\") { return nil }
+                i += 1
+            }
+            let packed = PostingsColumn.packCode(UnsafeBufferPointer(rebasing: b[start..<i]))
+            try skip(UInt8(ascii: "\""))
+            return packed
+        }
+        try skip(UInt8(ascii: "["))
+        while i < n, b[i] == UInt8(ascii: "[") {
+            i += 1
+            let account = try int()
+            try skip(UInt8(ascii: ","))
+            guard let currency = try code() else { return false }
+            try skip(UInt8(ascii: ","))
+            let amount = try int()
+            var cost: UInt64?
+            if i < n, b[i] == UInt8(ascii: ",") {
+                i += 1
+                guard let c = try code() else { return false }
+                try skip(UInt8(ascii: ","))
+                _ = try int()
+                cost = c
+            }
+            try skip(UInt8(ascii: "]"))
+            try leg(account, currency, amount, cost)
+            if i < n, b[i] == UInt8(ascii: ",") { i += 1 }
+        }
+        try skip(UInt8(ascii: "]"))
+        return true
     }
 }
 
@@ -194,7 +348,7 @@ extension SQLiteLedgerStore {
                                            + (summed.isEmpty ? "" : " WHERE " + summed.joined(separator: " AND ")) + " ORDER BY t.day, t.id",
                                            arguments: StatementArguments(args + refArgs)!)
             while let row = try rows.next() {
-                try builder.add(day: row[0], payee: row[1], platform: row[2], client: row[3], postings: try PostingsColumn.decode(row[4], interner: &cache))
+                try builder.add(day: row[0], payee: row[1], platform: row[2], client: row[3], postingsColumn: row[4], interner: &cache)
             }
             return builder.finish(whole: whole)
         }

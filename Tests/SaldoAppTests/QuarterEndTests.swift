@@ -77,6 +77,18 @@ import SaldoTestSupport
         }
     }
 
+    /// The quarter-end reads a Spanish or US client's ledger from the quarter's calendar year (all
+    /// that year's returns read), a UK client's from the calendar year before (its tax years begin
+    /// in April, and the one before the window is computed too).
+    @Test func aClientsLedgerIsReadFromTheYearItsReturnsNeed() throws {
+        for (j, first) in [(Jurisdiction.es, 2026), (.us, 2026), (.gb, 2025)] {
+            let store = try client("from-\(j)", j).open()
+            let inputs = try Taxes.inputs(TaxRequest(today: demoDay, useForecast: false), store: store, years: .quarterEnd(2026))
+            let days = inputs.postingSums.map(\.date) + inputs.transactions.map(\.date)
+            #expect(days.min()?.year == first, "\(j)")
+        }
+    }
+
     @Test func theFourthQuarterIsDueInTheNewYearAndNothingLater() throws {
         let es = try client("Lucía", .es)
         let report = QuarterEnd.run([es], year: 2026, quarter: 4, today: Day(year: 2027, month: 1, day: 10)!)

@@ -182,4 +182,47 @@ import SaldoTestSupport
         #expect(!recent.sums.isEmpty)
         try Self.compare(store, profiles: [Self.profiles[0]], today: Day(year: 2026, month: 10, day: 20)!, label: "early", expectSums: false)
     }
+
+    /// Summed amounts in other currencies are converted once, in the inputs (each posting rounded
+    /// as alone, times the count), and the sums of a day, account, names and marks merged across
+    /// currencies: fewer sums than the store gives, all in the tax currency, marked converted where
+    /// any part was, with the same totals; a sum that has no rate gives none (the inputs then read
+    /// every transaction).
+    @Test func sumsAreConvertedOnceAndMergedAcrossCurrencies() throws {
+        let store = try SQLiteLedgerStore()
+        let (txs, invoices) = Self.ledger(seed: 3, count: 400)
+        // One client's income in dollars (twice the same amount, once another) and in euros on one day: one sum.
+        let day = Day(year: 2026, month: 3, day: 2)!
+        let merged = [(-1000, CurrencyCode.USD), (-1000, .USD), (-2500, .USD), (-700, .EUR)].enumerated().map { i, a in
+            Transaction(date: day, description: "merged \(i)", kind: .earning,
+                        postings: [Posting(try! Account("income:work"), Money(minorUnits: Int64(a.0), currency: a.1)),
+                                   Posting(try! Account("assets:bank"), Money(minorUnits: Int64(-a.0), currency: a.1))],
+                        client: "Merged Client", dedupKey: "merged-\(i)")
+        }
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a3", format: "t", transactions: txs + merged, invoices: invoices))
+        let inv = invoices.map(\.0)
+        let fast = try Taxes.ledgerInputs(from: nil, invoices: inv, target: .EUR, store: store)
+        let raw = try store.postingSums(PostingSumQuery(from: nil, accounts: TaxFactsBuilder.factAccounts, markers: TaxFactsBuilder.markerAccounts,
+                                                        summingCurrency: .EUR, wholeDedupKeys: Set(inv.map(\.dedupKey)),
+                                                        wholeExternalIDs: Set(inv.map(\.number))))
+        #expect(raw.sums.contains { $0.amount.currency != .EUR })
+        #expect(fast.sums.allSatisfy { $0.amount.currency == .EUR })
+        #expect(fast.sums.count < raw.sums.count)
+        #expect(fast.sums.contains { $0.converted } && fast.sums.contains { !$0.converted })
+        #expect(fast.sums.map(\.count).reduce(0, +) == raw.sums.map(\.count).reduce(0, +))
+        func key(_ s: PostingSum) -> String { "\(s.date) \(s.account.path) \(s.payee ?? "-") \(s.platform ?? "-") \(s.client ?? "-") \(s.markers)" }
+        var expected: [String: Int64] = [:], converted: [String: Bool] = [:]
+        for s in raw.sums {
+            let foreign = s.amount.currency != .EUR
+            let v = foreign ? try fast.rates.convert(try #require(s.unit), to: .EUR, on: s.date).amount.minorUnits * Int64(s.count) : s.amount.minorUnits
+            expected[key(s), default: 0] += v
+            converted[key(s), default: false] = converted[key(s), default: false] || foreign
+        }
+        #expect(Dictionary(uniqueKeysWithValues: fast.sums.map { (key($0), $0.amount.minorUnits) }) == expected)
+        #expect(Dictionary(uniqueKeysWithValues: fast.sums.map { (key($0), $0.converted) }) == converted)
+        let one = fast.sums.filter { $0.client == "Merged Client" }
+        #expect(one.count == 1 && one.first?.count == 4 && one.first?.converted == true && one.first?.date == day)
+        #expect(raw.sums.filter { $0.client == "Merged Client" }.count == 3)
+        #expect(Taxes.converted(raw.sums, target: .EUR, rates: RateTable()) == nil)
+    }
 }

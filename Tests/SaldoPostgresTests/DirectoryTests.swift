@@ -194,7 +194,10 @@ struct DirectoryTests {
     @Test func sessionsAreMarkedSeenAtMostOncePerInterval() throws {
         let two = try Self.twoOffices()
         let org = two.a.organisation.id
-        let sessions = try OfficeSessions(database: Engine.appURL!, policy: Self.policy, connections: 1)
+        // Every request asks the database here (no session kept in the server between requests).
+        var policy = Self.policy
+        policy.sessionCheckSeconds = 0
+        let sessions = try OfficeSessions(database: Engine.appURL!, policy: policy, connections: 1)
         let signed = try sessions.logIn(email: two.staffA.email, password: Self.password, address: "203.0.113.\(Int.random(in: 1...254))")
         let owner = try PostgresDirectory(url: Engine.ownerURL!)
         let person = two.staffA.id
@@ -214,6 +217,54 @@ struct DirectoryTests {
         #expect(try age() < 5, "a mark 10 minutes old was not moved")
         try mark(secondsAgo: Self.policy.sessionIdle + 5)
         #expect(try sessions.resolve(token: signed.token) == nil)
+    }
+
+    /// The server keeps a session's person and a person's workspace check for
+    /// `sessionCheckSeconds`: a logout here refuses the session at once; a session ended elsewhere
+    /// (another server's logout) and a client moved to another workspace are refused within the bound.
+    @Test func sessionChecksAreKeptForTheBoundAndLogoutEndsThemAtOnce() throws {
+        let two = try Self.twoOffices()
+        let org = two.a.organisation.id
+        var policy = Self.policy
+        policy.sessionCheckSeconds = 1.5
+        let sessions = try OfficeSessions(database: Engine.appURL!, policy: policy, connections: 1)
+        let owner = try PostgresDirectory(url: Engine.ownerURL!)
+        let address = "203.0.113.\(Int.random(in: 1...254))"
+        // Logout in this server: refused at once, though the person was found a moment ago.
+        let staff = try sessions.logIn(email: two.staffA.email, password: Self.password, address: address)
+        #expect(try sessions.resolve(token: staff.token)?.id == two.staffA.id)
+        try sessions.logOut(token: staff.token, person: staff.person, address: address)
+        #expect(try sessions.resolve(token: staff.token) == nil)
+        // Ended in the database by someone else: kept within the bound, refused after it.
+        let again = try sessions.logIn(email: two.staffA.email, password: Self.password, address: address)
+        #expect(try sessions.resolve(token: again.token)?.id == two.staffA.id)
+        try owner.runInOrganisation(org, "DELETE FROM session WHERE token_sha256 = '\(OfficeSessions.digest(again.token))'")
+        let ended = ContinuousClock.now
+        #expect(try sessions.resolve(token: again.token)?.id == two.staffA.id, "asked the database again within the bound")
+        Thread.sleep(forTimeInterval: 1.6)
+        #expect(try sessions.resolve(token: again.token) == nil)
+        #expect(ContinuousClock.now - ended < .seconds(5))
+        // A client moved to another workspace: the old one is still theirs within the bound, then 404.
+        let client = try sessions.logIn(email: two.clientA.email, password: Self.password, address: address)
+        let person = try #require(try sessions.resolve(token: client.token))
+        #expect(try sessions.workspace(two.workspaceA.id, for: person)?.id == two.workspaceA.id)
+        let other = try #require(try sessions.workspaces(for: two.staffA).first { $0.id != two.workspaceA.id })
+        try owner.runInOrganisation(org, "UPDATE person SET client_workspace_id = \(other.id) WHERE id = \(two.clientA.id)")
+        let within = try #require(try sessions.resolve(token: client.token))
+        #expect(within.clientWorkspace == two.workspaceA.id)
+        #expect(try sessions.workspace(two.workspaceA.id, for: within) != nil)
+        Thread.sleep(forTimeInterval: 1.6)
+        let after = try #require(try sessions.resolve(token: client.token))
+        #expect(after.clientWorkspace == other.id)
+        #expect(try sessions.workspace(two.workspaceA.id, for: after) == nil)
+        #expect(try sessions.workspace(other.id, for: after)?.id == other.id)
+        // With no bound, every check asks the database.
+        policy.sessionCheckSeconds = 0
+        let uncached = try OfficeSessions(database: Engine.appURL!, policy: policy, connections: 1)
+        let third = try uncached.logIn(email: two.staffA.email, password: Self.password, address: address)
+        #expect(try uncached.resolve(token: third.token) != nil)
+        try owner.runInOrganisation(org, "DELETE FROM session WHERE token_sha256 = '\(OfficeSessions.digest(third.token))'")
+        #expect(try uncached.resolve(token: third.token) == nil)
     }
 
     /// A hash made at a lower bcrypt cost than the policy's is made again at a successful login

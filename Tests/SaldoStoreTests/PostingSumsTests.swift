@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SaldoStore
+@testable import SaldoStore
 import SaldoCore
 import SaldoTestSupport
 
@@ -84,5 +84,58 @@ import SaldoTestSupport
         ].sorted())
         #expect(try store(engine).postingSums(PostingSumQuery(from: Day(iso: "2027-01-01")!, accounts: ["income"], summingCurrency: .EUR))
                 == PostingSums())
+    }
+}
+
+/// The builder reads the postings column without decoding it into postings: the same sums, the
+/// same currencies and range, for any legs; an escaped currency code is decoded the slow way; a
+/// damaged column is an error as when decoded.
+@Suite struct PostingSumsColumnReadingTests {
+    static let accounts = [try! Account("assets:paypal"), try! Account("expenses:fees:paypal"), try! Account("income:acme"),
+                           try! Account("assets:tax:vat-input"), try! Account("income:other")]
+    static let currencies: [CurrencyCode] = [.USD, .EUR, try! CurrencyCode("JPY"), try! CurrencyCode("KWD")]
+    static let query = PostingSumQuery(from: nil, accounts: ["income", "expenses"], markers: ["assets:tax:vat-input"], summingCurrency: .EUR)
+
+    static func interner() -> Interner {
+        var i = Interner()
+        for (n, a) in accounts.enumerated() { i.accountsByID[Int64(n + 10)] = a }
+        return i
+    }
+
+    @Test func columnsSumAsTheirPostings() throws {
+        var g = SystemRandomNumberGenerator()
+        var byPostings = try PostingSumsBuilder(Self.query), byColumn = try PostingSumsBuilder(Self.query)
+        var interner = Self.interner()
+        for n in 0..<2_000 {
+            let day = 20_454 + n / 7
+            let postings = (0..<Int.random(in: 1...4, using: &g)).map { _ in
+                let a = Int.random(in: 0..<Self.accounts.count, using: &g), c = Self.currencies.randomElement(using: &g)!
+                let amount = [Int64(-1000), 1000, 250, -250, .max, .min, 0].randomElement(using: &g)!
+                return Posting(Self.accounts[a], Money(minorUnits: amount == .max || amount == .min ? Int64(n) : amount, currency: c),
+                               cost: Bool.random(using: &g) ? Money(minorUnits: 7, currency: Self.currencies.randomElement(using: &g)!) : nil)
+            }
+            let names = ["Acme", nil, "PayPal"]
+            let payee = names.randomElement(using: &g)!, client = names.randomElement(using: &g)!
+            let text = PostingsColumn.encode(postings, accountIDs: postings.map { p in Int64(Self.accounts.firstIndex(of: p.account)! + 10) })
+            try byPostings.add(day: day, payee: payee, platform: nil, client: client, postings: postings)
+            try byColumn.add(day: day, payee: payee, platform: nil, client: client, postingsColumn: text, interner: &interner)
+        }
+        let a = byPostings.finish(whole: []), b = byColumn.finish(whole: [])
+        #expect(!a.sums.isEmpty && a.sums.contains { $0.markers != 0 } && a.sums.contains { $0.count > 1 && $0.amount.currency != .EUR })
+        #expect(a == b)
+    }
+
+    @Test func anEscapedCodeIsDecodedAndADamagedColumnIsAnError() throws {
+        var interner = Self.interner()
+        var builder = try PostingSumsBuilder(Self.query), plain = try PostingSumsBuilder(Self.query)
+        // "\u0055SD" is USD written with an escape: read through the full decoder.
+        try builder.add(day: 20_454, payee: nil, platform: nil, client: nil, postingsColumn: #"[[12,"\u0055SD",-500],[10,"USD",500]]"#, interner: &interner)
+        try plain.add(day: 20_454, payee: nil, platform: nil, client: nil, postingsColumn: #"[[12,"USD",-500],[10,"USD",500]]"#, interner: &interner)
+        #expect(builder.finish(whole: []) == plain.finish(whole: []))
+        #expect(builder.finish(whole: []).sums.map(\.amount) == [Money(minorUnits: -500, currency: .USD)])
+        for text in [#"[[10,"USD",99999999999999999999]]"#, #"[[10,"USD",]]"#, #"[[99,"USD",5]]"#, #"[[10,"XXX",5]]"#, #"[[10,"USD",5"#, "", "[[10,\"USD"] {
+            var b = try PostingSumsBuilder(Self.query)
+            #expect(throws: (any Error).self, "\(text)") { try b.add(day: 1, payee: nil, platform: nil, client: nil, postingsColumn: text, interner: &interner) }
+        }
     }
 }

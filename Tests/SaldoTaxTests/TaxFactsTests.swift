@@ -7,6 +7,22 @@ import Testing
         TaxFactsBuilder(profile: profile, rules: try L.rules(rules), convert: L.identity).build(transactions: txs, invoices: invoices)
     }
 
+    /// Facts sort by date, then by their category's name, and keep the order they were made in
+    /// where both are equal (a stable sort).
+    @Test func factsSortByDateThenCategoryNameKeepingTheirOrder() throws {
+        #expect(FactCategory.allCases.sorted { $0.nameOrder < $1.nameOrder }.map(\.rawValue) == FactCategory.allCases.map(\.rawValue).sorted())
+        var g = SystemRandomNumberGenerator()
+        let facts = (0..<600).map { i in
+            TaxFact(date: Day(year: 2026, month: 1, day: Int.random(in: 1...6, using: &g))!, category: FactCategory.allCases.randomElement(using: &g)!,
+                    amount: Money(minorUnits: Int64(i), currency: .EUR), description: "\(i)")
+        }
+        let expected = facts.enumerated().sorted { ($0.element.date, $0.element.category.rawValue, $0.offset) < ($1.element.date, $1.element.category.rawValue, $1.offset) }
+            .map(\.element)
+        #expect(TaxFactsBuilder.sortedByDateAndCategory(facts) == expected)
+        #expect(TaxFactsBuilder.sortedByDateAndCategory(expected) == expected)
+        #expect(TaxFactsBuilder.sortedByDateAndCategory([]).isEmpty)
+    }
+
     @Test func postingsMapToFacts() throws {
         let personal = try Transaction(date: L.day("2025-03-01"), description: "groceries", kind: .expense, postings: [
             Posting(L.account("expenses:personal:food"), L.money("50.00")), Posting(L.account("assets:bank"), L.money("-50.00")),

@@ -18,6 +18,12 @@ public struct OfficePolicy: Sendable {
     public var addressFailureLimit = 5
     /// The window failed logins are counted in, in seconds.
     public var failureWindow = 15 * 60
+    /// How long, in seconds, this server keeps what it found of a session (its person) and of a
+    /// person's workspace check before asking the database again (0: every request asks). A
+    /// logout in this server ends the session at once; a change made elsewhere (a session ended
+    /// by another server, a client moved to another workspace by the office commands) is seen
+    /// within this bound.
+    public var sessionCheckSeconds = 5.0
     public init() {}
 }
 

@@ -48,6 +48,8 @@ public final class OfficeSessions: Sendable {
     /// The key of this server's CSRF tokens (random per start: a page loaded before a restart
     /// gets a fresh token when reloaded).
     private let csrfKey: [UInt8]
+    /// Sessions and workspace checks found recently (``OfficePolicy/sessionCheckSeconds``).
+    private let recent: RecentChecks
 
     /// `readingConnections`: the ledgers' shared reading connections (see ``readingLedger(_:)``).
     public init(database url: String, policy: OfficePolicy = .init(), connections count: Int = 4, readingConnections: Int = 8) throws {
@@ -59,6 +61,7 @@ public final class OfficeSessions: Sendable {
         dummyHash = Passwords.hash("not anyone's password \(UUID())", cost: policy.bcryptCost)
         var g = SystemRandomNumberGenerator()
         csrfKey = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &g) }
+        recent = RecentChecks(seconds: policy.sessionCheckSeconds)
     }
 
     var directory: PostgresDirectory {
@@ -95,13 +98,20 @@ public final class OfficeSessions: Sendable {
     }
 
     /// The person behind a session token, or nil (unknown, ended, expired or idle too long).
+    /// What the database said is kept for ``OfficePolicy/sessionCheckSeconds`` (a session that
+    /// ended elsewhere, or went idle or past its lifetime, is refused within that bound).
     public func resolve(token: String) throws -> DirectoryPerson? {
         guard token.count >= 32, token.count <= 128 else { return nil }
-        return try directory.resolveSession(tokenSHA256: Self.digest(token), idleSeconds: policy.sessionIdle)
+        let digest = Self.digest(token)
+        if let person = recent.person(digest) { return person }
+        let person = try directory.resolveSession(tokenSHA256: digest, idleSeconds: policy.sessionIdle)
+        if let person { recent.keep(person, digest) }
+        return person
     }
 
     /// Ends the session on the server: the token is worthless afterwards.
     public func logOut(token: String, person: DirectoryPerson, address: String?) throws {
+        recent.forget(Self.digest(token))
         let d = directory
         try d.deleteSession(organisation: person.organisationID, tokenSHA256: Self.digest(token))
         try d.audit(organisation: person.organisationID, person: person.id, actor: person.email, workspace: person.clientWorkspace,
@@ -119,11 +129,17 @@ public final class OfficeSessions: Sendable {
     }
 
     /// Workspace `id` when `person` may see it; nil for another organisation's and an unknown one alike.
+    /// A workspace found is kept for ``OfficePolicy/sessionCheckSeconds`` (for this person as
+    /// they are: a person whose kind or workspace changed is checked again).
     public func workspace(_ id: Int64, for person: DirectoryPerson) throws -> DirectoryWorkspace? {
+        if let w = recent.workspace(id, for: person) { return w }
+        let found: DirectoryWorkspace?
         switch person.kind {
-        case .admin, .staff: return try directory.workspace(id, of: person.organisationID)
-        case .client: return person.clientWorkspace == id ? try directory.workspace(id) : nil
+        case .admin, .staff: found = try directory.workspace(id, of: person.organisationID)
+        case .client: found = person.clientWorkspace == id ? try directory.workspace(id) : nil
         }
+        if let found { recent.keep(found, for: person) }
+        return found
     }
 
     /// The ledger of a workspace the caller has checked `person` may see.
@@ -192,6 +208,69 @@ public final class OfficeSessions: Sendable {
 
     /// What the database keeps of a token: its SHA-256, hex.
     static func digest(_ token: String) -> String { SQLiteLedgerStore.sha256(Data(token.utf8)) }
+}
+
+/// What a server found of sessions and workspace checks in the last few seconds, so that a
+/// request of a session seen just before asks the database neither who it is nor whether it may
+/// see its book. Only what was found is kept (an unknown token or a refused book asks again each
+/// time); entries older than the bound are never used, and are dropped when the table is full.
+final class RecentChecks: Sendable {
+    private struct WorkspaceKey: Hashable {
+        var person: Int64, organisation: Int64, kind: PersonKind, clientWorkspace: Int64?, workspace: Int64
+        init(_ person: DirectoryPerson, _ workspace: Int64) {
+            self.person = person.id; organisation = person.organisationID; kind = person.kind
+            clientWorkspace = person.clientWorkspace; self.workspace = workspace
+        }
+    }
+    private struct Table: Sendable {
+        var sessions: [String: (person: DirectoryPerson, at: ContinuousClock.Instant)] = [:]
+        var workspaces: [WorkspaceKey: (workspace: DirectoryWorkspace, at: ContinuousClock.Instant)] = [:]
+    }
+    /// The most sessions (and, separately, workspace checks) kept.
+    static let capacity = 50_000
+    private let bound: Duration
+    private let table = Mutex(Table())
+
+    init(seconds: Double) { bound = .milliseconds(Int64((max(0, seconds) * 1000).rounded())) }
+
+    private func fresh(_ at: ContinuousClock.Instant, _ now: ContinuousClock.Instant) -> Bool { now - at < bound }
+
+    func person(_ digest: String) -> DirectoryPerson? {
+        guard bound > .zero else { return nil }
+        let now = ContinuousClock.now
+        return table.withLock { t in t.sessions[digest].flatMap { fresh($0.at, now) ? $0.person : nil } }
+    }
+
+    func keep(_ person: DirectoryPerson, _ digest: String) {
+        guard bound > .zero else { return }
+        let now = ContinuousClock.now
+        table.withLock { t in
+            if t.sessions.count >= Self.capacity { t.sessions = t.sessions.filter { fresh($0.value.at, now) } }
+            if t.sessions.count >= Self.capacity { t.sessions.removeAll() }
+            t.sessions[digest] = (person, now)
+        }
+    }
+
+    /// A session ended here: its next request asks the database (which no longer has it).
+    func forget(_ digest: String) {
+        _ = table.withLock { t in t.sessions.removeValue(forKey: digest) }
+    }
+
+    func workspace(_ id: Int64, for person: DirectoryPerson) -> DirectoryWorkspace? {
+        guard bound > .zero else { return nil }
+        let now = ContinuousClock.now
+        return table.withLock { t in t.workspaces[WorkspaceKey(person, id)].flatMap { fresh($0.at, now) ? $0.workspace : nil } }
+    }
+
+    func keep(_ workspace: DirectoryWorkspace, for person: DirectoryPerson) {
+        guard bound > .zero else { return }
+        let now = ContinuousClock.now
+        table.withLock { t in
+            if t.workspaces.count >= Self.capacity { t.workspaces = t.workspaces.filter { fresh($0.value.at, now) } }
+            if t.workspaces.count >= Self.capacity { t.workspaces.removeAll() }
+            t.workspaces[WorkspaceKey(person, workspace.id)] = (workspace, now)
+        }
+    }
 }
 
 /// One page of an office's audit log (``OfficeSessions/auditLog(for:filter:)``).

@@ -102,12 +102,12 @@ public enum QuarterEnd {
     static func filings(of ledger: QuarterEndLedger, window: Period, year: Int, quarter: Int, today: Day) throws -> [QuarterEndReport.Filing] {
         let store = try ledger.open()
         let request = TaxRequest(today: today, useForecast: false)
-        // The tax years whose deadlines can fall in the window: the quarter's own, and for the UK
-        // (tax years from 6 April) also the one the window ends in.
-        // Transactions from the start of the calendar year before the quarter's: enough for every
-        // tax year below (a UK tax year begins the April before; its payments fall due up to 31 July
-        // of the second year after).
-        let inputs = try Taxes.inputs(request, store: store, years: .year(year - 1))
+        // Transactions from the start of the quarter's calendar year (Spain, the US: the tax year
+        // is the calendar year, and a return reads only its own year's), or of the year before (the
+        // UK: a tax year begins the April before; its payments fall due up to 31 July of the second
+        // year after): enough for every tax year below. A Spanish client thus reads what
+        // `Taxes.summary` reads for the year, and no more.
+        let inputs = try Taxes.inputs(request, store: store, years: .quarterEnd(year))
         let j = inputs.profile.jurisdiction
         let quarterStart = YearMonth(year: year, month: quarter * 3 - 2).first
         // The tax years whose deadlines can fall in the window: the quarter's own; for the UK also the

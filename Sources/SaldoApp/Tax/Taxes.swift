@@ -95,28 +95,35 @@ public enum Taxes {
         case year(Int?)
         /// The calendar's: last tax year and this one.
         case calendar
+        /// An office's quarter-end of a calendar year's quarter: that year's tax year; in the UK
+        /// (tax years from 6 April) from the calendar year before, for the tax year before too.
+        case quarterEnd(Int)
     }
 
     /// Everything the engine needs, from the request and the ledger. Only the transactions of the
     /// tax years in `years` are read (a ledger of many years holds far more), with what the whole
     /// ledger says about which invoices are booked.
     public static func inputs(_ request: TaxRequest, store: any LedgerStore, years: YearsNeeded = .all) throws -> TaxInputs {
+        // Every setting in one read (on PostgreSQL each read is a transaction of its own; a tax
+        // computation asks for up to eight).
+        let stored = Dictionary(try store.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        func setting(_ key: Setting) -> String? { stored[key.rawValue] }
         var taxProfile: TaxProfile
         if let p = request.profilePath {
             let path = (p as NSString).expandingTildeInPath
             guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read the tax profile \(p)") }
             taxProfile = try TaxProfileLoader.decode(data, file: p)
-        } else if let stored = try store.setting(Setting.taxProfile.rawValue) {
+        } else if let stored = setting(.taxProfile) {
             taxProfile = try TaxProfileLoader.decode(Data(stored.utf8), file: "the stored tax profile")
         } else {
-            let stored = try store.setting(Setting.jurisdiction.rawValue).flatMap(Jurisdiction.init(parsing:))
-            guard let j = request.jurisdiction ?? stored else {
+            let storedJurisdiction = setting(.jurisdiction).flatMap(Jurisdiction.init(parsing:))
+            guard let j = request.jurisdiction ?? storedJurisdiction else {
                 throw UserError("Saldo does not know your tax jurisdiction", hint: "name it (es, us or gb) or store it in the settings", fix: .chooseJurisdiction)
             }
             taxProfile = TaxProfile(jurisdiction: j)
-            taxProfile.activityStart = try store.setting(Setting.activityStart.rawValue).flatMap { Day(iso: $0) }
-            taxProfile.newFreelancer = try store.setting(Setting.newFreelancer.rawValue) == "yes"
-            switch try store.setting(Setting.filingStatus.rawValue) {
+            taxProfile.activityStart = setting(.activityStart).flatMap { Day(iso: $0) }
+            taxProfile.newFreelancer = setting(.newFreelancer) == "yes"
+            switch setting(.filingStatus) {
             case "married-joint": taxProfile.filingStatus = .joint
             case "married-separate": taxProfile.filingStatus = .separate
             case "head-of-household": taxProfile.filingStatus = .headOfHousehold
@@ -124,9 +131,9 @@ public enum Taxes {
             }
         }
         if let j = request.jurisdiction { taxProfile.jurisdiction = j }
-        try applyLastYear(tax: try store.setting(Setting.lastYearTax.rawValue), income: try store.setting(Setting.lastYearIncome.rawValue),
+        try applyLastYear(tax: setting(.lastYearTax), income: setting(.lastYearIncome),
                           to: &taxProfile)
-        if taxProfile.region == nil, let r = try store.setting(Setting.region.rawValue) { taxProfile.region = r }
+        if taxProfile.region == nil, let r = setting(.region) { taxProfile.region = r }
         if let r = request.region { taxProfile.region = r }
         if let r = taxProfile.region { taxProfile.region = try regionCode(r, jurisdiction: taxProfile.jurisdiction) }
         let ruleFiles = try request.ruleFiles.map { r -> RuleFile in
@@ -141,6 +148,7 @@ public enum Taxes {
         case .all: nil
         case .year(let y): y ?? thisYear
         case .calendar: thisYear - 1
+        case .quarterEnd(let y): taxProfile.jurisdiction == .gb ? y - 1 : y
         }
         let invoices = try store.invoices().map(\.invoice)
         let from = firstYear.map(TaxInputs.firstDayNeeded(forTaxYear:))
@@ -168,8 +176,9 @@ public enum Taxes {
     /// and withholding). The rates are those the transactions would have chosen: their currencies
     /// and days, which the store tells without reading them.
     ///
-    /// When a summed amount cannot be converted (no rate), every transaction is read instead, so
-    /// that the problem names the transaction as it always did (`detailed` forces that path).
+    /// The sums are converted here, once each (``converted(_:target:rates:)``), and handed on in
+    /// `target`. When a summed amount cannot be converted (no rate), every transaction is read
+    /// instead, so that the problem names the transaction as it always did (`detailed` forces that path).
     static func ledgerInputs(from: Day?, invoices: [Invoice], target: CurrencyCode, store: any LedgerStore, detailed: Bool = false) throws
         -> (transactions: [Transaction], sums: [PostingSum], booked: BookedInvoiceReferences?, rates: RateTable) {
         func booked() throws -> BookedInvoiceReferences {
@@ -182,12 +191,7 @@ public enum Taxes {
                 wholeDedupKeys: Set(invoices.map(\.dedupKey)), wholeExternalIDs: Set(invoices.map(\.number))))
             let rates = try ExchangeRates.table(currencies: read.currencies, first: read.firstDay, last: read.lastDay, invoices: invoices,
                                                 target: target, store: store)
-            let convertible = read.sums.allSatisfy { s in
-                if s.amount.currency == target { return true }
-                guard let unit = s.unit, let v = try? rates.convert(unit, to: target, on: s.date).amount, v.currency == target else { return false }
-                return !v.minorUnits.multipliedReportingOverflow(by: Int64(s.count)).overflow
-            }
-            if convertible { return (read.whole.map(\.transaction), read.sums, try booked(), rates) }
+            if let sums = converted(read.sums, target: target, rates: rates) { return (read.whole.map(\.transaction), sums, try booked(), rates) }
         }
         // Every transaction read: with all of them at hand (no `from`), the engine tells booked invoices itself.
         let transactions = try from.map { try store.transactions(in: Period(start: $0, end: Day(year: 9999, month: 12, day: 31)!)) }
@@ -196,6 +200,50 @@ public enum Taxes {
         // The bundled ECB history under the ledger's own rates, as reports use: no import of rates needed.
         let rates = try ExchangeRates.table(forTransactions: all, invoices: invoices, target: target, store: store)
         return (all, [], from == nil ? nil : try booked(), rates)
+    }
+
+    /// The sums in `target`, each converted once: an amount in another currency is `count` equal
+    /// postings, each converted (and rounded) as alone, times `count`, exactly what the facts builder
+    /// did with it; then the sums of one day, account, payee, platform, client and markers are added
+    /// up whatever their currency (nothing a tax rule reads tells them apart: fewer facts, the same
+    /// returns), marked ``PostingSum/converted`` when any part was converted. In the order first met.
+    /// Nil when an amount cannot be converted (no rate within the window) or a total overflows.
+    static func converted(_ sums: [PostingSum], target: CurrencyCode, rates: RateTable) -> [PostingSum]? {
+        struct Key: Hashable {
+            var day: Int, account: Account, payee: String?, platform: String?, client: String?, markers: UInt64
+        }
+        var index: [Key: Int] = [:]
+        index.reserveCapacity(sums.count)
+        var out: [PostingSum] = []
+        out.reserveCapacity(sums.count)
+        var day = Int.min
+        for s in sums {
+            var value = s.amount.minorUnits, converted = false
+            if s.amount.currency != target {
+                guard let unit = s.unit, let v = try? rates.convert(unit, to: target, on: s.date).amount, v.currency == target else { return nil }
+                let (m, overflow) = v.minorUnits.multipliedReportingOverflow(by: Int64(s.count))
+                guard !overflow else { return nil }
+                value = m; converted = true
+            }
+            // The sums come by day: only one day's keys are kept at a time.
+            let d = s.date.ordinal
+            if d != day { index.removeAll(keepingCapacity: true); day = d }
+            let key = Key(day: d, account: s.account, payee: s.payee, platform: s.platform, client: s.client, markers: s.markers)
+            if let i = index[key] {
+                let (total, overflow) = out[i].amount.minorUnits.addingReportingOverflow(value)
+                guard !overflow else { return nil }
+                out[i].amount = Money(minorUnits: total, currency: target)
+                out[i].count += s.count
+                out[i].converted = out[i].converted || converted
+            } else {
+                index[key] = out.count
+                var n = s
+                n.amount = Money(minorUnits: value, currency: target)
+                n.converted = converted
+                out.append(n)
+            }
+        }
+        return out
     }
 
     /// The boxes or lines of a return (a quarter, or the whole year so far), its due date and amount.

@@ -17,6 +17,10 @@ public struct PostingSum: Hashable, Sendable {
     public var client: String?
     /// Bit `i` set: the postings' transactions also have a posting under the query's `markers[i]`.
     public var markers: UInt64
+    /// Some of ``amount`` was converted from another currency, posting by posting (each rounded as
+    /// alone), before these were summed: ``amount`` is then in the tax currency and ``unit`` means
+    /// nothing. A tax computation says its figures hold converted amounts.
+    public var converted: Bool = false
 
     public init(date: Day, account: Account, amount: Money, count: Int, payee: String? = nil, platform: String? = nil,
                 client: String? = nil, markers: UInt64 = 0) {

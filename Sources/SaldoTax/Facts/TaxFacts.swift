@@ -15,10 +15,18 @@ public enum FactCategory: String, Sendable, Codable, CaseIterable {
 }
 
 extension FactCategory {
-    /// The category's place in the alphabetical order of the raw values (facts sort by it).
-    var nameOrder: Int { Self.nameOrders[self]! }
-    private static let nameOrders: [FactCategory: Int] = Dictionary(uniqueKeysWithValues:
-        allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+    /// The category's place in the alphabetical order of the raw values (facts sort by it; a
+    /// switch, not a table: the sort asks for it twice per comparison). `FactCategoryTests` checks
+    /// it against the raw values.
+    var nameOrder: Int {
+        switch self {
+        case .expense: return 0
+        case .income: return 1
+        case .vatBorne: return 2
+        case .vatCharged: return 3
+        case .withholding: return 4
+        }
+    }
 }
 
 /// One amount in the tax currency, with the facts the rules need.
@@ -237,11 +245,27 @@ public struct TaxFactsBuilder: Sendable {
         }
 
         // Summed postings: the facts of the loop above, one per sum. An amount in another currency is
-        // `count` equal postings: each converted (and rounded) as above, then multiplied.
+        // `count` equal postings: each converted (and rounded) as above, then multiplied. A sum
+        // converted already (``PostingSum/converted``) is in the tax currency and counts as converted.
+        // What the sums' names say of their client, worked out once per payee, platform and client
+        // met (the sums repeat a few names thousands of times).
+        struct Names: Hashable { var client, platform, payee: String? }
+        var known: [Names: (info: ClientTaxInfo?, name: String?, treatment: SupplyTreatment?)] = [:]
+        func client(of sum: PostingSum) -> (info: ClientTaxInfo?, name: String?, treatment: SupplyTreatment?) {
+            let key = Names(client: sum.client, platform: sum.platform, payee: sum.payee)
+            if let k = known[key] { return k }
+            let (info, name) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+            let k = (info, name, treatment(info, name: name))
+            known[key] = k
+            return k
+        }
         for sum in sums where out.period.contains(sum.date) {
             let a = sum.account
             func value(_ what: String) -> Money? {
-                if sum.amount.currency == currency { return sum.amount }
+                if sum.amount.currency == currency {
+                    if sum.converted { conversions += 1 }
+                    return sum.amount
+                }
                 guard let unit = sum.unit else {
                     out.problems.append(.error("tax.conversion", "\(what) on \(sum.date): \(sum.count) postings summed to \(sum.amount), which are not of one amount"))
                     return nil
@@ -256,10 +280,10 @@ public struct TaxFactsBuilder: Sendable {
             }
             let what = "\(a.path) (\(sum.count) postings)"
             if a.root == .income {
-                let (client, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
                 guard let v = value("income on " + what) else { continue }
-                out.facts.append(TaxFact(date: sum.date, category: .income, amount: -v, original: -sum.amount, treatment: treatment(client, name: clientName),
-                                         client: clientName, clientCountry: client?.country, withheldAtSource: sum.marked(1), description: what))
+                let c = client(of: sum)
+                out.facts.append(TaxFact(date: sum.date, category: .income, amount: -v, original: -sum.amount, treatment: c.treatment,
+                                         client: c.name, clientCountry: c.info?.country, withheldAtSource: sum.marked(1), description: what))
             } else if a.root == .expenses {
                 if profile.nonDeductibleAccounts.contains(where: { Self.isUnder(a, $0) }) { continue }
                 guard let v = value("expense on " + what) else { continue }
@@ -267,11 +291,11 @@ public struct TaxFactsBuilder: Sendable {
                 out.facts.append(TaxFact(date: sum.date, category: .expense, amount: v, original: sum.amount, withInputVAT: sum.marked(0),
                                          socialSecurity: ss, description: what))
             } else if Self.isUnder(a, Self.withheldAccount) {
-                let (_, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+                let clientName = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil).1
                 guard let v = value("withholding on " + what) else { continue }
                 out.facts.append(TaxFact(date: sum.date, category: .withholding, amount: v, original: sum.amount, client: clientName, description: what))
             } else if Self.isUnder(a, Self.vatOutputAccount) {
-                let (_, clientName) = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil)
+                let clientName = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil).1
                 guard let v = value("output VAT on " + what) else { continue }
                 out.facts.append(TaxFact(date: sum.date, category: .vatCharged, amount: -v, original: -sum.amount, client: clientName, description: what))
             } else if Self.isUnder(a, Self.vatInputAccount) {
@@ -310,8 +334,11 @@ public struct TaxFactsBuilder: Sendable {
             }
         }
 
-        // By date, then category in the order of their names (as before), compared as numbers.
-        out.facts.sort { $0.date != $1.date ? $0.date < $1.date : $0.category.nameOrder < $1.category.nameOrder }
+        // By date, then category in the order of their names (as before), compared as numbers; facts
+        // of equal date and category keep the order they were made in (a stable sort). Sorted as
+        // (key, position) pairs and then gathered once: moving the facts themselves through the
+        // sort's merges copied (and retained and released) their strings many times over.
+        out.facts = Self.sortedByDateAndCategory(out.facts)
         out.converted = conversions > 0
         if conversions > 0 {
             out.notes.append(LocalizedText("tax.note.converted", ["currency": currency.code]).english)
@@ -320,6 +347,23 @@ public struct TaxFactsBuilder: Sendable {
             out.notes.append(LocalizedText("tax.note.unknown_place_of_supply", ["clients": unknownClients.sorted().joined(separator: ", ")]).english)
         }
         return out
+    }
+}
+
+extension TaxFactsBuilder {
+    /// `facts` by date, then category name, in a stable order (equal keys keep their order).
+    static func sortedByDateAndCategory(_ facts: [TaxFact]) -> [TaxFact] {
+        var keys: [(key: Int, at: Int)] = []
+        keys.reserveCapacity(facts.count)
+        var sorted = true
+        for i in facts.indices {
+            let k = facts[i].date.ordinal &* 8 &+ facts[i].category.nameOrder
+            if let last = keys.last, last.key > k { sorted = false }
+            keys.append((k, i))
+        }
+        if sorted { return facts }
+        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.at < $1.at }
+        return keys.map { facts[$0.at] }
     }
 }
 
