@@ -136,10 +136,20 @@ SQL
   # The secondary indexes of txn, to build again after the copy (a copy of fewer than 300
   # workspaces keeps them, and stays usable while it runs).
   local rebuild=$(( n - have >= 300 && ${BENCH_KEEP_INDEXES:-0} == 0 ))
+  # The indexes' and the workspace guard's definitions are kept in files, so that a copy stopped half
+  # way (disk, an error) and run again still puts them back.
+  local secondary; secondary=$(sql -tAc "SELECT count(*) FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'")
   if [ "$rebuild" = 1 ]; then
-    sql -tAc "SELECT indexdef FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'" > "$dir/txn-indexes.sql"
+    if [ "$secondary" -gt 0 ] || [ ! -s "$dir/txn-indexes.sql" ]; then
+      sql -tAc "SELECT indexdef FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'" > "$dir/txn-indexes.sql"
+    fi
     sql -tAc "SELECT 'DROP INDEX ' || indexname || ';' FROM pg_indexes WHERE tablename = 'txn' AND indexname <> 'txn_pkey'" | sql
   fi
+  # The guard that holds every writer to the workspace in context (app.workspace_id) would refuse a
+  # copy of many workspaces in one statement: it is lifted for the copy and put back after.
+  local guard; guard=$(sql -tAc "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'txn'::regclass AND conname = 'txn_in_workspace_context'")
+  [ -n "$guard" ] && printf '%s\n' "$guard" > "$dir/txn-guard.sql"
+  sql -c "ALTER TABLE txn DROP CONSTRAINT IF EXISTS txn_in_workspace_context"
   local from=$((have + 1)) step=100
   while [ "$from" -le "$n" ]; do
     local to=$((from + step - 1)); [ "$to" -gt "$n" ] && to=$n
@@ -189,6 +199,7 @@ SQL
     echo "building the transaction indexes again…"
     ( echo "SET maintenance_work_mem = '1GB';"; sed '/^$/d; s/$/;/' "$dir/txn-indexes.sql" ) | sql
   fi
+  [ -s "$dir/txn-guard.sql" ] && sql -c "ALTER TABLE txn ADD CONSTRAINT txn_in_workspace_context $(cat "$dir/txn-guard.sql")"
   sql -c "SELECT setval('office_workspace_id_seq', (SELECT max(id) FROM workspace))" -c "DROP TABLE bench_txn, bench_k" -c "DROP FUNCTION bench_scale(text, bigint)" >/dev/null
   echo "  indexes: $((SECONDS - t0)) s"; t0=$SECONDS
   sql -c "VACUUM (ANALYZE)"
