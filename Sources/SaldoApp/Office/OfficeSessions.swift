@@ -222,9 +222,24 @@ final class RecentChecks: Sendable {
             clientWorkspace = person.clientWorkspace; self.workspace = workspace
         }
     }
+    /// Entries found at a time, the oldest never used past the bound.
+    private struct Recent<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+        var entries: [Key: (value: Value, at: ContinuousClock.Instant)] = [:]
+
+        func value(_ key: Key, now: ContinuousClock.Instant, bound: Duration) -> Value? {
+            entries[key].flatMap { now - $0.at < bound ? $0.value : nil }
+        }
+
+        /// Keeps `value`; a full table first drops what is past the bound, and everything if that is not enough.
+        mutating func keep(_ value: Value, _ key: Key, now: ContinuousClock.Instant, bound: Duration) {
+            if entries.count >= RecentChecks.capacity { entries = entries.filter { now - $0.value.at < bound } }
+            if entries.count >= RecentChecks.capacity { entries.removeAll() }
+            entries[key] = (value, now)
+        }
+    }
     private struct Table: Sendable {
-        var sessions: [String: (person: DirectoryPerson, at: ContinuousClock.Instant)] = [:]
-        var workspaces: [WorkspaceKey: (workspace: DirectoryWorkspace, at: ContinuousClock.Instant)] = [:]
+        var sessions = Recent<String, DirectoryPerson>()
+        var workspaces = Recent<WorkspaceKey, DirectoryWorkspace>()
     }
     /// The most sessions (and, separately, workspace checks) kept.
     static let capacity = 50_000
@@ -233,43 +248,33 @@ final class RecentChecks: Sendable {
 
     init(seconds: Double) { bound = .milliseconds(Int64((max(0, seconds) * 1000).rounded())) }
 
-    private func fresh(_ at: ContinuousClock.Instant, _ now: ContinuousClock.Instant) -> Bool { now - at < bound }
-
     func person(_ digest: String) -> DirectoryPerson? {
         guard bound > .zero else { return nil }
         let now = ContinuousClock.now
-        return table.withLock { t in t.sessions[digest].flatMap { fresh($0.at, now) ? $0.person : nil } }
+        return table.withLock { $0.sessions.value(digest, now: now, bound: bound) }
     }
 
     func keep(_ person: DirectoryPerson, _ digest: String) {
         guard bound > .zero else { return }
         let now = ContinuousClock.now
-        table.withLock { t in
-            if t.sessions.count >= Self.capacity { t.sessions = t.sessions.filter { fresh($0.value.at, now) } }
-            if t.sessions.count >= Self.capacity { t.sessions.removeAll() }
-            t.sessions[digest] = (person, now)
-        }
+        table.withLock { $0.sessions.keep(person, digest, now: now, bound: bound) }
     }
 
     /// A session ended here: its next request asks the database (which no longer has it).
     func forget(_ digest: String) {
-        _ = table.withLock { t in t.sessions.removeValue(forKey: digest) }
+        _ = table.withLock { $0.sessions.entries.removeValue(forKey: digest) }
     }
 
     func workspace(_ id: Int64, for person: DirectoryPerson) -> DirectoryWorkspace? {
         guard bound > .zero else { return nil }
         let now = ContinuousClock.now
-        return table.withLock { t in t.workspaces[WorkspaceKey(person, id)].flatMap { fresh($0.at, now) ? $0.workspace : nil } }
+        return table.withLock { $0.workspaces.value(WorkspaceKey(person, id), now: now, bound: bound) }
     }
 
     func keep(_ workspace: DirectoryWorkspace, for person: DirectoryPerson) {
         guard bound > .zero else { return }
         let now = ContinuousClock.now
-        table.withLock { t in
-            if t.workspaces.count >= Self.capacity { t.workspaces = t.workspaces.filter { fresh($0.value.at, now) } }
-            if t.workspaces.count >= Self.capacity { t.workspaces.removeAll() }
-            t.workspaces[WorkspaceKey(person, workspace.id)] = (workspace, now)
-        }
+        table.withLock { $0.workspaces.keep(workspace, WorkspaceKey(person, workspace.id), now: now, bound: bound) }
     }
 }
 
