@@ -45,14 +45,28 @@ public struct PageRenderer: Sendable {
     func page(_ template: String, title: String, data: [String: Any], book: String, current: String,
               context: WebContext, request: Request, status: HTTPResponse.Status = .ok,
               scripts: [String] = [], styles: [String] = []) -> Response {
+        page(content: content(template, data: data, book: book, language: context.language), title: title, book: book,
+             current: current, context: context, request: request, status: status, scripts: scripts, styles: styles)
+    }
+
+    /// A page's own part: `template` rendered with `data` (and the language's words, the book and
+    /// the language), without the layout: what a page may keep and put in the layout again.
+    func content(_ template: String, data: [String: Any], book: String, language: Language) -> String {
+        var data = data
+        data["t"] = words[language] ?? [:]
+        data["book"] = book
+        data["lang"] = language.rawValue
+        return library.render(data, withTemplate: template) ?? ""
+    }
+
+    /// A full page around `content` (made by ``content(_:data:book:language:)``): the layout, with
+    /// this request's session (its CSRF token, whether it may change the books) and links.
+    func page(content body: String, title: String, book: String, current: String,
+              context: WebContext, request: Request, status: HTTPResponse.Status = .ok,
+              scripts: [String] = [], styles: [String] = []) -> Response {
         let language = context.language
         let t = words[language] ?? [:]
         let readOnly = context.person.map { !Office.mayChange($0) } ?? false
-        var data = data
-        data["t"] = t
-        data["book"] = book
-        data["lang"] = language.rawValue
-        let body = library.render(data, withTemplate: template) ?? ""
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let layout: [String: Any] = [
             "t": t,

@@ -185,6 +185,33 @@ import SaldoTestSupport
         }
     }
 
+    /// The page's own part is made once per overview, language and query, then put in the layout
+    /// again for each request; a new ledger version makes it again with the new figures.
+    @Test func thePagesOwnPartIsMadeOncePerOverviewLanguageAndQuery() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-page-parts.sqlite").path
+        let store = try SQLiteLedgerStore(path: path)
+        _ = try store.record(ImportRecord(fileName: "a.csv", sha256: "a", format: "t", transactions: [Self.payment("a", 100_00)]))
+        try await withServer(ledger: path) { s in
+            let today = s.server.options.clock.today
+            func entry() async throws -> OverviewCache.Entry? {
+                let version = try await s.server.books.read("main") { try $0.dataVersion() }
+                return s.server.overviews.get("main|\(version)|\(today)||")
+            }
+            let html = [("Accept", "text/html")]
+            let first = try await s.get("/books/main/overview", headers: html)
+            let again = try await s.get("/books/main/overview", headers: html)
+            #expect(first.status == 200 && again.text == first.text)
+            #expect(try await entry()?.pages.count == 1)
+            let es = try await s.get("/books/main/overview?lang=es", headers: html)
+            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("100,00 EUR") && !es.text.contains("100.00 EUR"))
+            #expect(try await entry()?.pages.count == 2)
+            _ = try SQLiteLedgerStore(path: path).record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
+            let after = try await s.get("/books/main/overview", headers: html)
+            #expect(after.text.contains("150.00 EUR") && !first.text.contains("150.00 EUR"))
+            #expect(try await entry()?.pages.count == 1, "a new version's overview starts with no page made")
+        }
+    }
+
     @Test func badParametersNameTheParameter() async throws {
         try await withServer { s in
             for (query, text) in [("?floor=lots", "floor: expected an amount"), ("?floor=-5", "floor: expected an amount"),

@@ -80,15 +80,27 @@ struct OverviewRoutes {
     func page(_ request: Request, _ context: WebContext) async throws -> Response {
         let book = try context.parameters.require("book")
         let query = Query(request)
-        let document = try await overview(book: book, query: query).document
+        let entry = try await overview(book: book, query: query)
         let t = Catalog.shipped(context.language)
+        // The page's own part depends on the document, the language and the query only (the
+        // session's token and links are the layout's): made once per overview and kept with it.
+        let content = entry.pages.content("\(context.language.rawValue)|\(request.uri.query ?? "")") {
+            self.content(entry.document, query: query, language: context.language, book: book)
+        }
+        return server.pages.page(content: content, title: t.text("web.nav.overview"), book: book, current: "overview",
+                                 context: context, request: request, scripts: ["overview.js"], styles: ["overview.css"])
+    }
+
+    /// The overview page's own part (inside the layout).
+    func content(_ document: OverviewDocument, query: Query, language: Language, book: String) -> String {
+        let t = Catalog.shipped(language)
         // Amounts as the language writes them (1,234.50 or 1.234,50).
-        let notation: NumberNotation = context.language == .es ? .comma : .point
+        let notation: NumberNotation = language == .es ? .comma : .point
         func money(_ m: Money) -> String { m.formatted(notation: notation, withCode: true) }
         // Days and periods as the language writes them (English keeps the ISO forms it shows).
-        let human = HumanFormat(context.language)
-        func day(_ d: Day) -> String { context.language == .en ? d.description : human.date(d) }
-        func period(_ label: String) -> String { context.language == .en ? label : human.periodLabel(label) }
+        let human = HumanFormat(language)
+        func day(_ d: Day) -> String { language == .en ? d.description : human.date(d) }
+        func period(_ label: String) -> String { language == .en ? label : human.periodLabel(label) }
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
             var m: [String: Any] = ["reason": u.reason, "hint": u.hint ?? ""]
             if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
@@ -106,7 +118,7 @@ struct OverviewRoutes {
                  "negative": c.figures.net.isNegative]
             }
             data["hasCards"] = !e.cards.isEmpty
-            data["earningsChart"] = document.earningsChart(in: t).map { HTMLReport.fragment($0, language: context.language) } ?? ""
+            data["earningsChart"] = document.earningsChart(in: t).map { HTMLReport.fragment($0, language: language) } ?? ""
         case .unavailable(let u): data["earningsMissing"] = missing(u)
         }
         switch document.tax {
@@ -122,7 +134,7 @@ struct OverviewRoutes {
         }
         switch document.forecast {
         case .available:
-            data["forecastChart"] = document.forecastChart(in: t).map { HTMLReport.fragment($0, language: context.language) } ?? ""
+            data["forecastChart"] = document.forecastChart(in: t).map { HTMLReport.fragment($0, language: language) } ?? ""
             if let f = document.forecastSummary {
                 data["forecastQuarter"] = t.text("web.overview.forecast.quarter", [
                     "months": String(f.months), "p10": money(f.p10), "p50": money(f.p50), "p90": money(f.p90)])
@@ -154,8 +166,7 @@ struct OverviewRoutes {
         case .unavailable(let u): data["mismatchesMissing"] = missing(u)
         }
         data["today"] = t.text("web.overview.today", ["day": day(document.today), "currency": document.currency.code])
-        return server.pages.page("overview", title: t.text("web.nav.overview"), data: data, book: book, current: "overview",
-                                 context: context, request: request, scripts: ["overview.js"], styles: ["overview.css"])
+        return server.pages.content("overview", data: data, book: book, language: language)
     }
 
     /// Where a page offers each fix: (page under the book, label key).
@@ -175,6 +186,31 @@ final class OverviewCache: Sendable {
         var document: OverviewDocument
         /// The API's answer, serialized once (a shared buffer: answering copies nothing).
         var body: ByteBuffer
+        /// The page's own part, made on first use per language and query (``PageContents``).
+        let pages = PageContents()
+
+        init(document: OverviewDocument, body: ByteBuffer) { self.document = document; self.body = body }
+    }
+
+    /// An overview page's own part (the HTML inside the layout), by language and query string, made
+    /// once per overview: it changes only with the document, which a new ledger version replaces
+    /// whole. A few variants at most (the two languages, a floor typed in the form).
+    final class PageContents: Sendable {
+        static let capacity = 8
+        private let made = Mutex<[String: String]>([:])
+
+        func content(_ key: String, make: () -> String) -> String {
+            if let hit = made.withLock({ $0[key] }) { return hit }
+            let html = make()
+            made.withLock { m in
+                if m.count >= Self.capacity { m.removeAll() }
+                m[key] = html
+            }
+            return html
+        }
+
+        /// How many variants are kept (for tests).
+        var count: Int { made.withLock { $0.count } }
     }
     /// Overviews kept, the least recently used going first: one ledger's few variants (floor,
     /// currency, the version before) for a single ledger; one per client for an office, whose
