@@ -2,8 +2,9 @@
 import json
 import urllib.request
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import saldo, screenshot
 
@@ -20,7 +21,9 @@ def test_switching_the_period_shows_the_cli_figures(demo_server, browser):
     period.send_keys("2026-Q3")
     Select(browser.find_element(By.NAME, "by")).select_by_value("platform")
     browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-    assert "period=2026-Q3" in browser.current_url
+    # The click starts the form's navigation and returns before it ends (CI once read the old URL).
+    WebDriverWait(browser, 60).until(lambda d: "period=2026-Q3" in d.current_url)
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
     cli = json.loads(saldo("report", "monthly", "--period", "2026-Q3", "--format", "json", ledger=demo_server.ledger))
     page = browser.page_source
     # Every month's net the CLI computes is on the page, formatted as the HTML report formats it.
@@ -49,14 +52,15 @@ def test_downloads_are_the_cli_documents(demo_server, browser):
 def test_the_page_speaks_spanish_when_asked(demo_server, browser):
     browser.get(demo_server.url + "/books/main/reports?period=2026")
     browser.find_element(By.CSS_SELECTOR, ".lang a[hreflang=es]").click()
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+    # Waited for: the click returns before the Spanish page has replaced this one.
+    WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: "lang=es" in d.current_url and d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es")
     assert "Informes" in browser.title
     # Remembered on the next page without ?lang.
     browser.get(demo_server.url + "/books/main/reports")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
     screenshot(browser, "reports-es")
     browser.find_element(By.CSS_SELECTOR, ".lang a[hreflang=en]").click()
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
 
 
 def test_a_phone_can_read_the_report(demo_server, phone):
