@@ -251,24 +251,9 @@ extension PostingsColumn {
         let n = b.count
         func fail() -> DecodeError { .malformed(String(decoding: b, as: UTF8.self)) }
         func skip(_ c: UInt8) throws { guard i < n, b[i] == c else { throw fail() }; i += 1 }
-        // As ``decode(_:interner:)``: any Int64 reads back; a number out of range is malformed.
         func int() throws -> Int64 {
-            var neg = false
-            if i < n, b[i] == UInt8(ascii: "-") { neg = true; i += 1 }
-            var v: UInt64 = 0, digits = 0
-            while i < n, b[i] >= 48, b[i] <= 57 {
-                let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
-                guard !o1 && !o2 else { throw fail() }
-                v = a; i += 1; digits += 1
-            }
-            guard digits > 0 else { throw fail() }
-            if neg {
-                guard v <= UInt64(Int64.max) + 1 else { throw fail() }
-                return v == UInt64(Int64.max) + 1 ? .min : -Int64(v)
-            }
-            guard v <= UInt64(Int64.max) else { throw fail() }
-            return Int64(v)
+            guard let v = PostingsColumn.integer(b, at: &i) else { throw fail() }
+            return v
         }
         /// A quoted code, packed; nil when escaped or too long.
         func code() throws -> UInt64? {

@@ -7,6 +7,28 @@ import SaldoBatch
 /// the import hot path; the format is plain JSON so that SQLite's json functions (the `posting`
 /// view, which joins the account names back) read it too.
 package enum PostingsColumn {
+    /// The integer at `i` in a postings column (an optional minus and digits), `i` moved past it;
+    /// nil when there is none or it is out of range. Any Int64 reads back (Int64.min included): a
+    /// number out of range is malformed, not a trap. Shared by ``decode(_:interner:)`` and ``scan(_:_:)``.
+    static func integer<C: Collection>(_ b: C, at i: inout C.Index) -> Int64? where C.Element == UInt8 {
+        var neg = false
+        if i < b.endIndex, b[i] == UInt8(ascii: "-") { neg = true; b.formIndex(after: &i) }
+        var v: UInt64 = 0, digits = 0
+        while i < b.endIndex, b[i] >= 48, b[i] <= 57 {
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
+            guard !o1 && !o2 else { return nil }
+            v = a; b.formIndex(after: &i); digits += 1
+        }
+        guard digits > 0 else { return nil }
+        if neg {
+            guard v <= UInt64(Int64.max) + 1 else { return nil }
+            return v == UInt64(Int64.max) + 1 ? .min : -Int64(v)
+        }
+        guard v <= UInt64(Int64.max) else { return nil }
+        return Int64(v)
+    }
+
     /// The column's text for `postings`, with their accounts' ids in order (written by ``PostingsEncoder``,
     /// as the import writes it).
     package static func encode(_ postings: [Posting], accountIDs: [Int64]) -> String {
@@ -65,24 +87,11 @@ package enum PostingsColumn {
             try skip(UInt8(ascii: "\""))
             return String(decoding: bytes, as: UTF8.self)
         }
-        // Any Int64 reads back (Int64.min included); a number out of range is malformed, not a trap.
         func int() throws -> Int64 {
-            var neg = false
-            if u.first == UInt8(ascii: "-") { neg = true; u = u.dropFirst() }
-            var v: UInt64 = 0, n = 0
-            while let c = u.first, c >= 48, c <= 57 {
-                let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(UInt64(c - 48))
-                guard !o1 && !o2 else { throw fail() }
-                v = a; u = u.dropFirst(); n += 1
-            }
-            guard n > 0 else { throw fail() }
-            if neg {
-                guard v <= UInt64(Int64.max) + 1 else { throw fail() }
-                return v == UInt64(Int64.max) + 1 ? .min : -Int64(v)
-            }
-            guard v <= UInt64(Int64.max) else { throw fail() }
-            return Int64(v)
+            var i = u.startIndex
+            guard let v = PostingsColumn.integer(u, at: &i) else { throw fail() }
+            u = u[i...]
+            return v
         }
         func currency(_ s: String) throws -> CurrencyCode { try interner.currency(s) }
         try skip(UInt8(ascii: "["))

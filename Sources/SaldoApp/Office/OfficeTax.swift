@@ -4,7 +4,6 @@ import SaldoPostgres
 import SaldoReports
 
 extension Office {
-    /// Every client workspace of `organisation` as a quarter-end ledger (named as the office names it).
     /// How many clients an office's quarter-end computes at once: two per processor. Each client
     /// waits on PostgreSQL for every read (a round trip at a time) while the server works, so with
     /// one per processor a core idles whenever its client waits; the server runs on the same
@@ -12,6 +11,7 @@ extension Office {
     /// on the benchmark's figures.)
     public static var quarterEndWorkers: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
 
+    /// Every client workspace of `organisation` as a quarter-end ledger (named as the office names it).
     public static func quarterEndLedgers(database url: String, organisation: Int64, workers: Int = quarterEndWorkers) throws
         -> (office: String, ledgers: [QuarterEndLedger]) {
         let d = try directory(url)
