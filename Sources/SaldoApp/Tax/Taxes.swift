@@ -159,7 +159,7 @@ public enum Taxes {
         if request.useForecast {
             // A forecast that cannot be made leaves the projection to the average month, and says why.
             do { forecast = try Forecasts.projectedIncome(store: store, from: day, currency: target) } catch {
-                notes.append("Estimated without the income forecast (the months ahead use the average month so far): the forecast failed: \(describeForecastFailure(error))")
+                notes.append(LocalizedText("tax.note.forecast_unavailable", ["reason": describeForecastFailure(error)]).english)
             }
         }
         return TaxInputs(transactions: transactions, invoices: invoices, convert: convert, profile: taxProfile, ruleFiles: ruleFiles,
