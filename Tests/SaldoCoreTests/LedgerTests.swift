@@ -16,6 +16,17 @@ import SaldoCore
         #expect(!acct("income:upworkers").isUnder(acct("income:upwork")))
     }
 
+    @Test func anAccountsRootIsItsPathsFirstPart() throws {
+        for root in Account.Root.allCases {
+            for text in [root.rawValue, root.rawValue + ":x", "  \(root.rawValue.uppercased()):Some_Bank:Sub ", root.rawValue + ":" + Account.Root.allCases.map(\.rawValue).joined(separator: ":")] {
+                let a = try Account(text)
+                #expect(a.root == root, "\(text)")
+                #expect(a.root.rawValue == String(a.path.prefix { $0 != ":" }), "\(text)")
+            }
+            #expect(Account(root, "PayPal Europe").root == root)
+        }
+    }
+
     @Test func balancedTransactionPasses() throws {
         let t = Transaction(date: Day(iso: "2026-03-02")!, description: "Study payment", kind: .earning, postings: [
             Posting(acct("assets:paypal"), Money(minorUnits: 7975, currency: .USD)),

@@ -217,10 +217,16 @@ public enum Taxes {
         var out: [PostingSum] = []
         out.reserveCapacity(sums.count)
         var day = Int.min
+        // One converter for all the sums: it resolves each currency's route once and keeps the last
+        // day's quote (the sums come by day), where `RateTable.convert` looked both up for every sum
+        // (a tenth of an office's quarter-end). Failing where a rate is missing, as `convert` does.
+        var table = rates
+        table.beyondWindow = .fail
+        var converter = Converter(table: table, target: target)
         for s in sums {
             var value = s.amount.minorUnits, converted = false
             if s.amount.currency != target {
-                guard let unit = s.unit, let v = try? rates.convert(unit, to: target, on: s.date).amount, v.currency == target else { return nil }
+                guard let unit = s.unit, let v = try? converter.convert(unit, on: s.date), v.currency == target else { return nil }
                 let (m, overflow) = v.minorUnits.multipliedReportingOverflow(by: Int64(s.count))
                 guard !overflow else { return nil }
                 value = m; converted = true

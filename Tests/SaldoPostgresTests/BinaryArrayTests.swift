@@ -1,0 +1,45 @@
+import Foundation
+@testable import SaldoPostgres
+import Testing
+
+/// PostgreSQL's binary array format as the posting sums read it (one row per day, each column an
+/// array): well-formed arrays are read element by element, NULLs kept in place; anything else is
+/// refused (nil), and the row is reported as unreadable instead of misread.
+@Suite struct BinaryArrayTests {
+    static func int32(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
+    static func int64(_ v: Int64) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
+    /// A one-dimensional array of `type` (oid) with the elements given (nil: NULL).
+    static func array(type: Int32, _ elements: [[UInt8]?], lowerBound: Int32 = 1) -> [UInt8] {
+        var b = int32(1) + int32(elements.contains { $0 == nil } ? 1 : 0) + int32(type) + int32(Int32(elements.count)) + int32(lowerBound)
+        for e in elements { b += e.map { int32(Int32($0.count)) + $0 } ?? int32(-1) }
+        return b
+    }
+
+    @Test func textsAreReadInOrderWithTheirNulls() {
+        let bytes = Self.array(type: 25, [Array("Upwork".utf8), nil, Array("Café, \"Ñ\"\n[x]".utf8), []])
+        #expect(BinaryArray.texts(bytes) == ["Upwork", nil, "Café, \"Ñ\"\n[x]", ""])
+    }
+
+    @Test func integersAreRead() {
+        let bytes = Self.array(type: 20, [Self.int64(7), nil, Self.int64(-1), Self.int64(Int64.max)])
+        #expect(BinaryArray.integers(bytes) == [7, nil, -1, Int64.max])
+    }
+
+    @Test func anEmptyArrayHasNoDimensions() {
+        #expect(BinaryArray.texts(Self.int32(0) + Self.int32(0) + Self.int32(25)) == [])
+    }
+
+    @Test func whatIsNotSuchAnArrayIsRefused() {
+        let good = Self.array(type: 25, [Array("a".utf8), Array("bc".utf8)])
+        #expect(BinaryArray.texts(good) == ["a", "bc"])
+        #expect(BinaryArray.texts(Self.array(type: 1043, [Array("a".utf8)])) == nil, "another element type (varchar)")
+        #expect(BinaryArray.integers(Self.array(type: 20, [Self.int32(5)])) == nil, "an int8 element of 4 bytes")
+        #expect(BinaryArray.texts(Array(good.dropLast())) == nil, "cut short")
+        #expect(BinaryArray.texts(good + [0]) == nil, "bytes left over")
+        var twoDimensions = good
+        twoDimensions.replaceSubrange(0..<4, with: Self.int32(2))
+        #expect(BinaryArray.texts(twoDimensions) == nil, "two dimensions")
+        #expect(BinaryArray.texts(Self.array(type: 25, [Array("a".utf8)]).prefix(20) + Self.int32(-2)) == nil, "a negative length")
+        #expect(BinaryArray.texts([]) == nil)
+    }
+}
