@@ -303,6 +303,30 @@ import Testing
         #expect(es.modelo_130[0].casilla_01.s == "1000.00")
         #expect(s.notes.contains { $0.contains("Mystery Co") })
         #expect(s.notes.contains { $0.contains("Box 13") })
+        // Said once, whichever quarter is asked (the year's returns were computed twice, and the note said twice).
+        for quarter in [1, 2, 4] {
+            let each = try summary(txs, profile: TaxProfile(jurisdiction: .es), quarter: quarter, today: "2026-01-10")
+            #expect(each.notes.filter { $0.contains("Box 13") }.count == 1, "Q\(quarter): \(each.notes)")
+            #expect(each.notes.count == Set(each.notes).count, "Q\(quarter): \(each.notes)")
+            #expect(try #require(each.spain).modelo_130.count == quarter)
+        }
+    }
+
+    @Test func quarterFiguresAreEachQuartersSums() throws {
+        let txs = [try L.earning("2025-01-31", "100.00"), try L.earning("2025-03-31", "20.00"), try L.earning("2025-04-01", "7.00"),
+                   try L.earning("2025-12-31", "1.00"), try L.earning("2024-12-31", "1000.00"), try L.earning("2026-01-01", "2000.00")]
+        var facts = TaxFacts(currency: .EUR, period: Period(start: Day(year: 2024, month: 1, day: 1)!, end: Day(year: 2027, month: 1, day: 1)!))
+        for (i, t) in txs.enumerated() {
+            facts.facts.append(TaxFact(date: t.date, category: .income, amount: t.postings[0].amount))
+            facts.facts.append(TaxFact(date: t.date, category: i % 2 == 0 ? .expense : .withholding, amount: Money(minorUnits: Int64(i + 1), currency: .EUR)))
+            facts.facts.append(TaxFact(date: t.date, category: .vatCharged, amount: Money(minorUnits: 999, currency: .EUR)))
+        }
+        let figures = SpainTax.quarterFigures(facts, year: 2025)
+        #expect(figures == (1...4).map { q in
+            let p = Period.quarter(2025, q)
+            return QuarterFigures(income: facts.income(in: p), expenses: facts.expenses(in: p), withholding: facts.withheld(in: p))
+        })
+        #expect(figures[0].income.minorUnits == 12000 && figures[1].income.minorUnits == 700 && figures[2].income.isZero && figures[3].income.minorUnits == 100)
     }
 
     @Test func failedConversionIsReportedNotDropped() throws {

@@ -211,6 +211,14 @@ public enum Taxes {
     static func converted(_ sums: [PostingSum], target: CurrencyCode, rates: RateTable) -> [PostingSum]? {
         struct Key: Hashable {
             var day: Int, account: Account, payee: String?, platform: String?, client: String?, markers: UInt64
+            /// Hashes the day, the markers and the names' lengths, not their bytes: only one day's
+            /// keys are ever in the table, where names of equal length are few, and equality still
+            /// compares every name. (Hashing four names per sum was 7% of an office's quarter-end.)
+            func hash(into h: inout Hasher) {
+                h.combine(day); h.combine(markers)
+                h.combine(account.path.utf8.count)
+                h.combine(payee?.utf8.count ?? -1); h.combine(platform?.utf8.count ?? -1); h.combine(client?.utf8.count ?? -1)
+            }
         }
         var index: [Key: Int] = [:]
         index.reserveCapacity(sums.count)

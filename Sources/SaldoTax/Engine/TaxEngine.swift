@@ -183,14 +183,16 @@ public enum TaxEngine {
             guard (1...4).contains(q) else {
                 throw RuleFileError(file: file.fileName, path: "$", message: "expected a quarter from 1 to 4, found \(q)")
             }
-            let m130 = try SpainTax.modelo130(quarters: Array(SpainTax.quarterFigures(actual, year: file.start.year).prefix(q)),
-                                              profile: inputs.profile, rules: &reader, notes: &notes)
+            // The year's four Modelo 130 returns, computed once: each quarter's depends only on the
+            // quarters before it, so the first q are the quarter's own (computing them twice, as
+            // before, also said the box 13 note twice).
+            let full130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(actual, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &notes)
+            let m130 = Array(full130.prefix(q))
             let m303 = try SpainTax.modelo303(facts: actual, through: q, profile: inputs.profile, rules: &reader, notes: &notes)
             let checks = try SpainTax.withholdingChecks(invoices: inputs.invoices, facts: actual, profile: inputs.profile, rules: &reader)
             if checks.contains(where: { !$0.matches }) {
                 notes.append(LocalizedText("tax.note.es.withholding_differs").english)
             }
-            let full130 = try SpainTax.modelo130(quarters: SpainTax.quarterFigures(actual, year: file.start.year), profile: inputs.profile, rules: &reader, notes: &notes)
             let paid = full130.prefix(q).reduce(Money.zero(file.currency)) { $0 + $1.payable.money }
             let annual = try SpainTax.annual(netBeforeGDJ: projected.net(), paid130: paid, withheld: actual.withheld(), profile: inputs.profile, rules: &reader, notes: &notes)
             let ss = projected.sum(.expense) { $0.socialSecurity }
