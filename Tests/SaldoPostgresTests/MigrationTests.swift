@@ -32,8 +32,13 @@ struct PostgresMigrationTests {
                     """)
             }
         }
-        #expect(PostgresSchema.migrationNames.count == 6)
+        #expect(PostgresSchema.migrationNames.count == 7)
         try PostgresSchema.migrate(ownerURL: owner, upTo: nil, schema: schema)
+        // v7: the external ids are indexed, behind the workspace.
+        let indexed = try session.transaction(workspace: nil) { tx in
+            try tx.query("SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND indexname = 'txn_external_id'").map { try $0.decode(String.self) }
+        }
+        #expect(indexed.count == 1 && indexed[0].contains("(workspace_id, external_id)") && indexed[0].contains("external_id IS NOT NULL"), "\(indexed)")
         for ws in workspaces {
             let amounts = try session.transaction(workspace: ws) { tx in
                 try tx.run("SET LOCAL search_path TO \(schema)")
