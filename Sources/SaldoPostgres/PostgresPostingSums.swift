@@ -123,7 +123,7 @@ enum BinaryArray {
         if dimensions == 0 { return b.readableBytes == 0 ? [] : nil }
         guard dimensions == 1, let count = b.readInteger(as: Int32.self), count >= 0, b.readInteger(as: Int32.self) != nil else { return nil }
         var out: [T?] = []
-        out.reserveCapacity(Int(count))
+        out.reserveCapacity(min(Int(count), b.readableBytes / 4))   // each element takes at least its 4-byte length
         for _ in 0..<count {
             guard let length = b.readInteger(as: Int32.self) else { return nil }
             if length == -1 { out.append(nil); continue }
