@@ -41,5 +41,7 @@ import Testing
         #expect(BinaryArray.texts(twoDimensions) == nil, "two dimensions")
         #expect(BinaryArray.texts(Self.array(type: 25, [Array("a".utf8)]).prefix(20) + Self.int32(-2)) == nil, "a negative length")
         #expect(BinaryArray.texts([]) == nil)
+        let claimsTooMany = Self.int32(1) + Self.int32(0) + Self.int32(25) + Self.int32(Int32.max) + Self.int32(1) + Self.int32(1) + [97]
+        #expect(BinaryArray.texts(claimsTooMany) == nil, "a count the bytes cannot hold")
     }
 }
