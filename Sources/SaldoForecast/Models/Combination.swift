@@ -310,7 +310,7 @@ struct PerformancePath: PointPath {
         for j in 0..<J {
             for k in 0..<h { out[k] += w[k][j] * ends[j][k] }
         }
-        let origins: OriginForecasts
+        var origins: OriginForecasts
         if online {
             origins = OriginForecasts(first: first, count: n, horizon: h, values: v)
         } else if wanted {
@@ -318,6 +318,10 @@ struct PerformancePath: PointPath {
         } else {
             origins = .empty(count: n, horizon: h)
         }
+        // The members' parameters weighted by the weights of the forecast (averaged over the steps).
+        var p = 0.0
+        for k in 0..<h { for j in 0..<J { p += w[k][j] * all[j].parameters } }
+        origins.parameters = p / Double(max(1, h))
         return (out, origins)
     }
 }
@@ -348,7 +352,13 @@ struct MeanPath: PointPath {
         let all = members.map { $0.originForecasts(horizon: horizon) }
         guard let count = all.first?.count else { return .empty(count: 0, horizon: horizon) }
         let first = all.map(\.first).max() ?? count
-        guard first < count else { return .empty(count: count, horizon: horizon) }
+        var parameters = 0.0
+        for (j, o) in all.enumerated() { parameters += weights[j] * o.parameters }
+        guard first < count else {
+            var e = OriginForecasts.empty(count: count, horizon: horizon)
+            e.parameters = parameters
+            return e
+        }
         var v = [Double](repeating: 0, count: (count - first) * horizon)
         for (j, o) in all.enumerated() {
             var i = 0
@@ -358,6 +368,6 @@ struct MeanPath: PointPath {
                 for k in 0..<horizon { v[i] += w * o.values[base + k]; i += 1 }
             }
         }
-        return OriginForecasts(first: first, count: count, horizon: horizon, values: v)
+        return OriginForecasts(first: first, count: count, horizon: horizon, values: v, parameters: parameters)
     }
 }
