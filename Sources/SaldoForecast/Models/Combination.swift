@@ -30,7 +30,7 @@ public struct Combination: Forecaster {
     /// After `pooled(on:seasonLength:horizon:)` with a set validation: what each member scored there.
     public internal(set) var validationScores: [SetValidation.MemberScore]?
     /// After `pooled(on:seasonLength:horizon:)`: the member that won the set validation by its
-    /// `winnerMargin` and alone forecasts the collection; nil when none did.
+    /// `winnerLevel` and alone forecasts the collection; nil when none did.
     public internal(set) var validationWinner: String?
 
     /// A pooled model and its prior weight in the combination.
@@ -76,7 +76,7 @@ public struct Combination: Forecaster {
               fits.priors.count == w.count else { return out }
         let scores = rule.memberScores(fits)
         out.validationScores = scores
-        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: scores, validated: fits.series.count) {
+        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: fits) {
             // One member won both windows clearly: it alone forecasts this collection.
             out.validationWinner = both[winner].name
             out.weights = w.indices.map { $0 == winner ? w[$0] : 0 }
