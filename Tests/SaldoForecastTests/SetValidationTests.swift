@@ -123,14 +123,14 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
         let rule = SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerLevel: 0.95)
         let collection = trendingCollection(count: 40, length: 40)
         let first = try #require(rule.fits(Self.pair, collection: collection, seasonLength: 1, horizon: 6))
-        let a = try #require(rule.winner(Self.pair, collection: collection, seasonLength: 1, horizon: 6, first: first))
+        let a = try #require(rule.winner(Self.pair, collection: collection, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         var moved = collection
         moved[0][30] += 80 // inside the second window (values 28..<34) of a picked series
-        let b = try #require(rule.winner(Self.pair, collection: moved, seasonLength: 1, horizon: 6, first: first))
+        let b = try #require(rule.winner(Self.pair, collection: moved, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         #expect(a.scores != b.scores)
         var late = collection
         late[0][37] += 80 // in the first window only: the second window does not read it
-        let c = try #require(rule.winner(Self.pair, collection: late, seasonLength: 1, horizon: 6, first: first))
+        let c = try #require(rule.winner(Self.pair, collection: late, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         #expect(a.scores == c.scores)
     }
 

@@ -104,20 +104,16 @@ extension IntervalStudy {
             self.optimismParameters = optimismParameters
         }
 
-        /// The last grid of issue #16's third round (docs/forecasting.md; 15,552 candidates, widened where the first choice sat on its edge): the
-        /// normal shape on the series' own scales, and the widening and shape knobs.
+        /// The last grid of issue #16's third round (docs/forecasting.md; widened where the first
+        /// choice sat on its edge): the normal shape on the series' own scales, and the widening and
+        /// shape knobs; since the sixth round the optimism is each forecast's effective number of
+        /// parameters, not a knob (5,184 candidates; `optimism: [.fixed]` with p 4, 6, 8 gives the
+        /// fifth round's 15,552).
         public static let standard = Grid(
             quantilePrior: [1e12], growth: [0, 0.02, 0.04], seasonalGrowth: [-0.08, -0.06, -0.04, -0.02],
             seasonalThreshold: [0.3, 0.5, 0.6], tailGrowth: [0.04, 0.06, 0.08], levelFactor80: [0.9, 0.93, 0.96, 1],
-            levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8])
-
-        /// Issue #16, sixth round: the same knobs, with the optimism's p fixed (4, 6, 8) or the
-        /// effective number of parameters (`effective`, `studentT`).
-        public static let sixthRound = Grid(
-            quantilePrior: [1e12], growth: [0, 0.02, 0.04], seasonalGrowth: [-0.08, -0.06, -0.04, -0.02],
-            seasonalThreshold: [0.3, 0.5, 0.6], tailGrowth: [0.04, 0.06, 0.08], levelFactor80: [0.9, 0.93, 0.96, 1],
             levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8],
-            optimism: [.fixed, .effective, .studentT])
+            optimism: [.effective])
 
         public var candidates: [IntervalCalibration] {
             var out: [IntervalCalibration] = []

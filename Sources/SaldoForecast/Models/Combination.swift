@@ -74,9 +74,11 @@ public struct Combination: Forecaster {
         guard validate, let rule = setValidation, rule.exponent > 0,
               let fits = rule.fits(self, collection: collection, seasonLength: seasonLength, horizon: horizon),
               fits.priors.count == w.count else { return out }
-        let scores = rule.memberScores(fits)
+        let units = rule.perSeries(fits)
+        let scores = rule.memberScores(names: fits.names, units: units)
         out.validationScores = scores
-        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: fits) {
+        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon,
+                                            first: fits, firstUnits: units) {
             // One member won both windows clearly: it alone forecasts this collection.
             out.validationWinner = both[winner].name
             out.weights = w.indices.map { $0 == winner ? w[$0] : 0 }

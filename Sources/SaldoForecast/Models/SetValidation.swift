@@ -111,19 +111,16 @@ public struct SetValidation: Sendable, Equatable {
 
     /// Each member's mean sMAPE and MASE on the held-back values.
     func memberScores(_ f: Fits) -> [MemberScore] {
-        let J = f.names.count
+        memberScores(names: f.names, units: perSeries(f))
+    }
+
+    /// Each member's mean sMAPE and MASE over `units` (from `perSeries`).
+    func memberScores(names: [String], units: [(smape: [Double], mase: [Double])]) -> [MemberScore] {
+        let J = names.count
         var smape = [Double](repeating: 0, count: J), mase = smape
-        var counted = 0
-        for (s, row) in zip(f.series, f.cores) {
-            let p = row.map { $0.forecast(horizon: s.test.count) }
-            let a = p.map { AccuracyMetrics.smape(actual: s.test, forecast: $0) }
-            let b = p.map { AccuracyMetrics.mase(actual: s.test, forecast: $0, insample: s.train, seasonLength: s.seasonLength) }
-            guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { continue }
-            for j in 0..<J { smape[j] += a[j]; mase[j] += b[j] }
-            counted += 1
-        }
-        let n = Double(max(1, counted))
-        return (0..<J).map { MemberScore(name: f.names[$0], smape: smape[$0] / n, mase: mase[$0] / n) }
+        for u in units { for j in 0..<J { smape[j] += u.smape[j]; mase[j] += u.mase[j] } }
+        let n = Double(max(1, units.count))
+        return (0..<J).map { MemberScore(name: names[$0], smape: smape[$0] / n, mase: mase[$0] / n) }
     }
 
     /// The combination's mean sMAPE and MASE on the held-back values with the priors multiplied by `multipliers`.
@@ -197,13 +194,15 @@ public struct SetValidation: Sendable, Equatable {
     }
 
     /// The winner of a collection (see `winnerLevel`): the members scored on the last `horizon`
-    /// values (`first`, already fitted) and on the `horizon` before them.
+    /// values (`first`, already fitted, and `firstUnits`, its `perSeries`) and on the `horizon`
+    /// before them.
     func winner(_ model: Combination, collection: [[Double]], seasonLength m: Int, horizon h: Int,
-                first: Fits) -> (index: Int, scores: [MemberScore])? {
+                first: Fits, firstUnits: [(smape: [Double], mase: [Double])]) -> (index: Int, scores: [MemberScore])? {
         guard !winnerOff,
               let f2 = fits(model, collection: collection.map { Array($0.dropLast(h)) }, seasonLength: m, horizon: h),
               f2.names == first.names else { return nil }
-        let both = SetValidation.averaged(memberScores(first), memberScores(f2))
-        return winner(both, units: perSeries(first) + perSeries(f2)).map { ($0, both) }
+        let second = perSeries(f2)
+        let both = SetValidation.averaged(memberScores(names: first.names, units: firstUnits), memberScores(names: f2.names, units: second))
+        return winner(both, units: firstUnits + second).map { ($0, both) }
     }
 }
