@@ -168,7 +168,12 @@ import SaldoTestSupport
     /// Each model counts what it fits to the series; a combination weighs its members' counts by
     /// its weights, so the same errors give a wider band to a forecast with more parameters.
     @Test func modelsCountTheirParameters() throws {
-        let seasonal = (0..<72).map { t in 100 + Double(t) * 0.5 + [0, 5, 12, 20, 30, 25, 18, 10, 4, -3, -8, -2][t % 12] + Double(t % 5) * 0.3 }
+        let pattern: [Double] = [0, 5, 12, 20, 30, 25, 18, 10, 4, -3, -8, -2]
+        var seasonal: [Double] = []
+        for t in 0..<72 {
+            let trend: Double = 100 + Double(t) * 0.5
+            seasonal.append(trend + pattern[t % 12] + Double(t % 5) * 0.3)
+        }
         // ETS(A,A,A): α, β, γ, the initial level and trend, and 11 free seasonal states.
         let ets = try ETSModel(ETSSpec(trend: .additive, season: .additive)).fit(seasonal, seasonLength: 12)
         #expect(ets.historicalForecasts(horizon: 3).parameters == 16)

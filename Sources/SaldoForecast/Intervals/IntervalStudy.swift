@@ -342,7 +342,8 @@ extension IntervalStudy {
         }
         func doubles() -> [Double] {
             let n = int()
-            guard n >= 0, p + 8 * n <= d.count else { bad = true; return [] }
+            // (Overflow-safe: after a cut, a count may be read from a value's bits.)
+            guard !bad, n >= 0, n <= (d.count - p) / 8 else { bad = true; return [] }
             var out = [Double](repeating: 0, count: n)
             for i in 0..<n { out[i] = Double(bitPattern: UInt64(bitPattern: Int64(int()))) }
             return out
