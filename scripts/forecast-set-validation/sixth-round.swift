@@ -1,8 +1,11 @@
 // Issue #16, sixth round: how clear each set's validation winner is. Per set, the members' sMAPE and
 // MASE per validation forecast (two windows, 150 series each), the lead of the best member over each
-// other in relative error, its paired standard error across the forecasts (and across series, the two
-// windows of a series averaged), and the lead on each window alone. Compiled with the SaldoForecast
-// sources: swiftc -O -wmo -module-name SaldoForecast Sources/SaldoForecast/**/*.swift <this> -o sv6
+// other in relative error, its paired standard error across the forecasts of both
+// windows, and the lead on each window alone. From the repository root (top-level code must be in a
+// file named main.swift):
+//   mkdir -p /tmp/sv6 && cp scripts/forecast-set-validation/sixth-round.swift /tmp/sv6/main.swift
+//   swiftc -O -wmo -module-name SaldoForecast Sources/SaldoForecast/**/*.swift /tmp/sv6/main.swift -o /tmp/sv6/sv6
+//   /tmp/sv6/sv6 ../shared/data/forecasting
 import Foundation
 let loc = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../shared/data/forecasting")
 let maxS = Int(ProcessInfo.processInfo.environment["MAXS"] ?? "150")!
