@@ -78,12 +78,19 @@ public struct OriginForecasts: Sendable, Equatable {
     public var count: Int
     public var horizon: Int
     public var values: [Double]
+    /// The effective number of parameters fitted to the series by the model that made these
+    /// forecasts: smoothing parameters and initial states for ETS, α, the initial level (and θ) for
+    /// Theta, the ARMA coefficients and constant for ARIMA, the seasonal indices of a seasonal
+    /// adjustment; a combination's is its members' weighted by its weights (issue #16, sixth round:
+    /// it decides how optimistic the history's errors are, see `IntervalCalibration.Optimism`).
+    public var parameters: Double
 
-    public init(first: Int, count: Int, horizon: Int, values: [Double]) {
+    public init(first: Int, count: Int, horizon: Int, values: [Double], parameters: Double = 0) {
         self.first = first
         self.count = count
         self.horizon = horizon
         self.values = values
+        self.parameters = parameters
     }
 
     static func empty(count: Int, horizon: Int) -> OriginForecasts {

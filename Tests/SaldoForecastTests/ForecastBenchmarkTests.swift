@@ -16,7 +16,10 @@ import SaldoTestSupport
     /// 15.09 / 0.777 / 0.810 / 0.951 / 6.22 here (the full set stays at 13.31). The fifth round's
     /// clear-winner rule first gave this subset to ETS-AW alone (a lead of 0.0315 on 60 series:
     /// 15.91 / 0.827), which the margin's growth on fewer series fixed; its re-chosen interval knobs
-    /// give 15.09 / 0.777 / 0.802 / 0.951 / 6.17.
+    /// give 15.09 / 0.777 / 0.802 / 0.951 / 6.17. The sixth round's winner test leaves this subset to the
+    /// combination as the margin's growth did (the point scores unchanged), and its intervals (the
+    /// optimism from each forecast's effective number of parameters, knobs re-chosen on the full sets,
+    /// where M3 monthly's MSIS went 6.15 → 6.14) give 0.818 / 0.954 / 6.25 on these 60 series.
     @Test func m3MonthlyFixtureStaysWithinMeasuredBounds() throws {
         let data = try Fixtures.data("forecasting/m3-monthly-60.json")
         let r = try ForecastBenchmark.run(dataset: .m3Monthly, data: data)
@@ -26,7 +29,7 @@ import SaldoTestSupport
         #expect(r.mase <= 0.78, "MASE \(r.mase)")
         #expect(r.coverage80 >= 0.78 && r.coverage80 <= 0.86, "coverage80 \(r.coverage80)")
         #expect(r.coverage95 >= 0.92 && r.coverage95 <= 0.98, "coverage95 \(r.coverage95)")
-        #expect(r.msis <= 6.25, "MSIS \(r.msis)")
+        #expect(r.msis <= 6.30, "MSIS \(r.msis)")
         #expect(r.members.map(\.name) == ["ETS-AW", "Theta", "OptimizedTheta", "ARIMA", "PooledAR"])
         // The combination beats each member on sMAPE here, as on the full set.
         for m in r.members { #expect(r.smape <= m.smape) }

@@ -14,7 +14,7 @@ import SaldoTestSupport
     /// A rule with every knob of the third round away from its neutral value.
     static let allKnobs = IntervalCalibration(inflationGrowth: 0.04, seasonalGrowth: -0.02, seasonalThreshold: 0.3, tailGrowth: 0.06,
                                               quantilePrior: 1e12, levelFactor80: 0.96, levelFactor95: 0.93,
-                                              seasonalFactor80: 0.88, optimismParameters: 4)
+                                              seasonalFactor80: 0.88, optimismParameters: 4, optimism: .fixed)
 
     /// The study's scores are the benchmark's: the same coverage and MSIS as
     /// `ForecastBenchmark.evaluate` with that calibration, through the study's fast path too.
@@ -22,7 +22,9 @@ import SaldoTestSupport
         let series = try Self.fixtureSeries(6)
         let cases = IntervalStudy.collect(series, dataset: .m3Monthly)
         #expect(cases.count == 6)
-        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, Self.allKnobs] {
+        var student = Self.allKnobs
+        student.optimism = .studentT
+        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student] {
             var model = Combination.standard
             model.calibration = c
             let bench = ForecastBenchmark.evaluate(series, dataset: "m3-monthly", model: model)
@@ -32,7 +34,8 @@ import SaldoTestSupport
             let grid = IntervalStudy.Grid(quantilePrior: [c.quantilePrior], growth: [c.inflationGrowth], seasonalGrowth: [c.seasonalGrowth],
                                           seasonalThreshold: [c.seasonalThreshold], tailGrowth: [c.tailGrowth],
                                           levelFactor80: [c.levelFactor80], levelFactor95: [c.levelFactor95],
-                                          seasonalFactor80: [c.seasonalFactor80], optimismParameters: [c.optimismParameters])
+                                          seasonalFactor80: [c.seasonalFactor80], optimismParameters: [c.optimismParameters],
+                                          optimism: [c.optimism])
             let fast = try #require(IntervalStudy.study(cases, grid: grid).scoresOnAll[.m3Monthly])
             #expect(abs(fast.coverage80 - s.coverage80) < 1e-12 && abs(fast.coverage95 - s.coverage95) < 1e-12)
             #expect(abs(fast.msis - s.msis) < 1e-9 * s.msis, "\(fast.msis) against \(s.msis)")
@@ -135,5 +138,71 @@ import SaldoTestSupport
         #expect(abs(short.factor(step: 0, level: 0.8) - 0.96 * (20.0 / 16).squareRoot()) < 1e-12)
         // The spread remembers what its widening was decided from.
         #expect(normal.oneStepErrors == own.oneStepErrors && normal.oneStepErrors > 50)
+    }
+
+    /// Issue #16, sixth round: the optimism of the history's errors comes from the effective number
+    /// of parameters of the forecast actually used, not from one p chosen on the benchmark sets.
+    @Test func optimismFromTheEffectiveNumberOfParameters() throws {
+        // The default reads p_eff: √(N / (N − p_eff)), N − p_eff at least 2.
+        let c = IntervalCalibration.default
+        #expect(c.optimism == .effective)
+        let few = c.wideningRule(seasonalStrength: 0, horizon: 1, seasonLength: 12, oneStepErrors: 20, parameters: 3)
+        let many = c.wideningRule(seasonalStrength: 0, horizon: 1, seasonLength: 12, oneStepErrors: 20, parameters: 12)
+        #expect(abs(few.factor(step: 0, level: 0.8) - c.levelFactor80 * (20.0 / 17).squareRoot()) < 1e-12)
+        #expect(abs(many.factor(step: 0, level: 0.8) - c.levelFactor80 * (20.0 / 8).squareRoot()) < 1e-12)
+        #expect(abs(c.optimism(oneStepErrors: 20, parameters: 19).factor - 10.0.squareRoot()) < 1e-12)
+        #expect(c.optimism(oneStepErrors: 0, parameters: 5).factor == 1)
+        // Student-t: N − p_eff degrees of freedom, the t quantile over the normal one at each level.
+        var t = c
+        t.optimism = .studentT
+        let wt = t.wideningRule(seasonalStrength: 0, horizon: 1, seasonLength: 12, oneStepErrors: 13, parameters: 3)
+        #expect(abs(wt.factor(step: 0, level: 0.95) / c.levelFactor95 - 2.2281388520 / 1.9599639845) < 1e-8)
+        #expect(abs(wt.factor(step: 0, level: 0.8) / c.levelFactor80 - 1.3721836411 / 1.2815515655) < 1e-8)
+        #expect(abs(Stats.studentTQuantile(0.9, degrees: 8) - 1.3968153097) < 1e-8)
+        #expect(abs(Stats.studentTQuantile(0.975, degrees: 2) - 4.3026527297) < 1e-8)
+        #expect(abs(Stats.studentTQuantile(0.025, degrees: 30) + 2.0422724563) < 1e-8)
+        // The fifth round's fixed p is kept for comparison.
+        #expect(abs(IntervalCalibration.fifthRound.optimism(oneStepErrors: 20, parameters: 12).factor - (20.0 / 16).squareRoot()) < 1e-12)
+    }
+
+    /// Each model counts what it fits to the series; a combination weighs its members' counts by
+    /// its weights, so the same errors give a wider band to a forecast with more parameters.
+    @Test func modelsCountTheirParameters() throws {
+        let pattern: [Double] = [0, 5, 12, 20, 30, 25, 18, 10, 4, -3, -8, -2]
+        var seasonal: [Double] = []
+        for t in 0..<72 {
+            let trend: Double = 100 + Double(t) * 0.5
+            seasonal.append(trend + pattern[t % 12] + Double(t % 5) * 0.3)
+        }
+        // ETS(A,A,A): α, β, γ, the initial level and trend, and 11 free seasonal states.
+        let ets = try ETSModel(ETSSpec(trend: .additive, season: .additive)).fit(seasonal, seasonLength: 12)
+        #expect(ets.historicalForecasts(horizon: 3).parameters == 16)
+        // ETS(A,N,N): α and the initial level.
+        #expect(try ETSModel(ETSSpec()).fit(seasonal, seasonLength: 12).historicalForecasts(horizon: 3).parameters == 2)
+        // Theta on a series without a season: α, the initial level, the trend line's intercept and
+        // slope; optimised Theta: α, the initial level and θ. With a seasonal adjustment, 11 more.
+        var rng = SeededGenerator(seed: 5)
+        var walk: [Double] = [100]
+        for _ in 1..<60 { walk.append(walk.last! + rng.normal()) }
+        #expect(try Theta(.standard).fit(walk, seasonLength: 1).historicalForecasts(horizon: 3).parameters == 4)
+        #expect(try Theta(.optimized).fit(walk, seasonLength: 1).historicalForecasts(horizon: 3).parameters == 3)
+        #expect(try Theta(.standard).fit(seasonal, seasonLength: 12).historicalForecasts(horizon: 3).parameters == 15)
+        #expect(try Naive().fit(walk, seasonLength: 1).historicalForecasts(horizon: 3).parameters == 0)
+        // A combination: between its members' counts, and the forecast's origins carry it.
+        let pair = Combination(members: [Naive(), Theta(.standard)], weights: [1, 3])
+        let p = try pair.fit(walk, seasonLength: 1).historicalForecasts(horizon: 3).parameters
+        #expect(abs(p - 3) < 1e-12)
+        let weighted = Combination(members: [Naive(), Theta(.standard)], weights: [1, 1], performanceExponent: 2)
+        let q = try weighted.fit(walk, seasonLength: 1).historicalForecasts(horizon: 3).parameters
+        #expect(q > 0 && q < 4)
+        // The same past errors, more parameters: a wider band.
+        let fit = try Theta(.standard).fit(walk, seasonLength: 1)
+        var origins = fit.historicalForecasts(horizon: 3)
+        let wide = IntervalCalibration.default.spread(series: walk, origins: origins, horizon: 3, seasonLength: 1)
+        origins.parameters = 0
+        let narrow = IntervalCalibration.default.spread(series: walk, origins: origins, horizon: 3, seasonLength: 1)
+        let n = Double(wide.oneStepErrors)
+        #expect(wide.parameters == 4 && narrow.parameters == 0)
+        #expect(abs(wide.widening.factor(step: 0, level: 0.8) / narrow.widening.factor(step: 0, level: 0.8) - (n / (n - 4)).squareRoot()) < 1e-12)
     }
 }

@@ -16,7 +16,7 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
 /// the collection's own last values.
 @Suite struct SetValidationTests {
     static let pair = Combination(name: "Pair", members: [Naive(), Theta(.standard)], weights: [1, 1], performanceExponent: 0,
-                                  setValidation: SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerMargin: .infinity))
+                                  setValidation: SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerLevel: 1))
 
     /// The member that misses the held-back values loses weight, by its relative error to the power
     /// −3; the validation reads only the last `horizon` training values, never anything later.
@@ -50,11 +50,11 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
     }
 
     /// Issue #16, fifth round: a member that beats every other on both windows (the last `horizon`
-    /// values and the `horizon` before them) by more than the margin takes all the weight; within
-    /// the margin, the exponent rule weighs them as before.
+    /// values and the `horizon` before them) significantly takes all the weight; otherwise the
+    /// exponent rule weighs them as before.
     @Test func clearWinnerOfBothWindowsTakesAllTheWeight() throws {
         var pair = Self.pair
-        pair.setValidation?.winnerMargin = 0.03
+        pair.setValidation?.winnerLevel = 0.95
         let collection = trendingCollection(count: 40, length: 40)
         let validated = pair.pooled(on: collection, seasonLength: 1, horizon: 6)
         #expect(validated.validationWinner == "Theta")
@@ -64,33 +64,55 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
         let combined = try validated.fit(y, seasonLength: 1).pointForecast(horizon: 6)
         let theta = try Theta(.standard).fit(y, seasonLength: 1).pointForecast(horizon: 6)
         for (a, b) in zip(combined, theta) { #expect(abs(a - b) < 1e-9 * max(1, abs(b))) }
-        // A margin larger than the lead: no winner, the exponent rule.
-        pair.setValidation?.winnerMargin = 1e6
+        // A level no lead can reach: no winner, the exponent rule.
+        pair.setValidation?.winnerLevel = 1
         let close = pair.pooled(on: collection, seasonLength: 1, horizon: 6)
         #expect(close.validationWinner == nil)
         let w = try #require(close.weights)
         #expect(w[0] > 0 && w[0] < 1 && w[1] == 1)
     }
 
-    /// The margin is on the relative errors averaged over both windows, strictly above it.
-    @Test func winnerNeedsMoreThanTheMarginOverTheRunnerUp() {
-        let rule = SetValidation(winnerMargin: 0.03)
+    /// Issue #16, sixth round: the best member wins when its lead over every other member is
+    /// larger than 1.645 of its own paired standard errors across the validation forecasts, not by
+    /// a fixed margin: a lead of 0.04 (over the fifth round's margin 0.03) that varies a lot from one
+    /// forecast to the next is noise, a lead of 0.02 (under it) that holds on every forecast is not.
+    @Test func winnerNeedsASignificantLeadOverEveryOtherMember() {
+        let rule = SetValidation()
+        #expect(rule.winnerLevel == 0.95)
         func s(_ a: Double, _ b: Double) -> SetValidation.MemberScore { .init(name: "m", smape: a, mase: b) }
-        // relative errors 1, 1.04, 1.2: the first wins.
-        #expect(rule.winner([s(10, 1), s(10.4, 1.04), s(12, 1.2)], validated: 150) == 0)
-        // 1, 1.02: too close.
-        #expect(rule.winner([s(10, 1), s(10.2, 1.02), s(12, 1.2)], validated: 150) == nil)
-        // Best sMAPE and best MASE held by different members: relative errors 1.025 and 1.05.
-        #expect(rule.winner([s(10, 1.05), s(11, 1.0)], validated: 150) == nil)
-        #expect(SetValidation(winnerMargin: 0.02).winner([s(10, 1.05), s(11, 1.0)], validated: 150) == 0)
-        #expect(SetValidation(winnerMargin: .infinity).winner([s(10, 1), s(20, 2)], validated: 150) == nil)
-        #expect(rule.winner([s(10, 1)], validated: 150) == nil)
-        // Fewer validated series need a larger lead, by √(150 / n): the 60-series M3 monthly fixture's
-        // ETS-AW led by 0.0315 and was 5% worse alone than the combination on its test values.
-        let lead = [s(10, 1), s(10.315, 1.0315)]
-        #expect(rule.winner(lead, validated: 150) == 0)
-        #expect(rule.winner(lead, validated: 60) == nil)
-        #expect(rule.winner([s(10, 1), s(10.5, 1.05)], validated: 60) == 0)
+        /// Units whose means are `means` (sMAPE; MASE a tenth of it) with alternating deviations ± `spread`.
+        func units(_ means: [Double], spread: [Double], count: Int = 150) -> [(smape: [Double], mase: [Double])] {
+            (0..<count).map { i in
+                let sign = i % 2 == 0 ? 1.0 : -1.0
+                let a = zip(means, spread).map { $0 + sign * $1 }
+                return (a, a.map { $0 / 10 })
+            }
+        }
+        func scores(_ u: [(smape: [Double], mase: [Double])]) -> [SetValidation.MemberScore] {
+            (0..<u[0].smape.count).map { j in s(u.map { $0.smape[j] }.reduce(0, +) / Double(u.count), u.map { $0.mase[j] }.reduce(0, +) / Double(u.count)) }
+        }
+        // A lead of 0.04 in relative error whose difference swings by ±1 per forecast: t ≈ 0.49.
+        let noisy = units([10, 10.4], spread: [0, 10])
+        #expect(rule.winner(scores(noisy), units: noisy) == nil)
+        // A lead of 0.02 that holds on every forecast (swings ±0.5 in sMAPE): t ≈ 4.9.
+        let steady = units([10, 10.2], spread: [0, 0.5])
+        #expect(rule.winner(scores(steady), units: steady) == 0)
+        // Every other member must be beaten: a third member close to the best stops it.
+        let three = units([10, 10.2, 10.01], spread: [0, 0.5, 0.5])
+        #expect(rule.winner(scores(three), units: three) == nil)
+        // The same lead on fewer forecasts has a larger standard error: t ≈ 2.0 on 150, 0.65 on 16.
+        let lead = units([10, 10.2], spread: [0, 1.2])
+        #expect(rule.winner(scores(lead), units: lead) == 0)
+        let few = units([10, 10.2], spread: [0, 1.2], count: 16)
+        #expect(rule.winner(scores(few), units: few) == nil)
+        // The paired standard error: the spread of the differences over √n.
+        let l = SetValidation.lead(of: 0, over: 1, units: lead, bestSmape: 10, bestMase: 1)
+        #expect(abs(l.mean - 0.02) < 1e-12)
+        #expect(abs(l.standardError - 0.12 * (150.0 / 149).squareRoot() / 150.0.squareRoot()) < 1e-12)
+        // No rule, one member, too few forecasts.
+        #expect(SetValidation(winnerLevel: 1).winner(scores(steady), units: steady) == nil)
+        #expect(rule.winner([s(10, 1)], units: [([10], [1]), ([10], [1])]) == nil)
+        #expect(rule.winner(scores(steady), units: Array(steady.prefix(1))) == nil)
         let averaged = SetValidation.averaged([s(10, 1), s(12, 2)], [s(14, 3), s(12, 2)])
         #expect(averaged.map(\.smape) == [12, 12] && averaged.map(\.mase) == [2, 2])
     }
@@ -98,17 +120,17 @@ private func trendingCollection(count: Int, length: Int, seed: UInt64 = 11) -> [
     /// The second window is the `horizon` values before the last `horizon`: moving one of them
     /// changes the winner's scores, and nothing after the training values is read.
     @Test func secondWindowIsTheHorizonBeforeTheLast() throws {
-        let rule = SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerMargin: 0.03)
+        let rule = SetValidation(maximumSeries: 30, minimumSeries: 20, exponent: 3, winnerLevel: 0.95)
         let collection = trendingCollection(count: 40, length: 40)
-        let first = rule.memberScores(try #require(rule.fits(Self.pair, collection: collection, seasonLength: 1, horizon: 6)))
-        let a = try #require(rule.winner(Self.pair, collection: collection, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        let first = try #require(rule.fits(Self.pair, collection: collection, seasonLength: 1, horizon: 6))
+        let a = try #require(rule.winner(Self.pair, collection: collection, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         var moved = collection
         moved[0][30] += 80 // inside the second window (values 28..<34) of a picked series
-        let b = try #require(rule.winner(Self.pair, collection: moved, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        let b = try #require(rule.winner(Self.pair, collection: moved, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         #expect(a.scores != b.scores)
         var late = collection
         late[0][37] += 80 // in the first window only: the second window does not read it
-        let c = try #require(rule.winner(Self.pair, collection: late, seasonLength: 1, horizon: 6, first: first, validated: 30))
+        let c = try #require(rule.winner(Self.pair, collection: late, seasonLength: 1, horizon: 6, first: first, firstUnits: rule.perSeries(first)))
         #expect(a.scores == c.scores)
     }
 

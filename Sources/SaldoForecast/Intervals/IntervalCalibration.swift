@@ -16,12 +16,14 @@ import Foundation
 ///    series' own quantiles of a few hundred correlated errors were noise that cost MSIS).
 /// 4. Errors on the history are optimistic (the parameters were fitted on it, and the future
 ///    brings changes the history did not). Step k of the interval at level L is multiplied by
-///    `inflation · √(N / (N − p)) · shape(L) · (1 + g_L · ln(months ahead))`, per series: N the
-///    number of one-step errors, p = `optimismParameters` (4); shape(L) = `levelFactor80` (1)
-///    at 80% and `levelFactor95` (0.96) at 95%, linear between, times `seasonalFactor80` (0.72)
-///    at 80% for a strongly seasonal series (the autocorrelation of its changes at the season
-///    lag above `seasonalThreshold`, 0.5); g = `inflationGrowth` (0), or `seasonalGrowth`
-///    (−0.08) when strongly seasonal, plus `tailGrowth` (0.08) × (L − 0.8) / 0.15, never below 0.
+///    `inflation · √(N / (N − p_eff)) · shape(L) · (1 + g_L · ln(months ahead))`, per series: N the
+///    number of one-step errors, p_eff the effective number of parameters of the forecast used
+///    (`OriginForecasts.parameters`; `optimism`, since issue #16's sixth round, instead of one p
+///    for every series); shape(L) = `levelFactor80` (0.96) at 80% and `levelFactor95` (0.93) at
+///    95%, linear between, times `seasonalFactor80` (0.72) at 80% for a strongly seasonal series
+///    (the autocorrelation of its changes at the season lag above `seasonalThreshold`, 0.6);
+///    g = `inflationGrowth` (0.02), or `seasonalGrowth` (−0.08) when strongly seasonal, plus
+///    `tailGrowth` (0.08) × (L − 0.8) / 0.15, never below 0.
 ///    The knobs were chosen by `IntervalStudy` on the six benchmark sets; each set's scores with
 ///    the knobs chosen on the other five are recorded in docs/forecasting.md (leave one set out).
 public struct IntervalCalibration: Sendable, Codable, Equatable {
@@ -61,16 +63,34 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// its errors' centre is narrower than its history's while the tail is not.
     public var seasonalFactor80: Double
     /// Parameters fitted on the history make its errors smaller than the future's by about
-    /// √(N / (N − p)) for N one-step errors; p is this (0 to switch it off).
+    /// √(N / (N − p)) for N one-step errors; p is this (0 to switch it off). Read only with
+    /// `optimism == .fixed`.
     public var optimismParameters: Double
+    /// Where the optimism's p comes from (issue #16, sixth round).
+    public var optimism: Optimism
+
+    /// How the optimism of the history's errors is decided. N is the number of one-step errors on
+    /// the history, p_eff the effective number of parameters fitted to the series by the forecast
+    /// actually used (`OriginForecasts.parameters`: each member's own count, weighted by the
+    /// combination's weights).
+    public enum Optimism: String, Sendable, Codable, CaseIterable {
+        /// × √(N / (N − p)), p = `optimismParameters`, one constant for every series.
+        case fixed
+        /// × √(N / (N − p_eff)), with N − p_eff at least 2.
+        case effective
+        /// Student-t quantiles with N − p_eff degrees of freedom (at least 2) in place of the
+        /// normal ones: × t_{N−p_eff}(q) / z(q) at each level's quantile q.
+        case studentT
+    }
 
     /// The defaults are the interval study's choice on all six benchmark sets after issue #16's
-    /// fifth round changed the members' weights (a set's clear validation winner alone; see the
+    /// sixth round took the optimism from each forecast's effective number of parameters (see the
     /// type's documentation).
     public init(minimumSamples: Int = 6, relative: Bool = true, inflation: Double = 1.0, warmupSeasons: Double = 1.0,
-                inflationGrowth: Double = 0, symmetric: Bool = true, seasonalGrowth: Double = -0.08,
-                seasonalThreshold: Double = 0.5, tailGrowth: Double = 0.08, quantilePrior: Double = 1e12,
-                levelFactor80: Double = 1, levelFactor95: Double = 0.96, seasonalFactor80: Double = 0.72, optimismParameters: Double = 4) {
+                inflationGrowth: Double = 0.02, symmetric: Bool = true, seasonalGrowth: Double = -0.08,
+                seasonalThreshold: Double = 0.6, tailGrowth: Double = 0.08, quantilePrior: Double = 1e12,
+                levelFactor80: Double = 0.96, levelFactor95: Double = 0.93, seasonalFactor80: Double = 0.72, optimismParameters: Double = 0,
+                optimism: Optimism = .effective) {
         self.minimumSamples = minimumSamples
         self.relative = relative
         self.inflation = inflation
@@ -85,6 +105,27 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         self.levelFactor95 = levelFactor95
         self.seasonalFactor80 = seasonalFactor80
         self.optimismParameters = optimismParameters
+        self.optimism = optimism
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case minimumSamples, relative, inflation, warmupSeasons, inflationGrowth, symmetric, seasonalGrowth, seasonalThreshold,
+             tailGrowth, quantilePrior, levelFactor80, levelFactor95, seasonalFactor80, optimismParameters, optimism
+    }
+
+    /// Decodes what earlier versions encoded too (without `optimism`: the fixed p).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(minimumSamples: try c.decode(Int.self, forKey: .minimumSamples), relative: try c.decode(Bool.self, forKey: .relative),
+                  inflation: try c.decode(Double.self, forKey: .inflation), warmupSeasons: try c.decode(Double.self, forKey: .warmupSeasons),
+                  inflationGrowth: try c.decode(Double.self, forKey: .inflationGrowth), symmetric: try c.decode(Bool.self, forKey: .symmetric),
+                  seasonalGrowth: try c.decode(Double.self, forKey: .seasonalGrowth),
+                  seasonalThreshold: try c.decode(Double.self, forKey: .seasonalThreshold), tailGrowth: try c.decode(Double.self, forKey: .tailGrowth),
+                  quantilePrior: try c.decode(Double.self, forKey: .quantilePrior), levelFactor80: try c.decode(Double.self, forKey: .levelFactor80),
+                  levelFactor95: try c.decode(Double.self, forKey: .levelFactor95),
+                  seasonalFactor80: try c.decode(Double.self, forKey: .seasonalFactor80),
+                  optimismParameters: try c.decode(Double.self, forKey: .optimismParameters),
+                  optimism: try c.decodeIfPresent(Optimism.self, forKey: .optimism) ?? .fixed)
     }
 
     public static let `default` = IntervalCalibration()
@@ -93,13 +134,18 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// kept for comparison.
     public static let globalGrowth = IntervalCalibration(inflationGrowth: 0.08, seasonalGrowth: 0.08, seasonalThreshold: 2, tailGrowth: 0,
                                                          quantilePrior: 0, levelFactor80: 1, levelFactor95: 1, seasonalFactor80: 1,
-                                                         optimismParameters: 0)
+                                                         optimismParameters: 0, optimism: .fixed)
 
     /// The default of issue #16's second round (growth 0.06, none above seasonal strength 0.3,
     /// +0.06 at 95%, the series' own quantiles), kept for comparison.
     public static let secondRound = IntervalCalibration(inflationGrowth: 0.06, seasonalGrowth: 0, seasonalThreshold: 0.3, tailGrowth: 0.06,
                                                         quantilePrior: 0, levelFactor80: 1, levelFactor95: 1, seasonalFactor80: 1,
-                                                        optimismParameters: 0)
+                                                        optimismParameters: 0, optimism: .fixed)
+
+    /// The default of issue #16's fifth round (one optimism p = 4 for every series), kept for comparison.
+    public static let fifthRound = IntervalCalibration(inflationGrowth: 0, seasonalGrowth: -0.08, seasonalThreshold: 0.5, tailGrowth: 0.08,
+                                                       quantilePrior: 1e12, levelFactor80: 1, levelFactor95: 0.96, seasonalFactor80: 0.72,
+                                                       optimismParameters: 4, optimism: .fixed)
 
     /// `inflation · (1 + inflationGrowth · ln(months ahead))`, where a step is `12 / seasonLength`
     /// months (the season is taken to be a year), never below `inflation`: the widening of a
@@ -124,6 +170,21 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         guard optimismParameters > 0, n > 0 else { return 1 }
         let N = Double(n)
         return N > optimismParameters + 2 ? (N / (N - optimismParameters)).squareRoot() : 1.5
+    }
+
+    /// The factor on every step and level (`fixed`, `effective`), and the Student-t degrees of
+    /// freedom (`studentT`; 0 for none), for N one-step errors and p_eff effective parameters.
+    func optimism(oneStepErrors n: Int, parameters: Double) -> (factor: Double, degrees: Double) {
+        switch optimism {
+        case .fixed: return (optimism(oneStepErrors: n), 0)
+        case .effective:
+            guard n > 0, parameters > 0 else { return (1, 0) }
+            let N = Double(n)
+            return ((N / max(N - parameters, 2)).squareRoot(), 0)
+        case .studentT:
+            guard n > 0 else { return (1, 0) }
+            return (1, max(Double(n) - max(parameters, 0), 2))
+        }
     }
 
     /// Autocorrelation of the series' changes (first differences) at the season lag; 0 without a
@@ -185,8 +246,9 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
             return IntervalSpread(scale: scale, pooled: [], relative: positive, guardLevel: guardLevel, symmetric: symmetric,
                                   quantilePrior: quantilePrior,
-                                  widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: 0),
-                                  seasonalStrength: strength, oneStepErrors: 0)
+                                  widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: 0,
+                                                         parameters: origins.parameters),
+                                  seasonalStrength: strength, oneStepErrors: 0, parameters: origins.parameters)
         }
         for k in 1..<h { scale[k] = max(scale[k], scale[k - 1]) }
         var pooled: [Double] = []
@@ -207,28 +269,31 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
         return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel, symmetric: symmetric,
                               quantilePrior: quantilePrior,
-                              widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0]),
-                              seasonalStrength: strength, oneStepErrors: count[0])
+                              widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0],
+                                                     parameters: origins.parameters),
+                              seasonalStrength: strength, oneStepErrors: count[0], parameters: origins.parameters)
     }
 
-    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0) -> IntervalSpread.Widening {
+    func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0, parameters: Double = 0) -> IntervalSpread.Widening {
         wideningRule(seasonalStrength: IntervalCalibration.seasonalStrength(y, seasonLength: m), horizon: h, seasonLength: m,
-                     oneStepErrors: oneStepErrors)
+                     oneStepErrors: oneStepErrors, parameters: parameters)
     }
 
     /// The widening of a series with this seasonal strength and number of one-step errors (the
     /// interval study computes both once per series).
-    func wideningRule(seasonalStrength: Double, horizon h: Int, seasonLength m: Int, oneStepErrors: Int) -> IntervalSpread.Widening {
+    func wideningRule(seasonalStrength: Double, horizon h: Int, seasonLength m: Int, oneStepErrors: Int, parameters: Double = 0) -> IntervalSpread.Widening {
         var w = IntervalSpread.Widening(inflation: inflation, growth: inflationGrowth, tailGrowth: tailGrowth,
                                         logMonths: (1...max(1, h)).map { log(max(1, Double($0) * 12 / Double(max(1, m)))) })
-        configure(&w, seasonalStrength: seasonalStrength, oneStepErrors: oneStepErrors)
+        configure(&w, seasonalStrength: seasonalStrength, oneStepErrors: oneStepErrors, parameters: parameters)
         return w
     }
 
     /// Sets every knob of `w` but its horizon (the one place the rule is decided).
-    func configure(_ w: inout IntervalSpread.Widening, seasonalStrength: Double, oneStepErrors: Int) {
+    func configure(_ w: inout IntervalSpread.Widening, seasonalStrength: Double, oneStepErrors: Int, parameters: Double) {
         let seasonal = seasonalStrength > seasonalThreshold
-        w.inflation = inflation * optimism(oneStepErrors: oneStepErrors)
+        let o = optimism(oneStepErrors: oneStepErrors, parameters: parameters)
+        w.inflation = inflation * o.factor
+        w.setDegrees(o.degrees)
         w.growth = seasonal ? seasonalGrowth : inflationGrowth
         w.tailGrowth = tailGrowth
         w.factor80 = levelFactor80 * (seasonal ? seasonalFactor80 : 1)
@@ -248,10 +313,31 @@ struct IntervalSpread: Sendable {
         var factor80: Double = 1
         var factor95: Double = 1
         var logMonths: [Double]
+        /// Student-t degrees of freedom whose quantiles replace the normal ones (0: the normal
+        /// ones), and the ratios t/z at 80% and 95% (computed once per degrees).
+        private(set) var degrees: Double = 0
+        private(set) var tRatio80: Double = 1
+        private(set) var tRatio95: Double = 1
+
+        static func tRatio(level: Double, degrees: Double) -> Double {
+            guard degrees > 0 else { return 1 }
+            let p = (1 + level) / 2
+            let z = Stats.normalQuantile(p)
+            return z > 0 ? Stats.studentTQuantile(p, degrees: degrees) / z : 1
+        }
+
+        mutating func setDegrees(_ v: Double) {
+            guard v != degrees else { return }
+            degrees = v
+            tRatio80 = Widening.tRatio(level: 0.8, degrees: v)
+            tRatio95 = Widening.tRatio(level: 0.95, degrees: v)
+        }
+
         func factor(step k: Int, level: Double) -> Double {
             let g = max(0, growth + tailGrowth * (level - 0.8) / 0.15)
             let t = min(1, max(0, (level - 0.8) / 0.15))
-            return inflation * (factor80 + (factor95 - factor80) * t) * (1 + g * logMonths[min(k, logMonths.count - 1)])
+            let student = degrees <= 0 ? 1 : level == 0.8 ? tRatio80 : level == 0.95 ? tRatio95 : Widening.tRatio(level: level, degrees: degrees)
+            return inflation * student * (factor80 + (factor95 - factor80) * t) * (1 + g * logMonths[min(k, logMonths.count - 1)])
         }
     }
     /// Scales before the widening.
@@ -268,6 +354,7 @@ struct IntervalSpread: Sendable {
     /// What the widening was decided from (kept so the interval study can re-decide it).
     var seasonalStrength: Double = 0
     var oneStepErrors: Int = 0
+    var parameters: Double = 0
 
     static func fallbackScale(_ y: [Double], relative: Bool) -> Double {
         if y.count >= 3 {

@@ -84,11 +84,15 @@ extension IntervalStudy {
         public var levelFactor80: [Double]
         public var levelFactor95: [Double]
         public var seasonalFactor80: [Double]
+        /// The p values tried with the `fixed` optimism.
         public var optimismParameters: [Double]
+        /// The optimism rules tried (`fixed` once per p in `optimismParameters`, the others once).
+        public var optimism: [IntervalCalibration.Optimism]
 
         public init(quantilePrior: [Double], growth: [Double], seasonalGrowth: [Double], seasonalThreshold: [Double],
                     tailGrowth: [Double], levelFactor80: [Double], levelFactor95: [Double], seasonalFactor80: [Double],
-                    optimismParameters: [Double]) {
+                    optimismParameters: [Double], optimism: [IntervalCalibration.Optimism] = [.fixed]) {
+            self.optimism = optimism
             self.quantilePrior = quantilePrior
             self.growth = growth
             self.seasonalGrowth = seasonalGrowth
@@ -100,22 +104,26 @@ extension IntervalStudy {
             self.optimismParameters = optimismParameters
         }
 
-        /// The last grid of issue #16's third round (docs/forecasting.md; 15,552 candidates, widened where the first choice sat on its edge): the
-        /// normal shape on the series' own scales, and the widening and shape knobs.
+        /// The last grid of issue #16's third round (docs/forecasting.md; widened where the first
+        /// choice sat on its edge): the normal shape on the series' own scales, and the widening and
+        /// shape knobs; since the sixth round the optimism is each forecast's effective number of
+        /// parameters, not a knob (5,184 candidates; `optimism: [.fixed]` with p 4, 6, 8 gives the
+        /// fifth round's 15,552).
         public static let standard = Grid(
             quantilePrior: [1e12], growth: [0, 0.02, 0.04], seasonalGrowth: [-0.08, -0.06, -0.04, -0.02],
             seasonalThreshold: [0.3, 0.5, 0.6], tailGrowth: [0.04, 0.06, 0.08], levelFactor80: [0.9, 0.93, 0.96, 1],
-            levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8])
+            levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8],
+            optimism: [.effective])
 
         public var candidates: [IntervalCalibration] {
             var out: [IntervalCalibration] = []
             for qp in quantilePrior { for g in growth { for gs in seasonalGrowth { for th in seasonalThreshold {
                 for tail in tailGrowth { for f80 in levelFactor80 { for f95 in levelFactor95 { for s80 in seasonalFactor80 {
-                    for p in optimismParameters {
+                    for rule in optimism { for p in rule == .fixed ? optimismParameters : [0] {
                         out.append(IntervalCalibration(inflationGrowth: g, seasonalGrowth: gs, seasonalThreshold: th, tailGrowth: tail,
                                                        quantilePrior: qp, levelFactor80: f80, levelFactor95: f95,
-                                                       seasonalFactor80: s80, optimismParameters: p))
-                    }
+                                                       seasonalFactor80: s80, optimismParameters: p, optimism: rule))
+                    } }
                 } } } }
             } } } }
             return out
@@ -164,7 +172,8 @@ extension IntervalStudy {
         let bySet = Dictionary(grouping: cases.indices, by: { cases[$0].dataset })
         // The spreads do not depend on the knobs in the grid: once per series, and the quantiles
         // once per quantile prior.
-        let base = IntervalCalibration(inflationGrowth: 0, seasonalGrowth: 0, tailGrowth: 0)
+        // (Student-t degrees set once here, so candidates with that rule reuse the t/z ratios.)
+        let base = IntervalCalibration(inflationGrowth: 0, seasonalGrowth: 0, tailGrowth: 0, optimism: .studentT)
         let prepared = cases.map { Prepared($0, spread: base.spread(series: $0.train, origins: $0.origins, horizon: $0.mean.count, seasonLength: $0.seasonLength)) }
         var quantileCache: [Double: [(q80: (lo: Double, hi: Double), q95: (lo: Double, hi: Double))]] = [:]
         func scoreOn(_ d: BenchmarkDataset, _ c: IntervalCalibration) -> Score {
@@ -238,7 +247,7 @@ extension IntervalStudy {
         /// checks they agree).
         func score(_ c: IntervalCalibration, q80: (lo: Double, hi: Double), q95: (lo: Double, hi: Double)) -> (c80: Double, c95: Double, msis: Double) {
             var w = spread.widening
-            c.configure(&w, seasonalStrength: spread.seasonalStrength, oneStepErrors: spread.oneStepErrors)
+            c.configure(&w, seasonalStrength: spread.seasonalStrength, oneStepErrors: spread.oneStepErrors, parameters: spread.parameters)
             let n = min(test.count, mean.count)
             guard n > 0 else { return (.nan, .nan, .nan) }
             var in80 = 0, in95 = 0
@@ -262,8 +271,14 @@ extension IntervalStudy {
     public static func describe(_ c: IntervalCalibration) -> String {
         func f(_ v: Double) -> String { String(format: "%g", v) }
         let q = c.quantilePrior >= 1e9 ? "normal" : c.quantilePrior == 0 ? "own" : "own+\(f(c.quantilePrior))"
+        let p: String
+        switch c.optimism {
+        case .fixed: p = "p=\(f(c.optimismParameters))"
+        case .effective: p = "p=p_eff"
+        case .studentT: p = "t(N-p_eff)"
+        }
         return "\(q) g=\(f(c.inflationGrowth)) gs=\(f(c.seasonalGrowth)) th=\(f(c.seasonalThreshold)) tail=\(f(c.tailGrowth)) "
-            + "f80=\(f(c.levelFactor80)) f95=\(f(c.levelFactor95)) s80=\(f(c.seasonalFactor80)) p=\(f(c.optimismParameters))"
+            + "f80=\(f(c.levelFactor80)) f95=\(f(c.levelFactor95)) s80=\(f(c.seasonalFactor80)) \(p)"
     }
 
     /// The held-out table (Markdown), then the choice on all sets.
@@ -308,7 +323,7 @@ extension IntervalStudy {
         for c in cases {
             int(BenchmarkDataset.allCases.firstIndex(of: c.dataset) ?? 0)
             doubles(c.train); doubles(c.test); int(c.seasonLength); doubles(c.mean)
-            int(c.origins.first); int(c.origins.count); int(c.origins.horizon); doubles(c.origins.values)
+            int(c.origins.first); int(c.origins.count); int(c.origins.horizon); doubles(c.origins.values); doubles([c.origins.parameters])
         }
         try d.write(to: url)
     }
@@ -327,7 +342,8 @@ extension IntervalStudy {
         }
         func doubles() -> [Double] {
             let n = int()
-            guard n >= 0, p + 8 * n <= d.count else { bad = true; return [] }
+            // (Overflow-safe: after a cut, a count may be read from a value's bits.)
+            guard !bad, n >= 0, n <= (d.count - p) / 8 else { bad = true; return [] }
             var out = [Double](repeating: 0, count: n)
             for i in 0..<n { out[i] = Double(bitPattern: UInt64(bitPattern: Int64(int()))) }
             return out
@@ -338,9 +354,10 @@ extension IntervalStudy {
             let k = int()
             let dataset = BenchmarkDataset.allCases.indices.contains(k) ? BenchmarkDataset.allCases[k] : .m3Monthly
             let train = doubles(), test = doubles(), m = int(), mean = doubles()
-            let first = int(), count = int(), horizon = int(), values = doubles()
+            let first = int(), count = int(), horizon = int(), values = doubles(), parameters = doubles()
             cases.append(Case(dataset: dataset, train: train, test: test, seasonLength: m, mean: mean,
-                              origins: OriginForecasts(first: first, count: count, horizon: horizon, values: values)))
+                              origins: OriginForecasts(first: first, count: count, horizon: horizon, values: values,
+                                                       parameters: parameters.first ?? 0)))
         }
         if bad { throw .invalidInput("the interval study's cases at \(url.path) are cut short or from another build; delete the file to fit the sets again") }
         return cases

@@ -235,6 +235,8 @@ struct ARIMAFit: PointPath {
         let w = ARIMAFit.differenced(x, d)
         var out = [Double](repeating: 0, count: (n - first) * horizon)
         for t in first..<n { path(origin: t, horizon: horizon, w: w, into: &out, at: (t - first) * horizon) }
-        return OriginForecasts(first: first, count: n, horizon: horizon, values: out)
+        // The AR and MA coefficients and the constant (a fitted constant is never exactly 0).
+        return OriginForecasts(first: first, count: n, horizon: horizon, values: out,
+                               parameters: Double(phi.count + theta.count + (mu != 0 ? 1 : 0)))
     }
 }

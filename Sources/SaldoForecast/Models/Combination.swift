@@ -30,7 +30,7 @@ public struct Combination: Forecaster {
     /// After `pooled(on:seasonLength:horizon:)` with a set validation: what each member scored there.
     public internal(set) var validationScores: [SetValidation.MemberScore]?
     /// After `pooled(on:seasonLength:horizon:)`: the member that won the set validation by its
-    /// `winnerMargin` and alone forecasts the collection; nil when none did.
+    /// `winnerLevel` and alone forecasts the collection; nil when none did.
     public internal(set) var validationWinner: String?
 
     /// A pooled model and its prior weight in the combination.
@@ -74,9 +74,11 @@ public struct Combination: Forecaster {
         guard validate, let rule = setValidation, rule.exponent > 0,
               let fits = rule.fits(self, collection: collection, seasonLength: seasonLength, horizon: horizon),
               fits.priors.count == w.count else { return out }
-        let scores = rule.memberScores(fits)
+        let units = rule.perSeries(fits)
+        let scores = rule.memberScores(names: fits.names, units: units)
         out.validationScores = scores
-        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon, first: scores, validated: fits.series.count) {
+        if let (winner, both) = rule.winner(self, collection: collection, seasonLength: seasonLength, horizon: horizon,
+                                            first: fits, firstUnits: units) {
             // One member won both windows clearly: it alone forecasts this collection.
             out.validationWinner = both[winner].name
             out.weights = w.indices.map { $0 == winner ? w[$0] : 0 }
@@ -310,7 +312,7 @@ struct PerformancePath: PointPath {
         for j in 0..<J {
             for k in 0..<h { out[k] += w[k][j] * ends[j][k] }
         }
-        let origins: OriginForecasts
+        var origins: OriginForecasts
         if online {
             origins = OriginForecasts(first: first, count: n, horizon: h, values: v)
         } else if wanted {
@@ -318,6 +320,10 @@ struct PerformancePath: PointPath {
         } else {
             origins = .empty(count: n, horizon: h)
         }
+        // The members' parameters weighted by the weights of the forecast (averaged over the steps).
+        var p = 0.0
+        for k in 0..<h { for j in 0..<J { p += w[k][j] * all[j].parameters } }
+        origins.parameters = p / Double(max(1, h))
         return (out, origins)
     }
 }
@@ -348,7 +354,13 @@ struct MeanPath: PointPath {
         let all = members.map { $0.originForecasts(horizon: horizon) }
         guard let count = all.first?.count else { return .empty(count: 0, horizon: horizon) }
         let first = all.map(\.first).max() ?? count
-        guard first < count else { return .empty(count: count, horizon: horizon) }
+        var parameters = 0.0
+        for (j, o) in all.enumerated() { parameters += weights[j] * o.parameters }
+        guard first < count else {
+            var e = OriginForecasts.empty(count: count, horizon: horizon)
+            e.parameters = parameters
+            return e
+        }
         var v = [Double](repeating: 0, count: (count - first) * horizon)
         for (j, o) in all.enumerated() {
             var i = 0
@@ -358,6 +370,6 @@ struct MeanPath: PointPath {
                 for k in 0..<horizon { v[i] += w * o.values[base + k]; i += 1 }
             }
         }
-        return OriginForecasts(first: first, count: count, horizon: horizon, values: v)
+        return OriginForecasts(first: first, count: count, horizon: horizon, values: v, parameters: parameters)
     }
 }

@@ -204,8 +204,12 @@ struct ETSFit: PointPath {
     func originForecasts(horizon: Int) -> OriginForecasts {
         guard y.count >= 2 else { return .empty(count: y.count, horizon: horizon) }
         let r = run(horizon: horizon, record: true)
-        return OriginForecasts(first: 1, count: y.count, horizon: horizon, values: r.rec)
+        return OriginForecasts(first: 1, count: y.count, horizon: horizon, values: r.rec, parameters: parameterCount)
     }
+
+    /// The smoothing parameters and initial level (and trend) estimated, plus the m − 1 free
+    /// initial seasonal states (the count the AICc uses, without the variance).
+    var parameterCount: Double { Double(params.count + (spec.season == .none ? 0 : max(0, m - 1))) }
 }
 
 /// The likelihood surface of one ETS specification on one series: start point, steps and the

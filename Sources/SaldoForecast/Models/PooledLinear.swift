@@ -282,6 +282,8 @@ struct PooledLinearPath: PointPath {
             let f = model.forecast(y, end: t, horizon: h, scratch: &x)
             for k in 0..<h { values[(t - first) * h + k] = f[k] }
         }
-        return OriginForecasts(first: first, count: n, horizon: h, values: values)
+        // The coefficients are fitted on the whole collection, not on this series: none of its own
+        // (the seasonal indices of its adjustment are counted by `AdjustedPath`).
+        return OriginForecasts(first: first, count: n, horizon: h, values: values, parameters: 0)
     }
 }

@@ -63,6 +63,6 @@ struct TSBPath: PointPath {
         let lv = levels()
         var v = [Double](repeating: 0, count: (n - 1) * horizon)
         for t in 1..<n { for k in 0..<horizon { v[(t - 1) * horizon + k] = lv[t] } }
-        return OriginForecasts(first: 1, count: n, horizon: horizon, values: v)
+        return OriginForecasts(first: 1, count: n, horizon: horizon, values: v, parameters: 2)
     }
 }

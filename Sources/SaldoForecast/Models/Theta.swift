@@ -132,6 +132,8 @@ struct ThetaFit: PointPath {
             extend(s, from: t, horizon: horizon, into: &out, at: (t - 1) * horizon)
             ThetaFit.update(&s, i: t, value: y[t], alpha: alpha, dynamic: dynamic)
         }
-        return OriginForecasts(first: 1, count: n, horizon: horizon, values: out)
+        // α and the initial level, plus θ (optimised) or the trend line's intercept and slope
+        // (standard; the dynamic model's line is updated, not fitted).
+        return OriginForecasts(first: 1, count: n, horizon: horizon, values: out, parameters: dynamic ? 3 : 4)
     }
 }

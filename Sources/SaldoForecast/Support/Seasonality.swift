@@ -90,6 +90,8 @@ struct AdjustedPath: PointPath {
 
     func originForecasts(horizon: Int) -> OriginForecasts {
         var o = inner.originForecasts(horizon: horizon)
+        // The seasonal indices were estimated on the series too: m − 1 free ones.
+        if adjustment.indices != nil { o.parameters += Double(max(0, adjustment.seasonLength - 1)) }
         guard adjustment.indices != nil, o.first < o.count else { return o }
         var i = 0
         for t in o.first..<o.count {

@@ -68,6 +68,70 @@ enum Stats {
             ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
     }
 
+    /// Regularized incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes' betacf).
+    static func incompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        if x <= 0 { return 0 }
+        if x >= 1 { return 1 }
+        let logGammas: Double = lgamma(a + b) - lgamma(a) - lgamma(b)
+        let logPowers: Double = a * log(x) + b * log(1 - x)
+        let front = exp(logGammas + logPowers)
+        func fraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
+            let tiny = 1e-300
+            var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+            if abs(d) < tiny { d = tiny }
+            d = 1 / d
+            var h = d
+            for m in 1...300 {
+                let m = Double(m), m2 = 2 * m
+                var aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
+                d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+                c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+                d = 1 / d; h *= d * c
+                aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
+                d = 1 + aa * d; if abs(d) < tiny { d = tiny }
+                c = 1 + aa / c; if abs(c) < tiny { c = tiny }
+                d = 1 / d
+                let del = d * c
+                h *= del
+                if abs(del - 1) < 1e-14 { break }
+            }
+            return h
+        }
+        return x < (a + 1) / (a + b + 2) ? front * fraction(x, a, b) / a : 1 - front * fraction(1 - x, b, a) / b
+    }
+
+    /// Student's t CDF with `v` (real, > 0) degrees of freedom.
+    static func studentTCDF(_ t: Double, degrees v: Double) -> Double {
+        let tail = 0.5 * incompleteBeta(v / (v + t * t), v / 2, 0.5)
+        return t >= 0 ? 1 - tail : tail
+    }
+
+    /// Inverse of Student's t CDF with `v` (real, > 0) degrees of freedom: Newton steps from the
+    /// normal quantile, safeguarded by bisection (to 1e-10).
+    static func studentTQuantile(_ p: Double, degrees v: Double) -> Double {
+        if p <= 0 { return -.infinity }
+        if p >= 1 { return .infinity }
+        if !(v < 1e7) { return normalQuantile(p) }
+        if p < 0.5 { return -studentTQuantile(1 - p, degrees: v) }
+        if p == 0.5 { return 0 }
+        var lo = 0.0, hi = max(1.0, normalQuantile(p))
+        while studentTCDF(hi, degrees: v) < p { lo = hi; hi *= 2; if hi > 1e12 { return hi } }
+        var t = min(max(normalQuantile(p), lo), hi)
+        let half: Double = (v + 1) / 2
+        let logC: Double = lgamma(half) - lgamma(v / 2) - 0.5 * log(v * Double.pi)
+        for _ in 0..<100 {
+            let f = studentTCDF(t, degrees: v) - p
+            if abs(f) < 1e-13 { break }
+            if f > 0 { hi = t } else { lo = t }
+            let density: Double = exp(logC - half * log(1 + t * t / v))
+            var next = t - f / density
+            if !(next > lo && next < hi) { next = (lo + hi) / 2 }
+            if abs(next - t) < 1e-12 { t = next; break }
+            t = next
+        }
+        return t
+    }
+
     /// Autocorrelation at lags 1...maxLag.
     static func acf(_ x: [Double], maxLag: Int) -> [Double] {
         let n = x.count
