@@ -31,12 +31,16 @@ extension PostgresLedgerStore {
             // others summed as they arrive. (One row per transaction cost this process more in the
             // driver's per-row work than in summing: 14.8 million rows on the office benchmark.
             // Two passes, one for each kind, cost the server a second scan of every row.)
-            var s = SQL("SELECT t.day, array_agg(t.payee ORDER BY t.id), array_agg(t.platform ORDER BY t.id), array_agg(t.client ORDER BY t.id), array_agg(t.postings ORDER BY t.id)")
+            // The rows are sorted once, by day and id, below the aggregates: an `ORDER BY` inside
+            // each of the five aggregates sorted every day five times (15.3 ms a workspace against
+            // 7.9 ms). The aggregates take their rows in that order; the ids come along, and
+            // `sumsDay` puts a day back in order should they not (PostgreSQL does not promise it).
+            var s = SQL("SELECT t.day, array_agg(t.id), array_agg(t.payee), array_agg(t.platform), array_agg(t.client), array_agg(t.postings)")
             let refs = references(&s)
-            if let refs { s += ", array_agg(CASE WHEN \(refs) THEN t.id END ORDER BY t.id)" }
-            s += " FROM txn t WHERE "
+            if let refs { s += ", array_agg(CASE WHEN \(refs) THEN t.id END)" }
+            s += " FROM (SELECT t.id, t.day, t.payee, t.platform, t.client, t.postings, t.dedup_key, t.external_id FROM txn t WHERE "
             let sr = range(&s)
-            s += sr + " GROUP BY t.day ORDER BY t.day"
+            s += sr + " ORDER BY t.day, t.id) t GROUP BY t.day ORDER BY t.day"
             var referenced: [Int64] = []
             for row in try tx.query(s) {
                 let day = try Self.sumsDay(row, withIDs: refs != nil)
@@ -63,23 +67,35 @@ extension PostgresLedgerStore {
     }
 
     /// One day's transactions as ``postingSums(_:)`` reads them: their payees, platforms, clients
-    /// and postings columns (and, `withIDs`, the id of each that carries a reference), in booking order.
+    /// and postings columns (and, `withIDs`, the id of each that carries a reference), by id.
     struct SumsDay {
         var day: Int
         var payees: [String?], platforms: [String?], clients: [String?], postings: [String?]
         var ids: [Int64?]?
+
+        /// Puts the transactions in the order of their ids (`ids[i]` is transaction `i`'s id),
+        /// unless they are in it already.
+        mutating func arrange(byID ids: [Int64]) {
+            guard !zip(ids, ids.dropFirst()).allSatisfy({ $0 < $1 }) else { return }
+            let byID = ids.indices.sorted { ids[$0] < ids[$1] }
+            func arranged<T>(_ a: [T]) -> [T] { byID.map { a[$0] } }
+            payees = arranged(payees); platforms = arranged(platforms); clients = arranged(clients)
+            postings = arranged(postings); self.ids = self.ids.map(arranged)
+        }
     }
 
-    /// The row of one day, read from the cells' bytes: an `int4` and arrays of `text` (and of
-    /// `int8`) in PostgreSQL's binary array format (``BinaryArray``; the driver's generic decoding
-    /// of one row per transaction cost more than summing it).
+    /// The row of one day, read from the cells' bytes: an `int4` and arrays of `int8` and `text`
+    /// in PostgreSQL's binary array format (``BinaryArray``; the driver's generic decoding of one
+    /// row per transaction cost more than summing it). The transactions come by id, put in that
+    /// order here if the server did not keep it.
     static func sumsDay(_ row: PostgresRow, withIDs: Bool) throws -> SumsDay {
         var cells = row.makeIterator()
-        guard let c0 = cells.next(), let c1 = cells.next(), let c2 = cells.next(), let c3 = cells.next(), let c4 = cells.next() else {
+        guard let c0 = cells.next(), let c1 = cells.next(), let c2 = cells.next(), let c3 = cells.next(), let c4 = cells.next(),
+              let c5 = cells.next() else {
             throw StoreError.database("a posting sums row has fewer columns than asked for")
         }
-        let c5 = withIDs ? cells.next() : nil
-        guard cells.next() == nil, withIDs == (c5 != nil) else { throw StoreError.database("a posting sums row has more columns than asked for") }
+        let c6 = withIDs ? cells.next() : nil
+        guard cells.next() == nil, withIDs == (c6 != nil) else { throw StoreError.database("a posting sums row has more columns than asked for") }
         let day: Int
         if c0.dataType == .int4, c0.format == .binary, let b = c0.bytes, b.readableBytes == 4, let v = b.getInteger(at: b.readerIndex, as: Int32.self) {
             day = Int(v)
@@ -95,17 +111,21 @@ extension PostgresLedgerStore {
                   let v = BinaryArray.elements(b, elementType: .text, { String(buffer: $0) }) else { throw unreadable(c) }
             return v
         }
-        var read = SumsDay(day: day, payees: try texts(c1), platforms: try texts(c2), clients: try texts(c3), postings: try texts(c4))
-        if let c5 {
-            guard c5.dataType == .int8Array, c5.format == .binary, let b = c5.bytes,
+        func integers(_ c: PostgresCell) throws -> [Int64?] {
+            guard c.dataType == .int8Array, c.format == .binary, let b = c.bytes,
                   let v = BinaryArray.elements(b, elementType: .int8, { $0.readableBytes == 8 ? $0.getInteger(at: $0.readerIndex, as: Int64.self) : nil })
-            else { throw unreadable(c5) }
-            read.ids = v
+            else { throw unreadable(c) }
+            return v
         }
-        let n = read.postings.count
-        guard read.payees.count == n, read.platforms.count == n, read.clients.count == n, (read.ids?.count ?? n) == n else {
+        let order = try integers(c1)
+        var read = SumsDay(day: day, payees: try texts(c2), platforms: try texts(c3), clients: try texts(c4), postings: try texts(c5))
+        if let c6 { read.ids = try integers(c6) }
+        let n = order.count
+        guard read.postings.count == n, read.payees.count == n, read.platforms.count == n, read.clients.count == n, (read.ids?.count ?? n) == n,
+              !order.contains(nil) else {
             throw StoreError.database("a posting sums row's arrays differ in length")
         }
+        read.arrange(byID: order.map { $0! })
         return read
     }
 }

@@ -45,3 +45,26 @@ import Testing
         #expect(BinaryArray.texts(claimsTooMany) == nil, "a count the bytes cannot hold")
     }
 }
+
+/// A day of the posting sums comes by id: when the server hands the transactions in another order,
+/// every column is put back in id order together.
+@Suite struct SumsDayOrderTests {
+    typealias Day = PostgresLedgerStore.SumsDay
+
+    @Test func aDayOutOfOrderIsPutInIDOrderColumnByColumn() {
+        var d = Day(day: 20454, payees: ["c", nil, "a"], platforms: ["P3", "P2", "P1"], clients: [nil, "K2", "K1"],
+                    postings: ["[3]", "[2]", "[1]"], ids: [nil, 20, 10])
+        d.arrange(byID: [30, 20, 10])
+        #expect(d.payees == ["a", nil, "c"] && d.platforms == ["P1", "P2", "P3"] && d.clients == ["K1", "K2", nil])
+        #expect(d.postings == ["[1]", "[2]", "[3]"] && d.ids! == [10, 20, nil])
+    }
+
+    @Test func aDayInOrderIsLeftAsItIs() {
+        var d = Day(day: 1, payees: ["a", "b"], platforms: [nil, nil], clients: [nil, nil], postings: ["[1]", "[2]"], ids: nil)
+        d.arrange(byID: [5, 9])
+        #expect(d.payees == ["a", "b"] && d.postings == ["[1]", "[2]"] && d.ids == nil)
+        var e = Day(day: 1, payees: ["b", "a"], platforms: [nil, nil], clients: [nil, nil], postings: ["[2]", "[1]"], ids: nil)
+        e.arrange(byID: [9, 5])
+        #expect(e.payees == ["a", "b"] && e.postings == ["[1]", "[2]"] && e.ids == nil)
+    }
+}
