@@ -259,13 +259,24 @@ public struct TaxFactsBuilder: Sendable {
             known[key] = k
             return k
         }
+        // A sum's description (its account and count), made once per account and count: the sums
+        // repeat a few of each thousands of times.
+        struct Described: Hashable { var account: Account; var count: Int }
+        var descriptions: [Described: String] = [:]
         for sum in sums where out.period.contains(sum.date) {
             let a = sum.account
-            func value(_ what: String) -> Money? {
+            let what: String
+            if let known = descriptions[Described(account: a, count: sum.count)] { what = known } else {
+                what = "\(a.path) (\(sum.count) postings)"
+                descriptions[Described(account: a, count: sum.count)] = what
+            }
+            /// The sum in the tax currency; `kind` names it in a problem ("income on …").
+            func value(_ kind: String) -> Money? {
                 if sum.amount.currency == currency {
                     if sum.converted { conversions += 1 }
                     return sum.amount
                 }
+                let what = kind + " on " + what
                 guard let unit = sum.unit else {
                     out.problems.append(.error("tax.conversion", "\(what) on \(sum.date): \(sum.count) postings summed to \(sum.amount), which are not of one amount"))
                     return nil
@@ -278,28 +289,27 @@ public struct TaxFactsBuilder: Sendable {
                 }
                 return Money(minorUnits: m, currency: currency)
             }
-            let what = "\(a.path) (\(sum.count) postings)"
             if a.root == .income {
-                guard let v = value("income on " + what) else { continue }
+                guard let v = value("income") else { continue }
                 let c = client(of: sum)
                 out.facts.append(TaxFact(date: sum.date, category: .income, amount: -v, original: -sum.amount, treatment: c.treatment,
                                          client: c.name, clientCountry: c.info?.country, withheldAtSource: sum.marked(1), description: what))
             } else if a.root == .expenses {
                 if profile.nonDeductibleAccounts.contains(where: { Self.isUnder(a, $0) }) { continue }
-                guard let v = value("expense on " + what) else { continue }
+                guard let v = value("expense") else { continue }
                 let ss = profile.socialSecurityAccounts.contains { Self.isUnder(a, $0) }
                 out.facts.append(TaxFact(date: sum.date, category: .expense, amount: v, original: sum.amount, withInputVAT: sum.marked(0),
                                          socialSecurity: ss, description: what))
             } else if Self.isUnder(a, Self.withheldAccount) {
                 let clientName = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil).1
-                guard let v = value("withholding on " + what) else { continue }
+                guard let v = value("withholding") else { continue }
                 out.facts.append(TaxFact(date: sum.date, category: .withholding, amount: v, original: sum.amount, client: clientName, description: what))
             } else if Self.isUnder(a, Self.vatOutputAccount) {
                 let clientName = clientInfo(client: sum.client, platform: sum.platform, payee: sum.payee, invoice: nil).1
-                guard let v = value("output VAT on " + what) else { continue }
+                guard let v = value("output VAT") else { continue }
                 out.facts.append(TaxFact(date: sum.date, category: .vatCharged, amount: -v, original: -sum.amount, client: clientName, description: what))
             } else if Self.isUnder(a, Self.vatInputAccount) {
-                guard let v = value("input VAT on " + what) else { continue }
+                guard let v = value("input VAT") else { continue }
                 out.facts.append(TaxFact(date: sum.date, category: .vatBorne, amount: v, original: sum.amount, description: what))
             }
         }
