@@ -3,6 +3,29 @@ import Testing
 @testable import SaldoForecast
 
 @Suite struct MetricsTests {
+    /// Property: the quantile that selects its two order statistics gives what the sorted one
+    /// gives, bit for bit, whatever the order, the ties and the level.
+    @Test func selectedQuantilesEqualSortedOnes() {
+        var rng = SeededGenerator(seed: 16)
+        for size in Array(1...40) + [199, 1_800] {
+            for round in 0..<6 {
+                // Round 0 and 1: many ties (few distinct values); then continuous values; round 5 sorted descending.
+                var x = (0..<size).map { _ in round < 2 ? Double(Int.random(in: 0...3, using: &rng)) : Double.random(in: -3...3, using: &rng) }
+                if round == 5 { x.sort(by: >) }
+                for p in [0, 0.1, 0.5, 0.8, 0.8 * Double(size + 1) / Double(size), 0.95, 0.975, 1, Double.random(in: 0...1, using: &rng)] {
+                    let sorted = Stats.quantile(sorted: x.sorted(), p), selected = Stats.quantile(unsorted: x, p)
+                    #expect(sorted.bitPattern == selected.bitPattern, "size \(size), round \(round), p \(p): \(sorted) vs \(selected)")
+                }
+                var y = x
+                let k = Int.random(in: 0..<size, using: &rng)
+                let v = Stats.select(&y, k)
+                #expect(v == x.sorted()[k] && y.sorted() == x.sorted())
+                #expect(y[..<k].allSatisfy { $0 <= v } && y[(k + 1)...].allSatisfy { $0 >= v })
+            }
+        }
+        #expect(Stats.quantile(unsorted: [], 0.5).isNaN)
+    }
+
     @Test func smapeFollowsTheM3Definition() {
         // 200·|100−110|/(100+110) = 9.5238…, 200·|50−40|/(50+40) = 22.222…, mean 15.873…
         let v = AccuracyMetrics.smape(actual: [100, 50], forecast: [110, 40])

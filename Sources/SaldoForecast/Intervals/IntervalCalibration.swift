@@ -265,7 +265,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             }
         }
         if symmetric { for i in pooled.indices { pooled[i] = abs(pooled[i]) } }
-        pooled.sort()
+        // Left unsorted: `quantiles` selects the two order statistics each level needs.
         let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
         return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel, symmetric: symmetric,
                               quantilePrior: quantilePrior,
@@ -382,14 +382,14 @@ struct IntervalSpread: Sendable {
         let normal = Stats.normalQuantile(pHi)
         if symmetric {
             // Conformal rank correction: the ceil((n+1)L)-th smallest |z|.
-            let own = w > 0 ? Stats.quantile(sorted: pooled, min(1, level * Double(n + 1) / Double(n))) : 0
+            let own = w > 0 ? Stats.quantile(unsorted: pooled, min(1, level * Double(n + 1) / Double(n))) : 0
             let q = w * own + (1 - w) * normal
             return (-q, q)
         }
         // Conformal rank correction: the ceil((n+1)p)-th order statistic.
         let adjHi = min(1, pHi * Double(n + 1) / Double(n))
         let adjLo = max(0, 1 - (1 - pLo) * Double(n + 1) / Double(n))
-        return (w * Stats.quantile(sorted: pooled, adjLo) - (1 - w) * normal, w * Stats.quantile(sorted: pooled, adjHi) + (1 - w) * normal)
+        return (w * Stats.quantile(unsorted: pooled, adjLo) - (1 - w) * normal, w * Stats.quantile(unsorted: pooled, adjHi) + (1 - w) * normal)
     }
 
     func interval(level: Double, mean: [Double]) -> PredictionInterval {

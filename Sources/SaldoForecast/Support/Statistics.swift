@@ -40,6 +40,48 @@ enum Stats {
         quantile(sorted: x.sorted(), p)
     }
 
+    /// `quantile(sorted: x.sorted(), p)` without sorting: the two order statistics it interpolates
+    /// are selected (quickselect, then the least value above the first), the same values bit for
+    /// bit. For finite values. The interval spreads need two quantiles of about 2,000 pooled errors
+    /// per series: sorting them was 8% of the forecast benchmark's time.
+    static func quantile(unsorted x: [Double], _ p: Double) -> Double {
+        if x.isEmpty { return .nan }
+        if x.count == 1 { return x[0] }
+        let pos = min(max(p, 0), 1) * Double(x.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = min(lo + 1, x.count - 1)
+        let w = pos - Double(lo)
+        var a = x
+        let atLo = select(&a, lo)
+        // After selecting rank `lo`, every value above index `lo` is at least a[lo]: rank lo + 1 is their least.
+        let atHi = hi == lo ? atLo : a[(lo + 1)...].min()!
+        return atLo * (1 - w) + atHi * w
+    }
+
+    /// Rearranges `a` so that `a[k]` is the value a sort would put there, with no greater value
+    /// before it and no smaller one after it; returns it. Hoare's quickselect with the middle of
+    /// three as pivot, iterative.
+    static func select(_ a: inout [Double], _ k: Int) -> Double {
+        var left = 0, right = a.count - 1
+        while right > left {
+            let mid = left + (right - left) / 2
+            // The median of a[left], a[mid], a[right] as the pivot.
+            if a[mid] < a[left] { a.swapAt(mid, left) }
+            if a[right] < a[left] { a.swapAt(right, left) }
+            if a[right] < a[mid] { a.swapAt(right, mid) }
+            let pivot = a[mid]
+            var i = left, j = right
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            // Now a[left...j] ≤ pivot ≤ a[i...right], and every value between j and i equals the pivot.
+            if k <= j { right = j } else if k >= i { left = i } else { return a[k] }
+        }
+        return a[k]
+    }
+
     /// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
     static func normalQuantile(_ p: Double) -> Double {
         if p <= 0 { return -.infinity }
