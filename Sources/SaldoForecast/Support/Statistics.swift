@@ -29,11 +29,16 @@ enum Stats {
     static func quantile(sorted x: [Double], _ p: Double) -> Double {
         if x.isEmpty { return .nan }
         if x.count == 1 { return x[0] }
-        let pos = min(max(p, 0), 1) * Double(x.count - 1)
-        let lo = Int(pos.rounded(.down))
-        let hi = min(lo + 1, x.count - 1)
-        let w = pos - Double(lo)
+        let (lo, hi, w) = quantileRanks(count: x.count, p)
         return x[lo] * (1 - w) + x[hi] * w
+    }
+
+    /// The two order statistics (ranks from 0) a quantile at `p` of `count` values interpolates,
+    /// and the weight of the upper one.
+    static func quantileRanks(count: Int, _ p: Double) -> (lo: Int, hi: Int, weight: Double) {
+        let pos = min(max(p, 0), 1) * Double(count - 1)
+        let lo = Int(pos.rounded(.down))
+        return (lo, min(lo + 1, count - 1), pos - Double(lo))
     }
 
     static func quantile(_ x: [Double], _ p: Double) -> Double {
@@ -47,10 +52,7 @@ enum Stats {
     static func quantile(unsorted x: [Double], _ p: Double) -> Double {
         if x.isEmpty { return .nan }
         if x.count == 1 { return x[0] }
-        let pos = min(max(p, 0), 1) * Double(x.count - 1)
-        let lo = Int(pos.rounded(.down))
-        let hi = min(lo + 1, x.count - 1)
-        let w = pos - Double(lo)
+        let (lo, hi, w) = quantileRanks(count: x.count, p)
         var a = x
         let atLo = select(&a, lo)
         // After selecting rank `lo`, every value above index `lo` is at least a[lo]: rank lo + 1 is their least.
