@@ -220,8 +220,8 @@ public enum Taxes {
                 h.combine(payee?.utf8.count ?? -1); h.combine(platform?.utf8.count ?? -1); h.combine(client?.utf8.count ?? -1)
             }
         }
-        var index: [Key: Int] = [:]
-        index.reserveCapacity(sums.count)
+        var index: [Key: Int] = [:]   // one day's keys at a time (cleared at each new day)
+        index.reserveCapacity(256)
         var out: [PostingSum] = []
         out.reserveCapacity(sums.count)
         var day = Int.min
