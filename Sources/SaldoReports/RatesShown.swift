@@ -53,8 +53,9 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         } ?? .null))
         fields.append(("newest", newest.map { .string($0.description) } ?? .null))
         fields.append(("newest_age_days", newestAgeDays.map { JSONValue.int($0) } ?? .null))
+        let members = fields
         return ReportDocument(title: currency.map { L("rates.shown.title_currency", ["currency": $0.code]) } ?? L("rates.shown.title"), notes: provenance, blocks: blocks,
-                              encodedJSON: JSONValue.obj(fields).line() + "\n", text: terminalText(L))
+                              encodedJSON: JSONValue.obj(members).line() + "\n", text: terminalText(L))
     }
 
     /// The listing a terminal shows: one rate a line, then where they come from.
