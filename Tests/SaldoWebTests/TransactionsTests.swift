@@ -92,7 +92,7 @@ import SaldoTestSupport
             let r = try await s.get("/books/main/transactions?platform=Upwork&limit=5", headers: [("Accept", "text/html")])
             #expect(r.status == 200, "\(r.text.prefix(300))")
             let html = r.text
-            #expect(html.contains("<table class=\"tx\">"))
+            #expect(html.contains("<table class=\"tx\" role=\"table\">"))
             #expect(html.components(separatedBy: "<tr id=\"tx-").count - 1 == 5)
             #expect(html.contains("upwork-transactions.csv:"), "source file and line")
             #expect(html.contains("rel=\"next\"") && html.contains("cursor="))
