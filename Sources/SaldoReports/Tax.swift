@@ -7,6 +7,9 @@ import SaldoTax
 public struct TaxDocument: ReportConvertible, Sendable {
     public var table: TaxTable
     public var json: String
+    /// Whether the figures not confirmed from an official source are listed among the notes (the
+    /// terminal, the files); a page that shows them in a box of their own turns this off.
+    public var unconfirmedAsNotes = true
 
     public init(table: TaxTable, result: some Encodable) {
         self.table = table
@@ -14,6 +17,9 @@ public struct TaxDocument: ReportConvertible, Sendable {
     }
 
     public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    /// The same document without the unconfirmed figures among its notes (see ``unconfirmedAsNotes``).
+    public func withoutUnconfirmedNotes() -> TaxDocument { var d = self; d.unconfirmedAsNotes = false; return d }
 
     /// The figures not confirmed from an official source, one text each, in `L`'s language.
     public func unconfirmed(in L: Catalog) -> [String] {
@@ -48,7 +54,7 @@ public struct TaxDocument: ReportConvertible, Sendable {
             guard L.language != .en, var t = Catalog.recognize(note, keyPrefix: "tax.note.") else { return note }
             t.arguments = t.arguments.mapValues { TaxRules.remark($0, in: L.language) }
             return t.text(in: L)
-        } + unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 }
+        } + (unconfirmedAsNotes ? unconfirmed.map { L("tax.note.unconfirmed_prefix") + $0 } : [])
         return ReportDocument(title: table.titleText.map { $0.text(in: L) } ?? table.title, notes: notes, blocks: blocks, encodedJSON: json)
     }
 }

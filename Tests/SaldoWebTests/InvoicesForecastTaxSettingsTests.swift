@@ -260,6 +260,8 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(try Fixtures.text("cli/tax-summary-es-2026-q3.json").contains("\"unconfirmed\" : [\n    {"))
             #expect(r.text.contains("<h2 id=\"unconfirmed-title\"><span aria-hidden=\"true\">⚠ </span>Unconfirmed figures</h2>"),
                     "unconfirmed figures are named in words, not colour alone")
+            // Listed once, in that box: not again among every section's notes (they were, three times).
+            #expect(r.text.components(separatedBy: "(irpf.modelo130, es-2026.json)").count == 2, "\(r.text)")
             let es = try await s.get("/books/main/tax?lang=es", headers: [("Accept", "text/html")])
             expectCleanPage(es, "impuestos")
             #expect(es.text.contains("Ejercicio"))

@@ -86,11 +86,12 @@ struct TaxRoutes {
             var unconfirmed: [String] = []
             for kind in Kind.allCases {
                 let document = try await self.document(kind, book: book, query: query)
+                // Listed once, in the page's own box above the sections, not again among each section's notes.
                 unconfirmed += document.unconfirmed(in: t).filter { !unconfirmed.contains($0) }
                 let link = "/api/v1/books/\(book)/tax/\(kind.rawValue)?"
                     + RestSupport.query([("jurisdiction", jurisdiction), ("year", kind == .calendar ? "" : year), ("quarter", kind == .summary ? quarter : "")])
                 sections.append(["id": "tax-\(kind.rawValue)", "heading": t.text("web.tax.section.\(kind.rawValue)"),
-                                 "title": document.document(in: t).title, "report": HTMLReport.fragment(document, language: context.language), "json": link])
+                                 "title": document.document(in: t).title, "report": HTMLReport.fragment(document.withoutUnconfirmedNotes(), language: context.language), "json": link])
             }
             data["sections"] = sections
             data["unconfirmed"] = unconfirmed
