@@ -120,6 +120,27 @@ import Testing
         #expect(english.isEmpty, "UserError texts with no Spanish template (add error.… to both catalogs):\n\(english.joined(separator: "\n"))")
     }
 
+    /// Every totals rule an invoice reader checks (`d.check("…"`) is an `invoice.rule.*` text, so a
+    /// Spanish warning says the rule in Spanish too (it said "base + taxes - taxes withheld").
+    @Test func everyInvoiceTotalsRuleHasASpanishText() throws {
+        let es = Catalog.shipped(.es)
+        let literal = try NSRegularExpression(pattern: #"\bcheck\(\s*"((?:[^"\\]|\\.)*)""#)
+        var rules = 0
+        for (file, text) in try Self.sources(under: ["Sources/SaldoInvoices"]) {
+            for m in literal.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let r = Range(m.range(at: 1), in: text), let rule = Self.sample(String(text[r])) else { continue }
+                rules += 1
+                let t = Catalog.recognize(rule, keyPrefix: "invoice.rule.")
+                #expect(t != nil, "\(file): no invoice.rule.* text for \"\(rule)\"")
+                if let t { #expect(es.entries[t.key] != nil, "\(t.key) has no Spanish text") }
+            }
+        }
+        #expect(rules >= 20, "only \(rules) rules found: the scan is broken")
+        // Through a real warning, as the import summary and the pages show it.
+        let d = Diagnostic.warning("invoice.totals", "Facturae InvoiceTotal = base + taxes - taxes withheld: the document states 99.99 but its parts add up to 66.03 (tolerance 0)")
+        #expect(d.localizedMessage(in: es) == "Facturae InvoiceTotal = base + impuestos repercutidos - impuestos retenidos: el documento indica 99,99 pero sus partes suman 66,03 (tolerancia 0)", "\(d.localizedMessage(in: es))")
+    }
+
     @Test func anErrorWrappingAnotherIsTranslatedThrough() {
         let es = Catalog.shipped(.es)
         let wrapped = "--currency: unknown currency code \"EURO\": expected an ISO 4217 code such as EUR, USD or GBP"

@@ -40,6 +40,31 @@ import SaldoTestSupport
     }
 }
 
+/// The balance check's amounts on the Import page as the page's language writes them: they were
+/// shown as the JSON's "1234.56" on Spanish pages (`balances_text`, beside the neutral fields).
+@Suite struct SpanishImportBalancesTests {
+    @Test func theBalanceCheckAmountsFollowThePagesLanguage() async throws {
+        let t = ImportTests()
+        try await t.withImportServer(ledger: ImportTests.emptyLedger()) { s, _ in
+            let (id, _) = try await t.previewOf(s, "wise-eur.csv", try Data(contentsOf: ImportTests.demoFile("wise-statement-eur.csv")))
+            for (language, expectMark) in [("es", ","), ("en", ".")] {
+                let o = ImportTests.object(try await s.get("/api/v1/books/main/imports/\(id)", headers: [("Accept-Language", language)]))
+                let preview = try #require(o["preview"] as? [String: Any])
+                let checks = try #require(preview["balance_checks"] as? [String: Any])
+                let neutral = try #require(checks["currencies"] as? [[String: Any]])
+                let shown = try #require(preview["balances_text"] as? [[String: Any]])
+                #expect(shown.count == neutral.count && !neutral.isEmpty)
+                for (n, w) in zip(neutral, shown) {
+                    let closing = try #require(n["closing"] as? String), closingText = try #require(w["closing"] as? String)
+                    // The same figure: digits equal once the marks are dropped; the decimal mark the language's.
+                    #expect(closing.filter(\.isNumber) == closingText.filter(\.isNumber), "\(closing) / \(closingText)")
+                    #expect(closingText.suffix(3).first.map(String.init) == expectMark, "\(language): \(closingText)")
+                }
+            }
+        }
+    }
+}
+
 /// The Forecast, Invoices and Tax pages' report titles and the tax page's unconfirmed figures in
 /// the page's language (they were the English documents' on the Spanish pages).
 @Suite struct SpanishPageTitleTests {

@@ -317,6 +317,13 @@ extension ImportSessions.Session {
                       ("hint", text(d.localizedHint(in: L)))])
             })))
             members.append(JSONMember("filtered_text", .array(s.filtered.map { .string(L.translating($0.reason, keyPrefix: "filter.")) })))
+            // The balance check's amounts written as the page's language writes them ("450,67" in
+            // Spanish), in the order of `balance_checks.currencies`.
+            let f = HumanFormat(language)
+            members.append(JSONMember("balances_text", .array(s.balances.currencies.map { c in
+                .obj([("opening", .string(f.amount(c.opening))), ("closing", .string(f.amount(c.closing))),
+                      ("ledger_change", .string(f.amount(c.ledgerChange)))])
+            })))
             // Why the dates and the decimal mark were read as they were.
             members.append(JSONMember("evidence_text", .obj([
                 ("date_order", s.dateOrder.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null),

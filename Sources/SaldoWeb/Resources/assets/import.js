@@ -121,7 +121,11 @@
           t("balances") + ": " + bc.checked + " · " + (bc.ledger_agrees ? t("balancesOk") : bc.broken + " " + t("balancesBroken"))));
         if (bc.currencies && bc.currencies.length) {
           c.appendChild(table(t("balances"), [t("currency"), t("opening"), t("closing"), t("ledgerChange")],
-            bc.currencies.map(function (x) { return [x.currency, x.opening, x.closing, x.ledger_change]; })));
+            bc.currencies.map(function (x, i) {
+              // The amounts as the page's language writes them, when the server sent them so.
+              var shown = (summary.balances_text || [])[i] || x;
+              return [x.currency, shown.opening, shown.closing, shown.ledger_change];
+            })));
         }
       }
       if (summary.problems.length) {
