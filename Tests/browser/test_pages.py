@@ -68,9 +68,9 @@ def test_unlink_and_link_a_payment_on_the_invoices_page(demo_server, browser):
     # The matcher's explanation is on the page.
     assert with_match["explanation"][:40] in browser.find_element(By.TAG_NAME, "main").text
 
-    def submit(action):
+    def submit(action, amount=None):
         form = browser.find_element(By.ID, "invoice-link")
-        for name, value in (("invoice", number), ("transaction", transaction)):
+        for name, value in (("invoice", number), ("transaction", transaction)) + ((("amount", amount),) if amount else ()):
             field = form.find_element(By.NAME, name)
             field.clear()
             field.send_keys(value)
@@ -79,10 +79,13 @@ def test_unlink_and_link_a_payment_on_the_invoices_page(demo_server, browser):
 
     submit("unlink")
     WebDriverWait(browser, 30).until(lambda d: invoice_status(demo_server.ledger, number)["status"] != "paid")
-    browser.get(demo_server.url + "/books/main/invoices")
-    submit("link")
+    # Linked again on the Spanish page, the amount written with a decimal comma as Spanish writes it.
+    browser.get(demo_server.url + "/books/main/invoices?lang=es")
+    submit("link", amount=with_match["amount"].replace(".", ","))
     WebDriverWait(browser, 30).until(lambda d: invoice_status(demo_server.ledger, number)["status"] == "paid")
     screenshot(browser, "invoices-linked")
+    # The language is remembered (a cookie): back to English for the tests that share this browser.
+    browser.get(demo_server.url + "/books/main/invoices?lang=en")
 
 
 def urlopen_text(url):
@@ -98,6 +101,10 @@ def test_every_page_in_spanish_on_a_phone(demo_server, phone):
         width = phone.execute_script("return document.documentElement.clientWidth")
         scroll = phone.execute_script("return document.documentElement.scrollWidth")
         assert scroll <= width + 1, f"{page}: {scroll}px wide on a {width}px screen"
+        if page == "transactions":
+            # Each transaction is a card: its amounts are on the screen without scrolling sideways.
+            right = phone.execute_script("const r = document.querySelector('table.tx td.amounts').getBoundingClientRect(); return r.right")
+            assert 0 < right <= width, f"the first amounts end at {right}px on a {width}px screen"
         # No console errors (a CSP refusal or a script error would show here).
         errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, (page, errors)

@@ -34,7 +34,9 @@
         say(result, list.getAttribute("data-unlinked") + ": " + done.invoice + " (" + done.removed + ")");
         setTimeout(function () { window.location.reload(); }, 1200);
       } else {
-        if (data.get("amount").trim()) body.amount = data.get("amount").trim();
+        // A decimal comma (848,00, as Spanish writes it) is the same amount: the API takes a point.
+        var amount = data.get("amount").trim();
+        if (amount) body.amount = /^[0-9]+,[0-9]+$/.test(amount) ? amount.replace(",", ".") : amount;
         await link(body, result);
       }
     } catch (error) { Saldo.showProblem(result, error); }
