@@ -28,7 +28,7 @@ import SaldoTestSupport
         // seasonal naive's.
         var smoothed = IntervalCalibration.default
         smoothed.scaleSmoothing = 20; smoothed.anchorPrior = 10; smoothed.anchorRatio = 0.6
-        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student, smoothed] {
+        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student, smoothed, .seventhRound] {
             var model = Combination.standard
             model.calibration = c
             let bench = ForecastBenchmark.evaluate(series, dataset: "m3-monthly", model: model)
@@ -79,6 +79,16 @@ import SaldoTestSupport
         }
         #expect(abs(loss(report.chosenOnAll, on: labels) - candidates.map { loss($0, on: labels) }.min()!) < 1e-12)
         #expect(IntervalStudy.render(report).contains("| m3-quarterly | "))
+    }
+
+    /// The seventh round's grid holds its chosen rule, and the rule turns both new knobs on.
+    @Test func seventhRoundGridHoldsItsChoice() {
+        let grid = IntervalStudy.Grid.seventhRound
+        let candidates = grid.candidates
+        #expect(candidates.count == 64_800)
+        #expect(candidates.contains(IntervalCalibration.seventhRound))
+        #expect(IntervalCalibration.seventhRound.scaleSmoothing >= 1e12 && IntervalCalibration.seventhRound.anchorPrior > 0)
+        #expect(IntervalCalibration.default.scaleSmoothing == 0 && IntervalCalibration.default.anchorPrior == 0)
     }
 
     @Test func casesSurviveTheCacheAndACutFileIsRefused() throws {

@@ -7,6 +7,7 @@
 //   /tmp/study7/study DATA_DIR /tmp/study7/cases.bin screen 0,1e12 0,10 0.5   # the default's knobs with each setting
 //   /tmp/study7/study DATA_DIR /tmp/study7/cases.bin study 0,1e12 0,10,20,40 0.6,0.7,0.8
 //       # the study's grid crossed with these smoothing priors, anchor priors and anchor ratios
+//   /tmp/study7/study DATA_DIR /tmp/study7/cases.bin fine      # IntervalStudy.Grid.seventhRound (the last run)
 import Foundation
 
 let args = CommandLine.arguments
@@ -45,7 +46,13 @@ if mode == "screen" {
     grid.scaleSmoothing = priors
     grid.anchorPrior = anchorPriors
     grid.anchorRatio = anchorRatios
+    // The last run: `Grid.seventhRound` (finer level factors and tails; smoothing 0 / fit, anchor 0 / 0.6 × 10, 20).
+    if mode == "fine" { grid = .seventhRound }
     let report = IntervalStudy.study(cases, grid: grid, current: .default, reference: .globalGrowth)
     print(IntervalStudy.render(report))
+    for d in BenchmarkSelection.all.datasets {
+        let s = IntervalStudy.score(cases.filter { $0.dataset == d }, calibration: report.chosenOnAll)
+        print("chosen on all, exact:", d.rawValue, s.coverage80, s.coverage95, s.msis)
+    }
 }
 print("scored in", Date().timeIntervalSince(t0), "s")

@@ -154,6 +154,16 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
 
     public static let `default` = IntervalCalibration()
 
+    /// Issue #16, seventh round: the interval study's choice on all six sets when the per-horizon
+    /// scales are smoothed across horizons (the fit alone) and drawn toward 0.6 × the series'
+    /// seasonal-naive scale with a prior worth 10 errors (with finer level-95 and tail grids). Held
+    /// out it holds both coverage ranges on all six sets, but on all six it leaves M3 monthly's MSIS
+    /// at 6.105, over the issue's 6.10, so it is not the default (docs/forecasting.md, seventh round).
+    public static let seventhRound = IntervalCalibration(inflationGrowth: 0.04, seasonalGrowth: -0.08, seasonalThreshold: 0.6, tailGrowth: 0.08,
+                                                         quantilePrior: 1e12, levelFactor80: 0.96, levelFactor95: 0.915, seasonalFactor80: 0.72,
+                                                         optimismParameters: 0, optimism: .effective, scaleSmoothing: 1e12, anchorPrior: 10,
+                                                         anchorRatio: 0.6)
+
     /// The calibration of the previous default (one growth of 0.08 for every series and level),
     /// kept for comparison.
     public static let globalGrowth = IntervalCalibration(inflationGrowth: 0.08, seasonalGrowth: 0.08, seasonalThreshold: 2, tailGrowth: 0,

@@ -125,6 +125,16 @@ extension IntervalStudy {
             levelFactor95: [0.9, 0.93, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8],
             optimism: [.effective])
 
+        /// Issue #16, seventh round's last grid: `standard` with finer level factors and tail growths,
+        /// crossed with the per-horizon scale smoothing (off, the fit alone) and the seasonal-naive
+        /// anchor (off, 0.6 × worth 10 or 20 errors): 64,800 candidates. Its choice on all six sets
+        /// is `IntervalCalibration.seventhRound` (not the default: docs/forecasting.md).
+        public static let seventhRound = Grid(
+            quantilePrior: [1e12], growth: [0, 0.02, 0.04], seasonalGrowth: [-0.08, -0.06, -0.04, -0.02],
+            seasonalThreshold: [0.3, 0.5, 0.6], tailGrowth: [0.04, 0.06, 0.07, 0.08, 0.1], levelFactor80: [0.93, 0.96, 1],
+            levelFactor95: [0.9, 0.915, 0.93, 0.945, 0.96], seasonalFactor80: [0.72, 0.76, 0.8, 0.84], optimismParameters: [4, 6, 8],
+            optimism: [.effective], scaleSmoothing: [0, 1e12], anchorPrior: [0, 10, 20], anchorRatio: [0.6])
+
         public var candidates: [IntervalCalibration] {
             var out: [IntervalCalibration] = []
             for sm in scaleSmoothing { for ap in anchorPrior { for ar in ap > 0 ? anchorRatio : [IntervalCalibration.default.anchorRatio] {
