@@ -24,7 +24,11 @@ import SaldoTestSupport
         #expect(cases.count == 6)
         var student = Self.allKnobs
         student.optimism = .studentT
-        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student] {
+        // Issue #16, seventh round: the scales smoothed across horizons and drawn toward the
+        // seasonal naive's.
+        var smoothed = IntervalCalibration.default
+        smoothed.scaleSmoothing = 20; smoothed.anchorPrior = 10; smoothed.anchorRatio = 0.6
+        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student, smoothed, .seventhRound] {
             var model = Combination.standard
             model.calibration = c
             let bench = ForecastBenchmark.evaluate(series, dataset: "m3-monthly", model: model)
@@ -35,7 +39,8 @@ import SaldoTestSupport
                                           seasonalThreshold: [c.seasonalThreshold], tailGrowth: [c.tailGrowth],
                                           levelFactor80: [c.levelFactor80], levelFactor95: [c.levelFactor95],
                                           seasonalFactor80: [c.seasonalFactor80], optimismParameters: [c.optimismParameters],
-                                          optimism: [c.optimism])
+                                          optimism: [c.optimism], scaleSmoothing: [c.scaleSmoothing],
+                                          anchorPrior: [c.anchorPrior], anchorRatio: [c.anchorRatio])
             let fast = try #require(IntervalStudy.study(cases, grid: grid).scoresOnAll[.m3Monthly])
             #expect(abs(fast.coverage80 - s.coverage80) < 1e-12 && abs(fast.coverage95 - s.coverage95) < 1e-12)
             #expect(abs(fast.msis - s.msis) < 1e-9 * s.msis, "\(fast.msis) against \(s.msis)")
@@ -74,6 +79,16 @@ import SaldoTestSupport
         }
         #expect(abs(loss(report.chosenOnAll, on: labels) - candidates.map { loss($0, on: labels) }.min()!) < 1e-12)
         #expect(IntervalStudy.render(report).contains("| m3-quarterly | "))
+    }
+
+    /// The seventh round's grid holds its chosen rule, and the rule turns both new knobs on.
+    @Test func seventhRoundGridHoldsItsChoice() {
+        let grid = IntervalStudy.Grid.seventhRound
+        let candidates = grid.candidates
+        #expect(candidates.count == 64_800)
+        #expect(candidates.contains(IntervalCalibration.seventhRound))
+        #expect(IntervalCalibration.seventhRound.scaleSmoothing >= 1e12 && IntervalCalibration.seventhRound.anchorPrior > 0)
+        #expect(IntervalCalibration.default.scaleSmoothing == 0 && IntervalCalibration.default.anchorPrior == 0)
     }
 
     @Test func casesSurviveTheCacheAndACutFileIsRefused() throws {

@@ -68,6 +68,22 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
     public var optimismParameters: Double
     /// Where the optimism's p comes from (issue #16, sixth round).
     public var optimism: Optimism
+    /// Per-horizon scales smoothed across the horizons of each series (issue #16, seventh round).
+    /// Each reliable horizon's `s_k` is the RMS of only n_k correlated in-sample errors, so it is
+    /// noisy; `log s_k` is drawn toward a weighted least-squares fit `a + b · log k` over the
+    /// reliable horizons (weights n_k, b at least 0), with weight n0 / (n_k + n0) on the fit for
+    /// n0 this value: 0 keeps the raw scales (off), 1e12 or more uses the fit alone. The monotone
+    /// rule and the extrapolation of unreliable horizons apply after it.
+    public var scaleSmoothing: Double
+    /// How many errors a second, independent scale is worth against each reliable horizon's n_k
+    /// (issue #16, seventh round; 0 off): `log s_k ← (n_k · log s_k + prior · log a_k) / (n_k + prior)`,
+    /// a_k = `anchorRatio` × the RMS of the series' own seasonal differences (lag m, first
+    /// differences without a season; relative like the errors) × √(⌊(k − 1)/m⌋ + 1), the seasonal
+    /// naive forecast's in-sample scale at step k. It has no fitted parameter and uses every value
+    /// of the history, so it steadies the scale of series whose model errors are few or flattered.
+    public var anchorPrior: Double
+    /// The ratio of a series' model error scale to its seasonal naive one that the anchor assumes.
+    public var anchorRatio: Double
 
     /// How the optimism of the history's errors is decided. N is the number of one-step errors on
     /// the history, p_eff the effective number of parameters fitted to the series by the forecast
@@ -90,7 +106,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
                 inflationGrowth: Double = 0.02, symmetric: Bool = true, seasonalGrowth: Double = -0.08,
                 seasonalThreshold: Double = 0.6, tailGrowth: Double = 0.08, quantilePrior: Double = 1e12,
                 levelFactor80: Double = 0.96, levelFactor95: Double = 0.93, seasonalFactor80: Double = 0.72, optimismParameters: Double = 0,
-                optimism: Optimism = .effective) {
+                optimism: Optimism = .effective, scaleSmoothing: Double = 0, anchorPrior: Double = 0, anchorRatio: Double = 0.5) {
         self.minimumSamples = minimumSamples
         self.relative = relative
         self.inflation = inflation
@@ -106,14 +122,19 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         self.seasonalFactor80 = seasonalFactor80
         self.optimismParameters = optimismParameters
         self.optimism = optimism
+        self.scaleSmoothing = scaleSmoothing
+        self.anchorPrior = anchorPrior
+        self.anchorRatio = anchorRatio
     }
 
     private enum CodingKeys: String, CodingKey {
         case minimumSamples, relative, inflation, warmupSeasons, inflationGrowth, symmetric, seasonalGrowth, seasonalThreshold,
-             tailGrowth, quantilePrior, levelFactor80, levelFactor95, seasonalFactor80, optimismParameters, optimism
+             tailGrowth, quantilePrior, levelFactor80, levelFactor95, seasonalFactor80, optimismParameters, optimism,
+             scaleSmoothing, anchorPrior, anchorRatio
     }
 
-    /// Decodes what earlier versions encoded too (without `optimism`: the fixed p).
+    /// Decodes what earlier versions encoded too (without `optimism`: the fixed p; without
+    /// `scaleSmoothing` or `anchorPrior`: none).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(minimumSamples: try c.decode(Int.self, forKey: .minimumSamples), relative: try c.decode(Bool.self, forKey: .relative),
@@ -125,10 +146,23 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
                   levelFactor95: try c.decode(Double.self, forKey: .levelFactor95),
                   seasonalFactor80: try c.decode(Double.self, forKey: .seasonalFactor80),
                   optimismParameters: try c.decode(Double.self, forKey: .optimismParameters),
-                  optimism: try c.decodeIfPresent(Optimism.self, forKey: .optimism) ?? .fixed)
+                  optimism: try c.decodeIfPresent(Optimism.self, forKey: .optimism) ?? .fixed,
+                  scaleSmoothing: try c.decodeIfPresent(Double.self, forKey: .scaleSmoothing) ?? 0,
+                  anchorPrior: try c.decodeIfPresent(Double.self, forKey: .anchorPrior) ?? 0,
+                  anchorRatio: try c.decodeIfPresent(Double.self, forKey: .anchorRatio) ?? 0.5)
     }
 
     public static let `default` = IntervalCalibration()
+
+    /// Issue #16, seventh round: the interval study's choice on all six sets when the per-horizon
+    /// scales are smoothed across horizons (the fit alone) and drawn toward 0.6 × the series'
+    /// seasonal-naive scale with a prior worth 10 errors (with finer level-95 and tail grids). Held
+    /// out it holds both coverage ranges on all six sets, but on all six it leaves M3 monthly's MSIS
+    /// at 6.105, over the issue's 6.10, so it is not the default (docs/forecasting.md, seventh round).
+    public static let seventhRound = IntervalCalibration(inflationGrowth: 0.04, seasonalGrowth: -0.08, seasonalThreshold: 0.6, tailGrowth: 0.08,
+                                                         quantilePrior: 1e12, levelFactor80: 0.96, levelFactor95: 0.915, seasonalFactor80: 0.72,
+                                                         optimismParameters: 0, optimism: .effective, scaleSmoothing: 1e12, anchorPrior: 10,
+                                                         anchorRatio: 0.6)
 
     /// The calibration of the previous default (one growth of 0.08 for every series and level),
     /// kept for comparison.
@@ -227,10 +261,21 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             }
         }
         var scale = [Double](repeating: 0, count: h)
+        for k in 0..<h where count[k] >= minimumSamples { scale[k] = (sumSq[k] / Double(count[k])).squareRoot() }
+        if scaleSmoothing > 0 { IntervalCalibration.smooth(&scale, counts: count, minimumSamples: minimumSamples, prior: scaleSmoothing) }
+        if anchorPrior > 0 {
+            let base = IntervalCalibration.seasonalNaiveScale(y, seasonLength: m, relative: positive, guardLevel: guardLevel)
+            if base > 0 {
+                for k in 0..<h where count[k] >= minimumSamples && scale[k] > 0 && scale[k].isFinite {
+                    let a = anchorRatio * base * Double(k / max(1, m) + 1).squareRoot()
+                    let nk = Double(count[k])
+                    scale[k] = exp((nk * log(scale[k]) + anchorPrior * log(a)) / (nk + anchorPrior))
+                }
+            }
+        }
         var lastReliable = -1
         for k in 0..<h {
             if count[k] >= minimumSamples {
-                scale[k] = (sumSq[k] / Double(count[k])).squareRoot()
                 lastReliable = k
             } else if lastReliable >= 0 {
                 scale[k] = scale[lastReliable] * (Double(k + 1) / Double(lastReliable + 1)).squareRoot()
@@ -272,6 +317,50 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
                               widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0],
                                                      parameters: origins.parameters),
                               seasonalStrength: strength, oneStepErrors: count[0], parameters: origins.parameters)
+    }
+
+    /// The root mean square of the series' seasonal differences y_t − y_{t−m} (first differences
+    /// when m ≤ 1), each relative to max(|y_{t−m}|, guardLevel) when `relative`; 0 when there are none.
+    static func seasonalNaiveScale(_ y: [Double], seasonLength m: Int, relative: Bool, guardLevel: Double) -> Double {
+        let lag = max(1, m)
+        guard y.count > lag else { return 0 }
+        var sum = 0.0, count = 0
+        for t in lag..<y.count {
+            var e = y[t] - y[t - lag]
+            if relative { e /= max(abs(y[t - lag]), guardLevel) }
+            if e.isFinite { sum += e * e; count += 1 }
+        }
+        return count > 0 ? (sum / Double(count)).squareRoot() : 0
+    }
+
+    /// Draws the reliable horizons' scales (those with at least `minimumSamples` errors, positive
+    /// and finite) toward a weighted least-squares fit of `log s_k = a + b · log k` (weights the
+    /// error counts n_k; b at least 0, refitted as a weighted mean when the slope comes out
+    /// negative): `log s_k ← (n_k · log s_k + prior · fit_k) / (n_k + prior)`, the fit alone for
+    /// a prior of 1e12 or more. Fewer than two such horizons: unchanged. Other entries are untouched.
+    static func smooth(_ scale: inout [Double], counts: [Int], minimumSamples: Int, prior: Double) {
+        guard prior > 0 else { return }
+        var sw = 0.0, sx = 0.0, sy = 0.0, points = 0
+        for k in scale.indices where counts[k] >= max(1, minimumSamples) && scale[k] > 0 && scale[k].isFinite {
+            let w = Double(counts[k])
+            sw += w; sx += w * log(Double(k + 1)); sy += w * log(scale[k])
+            points += 1
+        }
+        guard points >= 2, sw > 0 else { return }
+        let mx = sx / sw, my = sy / sw
+        var sxx = 0.0, sxy = 0.0
+        for k in scale.indices where counts[k] >= max(1, minimumSamples) && scale[k] > 0 && scale[k].isFinite {
+            let w = Double(counts[k]), dx = log(Double(k + 1)) - mx
+            sxx += w * dx * dx; sxy += w * dx * (log(scale[k]) - my)
+        }
+        let b = sxx > 0 ? max(0, sxy / sxx) : 0
+        let a = my - b * mx
+        for k in scale.indices where counts[k] >= max(1, minimumSamples) && scale[k] > 0 && scale[k].isFinite {
+            let fit = a + b * log(Double(k + 1))
+            let n = Double(counts[k])
+            let v = prior >= 1e12 ? fit : (n * log(scale[k]) + prior * fit) / (n + prior)
+            scale[k] = exp(v)
+        }
     }
 
     func wideningRule(series y: [Double], horizon h: Int, seasonLength m: Int, oneStepErrors: Int = 0, parameters: Double = 0) -> IntervalSpread.Widening {
