@@ -28,7 +28,7 @@ import SaldoTestSupport
         // seasonal naive's.
         var smoothed = IntervalCalibration.default
         smoothed.scaleSmoothing = 20; smoothed.anchorPrior = 10; smoothed.anchorRatio = 0.6
-        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, Self.allKnobs, student, smoothed, .seventhRound] {
+        for c in [IntervalCalibration.default, .globalGrowth, .secondRound, .fifthRound, .sixthRound, Self.allKnobs, student, smoothed] {
             var model = Combination.standard
             model.calibration = c
             let bench = ForecastBenchmark.evaluate(series, dataset: "m3-monthly", model: model)
@@ -88,7 +88,9 @@ import SaldoTestSupport
         #expect(candidates.count == 64_800)
         #expect(candidates.contains(IntervalCalibration.seventhRound))
         #expect(IntervalCalibration.seventhRound.scaleSmoothing >= 1e12 && IntervalCalibration.seventhRound.anchorPrior > 0)
-        #expect(IntervalCalibration.default.scaleSmoothing == 0 && IntervalCalibration.default.anchorPrior == 0)
+        // The default since the seventh round; the sixth round's rule had both knobs off.
+        #expect(IntervalCalibration.default == .seventhRound && IntervalStudy.Grid.standard.candidates.count == 64_800)
+        #expect(IntervalCalibration.sixthRound.scaleSmoothing == 0 && IntervalCalibration.sixthRound.anchorPrior == 0)
     }
 
     @Test func casesSurviveTheCacheAndACutFileIsRefused() throws {
