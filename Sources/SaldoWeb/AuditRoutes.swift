@@ -107,8 +107,11 @@ struct AuditRoutes {
                 if let w = e.workspace { row["book"] = names[w] ?? "#\(w)"; row["bookHref"] = "/books/\(w)/overview" }
                 return row
             }
-            var actions: [[String: Any]] = Self.actions.map { a in ["value": a, "selected": filter.action == a] }
-            if let a = filter.action, !Self.actions.contains(a) { actions.append(["value": a, "selected": true]) }
+            // Each action named in words in the filter (the log's rows keep the action's code).
+            var actions: [[String: Any]] = Self.actions.map { a in
+                ["value": a, "label": t.has("web.audit.action.\(a)") ? "\(t.text("web.audit.action.\(a)")) (\(a))" : a, "selected": filter.action == a]
+            }
+            if let a = filter.action, !Self.actions.contains(a) { actions.append(["value": a, "label": a, "selected": true]) }
             let data: [String: Any] = [
                 "workspaces": page.workspaces.map { w -> [String: Any] in
                     ["value": String(w.id), "label": names[w.id] ?? "#\(w.id)", "selected": filter.workspace == w.id]

@@ -389,6 +389,12 @@ struct OfficeWebTests {
             #expect(page.text.contains("<option value=\"\(p.a1)\" selected>"))
             let es = try await staff.get("/audit?lang=es", html: true)
             #expect(es.status == 200 && es.text.contains("Registro de actividad") && es.text.contains("Cuándo (UTC)"))
+            // The action filter names each action in words (it listed the bare codes); the codes stay beside them.
+            #expect(es.text.contains("<option value=\"import.commit\">Importaciones escritas (import.commit)</option>"), "\(es.text)")
+            #expect(page.text.contains("<option value=\"export\" selected>Exports (export)</option>"))
+            for a in AuditRoutes.actions {
+                #expect(Catalog.shipped(.en).entries["web.audit.action.\(a)"] != nil && Catalog.shipped(.es).entries["web.audit.action.\(a)"] != nil, "\(a)")
+            }
             // Nothing in a day range before any event; bad filters answer 400, naming the parameter.
             let none = try await staff.get("/api/v1/audit?to=2001-01-01")
             #expect(none.status == 200 && (ImportTests.object(none)["events"] as? [Any])?.isEmpty == true)
