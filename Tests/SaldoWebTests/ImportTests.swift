@@ -65,6 +65,38 @@ import SaldoTestSupport
 
     // MARK: preview and commit
 
+    /// A commit that waits for the book's writer (another import into the book is being written)
+    /// says "committing" from the click on: it showed "previewed" again, with its Import button live,
+    /// until its turn came. A second commit of it meanwhile waits too, and nothing is written twice.
+    @Test func aCommitWaitingForTheWriterSaysSoAndACommitTwiceWritesOnce() async throws {
+        let ledger = Self.emptyLedger()
+        try await withImportServer(ledger: ledger) { s, _ in
+            let (id, session) = try await previewOf(s, "upwork.csv", try Data(contentsOf: Self.demoFile("upwork-transactions.csv")))
+            let expectedNew = try #require((session["preview"] as? [String: Any])?["new"] as? Int)
+            // Another write holds the book's writer until this test lets it go.
+            let (holding, held) = AsyncStream<Void>.makeStream()
+            let release = DispatchSemaphore(value: 0)
+            let long = Task { try await s.server.books.write("main") { _ in held.yield(()); release.wait() } }
+            for await _ in holding { break }
+            async let first = s.change("POST", "/api/v1/books/main/imports/\(id)/commit")
+            async let second = s.change("POST", "/api/v1/books/main/imports/\(id)/commit")
+            var states: [String] = []
+            for _ in 0..<8 {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                if let state = Self.object(try await s.get("/api/v1/books/main/imports/\(id)"))["state"] as? String { states.append(state) }
+            }
+            release.signal()
+            // The first look may come before the POST arrives; from the first "committing" on, nothing else.
+            #expect(states.contains("committing") && states.drop(while: { $0 == "previewed" }).allSatisfy { $0 == "committing" }, "\(states)")
+            let (a, b) = try await (first, second)
+            try await long.value
+            #expect(a.status == 200 && b.status == 200, "\(a.text) / \(b.text)")
+            #expect(a.text == b.text)
+            #expect(try SQLiteLedgerStore(path: ledger).transactionCount() == expectedNew)
+            #expect(Self.object(try await s.get("/api/v1/books/main/imports/\(id)"))["state"] as? String == "committed")
+        }
+    }
+
     @Test func thePreviewIsTheCommandLinesDryRunAndTheCommitWritesIt() async throws {
         let ledger = Self.emptyLedger()
         let file = Self.demoFile("paypal-activity-2025-2026.csv")

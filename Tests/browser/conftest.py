@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -52,6 +53,16 @@ class Server:
                 raise RuntimeError("saldo serve stopped: " + self.process.stderr.read())
         else:
             raise RuntimeError("saldo serve did not start: " + line)
+        # Keep reading what the server writes: a pipe nobody reads fills up (64 KiB) and the next
+        # write blocks the server for good, which a test would see as a page that never answers.
+        self.output = []
+        for stream in (self.process.stdout, self.process.stderr):
+            threading.Thread(target=self._drain, args=(stream,), daemon=True).start()
+
+    def _drain(self, stream):
+        for text in iter(stream.readline, ""):
+            self.output.append(text)
+            del self.output[:-200]
 
     def api(self, path):
         with urllib.request.urlopen(self.url + path, timeout=120) as response:

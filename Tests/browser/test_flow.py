@@ -52,10 +52,28 @@ def test_1_import_the_demo_files_through_the_page(empty_server, browser):
     assert not failed, f"files the preview could not read: {failed}"
     # Nothing is written before the user says so.
     assert not os.path.exists(empty_server.ledger) or saldo_count(empty_server) == 0
-    for card in cards(browser):
-        buttons = [b for b in card.find_elements(By.CSS_SELECTOR, ".import-actions button") if "secondary" not in (b.get_attribute("class") or "")]
-        assert buttons, card.text
-        buttons[0].click()
+    # One card at a time, as a person would: click its Import button, then see it react (its buttons
+    # disabled, or its state moved on) before the next. Cards above change height as they commit, so
+    # a click aimed while the page moves can land beside the button (CI once waited 300 s for a card
+    # whose click was lost); such a click is made again, never more than twice.
+    for name in [c.get_attribute("aria-label") for c in cards(browser)]:
+        for attempt in range(3):
+            if commit_feedback(browser, name):
+                break
+            button = browser.execute_script("""
+                const card = Array.from(document.querySelectorAll('section.import-card')).find(c => c.getAttribute('aria-label') === arguments[0]);
+                const b = Array.from(card.querySelectorAll('.import-actions button')).find(b => !b.classList.contains('secondary'));
+                b.scrollIntoView({block: 'center'});
+                return b;
+            """, name)
+            assert button is not None, name
+            button.click()
+            try:
+                WebDriverWait(browser, 10, poll_frequency=0.2).until(lambda d: commit_feedback(d, name))
+                break
+            except TimeoutException:
+                continue
+        assert commit_feedback(browser, name), f"{name}: three clicks on Import and the card did not react"
     wait_states(browser, len(files), {"committed"})
     totals = browser.find_element(By.ID, "import-totals").text
     assert "New" in totals or "Nuevas" in totals
@@ -64,6 +82,18 @@ def test_1_import_the_demo_files_through_the_page(empty_server, browser):
     committed_new = browser.execute_script(
         "return Array.from(document.querySelectorAll('section.import-card dl.import-counts div:nth-child(2) dd')).map(e => +e.textContent)")
     assert sum(committed_new) == saldo_count(empty_server), committed_new
+
+
+def commit_feedback(driver, name):
+    """What the card of `name` shows after its Import click: its state when it has moved on from
+    the preview, "clicked" while its buttons are disabled, None while nothing happened yet."""
+    return driver.execute_script("""
+        const card = Array.from(document.querySelectorAll('section.import-card')).find(c => c.getAttribute('aria-label') === arguments[0]);
+        if (!card) return null;
+        if (card.dataset.state !== 'previewed') return card.dataset.state;
+        const b = Array.from(card.querySelectorAll('.import-actions button')).find(b => !b.classList.contains('secondary'));
+        return b && b.disabled ? 'clicked' : null;
+    """, name)
 
 
 def saldo_count(server):

@@ -6,6 +6,7 @@ session cookie carries its attributes; logging out ends the session.
 import os
 import re
 import subprocess
+import threading
 import time
 import uuid
 
@@ -54,6 +55,9 @@ def office():
         elif process.poll() is not None:
             raise RuntimeError("saldo serve stopped: " + process.stderr.read())
     assert url, "saldo serve --database did not start"
+    # Read what the server writes from now on, so that a full pipe never blocks it (see conftest).
+    for stream in (process.stdout, process.stderr):
+        threading.Thread(target=lambda s=stream: [None for _ in iter(s.readline, "")], daemon=True).start()
     yield {"url": url, "admin": admin, "client": client, "marta": marta, "jorge": jorge}
     process.terminate()
     process.wait(timeout=20)

@@ -220,19 +220,53 @@ public final class ImportSessions: Sendable {
     /// Commits the session: the real import, in one database transaction. Committing a committed
     /// session again answers what it wrote the first time and writes nothing. Blocking.
     public func commit(_ id: String, ledger: LedgerLocation, environment: [String: String]) throws -> ImportOutcome {
-        // Claimed atomically: of two commits of the same session one imports, the other waits for nothing.
-        let claimed: Session = try sessions.withLock { all in
+        switch try claim(id) {
+        case .committed(let outcome): return outcome
+        case .claimed: return try commitClaimed(id, ledger: ledger, environment: environment)
+        case .committing: throw ImportSessionError.wrongState(id, .committing, "import it")
+        }
+    }
+
+    /// What ``claim(_:)`` found.
+    public enum Claim: Sendable {
+        /// This call claimed the session (previewed → committing): write it with ``commitClaimed(_:ledger:environment:)``.
+        case claimed
+        /// Another call claimed it and is writing it (or waiting to).
+        case committing
+        /// Written before: what it wrote.
+        case committed(ImportOutcome)
+    }
+
+    /// Claims a previewed session for committing, atomically: of two commits of the same session one
+    /// imports. Done before the commit waits for the book's writer, so that the session says
+    /// "committing" from the click on (a commit queued behind others showed "ready to import" again).
+    public func claim(_ id: String) throws -> Claim {
+        let (found, claimedNow): (Session, Bool) = try sessions.withLock { all in
             guard var s = all.list[id] else { throw ImportSessionError.unknown(id) }
             switch s.state {
-            case .committed: return s
-            case .previewed: s.state = .committing; all.list[id] = s; return s
+            case .committed, .committing: return (s, false)
+            case .previewed: s.state = .committing; s.progress = nil; all.list[id] = s; return (s, true)
             default: throw ImportSessionError.wrongState(id, s.state, "import it")
             }
         }
-        if claimed.state == .committed, let summary = claimed.committed {
-            var outcome = ImportOutcome(); outcome.files = [summary]; outcome.matchedPayments = claimed.matchedPayments
-            return outcome
-        }
+        if claimedNow { return .claimed }
+        guard found.state == .committed else { return .committing }
+        guard let summary = found.committed else { throw ImportSessionError.wrongState(id, .committed, "import it") }
+        var outcome = ImportOutcome(); outcome.files = [summary]; outcome.matchedPayments = found.matchedPayments
+        return .committed(outcome)
+    }
+
+    /// A claimed session whose write never started (its book could not be opened, the wait for its
+    /// writer was cancelled) is previewed again; one that was written or failed stays as it is.
+    public func releaseClaim(_ id: String) {
+        update(id) { if $0.state == .committing { $0.state = .previewed; $0.progress = nil } }
+    }
+
+    /// Writes a session this caller claimed (``claim(_:)``): the real import, in one database
+    /// transaction. Blocking.
+    public func commitClaimed(_ id: String, ledger: LedgerLocation, environment: [String: String]) throws -> ImportOutcome {
+        let claimed = try session(id)
+        guard claimed.state == .committing else { throw ImportSessionError.wrongState(id, claimed.state, "import it") }
         let reporter = SessionProgress(sessions: self, id: id)
         do {
             let outcome = try ImportFiles.one(claimed.storedAt, displayName: claimed.displayName, request: request(claimed, dryRun: false),

@@ -101,7 +101,23 @@ struct ImportRoutes {
             _ = try Self.session(sessions, id, book: book)
             let outcome: SaldoApp.ImportOutcome
             do {
-                outcome = try await books.write(book) { location in try sessions.commit(id, ledger: location, environment: environment) }
+                // Claimed before the wait for the book's writer, so that the page shows the upload as
+                // being imported while other imports into the book finish first.
+                switch try sessions.claim(id) {
+                case .committed(let written):
+                    outcome = written
+                case .claimed:
+                    do {
+                        outcome = try await books.write(book) { location in try sessions.commitClaimed(id, ledger: location, environment: environment) }
+                    } catch {
+                        sessions.releaseClaim(id)
+                        throw error
+                    }
+                case .committing:
+                    // A second commit of the same upload (a double click): it waits for the first and
+                    // answers what that one wrote, writing nothing twice.
+                    outcome = try await books.write(book) { location in try sessions.commit(id, ledger: location, environment: environment) }
+                }
             } catch let e as ImportSessionError { throw Self.problem(e) }
             guard let summary = outcome.files.first else { throw Self.problem(.unknown(id)) }
             if summary.failed {
