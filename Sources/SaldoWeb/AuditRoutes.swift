@@ -109,7 +109,7 @@ struct AuditRoutes {
             }
             // Each action named in words in the filter (the log's rows keep the action's code).
             var actions: [[String: Any]] = Self.actions.map { a in
-                ["value": a, "label": t.has("web.audit.action.\(a)") ? "\(t.text("web.audit.action.\(a)")) (\(a))" : a, "selected": filter.action == a]
+                ["value": a, "label": "\(t.text("web.audit.action.\(a)")) (\(a))", "selected": filter.action == a]
             }
             if let a = filter.action, !Self.actions.contains(a) { actions.append(["value": a, "label": a, "selected": true]) }
             let data: [String: Any] = [

@@ -33,6 +33,13 @@ def saldo(*args, ledger):
     return result.stdout
 
 
+def drain(process):
+    """Keeps reading what a started server writes: a pipe nobody reads fills up (64 KiB) and the
+    next write blocks the server for good, which a test sees as a page that never answers."""
+    for stream in (process.stdout, process.stderr):
+        threading.Thread(target=lambda s=stream: [None for _ in iter(s.readline, "")], daemon=True).start()
+
+
 class Server:
     """`saldo serve` on a free port, over its own ledger."""
 
@@ -53,16 +60,7 @@ class Server:
                 raise RuntimeError("saldo serve stopped: " + self.process.stderr.read())
         else:
             raise RuntimeError("saldo serve did not start: " + line)
-        # Keep reading what the server writes: a pipe nobody reads fills up (64 KiB) and the next
-        # write blocks the server for good, which a test would see as a page that never answers.
-        self.output = []
-        for stream in (self.process.stdout, self.process.stderr):
-            threading.Thread(target=self._drain, args=(stream,), daemon=True).start()
-
-    def _drain(self, stream):
-        for text in iter(stream.readline, ""):
-            self.output.append(text)
-            del self.output[:-200]
+        drain(self.process)
 
     def api(self, path):
         with urllib.request.urlopen(self.url + path, timeout=120) as response:

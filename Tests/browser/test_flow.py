@@ -60,12 +60,7 @@ def test_1_import_the_demo_files_through_the_page(empty_server, browser):
         for attempt in range(3):
             if commit_feedback(browser, name):
                 break
-            button = browser.execute_script("""
-                const card = Array.from(document.querySelectorAll('section.import-card')).find(c => c.getAttribute('aria-label') === arguments[0]);
-                const b = Array.from(card.querySelectorAll('.import-actions button')).find(b => !b.classList.contains('secondary'));
-                b.scrollIntoView({block: 'center'});
-                return b;
-            """, name)
+            button = browser.execute_script(IMPORT_BUTTON_JS + "if (button) button.scrollIntoView({block: 'center'}); return button;", name)
             assert button is not None, name
             button.click()
             try:
@@ -84,15 +79,20 @@ def test_1_import_the_demo_files_through_the_page(empty_server, browser):
     assert sum(committed_new) == saldo_count(empty_server), committed_new
 
 
+# In the page: the card of the file named arguments[0] and its Import button (the primary one).
+IMPORT_BUTTON_JS = """
+    const card = Array.from(document.querySelectorAll('section.import-card')).find(c => c.getAttribute('aria-label') === arguments[0]);
+    const button = card && Array.from(card.querySelectorAll('.import-actions button')).find(b => !b.classList.contains('secondary'));
+"""
+
+
 def commit_feedback(driver, name):
     """What the card of `name` shows after its Import click: its state when it has moved on from
     the preview, "clicked" while its buttons are disabled, None while nothing happened yet."""
-    return driver.execute_script("""
-        const card = Array.from(document.querySelectorAll('section.import-card')).find(c => c.getAttribute('aria-label') === arguments[0]);
+    return driver.execute_script(IMPORT_BUTTON_JS + """
         if (!card) return null;
         if (card.dataset.state !== 'previewed') return card.dataset.state;
-        const b = Array.from(card.querySelectorAll('.import-actions button')).find(b => !b.classList.contains('secondary'));
-        return b && b.disabled ? 'clicked' : null;
+        return button && button.disabled ? 'clicked' : null;
     """, name)
 
 

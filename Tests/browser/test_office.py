@@ -6,14 +6,13 @@ session cookie carries its attributes; logging out ends the session.
 import os
 import re
 import subprocess
-import threading
 import time
 import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import SALDO, TODAY, DEMO, make_driver, screenshot
+from conftest import SALDO, TODAY, DEMO, drain, make_driver, screenshot
 
 OWNER = os.environ.get("SALDO_TEST_POSTGRES_URL")
 APP = os.environ.get("SALDO_TEST_POSTGRES_APP_URL")
@@ -55,9 +54,7 @@ def office():
         elif process.poll() is not None:
             raise RuntimeError("saldo serve stopped: " + process.stderr.read())
     assert url, "saldo serve --database did not start"
-    # Read what the server writes from now on, so that a full pipe never blocks it (see conftest).
-    for stream in (process.stdout, process.stderr):
-        threading.Thread(target=lambda s=stream: [None for _ in iter(s.readline, "")], daemon=True).start()
+    drain(process)
     yield {"url": url, "admin": admin, "client": client, "marta": marta, "jorge": jorge}
     process.terminate()
     process.wait(timeout=20)

@@ -245,7 +245,7 @@ public final class ImportSessions: Sendable {
             guard var s = all.list[id] else { throw ImportSessionError.unknown(id) }
             switch s.state {
             case .committed, .committing: return (s, false)
-            case .previewed: s.state = .committing; s.progress = nil; all.list[id] = s; return (s, true)
+            case .previewed: s.state = .committing; all.list[id] = s; return (s, true)
             default: throw ImportSessionError.wrongState(id, s.state, "import it")
             }
         }

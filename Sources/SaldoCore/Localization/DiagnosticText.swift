@@ -40,20 +40,13 @@ extension Diagnostic {
 
     static func translate(_ english: String, prefix: String, arguments: [String: String], in L: Catalog) -> String {
         let en = Catalog.shipped(.en).entries
-        /// An invoice's totals rule (`Facturae InvoiceTotal = base + taxes - taxes withheld`) in the
-        /// catalog's words too: the `{rule}` argument of the totals checks (`invoice.rule.*`).
-        func filled(_ t: LocalizedText) -> String {
-            var t = t
-            if let rule = t.arguments["rule"] { t.arguments["rule"] = L.translating(rule, keyPrefix: "invoice.rule.") }
-            return t.text(in: L)
-        }
         if !arguments.isEmpty {
             for (key, template) in en where (key == prefix || key.hasPrefix(prefix + ".")) && Catalog.fill(template, arguments) == english {
-                return filled(LocalizedText(key, arguments))
+                return LocalizedText(key, arguments).text(in: L)
             }
         }
         if let t = Catalog.recognize(english, keyPrefix: prefix), t.key == prefix || t.key.hasPrefix(prefix + ".") {
-            return filled(t)
+            return t.text(in: L)
         }
         // Messages any code may carry (`3 more problem(s) of this kind (csv.currency) not shown`).
         if prefix.hasPrefix("diag."), let t = Catalog.recognize(english, keyPrefix: "diag.any.") { return t.text(in: L) }

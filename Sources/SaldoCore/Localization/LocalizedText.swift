@@ -30,20 +30,13 @@ extension Catalog {
     /// `…reason` holding what the system reported (`the disk is full`) → its `os.*` text;
     /// any value written as an amount and its code (`15121.12 EUR`) → money as the language writes it;
     /// `…money`/`moneyN` alone (`-434.16`) → a number;
-    /// `…amount`, `…number`, `…rate`, `…percent` (a decimal such as `1547.72`) → a number;
+    /// `…amount`, `…number`, `…rate`, `…percent` (a decimal such as `1547.72`, grouped as Saldo
+    /// writes English, `7,034.37`) → a number; `…rule` (an invoice's totals rule) → its `invoice.rule.*` text;
     /// `…date`, `due` (a day, `2026-10-20`) → a date; `…period` (`2026-Q3`, `2026-07`) → a period
     /// label; `…month` (`2026-07`) → a month; `…months` (`2026-11, 2026-12`) → months. A value
     /// the catalog names as `value.<name>.<value>` (an enumerated value: `value.status.provisional`)
     /// takes that text. Values that do not read as such stay as they are; English leaves every
     /// value as written.
-    /// A number as Saldo writes it in English, thousands grouped ("7,034.37"), without the groups
-    /// ("7034.37"); anything else as it is (a comma that is not a thousands group stays, so the
-    /// number is not read).
-    package static func ungrouped(_ value: String) -> String {
-        guard value.contains(","), value.range(of: #"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"#, options: .regularExpression) != nil else { return value }
-        return value.replacingOccurrences(of: ",", with: "")
-    }
-
     public func localizing(_ arguments: [String: String]) -> [String: String] {
         guard language != .en, !arguments.isEmpty else { return arguments }
         let f = HumanFormat(language)
@@ -68,7 +61,10 @@ extension Catalog {
                 // A bare amount ("-434.16", its code written apart) as a number.
                 if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(value) { out[name] = f.number(d) }
             } else if n.hasSuffix("amount") || n.hasSuffix("number") || n.hasSuffix("rate") || n.hasSuffix("percent") {
-                if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? ExactDecimal(Self.ungrouped(value)) { out[name] = f.number(d) }
+                if value.first.map({ $0.isNumber || $0 == "-" }) == true, let d = try? AmountText.parse(value, notation: .point) { out[name] = f.number(d) }
+            } else if n.hasSuffix("rule") {
+                // An invoice's totals rule ("Facturae InvoiceTotal = base + taxes - taxes withheld").
+                if let r = Catalog.recognize(value, keyPrefix: "invoice.rule.") { out[name] = r.text(in: self) }
             } else if n.hasSuffix("date") || n == "due" {
                 if value.count == 10, let d = Day(iso: value) { out[name] = f.date(d) }
             } else if n.hasSuffix("period") {
