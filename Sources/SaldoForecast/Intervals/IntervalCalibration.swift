@@ -27,8 +27,11 @@ import Foundation
 ///    (the autocorrelation of its changes at the season lag above `seasonalThreshold`, 0.6);
 ///    g = `inflationGrowth` (0.04), or `seasonalGrowth` (−0.08) when strongly seasonal, plus
 ///    `tailGrowth` (0.08) × (L − 0.8) / 0.15, never below 0.
-///    The knobs were chosen by `IntervalStudy` on the six benchmark sets; each set's scores with
-///    the knobs chosen on the other five are recorded in docs/forecasting.md (leave one set out).
+/// 5. A series with no value below zero gets no bound below zero (issue #16, eighth round): not a
+///    knob, a fact about the series, so coverage cannot change and the band only narrows.
+///
+/// The knobs were chosen by `IntervalStudy` on the six benchmark sets; each set's scores with the
+/// knobs chosen on the other five are recorded in docs/forecasting.md (leave one set out).
 public struct IntervalCalibration: Sendable, Codable, Equatable {
     /// Fewest errors a horizon needs to get its own scale.
     public var minimumSamples: Int
@@ -249,6 +252,8 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         let n = y.count
         var positive = relative
         if positive { for v in y where !(v > 0) { positive = false; break } }
+        var nonNegative = !y.isEmpty
+        for v in y where v < 0 { nonNegative = false; break }
         let warm = max(origins.first, 3, Int((Double(m) * warmupSeasons).rounded()))
         // Relative errors are taken against the forecast, but never against less than a quarter
         // of the series' mean: a forecast that crosses zero must not blow the scale up.
@@ -299,7 +304,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
             for k in 0..<h { scale[k] = s1 * Double(k + 1).squareRoot() }
             let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
             return IntervalSpread(scale: scale, pooled: [], relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                                  quantilePrior: quantilePrior,
+                                  nonNegative: nonNegative, quantilePrior: quantilePrior,
                                   widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: 0,
                                                          parameters: origins.parameters),
                                   seasonalStrength: strength, oneStepErrors: 0, parameters: origins.parameters)
@@ -322,7 +327,7 @@ public struct IntervalCalibration: Sendable, Codable, Equatable {
         // Left unsorted: `quantiles` selects the two order statistics each level needs.
         let strength = IntervalCalibration.seasonalStrength(y, seasonLength: m)
         return IntervalSpread(scale: scale, pooled: pooled, relative: positive, guardLevel: guardLevel, symmetric: symmetric,
-                              quantilePrior: quantilePrior,
+                              nonNegative: nonNegative, quantilePrior: quantilePrior,
                               widening: wideningRule(seasonalStrength: strength, horizon: h, seasonLength: m, oneStepErrors: count[0],
                                                      parameters: origins.parameters),
                               seasonalStrength: strength, oneStepErrors: count[0], parameters: origins.parameters)
@@ -446,6 +451,10 @@ struct IntervalSpread: Sendable {
     var guardLevel: Double
     /// `pooled` holds |z| and intervals are symmetric.
     var symmetric: Bool
+    /// No value of the history is below zero (income, counts, the benchmark sets): no bound is
+    /// put below zero, where the series has never been (issue #16, eighth round). Coverage cannot
+    /// change (a value under zero would be a first), and the band only narrows.
+    var nonNegative: Bool = false
     /// Pseudo-count of the normal shape against the pooled errors (see `IntervalCalibration.quantilePrior`).
     var quantilePrior: Double = 0
     var widening: Widening
@@ -501,6 +510,7 @@ struct IntervalSpread: Sendable {
             let b = mean[k] + max(q.hi, 0) * s
             lo[k] = min(a, mean[k])
             hi[k] = max(b, mean[k])
+            if nonNegative { lo[k] = max(lo[k], min(0, mean[k])) }
         }
         return PredictionInterval(level: level, lower: lo, upper: hi)
     }

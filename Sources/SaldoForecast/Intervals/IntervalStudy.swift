@@ -293,8 +293,9 @@ extension IntervalStudy {
             for k in 0..<n {
                 let m = mean[k], y = test[k]
                 let s8 = unit[k] * w.factor(step: k, level: 0.8), s9 = unit[k] * w.factor(step: k, level: 0.95)
-                let lo8 = min(m + min(q80.lo, 0) * s8, m), hi8 = max(m + max(q80.hi, 0) * s8, m)
-                let lo9 = min(m + min(q95.lo, 0) * s9, m), hi9 = max(m + max(q95.hi, 0) * s9, m)
+                var lo8 = min(m + min(q80.lo, 0) * s8, m), lo9 = min(m + min(q95.lo, 0) * s9, m)
+                let hi8 = max(m + max(q80.hi, 0) * s8, m), hi9 = max(m + max(q95.hi, 0) * s9, m)
+                if spread.nonNegative { lo8 = max(lo8, min(0, m)); lo9 = max(lo9, min(0, m)) }
                 if y >= lo8 && y <= hi8 { in80 += 1 }
                 if y >= lo9 && y <= hi9 { in95 += 1 }
                 s += hi9 - lo9
