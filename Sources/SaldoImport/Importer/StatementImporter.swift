@@ -247,6 +247,11 @@ public enum StatementImporter {
                                       at: SourceLocation(file: result.file), hint: "choose the profile for this file")]
             return nil
         }
+        if let known = KnownReport.match(candidates.map(\.normalized)) {
+            let line = candidates.first { known.headers.allSatisfy($0.normalized.contains) }?.line ?? 1
+            result.problems = [.error("csv.not_statement", known.message, at: SourceLocation(file: result.file, line: line), hint: known.hint)]
+            return nil
+        }
         let best = misses.sorted { ($0.found - $0.missing.count) > ($1.found - $1.missing.count) }.first
         var hint = "describe the layout in a user profile (see docs/profiles.md)"
         // A profile is "closest" only when it shares a column with the file.
