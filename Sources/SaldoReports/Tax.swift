@@ -27,7 +27,7 @@ public struct TaxDocument: ReportConvertible, Sendable {
             ? table.unconfirmed
             : table.unconfirmedFlags.map { f in
                 L("tax.unconfirmed_flag", ["title": f.title, "rule": f.rule, "file": f.file,
-                                           "points": f.points.map { TaxRules.remark(L.translating($0, keyPrefix: "tax.flag."), in: L.language) }.joined(separator: "; ")])
+                                           "points": FigureFlag.join(f.points.map { TaxRules.remark(L.translating($0, keyPrefix: "tax.flag."), in: L.language) })])
             }
     }
 

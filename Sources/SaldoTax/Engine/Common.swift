@@ -217,5 +217,15 @@ struct RuleReader {
 }
 
 extension FigureFlag {
-    var line: String { "\(title) (\(rule), \(file)): " + points.joined(separator: "; ") }
+    var line: String { "\(title) (\(rule), \(file)): " + FigureFlag.join(points) }
+
+    /// The points as one list: "; " between them, each without its own closing period (a rule
+    /// file's remark is a sentence; "…AEAT.; Boxes…" read as a typo).
+    public static func join(_ points: [String]) -> String {
+        points.map { p in
+            var t = Substring(p.trimmingCharacters(in: .whitespaces))
+            while t.hasSuffix("."), !t.hasSuffix("..") { t = t.dropLast() }
+            return String(t)
+        }.joined(separator: "; ")
+    }
 }
