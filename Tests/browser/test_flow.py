@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import DEMO, saldo, screenshot
+from conftest import DEMO, ROOT, saldo, screenshot
 
 STATEMENTS = ["paypal-activity-2025-2026.csv", "upwork-transactions.csv", "wise-statement-eur.csv",
               "wise-statement-gbp.csv", "wise-statement-usd.csv", "bank-ing-2025-2026.n43"]
@@ -156,3 +156,32 @@ def test_3_the_import_page_explains_in_its_own_language(empty_server, browser):
     finally:
         # The language is remembered in a cookie: the next tests read the English pages.
         browser.get(empty_server.url + "/books/main/import?lang=en")
+
+
+def test_4_a_phone_reads_why_a_file_was_refused(empty_server, phone):
+    """A file that is not a statement (Revolut Business's expenses report) on a 375 px phone: the
+    problem's message is on screen, below where it is, not in a table column scrolled out of sight;
+    and it says what the file is."""
+    name = "wrong-product-revolut-expenses.csv"
+    phone.get(empty_server.url + "/books/main/import?lang=en")
+    phone.find_element(By.ID, "import-files").send_keys(os.path.join(ROOT, "fixtures", "errors", name))
+    cell = WebDriverWait(phone, 120, poll_frequency=0.5).until(lambda d: d.execute_script("""
+        const card = Array.from(document.querySelectorAll('section.import-card'))
+            .find(c => c.dataset.state === 'failed' && c.getAttribute('aria-label') === arguments[0]);
+        const td = card && card.querySelector('.table-scroll.stacked td:last-child');
+        if (!td) return null;
+        const r = td.getBoundingClientRect();
+        return {text: td.textContent, left: r.left, right: r.right, width: document.documentElement.clientWidth,
+                scroll: document.documentElement.scrollWidth, role: td.getAttribute('role')};
+    """, name))
+    assert "Revolut Business's expenses report, not an account statement" in cell["text"], cell
+    assert cell["left"] >= 0 and cell["right"] <= cell["width"] + 1, cell
+    assert cell["scroll"] <= cell["width"] + 1, cell
+    assert cell["role"] == "cell", cell
+    screenshot(phone, "import-refused-phone")
+    phone.set_window_size(375, 800)
+    phone.execute_script("""
+        const card = Array.from(document.querySelectorAll('section.import-card'))
+            .find(c => c.getAttribute('aria-label') === arguments[0]);
+        card.querySelector('.import-actions button').click();
+    """, name)

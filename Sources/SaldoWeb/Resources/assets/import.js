@@ -46,20 +46,25 @@
     return c;
   }
 
-  function table(caption, headers, rows) {
-    var box = el("div", "table-scroll");
+  // `stacked`: on a phone each row becomes a block (where above, what below) instead of a table
+  // scrolled sideways with the message out of sight; explicit roles keep it a table for screen
+  // readers, whose browsers drop the table semantics of cells displayed as blocks.
+  function table(caption, headers, rows, stacked) {
+    var box = el("div", stacked ? "table-scroll stacked" : "table-scroll");
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", caption);
     var tb = el("table");
+    function role(node, r) { if (stacked) node.setAttribute("role", r); return node; }
+    role(tb, "table");
     tb.appendChild(el("caption", null, caption));
-    var tr = el("tr");
-    headers.forEach(function (h) { var th = el("th", null, h); th.setAttribute("scope", "col"); tr.appendChild(th); });
-    var thead = el("thead"); thead.appendChild(tr); tb.appendChild(thead);
-    var tbody = el("tbody");
+    var tr = role(el("tr"), "row");
+    headers.forEach(function (h) { var th = role(el("th", null, h), "columnheader"); th.setAttribute("scope", "col"); tr.appendChild(th); });
+    var thead = role(el("thead"), "rowgroup"); thead.appendChild(tr); tb.appendChild(thead);
+    var tbody = role(el("tbody"), "rowgroup");
     rows.forEach(function (r) {
-      var row = el("tr");
-      r.forEach(function (v) { row.appendChild(el("td", null, v)); });
+      var row = role(el("tr"), "row");
+      r.forEach(function (v) { row.appendChild(role(el("td", null, v), "cell")); });
       tbody.appendChild(row);
     });
     tb.appendChild(tbody);
@@ -131,13 +136,13 @@
       if (summary.problems.length) {
         c.appendChild(table(t("problems"), [t("where"), t("message")], (summary.problems_text || summary.problems).slice(0, 200).map(function (p) {
           return [p.location || "", p.message + (p.hint ? " (" + p.hint + ")" : "")];
-        })));
+        }), true));
       }
       if (summary.filtered.length) {
         var reasons = summary.filtered_text || [];
         c.appendChild(table(t("filtered"), [t("where"), t("reason"), t("row")], summary.filtered.slice(0, 200).map(function (f, i) {
           return [f.location, reasons[i] || f.reason, f.row];
-        })));
+        }), true));
       }
       if (!s.committed && (s.state === "previewed" || s.state === "failed")) c.appendChild(decisions(s, summary));
     }
