@@ -395,6 +395,28 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(es.text.contains("Divisa base"))
         }
     }
+
+    /// Settings with a few fixed values are choices in words, in the page's language; the stored
+    /// code is the option's value and is shown selected. (The Spanish page used to ask for
+    /// "yes" or "no" in an empty box.)
+    @Test func fixedValueSettingsAreChoicesInWords() async throws {
+        let path = try demoLedgerCopy("settings-choices")
+        try await withServer(ledger: path) { s in
+            let put = try await s.change("PUT", "/api/v1/books/main/settings", json: #"{"new-freelancer": "yes", "filing-status": "head-of-household"}"#)
+            #expect(put.status == 200, "\(put.text)")
+            let es = try await s.get("/books/main/settings?lang=es", headers: [("Accept", "text/html")])
+            expectCleanPage(es, "configuración")
+            #expect(es.text.contains("<select id=\"s-new-freelancer\" name=\"new-freelancer\" data-initial=\"yes\""))
+            #expect(es.text.contains("<option value=\"yes\" selected>Sí</option><option value=\"no\">No</option>"))
+            #expect(es.text.contains("<option value=\"head-of-household\" selected>Cabeza de familia (head of household)</option>"))
+            #expect(!es.text.contains("yes si te corresponde"))
+            let en = try await s.get("/books/main/settings?lang=en", headers: [("Accept", "text/html")])
+            #expect(en.text.contains("<option value=\"married-joint\">Married filing jointly</option>"))
+            #expect(en.text.contains("<option value=\"\">(not set)</option>"))
+            // Every code the setting accepts is offered, and nothing else.
+            for code in Setting.filingStatuses { #expect(en.text.contains("<option value=\"\(code)\"")) }
+        }
+    }
 }
 
 /// A server with its own upload folder and limit (the shared helper keeps the defaults).

@@ -18,6 +18,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case taxProfile = "tax-profile"
     case rateSource = "rate-source"
 
+    /// The US filing statuses `filing-status` takes (the web page offers them as a choice in words).
+    public static let filingStatuses = ["single", "married-joint", "married-separate", "head-of-household"]
+
     /// What the key is for, in one line.
     public var help: String {
         switch self {
@@ -49,7 +52,7 @@ public enum Setting: String, CaseIterable, Sendable {
             guard Day(iso: v) != nil, v.count == 10 else { throw UserError("\"\(v)\" is not a date", hint: "write it as yyyy-mm-dd") }
             return v
         case .filingStatus:
-            let ok = ["single", "married-joint", "married-separate", "head-of-household"]
+            let ok = Setting.filingStatuses
             guard ok.contains(v.lowercased()) else { throw UserError("filing status \"\(v)\" is not one of \(ok.joined(separator: ", "))") }
             return v.lowercased()
         case .newFreelancer:

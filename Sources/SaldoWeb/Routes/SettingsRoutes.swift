@@ -125,6 +125,15 @@ struct SettingsRoutes {
             ["key": key.rawValue, "label": t.text("web.settings.key.\(key.rawValue)"), "help": t.text("web.settings.help.\(key.rawValue)"), "value": values[key.rawValue] ?? "",
              "placeholder": placeholder, "type": kind]
         }
+        // A setting with a few fixed values is a choice in words (the stored codes stay the values).
+        func choice(_ key: Setting, _ codes: [String]) -> [String: Any] {
+            var f = field(key)
+            let current = values[key.rawValue] ?? ""
+            let options: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": current.isEmpty]]
+                + codes.map { ["value": $0, "label": t.text("web.settings.choice.\(key.rawValue).\($0)"), "selected": $0 == current] }
+            f["choices"] = [["options": options]]
+            return f
+        }
         let jurisdiction = values[Setting.jurisdiction.rawValue] ?? ""
         var jurisdictions: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": jurisdiction.isEmpty]]
         for j in Taxes.jurisdictionCodes {
@@ -137,8 +146,8 @@ struct SettingsRoutes {
             "profileLabel": t.text("web.settings.key.tax-profile"),
             "jurisdictionValue": jurisdiction,
             "jurisdictions": jurisdictions,
-            "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), field(.filingStatus, placeholder: "single"),
-                    field(.newFreelancer, placeholder: "no"), field(.lastYearTax, placeholder: "12345.67"), field(.lastYearIncome, placeholder: "12345.67")],
+            "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), choice(.filingStatus, Setting.filingStatuses),
+                    choice(.newFreelancer, ["yes", "no"]), field(.lastYearTax, placeholder: "12345.67"), field(.lastYearIncome, placeholder: "12345.67")],
             "profile": values[Setting.taxProfile.rawValue] ?? "",
             "profileHelp": t.text("web.settings.help.tax-profile"),
             "sources": Rates.sourceNames.map { ["value": $0] },

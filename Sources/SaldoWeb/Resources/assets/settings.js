@@ -38,7 +38,11 @@
           field.value = value === null ? "" : value;
           field.setAttribute("data-initial", field.value);
         });
-        say(result, form.getAttribute("data-saved") + ": " + Object.keys(changes).join(", "));
+        // Each saved setting by its label, as the page names it (not its key).
+        say(result, form.getAttribute("data-saved") + ": " + Object.keys(changes).map(function (key) {
+          var label = form.querySelector('label[for="s-' + key + '"]');
+          return label ? label.textContent : key;
+        }).join(", "));
       } catch (error) { Saldo.showProblem(result, error); }
     });
   }
