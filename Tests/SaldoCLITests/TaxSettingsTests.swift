@@ -107,6 +107,25 @@ func taxJSON(_ args: [String]) throws -> [String: Any] {
         #expect(m.err.contains("(ES-MD) is not in United Kingdom"))
     }
 
+    /// Last year's figures may be written with a decimal comma, as Spanish does (stored with a
+    /// point), when two decimals follow it; other commas are read as before (English groups of
+    /// three) or refused, and nothing is stored then.
+    @Test func lastYearAmountsTakeADecimalComma() throws {
+        let path = try taxLedger(.EUR, income: [("2025-06-10", "41500.00")], settings: [("jurisdiction", "es")])
+        for (typed, stored) in [("12345,67", "12345.67"), ("12.345,67", "12345.67"), ("12345.67", "12345.67"), ("0,50", "0.50")] {
+            let set = SaldoCLI.capture(["config", "set", "last-year-income", typed, "--ledger", path])
+            #expect(set.status == 0, "\(typed): \(set.err)")
+            let got = SaldoCLI.capture(["config", "get", "last-year-income", "--ledger", path])
+            #expect(got.out.trimmingCharacters(in: .whitespacesAndNewlines) == stored, "\(typed) → \(got.out)")
+        }
+        for typed in ["12,3", "12.345,678", "doce"] {
+            let r = SaldoCLI.capture(["config", "set", "last-year-tax", typed, "--ledger", path])
+            #expect(r.status != 0, "\(typed) must be refused")
+            #expect(r.err.contains("is not an amount") && r.err.contains("12345,67"), "\(r.err)")
+        }
+        #expect(SaldoCLI.capture(["config", "get", "last-year-tax", "--ledger", path]).status != 0, "nothing stored")
+    }
+
     /// A forecast that cannot be made (no complete month of history yet) is said in the output, in
     /// every format, instead of being dropped silently.
     @Test func aFailedForecastIsANoteInTheTaxOutput() throws {

@@ -59,8 +59,12 @@ public enum Setting: String, CaseIterable, Sendable {
             guard ["yes", "no"].contains(v.lowercased()) else { throw UserError("new-freelancer takes yes or no") }
             return v.lowercased()
         case .lastYearTax, .lastYearIncome:
-            guard (try? ExactDecimal(v)) != nil else { throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67") }
-            return v
+            if (try? ExactDecimal(v)) != nil { return v }
+            // As Spanish writes it, 12345,67 or 12.345,67: stored with a point. Only with two
+            // decimals after the comma: "1,234" could be either notation, so it is refused.
+            if let comma = v.lastIndex(of: ","), v.distance(from: comma, to: v.endIndex) == 3,
+               let d = try? AmountText.parse(v, notation: .comma) { return d.description }
+            throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67 (or 12345,67)")
         case .region:
             // Stored as the code the engine knows; a name that is not in the table is refused, never guessed.
             guard let code = TaxRegion.code(for: v) else {

@@ -134,6 +134,8 @@ struct SettingsRoutes {
             f["choices"] = [["options": options]]
             return f
         }
+        // The amount example as the page's language writes it (both notations are accepted).
+        let amountExample = t.language == .es ? "12345,67" : "12345.67"
         let jurisdiction = values[Setting.jurisdiction.rawValue] ?? ""
         var jurisdictions: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": jurisdiction.isEmpty]]
         for j in Taxes.jurisdictionCodes {
@@ -147,7 +149,7 @@ struct SettingsRoutes {
             "jurisdictionValue": jurisdiction,
             "jurisdictions": jurisdictions,
             "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), choice(.filingStatus, Setting.filingStatuses),
-                    choice(.newFreelancer, ["yes", "no"]), field(.lastYearTax, placeholder: "12345.67"), field(.lastYearIncome, placeholder: "12345.67")],
+                    choice(.newFreelancer, ["yes", "no"]), field(.lastYearTax, placeholder: amountExample), field(.lastYearIncome, placeholder: amountExample)],
             "profile": values[Setting.taxProfile.rawValue] ?? "",
             "profileHelp": t.text("web.settings.help.tax-profile"),
             "sources": Rates.sourceNames.map { ["value": $0] },
