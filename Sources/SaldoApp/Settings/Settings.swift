@@ -18,8 +18,10 @@ public enum Setting: String, CaseIterable, Sendable {
     case taxProfile = "tax-profile"
     case rateSource = "rate-source"
 
-    /// The US filing statuses `filing-status` takes (the web page offers them as a choice in words).
+    /// The values `filing-status` (US) and `new-freelancer` take; the web page offers them as
+    /// choices in words.
     public static let filingStatuses = ["single", "married-joint", "married-separate", "head-of-household"]
+    public static let newFreelancerValues = ["yes", "no"]
 
     /// What the key is for, in one line.
     public var help: String {
@@ -56,12 +58,13 @@ public enum Setting: String, CaseIterable, Sendable {
             guard ok.contains(v.lowercased()) else { throw UserError("filing status \"\(v)\" is not one of \(ok.joined(separator: ", "))") }
             return v.lowercased()
         case .newFreelancer:
-            guard ["yes", "no"].contains(v.lowercased()) else { throw UserError("new-freelancer takes yes or no") }
+            guard Setting.newFreelancerValues.contains(v.lowercased()) else { throw UserError("new-freelancer takes yes or no") }
             return v.lowercased()
         case .lastYearTax, .lastYearIncome:
             if (try? ExactDecimal(v)) != nil { return v }
             // As Spanish writes it, 12345,67 or 12.345,67: stored with a point. Only with two
-            // decimals after the comma: "1,234" could be either notation, so it is refused.
+            // decimals after the comma, so "1,234" keeps the reading it always had (English
+            // groups: 1234) and "12,3" is refused.
             if let comma = v.lastIndex(of: ","), v.distance(from: comma, to: v.endIndex) == 3,
                let d = try? AmountText.parse(v, notation: .comma) { return d.description }
             throw UserError("\"\(v)\" is not an amount", hint: "write it like 12345.67 (or 12345,67)")

@@ -149,7 +149,7 @@ struct SettingsRoutes {
             "jurisdictionValue": jurisdiction,
             "jurisdictions": jurisdictions,
             "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), choice(.filingStatus, Setting.filingStatuses),
-                    choice(.newFreelancer, ["yes", "no"]), field(.lastYearTax, placeholder: amountExample), field(.lastYearIncome, placeholder: amountExample)],
+                    choice(.newFreelancer, Setting.newFreelancerValues), field(.lastYearTax, placeholder: amountExample), field(.lastYearIncome, placeholder: amountExample)],
             "profile": values[Setting.taxProfile.rawValue] ?? "",
             "profileHelp": t.text("web.settings.help.tax-profile"),
             "sources": Rates.sourceNames.map { ["value": $0] },
