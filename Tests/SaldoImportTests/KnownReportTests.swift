@@ -49,5 +49,7 @@ import SaldoCore
         let r = StatementImporter.read(data: Data(statement.utf8), fileName: "statement.csv")
         #expect(!r.isFatal, "\(r.problems)")
         #expect(KnownReport.match([["date started (utc)", "id", "type", "amount", "balance"]]) == nil)
+        // The header found in a later row is named by that row.
+        #expect(KnownReport.match([["report"], ["bank_code", "branch_code", "account_key", "information_mode"]])?.row == 1)
     }
 }

@@ -506,12 +506,17 @@ struct IntervalSpread: Sendable {
         for k in 0..<mean.count {
             let w = widening.factor(step: k, level: level)
             let s = (relative ? scale[k] * max(abs(mean[k]), guardLevel) : scale[k]) * w
-            let a = mean[k] + min(q.lo, 0) * s
-            let b = mean[k] + max(q.hi, 0) * s
-            lo[k] = min(a, mean[k])
-            hi[k] = max(b, mean[k])
-            if nonNegative { lo[k] = max(lo[k], min(0, mean[k])) }
+            (lo[k], hi[k]) = bounds(mean: mean[k], quantiles: q, halfWidth: s)
         }
         return PredictionInterval(level: level, lower: lo, upper: hi)
+    }
+
+    /// One step's band: the quantiles times the widened scale around the point, which it always
+    /// holds, and no lower bound below zero for a series that has never been (`nonNegative`). The
+    /// one place the bounds are made; the interval study scores with it too.
+    @inline(__always) func bounds(mean m: Double, quantiles q: (lo: Double, hi: Double), halfWidth s: Double) -> (lo: Double, hi: Double) {
+        var lo = min(m + min(q.lo, 0) * s, m)
+        if nonNegative { lo = max(lo, min(0, m)) }
+        return (lo, max(m + max(q.hi, 0) * s, m))
     }
 }

@@ -281,7 +281,7 @@ extension IntervalStudy {
         }
 
         /// Coverage at 80% and 95% and MSIS of the 95% band with `c`: the arithmetic of
-        /// `IntervalSpread.interval` and `AccuracyMetrics` without building the bands (a test
+        /// `IntervalSpread.interval` (its `bounds`, step by step) and `AccuracyMetrics` without building the bands (a test
         /// checks they agree).
         func score(_ c: IntervalCalibration, q80: (lo: Double, hi: Double), q95: (lo: Double, hi: Double)) -> (c80: Double, c95: Double, msis: Double) {
             var w = spread.widening
@@ -293,9 +293,8 @@ extension IntervalStudy {
             for k in 0..<n {
                 let m = mean[k], y = test[k]
                 let s8 = unit[k] * w.factor(step: k, level: 0.8), s9 = unit[k] * w.factor(step: k, level: 0.95)
-                var lo8 = min(m + min(q80.lo, 0) * s8, m), lo9 = min(m + min(q95.lo, 0) * s9, m)
-                let hi8 = max(m + max(q80.hi, 0) * s8, m), hi9 = max(m + max(q95.hi, 0) * s9, m)
-                if spread.nonNegative { lo8 = max(lo8, min(0, m)); lo9 = max(lo9, min(0, m)) }
+                let (lo8, hi8) = spread.bounds(mean: m, quantiles: q80, halfWidth: s8)
+                let (lo9, hi9) = spread.bounds(mean: m, quantiles: q95, halfWidth: s9)
                 if y >= lo8 && y <= hi8 { in80 += 1 }
                 if y >= lo9 && y <= hi9 { in95 += 1 }
                 s += hi9 - lo9

@@ -247,9 +247,8 @@ public enum StatementImporter {
                                       at: SourceLocation(file: result.file), hint: "choose the profile for this file")]
             return nil
         }
-        if let known = KnownReport.match(candidates.map(\.normalized)) {
-            let line = candidates.first { known.headers.allSatisfy($0.normalized.contains) }?.line ?? 1
-            result.problems = [.error("csv.not_statement", known.message, at: SourceLocation(file: result.file, line: line), hint: known.hint)]
+        if let (known, row) = KnownReport.match(candidates.map(\.normalized)) {
+            result.problems = [.error("csv.not_statement", known.message, at: SourceLocation(file: result.file, line: candidates[row].line), hint: known.hint)]
             return nil
         }
         let best = misses.sorted { ($0.found - $0.missing.count) > ($1.found - $1.missing.count) }.first

@@ -25,8 +25,11 @@ struct KnownReport: Sendable {
                     hint: "import the Norma 43 file itself (Cuaderno 43, often .n43, .csb or .txt): Saldo reads it directly and checks its balances"),
     ]
 
-    /// The first entry whose headers are all in one of the candidate rows.
-    static func match(_ rows: [[String]]) -> KnownReport? {
-        all.first { r in rows.contains { row in r.headers.allSatisfy(row.contains) } }
+    /// The first entry whose headers are all in one of the candidate rows, and that row's index.
+    static func match(_ rows: [[String]]) -> (report: KnownReport, row: Int)? {
+        for r in all {
+            if let i = rows.firstIndex(where: { row in r.headers.allSatisfy(row.contains) }) { return (r, i) }
+        }
+        return nil
     }
 }

@@ -125,31 +125,27 @@ struct SettingsRoutes {
             ["key": key.rawValue, "label": t.text("web.settings.key.\(key.rawValue)"), "help": t.text("web.settings.help.\(key.rawValue)"), "value": values[key.rawValue] ?? "",
              "placeholder": placeholder, "type": kind]
         }
-        // A setting with a few fixed values is a choice in words (the stored codes stay the values).
-        func choice(_ key: Setting, _ codes: [String]) -> [String: Any] {
+        // A setting with a few fixed values is a choice in words (the stored codes stay the values),
+        // with "(not set)" first.
+        func choice(_ key: Setting, _ options: [(value: String, label: String)]) -> [String: Any] {
             var f = field(key)
             let current = values[key.rawValue] ?? ""
-            let options: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": current.isEmpty]]
-                + codes.map { ["value": $0, "label": t.text("web.settings.choice.\(key.rawValue).\($0)"), "selected": $0 == current] }
-            f["choices"] = [["options": options]]
+            let all = [(value: "", label: t.text("web.settings.not_set"))] + options
+            f["choices"] = [["options": all.map { ["value": $0.value, "label": $0.label, "selected": $0.value == current] }]]
             return f
         }
-        // The amount example as the page's language writes it (both notations are accepted).
-        let amountExample = t.language == .es ? "12345,67" : "12345.67"
-        let jurisdiction = values[Setting.jurisdiction.rawValue] ?? ""
-        var jurisdictions: [[String: Any]] = [["value": "", "label": t.text("web.settings.not_set"), "selected": jurisdiction.isEmpty]]
-        for j in Taxes.jurisdictionCodes {
-            jurisdictions.append(["value": j, "label": "\(Taxes.jurisdictionName(j) ?? j) (\(j))", "selected": j == jurisdiction])
+        func inWords(_ key: Setting, _ codes: [String]) -> [(value: String, label: String)] {
+            codes.map { ($0, t.text("web.settings.choice.\(key.rawValue).\($0)")) }
         }
+        let amountExample = t.text("web.settings.amount_example")
         let data: [String: Any] = [
             "main": [field(.baseCurrency, placeholder: "EUR"), field(.myTaxIDs, placeholder: "ES12345678Z"), field(.rateSource, placeholder: "ARS=bcra")],
-            "jurisdictionHelp": t.text("web.settings.help.jurisdiction"),
-            "jurisdictionLabel": t.text("web.settings.key.jurisdiction"),
             "profileLabel": t.text("web.settings.key.tax-profile"),
-            "jurisdictionValue": jurisdiction,
-            "jurisdictions": jurisdictions,
-            "tax": [field(.region, placeholder: "ES-MD"), field(.activityStart, "date"), choice(.filingStatus, Setting.filingStatuses),
-                    choice(.newFreelancer, Setting.newFreelancerValues), field(.lastYearTax, placeholder: amountExample), field(.lastYearIncome, placeholder: amountExample)],
+            "tax": [choice(.jurisdiction, Taxes.jurisdictionCodes.map { ($0, "\(Taxes.jurisdictionName($0) ?? $0) (\($0))") }),
+                    field(.region, placeholder: "ES-MD"), field(.activityStart, "date"),
+                    choice(.filingStatus, inWords(.filingStatus, Setting.filingStatuses)),
+                    choice(.newFreelancer, inWords(.newFreelancer, Setting.newFreelancerValues)),
+                    field(.lastYearTax, placeholder: amountExample), field(.lastYearIncome, placeholder: amountExample)],
             "profile": values[Setting.taxProfile.rawValue] ?? "",
             "profileHelp": t.text("web.settings.help.tax-profile"),
             "sources": Rates.sourceNames.map { ["value": $0] },
