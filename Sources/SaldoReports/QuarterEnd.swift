@@ -13,7 +13,7 @@ public struct QuarterEndReport: Sendable, Hashable {
         public var jurisdiction: String
         /// As the tax authority names it: `Modelo 130`, `Modelo 303`, `Form 1040-ES`, `Self Assessment`, `MTD update`.
         public var form: String
-        /// The form's own period label (`2026-3T`, `2026-27`, …).
+        /// The period the form is for, as Saldo labels periods (`2026-Q3`; a UK tax year `2026-27`, …).
         public var period: String
         public var due: Day
         /// The estimated payment; nil for a filing that pays nothing (an MTD update).
@@ -97,7 +97,7 @@ extension QuarterEndReport: ReportConvertible {
             ReportColumn("amount", L("quarter_end.column.amount"), .money(nil)),
             ReportColumn("currency", L("quarter_end.column.currency")),
         ], rows: filings.map { f in
-            ReportRow([.text(f.client), .text(f.id), .text(f.jurisdiction), .text(f.form), .text(f.period), .date(f.due),
+            ReportRow([.text(f.client), .text(f.id), .text(f.jurisdiction), .text(f.form), .text(L.format.periodLabel(f.period)), .date(f.due),
                        f.amount.map { .money($0) } ?? .empty, .text(f.currency.code)])
         })
         let totalsTable = ReportTable(id: "totals", title: L("quarter_end.table.totals"), columns: [

@@ -58,7 +58,7 @@ import SaldoTestSupport
         // Spain: the second quarter's two returns, due 20 July.
         let spanish = report.filings.filter { $0.id == es.id }
         #expect(Set(spanish.map(\.form)) == ["Modelo 130", "Modelo 303"])
-        #expect(spanish.allSatisfy { $0.period == "2026-2T" && $0.due == Day(year: 2026, month: 7, day: 20)! && $0.currency == .EUR })
+        #expect(spanish.allSatisfy { $0.period == "2026-Q2" && $0.due == Day(year: 2026, month: 7, day: 20)! && $0.currency == .EUR })
         // The US instalment of 15 September; the UK's second payment on account of 31 July 2026 (half of
         // last year's 5,000.00), and nothing else for the UK client.
         #expect(report.filings.contains { $0.id == us.id && $0.form == "Form 1040-ES" && $0.due == Day(year: 2026, month: 9, day: 15)! })
@@ -94,7 +94,7 @@ import SaldoTestSupport
         let report = QuarterEnd.run([es], year: 2026, quarter: 4, today: Day(year: 2027, month: 1, day: 10)!)
         #expect(report.windowStart == Day(year: 2027, month: 1, day: 1)! && report.windowEnd == Day(year: 2027, month: 3, day: 31)!)
         // 30 January 2027 is a Saturday: the next business day.
-        #expect(report.filings.map(\.period) == ["2026-4T", "2026-4T"])
+        #expect(report.filings.map(\.period) == ["2026-Q4", "2026-Q4"])
         #expect(report.filings.allSatisfy { $0.due == Day(year: 2027, month: 2, day: 1)! })
         #expect(!report.quarterIsOpen)
     }

@@ -62,12 +62,12 @@ struct OfficeCLITests {
         let lines = csv.out.split(separator: "\n").map(String.init)
         #expect(lines.first == "client,workspace,jurisdiction,form,period,due,amount,currency", "\(csv.out)")
         let demoRows = lines.filter { $0.hasPrefix("Demo client,\(demo),es,") }
-        #expect(demoRows.contains { $0.contains(",Modelo 130,2026-3T,2026-10-20,") }, "\(csv.out)")
-        #expect(demoRows.contains { $0.contains(",Modelo 303,2026-3T,2026-10-20,") }, "\(csv.out)")
+        #expect(demoRows.contains { $0.contains(",Modelo 130,2026-Q3,2026-10-20,") }, "\(csv.out)")
+        #expect(demoRows.contains { $0.contains(",Modelo 303,2026-Q3,2026-10-20,") }, "\(csv.out)")
         // The same figures as the workspace's own tax summary.
         let own = try taxJSON(["tax", "summary", "--ledger", Self.app + "?workspace=\(demo)", "--year", "2026", "--quarter", "3", "--today", "2026-11-15", "--no-forecast"])
         let q3 = try #require(((own["spain"] as? [String: Any])?["modelo_130"] as? [[String: Any]])?.first { ($0["quarter"] as? Int) == 3 })
-        #expect(demoRows.contains { $0.hasSuffix(",Modelo 130,2026-3T,2026-10-20,\(q3["payable"] as? String ?? "?"),EUR") }, "\(csv.out)")
+        #expect(demoRows.contains { $0.hasSuffix(",Modelo 130,2026-Q3,2026-10-20,\(q3["payable"] as? String ?? "?"),EUR") }, "\(csv.out)")
         // The table in Spanish, with the client not computed and why.
         let es = SaldoCLI.capture(["--lang", "es", "tax", "summary", "--all-workspaces", "--database", Self.app, "--office", number,
                                    "--year", "2026", "--quarter", "3", "--today", "2026-11-15"], environment: env)

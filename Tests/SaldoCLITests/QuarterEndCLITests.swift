@@ -34,7 +34,7 @@ import SaldoTestSupport
                 let payable = try #require(q1["payable"] as? String)
                 let due = try #require(q1["due"] as? String)
                 let row = lines.first { $0.hasPrefix("\(name),") && $0.contains(",\(form),") }
-                #expect(row?.hasSuffix(",2026-1T,\(due),\(payable),EUR") == true, "\(name) \(form): \(row ?? "missing") vs \(payable) due \(due)")
+                #expect(row?.hasSuffix(",2026-Q1,\(due),\(payable),EUR") == true, "\(name) \(form): \(row ?? "missing") vs \(payable) due \(due)")
             }
         }
         // The table format names the client not computed and why, in Spanish too.

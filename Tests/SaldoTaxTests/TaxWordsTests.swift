@@ -51,7 +51,7 @@ import Testing
     @Test func englishLabelsAreWhatTheyWere() throws {
         let s = try tables()[0]
         let m130 = try #require(s.sections.first)
-        #expect(m130.title == "Modelo 130, 2026 3T (due 2026-10-20)")
+        #expect(m130.title == "Modelo 130, 2026-Q3 (due 2026-10-20)")
         #expect(m130.rows.map(\.label).prefix(3) == ["Income, year to date", "Expenses, year to date (incl. 0.00 of hard-to-justify expenses)", "Net income"]
                 || m130.rows[1].label.hasPrefix("Expenses, year to date (incl. "))
         #expect(s.title == "Spain 2026, Q3: tax estimate")

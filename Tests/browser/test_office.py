@@ -103,7 +103,7 @@ def test_staff_log_in_with_the_form_and_open_a_clients_books(office):
         csv = driver.execute_script(
             "const r = await fetch(document.querySelector('p.downloads a').href); return [r.status, await r.text()];")
         assert csv[0] == 200 and csv[1].startswith("client,workspace,jurisdiction,form,period,due,amount,currency"), csv
-        assert "Marta López," in csv[1] and ",Modelo 130,2026-3T,2026-10-20," in csv[1], csv[1]
+        assert "Marta López," in csv[1] and ",Modelo 130,2026-Q3,2026-10-20," in csv[1], csv[1]
     finally:
         driver.quit()
 

@@ -425,11 +425,11 @@ enum DueDates {
     static func spainDues(m130: [Modelo130], m303: [Modelo303], currency: CurrencyCode) -> [TaxDue] {
         var out: [TaxDue] = []
         for m in m130 {
-            out.append(TaxDue(date: m.due, jurisdiction: "es", form: "Modelo 130", period: "\(m.year)-\(m.period)",
+            out.append(TaxDue(date: m.due, jurisdiction: "es", form: "Modelo 130", period: "\(m.year)-Q\(m.quarter)",
                               what: "IRPF pago fraccionado (\(m.result.replacingOccurrences(of: "_", with: " ")))", amount: m.payable, currency: currency.code))
         }
         for m in m303 {
-            out.append(TaxDue(date: m.due, jurisdiction: "es", form: "Modelo 303", period: "\(m.year)-\(m.period)",
+            out.append(TaxDue(date: m.due, jurisdiction: "es", form: "Modelo 303", period: "\(m.year)-Q\(m.quarter)",
                               what: "IVA (\(m.result.replacingOccurrences(of: "_", with: " ")))", amount: m.payable, currency: currency.code))
         }
         return out.sorted { ($0.date, $0.form) < ($1.date, $1.form) }

@@ -16,7 +16,7 @@ enum TaxTables {
         if let es = s.spain {
             title = s.quarter.map { T("tax.title.spain_quarter", ["year": s.tax_year, "quarter": String($0)]) } ?? T("tax.title.spain", ["year": s.tax_year])
             for m in es.modelo_130 where s.quarter == nil || m.quarter == s.quarter {
-                sections.append(TaxSection(T("tax.es.130.title", ["year": String(m.year), "period": m.period, "due": m.due.description]), [
+                sections.append(TaxSection(T("tax.es.130.title", ["period": "\(m.year)-Q\(m.quarter)", "due": m.due.description]), [
                     TaxRow(T("tax.es.130.income_ytd"), box: "01", amount: m.casilla_01.money),
                     TaxRow(T("tax.es.130.expenses_ytd", ["gdj_amount": m.gastos_dificil_justificacion.description]), box: "02", amount: m.casilla_02.money),
                     TaxRow(T("tax.es.130.net_income"), box: "03", amount: m.casilla_03.money),
@@ -50,7 +50,7 @@ enum TaxTables {
                     TaxRow(T("tax.es.result", ["result": m.result.replacingOccurrences(of: "_", with: " ")]), box: "71", amount: m.casilla_71.money),
                 ]
                 for l in m.modelo_349 { rows.append(TaxRow(T("tax.es.303.modelo349", ["client": l.client]), box: "349", amount: l.base_imponible.money)) }
-                sections.append(TaxSection(T("tax.es.303.title", ["year": String(m.year), "period": m.period, "due": m.due.description]), rows))
+                sections.append(TaxSection(T("tax.es.303.title", ["period": "\(m.year)-Q\(m.quarter)", "due": m.due.description]), rows))
             }
             let a = es.irpf_annual
             var rows = [

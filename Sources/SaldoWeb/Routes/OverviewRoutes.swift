@@ -124,7 +124,7 @@ struct OverviewRoutes {
         switch document.tax {
         case .available(let tax):
             if let d = tax.next {
-                data["tax"] = ["form": d.form, "period": d.period, "what": d.what, "date": day(d.date),
+                data["tax"] = ["form": d.form, "period": period(d.period), "what": d.what, "date": day(d.date),
                                "amount": d.amount.map { money($0.money) } ?? t.text("web.overview.tax.nothing"),
                                "unconfirmed": !tax.unconfirmed.isEmpty] as [String: Any]
             } else {
