@@ -69,6 +69,40 @@ import SaldoTestSupport
         #expect(sessions.list().map(\.state) == [.committed, .cancelled])
     }
 
+    /// Choosing the same file twice before importing it gives one upload, not two cards; the same
+    /// size with other bytes, another book, or a file already cancelled are new uploads.
+    @Test func theSameBytesWhileWaitingAreOneUpload() throws {
+        let sessions = try ImportSessions(folder: nil)
+        defer { sessions.close() }
+        func upload(_ name: String, _ text: String, book: String = "") -> (mine: ImportSessions.Session, answer: ImportSessions.Session?) {
+            let s = sessions.start(clientName: name, book: book)
+            FileManager.default.createFile(atPath: s.storedAt.path, contents: Data(text.utf8))
+            return (s, sessions.received(s.id, bytes: text.utf8.count))
+        }
+        let text = String(repeating: "Date,Amount\n2026-01-02,10.00\n", count: 50_000)  // > 1 MiB: compared in pieces
+        let a = upload("a.csv", text)
+        #expect(a.answer?.id == a.mine.id)
+
+        let b = upload("b.csv", text)
+        #expect(b.answer?.id == a.mine.id, "the same bytes answer the waiting upload")
+        #expect(throws: ImportSessionError.unknown(b.mine.id)) { try sessions.session(b.mine.id) }
+        #expect(!FileManager.default.fileExists(atPath: b.mine.storedAt.path), "the second copy is deleted")
+        #expect(FileManager.default.fileExists(atPath: a.mine.storedAt.path))
+
+        var other = text; other.removeLast(2); other += "1\n"  // same size, last byte differs
+        #expect(other.utf8.count == text.utf8.count)
+        let c = upload("c.csv", other)
+        #expect(c.answer?.id == c.mine.id, "same size, other bytes: a new upload")
+
+        let d = upload("a.csv", text, book: "client-7")
+        #expect(d.answer?.id == d.mine.id, "another book never sees this book's uploads")
+
+        try sessions.cancel(a.mine.id)
+        let e = upload("a.csv", text)
+        #expect(e.answer?.id == e.mine.id, "a cancelled upload is not waiting")
+        #expect(sessions.list(book: "").map(\.id) == [a.mine.id, c.mine.id, e.mine.id])
+    }
+
     @Test func closingRemovesTheUploadsAndTheFolderItMade() throws {
         let sessions = try ImportSessions(folder: nil)
         let s = sessions.start(clientName: "a.csv")

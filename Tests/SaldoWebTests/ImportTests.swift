@@ -167,6 +167,36 @@ import SaldoTestSupport
         }
     }
 
+    /// The same file chosen twice before it is imported answers the waiting upload (one card on
+    /// the page, one stored file); once imported, the same file is a new upload whose preview says
+    /// that every row is already in the ledger.
+    @Test func theSameFileTwiceWhileWaitingIsOneUpload() async throws {
+        let ledger = Self.emptyLedger()
+        try await withImportServer(ledger: ledger) { s, uploads in
+            let data = try Data(contentsOf: Self.demoFile("upwork-transactions.csv"))
+            let (first, session) = try await previewOf(s, "upwork.csv", data)
+            #expect(session["state"] as? String == "previewed")
+            let (r, again) = try await upload(s, "upwork (1).csv", data)
+            #expect(r.status == 202, "\(r.text)")
+            #expect(again["id"] as? String == first, "the waiting upload is the answer")
+            #expect(r.header("Location") == "/api/v1/books/main/imports/\(first)")
+            #expect(again["state"] as? String == "previewed")
+            #expect(storedFiles(uploads).count == 1)
+            let list = Self.object(try await s.get("/api/v1/books/main/imports"))["imports"] as? [[String: Any]] ?? []
+            #expect(list.count == 1)
+
+            let commit = try await s.change("POST", "/api/v1/books/main/imports/\(first)/commit")
+            #expect(commit.status == 200, "\(commit.text)")
+            let written = try await settled(s, first)
+            let new = try #require((written["committed"] as? [String: Any])?["new"] as? Int)
+            #expect(new > 0)
+            let (later, afterwards) = try await previewOf(s, "upwork.csv", data)
+            #expect(later != first, "an imported file is no longer waiting")
+            let preview = try #require(afterwards["preview"] as? [String: Any])
+            #expect(preview["new"] as? Int == 0 && preview["duplicates"] as? Int == new)
+        }
+    }
+
     @Test func twoCommitsAtOnceBothLandAndReadsStillAnswer() async throws {
         let ledger = Fixtures.temporaryDirectory().appendingPathComponent("demo-copy.sqlite").path
         try FileManager.default.copyItem(atPath: webDemoLedger, toPath: ledger)
@@ -322,9 +352,10 @@ import SaldoTestSupport
         let ledger = Self.emptyLedger()
         let data = try Data(contentsOf: Self.demoFile("upwork-transactions.csv"))
         try await withImportServer(ledger: ledger) { s, uploads in
-            for (name, shown) in [("../../etc/passwd", "passwd"), ("..\\x.csv", "x.csv"), ("C:\\Users\\me\\bank\u{202E}vsc.csv", "bankvsc.csv"),
-                                  ("a\u{0}b\nc.csv", "abc.csv"), ("..", "upload")] {
-                let (id, session) = try await previewOf(s, name, data)
+            for (i, (name, shown)) in [("../../etc/passwd", "passwd"), ("..\\x.csv", "x.csv"), ("C:\\Users\\me\\bank\u{202E}vsc.csv", "bankvsc.csv"),
+                                       ("a\u{0}b\nc.csv", "abc.csv"), ("..", "upload")].enumerated() {
+                // Other bytes each time (trailing blank lines): the same bytes would answer the first upload.
+                let (id, session) = try await previewOf(s, name, data + Data(repeating: UInt8(ascii: "\n"), count: i))
                 #expect(session["name"] as? String == shown, "\(name)")
                 #expect((session["preview"] as? [String: Any])?["file"] as? String == shown, "\(name)")
                 #expect(!id.contains("/") && !id.contains("."))

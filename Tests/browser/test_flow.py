@@ -121,6 +121,17 @@ def test_2_importing_the_same_files_again_adds_nothing(empty_server, browser):
     browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, name))
     counts = WebDriverWait(browser, 120, poll_frequency=0.5).until(lambda d: previewed_card(d, name))
     assert counts["new"] == 0 and counts["duplicates"] > 0, counts
+    # Chosen again while it waits: still one card for it, which says so.
+    waiting = """
+        return Array.from(document.querySelectorAll('section.import-card'))
+            .filter(c => c.dataset.state === 'previewed' && c.getAttribute('aria-label') === arguments[0])
+            .map(c => (c.querySelector('.already-listed') || {}).textContent || '');
+    """
+    browser.find_element(By.ID, "import-files").send_keys(os.path.join(DEMO, name))
+    notes = WebDriverWait(browser, 60, poll_frequency=0.5).until(
+        lambda d: (lambda n: n if n and n[0] else None)(d.execute_script(waiting, name)))
+    assert notes == ["You had already added this file: it is shown once, here."], notes
+    assert not browser.execute_script("return document.querySelector('section.import-card:not([data-state])')"), "a card left reading"
     # Cancel it (the secondary button of the previewed card).
     browser.execute_script("""
         const card = Array.from(document.querySelectorAll('section.import-card'))

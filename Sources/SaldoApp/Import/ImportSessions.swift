@@ -136,9 +136,38 @@ public final class ImportSessions: Sendable {
         }
     }
 
-    /// The upload was received whole.
-    public func received(_ id: String, bytes: Int) {
+    /// The upload was received whole. Answers the session the front end should show: this one,
+    /// or, when the same book already has an upload of exactly the same bytes that is still open
+    /// (being read, previewed or failed: neither imported nor cancelled), that one, and this
+    /// upload is dropped. So a file chosen twice before it is imported is one upload, with the
+    /// decisions already made for it; once imported or cancelled, the same file is a new upload
+    /// (its preview then says that every row is already in the ledger).
+    @discardableResult
+    public func received(_ id: String, bytes: Int) -> Session? {
         update(id) { $0.bytes = bytes }
+        guard let mine = try? session(id) else { return nil }
+        let open: Set<State> = [.reading, .previewed, .failed]
+        let candidates = list(book: mine.book).filter {
+            $0.id != id && $0.bytes == bytes && open.contains($0.state)
+        }
+        for other in candidates where Self.sameBytes(other.storedAt, mine.storedAt) {
+            discard(id)
+            return other
+        }
+        return mine
+    }
+
+    /// Whether two stored uploads hold the same bytes (compared in 1 MiB pieces; the caller has
+    /// checked that their sizes agree). An unreadable file is never the same as another.
+    static func sameBytes(_ a: URL, _ b: URL) -> Bool {
+        guard let fa = try? FileHandle(forReadingFrom: a), let fb = try? FileHandle(forReadingFrom: b) else { return false }
+        defer { try? fa.close(); try? fb.close() }
+        while true {
+            // `read(upToCount:)` answers nil (or empty data) at the end of the file.
+            guard let da = try? fa.read(upToCount: 1 << 20) ?? Data(), let db = try? fb.read(upToCount: 1 << 20) ?? Data() else { return false }
+            if da != db { return false }
+            if da.isEmpty { return true }
+        }
     }
 
     /// The upload is to be committed without a preview (a script that trusts the file): it is

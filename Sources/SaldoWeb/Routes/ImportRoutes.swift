@@ -29,7 +29,7 @@ struct ImportRoutes {
         }
 
         api.add(APIOperation(method: .post, path: "/books/{book}/imports", id: "uploadImport",
-                             summary: "Upload one statement or e-invoice (the raw bytes; its name in X-File-Name, percent-encoded). Answers the new import session; its preview (a dry run) follows in the background.",
+                             summary: "Upload one statement or e-invoice (the raw bytes; its name in X-File-Name, percent-encoded). Answers the new import session; its preview (a dry run) follows in the background. The same bytes as an upload of this book still waiting (neither imported nor cancelled) answer that upload, with its decisions, instead of a second one.",
                              parameters: [.init(name: "preview", kind: .boolean, description: "false: skip the preview; the upload is ready to commit at once (scripts that trust the file). Default true.")],
                              body: ("application/octet-stream", .obj([("type", .string("string")), ("format", .string("binary"))])),
                              success: .accepted)) { request, context in
@@ -42,15 +42,23 @@ struct ImportRoutes {
                 throw Self.tooLarge(maxBytes)
             }
             let session = sessions.start(clientName: clientName, book: book)
+            let answer: ImportSessions.Session?
             do {
                 let bytes = try await Self.receive(request.body, to: session.storedAt, limit: maxBytes)
                 guard bytes > 0 else {
                     throw Problem.badRequest("empty-upload", "the upload \(session.displayName) is empty", hint: "send the file's bytes as the request body")
                 }
-                sessions.received(session.id, bytes: bytes)
+                answer = sessions.received(session.id, bytes: bytes)
             } catch {
                 sessions.discard(session.id)
                 throw error
+            }
+            // The same bytes already waiting in this book: that upload is the answer (same status:
+            // its preview, if still running, follows as for a new one).
+            if let earlier = answer, earlier.id != session.id {
+                var response = jsonResponse(earlier.json(language: context.language), status: .accepted)
+                response.headers[.location] = "/api/v1/books/\(book)/imports/\(earlier.id)"
+                return response
             }
             if preview { startPreview(session.id, book: book) } else { sessions.skipPreview(session.id) }
             var response = jsonResponse(try sessions.session(session.id).json(language: context.language), status: .accepted)

@@ -12,6 +12,7 @@
   var status = document.getElementById("import-status");
   var cards = {};
   var known = {};
+  var again = {};
   var totals = document.getElementById("import-totals");
 
   // "Imported here so far: Files: 2 · New: 35 · Already in the ledger: 3 · Filtered: 1"
@@ -96,6 +97,7 @@
     c.appendChild(el("h2", null, s.name));
     var state = el("p", "import-state state-" + s.state, t(s.state) + (s.progress ? " · " + s.progress : ""));
     c.appendChild(state);
+    if (again[s.id] && !s.committed) c.appendChild(el("p", "hint already-listed", t("alreadyListed")));
     var summary = s.committed || s.preview;
     if (s.failure) c.appendChild(el("p", "problem", s.failure_text || s.failure));
     if (summary) {
@@ -250,6 +252,13 @@
     }).then(function (s) {
       list.removeChild(c);
       delete cards[temp];
+      // The same file was already waiting here: the server answered that upload, so its card
+      // moves to the top and says so instead of a second card appearing.
+      if (cards[s.id]) {
+        again[s.id] = true;
+        list.insertBefore(cards[s.id], list.firstChild);
+        announce(s.name + ": " + t("alreadyListed"));
+      }
       render(s);
     }).catch(function (e) { showError(temp, file.name, e); });
   }
