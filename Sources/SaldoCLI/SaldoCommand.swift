@@ -97,6 +97,13 @@ struct LedgerOption: ParsableArguments {
     var location: LedgerLocation { LedgerLocation.resolve(explicit: ledger, environment: Console.current.environment) }
     var resolvedPath: String { location.path }
 
+    /// `--ledger ""` (an unset shell variable, say) is a mistake, not the current folder.
+    func validate() throws {
+        if let ledger, ledger.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError(Console.catalog.text("cli.error.ledger_empty"))
+        }
+    }
+
     /// Opens the ledger (see ``LedgerLocation/open(_:)``); a missing ledger's message says where
     /// the path came from.
     func open(_ mode: LedgerOpenMode) throws -> any LedgerStore {

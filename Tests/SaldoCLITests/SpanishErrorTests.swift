@@ -174,6 +174,19 @@ import Testing
         #expect(en.err.hasPrefix("Error: Unknown option '--bogus'\nUsage: saldo report monthly"), "\(en.err)")
     }
 
+    /// `--ledger ""` (an unset shell variable) is a usage error in the user's language; it was a
+    /// half-English "there is no ledger at : …" before, and `import` tried to create a ledger at "".
+    @Test func anEmptyLedgerPathIsAUsageError() {
+        for command in [["report", "monthly"], ["import", "x.csv"], ["tax", "calendar"]] {
+            let es = SaldoCLI.capture(["--lang", "es"] + command + ["--ledger", ""])
+            #expect(es.status == 2)
+            #expect(es.err.hasPrefix("Error: --ledger necesita la ruta del fichero de un libro y se dio vacía; quita --ledger para usar tu libro de siempre\n"), "\(es.err)")
+            let en = SaldoCLI.capture(command + ["--ledger", "  "], environment: ["LANG": "C.UTF-8"])
+            #expect(en.status == 2)
+            #expect(en.err.hasPrefix("Error: --ledger needs the path of a ledger file, and it was given empty;"), "\(en.err)")
+        }
+    }
+
     /// Why a profile reads a file or not, in Spanish (profile names and columns as they are).
     @Test func profileCheckExplainsInSpanish() throws {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("unknown.csv").path
