@@ -169,6 +169,38 @@ def test_3_the_import_page_explains_in_its_own_language(empty_server, browser):
         browser.get(empty_server.url + "/books/main/import?lang=en")
 
 
+def test_3_b_import_all_commits_every_ready_file(empty_server, browser):
+    """Several files at once: one "Import all 3 ready files" button imports them one after another
+    (each its own transaction), and the ledger gains exactly what their previews said."""
+    files = [os.path.join(ROOT, "fixtures", "statements", *p) for p in
+             (("payoneer", "saldo-payoneer-activity.csv"), ("stripe", "saldo-stripe-itemized-payout.csv"),
+              ("ofx", "ofxparse-ofx102-sgml-checking-usd-tabs-intu.ofx"))]
+    names = [os.path.basename(f) for f in files]
+    before = saldo_count(empty_server)
+    browser.get(empty_server.url + "/books/main/import?lang=en")
+    browser.find_element(By.ID, "import-files").send_keys("\n".join(files))
+    ready = """
+        return Array.from(document.querySelectorAll('section.import-card'))
+            .filter(c => c.dataset.state === 'previewed' && arguments[0].includes(c.getAttribute('aria-label')))
+            .map(c => +c.querySelector('dl.import-counts div:nth-child(2) dd').textContent);
+    """
+    fresh = WebDriverWait(browser, 120, poll_frequency=0.5).until(
+        lambda d: (lambda n: n if len(n) == 3 else None)(d.execute_script(ready, names)))
+    button = browser.find_element(By.ID, "import-all")
+    assert button.is_displayed() and button.text == "Import all 3 ready files", button.text
+    screenshot(browser, "import-all")
+    button.click()
+    def committed(d):
+        states = d.execute_script("""
+            return Array.from(document.querySelectorAll('section.import-card'))
+                .filter(c => arguments[0].includes(c.getAttribute('aria-label'))).map(c => c.dataset.state);
+        """, names)
+        return states if len(states) == 3 and all(x == "committed" for x in states) else None
+    WebDriverWait(browser, 120, poll_frequency=0.5).until(committed)
+    assert not browser.find_element(By.ID, "import-all").is_displayed()
+    assert saldo_count(empty_server) == before + sum(fresh), (before, fresh)
+
+
 def test_4_a_phone_reads_why_a_file_was_refused(empty_server, phone):
     """A file that is not a statement (Revolut Business's expenses report) on a 375 px phone: the
     problem's message is on screen, below where it is, not in a table column scrolled out of sight;

@@ -14,6 +14,9 @@
   var known = {};
   var again = {};
   var totals = document.getElementById("import-totals");
+  var allBar = document.getElementById("import-all-bar");
+  var allButton = document.getElementById("import-all");
+  var committingAll = false;
 
   // "Imported here so far: Files: 2 · New: 35 · Already in the ledger: 3 · Filtered: 1"
   function showTotals() {
@@ -88,12 +91,43 @@
     return fs;
   }
 
+  // The uploads ready to import, oldest first (cards are listed newest first).
+  function readyIds() {
+    return Array.prototype.slice.call(list.children).reverse()
+      .filter(function (c) { return c.dataset.state === "previewed" && c.dataset.id; })
+      .map(function (c) { return c.dataset.id; });
+  }
+  // "Import all 4 ready files": shown when two or more wait, hidden while they are imported.
+  function showAll() {
+    var n = readyIds().length;
+    allBar.hidden = committingAll || n < 2;
+    allButton.textContent = t("importAll").replace("{count}", n);
+  }
+  // One file after another, oldest first, each its own transaction, as its own Import button
+  // would; a file that fails says so on its card and the next one is still imported.
+  function commitAll() {
+    var ids = readyIds();
+    if (!ids.length) return;
+    committingAll = true;
+    showAll();
+    ids.reduce(function (previous, id) {
+      return previous.then(function () {
+        var s = known[id];
+        if (!s || s.state !== "previewed") return null;
+        cards[id].querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+        return Saldo.send("POST", base + "/" + id + "/commit").then(function () { poll(id); })
+          .catch(function (e) { showError(id, s.name, e); poll(id); });
+      });
+    }, Promise.resolve()).then(function () { committingAll = false; showAll(); });
+  }
+
   function render(s) {
     known[s.id] = s;
     showTotals();
     var c = card(s.id, s.name);
     c.textContent = "";
     c.dataset.state = s.state;
+    c.dataset.id = s.id;
     c.appendChild(el("h2", null, s.name));
     var state = el("p", "import-state state-" + s.state, t(s.state) + (s.progress ? " · " + s.progress : ""));
     c.appendChild(state);
@@ -163,6 +197,7 @@
     }
     if (actions.childNodes.length) c.appendChild(actions);
     if (busy[s.state]) setTimeout(function () { poll(s.id); }, 500);
+    showAll();
   }
 
   // The date order and decimal mark (when Saldo inferred them), and the profile, as questions.
@@ -264,6 +299,8 @@
   }
 
   function send(files) { Array.prototype.forEach.call(files, upload); }
+
+  allButton.addEventListener("click", commitAll);
 
   input.addEventListener("change", function () { send(input.files); input.value = ""; });
   drop.addEventListener("keydown", function (event) {
