@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "SaldoReportsTests", dependencies: ["SaldoReports", "SaldoCore", "SaldoFX", "SaldoTestSupport"]),
         .testTarget(name: "SaldoAppTests", dependencies: ["SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoWebTests", dependencies: ["SaldoWeb", "SaldoApp", "SaldoStore", "SaldoReports", "SaldoCore", "SaldoTestSupport"]),
-        .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoApp", "SaldoStore", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoCLITests", dependencies: ["SaldoCLI", "SaldoApp", "SaldoStore", "SaldoCore", "SaldoTestSupport", "SaldoWeb"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -118,7 +118,30 @@ public final class WebServer: Sendable {
     /// Listens until the process is stopped (SIGINT/SIGTERM); `onReady` gets the address to open.
     public func run(onReady: @escaping @Sendable (String) -> Void = { _ in },
                     log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) async throws {
-        try await application(onReady: onReady, log: log).runService()
+        do {
+            try await application(onReady: onReady, log: log).runService()
+        } catch let error as IOError {
+            throw ListenFailure(errno: error.errnoCode, detail: "\(error)")
+        }
+    }
+
+    /// Why the server could not listen, in words a front end can put in the user's language
+    /// (NIO's own text reads "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)").
+    public struct ListenFailure: Error, CustomStringConvertible, Sendable {
+        public enum Cause: Sendable { case addressInUse, notPermitted, noSuchAddress, other }
+        public var cause: Cause
+        /// The system's own description, for the causes without words of their own.
+        public var detail: String
+        public init(errno: Int32, detail: String) {
+            switch errno {
+            case EADDRINUSE: cause = .addressInUse
+            case EACCES, EPERM: cause = .notPermitted
+            case EADDRNOTAVAIL: cause = .noSuchAddress
+            default: cause = .other
+            }
+            self.detail = detail
+        }
+        public var description: String { detail }
     }
 
     /// The application, for `run` and for tests that run it in a task and cancel it.

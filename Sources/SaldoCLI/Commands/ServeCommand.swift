@@ -78,9 +78,30 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         server.removeUploads()
-        if let error = failure.get() {
-            throw UserError(Console.catalog.text("cli.serve.cannot_serve", ["host": host, "port": String(port), "reason": "\(error)"]), hint: Console.catalog.text("cli.serve.cannot_serve_hint"))
+        if let error = failure.get() { throw Self.cannotServe(error, host: host, port: port, catalog: Console.catalog) }
+    }
+}
+
+extension ServeCommand {
+    /// What `serve` says when the server could not listen: the cause in the user's words
+    /// (``WebServer/ListenFailure``), else the system's text.
+    static func cannotServe(_ error: any Error, host: String, port: Int, catalog: Catalog) -> UserError {
+        var reason = "\(error)", hint = catalog.text("cli.serve.cannot_serve_hint")
+        if let listen = error as? WebServer.ListenFailure {
+            switch listen.cause {
+            case .addressInUse:
+                reason = catalog.text("cli.serve.reason.in_use")
+                hint = catalog.text("cli.serve.reason.in_use_hint")
+            case .notPermitted:
+                reason = catalog.text("cli.serve.reason.not_permitted")
+                hint = catalog.text("cli.serve.reason.not_permitted_hint")
+            case .noSuchAddress:
+                reason = catalog.text("cli.serve.reason.no_such_address")
+                hint = catalog.text("cli.serve.reason.no_such_address_hint")
+            case .other: break
+            }
         }
+        return UserError(catalog.text("cli.serve.cannot_serve", ["host": host, "port": String(port), "reason": reason]), hint: hint)
     }
 }
 
