@@ -97,10 +97,19 @@ import SaldoTestSupport
         let d = upload("a.csv", text, book: "client-7")
         #expect(d.answer?.id == d.mine.id, "another book never sees this book's uploads")
 
+        // The earlier of two copies whose bytes arrive together answers; never each the other.
+        let x = sessions.start(clientName: "x.csv"), y = sessions.start(clientName: "y.csv")
+        for s in [x, y] { FileManager.default.createFile(atPath: s.storedAt.path, contents: Data("x".utf8)) }
+        sessions.received(x.id, bytes: 0)  // not whole yet: its size is not known
+        sessions.received(y.id, bytes: 1)
+        #expect(sessions.received(x.id, bytes: 1)?.id == x.id, "the earlier upload never gives way to a later one")
+        #expect(try sessions.session(y.id).id == y.id)
+        for s in [x, y] { try sessions.cancel(s.id) }
+
         try sessions.cancel(a.mine.id)
         let e = upload("a.csv", text)
         #expect(e.answer?.id == e.mine.id, "a cancelled upload is not waiting")
-        #expect(sessions.list(book: "").map(\.id) == [a.mine.id, c.mine.id, e.mine.id])
+        #expect(sessions.list(book: "").map(\.id) == [a.mine.id, c.mine.id, x.id, y.id, e.mine.id])
     }
 
     @Test func closingRemovesTheUploadsAndTheFolderItMade() throws {

@@ -147,8 +147,10 @@ public final class ImportSessions: Sendable {
         update(id) { $0.bytes = bytes }
         guard let mine = try? session(id) else { return nil }
         let open: Set<State> = [.reading, .previewed, .failed]
+        // Only an earlier upload answers: two copies received at the same moment cannot each
+        // give way to the other.
         let candidates = list(book: mine.book).filter {
-            $0.id != id && $0.bytes == bytes && open.contains($0.state)
+            $0.sequence < mine.sequence && $0.bytes == bytes && open.contains($0.state)
         }
         for other in candidates where Self.sameBytes(other.storedAt, mine.storedAt) {
             discard(id)
