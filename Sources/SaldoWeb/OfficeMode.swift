@@ -68,9 +68,10 @@ struct OfficeMiddleware: RouterMiddleware {
             }
         }
         if let book = Self.book(in: path) {
-            guard let id = Int64(book), id > 0, try await offPool({ try office.workspace(id, for: person) }) != nil else {
+            guard let id = Int64(book), id > 0, let workspace = try await offPool({ try office.workspace(id, for: person) }) else {
                 throw Self.noSuchBook(book)
             }
+            context.bookName = workspace.name.isEmpty ? "#\(workspace.id)" : workspace.name
             // A client's own book exists for them (they read it): a change is refused as such.
             if changes && !Office.mayChange(person) { throw Self.clientReadOnly() }
         }
@@ -194,7 +195,10 @@ struct OfficeRoutes {
                 "isStaff": person.kind != .client,
                 "books": books.map { ["id": String($0.id), "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] as [String: Any] },
             ]
-            return pages.page("books", title: t.text(person.kind == .client ? "web.office.books_title_client" : "web.office.books_title"), data: data, book: books.first.map { String($0.id) } ?? "",
+            return pages.page("books", title: t.text(person.kind == .client ? "web.office.books_title_client" : "web.office.books_title"), data: data,
+                              // A client's page leads into their own books; a staff member's lists many, so
+                              // its navigation waits until one is chosen (it pointed at the first client's).
+                              book: person.kind == .client ? books.first.map { String($0.id) } ?? "" : "",
                               current: "", context: context, request: request)
         }
     }

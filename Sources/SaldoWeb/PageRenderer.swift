@@ -78,6 +78,8 @@ public struct PageRenderer: Sendable {
             "scripts": scripts,
             "styles": styles,
             "office": context.person != nil,
+            // Whose books these are (office mode), beside "Books", on every page of them.
+            "bookName": book.isEmpty ? "" : context.bookName ?? "",
             // A client reads their books; their accountant changes them (no Import for them).
             "readOnly": readOnly && !book.isEmpty,
             // Pages of no book (the office's quarter-end and audit log) have no book navigation.

@@ -13,6 +13,9 @@ public struct WebContext: RequestContext {
     var sessionToken: String?
     /// Office mode: the session's CSRF token (pages carry it; every change sends it back).
     var csrfToken: String?
+    /// Office mode: the name of the client whose books the request is in (set by the office
+    /// middleware once it has checked the person may see them), so every page says whose they are.
+    var bookName: String?
     /// The client's IP address (login throttling, the audit log).
     public var clientAddress: String?
 

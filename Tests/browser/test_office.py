@@ -81,10 +81,15 @@ def test_staff_log_in_with_the_form_and_open_a_clients_books(office):
         assert "Your clients' books" in body and f"Logged in as {office['admin']}." in body, body[:500]
         cookie = next(c for c in driver.get_cookies() if c["name"] == "saldo_session")
         assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+        # No book is chosen yet: no book navigation (it pointed at the first client's books).
+        assert not driver.find_elements(By.CSS_SELECTOR, "header nav a"), "the list of clients leads into no one's books"
         screenshot(driver, "office-staff-books")
         driver.get(office["url"] + f"/books/{office['marta']}/transactions")
         time.sleep(1)
         assert "PayPal" in driver.find_element(By.TAG_NAME, "body").text
+        # Whose books these are, on every page of them (a gestoría must not import into the wrong client's).
+        # (The "Books of" is for screen readers; the arrow is for eyes only.)
+        assert driver.find_element(By.CSS_SELECTOR, "header .office-book").get_attribute("textContent") == "› Books of Marta López"
         screenshot(driver, "office-staff-transactions")
         # Quarter-end: every client's returns for the quarter, from the books page's link.
         driver.get(office["url"] + "/")
@@ -115,6 +120,8 @@ def test_a_client_sees_only_their_own_books(office):
         body = driver.find_element(By.TAG_NAME, "body").text
         assert "Jorge Pérez" not in body and "Marta López" in body, body[:500]
         assert "Your books" in body and "Logged in as Marta López" in body, body[:500]
+        # A client's own books are one: the navigation leads into them.
+        assert driver.find_elements(By.CSS_SELECTOR, f"header nav a[href='/books/{office['marta']}/overview']")
         driver.get(office["url"] + f"/books/{office['jorge']}/transactions")
         time.sleep(0.5)
         foreign = driver.find_element(By.TAG_NAME, "body").text
