@@ -71,7 +71,7 @@ struct OfficeMiddleware: RouterMiddleware {
             guard let id = Int64(book), id > 0, let workspace = try await offPool({ try office.workspace(id, for: person) }) else {
                 throw Self.noSuchBook(book)
             }
-            context.bookName = workspace.name.isEmpty ? "#\(workspace.id)" : workspace.name
+            context.bookName = workspace.displayName
             // A client's own book exists for them (they read it): a change is refused as such.
             if changes && !Office.mayChange(person) { throw Self.clientReadOnly() }
         }
@@ -193,7 +193,7 @@ struct OfficeRoutes {
                     : t.text("web.office.signed_in_as", ["name": person.displayName, "email": person.email]),
                 "hasBooks": !books.isEmpty,
                 "isStaff": person.kind != .client,
-                "books": books.map { ["id": String($0.id), "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] as [String: Any] },
+                "books": books.map { ["id": String($0.id), "name": $0.displayName] as [String: Any] },
             ]
             return pages.page("books", title: t.text(person.kind == .client ? "web.office.books_title_client" : "web.office.books_title"), data: data,
                               // A client's page leads into their own books; a staff member's lists many, so

@@ -8,6 +8,11 @@ public typealias OfficePerson = DirectoryPerson
 /// Which audit events to show, as the front ends ask for them.
 public typealias OfficeAuditFilter = AuditFilter
 
+extension DirectoryWorkspace {
+    /// How pages name the workspace: its client's name, else its number (`#12`).
+    public var displayName: String { name.isEmpty ? "#\(id)" : name }
+}
+
 /// Someone logged in: who, and the session's token (only ever given to them, in a cookie).
 public struct SignedIn: Sendable {
     public var token: String

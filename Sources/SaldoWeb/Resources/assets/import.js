@@ -113,10 +113,7 @@
     ids.reduce(function (previous, id) {
       return previous.then(function () {
         var s = known[id];
-        if (!s || s.state !== "previewed") return null;
-        cards[id].querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-        return Saldo.send("POST", base + "/" + id + "/commit").then(function () { poll(id); })
-          .catch(function (e) { showError(id, s.name, e); poll(id); });
+        return s && s.state === "previewed" ? commitSession(s) : null;
       });
     }, Promise.resolve()).then(function () { committingAll = false; showAll(); });
   }
@@ -257,12 +254,13 @@
       .then(function (s) { if (s) { render(s); if (!busy[s.state]) announce(s.name + ": " + t(s.state)); } });
   }
 
+  // Answers a promise settled once the commit has answered (Import all waits for it).
   function commitSession(s) {
     var c = card(s.id, s.name);
     c.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    Saldo.send("POST", base + "/" + s.id + "/commit").then(function () { poll(s.id); })
-      .catch(function (e) { showError(s.id, s.name, e); poll(s.id); });
     setTimeout(function () { poll(s.id); }, 500);
+    return Saldo.send("POST", base + "/" + s.id + "/commit").then(function () { poll(s.id); })
+      .catch(function (e) { showError(s.id, s.name, e); poll(s.id); });
   }
 
   function cancelSession(s) {
