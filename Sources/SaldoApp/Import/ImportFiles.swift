@@ -34,6 +34,11 @@ public struct ImportOutcome: Sendable {
     /// Payments matched to open invoices after the import.
     public var matchedPayments = 0
     public var failedFiles: Int { files.filter(\.failed).count }
+    /// Files in the named folders left out because their names are not those of statements or
+    /// invoices (a file named on its own is always read).
+    public var skipped: [String] = []
+    /// Named folders that held nothing to read (while others did).
+    public var emptyFolders: [String] = []
     /// Stated balances the ledger does not reproduce, over every file.
     public var brokenBalances: Int { files.reduce(0) { $0 + $1.brokenBalances } }
 }
@@ -44,9 +49,18 @@ public enum ImportFiles {
     /// Runs the import; `each` is told about every file as soon as it is done.
     public static func run(_ request: ImportRequest, ledger: LedgerLocation, environment: [String: String],
                            progress: (any ProgressReporter)? = nil, each: (FileImportSummary) -> Void = { _ in }) throws -> ImportOutcome {
-        let files = try InputFiles.expand(request.paths)
+        let inputs = try InputFiles.expansion(request.paths)
+        if inputs.files.isEmpty, let folder = inputs.emptyFolders.first {
+            // Nothing to read at all: saying "0 files" and exiting 0 would look like success.
+            throw UserError("\(folder): no statement or invoice files in this folder", hint: inputs.skipped.isEmpty
+                            ? "put the statements and e-invoices you downloaded there, or name the files themselves"
+                            : "name a file on its own to read it whatever its name")
+        }
+        let files = inputs.files
         let (store, importer) = try prepare(request, ledger: ledger, environment: environment, progress: progress)
         var outcome = ImportOutcome()
+        outcome.skipped = inputs.skipped.map(\.path)
+        outcome.emptyFolders = inputs.emptyFolders
         for url in files {
             let summary = importer.importFile(url)
             outcome.files.append(summary)
@@ -92,13 +106,37 @@ public enum ImportFiles {
 
 /// Files and folders named by the user, expanded; the user's statement profiles.
 public enum InputFiles {
-    /// The extensions a folder's files are imported by (a file named on its own is always read).
-    public static let importedExtensions: Set<String> = ["csv", "txt", "n43", "q43", "csb", "aeb", "xml", "xsig", "tsv", "sta", "mt940", "940", "942", "qif"]
+    /// The extensions a folder's files are imported by (a file named on its own is always read, whatever
+    /// its name): every format Saldo reads, by the names banks and platforms give their exports.
+    public static let importedExtensions: Set<String> = [
+        "csv", "txt", "tsv", "xlsx",                       // CSV and sheets
+        "n43", "q43", "c43", "csb", "aeb", "aeb43",        // Norma 43
+        "xml", "xsig", "camt",                             // camt.05x, e-invoices (UBL, CII, Facturae, CFDI)
+        "ofx", "qfx", "qbo",                               // OFX 1.x and 2.x (Quicken, QuickBooks)
+        "sta", "mt940", "940", "942", "swi",               // MT940 / MT942
+        "qif",
+    ]
+
+    /// What a list of paths expands to: the files to read, and what the folders held besides.
+    public struct Expansion: Sendable, Equatable {
+        /// Files named on their own and the folders' files with a statement or invoice name, in order.
+        public var files: [URL] = []
+        /// Files in the folders whose names are not those of statements or invoices (`notes.pdf`):
+        /// left out, and said so.
+        public var skipped: [URL] = []
+        /// Folders (as named) in which nothing at all was to be read.
+        public var emptyFolders: [String] = []
+    }
 
     /// Each path as a file, or a folder's files whose extension is in `extensions` (in its
     /// subfolders too when `descend`), in path order.
     public static func expand(_ paths: [String], extensions: Set<String> = importedExtensions, descend: Bool = true) throws -> [URL] {
-        var out: [URL] = []
+        try expansion(paths, extensions: extensions, descend: descend).files
+    }
+
+    /// ``expand(_:extensions:descend:)`` with the files it left out and the folders that held nothing to read.
+    public static func expansion(_ paths: [String], extensions: Set<String> = importedExtensions, descend: Bool = true) throws -> Expansion {
+        var out = Expansion()
         let fm = FileManager.default
         for p in paths {
             let path = (p as NSString).expandingTildeInPath
@@ -109,13 +147,15 @@ public enum InputFiles {
             if isDir.boolValue {
                 guard let e = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey],
                                                options: descend ? [.skipsHiddenFiles] : [.skipsHiddenFiles, .skipsSubdirectoryDescendants]) else { continue }
-                var found: [URL] = []
+                var found: [URL] = [], skipped: [URL] = []
                 for case let u as URL in e where (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    if extensions.contains(u.pathExtension.lowercased()) { found.append(u) }
+                    if extensions.contains(u.pathExtension.lowercased()) { found.append(u) } else { skipped.append(u) }
                 }
-                out += found.sorted { $0.path < $1.path }
+                if found.isEmpty { out.emptyFolders.append(p) }
+                out.files += found.sorted { $0.path < $1.path }
+                out.skipped += skipped.sorted { $0.path < $1.path }
             } else {
-                out.append(URL(fileURLWithPath: path))
+                out.files.append(URL(fileURLWithPath: path))
             }
         }
         return out

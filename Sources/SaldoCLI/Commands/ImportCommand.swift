@@ -37,11 +37,25 @@ struct ImportCommand: ParsableCommand {
             try? emitReport(CLIText.importDocument([summary], verbose: verbose, color: console.useColor), format: format == .json ? .json : .table, output: nil)
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
+        for line in Self.leftOutNotes(outcome) { console.err(console.styled(Console.catalog.text("render.note_prefix"), .yellow) + line) }
         if outcome.matchedPayments > 0 && format == .text {
             console.out(Console.catalog.plural("cli.import.matched_payments", count: outcome.matchedPayments))
         }
         if outcome.failedFiles > 0 { throw ExitCode(ExitStatus.userError) }
         if outcome.brokenBalances > 0 { throw ExitCode(ExitStatus.problemsFound) }
+    }
+
+    /// What the named folders held that was not read: files by other names (a few named), folders
+    /// with nothing to read. A folder's PDF left out in silence would look like a statement imported.
+    static func leftOutNotes(_ outcome: ImportOutcome, shown: Int = 5) -> [String] {
+        let L = Console.catalog
+        var notes = outcome.emptyFolders.map { L.text("cli.import.empty_folder", ["folder": $0]) }
+        if !outcome.skipped.isEmpty {
+            var names = outcome.skipped.prefix(shown).joined(separator: ", ")
+            if outcome.skipped.count > shown { names += " " + L.text("cli.import.more_names", ["count": String(outcome.skipped.count - shown)]) }
+            notes.append(L.plural("cli.import.skipped", count: outcome.skipped.count, ["names": names]))
+        }
+        return notes
     }
 
     /// "16 files: 3 new, …" after several files.

@@ -56,7 +56,7 @@ struct ServeCommand: ParsableCommand {
         options.officePolicy.addressFailureLimit = loginFailuresPerAddress
         let server = try WebServer(options: options)
         if !options.isLoopback && database == nil {
-            console.err(console.styled("note: ", .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
+            console.err(console.styled(Console.catalog.text("render.note_prefix"), .yellow) + Console.catalog.text("cli.serve.public_note", ["host": host]))
         }
         let ledgerPath = database.map { Office.displayed($0) } ?? location.displayed, isDemo = demo, catalog = Console.catalog, office = database != nil
         // A workspace of a database is there when the database holds it, not when a file of that name exists.

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import SaldoCLI
+import SaldoTestSupport
+
+/// Pinned (tester, 2026-12-07): `saldo import FOLDER` read a folder's files by a list of extensions
+/// that lacked `.ofx` and `.xlsx`, so a folder of OFX and Excel statements imported nothing, printed
+/// nothing and exited 0; an empty folder did the same.
+@Suite struct FolderImportTests {
+    /// A folder of statements of every kind, a PDF beside them, and one empty folder.
+    private func folder() throws -> URL {
+        let dir = Fixtures.temporaryDirectory().appendingPathComponent("downloads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (fixture, name) in [("statements/ofx/ofxparse-ofx102-sgml-checking-usd-tabs-intu.ofx", "checking.ofx"),
+                                ("statements/xlsx/santander-es-cuenta-online.xlsx", "santander.XLSX")] {
+            try FileManager.default.copyItem(at: Fixtures.url(fixture), to: dir.appendingPathComponent(name))
+        }
+        try Data("%PDF-1.4\n".utf8).write(to: dir.appendingPathComponent("invoice-scan.pdf"))
+        return dir
+    }
+
+    @Test func aFolderOfOFXAndExcelStatementsIsReadAndWhatIsLeftOutIsSaid() throws {
+        let dir = try folder()
+        let ledger = dir.appendingPathComponent("ledger.sqlite").path
+        let r = SaldoCLI.capture(["import", dir.path, "--ledger", ledger, "--dry-run", "--lang", "en"])
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("checking.ofx"), "\(r.out)")
+        #expect(r.out.contains("santander.XLSX"), "\(r.out)")
+        #expect(r.out.contains("2 files:"), "\(r.out)")
+        #expect(r.err.contains("left out 1 file whose name is not that of a statement or e-invoice: \(dir.path)/invoice-scan.pdf"), "\(r.err)")
+        let es = SaldoCLI.capture(["import", dir.path, "--ledger", ledger, "--dry-run", "--lang", "es"])
+        #expect(es.err.contains("nota: se ha dejado fuera 1 fichero"), "\(es.err)")
+    }
+
+    @Test func aFolderWithNothingToReadIsAnError() throws {
+        let dir = try folder()
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let ledger = dir.appendingPathComponent("ledger.sqlite").path
+        let r = SaldoCLI.capture(["import", empty.path, "--ledger", ledger, "--lang", "es"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("\(empty.path): en esta carpeta no hay extractos ni facturas electrónicas"), "\(r.err)")
+        #expect(r.err.contains("sugerencia: guarda ahí los extractos"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: ledger), "an import that reads nothing starts no ledger")
+        // Beside a folder that has statements, the empty one is a note, not an error.
+        let both = SaldoCLI.capture(["import", empty.path, dir.path, "--ledger", ledger, "--dry-run", "--lang", "en"])
+        #expect(both.status == 0, "\(both.out)\(both.err)")
+        #expect(both.err.contains("\(empty.path): no statement or invoice files in this folder"), "\(both.err)")
+    }
+}
