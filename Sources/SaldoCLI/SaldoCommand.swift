@@ -63,8 +63,12 @@ public enum SaldoCLI {
         } catch let e as UserError {
             console.err(console.styled("error: ", .red) + CLIText.describe(e))
             return ExitStatus.userError
+        } catch let e as PeriodError {
+            // Only a --period the user typed makes one: wrong usage, as a bad --format is.
+            console.err(console.styled("error: ", .red) + Console.catalog.translating("\(e)", keyPrefix: "error."))
+            return ExitStatus.usage
         } catch let e where e is NotAvailable || e is StoreError || e is Diagnostic
-                            || e is MoneyError || e is LedgerError || e is PeriodError {
+                            || e is MoneyError || e is LedgerError {
             console.err(console.styled("error: ", .red) + ((e as? Diagnostic)?.text(in: Console.catalog) ?? Console.catalog.translating("\(e)", keyPrefix: "error.")))
             return ExitStatus.userError
         } catch {

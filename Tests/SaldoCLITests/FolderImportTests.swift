@@ -48,3 +48,21 @@ import SaldoTestSupport
         #expect(both.err.contains("\(empty.path): no statement or invoice files in this folder"), "\(both.err)")
     }
 }
+
+/// Pinned (tester, 2026-12-07): a malformed `--period` exited 1 (the README gives 2 to wrong usage),
+/// and a reversed range (`2026-06..2026-01`) was read as an empty period: "no earnings", and `export`
+/// wrote a header and exited 0.
+@Suite struct PeriodOptionTests {
+    @Test func aMalformedOrReversedPeriodIsWrongUsageInTheUsersLanguage() throws {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("period-\(UUID().uuidString).sqlite").path
+        let csv = Fixtures.url("statements/paypal").path
+        _ = SaldoCLI.capture(["import", csv, "--ledger", ledger])
+        let bad = SaldoCLI.capture(["report", "monthly", "--period", "2026-13", "--ledger", ledger, "--lang", "en"])
+        #expect(bad.status == 2, "\(bad.err)")
+        #expect(bad.err.contains("\"2026-13\" is not a period"), "\(bad.err)")
+        let reversed = SaldoCLI.capture(["export", "--period", "2026-06..2026-01", "--format", "csv", "--ledger", ledger, "--lang", "es"])
+        #expect(reversed.status == 2, "\(reversed.out)\(reversed.err)")
+        #expect(reversed.out.isEmpty, "\(reversed.out)")
+        #expect(reversed.err.contains("«2026-06..2026-01» termina antes de empezar"), "\(reversed.err)")
+    }
+}

@@ -78,6 +78,10 @@ import SaldoCore
         #expect(try Period.parse("2026-02").lastDay.description == "2026-02-28")
         #expect(try Period.parse("2026-01..2026-06").end.description == "2026-07-01")
         #expect(throws: PeriodError.invalid("2026-Q5")) { try Period.parse("2026-Q5") }
+        // Pinned (tester): a reversed range was an empty period, so reports said "no earnings".
+        #expect(throws: PeriodError.reversed("2026-06..2026-01")) { try Period.parse("2026-06..2026-01") }
+        #expect(try Period.parse("2026-06..2026-06").lastDay.description == "2026-06-30")
+        #expect(try Period.parse("2026-07-15..2026-07-15").end.description == "2026-07-16")
     }
 
     @Test func diagnosticsReadLikeCompilerErrors() {

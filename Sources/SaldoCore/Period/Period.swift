@@ -32,6 +32,8 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         if let r = t.range(of: "..") {
             let a = String(t[..<r.lowerBound]), b = String(t[r.upperBound...])
             guard let from = try? parse(a), let to = try? parse(b) else { throw .invalid(text) }
+            // 2026-06..2026-01 would be an empty period: every report would say "no earnings".
+            guard from.start < to.end else { throw .reversed(t) }
             return Period(start: from.start, end: to.end, label: t)
         }
         if t.count == 4, let y = Int(t), (1900...9999).contains(y) { return .year(y) }
@@ -55,8 +57,12 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
 public enum PeriodError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
+    /// A range whose end comes before its start (`2026-06..2026-01`).
+    case reversed(String)
     public var description: String {
         switch self {
+        case .reversed(let t):
+            return "\"\(t)\" ends before it starts: write the earlier end first, as in 2026-01..2026-06"
         case .invalid(let t):
             return "\"\(t)\" is not a period: expected a year (2026), a quarter (2026-Q3), a month (2026-07), a day (2026-07-15) or a range (2026-01..2026-06)"
         }
