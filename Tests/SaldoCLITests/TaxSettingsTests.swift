@@ -107,6 +107,18 @@ func taxJSON(_ args: [String]) throws -> [String: Any] {
         #expect(m.err.contains("(ES-MD) is not in United Kingdom"))
     }
 
+    /// Pinned (tester): `tax summary --jurisdiction us` (the help's example) failed on the demo ledger
+    /// with "region ES-VC is not in United States": the stored Spanish region followed the request to
+    /// another country. It stays with its own country; with the stored jurisdiction it still applies.
+    @Test func aStoredRegionDoesNotFollowARequestForAnotherCountry() throws {
+        let path = try taxLedger(.EUR, income: [("2025-06-10", "41500.00")], settings: [("jurisdiction", "es"), ("region", "ES-VC")])
+        let us = SaldoCLI.capture(["tax", "summary", "--jurisdiction", "us", "--year", "2025", "--today", "2026-04-10", "--ledger", path, "--format", "json"])
+        #expect(us.status == 0 || us.status == 3, "\(us.err)")
+        #expect(!us.err.contains("is not in United States"), "\(us.err)")
+        let es = SaldoCLI.capture(["tax", "summary", "--year", "2025", "--today", "2026-04-10", "--ledger", path, "--format", "json"])
+        #expect(es.out.contains("ES-VC"), "\(es.out.prefix(400))")
+    }
+
     /// Last year's figures may be written with a decimal comma, as Spanish does (stored with a
     /// point), when two decimals follow it; other commas are read as before (English groups of
     /// three) or refused, and nothing is stored then.

@@ -133,7 +133,11 @@ public enum Taxes {
         if let j = request.jurisdiction { taxProfile.jurisdiction = j }
         try applyLastYear(tax: setting(.lastYearTax), income: setting(.lastYearIncome),
                           to: &taxProfile)
-        if taxProfile.region == nil, let r = setting(.region) { taxProfile.region = r }
+        if taxProfile.region == nil, let r = setting(.region) {
+            // A region stored for the user's own country does not follow a request that names another
+            // jurisdiction ("what would the US take?"); with the stored jurisdiction a mismatch is an error.
+            if request.jurisdiction == nil || (try? regionCode(r, jurisdiction: taxProfile.jurisdiction)) != nil { taxProfile.region = r }
+        }
         if let r = request.region { taxProfile.region = r }
         if let r = taxProfile.region { taxProfile.region = try regionCode(r, jurisdiction: taxProfile.jurisdiction) }
         let ruleFiles = try request.ruleFiles.map { r -> RuleFile in
