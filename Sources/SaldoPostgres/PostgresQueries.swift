@@ -12,6 +12,10 @@ extension PostgresLedgerStore {
     static func asciiFolded(_ column: String) -> String {
         "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
     }
+    /// SQLite's `saldo_fold`: case and accents folded by ``SearchFolding``'s one table.
+    static func searchFolded(_ column: String) -> String {
+        "translate(\(column), '\(SearchFolding.from)', '\(SearchFolding.to)')"
+    }
 
     public func transactionPage(_ query: TransactionQuery) throws(StoreError) -> TransactionPage {
         if let c = query.after, c.sort != query.sort {
@@ -22,8 +26,11 @@ extension PostgresLedgerStore {
             func filters(_ s: inout SQL, accountIDs: [Int64]?) -> String {
                 var conds = [own(&s, "t")]
                 if let p = query.period { conds.append("t.day >= \(s.bind(Int32(p.start.ordinal))) AND t.day < \(s.bind(Int32(p.end.ordinal)))") }
-                if !query.platforms.isEmpty { conds.append("t.platform = ANY(\(s.bind(query.platforms)))") }
-                if !query.clients.isEmpty { conds.append("t.client = ANY(\(s.bind(query.clients)))") }
+                // Names as typed ("upwork"): the workspace's names that fold to them, then an exact match.
+                for (column, names) in [("platform", query.platforms), ("client", query.clients)] where !names.isEmpty {
+                    conds.append("t.\(column) IN (SELECT n FROM (SELECT DISTINCT \(column) AS n FROM txn WHERE \(own(&s)) AND \(column) IS NOT NULL) d WHERE "
+                                 + Self.searchFolded("n") + " = ANY(\(s.bind(names.map(SearchFolding.fold)))))")
+                }
                 if let ids = accountIDs {
                     conds.append(ids.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM jsonb_array_elements(t.postings::jsonb) j WHERE (j ->> 0)::bigint = ANY(\(s.bind(ids))))")
                 }
@@ -31,9 +38,8 @@ extension PostgresLedgerStore {
                     conds.append("EXISTS (SELECT 1 FROM jsonb_array_elements(t.postings::jsonb) j WHERE (j ->> 1) = ANY(\(s.bind(query.currencies.map(\.code)))))")
                 }
                 if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                    let p = s.bind("%" + SQLiteLedgerStore.likeEscaped(text) + "%")
-                    let folded = Self.asciiFolded(p)
-                    conds.append("(\(Self.asciiFolded("t.description")) LIKE \(folded) OR \(Self.asciiFolded("t.payee")) LIKE \(folded) OR \(Self.asciiFolded("t.external_id")) LIKE \(folded))")
+                    let p = s.bind("%" + SQLiteLedgerStore.likeEscaped(SearchFolding.fold(text)) + "%")
+                    conds.append("(\(Self.searchFolded("t.description")) LIKE \(p) OR \(Self.searchFolded("t.payee")) LIKE \(p) OR \(Self.searchFolded("t.external_id")) LIKE \(p))")
                 }
                 return conds.joined(separator: " AND ")
             }

@@ -47,6 +47,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             // need not copy, while WAL would write every page twice. Commits stay atomic and durable.
             // A 64 MiB page cache keeps the indexes of a large import in memory within the 1 GiB budget.
             try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
+            db.add(function: Self.foldFunction)
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
@@ -78,6 +79,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         lockTimeout = 0
         var config = Configuration()
         config.foreignKeysEnabled = true
+        config.prepareDatabase { db in db.add(function: Self.foldFunction) }
         do {
             db = try DatabaseQueue(configuration: config)
             if let last { try Migrations.migrator.migrate(db, upTo: last) } else { try Migrations.migrator.migrate(db) }

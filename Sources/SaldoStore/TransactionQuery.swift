@@ -23,13 +23,15 @@ public struct TransactionQuery: Sendable, Hashable {
     public static let defaultLimit = 50
 
     public var period: Period?
+    /// Platforms and clients by name, in any case and with or without accents ("upwork" is Upwork).
     public var platforms: [String]
     public var clients: [String]
     /// Transactions with a posting on one of these accounts or an account under it.
     public var accounts: [Account]
     /// Transactions with a posting in one of these currencies.
     public var currencies: [CurrencyCode]
-    /// Words in the description, the counterparty (payee) or the reference (the source's id), any case.
+    /// Words in the description, the counterparty (payee) or the reference (the source's id), in any
+    /// case and with or without accents (``SearchFolding``).
     public var text: String?
     public var sort: Sort
     /// Rows per page, within ``limits``.
@@ -98,11 +100,12 @@ extension SQLiteLedgerStore {
             var conds: [String] = []
             var args: [DatabaseValueConvertible?] = []
             if let p = query.period { conds.append("t.day >= ? AND t.day < ?"); args += [p.start.ordinal, p.end.ordinal] }
-            if !query.platforms.isEmpty {
-                conds.append("t.platform IN (" + query.platforms.map { _ in "?" }.joined(separator: ",") + ")"); args += query.platforms
-            }
-            if !query.clients.isEmpty {
-                conds.append("t.client IN (" + query.clients.map { _ in "?" }.joined(separator: ",") + ")"); args += query.clients
+            // Names as the user typed them ("upwork"): the ledger's names that fold to them, then an exact
+            // match on those, which the platform and client indexes serve.
+            for (column, names) in [("platform", query.platforms), ("client", query.clients)] where !names.isEmpty {
+                conds.append("t.\(column) IN (SELECT n FROM (SELECT DISTINCT \(column) AS n FROM txn WHERE \(column) IS NOT NULL) WHERE saldo_fold(n) IN ("
+                             + names.map { _ in "?" }.joined(separator: ",") + "))")
+                args += names.map(SearchFolding.fold)
             }
             if !query.accounts.isEmpty {
                 let ids = try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE " + query.accounts.map { _ in "(path = ? OR path LIKE ? ESCAPE '\\')" }.joined(separator: " OR "),
@@ -114,8 +117,8 @@ extension SQLiteLedgerStore {
                 args += query.currencies.map(\.code)
             }
             if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                let pattern = "%" + Self.likeEscaped(text) + "%"
-                conds.append("(t.description LIKE ? ESCAPE '\\' OR t.payee LIKE ? ESCAPE '\\' OR t.external_id LIKE ? ESCAPE '\\')")
+                let pattern = "%" + Self.likeEscaped(SearchFolding.fold(text)) + "%"
+                conds.append("(saldo_fold(t.description) LIKE ? ESCAPE '\\' OR saldo_fold(t.payee) LIKE ? ESCAPE '\\' OR saldo_fold(t.external_id) LIKE ? ESCAPE '\\')")
                 args += [pattern, pattern, pattern]
             }
             let filter = conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")
@@ -168,6 +171,12 @@ extension SQLiteLedgerStore {
     /// command, the server's writer) commits. Derived documents are cached under it.
     public func dataVersion() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// `saldo_fold(text)`: ``SearchFolding/fold(_:)`` for SQL (NULL stays NULL).
+    static let foldFunction = DatabaseFunction("saldo_fold", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return SearchFolding.fold(text)
     }
 
     package static func likeEscaped(_ s: String) -> String {
