@@ -66,12 +66,12 @@ public struct ForecastDocument: ReportConvertible, Sendable {
                 + (b.pMonthBelowFloor.map { L("forecast.paragraph.per_month") + zip(future, $0).map { L.format.month($0) + " " + pct(estimate($1 * 100)) }.joined(separator: ", ") + "." } ?? "")))
         }
         for s in forecast.scenarios {
-            blocks.append(.table(ReportTable(id: "scenario", title: L("forecast.table.scenario", ["name": s.name]), columns: [
+            blocks.append(.table(ReportTable(id: "scenario", title: L("forecast.table.scenario", ["name": L.translatingClauses(s.name, keyPrefix: "forecast.scenario_part.")]), columns: [
                 ReportColumn("month", L("forecast.column.month")), ReportColumn("p10", "P10", .money(currency)), ReportColumn("p50", "P50", .money(currency)), ReportColumn("p90", "P90", .money(currency)),
                 ReportColumn("baseline_p50", L("forecast.column.baseline_p50"), .money(currency)),
             ], rows: zip(future, zip(s.months, b.months)).map { ReportRow([.month($0)] + q($1.0) + [m($1.1.p50)]) }
                 + [ReportRow([.text(L("forecast.row.next_months", args))] + q(s.quarter) + [m(b.quarter.p50)], style: .total)])))
-            if let p = s.pBelowFloor { blocks.append(.paragraph(L("forecast.paragraph.scenario_below_floor", ["name": s.name, "chance": pct(estimate(p * 100))]))) }
+            if let p = s.pBelowFloor { blocks.append(.paragraph(L("forecast.paragraph.scenario_below_floor", ["name": L.translatingClauses(s.name, keyPrefix: "forecast.scenario_part."), "chance": pct(estimate(p * 100))]))) }
         }
         // The forecaster and the use case hand out English notes; their catalog templates give them in this language.
         var notes = (historyNotes + forecast.notes).map { L.translating($0, keyPrefix: "forecast.engine_note.") }

@@ -34,6 +34,11 @@ import SaldoTestSupport
         #expect(try ScenarioRequest.parseFloor("1500.50") == 1500.5)
         #expect(throws: UserError.self) { try ScenarioRequest.parseFloor("-1") }
         #expect(throws: UserError.self) { try ScenarioRequest.parseFloor("1,500") }
+        // Pinned (tester): a Spanish floor with a decimal comma was refused ("1500,50" is not an amount).
+        #expect(try ScenarioRequest.parseFloor("1500,50") == 1500.5)
+        #expect(try ScenarioRequest.parseFloor("1.500,5") == 1500.5)
+        #expect(throws: UserError.self) { try ScenarioRequest.parseFloor("-1,50") }
+        #expect(throws: UserError.self) { try ScenarioRequest.parseFloor("1,5,0") }
         do { _ = try ScenarioRequest.parse(change: ["Upwork"]) } catch let e as UserError {
             #expect(!e.message.contains("--"), "library messages name no command-line flag: \(e.message)")
         }

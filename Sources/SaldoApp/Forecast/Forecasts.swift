@@ -53,26 +53,45 @@ extension ScenarioRequest {
             let lower = a.lowercased().replacingOccurrences(of: " ", with: "")
             var amount = lower
             for suffix in ["/month", "/mo", "/mes"] where amount.hasSuffix(suffix) { amount = String(amount.dropLast(suffix.count)) }
-            guard amount.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }), let d = try? ExactDecimal(amount) else {
+            let negative = amount.hasPrefix("-")
+            guard let magnitude = userDecimal(negative ? String(amount.dropFirst()) : amount) else {
                 throw UserError("the added income \"\(a)\" is not an amount per month", hint: "write it like 800/month")
             }
+            let d = negative ? -magnitude : magnitude
             addValue = d.approximateDouble
         }
         var parts: [String] = []
         if !without.isEmpty { parts.append("without " + without.joined(separator: ", ")) }
         if !change.isEmpty { parts.append(change.joined(separator: ", ")) }
-        if addValue != 0 { parts.append("+\(add!)") }
+        // Named in English clauses the reports word in the reader's language (`forecast.scenario_part.*`).
+        if addValue != 0, let a = add { parts.append((addValue > 0 ? "+" : "") + Self.perMonthAmount(a) + "/month") }
         return ScenarioRequest(name: parts.joined(separator: "; "), without: without, change: changes, addPerMonth: addValue)
+    }
+
+    /// The amount of "800/month", "800,50 / mes" as typed, without its "per month".
+    static func perMonthAmount(_ a: String) -> String {
+        var amount = a.lowercased().replacingOccurrences(of: " ", with: "")
+        for suffix in ["/month", "/mo", "/mes"] where amount.hasSuffix(suffix) { amount = String(amount.dropLast(suffix.count)) }
+        return amount
     }
 
     /// A monthly floor written as an amount (`1500`, `1500.50`); a ``UserError`` when it is not one.
     public static func parseFloor(_ text: String) throws -> Double {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        // Digits and a decimal point only: "1,500" is 1.5 in Spain and 1500 elsewhere, so it is refused, not guessed.
-        guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let d = try? ExactDecimal(t), !d.isNegative else {
+        guard let d = userDecimal(text.trimmingCharacters(in: .whitespaces)) else {
             throw UserError("the floor \"\(text)\" is not an amount", hint: "write it like 1500 or 1500.50")
         }
         return d.approximateDouble
+    }
+
+    /// An amount as a person types it: digits with a decimal point (`1500.50`), or with a decimal
+    /// comma followed by one or two digits (`1500,50`, `1.500,5`, as Spanish writes it). "1,500" is 1.5
+    /// in Spain and 1500 elsewhere, so a comma followed by three digits is refused, not guessed.
+    static func userDecimal(_ t: String) -> ExactDecimal? {
+        if t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { return try? ExactDecimal(t) }
+        guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }),
+              let comma = t.lastIndex(of: ","), (2...3).contains(t.distance(from: comma, to: t.endIndex)),
+              let d = try? AmountText.parse(t, notation: .comma), !d.isNegative else { return nil }
+        return d
     }
 }
 

@@ -33,7 +33,7 @@ extension TaxRequest {
         var j: Jurisdiction?
         if let code = jurisdictionCode?.trimmingCharacters(in: .whitespaces).lowercased(), !code.isEmpty {
             guard let parsed = Jurisdiction(parsing: code) else {
-                throw UserError("jurisdiction \"\(code)\" is not supported", hint: "use \(Taxes.jurisdictionCodes.joined(separator: ", "))")
+                throw UserError("jurisdiction \"\(code)\" is not supported", hint: "the jurisdictions Saldo knows: \(Taxes.jurisdictionCodes.joined(separator: ", "))")
             }
             j = parsed
         }

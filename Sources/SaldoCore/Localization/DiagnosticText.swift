@@ -48,8 +48,10 @@ extension Diagnostic {
         if let t = Catalog.recognize(english, keyPrefix: prefix), t.key == prefix || t.key.hasPrefix(prefix + ".") {
             return t.text(in: L)
         }
-        // Messages any code may carry (`3 more problem(s) of this kind (csv.currency) not shown`).
+        // Messages any code may carry (`3 more problem(s) of this kind (csv.currency) not shown`), and hints
+        // several codes share (what to export instead of a PDF, an image or a zip).
         if prefix.hasPrefix("diag."), let t = Catalog.recognize(english, keyPrefix: "diag.any.") { return t.text(in: L) }
+        if prefix.hasPrefix("diag_hint."), let t = Catalog.recognize(english, keyPrefix: "diag_hint.any.") { return t.text(in: L) }
         return english
     }
 }

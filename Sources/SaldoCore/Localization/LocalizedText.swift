@@ -107,9 +107,18 @@ extension Catalog {
     /// else `english` as it is.
     /// Arguments that are themselves such texts (an error wrapping another error's message,
     /// `--currency: unknown currency code "X"…`) are translated too, two levels deep.
+    /// A message led by the name of what it is about (`period: "2026-13" is not a period…`,
+    /// `base-currency: unknown currency code…`, as a form field or query parameter names it) keeps the
+    /// name and has the rest translated.
     public func translating(_ english: String, keyPrefix: String) -> String {
-        guard language != .en, let t = Catalog.recognize(english, keyPrefix: keyPrefix) else { return english }
-        return translated(t, keyPrefix: keyPrefix, depth: 2)
+        guard language != .en else { return english }
+        if let t = Catalog.recognize(english, keyPrefix: keyPrefix) { return translated(t, keyPrefix: keyPrefix, depth: 2) }
+        if let r = english.range(of: ": "), r.lowerBound > english.startIndex,
+           english[..<r.lowerBound].allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "_" }),
+           let t = Catalog.recognize(String(english[r.upperBound...]), keyPrefix: keyPrefix) {
+            return String(english[..<r.upperBound]) + translated(t, keyPrefix: keyPrefix, depth: 2)
+        }
+        return english
     }
 
     private func translated(_ text: LocalizedText, keyPrefix: String, depth: Int) -> String {

@@ -102,7 +102,8 @@ struct OverviewRoutes {
         func day(_ d: Day) -> String { language == .en ? d.description : human.date(d) }
         func period(_ label: String) -> String { language == .en ? label : human.periodLabel(label) }
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
-            var m: [String: Any] = ["reason": u.reason, "hint": u.hint ?? ""]
+            // In the page's language, as the command line says it (`error.*`).
+            var m: [String: Any] = ["reason": t.translating(u.reason, keyPrefix: "error."), "hint": u.hint.map { t.translating($0, keyPrefix: "error.") } ?? ""]
             if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
                 m["fixHref"] = "/books/\(book)/\(target.page)"
                 m["fixLabel"] = t.text(target.key)
