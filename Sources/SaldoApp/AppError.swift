@@ -25,6 +25,8 @@ public enum Fix: Sendable, Equatable {
     case chooseProfile
     /// The tax jurisdiction is unknown: name it for this request or set it once.
     case chooseJurisdiction
+    /// Several invoices share a number: say which (seller, kind or issue date).
+    case chooseInvoice
 }
 
 extension Fix {
@@ -38,6 +40,7 @@ extension Fix {
         case .importRates: return "import-rates"
         case .chooseProfile: return "choose-profile"
         case .chooseJurisdiction: return "choose-jurisdiction"
+        case .chooseInvoice: return "choose-invoice"
         }
     }
 }

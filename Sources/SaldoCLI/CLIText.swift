@@ -28,6 +28,7 @@ enum CLIText {
         case .importRates: return L.text("cli.fix.import_rates")
         case .chooseProfile: return L.text("cli.fix.choose_profile")
         case .chooseJurisdiction: return L.text("cli.fix.choose_jurisdiction")
+        case .chooseInvoice: return L.text("cli.fix.choose_invoice")
         }
     }
 }

@@ -48,7 +48,8 @@ public struct InvoiceRow: Codable, Hashable, Sendable {
         vatInAccountingCurrency = invoice.taxInAccountingCurrency?.decimalString
         seller = invoice.seller.name; sellerTaxID = invoice.seller.taxID; buyer = invoice.buyer.name; buyerTaxID = invoice.buyer.taxID
         status = invoice.kind == .paymentReceipt ? invoice.status.rawValue : p.status.rawValue
-        format = invoice.format; source = invoice.source?.description; problems = invoice.problems.filter { $0.severity != .note }.count
+        format = invoice.format; source = invoice.source?.description; // A stored problem's hint comes back as a line of its own: not a problem more.
+        problems = invoice.problems.filter { $0.severity != .note && !$0.message.hasPrefix("  hint: ") }.count
     }
 
     public func encode(to encoder: any Encoder) throws {

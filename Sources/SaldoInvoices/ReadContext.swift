@@ -69,8 +69,8 @@ final class ReadContext {
     func loc(_ e: XElement?, _ field: String?) -> SourceLocation {
         SourceLocation(file: file, line: (e?.line ?? 0) > 0 ? e?.line : nil, field: field)
     }
-    func error(_ code: String, _ msg: String, _ e: XElement?, _ field: String?, hint: String? = nil) {
-        diagnostics.append(.error(code, msg, at: loc(e, field), hint: hint))
+    func error(_ code: String, _ msg: String, _ e: XElement?, _ field: String?, hint: String? = nil, arguments: [String: String] = [:]) {
+        diagnostics.append(.error(code, msg, at: loc(e, field), hint: hint, arguments: arguments))
     }
     func warning(_ code: String, _ msg: String, _ e: XElement?, _ field: String?, hint: String? = nil) {
         diagnostics.append(.warning(code, msg, at: loc(e, field), hint: hint))
@@ -101,7 +101,9 @@ final class ReadContext {
 
     func required(_ e: XElement?, _ field: String, parent: XElement?, what: String) -> String? {
         if let t = text(e, field) { return t }
-        error("invoice.missing", "missing \(what) (\(field))", e ?? parent, field, hint: "every invoice must state its \(what)")
+        // The arguments say what is missing, so the message is translated whole (not guessed back from the English).
+        error("invoice.missing", "missing \(what) (\(field))", e ?? parent, field, hint: "every invoice must state its \(what)",
+              arguments: ["what": what, "field": field])
         return nil
     }
 

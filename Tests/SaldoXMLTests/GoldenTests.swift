@@ -31,5 +31,5 @@ struct GoldenTests {
         #expect(Fixtures.compareGolden(goldenText(relative), golden) == nil, "\(Fixtures.compareGolden(goldenText(relative), golden) ?? "")")
     }
 
-    @Test func fixtureCount() { #expect(invoiceFixtures().count == 42) }
+    @Test func fixtureCount() { #expect(invoiceFixtures().count == 43) }
 }

@@ -160,6 +160,20 @@ public struct FileImporter: Sendable {
         if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
         summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
         summary.invoiceNumbers = r.invoices.map(\.invoice.number)
+        // The ledger counts an invoice once by seller, number, type and date: one under that key with
+        // other amounts is another document, never "already in the ledger".
+        do {
+            let conflicts = try Self.conflicts(r.invoices.map(\.invoice), stored: store.invoices().map(\.invoice), file: name)
+            if !conflicts.isEmpty {
+                summary.problems += conflicts
+                summary.failed = true
+                return summary
+            }
+        } catch {
+            summary.problems.append(.error("ledger.read", "\(error)", at: SourceLocation(file: name)))
+            summary.failed = true
+            return summary
+        }
         let record = ImportRecord(fileName: name, sha256: sha, format: summary.format ?? "xml",
                                   invoices: r.invoices.map { imported in
                                       (imported.invoice, imported.transaction.map { IncomeStreams.attribute($0, invoice: imported.invoice) })
@@ -175,6 +189,41 @@ public struct FileImporter: Sendable {
             summary.failed = true
         }
         return summary
+    }
+
+    /// Invoices of a file whose dedup key (``Invoice/dedupKey``) the ledger, or an earlier invoice of
+    /// the same file, already holds with other amounts or another client: each an error naming the
+    /// invoice, both payable amounts and what to do. The same invoice again is no conflict.
+    public static func conflicts(_ invoices: [Invoice], stored: [Invoice], file: String) -> [Diagnostic] {
+        var known: [String: (invoice: Invoice, inLedger: Bool)] = [:]
+        for i in stored { known[i.dedupKey] = (i, true) }
+        var out: [Diagnostic] = []
+        for inv in invoices {
+            guard let (old, inLedger) = known[inv.dedupKey] else { known[inv.dedupKey] = (inv, false); continue }
+            guard !sameDocument(old, inv) else { continue }
+            var args = ["invoice": inv.number, "seller": inv.seller.name.isEmpty ? (inv.seller.taxID ?? "") : inv.seller.name,
+                        "date": inv.issueDate.description, "stored": old.payable.description, "found": inv.payable.description]
+            let variant = old.payable == inv.payable ? "same_payable" : "payable"
+            if variant == "same_payable" { args["stored"] = old.total.description; args["found"] = inv.total.description }
+            let message = LocalizedText("diag.invoice.conflict.\(variant)\(inLedger ? "" : "_file")", args).english
+            let hint = LocalizedText("diag_hint.invoice.conflict.reused_number").english
+            out.append(Diagnostic(.error, code: "invoice.conflict", message, at: inv.source ?? SourceLocation(file: file), hint: hint, arguments: args))
+        }
+        return out
+    }
+
+    /// Whether two invoices under one dedup key are the same document: same currency, amounts and client.
+    static func sameDocument(_ a: Invoice, _ b: Invoice) -> Bool {
+        a.currency == b.currency && a.net == b.net && a.tax == b.tax && a.withholding == b.withholding && a.total == b.total
+            && a.prepaid == b.prepaid && a.payable == b.payable && a.kind == b.kind && sameParty(a.buyer, b.buyer)
+    }
+
+    /// Two tax ids alike but for spacing and punctuation (`FR 05 987 654 321`); without both, the
+    /// same name (a Factur-X MINIMUM file of an invoice leaves the buyer's tax id out).
+    static func sameParty(_ a: Party, _ b: Party) -> Bool {
+        func plain(_ s: String?) -> String { (s ?? "").lowercased().filter { $0.isLetter || $0.isNumber } }
+        if !plain(a.taxID).isEmpty && !plain(b.taxID).isEmpty { return plain(a.taxID) == plain(b.taxID) }
+        return plain(a.name) == plain(b.name) || plain(a.name).isEmpty || plain(b.name).isEmpty
     }
 
     /// An ECB rates CSV (`Date,USD,JPY,…`) given to `import` by mistake.

@@ -32,8 +32,15 @@ public enum Invoices {
             case .paid: return p.status == .paid
             }
         }
-        var problems: [String] = []
-        for s in stored where !s.invoice.problems.isEmpty { for d in s.invoice.problems { problems.append("\(s.invoice.number): \(d.message)") } }
+        // The ledger keeps each problem's text line by line (a hint on a line of its own): one note each.
+        var problems: [InvoiceProblemNote] = []
+        for s in stored {
+            var texts: [String] = []
+            for d in s.invoice.problems {
+                if d.message.hasPrefix("  hint: "), !texts.isEmpty { texts[texts.count - 1] += "\n" + d.message } else { texts.append(d.message) }
+            }
+            problems += texts.map { InvoiceProblemNote(number: s.invoice.number, stored: $0, file: s.invoice.source?.file) }
+        }
         return InvoiceListDocument(
             entries: entries.map { s, p in
                 InvoiceListEntry(invoice: s.invoice, position: p,
@@ -50,16 +57,76 @@ public enum Invoices {
                                       count: stored.count)
     }
 
+    /// What kind of document a number names, to choose between documents a seller numbered alike
+    /// (an invoice and its credit note, say).
+    public enum DocumentKind: String, CaseIterable, Sendable {
+        case invoice, creditNote = "credit-note", corrective, selfBilled = "self-billed", prepayment, paymentReceipt = "payment-receipt"
+        public init(_ kind: InvoiceKind) {
+            switch kind {
+            case .invoice: self = .invoice
+            case .creditNote: self = .creditNote
+            case .corrective: self = .corrective
+            case .selfBilled: self = .selfBilled
+            case .prepayment: self = .prepayment
+            case .paymentReceipt: self = .paymentReceipt
+            }
+        }
+    }
+
+    /// The one stored invoice that a number names, narrowed by seller (name or tax id), kind and
+    /// issue date when several share the number. Several left: an error listing them and how to choose.
+    public static func find(number: String, seller: String? = nil, kind: DocumentKind? = nil, issued: Day? = nil,
+                            in stored: [StoredInvoice]) throws -> StoredInvoice {
+        let numbered = stored.filter { $0.invoice.number == number }
+        guard !numbered.isEmpty else { throw StoreError.notFound("no invoice numbered \"\(number)\" in the ledger; the invoice list shows them") }
+        let chosen = numbered.filter { s in
+            (seller == nil || s.invoice.seller.name == seller || s.invoice.seller.taxID == seller)
+                && (kind == nil || DocumentKind(s.invoice.kind) == kind) && (issued == nil || s.invoice.issueDate == issued)
+        }
+        if chosen.count == 1 { return chosen[0] }
+        // Each as the options name it (kind, issue date as written), so the same words choose it.
+        let described = numbered.map { s in
+            "\(DocumentKind(s.invoice.kind).rawValue) \(s.invoice.issueDate.description) (\(s.invoice.seller.name.isEmpty ? s.invoice.seller.taxID ?? "" : s.invoice.seller.name))"
+        }.joined(separator: ", ")
+        if chosen.isEmpty {
+            throw UserError("no document numbered \"\(number)\" fits what you named; the ledger holds \(described)",
+                            hint: "name the seller, kind or issue date of one of them", fix: .chooseInvoice)
+        }
+        throw UserError("\(chosen.count) documents are numbered \"\(number)\": \(described)",
+                        hint: "say which by its seller, kind or issue date", fix: .chooseInvoice)
+    }
+
+    /// A link recorded, and what the user should know about it (the transaction is much earlier than
+    /// the invoice, or in another currency, so the amount could not be checked).
+    public struct LinkOutcome: Sendable {
+        public var amount: Money
+        public var warnings: [LocalizedText]
+    }
+
     /// Records that a transaction pays an invoice: `amount` in the invoice currency, or everything
     /// still outstanding. Returns the amount linked.
     @discardableResult
-    public static func link(number: String, seller: String? = nil, transaction: Int64, amount: String? = nil, store: any LedgerStore) throws -> Money {
-        let id = try store.invoiceID(number: number, seller: seller)
+    public static func link(number: String, seller: String? = nil, kind: DocumentKind? = nil, issued: Day? = nil,
+                            transaction: Int64, amount: String? = nil, store: any LedgerStore) throws -> Money {
+        try linkChecked(number: number, seller: seller, kind: kind, issued: issued, transaction: transaction, amount: amount, store: store).amount
+    }
+
+    /// How many days before an invoice's issue date a payment may still be its (a deposit, an
+    /// invoice written a few days after the money came); earlier is said. The matcher's own window.
+    public static let earlyPaymentDays = PaymentMatcher().daysBefore
+
+    /// ``link(number:seller:kind:issued:transaction:amount:store:)`` with what the user should know.
+    /// Refused: a transaction that moves money the wrong way for the invoice (money out for an
+    /// invoice the user issued, money in for one received), or none at all, and an amount larger
+    /// than what the transaction moved in the invoice's currency.
+    public static func linkChecked(number: String, seller: String? = nil, kind: DocumentKind? = nil, issued: Day? = nil,
+                                   transaction: Int64, amount: String? = nil, store: any LedgerStore) throws -> LinkOutcome {
+        let s = try find(number: number, seller: seller, kind: kind, issued: issued, in: try store.invoices())
+        let id = s.id
         // An unknown transaction is named as such, before anything is said about amounts.
         guard try store.transactionExists(transaction) else {
             throw StoreError.notFound("no transaction #\(transaction) in the ledger; the ledger's CSV export lists the ids")
         }
-        guard let s = try store.invoices().first(where: { $0.id == id }) else { throw UserError("invoice \(number) disappeared") }
         let paid = s.payments.filter { $0.method != "rejected" && $0.transactionID != transaction }.reduce(Money.zero(s.invoice.currency)) { $0 + $1.amount }
         let value: Money
         if let a = amount {
@@ -75,15 +142,92 @@ public enum Invoices {
                 throw UserError("invoice \(number) has nothing outstanding", hint: "give the amount this payment settles, or unlink the payment that settled it first")
             }
         }
+        guard let txn = try findTransaction(transaction, near: s.invoice, store: store) else {
+            throw StoreError.notFound("no transaction #\(transaction) in the ledger; the ledger's CSV export lists the ids")
+        }
+        var warnings = try check(txn, pays: s.invoice, value: value, amountGiven: amount != nil)
+        // The same money counted twice: the transaction already pays other invoices.
+        for other in try store.invoices() where other.id != id {
+            for l in other.payments where l.transactionID == transaction && l.method != "rejected" {
+                warnings.append(LocalizedText("invoice.link.warning.also_pays", ["transaction": String(transaction), "invoice": other.invoice.number,
+                                                                               "linked": l.amount.description]))
+            }
+        }
         try store.link(invoiceID: id, transactionID: transaction, amount: value, method: "manual", explanation: LocalizedText("match.linked_by_user").english)
-        return value
+        return LinkOutcome(amount: value, warnings: warnings)
+    }
+
+    /// The transaction with this id: looked for around the invoice's dates first (where payments
+    /// are), then in the whole ledger.
+    static func findTransaction(_ id: Int64, near invoice: Invoice, store: any LedgerStore) throws -> StoredTransaction? {
+        let due = invoice.dueDate ?? invoice.issueDate
+        let near = Period(start: invoice.issueDate.adding(days: -120), end: due.adding(days: 400))
+        if let t = try store.transactions(in: near).first(where: { $0.id == id }) { return t }
+        return try store.transactions(in: nil).first { $0.id == id }
+    }
+
+    /// What a transaction moved in and out of the user's own money accounts (assets other than
+    /// receivables and taxes), by currency: positive is money in.
+    static func moneyMoved(_ t: Transaction) -> [CurrencyCode: Int64] {
+        var net: [CurrencyCode: Int64] = [:]
+        for p in t.postings where p.account.root == .assets
+            && !p.account.isUnder(Account(.assets, "receivable")) && !p.account.isUnder(Account(.assets, "tax")) {
+            net[p.amount.currency, default: 0] &+= p.amount.minorUnits
+        }
+        return net.filter { $0.value != 0 }
+    }
+
+    /// Refuses a transaction that cannot pay the invoice; returns what to warn about.
+    static func check(_ stored: StoredTransaction, pays invoice: Invoice, value: Money, amountGiven: Bool) throws -> [LocalizedText] {
+        let t = stored.transaction
+        // Money comes in for an invoice the user issued, goes out for one received (the other way for a credit note).
+        let inward = (invoice.direction == .issued) != invoice.payable.isNegative
+        let moved = moneyMoved(t)
+        let what = LocalizedText("error.link.transaction", ["id": String(stored.id), "date": t.date.description, "description": t.description]).english
+        let sameWay = moved.filter { inward ? $0.value > 0 : $0.value < 0 }
+        if sameWay.isEmpty {
+            let other = moved.sorted { $0.key < $1.key }.map { Money(minorUnits: $0.value, currency: $0.key).description }.joined(separator: ", ")
+            if other.isEmpty {
+                throw UserError("\(what) moved no money in or out of your accounts, so it pays no invoice",
+                                hint: "link the statement transaction in which the money arrived or left")
+            }
+            if inward {
+                throw UserError("\(what) took money out of your accounts (\(other)); invoice \(invoice.number) is paid with money coming in",
+                                hint: "link the statement transaction in which the money for this invoice arrived")
+            }
+            throw UserError("\(what) brought money into your accounts (\(other)); invoice \(invoice.number) is paid with money going out",
+                            hint: "link the statement transaction in which the money for this invoice left")
+        }
+        var warnings: [LocalizedText] = []
+        if let same = sameWay[invoice.currency] {
+            let got = Money(minorUnits: abs(same), currency: invoice.currency)
+            if value.minorUnits > got.minorUnits {
+                if amountGiven {
+                    throw UserError("\(what) moved \(got), less than the \(value) you link to invoice \(invoice.number)",
+                                    hint: "give at most \(got.decimalString), what the transaction moved")
+                }
+                warnings.append(LocalizedText("invoice.link.warning.short", ["transaction": String(stored.id), "moved": got.description,
+                                                                           "linked": value.description, "max": got.decimalString]))
+            }
+        } else {
+            let currencies = sameWay.keys.sorted().map(\.code).joined(separator: ", ")
+            warnings.append(LocalizedText("invoice.link.warning.currency", ["transaction": String(stored.id), "currencies": currencies,
+                                                                          "currency": invoice.currency.code]))
+        }
+        let early = t.date.distance(to: invoice.issueDate)
+        if early > earlyPaymentDays {
+            warnings.append(LocalizedText("invoice.link.warning.early", ["transaction": String(stored.id), "date": t.date.description,
+                                                                       "days": String(early), "issue_date": invoice.issueDate.description]))
+        }
+        return warnings
     }
 
     /// Removes payment links (one transaction's, or every one); an automatic match removed is
     /// remembered and not proposed again. Returns how many links were removed.
     @discardableResult
-    public static func unlink(number: String, seller: String? = nil, transaction: Int64? = nil, store: any LedgerStore) throws -> Int {
-        let id = try store.invoiceID(number: number, seller: seller)
+    public static func unlink(number: String, seller: String? = nil, kind: DocumentKind? = nil, issued: Day? = nil,
+                              transaction: Int64? = nil, store: any LedgerStore) throws -> Int {
+        let id = try find(number: number, seller: seller, kind: kind, issued: issued, in: try store.invoices()).id
         let links = try store.invoices().first { $0.id == id }?.payments.filter { transaction == nil || $0.transactionID == transaction } ?? []
         guard !links.isEmpty else { throw UserError("invoice \(number) has no such payment link", hint: "the invoice list shows each invoice's links") }
         for l in links where l.method != "rejected" {

@@ -11,6 +11,15 @@ struct TodayOption: ParsableArguments {
 }
 
 extension Invoices.StatusFilter: ExpressibleByArgument {}
+extension Invoices.DocumentKind: ExpressibleByArgument {}
+
+/// `--seller`, `--kind`, `--issued`: which invoice a number names when several share it.
+struct InvoiceChoiceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.kind"), valueName: "kind")) var kind: Invoices.DocumentKind?
+    @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.issued"), valueName: "date")) var issued: String?
+    func issuedDay() throws -> Day? { try parseDay(issued, "--issued") }
+}
 
 struct InvoicesCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
@@ -53,30 +62,33 @@ struct InvoicesCommand: ParsableCommand {
     struct Link: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "link", abstract: Console.catalog.text("cli.help.invoices.link.abstract"),
-            discussion: example("saldo invoices link LMS-2026-009 412 --amount 848.00")) }
+            discussion: example(Console.catalog.text("cli.help.invoices.link.example"))) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_see_saldo_export"))) var transaction: Int64
         @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.amount_it_pays_in_the"), valueName: "amount")) var amount: String?
-        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
+        @OptionGroup var choice: InvoiceChoiceOptions
 
         func run() throws {
-            let value = try Invoices.link(number: number, seller: seller, transaction: transaction, amount: amount, store: ledger.open(.existing))
-            Console.current.out(LocalizedText("cli.invoices.linked", ["number": number, "transaction": "\(transaction)", "amount": "\(value)"]).text(in: Console.catalog))
+            let outcome = try Invoices.linkChecked(number: number, seller: choice.seller, kind: choice.kind, issued: try choice.issuedDay(),
+                                                   transaction: transaction, amount: amount, store: ledger.open(.existing))
+            Console.current.out(LocalizedText("cli.invoices.linked", ["number": number, "transaction": "\(transaction)", "amount": "\(outcome.amount)"]).text(in: Console.catalog))
+            for w in outcome.warnings { Console.current.err(Console.current.styled(Console.catalog.text("diag.label.warning"), .yellow) + w.text(in: Console.catalog)) }
         }
     }
 
     struct Unlink: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(
             commandName: "unlink", abstract: Console.catalog.text("cli.help.invoices.unlink.abstract"),
-            discussion: example("saldo invoices unlink LMS-2026-009 412")) }
+            discussion: example("saldo invoices unlink LMS-2026-008 702")) }
         @OptionGroup var ledger: LedgerOption
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.invoice_number"))) var number: String
         @Argument(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.transaction_id_without_it_every"))) var transaction: Int64?
-        @Option(help: ArgumentHelp(Console.catalog.text("cli.option.invoices.seller_name_or_tax_id"), valueName: "seller")) var seller: String?
+        @OptionGroup var choice: InvoiceChoiceOptions
 
         func run() throws {
-            let n = try Invoices.unlink(number: number, seller: seller, transaction: transaction, store: ledger.open(.existing))
+            let n = try Invoices.unlink(number: number, seller: choice.seller, kind: choice.kind, issued: try choice.issuedDay(),
+                                        transaction: transaction, store: ledger.open(.existing))
             Console.current.out(Console.catalog.plural("cli.invoices.unlinked", count: n, ["number": number]))
         }
     }
