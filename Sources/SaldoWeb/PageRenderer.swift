@@ -99,9 +99,16 @@ public struct PageRenderer: Sendable {
 
     /// A problem shown as a page, in the layout, with the same message and hint as the API.
     func problemPage(_ problem: Problem, context: WebContext, request: Request) -> Response {
-        // In the page's language: the title (`web.problem_title.*`), the detail and hint as the command
-        // line says them (`error.*`), each diagnostic by its code; the JSON answer stays neutral.
-        let L = Catalog.shipped(context.language)
+        let data = problemData(problem, language: context.language)
+        let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
+        return page("problem", title: data["title"] as? String ?? "", data: data, book: book, current: "", context: context, request: request, status: problem.status)
+    }
+
+    /// What `problem.mustache` shows of a problem, in the language: the title (`web.problem_title.*`),
+    /// the detail and hint as the command line says them (`error.*`), each diagnostic by its code;
+    /// the JSON answer stays neutral. Pages that show a problem beside their form use it too.
+    func problemData(_ problem: Problem, language: Language) -> [String: Any] {
+        let L = Catalog.shipped(language)
         func said(_ text: String) -> String {
             guard L.language != .en else { return text }
             if let t = Catalog.recognize(text, keyPrefix: "web.problem_title.") { return t.text(in: L) }
@@ -115,7 +122,7 @@ public struct PageRenderer: Sendable {
             detail = problem.status == .notFound ? L.text("web.problem.no_page") : ""
             if hint.isEmpty && problem.status == .notFound { hint = L.text("web.problem.no_page_hint") }
         }
-        let data: [String: Any] = [
+        return [
             "title": title, "detail": detail.isEmpty ? false : detail, "hint": hint.isEmpty ? false : hint,
             "errors": problem.diagnostics.map { d -> [String: Any] in
                 let h = d.localizedHint(in: L) ?? ""
@@ -123,8 +130,6 @@ public struct PageRenderer: Sendable {
             },
             "status": String(problem.status.code), "startLedger": problem.fix == "start-ledger",
         ]
-        let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
-        return page("problem", title: title, data: data, book: book, current: "", context: context, request: request, status: problem.status)
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -134,3 +134,42 @@ def test_a_transaction_opens_the_line_it_came_from(demo_server, browser):
     assert not errors, errors
     screenshot(browser, "transaction-source")
     browser.set_window_size(1280, 1000)
+
+
+def test_the_transactions_pager_and_a_bad_range_on_a_phone(demo_server, phone):
+    """Tester's M2, M6, L7: a single page has no "Next page"; paging shows where you are and goes
+    back; From after To is said beside the form, which keeps the dates; the Order choice is whole."""
+    phone.get(demo_server.url + "/books/main/transactions?lang=es&q=zzzz-nothing")
+    assert not phone.find_elements(By.CSS_SELECTOR, "nav.pager a"), "no page to go to"
+    assert phone.find_element(By.LINK_TEXT, "Quitar filtros").get_attribute("href").endswith("/books/main/transactions")
+    phone.get(demo_server.url + "/books/main/transactions?lang=es")
+    pager = phone.find_element(By.CSS_SELECTOR, "nav.pager")
+    assert pager.get_attribute("aria-label") == "Paginación"
+    assert "Página 1 de" in pager.text and not pager.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
+    pager.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    WebDriverWait(phone, 30).until(lambda d: "cursor=" in d.current_url)
+    pager = phone.find_element(By.CSS_SELECTOR, "nav.pager")
+    assert "Página 2 de" in pager.text, pager.text
+    screenshot(phone, "phone-es-transactions-page-2")
+    phone.set_window_size(375, 800)
+    pager.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    WebDriverWait(phone, 30).until(lambda d: "cursor=" not in d.current_url)
+    assert "Página 1 de" in phone.find_element(By.CSS_SELECTOR, "nav.pager").text
+    # The Order select shows its whole choice ("Más recientes primero") on a 375 px phone.
+    fits = phone.execute_script("""
+        const s = document.querySelector('select[name=sort]');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = getComputedStyle(s).font;
+        return c.measureText(s.options[s.selectedIndex].text).width + 40 <= s.clientWidth;
+    """)
+    assert fits, "the Order choice is cut"
+    # From after To: the error beside the form, the dates kept.
+    phone.get(demo_server.url + "/books/main/transactions?lang=es&from=2026-10-01&to=2026-09-01")
+    problem = phone.find_element(By.ID, "tx-problem")
+    assert "el primer día es posterior al último" in problem.text
+    assert phone.find_element(By.NAME, "from").get_attribute("value") == "2026-10-01"
+    assert phone.find_element(By.NAME, "to").get_attribute("value") == "2026-09-01"
+    scroll = phone.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= phone.execute_script("return document.documentElement.clientWidth") + 1
+    screenshot(phone, "phone-es-transactions-bad-range")
+    phone.set_window_size(375, 800)
