@@ -173,3 +173,21 @@ def test_the_transactions_pager_and_a_bad_range_on_a_phone(demo_server, phone):
     assert scroll <= phone.execute_script("return document.documentElement.clientWidth") + 1
     screenshot(phone, "phone-es-transactions-bad-range")
     phone.set_window_size(375, 800)
+
+
+def test_the_forecast_takes_a_decimal_comma(demo_server, phone):
+    """Tester's M7: the floor and the added income refused "1500,50" with the browser's generic
+    message; they take a decimal comma, as the Overview does, and say the format when refused."""
+    phone.get(demo_server.url + "/books/main/forecast?lang=es")
+    for name, good in (("floor", "1500,50"), ("add-month", "800,5")):
+        field = phone.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(good)
+        assert phone.execute_script("return arguments[0].checkValidity()", field), f"{name}: {good} refused"
+        assert "1500,50" in field.get_attribute("title"), field.get_attribute("title")
+        field.clear()
+        field.send_keys("mil")
+        assert not phone.execute_script("return arguments[0].checkValidity()", field)
+        field.clear()
+    phone.get(demo_server.url + "/books/main/forecast?lang=en")
+    assert "1500.50" in phone.find_element(By.NAME, "floor").get_attribute("title")
