@@ -104,6 +104,20 @@ public struct PageRenderer: Sendable {
         return page("problem", title: data["title"] as? String ?? "", data: data, book: book, current: "", context: context, request: request, status: problem.status)
     }
 
+    /// A page of a book that has no ledger yet: 200, the page's own title, a neutral empty state
+    /// that points to Import (and Settings, which work before the first import); no path, no
+    /// command-line advice.
+    func welcomePage(context: WebContext, request: Request) -> Response {
+        let parts = request.uri.path.split(separator: "/").map(String.init)
+        let book = parts.count > 1 ? parts[1] : "main"
+        let current = parts.count > 2 ? parts[2] : ""
+        let t = words[context.language] ?? [:]
+        let title = PageRenderer.navigation.first { $0.path == current }.map { t[$0.key.replacingOccurrences(of: ".", with: "_")] ?? $0.key }
+            ?? t["web_welcome_title"] ?? "Saldo"
+        return page("welcome", title: title, data: [:], book: book, current: current, context: context, request: request,
+                    styles: ["welcome.css"])
+    }
+
     /// What `problem.mustache` shows of a problem, in the language: the title (`web.problem_title.*`),
     /// the detail and hint as the command line says them (`error.*`), each diagnostic by its code;
     /// the JSON answer stays neutral. Pages that show a problem beside their form use it too.

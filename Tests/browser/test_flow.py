@@ -271,3 +271,32 @@ def test_6_a_long_profile_name_wraps_on_a_phone(empty_server, phone):
     screenshot(phone, "import-long-profile-phone-es")
     phone.set_window_size(375, 800)
     card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']").click()
+
+
+def test_7_a_new_ledger_welcomes_on_every_page(workdir, phone):
+    """Tester's M8: on a new ledger every page was a 404 in a pink error panel naming the file and
+    advising the CLI's demo; Settings could not be opened. Now a calm empty state, and Settings."""
+    from conftest import Server
+    server = Server(os.path.join(workdir, "first-run", "new.sqlite"))
+    try:
+        for page in ("overview", "transactions", "reports", "invoices", "forecast", "tax"):
+            phone.get(server.url + f"/books/main/{page}?lang=es")
+            welcome = phone.find_element(By.CSS_SELECTOR, "section.welcome")
+            assert "Este libro todavía está vacío" in welcome.text
+            assert welcome.find_element(By.CSS_SELECTOR, "a.button").get_attribute("href").endswith("/books/main/import")
+            assert not phone.find_elements(By.CSS_SELECTOR, ".problem")
+            assert "new.sqlite" not in phone.page_source and "demo" not in welcome.text.lower()
+            errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
+            assert not errors, (page, errors)
+        screenshot(phone, "first-run-tax-phone-es")
+        phone.set_window_size(375, 800)
+        phone.get(server.url + "/books/main/settings?lang=es")
+        field = phone.find_element(By.NAME, "base-currency")
+        field.send_keys("USD")
+        phone.find_element(By.CSS_SELECTOR, "form#settings button[type=submit]").click()
+        WebDriverWait(phone, 30).until(lambda d: "Guardado" in d.find_element(By.ID, "settings-result").text)
+        assert os.path.exists(server.ledger), "saving a setting starts the ledger"
+        screenshot(phone, "first-run-settings-phone-es")
+        phone.set_window_size(375, 800)
+    finally:
+        server.stop()
