@@ -191,3 +191,31 @@ def test_the_forecast_takes_a_decimal_comma(demo_server, phone):
         field.clear()
     phone.get(demo_server.url + "/books/main/forecast?lang=en")
     assert "1500.50" in phone.find_element(By.NAME, "floor").get_attribute("title")
+
+
+def test_charts_are_legible_on_a_phone(demo_server, phone, browser):
+    """Tester's M10: the 860-wide charts were scaled to a third on a 375 px phone and their 11 px
+    labels read as 5 px. A phone is shown the chart drawn for it: its text is at least 11 px high
+    on screen, and no label runs past the chart's edges."""
+    check = """
+        const svgs = Array.from(document.querySelectorAll('figure svg')).filter(s => s.getBoundingClientRect().width > 0);
+        return svgs.map(s => {
+            const box = s.getBoundingClientRect();
+            const texts = Array.from(s.querySelectorAll('text')).map(t => t.getBoundingClientRect()).filter(r => r.height > 0);
+            return {cls: s.getAttribute('class'), n: texts.length,
+                    smallest: Math.min(...texts.map(r => r.height)),
+                    outside: texts.filter(r => r.left < box.left - 1 || r.right > box.right + 1).length};
+        });
+    """
+    for page in ("overview", "forecast", "reports"):
+        phone.get(demo_server.url + f"/books/main/{page}?lang=es")
+        charts = phone.execute_script(check)
+        assert charts, page
+        for chart in charts:
+            assert chart["cls"] == "chart-phone", (page, chart)
+            assert chart["smallest"] >= 11, (page, chart)
+            assert chart["outside"] == 0, (page, chart)
+        screenshot(phone, f"phone-es-{page}-charts")
+        phone.set_window_size(375, 800)
+        browser.get(demo_server.url + f"/books/main/{page}?lang=en")
+        assert all(c["cls"] == "chart-wide" for c in browser.execute_script(check)), page
