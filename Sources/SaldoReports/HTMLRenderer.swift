@@ -206,6 +206,20 @@ enum SVGCharts {
         // the bars are wide enough for it (the bar's tooltip always has it).
         let labelEvery = phone ? max(1, Int((Double(n) * (9 * size.characterWidth) / plotW).rounded(.up))) : 1
         let totals = !phone || band >= 6 * size.characterWidth
+        // Where each labelled category's label is centred: from the last (this month) backwards,
+        // kept inside the chart, and left out where it would touch the label after it.
+        var labelAt: [Int: Double] = [:]
+        if phone {
+            var nextLeft = Double.infinity
+            for i in stride(from: n - 1, through: 0, by: -labelEvery) {
+                let half = Double(s.categories[i].count) * size.characterWidth / 2
+                let centre = left + band * Double(i) + band / 2
+                let ax = min(max(centre, left + half - 4), W - right - half)
+                guard ax + half + 6 <= nextLeft else { continue }
+                labelAt[i] = ax
+                nextLeft = ax - half
+            }
+        }
         for i in 0..<n {
             let x = left + band * Double(i) + (band - bw) / 2
             var pos = 0.0, neg = 0.0
@@ -222,9 +236,7 @@ enum SVGCharts {
             let lx = x + bw / 2, ly = H - bottom + (phone ? 18 : 16)
             if phone {
                 // Every few bars, the last one's always; the first and last kept inside the chart.
-                guard i % labelEvery == (n - 1) % labelEvery else { continue }
-                let half = Double(s.categories[i].count) * size.characterWidth / 2
-                let ax = min(max(lx, left + half - 4), W - right - half)
+                guard let ax = labelAt[i] else { continue }
                 out += "<text x=\"\(c(ax))\" y=\"\(c(ly))\" text-anchor=\"middle\">\(esc(s.categories[i]))</text>\n"
             } else if rotate {
                 out += "<text x=\"\(c(lx))\" y=\"\(c(ly))\" text-anchor=\"end\" transform=\"rotate(-45 \(c(lx)) \(c(ly)))\">\(esc(s.categories[i]))</text>\n"
