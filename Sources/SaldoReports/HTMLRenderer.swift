@@ -4,6 +4,9 @@ import SaldoCore
 /// resources, so it opens offline and can be mailed or archived as is.
 struct HTMLRenderer {
     var catalog: Catalog = .shipped(.en)
+    /// Each chart also drawn for a phone (``SVGCharts/Size/phone``), beside the wide one; the page's
+    /// stylesheet shows one of them by the screen's width (the web app's pages; files keep one).
+    var phoneCharts = false
     func render(_ doc: ReportDocument) -> String {
         var out = """
         <!DOCTYPE html>
@@ -46,10 +49,15 @@ struct HTMLRenderer {
             case .chart(let c):
                 chartNo += 1
                 out += "<figure>\n<figcaption>\(esc(c.title))</figcaption>\n"
-                switch c {
-                case .stackedBars(let s): out += SVGCharts.stackedBars(s, id: chartNo)
-                case .bars(let s): out += SVGCharts.bars(s, id: chartNo)
-                case .fan(let f): out += SVGCharts.fan(f, id: chartNo)
+                for size in phoneCharts ? [SVGCharts.Size.wide, .phone] : [.wide] {
+                    let svg: String
+                    switch c {
+                    case .stackedBars(let s): svg = SVGCharts.stackedBars(s, id: chartNo, size: size)
+                    case .bars(let s): svg = SVGCharts.bars(s, id: chartNo, size: size)
+                    case .fan(let f): svg = SVGCharts.fan(f, id: chartNo, size: size)
+                    }
+                    // `<svg class="chart-wide"` / `chart-phone`: the page shows one by the screen's width.
+                    out += phoneCharts ? svg.replacingOccurrences(of: "<svg ", with: "<svg class=\"\(size.className)\" ", range: svg.range(of: "<svg ")) : svg
                 }
                 out += "</figure>\n"
             }
@@ -122,6 +130,20 @@ func esc(_ s: String) -> String {
 
 /// Inline SVG charts with fixed sizes and deterministic output.
 enum SVGCharts {
+    /// How large a chart is drawn. `wide` is the report files' and the wide screen's; `phone` is
+    /// drawn 340 wide for a 375 px screen, where the wide one would be scaled to a third and its
+    /// 11 px text read as 4 px: fewer labels, no per-bar totals when bars are narrow, larger text
+    /// (the page's stylesheet sets 13 px on `.chart-phone`).
+    struct Size: Sendable {
+        var width: Double
+        /// An average character's width at the chart's text size, in px (to fit labels).
+        var characterWidth: Double
+        var isPhone: Bool
+        var className: String { isPhone ? "chart-phone" : "chart-wide" }
+        static let wide = Size(width: 860, characterWidth: LegendLayout.characterWidth, isPhone: false)
+        static let phone = Size(width: 340, characterWidth: 8.2, isPhone: true)
+    }
+
     static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
     static func c(_ v: Double) -> String { ChartNumber.coord(v) }
@@ -143,15 +165,24 @@ enum SVGCharts {
         return out
     }
 
-    static func stackedBars(_ s: StackedBarChart, id: Int) -> String {
-        let W = 860.0, H = 360.0, left = 72.0, right = 16.0, top = 26.0
+    static func stackedBars(_ s: StackedBarChart, id: Int, size: Size = .wide) -> String {
+        let phone = size.isPhone
+        let W = size.width, left = phone ? 52.0 : 72.0, right = phone ? 8.0 : 16.0, top = 26.0
         let n = s.categories.count
-        let rotate = n > 14
+        let rotate = !phone && n > 14
         // Legend in columns wide enough for the longest name (130 px, six a row, when every name
         // is short; a long name, cut at 40 characters, widens the columns and wraps the rows).
-        let legend = LegendLayout(names: s.series.map(\.name), width: W - left)
+        // On a phone it starts at the left edge and names are cut to what one row holds.
+        let legendLeft = phone ? 8.0 : left
+        let legend = phone
+            ? LegendLayout(names: s.series.map(\.name), width: W - legendLeft, characterWidth: size.characterWidth,
+                           maxCharacters: Int((W - legendLeft - 17) / size.characterWidth))
+            : LegendLayout(names: s.series.map(\.name), width: W - left)
         let legendRows = Double(legend.rows)
-        let bottom = (rotate ? 64.0 : 36.0) + legendRows * 18
+        let rowH = phone ? 20.0 : 18.0
+        let bottom = (rotate ? 64.0 : 36.0) + legendRows * rowH
+        // On a phone the legend takes a row per name or two: the bars keep their own 190 px.
+        let H = phone ? top + 190 + bottom : 360.0
         var maxPos = 0.0, maxNeg = 0.0
         for i in 0..<n {
             var p = 0.0, q = 0.0
@@ -171,6 +202,24 @@ enum SVGCharts {
         out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 12))\" text-anchor=\"end\">\(esc(s.unit))</text>\n"
         let band = n > 0 ? plotW / Double(n) : plotW
         let bw = min(band * 0.68, 120)
+        // On a phone: a category's label every few bars (as many as fit), a bar's total only where
+        // the bars are wide enough for it (the bar's tooltip always has it).
+        let labelEvery = phone ? max(1, Int((Double(n) * (9 * size.characterWidth) / plotW).rounded(.up))) : 1
+        let totals = !phone || band >= 6 * size.characterWidth
+        // Where each labelled category's label is centred: from the last (this month) backwards,
+        // kept inside the chart, and left out where it would touch the label after it.
+        var labelAt: [Int: Double] = [:]
+        if phone {
+            var nextLeft = Double.infinity
+            for i in stride(from: n - 1, through: 0, by: -labelEvery) {
+                let half = Double(s.categories[i].count) * size.characterWidth / 2
+                let centre = left + band * Double(i) + band / 2
+                let ax = min(max(centre, left + half - 4), W - right - half)
+                guard ax + half + 6 <= nextLeft else { continue }
+                labelAt[i] = ax
+                nextLeft = ax - half
+            }
+        }
         for i in 0..<n {
             let x = left + band * Double(i) + (band - bw) / 2
             var pos = 0.0, neg = 0.0
@@ -181,9 +230,15 @@ enum SVGCharts {
                 out += "<rect x=\"\(c(x))\" y=\"\(c(y(a)))\" width=\"\(c(bw))\" height=\"\(c(max(0.5, y(b) - y(a))))\" fill=\"\(palette[k % palette.count])\"><title>\(esc(ser.name)) \(esc(s.categories[i])): \(esc(ChartNumber.format(v))) \(esc(s.unit))</title></rect>\n"
             }
             let total = pos + neg
-            out += "<text x=\"\(c(x + bw / 2))\" y=\"\(c(y(pos) - 4))\" text-anchor=\"middle\">\(esc(ChartNumber.format(total)))</text>\n"
-            let lx = x + bw / 2, ly = H - bottom + 16
-            if rotate {
+            if totals {
+                out += "<text x=\"\(c(x + bw / 2))\" y=\"\(c(y(pos) - 4))\" text-anchor=\"middle\">\(esc(ChartNumber.format(total)))</text>\n"
+            }
+            let lx = x + bw / 2, ly = H - bottom + (phone ? 18 : 16)
+            if phone {
+                // Every few bars, the last one's always; the first and last kept inside the chart.
+                guard let ax = labelAt[i] else { continue }
+                out += "<text x=\"\(c(ax))\" y=\"\(c(ly))\" text-anchor=\"middle\">\(esc(s.categories[i]))</text>\n"
+            } else if rotate {
                 out += "<text x=\"\(c(lx))\" y=\"\(c(ly))\" text-anchor=\"end\" transform=\"rotate(-45 \(c(lx)) \(c(ly)))\">\(esc(s.categories[i]))</text>\n"
             } else {
                 out += "<text x=\"\(c(lx))\" y=\"\(c(ly))\" text-anchor=\"middle\">\(esc(s.categories[i]))</text>\n"
@@ -191,7 +246,7 @@ enum SVGCharts {
         }
         // Legend.
         for (k, ser) in s.series.enumerated() {
-            let lx = left + Double(k % legend.perRow) * legend.column, ly = H - legendRows * 18 + Double(k / legend.perRow) * 18 - 4
+            let lx = legendLeft + Double(k % legend.perRow) * legend.column, ly = H - legendRows * rowH + Double(k / legend.perRow) * rowH - 4
             out += "<rect x=\"\(c(lx))\" y=\"\(c(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
             let shown = legend.label(ser.name)
             out += "<text x=\"\(c(lx + 17))\" y=\"\(c(ly))\">\(esc(shown))\(shown == ser.name ? "" : "<title>\(esc(ser.name))</title>")</text>\n"
@@ -209,32 +264,41 @@ enum SVGCharts {
         let perRow: Int
         let rows: Int
 
-        init(names: [String], width: Double) {
-            let longest = names.map { min($0.count, Self.maxCharacters) }.max() ?? 0
+        let limit: Int
+
+        init(names: [String], width: Double, characterWidth: Double = Self.characterWidth, maxCharacters: Int = Self.maxCharacters) {
+            let limit = max(4, maxCharacters)
+            self.limit = limit
+            let longest = names.map { min($0.count, limit) }.max() ?? 0
             // Swatch (17 px), the text, and a gap.
-            column = max(130, 17 + Double(longest) * Self.characterWidth + 16)
+            column = max(130, 17 + Double(longest) * characterWidth + 16)
             perRow = max(1, min(6, Int(width / column)))
             rows = (names.count + perRow - 1) / perRow
         }
 
         func label(_ name: String) -> String {
-            name.count <= Self.maxCharacters ? name : String(name.prefix(Self.maxCharacters - 1)) + "…"
+            name.count <= limit ? name : String(name.prefix(limit - 1)) + "…"
         }
     }
 
-    static func bars(_ b: BarChart, id: Int) -> String {
-        let W = 860.0, rowH = 26.0, top = 8.0
-        let labelW = min(240.0, Double((b.labels.map(\.count).max() ?? 4) * 7 + 16))
+    static func bars(_ b: BarChart, id: Int, size: Size = .wide) -> String {
+        let phone = size.isPhone
+        let W = size.width, rowH = phone ? 28.0 : 26.0, top = 8.0
+        let labelW = phone ? min(130.0, Double((b.labels.map(\.count).max() ?? 4)) * size.characterWidth + 12)
+                           : min(240.0, Double((b.labels.map(\.count).max() ?? 4) * 7 + 16))
+        // On a phone a long label is cut to its column (the bar's tooltip has it whole).
+        let fits = Int((labelW - 12) / size.characterWidth)
+        func label(_ l: String) -> String { !phone || l.count <= fits ? l : String(l.prefix(max(3, fits - 1))) + "…" }
         let H = top + rowH * Double(max(1, b.labels.count)) + 24
         let lo = min(0, b.values.min() ?? 0), hi = max(0, b.values.max() ?? 0)
         let span = hi - lo > 0 ? hi - lo : 1
-        let plotW = W - labelW - 110
+        let plotW = W - labelW - (phone ? 96 : 110)
         func x(_ v: Double) -> Double { labelW + (v - lo) / span * plotW }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(W)) \(c(H))\" width=\"\(c(W))\" height=\"\(c(H))\" role=\"img\" aria-label=\"\(esc(b.title))\">\n"
         for (i, (l, v)) in zip(b.labels, b.values).enumerated() {
             let yy = top + rowH * Double(i)
             let x0 = x(min(0, v)), x1 = x(max(0, v))
-            out += "<text x=\"\(c(labelW - 8))\" y=\"\(c(yy + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(l))</text>"
+            out += "<text x=\"\(c(labelW - 8))\" y=\"\(c(yy + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(label(l)))</text>"
             out += "<rect x=\"\(c(x0))\" y=\"\(c(yy + 4))\" width=\"\(c(max(0.5, x1 - x0)))\" height=\"\(c(rowH - 8))\" fill=\"\(v < 0 ? "#e15759" : palette[i % palette.count])\"><title>\(esc(l)): \(esc(ChartNumber.format(v))) \(esc(b.unit))</title></rect>"
             out += "<text x=\"\(c(x1 + 6))\" y=\"\(c(yy + rowH / 2 + 4))\">\(esc(ChartNumber.format(v))) \(esc(b.unit))</text>\n"
         }
@@ -243,8 +307,9 @@ enum SVGCharts {
         return out
     }
 
-    static func fan(_ f: FanChart, id: Int) -> String {
-        let W = 860.0, H = 340.0, left = 72.0, right = 40.0, top = 26.0, bottom = 56.0
+    static func fan(_ f: FanChart, id: Int, size: Size = .wide) -> String {
+        let phone = size.isPhone
+        let W = size.width, H = phone ? 290.0 : 340.0, left = phone ? 52.0 : 72.0, right = phone ? 12.0 : 40.0, top = 26.0, bottom = 56.0
         let labels = f.history.map(\.label) + f.forecast.map(\.label)
         let n = labels.count
         var values = f.history.map(\.value) + f.forecast.flatMap { [$0.p10, $0.p50, $0.p90] }
@@ -296,16 +361,19 @@ enum SVGCharts {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(fl)))\" y2=\"\(c(y(fl)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>"
             out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">\(esc(RenderContext.catalog("render.chart.floor"))) \(esc(ChartNumber.format(fl)))</text>\n"
         }
-        let every = max(1, Int((Double(n) * 60 / plotW).rounded(.up)))
+        // A label every so many points, as many as fit (a label about 60 px wide; 9 characters on a phone).
+        let every = max(1, Int((Double(n) * (phone ? 9 * size.characterWidth : 60) / plotW).rounded(.up)))
         let lastLabelled = ((n - 1) / every) * every
         for (i, l) in labels.enumerated() where i % every == 0 || (i == n - 1 && i - lastLabelled >= max(1, every / 2 + 1)) {
             out += "<text x=\"\(c(x(i)))\" y=\"\(c(H - bottom + 18))\" text-anchor=\"middle\">\(esc(l))</text>\n"
         }
         let ly = H - 14
-        out += "<line x1=\"\(c(left))\" x2=\"\(c(left + 24))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#1d232a\" stroke-width=\"2\"/><text x=\"\(c(left + 30))\" y=\"\(c(ly))\">\(esc(RenderContext.catalog("render.chart.actual")))</text>"
+        // The legend: from the chart's left edge on a phone, where the three entries just fit.
+        let lg = phone ? 8.0 : left
+        out += "<line x1=\"\(c(lg))\" x2=\"\(c(lg + 24))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#1d232a\" stroke-width=\"2\"/><text x=\"\(c(lg + 30))\" y=\"\(c(ly))\">\(esc(RenderContext.catalog("render.chart.actual")))</text>"
         if !f.forecast.isEmpty {
-        out += "<line x1=\"\(c(left + 100))\" x2=\"\(c(left + 124))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#4e79a7\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"\(c(left + 130))\" y=\"\(c(ly))\">P50</text>"
-        out += "<rect x=\"\(c(left + 180))\" y=\"\(c(ly - 10))\" width=\"24\" height=\"12\" fill=\"#4e79a7\" fill-opacity=\"0.22\"/><text x=\"\(c(left + 210))\" y=\"\(c(ly))\">P10–P90</text>\n"
+        out += "<line x1=\"\(c(lg + 100))\" x2=\"\(c(lg + 124))\" y1=\"\(c(ly - 4))\" y2=\"\(c(ly - 4))\" stroke=\"#4e79a7\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"\(c(lg + 130))\" y=\"\(c(ly))\">P50</text>"
+        out += "<rect x=\"\(c(lg + 180))\" y=\"\(c(ly - 10))\" width=\"24\" height=\"12\" fill=\"#4e79a7\" fill-opacity=\"0.22\"/><text x=\"\(c(lg + 210))\" y=\"\(c(ly))\">P10–P90</text>\n"
         }
         out += "\n"
         out += "</svg>\n"

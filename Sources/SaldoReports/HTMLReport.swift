@@ -4,10 +4,12 @@ import SaldoCore
 /// same SVG charts as `--format html`, without the page around them.
 public enum HTMLReport {
     /// Subtitle, notes, headings, tables and charts of the report (no `<html>`, no title), in `language`.
+    /// Each chart comes twice, `<svg class="chart-wide">` and `<svg class="chart-phone">` (drawn for
+    /// a 375 px screen): the page's stylesheet shows one by the screen's width.
     public static func fragment(_ report: some ReportConvertible, language: Language = .en) -> String {
         let catalog = Catalog.shipped(language)
         return RenderContext.$catalog.withValue(catalog) {
-            HTMLRenderer(catalog: catalog).blocks(report.document(in: catalog))
+            HTMLRenderer(catalog: catalog, phoneCharts: true).blocks(report.document(in: catalog))
         }
     }
 

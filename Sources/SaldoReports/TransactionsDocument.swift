@@ -17,12 +17,23 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
     public var limit: Int
     /// The token of the next page; nil on the last page.
     public var nextCursor: String?
+    /// The page before this one.
+    public enum Previous: Sendable, Equatable {
+        /// This is the first page.
+        case none
+        /// The first page (which needs no cursor).
+        case first
+        /// The page that starts at this token.
+        case cursor(String)
+    }
+    public var previous: Previous
     /// The filters, as given (for the subtitle).
     public var filters: [(String, String)]
 
-    public init(entries: [Entry], matching: Int, sort: String, limit: Int, nextCursor: String?, filters: [(String, String)] = []) {
+    public init(entries: [Entry], matching: Int, sort: String, limit: Int, nextCursor: String?, previous: Previous = .none,
+                filters: [(String, String)] = []) {
         self.entries = entries; self.matching = matching; self.sort = sort; self.limit = limit; self.nextCursor = nextCursor
-        self.filters = filters
+        self.previous = previous; self.filters = filters
     }
 
     static func postingJSON(_ p: Posting) -> JSONValue {
@@ -59,6 +70,9 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
             ("limit", .int(limit)),
             ("matching", .int(matching)),
             ("next_cursor", nextCursor.map(JSONValue.string) ?? .null),
+            // Whether a page comes before this one, and its cursor (null when it is the first page).
+            ("has_previous", .bool(previous != .none)),
+            ("previous_cursor", { () -> JSONValue in if case .cursor(let c) = previous { return .string(c) } else { return .null } }()),
             ("transactions", .array(entries.map(Self.entryJSON))),
         ])
     }

@@ -65,6 +65,15 @@ public final class Books: Sendable {
         try await run(on: readQueue) { try body(try self.reader(book)) }
     }
 
+    /// Like ``read(_:_:)``, but a book whose ledger does not exist yet reads as an empty ledger in
+    /// memory (`LedgerLocation.openForDryRun`), and nothing is created: the Settings page of a new
+    /// ledger shows every setting unset, and saving one creates the ledger (as `saldo config set` does).
+    func readOrEmpty<T: Sendable>(_ book: String, _ body: @escaping @Sendable (any LedgerStore) throws -> T) async throws -> T {
+        guard office == nil, !ledgerExists(book) else { return try await read(book, body) }
+        let location = try location(book)
+        return try await run(on: readQueue) { try body(try location.openForDryRun()) }
+    }
+
     /// Runs `body` with the ledger's location for writing: one write at a time per book, writes to
     /// different books at the same time.
     public func write<T: Sendable>(_ book: String, _ body: @escaping @Sendable (LedgerLocation) throws -> T) async throws -> T {

@@ -99,9 +99,30 @@ public struct PageRenderer: Sendable {
 
     /// A problem shown as a page, in the layout, with the same message and hint as the API.
     func problemPage(_ problem: Problem, context: WebContext, request: Request) -> Response {
-        // In the page's language: the title (`web.problem_title.*`), the detail and hint as the command
-        // line says them (`error.*`), each diagnostic by its code; the JSON answer stays neutral.
-        let L = Catalog.shipped(context.language)
+        let data = problemData(problem, language: context.language)
+        let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
+        return page("problem", title: data["title"] as? String ?? "", data: data, book: book, current: "", context: context, request: request, status: problem.status)
+    }
+
+    /// A page of a book that has no ledger yet: 200, the page's own title, a neutral empty state
+    /// that points to Import (and Settings, which work before the first import); no path, no
+    /// command-line advice.
+    func welcomePage(context: WebContext, request: Request) -> Response {
+        let parts = request.uri.path.split(separator: "/").map(String.init)
+        let book = parts.count > 1 ? parts[1] : "main"
+        let current = parts.count > 2 ? parts[2] : ""
+        let t = words[context.language] ?? [:]
+        let title = PageRenderer.navigation.first { $0.path == current }.map { t[$0.key.replacingOccurrences(of: ".", with: "_")] ?? $0.key }
+            ?? t["web_welcome_title"] ?? "Saldo"
+        return page("welcome", title: title, data: [:], book: book, current: current, context: context, request: request,
+                    styles: ["welcome.css"])
+    }
+
+    /// What `problem.mustache` shows of a problem, in the language: the title (`web.problem_title.*`),
+    /// the detail and hint as the command line says them (`error.*`), each diagnostic by its code;
+    /// the JSON answer stays neutral. Pages that show a problem beside their form use it too.
+    func problemData(_ problem: Problem, language: Language) -> [String: Any] {
+        let L = Catalog.shipped(language)
         func said(_ text: String) -> String {
             guard L.language != .en else { return text }
             if let t = Catalog.recognize(text, keyPrefix: "web.problem_title.") { return t.text(in: L) }
@@ -115,7 +136,7 @@ public struct PageRenderer: Sendable {
             detail = problem.status == .notFound ? L.text("web.problem.no_page") : ""
             if hint.isEmpty && problem.status == .notFound { hint = L.text("web.problem.no_page_hint") }
         }
-        let data: [String: Any] = [
+        return [
             "title": title, "detail": detail.isEmpty ? false : detail, "hint": hint.isEmpty ? false : hint,
             "errors": problem.diagnostics.map { d -> [String: Any] in
                 let h = d.localizedHint(in: L) ?? ""
@@ -123,8 +144,6 @@ public struct PageRenderer: Sendable {
             },
             "status": String(problem.status.code), "startLedger": problem.fix == "start-ledger",
         ]
-        let book = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? "main"
-        return page("problem", title: title, data: data, book: book, current: "", context: context, request: request, status: problem.status)
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -121,6 +121,11 @@ struct ProblemMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") || !request.wantsHTML {
                 return problem.response()
             }
+            // A book without a ledger yet (the first run) is no error for a person: its pages
+            // welcome them and point to Import (the API still answers 404 start-ledger).
+            if problem.fix == "start-ledger", request.uri.path.hasPrefix("/books/") {
+                return pages.welcomePage(context: context, request: request)
+            }
             return pages.problemPage(problem, context: context, request: request)
         }
     }

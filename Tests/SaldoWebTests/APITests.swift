@@ -60,10 +60,44 @@ import SaldoTestSupport
             let r = try await s.get("/api/v1/books/main/reports/monthly")
             #expect(r.status == 404)
             #expect(r.text.contains("start-ledger"))
-            let page = try await s.get("/books/main/reports", headers: [("Accept", "text/html")])
-            #expect(page.status == 404)
-            #expect(page.text.contains("href=\"/books/main/import\""))
+            // Tester's M8: every page of a new ledger answered 404 in an error panel that named the
+            // file and advised the command line's demo. A person is welcomed instead.
+            for (page, title) in [("overview", "Resumen"), ("transactions", "Movimientos"), ("reports", "Informes"), ("invoices", "Facturas"),
+                                  ("forecast", "Previsión"), ("tax", "Impuestos")] {
+                let r = try await s.get("/books/main/\(page)?lang=es", headers: [("Accept", "text/html")])
+                #expect(r.status == 200, "\(page): \(r.status)")
+                #expect(r.text.contains("<h1>\(title)</h1>"), "\(page)")
+                #expect(r.text.contains("<section class=\"welcome\"") && r.text.contains("Este libro todavía está vacío"), "\(page)")
+                #expect(r.text.contains("<a class=\"button\" href=\"/books/main/import\">"), "\(page)")
+                #expect(!r.text.contains("class=\"problem\"") && !r.text.contains(path) && !r.text.contains("none.sqlite"), "\(page): no error panel, no path")
+                #expect(!r.text.lowercased().contains("demo"), "\(page): no advice the web cannot follow")
+                #expect(r.text.contains("aria-current=\"page\">\(title)<"), "\(page): its place in the menu")
+            }
+            let english = try await s.get("/books/main/reports?lang=en", headers: [("Accept", "text/html")])
+            #expect(english.status == 200 && english.text.contains("This book is still empty"))
             #expect(!FileManager.default.fileExists(atPath: path), "reading must not create a ledger")
+        }
+    }
+
+    /// Tester's M8: Settings could not be opened before the first import, although an import may
+    /// need the base currency first. It opens on a new ledger (every setting unset, nothing
+    /// created), and saving a setting creates the ledger, as `saldo config set` does.
+    @Test func settingsWorkBeforeTheFirstImport() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("new.sqlite").path
+        try await withServer(ledger: path) { s in
+            let page = try await s.get("/books/main/settings?lang=es", headers: [("Accept", "text/html")])
+            #expect(page.status == 200, "\(page.text.prefix(500))")
+            #expect(page.text.contains("id=\"settings\"") && page.text.contains("name=\"base-currency\""))
+            let list = try await s.get("/api/v1/books/main/settings")
+            #expect(list.status == 200)
+            #expect(list.text.contains("\"base-currency\": null") || list.text.contains("\"base-currency\":null"), "\(list.text.prefix(300))")
+            #expect(!FileManager.default.fileExists(atPath: path), "reading the settings creates nothing")
+            let saved = try await s.change("PUT", "/api/v1/books/main/settings", json: "{\"base-currency\": \"USD\"}")
+            #expect(saved.status == 200, "\(saved.text)")
+            #expect(saved.text.contains("\"USD\""))
+            #expect(FileManager.default.fileExists(atPath: path), "saving a setting starts the ledger")
+            let again = try await s.get("/books/main/settings", headers: [("Accept", "text/html")])
+            #expect(again.status == 200 && again.text.contains("value=\"USD\""))
         }
     }
 

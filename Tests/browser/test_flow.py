@@ -7,6 +7,7 @@ import os
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -189,7 +190,11 @@ def test_3_b_import_all_commits_every_ready_file(empty_server, browser):
     button = browser.find_element(By.ID, "import-all")
     assert button.is_displayed() and button.text == "Import all 3 ready files", button.text
     screenshot(browser, "import-all")
-    button.click()
+    # From the keyboard (tester's L3: the button hid itself and focus fell back to the page).
+    browser.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+    focused = browser.execute_script("return document.activeElement.tagName + ' ' + (document.activeElement.getAttribute('aria-label') || '')")
+    assert not focused.startswith("BODY"), focused
     def committed(d):
         states = d.execute_script("""
             return Array.from(document.querySelectorAll('section.import-card'))
@@ -198,6 +203,7 @@ def test_3_b_import_all_commits_every_ready_file(empty_server, browser):
         return states if len(states) == 3 and all(x == "committed" for x in states) else None
     WebDriverWait(browser, 120, poll_frequency=0.5).until(committed)
     assert not browser.find_element(By.ID, "import-all").is_displayed()
+    WebDriverWait(browser, 10, poll_frequency=0.2).until(lambda d: d.execute_script("return document.activeElement.id") == "import-totals")
     assert saldo_count(empty_server) == before + sum(fresh), (before, fresh)
 
 
@@ -228,3 +234,69 @@ def test_4_a_phone_reads_why_a_file_was_refused(empty_server, phone):
             .find(c => c.getAttribute('aria-label') === arguments[0]);
         card.querySelector('.import-actions button').click();
     """, name)
+
+
+def test_5_an_empty_file_says_so_and_goes_away(empty_server, phone, workdir):
+    """Tester's M4: a 0-byte file left its card on "Reading…" with an English API message and no
+    way to remove it. It fails in the page's language, and Cancel takes the card away."""
+    path = os.path.join(workdir, "empty.csv")
+    open(path, "wb").close()
+    phone.get(empty_server.url + "/books/main/import?lang=es")
+    phone.find_element(By.ID, "import-files").send_keys(path)
+    card = WebDriverWait(phone, 60, poll_frequency=0.5).until(lambda d: next(
+        (c for c in cards(d) if c.get_attribute("aria-label") == "empty.csv" and c.get_attribute("data-state") == "failed"), None))
+    assert "No se puede importar" in card.text, card.text
+    assert "El fichero está vacío" in card.text, card.text
+    assert "Leyendo" not in card.text and "the upload" not in card.text
+    screenshot(phone, "import-empty-file-phone-es")
+    phone.set_window_size(375, 800)
+    card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']").click()
+    WebDriverWait(phone, 10).until(lambda d: not [c for c in cards(d) if c.get_attribute("aria-label") == "empty.csv"])
+    errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+
+
+def test_6_a_long_profile_name_wraps_on_a_phone(empty_server, phone):
+    """Tester's M5: an e-invoice's profile URN ("Read as: urn:cen.eu:en16931:2017#compliant#…")
+    did not wrap and the whole page scrolled sideways on a 375 px phone."""
+    name = "saldo-ubl-creditnote-381.xml"
+    phone.get(empty_server.url + "/books/main/import?lang=es")
+    phone.find_element(By.ID, "import-files").send_keys(os.path.join(ROOT, "fixtures", "invoices", "ubl", name))
+    card = WebDriverWait(phone, 120, poll_frequency=0.5).until(lambda d: next(
+        (c for c in cards(d) if c.get_attribute("aria-label") == name and c.get_attribute("data-state") in ("previewed", "failed")), None))
+    assert "urn:cen.eu:en16931:2017" in card.text, card.text
+    width = phone.execute_script("return document.documentElement.clientWidth")
+    scroll = phone.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= width + 1, f"{scroll}px wide on a {width}px screen"
+    screenshot(phone, "import-long-profile-phone-es")
+    phone.set_window_size(375, 800)
+    card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']").click()
+
+
+def test_7_a_new_ledger_welcomes_on_every_page(workdir, phone):
+    """Tester's M8: on a new ledger every page was a 404 in a pink error panel naming the file and
+    advising the CLI's demo; Settings could not be opened. Now a calm empty state, and Settings."""
+    from conftest import Server
+    server = Server(os.path.join(workdir, "first-run", "new.sqlite"))
+    try:
+        for page in ("overview", "transactions", "reports", "invoices", "forecast", "tax"):
+            phone.get(server.url + f"/books/main/{page}?lang=es")
+            welcome = phone.find_element(By.CSS_SELECTOR, "section.welcome")
+            assert "Este libro todavía está vacío" in welcome.text
+            assert welcome.find_element(By.CSS_SELECTOR, "a.button").get_attribute("href").endswith("/books/main/import")
+            assert not phone.find_elements(By.CSS_SELECTOR, ".problem")
+            assert "new.sqlite" not in phone.page_source and "demo" not in welcome.text.lower()
+            errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
+            assert not errors, (page, errors)
+        screenshot(phone, "first-run-tax-phone-es")
+        phone.set_window_size(375, 800)
+        phone.get(server.url + "/books/main/settings?lang=es")
+        field = phone.find_element(By.NAME, "base-currency")
+        field.send_keys("USD")
+        phone.find_element(By.CSS_SELECTOR, "form#settings button[type=submit]").click()
+        WebDriverWait(phone, 30).until(lambda d: "Guardado" in d.find_element(By.ID, "settings-result").text)
+        assert os.path.exists(server.ledger), "saving a setting starts the ledger"
+        screenshot(phone, "first-run-settings-phone-es")
+        phone.set_window_size(375, 800)
+    finally:
+        server.stop()

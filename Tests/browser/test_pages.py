@@ -134,3 +134,88 @@ def test_a_transaction_opens_the_line_it_came_from(demo_server, browser):
     assert not errors, errors
     screenshot(browser, "transaction-source")
     browser.set_window_size(1280, 1000)
+
+
+def test_the_transactions_pager_and_a_bad_range_on_a_phone(demo_server, phone):
+    """Tester's M2, M6, L7: a single page has no "Next page"; paging shows where you are and goes
+    back; From after To is said beside the form, which keeps the dates; the Order choice is whole."""
+    phone.get(demo_server.url + "/books/main/transactions?lang=es&q=zzzz-nothing")
+    assert not phone.find_elements(By.CSS_SELECTOR, "nav.pager a"), "no page to go to"
+    assert phone.find_element(By.LINK_TEXT, "Quitar filtros").get_attribute("href").endswith("/books/main/transactions")
+    phone.get(demo_server.url + "/books/main/transactions?lang=es")
+    pager = phone.find_element(By.CSS_SELECTOR, "nav.pager")
+    assert pager.get_attribute("aria-label") == "Paginación"
+    assert "Página 1 de" in pager.text and not pager.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
+    pager.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    WebDriverWait(phone, 30).until(lambda d: "cursor=" in d.current_url)
+    pager = phone.find_element(By.CSS_SELECTOR, "nav.pager")
+    assert "Página 2 de" in pager.text, pager.text
+    screenshot(phone, "phone-es-transactions-page-2")
+    phone.set_window_size(375, 800)
+    pager.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    WebDriverWait(phone, 30).until(lambda d: "cursor=" not in d.current_url)
+    assert "Página 1 de" in phone.find_element(By.CSS_SELECTOR, "nav.pager").text
+    # The Order select shows its whole choice ("Más recientes primero") on a 375 px phone.
+    fits = phone.execute_script("""
+        const s = document.querySelector('select[name=sort]');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = getComputedStyle(s).font;
+        return c.measureText(s.options[s.selectedIndex].text).width + 40 <= s.clientWidth;
+    """)
+    assert fits, "the Order choice is cut"
+    # From after To: the error beside the form, the dates kept.
+    phone.get(demo_server.url + "/books/main/transactions?lang=es&from=2026-10-01&to=2026-09-01")
+    problem = phone.find_element(By.ID, "tx-problem")
+    assert "el primer día es posterior al último" in problem.text
+    assert phone.find_element(By.NAME, "from").get_attribute("value") == "2026-10-01"
+    assert phone.find_element(By.NAME, "to").get_attribute("value") == "2026-09-01"
+    scroll = phone.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= phone.execute_script("return document.documentElement.clientWidth") + 1
+    screenshot(phone, "phone-es-transactions-bad-range")
+    phone.set_window_size(375, 800)
+
+
+def test_the_forecast_takes_a_decimal_comma(demo_server, phone):
+    """Tester's M7: the floor and the added income refused "1500,50" with the browser's generic
+    message; they take a decimal comma, as the Overview does, and say the format when refused."""
+    phone.get(demo_server.url + "/books/main/forecast?lang=es")
+    for name, good in (("floor", "1500,50"), ("add-month", "800,5")):
+        field = phone.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(good)
+        assert phone.execute_script("return arguments[0].checkValidity()", field), f"{name}: {good} refused"
+        assert "1500,50" in field.get_attribute("title"), field.get_attribute("title")
+        field.clear()
+        field.send_keys("mil")
+        assert not phone.execute_script("return arguments[0].checkValidity()", field)
+        field.clear()
+    phone.get(demo_server.url + "/books/main/forecast?lang=en")
+    assert "1500.50" in phone.find_element(By.NAME, "floor").get_attribute("title")
+
+
+def test_charts_are_legible_on_a_phone(demo_server, phone, browser):
+    """Tester's M10: the 860-wide charts were scaled to a third on a 375 px phone and their 11 px
+    labels read as 5 px. A phone is shown the chart drawn for it: its text is at least 11 px high
+    on screen, and no label runs past the chart's edges."""
+    check = """
+        const svgs = Array.from(document.querySelectorAll('figure svg')).filter(s => s.getBoundingClientRect().width > 0);
+        return svgs.map(s => {
+            const box = s.getBoundingClientRect();
+            const texts = Array.from(s.querySelectorAll('text')).map(t => t.getBoundingClientRect()).filter(r => r.height > 0);
+            return {cls: s.getAttribute('class'), n: texts.length,
+                    smallest: Math.min(...texts.map(r => r.height)),
+                    outside: texts.filter(r => r.left < box.left - 1 || r.right > box.right + 1).length};
+        });
+    """
+    for page in ("overview", "forecast", "reports"):
+        phone.get(demo_server.url + f"/books/main/{page}?lang=es")
+        charts = phone.execute_script(check)
+        assert charts, page
+        for chart in charts:
+            assert chart["cls"] == "chart-phone", (page, chart)
+            assert chart["smallest"] >= 11, (page, chart)
+            assert chart["outside"] == 0, (page, chart)
+        screenshot(phone, f"phone-es-{page}-charts")
+        phone.set_window_size(375, 800)
+        browser.get(demo_server.url + f"/books/main/{page}?lang=en")
+        assert all(c["cls"] == "chart-wide" for c in browser.execute_script(check)), page

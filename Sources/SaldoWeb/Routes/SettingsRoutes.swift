@@ -59,7 +59,7 @@ struct SettingsRoutes {
     }
 
     func settingsJSON(book: String) async throws -> JSONValue {
-        let list = try await server.books.read(book) { store in try Settings.list(in: store).map { ($0.key.rawValue, $0.value) } }
+        let list = try await server.books.readOrEmpty(book) { store in try Settings.list(in: store).map { ($0.key.rawValue, $0.value) } }
         return .obj([("settings", .obj(list.map { ($0.0, $0.1.map(JSONValue.string) ?? .null) })),
                      ("help", .obj(Setting.allCases.map { ($0.rawValue, .string($0.help)) }))])
     }
@@ -118,7 +118,7 @@ struct SettingsRoutes {
     func page(_ request: Request, _ context: WebContext) async throws -> Response {
         let book = try context.parameters.require("book")
         let t = Catalog.shipped(context.language)
-        let list = try await server.books.read(book) { store in try Settings.list(in: store).map { ($0.key, $0.value) } }
+        let list = try await server.books.readOrEmpty(book) { store in try Settings.list(in: store).map { ($0.key, $0.value) } }
         var values: [String: String] = [:]
         for (k, v) in list { values[k.rawValue] = v ?? "" }
         func field(_ key: Setting, _ kind: String = "text", placeholder: String = "") -> [String: Any] {

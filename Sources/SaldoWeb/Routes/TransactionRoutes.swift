@@ -140,14 +140,56 @@ struct TransactionRoutes {
         return try await server.books.read(book) { try Transactions.page(q, store: $0) }
     }
 
+    /// The pager's links and where this page is: previous and next only when there is such a page,
+    /// the first page from the third on, and "page 2 of 15". Keyset pages know no number of their
+    /// own, so the links carry it (`page`, only shown, never used to read); without it the
+    /// position is known on the first, second and last pages.
+    static func pager(_ document: TransactionsDocument, book: String, base: String, cursorGiven: Bool, page given: Int?,
+                      t: Catalog) -> [String: Any] {
+        let pages = max(1, (document.matching + document.limit - 1) / document.limit)
+        var number: Int?
+        if !cursorGiven { number = 1 }
+        else if document.previous == .first { number = 2 }
+        else if document.nextCursor == nil { number = pages }
+        else if let given, (2...pages).contains(given) { number = given }
+        let path = "/books/\(book)/transactions"
+        func link(_ cursor: String?, _ page: Int?) -> String {
+            var parts = base.isEmpty ? [] : [base]
+            if let cursor { parts.append("cursor=\(cursor)") }
+            if let page, page > 1, cursor != nil { parts.append("page=\(page)") }
+            return path + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        }
+        var pager: [String: Any] = ["first": false, "previous": false, "next": false, "position": false]
+        switch document.previous {
+        case .none: break
+        case .first: pager["previous"] = link(nil, nil)
+        case .cursor(let c):
+            pager["previous"] = link(c, number.map { $0 - 1 })
+            pager["first"] = link(nil, nil)
+        }
+        if let next = document.nextCursor { pager["next"] = link(next, number.map { $0 + 1 }) }
+        if pages > 1, let number { pager["position"] = t.text("web.transactions.position", ["page": String(number), "pages": String(pages)]) }
+        pager["shown"] = pager["previous"] is String || pager["next"] is String || pager["position"] is String
+        return pager
+    }
+
     func htmlPage(_ request: Request, _ context: WebContext) async throws -> Response {
         let book = try context.parameters.require("book")
         let query = Query(request)
-        let document = try await page(book: book, query: query)
         let t = Catalog.shipped(context.language)
+        // A filter that does not read (From after To, a period such as 2026-13, a bad cursor) is said
+        // beside the form, which keeps what was typed; the page is otherwise an empty result.
+        let document: TransactionsDocument
+        var problem: Problem?
+        do { document = try await page(book: book, query: query) } catch let p as Problem where p.status == .badRequest {
+            problem = p
+            document = TransactionsDocument(entries: [], matching: 0, sort: query.string("sort") ?? TransactionQuery.Sort.dateDesc.rawValue,
+                                            limit: TransactionQuery.defaultLimit, nextCursor: nil)
+        }
+        let human = HumanFormat(context.language)
         func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
-        // The same filters without the position, for the first and the next page.
-        let kept = query.items.filter { !["cursor", "lang"].contains($0.name) && !$0.value.isEmpty }
+        // The same filters without the position, for the links to other pages.
+        let kept = query.items.filter { !["cursor", "lang", "page"].contains($0.name) && !$0.value.isEmpty }
         let base = kept.map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")
         let notation: NumberNotation = context.language == .es ? .comma : .point
         let rows: [[String: Any]] = document.entries.map { e in
@@ -157,7 +199,9 @@ struct TransactionRoutes {
             // Only texts that are there: Mustache shows a section for an empty string too.
             var row: [String: Any] = [
                 "id": String(e.id),
-                "date": tx.date.description,
+                // As the other pages write a day (3 nov 2026 in Spanish; English keeps ISO), the ISO day for machines.
+                "date": human.date(tx.date),
+                "isoDate": tx.date.description,
                 "description": tx.description,
                 "who": who.joined(separator: " · "),
                 "postings": tx.postings.map { p -> [String: Any] in
@@ -185,14 +229,20 @@ struct TransactionRoutes {
                 ["value": s.rawValue, "label": t.text("web.transactions.sort.\(s.rawValue)"), "selected": s.rawValue == sort]
             },
             "rows": rows,
-            "empty": rows.isEmpty,
-            "matching": t.plural("web.transactions.matching", count: document.matching),
-            "first": query.string("cursor") == nil ? "" : "/books/\(book)/transactions" + (base.isEmpty ? "" : "?" + base),
-            "next": document.nextCursor.map { "/books/\(book)/transactions?" + (base.isEmpty ? "" : base + "&") + "cursor=\($0)" } ?? "",
+            "empty": rows.isEmpty && problem == nil,
+            "hasRows": !rows.isEmpty,
+            "problem": problem.map { server.pages.problemData($0, language: context.language) } ?? false,
+            // "Clear filters" where filters (not only the order or the page size) chose nothing.
+            "clear": query.items.contains { !["cursor", "lang", "page", "sort", "limit"].contains($0.name) && !$0.value.isEmpty }
+                ? "/books/\(book)/transactions" : false,
+            "matching": problem == nil ? t.plural("web.transactions.matching", count: document.matching) : false,
+            "pager": Self.pager(document, book: book, base: base, cursorGiven: query.string("cursor") != nil,
+                                page: query.string("page").flatMap { Int($0) }, t: t),
             "json": "/api/v1/books/\(book)/transactions" + (query.items.isEmpty ? "" : "?" + query.items.filter { $0.name != "lang" }
                 .map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")),
         ]
         return server.pages.page("transactions", title: t.text("web.nav.transactions"), data: data, book: book, current: "transactions",
-                                 context: context, request: request, scripts: ["transactions.js"], styles: ["transactions.css"])
+                                 context: context, request: request, status: problem == nil ? .ok : .badRequest,
+                                 scripts: ["transactions.js"], styles: ["transactions.css"])
     }
 }

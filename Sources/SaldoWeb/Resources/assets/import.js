@@ -105,17 +105,29 @@
   }
   // One file after another, oldest first, each its own transaction, as its own Import button
   // would; a file that fails says so on its card and the next one is still imported.
+  // The button hides while the files are imported: focus moves to the first file's card (which
+  // stays the same element while it changes), then to the totals, so the keyboard does not start
+  // again from the top of the page.
   function commitAll() {
     var ids = readyIds();
     if (!ids.length) return;
     committingAll = true;
+    var first = cards[ids[0]];
+    if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
     showAll();
     ids.reduce(function (previous, id) {
       return previous.then(function () {
         var s = known[id];
         return s && s.state === "previewed" ? commitSession(s) : null;
       });
-    }, Promise.resolve()).then(function () { committingAll = false; showAll(); });
+    }, Promise.resolve()).then(function () {
+      committingAll = false;
+      showAll();
+      // The committed states arrive by polling: focus the totals once they show.
+      setTimeout(function () {
+        if (!totals.hidden) { totals.setAttribute("tabindex", "-1"); totals.focus(); }
+      }, 800);
+    });
   }
 
   function render(s) {
@@ -267,9 +279,50 @@
     Saldo.send("DELETE", base + "/" + s.id).then(render).catch(function (e) { showError(s.id, s.name, e); });
   }
 
+  // An upload the server did not take (an empty file, one too large, a refused request): its card
+  // says so in the page's language, as a failed file's does, and Cancel takes it away. Nothing is
+  // kept on the server for it, so there is nothing to cancel there.
+  function uploadFailed(temp, name, message, error) {
+    var c = card(temp, name);
+    c.textContent = "";
+    c.dataset.state = "failed";
+    c.appendChild(el("h2", null, name));
+    c.appendChild(el("p", "import-state state-failed", t("failed")));
+    var box = el("div");
+    c.appendChild(box);
+    if (error && !message) Saldo.showProblem(box, error);
+    else {
+      var p = el("div", "problem", message);
+      p.setAttribute("role", "alert");
+      box.appendChild(p);
+    }
+    var actions = el("div", "import-actions");
+    var dismiss = el("button", "secondary", t("cancel"));
+    dismiss.type = "button";
+    dismiss.addEventListener("click", function () {
+      if (c.parentNode) c.parentNode.removeChild(c);
+      delete cards[temp];
+      drop.focus();
+      showAll();
+    });
+    actions.appendChild(dismiss);
+    c.appendChild(actions);
+    announce(name + ": " + t("failed") + ". " + (message || (error && error.message) || ""));
+  }
+
+  // What the page says, in its own words, for the problems an upload can meet before it is read.
+  function uploadMessage(error) {
+    var code = error && error.problem && error.problem.code;
+    if (code === "empty-upload") return t("emptyFile");
+    if (code === "too-large" || (error && error.status === 413)) return t("tooLarge") + " (" + app.dataset.maxMb + " MB)";
+    return null;
+  }
+
   function upload(file) {
     var temp = "upload-" + Math.random().toString(36).slice(2);
     var c = card(temp, file.name);
+    // An empty file has nothing to read: said at once, without sending it.
+    if (file.size === 0) { uploadFailed(temp, file.name, t("emptyFile")); return; }
     c.appendChild(el("h2", null, file.name));
     c.appendChild(el("p", "import-state", t("reading")));
     fetch(base, {
@@ -279,7 +332,7 @@
       return r.text().then(function (text) {
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
-        if (!r.ok) { var err = new Error((data && data.detail) || t("uploadFailed")); err.problem = data; throw err; }
+        if (!r.ok) { var err = new Error((data && data.detail) || t("uploadFailed")); err.problem = data; err.status = r.status; throw err; }
         return data;
       });
     }).then(function (s) {
@@ -293,7 +346,7 @@
         announce(s.name + ": " + t("alreadyListed"));
       }
       render(s);
-    }).catch(function (e) { showError(temp, file.name, e); });
+    }).catch(function (e) { uploadFailed(temp, file.name, uploadMessage(e), e); });
   }
 
   function send(files) { Array.prototype.forEach.call(files, upload); }
