@@ -176,3 +176,31 @@ public struct InvoiceReadResult: Hashable, Sendable {
     }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
+
+/// What a person calls an e-invoice's specification: the document names it by an identifier
+/// (BT-24, `urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0`), which
+/// an import summary or the web's "Read as" should not show raw.
+public enum InvoiceSpecification {
+    /// "Peppol BIS Billing 3.0 (UBL)", "XRechnung 3.0 (CII)", "Factur-X BASIC WL", "EN 16931 (UBL)";
+    /// names that already read as names (Facturae 3.2.2, CFDI 4.0, ZUGFeRD 1.0) and identifiers
+    /// not in this list stay as they are.
+    public static func displayName(_ identifier: String, format: InvoiceFormat?) -> String {
+        let id = identifier.lowercased()
+        let syntax = format == .cii ? " (CII)" : format == .ubl ? " (UBL)" : ""
+        if id.contains("peppol.eu:2017:poacc:billing:3.0") { return "Peppol BIS Billing 3.0" + syntax }
+        if id.contains("xrechnung") {
+            let version = id.range(of: #"xrechnung_(\d+\.\d+)"#, options: .regularExpression)
+                .map { " " + id[$0].dropFirst("xrechnung_".count) } ?? ""
+            return "XRechnung" + version + syntax
+        }
+        if id.contains("factur-x.eu") || id.contains("zugferd") {
+            let brand = id.contains("zugferd") ? "ZUGFeRD" : "Factur-X"
+            for (key, name) in [("minimum", "MINIMUM"), ("basicwl", "BASIC WL"), ("basic", "BASIC"), ("extended", "EXTENDED")]
+            where id.hasSuffix(key) || id.contains(":" + key) { return "\(brand) \(name)" }
+            if id.hasPrefix("urn:cen.eu:en16931:2017") { return "\(brand) EN 16931" }
+            return brand
+        }
+        if id.hasPrefix("urn:cen.eu:en16931:2017") { return "EN 16931" + syntax }
+        return identifier
+    }
+}

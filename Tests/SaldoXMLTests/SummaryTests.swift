@@ -274,3 +274,26 @@ struct SummaryConsistencyTests {
         #expect(s.clients.map(\.clientTaxID) == ["B12345674", "DE136695976"])
     }
 }
+
+/// Pinned (tester): the import summary and the web's "Read as" showed a UBL invoice's specification
+/// identifier raw (`urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0`),
+/// which also made the Import page scroll sideways on a phone.
+@Suite struct InvoiceSpecificationNameTests {
+    @Test func identifiersReadAsTheNamesPeopleKnow() {
+        let cases: [(String, InvoiceFormat?, String)] = [
+            ("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", .ubl, "Peppol BIS Billing 3.0 (UBL)"),
+            ("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0", .cii, "XRechnung 3.0 (CII)"),
+            ("urn:cen.eu:en16931:2017#compliant#urn:xoev-de:kosit:standard:xrechnung_1.2", .ubl, "XRechnung 1.2 (UBL)"),
+            ("urn:factur-x.eu:1p0:minimum", .cii, "Factur-X MINIMUM"),
+            ("urn:factur-x.eu:1p0:basicwl", .cii, "Factur-X BASIC WL"),
+            ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", .cii, "Factur-X BASIC"),
+            ("urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended", .cii, "Factur-X EXTENDED"),
+            ("urn:cen.eu:en16931:2017", .ubl, "EN 16931 (UBL)"),
+            ("urn:cen.eu:en16931:2017", .cii, "EN 16931 (CII)"),
+            ("Facturae 3.2.2", .facturae, "Facturae 3.2.2"),
+            ("CFDI 4.0", .cfdi, "CFDI 4.0"),
+            ("urn:example:unknown", .ubl, "urn:example:unknown"),
+        ]
+        for (id, format, name) in cases { #expect(InvoiceSpecification.displayName(id, format: format) == name, "\(id)") }
+    }
+}

@@ -158,7 +158,8 @@ public struct FileImporter: Sendable {
                                            hint: "Saldo reads UBL 2.1, UN/CEFACT CII (Factur-X, ZUGFeRD, XRechnung), Facturae 3.x and CFDI 4.0"))
         }
         if summary.problems.contains(where: { $0.severity == .error }) { summary.failed = true; return summary }
-        summary.profile = r.invoices.first?.profile ?? r.format?.rawValue
+        // The specification by the name people know it by, not its identifier (BT-24 is a URN).
+        summary.profile = r.invoices.first.map { InvoiceSpecification.displayName($0.profile, format: r.format) } ?? r.format?.rawValue
         summary.invoiceNumbers = r.invoices.map(\.invoice.number)
         // The ledger counts an invoice once by seller, number, type and date: one under that key with
         // other amounts is another document, never "already in the ledger".
