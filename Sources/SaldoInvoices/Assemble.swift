@@ -107,7 +107,7 @@ enum Assembler {
             problems.append(.warning("invoice.totals",
                                      "\(c.rule): the document states \(c.stated) but its parts add up to \(c.recomputed) (tolerance \(c.tolerance))",
                                      at: ctx.loc(d.element, nil),
-                                     hint: "Saldo keeps the stated value; ask the issuer for a corrected invoice if the difference is real"))
+                                     hint: "Saldo books the document's net and keeps any difference the amount due implies apart, in \(Ledger.unexplained.path); ask the issuer for a corrected invoice if the difference is real"))
         }
 
         let direction: InvoiceDirection
@@ -149,7 +149,11 @@ enum Assembler {
 
         var transaction: Transaction?
         if d.books {
-            switch Ledger.transaction(for: invoice, receivable: receivableM, withholdings: withholdings) {
+            // Totals that do not add up: income is the document's net (its tax base) and the difference
+            // the amount due implies beyond it is kept apart, never booked as income or expense.
+            let totalsDisagree = problems.contains { $0.code == "invoice.totals" }
+            let stated = totalsDisagree ? Money(minorUnits: netM.minorUnits + roundingM.minorUnits, currency: cur) : nil
+            switch Ledger.transaction(for: invoice, receivable: receivableM, withholdings: withholdings, net: stated) {
             case .success(let t):
                 transaction = t
                 if let t, problems.allSatisfy({ $0.code != "invoice.totals" }) {
@@ -184,7 +188,13 @@ public enum Ledger {
     /// Received (a purchase): payable to the seller, expense, input VAT, taxes the user withheld as liabilities.
     /// `receivable` is what the counterparty owes over the life of the invoice (payable + prepaid).
     /// Returns `nil` when every amount is zero.
-    public static func transaction(for invoice: Invoice, receivable: Money, withholdings: [Withholding]) -> Result<Transaction?, LedgerError> {
+    /// Where the part of an invoice's amount due that its own figures do not explain waits (its
+    /// totals do not add up): neither income nor expense until the issuer corrects the invoice.
+    public static let unexplained = Account(.equity, "invoices", "unexplained")
+
+    /// `net`, when given (the document's totals disagree), is what the income (or expense) is; the
+    /// rest of what the amount due and the taxes imply is booked on ``unexplained``.
+    public static func transaction(for invoice: Invoice, receivable: Money, withholdings: [Withholding], net: Money? = nil) -> Result<Transaction?, LedgerError> {
         let cur = invoice.currency
         let issued = invoice.direction == .issued
         let party = issued ? invoice.buyer : invoice.seller
@@ -212,7 +222,13 @@ public enum Ledger {
             return .failure(.unbalanced(date: invoice.issueDate.description, description: invoice.number, residual: "overflow"))
         }
         let rem = Money(minorUnits: restMinor, currency: cur)
-        add(issued ? Account(.income, name) : Account(.expenses, name), issued ? -rem : rem)
+        if let net, net.minorUnits != rem.minorUnits {
+            add(issued ? Account(.income, name) : Account(.expenses, name), issued ? -net : net)
+            let gap = Money(minorUnits: rem.minorUnits - net.minorUnits, currency: cur)
+            add(unexplained, issued ? -gap : gap)
+        } else {
+            add(issued ? Account(.income, name) : Account(.expenses, name), issued ? -rem : rem)
+        }
         if postings.isEmpty { return .success(nil) }
         if postings.count == 1 {
             return .failure(.tooFewPostings(date: invoice.issueDate.description, description: invoice.number))
