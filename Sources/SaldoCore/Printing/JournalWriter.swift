@@ -14,6 +14,9 @@ public enum JournalWriter {
             let sample = Money(minorUnits: 100_000 * Int64(pow10(c.exponent)), currency: c).decimalString
             out += "commodity \(sample)\(c.exponent == 0 ? "." : "") \(c.code)\n"
         }
+        // Every account declared, so `hledger check --strict` (accounts and commodities) passes too.
+        out += "\n"
+        for a in Set(transactions.flatMap { $0.postings.map(\.account.path) }).sorted() { out += "account \(a)\n" }
         out += "\n"
         for (i, t) in transactions.enumerated() {
             var head = "\(t.date) *"
