@@ -287,19 +287,31 @@ struct CSVRenderer {
     func render(_ doc: ReportDocument) -> String {
         let tables = doc.tables.filter { $0.audience != .people }
         var out = ""
+        // Several tables of the same columns (a tax return's forms, a set-aside plan's parts) are one
+        // table with the part each row belongs to first, as a spreadsheet or filing software reads it:
+        // stacked blocks under repeated headers could not be told apart.
+        if tables.count > 1, let first = tables.first, tables.allSatisfy({ $0.columns.map(\.id) == first.columns.map(\.id) }) {
+            out += (["table"] + first.columns.map(\.id)).map { CSVRenderer.field($0) }.joined(separator: ",") + "\n"
+            for t in tables {
+                for r in t.rows { out += ([CSVRenderer.field(t.id)] + r.cells.map(Self.cell)).joined(separator: ",") + "\n" }
+            }
+            return out
+        }
         for (k, t) in tables.enumerated() {
             if k > 0 { out += "\n" }
             out += t.columns.map { CSVRenderer.field($0.id) }.joined(separator: ",") + "\n"
             for r in t.rows {
-                out += r.cells.map { c -> String in
-                    switch c {
-                    case .text(let s): return CSVRenderer.field(s)
-                    default: return CSVRenderer.field(c.plain, trusted: true)
-                    }
-                }.joined(separator: ",") + "\n"
+                out += r.cells.map(Self.cell).joined(separator: ",") + "\n"
             }
         }
         return out
+    }
+
+    static func cell(_ c: ReportCell) -> String {
+        switch c {
+        case .text(let s): return CSVRenderer.field(s)
+        default: return CSVRenderer.field(c.plain, trusted: true)
+        }
     }
 
     static func isPlainNumber(_ s: String) -> Bool {
