@@ -66,3 +66,17 @@ import SaldoTestSupport
         #expect(reversed.err.contains("«2026-06..2026-01» termina antes de empezar"), "\(reversed.err)")
     }
 }
+
+/// Pinned (tester): `profiles check` of a UBL e-invoice said "no profile reads it" and listed every CSV
+/// profile's missing columns, though `import` reads it.
+@Suite struct ProfilesCheckInvoiceTests {
+    @Test func anEInvoiceIsClaimedByItsSpecification() {
+        let file = Fixtures.url("invoices/ubl/saldo-ubl-usd-taxcurrency-eur.xml").path
+        let r = SaldoCLI.capture(["profiles", "check", file, "--lang", "en"])
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("read by Peppol BIS Billing 3.0 (UBL)"), "\(r.out)")
+        #expect(!r.out.contains("missing"), "\(r.out)")
+        let es = SaldoCLI.capture(["--lang", "es", "profiles", "check", file])
+        #expect(es.out.contains("el documento es una factura electrónica"), "\(es.out)")
+    }
+}
