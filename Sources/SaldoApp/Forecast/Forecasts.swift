@@ -116,6 +116,15 @@ public enum Forecasts {
                 names[pair] = name
                 facts[i].platform = name
             }
+            // One stream per client however a statement writes its name ("KARL KAUFMANN" on a bank
+            // line, "Karl Kaufmann" on an invoice): names equal but for case and accents are one stream,
+            // under the spelling most of its facts use.
+            var uses: [String: [String: Int]] = [:]
+            for f in facts { if let n = f.platform { uses[SearchFolding.fold(n), default: [:]][n, default: 0] += 1 } }
+            let spelling = uses.compactMapValues { counts in counts.count > 1 ? counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key : nil }
+            if !spelling.isEmpty {
+                for i in facts.indices { if let n = facts[i].platform, let s = spelling[SearchFolding.fold(n)] { facts[i].platform = s } }
+            }
         }
         var rates = try ExchangeRates.table(for: facts, base: base, store: store)
         // No dead end: beyond the rate window the history is provisional, and the forecast says so.
