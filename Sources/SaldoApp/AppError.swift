@@ -27,9 +27,14 @@ public enum Fix: Sendable, Equatable {
     case chooseJurisdiction
     /// Several invoices share a number: say which (seller, kind or issue date).
     case chooseInvoice
+    /// What was asked has nothing, but this period has: look at its reports (`2023`).
+    case seeReports(period: String)
 }
 
 extension Fix {
+    /// The period a fix is about (``seeReports(period:)``), for a page to link to.
+    public var period: String? { if case .seeReports(let p) = self { return p } else { return nil } }
+
     /// A stable name for the fix (`start-ledger`, `set-base-currency`), by which the web app's problem
     /// details and pages offer it.
     public var name: String {
@@ -41,6 +46,7 @@ extension Fix {
         case .chooseProfile: return "choose-profile"
         case .chooseJurisdiction: return "choose-jurisdiction"
         case .chooseInvoice: return "choose-invoice"
+        case .seeReports: return "see-reports"
         }
     }
 }

@@ -29,6 +29,7 @@ enum CLIText {
         case .chooseProfile: return L.text("cli.fix.choose_profile")
         case .chooseJurisdiction: return L.text("cli.fix.choose_jurisdiction")
         case .chooseInvoice: return L.text("cli.fix.choose_invoice")
+        case .seeReports(let period): return L.text("cli.fix.see_reports", ["period": period])
         }
     }
 }

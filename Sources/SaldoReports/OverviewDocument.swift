@@ -12,7 +12,11 @@ public struct OverviewDocument: ReportConvertible, Sendable {
         public var hint: String?
         /// What to do, by name (`import-statements`, `choose-jurisdiction`, …), for a page to offer.
         public var fix: String?
-        public init(reason: String, hint: String? = nil, fix: String? = nil) { self.reason = reason; self.hint = hint; self.fix = fix }
+        /// The period the fix is about (`see-reports`: the latest year with earnings).
+        public var fixPeriod: String?
+        public init(reason: String, hint: String? = nil, fix: String? = nil, fixPeriod: String? = nil) {
+            self.reason = reason; self.hint = hint; self.fix = fix; self.fixPeriod = fixPeriod
+        }
     }
 
     public enum Part<T: Sendable>: Sendable {
@@ -88,7 +92,7 @@ public struct OverviewDocument: ReportConvertible, Sendable {
         case .available(let v): return .obj([("available", .bool(true))] + body(v))
         case .unavailable(let u):
             return .obj([("available", .bool(false)), ("reason", .string(u.reason)), ("hint", u.hint.map(JSONValue.string) ?? .null),
-                         ("fix", u.fix.map(JSONValue.string) ?? .null)])
+                         ("fix", u.fix.map(JSONValue.string) ?? .null)] + (u.fixPeriod.map { [("fix_period", JSONValue.string($0))] } ?? []))
         }
     }
 

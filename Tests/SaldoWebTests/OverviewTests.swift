@@ -166,6 +166,27 @@ import SaldoTestSupport
         }
     }
 
+    /// Pinned (web tester): a ledger with only older statements (a first try with 2023 exports) showed
+    /// "no earnings for 2026-01-01..2026-12-07 … or choose another period" in English on the Spanish
+    /// page, with no way to choose one. It says when the latest figures are and links to their reports.
+    @Test func olderStatementsOnlyLeadToTheirYearsReportsInTheReadersLanguage() async throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("overview-old-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteLedgerStore(path: path)
+        _ = try store.record(ImportRecord(fileName: "old.csv", sha256: "old", format: "t", transactions: [Self.payment("old-1", 12_345)].map { t in
+            var t = t; t.date = Day(year: 2023, month: 10, day: 4)!; return t
+        }))
+        try await withServer(ledger: path) { s in
+            let r = try await s.get("/api/v1/books/main/overview")
+            guard case .object(let e)? = try member(r.text, "earnings") else { Issue.record("no earnings"); return }
+            #expect(e.first { $0.key == "fix" }?.value == .string("see-reports"))
+            #expect(e.first { $0.key == "fix_period" }?.value == .string("2023"))
+            let page = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
+            #expect(page.text.contains("no hay ingresos ni gastos en los últimos doce meses; lo más reciente es de oct 2023"), "\(page.text)")
+            #expect(page.text.contains("href=\"/books/main/reports?period=2023\">Abrir los informes de 2023</a>"), "\(page.text)")
+            #expect(!page.text.contains("no earnings"))
+        }
+    }
+
     @Test func thePageShowsEveryPartWithoutInlineCode() async throws {
         try await withServer { s in
             let r = try await s.get("/books/main/overview?floor=1500", headers: [("Accept", "text/html")])

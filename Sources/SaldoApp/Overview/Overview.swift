@@ -46,7 +46,7 @@ public enum Overview {
     /// A part's value, or why it could not be computed (a ledger that cannot be read still fails the whole).
     static func part<T>(_ body: () throws -> T) throws -> OverviewDocument.Part<T> {
         do { return .available(try body()) } catch let e as UserError {
-            return .unavailable(.init(reason: e.message, hint: e.hint, fix: e.fix.map(\.name)))
+            return .unavailable(.init(reason: e.message, hint: e.hint, fix: e.fix.map(\.name), fixPeriod: e.fix?.period))
         } catch let e as StoreError {
             if case .noLedger = e { throw e }
             if case .cannotOpen = e { throw e }
@@ -59,7 +59,14 @@ public enum Overview {
     /// This month, this quarter and the year to date, from the monthly report of the last twelve months.
     static func earnings(today: Day, currency: CurrencyCode, store: any LedgerStore) throws -> OverviewDocument.Earnings {
         let period = earningsPeriod(today: today)
-        let monthly = try Reports.monthly(ReportRequest(period: period, currency: currency), by: .platform, store: store).report
+        let monthly: MonthlyReport
+        do { monthly = try Reports.monthly(ReportRequest(period: period, currency: currency), by: .platform, store: store).report } catch let e as UserError {
+            // Older statements only (a first try with last year's exports): say when the latest
+            // earnings are and offer that year's reports, not "import statements" again.
+            guard let latest = try store.facts(in: nil, roots: [.income, .expenses], aggregateByDay: true).map(\.date).max(), latest < period.start else { throw e }
+            throw UserError(LocalizedText("error.latest_earnings", ["month": latest.yearMonth.description]).english,
+                            hint: LocalizedText("error.see_that_years_reports").english, fix: .seeReports(period: String(latest.year)))
+        }
         let zero = EarningsFigures.zero(currency)
         let month = today.yearMonth
         let quarterLabel = "\(month.year)-Q\(month.quarter)"

@@ -104,7 +104,10 @@ struct OverviewRoutes {
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
             // In the page's language, as the command line says it (`error.*`).
             var m: [String: Any] = ["reason": t.translating(u.reason, keyPrefix: "error."), "hint": u.hint.map { t.translating($0, keyPrefix: "error.") } ?? ""]
-            if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
+            if u.fix == "see-reports", let p = u.fixPeriod {
+                m["fixHref"] = "/books/\(book)/reports?period=\(p)"
+                m["fixLabel"] = t.text("web.overview.fix.see_reports", ["period": p])
+            } else if let fix = u.fix, let target = Self.fixTargets[fix] ?? (fix.hasPrefix("set-") ? ("settings", "web.overview.fix.settings") : nil) {
                 m["fixHref"] = "/books/\(book)/\(target.page)"
                 m["fixLabel"] = t.text(target.key)
             }
