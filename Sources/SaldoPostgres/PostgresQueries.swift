@@ -39,7 +39,8 @@ extension PostgresLedgerStore {
                 }
                 if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                     let p = s.bind("%" + SQLiteLedgerStore.likeEscaped(SearchFolding.fold(text)) + "%")
-                    conds.append("(\(Self.searchFolded("t.description")) LIKE \(p) OR \(Self.searchFolded("t.payee")) LIKE \(p) OR \(Self.searchFolded("t.external_id")) LIKE \(p))")
+                    conds.append("(" + ["t.description", "t.payee", "t.external_id", "t.platform", "t.client"]
+                        .map { "\(Self.searchFolded($0)) LIKE \(p)" }.joined(separator: " OR ") + ")")
                 }
                 return conds.joined(separator: " AND ")
             }

@@ -30,8 +30,8 @@ public struct TransactionQuery: Sendable, Hashable {
     public var accounts: [Account]
     /// Transactions with a posting in one of these currencies.
     public var currencies: [CurrencyCode]
-    /// Words in the description, the counterparty (payee) or the reference (the source's id), in any
-    /// case and with or without accents (``SearchFolding``).
+    /// Words in the description, the counterparty (payee), the reference (the source's id), the
+    /// platform or the client, in any case and with or without accents (``SearchFolding``).
     public var text: String?
     public var sort: Sort
     /// Rows per page, within ``limits``.
@@ -118,8 +118,9 @@ extension SQLiteLedgerStore {
             }
             if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 let pattern = "%" + Self.likeEscaped(SearchFolding.fold(text)) + "%"
-                conds.append("(saldo_fold(t.description) LIKE ? ESCAPE '\\' OR saldo_fold(t.payee) LIKE ? ESCAPE '\\' OR saldo_fold(t.external_id) LIKE ? ESCAPE '\\')")
-                args += [pattern, pattern, pattern]
+                conds.append("(" + ["t.description", "t.payee", "t.external_id", "t.platform", "t.client"]
+                    .map { "saldo_fold(\($0)) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+                args += Array(repeating: pattern, count: 5)
             }
             let filter = conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")
             let matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM txn t" + filter, arguments: StatementArguments(args)) ?? 0

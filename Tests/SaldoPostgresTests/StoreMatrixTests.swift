@@ -234,6 +234,9 @@ func snapshot(_ s: any LedgerStore) throws -> String {
         #expect(try store.transactionPage(TransactionQuery(platforms: ["Upwork"])).matching == 20)
         #expect(try store.transactionPage(TransactionQuery(text: "100%_")).matching == 8)
         #expect(try store.transactionPage(TransactionQuery(text: "acme")).matching == 1)
+        // Words find the platform too, in any case (pinned: "upwork" found 20 of 224 Upwork rows).
+        #expect(try store.transactionPage(TransactionQuery(text: "upwork")).matching == 20)
+        #expect(try store.transactionPage(TransactionQuery(text: "cafe 100%_")).matching == 8)
         #expect(try store.transactionPage(TransactionQuery(accounts: [try Account("income")])).matching == 40)
         #expect(try store.transactionPage(TransactionQuery(accounts: [try Account("expenses")])).matching == 0)
         #expect(try store.transactionPage(TransactionQuery(currencies: [.USD])).matching == 40)

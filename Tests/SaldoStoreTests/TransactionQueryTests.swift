@@ -41,7 +41,7 @@ import SaldoTestSupport
 
     /// Whether a transaction's description, payee or reference holds `folded` once folded (the search's rule).
     static func holds(_ t: Transaction, _ folded: String) -> Bool {
-        [t.description, t.payee, t.externalID].contains { $0.map { SearchFolding.fold($0).contains(folded) } == true }
+        [t.description, t.payee, t.externalID, t.platform, t.client].contains { $0.map { SearchFolding.fold($0).contains(folded) } == true }
     }
 
     static func firstAmount(_ t: Transaction) -> Int64 { t.postings.first?.amount.minorUnits ?? 0 }
@@ -93,7 +93,7 @@ import SaldoTestSupport
             (TransactionQuery(period: period, platforms: ["Invoice 12", "PPB-0000000000000001"], accounts: [paypal], currencies: [.EUR, .USD], text: "a"),
              { t in period.contains(t.date) && ["Invoice 12", "PPB-0000000000000001"].contains(t.platform ?? "-")
                  && t.postings.contains { $0.account.isUnder(paypal) } && t.postings.contains { [.EUR, .USD].contains($0.amount.currency) }
-                 && [t.description, t.payee, t.externalID].contains { $0?.lowercased().contains("a") == true } }),
+                 && Self.holds(t, "a") }),
         ]
         for (i, (query, keep)) in cases.enumerated() {
             var q = query
