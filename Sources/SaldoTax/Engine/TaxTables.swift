@@ -10,6 +10,13 @@ enum TaxTables {
     static func flagLines(_ f: [FigureFlag]) -> [String] { f.map(\.line) }
     static func T(_ key: String, _ arguments: [String: String] = [:]) -> LocalizedText { LocalizedText(key, arguments) }
 
+    /// A rate as a percentage, the number only ("0.15" → "15", "0.1370" → "13.7"): the catalog's
+    /// templates add the sign as each language writes it (15% / 15 %).
+    static func percent(_ rate: String) -> String {
+        guard let r = try? ExactDecimal(rate) else { return rate }
+        return (r * ExactDecimal(100)).normalized.description
+    }
+
     static func summary(_ s: TaxSummary) -> TaxTable {
         var sections: [TaxSection] = []
         var title = T("tax.title.estimate")
@@ -78,7 +85,7 @@ enum TaxTables {
             ]))
             if !es.withholding_on_invoices.isEmpty {
                 sections.append(TaxSection(T("tax.es.withholding.title"), es.withholding_on_invoices.map {
-                    let args = ["invoice": $0.invoice, "client": $0.client, "rate": $0.expected_rate, "stated_amount": $0.stated_withholding.description]
+                    let args = ["invoice": $0.invoice, "client": $0.client, "rate": Self.percent($0.expected_rate), "stated_amount": $0.stated_withholding.description]
                     let key = ($0.expected_rate == "0" ? "tax.es.withholding.row_none" : "tax.es.withholding.row") + ($0.matches ? "" : "_differs")
                     return TaxRow(T(key, args), amount: $0.expected_withholding.money)
                 }))
@@ -170,7 +177,7 @@ enum TaxTables {
                      ["date": $0.due.date.description, "form": $0.due.form, "period": $0.due.period, "due_amount": $0.due.amount?.description ?? "",
                       "set_aside_amount": $0.set_aside_by_then.description]), amount: $0.due.amount?.money)
         }
-        let title = T("tax.set_aside.title", ["year": p.tax_year, "rate": p.rate])
+        let title = T("tax.set_aside.title", ["year": p.tax_year, "rate": Self.percent(p.rate)])
         return TaxTable(title: title.english, currency: p.currency,
                         sections: [TaxSection(T("tax.set_aside.months"), months), TaxSection(T("tax.set_aside.payments"), dues)],
                         notes: p.notes + [p.disclaimer], unconfirmed: flagLines(p.unconfirmed), titleText: title, unconfirmedFlags: p.unconfirmed)
