@@ -43,7 +43,9 @@ public enum SaldoCLI {
             language = LanguageChoice.resolve(explicit: taken.language, environment: console.environment)
             remaining = taken.remaining
         } catch let e as UserError {
-            console.err(console.styled("error: ", .red) + CLIText.describe(e))
+            // A --lang Saldo does not speak: say so in the environment's language.
+            let fallback = LanguageChoice.resolve(explicit: nil, environment: console.environment)
+            Console.$language.withValue(fallback) { console.err(console.styled("error: ", .red) + CLIText.describe(e)) }
             return ExitStatus.usage
         } catch { return ExitStatus.usage }
         return Console.$language.withValue(language) { runParsed(remaining) }

@@ -80,3 +80,21 @@ import SaldoTestSupport
         #expect(es.out.contains("el documento es una factura electrónica"), "\(es.out)")
     }
 }
+
+/// Pinned (tester): English left in Spanish runs: the parser's list of accepted values, `<options>`
+/// and other value names in usage lines, and a `--lang` Saldo does not speak.
+@Suite struct SpanishParserTextTests {
+    @Test func theParserSpeaksTheRunsLanguage() {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("parser-\(UUID().uuidString).sqlite").path
+        let bad = SaldoCLI.capture(["--lang", "es", "config", "get", "nope", "--ledger", ledger])
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("El valor 'nope' no es válido para '<clave>'. Indica uno de estos:"), "\(bad.err)")
+        let help = SaldoCLI.capture(["--lang", "es", "report", "monthly", "--help"])
+        #expect(help.out.contains("saldo report monthly <opciones>") && !help.out.contains("<options>"), "\(help.out.prefix(300))")
+        let link = SaldoCLI.capture(["--lang", "es", "invoices", "link", "--help"])
+        #expect(link.out.contains("--seller <emisor>"), "\(link.out.prefix(400))")
+        let lang = SaldoCLI.capture(["--lang", "xx", "accounts"], environment: ["LANG": "es_ES.UTF-8"])
+        #expect(lang.status == 2)
+        #expect(lang.err.contains("Saldo no habla este idioma"), "\(lang.err)")
+    }
+}
