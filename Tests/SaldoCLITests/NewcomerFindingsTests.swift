@@ -98,3 +98,15 @@ import SaldoTestSupport
         #expect(lang.err.contains("Saldo no habla este idioma"), "\(lang.err)")
     }
 }
+
+/// Pinned (web tester): a tax year Saldo ships no rules for showed "es-2030.json: $: expected shipped
+/// rules for Spain 2030, found none (available: 2025, 2026)" in English on the Spanish page.
+@Suite struct TaxYearWithoutRulesTests {
+    @Test func aYearWithoutRulesSaysWhichYearsThereAre() throws {
+        let path = try taxLedger(.EUR, income: [("2026-06-10", "4150.00")], settings: [("jurisdiction", "es")])
+        let es = SaldoCLI.capture(["--lang", "es", "tax", "summary", "--year", "2030", "--ledger", path])
+        #expect(es.status == 1)
+        #expect(es.err.contains("Saldo aún no tiene las normas fiscales de España para 2030; tiene las de 2025, 2026"), "\(es.err)")
+        #expect(!es.err.contains("$:") && !es.err.contains(".json"), "\(es.err)")
+    }
+}

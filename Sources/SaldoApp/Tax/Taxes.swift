@@ -271,7 +271,18 @@ public enum Taxes {
         do {
             let r = try TaxEngine.summary(inputs, year: y, quarter: quarter)
             return TaxDocument(table: r.table, result: r)
-        } catch { throw UserError("\(error)") }
+        } catch { throw taxError(error, inputs.profile.jurisdiction, year: y) }
+    }
+
+    /// A year Saldo ships no rules for, in the user's words (not the rule file's JSON path); any other
+    /// engine error as it is.
+    static func taxError(_ error: any Error, _ j: Jurisdiction, year: Int) -> UserError {
+        if let e = error as? RuleFileError, e.path == "$", e.message.hasPrefix("expected shipped rules") {
+            let have = ((try? TaxRules.builtIn()) ?? []).filter { $0.jurisdiction == j }.map(\.periodLabel).sorted()
+            return UserError(LocalizedText("error.no_tax_rules_for_year", ["jurisdiction": j.name, "year": String(year), "years": have.joined(separator: ", ")]).english,
+                             hint: LocalizedText("error.choose_tax_year").english)
+        }
+        return UserError("\(error)")
     }
 
     /// The next deadlines with estimated amounts.
@@ -289,7 +300,7 @@ public enum Taxes {
         do {
             let r = try TaxEngine.setAside(inputs, year: year)
             return TaxDocument(table: r.table, result: r)
-        } catch { throw UserError("\(error)") }
+        } catch { throw taxError(error, inputs.profile.jurisdiction, year: year ?? TaxEngine.taxYear(containing: inputs.today, inputs.profile.jurisdiction)) }
     }
 
     /// `last-year-tax` and `last-year-income` (amounts in the tax currency) fill the profile's prior-year
