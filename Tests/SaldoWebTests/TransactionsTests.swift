@@ -208,6 +208,17 @@ import SaldoTestSupport
 
     /// Tester's L1 and L6: days as the other pages write them (3 nov 2026 in Spanish, with the ISO
     /// day for machines), and an empty result offers to clear the filters.
+    /// Pinned (web tester): invoice rows read "Invoice LMS-2026-010 to Editorial Levante SL" on the Spanish page.
+    @Test func invoiceRowsAreDescribedInThePagesLanguage() async throws {
+        try await withServer { s in
+            let es = try await s.get("/books/main/transactions?lang=es&q=LMS-2026-010", headers: [("Accept", "text/html")])
+            #expect(es.text.contains("Factura LMS-2026-010 a Editorial Levante SL"), "\(es.text.prefix(4000))")
+            #expect(!es.text.contains("Invoice LMS-2026-010 to"))
+            let en = try await s.get("/books/main/transactions?lang=en&q=LMS-2026-010", headers: [("Accept", "text/html")])
+            #expect(en.text.contains("Invoice LMS-2026-010 to Editorial Levante SL"))
+        }
+    }
+
     @Test func daysReadAsElsewhereAndAnEmptyResultOffersToClearTheFilters() async throws {
         try await withServer { s in
             let es = try await s.get("/books/main/transactions?lang=es&limit=5", headers: [("Accept", "text/html")])

@@ -192,6 +192,7 @@ struct TransactionRoutes {
         let kept = query.items.filter { !["cursor", "lang", "page"].contains($0.name) && !$0.value.isEmpty }
         let base = kept.map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")
         let notation: NumberNotation = context.language == .es ? .comma : .point
+        let catalog = Catalog.shipped(context.language)
         let rows: [[String: Any]] = document.entries.map { e in
             let tx = e.transaction
             var who: [String] = []
@@ -202,7 +203,8 @@ struct TransactionRoutes {
                 // As the other pages write a day (3 nov 2026 in Spanish; English keeps ISO), the ISO day for machines.
                 "date": human.date(tx.date),
                 "isoDate": tx.date.description,
-                "description": tx.description,
+                // An invoice's description is Saldo's own words ("Invoice A-12 to Client"): in the page's language.
+                "description": tx.kind == .invoice ? catalog.translating(tx.description, keyPrefix: "txn.invoice.") : tx.description,
                 "who": who.joined(separator: " · "),
                 "postings": tx.postings.map { p -> [String: Any] in
                     ["account": p.account.path, "amount": p.amount.formatted(notation: notation, withCode: true), "negative": p.amount.isNegative]
