@@ -119,7 +119,15 @@ struct ProblemMiddleware: RouterMiddleware {
             let problem = Problem.from(error)
             if problem.status == .internalServerError { log("error answering \(request.method) \(request.uri.path): \(error)") }
             if request.uri.path.hasPrefix("/api/") || !request.wantsHTML {
-                return problem.response()
+                // Pages show what their scripts receive: the detail and hint in the reader's language
+                // (the lang cookie or Accept-Language, as the pages choose it); `code` stays the same for scripts.
+                var answer = problem
+                if context.language != .en {
+                    let L = Catalog.shipped(context.language)
+                    answer.detail = L.translating(problem.detail, keyPrefix: "error.")
+                    answer.hint = problem.hint.map { L.translating($0, keyPrefix: "error.") }
+                }
+                return answer.response()
             }
             // A book without a ledger yet (the first run) is no error for a person: its pages
             // welcome them and point to Import (the API still answers 404 start-ledger).

@@ -208,6 +208,18 @@ import SaldoTestSupport
 
     /// Tester's L1 and L6: days as the other pages write them (3 nov 2026 in Spanish, with the ISO
     /// day for machines), and an empty result offers to clear the filters.
+    /// Pinned (web tester): the pages' scripts showed the API's English problem details on Spanish
+    /// pages (Settings, Import). The detail and hint follow the request's language; the code does not.
+    @Test func problemDetailsSpeakTheRequestsLanguage() async throws {
+        try await withServer { s in
+            let es = try await s.get("/api/v1/books/main/transactions?period=2026-13", headers: [("Accept-Language", "es-ES,es;q=0.9")])
+            #expect(es.status == 400)
+            #expect(es.text.contains("no es un periodo") && es.text.contains("\"code\": \"bad-parameter\""), "\(es.text)")
+            let en = try await s.get("/api/v1/books/main/transactions?period=2026-13")
+            #expect(en.text.contains("is not a period"), "\(en.text)")
+        }
+    }
+
     /// Pinned (web tester): invoice rows read "Invoice LMS-2026-010 to Editorial Levante SL" on the Spanish page.
     @Test func invoiceRowsAreDescribedInThePagesLanguage() async throws {
         try await withServer { s in
