@@ -125,7 +125,12 @@ struct ProblemMiddleware: RouterMiddleware {
                 if context.language != .en {
                     let L = Catalog.shipped(context.language)
                     answer.detail = L.translating(problem.detail, keyPrefix: "error.")
-                    answer.hint = problem.hint.map { L.translating($0, keyPrefix: "error.") }
+                    if let t = Catalog.recognize(problem.title, keyPrefix: "web.problem_title.") { answer.title = t.text(in: L) }
+                    // A setting's own help is the hint of a value it refuses (`setting.help.*`).
+                    answer.hint = problem.hint.map { h in
+                        let t = L.translating(h, keyPrefix: "error.")
+                        return t != h ? t : L.translating(h, keyPrefix: "setting.help.")
+                    }
                 }
                 return answer.response()
             }

@@ -215,6 +215,7 @@ import SaldoTestSupport
             let es = try await s.get("/api/v1/books/main/transactions?period=2026-13", headers: [("Accept-Language", "es-ES,es;q=0.9")])
             #expect(es.status == 400)
             #expect(es.text.contains("no es un periodo") && es.text.contains("\"code\": \"bad-parameter\""), "\(es.text)")
+            #expect(!es.text.contains("Bad request"), "the title too: \(es.text)")
             let en = try await s.get("/api/v1/books/main/transactions?period=2026-13")
             #expect(en.text.contains("is not a period"), "\(en.text)")
         }
