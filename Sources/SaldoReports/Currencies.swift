@@ -240,8 +240,8 @@ extension CurrenciesReport: ReportConvertible {
                      + (asOf.map { L("report.currencies.note.holdings_as_of", ["date": L.format.date($0)]) } ?? ""))
         if !conversions.isEmpty {
             let received = Money(minorUnits: soldAll.minorUnits - totalHiddenCost.minorUnits, currency: c)
-            notes.append(L("report.currencies.note.official_vs_got", ["official": L.language == .en ? soldAll.description : L.format.money(soldAll),
-                                                                     "got": L.language == .en ? received.description : L.format.money(received)]))
+            // Grouped as the tables write amounts (81,333.85 EUR / 81.333,85 €).
+            notes.append(L("report.currencies.note.official_vs_got", ["official": L.format.money(soldAll), "got": L.format.money(received)]))
         }
         notes += missingRates.notes(window: rateWindow, in: L)
         var subtitle = L("report.subtitle.in_currency", args)
