@@ -123,7 +123,8 @@ public struct InvoiceProblemNote: Sendable, Hashable {
                 out += (i > 0 ? "\n" : "") + translateProblem(line, in: L)
             }
         }
-        return "\(number): \(out)"
+        // A document without a number (a CFDI payment receipt may have none): its location says which.
+        return number.isEmpty ? out : "\(number): \(out)"
     }
 
     /// `location: warning: message` with the message (and the warning label) in the catalog's language.
