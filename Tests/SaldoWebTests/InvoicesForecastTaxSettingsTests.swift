@@ -87,6 +87,16 @@ func expectProblem(_ r: RawHTTPResponse, _ status: Int, _ text: String, _ what: 
             #expect(link.status == 200, "\(link.text)")
             #expect(link.text.contains("\"amount\": \"10.00\""))
             #expect(link.text.contains("\"explanation\": \"linked by the user\""))
+            // As the command line: the checks' warnings in the answer, and the document chosen by kind and date.
+            #expect(link.text.contains("\"warnings\": ["), "\(link.text)")
+            let badKind = try await s.change("POST", "/api/v1/books/main/invoices/links", json: #"{"invoice": "\#(number)", "transaction": \#(txn), "kind": "receipt"}"#)
+            #expect(badKind.status == 400 && badKind.text.contains("kind: expected one of invoice, credit-note"), "\(badKind.text)")
+            let badDay = try await s.change("POST", "/api/v1/books/main/invoices/links", json: #"{"invoice": "\#(number)", "transaction": \#(txn), "issued": "31/03/2026"}"#)
+            #expect(badDay.status == 400 && badDay.text.contains("issued: expected a date"), "\(badDay.text)")
+            let byKind = try await s.change("DELETE", "/api/v1/books/main/invoices/links", json: #"{"invoice": "\#(number)", "transaction": \#(txn), "kind": "invoice"}"#)
+            #expect(byKind.status == 200, "\(byKind.text)")
+            let relink = try await s.change("POST", "/api/v1/books/main/invoices/links", json: #"{"invoice": "\#(number)", "transaction": \#(txn), "amount": "10.00", "kind": "invoice"}"#)
+            #expect(relink.status == 200, "\(relink.text)")
             let after = try SQLiteLedgerStore(path: path).invoices().first { $0.invoice.number == number }!
             #expect(after.payments.contains { $0.transactionID == txn && $0.method == "manual" && $0.amount.decimalString == "10.00" })
             let stillOpen = try await s.get("/api/v1/books/main/invoices?status=open")

@@ -18,6 +18,10 @@ struct InvoiceRoutes {
         ("properties", .obj([
             ("invoice", .obj([("type", .string("string")), ("description", .string("Invoice number."))])),
             ("seller", .obj([("type", .string("string")), ("description", .string("Seller name or tax id, when several invoices share the number."))])),
+            ("kind", .obj([("type", .string("string")), ("enum", .array(Invoices.DocumentKind.allCases.map { .string($0.rawValue) })),
+                           ("description", .string("Document kind, when a seller used the number for several documents (an invoice and a credit note)."))])),
+            ("issued", .obj([("type", .string("string")), ("format", .string("date")),
+                             ("description", .string("Issue date (yyyy-mm-dd), when documents sharing the number differ by date."))])),
             ("transaction", .obj([("type", .string("integer")), ("minimum", .number("1")), ("description", .string("Transaction id."))])),
             ("amount", .obj([("type", .string("string")), ("pattern", .string("^[0-9]+(\\.[0-9]+)?$")),
                              ("description", .string("Amount it pays in the invoice currency, as a decimal string (default: everything outstanding)."))])),
@@ -29,9 +33,30 @@ struct InvoiceRoutes {
         ("properties", .obj([
             ("invoice", .obj([("type", .string("string")), ("description", .string("Invoice number."))])),
             ("seller", .obj([("type", .string("string")), ("description", .string("Seller name or tax id, when several invoices share the number."))])),
+            ("kind", .obj([("type", .string("string")), ("enum", .array(Invoices.DocumentKind.allCases.map { .string($0.rawValue) })),
+                           ("description", .string("Document kind, when a seller used the number for several documents (an invoice and a credit note)."))])),
+            ("issued", .obj([("type", .string("string")), ("format", .string("date")),
+                             ("description", .string("Issue date (yyyy-mm-dd), when documents sharing the number differ by date."))])),
             ("transaction", .obj([("type", .string("integer")), ("minimum", .number("1")), ("description", .string("Transaction id; without it, every link of the invoice."))])),
         ])),
     ])
+
+    /// `kind` and `issued` of a link request: which of the documents sharing a number (as `--kind` and `--issued`).
+    static func choice(_ body: [JSONMember]) throws -> (Invoices.DocumentKind?, Day?) {
+        var kind: Invoices.DocumentKind?
+        if let k = try RestSupport.string(body, "kind") {
+            guard let parsed = Invoices.DocumentKind(rawValue: k) else {
+                throw Problem.badRequest("bad-field", "kind: expected one of \(Invoices.DocumentKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(k)\"")
+            }
+            kind = parsed
+        }
+        var issued: Day?
+        if let d = try RestSupport.string(body, "issued") {
+            guard let day = Day(iso: d), d.count == 10 else { throw Problem.badRequest("bad-field", "issued: expected a date such as 2026-03-31, found \"\(d)\"") }
+            issued = day
+        }
+        return (kind, issued)
+    }
 
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
         api.add(APIOperation(method: .get, path: "/books/{book}/invoices", id: "listInvoices",
@@ -70,32 +95,39 @@ struct InvoiceRoutes {
                              body: ("application/json", InvoiceRoutes.linkSchema))) { request, context in
             let book = try context.parameters.require("book")
             let body = try await RestSupport.jsonObject(request, context)
-            try RestSupport.onlyKnown(body, ["invoice", "seller", "transaction", "amount"])
+            try RestSupport.onlyKnown(body, ["invoice", "seller", "kind", "issued", "transaction", "amount"])
             let invoice = try RestSupport.string(body, "invoice", required: true)!
             let seller = try RestSupport.string(body, "seller")
+            let (kind, issued) = try InvoiceRoutes.choice(body)
             let transaction = try RestSupport.id(body, "transaction", required: true)!
             let amount = try RestSupport.string(body, "amount")
-            let value = try await RestSupport.notFoundAs404 {
+            let outcome = try await RestSupport.notFoundAs404 {
                 try await server.books.write(book) { location in
-                    try Invoices.link(number: invoice, seller: seller, transaction: transaction, amount: amount, store: location.open(.existing))
+                    try Invoices.linkChecked(number: invoice, seller: seller, kind: kind, issued: issued, transaction: transaction, amount: amount,
+                                             store: location.open(.existing))
                 }
             }
+            // What the command line warns about (another currency, an early date, money already linked), in the request's language.
+            let L = Catalog.shipped(context.language)
+            let value = outcome.amount
             return jsonResponse(.obj([("invoice", .string(invoice)), ("transaction", .int(Int(transaction))), ("amount", .money(value)),
                                       ("currency", .string(value.currency.code)), ("method", .string("manual")),
-                                      ("explanation", .string("linked by the user"))]))
+                                      ("explanation", .string("linked by the user")),
+                                      ("warnings", .array(outcome.warnings.map { .string($0.text(in: L)) }))]))
         }
         api.add(APIOperation(method: .delete, path: "/books/{book}/invoices/links", id: "unlinkInvoicePayment",
                              summary: "Remove a payment link, or every link of an invoice; an automatic match removed is not proposed again (saldo invoices unlink).",
                              body: ("application/json", InvoiceRoutes.unlinkSchema))) { request, context in
             let book = try context.parameters.require("book")
             let body = try await RestSupport.jsonObject(request, context)
-            try RestSupport.onlyKnown(body, ["invoice", "seller", "transaction"])
+            try RestSupport.onlyKnown(body, ["invoice", "seller", "kind", "issued", "transaction"])
             let invoice = try RestSupport.string(body, "invoice", required: true)!
             let seller = try RestSupport.string(body, "seller")
+            let (kind, issued) = try InvoiceRoutes.choice(body)
             let transaction = try RestSupport.id(body, "transaction", required: false)
             let removed = try await RestSupport.notFoundAs404 {
                 try await server.books.write(book) { location in
-                    try Invoices.unlink(number: invoice, seller: seller, transaction: transaction, store: location.open(.existing))
+                    try Invoices.unlink(number: invoice, seller: seller, kind: kind, issued: issued, transaction: transaction, store: location.open(.existing))
                 }
             }
             return jsonResponse(.obj([("invoice", .string(invoice)), ("removed", .int(removed))]))
