@@ -66,7 +66,11 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         if let first = rows.first {
             let date = L("rates.shown.date_heading")
             out += date + String(repeating: " ", count: max(1, 12 - date.count)) + padLeft("1 \(first.base) =", 10) + "      " + L("rates.shown.source_heading") + "\n"
-            for r in rows { out += "\(en ? r.date.description : L.format.date(r.date, .short))  \(padLeft(L.format.number(r.rate), 10)) \(r.quote)  \(r.source)\n" }
+            // Days as every other listing writes them (1 oct 2026 in Spanish), the source in the reader's words.
+            for r in rows {
+                let day = en ? r.date.description : L.format.date(r.date)
+                out += day + String(repeating: " ", count: max(2, 12 - day.count)) + "\(padLeft(L.format.number(r.rate), 10)) \(r.quote)  \(L.translating(r.source, keyPrefix: "rates.source."))\n"
+            }
             out += L.plural("rates.shown.count", count: rows.count) + "\n"
         }
         for p in provenance { out += p + "\n" }
