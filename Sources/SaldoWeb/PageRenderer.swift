@@ -119,19 +119,15 @@ public struct PageRenderer: Sendable {
     }
 
     /// What `problem.mustache` shows of a problem, in the language: the title (`web.problem_title.*`),
-    /// the detail and hint as the command line says them (`error.*`), each diagnostic by its code;
-    /// the JSON answer stays neutral. Pages that show a problem beside their form use it too.
+    /// the detail and hint as the command line says them (`error.*`; ``Problem/localized(_:)``, as the
+    /// API answers them), each diagnostic by its code. Pages that show a problem beside their form use it too.
     func problemData(_ problem: Problem, language: Language) -> [String: Any] {
         let L = Catalog.shipped(language)
-        func said(_ text: String) -> String {
-            guard L.language != .en else { return text }
-            if let t = Catalog.recognize(text, keyPrefix: "web.problem_title.") { return t.text(in: L) }
-            return L.translating(text, keyPrefix: "error.")
-        }
-        let title = said(problem.title)
+        let said = problem.localized(language)
+        let title = said.title
         // A bare "Not Found" (a route that does not exist) says so once, and where to go instead.
-        var detail = said(problem.detail)
-        var hint = problem.hint.map(said) ?? ""
+        var detail = said.detail
+        var hint = said.hint ?? ""
         if detail.caseInsensitiveCompare(title) == .orderedSame {
             detail = problem.status == .notFound ? L.text("web.problem.no_page") : ""
             if hint.isEmpty && problem.status == .notFound { hint = L.text("web.problem.no_page_hint") }

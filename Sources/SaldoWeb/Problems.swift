@@ -99,6 +99,21 @@ public struct Problem: Error, Sendable {
         return .obj(m)
     }
 
+    /// The title, detail and hint in `language`, as the command line says them (`web.problem_title.*`,
+    /// `error.*`; a refused setting's help from `setting.help.*`); the code and diagnostics unchanged.
+    func localized(_ language: Language) -> Problem {
+        guard language != .en else { return self }
+        let L = Catalog.shipped(language)
+        func said(_ text: String) -> String {
+            if let t = Catalog.recognize(text, keyPrefix: "web.problem_title.") { return t.text(in: L) }
+            let t = L.translating(text, keyPrefix: "error.")
+            return t != text ? t : L.translating(text, keyPrefix: "setting.help.")
+        }
+        var p = self
+        p.title = said(title); p.detail = said(detail); p.hint = hint.map(said)
+        return p
+    }
+
     public func response() -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
@@ -119,20 +134,9 @@ struct ProblemMiddleware: RouterMiddleware {
             let problem = Problem.from(error)
             if problem.status == .internalServerError { log("error answering \(request.method) \(request.uri.path): \(error)") }
             if request.uri.path.hasPrefix("/api/") || !request.wantsHTML {
-                // Pages show what their scripts receive: the detail and hint in the reader's language
-                // (the lang cookie or Accept-Language, as the pages choose it); `code` stays the same for scripts.
-                var answer = problem
-                if context.language != .en {
-                    let L = Catalog.shipped(context.language)
-                    answer.detail = L.translating(problem.detail, keyPrefix: "error.")
-                    if let t = Catalog.recognize(problem.title, keyPrefix: "web.problem_title.") { answer.title = t.text(in: L) }
-                    // A setting's own help is the hint of a value it refuses (`setting.help.*`).
-                    answer.hint = problem.hint.map { h in
-                        let t = L.translating(h, keyPrefix: "error.")
-                        return t != h ? t : L.translating(h, keyPrefix: "setting.help.")
-                    }
-                }
-                return answer.response()
+                // Pages show what their scripts receive: in the reader's language (the lang cookie or
+                // Accept-Language, as the pages choose it); `code` stays the same for scripts.
+                return problem.localized(context.language).response()
             }
             // A book without a ledger yet (the first run) is no error for a person: its pages
             // welcome them and point to Import (the API still answers 404 start-ledger).

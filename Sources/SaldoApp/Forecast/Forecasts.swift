@@ -50,9 +50,7 @@ extension ScenarioRequest {
         }
         var addValue = 0.0
         if let a = add {
-            let lower = a.lowercased().replacingOccurrences(of: " ", with: "")
-            var amount = lower
-            for suffix in ["/month", "/mo", "/mes"] where amount.hasSuffix(suffix) { amount = String(amount.dropLast(suffix.count)) }
+            let amount = Self.perMonthAmount(a)
             let negative = amount.hasPrefix("-")
             guard let magnitude = userDecimal(negative ? String(amount.dropFirst()) : amount) else {
                 throw UserError("the added income \"\(a)\" is not an amount per month", hint: "write it like 800/month")
