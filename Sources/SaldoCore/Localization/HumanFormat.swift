@@ -116,6 +116,21 @@ public struct HumanFormat: Sendable {
         language == .es ? spanishDecimal(d.description) + " %" : d.description + "%"
     }
 
+    /// A decimal amount with its thousands grouped, as written (no rounding): `12,570` /
+    /// `12.570`, `1,072.5` / `1.072,5`. For amounts given as decimals (thresholds in rule files).
+    public func grouped(_ d: ExactDecimal) -> String {
+        let text = d.normalized.description
+        guard language == .es else {
+            var body = Substring(text)
+            let negative = body.first == "-"
+            if negative { body = body.dropFirst() }
+            let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let out = HumanFormat.grouped(parts[0], ",") + (parts.count == 2 ? "." + parts[1] : "")
+            return negative ? "-" + out : out
+        }
+        return spanishDecimal(text)
+    }
+
     /// `-1234.5` → `-1.234,5`.
     func spanishDecimal(_ text: String) -> String {
         var body = Substring(text)

@@ -7,6 +7,9 @@ public struct Amount: Codable, Hashable, Sendable, CustomStringConvertible {
     public var money: Money
     public init(_ money: Money) { self.money = money }
     public var description: String { money.decimalString }
+    /// The amount as an argument of a text a person reads: grouped as Saldo writes English
+    /// (`1,072.79`), which ``Catalog/localizing(_:)`` rewrites for other languages.
+    public var text: String { HumanFormat.en.amount(money) }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(money.decimalString)

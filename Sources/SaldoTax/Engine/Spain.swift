@@ -254,7 +254,7 @@ public enum SpainTax {
             let b09 = b07.times(rate, .halfUp)
             let booked = facts.sum(.vatCharged, in: p)
             if booked != b09 && !(booked.isZero && b07.isZero) {
-                notes.append(LocalizedText("tax.note.es.output_vat_differs", ["quarter": String(q), "booked_amount": booked.decimalString, "computed_amount": b09.decimalString]).english)
+                notes.append(LocalizedText("tax.note.es.output_vat_differs", ["quarter": String(q), "booked_amount": HumanFormat.en.amount(booked), "computed_amount": HumanFormat.en.amount(b09)]).english)
             }
             let b27 = b09
             let b28 = facts.sum(.expense, in: p) { $0.withInputVAT }

@@ -412,7 +412,7 @@ enum Projection {
         func list(_ ms: [YearMonth]) -> String { ms.map(\.description).joined(separator: ", ") }
         if !forecastMonths.isEmpty { notes.append(LocalizedText("tax.note.projected_forecast", ["months": list(forecastMonths)]).english) }
         if !averageMonths.isEmpty {
-            notes.append(LocalizedText("tax.note.projected_average", ["income_amount": avg.decimalString, "currency": cur.code, "months": list(averageMonths)]).english)
+            notes.append(LocalizedText("tax.note.projected_average", ["income_amount": HumanFormat.en.amount(avg), "currency": cur.code, "months": list(averageMonths)]).english)
         }
         if !contributions.isZero {
             notes.append(LocalizedText("tax.note.projected_contributions", ["amount": contributions.decimalString, "currency": cur.code]).english)

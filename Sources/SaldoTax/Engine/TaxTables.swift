@@ -25,7 +25,7 @@ enum TaxTables {
             for m in es.modelo_130 where s.quarter == nil || m.quarter == s.quarter {
                 sections.append(TaxSection(T("tax.es.130.title", ["period": "\(m.year)-Q\(m.quarter)", "due": m.due.description]), [
                     TaxRow(T("tax.es.130.income_ytd"), box: "01", amount: m.casilla_01.money),
-                    TaxRow(T("tax.es.130.expenses_ytd", ["gdj_amount": m.gastos_dificil_justificacion.description]), box: "02", amount: m.casilla_02.money),
+                    TaxRow(T("tax.es.130.expenses_ytd", ["gdj_amount": m.gastos_dificil_justificacion.text]), box: "02", amount: m.casilla_02.money),
                     TaxRow(T("tax.es.130.net_income"), box: "03", amount: m.casilla_03.money),
                     TaxRow(T("tax.es.130.box04"), box: "04", amount: m.casilla_04.money),
                     TaxRow(T("tax.es.130.earlier_payments"), box: "05", amount: m.casilla_05.money),
@@ -85,7 +85,7 @@ enum TaxTables {
             ]))
             if !es.withholding_on_invoices.isEmpty {
                 sections.append(TaxSection(T("tax.es.withholding.title"), es.withholding_on_invoices.map {
-                    let args = ["invoice": $0.invoice, "client": $0.client, "rate": Self.percent($0.expected_rate), "stated_amount": $0.stated_withholding.description]
+                    let args = ["invoice": $0.invoice, "client": $0.client, "rate": Self.percent($0.expected_rate), "stated_amount": $0.stated_withholding.text]
                     let key = ($0.expected_rate == "0" ? "tax.es.withholding.row_none" : "tax.es.withholding.row") + ($0.matches ? "" : "_differs")
                     return TaxRow(T(key, args), amount: $0.expected_withholding.money)
                 }))
@@ -169,13 +169,13 @@ enum TaxTables {
         let months = p.months.map {
             let source = ["ledger", "forecast", "average"].contains($0.source) ? $0.source : "other"
             return TaxRow(T("tax.set_aside.month_\(source)" + ($0.vat_part.money.isZero ? "" : "_vat"),
-                            ["month": $0.month.description, "source": $0.source, "income_amount": $0.income.description, "vat_amount": $0.vat_part.description]),
+                            ["month": $0.month.description, "source": $0.source, "income_amount": $0.income.text, "vat_amount": $0.vat_part.text]),
                           amount: $0.set_aside.money)
         }
         let dues = p.upcoming.map {
             TaxRow(T($0.covered ? "tax.set_aside.due" : "tax.set_aside.due_short",
-                     ["date": $0.due.date.description, "form": $0.due.form, "period": $0.due.period, "due_amount": $0.due.amount?.description ?? "",
-                      "set_aside_amount": $0.set_aside_by_then.description]), amount: $0.due.amount?.money)
+                     ["date": $0.due.date.description, "form": $0.due.form, "period": $0.due.period, "due_amount": $0.due.amount?.text ?? "",
+                      "set_aside_amount": $0.set_aside_by_then.text]), amount: $0.due.amount?.money)
         }
         let title = T("tax.set_aside.title", ["year": p.tax_year, "rate": Self.percent(p.rate)])
         return TaxTable(title: title.english, currency: p.currency,

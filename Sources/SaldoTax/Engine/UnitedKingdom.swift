@@ -75,22 +75,22 @@ public enum UKTax {
         var box20 = expenses, box10_1 = zero
         if turnover <= allowance {
             mode = "full_relief"; profit = zero; box20 = zero
-            notes.append(LocalizedText("tax.note.gb.within_trading_allowance", ["allowance_amount": allowance.decimalString]).english)
+            notes.append(LocalizedText("tax.note.gb.within_trading_allowance", ["allowance_amount": HumanFormat.en.amount(allowance)]).english)
         } else if expenses < allowance {
             mode = "partial_relief"; profit = turnover - allowance; box20 = zero; box10_1 = allowance
-            notes.append(LocalizedText("tax.note.gb.trading_allowance_claimed", ["allowance_amount": allowance.decimalString, "expenses_amount": expenses.decimalString]).english)
+            notes.append(LocalizedText("tax.note.gb.trading_allowance_claimed", ["allowance_amount": HumanFormat.en.amount(allowance), "expenses_amount": HumanFormat.en.amount(expenses)]).english)
         } else {
             profit = turnover - expenses
         }
         if profit.isNegative {
-            notes.append(LocalizedText("tax.note.gb.trading_loss", ["loss_amount": (-profit).decimalString]).english)
+            notes.append(LocalizedText("tax.note.gb.trading_loss", ["loss_amount": HumanFormat.en.amount((-profit))]).english)
             profit = zero
         }
         let pa = try rules.body("it.personal_allowance", .allowance) { if case .allowance(let v) = $0 { return v } else { return nil } }
         var paAmount = pa.amount
         if let th = pa.taperThreshold, let per = pa.taperReductionPerUnit, profit.decimal > th {
             paAmount = ExactDecimal.max(ExactDecimal(0), pa.amount - (profit.decimal - th) * per)
-            notes.append(LocalizedText("tax.note.gb.personal_allowance_taper", ["threshold_amount": th.normalized.description]).english)
+            notes.append(LocalizedText("tax.note.gb.personal_allowance_taper", ["threshold_amount": HumanFormat.en.grouped(th)]).english)
         }
         let personal = paAmount.money(cur, .halfUp)
         let taxable = (profit - personal).max0()
@@ -107,7 +107,7 @@ public enum UKTax {
         if let r = rules.optionalRule("nic.class2"), case .flatWeekly(let c2) = r.body {
             if profit.decimal < c2.smallProfitsThreshold {
                 class2 = (c2.weeklyRate * ExactDecimal(c2.weeks)).money(cur, .halfUp)
-                notes.append(LocalizedText("tax.note.gb.voluntary_class2", ["threshold_amount": c2.smallProfitsThreshold.normalized.description, "class2_amount": class2.decimalString]).english)
+                notes.append(LocalizedText("tax.note.gb.voluntary_class2", ["threshold_amount": HumanFormat.en.grouped(c2.smallProfitsThreshold), "class2_amount": HumanFormat.en.amount(class2)]).english)
             }
         }
         let total = it + class4
@@ -148,14 +148,14 @@ public enum UKTax {
         let next = nextRequired ? liability.times(rule.share, .halfUp) : zero
         var atBalancing = balancing.max0() + next
         if balancing.isNegative {
-            notes.append(LocalizedText("tax.note.gb.overpaid_on_account", ["excess_amount": (-balancing).decimalString]).english)
+            notes.append(LocalizedText("tax.note.gb.overpaid_on_account", ["excess_amount": HumanFormat.en.amount((-balancing))]).english)
             atBalancing = Money.max(zero, next + balancing)
         }
         out.append(UKPayment(what: "balancing payment" + (nextRequired ? " + first payment on account for next year" : ""), due: rule.balancingDue, amount: Amount(atBalancing)))
         if nextRequired {
             out.append(UKPayment(what: "second payment on account for next year", due: rule.secondDue.adding(months: 12), amount: Amount(next)))
         } else {
-            notes.append(LocalizedText("tax.note.gb.no_payments_on_account", ["minimum_amount": rule.minimumLiability.normalized.description]).english)
+            notes.append(LocalizedText("tax.note.gb.no_payments_on_account", ["minimum_amount": HumanFormat.en.grouped(rule.minimumLiability)]).english)
         }
         return out
     }
@@ -180,9 +180,9 @@ public enum UKTax {
             let applies = p.from <= file.start
             let updates = applies ? o.quarterlyUpdates.map { MTDUpdate(period: $0.period, period_end: $0.to, due: $0.due) } : []
             let note = applies
-                ? LocalizedText("tax.note.gb.mtd_applies", ["income_amount": income.decimalString, "tax_year": p.measuredOn, "threshold_amount": p.threshold.normalized.description]).english
-                : LocalizedText("tax.note.gb.mtd_will_apply", ["from_date": "\(p.from)", "income_amount": income.decimalString, "tax_year": p.measuredOn,
-                                                                "threshold_amount": p.threshold.normalized.description]).english
+                ? LocalizedText("tax.note.gb.mtd_applies", ["income_amount": HumanFormat.en.amount(income), "tax_year": p.measuredOn, "threshold_amount": HumanFormat.en.grouped(p.threshold)]).english
+                : LocalizedText("tax.note.gb.mtd_will_apply", ["from_date": "\(p.from)", "income_amount": HumanFormat.en.amount(income), "tax_year": p.measuredOn,
+                                                                "threshold_amount": HumanFormat.en.grouped(p.threshold)]).english
             return MTDStatus(mandatory_from: p.from, measured_on: p.measuredOn, quarterly_updates: updates,
                              final_declaration_due: applies ? o.finalDeclarationDue : nil, note: note)
         }

@@ -141,7 +141,7 @@ public enum USTax {
             var share = sh.priorYearShare
             if let agiPrior = profile.priorYear.adjustedGrossIncome, let limit = sh.highIncomeAGI.value(for: status), agiPrior.decimal > limit {
                 share = sh.highIncomePriorYearShare
-                notes.append(LocalizedText("tax.note.us.high_income_safe_harbour", ["limit_amount": "\(limit)", "share_number": share.normalized.description]).english)
+                notes.append(LocalizedText("tax.note.us.high_income_safe_harbour", ["limit_amount": HumanFormat.en.grouped(limit), "share_number": share.normalized.description]).english)
             }
             l12b = prior.times(share, .halfUp)
         } else {
@@ -160,7 +160,7 @@ public enum USTax {
                 payments.append(EstimatedPayment(period: inst.period, due: inst.due, amount: Amount(amount)))
             }
         } else {
-            notes.append(LocalizedText("tax.note.us.no_estimated_payments", ["minimum_amount": sh.minBalanceDue.normalized.description, "currency": cur.code]).english)
+            notes.append(LocalizedText("tax.note.us.no_estimated_payments", ["minimum_amount": HumanFormat.en.grouped(sh.minBalanceDue), "currency": cur.code]).english)
         }
         let ws = Form1040ESWorksheet(line_1: Amount(agi), line_2a: Amount(std), line_2b: Amount(qbid), line_2c: Amount(std + qbid),
                                      line_3: Amount(ti), line_4: Amount(fit), line_5: Amount(zero), line_6: Amount(fit), line_7: Amount(zero),
@@ -171,7 +171,7 @@ public enum USTax {
         let sched = ScheduleSE(line_2: Amount(profit), line_4a: Amount(ne.money(cur, .halfUp)), line_7: Amount(se.wageBase.money(cur, .halfUp)),
                                line_10: Amount(ss.money(cur, .halfUp)), line_11: Amount(med.money(cur, .halfUp)), line_12: Amount(seTax), line_13: Amount(half))
         if ne.isZero && profit.isPositive {
-            notes.append(LocalizedText("tax.note.us.no_se_tax", ["minimum_amount": se.minimumNetEarnings.normalized.description, "currency": cur.code]).english)
+            notes.append(LocalizedText("tax.note.us.no_se_tax", ["minimum_amount": HumanFormat.en.grouped(se.minimumNetEarnings), "currency": cur.code]).english)
         }
         return USYear(year: file.start.year, currency: cur.code, filing_status: status, net_profit: Amount(profit), schedule_se: sched,
                       additional_medicare_tax: Amount(addl), adjusted_gross_income: Amount(agi), standard_deduction: Amount(std),
