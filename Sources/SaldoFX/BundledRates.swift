@@ -51,7 +51,8 @@ public enum BundledECBRates {
 }
 
 extension BundledECBRates {
-    /// The currencies the bundle has a column for (current ISO 4217 codes; some, such as RUB, stop early).
+    /// The currencies the bundle has a column for: current ISO 4217 codes (some, such as RUB, stop
+    /// early) and the retired ones (HRK, CYP…: ``CurrencyTable/retired``), whose rates end when they did.
     public static func currencies() throws(RateBundleError) -> Set<CurrencyCode> {
         let data: Data
         switch csv {
@@ -61,6 +62,19 @@ extension BundledECBRates {
         let header = data.prefix { $0 != 0x0A && $0 != 0x0D }
         return Set(String(decoding: header, as: UTF8.self).split(separator: ",").dropFirst()
             .compactMap { try? CurrencyCode(String($0).trimmingCharacters(in: .whitespaces)) })
+    }
+}
+
+extension BundledECBRates {
+    /// The newest day the bundle has a rate of `currency` on: ``lastDay`` for a currency the ECB
+    /// still publishes, an earlier day for one it stopped publishing (RUB after 1 March 2022) or
+    /// that is no longer in use (HRK: 30 December 2022); nil when it has none.
+    public static func lastDay(of currency: CurrencyCode) throws(RateBundleError) -> Day? {
+        if currency == .EUR { return lastDay }
+        guard try currencies().contains(currency) else { return nil }
+        // The ECB lists the newest day first: a currency still published has a rate in the last weeks.
+        if let recent = try rates(currencies: [currency], days: lastDay.adding(days: -14)...lastDay).map(\.date).max() { return recent }
+        return try rates(currencies: [currency]).map(\.date).max()
     }
 }
 

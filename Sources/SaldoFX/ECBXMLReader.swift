@@ -25,7 +25,7 @@ public enum ECBXMLReader {
         try readSkipping(contentsOf: url, file: file).rates
     }
 
-    /// Reads a file and also names the withdrawn currencies that were skipped.
+    /// Reads a file and also names the codes Saldo does not know that were skipped.
     public static func readSkipping(contentsOf url: URL, file: String? = nil) throws(DiagnosticsError) -> (rates: [ECBRate], skipped: [String]) {
         do {
             let doc = try SafeXML.parse(contentsOf: url, file: file, limits: limits)
@@ -46,13 +46,14 @@ public enum ECBXMLReader {
     }
 
     /// Rates in document order (the history files list the newest day first). Malformed rates
-    /// (a decimal comma from a spreadsheet edit) and malformed codes are errors. Well-formed codes of
-    /// currencies no longer in ISO 4217 (HRK, LTL, SIT… in the history) are skipped; see ``readSkipping(_:)``.
+    /// (a decimal comma from a spreadsheet edit) and malformed codes are errors. Retired currencies
+    /// Saldo reads (HRK, LTL, SIT… in the history: ``CurrencyTable/retired``) are read like the others;
+    /// other well-formed codes Saldo does not know are skipped; see ``readSkipping(_:)``.
     public static func read(_ doc: XDocument) throws(DiagnosticsError) -> [ECBRate] {
         try readSkipping(doc).rates
     }
 
-    /// Like ``read(_:)`` and also names the withdrawn currencies that were skipped, once each.
+    /// Like ``read(_:)`` and also names the codes Saldo does not know that were skipped, once each.
     public static func readSkipping(_ doc: XDocument) throws(DiagnosticsError) -> (rates: [ECBRate], skipped: [String]) {
         var skipped: [String] = []
         let root = doc.root

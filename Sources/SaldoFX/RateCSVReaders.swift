@@ -19,8 +19,9 @@ public struct RateFileContents: Sendable {
 /// ```
 ///
 /// One row per business day, one column per currency, units of the currency per euro, `N/A`
-/// where no rate was published, a trailing comma on every line. Columns of currencies that are
-/// no longer ISO 4217 codes (CYP, EEK, ROL…) are skipped with a note. The daily file writes its
+/// where no rate was published, a trailing comma on every line. Retired currencies (CYP, EEK,
+/// ROL…, ``CurrencyTable/retired``) are read like the others; columns of codes Saldo does not know
+/// are skipped with a note. The daily file writes its
 /// date as `30 October 2026`; both forms are read.
 public enum ECBCSVReader {
     /// Reads every rate, or with `currencies` and `days` only those columns and rows (the rest is not

@@ -20,10 +20,18 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
     public var newestAgeDays: Int?
     /// Plain sentences: where the rates come from, how old the newest is.
     public var provenance: [String]
+    /// A currency no longer in use: since when, and the code of the one that replaced it.
+    public struct Retired: Sendable {
+        public var since: Day
+        public var replacedBy: String
+        public init(since: Day, replacedBy: String) { self.since = since; self.replacedBy = replacedBy }
+    }
+    public var retired: Retired?
 
-    public init(currency: CurrencyCode?, rows: [ExchangeRate], sources: [Source], bundled: ClosedRange<Day>?, newest: Day?, newestAgeDays: Int?, provenance: [String]) {
+    public init(currency: CurrencyCode?, rows: [ExchangeRate], sources: [Source], bundled: ClosedRange<Day>?, newest: Day?, newestAgeDays: Int?, provenance: [String],
+                retired: Retired? = nil) {
         self.currency = currency; self.rows = rows; self.sources = sources; self.bundled = bundled; self.newest = newest
-        self.newestAgeDays = newestAgeDays; self.provenance = provenance
+        self.newestAgeDays = newestAgeDays; self.provenance = provenance; self.retired = retired
     }
 
     public func document() -> ReportDocument { document(in: .shipped(.en)) }
@@ -53,6 +61,10 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         } ?? .null))
         fields.append(("newest", newest.map { .string($0.description) } ?? .null))
         fields.append(("newest_age_days", newestAgeDays.map { JSONValue.int($0) } ?? .null))
+        if currency != nil {
+            // A currency no longer in use: since when, and by what it was replaced (null for one in use).
+            fields.append(("retired", retired.map { .obj([("since", .string($0.since.description)), ("replaced_by", .string($0.replacedBy))]) } ?? .null))
+        }
         let members = fields
         return ReportDocument(title: currency.map { L("rates.shown.title_currency", ["currency": $0.code]) } ?? L("rates.shown.title"), notes: provenance, blocks: blocks,
                               encodedJSON: JSONValue.obj(members).line() + "\n", text: terminalText(L))

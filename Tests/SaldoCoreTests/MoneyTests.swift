@@ -48,6 +48,20 @@ import SaldoCore
         #expect(throws: MoneyError.currencyMismatch("USD", "EUR")) { try Money(parsing: "12.00 USD", currency: .EUR, notation: .point) }
     }
 
+    /// Retired codes whose rates are in the ECB's history (HRK) are read, with when and by what they
+    /// were replaced; other withdrawn codes (DEM) stay unknown.
+    @Test func retiredCodesAreReadWithTheirSuccessor() throws {
+        let hrk = try CurrencyCode("hrk")
+        #expect(hrk.code == "HRK" && hrk.exponent == 2)
+        #expect(hrk.retirement?.replacedBy == "EUR" && hrk.retirement?.since == Day(year: 2023, month: 1, day: 1)!)
+        #expect(hrk.retirement?.lastDay == Day(year: 2022, month: 12, day: 31)!)
+        #expect(try CurrencyCode("TRL").exponent == 0 && CurrencyCode("TRL").retirement?.replacedBy == "TRY")
+        #expect(try CurrencyCode("BGN").retirement?.since == Day(year: 2026, month: 1, day: 1)!)
+        #expect(CurrencyCode.EUR.retirement == nil && CurrencyCode.USD.retirement == nil)
+        #expect(try Money(parsing: "1,234.50 HRK").minorUnits == 123_450)
+        #expect(throws: MoneyError.unknownCurrency("DEM")) { try CurrencyCode("DEM") }
+    }
+
     @Test func exponents() throws {
         #expect(try CurrencyCode("EUR").exponent == 2)
         #expect(try CurrencyCode("jpy").exponent == 0)

@@ -8,13 +8,30 @@ import Testing
 @Suite struct BundledRatesTests {
     @Test func theWholeBundleLoads() throws {
         let all = try BundledECBRates.rates()
-        // Every cell of the 31 current ISO columns that is not N/A, over 7,126 days (counted with Python).
-        #expect(all.count == 193_723)
+        // Every cell of the 41 columns that is not N/A (31 current ISO codes, 10 retired ones: HRK,
+        // CYP, EEK, LTL, LVL, MTL, ROL, SIT, SKK, TRL), over 7,126 days (counted with Python).
+        #expect(all.count == 221_702)
         #expect(Set(all.map(\.date)).count == 7126)
         #expect(all.map(\.date).min() == BundledECBRates.firstDay)
         #expect(all.map(\.date).max() == BundledECBRates.lastDay)
         #expect(all.allSatisfy { $0.base == .EUR && $0.source == BundledECBRates.sourceName })
-        #expect(try BundledECBRates.currencies().count == 31)
+        #expect(try BundledECBRates.currencies().count == 41)
+    }
+
+    /// Retired currencies are read like the others, to the day the ECB stopped (HRK: 30 Dec 2022),
+    /// as is a currency the ECB stopped publishing (RUB: 1 Mar 2022); they were skipped, so a
+    /// ledger's HRK amounts had no rate and `rates show HRK` said the code was unknown.
+    @Test func retiredCurrenciesAreReadToTheirLastDay() throws {
+        let hrk = try CurrencyCode("HRK")
+        #expect(try BundledECBRates.currencies().contains(hrk))
+        #expect(try BundledECBRates.lastDay(of: hrk) == d("2022-12-30"))
+        #expect(try BundledECBRates.lastDay(of: CurrencyCode("RUB")) == d("2022-03-01"))
+        #expect(try BundledECBRates.lastDay(of: CurrencyCode("BGN")) == d("2025-12-31"))
+        #expect(try BundledECBRates.lastDay(of: .USD) == BundledECBRates.lastDay)
+        #expect(try BundledECBRates.lastDay(of: .MXN) == BundledECBRates.lastDay)
+        #expect(try BundledECBRates.lastDay(of: CurrencyCode("ARS")) == nil)
+        let t = RateTable(try BundledECBRates.rates(currencies: [hrk], days: d("2022-12-30")...d("2023-01-31")))
+        #expect(t.rates(base: .EUR, quote: hrk, from: d("2022-12-30"), to: d("2023-01-31")).map(\.rate) == [dec("7.5365")])
     }
 
     @Test func knownRatesAreExactlyAsInTheCSV() throws {

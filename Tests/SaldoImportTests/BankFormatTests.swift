@@ -63,7 +63,7 @@ import SaldoTestSupport
         // SOURCES.md: 82721.95 + 563.25 - 19.69 = 83265.51, not 84515.25: the gap is 1249.74 CHF.
         #expect(r.balances.gaps == 1 && !r.balances.ledgerAgrees)
         let w = try #require(r.warnings.first { $0.code == "import.balance" })
-        #expect(w.message.contains("1249.74 CHF is missing"))
+        #expect(w.message.contains("1,249.74 CHF is missing"))
         #expect(w.location?.line == 60)
     }
 

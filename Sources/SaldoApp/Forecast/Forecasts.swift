@@ -98,7 +98,8 @@ public enum Forecasts {
     /// Monthly net income per stream up to the month before `today`, in `currency` (nil: the
     /// `base-currency` setting, else EUR) at each transaction's rate.
     public static func history(by grouping: MonthlyGrouping = .platform, today: Day, currency: CurrencyCode? = nil, store: any LedgerStore) throws -> IncomeSeries {
-        let base = try Settings.baseCurrency(currency, in: store)
+        // The forecast is of the months after `today`: in a currency still in use then.
+        let base = try Settings.reportCurrency(currency, through: today, period: false, in: store)
         // Only complete months: history ends with the month before `today`.
         let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: today.yearMonth.first)
         var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true, summing: base)

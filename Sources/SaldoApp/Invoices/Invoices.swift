@@ -115,6 +115,14 @@ public enum Invoices {
     /// invoice written a few days after the money came); earlier is said. The matcher's own window.
     public static let earlyPaymentDays = PaymentMatcher().daysBefore
 
+    /// How many days after an invoice's due date (its issue date when it states none) a payment may
+    /// come before the link says so: half a year. Late payers are common (Spain's legal term is 60
+    /// days, and public bodies and large clients often take 90 to 120; the matcher looks 120 days
+    /// past the due date), so a payment a few months late is not remarked on; one more than six
+    /// months late is more often another invoice's payment, or a typo in the transaction id, than a
+    /// late one, and is worth a second look.
+    public static let latePaymentDays = 180
+
     /// ``link(number:seller:kind:issued:transaction:amount:store:)`` with what the user should know.
     /// Refused: a transaction that moves money the wrong way for the invoice (money out for an
     /// invoice the user issued, money in for one received), or none at all, and an amount larger
@@ -218,6 +226,14 @@ public enum Invoices {
         if early > earlyPaymentDays {
             warnings.append(LocalizedText("invoice.link.warning.early", ["transaction": String(stored.id), "date": t.date.description,
                                                                        "days": String(early), "issue_date": invoice.issueDate.description]))
+        }
+        // Long after the invoice was due (or issued, when it states no due date).
+        let due = invoice.dueDate ?? invoice.issueDate
+        let late = due.distance(to: t.date)
+        if late > latePaymentDays {
+            warnings.append(LocalizedText(invoice.dueDate == nil ? "invoice.link.warning.late_issued" : "invoice.link.warning.late",
+                                          ["transaction": String(stored.id), "date": t.date.description, "days": String(late),
+                                           invoice.dueDate == nil ? "issue_date" : "due_date": due.description]))
         }
         return warnings
     }

@@ -33,7 +33,7 @@ public enum Overview {
 
     public static func build(_ request: OverviewRequest, store: any LedgerStore) throws -> OverviewDocument {
         let today = request.today
-        let currency = try Settings.baseCurrency(request.currency, in: store)
+        let currency = try Settings.reportCurrency(request.currency, through: today, period: false, in: store)
         let checks = (try? store.balanceChecks().count) ?? 0
         return OverviewDocument(today: today, currency: currency,
                                 earnings: try part { try earnings(today: today, currency: currency, store: store) },

@@ -28,13 +28,19 @@ public struct RatesShown: Sendable {
     public var provenance: [String]
     /// Whether the window shown is the default one (the 30 days up to the newest rate).
     public var defaultWindow = false
-    /// Whether the newest rate is more than a week old (newer ones can be fetched).
-    public var stale: Bool { (newestAgeDays ?? 0) > 7 }
+    /// When and by what the currency was replaced, for one no longer in use (HRK).
+    public var retired: RetiredCurrency?
+    /// Whether the ECB publishes no newer rate of the currency: it is no longer in use (HRK), or
+    /// the ECB stopped publishing it (RUB after 1 March 2022).
+    public var noNewerRates = false
+    /// Whether the newest rate is more than a week old and newer ones can be fetched.
+    public var stale: Bool { (newestAgeDays ?? 0) > 7 && !noNewerRates }
 
     /// As a document for every output format.
     public var document: RatesShownDocument {
         RatesShownDocument(currency: currency, rows: rows, sources: sources.map { .init(source: $0.source, count: $0.count, first: $0.first, last: $0.last) },
-                           bundled: bundleHasCurrency ? bundled : nil, newest: newest, newestAgeDays: newestAgeDays, provenance: provenance)
+                           bundled: bundleHasCurrency ? bundled : nil, newest: newest, newestAgeDays: newestAgeDays, provenance: provenance,
+                           retired: retired.map { .init(since: $0.since, replacedBy: $0.replacedBy) })
     }
 }
 
@@ -117,16 +123,19 @@ public enum Rates {
     /// filling the days it has no rate for), and where rates come from; every currency's sources
     /// when `currency` is nil.
     /// Without `from`, a currency's rates are the 30 days up to its newest rate (or `to`).
+    /// A currency no longer in use (HRK) is shown like any other, with when it was replaced.
     /// The provenance sentences are said in `catalog`'s language.
     public static func show(currency code: CurrencyCode?, from: Day?, to: Day?, today now: Day, store: any LedgerStore,
                             catalog L: Catalog = .shipped(.en)) throws -> RatesShown {
         let sources = try store.rateSources(currency: code)
         var fromDay = from, toDay = to
         var defaultWindow = false
-        if let code, fromDay == nil {
+        // The bundle's newest rate of the currency: its last day, or earlier for one the ECB no longer publishes.
+        let bundleLast: Day?
+        do { bundleLast = try code.flatMap { try BundledECBRates.lastDay(of: $0) } } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
+        if code != nil, fromDay == nil {
             // Default window: the 30 days up to the newest rate of the currency (or the last day asked for).
-            let bundled = (try? BundledECBRates.currencies().contains(code)) == true ? BundledECBRates.lastDay : nil
-            let newestRate = ([bundled] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
+            let newestRate = ([bundleLast] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
             if let end = toDay ?? newestRate { fromDay = end.adding(days: -29); if toDay == nil { toDay = end }; defaultWindow = true }
         }
 
@@ -144,17 +153,25 @@ public enum Rates {
             let fill = bundled.filter { !held.contains($0.date) }
             if let a = fill.map(\.date).min(), let b = fill.map(\.date).max() { bundledDays = a...b }
             rows = (ledgerRows + fill).sorted { ($0.date, $0.base.code, $0.quote.code) < ($1.date, $1.base.code, $1.quote.code) }
+            if rows.isEmpty, let r = code.retirement, let first = fromDay, first >= r.since {
+                // Days after it was replaced: no source will ever have them.
+                let last = ([bundleLast] + sources.map { Optional($0.last) }).compactMap { $0 }.max() ?? r.lastDay
+                throw UserError(LocalizedText("error.retired_currency.no_rates", ["code": code.code, "date": r.since.description, "successor": r.replacedBy,
+                                                                                 "last_date": last.description]).english,
+                                hint: LocalizedText("error.retired_currency.choose_days", ["last_date": last.description]).english)
+            }
             if rows.isEmpty {
                 let variant = fromDay == nil ? (toDay == nil ? "" : ".to") : (toDay == nil ? ".from" : ".from_to")
                 throw UserError(LocalizedText("error.no_rates" + variant, ["code": code.code, "from_date": fromDay.map { "\($0)" } ?? "", "to_date": toDay.map { "\($0)" } ?? ""]).english,
                                 hint: "import them (\(RateSourceChoice.whereToGet(code)))", fix: .importRates)
             }
         }
-        let bundleHasCurrency = try code.map { c in
-            do { return try c == .EUR || BundledECBRates.currencies().contains(c) } catch { throw UserError("\(error)", hint: "reinstall Saldo") }
-        } ?? true
-        let newest = ([bundleHasCurrency ? BundledECBRates.lastDay : nil] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
+        let bundleHasCurrency = code == nil || bundleLast != nil
+        let newest = ([code == nil ? BundledECBRates.lastDay : bundleLast] + sources.map { Optional($0.last) }).compactMap { $0 }.max()
         let age = newest.map { now.ordinal - $0.ordinal }
+        let retired = code?.retirement
+        // The ECB's history of the currency ends before the bundle's: it publishes no newer rate.
+        let ecbStopped = bundleLast.map { $0 < BundledECBRates.lastDay } ?? false
 
         var provenance: [String] = []
         let f = HumanFormat(L.language)
@@ -180,13 +197,19 @@ public enum Rates {
         if let code, let from = fromDay, let to = toDay, defaultWindow {
             provenance.append(L.text("rates.provenance.window", ["currency": code.code, "from": date(from), "to": date(to)]))
         }
+        if let code, let retired {
+            provenance.append(L.text("rates.provenance.retired", ["currency": code.code, "date": date(retired.since), "successor": retired.replacedBy]))
+        } else if let code, let last = bundleLast, ecbStopped {
+            provenance.append(L.text("rates.provenance.ecb_stopped", ["currency": code.code, "date": date(last)]))
+        }
+        let noNewerRates = retired != nil || ecbStopped
         if let newest, let age {
             provenance.append(L.plural(code == nil ? "rates.provenance.newest" : "rates.provenance.newest_currency", count: age,
                                        ["currency": code?.code ?? "", "date": date(newest)])
-                              + (age > 7 ? L.text("rates.provenance.download") : ""))
+                              + (age > 7 && !noNewerRates ? L.text("rates.provenance.download") : ""))
         }
         return RatesShown(currency: code, rows: rows, sources: sources, bundleHasCurrency: bundleHasCurrency, newest: newest, newestAgeDays: age,
-                          provenance: provenance, defaultWindow: defaultWindow)
+                          provenance: provenance, defaultWindow: defaultWindow, retired: retired, noNewerRates: noNewerRates)
     }
 }
 

@@ -52,6 +52,10 @@ public enum Reports {
                             hint: LocalizedText(request.period == nil ? "error.import_first" : "error.import_period").english,
                             fix: .importStatements)
         }
+        // The last day the report shows amounts of: its period's, else the ledger's (a currency no
+        // longer in use stops earlier: refused beyond it).
+        let last = request.period.map { $0.end.adding(days: -1) } ?? facts.lazy.map(\.date).max()
+        _ = try Settings.reportCurrency(request.currency, through: last, in: store)
         var rates = try ExchangeRates.table(for: facts, base: base, store: store)
         // Reports go on without a rate beyond the window: the amounts are provisional and the report says so.
         rates.beyondWindow = .provisional

@@ -45,7 +45,11 @@ public enum Setting: String, CaseIterable, Sendable {
         let v = value.trimmingCharacters(in: .whitespaces)
         switch self {
         case .baseCurrency:
-            do { return try CurrencyCode(v).code } catch { throw UserError("\(error)") }
+            let code: CurrencyCode
+            do { code = try CurrencyCode(v) } catch { throw UserError("\(error)") }
+            // Every report defaults to it, this year's too: a currency no longer in use (HRK) cannot be it.
+            if let r = code.retirement { throw RetiredCurrencies.notInUse(code, r) }
+            return code.code
         case .jurisdiction:
             let j = v.lowercased() == "uk" ? "gb" : v.lowercased()
             guard ["es", "us", "gb"].contains(j) else { throw UserError("jurisdiction \"\(v)\" is not supported", hint: "use es, us or gb") }

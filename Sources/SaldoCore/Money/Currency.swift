@@ -6,7 +6,8 @@ public struct CurrencyCode: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Digits after the decimal point in the currency's minor unit (EUR 2, JPY 0, KWD 3).
     public let exponent: Int
 
-    /// Looks the code up in the ISO 4217 table; unknown codes are refused.
+    /// Looks the code up in the ISO 4217 table (active codes and the retired ones Saldo reads, see
+    /// ``CurrencyTable/retired``); unknown codes are refused.
     public init(_ code: String) throws(MoneyError) {
         let upper = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard let exponent = CurrencyTable.exponents[upper] else {
@@ -15,6 +16,10 @@ public struct CurrencyCode: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.code = upper
         self.exponent = exponent
     }
+
+    /// When and by what the currency was replaced, for a code no longer in use (HRK); nil for a
+    /// currency in use.
+    public var retirement: RetiredCurrency? { CurrencyTable.retired[code] }
 
     public static func < (a: CurrencyCode, b: CurrencyCode) -> Bool { a.code < b.code }
     public var description: String { code }
@@ -37,7 +42,22 @@ public struct CurrencyCode: Hashable, Comparable, Sendable, Codable, CustomStrin
     public static let CHF = try! CurrencyCode("CHF")
 }
 
-/// ISO 4217 active codes with their minor-unit exponents (list of 2025).
+/// A currency code no longer in use (ISO 4217's list of historic denominations): HRK, replaced by
+/// the euro on 1 January 2023.
+public struct RetiredCurrency: Hashable, Sendable {
+    public var code: String
+    /// Digits after the decimal point of its minor unit.
+    public var exponent: Int
+    /// The code of the currency that replaced it.
+    public var replacedBy: String
+    /// The first day it was no longer in use (its successor's first day).
+    public var since: Day
+    /// The last day it was in use.
+    public var lastDay: Day { since.adding(days: -1) }
+}
+
+/// ISO 4217 active codes with their minor-unit exponents (list of 2025), and the retired codes of
+/// ``retired``.
 /// Codes with no minor unit defined by ISO (precious metals, `XXX`) are left out on purpose:
 /// money in Saldo always has a known number of decimals.
 public enum CurrencyTable {
@@ -58,7 +78,32 @@ public enum CurrencyTable {
         for c in zero.split(separator: " ") { t[String(c)] = 0 }
         for c in three.split(separator: " ") { t[String(c)] = 3 }
         for c in four.split(separator: " ") { t[String(c)] = 4 }
+        for (c, r) in retired where t[c] == nil { t[c] = r.exponent }
         return t
+    }()
+
+    /// Codes no longer in use that Saldo still reads, with their ISO 4217 minor units, the currency
+    /// that replaced them and the day it did: every retired code of the ECB's reference-rate history
+    /// (bundled with Saldo, so its rates convert old amounts), since an old statement, invoice or
+    /// rate file may be in one of them. Other withdrawn codes are refused as unknown.
+    ///
+    /// BGN is in ISO's 2025 list (``exponents``) but was replaced by the euro on 1 January 2026:
+    /// the ECB's last BGN rate is of 31 December 2025.
+    public static let retired: [String: RetiredCurrency] = {
+        let list: [(String, Int, String, Day)] = [
+            ("BGN", 2, "EUR", Day(year: 2026, month: 1, day: 1)!),
+            ("CYP", 2, "EUR", Day(year: 2008, month: 1, day: 1)!),
+            ("EEK", 2, "EUR", Day(year: 2011, month: 1, day: 1)!),
+            ("HRK", 2, "EUR", Day(year: 2023, month: 1, day: 1)!),
+            ("LTL", 2, "EUR", Day(year: 2015, month: 1, day: 1)!),
+            ("LVL", 2, "EUR", Day(year: 2014, month: 1, day: 1)!),
+            ("MTL", 2, "EUR", Day(year: 2008, month: 1, day: 1)!),
+            ("ROL", 2, "RON", Day(year: 2005, month: 7, day: 1)!),   // 10,000 ROL = 1 RON
+            ("SIT", 2, "EUR", Day(year: 2007, month: 1, day: 1)!),
+            ("SKK", 2, "EUR", Day(year: 2009, month: 1, day: 1)!),
+            ("TRL", 0, "TRY", Day(year: 2005, month: 1, day: 1)!),   // 1,000,000 TRL = 1 TRY
+        ]
+        return Dictionary(uniqueKeysWithValues: list.map { ($0.0, RetiredCurrency(code: $0.0, exponent: $0.1, replacedBy: $0.2, since: $0.3)) })
     }()
 
     /// Symbols seen in statements, mapped to the code they stand for when unambiguous.

@@ -70,7 +70,7 @@ enum BankBooking {
         guard let closing = st.closing else { return }
         guard let opening = st.opening else { return }
         let cur = closing.currency
-        func money(_ v: Int64) -> String { Money(minorUnits: v, currency: cur).description }
+        func money(_ v: Int64) -> Money { Money(minorUnits: v, currency: cur) }
         if opening.currency.code != cur.code {
             sink.add(.warning("import.balance", "the opening balance (line \(opening.line)) is in \(opening.currency.code) but the closing balance in \(cur.code): the \(st.label) cannot be checked",
                               at: SourceLocation(file: file, line: closing.line, field: closing.code), hint: "the bank's file mixes currencies in its balances; check it with the bank"))
@@ -89,8 +89,12 @@ enum BankBooking {
                                                                   ledgerChange: Money(minorUnits: change, currency: cur)))
         if computed != closing.amount {
             result.balances.gaps += 1
-            sink.add(.warning("import.balance", "closing balance breaks in the \(st.label): the statement states \(money(closing.amount)) (\(closing.code)), but the opening balance \(money(opening.amount)) (\(opening.code), line \(opening.line)) plus what the ledger holds for its \(movements.count) entries gives \(money(computed)); \(Money(minorUnits: closing.amount &- computed, currency: cur).decimalString) \(cur.code) is missing between line \(opening.line) and line \(closing.line)",
-                              at: at, hint: "an entry may be missing from the file or altered; ask the bank for the complete statement"))
+            let text = BalanceBreak.closing(label: st.label, stated: money(closing.amount), statedCode: closing.code,
+                                            opening: money(opening.amount), openingCode: opening.code, openingLine: opening.line,
+                                            entries: movements.count, ledger: money(computed), closingLine: closing.line,
+                                            difference: Money(minorUnits: closing.amount &- computed, currency: cur))
+            sink.add(.warning("import.balance", text.english, at: at, hint: "an entry may be missing from the file or altered; ask the bank for the complete statement",
+                              arguments: text.arguments))
         }
     }
 }

@@ -525,8 +525,10 @@ public enum MT940Reader {
         for s in stmts {
             if let o = s.opening, let prev = lastClosing[s.account], prev.currency.code == o.currency.code, prev.amount != o.amount {
                 result.balances.gaps += 1
-                sink.add(.warning("import.balance", "statements do not chain: the closing balance on line \(prev.line) is \(Money(minorUnits: prev.amount, currency: prev.currency)), but the next statement opens with \(Money(minorUnits: o.amount, currency: o.currency)) (difference \(Money(minorUnits: o.amount &- prev.amount, currency: o.currency).decimalString))",
-                                  at: SourceLocation(file: file, line: o.line, field: ":\(o.tag):"), hint: "a statement between them may be missing from the file; export the whole period"))
+                let text = BalanceBreak.chain(closing: Money(minorUnits: prev.amount, currency: prev.currency), closingLine: prev.line,
+                                              nextOpening: Money(minorUnits: o.amount, currency: o.currency))
+                sink.add(.warning("import.balance", text.english, at: SourceLocation(file: file, line: o.line, field: ":\(o.tag):"),
+                                  hint: "a statement between them may be missing from the file; export the whole period", arguments: text.arguments))
             }
             if let c = s.closing { lastClosing[s.account] = c }
         }
@@ -581,8 +583,11 @@ public enum MT940Reader {
                 }
                 if computed != c.amount {
                     result.balances.gaps += 1
-                    sink.add(.warning("import.balance", "closing balance breaks: the statement states \(Money(minorUnits: c.amount, currency: cur)), but the opening balance \(Money(minorUnits: o.amount, currency: cur)) (line \(o.line)) plus what the ledger holds for the statement's \(s.entries.count) entries gives \(Money(minorUnits: computed, currency: cur)) (difference \(Money(minorUnits: c.amount &- computed, currency: cur).decimalString))",
-                                      at: at, hint: "an entry may be missing or altered between lines \(o.line) and \(c.line)"))
+                    let text = BalanceBreak.statement(stated: Money(minorUnits: c.amount, currency: cur), opening: Money(minorUnits: o.amount, currency: cur),
+                                                      openingLine: o.line, entries: s.entries.count, ledger: Money(minorUnits: computed, currency: cur),
+                                                      closingLine: c.line, difference: Money(minorUnits: c.amount &- computed, currency: cur))
+                    sink.add(.warning("import.balance", text.english, at: at, hint: "an entry may be missing or altered between lines \(o.line) and \(c.line)",
+                                      arguments: text.arguments))
                 }
             }
             for x in summaries {

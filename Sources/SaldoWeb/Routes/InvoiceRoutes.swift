@@ -107,7 +107,7 @@ struct InvoiceRoutes {
                                              store: location.open(.existing))
                 }
             }
-            // What the command line warns about (another currency, an early date, money already linked), in the request's language.
+            // What the command line warns about (another currency, an early or late date, money already linked), in the request's language.
             let L = Catalog.shipped(context.language)
             let value = outcome.amount
             return jsonResponse(.obj([("invoice", .string(invoice)), ("transaction", .int(Int(transaction))), ("amount", .money(value)),
