@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import SaldoApp
+import SaldoCore
+import SaldoStore
+import SaldoTestSupport
+@testable import SaldoWeb
+
+/// The security checks' problems (Origin, CSRF token, Host) follow the request's language like
+/// every other problem of the API; their `code` does not change.
+@Suite struct SecurityProblemLanguageTests {
+    static func problem(_ r: RawHTTPResponse) throws -> JSONValue { try JSONParser.parse(Array(r.text.utf8)).value }
+
+    @Test func originAndCSRFProblemsAreInSpanishWhenAskedFor() async throws {
+        try await withServer { s in
+            let spanish = [("Accept-Language", "es-ES,es;q=0.9")]
+            var r = try await s.send("POST", "/api/v1/books/main/settings", headers: spanish + [("Content-Type", "application/json")], body: Data("{}".utf8))
+            #expect(r.status == 403)
+            var p = try Self.problem(r)
+            #expect(p["code"] == .string("foreign-origin"))
+            #expect(p["title"] == .string("Prohibido"))
+            #expect(p["detail"] == .string("los cambios solo pueden venir de las páginas de esta aplicación (falta la cabecera Origin)"))
+            #expect(p["hint"] == .string("usa la página; los scripts envían Origin: http://127.0.0.1:\(s.port)"), "\(r.text)")
+
+            r = try await s.send("POST", "/api/v1/books/main/settings", headers: spanish + [("Origin", "http://evil.example")])
+            p = try Self.problem(r)
+            #expect(p["code"] == .string("foreign-origin"))
+            #expect(p["detail"] == .string("los cambios solo pueden venir de las páginas de esta aplicación (Origin http://evil.example)"))
+
+            r = try await s.send("POST", "/api/v1/books/main/settings", headers: [("Cookie", "saldo_lang=es"), ("Origin", s.origin)])
+            #expect(r.status == 403)
+            p = try Self.problem(r)
+            #expect(p["code"] == .string("csrf-token"))
+            #expect(p["detail"] == .string("a la petición le falta el token CSRF de esta página"))
+            #expect(p["hint"] == .string("recarga la página y vuelve a intentarlo; los scripts leen el token en GET /api/v1/session"))
+
+            r = try await s.send("GET", "/api/v1/books/main/reports/monthly", headers: spanish, host: "evil.example:\(s.port)")
+            #expect(r.status == 421)
+            p = try Self.problem(r)
+            #expect(p["code"] == .string("foreign-host"))
+            #expect(p["title"] == .string("Dirección incorrecta"))
+            #expect(r.text.contains("\"detail\": \"este servidor solo responde a "), "\(r.text)")
+        }
+    }
+
+    @Test func englishStaysAsItWas() async throws {
+        try await withServer { s in
+            let r = try await s.send("POST", "/api/v1/books/main/settings", headers: [("Origin", s.origin)])
+            let p = try Self.problem(r)
+            #expect(p["code"] == .string("csrf-token"))
+            #expect(p["title"] == .string("Forbidden"))
+            #expect(p["detail"] == .string("the request lacks this page's CSRF token"))
+            let none = try Self.problem(try await s.send("POST", "/api/v1/books/main/settings"))
+            #expect(none["detail"] == .string("a change must come from this app's own pages (Origin missing)"))
+        }
+    }
+}
