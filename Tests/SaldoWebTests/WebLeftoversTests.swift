@@ -6,6 +6,37 @@ import SaldoStore
 import SaldoTestSupport
 @testable import SaldoWeb
 
+/// Money on charts is written as the page writes amounts: a floor of 1500.50 is 1.500,50 in
+/// Spanish and 1,500.50 in English, never rounded to 1.501; cents are left out only when zero.
+@Suite struct ChartMoneyLabelTests {
+    @Test func theForecastsFloorLabelKeepsItsCents() async throws {
+        try await withServer { s in
+            let es = try await s.get("/books/main/forecast?floor=1500,50&lang=es", headers: [("Accept", "text/html")])
+            #expect(es.status == 200)
+            #expect(es.text.contains("mínimo 1.500,50</text>"), "\(es.text.components(separatedBy: "mínimo").dropFirst().first?.prefix(40) ?? "no floor")")
+            #expect(!es.text.contains("mínimo 1.501"))
+            let en = try await s.get("/books/main/forecast?floor=1500.50", headers: [("Accept", "text/html")])
+            #expect(en.text.contains("floor 1,500.50</text>"))
+            let whole = try await s.get("/books/main/forecast?floor=3000", headers: [("Accept", "text/html")])
+            #expect(whole.text.contains("floor 3,000</text>"), "cents dropped when they are zero")
+        }
+    }
+
+    @Test func theMonthlyBarsTotalsAreTheTablesAmounts() async throws {
+        // The demo's net income in January 2026 is 3239.55 EUR (the monthly table says so): the
+        // bar's total said 3,240.
+        try await withServer { s in
+            let json = try await s.get("/api/v1/books/main/reports/monthly?period=2026-01")
+            #expect(json.text.contains("3239.55"), "\(json.text.prefix(400))")
+            let en = try await s.get("/books/main/reports?period=2026", headers: [("Accept", "text/html")])
+            #expect(en.text.contains(">3,239.55</text>"))
+            #expect(!en.text.contains(">3,240</text>"))
+            let es = try await s.get("/books/main/reports?period=2026&lang=es", headers: [("Accept", "text/html")])
+            #expect(es.text.contains(">3.239,55</text>"))
+        }
+    }
+}
+
 /// The security checks' problems (Origin, CSRF token, Host) follow the request's language like
 /// every other problem of the API; their `code` does not change.
 @Suite struct SecurityProblemLanguageTests {
