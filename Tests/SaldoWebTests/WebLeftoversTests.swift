@@ -6,6 +6,51 @@ import SaldoStore
 import SaldoTestSupport
 @testable import SaldoWeb
 
+/// A page of transactions opened from a cursor alone (a link kept or shared, without `page`)
+/// still says where it is, as the pages reached through the pager do.
+@Suite struct TransactionsPositionTests {
+    /// The cursor of the page after `hops` pages of `query`, followed through the API.
+    func cursor(_ s: RunningServer, _ query: String, hops: Int) async throws -> (cursor: String, matching: Int) {
+        var cursor: String?
+        var matching = 0
+        for _ in 0..<hops {
+            let r = try await s.get("/api/v1/books/main/transactions?" + query + (cursor.map { "&cursor=\($0)" } ?? ""))
+            let doc = try JSONParser.parse(Array(r.text.utf8)).value
+            guard case .string(let next)? = doc["next_cursor"] else { Issue.record("no next page: \(r.text.prefix(200))"); return ("", 0) }
+            if case .number(let n)? = doc["matching"] { matching = Int(n) ?? 0 }
+            cursor = next
+        }
+        return (cursor!, matching)
+    }
+
+    @Test func aMiddlePageOpenedFromItsCursorSaysWhichPageItIs() async throws {
+        try await withServer { s in
+            for (query, limit) in [("limit=10", 10), ("limit=10&sort=amount", 10), ("limit=5&platform=Upwork", 5)] {
+                let (c, matching) = try await cursor(s, query, hops: 3)
+                let pages = (matching + limit - 1) / limit
+                #expect(pages > 5, "\(query): \(matching) transactions")
+                let en = try await s.get("/books/main/transactions?\(query)&cursor=\(c)", headers: [("Accept", "text/html")])
+                #expect(en.status == 200)
+                #expect(en.text.contains("Page 4 of \(pages)"), "\(query)")
+                // The pager's own links carry the number on.
+                #expect(en.text.contains("page=5"), "\(query)")
+                let es = try await s.get("/books/main/transactions?\(query)&cursor=\(c)&lang=es", headers: [("Accept", "text/html")])
+                #expect(es.text.contains("Página 4 de \(pages)"), "\(query)")
+            }
+        }
+    }
+
+    @Test func theAPIAnswersThePageAsBefore() async throws {
+        try await withServer { s in
+            let (c, _) = try await cursor(s, "limit=10", hops: 2)
+            let r = try await s.get("/api/v1/books/main/transactions?limit=10&cursor=\(c)")
+            let doc = try JSONParser.parse(Array(r.text.utf8)).value
+            guard case .object(let members) = doc else { Issue.record("not an object"); return }
+            #expect(members.map(\.key) == ["report", "schema", "sort", "limit", "matching", "next_cursor", "has_previous", "previous_cursor", "transactions"])
+        }
+    }
+}
+
 /// Money on charts is written as the page writes amounts: a floor of 1500.50 is 1.500,50 in
 /// Spanish and 1,500.50 in English, never rounded to 1.501; cents are left out only when zero.
 @Suite struct ChartMoneyLabelTests {
