@@ -6,6 +6,135 @@ import SaldoStore
 import SaldoTestSupport
 @testable import SaldoWeb
 
+/// The Import page's preview lists the first rows the import would write (date, description,
+/// amount, platform or client, new or already in the ledger) and how many more: the dry run's own
+/// rows, as the ledger's writer took them, in the session's JSON and in the OpenAPI document.
+@Suite struct ImportPreviewRowsTests {
+    /// A PayPal activity export (English headers, month first) with one row per `(day, id, gross)`;
+    /// the transaction id is what the ledger knows a row by again.
+    static func payPal(_ rows: [(day: Int, id: String, gross: String)]) -> String {
+        let header = "Date,Time,TimeZone,Name,Type,Status,Currency,Gross,Fee,Net,Transaction ID,Balance"
+        var balance = 0
+        let lines = rows.map { r -> String in
+            balance += Int(r.gross.replacingOccurrences(of: ".", with: ""))!
+            let b = String(format: "%d.%02d", balance / 100, balance % 100)
+            return "01/\(String(format: "%02d", r.day))/2026,10:00:00,CET,Cliente \(r.id),Payment,Completed,EUR,\"\(r.gross)\",\"0.00\",\"\(r.gross)\",\(r.id),\"\(b)\""
+        }
+        return ([header] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// Uploads `csv` as `name` and waits for its preview, asking in `language`.
+    func preview(_ s: RunningServer, _ name: String, _ csv: String, language: String) async throws -> [String: Any] {
+        let r = try await s.change("POST", "/api/v1/books/main/imports", body: Data(csv.utf8), contentType: "application/octet-stream",
+                                   headers: [("X-File-Name", name)])
+        #expect(r.status == 202, "\(r.text)")
+        let id = try #require(ImportTests.object(r)["id"] as? String, "\(r.text)")
+        return try await settled(s, id, language: language)
+    }
+
+    func settled(_ s: RunningServer, _ id: String, language: String) async throws -> [String: Any] {
+        for _ in 0..<600 {
+            let o = ImportTests.object(try await s.get("/api/v1/books/main/imports/\(id)", headers: [("Accept-Language", language)]))
+            if let state = o["state"] as? String, state != "reading" && state != "committing" { return o }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        Issue.record("the import \(id) did not settle")
+        return [:]
+    }
+
+    @Test func thePreviewListsTheFirstRowsAndSaysHowManyMore() async throws {
+        let ledger = ImportTests.emptyLedger()
+        try await withServer(ledger: ledger) { s in
+            let rows = (0..<12).map { (day: $0 + 2, id: "PPA\($0)", gross: "\(100 + $0).50") }
+            let session = try await preview(s, "paypal.csv", Self.payPal(rows), language: "es")
+            #expect(session["state"] as? String == "previewed", "\(session)")
+            let preview = try #require(session["preview"] as? [String: Any])
+            #expect(preview["new"] as? Int == 12)
+            let first = try #require(preview["first_rows"] as? [[String: Any]], "\(preview.keys.sorted())")
+            #expect(first.count == 10)
+            #expect(preview["more_rows"] as? Int == 2)
+            #expect(preview["more_rows_text"] as? String == "2 movimientos más que no se muestran (12 en total).")
+            let top = first[0]
+            #expect(top["date"] as? String == "2026-01-02")
+            #expect(top["date_text"] as? String == "2 ene 2026")
+            #expect(top["amount"] as? String == "100.50")
+            #expect(top["currency"] as? String == "EUR")
+            #expect(top["amount_text"] as? String == "100,50 EUR")
+            #expect(top["account"] as? String == "assets:paypal")
+            #expect(top["status"] as? String == "new")
+            #expect(top["line"] as? Int == 2)
+            #expect(top["platform"] as? String == "PayPal", "\(top)")
+            #expect(!((top["description_text"] as? String) ?? "").isEmpty)
+            // In file order: the tenth row is the tenth of the file.
+            #expect(first.map { $0["amount"] as? String } == (0..<10).map { "\(100 + $0).50" })
+            // Nothing was written by the preview.
+            #expect(!FileManager.default.fileExists(atPath: ledger))
+        }
+    }
+
+    @Test func eachRowSaysWhetherTheLedgerAlreadyHoldsIt() async throws {
+        let ledger = ImportTests.emptyLedger()
+        try await withServer(ledger: ledger) { s in
+            // Two rows imported first (days after the 12th: a month-first file without doubt)...
+            let earlier = try await preview(s, "january.csv", Self.payPal([(13, "PPX1", "10.00"), (14, "PPX2", "20.00")]), language: "en")
+            let id = try #require(earlier["id"] as? String)
+            let commit = try await s.change("POST", "/api/v1/books/main/imports/\(id)/commit")
+            #expect(commit.status == 200, "\(commit.text)")
+            let committed = try #require(ImportTests.object(try await s.get("/api/v1/books/main/imports/\(id)"))["committed"] as? [String: Any])
+            #expect((committed["first_rows"] as? [[String: Any]])?.map { $0["status"] as? String } == ["new", "new"])
+            // ...then a longer export that holds them among new ones: the writer says which is which.
+            let csv = Self.payPal([(13, "PPX1", "10.00"), (14, "PPX2", "20.00"), (15, "PPX3", "30.00"), (16, "PPX4", "40.00"), (17, "PPX5", "50.00")])
+            let session = try await preview(s, "january-again.csv", csv, language: "en")
+            let preview = try #require(session["preview"] as? [String: Any], "\(session)")
+            #expect(preview["new"] as? Int == 3 && preview["duplicates"] as? Int == 2, "\(preview)")
+            let first = try #require(preview["first_rows"] as? [[String: Any]])
+            #expect(first.map { $0["status"] as? String } == ["duplicate", "duplicate", "new", "new", "new"])
+            #expect(first.map { $0["amount_text"] as? String } == ["10.00 EUR", "20.00 EUR", "30.00 EUR", "40.00 EUR", "50.00 EUR"])
+            #expect(first.first?["date_text"] as? String == "2026-01-13")
+            #expect(preview["more_rows"] as? Int == 0)
+            #expect(preview["more_rows_text"] is NSNull)
+            #expect(try SQLiteLedgerStore(path: ledger).transactionCount() == 2, "the preview wrote nothing")
+        }
+    }
+
+    @Test func anEInvoiceIsOneRowInThePagesLanguage() async throws {
+        let ledger = ImportTests.emptyLedger()
+        try await withServer(ledger: ledger) { s in
+            let xml = String(decoding: try Data(contentsOf: ImportTests.demoFile("invoices/LMS-2026-001.xml")), as: UTF8.self)
+            let first = try await preview(s, "LMS-2026-001.xml", xml, language: "es")
+            let rows = try #require((first["preview"] as? [String: Any])?["first_rows"] as? [[String: Any]], "\(first)")
+            #expect(rows.count == 1)
+            #expect((rows.first?["description_text"] as? String)?.hasPrefix("Factura LMS-2026-001 a ") == true, "\(rows)")
+            #expect((rows.first?["description"] as? String)?.hasPrefix("Invoice LMS-2026-001 to ") == true, "\(rows)")
+            #expect(rows.first?["status"] as? String == "new")
+            #expect(rows.first?["currency"] as? String != nil && rows.first?["client"] as? String != nil, "\(rows)")
+            let id = try #require(first["id"] as? String)
+            #expect(try await s.change("POST", "/api/v1/books/main/imports/\(id)/commit").status == 200)
+            // The same invoice again: the ledger holds it.
+            let again = try await preview(s, "LMS-2026-001-again.xml", xml + "\n", language: "es")
+            let rowsAgain = try #require((again["preview"] as? [String: Any])?["first_rows"] as? [[String: Any]], "\(again)")
+            #expect(rowsAgain.map { $0["status"] as? String } == ["duplicate"])
+        }
+    }
+
+    @Test func theOpenAPIDocumentDescribesTheRows() async throws {
+        try await withServer { s in
+            let doc = try JSONParser.parse(Array(try await s.get("/api/v1/openapi.json").text.utf8)).value
+            let schemas = doc.objectValue("components").objectValue("schemas")
+            let row = schemas.objectValue("ImportRow").objectValue("properties")
+            for field in ["date", "date_text", "description", "counterparty", "amount", "currency", "amount_text", "platform", "client", "status"] {
+                #expect(row[field] != nil, "ImportRow lacks \(field)")
+            }
+            let preview = "\(schemas.objectValue("ImportPreview").serialized())"
+            #expect(preview.contains("\"first_rows\"") && preview.contains("\"more_rows\"") && preview.contains("#/components/schemas/ImportRow"))
+            let get = doc.objectValue("paths").objectValue("/books/{book}/imports/{id}").objectValue("get")
+            let schema = get.objectValue("responses").objectValue("200").objectValue("content").objectValue("application/json").objectValue("schema")
+            #expect(schema["$ref"] == .string("#/components/schemas/ImportSession"))
+            #expect(schemas.objectValue("ImportSession").objectValue("properties")["preview"] != nil)
+        }
+    }
+}
+
 /// A page of transactions opened from a cursor alone (a link kept or shared, without `page`)
 /// still says where it is, as the pages reached through the pager do.
 @Suite struct TransactionsPositionTests {
