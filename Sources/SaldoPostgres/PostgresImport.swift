@@ -43,7 +43,10 @@ extension PostgresLedgerStore {
                 let w = try PGBatchWriter(tx: tx, workspace: workspace, fileName: fileName, sha256: sha256, format: format, now: now,
                                           keysAreUnique: keysAreUnique, loader: loader)
                 let end: ImportStreamEnd
-                do { end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals() })) } catch {
+                do {
+                    end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals() },
+                                              addTelling: { try w.add($0, telling: $1) }))
+                } catch {
                     w.abandon()
                     throw error
                 }
@@ -89,6 +92,8 @@ final class PGBatchWriter {
     private struct TotalKey: Hashable { var day: Int32; var account: Int64; var currency: String; var kind: String; var platform: String; var client: String }
     private var totals: [TotalKey: (amount: Int64, postings: Int64)] = [:]
     var new = 0, dup = 0, newInv = 0, dupInv = 0
+    /// For each invoice added, in order, whether it was new (see ``ImportOutcome/invoicesNew``).
+    private var invoicesNew: [Bool] = []
 
     /// Whether rows go into `txn` by COPY as the loader role (else through the temporary table).
     let viaLoader: Bool
@@ -147,7 +152,12 @@ final class PGBatchWriter {
 
     /// A batch from a statement reader: validated as SQLite's writer does, then added in file
     /// order, skipping (and counting) the transactions already in the ledger.
-    func add(_ b: TransactionBatch) throws {
+    ///
+    /// `telling`: for that many first entries of the batch, whether each was added (true) or
+    /// skipped as already in the ledger (false), in order (an import's preview shows them).
+    @discardableResult
+    func add(_ b: TransactionBatch, telling: Int = 0) throws -> [Bool] {
+        var fates: [Bool] = []
         for i in b.checkedCount..<b.entries.count {
             do { try b.validate(at: i) } catch {
                 let e = b.entries[i]
@@ -199,6 +209,7 @@ final class PGBatchWriter {
                     if !keysAreUnique, let key = b.string(e.dedupKey) {
                         if let k = known[key] {
                             dup += 1
+                            if i < telling { fates.append(false) }
                             subtractFromTotals(b, i)
                             if !e.isDerived && k.derived {
                                 try flushPending()
@@ -211,6 +222,7 @@ final class PGBatchWriter {
                     }
                     maxTxnID += 1
                     new += 1
+                    if i < telling { fates.append(true) }
                     Self.encodeRow(e, id: maxTxnID, prefix: rowPrefix, sourceFile: sourceFile, legs: b.legs, span: span, names: nameText,
                                    encoder: &encoder, into: &copyText)
                     pendingRows += 1
@@ -227,6 +239,7 @@ final class PGBatchWriter {
             totals[key, default: (0, 0)].amount += t.amount
             totals[key, default: (0, 0)].postings += Int64(t.postings)
         }
+        return fates
     }
 
     /// One row of COPY text, the fields in ``copyColumns`` order (static, with its state passed
@@ -401,7 +414,9 @@ final class PGBatchWriter {
     /// Adds an invoice (once per seller, number, type and date) with its ledger transaction.
     func add(_ inv: Invoice, _ t: Transaction?) throws {
         try flushPending()
-        if try tx.query("SELECT 1 FROM invoice WHERE workspace_id = \(ws) AND dedup_key = \(inv.dedupKey)").count > 0 { dupInv += 1; return }
+        let exists = try tx.query("SELECT 1 FROM invoice WHERE workspace_id = \(ws) AND dedup_key = \(inv.dedupKey)").count > 0
+        invoicesNew.append(!exists)
+        if exists { dupInv += 1; return }
         var txnID: Int64?
         if var t {
             if t.dedupKey == nil { t.dedupKey = inv.dedupKey }
@@ -468,7 +483,7 @@ final class PGBatchWriter {
                    problem_count = \(Int64(problemCount)) WHERE workspace_id = \(ws) AND id = \(batch)
             """)
         return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv,
-                             legsInWholeConversions: inWhole)
+                             legsInWholeConversions: inWhole, invoicesNew: invoicesNew)
     }
 
     // MARK: conversion legs (the rules of SQLite's BatchWriter.recordConversionLegs)

@@ -59,12 +59,25 @@ extension PostgresLedgerStore {
 
             let keySQL = query.sort.isAmount ? Self.firstAmountSQL : "t.day"
             let dir = query.sort.isDescending ? "DESC" : "ASC"
+            /// The rows from the cursor on, in the page's order.
+            func fromCursor(_ s: inout SQL) -> String {
+                guard let c = query.after else { return "" }
+                let (le, lt) = query.sort.isDescending ? ("<=", "<") : (">=", ">")
+                return " AND \(keySQL) \(le) \(s.bind(c.key)) AND (\(keySQL) \(lt) \(s.bind(c.key)) OR t.id \(lt) \(s.bind(c.id)))"
+            }
+            // Where the page is (only when asked): the matching rows less those from the cursor on.
+            var before: Int?
+            if query.locate {
+                if query.after == nil { before = 0 } else {
+                    var following = SQL("SELECT COUNT(*) FROM txn t WHERE ")
+                    following += filters(&following, accountIDs: accountIDs)
+                    following += fromCursor(&following)
+                    before = matching - (try tx.query(following).first!.decode(Int.self))
+                }
+            }
             var s = SQL("SELECT \(Self.txnColumns), \(keySQL) FROM txn t LEFT JOIN import_batch b ON b.workspace_id = t.workspace_id AND b.id = t.batch_id WHERE ")
             s += filters(&s, accountIDs: accountIDs)
-            if let c = query.after {
-                let (le, lt) = query.sort.isDescending ? ("<=", "<") : (">=", ">")
-                s += " AND \(keySQL) \(le) \(s.bind(c.key)) AND (\(keySQL) \(lt) \(s.bind(c.key)) OR t.id \(lt) \(s.bind(c.id)))"
-            }
+            s += fromCursor(&s)
             s += " ORDER BY \(keySQL) \(dir), t.id \(dir) LIMIT \(s.bind(Int64(query.limit + 1)))"
             var cache = try interner(tx)
             var rows: [StoredTransaction] = []
@@ -78,7 +91,7 @@ extension PostgresLedgerStore {
                 rows.removeLast(); keys.removeLast()
                 next = TransactionCursor(sort: query.sort, key: keys.last!, id: rows.last!.id)
             }
-            return TransactionPage(rows: rows, matching: matching, next: next)
+            return TransactionPage(rows: rows, matching: matching, next: next, before: before)
         }
     }
 

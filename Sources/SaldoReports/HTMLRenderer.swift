@@ -142,6 +142,11 @@ enum SVGCharts {
         var className: String { isPhone ? "chart-phone" : "chart-wide" }
         static let wide = Size(width: 860, characterWidth: LegendLayout.characterWidth, isPhone: false)
         static let phone = Size(width: 340, characterWidth: 8.2, isPhone: true)
+        /// About how wide a number's label is drawn (digits narrower than the average character,
+        /// separators narrower still), to leave out labels that would run into their neighbours.
+        func textWidth(_ s: String) -> Double {
+            s.reduce(0.0) { $0 + ($1.isNumber ? characterWidth * 0.85 : $1 == "," || $1 == "." ? characterWidth * 0.45 : characterWidth) }
+        }
     }
 
     static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
@@ -202,10 +207,14 @@ enum SVGCharts {
         out += "<text x=\"\(c(left - 6))\" y=\"\(c(top - 12))\" text-anchor=\"end\">\(esc(s.unit))</text>\n"
         let band = n > 0 ? plotW / Double(n) : plotW
         let bw = min(band * 0.68, 120)
-        // On a phone: a category's label every few bars (as many as fit), a bar's total only where
-        // the bars are wide enough for it (the bar's tooltip always has it).
+        // On a phone: a category's label every few bars (as many as fit). The bars' totals (amounts
+        // as the tables write them, cents and all) only where every one fits above its bar without
+        // touching the next, and on a phone only on wide enough bars (the tooltip always has them).
         let labelEvery = phone ? max(1, Int((Double(n) * (9 * size.characterWidth) / plotW).rounded(.up))) : 1
-        let totals = !phone || band >= 6 * size.characterWidth
+        let totalLabels = (0..<n).map { i in
+            ChartNumber.money(s.series.reduce(0.0) { $0 + (i < $1.values.count ? $1.values[i] : 0) }, unit: s.unit)
+        }
+        let totals = (!phone || band >= 6 * size.characterWidth) && totalLabels.allSatisfy { size.textWidth($0) <= band - 2 }
         // Where each labelled category's label is centred: from the last (this month) backwards,
         // kept inside the chart, and left out where it would touch the label after it.
         var labelAt: [Int: Double] = [:]
@@ -227,11 +236,11 @@ enum SVGCharts {
                 let v = ser.values[i]
                 let (a, b): (Double, Double)
                 if v > 0 { a = pos + v; b = pos; pos += v } else { a = neg; b = neg + v; neg += v }
-                out += "<rect x=\"\(c(x))\" y=\"\(c(y(a)))\" width=\"\(c(bw))\" height=\"\(c(max(0.5, y(b) - y(a))))\" fill=\"\(palette[k % palette.count])\"><title>\(esc(ser.name)) \(esc(s.categories[i])): \(esc(ChartNumber.format(v))) \(esc(s.unit))</title></rect>\n"
+                out += "<rect x=\"\(c(x))\" y=\"\(c(y(a)))\" width=\"\(c(bw))\" height=\"\(c(max(0.5, y(b) - y(a))))\" fill=\"\(palette[k % palette.count])\"><title>\(esc(ser.name)) \(esc(s.categories[i])): \(esc(ChartNumber.money(v, unit: s.unit))) \(esc(s.unit))</title></rect>\n"
             }
             let total = pos + neg
             if totals {
-                out += "<text x=\"\(c(x + bw / 2))\" y=\"\(c(y(pos) - 4))\" text-anchor=\"middle\">\(esc(ChartNumber.format(total)))</text>\n"
+                out += "<text x=\"\(c(x + bw / 2))\" y=\"\(c(y(pos) - 4))\" text-anchor=\"middle\">\(esc(ChartNumber.money(total, unit: s.unit)))</text>\n"
             }
             let lx = x + bw / 2, ly = H - bottom + (phone ? 18 : 16)
             if phone {
@@ -287,20 +296,23 @@ enum SVGCharts {
         let labelW = phone ? min(130.0, Double((b.labels.map(\.count).max() ?? 4)) * size.characterWidth + 12)
                            : min(240.0, Double((b.labels.map(\.count).max() ?? 4) * 7 + 16))
         // On a phone a long label is cut to its column (the bar's tooltip has it whole).
-        let fits = Int((labelW - 12) / size.characterWidth)
+        // (Rounded up by a hair first: 3 × 8.2 + 12 − 12 divided by 8.2 is 2.9999…, which cut "EUR" to "EUR…".)
+        let fits = Int((labelW - 12) / size.characterWidth + 1e-9)
         func label(_ l: String) -> String { !phone || l.count <= fits ? l : String(l.prefix(max(3, fits - 1))) + "…" }
         let H = top + rowH * Double(max(1, b.labels.count)) + 24
         let lo = min(0, b.values.min() ?? 0), hi = max(0, b.values.max() ?? 0)
         let span = hi - lo > 0 ? hi - lo : 1
-        let plotW = W - labelW - (phone ? 96 : 110)
+        // Room right of the longest bar for its amount, cents and currency included.
+        let valueRoom = b.values.map { size.textWidth(ChartNumber.money($0, unit: b.unit) + " " + b.unit) }.max() ?? 0
+        let plotW = W - labelW - max(phone ? 96 : 110, valueRoom + 12)
         func x(_ v: Double) -> Double { labelW + (v - lo) / span * plotW }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(c(W)) \(c(H))\" width=\"\(c(W))\" height=\"\(c(H))\" role=\"img\" aria-label=\"\(esc(b.title))\">\n"
         for (i, (l, v)) in zip(b.labels, b.values).enumerated() {
             let yy = top + rowH * Double(i)
             let x0 = x(min(0, v)), x1 = x(max(0, v))
             out += "<text x=\"\(c(labelW - 8))\" y=\"\(c(yy + rowH / 2 + 4))\" text-anchor=\"end\">\(esc(label(l)))</text>"
-            out += "<rect x=\"\(c(x0))\" y=\"\(c(yy + 4))\" width=\"\(c(max(0.5, x1 - x0)))\" height=\"\(c(rowH - 8))\" fill=\"\(v < 0 ? "#e15759" : palette[i % palette.count])\"><title>\(esc(l)): \(esc(ChartNumber.format(v))) \(esc(b.unit))</title></rect>"
-            out += "<text x=\"\(c(x1 + 6))\" y=\"\(c(yy + rowH / 2 + 4))\">\(esc(ChartNumber.format(v))) \(esc(b.unit))</text>\n"
+            out += "<rect x=\"\(c(x0))\" y=\"\(c(yy + 4))\" width=\"\(c(max(0.5, x1 - x0)))\" height=\"\(c(rowH - 8))\" fill=\"\(v < 0 ? "#e15759" : palette[i % palette.count])\"><title>\(esc(l)): \(esc(ChartNumber.money(v, unit: b.unit))) \(esc(b.unit))</title></rect>"
+            out += "<text x=\"\(c(x1 + 6))\" y=\"\(c(yy + rowH / 2 + 4))\">\(esc(ChartNumber.money(v, unit: b.unit))) \(esc(b.unit))</text>\n"
         }
         out += "<line x1=\"\(c(x(0)))\" x2=\"\(c(x(0)))\" y1=\"\(c(top))\" y2=\"\(c(H - 20))\" stroke=\"#8c959f\"/>\n"
         out += "</svg>\n"
@@ -326,6 +338,9 @@ enum SVGCharts {
             tk = ticks(lo, hi).filter { $0 >= lo && $0 <= hi }
         }
         let decimals = f.includesZero ? 0 : ChartNumber.decimals(forSpan: hi - lo)
+        // A fan from zero draws amounts: each written as the tables write amounts (1,500.50, not
+        // 1,501); one that hugs its data draws exchange rates, with the decimals they need.
+        func value(_ v: Double) -> String { f.includesZero ? ChartNumber.money(v, unit: f.unit) : ChartNumber.format(v) }
         let plotH = H - top - bottom, plotW = W - left - right
         func y(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * plotH }
         func x(_ i: Int) -> Double { n <= 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(n - 1) }
@@ -348,18 +363,18 @@ enum SVGCharts {
             for (j, p) in f.forecast.enumerated() { median.append((x(h + j), y(p.p50))) }
             out += "<polyline points=\"\(median.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
             for (j, p) in f.forecast.enumerated() {
-                out += "<circle cx=\"\(c(x(h + j)))\" cy=\"\(c(y(p.p50)))\" r=\"3.5\" fill=\"#4e79a7\"><title>\(esc(p.label)): P10 \(esc(ChartNumber.format(p.p10))), P50 \(esc(ChartNumber.format(p.p50))), P90 \(esc(ChartNumber.format(p.p90))) \(esc(f.unit))</title></circle>\n"
+                out += "<circle cx=\"\(c(x(h + j)))\" cy=\"\(c(y(p.p50)))\" r=\"3.5\" fill=\"#4e79a7\"><title>\(esc(p.label)): P10 \(esc(value(p.p10))), P50 \(esc(value(p.p50))), P90 \(esc(value(p.p90))) \(esc(f.unit))</title></circle>\n"
             }
         }
         if h > 0 {
             out += "<polyline points=\"\(f.history.enumerated().map { "\(c(x($0.offset))),\(c(y($0.element.value)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#1d232a\" stroke-width=\"2\"/>\n"
             for (i, p) in f.history.enumerated() {
-                out += "<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(p.value)))\" r=\"2.5\" fill=\"#1d232a\"><title>\(esc(p.label)): \(esc(ChartNumber.format(p.value))) \(esc(f.unit))</title></circle>\n"
+                out += "<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(p.value)))\" r=\"2.5\" fill=\"#1d232a\"><title>\(esc(p.label)): \(esc(value(p.value))) \(esc(f.unit))</title></circle>\n"
             }
         }
         if let fl = f.floor {
             out += "<line x1=\"\(c(left))\" x2=\"\(c(W - right))\" y1=\"\(c(y(fl)))\" y2=\"\(c(y(fl)))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>"
-            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">\(esc(RenderContext.catalog("render.chart.floor"))) \(esc(ChartNumber.format(fl)))</text>\n"
+            out += "<text x=\"\(c(W - right))\" y=\"\(c(y(fl) - 4))\" text-anchor=\"end\" fill=\"#e15759\">\(esc(RenderContext.catalog("render.chart.floor"))) \(esc(value(fl)))</text>\n"
         }
         // A label every so many points, as many as fit (a label about 60 px wide; 9 characters on a phone).
         let every = max(1, Int((Double(n) * (phone ? 9 * size.characterWidth : 60) / plotW).rounded(.up)))

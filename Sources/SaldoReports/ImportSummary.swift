@@ -34,6 +34,12 @@ public struct FileImportSummary: Sendable {
     /// The date order and decimal mark the file was read with, and the evidence for each.
     public var dateOrder: ConventionDecision?
     public var decimalMark: ConventionDecision?
+    /// The first transactions (or e-invoices) the import writes, or in a dry run would write, in the
+    /// order it writes them, each with whether the ledger takes it as new; only when the import is
+    /// asked for them (the web app's preview and commit; `saldo import` leaves them empty).
+    public var firstRows: [BookedRow] = []
+    /// How many more the import writes (or finds already in the ledger) besides ``firstRows``.
+    public var moreRows = 0
 
     public struct Totals: Sendable {
         public var new = 0, duplicates = 0, filtered = 0
@@ -156,6 +162,44 @@ public struct FileImportSummary: Sendable {
                                                ("agrees", .bool(c.agrees))]) }))])),
             ("conversion_legs", .obj([("unmatched", .int(unmatchedLegs.count)), ("completed", .int(pairedLegs))])),
         ]).line()
+    }
+}
+
+/// One transaction (or e-invoice) an import writes, as a preview shows it before anything is
+/// written: when, what, how much, for whom, and whether the ledger already holds it.
+public struct BookedRow: Sendable, Equatable {
+    public var date: Day
+    public var description: String
+    public var kind: TransactionKind
+    /// The other party as the file names it.
+    public var counterparty: String?
+    /// What the row moves on its first account (for a statement, the statement's own account:
+    /// what came in or went out; for an e-invoice, the amount it books as owed), and that account.
+    public var amount: Money?
+    public var account: Account?
+    public var platform: String?
+    public var client: String?
+    /// Where in the file the row comes from.
+    public var source: SourceLocation?
+    /// The transaction's dedup key (how the ledger knows it again).
+    public var dedupKey: String?
+    /// true: the import adds it; false: the ledger already holds it (the import skips it); nil:
+    /// the ledger did not say.
+    public var isNew: Bool?
+
+    public init(date: Day, description: String, kind: TransactionKind, counterparty: String? = nil, amount: Money? = nil,
+                account: Account? = nil, platform: String? = nil, client: String? = nil, source: SourceLocation? = nil,
+                dedupKey: String? = nil, isNew: Bool? = nil) {
+        self.date = date; self.description = description; self.kind = kind; self.counterparty = counterparty; self.amount = amount
+        self.account = account; self.platform = platform; self.client = client; self.source = source; self.dedupKey = dedupKey
+        self.isNew = isNew
+    }
+
+    /// A booked transaction: its first posting is the amount.
+    public init(_ t: Transaction, isNew: Bool?) {
+        self.init(date: t.date, description: t.description, kind: t.kind, counterparty: t.payee, amount: t.postings.first?.amount,
+                  account: t.postings.first?.account, platform: t.platform, client: t.client, source: t.source, dedupKey: t.dedupKey,
+                  isNew: isNew)
     }
 }
 

@@ -72,7 +72,7 @@ struct TerminalRenderer {
         for (l, v) in zip(b.labels, b.values) {
             let n = maxAbs > 0 ? Int((abs(v) / maxAbs * Double(room)).rounded()) : 0
             let bar = String(repeating: v < 0 ? "░" : "█", count: n)
-            out += l + String(repeating: " ", count: labelWidth - l.count) + "  " + style(bar, v < 0 ? "31" : "36") + " " + ChartNumber.format(v) + " " + b.unit + "\n"
+            out += l + String(repeating: " ", count: labelWidth - l.count) + "  " + style(bar, v < 0 ? "31" : "36") + " " + ChartNumber.money(v, unit: b.unit) + " " + b.unit + "\n"
         }
         return out
     }
@@ -104,7 +104,7 @@ struct TerminalRenderer {
             }
             let neg = s.series.enumerated().reduce(0.0) { acc, e in let v = i < e.1.values.count ? e.1.values[i] : 0; return acc + (v < 0 ? -v : 0) }
             if neg > 0 { bar += style(String(repeating: "-", count: Int((neg * scale).rounded())), "31") }
-            out += cat + String(repeating: " ", count: labelWidth - cat.count) + "  " + bar + " " + ChartNumber.format(total) + "\n"
+            out += cat + String(repeating: " ", count: labelWidth - cat.count) + "  " + bar + " " + ChartNumber.money(total, unit: s.unit) + "\n"
         }
         let legend = s.series.enumerated().map { k, ser in
             (options.color ? style("█", TerminalRenderer.ansi[k % 10]) : String(TerminalRenderer.fills[k % 10])) + " " + ser.name
@@ -227,6 +227,29 @@ enum ChartNumber {
         }
         if neg && s != "0" { s = "-" + s }
         return s
+    }
+
+    /// An amount of money in `unit` (a currency code) as the report's tables write amounts: its
+    /// minor units (2 for EUR, 0 for JPY, 3 for KWD), dropped only when they are zero (`1,500`,
+    /// `1,500.50`; `1.500,50` in Spanish). A chart's values are `Double`s made from amounts, so
+    /// rounding to the minor unit gives the amount back; never rounded to whole units, which showed a
+    /// floor of 1500.50 as `1,501`. An unknown unit is taken to have two decimals.
+    static func money(_ v: Double, unit: String) -> String {
+        RenderContext.catalog.format.localizedChartNumber(englishMoney(v, unit: unit))
+    }
+
+    static func englishMoney(_ v: Double, unit: String) -> String {
+        guard v.isFinite else { return "–" }
+        let digits = (try? CurrencyCode(unit))?.exponent ?? 2
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let minor = (abs(v) * scale).rounded()
+        guard minor < 9e15 else { return englishFormat(v) }
+        if digits == 0 || minor.truncatingRemainder(dividingBy: scale) == 0 {
+            let whole = Int64(minor / scale)
+            return (v < 0 && whole != 0 ? "-" : "") + grouped(whole)
+        }
+        return englishFormat(v, decimals: digits)
     }
 
     /// Decimals that make axis labels distinct over a value span.

@@ -29,11 +29,26 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
     public var previous: Previous
     /// The filters, as given (for the subtitle).
     public var filters: [(String, String)]
+    /// Matching transactions before this page, when the query asked for them
+    /// (``TransactionQuery/locate``): where a page reached by a cursor alone is. Not in the JSON.
+    public var before: Int?
 
     public init(entries: [Entry], matching: Int, sort: String, limit: Int, nextCursor: String?, previous: Previous = .none,
-                filters: [(String, String)] = []) {
+                filters: [(String, String)] = [], before: Int? = nil) {
         self.entries = entries; self.matching = matching; self.sort = sort; self.limit = limit; self.nextCursor = nextCursor
-        self.previous = previous; self.filters = filters
+        self.previous = previous; self.filters = filters; self.before = before
+    }
+
+    /// Which page this is ("page 3 of 15": 3), when it can be told: the first page, the second
+    /// (the one before it is the first), the last, or any page whose rows before it were counted.
+    public var pageNumber: Int? {
+        let pages = max(1, (matching + limit - 1) / limit)
+        if previous == .none { return 1 }
+        if previous == .first { return min(2, pages) }
+        if nextCursor == nil { return pages }
+        guard let before else { return nil }
+        // A page that starts within another (the page size changed on the way): the next number.
+        return min(pages, max(2, (before + limit - 1) / limit + 1))
     }
 
     static func postingJSON(_ p: Posting) -> JSONValue {

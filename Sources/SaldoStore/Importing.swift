@@ -48,10 +48,14 @@ public struct ImportOutcome: Sendable, Equatable {
     /// Keys of conversion legs the file booked on their own that the ledger already held inside a
     /// whole conversion: counted as duplicates, not waiting for anything.
     public var legsInWholeConversions: [String] = []
+    /// For each invoice of the record, in its order, whether it was new (false: the ledger already
+    /// held it, so it and its transaction were skipped).
+    public var invoicesNew: [Bool] = []
     package init(batchID: Int64?, newTransactions: Int, duplicateTransactions: Int, newInvoices: Int, duplicateInvoices: Int,
-                 legsInWholeConversions: [String] = []) {
+                 legsInWholeConversions: [String] = [], invoicesNew: [Bool] = []) {
         self.batchID = batchID; self.newTransactions = newTransactions; self.duplicateTransactions = duplicateTransactions
         self.newInvoices = newInvoices; self.duplicateInvoices = duplicateInvoices; self.legsInWholeConversions = legsInWholeConversions
+        self.invoicesNew = invoicesNew
     }
 }
 
@@ -128,7 +132,8 @@ extension SQLiteLedgerStore {
                     // end of the import (index builds, commit) is when only one core has work.
                     // A file that turns out not to be kept is rolled back with it.
                     if let data = original, !dryRun { try w.keepOriginal(data, sha256: sha256) }
-                    let end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals(); try w.endBulkLoad() }))
+                    let end = try body(StreamSink(add: { try w.add($0) }, noMoreBatches: { try w.flushTotals(); try w.endBulkLoad() },
+                                                  addTelling: { try w.add($0, telling: $1) }))
                     guard end.keep else { return .rollback }
                     if let f = end.format { try db.execute(sql: "UPDATE import_batch SET format = ? WHERE id = ?", arguments: [f, w.batch]) }
                     outcome = try w.finish(balanceChecks: end.balanceChecks, filteredCount: end.filteredCount, problemCount: end.problemCount,
@@ -172,6 +177,8 @@ final class BatchWriter {
     private var totals: [DayTotalKey: (amount: Int64, postings: Int)] = [:]
     private var names = NameIDs()
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
+    /// For each invoice added, in order, whether it was new (see ``ImportOutcome/invoicesNew``).
+    private var invoicesNew: [Bool] = []
 
     /// `bulk`: a statement streamed into a ledger that holds no transaction yet may drop the dedup
     /// key's index and build it once at the end (see ``bulkLoad``).
@@ -313,7 +320,12 @@ final class BatchWriter {
     /// given, the rows it inserted are read back by id (new rows get ids above the largest) to tell
     /// which were already in the ledger. The per-row state lives in locals for the loop (a class's
     /// stored properties are checked for exclusive access at run time on every use).
-    func add(_ b: TransactionBatch) throws {
+    ///
+    /// `telling`: for that many first entries of the batch, whether each was added (true) or
+    /// skipped as already in the ledger (false), in order (an import's preview shows them).
+    @discardableResult
+    func add(_ b: TransactionBatch, telling: Int = 0) throws -> [Bool] {
+        var fates: [Bool] = []
         // Entries the builder checked when they were added need no second look.
         for i in b.checkedCount..<b.entries.count {
             do { try b.validate(at: i) } catch {
@@ -407,16 +419,19 @@ final class BatchWriter {
                     if changed > 0 && !mayHoldDerived { for k in 0..<rows where b.entries[i + k].isDerived { mayHoldDerived = true; break } }
                     if changed == rows {
                         added += rows
+                        if i < telling { for k in 0..<rows where i + k < telling { fates.append(true) } }
                     } else {
                         // Which rows went in: their keys are among the rows with larger ids (each key once).
                         var inserted = Set(try String.fetchAll(db, sql: "SELECT dedup_key FROM txn WHERE id > ? AND dedup_key IS NOT NULL", arguments: [before]))
                         for k in 0..<rows {
                             let e = b.entries[i + k]
-                            guard let key = b.string(e.dedupKey) else { added += 1; continue }
-                            if inserted.remove(key) != nil { added += 1; continue }
+                            let told = i + k < telling
+                            guard let key = b.string(e.dedupKey) else { added += 1; if told { fates.append(true) }; continue }
+                            if inserted.remove(key) != nil { added += 1; if told { fates.append(true) }; continue }
                             // The batch's totals count every entry: take this one's out.
                             subtractFromTotals(b, i + k, accountIDs: enc.accountIDs)
                             skipped += 1
+                            if told { fates.append(false) }
                             if !e.isDerived && mayHoldDerived { try replaceDerived(key: key, with: b.transaction(at: i + k)) }
                         }
                     }
@@ -429,6 +444,7 @@ final class BatchWriter {
             totals[key, default: (0, 0)].amount += t.amount
             totals[key, default: (0, 0)].postings += t.postings
         }
+        return fates
     }
 
     private func dailyKey(_ day: Int32, account: Int32, currency: Int32, kind: Int, platform: Int32, client: Int32, accountIDs: [Int64]) -> DayTotalKey {
@@ -497,6 +513,7 @@ final class BatchWriter {
     /// Adds an invoice (once per seller, number, type and date) with its ledger transaction.
     func add(_ inv: Invoice, _ t: Transaction?) throws {
         let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE dedup_key = ?", arguments: [inv.dedupKey]) ?? false
+        invoicesNew.append(!exists)
         if exists { dupInv += 1; return }
         var txnID: Int64?
         if var tx = t {
@@ -548,7 +565,7 @@ final class BatchWriter {
         try db.execute(sql: "UPDATE import_batch SET new_count = ?, duplicate_count = ?, filtered_count = ?, problem_count = ? WHERE id = ?",
                        arguments: [new + newInv, dup + dupInv, filteredCount, problemCount, batch])
         return ImportOutcome(batchID: batch, newTransactions: new, duplicateTransactions: dup, newInvoices: newInv, duplicateInvoices: dupInv,
-                             legsInWholeConversions: inWhole)
+                             legsInWholeConversions: inWhole, invoicesNew: invoicesNew)
     }
 }
 

@@ -162,12 +162,23 @@ public struct RateSourceSummary: Sendable, Equatable {
 /// each engine hands its own writer's two functions.
 public struct StreamSink: TransactionBatchSink {
     let addBatch: (TransactionBatch) throws -> Void
+    let addBatchTelling: ((TransactionBatch, Int) throws -> [Bool])?
     let finishBatches: () throws -> Void
-    package init(add: @escaping (TransactionBatch) throws -> Void, noMoreBatches: @escaping () throws -> Void) {
-        addBatch = add; finishBatches = noMoreBatches
+    /// `addTelling`: adds a batch like `add` and answers, for its first so many entries, whether
+    /// each was new (see ``add(_:tellingFirst:)``).
+    package init(add: @escaping (TransactionBatch) throws -> Void, noMoreBatches: @escaping () throws -> Void,
+                 addTelling: ((TransactionBatch, Int) throws -> [Bool])? = nil) {
+        addBatch = add; finishBatches = noMoreBatches; addBatchTelling = addTelling
     }
     /// Adds a batch's transactions (those already in the ledger are skipped and counted).
     public func add(_ batch: TransactionBatch) throws { try addBatch(batch) }
+    /// Adds a batch's transactions as ``add(_:)`` does and says, for each of its first `n` entries
+    /// in order, whether the writer added it (true) or skipped it as already in the ledger (false):
+    /// what an import's preview shows beside its first rows. Empty when the engine does not tell.
+    public func add(_ batch: TransactionBatch, tellingFirst n: Int) throws -> [Bool] {
+        guard let addBatchTelling else { try addBatch(batch); return [] }
+        return try addBatchTelling(batch, n)
+    }
     /// Says that no more batches will come, so that the day totals are written while the caller
     /// still waits for the rest of its reading (the checks that follow the last batch).
     public func noMoreBatches() throws { try finishBatches() }

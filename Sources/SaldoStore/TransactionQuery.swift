@@ -38,13 +38,17 @@ public struct TransactionQuery: Sendable, Hashable {
     public var limit: Int
     /// Where the page starts (after this row); nil: the first page.
     public var after: TransactionCursor?
+    /// Also count the matching rows before the page (``TransactionPage/before``): where a page
+    /// reached by a cursor alone is. A second count, so only when asked.
+    public var locate: Bool
 
     public init(period: Period? = nil, platforms: [String] = [], clients: [String] = [], accounts: [Account] = [],
                 currencies: [CurrencyCode] = [], text: String? = nil, sort: Sort = .dateDesc, limit: Int = TransactionQuery.defaultLimit,
-                after: TransactionCursor? = nil) {
+                after: TransactionCursor? = nil, locate: Bool = false) {
         self.period = period; self.platforms = platforms; self.clients = clients; self.accounts = accounts
         self.currencies = currencies; self.text = text; self.sort = sort
         self.limit = min(max(limit, TransactionQuery.limits.lowerBound), TransactionQuery.limits.upperBound); self.after = after
+        self.locate = locate
     }
 }
 
@@ -83,7 +87,12 @@ public struct TransactionPage: Sendable {
     public var matching: Int
     /// Where the next page starts; nil on the last page.
     public var next: TransactionCursor?
-    package init(rows: [StoredTransaction], matching: Int, next: TransactionCursor?) { self.rows = rows; self.matching = matching; self.next = next }
+    /// Matching rows before this page (0 on the first page); counted only when the query asks
+    /// (``TransactionQuery/locate``), else nil.
+    public var before: Int?
+    package init(rows: [StoredTransaction], matching: Int, next: TransactionCursor?, before: Int? = nil) {
+        self.rows = rows; self.matching = matching; self.next = next; self.before = before
+    }
 }
 
 extension SQLiteLedgerStore {
@@ -135,6 +144,16 @@ extension SQLiteLedgerStore {
                 pageConds.append("\(keySQL) \(le) ? AND (\(keySQL) \(lt) ? OR t.id \(lt) ?)")
                 pageArgs += [c.key, c.key, c.id]
             }
+            // Where the page is: the matching rows less those from the cursor on (on the key's index).
+            var before: Int?
+            if query.locate {
+                before = 0
+                if query.after != nil {
+                    let following = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM txn t WHERE " + pageConds.joined(separator: " AND "),
+                                                     arguments: StatementArguments(pageArgs)) ?? 0
+                    before = matching - following
+                }
+            }
             let sql = """
                 SELECT t.id, t.day, t.timestamp, t.time_zone, t.payee, t.platform, t.client, t.description, t.kind, t.external_id,
                        t.dedup_key, COALESCE(t.source_file, b.file_name), t.source_line, t.source_record, t.postings, t.derived, \(keySQL)
@@ -164,7 +183,7 @@ extension SQLiteLedgerStore {
                 rows.removeLast(); keys.removeLast()
                 next = TransactionCursor(sort: query.sort, key: keys.last!, id: rows.last!.id)
             }
-            return TransactionPage(rows: rows, matching: matching, next: next)
+            return TransactionPage(rows: rows, matching: matching, next: next, before: before)
         }
     }
 

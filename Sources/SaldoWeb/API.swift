@@ -26,13 +26,26 @@ struct APIOperation: Sendable {
     /// Media types of a success.
     var produces: [String] = ["application/json"]
     var success: HTTPResponse.Status = .ok
+    /// The schema of a success's JSON body, when the document describes it (a `$ref` to one of
+    /// ``APIRoutes/schemas``); nil: any JSON.
+    var response: JSONValue? = nil
 }
 
 /// The API's routes and their description: registering a route here also describes it, so the
 /// OpenAPI document cannot miss one.
 final class APIRoutes: @unchecked Sendable {
     private(set) var operations: [APIOperation] = []
+    /// Named schemas of answers (`#/components/schemas/<name>`), besides `Problem`.
+    private(set) var schemas: [(name: String, schema: JSONValue)] = []
     let router: Router<WebContext>
+
+    /// Describes an answer's JSON under `name`; operations refer to it with ``schemaRef(_:)``.
+    func addSchema(_ name: String, _ schema: JSONValue) {
+        schemas.removeAll { $0.name == name }
+        schemas.append((name, schema))
+    }
+
+    static func schemaRef(_ name: String) -> JSONValue { .obj([("$ref", .string("#/components/schemas/\(name)"))]) }
 
     init(router: Router<WebContext>) { self.router = router }
 
@@ -89,7 +102,7 @@ final class APIRoutes: @unchecked Sendable {
             }
             var responses: [(String, JSONValue)] = [
                 (String(op.success.code), .obj([("description", .string(op.success.reasonPhrase)),
-                                                 ("content", .obj(op.produces.map { ($0, .obj([("schema", .obj([]))])) }))])),
+                                                 ("content", .obj(op.produces.map { ($0, .obj([("schema", op.response ?? .obj([]))])) }))])),
             ]
             // Every problem an operation can answer: bad input, the security checks (401 token, 403
             // Origin/CSRF, 421 foreign Host), unknown ids, unprocessable values; for changes also a
@@ -124,7 +137,7 @@ final class APIRoutes: @unchecked Sendable {
                            ("description", .string("The same documents as the command line's --format json. Amounts are decimal strings. Changes need Origin and X-CSRF-Token (GET /api/v1/session)."))])),
             ("servers", .array([.obj([("url", .string("/api/v1"))])])),
             ("paths", .obj(order.map { ($0, .obj(paths[$0]!)) })),
-            ("components", .obj([("schemas", .obj([("Problem", problem)]))])),
+            ("components", .obj([("schemas", .obj([("Problem", problem)] + schemas.map { ($0.name, $0.schema) }))])),
         ])
     }
 

@@ -63,8 +63,7 @@ struct OfficeMiddleware: RouterMiddleware {
         // checked already, and SameSite=Strict; all it can do is end the session).
         if changes && path != "/logout" {
             guard office.acceptsCSRF(request.headers[HTTPField.Name("X-CSRF-Token")!], forSession: token) else {
-                throw Problem.forbidden("csrf-token", "the request lacks this page's CSRF token",
-                                        hint: "reload the page and try again; scripts read the token from GET /api/v1/session")
+                throw SecurityMiddleware.missingCSRFToken()
             }
         }
         if let book = Self.book(in: path) {

@@ -66,7 +66,9 @@ struct SecurityMiddleware: RouterMiddleware {
             try check(request)
             response = try await next(request, context)
         } catch let problem as Problem where problem.status == .forbidden || problem.status == .misdirectedRequest || problem.status == .unauthorized {
-            response = problem.response()
+            // Refused before the language middleware runs: in the language that middleware would
+            // choose, as every other problem is (`code` stays the same for scripts).
+            response = problem.localized(LanguageMiddleware.language(of: request).chosen).response()
         }
         var headers = response.headers
         headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
@@ -85,29 +87,40 @@ struct SecurityMiddleware: RouterMiddleware {
 
     func check(_ request: Request) throws {
         let host = request.head.authority ?? ""
+        // The texts are the catalog's English templates (`error.web_security.*`), so that
+        // `Problem.localized` finds them again in the request's language.
         guard state.accepts(host: host) else {
+            let addresses = state.acceptedHosts.map { "\($0):\(state.port)" }.joined(separator: ", ")
             throw Problem(.misdirectedRequest, code: "foreign-host", title: "Wrong address",
-                          detail: "this server answers only to \(state.acceptedHosts.map { "\($0):\(state.port)" }.joined(separator: ", ")), not to \(host.isEmpty ? "a request without Host" : host)",
-                          hint: "open the address `saldo serve` printed")
+                          detail: host.isEmpty ? LocalizedText("error.web_security.foreign_host_missing", ["addresses": addresses]).english
+                                               : LocalizedText("error.web_security.foreign_host", ["addresses": addresses, "host": host]).english,
+                          hint: LocalizedText("error.web_security.open_printed_address").english)
         }
         if let token = state.accessToken, !hasAccessToken(request, token) {
             throw Problem(.unauthorized, code: "access-token", title: "Access token required",
-                          detail: "this server listens beyond this machine and needs its access token",
-                          hint: "open the address with ?token=… that `saldo serve` printed, or send Authorization: Bearer <token>")
+                          detail: LocalizedText("error.web_security.access_token").english,
+                          hint: LocalizedText("error.web_security.access_token_hint").english)
         }
         let method = request.method
         if method != .get && method != .head && method != .options {
             guard let origin = request.headers[.origin], state.accepts(origin: origin) else {
-                throw Problem.forbidden("foreign-origin", "a change must come from this app's own pages (Origin \(request.headers[.origin] ?? "missing"))",
-                                        hint: "use the page; scripts send Origin: http://\(state.acceptedHosts.first ?? state.host):\(state.port)")
+                let own = "http://\(state.acceptedHosts.first ?? state.host):\(state.port)"
+                throw Problem.forbidden("foreign-origin", request.headers[.origin].map { LocalizedText("error.web_security.foreign_origin", ["origin": $0]).english }
+                                            ?? LocalizedText("error.web_security.foreign_origin_missing").english,
+                                        hint: LocalizedText("error.web_security.foreign_origin_hint", ["origin": own]).english)
             }
             // Office mode: the token is the session's, checked after the session is known
             // (OfficeMiddleware); the login and logout forms are plain posts (Origin checked above).
             guard state.officeMode || request.headers[HTTPField.Name("X-CSRF-Token")!].map({ constantTimeEqual($0, state.csrfToken) }) == true else {
-                throw Problem.forbidden("csrf-token", "the request lacks this page's CSRF token",
-                                        hint: "reload the page and try again; scripts read the token from GET /api/v1/session")
+                throw Self.missingCSRFToken()
             }
         }
+    }
+
+    /// A change without this page's CSRF token (single-user mode here, office mode in `OfficeMiddleware`).
+    static func missingCSRFToken() -> Problem {
+        Problem.forbidden("csrf-token", LocalizedText("error.web_security.csrf_token").english,
+                          hint: LocalizedText("error.web_security.csrf_token_hint").english)
     }
 
     func hasAccessToken(_ request: Request, _ token: String) -> Bool {
@@ -146,13 +159,20 @@ struct Cookies {
 struct LanguageMiddleware: RouterMiddleware {
     typealias Context = WebContext
 
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
-        var context = context
+    /// The language a request asks for (`chosen`), and the one it named with `?lang=` (`asked`, to remember).
+    static func language(of request: Request) -> (chosen: Language, asked: Language?) {
         let asked = Query(request).string("lang").flatMap(Language.parse)
-        context.language = asked
+        let chosen = asked
             ?? Cookies(request).value("saldo_lang").flatMap(Language.parse)
             ?? request.headers[.acceptLanguage].flatMap { Language.preferred(acceptLanguage: $0) }
             ?? .en
+        return (chosen, asked)
+    }
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let (chosen, asked) = Self.language(of: request)
+        context.language = chosen
         var response = try await next(request, context)
         if let asked {
             response.headers.append(HTTPField(name: .setCookie, value: "saldo_lang=\(asked.rawValue); Path=/; Max-Age=31536000; SameSite=Strict"))

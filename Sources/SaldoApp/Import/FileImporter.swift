@@ -16,11 +16,15 @@ public struct FileImporter: Sendable {
     public let dryRun: Bool
     /// Told how a large file is getting on (front ends that can show progress pass one).
     public let progress: (any ProgressReporter)?
+    /// How many of the first rows written (or, in a dry run, that would be) the summary lists
+    /// (``FileImportSummary/firstRows``), each as the ledger's writer took it: new or already there.
+    public let firstRows: Int
 
     public init(store: any LedgerStore, options: ImportOptions = ImportOptions(), userProfiles: [UserProfile] = [],
-                invoiceOptions: InvoiceReadOptions = InvoiceReadOptions(), dryRun: Bool = false, progress: (any ProgressReporter)? = nil) {
+                invoiceOptions: InvoiceReadOptions = InvoiceReadOptions(), dryRun: Bool = false, progress: (any ProgressReporter)? = nil,
+                firstRows: Int = 0) {
         self.store = store; self.options = options; self.userProfiles = userProfiles; self.invoiceOptions = invoiceOptions
-        self.dryRun = dryRun; self.progress = progress
+        self.dryRun = dryRun; self.progress = progress; self.firstRows = max(0, firstRows)
     }
 
     /// `displayName`: the name summaries and problems show (an upload's sanitized name, never the
@@ -53,6 +57,10 @@ public struct FileImporter: Sendable {
             progress = { f in reporter.progress("importing \(shown): \(Int(f * 100))%") }
         }
         var legsInWholeConversions: [String] = []
+        // The first rows handed to the writer, as it took them, and how many rows it was handed.
+        var firstRows: [BookedRow] = []
+        var handed = 0
+        let wanted = self.firstRows
         // Conversion legs earlier imports booked on their own: a leg of this file may complete one.
         var withLegs = self.options
         do { withLegs.conversionLegs = try store.conversionLegs() } catch {
@@ -86,7 +94,17 @@ public struct FileImporter: Sendable {
                 var first = true
                 while let chunk = handoff.receive() {
                     if first { timeline.mark("first batch"); first = false }
-                    for batch in chunk { try sink.add(batch) }
+                    for batch in chunk {
+                        let n = min(wanted - firstRows.count, batch.count)
+                        if n > 0 {
+                            // The writer says which of them it added and which the ledger already held.
+                            let fates = try sink.add(batch, tellingFirst: n)
+                            for i in 0..<n { firstRows.append(BookedRow(batch.transaction(at: i), isNew: i < fates.count ? fates[i] : nil)) }
+                        } else {
+                            try sink.add(batch)
+                        }
+                        handed += batch.count
+                    }
                 }
                 try sink.noMoreBatches()
                 timeline.mark("written")
@@ -104,6 +122,12 @@ public struct FileImporter: Sendable {
                 summary.new = o.newTransactions
                 summary.duplicates = o.duplicateTransactions
                 legsInWholeConversions = o.legsInWholeConversions
+                // A lone conversion leg the ledger turned out to hold inside a whole conversion was
+                // taken out again at the end: already in the ledger, as the counts say.
+                let inWhole = Set(o.legsInWholeConversions)
+                for i in firstRows.indices where firstRows[i].dedupKey.map(inWhole.contains) == true { firstRows[i].isNew = false }
+                summary.firstRows = firstRows
+                summary.moreRows = max(0, handed - firstRows.count)
             }
         } catch {
             summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
@@ -132,7 +156,7 @@ public struct FileImporter: Sendable {
             let doneLines = Set(r.conversionLegs.filter { inWhole.contains($0.key) }.compactMap { $0.source?.line })
             summary.problems.removeAll { $0.code == "import.conversion" && $0.location.flatMap(\.line).map(doneLines.contains) == true }
             summary.pairedLegs = r.conversionsCompleted
-            if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0 }
+            if r.isFatal { summary.failed = true; summary.new = 0; summary.duplicates = 0; summary.firstRows = []; summary.moreRows = 0 }
         }
         if summary.failed, summary.profile == nil, Self.isECBRatesCSV(data) {
             summary.problems.append(Diagnostic(.note, code: "import.rates", "this file holds ECB exchange rates, not a statement",
@@ -185,6 +209,15 @@ public struct FileImporter: Sendable {
             summary.new = out.newTransactions + out.newInvoices
             summary.duplicates = out.duplicateTransactions + out.duplicateInvoices
             summary.newInvoices = out.newInvoices
+            // One row per invoice: its transaction when it books one, else the document itself.
+            summary.firstRows = r.invoices.prefix(firstRows).enumerated().map { k, imported in
+                let isNew = k < out.invoicesNew.count ? out.invoicesNew[k] : nil
+                if let t = imported.transaction { return BookedRow(t, isNew: isNew) }
+                let i = imported.invoice
+                return BookedRow(date: i.issueDate, description: i.number, kind: .invoice, amount: i.payable,
+                                 client: i.direction == .issued ? i.buyer.name : i.seller.name, source: i.source, dedupKey: i.dedupKey, isNew: isNew)
+            }
+            summary.moreRows = max(0, r.invoices.count - summary.firstRows.count)
         } catch {
             summary.problems.append(.error("ledger.write", "\(error)", at: SourceLocation(file: name)))
             summary.failed = true

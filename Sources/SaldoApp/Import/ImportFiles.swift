@@ -19,11 +19,14 @@ public struct ImportRequest: Sendable {
     public var profile: String?
     /// A user profile file or folder; nil: the user's profile folder.
     public var profilesPath: String?
+    /// How many of each file's first rows its summary lists, new or already in the ledger
+    /// (``FileImportSummary/firstRows``): a preview shows what would be written.
+    public var firstRows: Int
 
     public init(paths: [String], dryRun: Bool = false, dateFormat: String? = nil, decimalMark: String? = nil,
-                profile: String? = nil, profilesPath: String? = nil) {
+                profile: String? = nil, profilesPath: String? = nil, firstRows: Int = 0) {
         self.paths = paths; self.dryRun = dryRun; self.dateFormat = dateFormat; self.decimalMark = decimalMark
-        self.profile = profile; self.profilesPath = profilesPath
+        self.profile = profile; self.profilesPath = profilesPath; self.firstRows = firstRows
     }
 }
 
@@ -99,7 +102,7 @@ public enum ImportFiles {
         options.currency = try Settings.get(.baseCurrency, in: store)
         let importer = FileImporter(store: store, options: options,
                                     userProfiles: userProfiles, invoiceOptions: InvoiceReadOptions(ownTaxIDs: try Settings.ownTaxIDs(in: store)),
-                                    dryRun: request.dryRun, progress: progress)
+                                    dryRun: request.dryRun, progress: progress, firstRows: request.firstRows)
         return (store, importer)
     }
 }

@@ -330,8 +330,12 @@ public final class ImportSessions: Sendable {
         }
     }
 
+    /// How many of a file's first rows its preview (and, once imported, its summary) lists.
+    public static let firstRows = 10
+
     func request(_ s: Session, dryRun: Bool) -> ImportRequest {
-        ImportRequest(paths: [], dryRun: dryRun, dateFormat: s.decisions.dateFormat, decimalMark: s.decisions.decimalMark, profile: s.decisions.profile)
+        ImportRequest(paths: [], dryRun: dryRun, dateFormat: s.decisions.dateFormat, decimalMark: s.decisions.decimalMark, profile: s.decisions.profile,
+                      firstRows: Self.firstRows)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -389,6 +393,25 @@ extension ImportSessions.Session {
                 .obj([("opening", .string(f.amount(c.opening))), ("closing", .string(f.amount(c.closing))),
                       ("ledger_change", .string(f.amount(c.ledgerChange)))])
             })))
+            // The first rows the import writes (in a preview: would write), as the Transactions page
+            // shows a transaction: the day and the amount as the page's language writes them, an
+            // invoice's description in that language; each new or already in the ledger, as the
+            // ledger's writer took it (null when it did not say). Then how many more there are.
+            let notation: NumberNotation = language == .es ? .comma : .point
+            members.append(JSONMember("first_rows", .array(s.firstRows.map { row in
+                .obj([("date", .string(row.date.description)), ("date_text", .string(f.date(row.date))),
+                      ("description", .string(row.description)),
+                      ("description_text", .string(row.kind == .invoice ? L.translating(row.description, keyPrefix: "txn.invoice.") : row.description)),
+                      ("counterparty", text(row.counterparty)),
+                      ("amount", row.amount.map(JSONValue.money) ?? .null), ("currency", text(row.amount?.currency.code)),
+                      ("amount_text", text(row.amount?.formatted(notation: notation, withCode: true))),
+                      ("account", text(row.account?.path)), ("platform", text(row.platform)), ("client", text(row.client)),
+                      ("line", row.source?.line.map { .int($0) } ?? .null),
+                      ("status", row.isNew.map { .string($0 ? "new" : "duplicate") } ?? .null)])
+            })))
+            members.append(JSONMember("more_rows", .int(s.moreRows)))
+            members.append(JSONMember("more_rows_text", s.moreRows == 0 ? .null : .string(L.plural("web.import.first_rows.more", count: s.moreRows, [
+                "count": f.integer(s.moreRows), "total": f.integer(s.moreRows + s.firstRows.count)]))))
             // Why the dates and the decimal mark were read as they were.
             members.append(JSONMember("evidence_text", .obj([
                 ("date_order", s.dateOrder.map { .string(L.translating($0.evidence, keyPrefix: "evidence.")) } ?? .null),

@@ -24,7 +24,7 @@ public enum Transactions {
         if let t = query.text, !t.isEmpty { filters.append(("text", t)) }
         return TransactionsDocument(entries: page.rows.map { .init(id: $0.id, transaction: $0.transaction) }, matching: page.matching,
                                     sort: query.sort.rawValue, limit: query.limit, nextCursor: page.next?.token,
-                                    previous: try previous(query, store: store), filters: filters)
+                                    previous: try previous(query, store: store), filters: filters, before: page.before)
     }
 
     /// Where the page before `query`'s starts. Keyset pages cannot count backwards, so the rows
@@ -41,6 +41,7 @@ public enum Transactions {
         }
         var back = query
         back.sort = reversed
+        back.locate = false
         back.after = TransactionCursor(sort: reversed, key: after.key, id: after.id)
         let page: TransactionPage
         do { page = try store.transactionPage(back) } catch {

@@ -16,6 +16,8 @@ struct ImportRoutes {
     static let fileNameHeader = HTTPField.Name("X-File-Name")!
 
     func register(_ router: Router<WebContext>, _ api: APIRoutes) {
+        for (name, schema) in Self.schemas { api.addSchema(name, schema) }
+        let session = APIRoutes.schemaRef("ImportSession")
         let sessions = server.imports
         let environment = server.options.environment
         let books = server.books
@@ -32,7 +34,7 @@ struct ImportRoutes {
                              summary: "Upload one statement or e-invoice (the raw bytes; its name in X-File-Name, percent-encoded). Answers the new import session; its preview (a dry run) follows in the background. The same bytes as an upload of this book still waiting (neither imported nor cancelled) answer that upload, with its decisions, instead of a second one.",
                              parameters: [.init(name: "preview", kind: .boolean, description: "false: skip the preview; the upload is ready to commit at once (scripts that trust the file). Default true.")],
                              body: ("application/octet-stream", .obj([("type", .string("string")), ("format", .string("binary"))])),
-                             success: .accepted)) { request, context in
+                             success: .accepted, response: session)) { request, context in
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             let query = Query(request)
@@ -67,14 +69,16 @@ struct ImportRoutes {
         }
 
         api.add(APIOperation(method: .get, path: "/books/{book}/imports", id: "listImports",
-                             summary: "Every upload of this server run, oldest first, with its state (a reload or a second tab resumes from it).")) { _, context in
+                             summary: "Every upload of this server run, oldest first, with its state (a reload or a second tab resumes from it).",
+                             response: APIRoutes.schemaRef("ImportList"))) { _, context in
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             return jsonResponse(.obj([("imports", .array(sessions.list(book: book).map { $0.json(language: context.language) }))]))
         }
 
         api.add(APIOperation(method: .get, path: "/books/{book}/imports/{id}", id: "getImport",
-                             summary: "One upload: state (reading, previewed, committing, committed, failed, cancelled), progress, the preview (what `import --dry-run --format json` says: profile and why, new, duplicate and filtered rows, problems, balance checks, date order and decimal mark with their evidence) and, once committed, what was written.")) { _, context in
+                             summary: "One upload: state (reading, previewed, committing, committed, failed, cancelled), progress, the preview (what `import --dry-run --format json` says: profile and why, new, duplicate and filtered rows, problems, balance checks, date order and decimal mark with their evidence; and the first rows it would write, each new or already in the ledger, with how many more) and, once committed, what was written.",
+                             response: session)) { _, context in
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             return jsonResponse(try Self.session(sessions, try context.parameters.require("id"), book: book).json(language: context.language))
@@ -90,7 +94,7 @@ struct ImportRoutes {
         ])
         api.add(APIOperation(method: .patch, path: "/books/{book}/imports/{id}", id: "decideImport",
                              summary: "Settle how an ambiguous file is read (date order, decimal mark) or which profile reads it; the preview runs again.",
-                             body: ("application/json", decisionSchema), success: .accepted)) { request, context in
+                             body: ("application/json", decisionSchema), success: .accepted, response: session)) { request, context in
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             let id = try context.parameters.require("id")
@@ -103,7 +107,8 @@ struct ImportRoutes {
         }
 
         api.add(APIOperation(method: .post, path: "/books/{book}/imports/{id}/commit", id: "commitImport",
-                             summary: "Import the previewed upload into the ledger, in one database transaction (one writer at a time; another program's write is waited for). Answers the summary `import --format json` prints. Committing again writes nothing twice.")) { _, context in
+                             summary: "Import the previewed upload into the ledger, in one database transaction (one writer at a time; another program's write is waited for). Answers the summary `import --format json` prints. Committing again writes nothing twice.",
+                             response: APIRoutes.schemaRef("ImportSummary"))) { _, context in
             let book = try context.parameters.require("book")
             let id = try context.parameters.require("id")
             _ = try Self.session(sessions, id, book: book)
@@ -140,7 +145,8 @@ struct ImportRoutes {
         }
 
         api.add(APIOperation(method: .delete, path: "/books/{book}/imports/{id}", id: "cancelImport",
-                             summary: "Cancel an upload that is not committed: its file is deleted, nothing is written.")) { _, context in
+                             summary: "Cancel an upload that is not committed: its file is deleted, nothing is written.",
+                             response: session)) { _, context in
             let book = try context.parameters.require("book")
             _ = try books.location(book)
             let id = try context.parameters.require("id")
@@ -153,6 +159,66 @@ struct ImportRoutes {
             try await self.page(request, context)
         }
     }
+
+    // MARK: What the API answers
+
+    /// The JSON of an import session (``ImportSessions/Session/json(language:)``) and of an import's
+    /// summary (`saldo import --format json`), for the OpenAPI document. Members a later version may
+    /// add are allowed (no `additionalProperties: false`).
+    static let schemas: [(String, JSONValue)] = {
+        func type(_ t: String, _ description: String? = nil) -> JSONValue {
+            .obj([("type", .string(t))] + (description.map { [("description", .string($0))] } ?? []))
+        }
+        func nullable(_ t: String, _ description: String? = nil) -> JSONValue {
+            .obj([("type", .array([.string(t), .string("null")]))] + (description.map { [("description", .string($0))] } ?? []))
+        }
+        func object(_ required: [String], _ properties: [(String, JSONValue)], _ description: String? = nil) -> JSONValue {
+            .obj([("type", .string("object")), ("required", .array(required.map(JSONValue.string))), ("properties", .obj(properties))]
+                 + (description.map { [("description", .string($0))] } ?? []))
+        }
+        func array(_ items: JSONValue) -> JSONValue { .obj([("type", .string("array")), ("items", items)]) }
+        func orNull(_ ref: String) -> JSONValue { .obj([("anyOf", .array([APIRoutes.schemaRef(ref), .obj([("type", .string("null"))])]))]) }
+        let convention = nullable("object", "How dates or amounts were read: value, evidence and basis; null when the file did not say.")
+        let summary = object(["file", "imported", "dry_run", "rows", "new", "duplicates", "problems"], [
+            ("file", type("string")), ("profile", nullable("string")), ("imported", type("boolean")), ("dry_run", type("boolean")),
+            ("rows", type("integer")), ("new", type("integer")), ("duplicates", type("integer")), ("invoices", type("integer")),
+            ("date_order", convention), ("decimal_mark", convention),
+            ("filtered", array(type("object"))), ("problems", array(type("object"))),
+            ("balance_checks", type("object")), ("conversion_legs", type("object")),
+        ], "One file's import, as `saldo import --format json` prints it (amounts are decimal strings).")
+        let row = object(["date", "date_text", "description", "description_text", "amount", "currency", "amount_text", "status"], [
+            ("date", .obj([("type", .string("string")), ("format", .string("date"))])),
+            ("date_text", type("string", "The day as the request's language writes it (1 oct 2026 in Spanish).")),
+            ("description", type("string")),
+            ("description_text", type("string", "The description in the request's language (an e-invoice's is Saldo's own words).")),
+            ("counterparty", nullable("string")),
+            ("amount", nullable("string", "What the row moves on its first account (the statement's own), a decimal string.")),
+            ("currency", nullable("string")),
+            ("amount_text", nullable("string", "The amount and its currency as the request's language writes them (1.500,50 EUR).")),
+            ("account", nullable("string")), ("platform", nullable("string")), ("client", nullable("string")),
+            ("line", nullable("integer", "The line of the file the row comes from.")),
+            ("status", .obj([("type", .array([.string("string"), .string("null")])), ("enum", .array([.string("new"), .string("duplicate"), .null])),
+                             ("description", .string("new: the import adds it; duplicate: the ledger already holds it; null: the ledger did not say."))])),
+        ], "A transaction (or e-invoice) the import writes, or in a preview would write.")
+        let preview = JSONValue.obj([("allOf", .array([APIRoutes.schemaRef("ImportSummary"), object(["first_rows", "more_rows"], [
+            ("first_rows", .obj([("type", .string("array")), ("items", APIRoutes.schemaRef("ImportRow")),
+                                 ("maxItems", .int(ImportSessions.firstRows)),
+                                 ("description", .string("The first rows the import writes (in a preview: would write), in order."))])),
+            ("more_rows", type("integer", "How many more rows it writes or finds already in the ledger, besides first_rows.")),
+            ("more_rows_text", nullable("string", "The same said in the request's language; null when there are none.")),
+            ("problems_text", array(type("object"))), ("filtered_text", array(type("string"))), ("balances_text", array(type("object"))),
+            ("evidence_text", type("object")),
+        ])]))])
+        let state = JSONValue.obj([("type", .string("string")), ("enum", .array(ImportSessions.State.allCases.map { .string($0.rawValue) }))])
+        let session = object(["id", "name", "bytes", "state", "decisions", "preview", "committed", "failure"], [
+            ("id", type("string")), ("name", type("string")), ("bytes", type("integer")), ("state", state), ("progress", nullable("string")),
+            ("decisions", type("object")), ("profile_check", nullable("object")),
+            ("preview", orNull("ImportPreview")), ("committed", orNull("ImportPreview")),
+            ("matched_payments", type("integer")), ("failure", nullable("string")), ("failure_text", type("string")),
+        ], "One upload: its state, the preview (a dry run) and, once imported, what was written.")
+        return [("ImportSummary", summary), ("ImportRow", row), ("ImportPreview", preview), ("ImportSession", session),
+                ("ImportList", object(["imports"], [("imports", array(APIRoutes.schemaRef("ImportSession")))]))]
+    }()
 
     // MARK: Upload
 

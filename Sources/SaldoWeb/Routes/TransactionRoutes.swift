@@ -135,23 +135,24 @@ struct TransactionRoutes {
                                 currencies: currencies, text: text, sort: sort, limit: limit, after: after)
     }
 
-    func page(book: String, query: Query) async throws -> TransactionsDocument {
-        let q = try Self.transactionQuery(query)
+    /// `locate`: count the rows before the page too, to say where a page reached by a cursor is.
+    func page(book: String, query: Query, locate: Bool = false) async throws -> TransactionsDocument {
+        var asked = try Self.transactionQuery(query)
+        asked.locate = locate
+        let q = asked
         return try await server.books.read(book) { try Transactions.page(q, store: $0) }
     }
 
     /// The pager's links and where this page is: previous and next only when there is such a page,
     /// the first page from the third on, and "page 2 of 15". Keyset pages know no number of their
-    /// own, so the links carry it (`page`, only shown, never used to read); without it the
-    /// position is known on the first, second and last pages.
+    /// own, so the links carry it (`page`, only shown, never used to read); a page opened from a
+    /// cursor alone (a link kept from elsewhere) has its rows before it counted instead
+    /// (``TransactionsDocument/pageNumber``).
     static func pager(_ document: TransactionsDocument, book: String, base: String, cursorGiven: Bool, page given: Int?,
                       t: Catalog) -> [String: Any] {
         let pages = max(1, (document.matching + document.limit - 1) / document.limit)
-        var number: Int?
-        if !cursorGiven { number = 1 }
-        else if document.previous == .first { number = 2 }
-        else if document.nextCursor == nil { number = pages }
-        else if let given, (2...pages).contains(given) { number = given }
+        var number = cursorGiven ? document.pageNumber : 1
+        if number == nil, let given, (2...pages).contains(given) { number = given }
         let path = "/books/\(book)/transactions"
         func link(_ cursor: String?, _ page: Int?) -> String {
             var parts = base.isEmpty ? [] : [base]
@@ -181,7 +182,11 @@ struct TransactionRoutes {
         // beside the form, which keeps what was typed; the page is otherwise an empty result.
         let document: TransactionsDocument
         var problem: Problem?
-        do { document = try await page(book: book, query: query) } catch let p as Problem where p.status == .badRequest {
+        // A cursor without the page's number (a link kept or shared, not the pager's own): the page
+        // counts where it is, so that it still says "page 7 of 15".
+        let given = query.string("page").flatMap { Int($0) }
+        let locate = query.string("cursor") != nil && (given ?? 0) < 2
+        do { document = try await page(book: book, query: query, locate: locate) } catch let p as Problem where p.status == .badRequest {
             problem = p
             document = TransactionsDocument(entries: [], matching: 0, sort: query.string("sort") ?? TransactionQuery.Sort.dateDesc.rawValue,
                                             limit: TransactionQuery.defaultLimit, nextCursor: nil)
@@ -239,7 +244,7 @@ struct TransactionRoutes {
                 ? "/books/\(book)/transactions" : false,
             "matching": problem == nil ? t.plural("web.transactions.matching", count: document.matching) : false,
             "pager": Self.pager(document, book: book, base: base, cursorGiven: query.string("cursor") != nil,
-                                page: query.string("page").flatMap { Int($0) }, t: t),
+                                page: given, t: t),
             "json": "/api/v1/books/\(book)/transactions" + (query.items.isEmpty ? "" : "?" + query.items.filter { $0.name != "lang" }
                 .map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")),
         ]

@@ -76,6 +76,54 @@
     return box;
   }
 
+  // The first rows the import writes (a preview: would write), as the server read them: when,
+  // what, how much, for whom, and whether the ledger already holds each; then how many more.
+  // A table on a wide screen; on a phone each row is a small card (date and amount, what, who and
+  // whether it is new), with table roles kept for screen readers.
+  function firstRows(summary, written) {
+    var wrap = el("div", "first-rows");
+    var caption = t(written ? "rowsCommitted" : "rowsPreview");
+    var box = el("div", "table-scroll");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", caption);
+    var tb = el("table");
+    tb.setAttribute("role", "table");
+    tb.appendChild(el("caption", null, caption));
+    var head = el("tr");
+    head.setAttribute("role", "row");
+    [["date", "colDate"], ["description", "colDescription"], ["amount", "colAmount"], ["who", "colWho"], ["status", "colStatus"]]
+      .forEach(function (h) {
+        var th = el("th", h[0], t(h[1]));
+        th.setAttribute("scope", "col"); th.setAttribute("role", "columnheader");
+        head.appendChild(th);
+      });
+    var thead = el("thead"); thead.setAttribute("role", "rowgroup"); thead.appendChild(head); tb.appendChild(thead);
+    var tbody = el("tbody"); tbody.setAttribute("role", "rowgroup");
+    summary.first_rows.forEach(function (r) {
+      var tr = el("tr", r.status === "duplicate" ? "row-duplicate" : null);
+      tr.setAttribute("role", "row");
+      function cell(cls, text) { var td = el("td", cls, text); td.setAttribute("role", "cell"); tr.appendChild(td); return td; }
+      var date = cell("date");
+      var time = el("time", null, r.date_text || r.date);
+      time.setAttribute("datetime", r.date);
+      date.appendChild(time);
+      var what = cell("description", r.description_text || r.description);
+      if (r.counterparty && r.counterparty !== r.description) what.appendChild(el("span", "counterparty", r.counterparty));
+      cell("amount" + (r.amount && r.amount.charAt(0) === "-" ? " negative" : ""), r.amount_text || "");
+      var who = [];
+      [r.platform, r.client].forEach(function (n) { if (n && who.indexOf(n) < 0) who.push(n); });
+      cell("who", who.join(" · "));
+      cell("status" + (r.status ? " status-" + r.status : ""), r.status === "new" ? t("statusNew") : r.status === "duplicate" ? t("statusDuplicate") : "");
+      tbody.appendChild(tr);
+    });
+    tb.appendChild(tbody);
+    box.appendChild(tb);
+    wrap.appendChild(box);
+    if (summary.more_rows_text) wrap.appendChild(el("p", "hint more-rows", summary.more_rows_text));
+    return wrap;
+  }
+
   function radios(name, legend, options, chosen) {
     var fs = el("fieldset", "choice");
     fs.appendChild(el("legend", null, legend));
@@ -165,6 +213,7 @@
       });
       c.appendChild(dl);
       c.appendChild(el("p", "hint", s.committed ? t("written") : t("dryRun")));
+      if (summary.first_rows && summary.first_rows.length) c.appendChild(firstRows(summary, !!s.committed));
       var bc = summary.balance_checks;
       if (bc && bc.checked > 0) {
         c.appendChild(el("p", bc.ledger_agrees ? "status-ok" : "problem",
