@@ -168,58 +168,54 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
-    public func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool, summing: CurrencyCode?) throws(StoreError) -> [PostingFact] {
+    public func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool) throws(StoreError) -> [PostingFact] {
         try read { tx in
             var cache = try interner(tx)
             func keep(_ a: Account) -> Bool { roots.map { $0.isEmpty || $0.contains(a.root) } ?? true }
-            guard aggregateByDay else {
-                var out: [PostingFact] = []
+            var out: [PostingFact] = []
+            func appendPostings(costedOnly: Bool) throws {
                 var s = SQL("SELECT id, day, kind, platform, client, description, postings FROM txn WHERE ")
                 s += own(&s)
                 if let p = period { s += " AND day >= \(s.bind(Int32(p.start.ordinal))) AND day < \(s.bind(Int32(p.end.ordinal)))" }
+                if costedOnly { s += " AND has_cost" }
                 s += " ORDER BY day, id"
                 for row in try tx.query(s) {
                     let (id, day, kindText, platform, client, description, postings) = try row.decode((Int64, Int, String, String?, String?, String?, String).self)
                     let kind = TransactionKind(rawValue: kindText) ?? .other
-                    for p in try PostingsColumn.decode(postings, interner: &cache) where keep(p.account) {
+                    for p in try PostingsColumn.decode(postings, interner: &cache) where keep(p.account) && (!costedOnly || p.cost != nil) {
                         out.append(PostingFact(transactionID: id, date: Day(ordinal: day), account: p.account, amount: p.amount, cost: p.cost,
                                                kind: kind, platform: platform, client: client, description: description))
                     }
                 }
+            }
+            guard aggregateByDay else {
+                try appendPostings(costedOnly: false)
                 return out
             }
-            // As SQLite's: the transactions by day, summed or kept apart by ``DayFactsBuilder``.
-            var builder = DayFactsBuilder(roots: roots, summing: summing)
-            var s = SQL("SELECT id, day, kind, platform, client, CASE WHEN has_cost THEN description END, has_cost, postings FROM txn WHERE ")
-            s += own(&s)
-            if let p = period { s += " AND day >= \(s.bind(Int32(p.start.ordinal))) AND day < \(s.bind(Int32(p.end.ordinal)))" }
-            s += " ORDER BY day, id"
-            for row in try tx.query(s) {
-                let (id, day, kind, platform, client, description, hasCost, postings)
-                    = try row.decode((Int64, Int, String, String?, String?, String?, Bool, String).self)
-                try builder.add(id: id, day: day, kind: kind, platform: platform, client: client, description: description,
-                                hasCost: hasCost, postings: postings, interner: &cache)
+            var s = SQL("""
+                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
+                FROM daily_total d JOIN account a ON a.workspace_id = d.workspace_id AND a.id = d.account_id WHERE
+                """)
+            s += " " + own(&s, "d")
+            if let p = period { s += " AND d.day >= \(s.bind(Int32(p.start.ordinal))) AND d.day < \(s.bind(Int32(p.end.ordinal)))" }
+            if let r = roots, !r.isEmpty {
+                var paths: [String] = [], prefixes: [String] = []
+                for root in r { paths.append(root.rawValue); prefixes.append(root.rawValue + ":%") }
+                s += " AND (a.path = ANY(\(s.bind(paths))) OR a.path LIKE ANY(\(s.bind(prefixes))))"
             }
-            return builder.finish()
-        }
-    }
-
-    /// The postings that carry a conversion cost, one by one with their transaction.
-    func costedFacts(in period: Period?) throws(StoreError) -> [PostingFact] {
-        try read { tx in
-            var cache = try interner(tx)
-            var out: [PostingFact] = []
-            var s = SQL("SELECT id, day, kind, platform, client, description, postings FROM txn WHERE ")
-            s += own(&s) + " AND has_cost"
-            if let p = period { s += " AND day >= \(s.bind(Int32(p.start.ordinal))) AND day < \(s.bind(Int32(p.end.ordinal)))" }
-            s += " ORDER BY day, id"
+            s += " ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client"
             for row in try tx.query(s) {
-                let (id, day, kindText, platform, client, description, postings) = try row.decode((Int64, Int, String, String?, String?, String?, String).self)
-                for p in try PostingsColumn.decode(postings, interner: &cache) where p.cost != nil {
-                    out.append(PostingFact(transactionID: id, date: Day(ordinal: day), account: p.account, amount: p.amount, cost: p.cost,
-                                           kind: TransactionKind(rawValue: kindText) ?? .other, platform: platform, client: client, description: description))
-                }
+                let (day, path, currency, amount, kind, platform, client) = try row.decode((Int, String, String, Int64, String, String, String).self)
+                if amount == 0 { continue }
+                let account = try cache.account(path)
+                guard keep(account) else { continue }
+                out.append(PostingFact(transactionID: 0, date: Day(ordinal: day), account: account,
+                                       amount: Money(minorUnits: amount, currency: try cache.currency(currency)),
+                                       kind: TransactionKind(rawValue: kind) ?? .other,
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client))
             }
+            try appendPostings(costedOnly: true)
+            out.sort { $0.date < $1.date }
             return out
         }
     }
@@ -236,7 +232,7 @@ public final class PostgresLedgerStore: LedgerStore {
             return try tx.query(s).map { try $0.decode((String, Int64, Int64, Int, Int).self) }
         }
         return try BalanceAssembly.balances(daySums: rows.map { ($0.0, $0.1, Int($0.2), $0.3, $0.4) },
-                                            costed: try costedFacts(in: period))
+                                            costed: try facts(in: period, roots: nil, aggregateByDay: true).filter { $0.cost != nil })
     }
 
     public func transactionCount() throws(StoreError) -> Int {
@@ -306,11 +302,11 @@ public final class PostgresLedgerStore: LedgerStore {
 
     /// The ledger's own invariants: every day sum agrees with the transactions it sums.
     public func integrityCheck() throws(StoreError) -> String {
-        // The day sums (what balances read) against every posting of every transaction.
         let each = try facts(in: nil, roots: nil, aggregateByDay: false)
+        let sums = try facts(in: nil, roots: nil, aggregateByDay: true)
         var a: [String: Int64] = [:], b: [String: Int64] = [:]
-        for f in each { a["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
-        for x in try balances(in: nil) { b["\(x.account.path)|\(x.balance.currency.code)", default: 0] += x.balance.minorUnits }
+        for f in each where f.cost == nil { a["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
+        for f in sums where f.cost == nil { b["\(f.account.path)|\(f.amount.currency.code)", default: 0] += f.amount.minorUnits }
         let bad = Set(a.keys).union(b.keys).filter { a[$0, default: 0] != b[$0, default: 0] }.sorted()
         return bad.isEmpty ? "ok" : "the day sums disagree with the transactions for " + bad.joined(separator: ", ")
     }

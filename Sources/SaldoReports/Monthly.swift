@@ -173,7 +173,7 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
             ci = currencies.count; currencies.append(amount.currency)
             oGross += [Int64](repeating: 0, count: monthCount); oFees += [Int64](repeating: 0, count: monthCount)
         }
-        let (converted, provisional) = try converter.convertMarking(selected[i])
+        let (converted, provisional) = try converter.convertMarking(amount, on: date)
         let base = converted.minorUnits
         if provisional { provisionalMonths.insert(date.yearMonth) }
         if income {
@@ -418,21 +418,5 @@ extension JSONValue {
     func member(_ k: String) -> JSONValue? {
         if case .object(let ms) = self { return ms.first { $0.key == k }?.value }
         return nil
-    }
-}
-
-extension Converter {
-    /// A fact's amount in the target currency: each of its ``PostingFact/parts`` (the postings a
-    /// day's fact sums) converted and rounded alone, then added up, as the tax return converts them;
-    /// a fact without parts converted as one. Provisional when any part is.
-    mutating func convertMarking(_ f: PostingFact) throws(RateError) -> (amount: Money, provisional: Bool) {
-        guard let parts = f.parts, f.amount.currency != target else { return try convertMarking(f.amount, on: f.date) }
-        var total: Int64 = 0, provisional = false
-        for p in parts {
-            let (c, prov) = try convertMarking(Money(minorUnits: p, currency: f.amount.currency), on: f.date)
-            total += c.minorUnits
-            provisional = provisional || prov
-        }
-        return (Money(minorUnits: total, currency: target), provisional)
     }
 }

@@ -26,9 +26,7 @@ public protocol LedgerStore: AnyObject, Sendable {
 
     // MARK: reading
     func transactions(in period: Period?) throws(StoreError) -> [StoredTransaction]
-    /// Postings with their transaction's facts; with `aggregateByDay`, summed as
-    /// ``DayFactsBuilder`` says (amounts in `summing` summed per day, others one by one).
-    func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool, summing: CurrencyCode?) throws(StoreError) -> [PostingFact]
+    func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool) throws(StoreError) -> [PostingFact]
     func balances(in period: Period?) throws(StoreError) -> [AccountBalance]
     /// Postings summed in the database by day, account, currency and the transaction's payee,
     /// platform and client (``PostingSumQuery``): what a tax computation reads instead of every
@@ -104,13 +102,10 @@ extension LedgerStore {
     }
     public func transactions() throws(StoreError) -> [StoredTransaction] { try transactions(in: nil) }
     public func facts(in period: Period? = nil, roots: [Account.Root]? = nil) throws(StoreError) -> [PostingFact] {
-        try facts(in: period, roots: roots, aggregateByDay: false, summing: nil)
+        try facts(in: period, roots: roots, aggregateByDay: false)
     }
     public func facts(in period: Period? = nil, aggregateByDay: Bool) throws(StoreError) -> [PostingFact] {
-        try facts(in: period, roots: nil, aggregateByDay: aggregateByDay, summing: nil)
-    }
-    public func facts(in period: Period?, roots: [Account.Root]?, aggregateByDay: Bool) throws(StoreError) -> [PostingFact] {
-        try facts(in: period, roots: roots, aggregateByDay: aggregateByDay, summing: nil)
+        try facts(in: period, roots: nil, aggregateByDay: aggregateByDay)
     }
     public func balances() throws(StoreError) -> [AccountBalance] { try balances(in: nil) }
     public func addRates(_ rates: [ExchangeRate]) throws(StoreError) -> (new: Int, existing: Int) { try addRates(rates, settings: [:]) }

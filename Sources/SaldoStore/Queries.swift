@@ -81,69 +81,66 @@ extension SQLiteLedgerStore {
     }
 
     /// Postings with their transaction's facts, for reports. With `roots`, only postings on accounts
-    /// under those roots. With `aggregateByDay`, as ``DayFactsBuilder`` says: postings in the
-    /// `summing` currency of one day with the same account, kind, platform and client come summed as
-    /// one fact (transaction id 0), postings in any other currency one by one (each is converted and
-    /// rounded alone), postings that carry a conversion cost one by one with their transaction.
-    public func facts(in period: Period? = nil, roots: [Account.Root]? = nil, aggregateByDay: Bool = false,
-                      summing: CurrencyCode? = nil) throws(StoreError) -> [PostingFact] {
+    /// under those roots. With `aggregateByDay`, postings of one day with the same account, currency,
+    /// kind, platform and client come summed as one fact (from `daily_total`, transaction id 0),
+    /// except postings that carry a conversion cost, which always come one by one.
+    public func facts(in period: Period? = nil, roots: [Account.Root]? = nil, aggregateByDay: Bool = false) throws(StoreError) -> [PostingFact] {
         try read { db in
             var cache = try Interner(db: db)
             func keep(_ a: Account) -> Bool { roots.map { $0.isEmpty || $0.contains(a.root) } ?? true }
             var args: StatementArguments = []
             var range = ""
-            if let p = period { range = " WHERE day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
-            guard aggregateByDay else {
-                var out: [PostingFact] = []
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, day, kind, platform, client, description, postings FROM txn" + range + " ORDER BY day, id",
-                                               arguments: args)
+            if let p = period { range = "day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
+            var out: [PostingFact] = []
+            func appendPostings(costedOnly: Bool) throws {
+                var conds = range.isEmpty ? [] : [range]
+                if costedOnly { conds.append("has_cost = 1") }
+                let sql = "SELECT id, day, kind, platform, client, description, postings FROM txn"
+                    + (conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND ")) + " ORDER BY day, id"
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
                 while let row = try rows.next() {
                     let kind = TransactionKind(rawValue: row[2]) ?? .other
                     let date = Day(ordinal: row[1])
                     let id: Int64 = row[0]
                     let platform: String? = row[3], client: String? = row[4], description: String? = row[5]
-                    for p in try PostingsColumn.decode(row[6], interner: &cache) where keep(p.account) {
+                    for p in try PostingsColumn.decode(row[6], interner: &cache)
+                    where keep(p.account) && (!costedOnly || p.cost != nil) {
                         out.append(PostingFact(transactionID: id, date: date, account: p.account, amount: p.amount, cost: p.cost,
                                                kind: kind, platform: platform, client: client, description: description))
                     }
                 }
+            }
+            guard aggregateByDay else {
+                try appendPostings(costedOnly: false)
                 return out
             }
-            var builder = DayFactsBuilder(roots: roots, summing: summing)
-            // The description only where a fact keeps it (postings with a conversion cost).
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, day, kind, platform, client, CASE WHEN has_cost = 1 THEN description END, has_cost, postings FROM txn\(range) ORDER BY day, id
-                """, arguments: args)
-            while let row = try rows.next() {
-                try row.withUnsafeData(atIndex: 7) { data throws in
-                    try (data ?? Data()).withUnsafeBytes { raw throws in
-                        try builder.add(id: row[0], day: row[1], kind: row[2], platform: row[3], client: row[4], description: row[5],
-                                        hasCost: row[6], postingsBytes: raw.bindMemory(to: UInt8.self), interner: &cache)
-                    }
-                }
+            // Roots are filtered in SQL too (on account ids), so a report on income reads no asset rows.
+            var conds = range.isEmpty ? [] : ["d." + range.replacingOccurrences(of: "AND day", with: "AND d.day")]
+            let sumArgs = args
+            if let r = roots, !r.isEmpty {
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM account WHERE " + r.map { _ in "(path = ? OR path LIKE ?)" }.joined(separator: " OR "),
+                                             arguments: StatementArguments(r.flatMap { [$0.rawValue, $0.rawValue + ":%"] }))
+                conds.append(ids.isEmpty ? "0" : "d.account_id IN (" + ids.map(String.init).joined(separator: ",") + ")")
             }
-            return builder.finish()
-        }
-    }
-
-    /// The postings that carry a conversion cost, one by one with their transaction (what balances
-    /// need besides the day sums).
-    func costedFacts(in period: Period?) throws(StoreError) -> [PostingFact] {
-        try read { db in
-            var cache = try Interner(db: db)
-            var args: StatementArguments = []
-            var range = ""
-            if let p = period { range = " AND day >= ? AND day < ?"; args = [p.start.ordinal, p.end.ordinal] }
-            var out: [PostingFact] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, day, kind, platform, client, description, postings FROM txn WHERE has_cost = 1"
-                                           + range + " ORDER BY day, id", arguments: args)
+            let sums = """
+                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
+                FROM daily_total d JOIN account a ON a.id = d.account_id\(conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
+                ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client
+                """
+            let rows = try Row.fetchCursor(db, sql: sums, arguments: sumArgs)
             while let row = try rows.next() {
-                let kind = TransactionKind(rawValue: row[2]) ?? .other
-                for p in try PostingsColumn.decode(row[6], interner: &cache) where p.cost != nil {
-                    out.append(PostingFact(transactionID: row[0], date: Day(ordinal: row[1]), account: p.account, amount: p.amount, cost: p.cost,
-                                           kind: kind, platform: row[3], client: row[4], description: row[5]))
-                }
+                let amount: Int64 = row[3]
+                if amount == 0 { continue }
+                let account = try cache.account(row[1])
+                guard keep(account) else { continue }
+                let platform: String = row[5], client: String = row[6]
+                out.append(PostingFact(transactionID: 0, date: Day(ordinal: row[0]), account: account,
+                                       amount: Money(minorUnits: amount, currency: try cache.currency(row[2])),
+                                       kind: TransactionKind(rawValue: row[4]) ?? .other,
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client))
             }
+            try appendPostings(costedOnly: true)
+            out.sort { $0.date < $1.date }
             return out
         }
     }
@@ -160,7 +157,7 @@ extension SQLiteLedgerStore {
                 """, arguments: args)
         }
         return try BalanceAssembly.balances(daySums: rows.map { ($0[0], $0[1], $0[2], $0[3], $0[4]) },
-                                            costed: try costedFacts(in: period))
+                                            costed: try facts(in: period, aggregateByDay: true).filter { $0.cost != nil })
     }
 
     /// Which of these invoice dedup keys and numbers some transaction carries, as its dedup key or

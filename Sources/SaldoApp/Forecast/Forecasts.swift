@@ -102,7 +102,7 @@ public enum Forecasts {
         let base = try Settings.reportCurrency(currency, through: today, period: false, in: store)
         // Only complete months: history ends with the month before `today`.
         let period = Period(start: Day(year: 1900, month: 1, day: 1)!, end: today.yearMonth.first)
-        var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true, summing: base)
+        var facts = try store.facts(in: period, roots: [.income, .expenses], aggregateByDay: true)
         // Streams as the user thinks of them: each direct client its own stream (IncomeHistory.streamName).
         if grouping == .platform {
             // Decided once per platform and client (a ledger has few of them, and millions of facts).

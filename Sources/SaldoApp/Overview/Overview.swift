@@ -63,7 +63,7 @@ public enum Overview {
         do { monthly = try Reports.monthly(ReportRequest(period: period, currency: currency), by: .platform, store: store).report } catch let e as UserError {
             // Older statements only (a first try with last year's exports): say when the latest
             // earnings are and offer that year's reports, not "import statements" again.
-            guard let latest = try store.facts(in: nil, roots: [.income, .expenses], aggregateByDay: true, summing: currency).map(\.date).max(), latest < period.start else { throw e }
+            guard let latest = try store.facts(in: nil, roots: [.income, .expenses], aggregateByDay: true).map(\.date).max(), latest < period.start else { throw e }
             throw UserError(LocalizedText("error.latest_earnings", ["month": latest.yearMonth.description]).english,
                             hint: LocalizedText("error.see_that_years_reports").english, fix: .seeReports(period: String(latest.year)))
         }

@@ -41,11 +41,7 @@ public enum Reports {
 
     static func inputs(_ request: ReportRequest, store: any LedgerStore, roots: [Account.Root]?, periodOnly: Bool) throws -> Inputs {
         let wholeTransactions = !request.filter.accounts.isEmpty
-        let base = try Settings.baseCurrency(request.currency, in: store)
-        // Amounts in the report's currency summed per day; every other amount apart, converted and
-        // rounded alone, as the tax return does (the two agree to the cent).
-        let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots,
-                                    aggregateByDay: !wholeTransactions, summing: base)
+        let facts = try store.facts(in: periodOnly ? request.period : nil, roots: wholeTransactions ? nil : roots, aggregateByDay: !wholeTransactions)
         if periodOnly && facts.isEmpty {
             // A period without earnings in a ledger that has some elsewhere: say so, not "import first".
             throw UserError(request.period.map { LocalizedText("error.no_earnings_period", ["period": "\($0)"]).english } ?? LocalizedText("error.no_earnings").english,
@@ -55,7 +51,7 @@ public enum Reports {
         // The last day the report shows amounts of: its period's, else the ledger's (a currency no
         // longer in use stops earlier: refused beyond it).
         let last = request.period.map { $0.end.adding(days: -1) } ?? facts.lazy.map(\.date).max()
-        _ = try Settings.reportCurrency(request.currency, through: last, in: store)
+        let base = try Settings.reportCurrency(request.currency, through: last, in: store)
         var rates = try ExchangeRates.table(for: facts, base: base, store: store)
         // Reports go on without a rate beyond the window: the amounts are provisional and the report says so.
         rates.beyondWindow = .provisional

@@ -11,16 +11,11 @@ public struct PostingFact: Hashable, Sendable {
     public var platform: String?
     public var client: String?
     public var description: String?
-    /// When `amount` sums several postings that are each converted and rounded alone (amounts in a
-    /// currency other than the report's): their amounts, in minor units of `amount`'s currency,
-    /// adding up to it. Nil: `amount` is converted as one.
-    public var parts: [Int64]?
 
     public init(transactionID: Int64, date: Day, account: Account, amount: Money, cost: Money? = nil,
-                kind: TransactionKind, platform: String? = nil, client: String? = nil, description: String? = nil, parts: [Int64]? = nil) {
+                kind: TransactionKind, platform: String? = nil, client: String? = nil, description: String? = nil) {
         self.transactionID = transactionID; self.date = date; self.account = account; self.amount = amount
         self.cost = cost; self.kind = kind; self.platform = platform; self.client = client; self.description = description
-        self.parts = parts
     }
 }
 
