@@ -153,7 +153,7 @@ extension CSVStatementReader {
                     if let nv = n {
                         net = nv
                         if gross &+ fee != nv {
-                            sink.add(.warning("csv.net", "gross \(Money(minorUnits: gross, currency: cur).decimalString) plus fee \(Money(minorUnits: fee, currency: cur).decimalString) is not the net \(Money(minorUnits: nv, currency: cur).decimalString); the net is kept and the fee taken as net minus gross",
+                            sink.add(.warning("csv.net", "gross \(HumanFormat.en.amount(Money(minorUnits: gross, currency: cur))) plus fee \(HumanFormat.en.amount(Money(minorUnits: fee, currency: cur))) is not the net \(HumanFormat.en.amount(Money(minorUnits: nv, currency: cur))); the net is kept and the fee taken as net minus gross",
                                               at: loc(r, .net), hint: "the file may be altered; check this row against the platform"))
                             fee = nv &- gross
                         }

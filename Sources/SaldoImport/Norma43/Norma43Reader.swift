@@ -154,7 +154,7 @@ public enum Norma43Reader {
                 let debits = b.movements.filter { $0.net < 0 }, credits = b.movements.filter { $0.net >= 0 }
                 let sumD = debits.reduce(Int64(0)) { $0 - $1.net }, sumC = credits.reduce(Int64(0)) { $0 + $1.net }
                 let cur = b.currency
-                func money(_ v: Int64) -> String { Money(minorUnits: v, currency: cur).description }
+                func money(_ v: Int64) -> String { HumanFormat.en.money(Money(minorUnits: v, currency: cur)) }
                 if nd != Int64(debits.count) || sd != sumD {
                     sink.add(.warning("n43.totals", "the totals record states \(nd ?? -1) debits for \(money(sd ?? 0)), but the movements hold \(debits.count) for \(money(sumD))",
                                       at: SourceLocation(file: file, line: ln, column: 21, field: "debits"), hint: "a movement may be missing from the file"))
@@ -206,7 +206,7 @@ public enum Norma43Reader {
             if let stated = b.closing {
                 // The ledger side: what was booked on the account, not the file's own movements.
                 let cur = b.currency
-                func money(_ v: Int64) -> String { Money(minorUnits: v, currency: cur).description }
+                func money(_ v: Int64) -> String { HumanFormat.en.money(Money(minorUnits: v, currency: cur)) }
                 let change = out.bookedChange[cur, default: 0]
                 let computed = b.opening &+ change
                 let acct = Account(.assets, institution(b))
@@ -220,7 +220,7 @@ public enum Norma43Reader {
                                                                           ledgerChange: Money(minorUnits: change, currency: cur)))
                 if stated != computed {
                     result.balances.gaps += 1
-                    sink.add(.warning("import.balance", "closing balance breaks: the totals record states \(money(stated)), but the opening balance \(money(b.opening)) plus what the ledger holds for the account's movements gives \(money(computed)) (difference \(Money(minorUnits: stated - computed, currency: cur).decimalString))",
+                    sink.add(.warning("import.balance", "closing balance breaks: the totals record states \(money(stated)), but the opening balance \(money(b.opening)) plus what the ledger holds for the account's movements gives \(money(computed)) (difference \(money(stated - computed)))",
                                       at: at, hint: "a movement may be missing or altered; the opening balance is on line \(b.line)"))
                 }
             }

@@ -332,7 +332,7 @@ public enum OFXReader {
                 if let a = text(lb, "BALAMT"), let v = BankAmount.minorUnits(a, exponent: cur.exponent) {
                     let asOf = text(lb, "DTASOF").flatMap(date)
                     let sum = bs.movements.reduce(Int64(0)) { $0 &+ ($1.affectsBalance ? $1.net : 0) }
-                    func money(_ x: Int64) -> String { Money(minorUnits: x, currency: cur).description }
+                    func money(_ x: Int64) -> String { HumanFormat.en.money(Money(minorUnits: x, currency: cur)) }
                     sink.add(Diagnostic(.note, code: "ofx.closing-only",
                         "the \(bs.label) states only a closing balance (LEDGERBAL \(money(v))\(asOf.map { " on \($0.0)" } ?? "")); OFX states no opening balance, so the ledger cannot be checked against it here: what was checked is that each of its \(bs.movements.count) transactions (\(money(sum))) was booked once, by FITID",
                         at: SourceLocation(file: file, line: lb.line, field: "LEDGERBAL"),
