@@ -240,16 +240,18 @@ enum ChartNumber {
 
     static func englishMoney(_ v: Double, unit: String) -> String {
         guard v.isFinite else { return "–" }
-        let digits = (try? CurrencyCode(unit))?.exponent ?? 2
+        // Back to minor units, then written as every amount is (HumanFormat); an unknown unit as
+        // an amount with two decimals.
+        let currency = (try? CurrencyCode(unit)) ?? .EUR
         var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let minor = (abs(v) * scale).rounded()
-        guard minor < 9e15 else { return englishFormat(v) }
-        if digits == 0 || minor.truncatingRemainder(dividingBy: scale) == 0 {
-            let whole = Int64(minor / scale)
-            return (v < 0 && whole != 0 ? "-" : "") + grouped(whole)
-        }
-        return englishFormat(v, decimals: digits)
+        for _ in 0..<currency.exponent { scale *= 10 }
+        let minor = (v * scale).rounded()
+        guard abs(minor) < 9e15 else { return englishFormat(v) }
+        let text = HumanFormat.en.amount(Money(minorUnits: Int64(minor), currency: currency))
+        guard currency.exponent > 0, Int64(minor) % Int64(scale) == 0 else { return text == "-0" ? "0" : text }
+        // Minor units left out when they are zero (`1,500`).
+        let whole = String(text.dropLast(currency.exponent + 1))
+        return whole == "-0" ? "0" : whole
     }
 
     /// Decimals that make axis labels distinct over a value span.
