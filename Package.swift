@@ -87,7 +87,7 @@ let package = Package(
         ]),
         .executableTarget(name: "saldo", dependencies: ["SaldoCLI"]),
         // Finds fixtures/ from #filePath; shared by the test targets.
-        .target(name: "SaldoTestSupport", dependencies: ["SaldoCore", "SaldoStore", "SaldoPostgres"]),
+        .target(name: "SaldoTestSupport", dependencies: ["SaldoCore", "SaldoBatch", "SaldoStore", "SaldoPostgres"]),
 
         .testTarget(name: "SaldoCoreTests", dependencies: [
             "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),

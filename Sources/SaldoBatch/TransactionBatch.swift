@@ -72,6 +72,12 @@ public struct TransactionBatch: Sendable {
     public struct Total: Sendable, Equatable {
         public var amount: Int64
         public var postings: Int
+        /// The amounts summed, one per leg (a leg taken out again as its negation): what a
+        /// conversion rounds one by one (``DayTotalParts``). They add up to ``amount``.
+        public var parts: [Int64]
+        public init(amount: Int64 = 0, postings: Int = 0, parts: [Int64] = []) {
+            self.amount = amount; self.postings = postings; self.parts = parts
+        }
     }
 
     // Only SaldoCore (the builder) changes a batch, so that `checkedCount` stays true.
@@ -264,10 +270,19 @@ public struct TransactionBatchBuilder: Sendable {
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where batch.legs[k].costCurrency < 0 {
             let l = batch.legs[k]
             let key = DayTotalKey(day: e.day, account: l.account, currency: l.currency, kind: Int32(e.kind.index), platform: e.platform, client: e.client)
-            let t = batch.totals[key, default: TransactionBatch.Total(amount: 0, postings: 0)]
-            let n = TransactionBatch.Total(amount: t.amount + sign * l.amount, postings: t.postings + Int(sign))
-            if n.postings == 0 && n.amount == 0 { batch.totals[key] = nil } else { batch.totals[key] = n }
+            // In place (the parts array is not copied for each leg). Legs that cancel out (added,
+            // then taken out) leave nothing to write.
+            if Self.add(sign * l.amount, posting: sign, to: &batch.totals[key, default: TransactionBatch.Total()]) { batch.totals[key] = nil }
         }
+    }
+
+    /// Adds one leg's amount (`posting` -1: takes a leg out); true when the total is left empty.
+    private static func add(_ amount: Int64, posting: Int64, to t: inout TransactionBatch.Total) -> Bool {
+        t.amount += amount
+        t.postings += Int(posting)
+        // A leg taken out right after it was added (`removeLast`) leaves the parts as they were.
+        if posting < 0, t.parts.last == -amount { t.parts.removeLast() } else { t.parts.append(amount) }
+        return t.postings == 0 && t.amount == 0
     }
 
     @inlinable public var legCount: Int32 { Int32(batch._legs.count) }

@@ -327,6 +327,25 @@ public struct Converter: Sendable {
         try convertMarking(amount, on: day).amount
     }
 
+    /// A fact's amount in the target currency: when it sums a day's postings and carries their
+    /// ``PostingFact/parts``, each part converted and rounded alone and the results added up, as the
+    /// tax return converts postings (so a report and the return agree to the cent); otherwise the
+    /// amount converted as one. Parts that do not add up to the amount (a ledger damaged by hand)
+    /// are not trusted: the amount is converted as one. Provisional when any part is.
+    public mutating func convertMarking(_ f: PostingFact) throws(RateError) -> (amount: Money, provisional: Bool) {
+        guard let parts = f.parts, parts.count > 1, f.amount.currency != target else { return try convertMarking(f.amount, on: f.date) }
+        var sum: Int64 = 0
+        for p in parts { sum &+= p }
+        guard sum == f.amount.minorUnits else { return try convertMarking(f.amount, on: f.date) }
+        var total: Int64 = 0, provisional = false
+        for p in parts {
+            let (c, prov) = try convertMarking(Money(minorUnits: p, currency: f.amount.currency), on: f.date)
+            total += c.minorUnits
+            provisional = provisional || prov
+        }
+        return (Money(minorUnits: total, currency: target), provisional)
+    }
+
     /// `amount` in the target currency at `day`, and whether the conversion is provisional (no rate
     /// within the window: the nearest rate at any distance was used, or, where the currency has no
     /// rate at all, the amount counts as zero in the target currency).

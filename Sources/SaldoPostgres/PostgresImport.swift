@@ -90,7 +90,8 @@ final class PGBatchWriter {
     /// and the unique index on the key refuses a repeated one.
     private var known: [String: (id: Int64, derived: Bool, thisFile: Bool)] = [:]
     private struct TotalKey: Hashable { var day: Int32; var account: Int64; var currency: String; var kind: String; var platform: String; var client: String }
-    private var totals: [TotalKey: (amount: Int64, postings: Int64)] = [:]
+    /// The day sums of this import, with their parts (``DayTotalParts``), added to the ledger's at the end.
+    private var totals: [TotalKey: TransactionBatch.Total] = [:]
     var new = 0, dup = 0, newInv = 0, dupInv = 0
     /// For each invoice added, in order, whether it was new (see ``ImportOutcome/invoicesNew``).
     private var invoicesNew: [Bool] = []
@@ -236,8 +237,7 @@ final class PGBatchWriter {
         for (k, t) in b.totals {
             let key = TotalKey(day: k.day, account: encoder.accountIDs[Int(k.account)], currency: b.currencies[Int(k.currency)].code,
                                kind: TransactionKind.allCases[Int(k.kind)].rawValue, platform: b.name(k.platform) ?? "", client: b.name(k.client) ?? "")
-            totals[key, default: (0, 0)].amount += t.amount
-            totals[key, default: (0, 0)].postings += Int64(t.postings)
+            Self.merge(t, into: &totals[key, default: TransactionBatch.Total()])
         }
         return fates
     }
@@ -273,9 +273,15 @@ final class PGBatchWriter {
             let l = b.legs[k]
             let key = TotalKey(day: e.day, account: encoder.accountIDs[Int(l.account)], currency: b.currencies[Int(l.currency)].code,
                                kind: e.kind.rawValue, platform: b.name(e.platform) ?? "", client: b.name(e.client) ?? "")
-            totals[key, default: (0, 0)].amount -= l.amount
-            totals[key, default: (0, 0)].postings -= 1
+            Self.merge(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]), into: &totals[key, default: TransactionBatch.Total()])
         }
+    }
+
+    /// Adds `t` to a day sum in place (its parts appended, not copied).
+    private static func merge(_ t: TransactionBatch.Total, into total: inout TransactionBatch.Total) {
+        total.amount += t.amount
+        total.postings += t.postings
+        total.parts.append(contentsOf: t.parts)
     }
 
     private func writeAccounts() throws {
@@ -368,8 +374,8 @@ final class PGBatchWriter {
         for p in t.postings where p.cost == nil {
             let key = TotalKey(day: Int32(t.date.ordinal), account: accountIDs[p.account.path]!, currency: p.amount.currency.code,
                                kind: t.kind.rawValue, platform: t.platform ?? "", client: t.client ?? "")
-            totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
-            totals[key, default: (0, 0)].postings += sign
+            Self.merge(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]),
+                       into: &totals[key, default: TransactionBatch.Total()])
         }
     }
 
@@ -394,7 +400,7 @@ final class PGBatchWriter {
         let postings = PostingsColumn.encode(t.postings, accountIDs: t.postings.map { accountIDs[$0.account.path]! })
         try tx.query("""
             UPDATE txn SET postings = \(postings), has_cost = \(t.postings.contains { $0.cost != nil }), derived = false,
-                   day = \(Int32(t.date.ordinal)), platform = \(t.platform), client = \(t.client),
+                   day = \(Int32(t.date.ordinal)), kind = \(t.kind.rawValue), platform = \(t.platform), client = \(t.client),
                    first_amount = \(t.postings.first?.amount.minorUnits ?? 0)
             WHERE workspace_id = \(ws) AND id = \(id)
             """)
@@ -455,12 +461,14 @@ final class PGBatchWriter {
         let keys = Array(rows.keys)
         let sums = keys.map { rows[$0]! }
         try tx.query("""
-            INSERT INTO daily_total (workspace_id, day, account_id, currency, kind, platform, client, amount, postings)
+            INSERT INTO daily_total (workspace_id, day, account_id, currency, kind, platform, client, amount, postings, parts)
             SELECT \(ws), * FROM unnest(\(keys.map(\.day))::integer[], \(keys.map(\.account))::bigint[], \(keys.map(\.currency))::text[],
                                         \(keys.map(\.kind))::text[], \(keys.map(\.platform))::text[], \(keys.map(\.client))::text[],
-                                        \(sums.map(\.amount))::bigint[], \(sums.map(\.postings))::bigint[])
+                                        \(sums.map(\.amount))::bigint[], \(sums.map { Int64($0.postings) })::bigint[],
+                                        \(sums.map { DayTotalParts.encode($0.parts) })::text[])
             ON CONFLICT (workspace_id, day, account_id, currency, kind, platform, client)
-            DO UPDATE SET amount = daily_total.amount + excluded.amount, postings = daily_total.postings + excluded.postings
+            DO UPDATE SET amount = daily_total.amount + excluded.amount, postings = daily_total.postings + excluded.postings,
+              parts = CASE WHEN daily_total.parts = '' THEN excluded.parts ELSE daily_total.parts || ',' || excluded.parts END
             """)
     }
 

@@ -193,7 +193,7 @@ public final class PostgresLedgerStore: LedgerStore {
                 return out
             }
             var s = SQL("""
-                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
+                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client, d.parts
                 FROM daily_total d JOIN account a ON a.workspace_id = d.workspace_id AND a.id = d.account_id WHERE
                 """)
             s += " " + own(&s, "d")
@@ -205,14 +205,16 @@ public final class PostgresLedgerStore: LedgerStore {
             }
             s += " ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client"
             for row in try tx.query(s) {
-                let (day, path, currency, amount, kind, platform, client) = try row.decode((Int, String, String, Int64, String, String, String).self)
-                if amount == 0 { continue }
+                let (day, path, currency, amount, kind, platform, client, partsText) = try row.decode((Int, String, String, Int64, String, String, String, String).self)
+                // As on SQLite: a zero sum is left out unless three or more parts make it.
+                if amount == 0 && partsText.utf8.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
                 let account = try cache.account(path)
                 guard keep(account) else { continue }
                 out.append(PostingFact(transactionID: 0, date: Day(ordinal: day), account: account,
                                        amount: Money(minorUnits: amount, currency: try cache.currency(currency)),
                                        kind: TransactionKind(rawValue: kind) ?? .other,
-                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client))
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client,
+                                       parts: DayTotalParts.decode(partsText)))
             }
             try appendPostings(costedOnly: true)
             out.sort { $0.date < $1.date }

@@ -228,6 +228,25 @@ public enum PostgresSchema {
         ("2026-12-06-v7-external-id-index", """
         CREATE INDEX txn_external_id ON txn(workspace_id, external_id) WHERE external_id IS NOT NULL;
         """),
+        // SQLite's v8: each day total keeps the amounts it sums (SaldoBatch's DayTotalParts), so
+        // that a report converts each posting alone, as the tax return does. Existing rows get
+        // theirs from the transactions, filled by the owner with row-level security lifted as in v6.
+        ("2026-12-07-v8-day-total-parts", """
+        ALTER TABLE daily_total ADD COLUMN parts text COLLATE "C" NOT NULL DEFAULT '';
+        ALTER TABLE daily_total NO FORCE ROW LEVEL SECURITY;
+        ALTER TABLE txn NO FORCE ROW LEVEL SECURITY;
+        UPDATE daily_total d SET parts = s.parts FROM (
+            SELECT t.workspace_id, t.day, (e ->> 0)::bigint AS account_id, e ->> 1 AS currency, t.kind,
+                   COALESCE(t.platform, '') AS platform, COALESCE(t.client, '') AS client, string_agg(e ->> 2, ',') AS parts
+            FROM txn t, jsonb_array_elements(t.postings::jsonb) e
+            WHERE COALESCE(jsonb_typeof(e -> 3), 'null') = 'null'
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ) s
+        WHERE d.workspace_id = s.workspace_id AND d.day = s.day AND d.account_id = s.account_id AND d.currency = s.currency
+          AND d.kind = s.kind AND d.platform = s.platform AND d.client = s.client;
+        ALTER TABLE txn FORCE ROW LEVEL SECURITY;
+        ALTER TABLE daily_total FORCE ROW LEVEL SECURITY;
+        """),
     ]
 
     /// The migrations' names, in order (the SQLite ledger's list).

@@ -114,13 +114,13 @@ public func currenciesReport(_ facts: [PostingFact], rates: RateTable, currency:
 
     for f in selected {
         if isIncome(f.account) {
-            let b = try converter.convertMarking(f.amount, on: f.date).amount.minorUnits
+            let b = try converter.convertMarking(f).amount.minorUnits
             acc[f.amount.currency, default: Acc()].earned -= f.amount.minorUnits
             acc[f.amount.currency, default: Acc()].earnedBase -= b
         } else if isFee(f.account) {
             acc[f.amount.currency, default: Acc()].fees += f.amount.minorUnits
             if conversionTx.contains(f.transactionID) {
-                feesByTx[f.transactionID, default: 0] += try converter.convertMarking(f.amount, on: f.date).amount.minorUnits
+                feesByTx[f.transactionID, default: 0] += try converter.convertMarking(f).amount.minorUnits
             }
         }
         if asOf.map({ f.date > $0 }) ?? true { asOf = f.date }

@@ -173,7 +173,7 @@ public func monthlyReport(_ facts: [PostingFact], rates: RateTable, currency: Cu
             ci = currencies.count; currencies.append(amount.currency)
             oGross += [Int64](repeating: 0, count: monthCount); oFees += [Int64](repeating: 0, count: monthCount)
         }
-        let (converted, provisional) = try converter.convertMarking(amount, on: date)
+        let (converted, provisional) = try converter.convertMarking(selected[i])
         let base = converted.minorUnits
         if provisional { provisionalMonths.insert(date.yearMonth) }
         if income {

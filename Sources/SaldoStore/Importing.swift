@@ -174,7 +174,8 @@ final class BatchWriter {
     private let fileName: String
     private let txnStmt: RawStatement
     private var accounts: AccountIDs
-    private var totals: [DayTotalKey: (amount: Int64, postings: Int)] = [:]
+    /// The day sums of this import, with their parts (``DayTotalParts``), added to the ledger's at the end.
+    private var totals: [DayTotalKey: TransactionBatch.Total] = [:]
     private var names = NameIDs()
     private var new = 0, dup = 0, newInv = 0, dupInv = 0
     /// For each invoice added, in order, whether it was new (see ``ImportOutcome/invoicesNew``).
@@ -441,8 +442,7 @@ final class BatchWriter {
         }
         for (k, t) in b.totals {
             let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: Int(k.kind), platform: k.platform, client: k.client, accountIDs: enc.accountIDs)
-            totals[key, default: (0, 0)].amount += t.amount
-            totals[key, default: (0, 0)].postings += t.postings
+            Self.merge(t, into: &totals[key, default: TransactionBatch.Total()])
         }
         return fates
     }
@@ -459,9 +459,15 @@ final class BatchWriter {
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
             let l = b.legs[k]
             let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind.index, platform: e.platform, client: e.client, accountIDs: accountIDs)
-            totals[key, default: (0, 0)].amount -= l.amount
-            totals[key, default: (0, 0)].postings -= 1
+            Self.merge(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]), into: &totals[key, default: TransactionBatch.Total()])
         }
+    }
+
+    /// Adds `t` to a day sum in place (its parts appended, not copied).
+    private static func merge(_ t: TransactionBatch.Total, into total: inout TransactionBatch.Total) {
+        total.amount += t.amount
+        total.postings += t.postings
+        total.parts.append(contentsOf: t.parts)
     }
 
     /// A transaction already in the ledger under this key, booked from derived amounts, gives way
@@ -474,8 +480,10 @@ final class BatchWriter {
                               postings: try PostingsColumn.decode(row[5], interner: &interner), platform: row[3], client: row[4])
         try addToTotals(old, sign: -1)
         let ids = try t.postings.map { try accounts.id($0.account) }
-        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, platform = ?, client = ?, first_amount = ? WHERE id = ?",
-                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.platform, t.client,
+        // Every column the day sums are keyed by (the kind too: a row that kept its old kind would
+        // disagree with the day totals, which take the stated one).
+        try db.execute(sql: "UPDATE txn SET postings = ?, has_cost = ?, derived = 0, day = ?, kind = ?, platform = ?, client = ?, first_amount = ? WHERE id = ?",
+                       arguments: [PostingsColumn.encode(t.postings, accountIDs: ids), t.postings.contains { $0.cost != nil } ? 1 : 0, t.date.ordinal, t.kind.rawValue, t.platform, t.client,
                                    t.postings.first?.amount.minorUnits ?? 0, row[0] as Int64])
         try addToTotals(t, sign: 1)
     }
@@ -505,8 +513,8 @@ final class BatchWriter {
         for (i, p) in t.postings.enumerated() where p.cost == nil {
             let key = DayTotalKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: names.id(p.amount.currency.code),
                                kind: kind, platform: platform, client: client)
-            totals[key, default: (0, 0)].amount += sign * p.amount.minorUnits
-            totals[key, default: (0, 0)].postings += Int(sign)
+            Self.merge(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]),
+                       into: &totals[key, default: TransactionBatch.Total()])
         }
     }
 
@@ -539,15 +547,22 @@ final class BatchWriter {
     /// Writes the day sums gathered so far (added to those in the ledger) and starts afresh.
     func flushTotals() throws {
         let totalStmt = RawStatement(try db.makeStatement(sql: """
-            INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings
+            INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, postings = postings + excluded.postings,
+              parts = CASE WHEN parts = '' THEN excluded.parts ELSE parts || ',' || excluded.parts END
             """), db)
         // A sum that nets to nothing (a row added, then found to be a duplicate or replaced) changes nothing.
+        var text: [UInt8] = []
         for (k, v) in totals where v.amount != 0 || v.postings != 0 {
             totalStmt.bind(1, Int(k.day)); totalStmt.bind(2, Int(k.account)); totalStmt.bind(3, names.name(k.currency))
             totalStmt.bind(4, names.name(k.kind)); totalStmt.bind(5, names.name(k.platform)); totalStmt.bind(6, names.name(k.client))
             totalStmt.bind(7, v.amount); totalStmt.bind(8, v.postings)
-            _ = try totalStmt.run()
+            text.removeAll(keepingCapacity: true)
+            DayTotalParts.encode(v.parts, into: &text)
+            _ = try text.withUnsafeBufferPointer { p in
+                if let base = p.baseAddress, p.count > 0 { totalStmt.bindStatic(9, base, p.count) } else { totalStmt.bind(9, "") }
+                return try totalStmt.run()
+            }
         }
         totals = [:]
     }

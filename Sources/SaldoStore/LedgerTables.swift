@@ -60,7 +60,7 @@ public struct LedgerTable: Sendable, Equatable {
         ], orderBy: "id"),
         LedgerTable(name: "daily_total", columns: [
             ("day", .integer), ("account_id", .integer), ("currency", .text), ("kind", .text), ("platform", .text), ("client", .text),
-            ("amount", .integer), ("postings", .integer),
+            ("amount", .integer), ("postings", .integer), ("parts", .text),
         ], orderBy: "day, account_id, currency, kind, platform, client"),
         LedgerTable(name: "balance_check", columns: [
             ("id", .integer), ("batch_id", .integer), ("account", .text), ("day", .integer), ("currency", .text),

@@ -244,6 +244,25 @@ enum Migrations {
         // while one more index would slow every import, whose floor (issue #12) has no room left.
         // The name is kept so that both engines list the same migrations.
         m.registerMigration("2026-12-06-v7-external-id-index") { _ in }
+        // Each day total keeps the amounts it sums (DayTotalParts), so that a report converts and
+        // rounds each posting alone, as the tax return does, and the two agree to the cent. Rows
+        // already there get theirs from the transactions, grouped as the import writer groups them
+        // (postings without a conversion cost, by day, account, currency, kind, platform, client).
+        m.registerMigration("2026-12-07-v8-day-total-parts") { db in
+            try db.execute(sql: """
+            ALTER TABLE daily_total ADD COLUMN parts TEXT NOT NULL DEFAULT '';
+            UPDATE daily_total SET parts = s.parts FROM (
+                SELECT t.day AS day, json_extract(j.value, '$[0]') AS account_id, json_extract(j.value, '$[1]') AS currency,
+                       t.kind AS kind, COALESCE(t.platform, '') AS platform, COALESCE(t.client, '') AS client,
+                       group_concat(json_extract(j.value, '$[2]'), ',') AS parts
+                FROM txn t, json_each(t.postings) j
+                WHERE json_extract(j.value, '$[3]') IS NULL
+                GROUP BY 1, 2, 3, 4, 5, 6
+            ) AS s
+            WHERE daily_total.day = s.day AND daily_total.account_id = s.account_id AND daily_total.currency = s.currency
+              AND daily_total.kind = s.kind AND daily_total.platform = s.platform AND daily_total.client = s.client;
+            """)
+        }
         return m
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SaldoBatch
 import SaldoCore
 
 /// A transaction as stored, with its ledger id.
@@ -123,21 +124,27 @@ extension SQLiteLedgerStore {
                 conds.append(ids.isEmpty ? "0" : "d.account_id IN (" + ids.map(String.init).joined(separator: ",") + ")")
             }
             let sums = """
-                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client
+                SELECT d.day, a.path, d.currency, d.amount, d.kind, d.platform, d.client, d.parts
                 FROM daily_total d JOIN account a ON a.id = d.account_id\(conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
                 ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client
                 """
             let rows = try Row.fetchCursor(db, sql: sums, arguments: sumArgs)
             while let row = try rows.next() {
                 let amount: Int64 = row[3]
-                if amount == 0 { continue }
+                // A sum of nothing is left out, unless three or more parts sum to it: converted one
+                // by one they may leave a cent (two that cancel, `a` and `-a`, convert to nothing).
+                if amount == 0 && (row[7] as String).utf8.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
                 let account = try cache.account(row[1])
                 guard keep(account) else { continue }
                 let platform: String = row[5], client: String = row[6]
+                // The parts, read in place (a report over a million transactions reads millions).
+                let parts = try row.withUnsafeData(atIndex: 7) { data in
+                    data.flatMap { $0.withUnsafeBytes { DayTotalParts.decode($0.bindMemory(to: UInt8.self)) } }
+                }
                 out.append(PostingFact(transactionID: 0, date: Day(ordinal: row[0]), account: account,
                                        amount: Money(minorUnits: amount, currency: try cache.currency(row[2])),
                                        kind: TransactionKind(rawValue: row[4]) ?? .other,
-                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client))
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client, parts: parts))
             }
             try appendPostings(costedOnly: true)
             out.sort { $0.date < $1.date }

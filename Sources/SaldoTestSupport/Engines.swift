@@ -1,4 +1,5 @@
 import Foundation
+import SaldoBatch
 import SaldoCore
 import SaldoPostgres
 import SaldoStore
@@ -66,8 +67,12 @@ public func ledgerRows(_ store: any LedgerStore, tables: Set<String>? = nil, col
     try store.exportTables { table, rows in
         guard tables.map({ $0.contains(table.name) }) ?? true else { return }
         let keep = table.columns.indices.filter { i in columns.map { c in c.contains(table.columns[i].name) } ?? true }
+        // A day total's parts are a multiset: their order is the order the writes came in, which
+        // differs between writers that write the same amounts (sorted here).
+        let parts = table.name == "daily_total" ? table.columns.firstIndex { $0.name == "parts" } : nil
         for r in rows {
             out.append(table.name + ": " + keep.map { i -> String in
+                if i == parts, case .text(let t) = r[i], let p = DayTotalParts.decode(t) { return "'" + DayTotalParts.encode(p.sorted()) + "'" }
                 switch r[i] {
                 case .null: return "NULL"
                 case .integer(let v): return String(v)

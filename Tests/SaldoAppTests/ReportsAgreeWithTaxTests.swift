@@ -6,19 +6,14 @@ import SaldoStore
 import SaldoTestSupport
 import Testing
 
-/// What a quarter's report says was earned should be what the quarter adds to Modelo 130's box 01,
-/// to the cent. A known defect, pinned as one: the demo's first quarter of 2026 is 10,979.97 EUR in
-/// the report and 10,979.98 in box 01, because the report converts each day's summed dollars once
-/// (`daily_total`) and the tax each posting. Converting each posting in reports too was built and
-/// measured on 2026-12-07 (it made this test pass) but took the benchmark's `report monthly` past its
-/// floors (100,000 transactions 0.31 s against 0.3 s, 1,000,000: 1.97 s against 2 s, from 0.23 and
-/// 0.9 s), so it was not kept; see docs/architecture.md. When the two agree, `withKnownIssue` fails
-/// and this becomes a plain test.
+/// What a quarter's report says was earned is what the quarter adds to Modelo 130's box 01, to
+/// the cent. They used to differ (the demo's first quarter of 2026: 10,979.97 EUR in the report,
+/// 10,979.98 in box 01) because a report converted each day's summed dollars once and the tax
+/// each posting; each day total now keeps the amounts it sums (`daily_total.parts`), which a
+/// report converts one by one.
 @Suite struct ReportsAgreeWithTaxTests {
     @Test func everyQuarterOfTheDemoAgrees() throws {
-        try withKnownIssue("reports convert a day's sum once, the tax each posting: a cent or two apart per quarter") {
-            try compareQuarters()
-        }
+        try compareQuarters()
     }
 
     func compareQuarters() throws {

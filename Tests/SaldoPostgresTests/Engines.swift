@@ -16,6 +16,6 @@ import Testing
     /// Both engines apply the same migrations, by name, in the same order.
     @Test func migrationListsAreEqual() {
         #expect(PostgresSchema.migrationNames == SQLiteLedgerStore.migrationNames)
-        #expect(PostgresSchema.migrationNames.last == "2026-12-06-v7-external-id-index")
+        #expect(PostgresSchema.migrationNames.last == "2026-12-07-v8-day-total-parts")
     }
 }

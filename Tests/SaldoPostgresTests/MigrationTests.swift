@@ -1,4 +1,5 @@
 import Foundation
+import SaldoBatch
 @testable import SaldoPostgres
 import SaldoStore
 import SaldoTestSupport
@@ -32,7 +33,7 @@ struct PostgresMigrationTests {
                     """)
             }
         }
-        #expect(PostgresSchema.migrationNames.count == 7)
+        #expect(PostgresSchema.migrationNames.count == 8)
         try PostgresSchema.migrate(ownerURL: owner, upTo: nil, schema: schema)
         // v7: the external ids are indexed, behind the workspace.
         let indexed = try session.transaction(workspace: nil) { tx in
@@ -57,6 +58,51 @@ struct PostgresMigrationTests {
         }
         #expect(forced)
         #expect(index.hasSuffix("(workspace_id, first_amount)"), "\(index)")
+    }
+
+    /// v8 keeps each day total's parts: the owner fills those of the rows already there from the
+    /// transactions (postings without a cost, grouped as the import writer groups them) in every
+    /// workspace, with row-level security forced again after.
+    @Test func dayTotalPartsAreFilledInEveryWorkspace() throws {
+        let owner = Engine.ownerURL!
+        let schema = "saldo_v7_\(UInt32.random(in: 0...UInt32.max))"
+        try PostgresSchema.migrate(ownerURL: owner, upTo: "2026-12-06-v7-external-id-index", schema: schema)
+        let session = try PGSession(try PostgresLocation(url: owner))
+        defer { try? session.transaction(workspace: nil) { tx in try tx.run("DROP SCHEMA \(schema) CASCADE") } }
+        let workspaces: [Int64] = [7, 8]
+        for ws in workspaces {
+            try session.transaction(workspace: ws) { tx in
+                try tx.run("SET LOCAL search_path TO \(schema)")
+                try tx.run("INSERT INTO workspace (id) VALUES (\(ws))")
+                try tx.run("INSERT INTO import_batch (workspace_id, id, file_name, sha256, format, imported_at) VALUES (\(ws), 1, 'a.csv', 'a', 't', 'x')")
+                try tx.run("INSERT INTO account (workspace_id, id, path) VALUES (\(ws), 1, 'assets:paypal'), (\(ws), 2, 'income:prolific')")
+                try tx.run("""
+                    INSERT INTO txn (workspace_id, id, day, description, kind, platform, batch_id, postings) VALUES
+                      (\(ws), 1, 20000, 'p', 'earning', 'Prolific', 1, '[[1,"USD",\(ws * 1000)],[2,"USD",-\(ws * 1000)]]'),
+                      (\(ws), 2, 20000, 'q', 'earning', 'Prolific', 1, '[[1,"USD",333],[2,"USD",-333]]'),
+                      (\(ws), 3, 20001, 'c', 'conversion', NULL, 1, '[[1,"EUR",-\(ws),"USD",\(ws + 1)],[1,"USD",\(ws + 1)]]')
+                    """)
+                try tx.run("""
+                    INSERT INTO daily_total (workspace_id, day, account_id, currency, kind, platform, client, amount, postings) VALUES
+                      (\(ws), 20000, 1, 'USD', 'earning', 'Prolific', '', \(ws * 1000 + 333), 2),
+                      (\(ws), 20000, 2, 'USD', 'earning', 'Prolific', '', -\(ws * 1000 + 333), 2),
+                      (\(ws), 20001, 1, 'USD', 'conversion', '', '', \(ws + 1), 1)
+                    """)
+            }
+        }
+        try PostgresSchema.migrate(ownerURL: owner, upTo: nil, schema: schema)
+        for ws in workspaces {
+            let parts = try session.transaction(workspace: ws) { tx in
+                try tx.run("SET LOCAL search_path TO \(schema)")
+                return try tx.query("SELECT parts FROM daily_total ORDER BY day, account_id").map { try $0.decode(String.self) }
+            }
+            #expect(parts.map { DayTotalParts.decode($0)?.sorted() } == [[333, ws * 1000], [-ws * 1000, -333], [ws + 1]], "\(parts)")
+        }
+        let forced = try session.transaction(workspace: nil) { tx in
+            try tx.run("SET LOCAL search_path TO \(schema)")
+            return try tx.query("SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE oid IN ('txn'::regclass, 'daily_total'::regclass)").first!.decode(Bool.self)
+        }
+        #expect(forced)
     }
 
     /// Migrating a database that is already up to date takes no table lock: a reader holding its

@@ -316,7 +316,8 @@ func olderLedger(upTo: String, _ ts: [Transaction]) throws -> (older: SQLiteLedg
         INSERT INTO import_batch SELECT * FROM src.import_batch;
         INSERT INTO account SELECT * FROM src.account;
         INSERT INTO txn (\(olderTxnColumns)) SELECT \(olderTxnColumns) FROM src.txn;
-        INSERT INTO daily_total SELECT * FROM src.daily_total;
+        INSERT INTO daily_total (day, account_id, currency, kind, platform, client, amount, postings)
+          SELECT day, account_id, currency, kind, platform, client, amount, postings FROM src.daily_total;
         """, beforeCommit: {})
     try older.executeOutsideTransaction("DETACH DATABASE src")
     return (older, current)

@@ -11,11 +11,16 @@ public struct PostingFact: Hashable, Sendable {
     public var platform: String?
     public var client: String?
     public var description: String?
+    /// When `amount` sums a day's postings (a day total, transaction id 0): their amounts, in minor
+    /// units of `amount`'s currency, adding up to it. A conversion converts and rounds each alone,
+    /// as the tax return does. Nil: `amount` is one posting's, or converted as one.
+    public var parts: [Int64]?
 
     public init(transactionID: Int64, date: Day, account: Account, amount: Money, cost: Money? = nil,
-                kind: TransactionKind, platform: String? = nil, client: String? = nil, description: String? = nil) {
+                kind: TransactionKind, platform: String? = nil, client: String? = nil, description: String? = nil, parts: [Int64]? = nil) {
         self.transactionID = transactionID; self.date = date; self.account = account; self.amount = amount
         self.cost = cost; self.kind = kind; self.platform = platform; self.client = client; self.description = description
+        self.parts = parts
     }
 }
 
