@@ -40,6 +40,18 @@ public enum DayTotalParts {
         return text.withUTF8 { decode($0) }
     }
 
+    /// The column's amounts when there are several; nil for one (the row's amount is then that
+    /// posting's, converted as it is) or none. What reports read: most day totals of a freelancer's
+    /// ledger hold one posting, and those cost no array.
+    public static func several(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int64]? {
+        bytes.contains(UInt8(ascii: ",")) ? decode(bytes) : nil
+    }
+
+    public static func several(_ text: String) -> [Int64]? {
+        var text = text
+        return text.withUTF8 { several($0) }
+    }
+
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int64]? {
         if bytes.isEmpty { return nil }
         var out: [Int64] = []

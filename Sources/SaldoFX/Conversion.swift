@@ -274,16 +274,37 @@ extension RateTable {
     /// `Money.converted(times:over:to:)`, with overflow reported as an error instead of a trap.
     @inline(__always)
     static func apply(_ q: RateQuote, to amount: Money, rule: RoundingRule) throws(RateError) -> Money {
-        let n = q.numerator, d = q.denominator
-        let e1 = amount.currency.exponent, e2 = q.to.exponent
-        guard d.scale + e2 <= 37, n.scale + e1 <= 37 else { throw .overflow(amount: amount, target: q.to) }
-        var (num, o1) = Int128(amount.minorUnits).multipliedReportingOverflow(by: n.significand)
-        var o2 = false
-        (num, o2) = num.multipliedReportingOverflow(by: pow10(d.scale + e2))
-        let (den, o3) = d.significand.multipliedReportingOverflow(by: pow10(n.scale + e1))
-        guard !o1, !o2, !o3, den != 0 else { throw .overflow(amount: amount, target: q.to) }
-        guard let v = Int64(exactly: rule.divide(num, by: den)) else { throw .overflow(amount: amount, target: q.to) }
+        guard let f = QuoteFraction(q, fromExponent: amount.currency.exponent),
+              let v = f.apply(amount.minorUnits, rule: rule) else { throw .overflow(amount: amount, target: q.to) }
         return Money(minorUnits: v, currency: q.to)
+    }
+}
+
+/// A quote as one fraction over minor units: `minor units × multiplier / divisor`, rounded once,
+/// gives the target's minor units (`numerator / denominator` with both currencies' exponents folded
+/// in). Worked out once per quote, so that converting many amounts at one day's rate (the parts of
+/// a day total) multiplies and divides once each.
+struct QuoteFraction {
+    let multiplier: Int128
+    let divisor: Int128
+
+    /// Nil when the fraction does not fit (an overflow for every amount but zero).
+    @inline(__always)
+    init?(_ q: RateQuote, fromExponent e1: Int) {
+        let n = q.numerator, d = q.denominator, e2 = q.to.exponent
+        guard d.scale + e2 <= 37, n.scale + e1 <= 37 else { return nil }
+        let (m, o1) = n.significand.multipliedReportingOverflow(by: pow10(d.scale + e2))
+        let (den, o2) = d.significand.multipliedReportingOverflow(by: pow10(n.scale + e1))
+        guard !o1, !o2, den != 0 else { return nil }
+        multiplier = m; divisor = den
+    }
+
+    /// `minor` converted, rounded once by `rule`; nil on overflow.
+    @inline(__always)
+    func apply(_ minor: Int64, rule: RoundingRule) -> Int64? {
+        let (num, o) = Int128(minor).multipliedReportingOverflow(by: multiplier)
+        guard !o else { return nil }
+        return Int64(exactly: rule.divide(num, by: divisor))
     }
 }
 
@@ -337,9 +358,26 @@ public struct Converter: Sendable {
         var sum: Int64 = 0
         for p in parts { sum &+= p }
         guard sum == f.amount.minorUnits else { return try convertMarking(f.amount, on: f.date) }
-        var total: Int64 = 0, provisional = false
-        for p in parts {
-            let (c, prov) = try convertMarking(Money(minorUnits: p, currency: f.amount.currency), on: f.date)
+        let currency = f.amount.currency
+        // The first part goes the usual way: it finds (and keeps) the day's quote, or takes the
+        // provisional path.
+        let (first, firstProvisional) = try convertMarking(Money(minorUnits: parts[0], currency: currency), on: f.date)
+        var total = first.minorUnits
+        let i = routeIndex(currency)
+        if !firstProvisional, let last = lastQuotes[i], last.ordinal == f.date.ordinal,
+           let fraction = QuoteFraction(last.quote, fromExponent: currency.exponent) {
+            // The others at that quote, counted as the usual way counts them.
+            for p in parts.dropFirst() {
+                guard let v = fraction.apply(p, rule: rule) else { throw .overflow(amount: Money(minorUnits: p, currency: currency), target: target) }
+                total += v
+            }
+            convertedCount += parts.count - 1
+            if last.quote.usedFallback { fallbackCount += parts.count - 1 }
+            return (Money(minorUnits: total, currency: target), false)
+        }
+        var provisional = firstProvisional
+        for p in parts.dropFirst() {
+            let (c, prov) = try convertMarking(Money(minorUnits: p, currency: currency), on: f.date)
             total += c.minorUnits
             provisional = provisional || prov
         }

@@ -214,11 +214,11 @@ public final class PostgresLedgerStore: LedgerStore {
                                        amount: Money(minorUnits: amount, currency: try cache.currency(currency)),
                                        kind: TransactionKind(rawValue: kind) ?? .other,
                                        platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client,
-                                       parts: DayTotalParts.decode(partsText)))
+                                       parts: DayTotalParts.several(partsText)))
             }
+            let totals = out.count
             try appendPostings(costedOnly: true)
-            out.sort { $0.date < $1.date }
-            return out
+            return PostingFact.mergedByDay(out, splitAt: totals)
         }
     }
 

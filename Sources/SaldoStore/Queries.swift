@@ -128,27 +128,28 @@ extension SQLiteLedgerStore {
                 FROM daily_total d JOIN account a ON a.id = d.account_id\(conds.isEmpty ? "" : " WHERE " + conds.joined(separator: " AND "))
                 ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client
                 """
-            let rows = try Row.fetchCursor(db, sql: sums, arguments: sumArgs)
-            while let row = try rows.next() {
-                let amount: Int64 = row[3]
+            // Read in place through SQLite's C API (RawRows): the parts column alone is megabytes.
+            let rows = try RawRows(db, sql: sums, arguments: sumArgs)
+            while try rows.next() {
+                let amount = rows.int64(3)
+                let partsText = rows.bytes(7)
                 // A sum of nothing is left out, unless three or more parts sum to it: converted one
                 // by one they may leave a cent (two that cancel, `a` and `-a`, convert to nothing).
-                if amount == 0 && (row[7] as String).utf8.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
-                let account = try cache.account(row[1])
+                if amount == 0 && partsText.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
+                let account = try cache.account(rows.string(1))
                 guard keep(account) else { continue }
-                let platform: String = row[5], client: String = row[6]
-                // The parts, read in place (a report over a million transactions reads millions).
-                let parts = try row.withUnsafeData(atIndex: 7) { data in
-                    data.flatMap { $0.withUnsafeBytes { DayTotalParts.decode($0.bindMemory(to: UInt8.self)) } }
-                }
-                out.append(PostingFact(transactionID: 0, date: Day(ordinal: row[0]), account: account,
-                                       amount: Money(minorUnits: amount, currency: try cache.currency(row[2])),
-                                       kind: TransactionKind(rawValue: row[4]) ?? .other,
-                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client, parts: parts))
+                let platform = rows.string(5), client = rows.string(6)
+                out.append(PostingFact(transactionID: 0, date: Day(ordinal: Int(rows.int64(0))), account: account,
+                                       amount: Money(minorUnits: amount, currency: try cache.currency(rows.string(2))),
+                                       kind: TransactionKind(rawValue: rows.string(4)) ?? .other,
+                                       platform: platform.isEmpty ? nil : platform, client: client.isEmpty ? nil : client,
+                                       parts: DayTotalParts.several(partsText)))
             }
+            // The postings with a conversion cost, by day too: merged in (both lists come by day; on
+            // one day the day totals first), not sorted, which moved every fact.
+            let totals = out.count
             try appendPostings(costedOnly: true)
-            out.sort { $0.date < $1.date }
-            return out
+            return PostingFact.mergedByDay(out, splitAt: totals)
         }
     }
 

@@ -107,9 +107,19 @@ public enum ExchangeRates {
     /// before the first, for fallbacks), from the bundled ECB history with the ledger's own rates over
     /// it. Loading a full ECB history would cost more than the report.
     public static func table(for facts: [PostingFact], base: CurrencyCode, store: any LedgerStore) throws -> RateTable {
-        guard let first = facts.map(\.date).min(), let last = facts.map(\.date).max() else { return RateTable() }
+        guard !facts.isEmpty else { return RateTable() }
+        // One pass over the fields it needs (a report reads hundreds of thousands of facts; copying
+        // each, or mapping their days into arrays, cost more than the pass).
+        var first = facts[0].date, last = first
         var currencies: Set<CurrencyCode> = [base, .EUR]   // cross rates go through the euro
-        for f in facts { currencies.insert(f.amount.currency); if let c = f.cost { currencies.insert(c.currency) } }
+        var lastCurrency: CurrencyCode?
+        for i in facts.indices {
+            let d = facts[i].date
+            if d < first { first = d } else if d > last { last = d }
+            let c = facts[i].amount.currency
+            if c != lastCurrency { currencies.insert(c); lastCurrency = c }
+            if let k = facts[i].cost?.currency { currencies.insert(k) }
+        }
         if currencies.subtracting([.EUR]) == [base] || currencies == [.EUR] { return RateTable() }
         return try table(currencies: currencies, days: first...last, store: store)
     }
@@ -157,11 +167,14 @@ public enum ExchangeRates {
     /// Per currency other than `base`, the last day an amount in it (or its cost) is dated.
     static func lastDayByCurrency(_ facts: [PostingFact], base: CurrencyCode) -> [CurrencyCode: Day] {
         var out: [CurrencyCode: Day] = [:]
-        for f in facts {
-            for c in [f.amount.currency, f.cost?.currency].compactMap({ $0 }) where c != base {
-                if let d = out[c], d >= f.date { continue }
-                out[c] = f.date
-            }
+        func note(_ c: CurrencyCode, _ day: Day) {
+            guard c != base else { return }
+            if let d = out[c], d >= day { return }
+            out[c] = day
+        }
+        for i in facts.indices {
+            note(facts[i].amount.currency, facts[i].date)
+            if let c = facts[i].cost?.currency { note(c, facts[i].date) }
         }
         return out
     }

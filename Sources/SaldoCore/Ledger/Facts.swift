@@ -37,3 +37,32 @@ public struct BalanceCheck: Hashable, Sendable {
     }
     public var holds: Bool { stated == computed }
 }
+
+extension PostingFact {
+    /// `facts[..<split]` and `facts[split...]`, each in day order, as one list in day order; on one
+    /// day the first list's facts come first, each list keeping its own order (what a stable sort
+    /// by day gives, without moving every fact through a sort).
+    public static func mergedByDay(_ facts: [PostingFact], splitAt split: Int) -> [PostingFact] {
+        var i = 0, j = split
+        // Already in order (no costed postings, or all after the day totals): nothing to move.
+        if split == facts.count || split == 0 || facts[split - 1].date <= facts[split].date {
+            if isByDay(facts, 0..<split), isByDay(facts, split..<facts.count) { return facts }
+            return facts.sorted { $0.date < $1.date }
+        }
+        guard isByDay(facts, 0..<split), isByDay(facts, split..<facts.count) else { return facts.sorted { $0.date < $1.date } }
+        var out: [PostingFact] = []
+        out.reserveCapacity(facts.count)
+        while i < split && j < facts.count {
+            if facts[j].date < facts[i].date { out.append(facts[j]); j += 1 } else { out.append(facts[i]); i += 1 }
+        }
+        out.append(contentsOf: facts[i..<split])
+        out.append(contentsOf: facts[j...])
+        return out
+    }
+
+    static func isByDay(_ facts: [PostingFact], _ range: Range<Int>) -> Bool {
+        guard range.count > 1 else { return true }
+        for k in range.lowerBound + 1 ..< range.upperBound where facts[k].date < facts[k - 1].date { return false }
+        return true
+    }
+}
