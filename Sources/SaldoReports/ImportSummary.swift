@@ -89,6 +89,7 @@ public struct FileImportSummary: Sendable {
             if balances.ledgerAgrees { parts.append(L("import.summary.balances_check_out")) }
             else {
                 if balances.gaps > 0 { parts.append(L.plural("import.summary.gaps", count: balances.gaps, ["count": count(balances.gaps)])) }
+                if balances.closingBreaks > 0 { parts.append(L.plural("import.summary.closing_breaks", count: balances.closingBreaks, ["count": count(balances.closingBreaks)])) }
                 if balances.unbooked > 0 { parts.append(L.plural("import.summary.unbooked", count: balances.unbooked, ["count": count(balances.unbooked)])) }
                 if balances.broken == 0 { parts.append(L("import.summary.closing_not_reached")) }
             }

@@ -44,3 +44,19 @@ import Testing
         #expect(try saldoBalances(store)["assets:asn-bank-9999|EUR"] == "56.94")
     }
 }
+
+/// A statement whose closing balance the ledger does not reach is said as that, not as a gap
+/// between two rows of a running balance (which camt, MT940 and Norma 43 do not have).
+@Suite struct ClosingBreakSummaryTests {
+    @Test(arguments: [("en", "1 closing balance not reached"), ("es", "1 saldo final que no cuadra")])
+    func theSummaryNamesAClosingBreak(_ lang: String, _ expected: String) throws {
+        let (dir, ledger) = try BankTextImportTests.ledger()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = Fixtures.url("statements/camt/viafintech-camt053-v08-ch-eur-entry-fx-unbalanced.xml").path
+        let r = SaldoCLI.capture(["--lang", lang, "import", file, "--ledger", ledger])
+        #expect(r.status == 3, "\(r.out) \(r.err)")
+        let all = r.out + r.err
+        #expect(all.contains(expected), "\(all)")
+        #expect(!all.contains("gap in the running balance") && !all.contains("hueco en el saldo"), "\(all)")
+    }
+}

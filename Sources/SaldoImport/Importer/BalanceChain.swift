@@ -9,6 +9,9 @@ public struct BalanceSummary: Sendable, Equatable {
     public var gaps = 0
     /// Rows that move the stated balance by an amount the ledger does not hold for them.
     public var unbooked = 0
+    /// Statements (camt, MT940, Norma 43) whose stated closing balance is not their opening balance
+    /// plus what the ledger holds for their entries: not a gap between two rows, so said apart.
+    public var closingBreaks = 0
     /// Per currency with stated balances: the balance before the first row, the last balance
     /// stated, and what the ledger holds for the rows in between.
     public var currencies: [Currency] = []
@@ -23,8 +26,8 @@ public struct BalanceSummary: Sendable, Equatable {
 
     public init() {}
 
-    /// Breaks to report: gaps and rows the ledger does not hold as stated.
-    public var broken: Int { gaps + unbooked }
+    /// Breaks to report: gaps, rows the ledger does not hold as stated, closing balances not reached.
+    public var broken: Int { gaps + unbooked + closingBreaks }
     /// True when every stated balance is reproduced by the ledger and every closing balance equals
     /// the opening balance plus the ledger's change (and there was something to check).
     public var ledgerAgrees: Bool { checked > 0 && broken == 0 && currencies.allSatisfy(\.agrees) }

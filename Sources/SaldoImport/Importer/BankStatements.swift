@@ -88,7 +88,7 @@ enum BankBooking {
                                                                   closing: Money(minorUnits: closing.amount, currency: cur),
                                                                   ledgerChange: Money(minorUnits: change, currency: cur)))
         if computed != closing.amount {
-            result.balances.gaps += 1
+            result.balances.closingBreaks += 1
             let text = BalanceBreak.closing(label: st.label, stated: money(closing.amount), statedCode: closing.code,
                                             opening: money(opening.amount), openingCode: opening.code, openingLine: opening.line,
                                             entries: movements.count, ledger: money(computed), closingLine: closing.line,

@@ -582,7 +582,7 @@ public enum MT940Reader {
                     summaries.append((cur, o.amount, c.amount, change))
                 }
                 if computed != c.amount {
-                    result.balances.gaps += 1
+                    result.balances.closingBreaks += 1
                     let text = BalanceBreak.statement(stated: Money(minorUnits: c.amount, currency: cur), opening: Money(minorUnits: o.amount, currency: cur),
                                                       openingLine: o.line, entries: s.entries.count, ledger: Money(minorUnits: computed, currency: cur),
                                                       closingLine: c.line, difference: Money(minorUnits: c.amount &- computed, currency: cur))

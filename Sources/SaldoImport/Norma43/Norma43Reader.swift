@@ -219,7 +219,7 @@ public enum Norma43Reader {
                                                                           closing: Money(minorUnits: stated, currency: cur),
                                                                           ledgerChange: Money(minorUnits: change, currency: cur)))
                 if stated != computed {
-                    result.balances.gaps += 1
+                    result.balances.closingBreaks += 1
                     sink.add(.warning("import.balance", "closing balance breaks: the totals record states \(money(stated)), but the opening balance \(money(b.opening)) plus what the ledger holds for the account's movements gives \(money(computed)) (difference \(money(stated - computed)))",
                                       at: at, hint: "a movement may be missing or altered; the opening balance is on line \(b.line)"))
                 }
