@@ -37,41 +37,45 @@ enum CLIText {
 extension CLIText {
     /// The commands and options that do what a library's hint says, by diagnostic code: the
     /// libraries say what to do in domain words, the command line says how.
-    static var commandHints: [String: String] { [
-        "import.rates": Console.catalog.text("cli.hint.rates_import"),
+    static func commandHints(_ L: Catalog) -> [String: String] { [
+        "import.rates": L.text("cli.hint.rates_import"),
         "csv.date": "--date-format",
-        "csv.decimal-mark": Console.catalog.text("cli.hint.decimal_mark"),
-        "csv.date-format": Console.catalog.text("cli.hint.date_format"),
+        "csv.decimal-mark": L.text("cli.hint.decimal_mark"),
+        "csv.date-format": L.text("cli.hint.date_format"),
         "import.option": "--date-format dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd, --decimal-mark point|comma",
-        "fx.missing-rate": Console.catalog.text("cli.fix.import_rates"),
+        "fx.missing-rate": L.text("cli.fix.import_rates"),
     ] }
 
     /// How the import summary says which option overrides an inferred convention.
     static let importOverrides = ["date-order": "--date-format", "decimal-mark": "--decimal-mark", "verbose": "use --verbose"]
 
-    /// A diagnostic with the command that does what its hint says.
-    static func withCommand(_ d: Diagnostic) -> Diagnostic {
+    /// A diagnostic with the command that does what its hint says, in `L`'s language (the run's
+    /// for the terminal; English for JSON, which is the same in every language).
+    static func withCommand(_ d: Diagnostic, in L: Catalog = Console.catalog) -> Diagnostic {
         var d = d
-        // The library's hint in the run's language first; the command follows it.
-        if Console.language != .en { d.hint = d.localizedHint(in: Console.catalog) }
+        // The library's hint in that language first; the command follows it.
+        if L.language != .en { d.hint = d.localizedHint(in: L) }
         if d.code == "csv.profile" {
             // Several profiles claim it: the option that chooses; none does: the command that explains.
-            let extra = d.message.hasPrefix("several") ? Console.catalog.text("cli.fix.choose_profile") : Console.catalog.text("cli.hint.profiles_check")
+            let extra = d.message.hasPrefix("several") ? L.text("cli.fix.choose_profile") : L.text("cli.hint.profiles_check")
             d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra
-        } else if let extra = commandHints[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
+        } else if let extra = commandHints(L)[d.code] { d.hint = d.hint.map { "\($0) (\(extra))" } ?? extra }
         return d
     }
 
     /// The summary with each problem's hint followed by the command that does it.
-    static func withCommands(_ summary: FileImportSummary) -> FileImportSummary {
+    static func withCommands(_ summary: FileImportSummary, in L: Catalog = Console.catalog) -> FileImportSummary {
         var s = summary
-        s.problems = s.problems.map(withCommand)
+        s.problems = s.problems.map { withCommand($0, in: L) }
         return s
     }
 
     /// Import summaries as a document, with the commands and options the command line offers.
-    static func importDocument(_ summaries: [FileImportSummary], verbose: Bool, color: Bool) -> ImportSummaryDocument {
-        ImportSummaryDocument(files: summaries.map(withCommands), verbose: verbose, color: color, overrides: importOverrides)
+    /// `json`: for `--format json`, whose fields are English in every language (as every JSON
+    /// Saldo writes; `code` says which problem it is).
+    static func importDocument(_ summaries: [FileImportSummary], verbose: Bool, color: Bool, json: Bool = false) -> ImportSummaryDocument {
+        let L = json ? Catalog.shipped(.en) : Console.catalog
+        return ImportSummaryDocument(files: summaries.map { withCommands($0, in: L) }, verbose: verbose, color: color, overrides: importOverrides)
     }
 
     /// An import summary as the terminal shows it.

@@ -60,3 +60,18 @@ import Testing
         #expect(!all.contains("gap in the running balance") && !all.contains("hueco en el saldo"), "\(all)")
     }
 }
+
+/// `import --format json` is the same in every language, as all of Saldo's JSON: its hints were
+/// translated (and carried the command line's options in the run's language) while its messages
+/// were not.
+@Suite struct ImportJSONLanguageTests {
+    @Test func theJSONIsTheSameInSpanish() throws {
+        let (dir, ledger) = try BankTextImportTests.ledger()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = Fixtures.url("statements/camt/viafintech-camt053-v08-ch-eur-entry-fx-unbalanced.xml").path
+        let en = SaldoCLI.capture(["import", "--dry-run", "--format", "json", file, "--ledger", ledger])
+        let es = SaldoCLI.capture(["--lang", "es", "import", "--dry-run", "--format", "json", file, "--ledger", ledger])
+        #expect(en.out.contains("\"hint\":\"") && en.out.contains("1,249.74 CHF is missing"), "\(en.out)")
+        #expect(es.out == en.out, "\(es.out)")
+    }
+}

@@ -34,7 +34,7 @@ struct ImportCommand: ParsableCommand {
         location.lockTimeout = lockTimeout
         let outcome = try ImportFiles.run(request, ledger: location, environment: console.environment,
                                           progress: console.isTerminal ? console : nil) { summary in
-            try? emitReport(CLIText.importDocument([summary], verbose: verbose, color: console.useColor), format: format == .json ? .json : .table, output: nil)
+            try? emitReport(CLIText.importDocument([summary], verbose: verbose, color: console.useColor, json: format == .json), format: format == .json ? .json : .table, output: nil)
         }
         if format == .text && outcome.files.count > 1 { console.out(Self.totalsLine(outcome, dryRun: dryRun, color: console.useColor)) }
         for line in Self.leftOutNotes(outcome) { console.err(console.styled(Console.catalog.text("render.note_prefix"), .yellow) + line) }
