@@ -313,6 +313,24 @@ struct OfficeWebTests {
         }
     }
 
+    /// An office's refusal of a change without the session's CSRF token is said in the request's
+    /// language, as the single-user server's is (`SecurityProblemLanguageTests`); `code` is the same.
+    @Test func aMissingTokenIsRefusedInSpanish() async throws {
+        let p = try OfficeWorld.people.get()
+        try await withOfficeServer { s in
+            let a = try #require(try await s.logIn(p.staffA).1)
+            let path = "/api/v1/books/\(p.a2)/imports/no-such-upload/commit"
+            let es = try await a.change("POST", path, headers: [("Accept-Language", "es-ES,es;q=0.9")], csrf: nil)
+            #expect(es.status == 403)
+            let problem = try JSONParser.parse(Array(es.text.utf8)).value
+            #expect(problem["code"] == .string("csrf-token"))
+            #expect(problem["title"] == .string("Prohibido"), "\(es.text)")
+            #expect(problem["detail"] == .string("a la petición le falta el token CSRF de esta página"), "\(es.text)")
+            let en = try await a.change("POST", path, csrf: nil)
+            #expect(try JSONParser.parse(Array(en.text.utf8)).value["title"] == .string("Forbidden"), "\(en.text)")
+        }
+    }
+
     /// A client reads their own book (pages, API, downloads) but every change there is refused:
     /// 403 with a plain message in their language (never 404: the book is theirs and exists);
     /// staff make the same calls. The book is unchanged afterwards.
