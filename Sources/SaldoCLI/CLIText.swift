@@ -89,6 +89,22 @@ extension CLIText {
     /// headings and fixed phrases from `argparser.line.*`/`argparser.phrase.*`, its messages read
     /// back from `argparser.text.*`; the command and option names stay as they are. English is
     /// returned unchanged.
+    /// `saldo export hledger`, `saldo report monthly csv`: an output format typed where the
+    /// command takes no argument. When the same command line with `--format` before that word
+    /// parses, the hint says so.
+    static func formatHint(_ english: String, arguments: [String]) -> String? {
+        let formats: Set<String> = ["hledger", "beancount", "csv", "json", "markdown", "html", "text", "table"]
+        guard let line = english.split(separator: "\n").first, line.hasPrefix("Error: Unexpected argument '"), line.hasSuffix("'") else { return nil }
+        let value = String(line.dropFirst("Error: Unexpected argument '".count).dropLast())
+        guard formats.contains(value.lowercased()), let i = arguments.firstIndex(of: value) else { return nil }
+        var fixed = arguments
+        fixed[i] = value.lowercased()
+        fixed.insert("--format", at: i)
+        guard (try? SaldoCommand.parseAsRoot(fixed)) != nil else { return nil }
+        let L = Console.catalog
+        return "  " + L.text("diag.label.hint") + " " + L.text("cli.hint.format_option", ["value": value.lowercased()])
+    }
+
     static func parserText(_ text: String) -> String {
         let L = Console.catalog
         guard L.language != .en else { return text }

@@ -110,3 +110,22 @@ import SaldoTestSupport
         #expect(!es.err.contains("$:") && !es.err.contains(".json"), "\(es.err)")
     }
 }
+
+/// Pinned (newcomer, 2026-12-07): `saldo export hledger` answered only "Unexpected argument
+/// 'hledger'" and the usage; the format is an option, and the answer now says so when the same
+/// line with `--format` before the word is a valid command.
+@Suite struct FormatWordHintTests {
+    @Test func aFormatTypedAsAWordGetsTheOption() throws {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let es = SaldoCLI.capture(["--lang", "es", "export", "hledger", "--ledger", ledger])
+        #expect(es.status == 2)
+        #expect(es.err.contains("sugerencia: el formato de salida es una opción: --format hledger"), "\(es.err)")
+        let en = SaldoCLI.capture(["report", "monthly", "csv", "--ledger", ledger])
+        #expect(en.status == 2 && en.err.contains("hint: the output format is an option: --format csv"), "\(en.err)")
+        // A word that is no format, or a command without --format: no such hint.
+        for args in [["export", "blah", "--ledger", ledger], ["rates", "update", "csv", "--ledger", ledger]] {
+            let r = SaldoCLI.capture(args)
+            #expect(r.status == 2 && !r.err.contains("format is an option"), "\(args): \(r.err)")
+        }
+    }
+}
