@@ -368,8 +368,11 @@ public struct Converter: Sendable {
            let fraction = QuoteFraction(last.quote, fromExponent: currency.exponent) {
             // The others at that quote, counted as the usual way counts them.
             for p in parts.dropFirst() {
-                guard let v = fraction.apply(p, rule: rule) else { throw .overflow(amount: Money(minorUnits: p, currency: currency), target: target) }
-                total += v
+                // Amounts beyond what a ledger can hold are an error, never a trap.
+                guard let v = fraction.apply(p, rule: rule), case let (t, false) = total.addingReportingOverflow(v) else {
+                    throw .overflow(amount: f.amount, target: target)
+                }
+                total = t
             }
             convertedCount += parts.count - 1
             if last.quote.usedFallback { fallbackCount += parts.count - 1 }
@@ -378,7 +381,8 @@ public struct Converter: Sendable {
         var provisional = firstProvisional
         for p in parts.dropFirst() {
             let (c, prov) = try convertMarking(Money(minorUnits: p, currency: currency), on: f.date)
-            total += c.minorUnits
+            guard case let (t, false) = total.addingReportingOverflow(c.minorUnits) else { throw .overflow(amount: f.amount, target: target) }
+            total = t
             provisional = provisional || prov
         }
         return (Money(minorUnits: total, currency: target), provisional)

@@ -50,5 +50,10 @@ import Testing
         // Parts that do not add up to the amount (a ledger edited by hand) are not trusted.
         var damaged = f; damaged.parts = [5, 6]
         #expect(try c.convertMarking(damaged).amount == m("0.09", .EUR))
+        // Parts whose converted sum leaves what a ledger holds: an error, not a trap.
+        let huge = PostingFact(transactionID: 0, date: d("2026-03-04"), account: Self.account, amount: Money(minorUnits: 0, currency: .USD),
+                               kind: .earning, parts: [Int64.max / 2, Int64.max / 2, -(Int64.max / 2), -(Int64.max / 2)])
+        var toYen = Converter(table: RateTable([rate, ExchangeRate(date: d("2026-03-04"), base: .EUR, quote: try CurrencyCode("JPY"), rate: dec("161.17"), source: "test")]), target: try CurrencyCode("JPY"))
+        #expect(throws: RateError.self) { try toYen.convertMarking(huge) }
     }
 }
