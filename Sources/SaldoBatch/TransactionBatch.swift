@@ -78,6 +78,13 @@ public struct TransactionBatch: Sendable {
         public init(amount: Int64 = 0, postings: Int = 0, parts: [Int64] = []) {
             self.amount = amount; self.postings = postings; self.parts = parts
         }
+        /// Adds another sum of the same group (its parts appended): what a ledger writer does with
+        /// a batch's sums and with postings it takes out again (a negative count, negated parts).
+        public mutating func add(_ t: Total) {
+            amount += t.amount
+            postings += t.postings
+            parts.append(contentsOf: t.parts)
+        }
     }
 
     // Only SaldoCore (the builder) changes a batch, so that `checkedCount` stays true.

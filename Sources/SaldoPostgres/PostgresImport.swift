@@ -237,7 +237,7 @@ final class PGBatchWriter {
         for (k, t) in b.totals {
             let key = TotalKey(day: k.day, account: encoder.accountIDs[Int(k.account)], currency: b.currencies[Int(k.currency)].code,
                                kind: TransactionKind.allCases[Int(k.kind)].rawValue, platform: b.name(k.platform) ?? "", client: b.name(k.client) ?? "")
-            Self.merge(t, into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(t)
         }
         return fates
     }
@@ -273,16 +273,10 @@ final class PGBatchWriter {
             let l = b.legs[k]
             let key = TotalKey(day: e.day, account: encoder.accountIDs[Int(l.account)], currency: b.currencies[Int(l.currency)].code,
                                kind: e.kind.rawValue, platform: b.name(e.platform) ?? "", client: b.name(e.client) ?? "")
-            Self.merge(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]), into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]))
         }
     }
 
-    /// Adds `t` to a day sum in place (its parts appended, not copied).
-    private static func merge(_ t: TransactionBatch.Total, into total: inout TransactionBatch.Total) {
-        total.amount += t.amount
-        total.postings += t.postings
-        total.parts.append(contentsOf: t.parts)
-    }
 
     private func writeAccounts() throws {
         guard !pendingAccounts.isEmpty else { return }
@@ -374,8 +368,7 @@ final class PGBatchWriter {
         for p in t.postings where p.cost == nil {
             let key = TotalKey(day: Int32(t.date.ordinal), account: accountIDs[p.account.path]!, currency: p.amount.currency.code,
                                kind: t.kind.rawValue, platform: t.platform ?? "", client: t.client ?? "")
-            Self.merge(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]),
-                       into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]))
         }
     }
 

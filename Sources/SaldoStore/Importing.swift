@@ -442,7 +442,7 @@ final class BatchWriter {
         }
         for (k, t) in b.totals {
             let key = dailyKey(k.day, account: k.account, currency: k.currency, kind: Int(k.kind), platform: k.platform, client: k.client, accountIDs: enc.accountIDs)
-            Self.merge(t, into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(t)
         }
         return fates
     }
@@ -459,16 +459,10 @@ final class BatchWriter {
         for k in Int(e.firstLeg)..<Int(e.firstLeg + e.legCount) where b.legs[k].costCurrency < 0 {
             let l = b.legs[k]
             let key = dailyKey(e.day, account: l.account, currency: l.currency, kind: e.kind.index, platform: e.platform, client: e.client, accountIDs: accountIDs)
-            Self.merge(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]), into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(TransactionBatch.Total(amount: -l.amount, postings: -1, parts: [-l.amount]))
         }
     }
 
-    /// Adds `t` to a day sum in place (its parts appended, not copied).
-    private static func merge(_ t: TransactionBatch.Total, into total: inout TransactionBatch.Total) {
-        total.amount += t.amount
-        total.postings += t.postings
-        total.parts.append(contentsOf: t.parts)
-    }
 
     /// A transaction already in the ledger under this key, booked from derived amounts, gives way
     /// to the same transaction as stated by its source (same key, exact amounts).
@@ -513,8 +507,7 @@ final class BatchWriter {
         for (i, p) in t.postings.enumerated() where p.cost == nil {
             let key = DayTotalKey(day: Int32(t.date.ordinal), account: Int32(accountIDs[i]), currency: names.id(p.amount.currency.code),
                                kind: kind, platform: platform, client: client)
-            Self.merge(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]),
-                       into: &totals[key, default: TransactionBatch.Total()])
+            totals[key, default: TransactionBatch.Total()].add(TransactionBatch.Total(amount: sign * p.amount.minorUnits, postings: Int(sign), parts: [sign * p.amount.minorUnits]))
         }
     }
 
