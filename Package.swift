@@ -97,7 +97,9 @@ let package = Package(
         ]),
         .testTarget(name: "SaldoXMLTests", dependencies: ["SaldoXML", "SaldoInvoices", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoZipTests", dependencies: ["SaldoZip", "SaldoTestSupport"]),
-        .testTarget(name: "SaldoFXTests", dependencies: ["SaldoFX", "SaldoZip", "SaldoCore", "SaldoTestSupport"]),
+        .testTarget(name: "SaldoFXTests", dependencies: [
+            "SaldoFX", "SaldoZip", "SaldoCore", "SaldoTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "SaldoTaxTests", dependencies: ["SaldoTax", "SaldoCore", "SaldoTestSupport"]),
         .testTarget(name: "SaldoForecastTests", dependencies: ["SaldoForecast", "SaldoTestSupport"]),
         .testTarget(name: "SaldoStoreTests", dependencies: [
