@@ -94,8 +94,11 @@ extension CLIText {
     /// parses, the hint says so.
     static func formatHint(_ english: String, arguments: [String]) -> String? {
         let formats: Set<String> = ["hledger", "beancount", "csv", "json", "markdown", "html", "text", "table"]
-        guard let line = english.split(separator: "\n").first, line.hasPrefix("Error: Unexpected argument '"), line.hasSuffix("'") else { return nil }
-        let value = String(line.dropFirst("Error: Unexpected argument '".count).dropLast())
+        // The parser's first line, read back by its catalog template ("Error:" then the message).
+        let errorLabel = Catalog.shipped(.en).text("argparser.line.error") + " "
+        guard let line = english.split(separator: "\n").first, line.hasPrefix(errorLabel),
+              let said = Catalog.recognize(String(line.dropFirst(errorLabel.count)), keyPrefix: "argparser.text.unexpected_argument"),
+              let value = said.arguments["argument"] else { return nil }
         guard formats.contains(value.lowercased()), let i = arguments.firstIndex(of: value) else { return nil }
         var fixed = arguments
         fixed[i] = value.lowercased()

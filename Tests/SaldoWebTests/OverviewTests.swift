@@ -202,7 +202,7 @@ import SaldoTestSupport
             let es = try await s.get("/books/main/overview?lang=es", headers: [("Accept", "text/html")])
             #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("Este mes (nov 2026)") && es.text.contains("Próximo pago de impuestos"))
             // Amounts as Spanish writes them: the quarter's net, 3,848.36 in English.
-            #expect(html.contains("3,848.36 EUR") && es.text.contains("3.848,36 EUR"))
+            #expect(html.contains("3,848.36 EUR") && es.text.contains("3.848,36 €"))
         }
     }
 
@@ -224,7 +224,7 @@ import SaldoTestSupport
             #expect(first.status == 200 && again.text == first.text)
             #expect(try await entry()?.pages.count == 1)
             let es = try await s.get("/books/main/overview?lang=es", headers: html)
-            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("100,00 EUR") && !es.text.contains("100.00 EUR"))
+            #expect(es.text.contains("<html lang=\"es\"") && es.text.contains("100,00 €") && !es.text.contains("100.00 EUR"))
             #expect(try await entry()?.pages.count == 2)
             _ = try SQLiteLedgerStore(path: path).record(ImportRecord(fileName: "b.csv", sha256: "b", format: "t", transactions: [Self.payment("b", 50_00)]))
             let after = try await s.get("/books/main/overview", headers: html)

@@ -59,7 +59,7 @@ import SaldoTestSupport
             #expect(top["date_text"] as? String == "2 ene 2026")
             #expect(top["amount"] as? String == "100.50")
             #expect(top["currency"] as? String == "EUR")
-            #expect(top["amount_text"] as? String == "100,50 EUR")
+            #expect(top["amount_text"] as? String == "100,50 €")
             #expect(top["account"] as? String == "assets:paypal")
             #expect(top["status"] as? String == "new")
             #expect(top["line"] as? Int == 2)

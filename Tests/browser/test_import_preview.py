@@ -65,7 +65,7 @@ def test_the_preview_shows_the_rows_it_would_write(preview_server, statement, br
         assert shown["head"] == ["Fecha", "Concepto", "Importe", "Plataforma / cliente", "Estado"], shown
         assert len(shown["rows"]) == 10, shown
         date, what, amount, who, status = shown["rows"][0]
-        assert date == "2 ene 2026" and amount == "1.500,50 EUR" and status == "Nuevo", shown["rows"][0]
+        assert date == "2 ene 2026" and amount == "1.500,50 €" and status == "Nuevo", shown["rows"][0]
         assert "PayPal" in who and what, shown["rows"][0]
         assert shown["more"] == f"{ROWS - 10} movimientos más que no se muestran ({ROWS} en total).", shown
         # Nothing written yet.

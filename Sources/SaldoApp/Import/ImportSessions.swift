@@ -397,14 +397,13 @@ extension ImportSessions.Session {
             // shows a transaction: the day and the amount as the page's language writes them, an
             // invoice's description in that language; each new or already in the ledger, as the
             // ledger's writer took it (null when it did not say). Then how many more there are.
-            let notation: NumberNotation = language == .es ? .comma : .point
             members.append(JSONMember("first_rows", .array(s.firstRows.map { row in
                 .obj([("date", .string(row.date.description)), ("date_text", .string(f.date(row.date))),
                       ("description", .string(row.description)),
                       ("description_text", .string(row.kind == .invoice ? L.translating(row.description, keyPrefix: "txn.invoice.") : row.description)),
                       ("counterparty", text(row.counterparty)),
                       ("amount", row.amount.map(JSONValue.money) ?? .null), ("currency", text(row.amount?.currency.code)),
-                      ("amount_text", text(row.amount?.formatted(notation: notation, withCode: true))),
+                      ("amount_text", text(row.amount.map(f.money))),
                       ("account", text(row.account?.path)), ("platform", text(row.platform)), ("client", text(row.client)),
                       ("line", row.source?.line.map { .int($0) } ?? .null),
                       ("status", row.isNew.map { .string($0 ? "new" : "duplicate") } ?? .null)])

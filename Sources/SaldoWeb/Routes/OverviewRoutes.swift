@@ -94,11 +94,10 @@ struct OverviewRoutes {
     /// The overview page's own part (inside the layout).
     func content(_ document: OverviewDocument, query: Query, language: Language, book: String) -> String {
         let t = Catalog.shipped(language)
-        // Amounts as the language writes them (1,234.50 or 1.234,50).
-        let notation: NumberNotation = language == .es ? .comma : .point
-        func money(_ m: Money) -> String { m.formatted(notation: notation, withCode: true) }
-        // Days and periods as the language writes them (English keeps the ISO forms it shows).
+        // Amounts as the language writes them (1,234.50 EUR or 1.234,50 €, as reports write them).
         let human = HumanFormat(language)
+        func money(_ m: Money) -> String { human.money(m) }
+        // Days and periods as the language writes them (English keeps the ISO forms it shows).
         func day(_ d: Day) -> String { language == .en ? d.description : human.date(d) }
         func period(_ label: String) -> String { language == .en ? label : human.periodLabel(label) }
         func missing(_ u: OverviewDocument.Unavailable) -> [String: Any] {
@@ -143,7 +142,7 @@ struct OverviewRoutes {
                 data["forecastQuarter"] = t.text("web.overview.forecast.quarter", [
                     "months": String(f.months), "p10": money(f.p10), "p50": money(f.p50), "p90": money(f.p90)])
                 if let chance = f.chanceBelowFloor, let floor = f.floor {
-                    data["belowFloor"] = t.text("web.overview.forecast.below_floor", ["chance": notation == .comma ? chance.description.replacingOccurrences(of: ".", with: ",") : chance.description, "floor": money(floor)])
+                    data["belowFloor"] = t.text("web.overview.forecast.below_floor", ["chance": language == .es ? chance.description.replacingOccurrences(of: ".", with: ",") : chance.description, "floor": money(floor)])
                 }
             }
         case .unavailable(let u): data["forecastMissing"] = missing(u)

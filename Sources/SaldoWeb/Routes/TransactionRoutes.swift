@@ -196,7 +196,6 @@ struct TransactionRoutes {
         // The same filters without the position, for the links to other pages.
         let kept = query.items.filter { !["cursor", "lang", "page"].contains($0.name) && !$0.value.isEmpty }
         let base = kept.map { "\(encoded($0.name))=\(encoded($0.value))" }.joined(separator: "&")
-        let notation: NumberNotation = context.language == .es ? .comma : .point
         let catalog = Catalog.shipped(context.language)
         let rows: [[String: Any]] = document.entries.map { e in
             let tx = e.transaction
@@ -212,7 +211,7 @@ struct TransactionRoutes {
                 "description": tx.kind == .invoice ? catalog.translating(tx.description, keyPrefix: "txn.invoice.") : tx.description,
                 "who": who.joined(separator: " · "),
                 "postings": tx.postings.map { p -> [String: Any] in
-                    ["account": p.account.path, "amount": p.amount.formatted(notation: notation, withCode: true), "negative": p.amount.isNegative]
+                    ["account": p.account.path, "amount": human.money(p.amount), "negative": p.amount.isNegative]
                 },
             ]
             if let c = tx.payee, !c.isEmpty, c != tx.description { row["counterparty"] = c }
