@@ -52,6 +52,13 @@ public enum DayTotalParts {
         return text.withUTF8 { several($0) }
     }
 
+    /// Whether a row summing to `amount` with this parts column adds nothing to a report (left
+    /// out): a zero sum of at most two parts, which are then `a` and `-a` and convert to nothing;
+    /// three or more converted one by one may leave a cent, so they stay.
+    public static func addsNothing(amount: Int64, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        amount == 0 && bytes.lazy.filter { $0 == UInt8(ascii: ",") }.count < 2
+    }
+
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int64]? {
         if bytes.isEmpty { return nil }
         var out: [Int64] = []

@@ -206,8 +206,8 @@ public final class PostgresLedgerStore: LedgerStore {
             s += " ORDER BY d.day, d.account_id, d.currency, d.kind, d.platform, d.client"
             for row in try tx.query(s) {
                 let (day, path, currency, amount, kind, platform, client, partsText) = try row.decode((Int, String, String, Int64, String, String, String, String).self)
-                // As on SQLite: a zero sum is left out unless three or more parts make it.
-                if amount == 0 && partsText.utf8.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
+                var text = partsText
+                if text.withUTF8({ DayTotalParts.addsNothing(amount: amount, $0) }) { continue }
                 let account = try cache.account(path)
                 guard keep(account) else { continue }
                 out.append(PostingFact(transactionID: 0, date: Day(ordinal: day), account: account,

@@ -133,9 +133,7 @@ extension SQLiteLedgerStore {
             while try rows.next() {
                 let amount = rows.int64(3)
                 let partsText = rows.bytes(7)
-                // A sum of nothing is left out, unless three or more parts sum to it: converted one
-                // by one they may leave a cent (two that cancel, `a` and `-a`, convert to nothing).
-                if amount == 0 && partsText.lazy.filter({ $0 == UInt8(ascii: ",") }).count < 2 { continue }
+                if DayTotalParts.addsNothing(amount: amount, partsText) { continue }
                 let account = try cache.account(rows.string(1))
                 guard keep(account) else { continue }
                 let platform = rows.string(5), client = rows.string(6)

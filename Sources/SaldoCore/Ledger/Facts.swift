@@ -43,13 +43,10 @@ extension PostingFact {
     /// day the first list's facts come first, each list keeping its own order (what a stable sort
     /// by day gives, without moving every fact through a sort).
     public static func mergedByDay(_ facts: [PostingFact], splitAt split: Int) -> [PostingFact] {
-        var i = 0, j = split
-        // Already in order (no costed postings, or all after the day totals): nothing to move.
-        if split == facts.count || split == 0 || facts[split - 1].date <= facts[split].date {
-            if isByDay(facts, 0..<split), isByDay(facts, split..<facts.count) { return facts }
-            return facts.sorted { $0.date < $1.date }
-        }
         guard isByDay(facts, 0..<split), isByDay(facts, split..<facts.count) else { return facts.sorted { $0.date < $1.date } }
+        // Already in order (no costed postings, or all after the day totals): nothing to move.
+        if split == 0 || split == facts.count || facts[split - 1].date <= facts[split].date { return facts }
+        var i = 0, j = split
         var out: [PostingFact] = []
         out.reserveCapacity(facts.count)
         while i < split && j < facts.count {
