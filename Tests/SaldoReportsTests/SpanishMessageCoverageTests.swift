@@ -145,9 +145,13 @@ import Testing
     /// Spanish writes them, like the missing amount beside them (they stayed "7,034.37").
     @Test func aBalanceGapSaysEveryFigureInTheLanguagesFormat() {
         let es = Catalog.shipped(.es)
-        let d = Diagnostic.warning("import.balance", "1,768.01 CHF is missing between the balance 7,034.37 (after line 3) and 8,802.38 (before line 4): no row of the file moves the balance by that amount")
-        #expect(d.localizedMessage(in: es) == "faltan 1.768,01 CHF entre el saldo 7.034,37 (tras la línea 3) y 8.802,38 (antes de la línea 4): ninguna fila del fichero mueve el saldo esa cantidad",
+        let d = Diagnostic.warning("import.balance", "the balance rises by 1,768.01 CHF between 7,034.37 (after line 3) and 8,802.38 (before line 4), but no row of the file moves it by that amount")
+        #expect(d.localizedMessage(in: es) == "el saldo sube 1.768,01 CHF entre 7.034,37 (tras la línea 3) y 8.802,38 (antes de la línea 4), pero ninguna fila del fichero lo mueve esa cantidad",
                 "\(d.localizedMessage(in: es))")
+        // Falling, and before any stated balance (no "after line").
+        let first = Diagnostic.warning("import.balance", "the balance falls by 5.99 EUR between 96.27 and 90.28 (before line 4), but no row of the file moves it by that amount")
+        #expect(first.localizedMessage(in: es) == "el saldo baja 5,99 € entre 96,27 y 90,28 (antes de la línea 4), pero ninguna fila del fichero lo mueve esa cantidad",
+                "\(first.localizedMessage(in: es))")
         // Grouped only in threes is a number; anything else is left as written.
         #expect(es.localizing(["x_amount": "-1,234,567.5", "y_amount": "12,5", "z_amount": "1,2345"])
                 == ["x_amount": "-1.234.567,5", "y_amount": "12,5", "z_amount": "1,2345"])

@@ -419,10 +419,20 @@ struct BalanceChain {
                 if before != running {
                     summary.gaps += 1
                     let missing = before &- running
-                    let after = lastStated >= 0 ? " (after line \(ms[lastStated].line))" : ""
+                    // Which way the balance moves without a row, and by how much: "falls by 5.99 EUR"
+                    // reads plainly where "-5.99 EUR is missing" left the reader to work out the sign.
+                    let by = money(missing < 0 ? 0 &- missing : missing).formatted(withCode: true)
+                    let from = text(running), to = text(before), line = ms[j].line
+                    let message: String
+                    switch (missing < 0, lastStated >= 0 ? ms[lastStated].line : nil) {
+                    case (true, let a?): message = "the balance falls by \(by) between \(from) (after line \(a)) and \(to) (before line \(line)), but no row of the file moves it by that amount"
+                    case (false, let a?): message = "the balance rises by \(by) between \(from) (after line \(a)) and \(to) (before line \(line)), but no row of the file moves it by that amount"
+                    case (true, nil): message = "the balance falls by \(by) between \(from) and \(to) (before line \(line)), but no row of the file moves it by that amount"
+                    case (false, nil): message = "the balance rises by \(by) between \(from) and \(to) (before line \(line)), but no row of the file moves it by that amount"
+                    }
                     let at = SourceLocation(file: chain.file, line: ms[j].line, record: ms[j].index + 1, field: chain.field)
                     checks.append(BalanceCheck(account: chain.account, date: ms[j].day, stated: money(b), computed: money(running &+ ms[j].net), location: at))
-                    chain.diagnostics.append(.warning("import.balance", "\(money(missing).formatted(withCode: true)) is missing between the balance \(text(running))\(after) and \(text(before)) (before line \(ms[j].line)): no row of the file moves the balance by that amount",
+                    chain.diagnostics.append(.warning("import.balance", message,
                                                       at: at, hint: "the export leaves out a movement here, or a row was altered; export the whole period again and import it (nothing is added twice)"))
                 }
                 running = b
