@@ -99,7 +99,7 @@ public struct FileImportSummary: Sendable {
         lines.append("\(mark) \(file)\(what): " + parts.joined(separator: ", ") + (dryRun ? " (" + L("import.summary.dry_run") + ")" : ""))
         if !filtered.isEmpty {
             if verbose {
-                for f in filtered { lines.append("  " + L("import.summary.filtered_row", ["location": f.location.description, "reason": L.translating(f.reason, keyPrefix: "filter."), "row": f.summary])) }
+                for f in filtered { lines.append("  " + L("import.summary.filtered_row", ["location": f.location.description, "reason": L.translating(f.reason, keyPrefix: "filter."), "row": f.summary(in: HumanFormat(L.language))])) }
             } else {
                 var byReason: [String: Int] = [:]
                 for f in filtered { byReason[f.reason, default: 0] += 1 }
@@ -251,5 +251,16 @@ public struct ImportSummaryDocument: ReportConvertible, Sendable {
                        .text(f.balanceChecks == 0 ? L("import.document.no_balances") : L(f.balances.ledgerAgrees ? "render.yes" : "render.no"))])
         })
         return ReportDocument(title: L("import.document.title"), blocks: [.table(table)], encodedJSON: files.map { $0.json() + "\n" }.joined(), text: text)
+    }
+}
+
+extension FilteredRow {
+    /// The filtered row as a person reads it in `f`'s language: the day and amount as reports write
+    /// them (`19 dic 2019 44,12 € Allgemeine Gutschrift…`; English `2019-12-19 44.12 EUR …`), or the
+    /// row's own text when it has no date and amount. Machine output keeps ``summary``.
+    public func summary(in f: HumanFormat) -> String {
+        guard let day, let amount else { return summary }
+        let text = [f.date(day), f.money(amount), detail ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
+        return text
     }
 }

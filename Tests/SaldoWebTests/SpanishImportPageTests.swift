@@ -106,3 +106,26 @@ import SaldoTestSupport
         }
     }
 }
+
+/// The Import page's filtered rows with their day and amount as the page's language writes them:
+/// a Spanish page showed the machine text "2019-12-19 44.12 EUR …" (`filtered_rows_text`, beside
+/// `filtered[].row`, which stays machine text).
+@Suite struct SpanishImportFilteredRowsTests {
+    @Test func filteredRowsAreWrittenInThePagesLanguage() async throws {
+        let t = ImportTests()
+        try await t.withImportServer(ledger: ImportTests.emptyLedger()) { s, _ in
+            let file = "statements/paypal/sercxanto-paypal-de-full41col-bom.csv"
+            let (id, _) = try await t.previewOf(s, "sercxanto.csv", try Data(contentsOf: Fixtures.url(file)))
+            for (language, expected) in [("es", "19 dic 2019 44,12 € Allgemeine Gutschrift auf Kreditkarte — Produktname"),
+                                         ("en", "2019-12-19 44.12 EUR Allgemeine Gutschrift auf Kreditkarte — Produktname")] {
+                let o = ImportTests.object(try await s.get("/api/v1/books/main/imports/\(id)", headers: [("Accept-Language", language)]))
+                let preview = try #require(o["preview"] as? [String: Any])
+                let neutral = try #require(preview["filtered"] as? [[String: Any]])
+                let shown = try #require(preview["filtered_rows_text"] as? [String])
+                #expect(shown.count == neutral.count && neutral.count == 2, "\(shown)")
+                #expect(shown.first == expected, "\(language): \(shown)")
+                #expect(neutral.first?["row"] as? String == "2019-12-19 44.12 EUR Allgemeine Gutschrift auf Kreditkarte — Produktname")
+            }
+        }
+    }
+}

@@ -386,6 +386,9 @@ extension ImportSessions.Session {
                       ("hint", text(d.localizedHint(in: L)))])
             })))
             members.append(JSONMember("filtered_text", .array(s.filtered.map { .string(L.translating($0.reason, keyPrefix: "filter.")) })))
+            // The filtered rows themselves with their day and amount as the page's language writes
+            // them ("19 dic 2019 44,12 €"), in the order of `filtered` (whose `row` stays machine text).
+            members.append(JSONMember("filtered_rows_text", .array(s.filtered.map { .string($0.summary(in: HumanFormat(language))) })))
             // The balance check's amounts written as the page's language writes them ("450,67" in
             // Spanish), in the order of `balance_checks.currencies`.
             let f = HumanFormat(language)

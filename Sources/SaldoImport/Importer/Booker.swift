@@ -170,7 +170,8 @@ struct Booker {
             defer { ms[i].releaseTexts() }
             if let reason = ms[i].filtered, !(ms[i].cls.filteredButAffectsBalance && ms[i].affectsBalance) {
                 let m = ms[i]
-                out.filtered.append(FilteredRow(location: SourceLocation(file: file, line: m.line, record: m.index + 1), reason: reason, summary: summary(m)))
+                out.filtered.append(FilteredRow(location: SourceLocation(file: file, line: m.line, record: m.index + 1), reason: reason, summary: summary(m),
+                                                day: m.day, amount: m.money, detail: m.description))
                 continue
             }
             let p = partner[i]

@@ -30,10 +30,17 @@ public struct ImportOptions: Sendable, Equatable {
 public struct FilteredRow: Sendable, Hashable {
     public var location: SourceLocation
     public var reason: String
-    /// A short human summary of the row (`2025-07-14 -13.21 EUR Einbehaltung für offene Autorisierung`).
+    /// A short summary of the row as machine output writes it (`2025-07-14 -13.21 EUR Einbehaltung für
+    /// offene Autorisierung`), or the row's text when it has no date and amount.
     public var summary: String
-    public init(location: SourceLocation, reason: String, summary: String) {
+    /// The row's day, amount and description when it has them, so that a page or terminal can
+    /// write them as its language does (`14 jul 2025 -13,21 € …`; see SaldoReports' `summary(in:)`).
+    public var day: Day?
+    public var amount: Money?
+    public var detail: String?
+    public init(location: SourceLocation, reason: String, summary: String, day: Day? = nil, amount: Money? = nil, detail: String? = nil) {
         self.location = location; self.reason = reason; self.summary = summary
+        self.day = day; self.amount = amount; self.detail = detail
     }
 }
 

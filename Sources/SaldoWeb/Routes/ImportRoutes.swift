@@ -206,7 +206,7 @@ struct ImportRoutes {
                                  ("description", .string("The first rows the import writes (in a preview: would write), in order."))])),
             ("more_rows", type("integer", "How many more rows it writes or finds already in the ledger, besides first_rows.")),
             ("more_rows_text", nullable("string", "The same said in the request's language; null when there are none.")),
-            ("problems_text", array(type("object"))), ("filtered_text", array(type("string"))), ("balances_text", array(type("object"))),
+            ("problems_text", array(type("object"))), ("filtered_text", array(type("string"))), ("filtered_rows_text", array(type("string"))), ("balances_text", array(type("object"))),
             ("evidence_text", type("object")),
         ])]))])
         let state = JSONValue.obj([("type", .string("string")), ("enum", .array(ImportSessions.State.allCases.map { .string($0.rawValue) }))])

@@ -233,9 +233,9 @@
         }), true));
       }
       if (summary.filtered.length) {
-        var reasons = summary.filtered_text || [];
+        var reasons = summary.filtered_text || [], rows = summary.filtered_rows_text || [];
         c.appendChild(table(t("filtered"), [t("where"), t("reason"), t("row")], summary.filtered.slice(0, 200).map(function (f, i) {
-          return [f.location, reasons[i] || f.reason, f.row];
+          return [f.location, reasons[i] || f.reason, rows[i] || f.row];
         }), true));
       }
       if (!s.committed && (s.state === "previewed" || s.state === "failed")) c.appendChild(decisions(s, summary));
