@@ -409,6 +409,8 @@ import SaldoTestSupport
             }
             let es = try await s.get("/books/main/import?lang=es", headers: [("Accept", "text/html")])
             #expect(es.text.contains("Elegir ficheros"))
+            // The balance check's line counts stated balances checked ("Comprobación de saldos: 5" read as a count of checks).
+            #expect(es.text.contains("data-t-balances-checked=\"Saldos del extracto comprobados\""))
             #expect(try await s.get("/assets/import.js").status == 200)
         }
     }

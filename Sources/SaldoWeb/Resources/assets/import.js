@@ -217,7 +217,7 @@
       var bc = summary.balance_checks;
       if (bc && bc.checked > 0) {
         c.appendChild(el("p", bc.ledger_agrees ? "status-ok" : "problem",
-          t("balances") + ": " + bc.checked + " · " + (bc.ledger_agrees ? t("balancesOk") : bc.broken + " " + t(bc.broken === 1 ? "balancesBrokenOne" : "balancesBroken"))));
+          t("balancesChecked") + ": " + bc.checked + " · " + (bc.ledger_agrees ? t("balancesOk") : bc.broken + " " + t(bc.broken === 1 ? "balancesBrokenOne" : "balancesBroken"))));
         if (bc.currencies && bc.currencies.length) {
           c.appendChild(table(t("balances"), [t("currency"), t("opening"), t("closing"), t("ledgerChange")],
             bc.currencies.map(function (x, i) {
