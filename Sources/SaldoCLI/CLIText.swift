@@ -1,3 +1,5 @@
+import Foundation
+import ArgumentParser
 import SaldoApp
 import SaldoReports
 import SaldoCore
@@ -106,6 +108,73 @@ extension CLIText {
         guard (try? SaldoCommand.parseAsRoot(fixed)) != nil else { return nil }
         let L = Console.catalog
         return "  " + L.text("diag.label.hint") + " " + L.text("cli.hint.format_option", ["value": value.lowercased()])
+    }
+
+    /// `saldo report montly`, `saldo tax estimate`: a word typed where a command group takes its
+    /// subcommand, which the group's default subcommand then refused as an unexpected argument.
+    /// The hint names the subcommand the word most likely meant (one or two letters off, when that
+    /// line then parses), else the group's subcommands.
+    static func subcommandHint(_ english: String, arguments: [String]) -> String? {
+        // Only after the parser refused a word or an option (a group's default subcommand, or the
+        // root, meeting the word; or an option the root does not take, met before it).
+        let errorLabel = Catalog.shipped(.en).text("argparser.line.error") + " "
+        guard let line = english.split(separator: "\n").first, line.hasPrefix(errorLabel) else { return nil }
+        let message = String(line.dropFirst(errorLabel.count))
+        let unexpected = Catalog.recognize(message, keyPrefix: "argparser.text.unexpected_argument")
+        guard unexpected != nil || Catalog.recognize(message, keyPrefix: "argparser.text.unknown_option") != nil else { return nil }
+        // The words the parser named as unexpected ("'montly'", "'reprot', 'monthly'"), when it named any.
+        let named: [String] = unexpected.map { said in
+            said.arguments["argument"].map { [$0] } ?? (said.arguments["list"] ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            }
+        } ?? []
+        // The first word where a group (the root included) expects a subcommand's name and none is given.
+        var command: ParsableCommand.Type = SaldoCommand.self
+        var path = ["saldo"]
+        var found: Int?
+        for (k, word) in arguments.enumerated() {
+            if word.hasPrefix("-") || (k > 0 && arguments[k - 1] == "--lang") { continue }
+            guard !command.configuration.subcommands.isEmpty else { return nil }
+            guard let sub = command.configuration.subcommands.first(where: { $0._commandName == word }) else { found = k; break }
+            command = sub
+            path.append(word)
+        }
+        guard let i = found, named.isEmpty || named.contains(arguments[i]) else { return nil }
+        let value = arguments[i]
+        let names = command.configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }.filter { $0 != "help" }
+        let L = Console.catalog
+        let typed = value.lowercased()
+        var best: (name: String, distance: Int)?
+        for name in names {
+            let d = editDistance(typed, name)
+            let allowed = min(2, max(1, name.count / 3))
+            if d <= allowed, d < (best?.distance ?? Int.max) { best = (name, d) }
+        }
+        if let name = best?.name {
+            // The whole line with the word mended when that parses (`saldo report monthly`), else the command.
+            var fixed = arguments
+            fixed[i] = name
+            let parses = (try? SaldoCommand.parseAsRoot(fixed)) != nil
+            let words = parses ? ["saldo"] + fixed.map { $0.contains(" ") ? "'\($0)'" : $0 } : path + [name]
+            return "  " + L.text("diag.label.hint") + " " + L.text("cli.hint.subcommand_meant", ["command": words.joined(separator: " ")])
+        }
+        return "  " + L.text("diag.label.hint") + " " + L.text("cli.hint.subcommands", ["command": path.joined(separator: " "), "names": names.joined(separator: ", ")])
+    }
+
+    /// Levenshtein distance over characters (short words: command names).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var previous = row[0]
+            row[0] = i + 1
+            for (j, y) in b.enumerated() {
+                let next = min(row[j + 1] + 1, row[j] + 1, previous + (x == y ? 0 : 1))
+                previous = row[j + 1]
+                row[j + 1] = next
+            }
+        }
+        return row[b.count]
     }
 
     static func parserText(_ text: String) -> String {

@@ -81,7 +81,8 @@ public enum SaldoCLI {
                 return ExitStatus.ok
             }
             if !message.isEmpty { console.err(message) }
-            if let hint = CLIText.formatHint(SaldoCommand.fullMessage(for: error), arguments: arguments) { console.err(hint) }
+            if let hint = CLIText.formatHint(SaldoCommand.fullMessage(for: error), arguments: arguments)
+                ?? CLIText.subcommandHint(SaldoCommand.fullMessage(for: error), arguments: arguments) { console.err(hint) }
             if code == .validationFailure { return ExitStatus.usage }
             // Errors the commands did not anticipate (I/O and the like) are the user's environment's.
             return code.rawValue == 1 ? ExitStatus.userError : code.rawValue

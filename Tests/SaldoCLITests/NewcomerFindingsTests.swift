@@ -129,3 +129,35 @@ import SaldoTestSupport
         }
     }
 }
+
+/// Pinned (2026-12-07, newcomer pass): a mistyped subcommand (`saldo reprot monthly`, `saldo report
+/// montly`) got only "unexpected argument" (and in Spanish the several-words form stayed English);
+/// the hint now names what the word most likely meant, or the group's subcommands.
+@Suite struct SubcommandTypoHintTests {
+    @Test func aMistypedSubcommandIsNamed() throws {
+        let ledger = Fixtures.temporaryDirectory().appendingPathComponent("typo-\(UUID().uuidString).sqlite").path
+        let root = SaldoCLI.capture(["--lang", "es", "reprot", "monthly", "--ledger", ledger])
+        #expect(root.status == 2)
+        // The parser meets --ledger first (the root takes no such option); the word is still found.
+        #expect(root.err.contains("Opción desconocida '--ledger'"), "\(root.err)")
+        let words = SaldoCLI.capture(["--lang", "es", "reprot", "monthly"])
+        #expect(words.err.contains("Error: 2 argumentos inesperados: 'reprot', 'monthly'"), "Spanish, not the parser's English: \(words.err)")
+        #expect(words.err.contains("sugerencia: ¿querías decir `saldo report monthly`?"), "\(words.err)")
+        #expect(root.err.contains("sugerencia: ¿querías decir `saldo report monthly --ledger \(ledger)`?"), "\(root.err)")
+        let group = SaldoCLI.capture(["report", "montly", "--ledger", ledger])
+        #expect(group.status == 2)
+        #expect(group.err.contains("hint: did you mean `saldo report monthly --ledger \(ledger)`?"), "\(group.err)")
+        // Too far from any subcommand: the group's subcommands are listed.
+        let far = SaldoCLI.capture(["tax", "estimate", "--ledger", ledger])
+        #expect(far.status == 2 && far.err.contains("hint: `saldo tax` has these subcommands: summary, calendar, set-aside, quarter-end"), "\(far.err)")
+        // A word after a command that takes no subcommand, or a format word: no such hint.
+        let extra = SaldoCLI.capture(["report", "monthly", "extra", "--ledger", ledger])
+        #expect(extra.status == 2 && !extra.err.contains("did you mean") && !extra.err.contains("subcommands:"), "\(extra.err)")
+        // A value of an option is not taken for the word: only the word the parser named.
+        let period = SaldoCLI.capture(["report", "--period", "2026", "montly", "--ledger", ledger])
+        #expect(period.status == 2 && !period.err.contains("subcommands:"), "\(period.err)")
+        let format = SaldoCLI.capture(["export", "hledger", "--ledger", ledger])
+        #expect(format.err.contains("--format hledger") && !format.err.contains("did you mean"), "\(format.err)")
+        #expect(!FileManager.default.fileExists(atPath: ledger), "a usage error starts no ledger")
+    }
+}
