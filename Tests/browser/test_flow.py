@@ -9,7 +9,7 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DEMO, ROOT, saldo, screenshot
@@ -266,15 +266,25 @@ def test_6_a_long_profile_name_wraps_on_a_phone(empty_server, phone, workdir):
     shutil.copyfile(os.path.join(ROOT, "fixtures", "invoices", "ubl", "saldo-ubl-creditnote-381.xml"), path)
     phone.get(empty_server.url + "/books/main/import?lang=es")
     phone.find_element(By.ID, "import-files").send_keys(path)
-    card = WebDriverWait(phone, 120, poll_frequency=0.5).until(lambda d: next(
-        (c for c in cards(d) if c.get_attribute("aria-label") == name and c.get_attribute("data-state") in ("previewed", "failed")), None))
-    assert "Peppol BIS Billing 3.0 (UBL)" in card.text and "urn:cen.eu" not in card.text, card.text
+    def settled_card_text(d):
+        # The page draws its cards again as the upload's state moves on, so a card found a moment
+        # ago may be gone (stale): read its text in the same look, or look again.
+        try:
+            return next((c.text for c in cards(d) if c.get_attribute("aria-label") == name
+                         and c.get_attribute("data-state") in ("previewed", "failed")), None)
+        except StaleElementReferenceException:
+            return None
+    text = WebDriverWait(phone, 120, poll_frequency=0.5).until(settled_card_text)
+    assert "Peppol BIS Billing 3.0 (UBL)" in text and "urn:cen.eu" not in text, text
     width = phone.execute_script("return document.documentElement.clientWidth")
     scroll = phone.execute_script("return document.documentElement.scrollWidth")
     assert scroll <= width + 1, f"{scroll}px wide on a {width}px screen"
     screenshot(phone, "import-long-profile-phone-es")
     phone.set_window_size(375, 800)
-    card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']").click()
+    def cancel_button(d):
+        card = next((c for c in cards(d) if c.get_attribute("aria-label") == name), None)
+        return card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']") if card else None
+    WebDriverWait(phone, 30, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(cancel_button).click()
 
 
 def test_7_a_new_ledger_welcomes_on_every_page(workdir, phone):
