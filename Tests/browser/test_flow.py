@@ -29,6 +29,27 @@ def cards(driver):
     return driver.find_elements(By.CSS_SELECTOR, "section.import-card")
 
 
+def settled_card_text(driver, name, states, timeout):
+    """The text of the card of `name` once it is in one of `states`. The page draws its cards
+    again as an upload's state moves on, so a card found a moment ago may be gone (stale): its text
+    is read in the same look that finds it, or looked for again."""
+    def look(d):
+        try:
+            return next((c.text for c in cards(d) if c.get_attribute("aria-label") == name
+                         and c.get_attribute("data-state") in states), None)
+        except StaleElementReferenceException:
+            return None
+    return WebDriverWait(driver, timeout, poll_frequency=0.5).until(look)
+
+
+def click_card_button(driver, name, label):
+    """Clicks the card's button `label`, finding the card afresh (see settled_card_text)."""
+    def button(d):
+        card = next((c for c in cards(d) if c.get_attribute("aria-label") == name), None)
+        return card.find_element(By.XPATH, f".//button[normalize-space()='{label}']") if card else None
+    WebDriverWait(driver, 30, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(button).click()
+
+
 def wait_states(driver, count, states, timeout=300):
     def done(d):
         found = d.execute_script("return Array.from(document.querySelectorAll('section.import-card')).map(c => c.dataset.state)")
@@ -244,15 +265,15 @@ def test_5_an_empty_file_says_so_and_goes_away(empty_server, phone, workdir):
     open(path, "wb").close()
     phone.get(empty_server.url + "/books/main/import?lang=es")
     phone.find_element(By.ID, "import-files").send_keys(path)
-    card = WebDriverWait(phone, 60, poll_frequency=0.5).until(lambda d: next(
-        (c for c in cards(d) if c.get_attribute("aria-label") == "empty.csv" and c.get_attribute("data-state") == "failed"), None))
-    assert "No se puede importar" in card.text, card.text
-    assert "El fichero está vacío" in card.text, card.text
-    assert "Leyendo" not in card.text and "the upload" not in card.text
+    text = settled_card_text(phone, "empty.csv", ("failed",), 60)
+    assert "No se puede importar" in text, text
+    assert "El fichero está vacío" in text, text
+    assert "Leyendo" not in text and "the upload" not in text
     screenshot(phone, "import-empty-file-phone-es")
     phone.set_window_size(375, 800)
-    card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']").click()
-    WebDriverWait(phone, 10).until(lambda d: not [c for c in cards(d) if c.get_attribute("aria-label") == "empty.csv"])
+    click_card_button(phone, "empty.csv", "Cancelar")
+    WebDriverWait(phone, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: not [c for c in cards(d) if c.get_attribute("aria-label") == "empty.csv"])
     errors = [e for e in phone.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
 
@@ -266,25 +287,14 @@ def test_6_a_long_profile_name_wraps_on_a_phone(empty_server, phone, workdir):
     shutil.copyfile(os.path.join(ROOT, "fixtures", "invoices", "ubl", "saldo-ubl-creditnote-381.xml"), path)
     phone.get(empty_server.url + "/books/main/import?lang=es")
     phone.find_element(By.ID, "import-files").send_keys(path)
-    def settled_card_text(d):
-        # The page draws its cards again as the upload's state moves on, so a card found a moment
-        # ago may be gone (stale): read its text in the same look, or look again.
-        try:
-            return next((c.text for c in cards(d) if c.get_attribute("aria-label") == name
-                         and c.get_attribute("data-state") in ("previewed", "failed")), None)
-        except StaleElementReferenceException:
-            return None
-    text = WebDriverWait(phone, 120, poll_frequency=0.5).until(settled_card_text)
+    text = settled_card_text(phone, name, ("previewed", "failed"), 120)
     assert "Peppol BIS Billing 3.0 (UBL)" in text and "urn:cen.eu" not in text, text
     width = phone.execute_script("return document.documentElement.clientWidth")
     scroll = phone.execute_script("return document.documentElement.scrollWidth")
     assert scroll <= width + 1, f"{scroll}px wide on a {width}px screen"
     screenshot(phone, "import-long-profile-phone-es")
     phone.set_window_size(375, 800)
-    def cancel_button(d):
-        card = next((c for c in cards(d) if c.get_attribute("aria-label") == name), None)
-        return card.find_element(By.XPATH, ".//button[normalize-space()='Cancelar']") if card else None
-    WebDriverWait(phone, 30, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(cancel_button).click()
+    click_card_button(phone, name, "Cancelar")
 
 
 def test_7_a_new_ledger_welcomes_on_every_page(workdir, phone):
