@@ -110,10 +110,10 @@ extension CLIText {
         return "  " + L.text("diag.label.hint") + " " + L.text("cli.hint.format_option", ["value": value.lowercased()])
     }
 
-    /// `saldo report montly`, `saldo tax estimate`: a word typed where a command group takes its
-    /// subcommand, which the group's default subcommand then refused as an unexpected argument.
-    /// The hint names the subcommand the word most likely meant (one or two letters off, when that
-    /// line then parses), else the group's subcommands.
+    /// `saldo reprot monthly`, `saldo report montly`, `saldo tax estimate`: a word typed where a
+    /// command group (the root included) takes its subcommand, which the parser then refused. The
+    /// hint names the subcommand the word most likely meant (one or two letters off; with the whole
+    /// mended line when that parses), else the group's subcommands.
     static func subcommandHint(_ english: String, arguments: [String]) -> String? {
         // Only after the parser refused a word or an option (a group's default subcommand, or the
         // root, meeting the word; or an option the root does not take, met before it).
