@@ -92,7 +92,13 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
         ])
     }
 
-    public func document() -> ReportDocument {
+    public func document() -> ReportDocument { document(in: .shipped(.en)) }
+
+    /// The page as a table in `L`'s language: headings, the subtitle (how many match, the filters,
+    /// the order) and the amounts as the language writes them (`35.797,44 US$`); dates are the
+    /// renderers'. The JSON is the same in every language.
+    public func document(in L: Catalog) -> ReportDocument {
+        let en = L.language == .en
         let rows = entries.map { e -> ReportRow in
             let t = e.transaction
             let who = [t.platform, t.client].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
@@ -100,17 +106,23 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
                 .integer(Int(e.id)), .date(t.date), .text(t.description), .text(who),
                 // One line per row (a terminal table or Markdown cell cannot hold a line break).
                 .text(t.postings.map(\.account.path).joined(separator: "; ")),
-                .text(t.postings.map { $0.amount.formatted(withCode: true) }.joined(separator: "; ")),
+                .text(t.postings.map { en ? $0.amount.formatted(withCode: true) : L.format.money($0.amount) }.joined(separator: "; ")),
                 .text(t.source.map(\.description) ?? ""),
             ])
         }
         let table = ReportTable(id: "transactions", title: nil, columns: [
-            ReportColumn("id", "#", .number), ReportColumn("date", "Date", .date), ReportColumn("description", "Description"),
-            ReportColumn("platform_client", "Platform / client"), ReportColumn("accounts", "Accounts"), ReportColumn("amounts", "Amounts"),
-            ReportColumn("source", "Source"),
+            ReportColumn("id", "#", .number), ReportColumn("date", L("transactions.column.date"), .date),
+            ReportColumn("description", L("transactions.column.description")), ReportColumn("platform_client", L("transactions.column.who")),
+            ReportColumn("accounts", L("transactions.column.accounts")), ReportColumn("amounts", L("transactions.column.amounts")),
+            ReportColumn("source", L("transactions.column.source")),
         ], rows: rows)
-        let filterText = filters.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-        return ReportDocument(title: "Transactions", subtitle: "\(matching) matching" + (filterText.isEmpty ? "" : " (\(filterText))") + ", \(sort)",
+        // The filters as given, each named in the language (`plataforma Upwork`, `periodo 2T 2026`).
+        let filterText = filters.map { name, value in
+            L("transactions.filter.\(name)") + " " + (name == "period" ? L.format.periodLabel(value) : value)
+        }.joined(separator: ", ")
+        let matchingText = L.plural("transactions.matching", count: matching, ["count": L.format.integer(matching)])
+        let order = L("transactions.sort.\(sort)")
+        return ReportDocument(title: L("transactions.title"), subtitle: matchingText + (filterText.isEmpty ? "" : " (\(filterText))") + ", " + order,
                               blocks: [.table(table)], json: json())
     }
 }

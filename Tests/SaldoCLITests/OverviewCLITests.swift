@@ -42,3 +42,26 @@ import SaldoTestSupport
         #expect(bad.status == ExitStatus.userError && bad.err.contains("--sort sideways is not an order"), "\(bad.err)")
     }
 }
+
+/// Pinned (2026-12-07, newcomer pass): `saldo transactions` in Spanish printed an English title,
+/// headings and subtitle ("Transactions", "19 matching, date-desc") and English amounts
+/// ("35,797.44 USD") beside Spanish dates. Now all in the run's language; CSV and JSON unchanged.
+@Suite struct TransactionsInSpanishTests {
+    @Test func theTableIsInTheRunsLanguage() throws {
+        let args = ["transactions", "--platform", "Upwork", "--period", "2026-Q1", "--limit", "5", "--ledger", demoLedger]
+        let es = SaldoCLI.capture(["--lang", "es"] + args)
+        #expect(es.status == 0, "\(es.err)")
+        #expect(es.out.hasPrefix("Movimientos\n"), "\(es.out)")
+        #expect(es.out.contains("movimientos coinciden (periodo 1T 2026, plataforma Upwork), más recientes primero"), "\(es.out)")
+        #expect(es.out.contains("Concepto") && es.out.contains("Importes") && es.out.contains("Origen"), "\(es.out)")
+        #expect(es.out.contains(" US$") && !es.out.contains(" USD;"), "amounts as Spanish writes them: \(es.out)")
+        #expect(!es.out.contains("matching") && !es.out.contains("date-desc"), "\(es.out)")
+        let en = SaldoCLI.capture(["--lang", "en"] + args)
+        #expect(en.out.hasPrefix("Transactions\n") && en.out.contains("matching (period 2026-Q1, platform Upwork), newest first"), "\(en.out)")
+        #expect(en.out.contains(" USD"), "\(en.out)")
+        // Machine formats are the same in every language.
+        for format in ["csv", "json"] {
+            #expect(SaldoCLI.capture(["--lang", "es"] + args + ["--format", format]).out == SaldoCLI.capture(["--lang", "en"] + args + ["--format", format]).out, "\(format)")
+        }
+    }
+}
