@@ -77,11 +77,14 @@ public struct RatesShownDocument: ReportConvertible, Sendable {
         var out = ""
         if let first = rows.first {
             let date = L("rates.shown.date_heading")
-            out += date + String(repeating: " ", count: max(1, 12 - date.count)) + padLeft("1 \(first.base) =", 10) + "      " + L("rates.shown.source_heading") + "\n"
-            // Days as every other listing writes them (1 oct 2026 in Spanish), the source in the reader's words.
-            for r in rows {
-                let day = en ? r.date.description : L.format.date(r.date)
-                out += day + String(repeating: " ", count: max(2, 12 - day.count)) + "\(padLeft(L.format.number(r.rate), 10)) \(r.quote)  \(L.translating(r.source, keyPrefix: "rates.source."))\n"
+            // Days as every other listing writes them (1 oct 2026 in Spanish: 10 to 12 characters, so
+            // the column is as wide as its widest day), the source in the reader's words.
+            let days = rows.map { en ? $0.date.description : L.format.date($0.date) }
+            let width = max(10, days.map(\.count).max() ?? 0, date.count - 1) + 2
+            func pad(_ s: String) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
+            out += pad(date) + padLeft("1 \(first.base) =", 10) + "      " + L("rates.shown.source_heading") + "\n"
+            for (r, day) in zip(rows, days) {
+                out += pad(day) + "\(padLeft(L.format.number(r.rate), 10)) \(r.quote)  \(L.translating(r.source, keyPrefix: "rates.source."))\n"
             }
             out += L.plural("rates.shown.count", count: rows.count) + "\n"
         }
