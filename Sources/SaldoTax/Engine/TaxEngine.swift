@@ -415,7 +415,7 @@ enum Projection {
             notes.append(LocalizedText("tax.note.projected_average", ["income_amount": HumanFormat.en.amount(avg), "currency": cur.code, "months": list(averageMonths)]).english)
         }
         if !contributions.isZero {
-            notes.append(LocalizedText("tax.note.projected_contributions", ["amount": contributions.decimalString, "currency": cur.code]).english)
+            notes.append(LocalizedText("tax.note.projected_contributions", ["amount": "\(contributions.decimalString) \(cur.code)"]).english)
         }
         return (out, notes)
     }
