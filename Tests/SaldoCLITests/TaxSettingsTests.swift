@@ -180,4 +180,19 @@ func taxJSON(_ args: [String]) throws -> [String: Any] {
         #expect(r.status != 0)
         #expect(r.err.contains("missing key \"filing_status\""))
     }
+
+    /// Pinned (2026-12-07, newcomer pass): `config list` printed a stored tax profile's whole JSON in
+    /// its value column, one key per line, breaking the list; it now names it and `config get` shows it.
+    @Test func configListKeepsAStoredProfileOnOneLine() throws {
+        let path = try taxLedger(.EUR, income: [], settings: [])
+        let file = Fixtures.temporaryDirectory().appendingPathComponent("profile-\(UUID().uuidString).json")
+        try Data("{\n  \"jurisdiction\": \"es\",\n  \"new_freelancer\": false\n}\n".utf8).write(to: file)
+        #expect(SaldoCLI.capture(["config", "set", "tax-profile", file.path, "--ledger", path]).status == 0)
+        let es = SaldoCLI.capture(["--lang", "es", "config", "list", "--ledger", path])
+        let line = try #require(es.out.split(separator: "\n").first { $0.hasPrefix("tax-profile") }, "\(es.out)")
+        #expect(line.contains("(guardado; `saldo config get tax-profile` lo muestra)"), "\(line)")
+        #expect(!es.out.contains("\"jurisdiction\""), "\(es.out)")
+        #expect(es.out.split(separator: "\n").count == SaldoCLI.capture(["config", "list", "--ledger", path]).out.split(separator: "\n").count)
+        #expect(SaldoCLI.capture(["config", "get", "tax-profile", "--ledger", path]).out.contains("\"new_freelancer\": false"))
+    }
 }

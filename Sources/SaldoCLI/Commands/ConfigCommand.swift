@@ -45,8 +45,12 @@ struct ConfigCommand: ParsableCommand {
         static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Console.catalog.text("cli.help.config.list.abstract"), discussion: example("saldo config list")) }
         @OptionGroup var ledger: LedgerOption
         func run() throws {
+            let L = Console.catalog
             for (k, v) in try Settings.list(in: ledger.open(.existing)) {
-                Console.current.out(pad(k.rawValue, 16) + "  " + pad(v ?? Console.catalog.text("cli.config.not_set"), max(12, Console.catalog.text("cli.config.not_set").count)) + "  " + Console.current.styled(Console.catalog.text("setting.help.\(k.rawValue)"), .dim))
+                // A value of several lines (the tax profile's JSON) would break the list: it is
+                // named, and `config get` shows it whole.
+                let shown = v.map { $0.contains("\n") ? L.text("cli.config.stored_document", ["key": k.rawValue]) : $0 } ?? L.text("cli.config.not_set")
+                Console.current.out(pad(k.rawValue, 16) + "  " + pad(shown, max(12, L.text("cli.config.not_set").count)) + "  " + Console.current.styled(L.text("setting.help.\(k.rawValue)"), .dim))
             }
         }
     }
