@@ -255,3 +255,22 @@ import SaldoTestSupport
         }
     }
 }
+
+/// A quarter as a Spanish page writes it ("3T 2026", also the field's placeholder there) filters the
+/// Transactions page and API as "2026-Q3" does (it was refused as not a period).
+@Suite struct SpanishQuarterWebTests {
+    @Test func theSpanishQuarterFiltersAsTheQuarter() async throws {
+        try await withServer { s in
+            let q = try await s.get("/api/v1/books/main/transactions?period=2026-Q3&limit=5")
+            let t = try await s.get("/api/v1/books/main/transactions?period=3T%202026&limit=5")
+            #expect(q.status == 200 && t.status == 200, "\(t.text.prefix(300))")
+            #expect(q.text == t.text)
+            let es = try await s.get("/books/main/transactions?period=3T%202026&lang=es", headers: [("Accept", "text/html")])
+            #expect(es.status == 200)
+            #expect(es.text.contains("placeholder=\"3T 2026\""), "\(es.text.prefix(400))")
+            #expect(es.text.contains("value=\"3T 2026\""), "the field keeps what was typed")
+            let en = try await s.get("/books/main/transactions?lang=en", headers: [("Accept", "text/html")])
+            #expect(en.text.contains("placeholder=\"2026-Q3\""))
+        }
+    }
+}

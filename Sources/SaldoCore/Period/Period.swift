@@ -26,7 +26,9 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         Period(start: m.first, end: m.next.first, label: m.description)
     }
 
-    /// Parses `2026`, `2026-Q3`, `2026-07`, `2026-07-15`, or `FROM..TO` (TO included).
+    /// Parses `2026`, `2026-Q3`, `2026-07`, `2026-07-15`, or `FROM..TO` (TO included). A quarter may
+    /// also be written as Spanish reports and the AEAT write it: `3T 2026` (or `3T2026`, `2026-3T`,
+    /// `2026-T3`); its label is `2026-Q3` whichever way it was typed.
     public static func parse(_ text: String) throws(PeriodError) -> Period {
         let t = text.trimmingCharactersWhitespace()
         if let r = t.range(of: "..") {
@@ -41,9 +43,31 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         if up.count == 7, up.dropFirst(4).hasPrefix("-Q"), let y = Int(up.prefix(4)), let q = Int(up.suffix(1)), (1...4).contains(q) {
             return .quarter(y, q)
         }
+        if let (y, q) = spanishQuarter(up) { return .quarter(y, q) }
         if let m = YearMonth(t) { return .month(m) }
         if let d = Day(iso: t), t.count == 10 { return Period(start: d, end: d.adding(days: 1), label: t) }
         throw .invalid(text)
+    }
+
+    /// `3T 2026`, `3T2026`, `2026-3T`, `2026-T3` (upper-cased): the year and quarter.
+    static func spanishQuarter(_ up: String) -> (Int, Int)? {
+        let c = Array(up)
+        func quarter(_ ch: Character) -> Int? { ch.wholeNumberValue.flatMap { (1...4).contains($0) ? $0 : nil } }
+        func year(_ s: ArraySlice<Character>) -> Int? {
+            guard s.count == 4, s.allSatisfy(\.isASCII), let y = Int(String(s)), (1900...9999).contains(y) else { return nil }
+            return y
+        }
+        // 3T 2026, 3T2026
+        if c.count >= 6, c[1] == "T", let q = quarter(c[0]) {
+            let rest = c[2...].drop { $0 == " " }
+            if let y = year(rest) { return (y, q) }
+        }
+        // 2026-3T, 2026-T3
+        if c.count == 7, c[4] == "-", let y = year(c[0..<4]) {
+            if c[6] == "T", let q = quarter(c[5]) { return (y, q) }
+            if c[5] == "T", let q = quarter(c[6]) { return (y, q) }
+        }
+        return nil
     }
 
     /// The months that overlap this period, in order.
