@@ -175,6 +175,25 @@ def test_the_transactions_pager_and_a_bad_range_on_a_phone(demo_server, phone):
     phone.set_window_size(375, 800)
 
 
+def test_a_spanish_quarter_filters_the_transactions(demo_server, phone):
+    """A quarter as the Spanish pages write it ("3T 2026", the field's placeholder) passes the field's
+    own check and filters as 2026-Q3; a fifth quarter does not pass."""
+    phone.get(demo_server.url + "/books/main/transactions?lang=es")
+    field = phone.find_element(By.NAME, "period")
+    assert field.get_attribute("placeholder") == "3T 2026"
+    for text, valid in [("3T 2026", True), ("2026-3T", True), ("2026-Q3", True), ("1T 2026..2T 2026", True), ("5T 2026", False)]:
+        field.clear()
+        field.send_keys(text)
+        assert phone.execute_script("return arguments[0].checkValidity()", field) == valid, text
+    field.clear()
+    field.send_keys("3T 2026")
+    field.submit()
+    WebDriverWait(phone, 30).until(lambda d: "period=3T" in d.current_url)
+    shown = phone.find_element(By.XPATH, "//*[contains(text(), 'coinciden')]").text
+    api = json.loads(urllib.request.urlopen(demo_server.url + "/api/v1/books/main/transactions?period=2026-Q3&limit=1").read())
+    assert shown.startswith(f"{api['matching']} movimientos coinciden"), shown
+
+
 def test_the_forecast_takes_a_decimal_comma(demo_server, phone):
     """Tester's M7: the floor and the added income refused "1500,50" with the browser's generic
     message; they take a decimal comma, as the Overview does, and say the format when refused."""
