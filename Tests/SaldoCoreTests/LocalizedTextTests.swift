@@ -3,10 +3,11 @@ import SaldoCore
 
 struct LocalizedTextTests {
     @Test func englishIsTheTemplateFilledAsWritten() {
-        let t = LocalizedText("tax.note.projected_contributions", ["amount": "1294.00", "currency": "EUR"])
+        // An amount given with its code is money: in Spanish with the currency's sign, as every amount.
+        let t = LocalizedText("tax.note.projected_contributions", ["amount": "1294.00 EUR"])
         #expect(t.english == "Social security contributions projected at the monthly average so far (1294.00 EUR).")
         #expect(t.text(in: .shipped(.en)) == t.english)
-        #expect(t.text(in: .shipped(.es)) == "Cuotas a la Seguridad Social proyectadas con la media mensual hasta ahora (1.294,00 EUR).")
+        #expect(t.text(in: .shipped(.es)) == "Cuotas a la Seguridad Social proyectadas con la media mensual hasta ahora (1.294,00 €).")
     }
 
     @Test func argumentsAreLocalizedByTheirNames() {
