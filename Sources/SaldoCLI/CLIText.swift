@@ -87,19 +87,20 @@ extension CLIText {
 }
 
 extension CLIText {
-    /// What the argument parser prints (help layout, usage errors) in the run's language: its
-    /// headings and fixed phrases from `argparser.line.*`/`argparser.phrase.*`, its messages read
-    /// back from `argparser.text.*`; the command and option names stay as they are. English is
-    /// returned unchanged.
+    /// The parser's first line without its "Error:" label (read back by its catalog template), or nil
+    /// when the parser's text does not start with an error.
+    static func parserError(_ english: String) -> String? {
+        let errorLabel = Catalog.shipped(.en).text("argparser.line.error") + " "
+        guard let line = english.split(separator: "\n").first, line.hasPrefix(errorLabel) else { return nil }
+        return String(line.dropFirst(errorLabel.count))
+    }
+
     /// `saldo export hledger`, `saldo report monthly csv`: an output format typed where the
     /// command takes no argument. When the same command line with `--format` before that word
     /// parses, the hint says so.
     static func formatHint(_ english: String, arguments: [String]) -> String? {
         let formats: Set<String> = ["hledger", "beancount", "csv", "json", "markdown", "html", "text", "table"]
-        // The parser's first line, read back by its catalog template ("Error:" then the message).
-        let errorLabel = Catalog.shipped(.en).text("argparser.line.error") + " "
-        guard let line = english.split(separator: "\n").first, line.hasPrefix(errorLabel),
-              let said = Catalog.recognize(String(line.dropFirst(errorLabel.count)), keyPrefix: "argparser.text.unexpected_argument"),
+        guard let said = parserError(english).flatMap({ Catalog.recognize($0, keyPrefix: "argparser.text.unexpected_argument") }),
               let value = said.arguments["argument"] else { return nil }
         guard formats.contains(value.lowercased()), let i = arguments.firstIndex(of: value) else { return nil }
         var fixed = arguments
@@ -117,9 +118,7 @@ extension CLIText {
     static func subcommandHint(_ english: String, arguments: [String]) -> String? {
         // Only after the parser refused a word or an option (a group's default subcommand, or the
         // root, meeting the word; or an option the root does not take, met before it).
-        let errorLabel = Catalog.shipped(.en).text("argparser.line.error") + " "
-        guard let line = english.split(separator: "\n").first, line.hasPrefix(errorLabel) else { return nil }
-        let message = String(line.dropFirst(errorLabel.count))
+        guard let message = parserError(english) else { return nil }
         let unexpected = Catalog.recognize(message, keyPrefix: "argparser.text.unexpected_argument")
         guard unexpected != nil || Catalog.recognize(message, keyPrefix: "argparser.text.unknown_option") != nil else { return nil }
         // The words the parser named as unexpected ("'montly'", "'reprot', 'monthly'"), when it named any.
@@ -177,6 +176,10 @@ extension CLIText {
         return row[b.count]
     }
 
+    /// What the argument parser prints (help layout, usage errors) in the run's language: its
+    /// headings and fixed phrases from `argparser.line.*`/`argparser.phrase.*`, its messages read
+    /// back from `argparser.text.*`; the command and option names stay as they are. English is
+    /// returned unchanged.
     static func parserText(_ text: String) -> String {
         let L = Console.catalog
         guard L.language != .en else { return text }

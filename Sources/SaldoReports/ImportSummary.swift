@@ -259,8 +259,7 @@ extension FilteredRow {
     /// them (`19 dic 2019 44,12 € Allgemeine Gutschrift…`; English `2019-12-19 44.12 EUR …`), or the
     /// row's own text when it has no date and amount. Machine output keeps ``summary``.
     public func summary(in f: HumanFormat) -> String {
-        guard let day, let amount else { return summary }
-        let text = [f.date(day), f.money(amount), detail ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
-        return text
+        guard let day, let amount else { return text }
+        return [f.date(day), f.money(amount), detail ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

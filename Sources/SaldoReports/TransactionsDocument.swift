@@ -98,7 +98,6 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
     /// the order) and the amounts as the language writes them (`35.797,44 US$`); dates are the
     /// renderers'. The JSON is the same in every language.
     public func document(in L: Catalog) -> ReportDocument {
-        let en = L.language == .en
         let rows = entries.map { e -> ReportRow in
             let t = e.transaction
             let who = [t.platform, t.client].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " / ")
@@ -106,7 +105,7 @@ public struct TransactionsDocument: ReportConvertible, Sendable {
                 .integer(Int(e.id)), .date(t.date), .text(t.description), .text(who),
                 // One line per row (a terminal table or Markdown cell cannot hold a line break).
                 .text(t.postings.map(\.account.path).joined(separator: "; ")),
-                .text(t.postings.map { en ? $0.amount.formatted(withCode: true) : L.format.money($0.amount) }.joined(separator: "; ")),
+                .text(t.postings.map { L.format.money($0.amount) }.joined(separator: "; ")),
                 .text(t.source.map(\.description) ?? ""),
             ])
         }

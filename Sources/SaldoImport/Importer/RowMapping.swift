@@ -92,7 +92,7 @@ extension CSVStatementReader {
                 // So is a labelled balance line of a spreadsheet ("Balance at start of period" in the date column): a date always has digits.
                 if CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) || (!raw.isEmpty && !raw.contains(where: \.isNumber)) {
                     skipped.append(FilteredRow(location: SourceLocation(file: file, line: Int(rows[r].line), record: Int(rows[r].record)),
-                                               reason: raw.isEmpty || CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) ? LocalizedText("filter.no_date_no_amount").english : LocalizedText("filter.label_in_date").english, summary: raw))
+                                               reason: raw.isEmpty || CSVStatementReader.amountRoles.allSatisfy({ text(r, $0) == nil }) ? LocalizedText("filter.no_date_no_amount").english : LocalizedText("filter.label_in_date").english, text: raw))
                     continue
                 }
                 sink.add(.error("csv.date", "expected a date (\(DateConvention(order: order))), found \"\(raw)\"", at: loc(r, .date),

@@ -409,7 +409,6 @@ public enum QIFReader {
                     if let sides = transferSides[t.key], let other = sides.firstIndex(where: { $0.account != ownName }) {
                         let seen = transferSides[t.key]!.remove(at: other)
                         result.filtered.append(FilteredRow(location: at, reason: LocalizedText("filter.transfer_copy", ["line": "\(seen.line)"]).english,
-                                                           summary: "\(day) \(money.decimalString) \(currency.code) \(description)",
                                                            day: day, amount: money, detail: description))
                         continue
                     }
